@@ -1,0 +1,1 @@
+"""sonicpipe's built-in plugins, registered through the ``sonicpipe`` entry-point group."""

@@ -1,0 +1,155 @@
+"""Author markup to Sonic controls.
+
+SSML-like tags, self-closing (apply from that point) or paired (apply to the enclosed text,
+then restore the previous value)::
+
+    <emotion value="excited"/>   <speed ratio="1.2"/>   <volume ratio="0.8"/>
+    <break time="500ms"/>        <spell>ABC-123</spell>  <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>>
+
+and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
+``[volume 0.8]``, ``[emotion excited]``. A bracketed word that is not markup (``[sic]``) stays
+text, unless it is a near miss of an emotion (``[exited]``), which is an error naming the valid
+values. Each control becomes a mark placeholder in ``doc.text``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from sonicpipe.controls import (
+    EMOTIONS,
+    NONVERBALS,
+    ControlError,
+    check_emotion,
+    check_nonverbal,
+    check_speed,
+    check_volume,
+    parse_break,
+)
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import MARK_RE, Document, Mark, MarkKind
+
+__version__ = "0.1.0"
+
+
+class MarkupError(ValueError):
+    """Bad author markup; the message names the source, line and valid values."""
+
+
+TAG_NAMES = ("emotion", "speed", "volume", "break", "spell")
+TOKEN_RE = re.compile(
+    r"<<(?P<phonemes>[^<>\s]+)>>"
+    r"|<spell>(?P<spell>.*?)</spell>"
+    r"|<(?P<close>/)?(?P<tag>emotion|speed|volume|break|spell)\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
+    r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\]",
+    re.IGNORECASE | re.DOTALL,
+)
+ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
+ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
+DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
+
+
+def _control(kind: str, value: str) -> Mark:
+    """Validate one control value and return its mark."""
+    match kind:
+        case "emotion":
+            return Mark(MarkKind.EMOTION, check_emotion(value))
+        case "speed":
+            return Mark(MarkKind.SPEED, check_speed(value))
+        case "volume":
+            return Mark(MarkKind.VOLUME, check_volume(value))
+        case "break" | "pause":
+            return Mark(MarkKind.BREAK, parse_break(value))
+    raise AssertionError(kind)
+
+
+def _bracket(content: str) -> Mark | None:
+    """The mark a bracket form stands for, None for ordinary bracketed text."""
+    words = re.split(r"[\s:=]+", content.strip(), maxsplit=1)
+    head = words[0].lower()
+    if len(words) == 2 and head in ("emotion", "speed", "volume", "break", "pause"):
+        return _control(head, words[1])
+    if len(words) == 1:
+        if head in EMOTIONS:
+            return Mark(MarkKind.EMOTION, head)
+        if head in NONVERBALS:
+            return Mark(MarkKind.NONVERBAL, check_nonverbal(head))
+        near = difflib.get_close_matches(head, EMOTIONS, n=1, cutoff=0.8)
+        if near and content.islower():
+            raise ControlError(
+                f"unknown emotion {content!r} (did you mean {near[0]!r}?); "
+                f"valid emotions are: {', '.join(sorted(EMOTIONS))}"
+            )
+    return None
+
+
+def parse(doc: Document) -> None:
+    """Replace every piece of markup in ``doc.text`` by a mark placeholder."""
+    text = MARK_RE.sub("", doc.text)  # placeholders are ours alone
+    out: list[str] = []
+    pos = 0
+    open_tags: list[tuple[str, Mark | None]] = []  # paired tags: name, value they replaced
+    current: dict[MarkKind, Mark] = {}
+
+    for match in TOKEN_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        try:
+            mark = _token(match, open_tags, current)
+        except ControlError as exc:
+            raise MarkupError(f"{doc.source}:{line}: {exc} (in {match.group()!r})") from None
+        if mark is None:
+            continue
+        out.append(text[pos : match.start()])
+        out.append(doc.marks.add(mark))
+        pos = match.end()
+        if mark.kind in DEFAULT_OF:
+            current[mark.kind] = mark
+    out.append(text[pos:])
+    if open_tags:
+        raise MarkupError(f"{doc.source}: <{open_tags[-1][0]}> is never closed")
+    doc.text = "".join(out)
+
+
+def _token(
+    match: re.Match[str], open_tags: list[tuple[str, Mark | None]], current: dict[MarkKind, Mark]
+) -> Mark | None:
+    if match.group("phonemes") is not None:
+        phonemes = tuple(p for p in match.group("phonemes").split("|") if p)
+        return Mark(MarkKind.PHONEMES, phonemes, match.group())
+    if match.group("spell") is not None:
+        return Mark(MarkKind.SPELL, match.group("spell").strip(), match.group())
+    if match.group("bracket") is not None:
+        return _bracket(match.group("bracket"))
+    tag = match.group("tag").lower()
+    if tag == "spell":
+        raise ControlError("<spell> needs a closing </spell> around the text to spell")
+    if match.group("close"):
+        return _close(tag, open_tags)
+    attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+             for m in ATTR_RE.finditer(match.group("attrs"))}  # fmt: skip
+    wanted = ATTRIBUTE_OF[tag]
+    if wanted not in attrs:
+        raise ControlError(f'<{tag}> needs a {wanted}="..." attribute')
+    mark = _control(tag, attrs[wanted])
+    if not match.group("selfclose"):
+        if tag == "break":
+            raise ControlError('<break> must be self-closing: <break time="1s"/>')
+        open_tags.append((tag, current.get(mark.kind)))
+    return mark
+
+
+def _close(tag: str, open_tags: list[tuple[str, Mark | None]]) -> Mark:
+    if not open_tags or open_tags[-1][0] != tag:
+        raise ControlError(f"</{tag}> closes nothing")
+    _, previous = open_tags.pop()
+    if previous is not None:
+        return previous
+    kind = MarkKind(tag)
+    return Mark(kind, DEFAULT_OF[kind])
+
+
+@hookimpl(tryfirst=True)
+def sonicpipe_clean_text(doc: Document) -> None:
+    """Lift author markup into marks before any other cleanup sees the text."""
+    parse(doc)

@@ -1,0 +1,116 @@
+"""The ``sonicpipe`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.controls import ControlError
+from sonicpipe.plugins import PluginError, PluginHost
+from sonicpipe.text import TextChain
+
+# Errors that are the user's to fix: printed as one line, exit status 2.
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginError, ValueError,
+                                            OSError)  # fmt: skip
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.load(args.config) if args.config else Settings()
+    changes = {}
+    if getattr(args, "model", None):
+        changes["model"] = args.model
+    if getattr(args, "disable", None):
+        changes["disable"] = tuple(settings.disable) + tuple(args.disable)
+    if getattr(args, "plugin", None):
+        changes["plugins"] = tuple(settings.plugins) + tuple(args.plugin)
+    return settings.with_(**changes) if changes else settings
+
+
+def _read_input(name: str) -> tuple[str, str]:
+    if name == "-":
+        return sys.stdin.read(), "<stdin>"
+    return Path(name).read_text(encoding="utf-8"), name
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    """Print the segments of a text exactly as they would be sent."""
+    settings = _settings(args)
+    chain = TextChain(settings)
+    text, source = _read_input(args.input)
+    segments = chain.prepare(text, source=source)
+    rows = []
+    for segment in segments:
+        rendered = chain.render(segment)
+        rows.append({"index": segment.index, "paragraph": segment.paragraph,
+                     **rendered.to_dict(), "notes": segment.notes})  # fmt: skip
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        controls = {k: v for k, v in row.items() if k in ("generation_config", "voice")}
+        extra = f"  {json.dumps(controls, ensure_ascii=False)}" if controls else ""
+        print(f"[{row['paragraph']}.{row['index']}] {row['transcript']}{extra}")
+        for note in row["notes"]:
+            print(f"    note: {note}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    """List plugins, their versions, origins and hooks, and each hook's call order."""
+    host = PluginHost(_settings(args))
+    infos = host.describe()
+    order = host.hook_order()
+    if args.json:
+        data = {"plugins": [vars(i) for i in infos], "hook_order": order}
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for info in infos:
+        print(f"{info.name} {info.version or '-'}  [{info.source}]")
+        for hook in info.hooks:
+            print(f"    {hook}")
+    print("\ncall order:")
+    for hook, names in order.items():
+        print(f"  {hook}: {' -> '.join(names)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``sonicpipe`` command."""
+    parser = argparse.ArgumentParser(prog="sonicpipe", description=__doc__)
+    parser.add_argument("--config", "-c", help="settings file (TOML)")
+    parser.add_argument("--plugin", action="append", help="register a plugin (module:object)")
+    parser.add_argument("--disable", action="append", help="disable a plugin by name")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    text = sub.add_parser("text", help="print the segments of a text as they would be sent")
+    text.add_argument("input", help="a text file, or - for standard input")
+    text.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    text.add_argument("--json", action="store_true", help="machine-readable output")
+    text.set_defaults(func=cmd_text)
+
+    plugins = sub.add_parser("plugins", help="list plugins and the hooks they implement")
+    plugins.add_argument("--json", action="store_true", help="machine-readable output")
+    plugins.set_defaults(func=cmd_plugins)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except USER_ERRORS as exc:
+        print(f"sonicpipe: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

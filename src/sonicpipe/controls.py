@@ -1,0 +1,262 @@
+"""What each Sonic model family accepts as controls, and rendering segments for a model.
+
+Values follow ../shared/spec/sonic-websocket.md (condensed from Cartesia's docs). The docs call
+inline markup and emotions "beta" and tell readers to "check the current list": the emotion
+list below is the complete list the docs published, and an unknown value is rejected here
+rather than silently ignored by the server.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sonicpipe.model import Mark, MarkKind, Segment
+
+
+class ControlError(ValueError):
+    """A control value that Sonic does not accept; the message lists the valid values."""
+
+
+class Family(StrEnum):
+    """Model families that differ in the controls they understand."""
+
+    SONIC3 = "sonic-3"  # sonic-3, sonic-3.5, dated snapshots: inline tags, generation_config
+    SONIC2 = "sonic-2"  # sonic-2, sonic-turbo: __experimental_controls, MFA IPA
+
+
+PRIMARY_EMOTIONS = ("neutral", "angry", "excited", "content", "sad", "scared")
+EMOTIONS = (
+    "happy", "excited", "enthusiastic", "elated", "euphoric", "triumphant", "amazed",
+    "surprised", "flirtatious", "joking/comedic", "curious", "content", "peaceful", "serene",
+    "calm", "grateful", "affectionate", "trust", "sympathetic", "anticipation", "mysterious",
+    "angry", "mad", "outraged", "frustrated", "agitated", "threatened", "disgusted", "contempt",
+    "envious", "sarcastic", "ironic", "sad", "dejected", "melancholic", "disappointed", "hurt",
+    "guilty", "bored", "tired", "rejected", "nostalgic", "wistful", "apologetic", "hesitant",
+    "insecure", "confused", "resigned", "anxious", "panicked", "alarmed", "scared", "neutral",
+    "proud", "confident", "distant", "skeptical", "contemplative", "determined",
+)  # fmt: skip
+SPEED_RANGE = (0.6, 1.5)
+VOLUME_RANGE = (0.5, 2.0)
+BREAK_RANGE_MS = (0, 10_000)  # the docs give no maximum; ten seconds is our own bound
+NONVERBALS = ("laughter",)
+
+# sonic-2 experimental controls: emotion "name:level"; speed a number in [-1, 1].
+SONIC2_EMOTION_NAMES = ("anger", "positivity", "surprise", "sadness", "curiosity")
+SONIC2_LEVELS = ("lowest", "low", "high", "highest")
+# Closest sonic-2 reading of a sonic-3 emotion; emotions missing here cannot be rendered.
+SONIC2_EMOTION_MAP = {
+    "angry": "anger:high", "mad": "anger:high", "outraged": "anger:highest",
+    "frustrated": "anger:low", "agitated": "anger:low",
+    "happy": "positivity:high", "excited": "positivity:highest",
+    "enthusiastic": "positivity:high", "elated": "positivity:highest",
+    "euphoric": "positivity:highest", "triumphant": "positivity:high",
+    "content": "positivity:low", "grateful": "positivity:low", "affectionate": "positivity:low",
+    "amazed": "surprise:high", "surprised": "surprise:high", "alarmed": "surprise:highest",
+    "sad": "sadness:high", "dejected": "sadness:high", "melancholic": "sadness:low",
+    "disappointed": "sadness:low", "hurt": "sadness:low",
+    "curious": "curiosity:high", "contemplative": "curiosity:low",
+}  # fmt: skip
+
+
+def family_of(model_id: str) -> Family:
+    """Return the control family of a Sonic model id (dated snapshots included)."""
+    if model_id.startswith(("sonic-2", "sonic-turbo")):
+        return Family.SONIC2
+    if model_id.startswith("sonic-"):
+        return Family.SONIC3
+    raise ControlError(
+        f"unknown model {model_id!r}: expected a Sonic model such as sonic-3, sonic-3.5, "
+        "sonic-2 or sonic-turbo (dated snapshots like sonic-3-2026-01-12 are accepted)"
+    )
+
+
+def check_emotion(value: str) -> str:
+    """Return ``value`` normalized, or raise naming the valid emotions."""
+    name = value.strip().lower()
+    if name not in EMOTIONS:
+        raise ControlError(
+            f"unknown emotion {value!r}; valid emotions are: {', '.join(sorted(EMOTIONS))} "
+            f"(best results: {', '.join(PRIMARY_EMOTIONS)})"
+        )
+    return name
+
+
+def _check_ratio(what: str, value: str | float, bounds: tuple[float, float]) -> float:
+    low, high = bounds
+    try:
+        ratio = float(value)
+    except (TypeError, ValueError):
+        raise ControlError(f"{what} ratio {value!r} is not a number; use {low} to {high}") from None
+    if not low <= ratio <= high:
+        raise ControlError(f"{what} ratio {ratio:g} is out of range; valid: {low} to {high}")
+    return ratio
+
+
+def check_speed(value: str | float) -> float:
+    """Return a valid speed ratio (0.6–1.5), or raise naming the range."""
+    return _check_ratio("speed", value, SPEED_RANGE)
+
+
+def check_volume(value: str | float) -> float:
+    """Return a valid volume ratio (0.5–2.0), or raise naming the range."""
+    return _check_ratio("volume", value, VOLUME_RANGE)
+
+
+_BREAK_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
+
+
+def parse_break(value: str) -> int:
+    """Parse a break time such as ``"1s"``, ``"1.5s"`` or ``"500ms"`` into milliseconds."""
+    match = _BREAK_RE.match(value)
+    if not match:
+        raise ControlError(f"break time {value!r} is not valid; write it as '1s' or '500ms'")
+    amount, unit = float(match.group(1)), match.group(2).lower()
+    millis = round(amount * 1000 if unit == "s" else amount)
+    low, high = BREAK_RANGE_MS
+    if not low <= millis <= high:
+        raise ControlError(f"break time {value!r} is out of range; valid: 0ms to {high // 1000}s")
+    return millis
+
+
+def check_nonverbal(value: str) -> str:
+    """Return a supported nonverbal sound name, or raise naming the valid ones."""
+    name = value.strip().lower()
+    if name not in NONVERBALS:
+        raise ControlError(f"unknown nonverbal {value!r}; valid: {', '.join(NONVERBALS)}")
+    return name
+
+
+@dataclass
+class Rendered:
+    """A segment as Sonic will receive it: the transcript and the request-level controls."""
+
+    transcript: str
+    generation_config: dict[str, Any] = field(default_factory=dict)
+    experimental_controls: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields this segment adds to a generation request."""
+        out: dict[str, Any] = {"transcript": self.transcript}
+        if self.generation_config:
+            out["generation_config"] = self.generation_config
+        if self.experimental_controls:
+            out["voice"] = {"__experimental_controls": self.experimental_controls}
+        return out
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Request-wide controls from the configuration (None: leave it to the model)."""
+
+    emotion: str | None = None
+    speed: float | None = None
+    volume: float | None = None
+
+
+def _ratio(value: float) -> str:
+    return f"{value:g}"
+
+
+def _inline_tag(mark: Mark) -> str:
+    match mark.kind:
+        case MarkKind.EMOTION:
+            return f'<emotion value="{mark.value}"/>'
+        case MarkKind.SPEED:
+            return f'<speed ratio="{_ratio(float(mark.value))}"/>'  # type: ignore[arg-type]
+        case MarkKind.VOLUME:
+            return f'<volume ratio="{_ratio(float(mark.value))}"/>'  # type: ignore[arg-type]
+        case MarkKind.BREAK:
+            return f'<break time="{mark.value}ms"/>'
+        case MarkKind.SPELL:
+            return f"<spell>{mark.value}</spell>"
+        case MarkKind.PHONEMES:
+            return "<<" + "|".join(mark.value) + ">>"  # type: ignore[arg-type]
+        case MarkKind.NONVERBAL:
+            return f"[{mark.value}]"
+    raise AssertionError(mark.kind)
+
+
+def _join(parts: list[str]) -> str:
+    return re.sub(r"[ \t]{2,}", " ", "".join(parts)).strip()
+
+
+def _render_sonic3(segment: Segment, defaults: Defaults) -> Rendered:
+    parts = [
+        piece if isinstance(piece, str) else _inline_tag(piece)
+        for piece in segment.marks.split(segment.text)
+    ]
+    config: dict[str, Any] = {}
+    if defaults.speed is not None:
+        config["speed"] = defaults.speed
+    if defaults.volume is not None:
+        config["volume"] = defaults.volume
+    if defaults.emotion is not None:
+        config["emotion"] = defaults.emotion
+    return Rendered(_join(parts), generation_config=config)
+
+
+def _spelled(text: str) -> str:
+    return " ".join(ch for ch in text if not ch.isspace())
+
+
+def _sonic2_speed(ratio: float) -> float:
+    # sonic-2 speed is a number in [-1, 1] around 0; map our 0.6–1.5 ratio onto it linearly.
+    low, high = SPEED_RANGE
+    value = (ratio - 1.0) / (1.0 - low) if ratio < 1 else (ratio - 1.0) / (high - 1.0)
+    return round(max(-1.0, min(1.0, value)), 3)
+
+
+def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
+    rendered = Rendered("")
+    controls: dict[str, Any] = {}
+    emotion, speed = defaults.emotion, defaults.speed
+    parts: list[str] = []
+    for piece in segment.marks.split(segment.text):
+        if isinstance(piece, str):
+            parts.append(piece)
+            continue
+        match piece.kind:
+            case MarkKind.EMOTION:
+                emotion = str(piece.value)
+            case MarkKind.SPEED:
+                speed = float(piece.value)  # type: ignore[arg-type]
+            case MarkKind.SPELL:
+                parts.append(_spelled(str(piece.value)))
+            case MarkKind.PHONEMES:
+                parts.append(_inline_tag(piece))
+            case _:
+                rendered.notes.append(f"sonic-2 models have no {piece.kind} control; dropped")
+    if emotion is not None:
+        mapped = SONIC2_EMOTION_MAP.get(emotion)
+        if mapped:
+            controls["emotion"] = [mapped]
+        elif emotion != "neutral":
+            rendered.notes.append(f"emotion {emotion!r} has no sonic-2 equivalent; dropped")
+    if speed is not None:
+        controls["speed"] = _sonic2_speed(speed)
+    if defaults.volume is not None:
+        rendered.notes.append("sonic-2 models have no volume control; dropped")
+    rendered.transcript = _join(parts)
+    rendered.experimental_controls = controls
+    return rendered
+
+
+def render(segment: Segment, model_id: str, defaults: Defaults | None = None) -> Rendered:
+    """Render a segment's text and marks into what ``model_id`` understands.
+
+    sonic-3 family: marks become inline tags, configuration defaults go to
+    ``generation_config``. sonic-2 family: emotion and speed go to the voice's experimental
+    controls (the last one in the segment wins), spelled text is spaced out, and controls the
+    family lacks are dropped with a note.
+    """
+    defaults = defaults or Defaults()
+    if family_of(model_id) is Family.SONIC3:
+        rendered = _render_sonic3(segment, defaults)
+    else:
+        rendered = _render_sonic2(segment, defaults)
+    segment.notes.extend(rendered.notes)
+    return rendered

@@ -1,0 +1,124 @@
+"""Every hook of sonicpipe: what it receives, what it returns, and where it runs.
+
+A plugin is any module or object with functions named like the hooks below and marked with
+:data:`hookimpl`. Hooks take keyword arguments, so an implementation may accept only the
+arguments it needs. Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
+
+The text side runs in this order, once per text (or once per sentence of a streamed turn)::
+
+    sonicpipe_clean_text  ->  sonicpipe_normalize_text  ->  sonicpipe_split_sentences
+        ->  sonicpipe_refine_segment (per segment)  ->  rendered for the model
+
+Within one hook, implementations run in pluggy's order: ``tryfirst`` ones, then the others
+(the most recently registered first), then ``trylast`` ones. ``sonicpipe plugins`` prints the
+order in force.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import pluggy
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sonicpipe.config import Settings
+    from sonicpipe.model import Document, Segment
+
+PROJECT = "sonicpipe"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- text, before segmentation ---------------------------------------------------------------
+
+
+@hookspec
+def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
+    """Stage 1: clean ``doc.text`` in place.
+
+    Lift author markup into marks (see :class:`sonicpipe.model.MarkTable`; the built-in
+    ``markup`` plugin runs ``tryfirst`` so later hooks never see tags), then fix Unicode,
+    quotes, whitespace, markdown, emoji, URLs. Leave paragraphs separated by one blank line.
+    Raise an exception whose message names ``doc.source`` and the line for bad input.
+    """
+
+
+@hookspec
+def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
+    """Stage 2: rewrite ``doc.text`` in place into words a narrator would say.
+
+    Numbers, money, dates, times, units, abbreviations, symbols, for ``doc.language``. An
+    implementation that does not know the language leaves the text alone. Mark placeholders
+    must be kept where they are.
+    """
+
+
+@hookspec(firstresult=True)
+def sonicpipe_split_sentences(text: str, language: str, settings: Settings) -> list[str] | None:
+    """Stage 3: split one paragraph into sentences; the first non-None result wins.
+
+    The returned sentences, joined, must contain every non-space character of ``text``
+    (mark placeholders included) in order.
+    """
+
+
+@hookspec(firstresult=True)
+def sonicpipe_sentence_stream(language: str, settings: Settings) -> SentenceStream | None:
+    """Return a new streaming splitter for text arriving in fragments (LLM tokens).
+
+    The first non-None result wins. Used by conversational turns before stage 1.
+    """
+
+
+# -- text, per segment -------------------------------------------------------------------------
+
+
+@hookspec
+def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
+    """Stage 4: refine one segment in place (pronunciations, per-sentence controls).
+
+    Runs on every segment after splitting. Replace words by marks (for IPA) or by plain text
+    (sounds-like spellings); append to ``segment.notes`` for anything the user should see.
+    """
+
+
+# -- audio -----------------------------------------------------------------------------------
+
+
+@hookspec
+def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
+    """Return a new processor for one audio stream, or None to stay out of it.
+
+    Called once per stream; the processors returned form the chain, in hook call order.
+    Each gets the previous one's output.
+    """
+
+
+class SentenceStream(Protocol):
+    """A splitter fed text fragments; emits each sentence once its end is certain."""
+
+    def feed(self, fragment: str) -> list[str]:
+        """Add a fragment; return the sentences completed by it (maybe none)."""
+        ...
+
+    def flush(self) -> list[str]:
+        """End of input: return whatever is left, as sentences."""
+        ...
+
+
+class AudioProcessor(Protocol):
+    """A stateful audio stage for one stream: mono float32 samples in, samples out."""
+
+    def open(self, sample_rate: int) -> int:
+        """Prepare for a stream at ``sample_rate``; return the output sample rate."""
+        ...
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        """Take one chunk; return the samples ready so far (maybe empty)."""
+        ...
+
+    def flush(self) -> np.ndarray:
+        """End of stream: return all samples still held."""
+        ...

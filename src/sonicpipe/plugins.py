@@ -1,0 +1,121 @@
+"""The plugin host: entry points, explicit registration, disabling and listing."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pluggy
+
+from sonicpipe import hookspecs
+from sonicpipe.config import Settings
+
+ENTRY_POINT_GROUP = hookspecs.PROJECT
+
+
+class PluginError(RuntimeError):
+    """A plugin that cannot be found, imported or registered."""
+
+
+@dataclass
+class PluginInfo:
+    """One registered plugin, as ``sonicpipe plugins`` shows it."""
+
+    name: str
+    version: str | None
+    source: str  # "entry point (dist)", "python" or "config"
+    hooks: list[str] = field(default_factory=list)
+
+
+def load_object(reference: str) -> Any:
+    """Import ``module:object`` (or a bare module) and return it."""
+    module_name, _, attr = reference.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise PluginError(f"plugin {reference!r}: cannot import {module_name!r}: {exc}") from exc
+    for part in filter(None, attr.split(".")):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise PluginError(f"plugin {reference!r}: {module_name} has no {attr!r}") from None
+    return obj
+
+
+class PluginHost:
+    """A pluggy plugin manager with sonicpipe's hooks and plugins loaded.
+
+    Loads the ``sonicpipe`` entry-point group (the built-ins live there too), then the
+    ``module:object`` references in ``settings.plugins``, then ``extra`` objects passed in
+    Python. Plugins named in ``settings.disable`` are blocked before anything is loaded.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        extra: Iterable[object] = (),
+        *,
+        entry_points: bool = True,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self._sources: dict[str, str] = {}
+        for name in self.settings.disable:
+            self.pm.set_blocked(name)
+        if entry_points:
+            self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+            for plugin, dist in self.pm.list_plugin_distinfo():
+                name = self.pm.get_name(plugin) or "?"
+                self._sources[name] = f"entry point ({dist.project_name})"
+        for reference in self.settings.plugins:
+            self.register(load_object(reference), name=reference, source="config")
+        for plugin in extra:
+            self.register(plugin, source="python")
+
+    @property
+    def hook(self) -> Any:
+        """The hook caller, e.g. ``host.hook.sonicpipe_clean_text(doc=..., settings=...)``."""
+        return self.pm.hook
+
+    def register(self, plugin: object, name: str | None = None, source: str = "python") -> str:
+        """Register a plugin object or module; return the name it got."""
+        if name is not None and self.pm.is_blocked(name):
+            return name
+        try:
+            registered = self.pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(f"cannot register plugin {name or plugin!r}: {exc}") from exc
+        name = registered or name or self.pm.get_name(plugin) or repr(plugin)
+        self._sources[name] = source
+        return name
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin by name (a no-op if it is not registered)."""
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+
+    def hook_order(self) -> dict[str, list[str]]:
+        """For each hook with implementations, the plugin names in call order."""
+        order: dict[str, list[str]] = {}
+        for hook_name in sorted(vars(self.pm.hook)):
+            caller = getattr(self.pm.hook, hook_name)
+            impls = caller.get_hookimpls()
+            if impls and hook_name.startswith(hookspecs.PROJECT):
+                order[hook_name] = [impl.plugin_name for impl in reversed(impls)]
+        return order
+
+    def describe(self) -> list[PluginInfo]:
+        """Every registered plugin with its version, origin and implemented hooks."""
+        distinfo = {self.pm.get_name(p): d for p, d in self.pm.list_plugin_distinfo()}
+        infos: dict[str, PluginInfo] = {}
+        for name, plugin in self.pm.list_name_plugin():
+            dist = distinfo.get(name)
+            version = dist.version if dist else getattr(plugin, "__version__", None)
+            infos[name] = PluginInfo(name, version, self._sources.get(name, "python"))
+        for hook_name, names in self.hook_order().items():
+            for name in names:
+                infos[name].hooks.append(hook_name)
+        return list(infos.values())
