@@ -154,7 +154,7 @@ class Settings:
 
 
 def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{key}: expected {what}, got {value!r}")
     return value
 

@@ -70,6 +70,10 @@ class PluginHost:
             for plugin, dist in self.pm.list_plugin_distinfo():
                 name = self.pm.get_name(plugin) or "?"
                 self._sources[name] = f"entry point ({dist.project_name})"
+            try:
+                self.pm.check_pending()
+            except pluggy.PluginValidationError as exc:
+                raise PluginError(f"an installed plugin is broken: {exc}") from exc
         for reference in self.settings.plugins:
             self.register(load_object(reference), name=reference, source="config")
         for plugin in extra:
@@ -86,7 +90,10 @@ class PluginHost:
             return name
         try:
             registered = self.pm.register(plugin, name=name)
+            self.pm.check_pending()
         except (ValueError, pluggy.PluginValidationError) as exc:
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
             raise PluginError(f"cannot register plugin {name or plugin!r}: {exc}") from exc
         name = registered or name or self.pm.get_name(plugin) or repr(plugin)
         self._sources[name] = source
@@ -112,6 +119,8 @@ class PluginHost:
         distinfo = {self.pm.get_name(p): d for p, d in self.pm.list_plugin_distinfo()}
         infos: dict[str, PluginInfo] = {}
         for name, plugin in self.pm.list_name_plugin():
+            if plugin is None:  # blocked
+                continue
             dist = distinfo.get(name)
             version = dist.version if dist else getattr(plugin, "__version__", None)
             infos[name] = PluginInfo(name, version, self._sources.get(name, "python"))

@@ -64,4 +64,3 @@ class TextChain:
     def render(self, segment: Segment) -> Rendered:
         """Render one segment for the configured model (transcript plus controls)."""
         return render(segment, self.settings.model, self.settings.controls)
-

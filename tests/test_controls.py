@@ -1,0 +1,104 @@
+"""Rendering segments for each Sonic model family."""
+
+import pytest
+
+from sonicpipe.controls import (
+    ControlError,
+    Defaults,
+    Family,
+    check_emotion,
+    family_of,
+    parse_break,
+    render,
+)
+from sonicpipe.model import Mark, MarkKind, MarkTable, Segment
+
+
+def segment(*pieces: str | Mark) -> Segment:
+    marks = MarkTable()
+    text = "".join(p if isinstance(p, str) else marks.add(p) for p in pieces)
+    return Segment(text, marks)
+
+
+@pytest.mark.parametrize(
+    ("model", "family"),
+    [
+        ("sonic-3", Family.SONIC3),
+        ("sonic-3.5", Family.SONIC3),
+        ("sonic-3-2026-01-12", Family.SONIC3),
+        ("sonic-2", Family.SONIC2),
+        ("sonic-2-2025-03-07", Family.SONIC2),
+        ("sonic-turbo", Family.SONIC2),
+    ],
+)
+def test_family_of(model: str, family: Family) -> None:
+    assert family_of(model) is family
+
+
+def test_unknown_model_lists_examples() -> None:
+    with pytest.raises(ControlError, match=r"sonic-3, sonic-3\.5, sonic-2"):
+        family_of("gpt-4o")
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"), [("1s", 1000), ("500ms", 500), ("1.25s", 1250), ("0ms", 0)]
+)
+def test_parse_break(text: str, ms: int) -> None:
+    assert parse_break(text) == ms
+
+
+def test_break_over_the_bound_is_rejected() -> None:
+    with pytest.raises(ControlError, match="out of range"):
+        parse_break("30s")
+
+
+def test_emotion_is_case_insensitive_and_checked() -> None:
+    assert check_emotion(" Excited ") == "excited"
+    with pytest.raises(ControlError, match=r"valid emotions are: .*wistful"):
+        check_emotion("giddy")
+
+
+def test_sonic3_inline_tags_and_generation_config() -> None:
+    seg = segment(
+        Mark(MarkKind.EMOTION, "calm"),
+        "Hello ",
+        Mark(MarkKind.PHONEMES, ("h", "ə", "ˈ", "l", "oʊ")),
+        " ",
+        Mark(MarkKind.NONVERBAL, "laughter"),
+    )
+    rendered = render(seg, "sonic-3", Defaults(speed=1.1, volume=0.9, emotion="content"))
+    assert rendered.transcript == '<emotion value="calm"/>Hello <<h|ə|ˈ|l|oʊ>> [laughter]'
+    assert rendered.generation_config == {"speed": 1.1, "volume": 0.9, "emotion": "content"}
+    assert rendered.to_dict()["generation_config"]["speed"] == 1.1
+
+
+def test_sonic2_maps_emotion_and_speed_and_notes_what_it_drops() -> None:
+    seg = segment(
+        Mark(MarkKind.EMOTION, "sad"),
+        Mark(MarkKind.SPEED, 0.8),
+        "Call ",
+        Mark(MarkKind.SPELL, "AB 12"),
+        Mark(MarkKind.BREAK, 300),
+        " now",
+    )
+    rendered = render(seg, "sonic-2", Defaults(volume=1.2))
+    assert rendered.transcript == "Call A B 1 2 now"
+    assert rendered.experimental_controls == {"emotion": ["sadness:high"], "speed": -0.5}
+    controls = rendered.experimental_controls
+    assert rendered.to_dict()["voice"] == {"__experimental_controls": controls}
+    assert any("break" in note for note in rendered.notes)
+    assert any("volume" in note for note in rendered.notes)
+    assert seg.notes == rendered.notes
+
+
+def test_sonic2_emotion_without_equivalent_is_noted() -> None:
+    rendered = render(segment(Mark(MarkKind.EMOTION, "sarcastic"), "Sure."), "sonic-turbo")
+    assert "emotion" not in rendered.experimental_controls
+    assert any("sarcastic" in note for note in rendered.notes)
+
+
+def test_mark_table_split_roundtrip() -> None:
+    marks = MarkTable()
+    a = marks.add(Mark(MarkKind.BREAK, 100))
+    pieces = list(marks.split(f"x{a}y"))
+    assert pieces == ["x", Mark(MarkKind.BREAK, 100), "y"]

@@ -1,0 +1,115 @@
+"""Author markup becomes Sonic controls; bad markup is a clear error."""
+
+import pytest
+from sonicpipe.builtin.markup import MarkupError, parse
+
+from sonicpipe import Settings, TextChain
+from sonicpipe.controls import EMOTIONS
+from sonicpipe.model import Document, MarkKind
+
+
+@pytest.fixture(scope="module")
+def chain() -> TextChain:
+    return TextChain(Settings(dictionaries=()))
+
+
+def kinds(doc: Document) -> list[tuple[MarkKind, object]]:
+    return [(m.kind, m.value) for m in doc.marks.marks]
+
+
+def test_tags_become_marks_and_text_keeps_no_tag() -> None:
+    doc = Document('Hi <emotion value="Sad"/>there <break time="1.5s"/> <spell>AB-12</spell>.')
+    parse(doc)
+    assert "<" not in doc.text and ">" not in doc.text
+    assert kinds(doc) == [
+        (MarkKind.EMOTION, "sad"),
+        (MarkKind.BREAK, 1500),
+        (MarkKind.SPELL, "AB-12"),
+    ]
+
+
+def test_bracket_forms() -> None:
+    doc = Document("[excited] Yes! [laughter] [break 250ms] [speed 1.2] [volume=0.8] [sic]")
+    parse(doc)
+    assert kinds(doc) == [
+        (MarkKind.EMOTION, "excited"),
+        (MarkKind.NONVERBAL, "laughter"),
+        (MarkKind.BREAK, 250),
+        (MarkKind.SPEED, 1.2),
+        (MarkKind.VOLUME, 0.8),
+    ]
+    assert doc.text.endswith("[sic]"), "ordinary bracketed text stays text"
+
+
+def test_paired_tags_restore_the_previous_value() -> None:
+    doc = Document('<speed ratio="0.8"/>a <speed ratio="1.3">b</speed> c')
+    parse(doc)
+    assert [m.value for m in doc.marks.marks] == [0.8, 1.3, 0.8]
+
+
+def test_paired_tag_without_previous_value_returns_to_default() -> None:
+    doc = Document('<volume ratio="1.5">loud</volume> normal')
+    parse(doc)
+    assert [m.value for m in doc.marks.marks] == [1.5, 1.0]
+
+
+def test_inline_phonemes_are_kept_whole() -> None:
+    doc = Document("Say <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>> twice.")
+    parse(doc)
+    assert kinds(doc) == [(MarkKind.PHONEMES, ("k", "ɑ", "ɹ", "ˈ", "t", "i", "ʒ", "ə"))]
+
+
+def test_unknown_emotion_names_file_line_and_valid_values() -> None:
+    doc = Document('Line one.\nLine two <emotion value="furious"/>.', source="story.md")
+    with pytest.raises(MarkupError) as err:
+        parse(doc)
+    message = str(err.value)
+    assert message.startswith("story.md:2:")
+    assert "'furious'" in message
+    assert all(name in message for name in EMOTIONS)
+
+
+def test_near_miss_bracket_emotion_is_an_error_with_suggestion() -> None:
+    with pytest.raises(MarkupError, match=r"did you mean 'excited'"):
+        parse(Document("[exited] Hello"))
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ('<speed ratio="2.5"/>', r"speed ratio 2.5 is out of range; valid: 0.6 to 1.5"),
+        ('<volume ratio="0.1"/>', r"volume ratio 0.1 is out of range; valid: 0.5 to 2.0"),
+        ('<speed ratio="fast"/>', r"speed ratio 'fast' is not a number"),
+        ('<break time="forever"/>', r"write it as '1s' or '500ms'"),
+        ('<break time="1s">', r"must be self-closing"),
+        ("<emotion/>", r'needs a value="..." attribute'),
+        ("</speed>", r"closes nothing"),
+        ('<speed ratio="1.1">never closed', r"never closed"),
+        ("[speed 9]", r"out of range"),
+    ],
+)
+def test_bad_values_are_errors(markup: str, expected: str) -> None:
+    with pytest.raises(MarkupError, match=expected):
+        parse(Document(f"Text {markup} more."))
+
+
+def test_pre_existing_placeholder_characters_are_dropped() -> None:
+    doc = Document("a\U000f0000b")
+    parse(doc)
+    assert doc.text == "ab"
+
+
+def test_chain_renders_inline_tags_for_sonic3(chain: TextChain) -> None:
+    segments = chain.prepare('[excited] We won! <break time="500ms"/> <spell>AB12</spell>')
+    transcripts = " ".join(chain.render(s).transcript for s in segments)
+    assert '<emotion value="excited"/>' in transcripts
+    assert '<break time="500ms"/>' in transcripts
+    assert "<spell>AB12</spell>" in transcripts
+
+
+def test_chain_renders_experimental_controls_for_sonic2() -> None:
+    chain = TextChain(Settings(model="sonic-2", dictionaries=()))
+    [segment] = chain.prepare('<emotion value="angry"/><speed ratio="1.5"/>Stop that')
+    rendered = chain.render(segment)
+    assert rendered.transcript == "Stop that"
+    assert rendered.experimental_controls == {"emotion": ["anger:high"], "speed": 1.0}

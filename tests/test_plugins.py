@@ -1,0 +1,133 @@
+"""The plugin host: entry points, Python and config registration, disabling, listing."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sonicpipe import Document, PluginError, PluginHost, Settings, TextChain, hookimpl
+
+REPO = Path(__file__).resolve().parents[1]
+BUILTINS = {"markup", "cleanup", "normalize", "segment", "pronounce"}
+
+
+class Shouter:
+    """A plugin object registered from Python for one test."""
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> None:
+        doc.text = doc.text.upper()
+
+
+# Referenced as "tests.test_plugins:LATE" from configuration in a test below.
+class _Late:
+    @hookimpl(trylast=True)
+    def sonicpipe_normalize_text(self, doc: Document) -> None:
+        doc.text = doc.text.replace("HELLO", "HOWDY")
+
+
+LATE = _Late()
+
+
+def test_builtins_are_loaded_from_entry_points() -> None:
+    host = PluginHost()
+    infos = {info.name: info for info in host.describe()}
+    assert set(infos) >= BUILTINS
+    assert infos["markup"].source == "entry point (sonicpipe)"
+    assert infos["markup"].version
+    assert "sonicpipe_clean_text" in infos["markup"].hooks
+
+
+def test_markup_runs_first_in_its_hook() -> None:
+    order = PluginHost().hook_order()
+    assert order["sonicpipe_clean_text"][0] == "markup"
+
+
+def test_python_plugin_changes_output_and_unregisters() -> None:
+    host = PluginHost(Settings(dictionaries=()), extra=[Shouter()])
+    chain = TextChain(host=host)
+    assert chain.render(chain.prepare("hello there")[0]).transcript.startswith("HELLO")
+    name = next(i.name for i in host.describe() if i.source == "python")
+    host.unregister(name)
+    assert chain.render(chain.prepare("hello there")[0]).transcript.startswith("hello")
+
+
+def test_config_plugin_reference_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO))
+    settings = Settings(plugins=("tests.test_plugins:LATE",), dictionaries=())
+    host = PluginHost(settings, extra=[Shouter()])
+    order = host.hook_order()["sonicpipe_normalize_text"]
+    assert order[-1] == "tests.test_plugins:LATE", "trylast runs last"
+    chain = TextChain(host=host)
+    assert chain.render(chain.prepare("hello")[0]).transcript.startswith("HOWDY")
+
+
+def test_disabled_plugin_is_not_loaded() -> None:
+    host = PluginHost(Settings(disable=("markup",)))
+    assert "markup" not in {info.name for info in host.describe()}
+    chain = TextChain(host=host)
+    text = chain.render(chain.prepare("[excited] Hi")[0]).transcript
+    assert "emotion" not in text
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("no_such_module_xyz:thing", "cannot import"), ("json:nope", "json has no 'nope'")],
+)
+def test_bad_plugin_reference(reference: str, message: str) -> None:
+    with pytest.raises(PluginError, match=message):
+        PluginHost(Settings(plugins=(reference,)))
+
+
+def test_plugin_with_misspelled_hook_is_rejected() -> None:
+    class Typo:
+        @hookimpl
+        def sonicpipe_normalise_text(self, doc: Document) -> None: ...
+
+    with pytest.raises(PluginError, match="sonicpipe_normalise_text"):
+        PluginHost(extra=[Typo()])
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "sonicpipe.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
+    """Install examples/censor-plugin into a temporary environment; it shows up and acts."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--no-index", "--target", str(target), str(REPO / "examples" / "censor-plugin")],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    before = run_cli("text", "--json", "-", stdin="Well, darn it.")
+    after = run_cli("text", "--json", "-", stdin="Well, darn it.", env=env)
+    assert "darn" in json.loads(before)[0]["transcript"]
+    assert json.loads(after)[0]["transcript"] == "Well, bleep it."
+
+    listing = json.loads(run_cli("plugins", "--json", env=env))
+    censor = next(p for p in listing["plugins"] if p["name"] == "censor")
+    assert censor["version"] == "1.0.0"
+    assert censor["source"] == "entry point (sonicpipe-censor)"
+    assert censor["hooks"] == ["sonicpipe_normalize_text"]
+    assert "censor" in listing["hook_order"]["sonicpipe_normalize_text"]
+
+    config = tmp_path / "s.toml"
+    config.write_text('disable = ["censor"]\n', encoding="utf-8")
+    disabled = run_cli("--config", str(config), "text", "--json", "-", stdin="darn", env=env)
+    assert json.loads(disabled)[0]["transcript"] == "darn"
