@@ -1,0 +1,1 @@
+"""The Sonic WebSocket protocol: typed messages shared by the client and the local server."""

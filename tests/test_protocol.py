@@ -1,0 +1,186 @@
+"""Sonic message types: parsing, validation errors, and symmetric to_dict/from_dict."""
+
+import json
+
+import pytest
+
+from sonicpipe.config import OutputFormat
+from sonicpipe.sonic import protocol as p
+
+
+def request(**changes):
+    base = {
+        "context_id": "ctx-1",
+        "model_id": "sonic-3",
+        "transcript": "Hello there. ",
+        "voice": {"mode": "id", "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
+        "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000},
+        "continue": True,
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not ...}
+
+
+def error_of(message) -> p.ProtocolError:
+    with pytest.raises(p.ProtocolError) as info:
+        p.parse_request(message)
+    return info.value
+
+
+def test_a_full_request_parses_and_round_trips() -> None:
+    data = request(
+        language="en",
+        max_buffer_delay_ms=0,
+        add_timestamps=True,
+        add_phoneme_timestamps=True,
+        generation_config={"speed": 1.2, "volume": 0.8, "emotion": "excited"},
+        flush=True,
+    )
+    parsed = p.parse_request(json.dumps(data))
+    assert isinstance(parsed, p.GenerationRequest)
+    assert parsed.output_format == OutputFormat("pcm_s16le", 24000)
+    assert parsed.generation_config == p.GenerationConfig(1.2, 0.8, "excited")
+    assert parsed.continue_ and parsed.flush and parsed.buffer_delay_ms == 0
+    assert p.GenerationRequest.from_dict(parsed.to_dict()) == parsed
+    assert parsed.to_dict()["continue"] is True
+
+
+def test_defaults_and_the_sdk_shapes_of_voice() -> None:
+    parsed = p.parse_request(request(voice="6ccbfb76-1fc6-48f7-b71d-91ac6298247b"))
+    assert parsed.voice.id == "6ccbfb76-1fc6-48f7-b71d-91ac6298247b"
+    assert parsed.buffer_delay_ms == p.DEFAULT_BUFFER_DELAY_MS
+    ended = p.parse_request(request(transcript="", **{"continue": False}))
+    assert ended.ends_context and ended.transcript == ""
+    sonic2 = p.parse_request(
+        request(
+            model_id="sonic-2",
+            voice={"id": "x", "__experimental_controls": {"speed": "fast",
+                                                          "emotion": ["positivity:high"]}},
+        )
+    )  # fmt: skip
+    assert sonic2.voice.experimental_controls == {"speed": "fast", "emotion": ["positivity:high"]}
+
+
+def test_cancel_round_trips() -> None:
+    parsed = p.parse_request('{"context_id": "c", "cancel": true}')
+    assert parsed == p.CancelRequest("c")
+    assert p.parse_request(parsed.to_dict()) == parsed
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("{not json", "not valid JSON"),
+        (b"\x00\x01", "binary frames are not accepted"),
+        ("[1, 2]", "expected a JSON object"),
+        (request(model_id="tacotron"), "'tacotron' is not a valid model"),
+        (request(transcript=5), "transcript: expected a string, got int 5"),
+        (request(transcript=...), "transcript: required"),
+        (request(context_id=...), "context_id: required"),
+        (request(voice=...), "voice: required"),
+        (request(voice=[1]), "voice: expected an object"),
+        (request(voice={"mode": "id"}), "voice.id: required"),
+        (request(voice={"mode": "clone", "id": "x"}), "voice.mode 'clone' is not valid"),
+        (request(shout=True), "unknown field 'shout'; valid fields:"),
+        (request(**{"continue": "yes"}), "continue: expected true or false"),
+        (request(output_format=...), "output_format: required"),
+        (
+            request(
+                output_format={"container": "wav", "encoding": "pcm_s16le", "sample_rate": 24000}
+            ),
+            "returns 'raw' only",
+        ),
+        (
+            request(
+                output_format={"container": "ogg", "encoding": "pcm_s16le", "sample_rate": 24000}
+            ),
+            "valid: raw, wav, mp3",
+        ),
+        (
+            request(output_format={"container": "raw", "encoding": "pcm_u8", "sample_rate": 24000}),
+            "valid: pcm_f32le",
+        ),
+        (
+            request(
+                output_format={"container": "raw", "encoding": "pcm_s16le", "sample_rate": 11025}
+            ),
+            "valid: 8000, 16000",
+        ),
+        (
+            request(
+                output_format={"container": "raw", "encoding": "pcm_s16le", "sample_rate": "24000"}
+            ),
+            "sample_rate: expected one of",
+        ),
+        (request(max_buffer_delay_ms=9000), "valid: 0 to 5000"),
+        (request(max_buffer_delay_ms=1.5), "max_buffer_delay_ms: expected an integer"),
+        (request(generation_config={"speed": 3}), "valid: 0.6 to 1.5"),
+        (request(generation_config={"volume": "loud"}), "volume: expected a number"),
+        (request(generation_config={"emotion": "grumpy"}), "unknown emotion 'grumpy'"),
+        (request(generation_config={"pitch": 1}), "unknown field 'pitch'"),
+        (request(speed="warp"), "speed 'warp' is not valid; valid: slow, normal, fast"),
+        (request(voice={"id": "x", "__experimental_controls": {"speed": 4}}), "valid: -1 to 1"),
+        (
+            request(voice={"id": "x", "__experimental_controls": {"emotion": ["joy:max"]}}),
+            "emotion 'joy:max' is not valid",
+        ),
+        ('{"context_id": "c", "cancel": "now"}', "cancel: expected true"),
+        ('{"cancel": true}', "context_id: required to cancel"),
+    ],
+)
+def test_bad_requests_name_the_field_and_the_valid_values(message, words: str) -> None:
+    error = error_of(message)
+    assert error.status_code == 400
+    assert words in error.message
+    response = error.to_response().to_dict()
+    assert response["type"] == "error" and response["done"] is True
+    assert response["status_code"] == 400 and response["error"] == error.message
+
+
+def test_errors_carry_the_context_id_when_the_request_has_one() -> None:
+    assert error_of(request(model_id="nope")).context_id == "ctx-1"
+    assert error_of(request(context_id=7)).context_id is None
+    assert error_of('{"context_id": "c", "cancel": 1}').context_id == "c"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        p.Chunk("c", b"\x01\x02\x03", step_time=12.5, flush_id=2),
+        p.Chunk("c", b"audio"),
+        p.Timestamps("c", ("Hello", "world"), (0.0, 0.4), (0.35, 0.9)),
+        p.PhonemeTimestamps("c", ("h", "ə"), (0.0, 0.1), (0.1, 0.2), flush_id=1),
+        p.FlushDone("c", 3),
+        p.Done("c"),
+        p.ErrorMessage("too many", 429, "c"),
+        p.ErrorMessage("bad key", 401),
+    ],
+)
+def test_responses_round_trip_through_json(message) -> None:
+    wire = json.dumps(message.to_dict())
+    assert p.parse_response(wire) == message
+
+
+def test_response_shapes_follow_the_spec() -> None:
+    chunk = p.Chunk("c", b"\x00\x01").to_dict()
+    assert chunk == {"type": "chunk", "data": "AAE=", "done": False, "status_code": 206,
+                     "step_time": 0.0, "context_id": "c"}  # fmt: skip
+    assert p.Done("c").to_dict() == {"type": "done", "done": True, "status_code": 200,
+                                     "context_id": "c"}  # fmt: skip
+    stamps = p.Timestamps("c", ("Hi",), (0.0,), (0.2,)).to_dict()
+    assert stamps["word_timestamps"] == {"words": ["Hi"], "start": [0.0], "end": [0.2]}
+    flush = p.FlushDone("c", 1).to_dict()
+    assert flush["flush_done"] is True and flush["flush_id"] == 1 and flush["done"] is False
+    error = p.ErrorMessage("too many", 429, "c").to_dict()
+    assert error["title"] == "Too Many Requests" and error["message"] == "too many"
+
+
+def test_unknown_response_type_is_named() -> None:
+    with pytest.raises(p.ProtocolError, match="response type 'audio' is not known"):
+        p.parse_response({"type": "audio"})
+
+
+def test_version_values() -> None:
+    assert p.check_version("2026-08-14") == "2026-08-14"
+    with pytest.raises(p.ProtocolError, match="use a date such as 2025-04-16"):
+        p.check_version("latest")
