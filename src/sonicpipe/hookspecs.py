@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
 
     from sonicpipe.config import Settings
@@ -92,7 +94,23 @@ def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
     """Return a new processor for one audio stream, or None to stay out of it.
 
     Called once per stream; the processors returned form the chain, in hook call order.
-    Each gets the previous one's output.
+    Each gets the previous one's output. A processor reads its options from
+    ``settings.plugin_options(<its plugin name>)`` and returns None when it has nothing to
+    do, so the default chain stays cheap. The built-ins run in this order: ``pauses``
+    (``tryfirst``), ``loudness``, ``resample`` (``trylast``).
+    """
+
+
+@hookspec(firstresult=True)
+def sonicpipe_audio_writer(
+    target: Path, sample_rate: int, settings: Settings
+) -> AudioWriter | None:
+    """Return a writer for the file ``target``, or None if its suffix is not yours.
+
+    The first non-None result wins, so a plugin adds a format by answering for its suffix
+    (and may replace a built-in one with ``tryfirst``). ``sample_rate`` is the rate of the
+    samples the writer will get; writers read their options from
+    ``settings.plugin_options(<their plugin name>)``.
     """
 
 
@@ -109,7 +127,13 @@ class SentenceStream(Protocol):
 
 
 class AudioProcessor(Protocol):
-    """A stateful audio stage for one stream: mono float32 samples in, samples out."""
+    """A stateful audio stage for one stream: mono float32 samples in, samples out.
+
+    A processor may also define ``boundary(kind: str) -> np.ndarray``: the chain calls it
+    where a sentence (``kind="sentence"``) or a paragraph (``"paragraph"``) of the stream
+    ends, and passes on what it returns, like ``process``. Processors without it simply do
+    not see boundaries.
+    """
 
     def open(self, sample_rate: int) -> int:
         """Prepare for a stream at ``sample_rate``; return the output sample rate."""
@@ -121,4 +145,20 @@ class AudioProcessor(Protocol):
 
     def flush(self) -> np.ndarray:
         """End of stream: return all samples still held."""
+        ...
+
+
+class AudioWriter(Protocol):
+    """A sink for one stream of mono float32 samples: a file, or a socket for telephony."""
+
+    def write(self, samples: np.ndarray) -> None:
+        """Encode and write one chunk."""
+        ...
+
+    def chapter(self, title: str) -> None:
+        """Start a chapter named ``title`` here (formats without chapters ignore it)."""
+        ...
+
+    def close(self) -> None:
+        """Finish the file (headers, chapter table) and release it."""
         ...

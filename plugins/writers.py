@@ -1,0 +1,49 @@
+"""The built-in file writers: WAV, FLAC, MP3, M4B/M4A (with chapters) and raw PCM.
+
+Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
+files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
+(default 192, or the most the sample rate allows) and M4B/M4A (default 64), ``title`` and
+``author`` for M4B/M4A metadata.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sonicpipe.audio.m4b import M4bWriter
+from sonicpipe.audio.options import choice, number, plugin_options
+from sonicpipe.audio.writers import FORMATS, Mp3Writer, RawSink, SoundFileWriter, Writer
+from sonicpipe.config import ENCODINGS, ConfigError, Settings
+from sonicpipe.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+NAME = "writers"
+OPTIONS = ("encoding", "bitrate", "title", "author")
+
+
+def _text(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"options.{NAME}.{key}: expected a string, got {value!r}")
+    return value
+
+
+@hookimpl
+def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -> Writer | None:
+    """A writer for the built-in suffixes (see ``FORMATS``), None for any other."""
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        return None
+    options = plugin_options(settings, NAME, OPTIONS)
+    encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
+    if suffix == ".raw":
+        return RawSink(target, encoding, sample_rate)
+    if suffix in (".wav", ".flac"):
+        return SoundFileWriter(target, sample_rate, encoding)
+    bitrate = options.get("bitrate")
+    if bitrate is not None:
+        bitrate = int(number(NAME, "bitrate", bitrate, 8, 320))
+    if suffix == ".mp3":
+        return Mp3Writer(target, sample_rate, bitrate)
+    metadata = {key: _text(key, options[key]) for key in ("title", "author") if key in options}
+    return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata)

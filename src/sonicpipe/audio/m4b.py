@@ -1,0 +1,68 @@
+"""AAC in MP4 (``.m4b`` audiobooks, ``.m4a``) with chapter markers, through PyAV (FFmpeg).
+
+FFmpeg's MP4 muxer writes the chapters both as a QuickTime chapter track (Apple Books,
+iOS) and as a Nero ``chpl`` atom (most other players), with titles and times in ms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from sonicpipe.audio.writers import Writer
+
+# MP4 metadata keys for the writer's options (FFmpeg maps "artist" to the ©ART atom).
+METADATA_KEYS = {"title": "title", "author": "artist"}
+
+
+class M4bWriter(Writer):
+    """Mono AAC-LC at ``bitrate`` kbps; :meth:`chapter` marks where each chapter starts."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        sample_rate: int,
+        bitrate: int = 64,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(sample_rate)
+        self.path = Path(path)
+        unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
+        if unknown:
+            raise ValueError(
+                f"{self.path}: unknown metadata {unknown[0]!r}; valid: {', '.join(METADATA_KEYS)}"
+            )
+        self._container = av.open(str(self.path), "w", format="ipod")
+        for key, value in (metadata or {}).items():
+            self._container.metadata[METADATA_KEYS[key]] = value
+        self._stream = self._container.add_stream("aac", rate=sample_rate, layout="mono")
+        self._stream.bit_rate = bitrate * 1000
+
+    def _write(self, samples: np.ndarray) -> None:
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = self.sample_rate
+        frame.pts = self.frames
+        frame.time_base = Fraction(1, self.sample_rate)
+        self._container.mux(self._stream.encode(frame))
+
+    def _close(self) -> None:
+        try:
+            self._container.mux(self._stream.encode(None))
+            self._container.set_chapters(self._chapter_table())
+        finally:
+            self._container.close()
+
+    def _chapter_table(self) -> list[dict]:
+        """The chapters as PyAV wants them: each ends where the next starts, the last at the end."""
+        base = Fraction(1, self.sample_rate)
+        starts = [round(start * self.sample_rate) for start, _ in self.chapters]
+        ends = [*starts[1:], self.frames]
+        return [
+            {"id": n + 1, "start": starts[n], "end": ends[n], "time_base": base,
+             "metadata": {"title": title}}
+            for n, (_, title) in enumerate(self.chapters)
+        ]  # fmt: skip

@@ -1,0 +1,37 @@
+"""Reading and checking a plugin's options table (``[options.<plugin>]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sonicpipe.config import ConfigError, Settings
+
+
+def plugin_options(settings: Settings, plugin: str, valid: Collection[str]) -> Mapping[str, Any]:
+    """The options table of ``plugin``; an unknown key is an error naming the valid ones."""
+    options = settings.plugin_options(plugin)
+    unknown = sorted(set(options) - set(valid))
+    if unknown:
+        raise ConfigError(
+            f"options.{plugin}: unknown option {unknown[0]!r}; valid: {', '.join(sorted(valid))}"
+        )
+    return options
+
+
+def choice(plugin: str, key: str, value: Any, valid: Collection[Any]) -> Any:
+    """``value`` if it is one of ``valid``, else an error naming them."""
+    if isinstance(value, bool) or value not in valid:
+        raise ConfigError(
+            f"options.{plugin}.{key}: {value!r} is not valid; valid: {', '.join(map(str, valid))}"
+        )
+    return value
+
+
+def number(plugin: str, key: str, value: Any, low: float, high: float) -> float:
+    """``value`` as a float if it is a number in [low, high], else an error saying so."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigError(
+            f"options.{plugin}.{key}: expected a number from {low:g} to {high:g}, got {value!r}"
+        )
+    return float(value)

@@ -1,0 +1,210 @@
+"""Sinks for finished audio: raw PCM streams (telephony), WAV, FLAC and MP3 files.
+
+Every writer takes mono float32 chunks as they come and encodes them at once, so a book or a
+call never has to sit in memory whole. Byte encodings come from :mod:`sonicpipe.pcm`; WAV and
+FLAC go through libsndfile (``soundfile``), MP3 through LAME (``lameenc``). M4B/M4A with
+chapters is in :mod:`sonicpipe.audio.m4b`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Self
+
+import lameenc
+import numpy as np
+import soundfile
+
+from sonicpipe import pcm
+from sonicpipe.audio.chain import as_samples
+from sonicpipe.config import Settings
+from sonicpipe.hookspecs import AudioWriter
+from sonicpipe.plugins import PluginHost
+
+# The suffixes the built-in ``writers`` plugin answers for.
+FORMATS = {
+    ".wav": "WAV (pcm_s16le, pcm_f32le, pcm_mulaw or pcm_alaw)",
+    ".flac": "FLAC (16-bit)",
+    ".mp3": "MP3 (constant bit rate)",
+    ".m4b": "AAC in MP4, audiobook, with chapters",
+    ".m4a": "AAC in MP4, with chapters",
+    ".raw": "headerless PCM (any Sonic encoding)",
+}
+WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW",
+                "pcm_alaw": "ALAW"}  # fmt: skip
+# Bit rates (kbps) of MPEG-1 (32 kHz and up), MPEG-2 (16-24 kHz) and MPEG-2.5 Layer III.
+MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+
+
+def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
+    """The MP3 bit rates (kbps) possible at ``sample_rate``."""
+    if sample_rate >= 32000:
+        return MPEG1_BITRATES
+    return MPEG2_BITRATES if sample_rate >= 16000 else MPEG2_BITRATES[:8]
+
+
+class Writer:
+    """Base of the built-in writers: counts frames, records chapters, closes on ``with`` exit.
+
+    Subclasses implement ``_write`` (one float32 chunk) and ``_close``.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.frames = 0
+        self.chapters: list[tuple[float, str]] = []
+        self.closed = False
+
+    def write(self, samples: np.ndarray) -> None:
+        """Encode and write one chunk of mono float samples."""
+        if self.closed:
+            raise ValueError(f"{type(self).__name__}: write after close")
+        samples = as_samples(samples)
+        if samples.size:
+            self._write(samples)
+            self.frames += samples.size
+
+    def chapter(self, title: str) -> None:
+        """Start a chapter named ``title`` at the current position."""
+        self.chapters.append((self.frames / self.sample_rate, title))
+
+    def close(self) -> None:
+        """Finish and release the output (a second call does nothing)."""
+        if not self.closed:
+            self.closed = True
+            self._close()
+
+    @property
+    def seconds(self) -> float:
+        """Duration written so far."""
+        return self.frames / self.sample_rate
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _write(self, samples: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+
+class RawSink(Writer):
+    """Headerless PCM in one of Sonic's encodings, to a binary stream or a callable.
+
+    For telephony: ``RawSink(sock.sendall, "pcm_mulaw", 8000)`` sends G.711 mu-law bytes as
+    chunks arrive. A path opens (and on close, closes) a file.
+    """
+
+    def __init__(
+        self,
+        sink: Callable[[bytes], object] | BinaryIO | str | Path,
+        encoding: str = "pcm_s16le",
+        sample_rate: int = 8000,
+    ) -> None:
+        super().__init__(sample_rate)
+        pcm.encode(np.zeros(0, dtype=np.float32), encoding)  # validates the encoding
+        self.encoding = encoding
+        self._file: BinaryIO | None = None
+        if isinstance(sink, str | Path):
+            self._file = open(sink, "wb")  # noqa: SIM115 - closed by close()
+            self._send: Callable[[bytes], object] = self._file.write
+        elif callable(sink):
+            self._send = sink
+        else:
+            self._send = sink.write
+
+    def _write(self, samples: np.ndarray) -> None:
+        self._send(pcm.encode(samples, self.encoding))
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+class SoundFileWriter(Writer):
+    """WAV or FLAC through libsndfile; integer formats get :func:`sonicpipe.pcm.to_int16`."""
+
+    def __init__(self, path: str | Path, sample_rate: int, encoding: str = "pcm_s16le") -> None:
+        super().__init__(sample_rate)
+        path = Path(path)
+        kind = path.suffix.lower().lstrip(".")
+        valid = ("pcm_s16le",) if kind == "flac" else tuple(WAV_SUBTYPES)
+        if encoding not in valid:
+            raise ValueError(
+                f"{path}: {kind.upper()} cannot hold {encoding!r}; valid: {', '.join(valid)}"
+            )
+        self._float = encoding == "pcm_f32le"
+        self._file = soundfile.SoundFile(
+            path, "w", samplerate=sample_rate, channels=1, format=kind.upper(),
+            subtype=WAV_SUBTYPES[encoding],
+        )  # fmt: skip
+
+    def _write(self, samples: np.ndarray) -> None:
+        self._file.write(samples if self._float else pcm.to_int16(samples))
+
+    def _close(self) -> None:
+        self._file.close()
+
+
+class Mp3Writer(Writer):
+    """Constant-bit-rate mono MP3 through LAME.
+
+    ``bitrate`` (kbps) defaults to 192 (what ACX asks, at 44.1 kHz), or the highest the
+    sample rate allows below 32 kHz.
+    """
+
+    def __init__(self, path: str | Path, sample_rate: int, bitrate: int | None = None) -> None:
+        super().__init__(sample_rate)
+        valid = mp3_bitrates(sample_rate)
+        bitrate = bitrate or min(192, valid[-1])
+        if bitrate not in valid:
+            raise ValueError(
+                f"{path}: MP3 bitrate {bitrate!r} kbps is not valid at {sample_rate} Hz; "
+                f"valid: {', '.join(map(str, valid))}"
+            )
+        self._encoder = lameenc.Encoder()
+        self._encoder.set_bit_rate(bitrate)
+        self._encoder.set_in_sample_rate(sample_rate)
+        self._encoder.set_channels(1)
+        self._encoder.set_quality(2)  # 2 = high quality, 7 = fast
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
+
+    def _write(self, samples: np.ndarray) -> None:
+        self._file.write(self._encoder.encode(pcm.encode(samples, "pcm_s16le")))
+
+    def _close(self) -> None:
+        try:
+            self._file.write(self._encoder.flush())
+        finally:
+            self._file.close()
+
+
+def open_writer(
+    target: str | Path,
+    sample_rate: int,
+    settings: Settings | None = None,
+    host: PluginHost | None = None,
+) -> AudioWriter:
+    """The writer the ``sonicpipe_audio_writer`` hook offers for ``target``'s suffix."""
+    settings = settings or (host.settings if host else Settings())
+    host = host or PluginHost(settings)
+    path = Path(target)
+    writer = host.hook.sonicpipe_audio_writer(
+        target=path, sample_rate=sample_rate, settings=settings
+    )
+    if writer is None:
+        known = ", ".join(FORMATS)
+        raise ValueError(
+            f"{path}: no writer for {path.suffix or 'files without a suffix'!r}; "
+            f"the built-in writers take {known} (plugins may add more)"
+        )
+    return writer

@@ -1,0 +1,156 @@
+"""Encoders and sinks: G.711 raw streams, WAV, FLAC, MP3 and M4B with chapters."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import av
+import mutagen.mp4
+import numpy as np
+import pytest
+import soundfile
+
+from sonicpipe import pcm
+from sonicpipe.audio import open_writer
+from sonicpipe.audio.writers import RawSink
+from sonicpipe.config import ConfigError, Settings
+
+
+def tone(rate: int, seconds: float, amplitude: float = 0.5, freq: float = 440.0) -> np.ndarray:
+    t = np.arange(int(rate * seconds)) / rate
+    return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def write_in_chunks(writer, samples: np.ndarray, size: int = 1000) -> None:
+    for start in range(0, samples.size, size):
+        writer.write(samples[start : start + size])
+
+
+def g711_tolerance(x: np.ndarray) -> np.ndarray:
+    """Half a G.711 quantization step at each magnitude, plus int16 rounding and truncation.
+
+    Both laws quantize a magnitude m (16-bit scale, mu-law biased by 132) with steps of at
+    most m/16, and decode to the middle of the step: an error of at most m/32.
+    """
+    return (np.abs(x) + 132 / 32768) / 32 + 8 / 32768
+
+
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+def test_g711_raw_stream_round_trip_stays_within_tolerance(encoding: str) -> None:
+    sent: list[bytes] = []
+    rate = 8000
+    ramp = np.linspace(-0.99, 0.99, 20001, dtype=np.float32)
+    speech_like = tone(rate, 1.0, 0.3) * (0.5 + 0.5 * tone(rate, 1.0, 1.0, 3.0))
+    signal = np.concatenate([ramp, speech_like])
+    with RawSink(sent.append, encoding, rate) as sink:
+        write_in_chunks(sink, signal, 160)  # 20 ms telephony frames
+    data = b"".join(sent)
+    assert len(data) == signal.size  # one byte per sample
+    assert all(len(chunk) == 160 for chunk in sent[:-1])
+    back = pcm.decode(data, encoding)
+    error = np.abs(back - signal)
+    assert np.all(error <= g711_tolerance(signal))
+    snr = 10 * np.log10(np.sum(speech_like**2) / np.sum((back[ramp.size :] - speech_like) ** 2))
+    assert snr > 30  # G.711 gives about 38 dB on a loud signal
+
+
+def test_raw_sink_writes_linear_pcm_to_a_binary_stream() -> None:
+    buffer = io.BytesIO()
+    signal = tone(24000, 0.2)
+    sink = RawSink(buffer, "pcm_s16le", 24000)
+    write_in_chunks(sink, signal)
+    sink.close()
+    back = np.frombuffer(buffer.getvalue(), dtype="<i2") / 32768
+    assert np.max(np.abs(back - signal)) <= 1 / 32768
+    with pytest.raises(ValueError, match="write after close"):
+        sink.write(signal)
+
+
+def test_raw_sink_rejects_unknown_encoding() -> None:
+    with pytest.raises(ValueError, match="valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"):
+        RawSink(io.BytesIO(), "pcm_u8")
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "subtype", "tolerance"),
+    [
+        ("out.wav", "pcm_s16le", "PCM_16", 1 / 32768),
+        ("out.wav", "pcm_f32le", "FLOAT", 0.0),
+        ("out.wav", "pcm_mulaw", "ULAW", 0.02),
+        ("out.flac", "pcm_s16le", "PCM_16", 1 / 32768),
+    ],
+)
+def test_wav_and_flac_files_read_back(
+    tmp_path: Path, name: str, encoding: str, subtype: str, tolerance: float
+) -> None:
+    settings = Settings(options={"writers": {"encoding": encoding}})
+    signal = tone(22050, 0.5)
+    with open_writer(tmp_path / name, 22050, settings) as writer:
+        write_in_chunks(writer, signal)
+    info = soundfile.info(tmp_path / name)
+    assert (info.samplerate, info.channels, info.frames, info.subtype) == (
+        22050,
+        1,
+        signal.size,
+        subtype,
+    )
+    back, _ = soundfile.read(tmp_path / name, dtype="float32")
+    assert np.max(np.abs(back - signal)) <= tolerance
+
+
+@pytest.mark.parametrize(("rate", "bitrate"), [(44100, 192), (24000, 160)])
+def test_mp3_decodes_to_the_same_tone(tmp_path: Path, rate: int, bitrate: int) -> None:
+    signal = tone(rate, 2.0, freq=1000.0)
+    with open_writer(tmp_path / "out.mp3", rate) as writer:
+        write_in_chunks(writer, signal)
+    with av.open(str(tmp_path / "out.mp3")) as container:
+        stream = container.streams.audio[0]
+        assert container.format.name == "mp3"
+        assert (stream.rate, stream.bit_rate) == (rate, bitrate * 1000)
+        decoded = np.concatenate([f.to_ndarray()[0] for f in container.decode(stream)])
+    assert abs(decoded.size - signal.size) < 3000  # encoder delay and padding
+    spectrum = np.abs(np.fft.rfft(decoded))
+    assert np.argmax(spectrum) * rate / decoded.size == pytest.approx(1000, abs=2)
+    rms = np.sqrt(np.mean(decoded[3000:-3000] ** 2))
+    assert 20 * np.log10(rms / (0.5 / np.sqrt(2))) == pytest.approx(0, abs=1)  # within 1 dB
+
+
+def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path) -> None:
+    rate = 24000
+    settings = Settings(options={"writers": {"title": "Three Parts", "author": "Sonic Pipe"}})
+    path = tmp_path / "book.m4b"
+    with open_writer(path, rate, settings) as writer:
+        for title, seconds, freq in [("Loomings", 2.0, 300), ("The Carpet-Bag", 3.5, 500),
+                                     ("The Spouter-Inn", 1.5, 700)]:  # fmt: skip
+            writer.chapter(title)
+            write_in_chunks(writer, tone(rate, seconds, freq=freq), 4000)
+    book = mutagen.mp4.MP4(path)  # an independent MP4 parser, not FFmpeg
+    chapters = [(round(c.start, 3), c.title) for c in book.chapters]
+    assert chapters == [(0.0, "Loomings"), (2.0, "The Carpet-Bag"), (5.5, "The Spouter-Inn")]
+    assert book.tags["©nam"] == ["Three Parts"]
+    assert book.tags["©ART"] == ["Sonic Pipe"]
+    assert book.info.codec == "mp4a.40.2"  # AAC-LC
+    assert book.info.length == pytest.approx(7.0, abs=0.1)
+
+
+def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"'\.ogg'.*\.wav, \.flac, \.mp3, \.m4b"):
+        open_writer(tmp_path / "out.ogg", 24000)
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("out.flac", {"encoding": "pcm_mulaw"}, "FLAC cannot hold 'pcm_mulaw'; valid: pcm_s16le"),
+        ("out.wav", {"encoding": "pcm_u8"}, "valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"),
+        ("out.mp3", {"bitrate": 192}, "at 24000 Hz; valid: 8, 16, 24, .*, 144, 160"),
+        ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
+        ("out.m4b", {"narrator": "x"}, "valid: author, bitrate, encoding, title"),
+    ],
+)
+def test_bad_writer_options_are_named(
+    tmp_path: Path, name: str, options: dict, message: str
+) -> None:
+    with pytest.raises((ConfigError, ValueError), match=message):
+        open_writer(tmp_path / name, 24000, Settings(options={"writers": options}))
