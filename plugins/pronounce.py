@@ -1,1 +1,379 @@
-"""Built-in plugin: pronounce (being written)."""
+"""Built-in plugin: pronunciation dictionaries (stage 4, ``sonicpipe_refine_segment``).
+
+``settings.dictionaries`` names shipped dictionaries (:func:`sonicpipe.dictionaries.shipped`)
+or files (relative to ``settings.base_dir``); later dictionaries override earlier ones. Two
+file formats:
+
+* Cartesia's dictionary JSON: ``[{"text": "bayou", "pronunciation": "<<ˈ|b|ɑ|ˈ|j|u>>"}, ...]``
+  (legacy key ``alias``). The pronunciation is IPA in Sonic's ``<<...>>`` syntax, written in
+  the phoneme set of the target model exactly as Cartesia would pass it on, or sounds-like
+  text (``"chop-uh-TOO-liss"``).
+* TOML, one ``[[word]]`` table per entry, with ``text`` and one way to say it::
+
+      [[word]]
+      text = "nginx"
+      sounds_like = "engine x"          # plain text in place of the word
+
+      [[word]]
+      text = "kubectl"
+      ipa = "<<k|j|u|b|ˈ|k|ʌ|n|t|ɹ|oʊ|l>>"   # charsiu IPA (sonic-3 set), converted for sonic-2
+      mfa = "<<k|j|u|b|k|ɐ|n|t|ɹ|ow|l>>"      # optional: MFA IPA used for sonic-2 instead
+
+      [[word]]
+      text = "GIF"
+      phonemize = "jif"                 # espeak builds the IPA from this spelling
+                                        # (``phonemize = true``: from ``text`` itself)
+
+Matching is on whole words, longest entry first ("Visual Studio Code" beats "Code"), and
+case-sensitive, except that an all-lowercase entry also matches its capitalized form at the
+start of a sentence. IPA replaces the words with a PHONEMES mark (rendered ``<<...>>``), so
+later stages cannot alter it; sounds-like text replaces them as plain text. Mark placeholders
+are never matched. The dictionaries are English: segments in other languages are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from sonicpipe.dictionaries import SUFFIXES, shipped
+
+from sonicpipe import phonemes
+from sonicpipe.config import Settings
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import MARK_RE, Mark, MarkKind, MarkTable, Segment
+from sonicpipe.phonemes import PhonemeError, PhonemeSet
+
+__version__ = "0.1.0"
+
+TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+WORD_START = re.compile(r"\w")
+SENTENCE_END = frozenset(".!?…")
+# Tokens that do not end a sentence start: opening quotes and brackets.
+OPENERS = frozenset("\"'“‘«([{¿¡")
+JSON_KEYS = ("text", "pronunciation", "alias")
+TOML_KEYS = ("text", "sounds_like", "ipa", "mfa", "phonemize")
+
+
+class DictionaryError(ValueError):
+    """A dictionary that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resolved entry: the words to find and what replaces them for the target model."""
+
+    text: str
+    ipa: tuple[tuple[str, ...], ...] = ()  # phoneme groups (one per word) in the target set
+    sounds_like: str = ""
+    origin: str = ""  # "file:line"
+
+    @property
+    def lowercase(self) -> bool:
+        """Whether the capitalized sentence-start form also matches."""
+        return self.text == self.text.lower()
+
+
+def _tokens(text: str) -> list[str]:
+    """Word runs, single other characters, and whitespace runs normalized to one space."""
+    return [" " if tok[0].isspace() else tok for tok in TOKEN_RE.findall(text)]
+
+
+def _is_word(token: str) -> bool:
+    return WORD_START.match(token) is not None
+
+
+class Dictionary:
+    """Entries compiled for fast whole-word, longest-first matching.
+
+    Entries are keyed by their token tuple; an index from first token to the entry lengths
+    present (longest first) means one lookup costs a few dict probes, however many entries.
+    """
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self._entries: dict[tuple[str, ...], Entry] = {}
+        for entry in entries:
+            self._entries[tuple(_tokens(entry.text.strip()))] = entry
+        lengths: dict[str, set[int]] = {}
+        for key in self._entries:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {head: sorted(ns, reverse=True) for head, ns in lengths.items()}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _match(self, tokens: list[str], i: int, sentence_start: bool) -> tuple[int, Entry] | None:
+        first = tokens[i]
+        heads = [(first, False)]
+        if sentence_start and first[:1].isupper():
+            heads.append((first[0].lower() + first[1:], True))
+        best: tuple[int, Entry] | None = None
+        for head, capitalized in heads:
+            for n in self._lengths.get(head, ()):
+                if best is not None and n <= best[0]:
+                    break
+                if i + n > len(tokens):
+                    continue
+                entry = self._entries.get((head, *tokens[i + 1 : i + n]))
+                if entry is None or (capitalized and not entry.lowercase):
+                    continue
+                # Whole words: an entry that starts or ends with punctuation must not touch a
+                # word ("ASP.NET" does not contain ".NET").
+                if not _is_word(head) and i > 0 and _is_word(tokens[i - 1]):
+                    continue
+                if (
+                    not _is_word(tokens[i + n - 1])
+                    and i + n < len(tokens)
+                    and _is_word(tokens[i + n])
+                ):
+                    continue
+                best = (n, entry)
+                break
+        return best
+
+    def apply(self, text: str, marks: MarkTable) -> str:
+        """Return ``text`` with every entry replaced (IPA as marks added to ``marks``)."""
+        raw = TOKEN_RE.findall(text)
+        tokens = [" " if tok[0].isspace() else tok for tok in raw]
+        out: list[str] = []
+        sentence_start = True
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            found = None if token == " " else self._match(tokens, i, sentence_start)
+            if found is None:
+                out.append(raw[i])
+                if token in SENTENCE_END:
+                    sentence_start = True
+                elif token != " " and token not in OPENERS and not MARK_RE.match(token):
+                    sentence_start = False
+                i += 1
+                continue
+            n, entry = found
+            source = "".join(raw[i : i + n])
+            if entry.ipa:
+                out.append(" ".join(
+                    marks.add(Mark(MarkKind.PHONEMES, group, source)) for group in entry.ipa
+                ))  # fmt: skip
+            else:
+                out.append(entry.sounds_like)
+            sentence_start = False
+            i += n
+        return "".join(out)
+
+
+# -- reading dictionary files ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """An entry as written: where, which words, and the way to say them (unchecked)."""
+
+    line: int
+    text: str
+    spec: tuple[tuple[str, Any], ...]  # sorted (key, value) pairs besides "text"
+
+
+def _json_entries(text: str, where: str) -> Iterator[_Raw]:
+    decoder = json.JSONDecoder()
+
+    def fail(pos: int, message: str) -> DictionaryError:
+        return DictionaryError(f"{where}:{text.count(chr(10), 0, pos) + 1}: {message}")
+
+    def skip(pos: int) -> int:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        return pos
+
+    pos = skip(0)
+    if not text.startswith("[", pos):
+        raise fail(pos, 'expected a JSON list of {"text": ..., "pronunciation": ...} objects')
+    pos = skip(pos + 1)
+    if text.startswith("]", pos):
+        return
+    while True:
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise DictionaryError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        line = text.count("\n", 0, pos) + 1
+        if not isinstance(item, dict):
+            raise fail(pos, f"expected an object with text and pronunciation, got {item!r}")
+        unknown = sorted(set(item) - set(JSON_KEYS))
+        if unknown:
+            raise fail(pos, f"unknown key {unknown[0]!r}; valid keys: {', '.join(JSON_KEYS)}")
+        if "pronunciation" in item and "alias" in item:
+            raise fail(pos, "give pronunciation or the legacy alias, not both")
+        spoken = item.get("pronunciation", item.get("alias"))
+        if spoken is None:
+            raise fail(pos, 'entry has no "pronunciation"')
+        yield _Raw(line, item.get("text"), (("pronunciation", spoken),))  # type: ignore[arg-type]
+        pos = skip(end)
+        if text.startswith("]", pos):
+            break
+        if not text.startswith(",", pos):
+            raise fail(pos, "expected ',' or ']' after an entry")
+        pos = skip(pos + 1)
+    if skip(pos + 1) != len(text):
+        raise fail(skip(pos + 1), "unexpected text after the closing ']'")
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+_WORD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*word[ \t]*\]\]", re.MULTILINE)
+
+
+def _toml_entries(text: str, where: str) -> Iterator[_Raw]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = f":{found.group(1)}" if found else ""
+        raise DictionaryError(f"{where}{line}: invalid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"word", "description"})
+    if unknown:
+        raise DictionaryError(
+            f"{where}: unknown top-level key {unknown[0]!r}; write entries as [[word]] tables"
+        )
+    words = data.get("word", [])
+    if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
+        raise DictionaryError(f"{where}: 'word' must be [[word]] tables")
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _WORD_HEADER.finditer(text)]
+    if len(lines) != len(words):  # inline tables: no header line to point at
+        lines = [0] * len(words)
+    for number, (line, word) in enumerate(zip(lines, words, strict=True), start=1):
+        label = f"{where}:{line}" if line else f"{where}: [[word]] #{number}"
+        unknown = sorted(set(word) - set(TOML_KEYS))
+        if unknown:
+            raise DictionaryError(
+                f"{label}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOML_KEYS)}"
+            )
+        spec = tuple(sorted((k, v) for k, v in word.items() if k != "text"))
+        yield _Raw(line, word.get("text"), spec)  # type: ignore[arg-type]
+
+
+def _resolve(raw: _Raw, where: str, model: str, is_json: bool) -> Entry:
+    """Check one written entry and turn it into what the target model reads."""
+    label = f"{where}:{raw.line}" if raw.line else where
+    if not isinstance(raw.text, str) or not raw.text.strip():
+        raise DictionaryError(f'{label}: entry has no "text" (the words to replace)')
+    if MARK_RE.search(raw.text) or "<<" in raw.text:
+        raise DictionaryError(f"{label}: entry text {raw.text!r} contains markup")
+    spec = dict(raw.spec)
+    target = phonemes.phoneme_set(model)
+    try:
+        if is_json:
+            return _spoken(raw.text, spec["pronunciation"], target, target, label)
+        return _toml_spoken(raw.text, spec, target, model, label)
+    except PhonemeError as exc:
+        raise DictionaryError(f"{label}: entry {raw.text!r}: {exc}") from None
+
+
+def _spoken(text: str, value: Any, written: PhonemeSet, target: PhonemeSet, label: str) -> Entry:
+    if not isinstance(value, str) or not value.strip():
+        raise DictionaryError(f"{label}: entry {text!r} has an empty pronunciation")
+    if "<<" not in value and ">>" not in value:
+        return Entry(text, sounds_like=value.strip(), origin=label)
+    groups = [phonemes.check_set(group, written) for group in phonemes.parse(value)]
+    ipa = tuple(phonemes.convert(group, written, target) for group in groups)
+    return Entry(text, ipa=ipa, origin=label)
+
+
+def _toml_spoken(
+    text: str, spec: dict[str, Any], target: PhonemeSet, model: str, label: str
+) -> Entry:
+    ways = [k for k in ("sounds_like", "phonemize") if k in spec]
+    if "ipa" in spec or "mfa" in spec:
+        ways.append("ipa/mfa")
+    if len(ways) != 1:
+        raise DictionaryError(
+            f"{label}: entry {text!r} needs exactly one of sounds_like, ipa (with optional mfa) "
+            f"or phonemize; it has {', '.join(ways) or 'none'}"
+        )
+    if "sounds_like" in spec:
+        if "<<" in str(spec["sounds_like"]):
+            raise DictionaryError(f"{label}: entry {text!r}: IPA belongs in ipa =, not sounds_like")
+        return _spoken(text, spec["sounds_like"], target, target, label)
+    if "phonemize" in spec:
+        spelling = text if spec["phonemize"] is True else spec["phonemize"]
+        if not isinstance(spelling, str) or not spelling.strip():
+            raise DictionaryError(
+                f"{label}: entry {text!r}: phonemize is true or a spelling to read"
+            )
+        return Entry(text, ipa=tuple(phonemes.phonemize(spelling, model)), origin=label)
+    # Check every IPA written, whichever one the target model will use.
+    written = {
+        key: _spoken(text, spec[key], pset, target, label)
+        for key, pset in (("ipa", phonemes.CHARSIU), ("mfa", phonemes.MFA))
+        if key in spec
+    }
+    for key, entry in written.items():
+        if not entry.ipa:
+            raise DictionaryError(f"{label}: entry {text!r}: {key} must be IPA in <<...>> form")
+    preferred = "ipa" if target is phonemes.CHARSIU else "mfa"
+    return written.get(preferred) or next(iter(written.values()))
+
+
+def _source(name: str, base_dir: Path) -> tuple[str, Traversable | Path]:
+    """The label and file of a dictionary setting: a shipped name or a path."""
+    if name.endswith(SUFFIXES) or "/" in name or "\\" in name:
+        path = Path(name)
+        return name, path if path.is_absolute() else base_dir / path
+    available = shipped()
+    if name not in available:
+        raise DictionaryError(
+            f"unknown dictionary {name!r}; shipped dictionaries: {', '.join(sorted(available))} "
+            "(or give a .json or .toml file path)"
+        )
+    return available[name].name, available[name]
+
+
+def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
+    """Read and check one dictionary (shipped name or file) for ``model``.
+
+    Raises DictionaryError naming the file and line of the first bad entry.
+    """
+    where, source = _source(name, base_dir or Path())
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DictionaryError(f"{where}: cannot read dictionary: {exc.strerror}") from None
+    is_json = source.name.endswith(".json")
+    raws = _json_entries(text, where) if is_json else _toml_entries(text, where)
+    entries: dict[str, tuple[_Raw, Entry]] = {}
+    for raw in raws:
+        entry = _resolve(raw, where, model, is_json)
+        previous = entries.get(raw.text)
+        if previous is not None and previous[0].spec != raw.spec:
+            raise DictionaryError(
+                f"{where}:{raw.line}: {raw.text!r} is already defined at line "
+                f"{previous[0].line} with a different pronunciation"
+            )
+        entries[raw.text] = (raw, entry)
+    return [entry for _, entry in entries.values()]
+
+
+@cache
+def compile_dictionaries(names: tuple[str, ...], base_dir: Path, model: str) -> Dictionary:
+    """The merged, compiled dictionaries for one setting (cached; later names override)."""
+    return Dictionary(entry for name in names for entry in load(name, model, base_dir))
+
+
+def for_settings(settings: Settings) -> Dictionary:
+    """The compiled dictionaries ``settings`` asks for."""
+    model = "sonic-3" if phonemes.phoneme_set(settings.model) is phonemes.CHARSIU else "sonic-2"
+    return compile_dictionaries(tuple(settings.dictionaries), Path(settings.base_dir), model)
+
+
+@hookimpl
+def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
+    """Replace dictionary words in an English segment by their pronunciations."""
+    if not settings.dictionaries or not segment.language.lower().startswith("en"):
+        return
+    segment.text = for_settings(settings).apply(segment.text, segment.marks)
