@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError
+from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost
 from sonicpipe.text import TextChain
 
@@ -97,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list plugins and the hooks they implement")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")
     plugins.set_defaults(func=cmd_plugins)
+
+    phon = sub.add_parser("phonemes", help="print the <<...>> IPA of a word for a model")
+    phon.add_argument("spelling", help="a word or a sounds-like spelling, e.g. 'engine x'")
+    phon.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    phon.set_defaults(func=cmd_phonemes)
     return parser
 
 
