@@ -12,6 +12,7 @@ from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost
+from sonicpipe.server.command import add_serve_parser
 from sonicpipe.text import TextChain
 
 # Errors that are the user's to fix: printed as one line, exit status 2.
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     phon.add_argument("spelling", help="a word or a sounds-like spelling, e.g. 'engine x'")
     phon.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     phon.set_defaults(func=cmd_phonemes)
+    add_serve_parser(sub)
     return parser
 
 

@@ -1,0 +1,574 @@
+"""A local server that speaks Sonic's WebSocket protocol with a local voice.
+
+One :class:`SonicServer` serves many connections; each connection multiplexes contexts. A
+context turns its transcript into sentences as text arrives (buffering an unfinished sentence
+up to ``max_buffer_delay_ms``), synthesizes them one by one in a worker thread and streams each
+sentence's audio as soon as it is made. Live contexts are counted across the whole server (a
+finished one stays live for ``linger`` seconds after its last generation); past the limit a
+new context gets a 429 error. Every bad message gets a spec-shaped error for its context only:
+other contexts and connections carry on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import math
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import soxr
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from sonicpipe import pcm
+from sonicpipe.config import DEFAULT_VOICE, Secret
+from sonicpipe.server import markup
+from sonicpipe.server.engines import Engine, Synthesis, load_engine
+from sonicpipe.sonic import protocol as p
+
+log = logging.getLogger(__name__)
+
+# Samples per chunk message at the output rate (about 0.1 s at 44.1 kHz).
+CHUNK_SAMPLES = 4096
+# sonic-2 speed words and the top-level "speed" field, on the -1..1 scale.
+_SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
+_SONIC2_SLOWEST, _SONIC2_FASTEST = 0.6, 1.5
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How a :class:`SonicServer` listens and what it allows."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    max_contexts: int = 16
+    api_key: Secret | None = None
+    linger: float = 5.0
+    max_transcript_chars: int = 50_000
+    max_message_bytes: int = 4 * 1024 * 1024
+    max_sentence_chars: int = 400
+
+    def __post_init__(self) -> None:
+        if self.max_contexts < 1:
+            raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
+        if self.linger < 0:
+            raise ValueError(f"linger {self.linger}: must be zero or more seconds")
+
+
+def _sonic2_ratio(value: float) -> float:
+    """A sonic-2 speed in [-1, 1] as a rate ratio (0.6 to 1.5)."""
+    if value < 0:
+        return 1.0 + value * (1.0 - _SONIC2_SLOWEST)
+    return 1.0 + value * (_SONIC2_FASTEST - 1.0)
+
+
+def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
+    """Speed and volume a context starts with, from its first request."""
+    voicing = markup.Voicing()
+    config = request.generation_config
+    if config and config.speed is not None:
+        voicing.speed = config.speed
+    if config and config.volume is not None:
+        voicing.volume = config.volume
+    speed = (request.voice.experimental_controls or {}).get("speed", request.speed)
+    if speed is not None:
+        voicing.speed = _sonic2_ratio(
+            _SPEED_WORDS.get(speed, speed) if isinstance(speed, str) else float(speed)
+        )
+    return voicing
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    request: p.GenerationRequest
+
+
+@dataclass(frozen=True)
+class _Flush:
+    flush_id: int
+
+
+_END = object()
+
+
+class _Context:
+    """One live context on one connection: its text buffer, queue and generating task."""
+
+    def __init__(self, connection: _Connection, request: p.GenerationRequest) -> None:
+        self.connection = connection
+        self.server = connection.server
+        self.id = request.context_id
+        self.first = request
+        self.format = request.output_format
+        self.buffer = ""
+        self.timer: asyncio.TimerHandle | None = None
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.flushes = 0
+        self.flush_id: int | None = None
+        self.ended = False
+        self.voicing = base_voicing(request)
+        self.clock = 0.0  # seconds of audio generated so far
+        engine_rate = self.server.engine.sample_rate
+        self.resampler = (
+            soxr.ResampleStream(engine_rate, self.format.sample_rate, 1, dtype="float32")
+            if engine_rate != self.format.sample_rate
+            else None
+        )
+        self.last_generation = time.monotonic()
+        self._noted: set[str] = set()
+        self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
+
+    # --- input ---------------------------------------------------------------------------
+
+    def feed(self, request: p.GenerationRequest) -> None:
+        """Take one request's transcript, flush mark and end mark."""
+        if self.ended:
+            raise p.ProtocolError(
+                f"context {self.id!r} already received its last input (continue was false)",
+                context_id=self.id,
+            )
+        self._note_request(request)
+        self.buffer += request.transcript
+        everything = request.flush or request.ends_context or request.buffer_delay_ms == 0
+        self._emit(request, final=everything)
+        if self.buffer.strip() and self.timer is None:
+            delay = request.buffer_delay_ms / 1000
+            self.timer = asyncio.get_running_loop().call_later(delay, self._emit, request, True)
+        if request.flush:
+            self.flushes += 1
+            self.queue.put_nowait(_Flush(self.flushes))
+        if request.ends_context:
+            self.ended = True
+            self.queue.put_nowait(_END)
+
+    def _emit(self, request: p.GenerationRequest, final: bool) -> None:
+        sentences, self.buffer = markup.split_sentences(
+            self.buffer, final, self.server.config.max_sentence_chars
+        )
+        for sentence in sentences:
+            self.queue.put_nowait(_Sentence(sentence, request))
+        if final and self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _note(self, message: str) -> None:
+        if message not in self._noted:
+            self._noted.add(message)
+            log.info("context %s: %s", self.id, message)
+
+    def _note_request(self, request: p.GenerationRequest) -> None:
+        config = request.generation_config
+        if config and config.emotion:
+            self._note(f"emotion {config.emotion!r} is not supported by the local voice; ignored")
+        if (request.voice.experimental_controls or {}).get("emotion"):
+            self._note("experimental emotion controls are not supported locally; ignored")
+        if request.pronunciation_dict_id:
+            self._note("saved pronunciation dictionaries are not available locally; ignored")
+        if request.language and request.language != "en":
+            self._note(f"language {request.language!r} is spoken with the English local voice")
+
+    # --- output --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                item = await self.queue.get()
+                if item is _END:
+                    await self._send_audio(self._resample(np.zeros(0, np.float32), last=True))
+                    await self.connection.send(p.Done(self.id))
+                    return
+                if isinstance(item, _Flush):
+                    self.flush_id = item.flush_id
+                    await self.connection.send(p.FlushDone(self.id, item.flush_id))
+                    continue
+                await self._speak(item)
+        except asyncio.CancelledError:
+            raise
+        except ConnectionClosed:
+            return
+        except p.ProtocolError as exc:
+            exc.context_id = self.id
+            await self.connection.send(exc.to_response())
+        except Exception:
+            log.exception("context %s: synthesis failed", self.id)
+            message = "the local voice failed to synthesize this input; see the server log"
+            await self.connection.send(p.ErrorMessage(message, 500, self.id))
+        finally:
+            self.connection.forget(self)
+
+    async def _speak(self, sentence: _Sentence) -> None:
+        request = sentence.request
+        reading = markup.read(sentence.text, self.first.model_id, self.voicing)
+        for what in reading.unsupported:
+            self._note(f"{what} is not supported by the local voice; skipped")
+        rate = self.server.engine.sample_rate
+        for item in reading.items:
+            started = time.perf_counter()
+            if isinstance(item, markup.Pause):
+                samples = np.zeros(round(item.seconds * rate), np.float32)
+                synthesis = None
+            else:
+                synthesis = await self.server.synthesize(item.words, item.speed)
+                samples = np.clip(synthesis.samples * item.volume, -1.0, 1.0)
+            step_ms = (time.perf_counter() - started) * 1000
+            await self._send_audio(self._resample(samples, last=False), step_ms)
+            if synthesis is not None:
+                await self._send_timestamps(request, item.words, synthesis)
+            self.clock += len(samples) / rate
+            self.last_generation = time.monotonic()
+
+    def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
+        if self.resampler is None:
+            return samples
+        return self.resampler.resample_chunk(samples.astype(np.float32), last=last)
+
+    async def _send_audio(self, samples: np.ndarray, step_ms: float = 0.0) -> None:
+        for start in range(0, len(samples), CHUNK_SAMPLES):
+            data = pcm.encode(samples[start : start + CHUNK_SAMPLES], self.format.encoding)
+            await self.connection.send(p.Chunk(self.id, data, step_ms, self.flush_id))
+
+    async def _send_timestamps(
+        self, request: p.GenerationRequest, words: list[Any], synthesis: Synthesis
+    ) -> None:
+        clock = self.clock
+        if request.add_timestamps and synthesis.word_times:
+            await self.connection.send(
+                p.Timestamps(
+                    self.id,
+                    tuple(w.text for w in words),
+                    tuple(clock + s for s, _ in synthesis.word_times),
+                    tuple(clock + e for _, e in synthesis.word_times),
+                    self.flush_id,
+                )
+            )
+        if request.add_phoneme_timestamps:
+            if not synthesis.phonemes:
+                self._note("this engine gives no phoneme timestamps (install onnx for piper's)")
+                return
+            names, starts, ends = zip(*synthesis.phonemes, strict=True)
+            await self.connection.send(
+                p.PhonemeTimestamps(
+                    self.id,
+                    names,
+                    tuple(clock + s for s in starts),
+                    tuple(clock + e for e in ends),
+                    self.flush_id,
+                )
+            )
+
+    def stop(self) -> None:
+        """Stop generating; nothing more is sent for this context."""
+        if self.timer is not None:
+            self.timer.cancel()
+        self.task.cancel()
+
+
+class _Connection:
+    """One client socket: its contexts and the order of its replies."""
+
+    def __init__(self, server: SonicServer, ws: ServerConnection) -> None:
+        self.server = server
+        self.ws = ws
+        self.contexts: dict[str, _Context] = {}
+
+    async def send(self, message: Any) -> None:
+        """Send one response message as a JSON text frame."""
+        await self.ws.send(json.dumps(message.to_dict()))
+
+    def forget(self, context: _Context) -> None:
+        """Drop a finished, failed or cancelled context and start its linger time."""
+        if self.contexts.get(context.id) is context:
+            del self.contexts[context.id]
+        self.server.release((id(self), context.id), context.last_generation)
+
+    async def serve(self) -> None:
+        """Answer messages until the client goes away."""
+        try:
+            async for message in self.ws:
+                try:
+                    await self._handle(message)
+                except ConnectionClosed:
+                    raise
+                except p.ProtocolError as exc:
+                    context = self.contexts.get(exc.context_id or "")
+                    if context is not None:
+                        context.stop()
+                    await self.send(exc.to_response())
+                except Exception:
+                    log.exception("unexpected failure while handling a message")
+                    await self.send(
+                        p.ErrorMessage("internal server error; see the server log", 500)
+                    )
+        except ConnectionClosed:
+            pass
+        finally:
+            for context in list(self.contexts.values()):
+                context.stop()
+
+    async def _handle(self, message: str | bytes) -> None:
+        request = p.parse_request(message)
+        if isinstance(request, p.CancelRequest):
+            context = self.contexts.get(request.context_id)
+            if context is not None:
+                context.stop()
+            return
+        limit = self.server.config.max_transcript_chars
+        if len(request.transcript) > limit:
+            raise p.ProtocolError(
+                f"transcript of {len(request.transcript)} characters is too long; send at most "
+                f"{limit} characters per request (continue the context with more requests)",
+                context_id=request.context_id,
+            )
+        context = self.contexts.get(request.context_id)
+        if context is None:
+            if not request.transcript and request.ends_context and not request.flush:
+                await self.send(p.Done(request.context_id))  # ending a context already done
+                return
+            self.server.note_voice(request.voice)
+            if not self.server.acquire((id(self), request.context_id)):
+                raise p.ProtocolError(
+                    f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
+                    f" live context ids (a context stays live {self.server.config.linger:g} s "
+                    "after its last generation)",
+                    status_code=429,
+                    context_id=request.context_id,
+                )
+            context = _Context(self, request)
+            self.contexts[request.context_id] = context
+        context.feed(request)
+
+
+def _error_response(connection: ServerConnection, status: int, message: str) -> Response:
+    body = json.dumps(p.ErrorMessage(message, status).to_dict())
+    response = connection.respond(HTTPStatus(status), body + "\n")
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+class SonicServer:
+    """The local Sonic-compatible WebSocket server (``async with SonicServer(...) as s``)."""
+
+    def __init__(self, config: ServerConfig | None = None, engine: Engine | str | None = None):
+        self.config = config or ServerConfig()
+        self.engine = engine if engine is not None and not isinstance(engine, str) else None
+        self._engine_name = engine if isinstance(engine, str) else None
+        self._server: Server | None = None
+        self._live: dict[tuple[int, str], float] = {}
+        self._voices: set[str] = set()
+        self._pool = ThreadPoolExecutor(
+            max_workers=min(self.config.max_contexts, os.cpu_count() or 1),
+            thread_name_prefix="sonic-voice",
+        )
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (known after start)."""
+        if self._server is None:
+            raise RuntimeError("the server is not started")
+        return self._server.sockets[0].getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a Sonic client, e.g. ``ws://127.0.0.1:8765``."""
+        host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
+        return f"ws://{host}:{self.port}"
+
+    async def start(self) -> None:
+        """Load the voice and start listening."""
+        if self.engine is None:
+            loop = asyncio.get_running_loop()
+            self.engine = await loop.run_in_executor(self._pool, load_engine, self._engine_name)
+        self._server = await serve(
+            self._handle,
+            self.config.host,
+            self.config.port,
+            process_request=self._check_request,
+            process_response=self._add_headers,
+            max_size=self.config.max_message_bytes,
+        )
+        log.info(
+            "Sonic-compatible server on %s%s (voice: %s, limit: %d contexts)",
+            self.url,
+            p.WEBSOCKET_PATH,
+            self.engine.name,
+            self.config.max_contexts,
+        )
+
+    async def close(self) -> None:
+        """Stop listening, close connections and the worker threads."""
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def serve_forever(self) -> None:
+        """Run until cancelled."""
+        await self.start()
+        try:
+            await asyncio.Future()
+        finally:
+            await self.close()
+
+    async def __aenter__(self) -> SonicServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- handshake -----------------------------------------------------------------------
+
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        url = urlsplit(request.path)
+        if url.path.rstrip("/") != p.WEBSOCKET_PATH:
+            return _error_response(
+                connection, 404, f"no endpoint {url.path!r}; connect to {p.WEBSOCKET_PATH}"
+            )
+        query = parse_qs(url.query)
+        version = request.headers.get(p.VERSION_HEADER) or query.get(p.VERSION_QUERY, [None])[0]
+        try:
+            p.check_version(version or p.DEFAULT_VERSION)
+        except p.ProtocolError as exc:
+            return _error_response(connection, 400, exc.message)
+        if self.config.api_key is not None and not self._authorized(request.headers, query):
+            return _error_response(
+                connection,
+                401,
+                f"missing or wrong API key: send it in the {p.API_KEY_HEADER} header "
+                "(or Authorization: Bearer, or the api_key query parameter)",
+            )
+        return None
+
+    def _authorized(self, headers: Headers, query: dict[str, list[str]]) -> bool:
+        assert self.config.api_key is not None
+        expected = self.config.api_key.reveal().encode()
+        bearer = headers.get("Authorization", "")
+        offered = [
+            headers.get(p.API_KEY_HEADER),
+            bearer[7:] if bearer.lower().startswith("bearer ") else None,
+            *query.get(p.API_KEY_QUERY, []),
+        ]
+        return any(hmac.compare_digest(value.encode(), expected) for value in offered if value)
+
+    def _add_headers(
+        self, connection: ServerConnection, request: Request, response: Response
+    ) -> Response:
+        query = parse_qs(urlsplit(request.path).query)
+        version = request.headers.get(p.VERSION_HEADER) or query.get(p.VERSION_QUERY, [None])[0]
+        response.headers[p.VERSION_HEADER] = version or p.DEFAULT_VERSION
+        return response
+
+    # --- contexts ------------------------------------------------------------------------
+
+    def live_contexts(self) -> int:
+        """Live context ids across the server (active, or within their linger time)."""
+        now = time.monotonic()
+        for key in [k for k, until in self._live.items() if until <= now]:
+            del self._live[key]
+        return len(self._live)
+
+    def acquire(self, key: tuple[int, str]) -> bool:
+        """Count a context as live; False when the limit is reached."""
+        if key not in self._live and self.live_contexts() >= self.config.max_contexts:
+            return False
+        self._live[key] = math.inf
+        return True
+
+    def release(self, key: tuple[int, str], last_generation: float) -> None:
+        """A context ended: it stays live for ``linger`` seconds after its last generation."""
+        if key in self._live:
+            self._live[key] = last_generation + self.config.linger
+
+    def note_voice(self, voice: p.Voice) -> None:
+        """Log once per voice id that the local voice speaks for it."""
+        name = voice.id or voice.mode
+        if name not in self._voices:
+            self._voices.add(name)
+            if name != DEFAULT_VOICE:
+                log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
+
+    async def synthesize(self, words: list[Any], speed: float) -> Synthesis:
+        """Run the engine in the worker pool, keeping the event loop free."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self.engine.synthesize, words, speed)
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        await _Connection(self, ws).serve()
+
+
+class LocalServer:
+    """A :class:`SonicServer` on a free loopback port, run in a background thread.
+
+    ``with LocalServer(engine="espeak") as server: ...`` gives ``server.url`` for any Sonic
+    client; leaving the block stops the server and its connections.
+    """
+
+    def __init__(self, engine: Engine | str | None = None, **config: Any) -> None:
+        self.server = SonicServer(ServerConfig(**config), engine)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped: asyncio.Event | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a Sonic client."""
+        return self.server.url
+
+    def __enter__(self) -> LocalServer:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def main() -> None:
+            self._stopped = asyncio.Event()
+            try:
+                await self.server.start()
+            except BaseException as exc:
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            await self._stopped.wait()
+            await self.server.close()
+
+        def run() -> None:
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(main())
+            self._loop.close()
+
+        self._thread = threading.Thread(target=run, name="sonicpipe-local-server", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            raise failure[0]
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the server and wait for its thread."""
+        if self._loop is not None and self._stopped is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._stopped.set)
+            self._thread.join()
+            self._thread = None

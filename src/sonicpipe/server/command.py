@@ -1,0 +1,79 @@
+"""``sonicpipe serve``: run the local Sonic-compatible server until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+
+from sonicpipe.config import Secret
+from sonicpipe.server.app import ServerConfig, SonicServer
+from sonicpipe.server.engines import ENGINES
+from sonicpipe.sonic.protocol import WEBSOCKET_PATH
+
+DEFAULT_PORT = 8765
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve Sonic's WebSocket protocol with a local voice."""
+    key = None
+    if args.api_key_env:
+        value = os.environ.get(args.api_key_env)
+        if not value:
+            raise ValueError(f"--api-key-env: the environment variable {args.api_key_env} is empty")
+        key = Secret(value)
+    config = ServerConfig(
+        host=args.host,
+        port=args.port,
+        max_contexts=args.max_contexts,
+        api_key=key,
+        linger=args.linger,
+    )
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    server = SonicServer(config, args.engine)
+    print(
+        f"sonicpipe: serving Sonic's WebSocket protocol; point clients at "
+        f"ws://{args.host}:{args.port} (endpoint {WEBSOCKET_PATH}); Ctrl-C stops",
+        flush=True,
+    )
+    try:
+        asyncio.run(server.serve_forever())
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``serve`` subcommand to the ``sonicpipe`` command."""
+    serve = subparsers.add_parser(
+        "serve", help="run the local Sonic-compatible server (offline voice)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
+    serve.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="voice engine (default: piper when installed, else espeak)",
+    )
+    serve.add_argument(
+        "--max-contexts",
+        type=int,
+        default=ServerConfig.max_contexts,
+        help="concurrency limit in live context ids (past it: 429)",
+    )
+    serve.add_argument(
+        "--linger",
+        type=float,
+        default=ServerConfig.linger,
+        help="seconds a context stays live after its last generation (5)",
+    )
+    serve.add_argument(
+        "--api-key-env", metavar="VAR", help="require the API key held in environment variable VAR"
+    )
+    serve.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    serve.set_defaults(func=cmd_serve)

@@ -1,0 +1,159 @@
+"""Sonic's inline markup read by the local server: what to say, how fast, how loud, and pauses.
+
+A transcript piece becomes a list of :class:`Utterance` (words spoken with one speed and
+volume) and :class:`Pause` items. Speed and volume tags apply from where they stand to the end
+of the context, so the reader keeps them in a :class:`Voicing` carried between sentences.
+Emotion tags and ``[laughter]`` are accepted and reported in ``unsupported`` (the local voice
+has neither); custom pronunciations ``<<a|b>>`` are checked against the model's phoneme set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sonicpipe import phonemes as ipa
+from sonicpipe.controls import (
+    ControlError,
+    Family,
+    check_emotion,
+    check_nonverbal,
+    check_speed,
+    check_volume,
+    family_of,
+    parse_break,
+)
+from sonicpipe.server.engines import Word, words_of
+from sonicpipe.sonic.protocol import ProtocolError
+
+_TOKEN = re.compile(
+    r"<(?P<tag>emotion|speed|volume|break)\s+(?P<attr>\w+)\s*=\s*[\"'](?P<value>[^\"']*)[\"']\s*/?>"
+    r"|<spell>(?P<spell>.*?)</spell>"
+    r"|<<(?P<ipa>[^<>]*)>>"
+    r"|\[(?P<nonverbal>[a-zA-Z]+)\]",
+    re.DOTALL,
+)
+_ATTRIBUTES = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
+
+
+@dataclass
+class Voicing:
+    """Speed and volume in force; inline tags change them for the rest of the context."""
+
+    speed: float = 1.0
+    volume: float = 1.0
+
+
+@dataclass
+class Utterance:
+    """Words spoken in one go at one speed and volume."""
+
+    words: list[Word]
+    speed: float
+    volume: float
+
+
+@dataclass
+class Pause:
+    """Silence from a ``<break time=.../>`` tag."""
+
+    seconds: float
+
+
+@dataclass
+class Reading:
+    """A transcript piece as the engine will speak it."""
+
+    items: list[Utterance | Pause] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def _spelled(text: str) -> list[Word]:
+    return [Word(ch) for ch in text if ch.isalnum()]
+
+
+def _pronunciation(body: str, model_id: str) -> Word:
+    items = [p for p in body.split("|") if p]
+    try:
+        checked = ipa.check(items, model_id)
+        if family_of(model_id) is Family.SONIC2:
+            checked = ipa.convert(checked, ipa.MFA, ipa.CHARSIU)
+    except ipa.PhonemeError as exc:
+        raise ProtocolError(f"transcript: <<{body}>>: {exc}") from None
+    return Word("".join(p for p in checked if p not in ipa.STRESS), checked)
+
+
+def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
+    """Read ``transcript`` (one sentence or more) under ``voicing``, which tags update."""
+    reading = Reading()
+    words: list[Word] = []
+
+    def close() -> None:
+        if words:
+            reading.items.append(Utterance(words.copy(), voicing.speed, voicing.volume))
+            words.clear()
+
+    position = 0
+    for match in _TOKEN.finditer(transcript):
+        words.extend(words_of(transcript[position : match.start()]))
+        position = match.end()
+        try:
+            if match["tag"]:
+                _tag(match["tag"], match["attr"], match["value"], voicing, reading, close)
+            elif match["spell"] is not None:
+                words.extend(_spelled(match["spell"]))
+            elif match["ipa"] is not None:
+                words.append(_pronunciation(match["ipa"], model_id))
+            else:
+                reading.unsupported.append(f"[{check_nonverbal(match['nonverbal'])}]")
+        except ControlError as exc:
+            raise ProtocolError(f"transcript: {match[0]!r}: {exc}") from None
+    words.extend(words_of(transcript[position:]))
+    close()
+    return reading
+
+
+def _tag(tag: str, attr: str, value: str, voicing: Voicing, reading: Reading, close) -> None:  # type: ignore[no-untyped-def]
+    if attr != _ATTRIBUTES[tag]:
+        raise ControlError(f"<{tag}> takes the attribute {_ATTRIBUTES[tag]!r}, not {attr!r}")
+    if tag == "emotion":
+        reading.unsupported.append(f"emotion {check_emotion(value)!r}")
+        return
+    close()
+    if tag == "speed":
+        voicing.speed = check_speed(value)
+    elif tag == "volume":
+        voicing.volume = check_volume(value)
+    else:
+        reading.items.append(Pause(parse_break(value) / 1000))
+
+
+# A sentence ends at . ! ? or … (closing quotes and brackets included) followed by whitespace.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n\s*")
+
+
+def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[str], str]:
+    """Split buffered text into complete sentences and the unfinished rest.
+
+    With ``final`` everything is complete. A piece longer than ``max_chars`` is cut at its last
+    space within the limit, so text without punctuation still streams out.
+    """
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append(text[start : match.end()])
+        start = match.end()
+    rest = text[start:]
+    if final and rest.strip():
+        pieces.append(rest)
+        rest = ""
+    out: list[str] = []
+    for piece in [*pieces, rest]:
+        while len(piece) > max_chars:
+            cut = piece.rfind(" ", 0, max_chars)
+            cut = cut if cut > 0 else max_chars
+            out.append(piece[:cut])
+            piece = piece[cut:]
+        out.append(piece)
+    rest = out.pop()
+    return [p for p in out if p.strip()], rest
