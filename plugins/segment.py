@@ -1,1 +1,408 @@
-"""Built-in plugin: segment (being written)."""
+"""Sentence segmentation with NLTK Punkt, fully offline.
+
+Punkt's parameters ship as ``data/punkt-en.json`` (no pickle, nothing downloaded). They are
+trained by :func:`train` from public-domain text kept in the repository (``training/segment``,
+not shipped) and are rebuilt into :class:`~nltk.tokenize.punkt.PunktParameters` once per process.
+The abbreviations of ``sonicpipe.dictionaries/en-abbreviations.tsv`` are added when the
+parameters are loaded, so an edit to that list takes effect without retraining.
+
+On top of Punkt a few rules fit text meant to be spoken:
+
+* paragraph breaks and list items at a line start (``1.``, ``a)``, ``-``, ``*``, ``•``) always
+  start a sentence, and a list marker is never a sentence of its own;
+* a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
+  and never ends on a title (``Dr. Who``);
+* nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
+* ``…`` ends a sentence like ``...`` does;
+* a mark placeholder between two sentences goes with the next one.
+
+Retrain with ``python -m sonicpipe.builtin.segment train OUT.json`` from a source checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from nltk.tokenize.punkt import _ORTHO_MAP as ORTHO_MAP
+from nltk.tokenize.punkt import _ORTHO_MID_LC as MID_LC
+from nltk.tokenize.punkt import _ORTHO_MID_UC as MID_UC
+from nltk.tokenize.punkt import (
+    PunktParameters,
+    PunktSentenceTokenizer,
+    PunktToken,
+    PunktTrainer,
+)
+
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import MARK_RE
+
+__version__ = "0.1.0"
+
+FORMAT = "sonicpipe-punkt/1"
+PARAMETERS = "punkt-en.json"
+ABBREVIATIONS = "en-abbreviations.tsv"
+TRAINING_DIR = Path(__file__).resolve().parents[1] / "training" / "segment"
+#: The first chunk a stream emits has at least this many words (``[options.segment]``).
+FIRST_MIN_WORDS = 4
+#: A capital inside sentences counts for Punkt from this share of a word's uses there.
+MID_UPPER_SHARE = 0.01
+
+LIST_ITEM = r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-z][.)])[ \t]"  # at a line start
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
+LIST_ITEM_RE = re.compile(rf"^[ \t]*(?={LIST_ITEM}[ \t]*\S)", re.M)
+LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}\.)")
+LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(\[*_]*[^\W\d_]")
+MARKUP_RE = re.compile(
+    r"<<[^<>\s]+>>|(?P<tag><(?P<end>/)?[A-Za-z][^<>]*?(?P<self>/)?>)"
+    r"|(?P<open>\[|<(?=[A-Za-z/<]))|(?P<close>[\]>])"
+)
+#: Abbreviations that stand before a name: a sentence never ends on them (``Dr. Who``).
+TITLES = frozenset({
+    "mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "drs", "prof", "rev", "hon", "fr", "gen",
+    "capt", "lt", "col", "maj", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "pres",
+    "supt", "insp", "det", "atty",
+})  # fmt: skip
+WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+CANDIDATE_RE = re.compile(rf"[.!?…]|\n[ \t]*(?:\n|{LIST_ITEM})")  # where a cut may follow
+NEXT_TOKEN_RE = re.compile(r"\s*\S+\s")
+QUOTES_RE = re.compile(r"[\"'“”‘’«»()\[\]{}_]+|-{2,}|[—–]")
+LEARNED_RE = re.compile(r"[^\W\d_](?:\.[^\W\d_]+)*")  # learned abbreviations worth keeping
+ELLIPSIS_CHAR = "…"
+HARD, LIST, PUNKT = "paragraph", "list item", "punkt"  # kinds of sentence start
+
+
+class SegmentError(ValueError):
+    """Bad segmentation data or options; the message names the file or option."""
+
+
+# -- parameters --------------------------------------------------------------------------------
+
+
+def read_abbreviations(source: Traversable | Path) -> set[str]:
+    """Read an ``abbr<TAB>expansion`` list; return Punkt abbreviation types.
+
+    A Punkt type is lower-cased and has no final period: ``Dr.`` -> ``dr``, ``e.g.`` -> ``e.g``,
+    ``et al.`` -> ``al``. Blank lines and ``#`` comments are skipped.
+    """
+    types: set[str] = set()
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        entry = line.split("\t", 1)[0].strip()
+        if not entry or entry.startswith("#"):
+            continue
+        word = entry.split()[-1]
+        if not word.endswith(".") or len(word) < 2:
+            raise SegmentError(
+                f"{source}:{number}: abbreviation {entry!r} must end with a period "
+                "(format: abbreviation<TAB>expansion)"
+            )
+        types.add(word[:-1].lower())
+    return types
+
+
+def parameters_to_dict(params: PunktParameters, sources: dict[str, str]) -> dict[str, Any]:
+    """A JSON-ready, deterministic form of ``params``; ``sources`` maps file names to digests."""
+    return {
+        "format": FORMAT,
+        "language": "en",
+        "sources": dict(sorted(sources.items())),
+        "abbrev_types": sorted(params.abbrev_types),
+        "collocations": sorted([a, b] for a, b in params.collocations),
+        "sent_starters": sorted(params.sent_starters),
+        "ortho_context": dict(sorted((k, v) for k, v in params.ortho_context.items() if v)),
+    }
+
+
+def parameters_from_dict(data: dict[str, Any], where: str = PARAMETERS) -> PunktParameters:
+    """Rebuild :class:`PunktParameters` from :func:`parameters_to_dict` output."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SegmentError(f"{where}: not a sonicpipe Punkt parameter file (format {FORMAT!r})")
+    params = PunktParameters()
+    try:
+        params.abbrev_types = set(data["abbrev_types"])
+        params.collocations = {(a, b) for a, b in data["collocations"]}
+        params.sent_starters = set(data["sent_starters"])
+        params.ortho_context.update({str(k): int(v) for k, v in data["ortho_context"].items()})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SegmentError(f"{where}: malformed Punkt parameters ({exc!r})") from None
+    return params
+
+
+class _Trainer(PunktTrainer):
+    """Punkt's trainer with sturdier capitalisation statistics.
+
+    Stock Punkt marks a word "capitalised mid-sentence" on a single sighting, and counts
+    ``said, "The`` and every all-capitals heading word as such; in books full of dialogue
+    that marks every common sentence starter and disables the orthographic heuristic that
+    decides ``etc. The``. Here a quote, bracket or dash makes the context after it unknown,
+    words in capitals are not counted, and a mid-sentence capital counts only if it is at
+    least :data:`MID_UPPER_SHARE` of the word's mid-sentence uses (and seen twice).
+    Otherwise this is NLTK's ``_get_orthography_data``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._mid_counts: Counter[tuple[str, int]] = Counter()
+
+    def _get_orthography_data(self, tokens: Iterable[PunktToken]) -> None:
+        context = "internal"
+        for aug_tok in tokens:
+            if aug_tok.parastart and context != "unknown":
+                context = "initial"
+            if aug_tok.linestart and context == "internal":
+                context = "unknown"
+            if QUOTES_RE.fullmatch(aug_tok.tok):
+                context = "unknown" if context == "internal" else context
+                continue
+            flag = ORTHO_MAP.get((context, aug_tok.first_case), 0)
+            if flag and not (len(aug_tok.tok) > 1 and aug_tok.tok.isupper()):
+                if flag in (MID_UC, MID_LC):
+                    self._mid_counts[aug_tok.type_no_sentperiod, flag] += 1
+                if flag != MID_UC:
+                    self._params.add_ortho_context(aug_tok.type_no_sentperiod, flag)
+            if aug_tok.sentbreak:
+                context = "unknown" if aug_tok.is_number or aug_tok.is_initial else "initial"
+            elif aug_tok.ellipsis or aug_tok.abbr:
+                context = "unknown"
+            else:
+                context = "internal"
+
+    def finalize_training(self, verbose: bool = False) -> None:
+        for (typ, flag), upper in self._mid_counts.items():
+            if flag == MID_UC and upper >= 2:
+                share = upper / (upper + self._mid_counts[typ, MID_LC])
+                if share >= MID_UPPER_SHARE:
+                    self._params.add_ortho_context(typ, MID_UC)
+        super().finalize_training(verbose)
+
+
+def train(texts: Iterable[str], abbreviations: set[str] = frozenset()) -> PunktParameters:
+    """Train Punkt on ``texts``; ``abbreviations`` guide training but are not stored.
+
+    Known abbreviations make the orthographic statistics right (the word after ``Dr.`` is not
+    counted as a sentence start); they are removed from the result because they are added
+    again at load time from the live list. Of the abbreviations Punkt learns, only dotted
+    forms (``p.m``) and single letters are kept: on a sample this small it also "learns"
+    ordinary words that happen to end sentences (``ill.``, ``gap.``); word abbreviations
+    belong in the curated list.
+    """
+    trainer = _Trainer()
+    trainer._params.abbrev_types.update(abbreviations)
+    for text in texts:
+        trainer.train(text, finalize=False)
+    trainer.finalize_training()
+    params = trainer.get_params()
+    learned = params.abbrev_types - abbreviations
+    params.abbrev_types = {typ for typ in learned if LEARNED_RE.fullmatch(typ)}
+    return params
+
+
+def train_files(paths: Sequence[Path], abbreviations: Traversable | Path) -> dict[str, Any]:
+    """Train on text files; return the parameter file's content (with source digests)."""
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    sources = {path.name: _digest(text) for path, text in zip(paths, texts, strict=True)}
+    params = train(texts, read_abbreviations(abbreviations))
+    return parameters_to_dict(params, sources)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def shipped_parameters() -> Traversable:
+    """The parameter file inside the package."""
+    return files("sonicpipe.builtin") / "data" / PARAMETERS
+
+
+def shipped_abbreviations() -> Traversable:
+    """The shared abbreviation list inside the package."""
+    return files("sonicpipe.dictionaries") / ABBREVIATIONS
+
+
+@cache
+def splitter() -> Splitter:
+    """The process-wide splitter: shipped parameters plus the live abbreviation list."""
+    params = parameters_from_dict(json.loads(shipped_parameters().read_text(encoding="utf-8")))
+    params.abbrev_types |= read_abbreviations(shipped_abbreviations())
+    return Splitter(params)
+
+
+# -- one-shot splitting ------------------------------------------------------------------------
+
+
+class Splitter:
+    """Punkt plus sonicpipe's rules; finds where sentences start in a text."""
+
+    def __init__(self, params: PunktParameters) -> None:
+        self.punkt = PunktSentenceTokenizer(params)
+
+    def cuts(self, text: str) -> list[int]:
+        """Offsets where a sentence starts in ``text`` (0 excluded), ascending."""
+        masked = mask(text)
+        has_marks = MARK_RE.search(text) is not None
+        kept: list[int] = []
+        last = 0
+        depth = _BracketDepth(masked)
+        for cut, kind in self._candidates(masked):
+            if kind == HARD:
+                depth.reset(cut)
+            elif depth.at(cut) or (kind == PUNKT and not _ends_sentence(masked, last, cut)):
+                continue
+            kept.append(_move_before_marks(text, masked, cut) if has_marks else cut)
+            last = cut
+        return kept
+
+    def _candidates(self, masked: str) -> list[tuple[int, str]]:
+        """(offset, kind) of each possible sentence start, ascending."""
+        found: list[tuple[int, str]] = []
+        blocks = [0] + [m.end() for m in PARAGRAPH_BREAK_RE.finditer(masked)]
+        for number, start in enumerate(blocks):
+            end = blocks[number + 1] if number + 1 < len(blocks) else len(masked)
+            if start:
+                found.append((start, HARD))
+            block = masked[start:end]
+            items = [m.start() for m in LIST_ITEM_RE.finditer(block) if m.start()]
+            for item_number, item in enumerate([0, *items]):
+                if item:
+                    found.append((start + item, LIST))
+                item_end = items[item_number] if item_number < len(items) else len(block)
+                offset = start + item
+                spans = self.punkt.span_tokenize(block[item:item_end])
+                found.extend((offset + s, PUNKT) for s, _ in list(spans)[1:])
+        return found
+
+    def split(self, text: str, first_min_words: int = 0) -> list[str]:
+        """Split ``text`` into stripped sentences; merge leading ones below ``first_min_words``."""
+        cuts = self.cuts(text)
+        if first_min_words:
+            cuts = merge_first(text, cuts, first_min_words)
+        bounds = [0, *cuts, len(text)]
+        pieces = (text[a:b].strip() for a, b in pairwise(bounds))
+        return [piece for piece in pieces if piece]
+
+
+class _BracketDepth:
+    """Answers "is this offset inside author markup?" for ascending offsets.
+
+    Inside means within ``[...]``, within a tag or ``<<phonemes>>``, between a paired tag and
+    its closing tag (``<spell>A. B.</spell>``), or after an opening that is never closed.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._tokens = MARKUP_RE.finditer(text)
+        self._next = next(self._tokens, None)
+        self._depth = 0
+        self._end = 0  # end of the last markup token passed
+
+    def at(self, offset: int) -> bool:
+        """Whether ``offset`` is inside markup (offsets must not decrease)."""
+        while self._next is not None and self._next.start() < offset:
+            token = self._next
+            if token["open"] or (token["tag"] and not token["end"] and not token["self"]):
+                self._depth += 1
+            elif token["close"] or token["end"]:
+                self._depth = max(0, self._depth - 1)
+            self._end = token.end()
+            self._next = next(self._tokens, None)
+        return self._depth > 0 or self._end > offset
+
+    def reset(self, offset: int) -> None:
+        """A paragraph starts at ``offset``: markup left open before it is forgotten."""
+        self.at(offset)
+        self._depth = 0
+
+
+def mask(text: str) -> str:
+    """``text`` as Punkt sees it: marks become spaces and ``…`` a period (same length)."""
+    return MARK_RE.sub(" ", text).replace(ELLIPSIS_CHAR, ".")
+
+
+def _ends_sentence(masked: str, start: int, cut: int) -> bool:
+    """Whether a Punkt cut stands: the piece before it is more than a list marker or a title
+    and the piece after it does not start in lower case (``"Stop!" he cried.``)."""
+    before = masked[start:cut].strip()
+    if LIST_MARKER_RE.fullmatch(before):
+        return False
+    last_word = before.rsplit(None, 1)[-1]
+    if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
+        return False
+    if LIST_MARKER_RE.match(masked, cut) and masked[cut : cut + 3].rstrip()[-1:] in ".)":
+        return True  # an inline list item: "... first point. b) second point."
+    match = LOWER_START_RE.match(masked, cut)
+    return match is None or not match.group()[-1].islower()
+
+
+def _move_before_marks(text: str, masked: str, cut: int) -> int:
+    """Move ``cut`` back to the first mark in the whitespace just before it, if any."""
+    start = cut
+    while start > 0 and masked[start - 1].isspace():
+        start -= 1
+    mark = MARK_RE.search(text, start, cut)
+    return mark.start() if mark else cut
+
+
+def merge_first(text: str, cuts: list[int], min_words: int) -> list[int]:
+    """Drop leading cuts until the first chunk of ``text`` has ``min_words`` words."""
+    for index, cut in enumerate(cuts):
+        if count_words(text[:cut]) >= min_words:
+            return cuts[index:]
+    return []
+
+
+def count_words(text: str) -> int:
+    """The number of words in ``text`` (``it's`` is one word)."""
+    return len(WORD_RE.findall(text))
+
+
+def split_sentences(text: str, first_min_words: int = 0) -> list[str]:
+    """Split ``text`` into sentences with the shipped parameters (see the module docstring)."""
+    return splitter().split(text, first_min_words)
+
+
+# -- hooks -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def sonicpipe_split_sentences(text: str) -> list[str]:
+    """Split one paragraph with Punkt (English parameters; Latin-script punctuation)."""
+    return split_sentences(text)
+
+
+# -- command line ------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sonicpipe.builtin.segment train OUT`` retrains the shipped parameters."""
+    parser = argparse.ArgumentParser(prog="python -m sonicpipe.builtin.segment")
+    commands = parser.add_subparsers(dest="command", required=True)
+    trainer = commands.add_parser("train", help="train Punkt parameters into a JSON file")
+    trainer.add_argument("out", type=Path, help="where to write the parameters (JSON)")
+    trainer.add_argument(
+        "--texts", type=Path, default=TRAINING_DIR, help="folder of UTF-8 *.txt training texts"
+    )
+    trainer.add_argument(
+        "--abbreviations", type=Path, help=f"abbreviation list (default: shipped {ABBREVIATIONS})"
+    )
+    args = parser.parse_args(argv)
+    paths = sorted(args.texts.glob("*.txt"))
+    if not paths:
+        parser.error(f"--texts {args.texts}: no *.txt training texts there")
+    data = train_files(paths, args.abbreviations or shipped_abbreviations())
+    args.out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"trained on {len(paths)} texts -> {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

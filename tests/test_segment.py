@@ -1,0 +1,246 @@
+"""The built-in Punkt sentence splitter (stage 3), one-shot."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import nltk
+import pytest
+from sonicpipe.builtin import segment
+
+from sonicpipe.config import Settings
+from sonicpipe.model import MARK_FIRST
+from sonicpipe.plugins import PluginHost
+from sonicpipe.text import TextChain, paragraphs
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+BOOKS = ("alice-in-wonderland.txt", "dracula.txt", "moby-dick.txt")
+M0, M1, M2 = (chr(MARK_FIRST + n) for n in range(3))
+
+TRICKY = [
+    # abbreviations mid-sentence and at the end of a sentence
+    ("Dr. Smith met Mr. Jones at St. Paul's. They talked.",
+     ["Dr. Smith met Mr. Jones at St. Paul's.", "They talked."]),
+    ("They talked, e.g. about art, i.e. paintings, etc. Then they left.",
+     ["They talked, e.g. about art, i.e. paintings, etc.", "Then they left."]),
+    ("We bought apples, pears, etc. The shop closed at 5 p.m. Then we went home.",
+     ["We bought apples, pears, etc.", "The shop closed at 5 p.m.", "Then we went home."]),
+    ("Call me at 9 a.m. Tomorrow is fine.", ["Call me at 9 a.m.", "Tomorrow is fine."]),
+    ("The U.S. Army arrived. He lives in the U.S. He likes it.",
+     ["The U.S. Army arrived.", "He lives in the U.S.", "He likes it."]),
+    ("Mrs. Harker wrote to Dr. Van Helsing. See ch. 3 and pp. 10-12. Fine.",
+     ["Mrs. Harker wrote to Dr. Van Helsing.", "See ch. 3 and pp. 10-12.", "Fine."]),
+    ("She was ill. Then she recovered.", ["She was ill.", "Then she recovered."]),
+    ("Dr. Who left. Prof. Then agreed.", ["Dr. Who left.", "Prof. Then agreed."]),
+    # initials
+    ("J. R. R. Tolkien wrote it. H. G. Wells did not.",
+     ["J. R. R. Tolkien wrote it.", "H. G. Wells did not."]),
+    ('I met "H. G. Wells" yesterday. He was tall.',
+     ['I met "H. G. Wells" yesterday.', "He was tall."]),
+    # decimals and versions
+    ("Pi is 3.14 and the version is v2.0.1. Next.",
+     ["Pi is 3.14 and the version is v2.0.1.", "Next."]),
+    ("Upgrade to 4.2.1. It costs $5.50. That is a lot.",
+     ["Upgrade to 4.2.1.", "It costs $5.50.", "That is a lot."]),
+    # ellipses: a lower-case word continues the sentence, a capital starts a new one
+    ("Wait... what? Wait... What happened?", ["Wait... what?", "Wait...", "What happened?"]),
+    ("Wait… what? He paused… Then he left.", ["Wait… what?", "He paused…", "Then he left."]),
+    # quotations
+    ('"Stop!" he cried. "Stop!" He ran.', ['"Stop!" he cried.', '"Stop!"', "He ran."]),
+    ("‘Really?’ she asked. ‘Yes.’", ["‘Really?’ she asked.", "‘Yes.’"]),
+    ("He said “Go home.” She did.", ["He said “Go home.”", "She did."]),
+    # closing brackets after the period
+    ('He left (as usual.) Then she came. "Go home." She did.',
+     ["He left (as usual.)", "Then she came.", '"Go home."', "She did."]),
+    # lists
+    ("1. Buy milk.\n2. Walk the dog.\n- one\n- two",
+     ["1. Buy milk.", "2. Walk the dog.", "- one", "- two"]),
+    ("Steps:\n1. Open the box\n2. Take it out\n• Done",
+     ["Steps:", "1. Open the box", "2. Take it out", "• Done"]),
+    ("a) First point. b) Second point.", ["a) First point.", "b) Second point."]),
+    # author markup is never cut
+    ("Keep [this. And this] together. Done now.",
+     ["Keep [this. And this] together.", "Done now."]),
+    ('Say <spell>A. B. C.</spell> slowly. Then stop.',
+     ["Say <spell>A. B. C.</spell> slowly.", "Then stop."]),
+    ("What? No! Yes.", ["What?", "No!", "Yes."]),
+]  # fmt: skip
+
+
+def nonspace(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize(("text", "expected"), TRICKY)
+def test_tricky_sentences(text: str, expected: list[str]) -> None:
+    assert segment.split_sentences(text) == expected
+
+
+def test_marks_between_sentences_go_with_the_next_one() -> None:
+    assert segment.split_sentences(f"He left.{M0} Then she came.") == [
+        "He left.",
+        f"{M0} Then she came.",
+    ]
+    assert segment.split_sentences(f"He left. {M1}Then she came{M2}. Fine.") == [
+        "He left.",
+        f"{M1}Then she came{M2}.",
+        "Fine.",
+    ]
+
+
+def test_marks_inside_a_sentence_do_not_cut_it() -> None:
+    text = f"Dr.{M0} Smith {M1}laughed{M2}. Then he left."
+    assert segment.split_sentences(text) == [f"Dr.{M0} Smith {M1}laughed{M2}.", "Then he left."]
+
+
+def test_first_chunk_merge_rule() -> None:
+    text = "Hi. Yes. I am here now. Next one."
+    assert segment.split_sentences(text) == ["Hi.", "Yes.", "I am here now.", "Next one."]
+    assert segment.split_sentences(text, first_min_words=4) == ["Hi. Yes. I am here now.",
+                                                                "Next one."]  # fmt: skip
+    assert segment.split_sentences("Hi. Yes.", first_min_words=4) == ["Hi. Yes."]
+
+
+def test_paragraph_breaks_always_cut_and_close_open_brackets() -> None:
+    text = "A title\n\nIt begins [with a stray bracket. Still inside.\n\nNew part. Again."
+    assert segment.split_sentences(text) == [
+        "A title",
+        "It begins [with a stray bracket. Still inside.",
+        "New part.",
+        "Again.",
+    ]
+
+
+def test_real_chapter_held_out_from_training() -> None:
+    """Moby-Dick is not in the training text: its first chapter splits as a reader would."""
+    book = (CORPUS / "moby-dick.txt").read_text(encoding="utf-8")
+    start = book.index("CHAPTER 1. Loomings.")
+    chapter = book[start : book.index("CHAPTER 2.", start)]
+    sentences = [
+        " ".join(s.split()) for p in paragraphs(chapter) for s in segment.split_sentences(p)
+    ]
+    assert sentences[2:6] == [
+        "Call me Ishmael.",
+        "Some years ago--never mind how long precisely--having little or no money in my "
+        "purse, and nothing particular to interest me on shore, I thought I would sail about "
+        "a little and see the watery part of the world.",
+        "It is a way I have of driving off the spleen and regulating the circulation.",
+        "Whenever I find myself growing grim about the mouth; whenever it is a damp, drizzly "
+        "November in my soul; whenever I find myself involuntarily pausing before coffin "
+        "warehouses, and bringing up the rear of every funeral I meet; and especially whenever "
+        "my hypos get such an upper hand of me, that it requires a strong moral principle to "
+        "prevent me from deliberately stepping into the street, and methodically knocking "
+        "people's hats off--then, I account it high time to get to sea as soon as I can.",
+    ]
+    assert "But look! here come more crowds, pacing straight for the water, and seemingly " \
+        "bound for a dive." in sentences  # fmt: skip
+    assert "No." in sentences
+    # every sentence ends like one (or is a heading without a period)
+    loose = [s for s in sentences if not re.search(r"[.!?;:]['\"”’)]*$|-$", s)]
+    assert loose == []
+    assert 95 < len(sentences) < 110
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_nothing_is_lost_on_whole_books(name: str) -> None:
+    """Every non-space character of every paragraph comes back, in order, marks included."""
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    rng = random.Random(name)
+    chars = list(text)
+    for _ in range(3000):  # sprinkle mark placeholders anywhere, even inside words
+        chars.insert(rng.randrange(len(chars)), chr(MARK_FIRST + rng.randrange(100)))
+    marked = "".join(chars)
+    for paragraph in paragraphs(marked):
+        sentences = segment.split_sentences(paragraph)
+        assert all(s == s.strip() and s for s in sentences)
+        assert nonspace("".join(sentences)) == nonspace(paragraph)
+
+
+def test_abbreviation_list_is_read_at_run_time(tmp_path: Path, monkeypatch) -> None:
+    text = "We met Zorb. Henderson there. He waved."
+    assert segment.split_sentences(text) == ["We met Zorb.", "Henderson there.", "He waved."]
+    tsv = tmp_path / "abbr.tsv"
+    tsv.write_text("# test list\nZorb.\tZorbian\n\net al.\t\n", encoding="utf-8")
+    assert segment.read_abbreviations(tsv) == {"zorb", "al"}
+    monkeypatch.setattr(segment, "shipped_abbreviations", lambda: tsv)
+    segment.splitter.cache_clear()
+    try:
+        assert segment.split_sentences(text) == ["We met Zorb. Henderson there.", "He waved."]
+    finally:
+        segment.splitter.cache_clear()
+
+
+def test_every_shipped_abbreviation_is_known_to_the_splitter() -> None:
+    known = segment.splitter().punkt._params.abbrev_types
+    shipped = segment.read_abbreviations(segment.shipped_abbreviations())
+    assert {"dr", "mr", "st", "e.g", "i.e", "etc", "u.s", "a.m"} <= shipped <= known
+
+
+def test_bad_abbreviation_line_names_file_and_line(tmp_path: Path) -> None:
+    tsv = tmp_path / "abbr.tsv"
+    tsv.write_text("Dr.\tDoctor\nMister\tMr\n", encoding="utf-8")
+    with pytest.raises(segment.SegmentError, match=r"abbr\.tsv:2: abbreviation 'Mister'"):
+        segment.read_abbreviations(tsv)
+
+
+def test_parameters_are_offline_json(monkeypatch) -> None:
+    """Built from the shipped JSON only: NLTK's downloader and data path are never touched."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("NLTK data was looked up")
+
+    monkeypatch.setattr(nltk, "download", refuse)
+    monkeypatch.setattr(nltk.data, "load", refuse)
+    monkeypatch.setattr(nltk.data, "find", refuse)
+    segment.splitter.cache_clear()
+    try:
+        assert segment.split_sentences("Dr. Who left. He came back.") == [
+            "Dr. Who left.",
+            "He came back.",
+        ]
+    finally:
+        segment.splitter.cache_clear()
+    data = json.loads(segment.shipped_parameters().read_text(encoding="utf-8"))
+    assert data["format"] == segment.FORMAT
+    params = segment.parameters_from_dict(data)
+    assert segment.parameters_to_dict(params, data["sources"]) == data
+
+
+def test_malformed_parameter_file_is_a_clear_error() -> None:
+    with pytest.raises(segment.SegmentError, match="not a sonicpipe Punkt parameter file"):
+        segment.parameters_from_dict({"abbrev_types": []})
+    with pytest.raises(segment.SegmentError, match="malformed Punkt parameters"):
+        segment.parameters_from_dict({"format": segment.FORMAT, "abbrev_types": []})
+
+
+def test_training_cli_reproduces_the_shipped_parameters(tmp_path: Path) -> None:
+    out = tmp_path / "punkt.json"
+    assert segment.main(["train", str(out)]) == 0
+    trained = json.loads(out.read_text(encoding="utf-8"))
+    shipped = json.loads(segment.shipped_parameters().read_text(encoding="utf-8"))
+    assert trained["sources"] == shipped["sources"]  # the training text is what was shipped
+    assert trained == shipped
+    sample = "The shop closed at 5 p.m. Then we went home. Wait... What?"
+    fresh = segment.Splitter(segment.parameters_from_dict(trained))
+    assert fresh.split(sample) == ["The shop closed at 5 p.m.", "Then we went home.",
+                                   "Wait...", "What?"]  # fmt: skip
+
+
+def test_training_cli_rejects_an_empty_folder(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        segment.main(["train", str(tmp_path / "out.json"), "--texts", str(tmp_path)])
+    assert "no *.txt training texts" in capsys.readouterr().err
+
+
+def test_hook_through_the_plugin_host() -> None:
+    host = PluginHost(Settings(), extra=[segment], entry_points=False)
+    chain = TextChain(host=host)
+    assert chain.split("It was 3.14 exactly. Dr. Who agreed.") == [
+        "It was 3.14 exactly.",
+        "Dr. Who agreed.",
+    ]
+    assert host.hook_order()["sonicpipe_split_sentences"] == ["sonicpipe.builtin.segment"]
