@@ -1,1 +1,540 @@
-"""Built-in plugin: cleanup (being written)."""
+"""Built-in plugin: cleanup, stage 1 of the text chain.
+
+Runs after the ``markup`` plugin (which is ``tryfirst``), so author markup is already a mark
+placeholder; every placeholder is kept, in order, even inside text that cleanup drops (a code
+block, a link target, an HTML comment). The result has one paragraph per block, paragraphs
+separated by exactly one blank line, no hard line wraps and only single spaces.
+
+Decisions a later stage can rely on:
+
+* Unicode NFC; typographic quotes become ``'`` and ``"``; ``…`` and ``. . .`` become ``...``;
+  odd spaces become a space; soft hyphens, zero-width characters, bidi and variation selectors
+  and control characters (other than line breaks) are removed.
+* Dashes: an en dash between numbers is a range and becomes ``-`` (``1914-1918``); any other
+  unspaced en dash, minus sign or Unicode hyphen becomes ``-``. An em dash, a spaced en dash or
+  ``--`` is a spoken pause and becomes ``", "``; next to other punctuation it becomes a space,
+  at the start of a paragraph it goes, and before a closing quote or the end of a paragraph
+  (an interruption) it becomes ``...``.
+* A word hyphenated across a line break (``wonder-\\nful``) is joined, unless the next line
+  starts with a capital or the hyphenated form occurs elsewhere in the text (``sea-captain``).
+* Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
+  does not end in punctuation gets a period, so it is spoken as its own sentence.
+* URLs, bare domains with a well-known top-level domain and e-mail addresses are spelled as
+  spoken words: ``https://www.example.com/docs`` -> ``example dot com slash docs``. The scheme,
+  ``www.`` and the fragment are dropped, and so is a query string longer than 20 characters.
+* Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
+
+Options, from ``[options.cleanup]``:
+
+* ``markdown`` (``true``): remove markdown. Headings, emphasis, inline code (its text is kept),
+  links (their text is kept), autolinks, HTML tags, block quotes, lists, tables (cells joined by
+  commas, one paragraph per row), footnote references and definitions, reference links,
+  backslash escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a word
+  (never in ``5 * 3`` or ``file_name.txt``).
+* ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
+  (``"announce"``) or nothing (``"drop"``).
+* ``images`` (``"drop"``): markdown and HTML images are dropped (``"drop"``) or read as their
+  alt text (``"alt"``).
+* ``emoji`` (``"remove"``): emoji (pictographs, flags, skin tones, ZWJ sequences, keycaps) are
+  removed (``"remove"``), replaced by their Unicode names (``"describe"``: "thumbs up sign"),
+  or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import unquote
+
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import MARK_RE, Document
+
+__version__ = "0.1.0"
+
+MARKS = "\U000f0000-\U000ffffd"  # the mark placeholder range, for character classes
+
+
+@dataclass(frozen=True)
+class CleanupOptions:
+    """The validated ``[options.cleanup]`` table."""
+
+    markdown: bool = True
+    code_blocks: str = "announce"
+    images: str = "drop"
+    emoji: str = "remove"
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> CleanupOptions:
+        """Validate a plugin options table; errors name the option and the valid values."""
+        valid = {f.name: VALID_VALUES[f.name] for f in fields(cls)}
+        for key, value in options.items():
+            if key not in valid:
+                raise ConfigError(
+                    f"options.cleanup: unknown option {key!r}; valid options: "
+                    f"{', '.join(sorted(valid))}"
+                )
+            allowed = valid[key]
+            if value not in allowed or type(value) is not type(allowed[0]):
+                raise ConfigError(
+                    f"options.cleanup.{key}: {value!r} is not valid; valid: "
+                    f"{', '.join(map(_toml, allowed))}"
+                )
+        return cls(**options)
+
+
+VALID_VALUES: dict[str, tuple[Any, ...]] = {
+    "markdown": (True, False),
+    "code_blocks": ("announce", "drop"),
+    "images": ("drop", "alt"),
+    "emoji": ("remove", "describe", "keep"),
+}
+CODE_OMITTED = "Code omitted."
+
+
+def _toml(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _marks_in(text: str) -> str:
+    """The mark placeholders of text that is being dropped, so that none is lost."""
+    return "".join(MARK_RE.findall(text))
+
+
+# -- characters ------------------------------------------------------------------------------
+
+_REPLACE = {
+    **dict.fromkeys("“”„‟«»〝〞〟＂″‶", '"'),
+    **dict.fromkeys("‘’‚‛‹›′‵＇´", "'"),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"),
+    **dict.fromkeys("\u2014\u2015", "--"),
+    "…": "...",
+    **dict.fromkeys("\t\xa0\u1680\u202f\u205f\u3000", " "),
+    **dict.fromkeys([chr(c) for c in range(0x2000, 0x200B)], " "),
+    **dict.fromkeys("\v\f\x1c\x1d\x1e\x85\u2028", "\n"),
+    "\u2029": "\n\n",
+}
+_REMOVE = (
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\v\f\x1c\x1d\x1e"]
+    + [chr(c) for c in range(0x7F, 0xA0) if c != 0x85]
+    + list("\xad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\ufeff\ufffc\ufffd")
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2060, 0x2070)]
+    + [chr(c) for c in range(0xFE00, 0xFE10)]
+    + [chr(c) for c in range(0xE0000, 0xE0080)]
+    + [chr(c) for c in range(0xE0100, 0xE01F0)]
+)
+CHARACTERS = str.maketrans({**_REPLACE, **dict.fromkeys(_REMOVE)})
+_EMOJI_PARTS = "\u200d\ufe0e\ufe0f" + "".join(map(chr, range(0xE0020, 0xE0080)))
+CHARACTERS_KEEPING_EMOJI = {k: v for k, v in CHARACTERS.items() if chr(k) not in _EMOJI_PARTS}
+
+
+def _characters_table(options: CleanupOptions) -> dict[int, str | None]:
+    return CHARACTERS_KEEPING_EMOJI if options.emoji == "keep" else CHARACTERS
+
+
+EN_DASH_RANGE_RE = re.compile(r"(?<=\d)[ \xa0]*–[ \xa0]*(?=\d)")
+EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
+GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
+SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
+
+# -- emoji -----------------------------------------------------------------------------------
+
+_PICTOGRAPHS = (
+    "\U0001f000-\U0001faff\u2600-\u27bf\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55"
+    "\u231a\u231b\u2328\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24c2\u3030\u303d\u3297\u3299"
+)
+_MODIFIERS = "\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+_EMOJI = (
+    rf"[0-9#*]\ufe0f?\u20e3"  # keycap
+    rf"|[{_PICTOGRAPHS}][{_MODIFIERS}]*(?:\u200d[{_PICTOGRAPHS}][{_MODIFIERS}]*)*"
+    rf"|[^\w\s{MARKS}]\ufe0f"  # a text symbol asked to look like an emoji: ©️ ‼️
+)
+EMOJI_RE = re.compile(_EMOJI)
+EMOJI_RUN_RE = re.compile(rf"(?:{_EMOJI})(?:[ \t]*(?:{_EMOJI}))*")
+_REGIONAL = range(0x1F1E6, 0x1F200)
+_SILENT = frozenset(  # joiners, selectors, skin tones and tag letters say nothing
+    "\ufe0e\ufe0f\u200d\u20e3"
+    + "".join(map(chr, [*range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)]))
+)
+
+
+def _describe(emoji: str) -> str:
+    """Unicode names of one emoji sequence: "thumbs up sign", "man woman girl", "flag"."""
+    if any(ord(ch) in _REGIONAL for ch in emoji):
+        return "flag"
+    names = (unicodedata.name(ch, "").lower() for ch in emoji if ch not in _SILENT)
+    return " ".join(name for name in names if name)
+
+
+def _emoji_run(match: re.Match[str], mode: str) -> str:
+    run = match.group()
+    if mode == "remove":
+        return " " + "".join(ch for ch in run if ch.isdigit() and not ch.isspace()) + " "
+    spoken: list[str] = []
+    for emoji in EMOJI_RE.findall(run):
+        words = emoji[0] if emoji[0].isdigit() else _describe(emoji)
+        if words and (not spoken or spoken[-1] != words):
+            spoken.append(words)
+    return " " + ", ".join(spoken) + " "
+
+
+# -- blocks ----------------------------------------------------------------------------------
+
+HTML_DROP_RE = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+# marks before a block marker go after it, so "<emotion/># Title" is still a heading
+LEADING_MARKS_RE = re.compile(
+    rf"^([{MARKS}]+)( {{0,3}}(?:#{{1,6}}(?=\s)|[-*+](?=\s)|\d{{1,9}}[.)](?=\s)|>|\||```|~~~)\s*)",
+    re.M,
+)
+HYPHEN_BREAK_RE = re.compile(r"-\n[ \t]*(?=[^\W\d_])")
+WORD_RE = re.compile(r"[^\W\d_]+")
+WORD_END_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*\Z")
+COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+SEPARATOR_RE = re.compile(r"\s*([-*_=~#])(?:\s*\1){2,}\s*")
+SETEXT_RE = re.compile(r" {0,3}(?:=+|-+)\s*")
+FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*")
+DELIMITER_ROW_RE = re.compile(r"[\s|:-]*")
+CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
+QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
+ITEM_RE = re.compile(r"\s*(?:[-*+]|(\d{1,9})[.)])\s+(\S.*)")
+FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
+REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
+
+
+def _join_hyphenated(text: str) -> str:
+    """Undo hyphenation at line breaks: "wonder-\\nful" -> "wonderful", "sea-\\ncaptain" kept."""
+    compounds: set[str] | None = None
+
+    def join(match: re.Match[str]) -> str:
+        nonlocal compounds
+        left = WORD_END_RE.search(text, max(match.start() - 40, 0), match.start())
+        right = WORD_RE.match(text, match.end())
+        if left is None or right is None:  # "--" at a line end, or no word before
+            return match.group()
+        if right.group()[0].isupper() or "-" in left.group():  # Anglo-Saxon, well-to-do
+            return "-"
+        if compounds is None:
+            compounds = {c.lower() for c in COMPOUND_RE.findall(text)}
+        return "-" if f"{left.group()}-{right.group()}".lower() in compounds else ""
+
+    return HYPHEN_BREAK_RE.sub(join, text)
+
+
+def _closing_fence(opening: str) -> re.Pattern[str]:
+    """The line that closes a code block opened by ``opening`` (same character, as long)."""
+    return re.compile(rf" {{0,3}}{opening[0]}{{{len(opening)},}}\s*")
+
+
+def _cells(row: str) -> str:
+    """A table row read as its cells joined by commas."""
+    cells = (cell.strip() for cell in CELL_SPLIT_RE.split(row.strip().strip("|")))
+    return ", ".join(cell.replace("\\|", "|") for cell in cells if cell)
+
+
+def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
+    """Split text into paragraphs, one line each; also return markdown reference labels."""
+    paragraphs: list[str] = []
+    labels: set[str] = set()
+    lines: list[str] = []  # lines of the open paragraph
+    kind = "text"  # what the open paragraph is: text, item, quote or table
+    fence: re.Pattern[str] | None = None  # the closing fence while inside a code block
+    fenced_marks: list[str] = []
+    markdown = options.markdown
+
+    def close(new_kind: str = "text") -> None:
+        nonlocal kind
+        if lines:
+            paragraphs.append(" ".join(lines))
+            lines.clear()
+        kind = new_kind
+
+    source = text.split("\n")
+    for number, line in enumerate(source):
+        if fence:
+            if fence.fullmatch(line):
+                fence = None
+                if options.code_blocks == "announce":
+                    fenced_marks.insert(0, CODE_OMITTED)
+                paragraphs.append("".join(fenced_marks))
+            else:
+                fenced_marks.append(_marks_in(line))
+            continue
+        stripped = line.strip()
+        if not stripped:
+            close()
+            continue
+        if markdown:
+            opening = FENCE_RE.match(line)
+            closing = opening and _closing_fence(opening.group(1))
+            # an unclosed fence is text: it must not swallow the rest of the document
+            if closing and any(closing.fullmatch(later) for later in source[number + 1 :]):
+                close()
+                fence, fenced_marks = closing, [_marks_in(line)]
+                continue
+            if SETEXT_RE.fullmatch(line) and lines and kind == "text":
+                close()
+                continue
+        if SEPARATOR_RE.fullmatch(line):
+            close()
+            continue
+        if not markdown:
+            lines.append(stripped)
+            continue
+        if heading := HEADING_RE.fullmatch(line):
+            close()
+            paragraphs.append(heading.group(1) or "")
+            continue
+        next_line = source[number + 1] if number + 1 < len(source) else ""
+        if "|" in line and (kind == "table" or _is_delimiter_row(next_line)):
+            if kind != "table":
+                close("table")
+            if not _is_delimiter_row(line):
+                paragraphs.append(_cells(line))
+            continue
+        if quote := QUOTE_RE.match(line):
+            content = line[quote.end() :].strip()
+            if not content or kind != "quote":
+                close("quote")
+            if content:
+                lines.append(content)
+            continue
+        if (item := ITEM_RE.fullmatch(line)) and (
+            item.group(1) in (None, "1") or kind == "item" or not lines
+        ):
+            close("item")
+            lines.append(item.group(2).strip())
+            continue
+        if footnote := FOOTNOTE_DEF_RE.fullmatch(line):
+            close()
+            lines.append(footnote.group(1).strip())
+            continue
+        if reference := REFERENCE_DEF_RE.fullmatch(line):
+            labels.add(reference.group(1).strip().lower())
+            lines.append(_marks_in(line))
+            continue
+        if kind == "table":
+            close()
+        lines.append(stripped)
+    close()
+    return paragraphs, labels
+
+
+def _is_delimiter_row(line: str) -> bool:
+    return "|" in line and "-" in line and DELIMITER_ROW_RE.fullmatch(line) is not None
+
+
+# -- inline ----------------------------------------------------------------------------------
+
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_TARGET = r"\(\s*<?[^()\s]*(?:\([^()\s]*\)[^()\s]*)*>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+IMAGE_RE = re.compile(rf"!\[([^\]]*)\](?:{_TARGET}|\[[^\]]*\])")
+LINK_RE = re.compile(rf"\[([^\]]*)\](?:{_TARGET}|\[[^\]]*\])")
+SHORTCUT_LINK_RE = re.compile(r"\[([^\]^][^\]]*)\](?![(\[])")
+AUTOLINK_RE = re.compile(
+    r"<(?:mailto:)?((?:https?|ftp)://[^\s<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I
+)
+_TAGS = (
+    "a|abbr|address|article|aside|audio|b|big|blockquote|br|caption|center|cite|code|col|"
+    "colgroup|dd|del|details|div|dl|dt|em|figcaption|figure|font|footer|h[1-6]|header|hr|i|"
+    "iframe|img|input|ins|kbd|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|"
+    "source|span|strike|strong|sub|summary|sup|svg|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|"
+    "var|video|wbr"
+)
+HTML_TAG_RE = re.compile(rf"</?(?:{_TAGS})\b(?:\s[^<>]*)?/?>", re.I)
+ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]\s]+\]")
+EMPHASIS_RES = (  # *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a word, never escaped
+    re.compile(r"(?<![\w*\\])(\*{1,3})(?=[^\s*])(.+?)(?<=[^\s*\\])\1(?![\w*])"),
+    re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_\\])\1(?!\w)"),
+    re.compile(r"(?<![~\\])(~~)(?=[^\s~])(.+?)(?<=[^\s~\\])~~(?!~)"),
+)
+FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$)|^\*+(?=[^\W\d_])")
+ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+DASH_RE = re.compile(r" *-{2,} *")
+SPACED_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?")
+SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.;:!?]+(?:\s|$))")
+CLOSING = "\"')]}"
+
+
+def _image(match: re.Match[str], options: CleanupOptions) -> str:
+    alt = match.group(1) if options.images == "alt" else _marks_in(match.group(1))
+    return f" {alt}{_marks_in(match.group()[len(match.group(1)) + 3 :])} "
+
+
+def _html_tag(match: re.Match[str], options: CleanupOptions) -> str:
+    tag = match.group()
+    if options.images == "alt" and tag[:4].lower() == "<img" and (alt := ALT_RE.search(tag)):
+        return f" {alt.group(1) or alt.group(2)} "
+    return f" {_marks_in(tag)} "
+
+
+def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> str:
+    """Remove inline markdown and HTML from prose outside code spans."""
+    if "[" in text:
+        text = IMAGE_RE.sub(lambda m: _image(m, options), text)
+        text = LINK_RE.sub(lambda m: m.group(1) + _marks_in(m.group()[len(m.group(1)) + 2 :]), text)
+        text = FOOTNOTE_REF_RE.sub("", text)
+        if labels:
+            text = SHORTCUT_LINK_RE.sub(
+                lambda m: m.group(1) if m.group(1).strip().lower() in labels else m.group(), text
+            )
+    if "<" in text:
+        text = HTML_TAG_RE.sub(lambda m: _html_tag(m, options), AUTOLINK_RE.sub(r"\1", text))
+    for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
+        if marker in text:
+            text = emphasis.sub(r"\2", text)
+    if "*" in text:
+        text = FOOTNOTE_STAR_RE.sub("", text)
+    text = text.replace("`", "")  # a stray backtick (code spans are already out)
+    if "\\" in text:
+        text = ESCAPE_RE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text).translate(_characters_table(options))
+    return text
+
+
+def _dash(match: re.Match[str]) -> str:
+    """A dash used as a pause, read by its neighbours (see the module docstring)."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if not before:
+        return ""
+    if not after or (after in CLOSING and text[end + 1 : end + 2] in ("", " ", *",.;:!?")):
+        return "..."
+    if after in ",.;:!?":
+        return ""
+    if before in ",.;:!?" or text[max(start - 2, 0) : start].strip(CLOSING)[-1:] in ".!?;:,":
+        return " "
+    return ", "
+
+
+def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
+    """Inline cleanup of a paragraph, leaving the text of code spans as it is."""
+    if not options.markdown:
+        return DASH_RE.sub(_dash, text) if "--" in text else text
+    parts = CODE_SPAN_RE.split(text) if "`" in text else [text]
+    out: list[str] = []
+    for index in range(0, len(parts), 3):
+        part = _markdown_inline(parts[index], options, labels)
+        if "--" in part:
+            part = DASH_RE.sub(_dash, part)
+        out.append(part)
+        if index + 2 < len(parts):
+            out.append(parts[index + 2].strip())
+    return "".join(out)
+
+
+# -- addresses -------------------------------------------------------------------------------
+
+_TLDS = (
+    "com|org|net|edu|gov|mil|int|io|ai|dev|app|co|uk|us|ca|au|nz|ie|de|fr|nl|be|eu|jp|cn|ru|"
+    "es|it|ch|at|se|no|dk|fi|info|biz|me|tv|ly|gg|xyz|tech|site|online|blog|cloud|news"
+)
+_ADDRESS_CHAR = rf"[^\s<>\"'`{MARKS}]"
+ADDRESS_RE = re.compile(
+    rf"(?P<url>\b(?:(?:https?|ftp)://|www\.){_ADDRESS_CHAR}+)"
+    rf"|(?P<email>\b[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+    rf"|(?P<domain>(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b"
+    rf"(?![\w-]|\.\w)(?:/{_ADDRESS_CHAR}*)?)",
+    re.I,
+)
+ADDRESS_HINT_RE = re.compile(r"\w[.@:]\w")  # what every address has, cheap to look for
+SCHEME_RE = re.compile(r"^(?:[a-z]+://)?(?:www\.)?", re.I)
+_SYMBOL_WORDS = {".": "dot", "/": "slash", "@": "at", "-": "dash", "_": "underscore",
+                 ":": "colon", "?": "question mark", "=": "equals", "&": "and", "+": "plus",
+                 "~": "tilde", "%": "percent", "(": "", ")": ""}  # fmt: skip
+SPOKEN_SYMBOLS = str.maketrans({symbol: f" {word} " for symbol, word in _SYMBOL_WORDS.items()})
+MAX_QUERY = 20
+
+
+def _say_address(match: re.Match[str]) -> str:
+    """Spell a URL, domain or e-mail address as words; keep trailing sentence punctuation."""
+    address = match.group()
+    trimmed = address.rstrip(".,;:!?")
+    while trimmed[-1:] in ")]" and trimmed.count(trimmed[-1]) > trimmed.count(
+        "(" if trimmed[-1] == ")" else "["
+    ):
+        trimmed = trimmed[:-1]
+    tail = address[len(trimmed) :]
+    if match.lastgroup == "email":
+        spoken = trimmed
+    else:
+        rest, _, _fragment = SCHEME_RE.sub("", trimmed).partition("#")
+        path, _, query = rest.partition("?")
+        spoken = unquote(path).rstrip("/")
+        if query and len(query) <= MAX_QUERY:
+            spoken += "?" + unquote(query)
+    return " ".join(spoken.translate(SPOKEN_SYMBOLS).split()) + tail
+
+
+# -- the whole text --------------------------------------------------------------------------
+
+
+def _characters(text: str, options: CleanupOptions) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if options.emoji != "keep" and not text.isascii():
+        text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
+    if "–" in text:
+        text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
+    if "«" in text or "»" in text:
+        text = GUILLEMET_RE.sub('"', text)
+    text = text.translate(_characters_table(options))
+    return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
+
+
+def _finish(paragraph: str) -> str:
+    """Collapse spaces and end the paragraph with punctuation."""
+    paragraph = " ".join(paragraph.split())
+    if any(space_punct in paragraph for space_punct in SPACED_PUNCTUATION):
+        paragraph = SPACE_BEFORE_PUNCT_RE.sub("", paragraph)
+    end = len(paragraph)  # trailing marks stay after the period
+    while end and (paragraph[end - 1] == " " or MARK_RE.match(paragraph, end - 1)):
+        end -= 1
+    last = paragraph[:end].rstrip(CLOSING)[-1:]
+    if last and last not in ".!?:;,":
+        paragraph = f"{paragraph[:end]}.{paragraph[end:]}"
+    return paragraph
+
+
+def clean(text: str, options: CleanupOptions | None = None) -> str:
+    """Return ``text`` cleaned for speech: paragraphs separated by one blank line."""
+    options = options or CleanupOptions()
+    text = _characters(text, options)
+    if options.markdown and "<" in text:
+        text = HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text)
+    if "-\n" in text:
+        text = _join_hyphenated(text)
+    if options.markdown and MARK_RE.search(text):
+        text = LEADING_MARKS_RE.sub(r"\2\1", text)
+    blocks, labels = _blocks(text, options)
+    paragraphs: list[str] = []
+    pending = ""  # paragraphs of marks alone join the next paragraph
+    for block in blocks:
+        paragraph = _prose(block, options, labels)
+        if ADDRESS_HINT_RE.search(paragraph):
+            paragraph = ADDRESS_RE.sub(_say_address, paragraph)
+        paragraph = _finish(pending + paragraph)
+        if not MARK_RE.sub("", paragraph).strip():
+            pending = paragraph
+            continue
+        paragraphs.append(paragraph)
+        pending = ""
+    if pending:
+        if paragraphs:
+            paragraphs[-1] += pending
+        elif pending.strip():
+            paragraphs.append(pending.strip())
+    return "\n\n".join(paragraphs)
+
+
+@hookimpl
+def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
+    """Clean ``doc.text`` for speech (after the ``markup`` plugin lifted author markup)."""
+    doc.text = clean(doc.text, CleanupOptions.from_mapping(settings.plugin_options("cleanup")))

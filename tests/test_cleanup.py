@@ -1,0 +1,389 @@
+"""The built-in cleanup plugin: characters, paragraphs, markdown, emoji, addresses, marks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sonicpipe.builtin import cleanup, markup
+from sonicpipe.builtin.cleanup import CleanupOptions, clean
+
+from sonicpipe import ConfigError, Document, Mark, MarkKind, PluginHost, Settings, TextChain
+from sonicpipe.model import MARK_RE, MarkTable
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+DATA = REPO / "tests" / "data" / "cleanup"
+WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+def chapter(book: str, start: str | None, end: str) -> str:
+    """A book from the line ``start`` (None: the beginning) up to the line ``end``."""
+    text = (CORPUS / book).read_text(encoding="utf-8")
+    first = text.index(f"\n{start}\n") + 1 if start else 0
+    return text[first : text.index(f"\n{end}\n", first)]
+
+
+# -- options ---------------------------------------------------------------------------------
+
+
+def test_options_default_and_valid_values() -> None:
+    assert CleanupOptions.from_mapping({}) == CleanupOptions()
+    options = CleanupOptions.from_mapping(
+        {"markdown": False, "emoji": "describe", "code_blocks": "drop", "images": "alt"}
+    )
+    assert options == CleanupOptions(False, "drop", "alt", "describe")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            {"emojis": "keep"},
+            "unknown option 'emojis'; valid options: code_blocks, emoji, images, markdown",
+        ),
+        (
+            {"emoji": "speak"},
+            "options.cleanup.emoji: 'speak' is not valid; valid: 'remove', 'describe', 'keep'",
+        ),
+        ({"markdown": "yes"}, "options.cleanup.markdown: 'yes' is not valid; valid: true, false"),
+        ({"markdown": 1}, "options.cleanup.markdown: 1 is not valid; valid: true, false"),
+        ({"code_blocks": "read"}, "valid: 'announce', 'drop'"),
+    ],
+)
+def test_bad_options_name_the_valid_ones(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        CleanupOptions.from_mapping(table)
+
+
+def test_bad_option_is_reported_through_the_hook() -> None:
+    settings = Settings(options={"cleanup": {"code_blocks": "skip"}})
+    chain = TextChain(settings, PluginHost(settings, [markup, cleanup], entry_points=False))
+    with pytest.raises(ConfigError, match="valid: 'announce', 'drop'"):
+        chain.clean("Hello.")
+
+
+# -- characters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        (
+            "“Hi,” she said. ‘Yes’ — it’s „fine“ ‹really›.",
+            "\"Hi,\" she said. 'Yes', it's \"fine\" 'really'.",
+        ),
+        ("« Bonjour », dit-il.", '"Bonjour", dit-il.'),
+        ("Wait… what? And so on. . . fine.", "Wait... what? And so on... fine."),
+        ("a\u00a0b\u2009c\u202fd\u3000e\tf", "a b c d e f."),
+        (
+            "soft\u00adhyphen zero\u200bwidth\ufeff bidi\u200e done",
+            "softhyphen zerowidth bidi done.",
+        ),
+        ("bell\x07 null\x00 del\x7f c1\x9b end", "bell null del c1 end."),
+        ("Cafe\u0301 nai\u0308ve", "Café naïve."),
+        ("  lots   of\t\tspace  ", "lots of space."),
+        ("Windows\r\nline\r\n\r\nOld Mac\rline", "Windows line.\n\nOld Mac line."),
+        (
+            "The war of 1914–1918, pages 3 – 7, −5 degrees",
+            "The war of 1914-1918, pages 3-7, -5 degrees.",
+        ),
+        ("London–Paris trains", "London-Paris trains."),
+    ],
+)
+def test_characters(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("The pale Usher--threadbare in coat", "The pale Usher, threadbare in coat."),
+        ("He paused — then spoke.", "He paused, then spoke."),
+        ("A pause – spaced en dash.", "A pause, spaced en dash."),
+        ('"which is not true." --HACKLUYT', '"which is not true." HACKLUYT.'),
+        ('"I was going to--" he said.', '"I was going to..." he said.'),
+        ("It ended--", "It ended..."),
+        ("--Left Munich early.", "Left Munich early."),
+        ("Well,--no; not yet--.", "Well, no; not yet."),
+        ('She said--"Stop!"', 'She said, "Stop!"'),
+    ],
+)
+def test_dashes_read_as_pauses(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_hyphenation_across_line_breaks() -> None:
+    text = (
+        "It was a wonder-\nful day; the sea-\ncaptain, an Anglo-\nSaxon, met another\n"
+        "sea-captain and a well-to-\ndo man. Then a dash--\nand more."
+    )
+    assert clean(text) == (
+        "It was a wonderful day; the sea-captain, an Anglo-Saxon, met another sea-captain and "
+        "a well-to-do man. Then a dash, and more."
+    )
+
+
+# -- paragraphs ------------------------------------------------------------------------------
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    text = "First line of\nthe first paragraph.\n\n\n\n   Second\n   paragraph here.\n  \n\nThird"
+    assert clean(text) == "First line of the first paragraph.\n\nSecond paragraph here.\n\nThird."
+
+
+def test_section_breaks_separate_paragraphs_in_both_modes() -> None:
+    text = "Before.\n  *    *    *    *    *\nAfter.\n-----\nEnd.\n=====\nLast."
+    for markdown in (True, False):
+        assert (
+            clean(text, CleanupOptions(markdown=markdown)) == "Before.\n\nAfter.\n\nEnd.\n\nLast."
+        )
+
+
+def test_book_chapter_keeps_paragraphs_and_words() -> None:
+    raw = chapter("moby-dick.txt", "CHAPTER 1. Loomings.", "CHAPTER 2. The Carpet-Bag.")
+    blocks = [b for b in re.split(r"\n\s*\n", raw) if b.strip()]
+    cleaned = clean(raw)
+    paragraphs = cleaned.split("\n\n")
+    assert len(blocks) == len(paragraphs) == 18
+    assert "\n" not in cleaned.replace("\n\n", "")
+    assert all(p == p.strip() and "  " not in p for p in paragraphs)
+    assert WORDS.findall(cleaned) == WORDS.findall(raw)
+    assert paragraphs[0] == "CHAPTER 1. Loomings."
+    assert paragraphs[1].startswith(
+        "Call me Ishmael. Some years ago, never mind how long precisely"
+    )
+    assert "--" not in cleaned
+
+
+def test_book_with_italics_and_section_breaks() -> None:
+    raw = chapter("dracula.txt", None, "CHAPTER II")
+    cleaned = clean(raw)
+    assert WORDS.findall(cleaned) == WORDS.findall(raw)
+    assert "_" not in cleaned and "*" not in cleaned and "--" not in cleaned
+    assert cleaned.startswith("3 May. Bistritz. Left Munich at 8:35 P. M., on 1st May, arriving")
+    assert "(Mem., get recipe for Mina.)" in cleaned
+    blocks = [b for b in re.split(r"\n\s*\n", raw) if b.strip() and not re.fullmatch(r"[\s*]+", b)]
+    assert len(cleaned.split("\n\n")) == len(blocks)
+
+
+# -- markdown --------------------------------------------------------------------------------
+
+
+def test_readme_reads_as_prose() -> None:
+    raw = (DATA / "readme.md").read_text(encoding="utf-8")
+    assert clean(raw) == (DATA / "readme.expected.txt").read_text(encoding="utf-8").strip()
+
+
+def test_readme_with_other_options() -> None:
+    raw = (DATA / "readme.md").read_text(encoding="utf-8")
+    options = CleanupOptions(code_blocks="drop", images="alt", emoji="describe")
+    paragraphs = clean(raw, options).split("\n\n")
+    assert paragraphs[:3] == ["Sonicpipe logo.", "Build Status PyPI.", "Sonicpipe rocket."]
+    assert "Code omitted." not in paragraphs
+    assert "Architecture diagram." in paragraphs
+    assert paragraphs[paragraphs.index("Install.") + 1].startswith("Then check it works")
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Multiply 5 * 3 * 2, or 5*3*2.", "Multiply 5 * 3 * 2, or 5*3*2."),
+        (
+            "Use snake_case and file_name.txt, not __init__ by hand.",
+            "Use snake_case and file_name.txt, not init by hand.",
+        ),
+        ("`__init__` and `a * b` stay; ``x ` y`` too.", "__init__ and a * b stay; x ` y too."),
+        (
+            "*one* _two_ **three** __four__ ***five*** ~~six~~ _snake_case_",
+            "one two three four five six snake_case.",
+        ),
+        ("If a < b and c > d, greet <name>.", "If a < b and c > d, greet <name>."),
+        (
+            'Text with <b>tags</b>,<br/>and <span class="x">spans</span>.',
+            "Text with tags, and spans.",
+        ),
+        (
+            "Escaped \\*stars\\* and \\_under\\_ &amp; &copy; &nbsp;2026",
+            "Escaped *stars* and _under_ & © 2026.",
+        ),
+        ('A claim[^note] and a fish."*', 'A claim and a fish."'),
+        (
+            "[link](https://x.org/a_(b)) [ref][r] [bare] [[sic]] ![](pic.png)",
+            "link ref [bare] [[sic]].",
+        ),
+        ("#hashtag is not a heading", "#hashtag is not a heading."),
+    ],
+)
+def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_markdown_blocks_become_paragraphs() -> None:
+    text = (
+        "Intro line\nwrapped here:\n- first item\n- second item\n  continued\n"
+        "1. numbered:\n2) again!\n\n## Heading ##\nSetext title\n------------\n"
+        "> quoted\n> lines\n>\n> second quote\nplain after 1914\n1915. The year wrapped.\n\n"
+        "a | b\n--|--\n1 | 2\n\n[^n]: A footnote.\n[ref]: https://example.com/x"
+    )
+    assert clean(text).split("\n\n") == [
+        "Intro line wrapped here:",
+        "first item.",
+        "second item continued.",
+        "numbered:",
+        "again!",
+        "Heading.",
+        "Setext title.",
+        "quoted lines.",
+        "second quote plain after 1914 1915. The year wrapped.",
+        "a, b.",
+        "1, 2.",
+        "A footnote.",
+    ]
+
+
+def test_unclosed_fence_is_text() -> None:
+    assert clean("Three ticks ```\nthen prose\n\n```only an opening") == (
+        "Three ticks then prose.\n\nonly an opening."
+    )
+
+
+def test_markdown_off_keeps_markup_characters() -> None:
+    text = "# Title\n\nSome *stars* and `code` [a](b)\n\n```\ncode\n```"
+    options = CleanupOptions(markdown=False)
+    assert clean(text, options) == "# Title.\n\nSome *stars* and `code` [a](b).\n\n``` code ```."
+
+
+# -- emoji -----------------------------------------------------------------------------------
+
+CHAT = (DATA / "chat.txt").read_text(encoding="utf-8")
+
+
+CHAT_ADDRESSES = (
+    "youtu dot be slash dQw4w9WgXcQ",
+    "reddit dot com slash r slash Python",
+    "bob underscore smith plus tts at mail dot example dot co dot uk",
+    "github dot com slash bobsmith",
+)
+
+
+@pytest.mark.parametrize(
+    ("mode", "template"),
+    [
+        (
+            "remove",
+            "omg you HAVE to see this {}. Also {} is great! 1 ping me: {} or on {}!!",
+        ),
+        (
+            "describe",
+            "omg face with tears of joy you HAVE to see this {} fire. Also {} is great ok hand "
+            "sign! 1 ping me: {} person with folded hands or on {}!! flag, heavy black heart "
+            "fire, man woman girl.",
+        ),
+    ],
+)
+def test_chat_message_with_emoji_and_links(mode: str, template: str) -> None:
+    assert clean(CHAT, CleanupOptions(emoji=mode)) == template.format(*CHAT_ADDRESSES)
+
+
+def test_emoji_kept() -> None:
+    text = "Ship it 🚀👍🏽 ❤️"
+    assert clean(text, CleanupOptions(emoji="keep")) == "Ship it 🚀👍🏽 ❤️."
+    assert clean(text) == "Ship it."
+    assert clean(text, CleanupOptions(emoji="describe")) == (
+        "Ship it rocket, thumbs up sign, heavy black heart."
+    )
+
+
+def test_symbols_that_are_not_emoji_stay() -> None:
+    assert clean("© 2026 Acme™, 3 → 4, ½ cup") == "© 2026 Acme™, 3 → 4, ½ cup."
+
+
+# -- addresses -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("https://www.example.com/docs/intro", "example dot com slash docs slash intro."),
+        ("See http://example.com/.", "See example dot com."),
+        (
+            "Go to example.com, then docs.python.org/3/library.",
+            "Go to example dot com, then docs dot python dot org slash 3 slash library.",
+        ),
+        ("jane.doe@example.org wrote.", "jane dot doe at example dot org wrote."),
+        (
+            "https://shop.example.co.uk/search?q=tts#top",
+            "shop dot example dot co dot uk slash search question mark q equals tts.",
+        ),
+        (
+            "https://example.com/a?utm_source=newsletter&utm_medium=email",
+            "example dot com slash a.",
+        ),
+        ("(see https://example.com/my%20file)", "(see example dot com slash my file)."),
+        ("ftp://files.example.net:2121/pub", "files dot example dot net colon 2121 slash pub."),
+        (
+            "Not domains: e.g. 3.14, setup.py, README.md, Node.js, U.S.A., end.Then",
+            "Not domains: e.g. 3.14, setup.py, README.md, Node.js, U.S.A., end.Then.",
+        ),
+    ],
+)
+def test_addresses_are_spoken(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_books_contain_no_false_addresses() -> None:
+    for book in ("alice-in-wonderland.txt", "dracula.txt"):
+        raw = (CORPUS / book).read_text(encoding="utf-8")
+        assert clean(raw).count(" dot ") == raw.count(" dot ")
+
+
+# -- marks -----------------------------------------------------------------------------------
+
+
+def test_marks_survive_in_order() -> None:
+    table = MarkTable()
+    m = [table.add(Mark(MarkKind.BREAK, 100 * i)) for i in range(12)]
+    text = (
+        f"{m[0]}# Title {m[1]}\n\n"
+        f"Some *bold{m[2]}* text with a [link{m[3]}](https://x.org/{m[4]}) and an "
+        f"![image{m[5]}](pic{m[6]}.png) here.{m[7]}\n\n"
+        f"<!-- a comment {m[8]} -->\n\n"
+        f"```\ncode {m[9]}\n```\n\n"
+        f"{m[10]}\n\n"
+        f"Last words 👍{m[11]}"
+    )
+    doc = Document(text, marks=table)
+    cleanup.sonicpipe_clean_text(doc=doc, settings=Settings())
+    assert MARK_RE.findall(doc.text) == m
+    assert doc.text == (
+        f"{m[0]}Title. {m[1]}\n\n"
+        f"Some bold{m[2]} text with a link{m[3]}{m[4]} and an {m[5]}{m[6]} here.{m[7]}\n\n"
+        f"{m[8]}Code omitted.{m[9]}\n\n"
+        f"{m[10]}Last words. {m[11]}"
+    )
+
+
+def test_full_text_chain_with_markup_and_cleanup() -> None:
+    settings = Settings(options={"cleanup": {"emoji": "describe"}})
+    host = PluginHost(settings, [markup, cleanup], entry_points=False)
+    assert host.hook_order()["sonicpipe_clean_text"] == [markup.__name__, cleanup.__name__]
+    chain = TextChain(settings, host)
+    text = (
+        '# Chapter One\n\nShe said “wait”<break time="500ms"/> — and then\n'
+        "[excited] laughed 😂.\n\n- visit https://example.com/a\n- <spell>ABC</spell> done"
+    )
+    segments = chain.prepare(text)
+    kinds = [mark.kind for mark in segments[0].marks.marks]
+    assert kinds == [MarkKind.BREAK, MarkKind.EMOTION, MarkKind.SPELL]
+    assert [" ".join(s.plain_text.split()) for s in segments] == [
+        "Chapter One.",
+        'She said "wait", and then laughed face with tears of joy.',
+        "visit example dot com slash a.",
+        "done.",
+    ]
+    assert [s.paragraph for s in segments] == [0, 1, 2, 3]
+    assert MARK_RE.findall(segments[3].text) == [chr(0xF0002)]
+    rendered = chain.render(segments[1]).transcript
+    assert '<break time="500ms"/>' in rendered and '<emotion value="excited"/>' in rendered
