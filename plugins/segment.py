@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from nltk.tokenize.punkt import (
     PunktTrainer,
 )
 
+from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_RE
 
@@ -63,7 +64,7 @@ LIST_ITEM = r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-z][.)])[ \t]"  # at a li
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
 LIST_ITEM_RE = re.compile(rf"^[ \t]*(?={LIST_ITEM}[ \t]*\S)", re.M)
 LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}\.)")
-LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(\[*_]*[^\W\d_]")
+LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(*_]*[^\W\d_]")
 MARKUP_RE = re.compile(
     r"<<[^<>\s]+>>|(?P<tag><(?P<end>/)?[A-Za-z][^<>]*?(?P<self>/)?>)"
     r"|(?P<open>\[|<(?=[A-Za-z/<]))|(?P<close>[\]>])"
@@ -370,13 +371,103 @@ def split_sentences(text: str, first_min_words: int = 0) -> list[str]:
     return splitter().split(text, first_min_words)
 
 
+# -- streaming ---------------------------------------------------------------------------------
+
+
+class PunktStream:
+    """Streaming splitter: emits a sentence once the word after its end has arrived.
+
+    Only the unfinished text is kept and re-examined, and only when a fragment completes a
+    word after a possible sentence end, so the cost of a fragment is bounded by the current
+    sentence. The first chunk is held until it has ``first_min_words`` words. What it emits
+    equals ``split_sentences(whole_text, first_min_words)``.
+    """
+
+    def __init__(self, splitter: Splitter, first_min_words: int = FIRST_MIN_WORDS) -> None:
+        self._splitter = splitter
+        self._min_words = first_min_words
+        self._text = ""  # not yet emitted; starts at a sentence start
+        self._checked = 0  # possible ends before this offset have been decided
+        self._started = False
+
+    def feed(self, fragment: str) -> list[str]:
+        """Add a fragment; return the sentences it completed (maybe none)."""
+        if not isinstance(fragment, str):
+            raise TypeError(f"feed() takes text, not {type(fragment).__name__}")
+        self._text += fragment
+        if not _has_space(fragment):
+            return []  # a sentence end is certain only once the next word is complete
+        if not CANDIDATE_RE.search(self._text, self._checked):
+            self._checked = _decided_before(self._text)
+            return []
+        return self._emit()
+
+    def flush(self) -> list[str]:
+        """End of input: return the rest as sentences and start afresh."""
+        text, self._text, self._checked = self._text, "", 0
+        sentences = self._splitter.split(text, 0 if self._started else self._min_words)
+        self._started = False
+        return sentences
+
+    def _emit(self) -> list[str]:
+        text = self._text
+        masked = mask(text)
+        cuts = list(takewhile(lambda c: NEXT_TOKEN_RE.match(masked, c), self._splitter.cuts(text)))
+        if not self._started:
+            cuts = merge_first(text, cuts, self._min_words)
+        if not cuts:
+            self._checked = _decided_before(text)
+            return []
+        bounds = [0, *cuts]
+        sentences = [text[a:b].strip() for a, b in pairwise(bounds)]
+        self._text = text[cuts[-1] :]
+        self._checked = _decided_before(self._text)
+        self._started = True
+        return [s for s in sentences if s]
+
+
+def _has_space(fragment: str) -> bool:
+    return any(char.isspace() for char in fragment)
+
+
+def _decided_before(text: str) -> int:
+    """Possible sentence ends before this offset are decided: the words after them are whole.
+
+    That is everything before the last two words and the space in front of them.
+    """
+    i = len(text)
+    for _ in range(2):
+        while i and text[i - 1].isspace():
+            i -= 1
+        while i and not text[i - 1].isspace():
+            i -= 1
+    while i and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
 # -- hooks -------------------------------------------------------------------------------------
+
+
+def _first_min_words(settings: Settings) -> int:
+    value = settings.plugin_options("segment").get("first_min_words", FIRST_MIN_WORDS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
+        raise ConfigError(
+            f"options.segment.first_min_words: expected a whole number from 0 to 50, got {value!r}"
+        )
+    return value
 
 
 @hookimpl
 def sonicpipe_split_sentences(text: str) -> list[str]:
     """Split one paragraph with Punkt (English parameters; Latin-script punctuation)."""
     return split_sentences(text)
+
+
+@hookimpl
+def sonicpipe_sentence_stream(settings: Settings) -> PunktStream:
+    """A new :class:`PunktStream` over the shared Punkt parameters."""
+    return PunktStream(splitter(), _first_min_words(settings))
 
 
 # -- command line ------------------------------------------------------------------------------

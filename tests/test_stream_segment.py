@@ -1,0 +1,168 @@
+"""The built-in streaming sentence splitter, fed text in random fragments like LLM tokens.
+
+The rule tying it to the one-shot splitter: for any text and any way of cutting it into
+fragments, the stream emits exactly ``split_sentences(text, first_min_words=N)``, where N is
+the stream's first-chunk minimum (leading sentences are merged until the first chunk has N
+words). Everything before the final flush is emitted as soon as the word after it is whole.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from sonicpipe.builtin import segment
+
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.plugins import PluginHost
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+N = segment.FIRST_MIN_WORDS
+
+TRICKY = """Dr. Smith met Mr. Jones at St. Paul's. They talked, e.g. about art, i.e. paintings, etc.
+Then they left. We bought apples, pears, etc. The shop closed at 5 p.m. Then we went home.
+J. R. R. Tolkien wrote it. I met "H. G. Wells" yesterday. Pi is 3.14 and the version is v2.0.1.
+Next. Wait... what? Wait... What happened? He paused… Then he left. "Stop!" he cried. "Stop!"
+He ran. He said “Go home.” She did. He left (as usual.) Then she came. Dr. Who left.
+
+Steps:
+1. Open the box.
+2. Take it out
+- one more
+- and another
+
+Say [laughter] this. Then <emotion value="sad"/> that. Keep [this. And this] together. Say
+<spell>A. B. C.</spell> slowly. <speed ratio="0.9">Slow. Slower.</speed> Done. <<k|ɑ|ɹ>> is
+fine. What? No! Yes."""
+
+
+def chapter() -> str:
+    book = (CORPUS / "moby-dick.txt").read_text(encoding="utf-8")
+    start = book.index("CHAPTER 3. The Spouter-Inn.")
+    return book[start : start + 15_000]
+
+
+def fragments(text: str, rng: random.Random) -> list[str]:
+    """Cut ``text`` at random places, in pieces of 1 to 12 characters."""
+    out, pos = [], 0
+    while pos < len(text):
+        size = rng.choice((1, 1, 2, 3, 4, 5, 7, 12))
+        out.append(text[pos : pos + size])
+        pos += size
+    return out
+
+
+def run(stream: segment.PunktStream, pieces: list[str]) -> tuple[list[str], list[int]]:
+    """Feed ``pieces``; return what was emitted and, for each sentence, the feed that emitted it
+    (``len(pieces)`` for the flush)."""
+    emitted: list[str] = []
+    when: list[int] = []
+    for number, piece in enumerate(pieces):
+        new = stream.feed(piece)
+        emitted += new
+        when += [number] * len(new)
+    rest = stream.flush()
+    return emitted + rest, when + [len(pieces)] * len(rest)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_fragments_give_the_one_shot_sentences(seed: int) -> None:
+    text = chapter() + "\n\n" + TRICKY
+    expected = segment.split_sentences(text, first_min_words=N)
+    assert len(expected) > 150
+    emitted, when = run(
+        segment.PunktStream(segment.splitter()), fragments(text, random.Random(seed))
+    )
+    assert emitted == expected
+    assert when.count(max(when)) <= 2  # all but the last sentence or two came before the flush
+
+
+def test_a_sentence_is_emitted_once_the_next_word_is_whole() -> None:
+    stream = segment.PunktStream(segment.splitter())
+    assert stream.feed("The ship sailed at dawn. Dr") == []
+    assert stream.feed(".") == []  # "Dr" might still be "Dragons"
+    assert stream.feed(" Who") == ["The ship sailed at dawn."]
+    assert stream.feed(" waved. Th") == []
+    assert stream.feed("en") == []  # "Then" is not known to be whole yet
+    assert stream.feed(" it") == ["Dr. Who waved."]
+    assert stream.feed(" rained") == []
+    assert stream.flush() == ["Then it rained"]
+
+
+def test_short_first_sentences_are_merged_then_not_any_more() -> None:
+    stream = segment.PunktStream(segment.splitter(), first_min_words=4)
+    words = "Hi! Okay. I will look into that. Yes. It takes a minute. Done."
+    emitted, _ = run(stream, re.findall(r"\S+\s*", words))
+    assert emitted == ["Hi! Okay. I will look into that.", "Yes.", "It takes a minute.", "Done."]
+    assert segment.split_sentences(words, first_min_words=4) == emitted
+
+
+def test_never_emits_inside_markup() -> None:
+    stream = segment.PunktStream(segment.splitter(), first_min_words=0)
+    text = "It begins. [whisper. Quiet. Now] ends. Say it. <spell>A. B. C. Dee. Eff"
+    emitted = []
+    for word in re.findall(r"\S+\s*", text):
+        emitted += stream.feed(word)
+    assert emitted == ["It begins.", "[whisper. Quiet. Now] ends.", "Say it."]
+    assert stream.feed("</spell> now. Next ") == ["<spell>A. B. C. Dee. Eff</spell> now."]
+    assert stream.feed('one. <break time="1.5s. ') == ["Next one."]
+    assert stream.feed("Oh. Then ") == []  # inside the unfinished tag
+    assert stream.feed('"/> Go on. ') == []
+    assert stream.flush() == ['<break time="1.5s. Oh. Then "/> Go on.']
+
+
+def test_markup_stays_whole_for_every_fragmentation() -> None:
+    for seed in range(20):
+        emitted, _ = run(
+            segment.PunktStream(segment.splitter()), fragments(TRICKY, random.Random(seed))
+        )
+        for sentence in emitted:
+            assert sentence.count("[") == sentence.count("]")
+            assert sentence.count("<") == sentence.count(">")
+            assert sentence.count("<spell>") == sentence.count("</spell>")
+
+
+def test_work_per_fragment_is_bounded_by_the_unfinished_sentence() -> None:
+    """The splitter only ever re-reads the text not yet emitted, and rarely."""
+    text = chapter()
+    seen: list[int] = []
+
+    class Counting(segment.Splitter):
+        def cuts(self, text: str) -> list[int]:
+            seen.append(len(text))
+            return super().cuts(text)
+
+    stream = segment.PunktStream(Counting(segment.splitter().punkt._params))
+    pieces = re.findall(r"\S+\s*", text)  # word by word, like LLM tokens
+    emitted, _ = run(stream, pieces)
+    longest = max(len(s) for s in emitted)
+    assert max(seen) <= longest + 40  # never more than one unfinished sentence and a word
+    assert len(seen) < len(pieces) / 4  # most fragments cost no Punkt run at all
+    assert sum(seen) < 4 * len(text)  # not quadratic in the text
+
+
+def test_flush_resets_the_stream() -> None:
+    stream = segment.PunktStream(segment.splitter())
+    assert stream.feed("Hello there") == []
+    assert stream.flush() == ["Hello there"]
+    assert stream.flush() == []
+    assert stream.feed("Hi. Then a second turn begins. And") == []
+    assert stream.feed(" more") == ["Hi. Then a second turn begins."]
+
+
+def test_feed_rejects_non_text() -> None:
+    with pytest.raises(TypeError, match="feed\\(\\) takes text, not bytes"):
+        segment.PunktStream(segment.splitter()).feed(b"Hello.")
+
+
+def test_hook_builds_a_stream_with_the_configured_minimum() -> None:
+    settings = Settings(options={"segment": {"first_min_words": 0}})
+    host = PluginHost(settings, extra=[segment], entry_points=False)
+    stream = host.hook.sonicpipe_sentence_stream(language="en", settings=settings)
+    assert stream.feed("Hi. There you are. ") == ["Hi."]
+    bad = Settings(options={"segment": {"first_min_words": "four"}})
+    with pytest.raises(ConfigError, match=r"options\.segment\.first_min_words.*'four'"):
+        host.hook.sonicpipe_sentence_stream(language="en", settings=bad)
