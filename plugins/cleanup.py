@@ -174,7 +174,7 @@ def _describe(emoji: str) -> str:
 def _emoji_run(match: re.Match[str], mode: str) -> str:
     run = match.group()
     if mode == "remove":
-        return " " + "".join(ch for ch in run if ch.isdigit() and not ch.isspace()) + " "
+        return " " + "".join(filter(str.isdigit, run)) + " "  # a keycap keeps its digit
     spoken: list[str] = []
     for emoji in EMOJI_RE.findall(run):
         words = emoji[0] if emoji[0].isdigit() else _describe(emoji)
@@ -316,7 +316,8 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
             continue
         if reference := REFERENCE_DEF_RE.fullmatch(line):
             labels.add(reference.group(1).strip().lower())
-            lines.append(_marks_in(line))
+            if marks := _marks_in(line):
+                lines.append(marks)
             continue
         if kind == "table":
             close()
@@ -417,12 +418,12 @@ def _dash(match: re.Match[str]) -> str:
 
 def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Inline cleanup of a paragraph, leaving the text of code spans as it is."""
-    if not options.markdown:
-        return DASH_RE.sub(_dash, text) if "--" in text else text
-    parts = CODE_SPAN_RE.split(text) if "`" in text else [text]
+    parts = CODE_SPAN_RE.split(text) if options.markdown and "`" in text else [text]
     out: list[str] = []
-    for index in range(0, len(parts), 3):
-        part = _markdown_inline(parts[index], options, labels)
+    for index in range(0, len(parts), 3):  # prose, then the backticks and text of a code span
+        part = parts[index]
+        if options.markdown:
+            part = _markdown_inline(part, options, labels)
         if "--" in part:
             part = DASH_RE.sub(_dash, part)
         out.append(part)
@@ -452,22 +453,23 @@ _SYMBOL_WORDS = {".": "dot", "/": "slash", "@": "at", "-": "dash", "_": "undersc
                  "~": "tilde", "%": "percent", "(": "", ")": ""}  # fmt: skip
 SPOKEN_SYMBOLS = str.maketrans({symbol: f" {word} " for symbol, word in _SYMBOL_WORDS.items()})
 MAX_QUERY = 20
+OPENER = {")": "(", "]": "["}
 
 
 def _say_address(match: re.Match[str]) -> str:
     """Spell a URL, domain or e-mail address as words; keep trailing sentence punctuation."""
     address = match.group()
     trimmed = address.rstrip(".,;:!?")
-    while trimmed[-1:] in ")]" and trimmed.count(trimmed[-1]) > trimmed.count(
-        "(" if trimmed[-1] == ")" else "["
-    ):
+    while trimmed[-1:] in OPENER and trimmed.count(trimmed[-1]) > trimmed.count(
+        OPENER[trimmed[-1]]
+    ):  # a bracket closed after the address, not inside it
         trimmed = trimmed[:-1]
     tail = address[len(trimmed) :]
     if match.lastgroup == "email":
         spoken = trimmed
     else:
-        rest, _, _fragment = SCHEME_RE.sub("", trimmed).partition("#")
-        path, _, query = rest.partition("?")
+        without_fragment = SCHEME_RE.sub("", trimmed).partition("#")[0]
+        path, _, query = without_fragment.partition("?")
         spoken = unquote(path).rstrip("/")
         if query and len(query) <= MAX_QUERY:
             spoken += "?" + unquote(query)
@@ -526,11 +528,10 @@ def clean(text: str, options: CleanupOptions | None = None) -> str:
             continue
         paragraphs.append(paragraph)
         pending = ""
-    if pending:
-        if paragraphs:
-            paragraphs[-1] += pending
-        elif pending.strip():
-            paragraphs.append(pending.strip())
+    if pending and paragraphs:
+        paragraphs[-1] += pending
+    elif pending:
+        paragraphs.append(pending)
     return "\n\n".join(paragraphs)
 
 
