@@ -40,6 +40,9 @@ from sonicpipe.server.engines import Engine, Synthesis, load_engine
 from sonicpipe.sonic import protocol as p
 
 log = logging.getLogger(__name__)
+# websockets' debug lines print request headers, API keys included: never below INFO.
+_WS_LOG = logging.getLogger(__name__ + ".websockets")
+_WS_LOG.setLevel(logging.INFO)
 
 # Samples per chunk message at the output rate (about 0.1 s at 44.1 kHz).
 CHUNK_SAMPLES = 4096
@@ -275,6 +278,7 @@ class _Context:
         if self.timer is not None:
             self.timer.cancel()
         self.task.cancel()
+        self.connection.forget(self)  # also when the task is cancelled before it ever ran
 
 
 class _Connection:
@@ -399,6 +403,7 @@ class SonicServer:
             process_request=self._check_request,
             process_response=self._add_headers,
             max_size=self.config.max_message_bytes,
+            logger=_WS_LOG,
         )
         log.info(
             "Sonic-compatible server on %s%s (voice: %s, limit: %d contexts)",

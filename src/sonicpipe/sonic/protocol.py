@@ -303,6 +303,10 @@ def _output_format(data: Any) -> OutputFormat:
     if encoding is None:
         raise ProtocolError(f"output_format.encoding: required; valid: {', '.join(ENCODINGS)}")
     rate = data.get("sample_rate")
+    if rate is None:
+        raise ProtocolError(
+            f"output_format.sample_rate: required; valid: {', '.join(map(str, SAMPLE_RATES))}"
+        )
     if isinstance(rate, bool) or not isinstance(rate, int):
         raise _type_error(
             "output_format.sample_rate", f"one of {', '.join(map(str, SAMPLE_RATES))}", rate

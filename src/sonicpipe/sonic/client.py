@@ -1,0 +1,404 @@
+"""An asyncio client for Sonic's WebSocket API: many contexts over one connection.
+
+One :class:`SonicClient` keeps one WebSocket open (reconnecting when it drops) and routes every
+response to its context by ``context_id``. A :class:`Context` sends inputs (continuations,
+flushes, the empty transcript that ends it, cancel) and yields typed responses until ``done``.
+
+Two ways to generate:
+
+* :meth:`SonicClient.generate` — a *whole-text* generation: every input is known up front. A
+  429 is retried with exponential back-off and jitter; a dropped connection is retried from the
+  start on a new connection, and audio already delivered is skipped (exact for a deterministic
+  voice such as the local server's; a cloud voice may phrase the retry slightly differently).
+* :meth:`SonicClient.context` — a *live* context fed as text arrives (a conversational turn). A
+  429 on its first input is retried the same way; a dropped connection fails it with
+  :class:`ConnectionLost`, since the caller may already have played part of it.
+
+The API key travels only in the ``X-API-Key`` header; it never appears in URLs, logs, reprs or
+error messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from sonicpipe.config import Secret
+from sonicpipe.sonic import protocol as p
+
+log = logging.getLogger(__name__)
+
+
+class SonicError(Exception):
+    """A failure reported by Sonic or met on the way to it."""
+
+    status_code: int | None = None
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class AuthError(SonicError):
+    """The API key was refused (401)."""
+
+    status_code = 401
+
+
+class BadRequestError(SonicError):
+    """Sonic rejected a request as invalid (400 and other 4xx)."""
+
+    status_code = 400
+
+
+class RateLimitError(SonicError):
+    """Too many concurrent contexts (429), still refused after the retries."""
+
+    status_code = 429
+
+
+class ServerError(SonicError):
+    """Sonic failed on its side (5xx)."""
+
+    status_code = 500
+
+
+class SonicTimeout(SonicError):
+    """No answer from Sonic in time."""
+
+
+class ConnectionLost(SonicError):
+    """The connection dropped while a live context was running."""
+
+
+def error_for(message: p.ErrorMessage) -> SonicError:
+    """The typed exception for an error message from the server."""
+    text = f"Sonic error {message.status_code}: {message.error}"
+    if message.status_code == 401:
+        return AuthError(text)
+    if message.status_code == 429:
+        return RateLimitError(text)
+    if message.status_code >= 500:
+        return ServerError(text, message.status_code)
+    return BadRequestError(text, message.status_code)
+
+
+class _Lost:
+    """Put in a context's queue when the connection it lived on drops."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class Context:
+    """One generation context: send inputs, then iterate over its responses.
+
+    ``template`` holds everything but the transcript (model, voice, format, timestamps...).
+    """
+
+    def __init__(self, client: SonicClient, template: p.GenerationRequest) -> None:
+        self.client = client
+        self.id = template.context_id
+        self.template = template
+        self.sent: list[p.GenerationRequest] = []
+        self.queue: asyncio.Queue[p.Response | _Lost] = asyncio.Queue()
+        self.finished = False
+        self._ws: ClientConnection | None = None
+
+    def __repr__(self) -> str:
+        return f"Context({self.id!r}, inputs={len(self.sent)}, finished={self.finished})"
+
+    async def send(
+        self, transcript: str, *, more: bool = True, flush: bool = False, **fields: Any
+    ) -> None:
+        """Send one input; ``more=False`` says no input follows (it ends the context).
+
+        ``fields`` override the template for this input (e.g. ``generation_config``).
+        """
+        request = replace(
+            self.template, **fields, transcript=transcript, continue_=more, flush=flush
+        )
+        self.sent.append(request)
+        await self._send(request.to_dict())
+
+    async def flush(self) -> None:
+        """Ask for a ``flush_done``: the server generates what it has buffered."""
+        await self.send("", more=True, flush=True)
+
+    async def end(self) -> None:
+        """End the context: an empty transcript with ``continue: false``."""
+        await self.send("", more=False)
+
+    async def cancel(self) -> None:
+        """Stop generation; audio already sent cannot be recalled. Ends iteration."""
+        if not self.finished:
+            with contextlib.suppress(ConnectionClosed, SonicError):
+                await self._send(p.CancelRequest(self.id).to_dict())
+        self._finish()
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        ws = await self.client._connection()
+        if self._ws is None:
+            self._ws = ws
+            self.client._routes[self.id] = self
+        elif ws is not self._ws:
+            raise ConnectionLost(f"context {self.id}: the connection dropped; start a new context")
+        try:
+            await ws.send(json.dumps(message))
+        except ConnectionClosed as exc:
+            raise ConnectionLost(f"context {self.id}: the connection dropped ({exc})") from None
+
+    def _finish(self) -> None:
+        self.finished = True
+        if self.client._routes.get(self.id) is self:
+            del self.client._routes[self.id]
+        self.client._slots.release_once(self)
+
+    async def responses(self) -> AsyncIterator[p.Response]:
+        """Yield chunks, timestamps and flush_done messages until ``done``.
+
+        An error message raises its typed :class:`SonicError`; silence longer than the client's
+        timeout raises :class:`SonicTimeout`; a dropped connection :class:`ConnectionLost`.
+        """
+        try:
+            while not self.finished:
+                try:
+                    item = await asyncio.wait_for(self.queue.get(), self.client.timeout)
+                except TimeoutError:
+                    raise SonicTimeout(
+                        f"context {self.id}: no answer in {self.client.timeout:g} s"
+                    ) from None
+                if isinstance(item, _Lost):
+                    raise ConnectionLost(f"context {self.id}: {item.reason}")
+                if isinstance(item, p.ErrorMessage):
+                    raise error_for(item)
+                if isinstance(item, p.Done):
+                    return
+                yield item
+        finally:
+            self._finish()
+
+
+class _Slots:
+    """The local concurrency limit: one slot per live context."""
+
+    def __init__(self, limit: int) -> None:
+        self.semaphore = asyncio.Semaphore(limit)
+        self.holders: set[int] = set()
+
+    async def acquire(self, context: Context) -> None:
+        await self.semaphore.acquire()
+        self.holders.add(id(context))
+
+    def release_once(self, context: Context) -> None:
+        if id(context) in self.holders:
+            self.holders.discard(id(context))
+            self.semaphore.release()
+
+
+class SonicClient:
+    """A Sonic WebSocket client (``async with SonicClient(url, key) as client``).
+
+    ``url`` is the base URL (``wss://api.cartesia.ai`` or ``ws://127.0.0.1:PORT``);
+    ``/tts/websocket`` is appended unless present. ``max_contexts`` bounds the contexts open at
+    once on this client; ``retries`` bounds 429 and reconnection retries.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        api_key: Secret | str | None = None,
+        *,
+        version: str = p.DEFAULT_VERSION,
+        max_contexts: int = 8,
+        timeout: float = 30.0,
+        retries: int = 5,
+        backoff: float = 0.2,
+        ping_interval: float | None = 20.0,
+    ) -> None:
+        if "api_key=" in url:
+            raise ValueError("put the API key in api_key=, never in the URL")
+        base = url.rstrip("/")
+        self.url = base if base.endswith(p.WEBSOCKET_PATH) else base + p.WEBSOCKET_PATH
+        self._key = api_key if isinstance(api_key, Secret | None) else Secret(api_key)
+        self.version = version
+        self.max_contexts = max_contexts
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.ping_interval = ping_interval
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._connecting = asyncio.Lock()
+        self._routes: dict[str, Context] = {}
+        self._slots = _Slots(max_contexts)
+
+    def __repr__(self) -> str:
+        key = "set" if self._key else "none"
+        return f"SonicClient({self.url!r}, api_key={key}, contexts={len(self._routes)})"
+
+    async def __aenter__(self) -> SonicClient:
+        await self._connection()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection; live contexts fail with :class:`ConnectionLost`."""
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close()
+        if self._reader is not None:
+            await self._reader
+            self._reader = None
+
+    async def _connection(self) -> ClientConnection:
+        async with self._connecting:
+            if self._ws is not None:
+                return self._ws
+            headers = {p.VERSION_HEADER: self.version}
+            if self._key is not None:
+                headers[p.API_KEY_HEADER] = self._key.reveal()
+            try:
+                ws = await websockets.connect(
+                    self.url,
+                    additional_headers=headers,
+                    ping_interval=self.ping_interval,
+                    max_size=None,
+                    open_timeout=self.timeout,
+                )
+            except InvalidStatus as exc:
+                raise self._refused(exc) from None
+            except (OSError, TimeoutError) as exc:
+                raise ConnectionLost(f"cannot connect to {self.url}: {exc}") from None
+            self._ws = ws
+            self._reader = asyncio.create_task(self._read(ws), name="sonic-reader")
+            return ws
+
+    def _refused(self, exc: InvalidStatus) -> SonicError:
+        status = exc.response.status_code
+        try:
+            body = exc.response.body.decode("utf-8", "replace") if exc.response.body else ""
+            detail = p.ErrorMessage.from_dict(json.loads(body)).error
+        except (ValueError, AttributeError):
+            detail = exc.response.reason_phrase
+        return error_for(p.ErrorMessage(f"connection refused: {detail}", status))
+
+    async def _read(self, ws: ClientConnection) -> None:
+        reason = "the connection closed"
+        try:
+            async for raw in ws:
+                try:
+                    message = p.parse_response(raw)
+                except (p.ProtocolError, ValueError) as exc:
+                    log.warning("ignoring a malformed message from Sonic: %s", exc)
+                    continue
+                context = self._routes.get(message.context_id or "")
+                if context is not None:
+                    context.queue.put_nowait(message)
+                elif isinstance(message, p.ErrorMessage):
+                    log.warning("Sonic error for no live context: %s", message.error)
+        except ConnectionClosed as exc:
+            reason = f"the connection dropped ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
+        finally:
+            if self._ws is ws:
+                self._ws = None
+            for context in list(self._routes.values()):
+                if context._ws is ws:
+                    context.queue.put_nowait(_Lost(reason))
+
+    async def context(self, template: p.GenerationRequest) -> Context:
+        """Open a live context (waits for a free slot under ``max_contexts``).
+
+        The template's ``context_id`` is used when set, else a fresh one is made.
+        """
+        if not template.context_id:
+            template = replace(template, context_id=new_context_id())
+        context = Context(self, template)
+        await self._slots.acquire(context)
+        return context
+
+    async def generate(
+        self,
+        template: p.GenerationRequest,
+        inputs: Sequence[str | Mapping[str, Any]],
+        flush_each: bool = False,
+    ) -> AsyncIterator[p.Response]:
+        """Generate a whole text: send ``inputs`` as continuations on one context, then end it.
+
+        An input is a transcript, or a mapping of request fields with a ``transcript`` (fields
+        override the template for that input). ``flush_each`` follows every input with a flush,
+        so a ``flush_done`` marks where its audio ends.
+
+        Yields chunks (and timestamps, flush_done) as they arrive. 429 answers and dropped
+        connections are retried from the start, skipping what was already yielded.
+        """
+        # What earlier attempts already yielded: audio bytes, and items per timestamp kind.
+        delivered: dict[str, int] = {}
+        attempt = 0
+        while True:
+            context = await self.context(replace(template, context_id=new_context_id()))
+            seen: dict[str, int] = {}
+            try:
+                for item in inputs:
+                    fields = {"transcript": item} if isinstance(item, str) else dict(item)
+                    await context.send(fields.pop("transcript"), flush=flush_each, **fields)
+                await context.end()
+                async for message in context.responses():
+                    fresh = _unseen(message, delivered, seen)
+                    if fresh is not None:
+                        yield fresh
+                return
+            except (RateLimitError, ConnectionLost) as exc:
+                await context.cancel()
+                attempt += 1
+                if attempt > self.retries:
+                    raise
+                delay = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
+                log.info("retrying context in %.2f s (attempt %d): %s", delay, attempt, exc)
+                await asyncio.sleep(delay)
+            except BaseException:
+                await context.cancel()
+                raise
+
+
+def _unseen(
+    message: p.Response, delivered: dict[str, int], seen: dict[str, int]
+) -> p.Response | None:
+    """The part of ``message`` that no earlier attempt yielded (None if all of it was)."""
+    if isinstance(message, p.Chunk):
+        kind, size = "audio", len(message.audio)
+    elif isinstance(message, p.Timestamps):
+        kind, size = message.TYPE, len(message.words)
+    else:
+        return message
+    skip = max(0, delivered.get(kind, 0) - seen.get(kind, 0))
+    seen[kind] = seen.get(kind, 0) + size
+    if skip >= size:
+        return None
+    delivered[kind] = delivered.get(kind, 0) + size - skip
+    if skip == 0:
+        return message
+    if isinstance(message, p.Chunk):
+        return replace(message, audio=message.audio[skip:])
+    return replace(
+        message, words=message.words[skip:], start=message.start[skip:], end=message.end[skip:]
+    )
+
+
+def new_context_id() -> str:
+    """A fresh, unique context id."""
+    return uuid.uuid4().hex

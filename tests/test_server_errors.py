@@ -1,0 +1,237 @@
+"""Abuse and error paths of the local server, over real loopback sockets with raw websockets."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from cartesia import Cartesia
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from sonicpipe.config import Secret
+from sonicpipe.server import LocalServer
+from sonicpipe.server.engines import Synthesis, Word
+
+FORMAT = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000}
+PATH = "/tts/websocket"
+
+
+def request(context_id: str, transcript: str = "Hello there.", **changes) -> str:
+    data = {
+        "context_id": context_id,
+        "model_id": "sonic-3",
+        "transcript": transcript,
+        "voice": {"mode": "id", "id": "any"},
+        "output_format": FORMAT,
+        "continue": False,
+    }
+    data.update(changes)
+    return json.dumps(data)
+
+
+def receive(ws: ClientConnection, timeout: float = 10) -> dict:
+    return json.loads(ws.recv(timeout=timeout))
+
+
+def until_end(ws: ClientConnection, context_id: str) -> list[dict]:
+    """Messages of one context up to its done or error (other contexts' are skipped)."""
+    out: list[dict] = []
+    while True:
+        message = receive(ws)
+        if message.get("context_id") != context_id:
+            continue
+        out.append(message)
+        if message["type"] in ("done", "error"):
+            return out
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with LocalServer(engine="espeak", linger=0.1, max_transcript_chars=20_000) as running:
+        yield running
+
+
+@pytest.fixture
+def ws(server: LocalServer) -> Iterator[ClientConnection]:
+    with connect(server.url + PATH) as conn:
+        yield conn
+
+
+def assert_still_serving(ws: ClientConnection, context_id: str = "after") -> None:
+    ws.send(request(context_id))
+    messages = until_end(ws, context_id)
+    assert messages[-1]["type"] == "done"
+    assert any(m["type"] == "chunk" for m in messages)
+
+
+def assert_error(message: dict, status: int, words: str, context_id: str | None) -> None:
+    assert message["type"] == "error" and message["done"] is True
+    assert message["status_code"] == status
+    assert words in message["error"]
+    assert message.get("context_id") == context_id
+
+
+@pytest.mark.parametrize(
+    ("frame", "status", "words", "context_id"),
+    [
+        ('{"context_id": "c1", "transcript": ', 400, "not valid JSON", None),
+        (b"\x00\xffbinary", 400, "binary frames are not accepted", None),
+        ('"just a string"', 400, "expected a JSON object", None),
+        (request("c2", transcript=42), 400, "transcript: expected a string, got int 42", "c2"),
+        (request("c3", volume_boost=3), 400, "unknown field 'volume_boost'", "c3"),
+        (request("c5", model_id="whisper"), 400, "'whisper' is not a valid model", "c5"),
+        (request("c6", output_format={**FORMAT, "container": "wav"}), 400, "raw' only", "c6"),
+        (request("c7", output_format={**FORMAT, "sample_rate": 12345}), 400, "8000", "c7"),
+        (request("c8", voice={"mode": "id"}), 400, "voice.id: required", "c8"),
+        (request("c9", transcript="x" * 30_000), 400, "is too long", "c9"),
+        (request("c10", transcript="<<q|w|x>>"), 400, "phoneme 'q'", "c10"),
+        (request("c11", generation_config={"speed": 9}), 400, "0.6 to 1.5", "c11"),
+        ('{"context_id": "c12", "cancel": "yes"}', 400, "cancel: expected true", "c12"),
+    ],
+)
+def test_each_bad_message_gets_a_spec_shaped_error_and_the_socket_keeps_working(
+    ws: ClientConnection, frame, status: int, words: str, context_id: str | None
+) -> None:
+    ws.send(frame)
+    assert_error(receive(ws), status, words, context_id)
+    assert_still_serving(ws)
+
+
+def test_sonic_9000x_is_a_sonic_model_id_shape_so_it_is_accepted(ws: ClientConnection) -> None:
+    # Dated and future sonic-* ids are accepted (served by the local voice).
+    ws.send(request("future", model_id="sonic-3-2026-01-12"))
+    assert until_end(ws, "future")[-1]["type"] == "done"
+
+
+def test_an_error_on_one_context_leaves_the_others_running(ws: ClientConnection) -> None:
+    ws.send(request("good", "First sentence here. ", **{"continue": True}))
+    ws.send(request("bad", "Also fine. ", **{"continue": True}))
+    ws.send(request("bad", "Now broken.", output_format={**FORMAT, "encoding": "pcm_s24le"}))
+    ws.send(request("good", "Second sentence here."))
+    bad = until_end(ws, "bad")
+    assert_error(bad[-1], 400, "pcm_s24le", "bad")
+    assert until_end(ws, "good")[-1]["type"] == "done"
+
+
+def test_input_after_the_last_input_is_refused(ws: ClientConnection) -> None:
+    ws.send(request("ended", "A long enough first sentence to still be speaking. " * 3))
+    ws.send(request("ended", "More."))
+    messages = until_end(ws, "ended")
+    assert_error(messages[-1], 400, "already received its last input", "ended")
+
+
+def test_a_client_vanishing_mid_stream_does_not_hurt_others(server: LocalServer) -> None:
+    other = connect(server.url + PATH)
+    with connect(server.url + PATH) as leaving:
+        leaving.send(request("long", "A sentence that keeps the voice busy for a while. " * 40))
+        assert receive(leaving)["type"] == "chunk"
+        leaving.socket.close()  # gone without a closing handshake
+    time.sleep(0.3)
+    with other:
+        assert_still_serving(other, "survivor")
+    assert server.server.live_contexts() <= 1
+
+
+def test_engine_failure_is_a_500_for_that_context_only() -> None:
+    class BrokenVoice:
+        """A voice whose synthesis fails: a fault that cannot be produced with a real engine."""
+
+        name = "broken"
+        sample_rate = 16000
+
+        def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+            if words[0].text == "fail":
+                raise RuntimeError("voice crashed")
+            return Synthesis(np.zeros(1600, np.float32), 16000, [(0.0, 0.1)] * len(words))
+
+    with LocalServer(engine=BrokenVoice()) as running, connect(running.url + PATH) as conn:
+        conn.send(request("a", "fail now"))
+        assert_error(until_end(conn, "a")[-1], 500, "failed to synthesize", "a")
+        conn.send(request("b", "works"))
+        assert until_end(conn, "b")[-1]["type"] == "done"
+
+
+def test_past_the_concurrency_limit_a_context_gets_429() -> None:
+    with (
+        LocalServer(engine="espeak", max_contexts=2, linger=0.3) as running,
+        connect(running.url + PATH) as one,
+        connect(running.url + PATH) as two,
+    ):
+        one.send(request("a", "Open context. ", **{"continue": True}))
+        two.send(request("b", "Open context. ", **{"continue": True}))
+        two.send(request("c", "One too many."))
+        message = until_end(two, "c")[-1]
+        assert_error(message, 429, "the limit is 2 live context ids", "c")
+        assert message["title"] == "Too Many Requests"
+        # A continuation of a live context is not a new context: still accepted.
+        one.send(request("a", "Closing now."))
+        assert until_end(one, "a")[-1]["type"] == "done"
+        # Ended, but live for the linger time after its last generation...
+        two.send(request("d", "Still too many."))
+        assert_error(until_end(two, "d")[-1], 429, "limit", "d")
+        time.sleep(0.5)
+        # ...and then its place is free.
+        two.send(request("e", "Now there is room."))
+        assert until_end(two, "e")[-1]["type"] == "done"
+
+
+def test_cancel_frees_the_context_after_its_linger() -> None:
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=0.2) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("a", "Waiting for more", max_buffer_delay_ms=5000, **{"continue": True}))
+        conn.send(json.dumps({"context_id": "a", "cancel": True}))
+        time.sleep(0.4)
+        conn.send(request("b", "Room again."))
+        assert [m["type"] for m in until_end(conn, "b")][-1] == "done"
+
+
+def test_an_api_key_is_required_when_configured(caplog: pytest.LogCaptureFixture) -> None:
+    key = "sk-local-secret-123"
+    caplog.set_level(logging.DEBUG)
+    with LocalServer(engine="espeak", api_key=Secret(key)) as running:
+        url = running.url + PATH
+        for headers in ({}, {"X-API-Key": "wrong"}, {"Authorization": "Bearer wrong"}):
+            with pytest.raises(InvalidStatus) as info:
+                connect(url, additional_headers=headers)
+            response = info.value.response
+            assert response.status_code == 401
+            body = json.loads(response.body)
+            assert body["type"] == "error" and body["status_code"] == 401
+            assert "API key" in body["error"]
+        with connect(url, additional_headers={"X-API-Key": key}) as conn:
+            assert_still_serving(conn)
+        with connect(f"{url}?api_key={key}") as conn:
+            assert_still_serving(conn)
+        # The official SDK sends the key as a bearer token.
+        client = Cartesia(api_key=key, websocket_base_url=running.url)
+        with client.tts.websocket_connect() as conn:
+            context = conn.context(
+                model_id="sonic-3", voice={"mode": "id", "id": "x"}, output_format=FORMAT
+            )
+            context.push("Authorized.", continue_=False)
+            assert [e.type for e in context.receive()][-1] == "done"
+    server_side = [r.getMessage() for r in caplog.records if r.name.startswith("sonicpipe")]
+    assert server_side and not any(key in line for line in server_side)
+
+
+def test_handshake_checks_path_and_version_and_echoes_the_version(server: LocalServer) -> None:
+    with pytest.raises(InvalidStatus) as info:
+        connect(server.url + "/tts/other")
+    assert info.value.response.status_code == 404
+    with pytest.raises(InvalidStatus) as info:
+        connect(server.url + PATH, additional_headers={"Cartesia-Version": "yesterday"})
+    assert info.value.response.status_code == 400
+    assert "use a date such as 2025-04-16" in json.loads(info.value.response.body)["error"]
+    with connect(server.url + PATH, additional_headers={"Cartesia-Version": "2024-11-13"}) as c:
+        assert c.response.headers["Cartesia-Version"] == "2024-11-13"
+    with connect(server.url + PATH + "?cartesia_version=2024-06-10") as c:
+        assert c.response.headers["Cartesia-Version"] == "2024-06-10"
+    with connect(server.url + PATH) as c:
+        assert c.response.headers["Cartesia-Version"] == "2025-04-16"
