@@ -355,7 +355,7 @@ EMPHASIS_RES = (  # *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a 
     re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_\\])\1(?!\w)"),
     re.compile(r"(?<![~\\])(~~)(?=[^\s~])(.+?)(?<=[^\s~\\])~~(?!~)"),
 )
-FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$)|^\*+(?=[^\W\d_])")
+FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
 SPACED_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?")

@@ -209,6 +209,7 @@ def test_readme_with_other_options() -> None:
             "Escaped *stars* and _under_ & © 2026.",
         ),
         ('A claim[^note] and a fish."*', 'A claim and a fish."'),
+        ("OCTAVOES.*--These embrace", "OCTAVOES. These embrace."),
         (
             "[link](https://x.org/a_(b)) [ref][r] [bare] [[sic]] ![](pic.png)",
             "link ref [bare] [[sic]].",
@@ -363,6 +364,15 @@ def test_marks_survive_in_order() -> None:
         f"{m[8]}Code omitted.{m[9]}\n\n"
         f"{m[10]}Last words. {m[11]}"
     )
+
+
+def test_marks_before_block_markers_and_marks_alone() -> None:
+    table = MarkTable()
+    m = [table.add(Mark(MarkKind.EMOTION, "calm")) for _ in range(4)]
+    text = f"Intro\n{m[0]}- an item\n{m[1]}> a quote\n\n{m[2]}"
+    assert clean(text) == f"Intro.\n\n{m[0]}an item.\n\n{m[1]}a quote.{m[2]}"
+    assert clean(f" {m[3]} \n\n") == m[3]
+    assert clean("") == clean(" \n\n ") == ""
 
 
 def test_full_text_chain_with_markup_and_cleanup() -> None:
