@@ -56,8 +56,8 @@ __version__ = "0.1.0"
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 WORD_START = re.compile(r"\w")
 SENTENCE_END = frozenset(".!?…")
-# Tokens that do not end a sentence start: opening quotes and brackets.
-OPENERS = frozenset("\"'“‘«([{¿¡")
+# Tokens that neither start nor end a sentence: quotes and brackets.
+QUOTES = frozenset("\"'“”‘’«»()[]{}¿¡")
 JSON_KEYS = ("text", "pronunciation", "alias")
 TOML_KEYS = ("text", "sounds_like", "ipa", "mfa", "phonemize")
 
@@ -152,7 +152,7 @@ class Dictionary:
                 out.append(raw[i])
                 if token in SENTENCE_END:
                     sentence_start = True
-                elif token != " " and token not in OPENERS and not MARK_RE.match(token):
+                elif token != " " and token not in QUOTES and not MARK_RE.match(token):
                     sentence_start = False
                 i += 1
                 continue
@@ -181,16 +181,24 @@ class _Raw:
     spec: tuple[tuple[str, Any], ...]  # sorted (key, value) pairs besides "text"
 
 
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
 def _json_entries(text: str, where: str) -> Iterator[_Raw]:
     decoder = json.JSONDecoder()
+    line, counted = 1, 0
+
+    def line_at(pos: int) -> int:  # positions only move forward: count each newline once
+        nonlocal line, counted
+        line += text.count("\n", counted, pos)
+        counted = pos
+        return line
 
     def fail(pos: int, message: str) -> DictionaryError:
-        return DictionaryError(f"{where}:{text.count(chr(10), 0, pos) + 1}: {message}")
+        return DictionaryError(f"{where}:{line_at(pos)}: {message}")
 
     def skip(pos: int) -> int:
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        return pos
+        return _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
 
     pos = skip(0)
     if not text.startswith("[", pos):
@@ -203,7 +211,6 @@ def _json_entries(text: str, where: str) -> Iterator[_Raw]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise DictionaryError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-        line = text.count("\n", 0, pos) + 1
         if not isinstance(item, dict):
             raise fail(pos, f"expected an object with text and pronunciation, got {item!r}")
         unknown = sorted(set(item) - set(JSON_KEYS))
@@ -214,7 +221,7 @@ def _json_entries(text: str, where: str) -> Iterator[_Raw]:
         spoken = item.get("pronunciation", item.get("alias"))
         if spoken is None:
             raise fail(pos, 'entry has no "pronunciation"')
-        yield _Raw(line, item.get("text"), (("pronunciation", spoken),))  # type: ignore[arg-type]
+        yield _Raw(line_at(pos), item.get("text"), (("pronunciation", spoken),))  # type: ignore[arg-type]
         pos = skip(end)
         if text.startswith("]", pos):
             break
@@ -272,7 +279,11 @@ def _resolve(raw: _Raw, where: str, model: str, is_json: bool) -> Entry:
             return _spoken(raw.text, spec["pronunciation"], target, target, label)
         return _toml_spoken(raw.text, spec, target, model, label)
     except PhonemeError as exc:
-        raise DictionaryError(f"{label}: entry {raw.text!r}: {exc}") from None
+        hint = ""
+        if is_json and target is phonemes.MFA:
+            hint = (" (JSON IPA reaches the model as written: for sonic-2 write MFA IPA, or use"
+                    " a TOML dictionary, whose ipa = is converted)")  # fmt: skip
+        raise DictionaryError(f"{label}: entry {raw.text!r}: {exc}{hint}") from None
 
 
 def _spoken(text: str, value: Any, written: PhonemeSet, target: PhonemeSet, label: str) -> Entry:

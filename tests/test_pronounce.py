@@ -1,0 +1,311 @@
+"""Pronunciation dictionaries: file formats, errors with file and line, matching, the chain."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sonicpipe.builtin.pronounce import (
+    Dictionary,
+    DictionaryError,
+    Entry,
+    compile_dictionaries,
+    for_settings,
+    load,
+)
+from sonicpipe.dictionaries import shipped
+
+from sonicpipe import Settings, TextChain, phonemes
+from sonicpipe.model import Mark, MarkKind, MarkTable
+
+DATA = Path(__file__).parent / "data" / "dictionaries"
+NGINX = "<<ˈ|ɛ|n|dʒ|ɪ|n|ˌ|ɛ|k|s>>"
+
+
+def say(text: str, *entries: Entry) -> str:
+    """Apply a dictionary of ``entries`` and render marks the way sonic-3 reads them."""
+    marks = MarkTable()
+    out = Dictionary(entries).apply(text, marks)
+    return "".join(
+        piece if isinstance(piece, str) else phonemes.render([piece.value])  # type: ignore[list-item]
+        for piece in marks.split(out)
+    )
+
+
+def sounds(text: str, like: str) -> Entry:
+    return Entry(text, sounds_like=like)
+
+
+# -- errors name the file, the line and the problem ------------------------------------------
+
+
+def test_bad_phoneme_in_json_names_file_line_phoneme_and_valid_set() -> None:
+    with pytest.raises(DictionaryError) as caught:
+        load(str(DATA / "bad_phoneme.json"), "sonic-3")
+    message = str(caught.value)
+    assert message.startswith(f"{DATA / 'bad_phoneme.json'}:4: entry 'jambalaya': phoneme 'x'")
+    assert f"valid: {phonemes.CHARSIU.describe()}" in message
+
+
+def test_bad_phoneme_in_toml_names_file_line_phoneme() -> None:
+    with pytest.raises(DictionaryError, match=r"bad_phoneme\.toml:5: entry 'kubectl': phoneme 'ł'"):
+        load(str(DATA / "bad_phoneme.toml"), "sonic-3")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad_syntax.json", r"bad_syntax\.json:3: invalid JSON: Expecting ',' delimiter"),
+        ("missing_text.json", r'missing_text\.json:4: entry has no "text"'),
+        ("empty_pronunciation.json", r"empty_pronunciation\.json:2: .*empty pronunciation"),
+        ("bad_syntax.toml", r"bad_syntax\.toml:3: invalid TOML"),
+        (
+            "duplicate.toml",
+            r"duplicate\.toml:10: 'data' is already defined at line 2 with a different",
+        ),
+    ],
+)
+def test_malformed_dictionaries_name_file_and_line(name: str, expected: str) -> None:
+    with pytest.raises(DictionaryError, match=expected):
+        load(str(DATA / name), "sonic-3")
+
+
+def test_json_errors_are_found_at_the_right_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    cases = {
+        '{"text": "a"}': ("d.json:1:", "expected a JSON list"),
+        '[\n {"text": "a", "pronunciation": "b"}\n {"text": "c"}]': ("d.json:3:", "','"),
+        '[\n\n  "bayou"\n]': ("d.json:3:", "expected an object"),
+        '[{"text": "a", "pronunciation": "b", "lang": "en"}]': ("d.json:1:", "unknown key 'lang'"),
+        '[{"text": "a", "pronunciation": "b", "alias": "c"}]': ("d.json:1:", "not both"),
+        '[\n{"text": "a"}\n]': ("d.json:2:", 'no "pronunciation"'),
+        '[{"text": "a", "pronunciation": "b"}] []': ("d.json:1:", "after the closing"),
+        '[{"text": "a", "pronunciation": "b"},\n]': ("d.json:2:", "invalid JSON"),
+    }
+    for text, (where, what) in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DictionaryError) as caught:
+            load(str(path), "sonic-3")
+        assert where in str(caught.value) and what in str(caught.value), (text, caught.value)
+
+
+def test_toml_entries_need_exactly_one_way_to_say_the_word(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    cases = {
+        '[[word]]\ntext = "a"\n': "needs exactly one of",
+        '[[word]]\ntext = "a"\nsounds_like = "b"\nipa = "<<b|i>>"\n': "it has sounds_like, ipa/mfa",
+        '[[word]]\ntext = "a"\nsound_like = "b"\n': "unknown key 'sound_like'",
+        '[[word]]\ntext = "a"\nipa = "bee"\n': "ipa must be IPA in <<...>> form",
+        '[[word]]\ntext = "a"\nsounds_like = "<<b|i>>"\n': "IPA belongs in ipa =",
+        '[[word]]\ntext = "a"\nphonemize = 3\n': "phonemize is true or a spelling",
+        "words = 1\n": "unknown top-level key 'words'",
+        '[[word]]\ntext = "a\U000f0000"\nsounds_like = "b"\n': "contains markup",
+    }
+    for text, what in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DictionaryError) as caught:
+            load(str(path), "sonic-3")
+        assert str(caught.value).startswith(str(path)) and what in str(caught.value), text
+
+
+def test_json_ipa_must_be_written_in_the_target_models_set() -> None:
+    # Cartesia passes a JSON dictionary's IPA to the model as it is: charsiu IPA (with stress
+    # marks) is not valid for sonic-2, and the error says what to do.
+    with pytest.raises(DictionaryError) as caught:
+        load(str(DATA / "legacy_alias.json"), "sonic-2")
+    message = str(caught.value)
+    assert "legacy_alias.json:2: entry 'bayou': phoneme 'ˈ' is not in the MFA" in message
+    assert "for sonic-2 write MFA IPA, or use a TOML dictionary" in message
+
+
+def test_unknown_dictionary_lists_the_shipped_ones() -> None:
+    with pytest.raises(
+        DictionaryError, match="unknown dictionary 'tehc'; shipped dictionaries: tech"
+    ):
+        load("tehc", "sonic-3")
+    with pytest.raises(DictionaryError, match=r"nowhere\.toml: cannot read dictionary"):
+        load("nowhere.toml", "sonic-3")
+
+
+# -- formats ------------------------------------------------------------------------------------
+
+
+def test_cartesia_json_with_legacy_alias() -> None:
+    entries = {e.text: e for e in load(str(DATA / "legacy_alias.json"), "sonic-3")}
+    assert entries["bayou"].ipa == (("ˈ", "b", "ɑ", "ˈ", "j", "u"),)
+    assert entries["bayou"].origin.endswith("legacy_alias.json:2")
+    assert entries["tchoupitoulas"].sounds_like == "chop-uh-TOO-liss"
+
+
+def test_toml_ipa_mfa_and_phonemize(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[word]]\ntext = "kubectl"\nipa = "<<k|j|ˈ|u|b|k|ʌ|n|t|ɹ|ˌ|oʊ|l>>"\n'
+        'mfa = "<<kʰ|j|u|b|kʰ|ɐ|n|tʰ|ɹ|ow|ɫ>>"\n'
+        '[[word]]\ntext = "Linux"\nipa = "<<l|ˈ|ɪ|n|ʌ|k|s>>"\n'
+        '[[word]]\ntext = "nginx"\nphonemize = "engine x"\n'
+        '[[word]]\ntext = "cat"\nphonemize = true\n'
+        '[[word]]\ntext = "butter"\nmfa = "<<b|ɐ|ɾ|ɚ>>"\n',
+        encoding="utf-8",
+    )
+    three = {e.text: e.ipa for e in load(str(path), "sonic-3")}
+    two = {e.text: e.ipa for e in load(str(path), "sonic-2")}
+    assert three["kubectl"] == (("k", "j", "ˈ", "u", "b", "k", "ʌ", "n", "t", "ɹ", "ˌ", "oʊ", "l"),)
+    assert two["kubectl"] == (("kʰ", "j", "u", "b", "kʰ", "ɐ", "n", "tʰ", "ɹ", "ow", "ɫ"),)
+    assert two["Linux"] == (("l", "ɪ", "n", "ɐ", "k", "s"),)  # converted, stress dropped
+    assert three["nginx"] == tuple(phonemes.phonemize("engine x", "sonic-3"))
+    assert two["nginx"] == tuple(phonemes.phonemize("engine x", "sonic-2"))
+    assert three["cat"] == (("k", "ˈ", "æ", "t"),)
+    assert three["butter"] == (("b", "ʌ", "t", "ɚ"),)  # MFA-only entry converted to charsiu
+
+
+@pytest.mark.parametrize("model", ["sonic-3", "sonic-2"])
+def test_every_shipped_dictionary_loads_for_both_families(model: str) -> None:
+    assert "tech" in shipped()
+    for name in shipped():
+        entries = load(name, model)
+        for entry in entries:
+            for group in entry.ipa:
+                assert phonemes.check(group, model) == group
+    tech = {e.text: e for e in load("tech", model)}
+    assert len(tech) >= 80
+    for word in ("nginx", "kubectl", "PostgreSQL", "SQL", "GIF", "JSON", "YAML", "Kubernetes",
+                 "Linux", "GNU", "LaTeX", "Wi-Fi", "OAuth", "GUI", "CLI", "sudo", "npm", "PyPI",
+                 "regex", "cache", "char"):  # fmt: skip
+        assert word in tech, word
+    if model == "sonic-2":
+        assert not any("ˈ" in group for e in tech.values() for group in e.ipa)
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+
+def test_whole_words_only() -> None:
+    nginx = sounds("nginx", "engine x")
+    dotnet = sounds(".NET", "dot net")
+    assert say("nginx, nginxs and unginx", nginx) == "engine x, nginxs and unginx"
+    assert say("learn .NET, not ASP.NET", dotnet) == "learn dot net, not ASP.NET"
+    assert say("C++x or C++.", sounds("C++", "C plus plus")) == "C++x or C plus plus."
+
+
+def test_longest_match_first() -> None:
+    entries = (
+        sounds("Code", "kode"),
+        sounds("Visual Studio", "VS"),
+        sounds("Visual Studio Code", "VS code"),
+        sounds("Studio", "stew dio"),
+    )
+    assert (
+        say("Open Visual Studio Code, not Visual Studio, to edit Code in a Studio.", *entries)
+        == "Open VS code, not VS, to edit kode in a stew dio."
+    )
+    # Line breaks and runs of spaces inside the text still match a multi-word entry.
+    assert say("Visual  Studio\nCode", *entries) == "VS code"
+
+
+def test_case_rule_lowercase_entries_match_their_sentence_start_capital() -> None:
+    nginx = sounds("nginx", "engine x")
+    assert say("Nginx is fast. So is nginx.", nginx) == "engine x is fast. So is engine x."
+    assert say("I like Nginx and NGINX.", nginx) == "I like Nginx and NGINX."
+    assert say('Yes. "Nginx!" (Nginx?) Nginx', nginx) == 'Yes. "engine x!" (engine x?) engine x'
+    # Entries that are not all lowercase match their own case only.
+    code = sounds("Code", "kode")
+    assert say("code Code", code) == "code kode"
+    ios = sounds("iOS", "eye oh ess")
+    assert say("IOS. iOS", ios) == "IOS. eye oh ess"
+    # An exact entry beats the capitalized form of a lowercase one of the same length.
+    both = (sounds("mark", "lowercase"), sounds("Mark", "name"))
+    assert say("Mark it.", *both) == "name it."
+
+
+def test_marks_are_never_matched_inside() -> None:
+    marks = MarkTable()
+    author_mark = Mark(MarkKind.PHONEMES, ("n", "ɛ"), "<<n|ɛ>>")
+    placeholder = marks.add(author_mark)
+    entries = Dictionary([sounds("foo bar", "X"), sounds("foo", "F"), sounds("bar", "B")])
+    text = f"foo{placeholder}bar foo bar"
+    out = entries.apply(text, marks)
+    assert out == f"F{placeholder}B X"
+    assert marks.get(placeholder) is author_mark
+
+
+def test_ipa_entries_become_phoneme_marks_with_the_matched_text_as_source() -> None:
+    marks = MarkTable()
+    sql, server = ("s", "ˈ", "i", "k", "w", "ə", "l"), ("s", "ˈ", "ɚ", "v", "ɚ")
+    entry = Entry("SQL Server", ipa=(sql, server))
+    out = Dictionary([entry]).apply("Use SQL Server.", marks)
+    assert [m.kind for m in marks.marks] == [MarkKind.PHONEMES, MarkKind.PHONEMES]
+    assert [m.source for m in marks.marks] == ["SQL Server", "SQL Server"]
+    assert out == f"Use {chr(0xF0000)} {chr(0xF0001)}."
+
+
+def test_hundred_thousand_entries(tmp_path: Path) -> None:
+    count = 100_000
+    items = [{"text": f"term{i}", "pronunciation": f"say {i}"} for i in range(count)]
+    # Multi-word entries sharing a first word with single-word ones: the longest must win.
+    items += [
+        {"text": f"term{i} term{i + 1}", "pronunciation": f"pair {i}"} for i in range(0, count, 7)
+    ]
+    items += [{"text": f"Term{i} x", "pronunciation": "<<t|ˈ|ɚ|m>> <<ˈ|ɛ|k|s>>"} for i in range(3)]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(items, indent=1), encoding="utf-8")
+
+    dictionary = compile_dictionaries((str(path),), tmp_path, "sonic-3")
+    assert len(dictionary) == len(items)
+    text = "term5 term6 term7 term8, term99999 and term700 term701 termX term1 x"
+    marks = MarkTable()
+    out = dictionary.apply(text + ". Term14 term15 Term1 x", marks)
+    assert out == (
+        "say 5 say 6 pair 7, say 99999 and pair 700 termX say 1 x. "
+        f"pair 14 {chr(0xF0000)} {chr(0xF0001)}"
+    )
+    assert [m.value for m in marks.marks] == [("t", "ˈ", "ɚ", "m"), ("ˈ", "ɛ", "k", "s")]
+    # Entries all over the table are found (a pair needs its second word to follow).
+    sample = range(0, count, 997)
+    replaced = [dictionary.apply(f"We saw term{i} today.", MarkTable()) for i in sample]
+    assert replaced == [f"We saw say {i} today." for i in sample]
+
+
+# -- settings and the text chain ----------------------------------------------------------------
+
+
+def test_compiled_once_per_settings(tmp_path: Path) -> None:
+    settings = Settings()
+    assert for_settings(settings) is for_settings(Settings())
+    assert for_settings(settings.with_(model="sonic-3.5")) is for_settings(settings)
+    assert for_settings(settings.with_(model="sonic-2")) is not for_settings(settings)
+    with pytest.raises(DictionaryError, match="unknown dictionary 'nope'"):
+        for_settings(settings.with_(dictionaries=("nope",)))
+
+
+def test_text_chain_renders_nginx_as_ipa_for_sonic3() -> None:
+    chain = TextChain(Settings())
+    segments = chain.prepare("We deploy nginx behind a load balancer. Nginx is fast.")
+    transcripts = [chain.render(s).transcript for s in segments]
+    assert NGINX in transcripts[0]
+    assert transcripts[-1].startswith(NGINX)
+    assert "nginx" not in " ".join(transcripts).lower()
+
+
+def test_text_chain_with_a_user_dictionary_for_sonic2(tmp_path: Path) -> None:
+    (tmp_path / "dicts").mkdir()
+    (tmp_path / "dicts" / "mine.toml").write_text(
+        '[[word]]\ntext = "nginx"\nsounds_like = "engine-ex"\n', encoding="utf-8"
+    )
+    settings = Settings(
+        model="sonic-2", dictionaries=("tech", "dicts/mine.toml"), base_dir=tmp_path
+    )
+    chain = TextChain(settings)
+    [segment] = chain.prepare("We run nginx and kubectl on Linux.")
+    transcript = chain.render(segment).transcript
+    # The later dictionary overrides "tech"; tech's IPA is converted to MFA (no stress).
+    assert transcript == ("We run engine-ex and <<k|j|u|b|k|ə|n|t|ɹ|ow|l>> on <<l|ɪ|n|ə|k|s>>.")
+
+
+def test_author_markup_is_left_alone_and_other_languages_untouched() -> None:
+    chain = TextChain(Settings())
+    [segment] = chain.prepare("Say <<n|ˈ|ɛ>> before nginx.")
+    assert chain.render(segment).transcript == f"Say <<n|ˈ|ɛ>> before {NGINX}."
+    french = TextChain(Settings(language="fr"))
+    [segment] = french.prepare("Le serveur nginx.")
+    assert "nginx" in french.render(segment).transcript
+    assert TextChain(Settings(dictionaries=())).prepare("nginx")[0].text.startswith("nginx")
