@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nltk
 import pytest
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 from sonicpipe.builtin import segment
 
 from sonicpipe.config import Settings
@@ -244,3 +245,18 @@ def test_hook_through_the_plugin_host() -> None:
         "Dr. Who agreed.",
     ]
     assert host.hook_order()["sonicpipe_split_sentences"] == ["sonicpipe.builtin.segment"]
+
+
+@pytest.mark.parametrize("name", ["alice-in-wonderland.txt", "moby-dick.txt"])
+def test_fast_punkt_decides_exactly_like_nltk(name: str) -> None:
+    """The shortcut and the stdlib-compiled patterns change speed only, not one boundary."""
+    text = (CORPUS / name).read_text(encoding="utf-8")[:300_000]
+    params = segment.splitter().punkt._params
+    fast = segment.FastPunkt(params, lang_vars=segment.LanguageVars())
+    stock = PunktSentenceTokenizer(params)
+    assert list(fast.span_tokenize(text)) == list(stock.span_tokenize(text))
+    contexts = [context for _, context in stock._match_potential_end_contexts(text)]
+    assert len(contexts) > 1000
+    assert [fast.text_contains_sentbreak(c) for c in contexts] == [
+        stock.text_contains_sentbreak(c) for c in contexts
+    ]
