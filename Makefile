@@ -13,7 +13,7 @@ $(BIN)/sonicpipe: pyproject.toml
 
 .PHONY: demo test lint
 demo: $(BIN)/sonicpipe
-	$(BIN)/sonicpipe text examples/sample.txt
+	$(BIN)/sonicpipe render examples/sample.txt -o sample.wav
 
 test: $(BIN)/sonicpipe
 	$(BIN)/python -m pytest

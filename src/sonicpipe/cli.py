@@ -62,6 +62,18 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render a text file to audio (the local voice unless an API key is configured)."""
+    from sonicpipe.pipeline import Pipeline
+
+    text, source = _read_input(args.input)
+    output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
+    with Pipeline(_settings(args), engine=args.engine) as pipe:
+        pipe.render(text, output)
+        print(f"wrote {output} ({pipe.url})")
+    return 0
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     """List plugins, their versions, origins and hooks, and each hook's call order."""
     host = PluginHost(_settings(args))
@@ -95,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     text.add_argument("--json", action="store_true", help="machine-readable output")
     text.set_defaults(func=cmd_text)
+
+    render = sub.add_parser("render", help="render a text to an audio file")
+    render.add_argument("input", help="a text file, or - for standard input")
+    render.add_argument("-o", "--output", help="audio file (.wav .flac .mp3 .m4b ...)")
+    render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
+    render.set_defaults(func=cmd_render)
 
     plugins = sub.add_parser("plugins", help="list plugins and the hooks they implement")
     plugins.add_argument("--json", action="store_true", help="machine-readable output")

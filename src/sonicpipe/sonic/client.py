@@ -34,6 +34,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from sonicpipe import pcm
 from sonicpipe.config import Secret
 from sonicpipe.sonic import protocol as p
 
@@ -93,6 +94,21 @@ def error_for(message: p.ErrorMessage) -> SonicError:
     if message.status_code >= 500:
         return ServerError(text, message.status_code)
     return BadRequestError(text, message.status_code)
+
+
+class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets logs request headers at debug level: keep the API key out of them."""
+
+    def __init__(self, logger: logging.Logger, secret: Secret | None) -> None:
+        super().__init__(logger, {})
+        self.secret = secret.reveal() if secret else None
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if self.secret and args:
+            args = tuple(
+                a.replace(self.secret, "********") if isinstance(a, str) else a for a in args
+            )
+        super().log(level, msg, *args, **kwargs)
 
 
 class _Lost:
@@ -279,6 +295,7 @@ class SonicClient:
                     ping_interval=self.ping_interval,
                     max_size=None,
                     open_timeout=self.timeout,
+                    logger=_Redacting(logging.getLogger("websockets.client"), self._key),
                 )
             except InvalidStatus as exc:
                 raise self._refused(exc) from None
@@ -332,71 +349,78 @@ class SonicClient:
         return context
 
     async def generate(
-        self,
-        template: p.GenerationRequest,
-        inputs: Sequence[str | Mapping[str, Any]],
-        flush_each: bool = False,
+        self, template: p.GenerationRequest, inputs: Sequence[str | Mapping[str, Any]]
     ) -> AsyncIterator[p.Response]:
         """Generate a whole text: send ``inputs`` as continuations on one context, then end it.
 
-        An input is a transcript, or a mapping of request fields with a ``transcript`` (fields
-        override the template for that input). ``flush_each`` follows every input with a flush,
-        so a ``flush_done`` marks where its audio ends.
-
-        Yields chunks (and timestamps, flush_done) as they arrive. 429 answers and dropped
-        connections are retried from the start, skipping what was already yielded.
+        An input is a transcript, or a mapping of request fields with a ``transcript`` (the
+        fields override the template for that input). Every input is followed by a flush, and
+        its audio and timestamps are yielded when its ``flush_done`` arrives, followed by that
+        ``flush_done`` (numbered 1, 2... across retries). So a 429 or a dropped connection is
+        retried with back-off on a new context that resumes at the first input not yet
+        yielded: nothing is lost or repeated, whatever the voice. Timestamps are shifted to
+        stay relative to the start of all audio yielded.
         """
-        # What earlier attempts already yielded: audio bytes, and items per timestamp kind.
-        delivered: dict[str, int] = {}
+        items = [{"transcript": i} if isinstance(i, str) else dict(i) for i in inputs]
+        fmt = template.output_format
+        finished = 0  # inputs whose audio was yielded
+        yielded_seconds = 0.0
         attempt = 0
         while True:
             context = await self.context(replace(template, context_id=new_context_id()))
-            seen: dict[str, int] = {}
+            first, offset = finished, yielded_seconds
+            pending: list[p.Response] = []
             try:
-                for item in inputs:
-                    fields = {"transcript": item} if isinstance(item, str) else dict(item)
-                    await context.send(fields.pop("transcript"), flush=flush_each, **fields)
+                for item in items[first:]:
+                    fields = dict(item)
+                    await context.send(fields.pop("transcript"), flush=True, **fields)
                 await context.end()
                 async for message in context.responses():
-                    fresh = _unseen(message, delivered, seen)
-                    if fresh is not None:
-                        yield fresh
+                    if not isinstance(message, p.FlushDone):
+                        pending.append(_renumbered(message, first, offset))
+                        continue
+                    finished += 1
+                    for ready in pending:
+                        yield ready
+                        if isinstance(ready, p.Chunk):
+                            yielded_seconds += pcm.duration(
+                                len(ready.audio), fmt.encoding, fmt.sample_rate
+                            )
+                    pending.clear()
+                    yield p.FlushDone(message.context_id, finished)
+                for ready in pending:
+                    yield ready
                 return
             except (RateLimitError, ConnectionLost) as exc:
                 await context.cancel()
                 attempt += 1
                 if attempt > self.retries:
                     raise
-                delay = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
-                log.info("retrying context in %.2f s (attempt %d): %s", delay, attempt, exc)
+                delay = backoff_delay(self.backoff, attempt)
+                log.info("retrying from input %d in %.2f s (attempt %d): %s",
+                         finished + 1, delay, attempt, exc)  # fmt: skip
                 await asyncio.sleep(delay)
             except BaseException:
                 await context.cancel()
                 raise
 
 
-def _unseen(
-    message: p.Response, delivered: dict[str, int], seen: dict[str, int]
-) -> p.Response | None:
-    """The part of ``message`` that no earlier attempt yielded (None if all of it was)."""
+def _renumbered(message: p.Response, first: int, offset: float) -> p.Response:
+    """A response of a context that began at input ``first`` and second ``offset``, shifted."""
     if isinstance(message, p.Chunk):
-        kind, size = "audio", len(message.audio)
-    elif isinstance(message, p.Timestamps):
-        kind, size = message.TYPE, len(message.words)
-    else:
-        return message
-    skip = max(0, delivered.get(kind, 0) - seen.get(kind, 0))
-    seen[kind] = seen.get(kind, 0) + size
-    if skip >= size:
-        return None
-    delivered[kind] = delivered.get(kind, 0) + size - skip
-    if skip == 0:
-        return message
-    if isinstance(message, p.Chunk):
-        return replace(message, audio=message.audio[skip:])
-    return replace(
-        message, words=message.words[skip:], start=message.start[skip:], end=message.end[skip:]
-    )
+        return replace(message, flush_id=first + (message.flush_id or 0) or None)
+    if isinstance(message, p.Timestamps) and offset:
+        return replace(
+            message,
+            start=tuple(t + offset for t in message.start),
+            end=tuple(t + offset for t in message.end),
+        )
+    return message
+
+
+def backoff_delay(base: float, attempt: int) -> float:
+    """Exponential back-off with jitter: about ``base * 2**(attempt-1)``, times 0.5 to 1.5."""
+    return base * 2 ** (attempt - 1) * (0.5 + random.random())
 
 
 def new_context_id() -> str:

@@ -1,0 +1,403 @@
+"""The pipeline: text hooks, a Sonic context, audio hooks; async core with sync faces.
+
+>>> with Pipeline() as pipe:                      # no API key: the local voice
+...     audio = pipe.speak("Dr. Smith paid $5.")   # doctest: +SKIP
+...     pipe.render("Hello there.", "hello.wav")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from sonicpipe import pcm
+from sonicpipe.audio.chain import AudioChain
+from sonicpipe.audio.writers import open_writer
+from sonicpipe.config import Settings
+from sonicpipe.model import Segment
+from sonicpipe.plugins import PluginHost
+from sonicpipe.sonic import protocol as p
+from sonicpipe.sonic.client import (
+    Context,
+    RateLimitError,
+    SonicClient,
+    backoff_delay,
+    new_context_id,
+)
+from sonicpipe.text import TextChain
+
+CLOUD_URL = "wss://api.cartesia.ai"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WordTime:
+    """A word and where it is spoken, in seconds of Sonic's audio (before audio hooks)."""
+
+    word: str
+    start: float
+    end: float
+
+
+@dataclass
+class Audio:
+    """Finished audio: mono float32 samples, their rate, and word timings when asked for."""
+
+    samples: np.ndarray
+    sample_rate: int
+    words: list[WordTime] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        """Duration in seconds."""
+        return len(self.samples) / self.sample_rate
+
+
+class _LoopThread:
+    """One event loop in a daemon thread, for the synchronous face."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True,
+                                       name="sonicpipe-loop")  # fmt: skip
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+class Pipeline:
+    """Text in, audio out: sonicpipe's main API.
+
+    Built from :class:`~sonicpipe.config.Settings` (or a TOML file with :meth:`from_file`).
+    With no API key and no ``url`` in the settings, a local Sonic-compatible server with the
+    local voice is started on first use and stopped by :meth:`close`. ``plugins`` are extra
+    plugin objects; ``timestamps`` asks Sonic for word timestamps.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        plugins: Sequence[object] = (),
+        timestamps: bool = False,
+        engine: str | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.host = PluginHost(self.settings, extra=plugins)
+        self.text = TextChain(self.settings, self.host)
+        self.timestamps = timestamps
+        self.engine = engine
+        self._server: Any = None
+        self._server_lock = threading.Lock()
+        self._clients: dict[int, SonicClient] = {}
+        self._runner: _LoopThread | None = None
+
+    @classmethod
+    def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
+        """A pipeline configured by a TOML settings file."""
+        return cls(Settings.load(path), **options)
+
+    def __repr__(self) -> str:
+        return f"Pipeline(model={self.settings.model!r}, url={self.url!r})"
+
+    # -- connection ------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The Sonic URL in use (the local server's once it is started)."""
+        if self.settings.url:
+            return self.settings.url
+        if self.settings.resolved_api_key() is not None:
+            return CLOUD_URL
+        return self._server.url if self._server is not None else "local"
+
+    def _local_url(self) -> str:
+        with self._server_lock:
+            if self._server is None:
+                from sonicpipe.server import LocalServer
+
+                server = LocalServer(engine=self.engine)
+                server.__enter__()
+                self._server = server
+            return self._server.url
+
+    async def client(self) -> SonicClient:
+        """The client for the running event loop (connected on first use)."""
+        loop_id = id(asyncio.get_running_loop())
+        client = self._clients.get(loop_id)
+        if client is None:
+            url = self.url
+            if url == "local":
+                url = await asyncio.get_running_loop().run_in_executor(None, self._local_url)
+            client = SonicClient(url, self.settings.resolved_api_key())
+            self._clients[loop_id] = client
+        return client
+
+    def template(self) -> p.GenerationRequest:
+        """The request every input starts from: model, voice, format, language, controls."""
+        defaults = self.settings.controls
+        config = p.GenerationConfig(defaults.speed, defaults.volume, defaults.emotion)
+        return p.GenerationRequest(
+            context_id="",
+            transcript="",
+            model_id=self.settings.model,
+            voice=p.Voice(id=self.settings.voice),
+            output_format=self.settings.output_format,
+            language=self.settings.language,
+            continue_=True,
+            max_buffer_delay_ms=0,  # we send whole sentences ourselves
+            add_timestamps=self.timestamps,
+            generation_config=config if config.to_dict() else None,
+        )
+
+    def request_fields(self, segment: Segment) -> dict[str, Any]:
+        """The request fields of one segment: its transcript and per-input controls."""
+        rendered = self.text.render(segment)
+        fields: dict[str, Any] = {"transcript": rendered.transcript + " "}
+        if rendered.experimental_controls:
+            fields["voice"] = p.Voice(
+                id=self.settings.voice, experimental_controls=rendered.experimental_controls
+            )
+        return fields
+
+    # -- async core ------------------------------------------------------------------------
+
+    async def astream(
+        self, text: str, words: list[WordTime] | None = None
+    ) -> AsyncIterator[np.ndarray]:
+        """Yield audio chunks (after the audio hooks) as Sonic returns them.
+
+        Word timings are appended to ``words`` when given (and ``timestamps`` is on).
+        """
+        segments = self.text.prepare(text)
+        if not segments:
+            return
+        client = await self.client()
+        chain = AudioChain(self.settings, self.host)
+        chain.open(self.settings.output_format.sample_rate)
+        encoding = self.settings.output_format.encoding
+        inputs = [self.request_fields(s) for s in segments]
+        async for message in client.generate(self.template(), inputs):
+            if isinstance(message, p.Chunk):
+                out = chain.process(pcm.decode(message.audio, encoding))
+            elif isinstance(message, p.FlushDone):
+                done = segments[message.flush_id - 1]
+                following = segments[message.flush_id] if message.flush_id < len(segments) else None
+                if following is None:
+                    continue
+                kind = "paragraph" if following.paragraph != done.paragraph else "sentence"
+                out = chain.boundary(kind)
+            elif isinstance(message, p.Timestamps) and words is not None:
+                if message.TYPE == "timestamps":
+                    words.extend(map(WordTime, message.words, message.start, message.end))
+                continue
+            else:
+                continue
+            if out.size:
+                yield out
+        tail = chain.flush()
+        if tail.size:
+            yield tail
+
+    def _out_rate(self) -> int:
+        chain = AudioChain(self.settings, self.host)
+        return chain.open(self.settings.output_format.sample_rate)
+
+    async def aspeak(self, text: str) -> Audio:
+        """Synthesize ``text`` and return the finished audio."""
+        words: list[WordTime] = []
+        chunks = [chunk async for chunk in self.astream(text, words)]
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        return Audio(samples, self._out_rate(), words)
+
+    async def arender(self, text: str, path: str | Path) -> Path:
+        """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...)."""
+        path = Path(path)
+        writer = open_writer(path, self._out_rate(), self.settings, self.host)
+        try:
+            async for chunk in self.astream(text):
+                writer.write(chunk)
+        finally:
+            writer.close()
+        return path
+
+    async def turn(self) -> Turn:
+        """Start a conversational turn on a new context."""
+        return await Turn.start(self)
+
+    async def aclose(self) -> None:
+        """Close the connection of this event loop and stop the local server."""
+        client = self._clients.pop(id(asyncio.get_running_loop()), None)
+        if client is not None:
+            await client.close()
+        self._stop_server()
+
+    def _stop_server(self) -> None:
+        with self._server_lock:
+            if self._server is not None and not self._clients:
+                self._server.stop()
+                self._server = None
+
+    async def __aenter__(self) -> Pipeline:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- sync face -------------------------------------------------------------------------
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self._runner is None:
+            self._runner = _LoopThread()
+        return self._runner.run(coro)
+
+    def speak(self, text: str) -> Audio:
+        """Synthesize ``text`` and return the finished audio (blocking)."""
+        return self._run(self.aspeak(text))
+
+    def render(self, text: str, path: str | Path) -> Path:
+        """Synthesize ``text`` into a file (blocking); the suffix picks the format."""
+        return self._run(self.arender(text, path))
+
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        """Yield audio chunks as they arrive (blocking iterator)."""
+        chunks = self.astream(text)
+        try:
+            while True:
+                try:
+                    yield self._run(_await(chunks.__anext__()))
+                except StopAsyncIteration:
+                    return
+        finally:
+            self._run(chunks.aclose())
+
+    def close(self) -> None:
+        """Close connections and stop the local server (if this pipeline started one)."""
+        if self._runner is not None:
+            self._runner.run(self.aclose())
+            self._runner.stop()
+            self._runner = None
+        self._stop_server()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class Turn:
+    """A conversational turn: text fragments in (an LLM token stream), audio out.
+
+    Fragments go through the streaming sentence splitter; each sentence then runs the text
+    hooks and is sent as a continuation on the turn's one context (the splitter holds the
+    first input until it has a few words). :meth:`end` sends the rest and the empty transcript
+    that ends the context; :meth:`interrupt` cancels it. Iterate :meth:`audio` concurrently.
+    """
+
+    def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
+        self.pipeline = pipeline
+        self.client = client
+        self.context = context
+        self.splitter = pipeline.host.hook.sonicpipe_sentence_stream(
+            language=pipeline.settings.language, settings=pipeline.settings
+        )
+        if self.splitter is None:
+            raise RuntimeError("no plugin offers a streaming sentence splitter")
+        self.inputs: list[dict[str, Any]] = []
+        self.interrupted = False
+        self.ended = False
+
+    @classmethod
+    async def start(cls, pipeline: Pipeline) -> Turn:
+        """Open a new context for a turn."""
+        client = await pipeline.client()
+        context = await client.context(replace(pipeline.template(), context_id=new_context_id()))
+        return cls(pipeline, client, context)
+
+    async def feed(self, fragment: str) -> None:
+        """Add a text fragment; complete sentences are sent at once."""
+        for sentence in self.splitter.feed(fragment):
+            await self._send(sentence)
+
+    async def _send(self, sentence: str) -> None:
+        if self.interrupted:
+            return
+        for segment in self.pipeline.text.prepare(sentence):
+            fields = self.pipeline.request_fields(segment)
+            self.inputs.append(fields)
+            await self._send_input(fields)
+
+    async def _send_input(self, fields: dict[str, Any]) -> None:
+        extra = {k: v for k, v in fields.items() if k != "transcript"}
+        await self.context.send(fields["transcript"], **extra)
+
+    async def end(self) -> None:
+        """No more fragments: send what is left and end the context."""
+        for sentence in self.splitter.flush():
+            await self._send(sentence)
+        if not self.interrupted:
+            self.ended = True
+            await self.context.end()
+
+    async def interrupt(self) -> None:
+        """Stop this turn now (the user barged in); the next turn opens a new context."""
+        self.interrupted = True
+        await self.context.cancel()
+
+    async def audio(self) -> AsyncIterator[np.ndarray]:
+        """Yield this turn's audio (after the audio hooks) until it ends or is interrupted.
+
+        A 429 before any audio arrived is retried with back-off on a new context, replaying
+        the inputs sent so far; a dropped connection raises
+        :class:`~sonicpipe.sonic.client.ConnectionLost`.
+        """
+        settings = self.pipeline.settings
+        chain = AudioChain(settings, self.pipeline.host)
+        chain.open(settings.output_format.sample_rate)
+        heard = False
+        attempt = 0
+        while True:
+            try:
+                async for message in self.context.responses():
+                    if isinstance(message, p.Chunk):
+                        heard = True
+                        samples = pcm.decode(message.audio, settings.output_format.encoding)
+                        out = chain.process(samples)
+                        if out.size:
+                            yield out
+                break
+            except RateLimitError:
+                attempt += 1
+                if heard or self.interrupted or attempt > self.client.retries:
+                    raise
+                await asyncio.sleep(backoff_delay(self.client.backoff, attempt))
+                await self._reopen()
+        if not self.interrupted:
+            tail = chain.flush()
+            if tail.size:
+                yield tail
+
+    async def _reopen(self) -> None:
+        self.context = await self.client.context(replace(self.context.template,
+                                                         context_id=new_context_id()))  # fmt: skip
+        for fields in self.inputs:
+            await self._send_input(fields)
+        if self.ended:
+            await self.context.end()

@@ -1,0 +1,342 @@
+"""The Sonic client over real loopback sockets against the local server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+
+import pytest
+import websockets
+
+from sonicpipe import pcm
+from sonicpipe.config import OutputFormat, Secret
+from sonicpipe.server import LocalServer
+from sonicpipe.sonic import protocol as p
+from sonicpipe.sonic.client import (
+    AuthError,
+    BadRequestError,
+    ConnectionLost,
+    RateLimitError,
+    SonicClient,
+    new_context_id,
+)
+
+FORMAT = OutputFormat("pcm_s16le", 16000)
+SENTENCES = [
+    "The first sentence is about the weather. ",
+    "The second one talks about a long walk by the river. ",
+    "A third sentence closes the story. ",
+]
+
+
+def template(**changes: object) -> p.GenerationRequest:
+    base = p.GenerationRequest(
+        context_id="",
+        transcript="",
+        model_id="sonic-3",
+        voice=p.Voice(id="any-voice"),
+        output_format=FORMAT,
+        language="en",
+        continue_=True,
+        max_buffer_delay_ms=0,
+    )
+    return replace(base, **changes)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with LocalServer(engine="espeak", max_contexts=8, linger=0.2) as local:
+        yield local
+
+
+@pytest.fixture
+async def client(server: LocalServer) -> AsyncIterator[SonicClient]:
+    async with SonicClient(server.url, timeout=20) as sonic:
+        yield sonic
+
+
+def audio_of(messages: list[p.Response]) -> bytes:
+    return b"".join(m.audio for m in messages if isinstance(m, p.Chunk))
+
+
+async def collect(stream: AsyncIterator[p.Response]) -> list[p.Response]:
+    return [message async for message in stream]
+
+
+async def test_whole_text_generation_returns_audio_of_expected_format(client: SonicClient) -> None:
+    messages = await collect(client.generate(template(), SENTENCES))
+    audio = audio_of(messages)
+    seconds = pcm.duration(len(audio), FORMAT.encoding, FORMAT.sample_rate)
+    assert len(audio) % 2 == 0
+    assert 3.0 < seconds < 20.0, "three sentences of speech"
+    assert pcm.decode(audio, FORMAT.encoding).std() > 0.01, "not silence"
+
+
+async def test_two_contexts_interleave_on_one_connection(client: SonicClient) -> None:
+    order: list[str] = []
+
+    async def run(context_id: str) -> bytes:
+        context = await client.context(template(context_id=context_id))
+        for sentence in SENTENCES:
+            await context.send(sentence)
+        await context.end()
+        audio = b""
+        async for message in context.responses():
+            if isinstance(message, p.Chunk):
+                order.append(context_id)
+                audio += message.audio
+        return audio
+
+    connection = await client._connection()
+    a, b = await asyncio.gather(run("ctx-a"), run("ctx-b"))
+    assert await client._connection() is connection, "both contexts used one connection"
+    assert a and b
+    first_b, last_a = order.index("ctx-b"), len(order) - 1 - order[::-1].index("ctx-a")
+    assert first_b < last_a, "chunks of the two contexts arrived interleaved"
+
+
+async def test_cancel_stops_a_context_mid_stream(client: SonicClient) -> None:
+    full = audio_of(await collect(client.generate(template(), SENTENCES * 2)))
+    context = await client.context(template(context_id=new_context_id()))
+    for sentence in SENTENCES * 2:
+        await context.send(sentence)
+    await context.end()
+    received = b""
+    async for message in context.responses():
+        if isinstance(message, p.Chunk):
+            received += message.audio
+            await context.cancel()
+    assert received and len(received) < len(full) / 2
+    assert context.id not in client._routes
+    queued = context.queue.qsize()
+    await asyncio.sleep(0.3)
+    assert context.queue.qsize() == queued, "nothing more is routed to a cancelled context"
+    again = audio_of(await collect(client.generate(template(), SENTENCES[:1])))
+    assert again, "the connection still serves new contexts"
+
+
+async def test_flush_ids_mark_where_audio_of_each_input_ends(client: SonicClient) -> None:
+    messages = await collect(client.generate(template(), SENTENCES))
+    flushes = [m for m in messages if isinstance(m, p.FlushDone)]
+    assert [f.flush_id for f in flushes] == [1, 2, 3]
+    first_flush = messages.index(flushes[0])
+    chunks_before = [m for m in messages[:first_flush] if isinstance(m, p.Chunk)]
+    chunks_after = [m for m in messages[first_flush:] if isinstance(m, p.Chunk)]
+    assert chunks_before and all(c.flush_id is None for c in chunks_before)
+    assert chunks_after and all(c.flush_id and c.flush_id >= 1 for c in chunks_after)
+
+
+async def test_word_timestamps(client: SonicClient) -> None:
+    messages = await collect(client.generate(template(add_timestamps=True), SENTENCES[:2]))
+    stamps = [m for m in messages if isinstance(m, p.Timestamps)]
+    words = [w.strip(".,") for s in stamps for w in s.words]
+    starts = [t for s in stamps for t in s.start]
+    ends = [t for s in stamps for t in s.end]
+    expected = " ".join(SENTENCES[:2]).replace(".", "").split()
+    assert words == expected
+    assert starts == sorted(starts) and all(e >= s for s, e in zip(starts, ends, strict=True))
+    seconds = pcm.duration(len(audio_of(messages)), FORMAT.encoding, FORMAT.sample_rate)
+    assert ends[-1] <= seconds + 0.05
+
+
+async def test_bad_request_is_a_typed_error(client: SonicClient) -> None:
+    with pytest.raises(BadRequestError, match="model_id 'nope' is not a valid model"):
+        await collect(client.generate(template(model_id="nope"), ["Hi."]))
+
+
+async def test_429_is_retried_with_backoff(caplog: pytest.LogCaptureFixture) -> None:
+    with LocalServer(engine="espeak", max_contexts=1, linger=0.2) as tight:
+        async with SonicClient(tight.url, max_contexts=4, backoff=0.05, retries=8) as sonic:
+            with caplog.at_level(logging.INFO, logger="sonicpipe.sonic.client"):
+                results = await asyncio.gather(
+                    *(collect(sonic.generate(template(), SENTENCES[:1])) for _ in range(3))
+                )
+        assert all(audio_of(r) for r in results), "every context finished after retrying"
+        assert "Too Many" in caplog.text or "too many concurrent" in caplog.text
+        async with SonicClient(tight.url, max_contexts=4, retries=0) as impatient:
+            with pytest.raises(RateLimitError, match="429"):
+                await asyncio.gather(
+                    *(collect(impatient.generate(template(), SENTENCES)) for _ in range(3))
+                )
+
+
+async def test_local_concurrency_limit_prevents_429() -> None:
+    with LocalServer(engine="espeak", max_contexts=2, linger=0.0) as tight:
+        async with SonicClient(tight.url, max_contexts=2, retries=0) as sonic:
+            results = await asyncio.gather(
+                *(collect(sonic.generate(template(), SENTENCES[:1])) for _ in range(5))
+            )
+    assert all(audio_of(r) for r in results)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServeProcess:
+    """``sonicpipe serve`` in a real subprocess that can be killed and started again."""
+
+    def __init__(self, port: int, *extra: str) -> None:
+        self.port = port
+        self.extra = extra
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "sonicpipe.cli", "serve", "--engine", "espeak",
+                   "--port", str(self.port), *self.extra]  # fmt: skip
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.starts += 1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("sonicpipe serve did not start")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+
+@pytest.fixture
+def serve_process() -> Iterator[ServeProcess]:
+    process = ServeProcess(free_port())
+    process.start()
+    yield process
+    if process.proc and process.proc.poll() is None:
+        process.kill()
+
+
+def audio_per_input(messages: list[p.Response]) -> list[float]:
+    """Seconds of audio yielded before each flush_done, in order."""
+    seconds, current = [], b""
+    for message in messages:
+        if isinstance(message, p.Chunk):
+            current += message.audio
+        elif isinstance(message, p.FlushDone):
+            seconds.append(pcm.duration(len(current), FORMAT.encoding, FORMAT.sample_rate))
+            current = b""
+    return seconds
+
+
+async def test_killed_server_whole_text_is_retried_without_loss(
+    serve_process: ServeProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    inputs = SENTENCES * 2
+    async with SonicClient(serve_process.url, backoff=0.3, retries=8) as sonic:
+        reference = await collect(sonic.generate(template(), inputs))
+        received: list[p.Response] = []
+        with caplog.at_level(logging.INFO, logger="sonicpipe.sonic.client"):
+            async for message in sonic.generate(template(), inputs):
+                received.append(message)
+                if isinstance(message, p.Chunk) and serve_process.starts == 1:
+                    serve_process.kill()
+                    serve_process.start()
+    assert serve_process.starts == 2
+    assert "retrying from input" in caplog.text
+    flushes = [m.flush_id for m in received if isinstance(m, p.FlushDone)]
+    assert flushes == list(range(1, len(inputs) + 1)), "every input once, in order"
+    expected, got = audio_per_input(reference), audio_per_input(received)
+    assert len(got) == len(expected)
+    for want, have in zip(expected, got, strict=True):
+        assert have == pytest.approx(want, rel=0.1), "no input lost, cut or doubled"
+
+
+async def test_killed_server_fails_a_live_context_clearly(serve_process: ServeProcess) -> None:
+    async with SonicClient(serve_process.url) as sonic:
+        context = await sonic.context(template(context_id="turn-1"))
+        await context.send(SENTENCES[0])
+        with pytest.raises(ConnectionLost, match="turn-1: the connection dropped"):
+            async for message in context.responses():
+                if isinstance(message, p.Chunk):
+                    serve_process.kill()
+
+
+async def test_api_key_goes_in_a_header_and_nowhere_else(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "sk_car_" + "k3y" * 8
+    with (
+        caplog.at_level(logging.DEBUG),
+        LocalServer(engine="espeak", api_key=Secret(secret)) as guarded,
+    ):
+        async with SonicClient(guarded.url, Secret(secret)) as sonic:
+            audio = audio_of(await collect(sonic.generate(template(), ["Hello."])))
+            assert secret not in repr(sonic) and secret not in sonic.url
+        with pytest.raises(AuthError) as refused:
+            async with SonicClient(guarded.url, "wrong-" + secret) as stranger:
+                await collect(stranger.generate(template(), ["Hello."]))
+    assert audio
+    assert secret not in str(refused.value)
+    assert secret not in caplog.text
+    with pytest.raises(ValueError, match="never in the URL"):
+        SonicClient(f"ws://127.0.0.1:1/?api_key={secret}")
+
+
+async def test_client_frames_match_the_protocol_reference() -> None:
+    """Record what the client sends to a loopback peer and check it field by field."""
+    frames: list[dict[str, object]] = []
+    seen: dict[str, object] = {}
+
+    async def peer(ws: websockets.ServerConnection) -> None:
+        seen["path"] = ws.request.path
+        seen["headers"] = dict(ws.request.headers)
+        async for raw in ws:
+            message = json.loads(raw)
+            frames.append(message)
+            if message.get("cancel") or message.get("continue") is False:
+                await ws.send(json.dumps(p.Done(message["context_id"]).to_dict()))
+
+    async with websockets.serve(peer, "127.0.0.1", 0) as listener:
+        port = listener.sockets[0].getsockname()[1]
+        config = p.GenerationConfig(speed=1.1, emotion="calm")
+        request = template(add_timestamps=True, generation_config=config)
+        async with SonicClient(f"ws://127.0.0.1:{port}", "key-123", version="2025-04-16") as c:
+            await collect(c.generate(request, ["One. ", "Two. "]))
+            live = await c.context(template(context_id="live"))
+            await live.send("Hi. ")
+            await live.cancel()
+            await asyncio.sleep(0.1)
+
+    assert seen["path"] == "/tts/websocket"
+    headers = {k.lower(): v for k, v in seen["headers"].items()}  # type: ignore[union-attr]
+    assert headers["x-api-key"] == "key-123"
+    assert headers["cartesia-version"] == "2025-04-16"
+    first, second, end = frames[0], frames[1], frames[2]
+    assert set(first) == {
+        "context_id", "model_id", "transcript", "voice", "output_format", "language",
+        "continue", "max_buffer_delay_ms", "add_timestamps", "generation_config", "flush",
+    }  # fmt: skip
+    assert first["model_id"] == "sonic-3"
+    assert first["transcript"] == "One. " and second["transcript"] == "Two. "
+    assert first["voice"] == {"mode": "id", "id": "any-voice"}
+    assert first["output_format"] == {"container": "raw", "encoding": "pcm_s16le",
+                                      "sample_rate": 16000}  # fmt: skip
+    assert first["language"] == "en"
+    assert first["continue"] is True and first["flush"] is True
+    assert first["max_buffer_delay_ms"] == 0
+    assert first["add_timestamps"] is True
+    assert first["generation_config"] == {"speed": 1.1, "emotion": "calm"}
+    assert first["context_id"] == second["context_id"] == end["context_id"]
+    assert end["transcript"] == "" and end["continue"] is False
+    assert frames[-1] == {"context_id": "live", "cancel": True}
+    assert all("api_key" not in json.dumps(f) for f in frames)
+    for frame in frames[:-1]:
+        p.parse_request(frame)  # every request is valid by our own reading of the spec
