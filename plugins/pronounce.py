@@ -81,9 +81,9 @@ class Entry:
         return self.text == self.text.lower()
 
 
-def _tokens(text: str) -> list[str]:
-    """Word runs, single other characters, and whitespace runs normalized to one space."""
-    return [" " if tok[0].isspace() else tok for tok in TOKEN_RE.findall(text)]
+def _normalized(raw: list[str]) -> list[str]:
+    """Tokens for matching: whitespace runs of any kind become one space."""
+    return [" " if tok[0].isspace() else tok for tok in raw]
 
 
 def _is_word(token: str) -> bool:
@@ -100,7 +100,7 @@ class Dictionary:
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
         self._entries: dict[tuple[str, ...], Entry] = {}
         for entry in entries:
-            self._entries[tuple(_tokens(entry.text.strip()))] = entry
+            self._entries[tuple(_normalized(TOKEN_RE.findall(entry.text.strip())))] = entry
         lengths: dict[str, set[int]] = {}
         for key in self._entries:
             lengths.setdefault(key[0], set()).add(len(key))
@@ -140,8 +140,8 @@ class Dictionary:
 
     def apply(self, text: str, marks: MarkTable) -> str:
         """Return ``text`` with every entry replaced (IPA as marks added to ``marks``)."""
-        raw = TOKEN_RE.findall(text)
-        tokens = [" " if tok[0].isspace() else tok for tok in raw]
+        raw = TOKEN_RE.findall(text)  # word runs, whitespace runs, single other characters
+        tokens = _normalized(raw)
         out: list[str] = []
         sentence_start = True
         i = 0
@@ -176,7 +176,7 @@ class Dictionary:
 class _Raw:
     """An entry as written: where, which words, and the way to say them (unchecked)."""
 
-    line: int
+    label: str  # "file:line" (or "file: [[word]] #n" for an inline TOML table)
     text: str
     spec: tuple[tuple[str, Any], ...]  # sorted (key, value) pairs besides "text"
 
@@ -221,7 +221,8 @@ def _json_entries(text: str, where: str) -> Iterator[_Raw]:
         spoken = item.get("pronunciation", item.get("alias"))
         if spoken is None:
             raise fail(pos, 'entry has no "pronunciation"')
-        yield _Raw(line_at(pos), item.get("text"), (("pronunciation", spoken),))  # type: ignore[arg-type]
+        label = f"{where}:{line_at(pos)}"
+        yield _Raw(label, item.get("text"), (("pronunciation", spoken),))  # type: ignore[arg-type]
         pos = skip(end)
         if text.startswith("]", pos):
             break
@@ -251,23 +252,26 @@ def _toml_entries(text: str, where: str) -> Iterator[_Raw]:
     words = data.get("word", [])
     if not isinstance(words, list) or not all(isinstance(w, dict) for w in words):
         raise DictionaryError(f"{where}: 'word' must be [[word]] tables")
-    lines = [text.count("\n", 0, m.start()) + 1 for m in _WORD_HEADER.finditer(text)]
-    if len(lines) != len(words):  # inline tables: no header line to point at
-        lines = [0] * len(words)
-    for number, (line, word) in enumerate(zip(lines, words, strict=True), start=1):
-        label = f"{where}:{line}" if line else f"{where}: [[word]] #{number}"
+    labels, line, counted = [], 1, 0
+    for header in _WORD_HEADER.finditer(text):
+        line += text.count("\n", counted, header.start())
+        counted = header.start()
+        labels.append(f"{where}:{line}")
+    if len(labels) != len(words):  # inline tables: no header line to point at
+        labels = [f"{where}: [[word]] #{number}" for number in range(1, len(words) + 1)]
+    for label, word in zip(labels, words, strict=True):
         unknown = sorted(set(word) - set(TOML_KEYS))
         if unknown:
             raise DictionaryError(
                 f"{label}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOML_KEYS)}"
             )
         spec = tuple(sorted((k, v) for k, v in word.items() if k != "text"))
-        yield _Raw(line, word.get("text"), spec)  # type: ignore[arg-type]
+        yield _Raw(label, word.get("text"), spec)  # type: ignore[arg-type]
 
 
-def _resolve(raw: _Raw, where: str, model: str, is_json: bool) -> Entry:
+def _resolve(raw: _Raw, model: str, is_json: bool) -> Entry:
     """Check one written entry and turn it into what the target model reads."""
-    label = f"{where}:{raw.line}" if raw.line else where
+    label = raw.label
     if not isinstance(raw.text, str) or not raw.text.strip():
         raise DictionaryError(f'{label}: entry has no "text" (the words to replace)')
     if MARK_RE.search(raw.text) or "<<" in raw.text:
@@ -359,12 +363,12 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     raws = _json_entries(text, where) if is_json else _toml_entries(text, where)
     entries: dict[str, tuple[_Raw, Entry]] = {}
     for raw in raws:
-        entry = _resolve(raw, where, model, is_json)
+        entry = _resolve(raw, model, is_json)
         previous = entries.get(raw.text)
         if previous is not None and previous[0].spec != raw.spec:
             raise DictionaryError(
-                f"{where}:{raw.line}: {raw.text!r} is already defined at line "
-                f"{previous[0].line} with a different pronunciation"
+                f"{raw.label}: {raw.text!r} is already defined at {previous[0].label} "
+                "with a different pronunciation"
             )
         entries[raw.text] = (raw, entry)
     return [entry for _, entry in entries.values()]
