@@ -28,6 +28,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from functools import cache, cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -65,6 +66,7 @@ LIST_ITEM = r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-z][.)])[ \t]"  # at a li
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
 LIST_ITEM_RE = re.compile(rf"^[ \t]*(?={LIST_ITEM}[ \t]*\S)", re.M)
 LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}\.)")
+INLINE_ITEM_RE = re.compile(r"\(?(?:\d{1,3}[.)]|[a-z]\))\s")
 LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(*_]*[^\W\d_]")
 MARKUP_RE = re.compile(
     r"<<[^<>\s]+>>|(?P<tag><(?P<end>/)?[A-Za-z][^<>]*?(?P<self>/)?>)"
@@ -77,6 +79,7 @@ TITLES = frozenset({
     "supt", "insp", "det", "atty",
 })  # fmt: skip
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+NOT_SPOKEN_RE = re.compile(r"<<[^<>\s]+>>|</?[A-Za-z][^<>]*>|\[[^\[\]]*\]")  # tags, [brackets]
 CANDIDATE_RE = re.compile(rf"[.!?…]|\n[ \t]*(?:\n|{LIST_ITEM})")  # where a cut may follow
 NEXT_TOKEN_RE = re.compile(r"\s*\S+\s")
 _AFTER = r"(?:\s+\S+|[\"')\]}’”]+)"  # what may follow a possible sentence end
@@ -192,7 +195,7 @@ class _Trainer(PunktTrainer):
         super().finalize_training(verbose)
 
 
-def train(texts: Iterable[str], abbreviations: set[str] = frozenset()) -> PunktParameters:
+def train(texts: Iterable[str], abbreviations: AbstractSet[str] = frozenset()) -> PunktParameters:
     """Train Punkt on ``texts``; ``abbreviations`` guide training but are not stored.
 
     Known abbreviations make the orthographic statistics right (the word after ``Dr.`` is not
@@ -398,11 +401,11 @@ def _ends_sentence(masked: str, start: int, cut: int) -> bool:
     before = masked[start:cut].strip()
     if LIST_MARKER_RE.fullmatch(before):
         return False
-    last_word = before.rsplit(None, 1)[-1]
+    last_word = before.rsplit(None, 1)[-1] if before else ""
     if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
         return False
-    if LIST_MARKER_RE.match(masked, cut) and masked[cut : cut + 3].rstrip()[-1:] in ".)":
-        return True  # an inline list item: "... first point. b) second point."
+    if INLINE_ITEM_RE.match(masked, cut):
+        return True  # "... first point. b) second point."
     match = LOWER_START_RE.match(masked, cut)
     return match is None or not match.group()[-1].islower()
 
@@ -425,8 +428,8 @@ def merge_first(text: str, cuts: list[int], min_words: int) -> list[int]:
 
 
 def count_words(text: str) -> int:
-    """The number of words in ``text`` (``it's`` is one word)."""
-    return len(WORD_RE.findall(text))
+    """The number of spoken words in ``text`` (``it's`` is one; markup is none)."""
+    return len(WORD_RE.findall(NOT_SPOKEN_RE.sub(" ", text)))
 
 
 def split_sentences(text: str, first_min_words: int = 0) -> list[str]:

@@ -16,6 +16,7 @@ import pytest
 from sonicpipe.builtin import segment
 
 from sonicpipe.config import ConfigError, Settings
+from sonicpipe.model import MARK_FIRST
 from sonicpipe.plugins import PluginHost
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +38,13 @@ Steps:
 Say [laughter] this. Then <emotion value="sad"/> that. Keep [this. And this] together. Say
 <spell>A. B. C.</spell> slowly. <speed ratio="0.9">Slow. Slower.</speed> Done. <<k|ɑ|ɹ>> is
 fine. What? No! Yes."""
+# the same with mark placeholders between sentences, before ends and inside words
+MARKED = (
+    TRICKY.replace(". T", f".{chr(MARK_FIRST)} T")
+    .replace("? W", f"? {chr(MARK_FIRST + 1)}W")
+    .replace("left", f"le{chr(MARK_FIRST + 2)}ft")
+    .replace("ran.", f"ran{chr(MARK_FIRST + 3)}.")
+)
 
 
 def chapter() -> str:
@@ -70,7 +78,7 @@ def run(stream: segment.PunktStream, pieces: list[str]) -> tuple[list[str], list
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_fragments_give_the_one_shot_sentences(seed: int) -> None:
-    text = chapter() + "\n\n" + TRICKY
+    text = chapter() + "\n\n" + TRICKY + "\n\n" + MARKED
     expected = segment.split_sentences(text, first_min_words=N)
     assert len(expected) > 150
     emitted, when = run(
@@ -98,6 +106,12 @@ def test_short_first_sentences_are_merged_then_not_any_more() -> None:
     emitted, _ = run(stream, re.findall(r"\S+\s*", words))
     assert emitted == ["Hi! Okay. I will look into that.", "Yes.", "It takes a minute.", "Done."]
     assert segment.split_sentences(words, first_min_words=4) == emitted
+
+
+def test_markup_is_no_word_for_the_first_chunk() -> None:
+    stream = segment.PunktStream(segment.splitter(), first_min_words=4)
+    assert stream.feed('<emotion value="excited"/> [laughter] Hi! Great to see you. So') == []
+    assert stream.feed(" glad. ") == ['<emotion value="excited"/> [laughter] Hi! Great to see you.']
 
 
 def test_never_emits_inside_markup() -> None:
