@@ -1,1 +1,900 @@
-"""Built-in plugin: normalize (being written)."""
+"""Built-in plugin: normalize written English into the words a narrator says.
+
+Stage 2 of the text chain. Numbers, money, measures, dates, times, years, phone numbers,
+ranges, Roman numerals, abbreviations and symbols are rewritten in one regex pass with a
+callback per kind; each callback reads the surrounding text to decide between readings
+("in 1897" is a year, "1897 people" a quantity; "St. Paul" is a saint, "Main St." a street).
+
+Sentence ends survive: an abbreviation loses its period unless that period also ends the
+sentence ("at 5 p.m. Then" -> "at five PM. Then"). Mark placeholders are never matched, so
+they stay exactly where they are. Text in other languages is left alone.
+
+Options (``[options.normalize]``): ``dates = "mdy"`` (default, 03/04/2024 is March fourth)
+or ``"dmy"`` (the fourth of March).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import MARK_RE, Document
+from sonicpipe.numwords import cardinal, decimal, digits, fraction, ordinal, plural, year
+
+__version__ = "0.1.0"
+
+DATE_ORDERS = ("mdy", "dmy")
+ABBREVIATIONS_FILE = "en-abbreviations.tsv"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The words of a space-separated list."""
+    return tuple(text.split())
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+MONTHS = _words(
+    "January February March April May June July August September October November December"
+)
+MONTH_OF = {m[:3].lower(): m for m in MONTHS} | {"sept": "September"}
+CURRENCIES = {  # symbol: unit, units, subunit, subunits
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "₩": ("won", "won", "jeon", "jeon"),
+    "₽": ("ruble", "rubles", "kopeck", "kopecks"),
+    "₿": ("bitcoin", "bitcoins", "satoshi", "satoshis"),
+}
+MULTIPLIERS = {
+    "k": "thousand", "K": "thousand", "m": "million", "M": "million", "mn": "million",
+    "b": "billion", "B": "billion", "bn": "billion", "t": "trillion", "T": "trillion",
+    "tn": "trillion", "thousand": "thousand", "million": "million", "billion": "billion",
+    "trillion": "trillion",
+}  # fmt: skip
+PER = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day"}
+
+
+def _units() -> dict[str, tuple[str, str]]:
+    """Unit symbols written after a number: symbol -> (singular, plural)."""
+    table: dict[str, tuple[str, str]] = {}
+
+    def add(symbols: str, one: str, many: str | None = None) -> None:
+        for symbol in symbols.split("|"):
+            table[symbol] = (one, many or one + "s")
+
+    for prefix, name in (("k", "kilo"), ("c", "centi"), ("m", "milli"), ("µ", "micro"),
+                         ("μ", "micro"), ("n", "nano"), ("", "")):  # fmt: skip
+        add(prefix + "m", name + "meter")
+        add(prefix + "g", name + "gram")
+    del table["nm"], table["cg"], table["ng"]
+    add("nm", "nanometer")
+    add("m²|sq m", "square meter")
+    add("km²|sq km", "square kilometer")
+    add("cm²", "square centimeter")
+    add("m³", "cubic meter")
+    add("cm³|cc", "cubic centimeter")
+    add("ft|ft.", "foot", "feet")
+    add("ft²|sq ft|sq. ft.", "square foot", "square feet")
+    add("in.", "inch", "inches")
+    add("mi|mi.", "mile")
+    add("sq mi|sq. mi.", "square mile")
+    add("yd|yd.|yds|yds.", "yard")
+    add("lb|lb.|lbs|lbs.", "pound")
+    add("oz|oz.", "ounce")
+    add("L|ltr", "liter")
+    add("ml|mL", "milliliter")
+    add("cl|cL", "centiliter")
+    add("gal|gal.", "gallon")
+    add("qt|qt.", "quart")
+    add("tsp|tsp.", "teaspoon")
+    add("tbsp|tbsp.|Tbsp|Tbsp.|tbs", "tablespoon")
+    add("ms", "millisecond")
+    add("µs|μs", "microsecond")
+    add("ns", "nanosecond")
+    add("s|sec|sec.|secs|secs.", "second")
+    add("min|min.|mins|mins.", "minute")
+    add("h|hr|hr.|hrs|hrs.", "hour")
+    add("mph", "mile per hour", "miles per hour")
+    add("km/h|kph|kmh", "kilometer per hour", "kilometers per hour")
+    add("m/s", "meter per second", "meters per second")
+    add("ft/s", "foot per second", "feet per second")
+    for prefix, name in (("K", "kilo"), ("k", "kilo"), ("M", "mega"), ("G", "giga"),
+                         ("T", "tera"), ("P", "peta")):  # fmt: skip
+        add(prefix + "B", name + "byte")
+        add(prefix + "B/s", name + "byte per second", name + "bytes per second")
+        add(prefix + "bps", name + "bit per second", name + "bits per second")
+        add(prefix + "Hz", name + "hertz", name + "hertz")
+        add(prefix + "W", name + "watt")
+        add(prefix + "Wh", name + "watt hour")
+    add("Hz", "hertz", "hertz")
+    add("mAh", "milliamp hour")
+    add("mA", "milliamp")
+    add("dB", "decibel")
+    add("rpm", "revolution per minute", "revolutions per minute")
+    add("psi", "pound per square inch", "pounds per square inch")
+    add("kcal", "kilocalorie")
+    add("cal", "calorie")
+    add("hp", "horsepower", "horsepower")
+    add("fps", "frame per second", "frames per second")
+    add("bpm", "beat per minute", "beats per minute")
+    add("px", "pixel")
+    add("x", "times", "times")
+    add("%", "percent", "percent")
+    add("USD", "US dollar")
+    add("EUR|€", "euro")
+    add("GBP", "pound")
+    add("JPY", "yen", "yen")
+    add("CAD", "Canadian dollar")
+    add("AUD", "Australian dollar")
+    add("CHF", "Swiss franc")
+    add("INR", "rupee")
+    add("CNY", "yuan", "yuan")
+    add("¢", "cent")
+    return table
+
+
+UNITS = _units()
+DEGREE_SCALES = {"C": "Celsius", "F": "Fahrenheit", "K": "Kelvin"}
+COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+VULGAR = {
+    "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
+    "⅗": (3, 5), "⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8),
+    "⅝": (5, 8), "⅞": (7, 8),
+}  # fmt: skip
+FRACTION_DENOMINATORS = frozenset((*range(2, 11), 12, 16, 32, 64, 100))
+SYMBOLS = {
+    "&": "and", "@": "at", "=": "equals", "×": "times", "÷": "divided by",
+    "±": "plus or minus", "≈": "approximately", "≠": "is not equal to", "≤": "at most",
+    "≥": "at least", "§": "section", "§§": "sections", "¶": "paragraph", "№": "number",
+    "‰": "per mille", "%": "percent", "°": "degrees", "+": "plus",
+    "<": "less than", ">": "more than", "~": "about",
+}  # fmt: skip
+
+# A number counts as a quantity, not a year, when a plural noun follows it.
+IRREGULAR_PLURALS = frozenset(
+    _words(
+        "people men women children persons feet teeth mice geese sheep fish deer cattle head "
+        "horse soldiers troops pounds dollars"
+    )
+)
+NOT_PLURAL_NOUNS = frozenset(
+    _words(
+        "was has is as us his its this thus always perhaps does goes yes less unless "
+        "across besides towards afterwards whereas"
+    )
+)
+# Words before a number that make it a year.
+YEAR_WORDS = frozenset(
+    _words(
+        "in of since by from until till through to before after during around circa c ca year "
+        "summer spring autumn fall winter early late mid between and the born died about than"
+    )
+)
+# Words before a number that make it a label, read as a plain cardinal ("page 1234") or, for
+# three or four digits, in pairs like a year ("room 1204": twelve oh four).
+LABEL_WORDS = frozenset(
+    _words(
+        "no number page pages p pp chapter verse line item figure fig table version model size rank"
+    )
+)
+PAIRED_LABELS = frozenset(
+    _words("room flight route highway bus platform gate channel apartment apt suite ste train")
+)
+ROMAN_TRIGGERS = _words(
+    "chapter book part volume vol act scene section article appendix psalm canto war phase "
+    "stage level tier class round title lesson unit episode bowl type no number series "
+    "division league apollo gemini mark mk rule schedule annex figure fig table plate "
+    "letter stave epistle lecture sermon essay issue grade form olympiad"
+)
+REGNAL_NAMES = frozenset(
+    _words(
+        "henry edward george william richard james charles elizabeth mary victoria anne john "
+        "stephen louis philip philippe francis frederick ferdinand leopold joseph peter paul "
+        "catherine nicholas alexander ivan boris napoleon pius leo gregory benedict innocent "
+        "clement urban boniface sixtus julius eugene constantine justinian theodosius otto "
+        "conrad rudolf maximilian sigismund wenceslaus casimir gustav gustavus christian "
+        "frederik haakon olaf harald magnus eric erik carl karl alfonso juan carlos felipe "
+        "fernando isabella manuel pedro sancho umberto vittorio victor emmanuel amadeus ludwig "
+        "wilhelm friedrich franz ramesses ramses thutmose amenhotep seti ptolemy antiochus "
+        "darius xerxes cyrus artaxerxes mehmed suleiman selim murad osman malcolm duncan david "
+        "robert kenneth harold edmund edgar matilda margaret juliana beatrix willem albert "
+        "baudouin rainier rama hassan jean henri guillaume pepin lothair hugh boleslaw stefan "
+        "ladislaus bela andrew matthias sebastian simeon michael feodor fyodor dmitri vasili "
+        "sophia christina kristina adolf martin sergius marcellus felix celestine nicholas "
+        "adrian hadrian honorius lucius"
+    )
+)
+# Words that follow the pronoun "I" (so "Peter I think" is not Peter the First).
+AFTER_PRONOUN_I = frozenset(
+    _words(
+        "am have had will would shall should can could must may might do did don't didn't think "
+        "know thought knew said say see saw suppose guess believe feel felt hope wish want "
+        "wanted mean meant told tell love loved hate like liked really never always just also "
+        "too only got get went go come came could've i'm i've i'll i'd"
+    )
+)
+FUNCTION_WORDS = frozenset(
+    _words(
+        "the a an in of and or to for on at by with from but if as is was it he she we they you "
+        "this that i my his her our their its not no so be"
+    )
+)
+# Abbreviations read only before a number (they are also ordinary words: "no.", "fig.").
+NUMBER_ABBREVIATIONS = {
+    "No.": "number", "no.": "number", "Nos.": "numbers", "nos.": "numbers", "p.": "page",
+    "pp.": "pages", "Fig.": "figure", "fig.": "figure", "Art.": "article",
+    "art.": "article", "Sec.": "section", "sec.": "section", "Eq.": "equation",
+    "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume",
+}  # fmt: skip
+# Day abbreviations that are also words: read only before a date ("Sat., March 3").
+DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
+# Abbreviations that stand before a name; their period never ends a sentence mid-paragraph.
+PREFIX_ABBREVIATIONS = frozenset(
+    _words(
+        "Mr. Mrs. Ms. Messrs. Mme. Mlle. Dr. Drs. Prof. Rev. Hon. Fr. St. Sts. Gen. Capt. Lt. "
+        "Col. Maj. Sgt. Cpl. Pvt. Adm. Cmdr. Gov. Sen. Rep. Pres. Supt. Insp. Det. Atty. Mt. "
+        "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. Vol. vol. Ch. ch. pp. Nos. trans."
+    )
+)
+# Words that start a sentence after "Main St." (so the period is kept as a sentence end).
+SENTENCE_STARTERS = frozenset(
+    _words(
+        "The A An It He She They We I You This That There Then But And So In On At When While "
+        "After Before His Her Their Our My Its If As Now Later Next Soon"
+    )
+)
+
+
+def _load_abbreviations() -> dict[str, str]:
+    """Read the shared abbreviation list (``abbr<TAB>expansion`` lines)."""
+    text = (files("sonicpipe.dictionaries") / ABBREVIATIONS_FILE).read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        abbr, tab, expansion = line.partition("\t")
+        if not tab or not abbr.strip():
+            raise ValueError(f"{ABBREVIATIONS_FILE}:{number}: expected 'abbr<TAB>expansion'")
+        table[abbr.strip()] = expansion.strip()
+    return table
+
+
+# -- the pattern ------------------------------------------------------------------------------
+
+H = r"[ \t\xa0\n]"  # one space, never two (a blank line separates paragraphs)
+LB = r"(?<![^\W_])"  # not after a letter or digit
+RB = r"(?![^\W_])"  # not before a letter or digit
+INT = r"\d{1,3}(?:,\d{3})+|\d+"
+NUM = rf"(?:{INT})(?:\.\d+)?"
+AMPM = rf"(?P<{{0}}>[AaPp])\.?{H}?[Mm]\.?{RB}"
+MONTH_RE = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
+VULGAR_RE = "[" + "".join(VULGAR) + "]"
+
+BRANCHES = {
+    "phone": (
+        rf"(?<![\w+-])(?:\+\d{{1,3}}{H}?)?(?:\(\d{{3}}\){H}?|(?:1[ .-])?\d{{3}}[ .-])"
+        rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
+        rf"|(?<![\w+-])\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,5}}(?![\w-])"
+        rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
+    ),
+    "isodate": r"(?<![\w-])(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\w-])",
+    "slashdate": (
+        r"(?<![\w/.-])(?P<sa>\d{1,2})(?P<ss>[/.-])(?P<sb>\d{1,2})(?P=ss)(?P<sy>\d{4}|\d{2})"
+        r"(?![\w/]|\.\d)"
+    ),
+    "time": (
+        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?![\d:])"
+        rf"|\.(?P<tm2>\d{{2}})(?={H}?[AaPp]\.?{H}?[Mm]{RB}))"
+        rf"(?:{H}?{AMPM.format('tap')})?"
+        rf"|(?<![\w:.,])(?P<th2>\d{{1,2}}){H}?{AMPM.format('tap2')}"
+    ),
+    "ampm": rf"{LB}(?P<ap>[AaPp])\.{H}?[Mm]\.",
+    "feet": r"(?<![\w.])(?P<ft>\d{1,2})['′](?P<inch>\d{1,2}(?:\.\d+)?)(?:\"|″|'')",
+    "money": (
+        rf"(?P<mneg>(?<![\w.])[-−+])?(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
+        rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
+        rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
+        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
+    ),
+    "fraction": (
+        rf"(?<![\w/.,])(?:(?P<fw>\d+)(?:{H}|-))?(?P<fn>\d+)[/⁄](?P<fd>\d+)(?![\w/]|[.,]\d)"
+        rf"|(?<![\w.,])(?:(?P<vw>\d+){H}?)?(?P<vf>{VULGAR_RE})"
+    ),
+    "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
+    "number": (
+        rf"(?P<sign>(?<![\w.,])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
+        rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d){RB}"
+        rf"|(?P<plural>['’]?s){RB}"
+        rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
+        rf"|(?P<usp>{H}?)(?P<unit>{UNIT_RE})(?!\w)"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
+    ),
+    "dash": rf"(?<=\d)(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)",
+    "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
+    "roman": (
+        rf"(?P<rw>[A-Za-z]{{2,12}}(?:(?:(?<=No|no|Ch|ch|Mk|Pt)|(?<=Vol|vol|Art|Fig))\.)?){H}"
+        rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’]\w)(?P<rdot>\.(?={H}[a-z]))?"
+        rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
+    ),
+    "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd)(?={H}[A-Z])",
+    "abbr": (
+        r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}\.(?:[A-Za-z]{1,3}\.)+|[A-Za-z]{1,7}\.)"
+        r"(?![\w])"
+    ),
+    "symbol": r"§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
+    "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
+}
+# Each family of branches sits behind a cheap guard, so most positions fail at once.
+FAMILIES = (
+    ("(?=[\\d$£€¥₹₩₽₿+(\\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
+     ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
+    ("(?<![^\\W_])(?=[A-Za-z])", ("roman", "bare", "ampm", "abbr")),
+    ("(?<=\\d)", ("dash", "by")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
+)  # fmt: skip
+PATTERN = re.compile(
+    "|".join(
+        guard + "(?:" + "|".join(f"(?P<{name}>{BRANCHES[name]})" for name in names) + ")"
+        for guard, names in FAMILIES
+    )
+)
+MONTH_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<month>{MONTH_RE})\.?,?{H}(?:the{H})?$")
+MONTH_DAY_BEFORE = re.compile(rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?,?{H}$")
+MONTH_AFTER = re.compile(rf"{H}(?P<of>of{H})?(?P<month>{MONTH_RE}|[A-Z]{{3,9}})(?![a-z])")
+CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
+DAY_RANGE_AFTER = re.compile(
+    rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
+)
+ERA_AFTER = re.compile(rf"{H}?(?:AD|A\.D\.|BC|B\.C\.|BCE|B\.C\.E\.|CE|C\.E\.)(?!\w)")
+WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[ \t\xa0\n]*$")
+WORDS_BEFORE = re.compile(r"[A-Za-z]+")
+WORD_AFTER = re.compile(r"[ \t\xa0\n]([A-Za-z]+(?:['’][a-z]+)?)")
+YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
+YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
+CLOSERS = "\"'”’)]}_*"
+OPENERS = "\"'“‘(["
+SPACES = " \t\xa0\n"
+
+
+# -- context helpers --------------------------------------------------------------------------
+
+
+def _word_before(text: str, start: int) -> str:
+    match = WORD_BEFORE.search(text, max(0, start - 24), start)
+    return match.group(1) if match else ""
+
+
+def _words_before(text: str, start: int) -> set[str]:
+    """The two words before ``start``, lowercased."""
+    return {w.lower() for w in WORDS_BEFORE.findall(text, max(0, start - 24), start)[-2:]}
+
+
+def _word_after(text: str, end: int) -> str:
+    match = WORD_AFTER.match(text, end)
+    return match.group(1) if match else ""
+
+
+def _skip(text: str, pos: int, chars: str) -> int:
+    """The first position at or after ``pos`` that is neither a mark nor one of ``chars``."""
+    while pos < len(text) and (text[pos] in chars or MARK_RE.match(text, pos)):
+        pos += 1
+    return pos
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether a period just before ``end`` also ends the sentence.
+
+    It does before a capital letter, at the end of the text and at a paragraph break.
+    """
+    pos = _skip(text, end, CLOSERS)
+    after = _skip(text, pos, SPACES)
+    if after == pos:
+        return pos >= len(text)
+    if after >= len(text) or text.count("\n", pos, after) > 1:
+        return True
+    after = _skip(text, after, OPENERS)
+    return after < len(text) and text[after].isupper()
+
+
+def _paragraph_ends(text: str, end: int) -> bool:
+    """Whether only closing punctuation and space stand between ``end`` and the paragraph end."""
+    pos = _skip(text, end, CLOSERS)
+    after = _skip(text, pos, SPACES)
+    return after >= len(text) or text.count("\n", pos, after) > 1
+
+
+def _period(text: str, end: int) -> str:
+    """The period to keep after an expansion whose source ended with one at ``end``."""
+    return "." if _ends_sentence(text, end) else ""
+
+
+def _is_plural_noun(word: str) -> bool:
+    lower = word.lower()
+    if lower in IRREGULAR_PLURALS:
+        return True
+    return (
+        word.islower()
+        and len(word) > 3
+        and lower.endswith("s")
+        and not lower.endswith(("ss", "us", "is"))
+        and lower not in NOT_PLURAL_NOUNS
+    )
+
+
+def _roman_value(text: str) -> int | None:
+    """The value of a canonical Roman numeral, None if ``text`` is not one."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    upper = text.upper()
+    total = 0
+    for i, char in enumerate(upper):
+        value = values[char]
+        total += -value if i + 1 < len(upper) and values[upper[i + 1]] > value else value
+    return total if 0 < total < 4000 and _to_roman(total) == upper else None
+
+
+def _to_roman(n: int) -> str:
+    out = []
+    for value, symbol in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                          (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                          (4, "IV"), (1, "I")):  # fmt: skip
+        count, n = divmod(n, value)
+        out.append(symbol * count)
+    return "".join(out)
+
+
+def _integer(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def number_words(text: str) -> str:
+    """Read a plain numeral: cardinal, decimal, dotted (1.2.3) or zero-led (007) digit string."""
+    if text.count(".") > 1:
+        return " point ".join(number_words(part) for part in text.split("."))
+    if "." in text:
+        return decimal(text)
+    if len(text) > 1 and text[0] == "0":
+        return digits(text)
+    if "," not in text and len(text) > 15:
+        return digits(text)
+    return cardinal(_integer(text))
+
+
+def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: bool = False) -> str:
+    """Add a unit, singular after "one" or before a noun ("a 5 km walk")."""
+    one, many = unit
+    singular = attributive or numeral in ("1", "-1", "−1", "+1")
+    return f"{words} {one if singular else many}"
+
+
+def _attributive(text: str, start: int) -> bool:
+    """Whether the number at ``start`` follows "a" or "an", as in "a 5 km walk"."""
+    return _word_before(text, start).lower() in ("a", "an")
+
+
+def _month(name: str) -> str:
+    return MONTH_OF.get(name[:4].lower().rstrip("."), MONTH_OF.get(name[:3].lower(), name))
+
+
+def _date(month: int, day: int, year_words: str, day_first: bool) -> str:
+    if day_first:
+        return f"the {ordinal(day)} of {MONTHS[month - 1]} {year_words}"
+    return f"{MONTHS[month - 1]} {ordinal(day)}, {year_words}"
+
+
+# -- the normalizer ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnglishNormalizer:
+    """Rewrites English text into spoken words; ``day_first`` reads 03/04/2024 as 3 April."""
+
+    day_first: bool = False
+
+    def __call__(self, text: str) -> str:
+        """Return ``text`` normalized."""
+        last = [-1, ""]  # where the previous replacement ended, and how
+
+        def replace(m: re.Match[str]) -> str:
+            words = HANDLERS[m.lastgroup or ""](self, m)
+            if words == m.group():
+                return words
+            start, end = m.span()
+            if start and words[:1].isalnum():
+                # keep words apart from a letter or digit before, and from the previous
+                # replacement ("C++" -> "C plus plus"), unless that one ended with a space
+                adjacent = start == last[0]
+                if (adjacent and last[1][-1:].isalnum()) or (
+                    not adjacent and text[start - 1].isalnum()
+                ):
+                    words = " " + words
+            if end < len(text) and text[end].isalnum() and words[-1:].isalnum():
+                words += " "
+            last[:] = [end, words]
+            return words
+
+        return PATTERN.sub(replace, text)
+
+    # each handler gets the match and returns its replacement
+
+    def _phone(self, m: re.Match[str]) -> str:
+        groups = re.findall(r"\+|\d+", m.group())
+        spoken = ["plus" if g == "+" else digits(g, zero="oh") for g in groups]
+        if spoken[0] == "plus":
+            spoken[:2] = [f"plus {spoken[1]}"]
+        if not m.group().startswith(("+", "(")) and len(groups) == 2:
+            a, b = groups
+            if int(b) > int(a) and a.endswith("0") and b.endswith("0"):
+                return f"{cardinal(int(a))} to {cardinal(int(b))}"
+        return ", ".join(spoken)
+
+    def _isodate(self, m: re.Match[str]) -> str:
+        y, mo, d = int(m["iy"]), int(m["im"]), int(m["id"])
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return " ".join(cardinal(int(p)) for p in (m["iy"], m["im"], m["id"]))
+        return _date(mo, d, year(y), self.day_first)
+
+    def _slashdate(self, m: re.Match[str]) -> str:
+        a, b, y = int(m["sa"]), int(m["sb"]), int(m["sy"])
+        if len(m["sy"]) == 2:
+            y += 2000 if y < 50 else 1900
+        day_first = self.day_first or m["ss"] == "."
+        mo, d = (b, a) if day_first else (a, b)
+        if mo > 12 and d <= 12:
+            mo, d = d, mo
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return " ".join(cardinal(int(p)) for p in (m["sa"], m["sb"], m["sy"]))
+        return _date(mo, d, year(y), day_first)
+
+    def _time(self, m: re.Match[str]) -> str:
+        text = m.string
+        hour = int(m["th"] or m["th2"])
+        minute_text = m["tm"] or m["tm2"] or ""
+        minute = int(minute_text or 0)
+        ap = m["tap"] or m["tap2"]
+        if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
+            return f"{cardinal(hour)} {cardinal(minute)}"
+        parts = [cardinal(hour)]
+        if minute:
+            parts.append(f"oh {cardinal(minute)}" if minute < 10 else cardinal(minute))
+        elif minute_text and not ap:
+            after = _word_after(text, m.end()).lower()
+            if after not in ("noon", "midnight", "hours"):
+                parts.append("hundred" if hour > 12 or m["th"][0] == "0" else "o'clock")
+        if m["ts"]:
+            parts.append(f"and {cardinal(int(m['ts']))} seconds")
+        if ap:
+            parts.append(ap.upper() + "M")
+            if m.group().endswith("."):
+                parts[-1] += _period(text, m.end())
+        return " ".join(parts)
+
+    def _ampm(self, m: re.Match[str]) -> str:
+        return m["ap"].upper() + "M" + _period(m.string, m.end())
+
+    def _feet(self, m: re.Match[str]) -> str:
+        feet = _with_unit(cardinal(int(m["ft"])), m["ft"], UNITS["ft"])
+        return f"{feet} {_with_unit(number_words(m['inch']), m['inch'], UNITS['in.'])}"
+
+    def _money(self, m: re.Match[str]) -> str:
+        unit = CURRENCIES[m["cur"]]
+        attributive = _attributive(m.string, m.start())  # "a $5 bill"
+        if m["amt2"]:
+            first = self._amount(m["amt"], m["mult"], unit, bare=True)
+            words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
+        else:
+            words = self._amount(m["amt"], m["mult"], unit, attributive)
+        if m["mneg"]:
+            words = ("plus " if m["mneg"] == "+" else "minus ") + words
+        if m["per"]:
+            words += f" per {PER.get(m['per'], m['per'])}"
+        return words
+
+    def _amount(
+        self,
+        amount: str,
+        mult: str | None,
+        unit: tuple[str, ...],
+        attributive: bool = False,
+        bare: bool = False,
+    ) -> str:
+        """Read one amount of money; ``bare`` leaves out the currency (first of a range)."""
+        one, many, sub_one, sub_many = unit
+        if mult:
+            words = f"{number_words(amount)} {MULTIPLIERS[mult]}"
+            return words if bare else f"{words} {one if attributive else many}"
+        whole, _, cents = amount.partition(".")
+        if len(cents) != 2:
+            words = number_words(amount)
+            return words if bare else _with_unit(words, amount, (one, many), attributive)
+        main = _integer(whole)
+        sub = int(cents)
+        if bare:
+            return number_words(amount)
+        if main == 0 and sub:
+            return _with_unit(cardinal(sub), cents.lstrip("0"), (sub_one, sub_many))
+        words = _with_unit(cardinal(main), whole, (one, many))
+        if sub:
+            words += f" and {_with_unit(cardinal(sub), cents.lstrip('0'), (sub_one, sub_many))}"
+        return words
+
+    def _fraction(self, m: re.Match[str]) -> str:
+        whole = m["fw"] or m["vw"]
+        if m["vf"]:
+            num, den = VULGAR[m["vf"]]
+        else:
+            num, den = int(m["fn"]), int(m["fd"])
+            if not whole and "0" in (m["fn"][0], m["fd"][0]):  # "01/05": a day, not a fifth
+                month, day = (den, num) if self.day_first else (num, den)
+                if 1 <= month <= 12 and 1 <= day <= 31:
+                    return _date(month, day, "", self.day_first).rstrip(", ")
+            if den not in FRACTION_DENOMINATORS or num == 0 or (num >= den and den > 4):
+                # not a fraction: "24/7", "9/11", "50/50"
+                head = f"{cardinal(int(whole))} " if whole else ""
+                return f"{head}{cardinal(num)} {cardinal(den)}"
+        if not whole:
+            return fraction(num, den)
+        part = "a " + fraction(1, den).split(" ", 1)[1] if num == 1 else fraction(num, den)
+        return f"{cardinal(int(whole))} and {part}"
+
+    def _shortyear(self, m: re.Match[str]) -> str:
+        words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
+        return plural(words) if m["sys"] else words
+
+    def _number(self, m: re.Match[str]) -> str:
+        text = m.string
+        numeral = m["n"]
+        sign = m["sign"] or ""
+        prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
+                  "~": "about ", "": ""}[sign]  # fmt: skip
+        if m["ordsuf"]:
+            words = ordinal(_integer(numeral)) if numeral.replace(",", "").isdigit() else numeral
+            return prefix + self._day_month(text, m.start(), m.end(), words)
+        if m["plural"]:
+            return prefix + self._plural_number(numeral)
+        if m["deg"]:
+            attributive = _attributive(text, m.start())
+            words = _with_unit(number_words(numeral), numeral, ("degree", "degrees"), attributive)
+            if m["scale"]:
+                words += " " + DEGREE_SCALES[m["scale"]]
+            elif m["compass"]:
+                words += " " + COMPASS[m["compass"]]
+            return prefix + words
+        if m["unit"]:
+            return prefix + self._number_unit(m, numeral)
+        if sign == "" and numeral.isdigit() and len(numeral) <= 4 and numeral[0] != "0":
+            return self._plain_integer(text, m.start(), m.end(), int(numeral))
+        return prefix + number_words(numeral)
+
+    def _number_unit(self, m: re.Match[str], numeral: str) -> str:
+        unit = m["unit"]
+        attributive = _attributive(m.string, m.start())
+        words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
+        if m["unit2"]:
+            words += f" per {PER.get(m['per2'], m['per2'])}"
+        elif unit.endswith("."):
+            words += _period(m.string, m.end())
+        return words
+
+    def _plural_number(self, numeral: str) -> str:
+        if numeral.isdigit() and len(numeral) == 4 and numeral.endswith("0"):
+            value = int(numeral)
+            return "thousands" if value == 1000 else plural(year(value))
+        return plural(number_words(numeral))
+
+    def _day_month(self, text: str, start: int, end: int, words: str) -> str:
+        """An ordinal day before a month reads "the third of March"."""
+        after = MONTH_AFTER.match(text, end)
+        if not after or not _is_month(after["month"]):
+            return words
+        the = _the(text, start)
+        return f"{the}{words}" if after["of"] else f"{the}{words} of"
+
+    def _plain_integer(self, text: str, start: int, end: int, n: int) -> str:
+        before = text[max(0, start - 24) : start]
+        month = MONTH_BEFORE.search(before)
+        if n <= 31:
+            if month and _is_month(month["month"]) and n >= 1 and not CLOCK_AFTER.match(text, end):
+                return ordinal(n)
+            if (after := MONTH_AFTER.match(text, end)) and _is_month(after["month"]):
+                return self._day_month(text, start, end, ordinal(n))
+            if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
+                return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
+        if n >= 100 and PAIRED_LABELS & _words_before(text, start):
+            return year(n)  # "Flight BA 117", "Room 1204"
+        if self._is_year(text, start, end, n, before):
+            return year(n)
+        return cardinal(n)
+
+    def _is_year(self, text: str, start: int, end: int, n: int, before: str) -> bool:
+        if ERA_AFTER.match(text, end):
+            return True
+        if not 1000 <= n <= 2999:
+            return False
+        word = _word_before(text, start).lower()
+        if word in LABEL_WORDS:
+            return False
+        if MONTH_BEFORE.search(before) or MONTH_DAY_BEFORE.search(before):
+            return True
+        if YEAR_RANGE_BEFORE.search(before) or YEAR_RANGE_AFTER.match(text, end):
+            return True
+        after = _word_after(text, end)
+        if after and _is_plural_noun(after):
+            return False
+        return word in YEAR_WORDS or not after or not after.islower() or n % 100 != 0
+
+    def _dash(self, m: re.Match[str]) -> str:
+        text = m.string
+        if m.group().strip() == "-" and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]:
+            return " minus "
+        return " to "
+
+    def _by(self, m: re.Match[str]) -> str:
+        return "times" if "×" in m.group() else "by"
+
+    def _roman(self, m: re.Match[str]) -> str:
+        if m["rh"]:  # a heading line: "IV."
+            value = _roman_value(m["rh"])
+            return cardinal(value) if value is not None and value <= 200 else m.group()
+        text = m.string
+        word, numeral = m["rw"], m["rn"]
+        value = _roman_value(numeral)
+        if value is None or not word[0].isupper():
+            return m.group()
+        if numeral == "I" and _word_after(text, m.end()).lower() in AFTER_PRONOUN_I:
+            return m.group()  # "Part I think", "Peter I know"
+        key = word.lower().rstrip(".")
+        if key in ROMAN_TRIGGERS and not (numeral == "I" and key in ("no", "number")):
+            # "Chapter IV", "World War II", "Act III, Scene ii"; but "No. I refuse."
+            return f"{_spoken_label(word)} {cardinal(value)}"
+        if not numeral.isupper() or word.endswith("."):
+            return m.group()
+        if key in REGNAL_NAMES:  # "Henry VIII", "Louis XVI."
+            return f"{word} the {ordinal(value)}"
+        if len(numeral) > 1 and set(numeral) <= set("IVX") and key not in FUNCTION_WORDS:
+            return f"{word} {cardinal(value)}"  # "Apollo XI", "Rocky II"; not "Size XL"
+        return m.group()
+
+    def _bare(self, m: re.Match[str]) -> str:
+        return abbreviations().get(m["btitle"] + ".") or m.group()
+
+    def _abbr(self, m: re.Match[str]) -> str:
+        token = m.group()
+        text = m.string
+        end = m.end()
+        if token in NUMBER_ABBREVIATIONS:
+            if re.match(rf"{H}?[#\d]", text[end : end + 2]):
+                return _spoken_label(token)
+            if token in ("No.", "no.", "p."):
+                return token
+        if token in DAY_ABBREVIATIONS:
+            if re.match(rf",?{H}(?:{MONTH_RE}|\d)", text[end : end + 8]):
+                return DAY_ABBREVIATIONS[token]
+            return token
+        expansion = abbreviations().get(token)
+        if not expansion:
+            return token
+        if token == "Ste." and _word_after(text, end)[:1].isupper():
+            expansion = "Saint"  # Sainte
+        if token in ("St.", "Dr."):
+            expansion = self._street_or_title(token, expansion, text, m.start(), end)
+        if token in PREFIX_ABBREVIATIONS and expansion not in ("Street", "Drive"):
+            return expansion + ("." if _paragraph_ends(text, end) else "")
+        return expansion + _period(text, end)
+
+    def _street_or_title(self, token: str, title: str, text: str, start: int, end: int) -> str:
+        """St. is Street and Dr. is Drive after a name or a number ("Main St.", "5th St.")."""
+        before = text[max(0, start - 2) : start]
+        word = _word_before(text, start)
+        after_name = before.endswith(" ") and (
+            (word[:1].isupper() and word not in SENTENCE_STARTERS)
+            or before[0].isdigit()
+            or re.search(r"\d(?:st|nd|rd|th)? $", text[max(0, start - 8) : start]) is not None
+        )
+        if not after_name:
+            return title
+        nxt = _word_after(text, end)
+        if nxt[:1].isupper() and nxt not in SENTENCE_STARTERS:
+            return title  # "Mount St. Helens"
+        return "Street" if token == "St." else "Drive"
+
+    def _symbol(self, m: re.Match[str]) -> str:
+        symbol = m.group()
+        words = SYMBOLS[symbol]
+        text = m.string
+        start = m.start()
+        if symbol == "°" and not text[max(0, start - 1) : start].strip():
+            return words
+        if symbol in "<>" and start and text[start - 1] != " ":
+            words = " " + words
+        return f"{words} " if symbol in "~" else words
+
+    def _hash(self, m: re.Match[str]) -> str:
+        text = m.string
+        start, end = m.span()
+        if start and text[start - 1] in "ABCDEFG":
+            return "sharp"
+        if end < len(text) and text[end].isdigit():
+            return "number"
+        return "hashtag"
+
+
+def _the(text: str, start: int) -> str:
+    """ "the " unless the word before ``start`` already is "the"."""
+    return "" if _word_before(text, start).lower() == "the" else "the "
+
+
+def _spoken_label(word: str) -> str:
+    """A label before a number, spoken: "No." -> "Number", "vol." -> "volume"."""
+    spoken = NUMBER_ABBREVIATIONS.get(word, word)
+    return spoken[:1].upper() + spoken[1:] if word[:1].isupper() else spoken
+
+
+def _is_month(word: str) -> bool:
+    """Whether a capitalized or all-caps word names a month ("May", "AUGUST", "Sept")."""
+    if not word[:1].isupper():
+        return False
+    name = word.rstrip(".").lower()
+    full = MONTH_OF.get(name[:4] if name.startswith("sept") else name[:3])
+    return full is not None and full.lower().startswith(name)
+
+
+HANDLERS: dict[str, Callable[[EnglishNormalizer, re.Match[str]], str]] = {
+    name: getattr(EnglishNormalizer, "_" + name) for name in BRANCHES
+}
+
+
+@cache
+def abbreviations() -> dict[str, str]:
+    """The shared English abbreviation table, read once."""
+    return _load_abbreviations()
+
+
+def normalizer(options: Mapping[str, Any]) -> EnglishNormalizer:
+    """Build a normalizer from ``[options.normalize]``; bad options raise ConfigError."""
+    unknown = sorted(set(options) - {"dates"})
+    if unknown:
+        raise ConfigError(f"options.normalize: unknown option {unknown[0]!r}; valid: dates")
+    dates = options.get("dates", "mdy")
+    if dates not in DATE_ORDERS:
+        raise ConfigError(
+            f"options.normalize.dates: {dates!r} is not valid; valid: {', '.join(DATE_ORDERS)}"
+        )
+    return EnglishNormalizer(day_first=dates == "dmy")
+
+
+def normalize(text: str, language: str = "en", options: Mapping[str, Any] | None = None) -> str:
+    """Return ``text`` normalized for ``language`` (unchanged if not English)."""
+    if not _is_english(language):
+        return text
+    return normalizer(options or {})(text)
+
+
+def _is_english(language: str) -> bool:
+    return language.lower().replace("_", "-").split("-", 1)[0] == "en"
+
+
+@hookimpl
+def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
+    """Rewrite ``doc.text`` into spoken English words (other languages are left alone)."""
+    if _is_english(doc.language):
+        doc.text = normalizer(settings.plugin_options("normalize"))(doc.text)

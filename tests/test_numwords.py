@@ -67,7 +67,9 @@ def test_ordinal(n: int, words: str) -> None:
         (2010, "twenty ten"),
         (2024, "twenty twenty-four"),
         (1777, "seventeen seventy-seven"),
-        (476, "four hundred seventy-six"),
+        (476, "four seventy-six"),
+        (800, "eight hundred"),
+        (44, "forty-four"),
     ],
 )
 def test_year(n: int, words: str) -> None:

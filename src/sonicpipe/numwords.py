@@ -117,10 +117,10 @@ def plural(words: str) -> str:
 def year(n: int) -> str:
     """Read ``n`` the way years are said: 1897 -> "eighteen ninety-seven", 2000 -> "two thousand".
 
-    1905 -> "nineteen oh five", 1900 -> "nineteen hundred", 2024 -> "twenty twenty-four";
-    years 2001-2009 and anything outside 1000-9999 read as cardinals.
+    1905 -> "nineteen oh five", 1900 -> "nineteen hundred", 2024 -> "twenty twenty-four",
+    476 -> "four seventy-six"; years 2001-2009 and anything outside 100-9999 read as cardinals.
     """
-    if not 1000 <= n <= 9999 or 2000 <= n <= 2009 or n % 1000 == 0:
+    if not 100 <= n <= 9999 or 2000 <= n <= 2009 or n % 1000 == 0:
         return cardinal(n)
     high, low = divmod(n, 100)
     if low == 0:

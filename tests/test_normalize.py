@@ -1,0 +1,542 @@
+"""The normalize plugin: written English to the words a narrator says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sonicpipe.builtin import normalize as plugin
+
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable
+from sonicpipe.plugins import PluginHost
+from sonicpipe.text import TextChain, paragraphs
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def norm(text: str, **options: str) -> str:
+    return plugin.normalize(text, "en", options)
+
+
+def check(cases: list[tuple[str, str]], **options: str) -> None:
+    for written, spoken in cases:
+        assert norm(written, **options) == spoken, written
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("There were 1897 people.", "There were one thousand eight hundred ninety-seven people."),
+        ("It has 13,000 soldiers.", "It has thirteen thousand soldiers."),
+        ("A total of 2,500,000 votes.", "A total of two million five hundred thousand votes."),
+        ("Pi is 3.14.", "Pi is three point one four."),
+        ("It fell to -5 overnight.", "It fell to minus five overnight."),
+        ("Only 0.5 of them.", "Only zero point five of them."),
+        ("Add .25 more.", "Add point two five more."),
+        ("She came 1st, he came 22nd and I came 103rd.",
+         "She came first, he came twenty-second and I came one hundred third."),
+        ("the 4th of July", "the fourth of July"),
+        ("Agent 007 waited.", "Agent zero zero seven waited."),
+        ("Use 1/2 cup and 3/4 of it.", "Use one half cup and three quarters of it."),
+        ("Bake 2 1/2 hours.", "Bake two and a half hours."),
+        ("Add ½ cup, then 1¼ cups.", "Add one half cup, then one and a quarter cups."),
+        ("Open 24/7.", "Open twenty-four seven."),
+        ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
+        ("Version 2.0.1 is out.", "Version two point zero point one is out."),
+        ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
+        ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
+        ("in 3s and 4s", "in threes and fours"),
+    ],
+)  # fmt: skip
+def test_numbers(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- money ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It cost $5.20.", "It cost five dollars and twenty cents."),
+        ("It cost $5.", "It cost five dollars."),
+        ("Just $1 each.", "Just one dollar each."),
+        ("Only $0.99 today.", "Only ninety-nine cents today."),
+        ("A $1.05 fee.", "A one dollar and five cents fee."),
+        ("Valued at $1.2M.", "Valued at one point two million dollars."),
+        ("Raised $3 billion.", "Raised three billion dollars."),
+        ("Raised $3bn and $40k.", "Raised three billion dollars and forty thousand dollars."),
+        ("Paid $1,000,000.", "Paid one million dollars."),
+        ("A £3 ticket.", "A three pound ticket."),
+        ("Tickets are £3.", "Tickets are three pounds."),
+        ("Lunch was £12.50.", "Lunch was twelve pounds and fifty pence."),
+        ("Entry is €10.", "Entry is ten euros."),
+        ("It was ¥500.", "It was five hundred yen."),
+        ("Fares of $10-$20.", "Fares of ten to twenty dollars."),
+        ("Rent is $900/mo.", "Rent is nine hundred dollars per month."),
+        ("A loss of -$40.", "A loss of minus forty dollars."),
+        ("It costs 20 USD or 15 EUR.", "It costs twenty US dollars or fifteen euros."),
+        ("Gum is 50¢.", "Gum is fifty cents."),
+    ],
+)
+def test_money(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- measures ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("We ran 5 km.", "We ran five kilometers."),
+        ("We ran 1 km.", "We ran one kilometer."),
+        ("It weighs 2.5kg.", "It weighs two point five kilograms."),
+        ("Limit 60 mph.", "Limit sixty miles per hour."),
+        ("Up to 100 km/h.", "Up to one hundred kilometers per hour."),
+        ("It is 20°C today.", "It is twenty degrees Celsius today."),
+        ("Bake at 350 °F.", "Bake at three hundred fifty degrees Fahrenheit."),
+        ("It dropped to -5°C.", "It dropped to minus five degrees Celsius."),
+        ("Turn 90°.", "Turn ninety degrees."),
+        ("A 16GB card and a 512 MB file.", "A sixteen gigabyte card and a five hundred twelve "
+         "megabyte file."),
+        ("It took 200 ms.", "It took two hundred milliseconds."),
+        ("A 2.4 GHz radio.", "A two point four gigahertz radio."),
+        ("Add 2 tbsp. of oil and 1 tsp salt.",
+         "Add two tablespoons of oil and one teaspoon salt."),
+        ("It is 6 ft. tall.", "It is six feet tall."),
+        ("He weighed 180 lbs. Then he dieted.", "He weighed one hundred eighty pounds. Then he "
+         "dieted."),
+        ("A 5 mm gap.", "A five millimeter gap."),
+        ("It lasted 3 h.", "It lasted three hours."),
+        ("A 100 m sprint.", "A one hundred meter sprint."),
+        ("Drink 500 ml daily.", "Drink five hundred milliliters daily."),
+        ("A 5'10\" man.", "A five feet ten inches man."),
+        ("It is 3x faster.", "It is three times faster."),
+        ("A 2x4 board.", "A two by four board."),
+        ("At 40°N.", "At forty degrees north."),
+    ],
+)  # fmt: skip
+def test_measures(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- dates, times, years ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("On March 3rd, 2024 we met.", "On March third, twenty twenty-four we met."),
+        ("On March 3, 2024 we met.", "On March third, twenty twenty-four we met."),
+        ("On 3 March 2024 we met.", "On the third of March twenty twenty-four we met."),
+        ("On the 3rd of March we met.", "On the third of March we met."),
+        ("Due 2024-03-05.", "Due March fifth, twenty twenty-four."),
+        ("Due 03/05/2024.", "Due March fifth, twenty twenty-four."),
+        ("Due 13/03/2024.", "Due March thirteenth, twenty twenty-four."),
+        ("Due 3/5/99.", "Due March fifth, nineteen ninety-nine."),
+        ("Due 05.03.2024.", "Due the fifth of March twenty twenty-four."),
+        ("Sent Jan. 5, 1999.", "Sent January fifth, nineteen ninety-nine."),
+        ("In Sept. 1939 war came.", "In September nineteen thirty-nine war came."),
+        ("Sat., March 2 was cold.", "Saturday, March second was cold."),
+        ("From 3-5 May.", "From the third to the fifth of May."),
+        ("_3 May. Bistritz._", "_the third of May. Bistritz._"),
+        ("CUTTING FROM THE GAZETTE, 8 AUGUST", "CUTTING FROM THE GAZETTE, the eighth of AUGUST"),
+    ],
+)
+def test_dates(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+def test_day_first_dates_are_an_option() -> None:
+    check(
+        [
+            ("Due 03/05/2024.", "Due the third of May twenty twenty-four."),
+            ("Due 2024-05-03.", "Due the third of May twenty twenty-four."),
+            ("Due 05/13/2024.", "Due the thirteenth of May twenty twenty-four."),
+        ],
+        dates="dmy",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("We left at 7:45 p.m. sharp.", "We left at seven forty-five PM sharp."),
+        ("We left at 19:45.", "We left at nineteen forty-five."),
+        ("Left Munich at 8:35 P. M., on 1st May.",
+         "Left Munich at eight thirty-five PM, on the first of May."),
+        ("Lunch at 12 noon.", "Lunch at twelve noon."),
+        ("Lunch at 12:00 noon.", "Lunch at twelve noon."),
+        ("Meet at 7:05.", "Meet at seven oh five."),
+        ("Meet at 7:00.", "Meet at seven o'clock."),
+        ("Meet at 7:00 am.", "Meet at seven AM."),
+        ("Meet at 5pm.", "Meet at five PM."),
+        ("Meet at 5.30 pm.", "Meet at five thirty PM."),
+        ("The 18:00 train.", "The eighteen hundred train."),
+        ("At 11 o'clock p. m. we slept.", "At eleven o'clock PM we slept."),
+        ("She ran it in 1:02:05.", "She ran it in one oh two and five seconds."),
+        ("He left at 5 p.m. Then she went.", "He left at five PM. Then she went."),
+        ("It ended at 5 p.m.", "It ended at five PM."),
+    ],
+)  # fmt: skip
+def test_times(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Born in 1897, he", "Born in eighteen ninety-seven, he"),
+        ("In 1897 there were 1897 people.",
+         "In eighteen ninety-seven there were one thousand eight hundred ninety-seven people."),
+        ("It shipped 1500 barrels.", "It shipped one thousand five hundred barrels."),
+        ("By 2030 we will see.", "By twenty thirty we will see."),
+        ("In 2000 and 2005.", "In two thousand and two thousand five."),
+        ("The year 1066 changed it.", "The year ten sixty-six changed it."),
+        ("NEW YORK, 1821.", "NEW YORK, eighteen twenty-one."),
+        ("In 44 BC and 476 AD.", "In forty-four BC and four seventy-six AD."),
+        ("The 1990s and the 2000s.", "The nineteen nineties and the two thousands."),
+        ("The 1800s were long.", "The eighteen hundreds were long."),
+        ("Music of the '90s.", "Music of the nineties."),
+        ("Music of the ’60s and 80s.", "Music of the sixties and eighties."),
+        ("The class of '97.", "The class of ninety-seven."),
+        ("Page 1234 of the book.", "Page one thousand two hundred thirty-four of the book."),
+        ("Between 1750 and 1788 it grew.",
+         "Between seventeen fifty and seventeen eighty-eight it grew."),
+    ],
+)  # fmt: skip
+def test_years_versus_quantities(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- phones and ranges ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Call (555) 123-4567 now.",
+         "Call five five five, one two three, four five six seven now."),
+        ("Call 555-123-4567.", "Call five five five, one two three, four five six seven."),
+        ("Call 555-1234.", "Call five five five, one two three four."),
+        ("Call +1 555 123 4567.",
+         "Call plus one, five five five, one two three, four five six seven."),
+        ("Call 1-800-555-0199.", "Call one, eight oh oh, five five five, oh one nine nine."),
+        ("Call +44 20 7946 0958.",
+         "Call plus four four, two oh, seven nine four six, oh nine five eight."),
+    ],
+)  # fmt: skip
+def test_phone_numbers(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Ages 10-20 welcome.", "Ages ten to twenty welcome."),
+        ("See pages 5–9.", "See pages five to nine."),
+        ("The war of 1914-1918 ended.", "The war of nineteen fourteen to nineteen eighteen ended."),
+        ("The war of 1914–18 ended.", "The war of nineteen fourteen to eighteen ended."),
+        ("Mix 5-10 km daily.", "Mix five to ten kilometers daily."),
+        ("A 10–20% drop.", "A ten to twenty percent drop."),
+        ("The score was 3-2.", "The score was three to two."),
+        ("So 5 - 3 = 2.", "So five minus three equals two."),
+        ("Read pp. 10-12.", "Read pages ten to twelve."),
+        ("COVID-19 spread.", "COVID-nineteen spread."),
+    ],
+)  # fmt: skip
+def test_ranges(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- roman numerals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Chapter IV", "Chapter four"),
+        ("CHAPTER XII.", "CHAPTER twelve."),
+        ("See Book II, Part I.", "See Book two, Part one."),
+        ("Act III, Scene ii.", "Act three, Scene two."),
+        ("Henry VIII married.", "Henry the eighth married."),
+        ("Queen Elizabeth II spoke.", "Queen Elizabeth the second spoke."),
+        ("Charles I was beheaded.", "Charles the first was beheaded."),
+        ("Louis XVI. of France", "Louis the sixteenth of France"),
+        ("Pope John Paul II visited.", "Pope John Paul the second visited."),
+        ("World War II ended.", "World War two ended."),
+        ("After World War I, peace.", "After World War one, peace."),
+        ("Apollo XI landed.", "Apollo eleven landed."),
+        ("Super Bowl LVII", "Super Bowl fifty-seven"),
+        ("Vol. III is out.", "Volume three is out."),
+        ("IV.\n\nIt began.", "four.\n\nIt began."),
+        ("I went home and I saw it.", "I went home and I saw it."),
+        ("Then I left.", "Then I left."),
+        ("Peter I think is right.", "Peter I think is right."),
+        ("Turn up the MIX.", "Turn up the MIX."),
+        ("The CIVIL war.", "The CIVIL war."),
+        ("A DJ MIX tape.", "A DJ MIX tape."),
+        ("Size XL only.", "Size XL only."),
+        ("I did it, in part I guess.", "I did it, in part I guess."),
+    ],
+)
+def test_roman_numerals(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- abbreviations and symbols ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Dr. Smith is in.", "Doctor Smith is in."),
+        ("He lives on Mulholland Dr. in LA.", "He lives on Mulholland Drive in LA."),
+        ("St. Paul wrote it.", "Saint Paul wrote it."),
+        ("He lives on Main St. in town.", "He lives on Main Street in town."),
+        ("He lives at 5th St. now.", "He lives at fifth Street now."),
+        ("Meet me on Main St. The shop is there.", "Meet me on Main Street. The shop is there."),
+        ("We climbed Mount St. Helens.", "We climbed Mount Saint Helens."),
+        ("Mr. and Mrs. Jones met Ms. Lee.", "Mister and Missus Jones met Miz Lee."),
+        ("Prof. Li and Gen. Grant.", "Professor Li and General Grant."),
+        ("Capt. Hook, Lt. Dan and Col. Mustard.",
+         "Captain Hook, Lieutenant Dan and Colonel Mustard."),
+        ("Martin Luther King Jr. spoke.", "Martin Luther King Junior spoke."),
+        ("Smith vs. Jones", "Smith versus Jones"),
+        ("Apples, pears, etc. are fruit.", "Apples, pears, et cetera are fruit."),
+        ("I like fruit, e.g. apples.", "I like fruit, for example apples."),
+        ("The best, i.e. the ripest.", "The best, that is the ripest."),
+        ("We bought apples, pears, etc. Then we left.",
+         "We bought apples, pears, et cetera. Then we left."),
+        ("No. 5 won.", "Number five won."),
+        ("It was no. 5 on the list.", "It was number five on the list."),
+        ("No. I refuse.", "No. I refuse."),
+        ("I said no. Then I left.", "I said no. Then I left."),
+        ("See Fig. 3.", "See Figure three."),
+        ("We climbed Mt. Everest.", "We climbed Mount Everest."),
+        ("She lives on Fifth Ave. now.", "She lives on Fifth Avenue now."),
+        ("Acme Inc. makes it.", "Acme Incorporated makes it."),
+        ("Mr Smith and Dr Jones", "Mister Smith and Doctor Jones"),
+        ("Smith et al. found it.", "Smith and others found it."),
+        ("In the U.S. it is legal.", "In the U.S. it is legal."),
+        ("The sun rose. He sat. Then", "The sun rose. He sat. Then"),
+    ],
+)  # fmt: skip
+def test_abbreviations(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Tom & Jerry", "Tom and Jerry"),
+        ("AT&T and R&D", "AT and T and R and D"),
+        ("Write to me @home.", "Write to me at home."),
+        ("We are #1!", "We are number one!"),
+        ("Play it in C# minor.", "Play it in C sharp minor."),
+        ("Trending: #sonic", "Trending: hashtag sonic"),
+        ("So 2 + 2 = 4.", "So two plus two equals four."),
+        ("It is 3 × 4.", "It is three times four."),
+        ("A 45° angle.", "A forty-five degree angle."),
+        ("Costs ~5 dollars.", "Costs about five dollars."),
+        ("See § 4.", "See section four."),
+        ("If x < 5 then", "If x less than five then"),
+        ("Learn C++ now.", "Learn C plus plus now."),
+    ],
+)
+def test_symbols(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+# -- realistic prose --------------------------------------------------------------------------
+
+NEWS = (
+    "WASHINGTON, March 3 (Reuters) - The Senate voted 52-48 on Tuesday to approve a $1.2 "
+    "trillion spending bill, sending it to President Biden. The measure, first drafted in 2021, "
+    "funds 1,200 projects in 50 states. Sen. Jane Doe (D., Ore.) said at 4:30 p.m. that "
+    'the bill "is 10% better than last year\'s." Shares rose 2.5% to $41.07 by the close.'
+)
+RECIPE = (
+    "Preheat the oven to 180°C (350°F). Whisk 2 1/2 cups of flour with 1 tsp. of salt and "
+    "½ cup of sugar. Add 3 eggs, 250 ml of milk and 2 tbsp butter. Bake for 35-40 min. or "
+    "until golden. Serves 4-6."
+)
+STATEMENT = (
+    "Statement for 01/31/2024. Opening balance: $2,418.55. 01/05 Grocery store -$84.12. "
+    "01/12 Salary +$3,200.00. 01/20 Rent -$1,450. Interest earned: $0.37 (APR 4.25%). "
+    "Questions? Call 1-800-555-0142, Mon.-Fri. 8 a.m. to 6 p.m."
+)
+ITINERARY = (
+    "Day 1 (Mon., June 3): Flight BA 117 departs London at 08:25 and lands in New York at "
+    "11:05. Day 2: Walk 5 km through Central Park, then the 2:30 p.m. tour of the Met. "
+    "Day 3: Drive 220 mi. to Boston; hotel check-in after 3 p.m., Room 1204."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (NEWS, ["March third", "fifty-two to forty-eight",
+                "a one point two trillion dollar spending",
+                "in twenty twenty-one", "one thousand two hundred projects", "fifty states",
+                "Senator Jane Doe", "four thirty PM", "ten percent",
+                "two point five percent", "forty-one dollars and seven cents"]),
+        (RECIPE, ["one hundred eighty degrees Celsius", "three hundred fifty degrees Fahrenheit",
+                  "two and a half cups", "one teaspoon of salt", "one half cup",
+                  "two hundred fifty milliliters", "two tablespoons butter",
+                  "thirty-five to forty minutes or", "Serves four to six."]),
+        (STATEMENT, ["January thirty-first, twenty twenty-four", "two thousand four hundred "
+                     "eighteen dollars and fifty-five cents", "minus eighty-four dollars and "
+                     "twelve cents", "plus three thousand two hundred dollars",
+                     "thirty-seven cents", "four point two five percent", "January fifth Grocery",
+                     "January twentieth Rent minus one thousand four hundred fifty dollars.",
+                     "one, eight oh oh, five five five, oh one four two", "eight AM to six PM."]),
+        (ITINERARY, ["Day one (Monday, June third)", "Flight BA one seventeen departs",
+                     "eight twenty-five", "eleven oh five", "five kilometers",
+                     "two thirty PM tour", "two hundred twenty miles to Boston",
+                     "after three PM, Room twelve oh four."]),
+    ],
+)  # fmt: skip
+def test_realistic_paragraphs(text: str, expected: list[str]) -> None:
+    spoken = norm(text)
+    for phrase in expected:
+        assert phrase in spoken
+    assert not re.search(r"\d", spoken), spoken
+
+
+def test_dracula_chapter_one_reads_sensibly() -> None:
+    book = (CORPUS / "dracula.txt").read_text(encoding="utf-8")
+    chapter = book[: book.index("CHAPTER II")]
+    spoken = norm(chapter)
+    assert spoken.startswith(
+        "\n_the third of May. Bistritz._--Left Munich at eight thirty-five PM, on the first "
+        "of May, arriving at\nVienna early next morning; should have arrived at six forty-six,"
+    )
+    for phrase in ("lost thirteen thousand people", "the fifth of May. The Castle.",
+                   "the station at seven thirty I had"):  # fmt: skip
+        assert phrase in spoken
+    assert not re.search(r"\d", spoken)
+    assert spoken.count("\n") == chapter.count("\n")
+    assert len(paragraphs(spoken)) == len(paragraphs(chapter))
+
+
+def test_moby_dick_keeps_its_shape() -> None:
+    book = (CORPUS / "moby-dick.txt").read_text(encoding="utf-8")
+    spoken = norm(book)
+    assert not re.search(r"\d", spoken)
+    assert spoken.count("\n") == book.count("\n")
+    assert "CHAPTER one. Loomings." in spoken
+    assert "Why did Louis the sixteenth of France" in spoken
+    assert "harbors a well reaped harvest of seven million dollars." in spoken
+
+
+# -- invariants -------------------------------------------------------------------------------
+
+
+def test_marks_stay_where_they_are() -> None:
+    table = MarkTable()
+    loud, pause = table.add(Mark(MarkKind.VOLUME, 1.5)), table.add(Mark(MarkKind.BREAK, 300))
+    text = f"Dr. Smith paid {loud}$5.20{pause} at 7:45 p.m.{pause} on 3 May.{loud}\n\nNo. 7{loud}."
+    spoken = norm(text)
+    assert spoken == (
+        f"Doctor Smith paid {loud}five dollars and twenty cents{pause} at seven forty-five "
+        f"PM{pause} on the third of May.{loud}\n\nNumber seven{loud}."
+    )
+    assert MARK_RE.findall(spoken) == MARK_RE.findall(text)
+
+
+def test_marks_next_to_numbers_are_not_digits() -> None:
+    mark = MarkTable().add(Mark(MarkKind.BREAK, 100))
+    assert norm(f"1{mark}2 and 5{mark}km") == f"one{mark}two and five{mark}km"
+
+
+def test_paragraphs_are_never_joined() -> None:
+    text = "He paid $5.\n\nThen 3 May.\n\nAt 5 p.m.\n\nI.\n\nEnd, etc.\n\nFin."
+    spoken = norm(text)
+    assert spoken.split("\n\n") == [
+        "He paid five dollars.", "Then the third of May.", "At five PM.", "one.",
+        "End, et cetera.", "Fin.",
+    ]  # fmt: skip
+
+
+def test_abbreviation_periods_survive_only_as_sentence_ends() -> None:
+    assert (
+        norm("See Dr.\nSmith, etc.\nand Gen. Lee.")
+        == "See Doctor\nSmith, et cetera\nand General Lee."
+    )
+    assert norm('"It ended at 5 p.m." She left.') == '"It ended at five PM." She left.'
+
+
+def test_other_languages_are_left_alone() -> None:
+    text = "Am 3. Mai um 8:35 Uhr kostete es 5 €."
+    assert plugin.normalize(text, "de") == text
+    assert plugin.normalize("It cost 5 €.", "en-GB") == "It cost five euros."
+
+
+def test_text_without_anything_to_say_is_returned_unchanged() -> None:
+    text = "Call me Ishmael. Some years ago--never mind how long precisely--"
+    assert norm(text) == text
+
+
+# -- options ----------------------------------------------------------------------------------
+
+
+def test_unknown_option_is_named() -> None:
+    with pytest.raises(
+        ConfigError, match=r"options\.normalize: unknown option 'date'; valid: dates"
+    ):
+        plugin.normalizer({"date": "dmy"})
+
+
+def test_bad_date_order_names_the_valid_ones() -> None:
+    with pytest.raises(
+        ConfigError, match=r"options\.normalize\.dates: 'ymd' is not valid; valid: mdy, dmy"
+    ):
+        plugin.normalizer({"dates": "ymd"})
+
+
+# -- through the hook -------------------------------------------------------------------------
+
+
+def _chain(**options: str) -> TextChain:
+    settings = Settings(options={"normalize": options} if options else {})
+    host = PluginHost(settings, extra=[plugin], entry_points=False)
+    return TextChain(settings, host)
+
+
+def test_hook_rewrites_the_document_in_place() -> None:
+    doc = Document("Dr. Smith paid $5 on 03/04/2024.", language="en")
+    plugin.sonicpipe_normalize_text(doc=doc, settings=Settings())
+    assert doc.text == "Doctor Smith paid five dollars on March fourth, twenty twenty-four."
+
+
+def test_hook_uses_the_language_and_the_options_of_the_settings() -> None:
+    assert (
+        _chain(dates="dmy").clean("Due 03/04/2024.").text
+        == "Due the third of April twenty twenty-four."
+    )
+    settings = Settings(language="fr")
+    host = PluginHost(settings, extra=[plugin], entry_points=False)
+    assert TextChain(settings, host).clean("Le 3/4 à 5 h.").text == "Le 3/4 à 5 h."
+
+
+def test_hook_reports_bad_options() -> None:
+    with pytest.raises(ConfigError, match="dates"):
+        _chain(dates="yesterday").clean("text")
+
+
+def test_abbreviation_file_is_well_formed_and_used() -> None:
+    table = plugin.abbreviations()
+    assert table["Dr."] == "Doctor"
+    assert table["e.g."] == "for example"
+    assert table["Jan."] == "January"
+    assert table["U.S."] == ""
+    for abbr in table:
+        assert abbr.endswith(".") and abbr == abbr.strip(), abbr
