@@ -33,6 +33,8 @@ from sonicpipe.sonic.client import (
 from sonicpipe.text import TextChain
 
 CLOUD_URL = "wss://api.cartesia.ai"
+# Sonic's guidance: the first input of a context should hold at least 3-4 words.
+FIRST_INPUT_WORDS = 4
 T = TypeVar("T")
 
 
@@ -75,6 +77,22 @@ class _LoopThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
         self.loop.close()
+
+
+def group_inputs(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """One input per segment, except that the first input holds at least a few words.
+
+    ``FIRST_INPUT_WORDS``: Sonic asks for at least 3-4 words in the first input.
+    """
+    groups: list[list[Segment]] = []
+    words = 0
+    for segment in segments:
+        if groups and words < FIRST_INPUT_WORDS:
+            groups[0].append(segment)
+        else:
+            groups.append([segment])
+        words += len(segment.plain_text.split())
+    return groups
 
 
 async def _await(awaitable: Awaitable[T]) -> T:
@@ -166,14 +184,16 @@ class Pipeline:
             generation_config=config if config.to_dict() else None,
         )
 
-    def request_fields(self, segment: Segment) -> dict[str, Any]:
-        """The request fields of one segment: its transcript and per-input controls."""
-        rendered = self.text.render(segment)
-        fields: dict[str, Any] = {"transcript": rendered.transcript + " "}
-        if rendered.experimental_controls:
-            fields["voice"] = p.Voice(
-                id=self.settings.voice, experimental_controls=rendered.experimental_controls
-            )
+    def request_fields(self, segments: Sequence[Segment]) -> dict[str, Any]:
+        """The request fields of one input: the segments' transcripts and their controls.
+
+        Per-input controls (sonic-2's experimental voice controls) come from the last segment.
+        """
+        rendered = [self.text.render(s) for s in segments]
+        fields: dict[str, Any] = {"transcript": " ".join(r.transcript for r in rendered) + " "}
+        controls = rendered[-1].experimental_controls
+        if controls:
+            fields["voice"] = p.Voice(id=self.settings.voice, experimental_controls=controls)
         return fields
 
     # -- async core ------------------------------------------------------------------------
@@ -185,22 +205,21 @@ class Pipeline:
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on).
         """
-        segments = self.text.prepare(text)
-        if not segments:
+        groups = group_inputs(self.text.prepare(text))
+        if not groups:
             return
         client = await self.client()
         chain = AudioChain(self.settings, self.host)
         chain.open(self.settings.output_format.sample_rate)
         encoding = self.settings.output_format.encoding
-        inputs = [self.request_fields(s) for s in segments]
+        inputs = [self.request_fields(group) for group in groups]
         async for message in client.generate(self.template(), inputs):
             if isinstance(message, p.Chunk):
                 out = chain.process(pcm.decode(message.audio, encoding))
             elif isinstance(message, p.FlushDone):
-                done = segments[message.flush_id - 1]
-                following = segments[message.flush_id] if message.flush_id < len(segments) else None
-                if following is None:
+                if message.flush_id >= len(groups):
                     continue
+                done, following = groups[message.flush_id - 1][-1], groups[message.flush_id][0]
                 kind = "paragraph" if following.paragraph != done.paragraph else "sentence"
                 out = chain.boundary(kind)
             elif isinstance(message, p.Timestamps) and words is not None:
@@ -215,7 +234,9 @@ class Pipeline:
         if tail.size:
             yield tail
 
-    def _out_rate(self) -> int:
+    @property
+    def output_rate(self) -> int:
+        """The sample rate of the audio this pipeline yields (after the audio hooks)."""
         chain = AudioChain(self.settings, self.host)
         return chain.open(self.settings.output_format.sample_rate)
 
@@ -224,12 +245,12 @@ class Pipeline:
         words: list[WordTime] = []
         chunks = [chunk async for chunk in self.astream(text, words)]
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
-        return Audio(samples, self._out_rate(), words)
+        return Audio(samples, self.output_rate, words)
 
     async def arender(self, text: str, path: str | Path) -> Path:
         """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...)."""
         path = Path(path)
-        writer = open_writer(path, self._out_rate(), self.settings, self.host)
+        writer = open_writer(path, self.output_rate, self.settings, self.host)
         try:
             async for chunk in self.astream(text):
                 writer.write(chunk)
@@ -339,8 +360,9 @@ class Turn:
     async def _send(self, sentence: str) -> None:
         if self.interrupted:
             return
-        for segment in self.pipeline.text.prepare(sentence):
-            fields = self.pipeline.request_fields(segment)
+        segments = self.pipeline.text.prepare(sentence)
+        if segments:  # one input per streamed chunk, so a merged first chunk stays whole
+            fields = self.pipeline.request_fields(segments)
             self.inputs.append(fields)
             await self._send_input(fields)
 

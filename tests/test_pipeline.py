@@ -1,0 +1,148 @@
+"""The pipeline end to end: text hooks, the local server's real voice, audio hooks, files."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from conftest import ServeProcess
+
+from sonicpipe import Settings
+from sonicpipe.pipeline import Pipeline
+from sonicpipe.server import LocalServer
+from sonicpipe.sonic.client import ConnectionLost
+
+TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    with LocalServer(engine="espeak") as local:
+        yield local
+
+
+def settings_for(server: LocalServer, **changes: object) -> Settings:
+    return Settings(url=server.url, **changes)  # type: ignore[arg-type]
+
+
+def test_speak_with_timestamps(server: LocalServer) -> None:
+    with Pipeline(settings_for(server), timestamps=True) as pipe:
+        audio = pipe.speak(TEXT)
+    assert audio.sample_rate == 44100
+    assert audio.samples.dtype == np.float32
+    assert 3.0 < audio.seconds < 20.0
+    words = [w.word.strip(".,") for w in audio.words]
+    assert words[:6] == ["Doctor", "Smith", "paid", "five", "dollars", "at"]
+    assert all(b.start >= a.start for a, b in zip(audio.words, audio.words[1:], strict=False))
+
+
+def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path) -> None:
+    """Audio from the local server runs through the audio hooks (resampled to 8 kHz)."""
+    options = {"resample": {"target_rate": 8000}}
+    with Pipeline(settings_for(server, options=options)) as pipe:
+        assert pipe.output_rate == 8000
+        path = pipe.render(TEXT, tmp_path / "out.wav")
+    data, rate = sf.read(path, dtype="float32")
+    assert rate == 8000
+    assert 3.0 < len(data) / rate < 20.0
+    spectrum = np.abs(np.fft.rfft(data))
+    assert spectrum[np.fft.rfftfreq(len(data), 1 / rate) > 3000].sum() > 0, "real speech band"
+
+
+def test_stream_yields_chunks_as_they_arrive(server: LocalServer) -> None:
+    with Pipeline(settings_for(server)) as pipe:
+        chunks = list(pipe.stream(TEXT))
+        again = pipe.speak("One more sentence.")
+    assert len(chunks) > 3
+    assert sum(len(c) for c in chunks) / 44100 > 3.0
+    assert again.seconds > 0.5, "the pipeline is reusable after a stream"
+
+
+def test_pipeline_from_toml_file(server: LocalServer, tmp_path: Path) -> None:
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text(
+        f'url = "{server.url}"\nmodel = "sonic-2"\n'
+        '[output_format]\nencoding = "pcm_mulaw"\nsample_rate = 8000\n',
+        encoding="utf-8",
+    )
+    with Pipeline.from_file(config) as pipe:
+        audio = pipe.speak("Calling from the telephone line.")
+    assert audio.sample_rate == 8000
+    assert audio.seconds > 1.0
+    assert np.abs(audio.samples).max() <= 1.0
+
+
+async def test_async_api_and_default_local_server() -> None:
+    """With no key and no URL the pipeline starts (and stops) its own local server."""
+    pipe = Pipeline(engine="espeak")
+    audio = await pipe.aspeak("The local voice speaks with no API key.")
+    assert pipe.url.startswith("ws://127.0.0.1:")
+    await pipe.aclose()
+    assert pipe.url == "local"
+    assert audio.seconds > 1.0
+
+
+async def tokens(text: str, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    pieces, pos = [], 0
+    while pos < len(text):
+        size = rng.randint(1, 5)
+        pieces.append(text[pos : pos + size])
+        pos += size
+    return pieces
+
+
+async def test_turn_streams_tokens_into_one_context(server: LocalServer) -> None:
+    answer = "Sure! Your order shipped on Monday. It should arrive by noon tomorrow."
+    async with Pipeline(settings_for(server)) as pipe:
+        turn = await pipe.turn()
+        sent: list[str] = []
+
+        async def produce() -> None:
+            for piece in await tokens(answer, seed=3):
+                await turn.feed(piece)
+            await turn.end()
+            sent.extend(i["transcript"] for i in turn.inputs)
+
+        producer = asyncio.create_task(produce())
+        chunks = [chunk async for chunk in turn.audio()]
+        await producer
+    assert sum(len(c) for c in chunks) / 44100 > 2.0
+    assert len(sent) >= 2, "sentences went out as continuations"
+    assert len(sent[0].split()) >= 3, "the first input has at least three words"
+    assert "".join(sent).split() == answer.split()
+
+
+async def test_interrupting_a_turn_cancels_it_and_the_next_opens_a_new_context(
+    server: LocalServer,
+) -> None:
+    async with Pipeline(settings_for(server)) as pipe:
+        first = await pipe.turn()
+        await first.feed("This answer is long. " * 6)
+        await first.end()
+        heard = 0
+        async for chunk in first.audio():
+            heard += len(chunk)
+            await first.interrupt()
+        second = await pipe.turn()
+        await second.feed("Okay, stopping.")
+        await second.end()
+        rest = sum([len(c) async for c in second.audio()])
+    assert first.context.finished and first.interrupted
+    assert 0 < heard < 44100 * 5
+    assert second.context.id != first.context.id
+    assert rest > 0
+
+
+async def test_turn_fails_clearly_when_the_server_dies(serve_process: ServeProcess) -> None:
+    async with Pipeline(Settings(url=serve_process.url)) as pipe:
+        turn = await pipe.turn()
+        await turn.feed("The first sentence is here. And a second one follows it.")
+        with pytest.raises(ConnectionLost, match="the connection dropped"):
+            async for _ in turn.audio():
+                serve_process.kill()
