@@ -227,7 +227,8 @@ def _backend(language: str) -> object:
     EspeakWrapper.set_data_path(espeakng_loader.get_data_path())
     quiet = logging.getLogger("sonicpipe.phonemizer")
     quiet.setLevel(logging.ERROR)
-    return EspeakBackend(language, with_stress=True, logger=quiet)
+    # remove-flags: a foreign word is read in its own language without "(fr)" markers.
+    return EspeakBackend(language, with_stress=True, language_switch="remove-flags", logger=quiet)
 
 
 def phonemize(spelling: str, model_id: str, language: str = "en-us") -> list[tuple[str, ...]]:
