@@ -317,8 +317,9 @@ BRANCHES = {
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
     ),
     "fraction": (
-        rf"(?<![\w/.,])(?:(?P<fw>\d+)(?:{H}|-))?(?P<fn>\d+)[/⁄](?P<fd>\d+)(?![\w/]|[.,]\d)"
-        rf"|(?<![\w.,])(?:(?P<vw>\d+){H}?)?(?P<vf>{VULGAR_RE})"
+        rf"(?:(?<![\w/.,])(?:(?P<fw>\d+)(?:{H}|-))?(?P<fn>\d+)[/⁄](?P<fd>\d+)(?![\w/]|[.,]\d)"
+        rf"|(?<![\w.,])(?:(?P<vw>\d+){H}?)?(?P<vf>{VULGAR_RE}))"
+        rf"(?:{H}?(?P<funit>{UNIT_RE})(?!\w))?"
     ),
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
     "number": (
@@ -331,6 +332,7 @@ BRANCHES = {
     ),
     "dash": rf"(?<=\d)(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)",
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
+    "ratio": r"(?<=\d):(?=\d(?!\d))",
     "roman": (
         rf"(?P<rw>[A-Za-z]{{2,12}}(?:(?:(?<=No|no|Ch|ch|Mk|Pt)|(?<=Vol|vol|Art|Fig))\.)?){H}"
         rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’]\w)(?P<rdot>\.(?={H}[a-z]))?"
@@ -349,7 +351,7 @@ FAMILIES = (
     ("(?=[\\d$£€¥₹₩₽₿+(\\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
      ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
     ("(?<![^\\W_])(?=[A-Za-z])", ("roman", "bare", "ampm", "abbr")),
-    ("(?<=\\d)", ("dash", "by")),
+    ("(?<=\\d)", ("dash", "by", "ratio")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
 PATTERN = re.compile(
@@ -638,23 +640,42 @@ class EnglishNormalizer:
         return words
 
     def _fraction(self, m: re.Match[str]) -> str:
+        words = self._fraction_words(m)
+        if (m["funit"] or "").endswith("."):
+            words += _period(m.string, m.end())  # "1/3 oz." at a sentence end
+        return words
+
+    def _fraction_words(self, m: re.Match[str]) -> str:
         whole = m["fw"] or m["vw"]
+        unit = UNITS.get(m["funit"] or "")
         if m["vf"]:
             num, den = VULGAR[m["vf"]]
         else:
             num, den = int(m["fn"]), int(m["fd"])
-            if not whole and "0" in (m["fn"][0], m["fd"][0]):  # "01/05": a day, not a fifth
+            if not whole and not unit:
                 month, day = (den, num) if self.day_first else (num, den)
-                if 1 <= month <= 12 and 1 <= day <= 31:
-                    return _date(month, day, "", self.day_first).rstrip(", ")
+                leading_zero = "0" in (m["fn"][0], m["fd"][0])
+                not_fraction = den not in FRACTION_DENOMINATORS or num >= den
+                if (leading_zero or not_fraction) and 1 <= month <= 12 and 1 <= day <= 31:
+                    return _date(month, day, "", self.day_first).rstrip(", ")  # "5/14", "01/05"
             if den not in FRACTION_DENOMINATORS or num == 0 or (num >= den and den > 4):
-                # not a fraction: "24/7", "9/11", "50/50"
+                # not a fraction: "24/7", "50/50"
                 head = f"{cardinal(int(whole))} " if whole else ""
-                return f"{head}{cardinal(num)} {cardinal(den)}"
-        if not whole:
-            return fraction(num, den)
-        part = "a " + fraction(1, den).split(" ", 1)[1] if num == 1 else fraction(num, den)
-        return f"{cardinal(int(whole))} and {part}"
+                words = f"{head}{cardinal(num)} {cardinal(den)}"
+                return f"{words} {unit[1]}" if unit else words
+        if whole:
+            part = "a " + fraction(1, den).split(" ", 1)[1] if num == 1 else fraction(num, den)
+            words = f"{cardinal(int(whole))} and {part}"
+            return f"{words} {unit[1]}" if unit else words
+        words = fraction(num, den)
+        if not unit:
+            return words
+        if num >= den:
+            return f"{words} {unit[1]}"
+        article = "an" if unit[0][0] in "aeiou" or unit[0].startswith("hour") else "a"
+        if (num, den) == (1, 2):
+            return f"half {article} {unit[0]}"  # "half a teaspoon"
+        return f"{words} of {article} {unit[0]}"  # "three quarters of a mile"
 
     def _shortyear(self, m: re.Match[str]) -> str:
         words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
@@ -670,7 +691,16 @@ class EnglishNormalizer:
             words = ordinal(_integer(numeral)) if numeral.replace(",", "").isdigit() else numeral
             return prefix + self._day_month(text, m.start(), m.end(), words)
         if m["plural"]:
-            return prefix + self._plural_number(numeral)
+            if (
+                "'" in m["plural"]
+                or "’" in m["plural"]
+                or (
+                    numeral.isdigit()
+                    and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
+                )
+            ):
+                return prefix + self._plural_number(numeral)  # "1990s", "the 747s"
+            return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"])  # "4.2s"
         if m["deg"]:
             attributive = _attributive(text, m.start())
             words = _with_unit(number_words(numeral), numeral, ("degree", "degrees"), attributive)
@@ -719,6 +749,8 @@ class EnglishNormalizer:
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
+        if _word_before(text, start).lower() in ("call", "dial", "text"):
+            return digits(str(n), zero="oh")  # "call 911"
         if n >= 100 and PAIRED_LABELS & _words_before(text, start):
             return year(n)  # "Flight BA 117", "Room 1204"
         if self._is_year(text, start, end, n, before):
@@ -747,6 +779,9 @@ class EnglishNormalizer:
         if m.group().strip() == "-" and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]:
             return " minus "
         return " to "
+
+    def _ratio(self, m: re.Match[str]) -> str:
+        return " to "  # "3:1"
 
     def _by(self, m: re.Match[str]) -> str:
         return "times" if "×" in m.group() else "by"
