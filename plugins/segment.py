@@ -11,7 +11,7 @@ On top of Punkt a few rules fit text meant to be spoken:
 * paragraph breaks and list items at a line start (``1.``, ``a)``, ``-``, ``*``, ``•``) always
   start a sentence, and a list marker is never a sentence of its own;
 * a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
-  and never ends on a title (``Dr. Who``);
+  and never ends on a title (``Dr. Who``) nor between initials (``S. P. C. A.``);
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one.
@@ -66,6 +66,8 @@ LIST_ITEM = r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-z][.)])[ \t]"  # at a li
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
 LIST_ITEM_RE = re.compile(rf"^[ \t]*(?={LIST_ITEM}[ \t]*\S)", re.M)
 LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}\.)")
+INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
+INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
 INLINE_ITEM_RE = re.compile(r"\(?(?:\d{1,3}[.)]|[a-z]\))\s")
 LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(*_]*[^\W\d_]")
 MARKUP_RE = re.compile(
@@ -86,7 +88,7 @@ _AFTER = r"(?:\s+\S+|[\"')\]}’”]+)"  # what may follow a possible sentence e
 PLAIN_PERIOD_RE = re.compile(rf"([A-Za-z]{{2,}})\.{_AFTER}")
 PLAIN_BANG_RE = re.compile(rf"[^\s.!?]*[!?]{_AFTER}")
 QUOTES_RE = re.compile(r"[\"'“”‘’«»()\[\]{}_]+|-{2,}|[—–]")
-LEARNED_RE = re.compile(r"[^\W\d_](?:\.[^\W\d_]+)*")  # learned abbreviations worth keeping
+LEARNED_RE = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)+")  # learned abbreviations worth keeping
 ELLIPSIS_CHAR = "…"
 HARD, LIST, PUNKT = "paragraph", "list item", "punkt"  # kinds of sentence start
 
@@ -201,9 +203,10 @@ def train(texts: Iterable[str], abbreviations: AbstractSet[str] = frozenset()) -
     Known abbreviations make the orthographic statistics right (the word after ``Dr.`` is not
     counted as a sentence start); they are removed from the result because they are added
     again at load time from the live list. Of the abbreviations Punkt learns, only dotted
-    forms (``p.m``) and single letters are kept: on a sample this small it also "learns"
-    ordinary words that happen to end sentences (``ill.``, ``gap.``); word abbreviations
-    belong in the curated list.
+    forms (``p.m``) are kept: on a sample this small it also "learns" ordinary words that
+    happen to end sentences (``ill.``, ``gap.``) and single letters, which would stop
+    initials from ever ending a sentence (``at 8 P. M. Then``); Punkt has its own rules for
+    initials, and word abbreviations belong in the curated list.
     """
     trainer = _Trainer()
     trainer._params.abbrev_types.update(abbreviations)
@@ -404,6 +407,8 @@ def _ends_sentence(masked: str, start: int, cut: int) -> bool:
     last_word = before.rsplit(None, 1)[-1] if before else ""
     if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
         return False
+    if INITIAL_RE.fullmatch(last_word) and INITIAL_NEXT_RE.match(masked, cut):
+        return False  # "S. P. C. A.", "P. S."
     if INLINE_ITEM_RE.match(masked, cut):
         return True  # "... first point. b) second point."
     match = LOWER_START_RE.match(masked, cut)

@@ -42,6 +42,9 @@ TRICKY = [
      ["J. R. R. Tolkien wrote it.", "H. G. Wells did not."]),
     ('I met "H. G. Wells" yesterday. He was tall.',
      ['I met "H. G. Wells" yesterday.', "He was tall."]),
+    ("He joined the S. P. C. A., which is old. I saw it at 8 P. M. Then he left.",
+     ["He joined the S. P. C. A., which is old.", "I saw it at 8 P. M.", "Then he left."]),
+    ("Take vitamin C. It helps.", ["Take vitamin C.", "It helps."]),
     # decimals and versions
     ("Pi is 3.14 and the version is v2.0.1. Next.",
      ["Pi is 3.14 and the version is v2.0.1.", "Next."]),
