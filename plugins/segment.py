@@ -223,6 +223,7 @@ def train_files(paths: Sequence[Path], abbreviations: Traversable | Path) -> dic
     """Train on text files; return the parameter file's content (with source digests)."""
     texts = [path.read_text(encoding="utf-8") for path in paths]
     sources = {path.name: _digest(text) for path, text in zip(paths, texts, strict=True)}
+    sources[abbreviations.name] = _digest(abbreviations.read_text(encoding="utf-8"))
     params = train(texts, read_abbreviations(abbreviations))
     return parameters_to_dict(params, sources)
 
