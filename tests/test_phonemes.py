@@ -72,6 +72,9 @@ def test_check_names_the_bad_phoneme_and_the_valid_set(
 def test_check_needs_a_phoneme_besides_stress() -> None:
     with pytest.raises(PhonemeError, match="at least one phoneme"):
         phonemes.check(["ˈ"], "sonic-3")
+    for misplaced in (["k", "æ", "t", "ˈ"], ["ˈ", "ˌ", "æ"]):
+        with pytest.raises(PhonemeError, match="must stand before the phonemes it stresses"):
+            phonemes.check(misplaced, "sonic-3")
 
 
 def test_parse_and_render_round_trip() -> None:

@@ -25,7 +25,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from sonicpipe.controls import Family, family_of
 
@@ -40,7 +40,7 @@ class PhonemeSet:
     phones: frozenset[str]
     stress: frozenset[str]
 
-    @property
+    @cached_property
     def valid(self) -> frozenset[str]:
         """Every item allowed in a pronunciation: phones and stress marks."""
         return self.phones | self.stress
@@ -150,6 +150,11 @@ def check_set(phonemes: Iterable[str], pset: PhonemeSet) -> tuple[str, ...]:
         out.append(item)
     if not any(p in pset.phones for p in out):
         raise PhonemeError("a pronunciation needs at least one phoneme besides stress marks")
+    for item, following in zip(out, [*out[1:], ""], strict=True):
+        if item in STRESS and following not in pset.phones:
+            raise PhonemeError(
+                f"stress mark {item!r} must stand before the phonemes it stresses", item
+            )
     return tuple(out)
 
 
