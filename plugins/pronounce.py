@@ -143,6 +143,7 @@ class Dictionary:
         raw = TOKEN_RE.findall(text)  # word runs, whitespace runs, single other characters
         tokens = _normalized(raw)
         out: list[str] = []
+        placed: dict[tuple[str, str], str] = {}
         sentence_start = True
         i = 0
         while i < len(tokens):
@@ -159,9 +160,12 @@ class Dictionary:
             n, entry = found
             source = "".join(raw[i : i + n])
             if entry.ipa:
-                out.append(" ".join(
-                    marks.add(Mark(MarkKind.PHONEMES, group, source)) for group in entry.ipa
-                ))  # fmt: skip
+                # A word said twice in one segment shares its marks.
+                if (entry.text, source) not in placed:
+                    placed[entry.text, source] = " ".join(
+                        marks.add(Mark(MarkKind.PHONEMES, group, source)) for group in entry.ipa
+                    )
+                out.append(placed[entry.text, source])
             else:
                 out.append(entry.sounds_like)
             sentence_start = False

@@ -237,6 +237,9 @@ def test_ipa_entries_become_phoneme_marks_with_the_matched_text_as_source() -> N
     assert [m.kind for m in marks.marks] == [MarkKind.PHONEMES, MarkKind.PHONEMES]
     assert [m.source for m in marks.marks] == ["SQL Server", "SQL Server"]
     assert out == f"Use {chr(0xF0000)} {chr(0xF0001)}."
+    again = Dictionary([entry]).apply("SQL Server or SQL Server?", marks)
+    assert again == f"{chr(0xF0002)} {chr(0xF0003)} or {chr(0xF0002)} {chr(0xF0003)}?"
+    assert len(marks.marks) == 4
 
 
 def test_hundred_thousand_entries(tmp_path: Path) -> None:
