@@ -181,7 +181,8 @@ NOT_PLURAL_NOUNS = frozenset(
 YEAR_WORDS = frozenset(
     _words(
         "in of since by from until till through to before after during around circa c ca year "
-        "summer spring autumn fall winter early late mid between and the born died about than"
+        "summer spring autumn fall winter early late mid between and the born died about than b "
+        "d ad"
     )
 )
 # Words before a number that make it a label, read as a plain cardinal ("page 1234") or, for
@@ -238,7 +239,8 @@ NUMBER_ABBREVIATIONS = {
     "No.": "number", "no.": "number", "Nos.": "numbers", "nos.": "numbers", "p.": "page",
     "pp.": "pages", "Fig.": "figure", "fig.": "figure", "Art.": "article",
     "art.": "article", "Sec.": "section", "sec.": "section", "Eq.": "equation",
-    "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume",
+    "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume", "c.": "circa",
+    "b.": "born", "d.": "died",
 }  # fmt: skip
 # Day abbreviations that are also words: read only before a date ("Sat., March 3").
 DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
@@ -288,6 +290,11 @@ MONTH_RE = (
 UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
+DAY_RE = r"Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun"
+DAY_OF = {
+    "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+    "sat": "Saturday", "sun": "Sunday",
+}  # fmt: skip
 VULGAR_RE = "[" + "".join(VULGAR) + "]"
 
 BRANCHES = {
@@ -296,6 +303,7 @@ BRANCHES = {
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
         rf"|(?<![\w+-])\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,5}}(?![\w-])"
         rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
+        rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-])"
     ),
     "isodate": r"(?<![\w-])(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\w-])",
     "slashdate": (
@@ -335,8 +343,14 @@ BRANCHES = {
     "ratio": r"(?<=\d):(?=\d(?!\d))",
     "roman": (
         rf"(?P<rw>[A-Za-z]{{2,12}}(?:(?:(?<=No|no|Ch|ch|Mk|Pt)|(?<=Vol|vol|Art|Fig))\.)?){H}"
-        rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’]\w)(?P<rdot>\.(?={H}[a-z]))?"
+        rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’](?:m|d|ll|ve|re)\b)(?P<rdot>\.)?"
         rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
+    ),
+    "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
+    "month": rf"(?<![^\W_])(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)",
+    "days": (
+        rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
+        rf"(?!\w)"
     ),
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd)(?={H}[A-Z])",
     "abbr": (
@@ -350,7 +364,7 @@ BRANCHES = {
 FAMILIES = (
     ("(?=[\\d$£€¥₹₩₽₿+(\\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
      ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
-    ("(?<![^\\W_])(?=[A-Za-z])", ("roman", "bare", "ampm", "abbr")),
+    ("(?<![^\\W_])(?=[A-Za-z])", ("roman", "worldwar", "month", "days", "bare", "ampm", "abbr")),
     ("(?<=\\d)", ("dash", "by", "ratio")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
@@ -363,6 +377,10 @@ PATTERN = re.compile(
 MONTH_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<month>{MONTH_RE})\.?,?{H}(?:the{H})?$")
 MONTH_DAY_BEFORE = re.compile(rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?,?{H}$")
 MONTH_AFTER = re.compile(rf"{H}(?P<of>of{H})?(?P<month>{MONTH_RE}|[A-Z]{{3,9}})(?![a-z])")
+MONTH_RANGE_BEFORE = re.compile(
+    rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?{H}?[-–]{H}?$"
+)
+MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -462,6 +480,22 @@ def _to_roman(n: int) -> str:
         count, n = divmod(n, value)
         out.append(symbol * count)
     return "".join(out)
+
+
+def _military_time(hhmm: str) -> str:
+    """ "0800" -> "oh eight hundred", "1430" -> "fourteen thirty"."""
+    hour, minute = int(hhmm[:2]), int(hhmm[2:])
+    head = cardinal(hour) if hour >= 10 else f"oh {cardinal(hour)}" if hour else "zero"
+    tail = (
+        "hundred" if minute == 0 else f"oh {cardinal(minute)}" if minute < 10 else cardinal(minute)
+    )
+    return f"{head} {tail}"
+
+
+def _plausible_roman(numeral: str) -> bool:
+    """Whether a valid numeral likely is one: "C" (a grade) or "CD" (a disc) usually is not."""
+    letters = set(numeral.upper())
+    return letters <= set("IVX") if len(numeral) == 1 else bool(letters & set("IVX"))
 
 
 def _integer(text: str) -> int:
@@ -711,8 +745,15 @@ class EnglishNormalizer:
             return prefix + words
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
-        if sign == "" and numeral.isdigit() and len(numeral) <= 4 and numeral[0] != "0":
-            return self._plain_integer(text, m.start(), m.end(), int(numeral))
+        if sign == "" and numeral.isdigit() and len(numeral) <= 4:
+            if (
+                MILITARY_TIME.fullmatch(numeral)
+                and _word_after(text, m.end()).lower() in ("hours", "hrs")
+                and (numeral[0] == "0" or _word_before(text, m.start()).lower() == "at")
+            ):
+                return _military_time(numeral)  # "at 1430 hours", "0800 hours"
+            if numeral[0] != "0":
+                return self._plain_integer(text, m.start(), m.end(), int(numeral))
         return prefix + number_words(numeral)
 
     def _number_unit(self, m: re.Match[str], numeral: str) -> str:
@@ -745,6 +786,8 @@ class EnglishNormalizer:
         if n <= 31:
             if month and _is_month(month["month"]) and n >= 1 and not CLOCK_AFTER.match(text, end):
                 return ordinal(n)
+            if MONTH_RANGE_BEFORE.search(before) and n >= 1:
+                return ordinal(n)  # "March 3-5"
             if (after := MONTH_AFTER.match(text, end)) and _is_month(after["month"]):
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
@@ -789,33 +832,57 @@ class EnglishNormalizer:
     def _roman(self, m: re.Match[str]) -> str:
         if m["rh"]:  # a heading line: "IV."
             value = _roman_value(m["rh"])
-            return cardinal(value) if value is not None and value <= 200 else m.group()
+            plausible = value is not None and value <= 200 and _plausible_roman(m["rh"])
+            return cardinal(value) if plausible else m.group()
+        text = m.string
+        words = self._roman_reading(m)
+        if words is None:  # not a numeral: the word after may still be an abbreviation ("c.")
+            tail = m["rn"]
+            if m["rdot"]:
+                tail = self._abbreviation(tail + ".", text, m.start("rn"), m.end())
+            return m.group()[: m.start("rn") - m.start()] + tail
+        if m["rdot"] and not re.match(rf"{H}[a-z]", text[m.end() : m.end() + 2]):
+            words += "."  # "Chapter IV." keeps its period; "Louis XVI. of France" drops it
+        return words
+
+    def _roman_reading(self, m: re.Match[str]) -> str | None:
         text = m.string
         word, numeral = m["rw"], m["rn"]
         value = _roman_value(numeral)
-        if value is None or not word[0].isupper():
-            return m.group()
+        if value is None or not word[0].isupper() or not _plausible_roman(numeral):
+            return None
         if numeral == "I" and _word_after(text, m.end()).lower() in AFTER_PRONOUN_I:
-            return m.group()  # "Part I think", "Peter I know"
+            return None  # "Part I think", "Peter I know"
         key = word.lower().rstrip(".")
         if key in ROMAN_TRIGGERS and not (numeral == "I" and key in ("no", "number")):
             # "Chapter IV", "World War II", "Act III, Scene ii"; but "No. I refuse."
             return f"{_spoken_label(word)} {cardinal(value)}"
         if not numeral.isupper() or word.endswith("."):
-            return m.group()
+            return None
         if key in REGNAL_NAMES:  # "Henry VIII", "Louis XVI."
             return f"{word} the {ordinal(value)}"
         if len(numeral) > 1 and set(numeral) <= set("IVX") and key not in FUNCTION_WORDS:
             return f"{word} {cardinal(value)}"  # "Apollo XI", "Rocky II"; not "Size XL"
-        return m.group()
+        return None
+
+    def _worldwar(self, m: re.Match[str]) -> str:
+        return f"World War {cardinal(len(m['ww']))}"
+
+    def _month(self, m: re.Match[str]) -> str:
+        return _month(m["mon"])
+
+    def _days(self, m: re.Match[str]) -> str:
+        words = f"{DAY_OF[m['d1'][:3].lower()]} to {DAY_OF[m['d2'][:3].lower()]}"
+        return words + _period(m.string, m.end()) if m["d2end"] == "." else words
 
     def _bare(self, m: re.Match[str]) -> str:
         return abbreviations().get(m["btitle"] + ".") or m.group()
 
     def _abbr(self, m: re.Match[str]) -> str:
-        token = m.group()
-        text = m.string
-        end = m.end()
+        return self._abbreviation(m.group(), m.string, m.start(), m.end())
+
+    def _abbreviation(self, token: str, text: str, start: int, end: int) -> str:
+        """Expand the abbreviation ``token`` found at ``text[start:end]`` (or leave it)."""
         if token in NUMBER_ABBREVIATIONS:
             if re.match(rf"{H}?[#\d]", text[end : end + 2]):
                 return _spoken_label(token)
@@ -831,7 +898,7 @@ class EnglishNormalizer:
         if token == "Ste." and _word_after(text, end)[:1].isupper():
             expansion = "Saint"  # Sainte
         if token in ("St.", "Dr."):
-            expansion = self._street_or_title(token, expansion, text, m.start(), end)
+            expansion = self._street_or_title(token, expansion, text, start, end)
         if token in PREFIX_ABBREVIATIONS and expansion not in ("Street", "Drive"):
             return expansion + ("." if _paragraph_ends(text, end) else "")
         return expansion + _period(text, end)
