@@ -342,7 +342,7 @@ BRANCHES = {
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     "ratio": r"(?<=\d):(?=\d(?!\d))",
     "roman": (
-        rf"(?P<rw>[A-Za-z]{{2,12}}(?:(?:(?<=No|no|Ch|ch|Mk|Pt)|(?<=Vol|vol|Art|Fig))\.)?){H}"
+        rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.))?){H}"
         rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’](?:m|d|ll|ve|re)\b)(?P<rdot>\.)?"
         rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
     ),
@@ -354,7 +354,7 @@ BRANCHES = {
     ),
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd)(?={H}[A-Z])",
     "abbr": (
-        r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}\.(?:[A-Za-z]{1,3}\.)+|[A-Za-z]{1,7}\.)"
+        r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
         r"(?![\w])"
     ),
     "symbol": r"§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
