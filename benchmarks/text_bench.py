@@ -14,6 +14,7 @@ ratios compare chars/s on that same text.
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from collections.abc import Callable, Sized
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from sonicpipe.text import TextChain, paragraphs
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO.parent / "shared" / "corpus" / "moby-dick.txt"
+WORDS_RE = re.compile(r"\S+\s*|\s+")  # LLM-like fragments: a word and its space
 TARGET = 10.0  # the whole chain should be at least this many times pySBD's chars/s
 
 
@@ -133,15 +135,21 @@ def main() -> int:
     def ours(text: str) -> list[str]:
         return [s for p in paragraphs(text) for s in segment.split_sentences(p)]
 
+    def streamed(text: str) -> list[str]:
+        stream = segment.PunktStream(segment.splitter())
+        out = [s for word in WORDS_RE.findall(text) for s in stream.feed(word)]
+        return out + stream.flush()
+
     runs: list[tuple[str, Callable[[str], Sized]]] = [
         ("sonicpipe whole text chain", chain.prepare),
         ("sonicpipe segment plugin alone", ours),
+        ("segment stream, fed word by word", streamed),
         ("NLTK Punkt alone (same params)", stock.tokenize),
     ]
     sbd = pysbd.Segmenter(language="en", clean=False)
     reference = timed("pySBD (clean=False)", prefix, sbd.segment, min(args.repeat, 2))
     on_prefix = [timed(name, prefix, run, args.repeat) for name, run in runs]
-    table(f"On the first {len(prefix):,} chars (all four on the same text):",
+    table(f"On the first {len(prefix):,} chars (all on the same text):",
           [*on_prefix, reference], reference)  # fmt: skip
     on_book = [timed(name, book, run, args.repeat) for name, run in runs]
     table(f"On the whole book, {len(book):,} chars (pySBD ratio against its prefix rate):",

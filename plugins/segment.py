@@ -337,13 +337,14 @@ class Splitter:
     def _candidates(self, masked: str) -> list[tuple[int, str]]:
         """(offset, kind) of each possible sentence start, ascending."""
         found: list[tuple[int, str]] = []
-        blocks = [0] + [m.end() for m in PARAGRAPH_BREAK_RE.finditer(masked)]
+        lines = "\n" in masked
+        blocks = [0, *(m.end() for m in PARAGRAPH_BREAK_RE.finditer(masked))] if lines else [0]
         for number, start in enumerate(blocks):
             end = blocks[number + 1] if number + 1 < len(blocks) else len(masked)
             if start:
                 found.append((start, HARD))
             block = masked[start:end]
-            items = [m.start() for m in LIST_ITEM_RE.finditer(block) if m.start()]
+            items = [m.start() for m in LIST_ITEM_RE.finditer(block) if m.start()] if lines else []
             for item_number, item in enumerate([0, *items]):
                 if item:
                     found.append((start + item, LIST))
@@ -530,13 +531,17 @@ def _first_min_words(settings: Settings) -> int:
     return value
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def sonicpipe_split_sentences(text: str) -> list[str]:
-    """Split one paragraph with Punkt (English parameters; Latin-script punctuation)."""
+    """Split one paragraph with Punkt; any other splitter registered goes first.
+
+    The parameters are English; other languages get them too, which suits Latin-script
+    punctuation (there is no splitting on ``。``).
+    """
     return split_sentences(text)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def sonicpipe_sentence_stream(settings: Settings) -> PunktStream:
     """A new :class:`PunktStream` over the shared Punkt parameters."""
     return PunktStream(splitter(), _first_min_words(settings))
