@@ -1,0 +1,60 @@
+"""Loudness normalization (ITU-R BS.1770-4) with a true-peak limiter.
+
+Options (``[options.loudness]``); without any the plugin stays out of the chain:
+
+- ``preset``: ``acx`` (audiobooks: RMS -20 dBFS in -23..-18, peaks <= -3 dBFS),
+  ``podcast`` (-16 LUFS, -1 dBTP), ``broadcast`` (EBU R128: -23 LUFS, -1 dBTP) or
+  ``custom`` (the default when ``target`` is given);
+- ``target``: integrated loudness in LUFS for ``custom``; ``true_peak``: its ceiling in dBTP
+  (default -1);
+- ``mode``: ``stream`` (default: a gated short-term gain with ~11 ms latency) or ``file``
+  (exact: the whole stream is measured, then normalized and limited; ``acx`` needs it).
+"""
+
+from __future__ import annotations
+
+from sonicpipe.audio.loudness import PRESETS, FileNormalizer, Preset, StreamingLoudness
+from sonicpipe.audio.options import choice, number, plugin_options
+from sonicpipe.config import ConfigError, Settings
+from sonicpipe.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+NAME = "loudness"
+MODES = ("stream", "file")
+
+
+def preset_from(options: dict) -> Preset:
+    """The preset the options ask for (see the module docs); errors name the valid values."""
+    name = choice(NAME, "preset", options.get("preset", "custom"), (*PRESETS, "custom"))
+    if name != "custom":
+        extra = sorted({"target", "true_peak"} & set(options))
+        if extra:
+            raise ConfigError(f"options.{NAME}.{extra[0]}: only for preset 'custom', not {name!r}")
+        return PRESETS[name]
+    if "target" not in options:
+        raise ConfigError(
+            f"options.{NAME}: preset 'custom' needs a target (LUFS); "
+            f"or choose a preset: {', '.join(PRESETS)}"
+        )
+    target = number(NAME, "target", options["target"], -50, -5)
+    ceiling = number(NAME, "true_peak", options.get("true_peak", -1.0), -20, 0)
+    return Preset("custom", true_peak=ceiling, lufs=target)
+
+
+@hookimpl
+def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNormalizer | None:
+    """A loudness stage for the configured preset and mode, or None when not configured."""
+    options = dict(plugin_options(settings, NAME, ("preset", "target", "true_peak", "mode")))
+    if not options:
+        return None
+    preset = preset_from(options)
+    mode = choice(NAME, "mode", options.get("mode", "stream"), MODES)
+    if mode == "file":
+        return FileNormalizer(preset)
+    if preset.lufs is None:
+        raise ConfigError(
+            f"options.{NAME}: preset {preset.name!r} measures RMS over the whole file; "
+            "set mode = 'file'"
+        )
+    return StreamingLoudness(preset)

@@ -1,0 +1,244 @@
+"""Loudness: BS.1770 meter, true peak, limiter, presets, streaming gain, the plugin."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pyloudnorm
+import pytest
+from scipy import signal
+
+from sonicpipe.audio import AudioChain
+from sonicpipe.audio.loudness import (
+    PRESETS,
+    FileNormalizer,
+    Limiter,
+    StreamingLimiter,
+    StreamingLoudness,
+    db,
+    integrated_loudness,
+    local_true_peak,
+    loudness_range,
+    noise_floor_db,
+    normalize,
+    rms_db,
+    true_peak,
+)
+from sonicpipe.audio.signals import sine, speech_like
+from sonicpipe.config import ConfigError, Settings
+
+
+def feed(processor, samples: np.ndarray, chunk: int) -> np.ndarray:
+    out = [processor.process(samples[i : i + chunk]) for i in range(0, samples.size, chunk)]
+    return np.concatenate([*out, processor.flush()])
+
+
+def oversampled_peak_db(samples: np.ndarray, factor: int = 16) -> float:
+    """An independent true-peak estimate: scipy's polyphase resampler, 16x."""
+    return db(float(np.max(np.abs(signal.resample_poly(samples.astype(np.float64), factor, 1)))))
+
+
+# -- meters ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rate", [48000, 44100, 24000])
+@pytest.mark.parametrize("level", [0.0, -6.0, -20.0, -40.0])
+def test_1khz_sine_measures_its_bs1770_reference_value(rate: int, level: float) -> None:
+    # BS.1770-4: a 0 dBFS 1 kHz sine in one channel reads -3.01 LKFS; it scales with level.
+    loudness = integrated_loudness(sine(1000, rate, 5.0, level), rate)
+    assert loudness == pytest.approx(level - 3.01, abs=0.1)
+
+
+def test_integrated_loudness_agrees_with_pyloudnorm_on_speech() -> None:
+    rate = 44100
+    speech = speech_like(rate, 30.0, seed=4, level_db=-24)
+    reference = pyloudnorm.Meter(rate).integrated_loudness(speech.astype(np.float64))
+    assert integrated_loudness(speech, rate) == pytest.approx(reference, abs=0.02)
+
+
+def test_clip_shorter_than_a_block_measures_where_pyloudnorm_raises() -> None:
+    rate = 24000
+    clip = sine(1000, rate, 0.2, -10.0)
+    with pytest.raises(ValueError):
+        pyloudnorm.Meter(rate).integrated_loudness(clip.astype(np.float64))
+    assert integrated_loudness(clip, rate) == pytest.approx(-13.01, abs=0.1)
+    with pytest.raises(ValueError, match="no samples"):
+        integrated_loudness(np.zeros(0, dtype=np.float32), rate)
+
+
+def test_silence_measures_minus_infinity() -> None:
+    silence = np.zeros(48000, dtype=np.float32)
+    assert integrated_loudness(silence, 48000) == -math.inf
+    assert true_peak(silence) == 0.0
+
+
+def test_true_peak_finds_the_inter_sample_peak() -> None:
+    # fs/4 at 45 degrees: every sample is at A/sqrt(2), the waveform reaches A in between.
+    rate = 48000
+    isp = sine(rate / 4, rate, 1.0, -6.02, phase=math.pi / 4)
+    assert db(np.max(np.abs(isp))) == pytest.approx(-9.03, abs=0.01)
+    assert db(true_peak(isp)) == pytest.approx(-6.02, abs=0.2)
+    assert db(true_peak(isp)) == pytest.approx(oversampled_peak_db(isp), abs=0.2)
+
+
+def test_true_peak_skips_nothing_that_matters() -> None:
+    # The fast path (only near loud samples) equals the direct 4x computation everywhere.
+    rate = 24000
+    speech = speech_like(rate, 8.0, seed=1, level_db=-14)
+    assert true_peak(speech) == pytest.approx(float(local_true_peak(speech).max()), rel=1e-6)
+
+
+def test_acx_measurements_of_a_known_signal() -> None:
+    rate = 24000
+    tone = sine(1000, rate, 4.0, -17.0)  # RMS -20 dBFS
+    quiet = sine(1000, rate, 1.0, -67.0)  # RMS -70 dBFS
+    both = np.concatenate([tone, quiet, tone])
+    assert rms_db(tone) == pytest.approx(-20.01, abs=0.02)
+    assert noise_floor_db(both, rate) == pytest.approx(-70.01, abs=0.05)
+    assert loudness_range(tone, rate) == pytest.approx(0.0, abs=0.01)
+    assert loudness_range(speech_like(rate, 30.0, seed=2), rate) > 1.0
+
+
+# -- limiter -------------------------------------------------------------------------------
+
+
+def test_limiter_keeps_true_peaks_under_the_ceiling() -> None:
+    rate = 48000
+    isp = sine(rate / 4, rate, 0.5, 2.0, phase=math.pi / 4)  # true peak +2 dBTP
+    quiet = sine(440, rate, 0.5, -20.0)
+    test = np.concatenate([quiet, isp, quiet])
+    out = Limiter(rate, -1.0).apply(test)
+    assert db(true_peak(out)) <= -1.0
+    assert oversampled_peak_db(out) <= -0.95  # an independent meter agrees
+    # Far from the overs the signal is untouched.
+    assert np.array_equal(out[: rate // 4], test[: rate // 4])
+    assert np.array_equal(out[-rate // 4 :], test[-rate // 4 :])
+
+
+def test_limiter_gain_is_smooth_and_leaves_quiet_audio_alone() -> None:
+    rate = 24000
+    speech = speech_like(rate, 10.0, seed=3, level_db=-12)
+    limiter = Limiter(rate, -1.0)
+    gain = limiter.gain(speech)
+    assert gain is not None
+    assert gain.max() <= 1.0
+    assert np.max(np.abs(np.diff(gain))) < 0.01  # ramps, no steps: no clicks
+    assert limiter.gain(speech * np.float32(0.1)) is None
+
+
+def test_streaming_limiter_stays_under_the_ceiling_whatever_the_chunks() -> None:
+    rate = 24000
+    speech = speech_like(rate, 6.0, seed=5, level_db=-10)
+    streamed = feed(StreamingLimiter(Limiter(rate, -2.0)), speech, 311)
+    whole = Limiter(rate, -2.0).apply(speech)
+    assert streamed.size == speech.size
+    assert db(true_peak(streamed)) <= -2.0
+    assert np.max(np.abs(streamed - whole)) < 0.02
+
+
+# -- normalization -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", ["broadcast", "podcast"])
+def test_file_normalization_hits_the_target_without_clipping(preset: str) -> None:
+    rate = 24000
+    speech = speech_like(rate, 20.0, seed=6, level_db=-30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pyloudnorm would only warn about clipping
+        out = normalize(speech, rate, PRESETS[preset])
+    target = PRESETS[preset]
+    loudness = integrated_loudness(out, rate)
+    # Within 0.1 LU, or short of it where the limiter had to take off several dB of peaks.
+    assert target.lufs - (0.1 if preset == "broadcast" else 1.5) <= loudness <= target.lufs + 0.1
+    assert db(true_peak(out)) <= target.true_peak
+
+
+def test_acx_preset_lands_inside_the_acx_window() -> None:
+    rate = 44100
+    speech = speech_like(rate, 20.0, seed=7, level_db=-30)
+    out = normalize(speech, rate, PRESETS["acx"])
+    assert -23 <= rms_db(out) <= -18
+    assert db(np.max(np.abs(out))) <= -3.0
+    assert db(true_peak(out)) <= -3.0
+
+
+def test_file_mode_through_the_chain_equals_normalize() -> None:
+    rate = 24000
+    speech = speech_like(rate, 8.0, seed=8, level_db=-30)
+    chain = AudioChain(Settings(options={"loudness": {"preset": "broadcast", "mode": "file"}}))
+    assert chain.open(rate) == rate
+    pieces = [chain.process(speech[i : i + 2400]) for i in range(0, speech.size, 2400)]
+    assert all(p.size == 0 for p in pieces)  # nothing before the end in file mode
+    out = chain.flush()
+    assert np.allclose(out, normalize(speech, rate, PRESETS["broadcast"]), atol=1e-6)
+
+
+def test_streaming_gain_converges_and_does_not_pump_on_pauses() -> None:
+    rate = 24000
+    speech = speech_like(rate, 20.0, seed=9, level_db=-32)
+    pause = np.zeros(rate * 4, dtype=np.float32)
+    stage = StreamingLoudness(PRESETS["broadcast"])
+    stage.open(rate)
+    chunk = 480  # 20 ms
+    first = np.concatenate(
+        [stage.process(speech[i : i + chunk]) for i in range(0, speech.size, chunk)]
+    )
+    gains = []
+    for i in range(0, pause.size, chunk):
+        stage.process(pause[i : i + chunk])
+        gains.append(stage.gain_db)
+    # Once the last 400 ms block holding speech has passed, the gain holds: no pumping up.
+    assert len(set(gains[25:])) == 1
+    second = np.concatenate(
+        [stage.process(speech[i : i + chunk]) for i in range(0, speech.size, chunk)]
+    )
+    second = np.concatenate([second, stage.flush()])
+    assert integrated_loudness(first[rate * 10 :], rate) == pytest.approx(
+        -23, abs=1.0
+    )  # live AGC: +-1 LU
+    assert integrated_loudness(second, rate) == pytest.approx(
+        integrated_loudness(first[rate * 10 :], rate), abs=0.5
+    )
+    assert db(true_peak(second)) <= -1.0
+
+
+def test_streaming_latency_is_bounded() -> None:
+    rate = 24000
+    stage = StreamingLoudness(PRESETS["broadcast"])
+    stage.open(rate)
+    speech = speech_like(rate, 4.0, seed=10, level_db=-12)
+    taken = given = 0
+    for i in range(0, speech.size, 480):
+        given += stage.process(speech[i : i + 480]).size
+        taken += speech[i : i + 480].size
+        assert taken - given <= round(0.011 * rate)  # the limiter's 11 ms look-ahead
+    assert given + stage.flush().size == speech.size
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"preset": "loud"}, "valid: acx, podcast, broadcast, custom"),
+        ({"preset": "podcast", "target": -14}, "only for preset 'custom'"),
+        ({"preset": "custom"}, "needs a target"),
+        ({"target": -3}, "from -50 to -5"),
+        ({"preset": "acx"}, "set mode = 'file'"),
+        ({"preset": "podcast", "mode": "live"}, "valid: stream, file"),
+        ({"preset": "podcast", "gain": 3}, "valid: mode, preset, target, true_peak"),
+    ],
+)
+def test_bad_loudness_options_name_the_valid_ones(options: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        AudioChain(Settings(options={"loudness": options}))
+
+
+def test_loudness_plugin_modes_and_default() -> None:
+    assert AudioChain(Settings()).processors == []
+    custom = AudioChain(Settings(options={"loudness": {"target": -19, "true_peak": -2}}))
+    (stage,) = custom.processors
+    assert isinstance(stage, StreamingLoudness)
+    assert (stage.preset.lufs, stage.preset.true_peak) == (-19, -2)
+    acx = AudioChain(Settings(options={"loudness": {"preset": "acx", "mode": "file"}}))
+    assert isinstance(acx.processors[0], FileNormalizer)
