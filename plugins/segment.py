@@ -406,7 +406,9 @@ def _ends_sentence(masked: str, start: int, cut: int) -> bool:
     before = masked[start:cut].strip()
     if LIST_MARKER_RE.fullmatch(before):
         return False
-    last_word = before.rsplit(None, 1)[-1] if before else ""
+    *head, last_word = before.rsplit(None, 1) or [""]
+    if LIST_MARKER_RE.fullmatch(last_word) and head and head[0].endswith(":"):
+        return False  # "Do this: 1. Buy milk."
     if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
         return False
     if INITIAL_RE.fullmatch(last_word) and INITIAL_NEXT_RE.match(masked, cut):

@@ -66,6 +66,7 @@ TRICKY = [
     ("Steps:\n1. Open the box\n2. Take it out\n• Done",
      ["Steps:", "1. Open the box", "2. Take it out", "• Done"]),
     ("a) First point. b) Second point.", ["a) First point.", "b) Second point."]),
+    ("Do this: 1. Buy milk. 2. Walk the dog.", ["Do this: 1. Buy milk.", "2. Walk the dog."]),
     # author markup is never cut
     ("Keep [this. And this] together. Done now.",
      ["Keep [this. And this] together.", "Done now."]),
