@@ -338,7 +338,10 @@ BRANCHES = {
         rf"|(?P<usp>{H}?)(?P<unit>{UNIT_RE})(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
     ),
-    "dash": rf"(?<=\d)(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)",
+    "dash": (
+        rf"(?:(?<=\d)|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
+        rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)"
+    ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     "ratio": r"(?<=\d):(?=\d(?!\d))",
     "roman": (
@@ -360,20 +363,29 @@ BRANCHES = {
     "symbol": r"§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
 }
-# Each family of branches sits behind a cheap guard, so most positions fail at once.
-FAMILIES = (
-    ("(?=[\\d$£€¥₹₩₽₿+(\\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
+# Each family of branches sits behind a cheap guard, so most positions fail at once; a family
+# may nest another behind a narrower guard.
+Family = tuple[str, tuple["str | Family", ...]]
+FAMILIES: tuple[Family, ...] = (
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
      ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
-    ("(?<![^\\W_])(?=[A-Za-z])", ("roman", "worldwar", "month", "days", "bare", "ampm", "abbr")),
-    ("(?<=\\d)", ("dash", "by", "ratio")),
+    (r"(?<![^\W_])(?=[A-Za-z])",
+     ("roman", ("(?=[A-Z])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
+      "abbr")),
+    (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
-PATTERN = re.compile(
-    "|".join(
-        guard + "(?:" + "|".join(f"(?P<{name}>{BRANCHES[name]})" for name in names) + ")"
-        for guard, names in FAMILIES
-    )
-)
+
+
+def _alternatives(families: tuple[str | Family, ...]) -> str:
+    return "|".join(
+        f"(?P<{item}>{BRANCHES[item]})" if isinstance(item, str)
+        else f"{item[0]}(?:{_alternatives(item[1])})"
+        for item in families
+    )  # fmt: skip
+
+
+PATTERN = re.compile(_alternatives(FAMILIES))
 MONTH_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<month>{MONTH_RE})\.?,?{H}(?:the{H})?$")
 MONTH_DAY_BEFORE = re.compile(rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?,?{H}$")
 MONTH_AFTER = re.compile(rf"{H}(?P<of>of{H})?(?P<month>{MONTH_RE}|[A-Z]{{3,9}})(?![a-z])")

@@ -267,6 +267,9 @@ def test_phone_numbers(written: str, spoken: str) -> None:
         ("So 5 - 3 = 2.", "So five minus three equals two."),
         ("Read pp. 10-12.", "Read pages ten to twelve."),
         ("COVID-19 spread.", "COVID-nineteen spread."),
+        ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
+        ("Open 9am-5pm.", "Open nine AM to five PM."),
+        ("The 1st–3rd rows.", "The first to third rows."),
     ],
 )  # fmt: skip
 def test_ranges(written: str, spoken: str) -> None:
@@ -553,6 +556,10 @@ def test_hook_uses_the_language_and_the_options_of_the_settings() -> None:
 def test_hook_reports_bad_options() -> None:
     with pytest.raises(ConfigError, match="dates"):
         _chain(dates="yesterday").clean("text")
+
+
+def test_every_branch_is_in_the_pattern() -> None:
+    assert set(plugin.BRANCHES) <= set(plugin.PATTERN.groupindex)
 
 
 def test_abbreviation_file_is_well_formed_and_used() -> None:
