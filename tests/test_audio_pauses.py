@@ -1,0 +1,103 @@
+"""Pauses: per-sentence trimming and even sentence/paragraph pauses, streamed in any chunks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sonicpipe.audio import AudioChain
+from sonicpipe.audio.pauses import PauseShaper
+from sonicpipe.audio.signals import sine
+from sonicpipe.config import ConfigError, Settings
+
+RATE = 24000
+
+
+def silence(seconds: float, level: float = 0.0) -> np.ndarray:
+    noise = np.random.default_rng(0).standard_normal(round(seconds * RATE)) * level
+    return noise.astype(np.float32)
+
+
+def sentence(lead: float, voice: float, tail: float) -> np.ndarray:
+    """Sonic-like audio of one sentence: room-tone silence around a voiced part."""
+    return np.concatenate([silence(lead, 1e-4), sine(220, RATE, voice, -12.0), silence(tail, 1e-4)])
+
+
+def run(
+    shaper: PauseShaper, sentences: list[np.ndarray], kinds: list[str], chunk: int
+) -> np.ndarray:
+    out = []
+    for audio, kind in zip(sentences, kinds, strict=True):
+        out += [shaper.process(audio[i : i + chunk]) for i in range(0, audio.size, chunk)]
+        out.append(shaper.boundary(kind) if kind else shaper.flush())
+    return np.concatenate(out)
+
+
+def voiced_spans(audio: np.ndarray) -> list[tuple[float, float]]:
+    """(start, end) seconds of each run of |x| above -40 dBFS, gaps under 5 ms bridged."""
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    breaks = np.flatnonzero(np.diff(loud) > RATE * 0.005)
+    starts = np.r_[loud[0], loud[breaks + 1]]
+    ends = np.r_[loud[breaks], loud[-1]]
+    return [(s / RATE, e / RATE) for s, e in zip(starts, ends, strict=True)]
+
+
+@pytest.mark.parametrize("chunk", [137, 480, 100_000])
+def test_sentences_are_trimmed_and_evenly_paced(chunk: int) -> None:
+    shaper = PauseShaper(sentence_pause=0.3, paragraph_pause=0.7, keep=0.02)
+    shaper.open(RATE)
+    parts = [sentence(0.4, 1.0, 0.6), sentence(0.1, 0.5, 0.9), sentence(0.25, 0.8, 0.05)]
+    out = run(shaper, parts, ["sentence", "paragraph", ""], chunk)
+    spans = voiced_spans(out)
+    assert len(spans) == 3
+    durations = [end - start for start, end in spans]
+    assert durations == pytest.approx([1.0, 0.5, 0.8], abs=0.002)
+    gaps = [spans[i + 1][0] - spans[i][1] for i in range(2)]
+    # The pause plus the kept 20 ms of faded edge silence on either side.
+    assert gaps == pytest.approx([0.3 + 0.04, 0.7 + 0.04], abs=0.011)
+    assert spans[0][0] == pytest.approx(0.02, abs=0.011)  # leading silence trimmed
+    assert out.size / RATE == pytest.approx(spans[-1][1] + 0.02, abs=0.011)  # and trailing
+
+
+def test_the_inside_of_a_sentence_is_untouched() -> None:
+    shaper = PauseShaper(keep=0.0)
+    shaper.open(RATE)
+    voice = np.concatenate([sine(220, RATE, 0.5, -12.0), silence(0.4), sine(330, RATE, 0.5, -12.0)])
+    out = run(shaper, [np.concatenate([silence(0.3), voice, silence(0.3)])], [""], 500)
+    assert np.array_equal(out, voice)  # the mid-sentence pause stays, the edges go
+
+
+def test_a_silent_sentence_leaves_only_the_pause() -> None:
+    shaper = PauseShaper(sentence_pause=0.25)
+    shaper.open(RATE)
+    out = run(shaper, [silence(1.0, 1e-4)], ["sentence"], 480)
+    assert out.size == round(0.25 * RATE)
+    assert not out.any()
+
+
+def test_without_trimming_only_pauses_are_added() -> None:
+    shaper = PauseShaper(sentence_pause=0.5, trim=False)
+    shaper.open(RATE)
+    audio = sentence(0.2, 0.3, 0.2)
+    out = run(shaper, [audio], ["sentence"], 700)
+    assert np.array_equal(out[: audio.size], audio)
+    assert out.size == audio.size + RATE // 2
+
+
+def test_pauses_plugin_runs_first_and_validates_options() -> None:
+    settings = Settings(
+        options={"pauses": {"sentence_pause": 0.5}, "resample": {"target_rate": 8000}}
+    )
+    chain = AudioChain(settings)
+    assert isinstance(chain.processors[0], PauseShaper)
+    assert chain.open(RATE) == 8000
+    audio = sentence(0.2, 0.5, 0.2)
+    out = np.concatenate([chain.process(audio), chain.boundary("sentence"), chain.flush()])
+    assert out.size / 8000 == pytest.approx(0.02 + 0.5 + 0.02 + 0.5, abs=0.015)
+    assert AudioChain(Settings()).processors == []
+    with pytest.raises(ConfigError, match="from 0 to 5"):
+        AudioChain(Settings(options={"pauses": {"sentence_pause": 9}}))
+    with pytest.raises(ConfigError, match="expected true or false"):
+        AudioChain(Settings(options={"pauses": {"trim": "yes"}}))
+    with pytest.raises(ConfigError, match="valid: keep, paragraph_pause"):
+        AudioChain(Settings(options={"pauses": {"gap": 1}}))
