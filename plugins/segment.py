@@ -16,7 +16,8 @@ On top of Punkt a few rules fit text meant to be spoken:
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one.
 
-Retrain with ``python -m sonicpipe.builtin.segment train OUT.json`` from a source checkout.
+Retrain with ``python -m sonicpipe.builtin.segment train OUT.json`` from a source checkout;
+``python -m sonicpipe.builtin.segment split FILE`` prints a text's sentences, one a line.
 """
 
 from __future__ import annotations
@@ -553,9 +554,12 @@ def sonicpipe_sentence_stream(settings: Settings) -> PunktStream:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sonicpipe.builtin.segment train OUT`` retrains the shipped parameters."""
+    """``train OUT`` retrains the shipped parameters; ``split FILE`` prints one sentence a line."""
     parser = argparse.ArgumentParser(prog="python -m sonicpipe.builtin.segment")
     commands = parser.add_subparsers(dest="command", required=True)
+    splitting = commands.add_parser("split", help="print the sentences of a text, one a line")
+    splitting.add_argument("file", type=argparse.FileType("r", encoding="utf-8"),
+                           help="UTF-8 text ('-' for standard input)")  # fmt: skip
     trainer = commands.add_parser("train", help="train Punkt parameters into a JSON file")
     trainer.add_argument("out", type=Path, help="where to write the parameters (JSON)")
     trainer.add_argument(
@@ -565,6 +569,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--abbreviations", type=Path, help=f"abbreviation list (default: shipped {ABBREVIATIONS})"
     )
     args = parser.parse_args(argv)
+    if args.command == "split":
+        for paragraph in PARAGRAPH_BREAK_RE.split(args.file.read()):
+            for sentence in split_sentences(paragraph):
+                print(" ".join(sentence.split()))
+        return 0
     paths = sorted(args.texts.glob("*.txt"))
     if not paths:
         parser.error(f"--texts {args.texts}: no *.txt training texts there")

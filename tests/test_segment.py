@@ -273,3 +273,15 @@ def test_fast_punkt_decides_exactly_like_nltk(name: str) -> None:
     assert [fast.text_contains_sentbreak(c) for c in contexts] == [
         stock.text_contains_sentbreak(c) for c in contexts
     ]
+
+
+def test_split_cli_prints_one_sentence_a_line(tmp_path: Path, capsys) -> None:
+    text = tmp_path / "in.txt"
+    text.write_text('Dr. Who left.\n"Stop!" he\ncried.\n\nNew part. Fine.', encoding="utf-8")
+    assert segment.main(["split", str(text)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Dr. Who left.",
+        '"Stop!" he cried.',
+        "New part.",
+        "Fine.",
+    ]
