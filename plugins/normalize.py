@@ -133,6 +133,8 @@ def _units() -> dict[str, tuple[str, str]]:
     add("bpm", "beat per minute", "beats per minute")
     add("px", "pixel")
     add("x", "times", "times")
+    add("k", "thousand", "thousand")
+    add("bn", "billion", "billion")
     add("%", "percent", "percent")
     add("USD", "US dollar")
     add("EUR|€", "euro")
@@ -217,6 +219,16 @@ REGNAL_NAMES = frozenset(
         "ladislaus bela andrew matthias sebastian simeon michael feodor fyodor dmitri vasili "
         "sophia christina kristina adolf martin sergius marcellus felix celestine nicholas "
         "adrian hadrian honorius lucius"
+    )
+)
+DETERMINERS = frozenset(
+    _words("the this that these those his her its our their my your each every one another")
+)
+# Words after "the 5 km" that show it is no noun phrase of its own ("the 5 km were long").
+NOT_NOUNS = frozenset(
+    _words(
+        "was were is are be been in on of at to for from by with and or but as than that "
+        "which who per each away ahead later long"
     )
 )
 # Words that follow the pronoun "I" (so "Peter I think" is not Peter the First).
@@ -534,9 +546,20 @@ def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: boo
     return f"{words} {one if singular else many}"
 
 
-def _attributive(text: str, start: int) -> bool:
-    """Whether the number at ``start`` follows "a" or "an", as in "a 5 km walk"."""
-    return _word_before(text, start).lower() in ("a", "an")
+def _attributive(text: str, start: int, end: int) -> bool:
+    """Whether a measure at ``text[start:end]`` qualifies a noun: "a 5 km walk", "the 16GB model"."""
+    before = _word_before(text, start).lower()
+    if before in ("a", "an"):
+        return True
+    if before not in DETERMINERS:
+        return False
+    after = _word_after(text, end)
+    return after.isalpha() and after.islower() and after not in NOT_NOUNS
+
+
+def _per(unit: str) -> str:
+    """ "per month" for "/mo", "per pound" for "/lb"."""
+    return "per " + (PER.get(unit) or UNITS.get(unit, (unit,))[0])
 
 
 def _month(name: str) -> str:
@@ -645,7 +668,7 @@ class EnglishNormalizer:
 
     def _money(self, m: re.Match[str]) -> str:
         unit = CURRENCIES[m["cur"]]
-        attributive = _attributive(m.string, m.start())  # "a $5 bill"
+        attributive = _attributive(m.string, m.start(), m.end())  # "a $5 bill"
         if m["amt2"]:
             first = self._amount(m["amt"], m["mult"], unit, bare=True)
             words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
@@ -654,7 +677,7 @@ class EnglishNormalizer:
         if m["mneg"]:
             words = ("plus " if m["mneg"] == "+" else "minus ") + words
         if m["per"]:
-            words += f" per {PER.get(m['per'], m['per'])}"
+            words += " " + _per(m["per"])
         return words
 
     def _amount(
@@ -748,7 +771,7 @@ class EnglishNormalizer:
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s"
             return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"])  # "4.2s"
         if m["deg"]:
-            attributive = _attributive(text, m.start())
+            attributive = _attributive(text, m.start(), m.end())
             words = _with_unit(number_words(numeral), numeral, ("degree", "degrees"), attributive)
             if m["scale"]:
                 words += " " + DEGREE_SCALES[m["scale"]]
@@ -770,10 +793,10 @@ class EnglishNormalizer:
 
     def _number_unit(self, m: re.Match[str], numeral: str) -> str:
         unit = m["unit"]
-        attributive = _attributive(m.string, m.start())
+        attributive = _attributive(m.string, m.start(), m.end())
         words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
         if m["unit2"]:
-            words += f" per {PER.get(m['per2'], m['per2'])}"
+            words += " " + _per(m["per2"])
         elif unit.endswith("."):
             words += _period(m.string, m.end())
         return words

@@ -84,6 +84,8 @@ def test_numbers(written: str, spoken: str) -> None:
         ("It was ¥500.", "It was five hundred yen."),
         ("Fares of $10-$20.", "Fares of ten to twenty dollars."),
         ("Rent is $900/mo.", "Rent is nine hundred dollars per month."),
+        ("Beef is $3.50/lb.", "Beef is three dollars and fifty cents per pound."),
+        ("A $5 bill.", "A five dollar bill."),
         ("A loss of -$40.", "A loss of minus forty dollars."),
         ("It costs 20 USD or 15 EUR.", "It costs twenty US dollars or fifteen euros."),
         ("Gum is 50¢.", "Gum is fifty cents."),
@@ -130,6 +132,10 @@ def test_money(written: str, spoken: str) -> None:
         ("It is 3x faster.", "It is three times faster."),
         ("A 2x4 board.", "A two by four board."),
         ("At 40°N.", "At forty degrees north."),
+        ("The 256GB model and the 5 km race.", "The two hundred fifty-six gigabyte model and the "
+         "five kilometer race."),
+        ("The 5 km were long.", "The five kilometers were long."),
+        ("It has 50k followers.", "It has fifty thousand followers."),
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
