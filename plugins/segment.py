@@ -570,7 +570,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "split":
-        for paragraph in PARAGRAPH_BREAK_RE.split(args.file.read()):
+        with args.file:
+            text = args.file.read()
+        for paragraph in PARAGRAPH_BREAK_RE.split(text):
             for sentence in split_sentences(paragraph):
                 print(" ".join(sentence.split()))
         return 0
