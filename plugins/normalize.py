@@ -547,7 +547,7 @@ def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: boo
 
 
 def _attributive(text: str, start: int, end: int) -> bool:
-    """Whether a measure at ``text[start:end]`` qualifies a noun: "a 5 km walk", "the 16GB model"."""
+    """Whether the measure at ``text[start:end]`` qualifies a noun: "a 5 km walk"."""
     before = _word_before(text, start).lower()
     if before in ("a", "an"):
         return True
