@@ -130,4 +130,4 @@ def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
     config = tmp_path / "s.toml"
     config.write_text('disable = ["censor"]\n', encoding="utf-8")
     disabled = run_cli("--config", str(config), "text", "--json", "-", stdin="darn", env=env)
-    assert json.loads(disabled)[0]["transcript"] == "darn"
+    assert json.loads(disabled)[0]["transcript"] == "darn."

@@ -354,42 +354,44 @@ class SonicClient:
         """Generate a whole text: send ``inputs`` as continuations on one context, then end it.
 
         An input is a transcript, or a mapping of request fields with a ``transcript`` (the
-        fields override the template for that input). Every input is followed by a flush, and
-        its audio and timestamps are yielded when its ``flush_done`` arrives, followed by that
-        ``flush_done`` (numbered 1, 2... across retries). So a 429 or a dropped connection is
-        retried with back-off on a new context that resumes at the first input not yet
-        yielded: nothing is lost or repeated, whatever the voice. Timestamps are shifted to
-        stay relative to the start of all audio yielded.
+        fields override the template for that input). Every input is followed by a flush, so
+        each ``flush_done`` (numbered 1, 2... across retries) marks where an input's audio
+        ends. Responses are yielded as they arrive.
+
+        A 429 or a dropped connection is retried with back-off on a new context that resumes
+        at the first input whose ``flush_done`` had not arrived; the audio and word timestamps
+        of that input already yielded are skipped, and later timestamps are shifted to count
+        from the start of all audio yielded. Nothing is lost or repeated; only the one input
+        cut by the failure may be joined from two generations.
         """
         items = [{"transcript": i} if isinstance(i, str) else dict(i) for i in inputs]
         fmt = template.output_format
-        finished = 0  # inputs whose audio was yielded
-        yielded_seconds = 0.0
+        finished = 0  # inputs whose flush_done was yielded
+        done_seconds = 0.0  # audio yielded for them
+        partial: dict[str, int] = {}  # of the next input: audio bytes and timestamps yielded
         attempt = 0
         while True:
             context = await self.context(replace(template, context_id=new_context_id()))
-            first, offset = finished, yielded_seconds
-            pending: list[p.Response] = []
+            first, offset = finished, done_seconds
+            skip = dict(partial)
             try:
                 for item in items[first:]:
                     fields = dict(item)
                     await context.send(fields.pop("transcript"), flush=True, **fields)
                 await context.end()
                 async for message in context.responses():
-                    if not isinstance(message, p.FlushDone):
-                        pending.append(_renumbered(message, first, offset))
+                    if isinstance(message, p.FlushDone):
+                        finished += 1
+                        done_seconds += pcm.duration(
+                            partial.get("audio", 0), fmt.encoding, fmt.sample_rate
+                        )
+                        partial.clear()
+                        skip.clear()
+                        yield p.FlushDone(message.context_id, finished)
                         continue
-                    finished += 1
-                    for ready in pending:
-                        yield ready
-                        if isinstance(ready, p.Chunk):
-                            yielded_seconds += pcm.duration(
-                                len(ready.audio), fmt.encoding, fmt.sample_rate
-                            )
-                    pending.clear()
-                    yield p.FlushDone(message.context_id, finished)
-                for ready in pending:
-                    yield ready
+                    fresh = _unseen(_shifted(message, first, offset), skip, partial)
+                    if fresh is not None:
+                        yield fresh
                 return
             except (RateLimitError, ConnectionLost) as exc:
                 await context.cancel()
@@ -405,8 +407,8 @@ class SonicClient:
                 raise
 
 
-def _renumbered(message: p.Response, first: int, offset: float) -> p.Response:
-    """A response of a context that began at input ``first`` and second ``offset``, shifted."""
+def _shifted(message: p.Response, first: int, offset: float) -> p.Response:
+    """A response of a context that began at input ``first`` and second ``offset``, renumbered."""
     if isinstance(message, p.Chunk):
         return replace(message, flush_id=first + (message.flush_id or 0) or None)
     if isinstance(message, p.Timestamps) and offset:
@@ -416,6 +418,28 @@ def _renumbered(message: p.Response, first: int, offset: float) -> p.Response:
             end=tuple(t + offset for t in message.end),
         )
     return message
+
+
+def _unseen(message: p.Response, skip: dict[str, int], seen: dict[str, int]) -> p.Response | None:
+    """Drop the part of ``message`` that an earlier attempt already yielded (``skip``)."""
+    if isinstance(message, p.Chunk):
+        kind, size = "audio", len(message.audio)
+    elif isinstance(message, p.Timestamps):
+        kind, size = message.TYPE, len(message.words)
+    else:
+        return message
+    drop = min(size, skip.get(kind, 0))
+    skip[kind] = skip.get(kind, 0) - drop
+    if drop == size:
+        return None
+    seen[kind] = seen.get(kind, 0) + size - drop
+    if drop == 0:
+        return message
+    if isinstance(message, p.Chunk):
+        return replace(message, audio=message.audio[drop:])
+    return replace(
+        message, words=message.words[drop:], start=message.start[drop:], end=message.end[drop:]
+    )
 
 
 def backoff_delay(base: float, attempt: int) -> float:
