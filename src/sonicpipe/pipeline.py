@@ -205,7 +205,14 @@ class Pipeline:
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on).
         """
-        groups = group_inputs(self.text.prepare(text))
+        async for chunk in self.astream_segments(self.text.prepare(text), words):
+            yield chunk
+
+    async def astream_segments(
+        self, segments: Sequence[Segment], words: list[WordTime] | None = None
+    ) -> AsyncIterator[np.ndarray]:
+        """Like :meth:`astream`, for segments already prepared by ``self.text``."""
+        groups = group_inputs(segments)
         if not groups:
             return
         client = await self.client()
