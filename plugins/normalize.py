@@ -331,7 +331,7 @@ BRANCHES = {
     "ampm": rf"{LB}(?P<ap>[AaPp])\.{H}?[Mm]\.",
     "feet": r"(?<![\w.])(?P<ft>\d{1,2})['′](?P<inch>\d{1,2}(?:\.\d+)?)(?:\"|″|'')",
     "money": (
-        rf"(?P<mneg>(?<![\w.])[-−+])?(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
         rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
@@ -343,7 +343,7 @@ BRANCHES = {
     ),
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
     "number": (
-        rf"(?P<sign>(?<![\w.,])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
+        rf"(?P<sign>(?<![\w.,\-–—])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d){RB}"
         rf"|(?P<plural>['’]?s){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"

@@ -37,6 +37,7 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("A total of 2,500,000 votes.", "A total of two million five hundred thousand votes."),
         ("Pi is 3.14.", "Pi is three point one four."),
         ("It fell to -5 overnight.", "It fell to minus five overnight."),
+        ("In the year--1850--it sank.", "In the year--eighteen fifty--it sank."),
         ("Only 0.5 of them.", "Only zero point five of them."),
         ("Add .25 more.", "Add point two five more."),
         ("She came 1st, he came 22nd and I came 103rd.",
