@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sonicpipe.audio.measure import add_audio_parser
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError
 from sonicpipe.phonemes import cmd_phonemes
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     phon.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     phon.set_defaults(func=cmd_phonemes)
     add_serve_parser(sub)
+    add_audio_parser(sub)
     return parser
 
 

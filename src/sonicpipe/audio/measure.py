@@ -1,0 +1,169 @@
+"""``sonicpipe audio measure FILE``: loudness, peaks, noise floor and a delivery check.
+
+Reads WAV/FLAC (libsndfile) and MP3/M4B/M4A and the rest through FFmpeg (PyAV); mono, as
+Sonic speaks. Prints integrated loudness, loudness range, true peak, sample peak, RMS and
+noise floor, then a pass/fail table against a preset (ACX by default); ``--json`` for
+machines. The exit status is 0 when every check passes, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import soundfile
+
+from sonicpipe.audio.loudness import (
+    PRESETS,
+    Preset,
+    db,
+    integrated_loudness,
+    loudness_range,
+    noise_floor_db,
+    rms_db,
+    true_peak,
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What ``measure`` reports about one file (levels in dB; -inf for digital silence)."""
+
+    path: str
+    sample_rate: int
+    seconds: float
+    integrated_lufs: float
+    loudness_range_lu: float
+    true_peak_dbtp: float
+    sample_peak_dbfs: float
+    rms_dbfs: float
+    noise_floor_dbfs: float
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the pass/fail table."""
+
+    name: str
+    value: float
+    requirement: str
+    passed: bool
+
+
+def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
+    """Decode a mono audio file into float32 samples and their rate."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    try:
+        samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
+    except soundfile.LibsndfileError:
+        samples, rate = _read_with_ffmpeg(path)
+    if samples.shape[1] != 1:
+        raise ValueError(f"{path}: {samples.shape[1]} channels; measure reads mono files")
+    return np.ascontiguousarray(samples[:, 0]), int(rate)
+
+
+def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise ValueError(f"{path}: no audio stream")
+            stream = container.streams.audio[0]
+            frames = [f.to_ndarray() for f in container.decode(stream)]
+            rate = stream.rate
+    except av.FFmpegError as exc:
+        raise ValueError(f"{path}: not an audio file this can read ({exc})") from None
+    planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
+    if planar.dtype.kind != "f":
+        planar = planar / np.float32(np.iinfo(planar.dtype).max)
+    return planar.T.astype(np.float32), rate
+
+
+def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> Measurement:
+    """Measure mono float samples."""
+    return Measurement(
+        path=path,
+        sample_rate=sample_rate,
+        seconds=samples.size / sample_rate,
+        integrated_lufs=integrated_loudness(samples, sample_rate),
+        loudness_range_lu=loudness_range(samples, sample_rate),
+        true_peak_dbtp=db(true_peak(samples)),
+        sample_peak_dbfs=db(float(np.max(np.abs(samples)))),
+        rms_dbfs=rms_db(samples),
+        noise_floor_dbfs=noise_floor_db(samples, sample_rate),
+    )
+
+
+def check(result: Measurement, preset: Preset) -> list[Check]:
+    """The preset's requirements, each with the measured value and whether it passes."""
+    rows = []
+    if preset.rms_range is not None:
+        low, high = preset.rms_range
+        rows.append(Check("RMS", result.rms_dbfs, f"{low:g} to {high:g} dBFS",
+                          low <= result.rms_dbfs <= high))  # fmt: skip
+        ceiling = preset.true_peak
+        rows.append(Check("peak", result.sample_peak_dbfs, f"<= {ceiling:g} dBFS",
+                          result.sample_peak_dbfs <= ceiling))  # fmt: skip
+    if preset.lufs is not None:
+        rows.append(Check("integrated", result.integrated_lufs, f"{preset.lufs:g} +-1 LUFS",
+                          abs(result.integrated_lufs - preset.lufs) <= 1))  # fmt: skip
+    rows.append(Check("true peak", result.true_peak_dbtp, f"<= {preset.true_peak:g} dBTP",
+                      result.true_peak_dbtp <= preset.true_peak))  # fmt: skip
+    if preset.noise_floor is not None:
+        rows.append(Check("noise floor", result.noise_floor_dbfs, f"<= {preset.noise_floor:g} dBFS",
+                          result.noise_floor_dbfs <= preset.noise_floor))  # fmt: skip
+    return rows
+
+
+def _number(value: float) -> float | None:
+    return value if math.isfinite(value) else None  # JSON has no -inf
+
+
+def cmd_measure(args: argparse.Namespace) -> int:
+    """Measure a file and print the report; exit 1 when a check fails."""
+    samples, rate = read_audio(args.file)
+    result = measure(samples, rate, str(args.file))
+    preset = PRESETS[args.preset]
+    rows = check(result, preset)
+    if args.json:
+        data = {key: _number(v) if isinstance(v, float) else v for key, v in asdict(result).items()}
+        data["preset"] = preset.name
+        data["checks"] = [{**asdict(r), "value": _number(r.value)} for r in rows]
+        data["passed"] = all(r.passed for r in rows)
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(f"{result.path}: {result.seconds:.2f} s at {rate} Hz")
+        for label, value, unit in [
+            ("integrated loudness", result.integrated_lufs, "LUFS"),
+            ("loudness range", result.loudness_range_lu, "LU"),
+            ("true peak", result.true_peak_dbtp, "dBTP"),
+            ("sample peak", result.sample_peak_dbfs, "dBFS"),
+            ("RMS", result.rms_dbfs, "dBFS"),
+            ("noise floor", result.noise_floor_dbfs, "dBFS"),
+        ]:
+            print(f"  {label:<20} {value:7.1f} {unit}")
+        print(f"\n{preset.name} ({preset.describe()}):")
+        for row in rows:
+            verdict = "pass" if row.passed else "FAIL"
+            print(f"  {row.name:<12} {row.value:7.1f}   {row.requirement:<20} {verdict}")
+    return 0 if all(r.passed for r in rows) else 1
+
+
+def add_audio_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``sonicpipe audio measure`` to the command line."""
+    audio = subparsers.add_parser("audio", help="audio tools")
+    tools = audio.add_subparsers(dest="audio_command", required=True)
+    meter = tools.add_parser("measure", help="loudness, peaks, noise floor and an ACX check")
+    meter.add_argument("file", type=Path, help="an audio file (WAV, FLAC, MP3, M4B, ...)")
+    meter.add_argument("--preset", choices=sorted(PRESETS), default="acx",
+                       help="the delivery target to check against (default: acx)")  # fmt: skip
+    meter.add_argument("--json", action="store_true", help="machine-readable output")
+    meter.set_defaults(func=cmd_measure)

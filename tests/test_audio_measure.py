@@ -1,0 +1,88 @@
+"""``sonicpipe audio measure``: figures of known signals, the ACX table, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyloudnorm
+import pytest
+import soundfile
+
+from sonicpipe.audio import open_writer
+from sonicpipe.audio.loudness import PRESETS, normalize
+from sonicpipe.audio.signals import sine, speech_like
+from sonicpipe.cli import main
+
+RATE = 44100
+
+
+def measure_json(path: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:
+    status = main(["audio", "measure", str(path), "--json", *extra])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_a_calibrated_tone_measures_its_known_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tone.wav"
+    tone = np.concatenate([sine(1000, RATE, 6.0, -20.0), np.zeros(RATE, dtype=np.float32)])
+    soundfile.write(path, tone, RATE, subtype="FLOAT")
+    status, data = measure_json(path, capsys, "--preset", "broadcast")
+    # The blocks straddling the tone's end pass the relative gate, as BS.1770 wants.
+    reference = pyloudnorm.Meter(RATE).integrated_loudness(tone.astype(np.float64))
+    assert data["integrated_lufs"] == pytest.approx(reference, abs=0.01)
+    assert data["integrated_lufs"] == pytest.approx(-23.01, abs=0.2)
+    assert data["true_peak_dbtp"] == pytest.approx(-20.0, abs=0.05)
+    assert data["sample_peak_dbfs"] == pytest.approx(-20.0, abs=0.01)
+    assert data["rms_dbfs"] == pytest.approx(-23.01 - 10 * np.log10(7 / 6), abs=0.02)
+    assert data["noise_floor_dbfs"] is None  # a second of digital silence: -inf
+    assert data["loudness_range_lu"] < 1.5  # steady: only the blocks at its end spread
+    assert (status, data["passed"]) == (0, True)  # -23 LUFS, -1 dBTP: broadcast passes
+
+
+def test_acx_table_passes_normalized_speech_and_fails_raw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    speech = speech_like(RATE, 12.0, seed=11, level_db=-30)
+    raw, mastered = tmp_path / "raw.flac", tmp_path / "acx.mp3"
+    soundfile.write(raw, speech, RATE)
+    with open_writer(mastered, RATE) as writer:  # 192 kbps MP3, as ACX wants
+        writer.write(normalize(speech, RATE, PRESETS["acx"]))
+    status, data = measure_json(raw, capsys)
+    checks = {c["name"]: c["passed"] for c in data["checks"]}
+    assert status == 1
+    assert checks == {"RMS": False, "peak": True, "true peak": True, "noise floor": True}
+    status, data = measure_json(mastered, capsys)
+    assert status == 0, data["checks"]
+    assert -23 <= data["rms_dbfs"] <= -18
+
+
+def test_text_report_prints_figures_and_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "book.m4b"
+    with open_writer(path, 24000) as writer:
+        writer.write(sine(440, 24000, 3.0, -1.0))
+    assert main(["audio", "measure", str(path)]) == 1
+    out = capsys.readouterr().out
+    for label in ("integrated loudness", "loudness range", "true peak", "RMS", "noise floor"):
+        assert label in out
+    assert "acx (RMS -20 dBFS, -3 dBTP):" in out
+    # RMS too hot, peak and true peak over -3, and no quiet part to show a noise floor.
+    assert out.count("FAIL") == 4
+
+
+def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stereo = tmp_path / "stereo.wav"
+    soundfile.write(stereo, np.zeros((100, 2), dtype=np.float32), RATE)
+    text = tmp_path / "notes.wav"
+    text.write_text("not audio")
+    for path, message in [
+        (stereo, "2 channels; measure reads mono files"),
+        (text, "not an audio file"),
+        (tmp_path / "missing.wav", "no such file"),
+    ]:
+        assert main(["audio", "measure", str(path)]) == 2
+        assert message in capsys.readouterr().err
