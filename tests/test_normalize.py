@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sonicpipe.builtin import normalize as plugin
+from sonicpipe.builtin import segment
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable
@@ -558,6 +559,23 @@ def test_hook_uses_the_language_and_the_options_of_the_settings() -> None:
     settings = Settings(language="fr")
     host = PluginHost(settings, extra=[plugin], entry_points=False)
     assert TextChain(settings, host).clean("Le 3/4 à 5 h.").text == "Le 3/4 à 5 h."
+
+
+def test_sentence_ends_survive_segmentation() -> None:
+    settings = Settings()
+    chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
+    text = (
+        "He left at 5 p.m. Then she called Dr. Smith, i.e. his office. We paid $5.20 etc. "
+        "The end.\n\nChapter IV. It was 3 May."
+    )
+    assert [(s.paragraph, s.text) for s in chain.prepare(text)] == [
+        (0, "He left at five PM."),
+        (0, "Then she called Doctor Smith, that is his office."),
+        (0, "We paid five dollars and twenty cents et cetera."),
+        (0, "The end."),
+        (1, "Chapter four."),
+        (1, "It was the third of May."),
+    ]
 
 
 def test_hook_reports_bad_options() -> None:
