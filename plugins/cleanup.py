@@ -185,7 +185,9 @@ def _emoji_run(match: re.Match[str], mode: str) -> str:
 
 # -- blocks ----------------------------------------------------------------------------------
 
-HTML_DROP_RE = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+HTML_DROP_RE = re.compile(  # an unclosed "<!--" looks no further than the next one
+    r"<!--(?:(?!<!--).)*?-->|<(script|style)\b[^>]*>(?:(?!<\1\b).)*?</\1\s*>", re.S | re.I
+)
 # marks before a block marker go after it, so "<emotion/># Title" is still a heading
 LEADING_MARKS_RE = re.compile(
     rf"^([{MARKS}]+)( {{0,3}}(?:#{{1,6}}(?=\s)|[-*+](?=\s)|\d{{1,9}}[.)](?=\s)|>|\||```|~~~)\s*)",
@@ -332,11 +334,12 @@ def _is_delimiter_row(line: str) -> bool:
 
 # -- inline ----------------------------------------------------------------------------------
 
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _TARGET = r"\(\s*<?[^()\s]*(?:\([^()\s]*\)[^()\s]*)*>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-IMAGE_RE = re.compile(rf"!\[([^\]]*)\](?:{_TARGET}|\[[^\]]*\])")
-LINK_RE = re.compile(rf"\[([^\]]*)\](?:{_TARGET}|\[[^\]]*\])")
-SHORTCUT_LINK_RE = re.compile(r"\[([^\]^][^\]]*)\](?![(\[])")
+_LABEL = r"\[([^\[\]]*)\]"  # brackets do not nest: each "[" looks no further than the next
+IMAGE_RE = re.compile(rf"!{_LABEL}(?:{_TARGET}|\[[^\[\]]*\])")
+LINK_RE = re.compile(rf"{_LABEL}(?:{_TARGET}|\[[^\[\]]*\])")
+SHORTCUT_LINK_RE = re.compile(r"\[([^\[\]^][^\[\]]*)\](?![(\[])")
 AUTOLINK_RE = re.compile(
     r"<(?:mailto:)?((?:https?|ftp)://[^\s<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I
 )
@@ -349,11 +352,13 @@ _TAGS = (
 )
 HTML_TAG_RE = re.compile(rf"</?(?:{_TAGS})\b(?:\s[^<>]*)?/?>", re.I)
 ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-FOOTNOTE_REF_RE = re.compile(r"\[\^[^\]\s]+\]")
-EMPHASIS_RES = (  # *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a word, never escaped
-    re.compile(r"(?<![\w*\\])(\*{1,3})(?=[^\s*])(.+?)(?<=[^\s*\\])\1(?![\w*])"),
-    re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])(.+?)(?<=[^\s_\\])\1(?!\w)"),
-    re.compile(r"(?<![~\\])(~~)(?=[^\s~])(.+?)(?<=[^\s~\\])~~(?!~)"),
+FOOTNOTE_REF_RE = re.compile(r"\[\^[^\[\]\s]+\]")
+# *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a word, never escaped; the text
+# inside holds no marker (but snake_case), so a marker that never closes costs one short look
+EMPHASIS_RES = (
+    re.compile(r"(?<![\w*\\])(\*{1,3})(?=[^\s*])([^*]+?)(?<=[^\s*\\])\1(?![\w*])"),
+    re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])((?:[^_]|(?<=\w)_(?=\w))+?)(?<=[^\s_\\])\1(?!\w)"),
+    re.compile(r"(?<![~\\])(~~)(?=[^\s~])([^~]+?)(?<=[^\s~\\])~~(?!~)"),
 )
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -388,8 +393,9 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
     if "<" in text:
         text = HTML_TAG_RE.sub(lambda m: _html_tag(m, options), AUTOLINK_RE.sub(r"\1", text))
     for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
-        if marker in text:
-            text = emphasis.sub(r"\2", text)
+        for _nesting in range(2):  # "**bold *and* italic**": the inner pair goes first
+            if marker in text:
+                text = emphasis.sub(r"\2", text)
     if "*" in text:
         text = FOOTNOTE_STAR_RE.sub("", text)
     text = text.replace("`", "")  # a stray backtick (code spans are already out)
@@ -441,7 +447,7 @@ _TLDS = (
 _ADDRESS_CHAR = rf"[^\s<>\"'`{MARKS}]"
 ADDRESS_RE = re.compile(
     rf"(?P<url>\b(?:(?:https?|ftp)://|www\.){_ADDRESS_CHAR}+)"
-    rf"|(?P<email>\b[\w.+-]+@(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+    rf"|(?P<email>(?<![\w.+-])[\w.+-]{{1,64}}@(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
     rf"|(?P<domain>(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b"
     rf"(?![\w-]|\.\w)(?:/{_ADDRESS_CHAR}*)?)",
     re.I,
