@@ -204,7 +204,7 @@ HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*")
 DELIMITER_ROW_RE = re.compile(r"[\s|:-]*")
 CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
-ITEM_RE = re.compile(r"\s*(?:[-*+]|(\d{1,9})[.)])\s+(\S.*)")
+ITEM_RE = re.compile(r"\s*(?:[-*+]|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(\S.*)")  # "- [x] task"
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
 

@@ -242,7 +242,8 @@ def test_markers_that_never_close_are_left_alone(raw: str, start: str) -> None:
 def test_markdown_blocks_become_paragraphs() -> None:
     text = (
         "Intro line\nwrapped here:\n- first item\n- second item\n  continued\n"
-        "1. numbered:\n2) again!\n\n## Heading ##\nSetext title\n------------\n"
+        "1. numbered:\n2) again!\n- [x] done task\n- [ ] open task\n\n"
+        "## Heading ##\nSetext title\n------------\n"
         "> quoted\n> lines\n>\n> second quote\nplain after 1914\n1915. The year wrapped.\n\n"
         "a | b\n--|--\n1 | 2\n\n[^n]: A footnote.\n[ref]: https://example.com/x"
     )
@@ -252,6 +253,8 @@ def test_markdown_blocks_become_paragraphs() -> None:
         "second item continued.",
         "numbered:",
         "again!",
+        "done task.",
+        "open task.",
         "Heading.",
         "Setext title.",
         "quoted lines.",
