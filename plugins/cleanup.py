@@ -2,8 +2,9 @@
 
 Runs after the ``markup`` plugin (which is ``tryfirst``), so author markup is already a mark
 placeholder; every placeholder is kept, in order, even inside text that cleanup drops (a code
-block, a link target, an HTML comment). The result has one paragraph per block, paragraphs
-separated by exactly one blank line, no hard line wraps and only single spaces.
+block, a link target, an HTML comment); a paragraph of marks alone joins the next paragraph.
+The result has one paragraph per block, paragraphs separated by exactly one blank line, no hard
+line wraps (the lines of a paragraph are joined by spaces) and only single spaces.
 
 Decisions a later stage can rely on:
 
@@ -16,7 +17,8 @@ Decisions a later stage can rely on:
   at the start of a paragraph it goes, and before a closing quote or the end of a paragraph
   (an interruption) it becomes ``...``.
 * A word hyphenated across a line break (``wonder-\\nful``) is joined, unless the next line
-  starts with a capital or the hyphenated form occurs elsewhere in the text (``sea-captain``).
+  starts with a capital, the first part is itself hyphenated (``well-to-``) or the hyphenated
+  form occurs elsewhere in the text (``sea-captain``).
 * Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
   does not end in punctuation gets a period, so it is spoken as its own sentence.
 * URLs, bare domains with a well-known top-level domain and e-mail addresses are spelled as
@@ -28,9 +30,10 @@ Options, from ``[options.cleanup]``:
 
 * ``markdown`` (``true``): remove markdown. Headings, emphasis, inline code (its text is kept),
   links (their text is kept), autolinks, HTML tags, block quotes, lists, tables (cells joined by
-  commas, one paragraph per row), footnote references and definitions, reference links,
-  backslash escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a word
-  (never in ``5 * 3`` or ``file_name.txt``).
+  commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
+  ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
+  count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``). The text of
+  a code span is kept exactly; indented code blocks are not recognised (they read as text).
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
   (``"announce"``) or nothing (``"drop"``).
 * ``images`` (``"drop"``): markdown and HTML images are dropped (``"drop"``) or read as their
@@ -52,11 +55,11 @@ from urllib.parse import unquote
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_RE, Document
+from sonicpipe.model import MARK_FIRST, MARK_LAST, MARK_RE, Document
 
 __version__ = "0.1.0"
 
-MARKS = "\U000f0000-\U000ffffd"  # the mark placeholder range, for character classes
+MARKS = f"{chr(MARK_FIRST)}-{chr(MARK_LAST)}"  # the mark placeholders, for character classes
 
 
 @dataclass(frozen=True)
