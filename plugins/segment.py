@@ -85,6 +85,8 @@ WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 NOT_SPOKEN_RE = re.compile(r"<<[^<>\s]+>>|</?[A-Za-z][^<>]*>|\[[^\[\]]*\]")  # tags, [brackets]
 CANDIDATE_RE = re.compile(rf"[.!?…]|\n[ \t]*(?:\n|{LIST_ITEM})")  # where a cut may follow
 NEXT_TOKEN_RE = re.compile(r"\s*\S+\s")
+FIRST_CHAR_RE = re.compile(r"\s*(\S)")
+PLAIN_END_RE = re.compile(r"(?:^|\s)[\"'“‘(]*([A-Za-z]{2,})[.!?][\"'”’)\]]*\s*$")
 _AFTER = r"(?:\s+\S+|[\"')\]}’”]+)"  # what may follow a possible sentence end
 PLAIN_PERIOD_RE = re.compile(rf"([A-Za-z]{{2,}})\.{_AFTER}")
 PLAIN_BANG_RE = re.compile(rf"[^\s.!?]*[!?]{_AFTER}")
@@ -321,9 +323,13 @@ class Splitter:
 
     def cuts(self, text: str) -> list[int]:
         """Offsets where a sentence starts in ``text`` (0 excluded), ascending."""
+        return [cut for cut, _ in self.starts(text)]
+
+    def starts(self, text: str) -> list[tuple[int, str]]:
+        """Like :meth:`cuts`, with the kind of each start (``HARD``, ``LIST`` or ``PUNKT``)."""
         masked = mask(text)
         has_marks = MARK_RE.search(text) is not None
-        kept: list[int] = []
+        kept: list[tuple[int, str]] = []
         last = 0
         depth = _BracketDepth(masked)
         for cut, kind in self._candidates(masked):
@@ -331,9 +337,31 @@ class Splitter:
                 depth.reset(cut)
             elif depth.at(cut) or (kind == PUNKT and not _ends_sentence(masked, last, cut)):
                 continue
-            kept.append(_move_before_marks(text, masked, cut) if has_marks else cut)
+            kept.append((_move_before_marks(text, masked, cut) if has_marks else cut, kind))
             last = cut
         return kept
+
+    def settled(self, masked: str, cut: int, kind: str) -> bool:
+        """Whether no text appended to ``masked`` can undo the sentence start at ``cut``.
+
+        Paragraph and list starts are final once seen. Punkt decides from the token before
+        the end and the token after it, so a Punkt start is final once the next word is whole,
+        or already at its first letter when that is a capital and the end is a plain word
+        with ``.``, ``!`` or ``?`` (no abbreviation, initial or number: Punkt always cuts
+        there, whatever the next word is).
+        """
+        if kind != PUNKT or NEXT_TOKEN_RE.match(masked, cut):
+            return True
+        first = FIRST_CHAR_RE.match(masked, cut)
+        if first is None or not first[1].isupper():
+            return False
+        end = PLAIN_END_RE.search(masked, max(0, cut - 64), cut)
+        params = self.punkt._params
+        return (
+            end is not None
+            and not params.collocations
+            and (end[1].lower() not in params.abbrev_types)
+        )
 
     def _candidates(self, masked: str) -> list[tuple[int, str]]:
         """(offset, kind) of each possible sentence start, ascending."""
@@ -451,12 +479,14 @@ def split_sentences(text: str, first_min_words: int = 0) -> list[str]:
 
 
 class PunktStream:
-    """Streaming splitter: emits a sentence once the word after its end has arrived.
+    """Streaming splitter: emits a sentence as soon as its end is certain.
 
-    Only the unfinished text is kept and re-examined, and only when a fragment completes a
-    word after a possible sentence end, so the cost of a fragment is bounded by the current
-    sentence. The first chunk is held until it has ``first_min_words`` words. What it emits
-    equals ``split_sentences(whole_text, first_min_words)``.
+    That is when the first letter of the next sentence arrives, if it is a capital after a
+    plain ``word.`` (or ``!``, ``?``), and otherwise once the next word is whole (see
+    :meth:`Splitter.settled`). Only the unfinished text is kept and re-examined, and only when
+    a fragment starts or ends a word after a possible sentence end, so the cost of a fragment
+    is bounded by the current sentence. The first chunk is held until it has
+    ``first_min_words`` words. What it emits equals ``split_sentences(text, first_min_words)``.
     """
 
     def __init__(self, splitter: Splitter, first_min_words: int = FIRST_MIN_WORDS) -> None:
@@ -470,9 +500,10 @@ class PunktStream:
         """Add a fragment; return the sentences it completed (maybe none)."""
         if not isinstance(fragment, str):
             raise TypeError(f"feed() takes text, not {type(fragment).__name__}")
+        new_word = self._text[-1:].isspace()
         self._text += fragment
-        if not _has_space(fragment):
-            return []  # a sentence end is certain only once the next word is complete
+        if not (new_word or _has_space(fragment)):
+            return []  # nothing is certain in the middle of a word
         if not CANDIDATE_RE.search(self._text, self._checked):
             self._checked = _decided_before(self._text)
             return []
@@ -488,7 +519,9 @@ class PunktStream:
     def _emit(self) -> list[str]:
         text = self._text
         masked = mask(text)
-        cuts = list(takewhile(lambda c: NEXT_TOKEN_RE.match(masked, c), self._splitter.cuts(text)))
+        starts = takewhile(lambda start: self._splitter.settled(masked, *start),
+                           self._splitter.starts(text))  # fmt: skip
+        cuts = [cut for cut, _ in starts]
         if not self._started:
             cuts = merge_first(text, cuts, self._min_words)
         if not cuts:

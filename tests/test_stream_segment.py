@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -88,16 +89,31 @@ def test_random_fragments_give_the_one_shot_sentences(seed: int) -> None:
     assert when.count(max(when)) <= 2  # all but the last sentence or two came before the flush
 
 
-def test_a_sentence_is_emitted_once_the_next_word_is_whole() -> None:
+def test_a_sentence_is_emitted_as_soon_as_its_end_is_certain() -> None:
     stream = segment.PunktStream(segment.splitter())
-    assert stream.feed("The ship sailed at dawn. Dr") == []
-    assert stream.feed(".") == []  # "Dr" might still be "Dragons"
-    assert stream.feed(" Who") == ["The ship sailed at dawn."]
-    assert stream.feed(" waved. Th") == []
-    assert stream.feed("en") == []  # "Then" is not known to be whole yet
-    assert stream.feed(" it") == ["Dr. Who waved."]
-    assert stream.feed(" rained") == []
-    assert stream.flush() == ["Then it rained"]
+    assert stream.feed("The ship sailed at dawn.") == []
+    assert stream.feed(" D") == ["The ship sailed at dawn."]  # a capital after a plain word
+    assert stream.feed("r. W") == []  # "Dr." is an abbreviation: Punkt needs the whole word
+    assert stream.feed("ho waved at 5 p.m.") == []
+    assert stream.feed(" T") == []
+    assert stream.feed("hen") == []  # "Then" may still be "Thenardier"
+    assert stream.feed(" it rained. and") == ["Dr. Who waved at 5 p.m."]
+    assert stream.feed(" so on") == []  # a lower-case word goes on the sentence
+    assert stream.flush() == ["Then it rained. and so on"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_every_sentence_comes_by_the_time_the_next_word_is_whole(seed: int) -> None:
+    text = chapter()
+    pieces = fragments(text, random.Random(seed))
+    emitted, when = run(segment.PunktStream(segment.splitter()), pieces)
+    fed = list(accumulate(len(piece) for piece in pieces))
+    pos = 0
+    for sentence, feed in list(zip(emitted, when, strict=True))[1:-1]:  # after the first chunk
+        pos = text.index(sentence, pos) + len(sentence)
+        next_word = re.compile(r"\s*\S+\s").match(text, pos)
+        assert next_word is not None
+        assert fed[feed - 1] < next_word.end(), sentence  # emitted by the feed that got there
 
 
 def test_short_first_sentences_are_merged_then_not_any_more() -> None:
@@ -110,8 +126,10 @@ def test_short_first_sentences_are_merged_then_not_any_more() -> None:
 
 def test_markup_is_no_word_for_the_first_chunk() -> None:
     stream = segment.PunktStream(segment.splitter(), first_min_words=4)
-    assert stream.feed('<emotion value="excited"/> [laughter] Hi! Great to see you. So') == []
-    assert stream.feed(" glad. ") == ['<emotion value="excited"/> [laughter] Hi! Great to see you.']
+    assert stream.feed('<emotion value="excited"/> [laughter] Hi! Great') == []
+    assert stream.feed(" to see you. So") == [
+        '<emotion value="excited"/> [laughter] Hi! Great to see you.'
+    ]
 
 
 def test_never_emits_inside_markup() -> None:
@@ -163,8 +181,8 @@ def test_flush_resets_the_stream() -> None:
     assert stream.feed("Hello there") == []
     assert stream.flush() == ["Hello there"]
     assert stream.flush() == []
-    assert stream.feed("Hi. Then a second turn begins. And") == []
-    assert stream.feed(" more") == ["Hi. Then a second turn begins."]
+    assert stream.feed("Hi. Then a second turn begins.") == []
+    assert stream.feed(" And") == ["Hi. Then a second turn begins."]
 
 
 def test_feed_rejects_non_text() -> None:
