@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -489,6 +490,23 @@ def test_marks_stay_where_they_are() -> None:
 def test_marks_next_to_numbers_are_not_digits() -> None:
     mark = MarkTable().add(Mark(MarkKind.BREAK, 100))
     assert norm(f"1{mark}2 and 5{mark}km") == f"one{mark}two and five{mark}km"
+
+
+@pytest.mark.parametrize("text", [NEWS, RECIPE, STATEMENT, ITINERARY])
+def test_marks_anywhere_keep_their_order_and_neighbours(text: str) -> None:
+    table = MarkTable()
+    marks = [table.add(Mark(MarkKind.BREAK, n)) for n in range(40)]
+    rng = random.Random(len(text))
+    chars = list(text)
+    for mark in marks:
+        chars.insert(rng.randrange(len(chars) + 1), mark)
+    marked = "".join(chars)
+    spoken = norm(marked)
+    assert MARK_RE.findall(spoken) == MARK_RE.findall(marked)
+    # the text between two marks is normalized on its own: nothing crosses a mark
+    for written, said in zip(MARK_RE.split(marked), MARK_RE.split(spoken), strict=True):
+        if not re.search(r"[\d$£€¥%&@#=×°+½]|[A-Za-z]\.", written):
+            assert said == written
 
 
 def test_paragraphs_are_never_joined() -> None:
