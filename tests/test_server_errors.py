@@ -52,7 +52,9 @@ def until_end(ws: ClientConnection, context_id: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    with LocalServer(engine="espeak", linger=0.1, max_transcript_chars=20_000) as running:
+    with LocalServer(
+        engine="espeak", linger=0.1, max_contexts=64, max_transcript_chars=20_000
+    ) as running:
         yield running
 
 

@@ -44,8 +44,10 @@ log = logging.getLogger(__name__)
 _WS_LOG = logging.getLogger(__name__ + ".websockets")
 _WS_LOG.setLevel(logging.INFO)
 
-# Samples per chunk message at the output rate (about 0.1 s at 44.1 kHz).
-CHUNK_SAMPLES = 4096
+# Samples per chunk message at the output rate (about 0.19 s at 44.1 kHz).
+CHUNK_SAMPLES = 8192
+# Batches of messages (one per utterance) a context may make ahead of what it has sent.
+AHEAD = 2
 # sonic-2 speed words and the top-level "speed" field, on the -1..1 scale.
 _SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
 _SONIC2_SLOWEST, _SONIC2_FASTEST = 0.6, 1.5
@@ -187,18 +189,18 @@ class _Context:
     # --- output --------------------------------------------------------------------------
 
     async def _run(self) -> None:
+        """Send what the producer makes, in order, while it synthesizes the next sentence."""
+        made: asyncio.Queue[Any] = asyncio.Queue(maxsize=AHEAD)
+        producer = asyncio.create_task(self._produce(made))
         try:
             while True:
-                item = await self.queue.get()
-                if item is _END:
-                    await self._send_audio(self._resample(np.zeros(0, np.float32), last=True))
-                    await self.connection.send(p.Done(self.id))
+                batch = await made.get()
+                if isinstance(batch, BaseException):
+                    raise batch
+                for message in batch:
+                    await self.connection.send(message)
+                if batch and isinstance(batch[-1], p.Done):
                     return
-                if isinstance(item, _Flush):
-                    self.flush_id = item.flush_id
-                    await self.connection.send(p.FlushDone(self.id, item.flush_id))
-                    continue
-                await self._speak(item)
         except asyncio.CancelledError:
             raise
         except ConnectionClosed:
@@ -206,14 +208,34 @@ class _Context:
         except p.ProtocolError as exc:
             exc.context_id = self.id
             await self.connection.send(exc.to_response())
-        except Exception:
-            log.exception("context %s: synthesis failed", self.id)
+        except Exception as exc:
+            log.error("context %s: synthesis failed", self.id, exc_info=exc)
             message = "the local voice failed to synthesize this input; see the server log"
             await self.connection.send(p.ErrorMessage(message, 500, self.id))
         finally:
+            producer.cancel()
             self.connection.forget(self)
 
-    async def _speak(self, sentence: _Sentence) -> None:
+    async def _produce(self, made: asyncio.Queue[Any]) -> None:
+        """Turn queued input into batches of response messages (or the exception that ends it)."""
+        try:
+            while True:
+                item = await self.queue.get()
+                if item is _END:
+                    tail = self._chunks(self._resample(np.zeros(0, np.float32), last=True))
+                    await made.put([*tail, p.Done(self.id)])
+                    return
+                if isinstance(item, _Flush):
+                    self.flush_id = item.flush_id
+                    await made.put([p.FlushDone(self.id, item.flush_id)])
+                    continue
+                await self._speak(item, made)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await made.put(exc)
+
+    async def _speak(self, sentence: _Sentence, made: asyncio.Queue[Any]) -> None:
         request = sentence.request
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
@@ -228,28 +250,37 @@ class _Context:
                 synthesis = await self.server.synthesize(item.words, item.speed)
                 samples = np.clip(synthesis.samples * item.volume, -1.0, 1.0)
             step_ms = (time.perf_counter() - started) * 1000
-            await self._send_audio(self._resample(samples, last=False), step_ms)
+            batch = self._chunks(self._resample(samples, last=False), step_ms)
             if synthesis is not None:
-                await self._send_timestamps(request, item.words, synthesis)
+                batch.extend(self._timestamps(request, item.words, synthesis))
             self.clock += len(samples) / rate
             self.last_generation = time.monotonic()
+            await made.put(batch)
 
     def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
         if self.resampler is None:
             return samples
         return self.resampler.resample_chunk(samples.astype(np.float32), last=last)
 
-    async def _send_audio(self, samples: np.ndarray, step_ms: float = 0.0) -> None:
-        for start in range(0, len(samples), CHUNK_SAMPLES):
-            data = pcm.encode(samples[start : start + CHUNK_SAMPLES], self.format.encoding)
-            await self.connection.send(p.Chunk(self.id, data, step_ms, self.flush_id))
+    def _chunks(self, samples: np.ndarray, step_ms: float = 0.0) -> list[Any]:
+        encoding = self.format.encoding
+        return [
+            p.Chunk(
+                self.id,
+                pcm.encode(samples[i : i + CHUNK_SAMPLES], encoding),
+                step_ms,
+                self.flush_id,
+            )
+            for i in range(0, len(samples), CHUNK_SAMPLES)
+        ]
 
-    async def _send_timestamps(
+    def _timestamps(
         self, request: p.GenerationRequest, words: list[Any], synthesis: Synthesis
-    ) -> None:
+    ) -> list[Any]:
         clock = self.clock
+        out: list[Any] = []
         if request.add_timestamps and synthesis.word_times:
-            await self.connection.send(
+            out.append(
                 p.Timestamps(
                     self.id,
                     tuple(w.text for w in words),
@@ -261,9 +292,9 @@ class _Context:
         if request.add_phoneme_timestamps:
             if not synthesis.phonemes:
                 self._note("this engine gives no phoneme timestamps (install onnx for piper's)")
-                return
+                return out
             names, starts, ends = zip(*synthesis.phonemes, strict=True)
-            await self.connection.send(
+            out.append(
                 p.PhonemeTimestamps(
                     self.id,
                     names,
@@ -272,6 +303,7 @@ class _Context:
                     self.flush_id,
                 )
             )
+        return out
 
     def stop(self) -> None:
         """Stop generating; nothing more is sent for this context."""
