@@ -58,6 +58,9 @@ CURRENCIES = {  # symbol: unit, units, subunit, subunits
     "₩": ("won", "won", "jeon", "jeon"),
     "₽": ("ruble", "rubles", "kopeck", "kopecks"),
     "₿": ("bitcoin", "bitcoins", "satoshi", "satoshis"),
+    "USD": ("US dollar", "US dollars", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
 }
 MULTIPLIERS = {
     "k": "thousand", "K": "thousand", "m": "million", "M": "million", "mn": "million",
@@ -264,6 +267,9 @@ PREFIX_ABBREVIATIONS = frozenset(
         "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. Vol. vol. Ch. ch. pp. Nos. trans."
     )
 )
+# Abbreviations read by their place: after a name or a number, or before a name.
+AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
+BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
 # Words that start a sentence after "Main St." (so the period is kept as a sentence end).
 SENTENCE_STARTERS = frozenset(
     _words(
@@ -317,7 +323,9 @@ BRANCHES = {
         rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
         rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-])"
     ),
-    "isodate": r"(?<![\w-])(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?![\w-])",
+    "isodate": (
+        r"(?<![\w./-])(?P<iy>\d{4})(?P<is>[-/.])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})(?![\w/-]|\.\d)"
+    ),
     "slashdate": (
         r"(?<![\w/.-])(?P<sa>\d{1,2})(?P<ss>[/.-])(?P<sb>\d{1,2})(?P=ss)(?P<sy>\d{4}|\d{2})"
         r"(?![\w/]|\.\d)"
@@ -331,7 +339,7 @@ BRANCHES = {
     "ampm": rf"{LB}(?P<ap>[AaPp])\.{H}?[Mm]\.",
     "feet": r"(?<![\w.])(?P<ft>\d{1,2})['′](?P<inch>\d{1,2}(?:\.\d+)?)(?:\"|″|'')",
     "money": (
-        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
         rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
@@ -379,7 +387,7 @@ BRANCHES = {
 # may nest another behind a narrower guard.
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
-    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNH])",
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEG])",
      ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("roman", ("(?=[A-Z])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
@@ -918,6 +926,10 @@ class EnglishNormalizer:
 
     def _abbreviation(self, token: str, text: str, start: int, end: int) -> str:
         """Expand the abbreviation ``token`` found at ``text[start:end]`` (or leave it)."""
+        if token.isupper() and len(token) > 2 and "." not in token[:-1]:  # "DR.", not "U.S."
+            title = token[0] + token[1:].lower()
+            words = self._abbreviation(title, text, start, end)
+            return token if words == title else words.upper()
         if token in NUMBER_ABBREVIATIONS:
             if re.match(rf"{H}?[#\d]", text[end : end + 2]):
                 return _spoken_label(token)
@@ -930,16 +942,17 @@ class EnglishNormalizer:
         expansion = abbreviations().get(token)
         if not expansion:
             return token
-        if token == "Ste." and _word_after(text, end)[:1].isupper():
-            expansion = "Saint"  # Sainte
-        if token in ("St.", "Dr."):
-            expansion = self._street_or_title(token, expansion, text, start, end)
-        if token in PREFIX_ABBREVIATIONS and expansion not in ("Street", "Drive"):
+        if token in AFTER_NAME:
+            expansion = self._by_name(token, expansion, text, start, end)
+        if expansion in BEFORE_NAME.values() or (
+            token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
+        ):
             return expansion + ("." if _paragraph_ends(text, end) else "")
         return expansion + _period(text, end)
 
-    def _street_or_title(self, token: str, title: str, text: str, start: int, end: int) -> str:
-        """St. is Street and Dr. is Drive after a name or a number ("Main St.", "5th St.")."""
+    def _by_name(self, token: str, default: str, text: str, start: int, end: int) -> str:
+        """Read St., Dr., Sr. by their place: after a name or number ("Main St.", "5th St.",
+        "John Smith Sr.") or before one ("St. Paul", "Dr. Lee", "Sr. Agnes")."""
         before = text[max(0, start - 2) : start]
         word = _word_before(text, start)
         after_name = before.endswith(" ") and (
@@ -947,12 +960,13 @@ class EnglishNormalizer:
             or before[0].isdigit()
             or re.search(r"\d(?:st|nd|rd|th)? $", text[max(0, start - 8) : start]) is not None
         )
-        if not after_name:
-            return title
         nxt = _word_after(text, end)
-        if nxt[:1].isupper() and nxt not in SENTENCE_STARTERS:
-            return title  # "Mount St. Helens"
-        return "Street" if token == "St." else "Drive"
+        before_name = nxt[:1].isupper() and nxt not in SENTENCE_STARTERS
+        if after_name and not before_name:
+            return AFTER_NAME[token]
+        if before_name and not after_name:
+            return BEFORE_NAME[token]
+        return default  # "Mount St. Helens"
 
     def _symbol(self, m: re.Match[str]) -> str:
         symbol = m.group()
