@@ -927,6 +927,9 @@ class EnglishNormalizer:
     def _abbreviation(self, token: str, text: str, start: int, end: int) -> str:
         """Expand the abbreviation ``token`` found at ``text[start:end]`` (or leave it)."""
         if token.isupper() and len(token) > 2 and "." not in token[:-1]:  # "DR.", not "U.S."
+            after = _word_after(text, end)
+            if after and not after.isupper():
+                return token  # "brought the MS. to us": a capitalized word, not a title
             title = token[0] + token[1:].lower()
             words = self._abbreviation(title, text, start, end)
             return token if words == title else words.upper()

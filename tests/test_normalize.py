@@ -362,6 +362,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Dial ext. 42 in Rm. 201.", "Dial extension forty-two in Room two hundred one."),
         ("Mr Smith and Dr Jones", "Mister Smith and Doctor Jones"),
         ("DR. SMITH AND MR. JONES", "DOCTOR SMITH AND MISTER JONES"),
+        ("She brought the MS. to us.", "She brought the MS. to us."),
         ("Sr. Agnes met John Smith Sr. today.", "Sister Agnes met John Smith Senior today."),
         ("Apt. 4, Ste. 200", "Apartment four, Suite two hundred"),
         ("Smith et al. found it.", "Smith and others found it."),
