@@ -162,6 +162,7 @@ def main() -> int:
 
     stages(chain, prefix)
 
+    print()
     for where, ours_run, sbd_run in (("the same prefix", on_prefix[0], reference),
                                      ("the whole book", on_book[0], whole)):  # fmt: skip
         if ours_run and sbd_run:
