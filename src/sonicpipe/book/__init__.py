@@ -1,0 +1,1 @@
+"""Audiobooks: read a book, render it resumably in parallel, assemble and deliver it."""

@@ -1,0 +1,399 @@
+"""Books in: plain text (Project Gutenberg aware), Markdown and EPUB -> :class:`Book`.
+
+A book is chapters of paragraphs, in reading order. Each chapter's heading stays in its text
+as the first paragraph (it is narrated); ``Chapter.title`` names it for markers and reports.
+
+* Plain text: a Project Gutenberg header and licence are cut at the ``*** START OF`` /
+  ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header). Chapter headings
+  are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
+  arabic or a word). Headings with no text before the next one are a table of contents:
+  they and everything before them are front matter.
+* Markdown: chapters start at the shallowest heading level used more than once; a single
+  heading above that level is the book's title.
+* EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
+  from the metadata, the cover image. Archive paths that are absolute or escape the book,
+  and spine items whose file is missing, are errors.
+
+Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
+for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
+number is read out in the middle of a sentence.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag
+
+FORMATS = (".txt", ".md", ".markdown", ".epub")
+FRONT_MATTER = "Front matter"
+LICENCE = "Project Gutenberg licence"
+UNTITLED = "Opening"
+
+_NUMBER = (
+    r"(?:[IVXLCDM]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
+)
+HEADING = re.compile(rf"^(?:chapter|book|part|letter|stave)\s+{_NUMBER}\b[.:]?", re.IGNORECASE)
+START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
+END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
+HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
+FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+BLANK = re.compile(r"\n[ \t]*\n")
+
+
+class BookError(ValueError):
+    """A book that cannot be read: names the file and what is wrong with it."""
+
+
+@dataclass
+class Chapter:
+    """A chapter: its title and its paragraphs (the heading, when there is one, first)."""
+
+    title: str
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        """The chapter as text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class Book:
+    """A book: title, author, chapters in reading order, and an optional cover image."""
+
+    title: str
+    author: str
+    chapters: list[Chapter]
+    cover: bytes | None = None
+    cover_type: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def read_book(path: str | Path, front_matter: bool = False, licence: bool = False) -> Book:
+    """Read a .txt, .md or .epub book; ``front_matter``/``licence`` keep those parts."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise BookError(f"{path}: cannot read {suffix or 'a file without a suffix'!r} books; "
+                        f"valid: {', '.join(FORMATS)}")  # fmt: skip
+    if not path.is_file():
+        raise BookError(f"{path}: no such file")
+    if suffix == ".epub":
+        book = read_epub(path, front_matter)
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        reader = read_markdown if suffix in (".md", ".markdown") else read_text
+        book = reader(text, path.stem, front_matter=front_matter, licence=licence)
+    book.source = str(path)
+    book.chapters = [c for c in book.chapters if c.paragraphs]
+    if not book.chapters:
+        raise BookError(f"{path}: no text to narrate")
+    return book
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks, line breaks and footnote markers inside them kept/removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = (FOOTNOTE.sub("", block).strip("\n") for block in BLANK.split(text))
+    return [block for block in blocks if block.strip()]
+
+
+def _gutenberg(text: str) -> tuple[str, str, dict[str, str]]:
+    """(body, licence, header fields) of a Project Gutenberg text (body = text without them)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fields: dict[str, str] = {}
+    start = START.search(text)
+    if start:
+        fields = {k.lower(): v.strip() for k, v in HEADER_FIELD.findall(text[: start.start()])}
+        text = text[text.index("\n", start.end()) + 1 :] if "\n" in text[start.end() :] else ""
+    end = END.search(text)
+    if end:
+        return text[: end.start()], text[end.start() :], fields
+    return text, "", fields
+
+
+def read_text(text: str, name: str = "", front_matter: bool = False,
+              licence: bool = False) -> Book:  # fmt: skip
+    """A plain-text book (see the module docs); ``name`` is the title when none is found."""
+    body, tail, fields = _gutenberg(text)
+    paragraphs = split_paragraphs(body)
+    headings = [n for n, p in enumerate(paragraphs) if HEADING.match(p.strip()) and _short(p)]
+    # A heading directly followed by another heading is a contents entry, not a chapter.
+    chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
+    contents = [n for n in headings if n not in chapters_at]
+    first = chapters_at[0] if chapters_at else len(paragraphs)
+    opening = paragraphs[:first]
+    chapters: list[Chapter] = []
+    if opening:
+        has_contents = any(n < first for n in contents) or any(
+            p.strip().lower().rstrip(".") == "contents" for p in opening
+        )
+        if not has_contents:
+            chapters.append(Chapter(fields.get("title") or UNTITLED, opening))
+        elif front_matter:
+            chapters.append(Chapter(FRONT_MATTER, opening))
+    for n, start in enumerate(chapters_at):
+        stop = chapters_at[n + 1] if n + 1 < len(chapters_at) else len(paragraphs)
+        body_paragraphs = [p for i, p in enumerate(paragraphs[start:stop], start)
+                           if i == start or i not in contents]  # fmt: skip
+        chapters.append(Chapter(_title(paragraphs[start]), body_paragraphs))
+    if licence and tail.strip():
+        chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
+    title = fields.get("title") or name
+    return Book(title, fields.get("author", ""), chapters)
+
+
+def _short(paragraph: str) -> bool:
+    return paragraph.count("\n") < 3 and len(paragraph) < 200
+
+
+def _title(heading: str) -> str:
+    return " ".join(heading.split())
+
+
+def read_markdown(text: str, name: str = "", front_matter: bool = False,
+                  licence: bool = False) -> Book:  # fmt: skip
+    """A Markdown book (see the module docs); ``licence`` applies to Gutenberg markers."""
+    body, tail, fields = _gutenberg(text)
+    paragraphs = split_paragraphs(body)
+    levels = [(n, len(m.group(1)), m.group(2)) for n, p in enumerate(paragraphs)
+              if (m := MD_HEADING.match(p.strip()))]  # fmt: skip
+    title = fields.get("title") or name
+    counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
+    repeated = sorted(level for level, count in counts.items() if count > 1)
+    chapter_level = repeated[0] if repeated else min(counts, default=1)
+    tops = [(n, heading) for n, level, heading in levels if level < chapter_level]
+    if len(tops) == 1:
+        title = tops[0][1]
+    starts = [(n, heading) for n, level, heading in levels if level == chapter_level]
+    dropped = {n for n, _ in tops} if len(tops) == 1 else set()
+    first = starts[0][0] if starts else len(paragraphs)
+    opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
+    chapters = [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) \
+        else []  # fmt: skip
+    for n, (start, heading) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(paragraphs)
+        kept = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in dropped]
+        chapters.append(Chapter(heading, kept))
+    if licence and tail.strip():
+        chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
+    return Book(title, fields.get("author", ""), chapters)
+
+
+# -- EPUB ----------------------------------------------------------------------------------
+
+BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr",
+          "dt", "dd", "figcaption", "section", "article", "br"}  # fmt: skip
+SKIPPED = {"script", "style", "head", "title", "nav"}
+NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref"}
+FRONT_TYPES = {"cover", "titlepage", "toc", "copyright-page", "frontmatter", "halftitlepage",
+               "dedication", "imprint", "colophon"}  # fmt: skip
+
+
+def check_archive(path: Path) -> None:
+    """Reject an EPUB whose entries or manifest paths are absolute or leave the book."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BookError(f"{path}: not an EPUB (zip) file: {exc}") from None
+    with archive:
+        names = set(archive.namelist())
+        for name in names:
+            _safe(path, name, name)
+        opf = _opf_path(path, archive)
+        root = posixpath.dirname(opf)
+        from lxml import etree
+
+        try:
+            package = etree.fromstring(archive.read(opf))
+        except etree.XMLSyntaxError as exc:
+            raise BookError(f"{path}: {opf}: not valid XML: {exc}") from None
+        ns = {"opf": "http://www.idpf.org/2007/opf"}
+        items = {}
+        for item in package.iterfind(".//opf:manifest/opf:item", ns):
+            href = unquote(urldefrag(item.get("href", ""))[0])
+            if "://" in href:
+                continue  # a remote resource: never opened
+            target = _safe(path, href, posixpath.join(root, href))
+            items[item.get("id")] = (href, target)
+        for ref in package.iterfind(".//opf:spine/opf:itemref", ns):
+            idref = ref.get("idref")
+            if idref not in items:
+                raise BookError(f"{path}: spine item {idref!r} is not in the manifest")
+            href, target = items[idref]
+            if target not in names:
+                raise BookError(f"{path}: spine item {idref!r}: file {href!r} is missing "
+                                "from the archive")  # fmt: skip
+
+
+def _safe(path: Path, shown: str, name: str) -> str:
+    """The normalized archive path of ``name``; an error if it is absolute or escapes."""
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise BookError(f"{path}: archive path {shown!r} is absolute; EPUB paths must stay "
+                        "inside the book")  # fmt: skip
+    normal = posixpath.normpath(name.replace("\\", "/"))
+    if normal == ".." or normal.startswith("../"):
+        raise BookError(f"{path}: archive path {shown!r} escapes the book")
+    return normal
+
+
+def _opf_path(path: Path, archive: zipfile.ZipFile) -> str:
+    from lxml import etree
+
+    try:
+        container = etree.fromstring(archive.read("META-INF/container.xml"))
+    except KeyError:
+        raise BookError(f"{path}: not an EPUB: META-INF/container.xml is missing") from None
+    except etree.XMLSyntaxError as exc:
+        raise BookError(f"{path}: META-INF/container.xml is not valid XML: {exc}") from None
+    found = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
+    if found is None or not found.get("full-path"):
+        raise BookError(f"{path}: META-INF/container.xml names no package (.opf) file")
+    opf = _safe(path, found.get("full-path"), found.get("full-path"))
+    if opf not in archive.namelist():
+        raise BookError(f"{path}: the package file {opf!r} is missing from the archive")
+    return opf
+
+
+def read_epub(path: str | Path, front_matter: bool = False) -> Book:
+    """An EPUB 2/3 book (see the module docs)."""
+    import ebooklib
+    from ebooklib import epub
+
+    path = Path(path)
+    check_archive(path)
+    try:
+        doc = epub.read_epub(str(path), {"ignore_ncx": False})
+    except Exception as exc:  # ebooklib raises bare exceptions of many kinds
+        raise BookError(f"{path}: cannot read EPUB: {exc}") from None
+    titles = _toc_titles(doc.toc)
+    chapters: list[Chapter] = []
+    started = False
+    for idref, linear in doc.spine:
+        item = doc.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
+            continue
+        if isinstance(item, epub.EpubNav) or linear == "no":
+            continue
+        heading, paragraphs, kinds = html_paragraphs(item.get_content())
+        name = posixpath.normpath(item.get_name())
+        title = titles.get(name)
+        front = bool(kinds & FRONT_TYPES) or (titles and title is None and not started)
+        if front and not front_matter:
+            continue
+        started = started or not front
+        if paragraphs:
+            fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
+            chapters.append(Chapter(title or heading or fallback, paragraphs))
+    title = _meta(doc, "title") or path.stem
+    cover, cover_type = _cover(doc)
+    return Book(title, _meta(doc, "creator"), chapters, cover, cover_type)
+
+
+def _meta(doc: Any, name: str) -> str:
+    values = doc.get_metadata("DC", name)
+    return values[0][0].strip() if values else ""
+
+
+def _toc_titles(toc: Any) -> dict[str, str]:
+    """Archive path (without fragment) -> the first TOC title that points at it."""
+    titles: dict[str, str] = {}
+    stack = list(toc) if isinstance(toc, list | tuple) else [toc]
+    while stack:
+        entry = stack.pop(0)
+        if isinstance(entry, tuple | list):
+            stack[:0] = list(entry)
+            continue
+        href = getattr(entry, "href", None)
+        if href:
+            titles.setdefault(posixpath.normpath(unquote(urldefrag(href)[0])), entry.title)
+    return titles
+
+
+def _cover(doc: Any) -> tuple[bytes | None, str]:
+    import ebooklib
+
+    for item in doc.get_items_of_type(ebooklib.ITEM_COVER):
+        return item.get_content(), item.media_type
+    for item in doc.get_items_of_type(ebooklib.ITEM_IMAGE):
+        if "cover" in (item.get_id() or "").lower() or "cover" in item.get_name().lower():
+            return item.get_content(), item.media_type
+    return None, ""
+
+
+def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
+    """(first heading, paragraphs, epub:type values of the body) of an XHTML document."""
+    from lxml import html
+
+    if not content.strip():
+        return "", [], set()
+    root = html.fromstring(content)
+    kinds: set[str] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in ("body", "section"):
+            kinds |= _types(element)
+    paragraphs: list[str] = []
+    heading = ""
+    current: list[str] = []
+
+    def close() -> None:
+        text = " ".join("".join(current).split())
+        current.clear()
+        if text:
+            paragraphs.append(text)
+
+    def walk(element: Any) -> None:
+        nonlocal heading
+        tag = element.tag if isinstance(element.tag, str) else ""
+        kind = _types(element)
+        if tag in SKIPPED or kind & NOTE_TYPES or _is_noteref(element):
+            if element.tail:
+                current.append(element.tail)
+            return
+        block = tag in BLOCKS
+        if block:
+            close()
+        if element.text and tag:
+            current.append(element.text)
+        for child in element:
+            walk(child)
+        if block:
+            if tag in ("h1", "h2", "h3") and not heading:
+                heading = " ".join("".join(current).split())
+            close()
+        if element.tail:
+            current.append(element.tail)
+
+    body = root.find("body") if root.tag != "body" else root
+    walk(body if body is not None else root)
+    close()
+    return heading, paragraphs, kinds
+
+
+def _types(element: Any) -> set[str]:
+    """The ``epub:type`` values of an element."""
+    value = element.get("{http://www.idpf.org/2007/ops}type") or element.get("epub:type")
+    return set((value or "").split())
+
+
+def _is_noteref(element: Any) -> bool:
+    """A superscript number or a link to a note: a footnote marker."""
+    tag = element.tag
+    text = element.text_content().strip() if isinstance(tag, str) else ""
+    if tag == "sup" and re.fullmatch(r"\[?[\d*a-z]{1,3}\]?", text):
+        return True
+    if tag == "a":
+        href = element.get("href", "")
+        return bool(re.fullmatch(r"\[?\d{1,3}\]?|\*", text)) and "#" in href
+    return False

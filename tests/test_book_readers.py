@@ -1,0 +1,171 @@
+"""Book readers: Gutenberg text, Markdown and EPUB (including hostile archives)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from ebooklib import epub
+
+from sonicpipe.book.readers import BookError, read_book, read_text
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+GUTENBERG = """\
+The Project Gutenberg eBook of A Small Test
+
+Title: A Small Test
+Author: Ann Author
+
+*** START OF THE PROJECT GUTENBERG EBOOK A SMALL TEST ***
+
+A SMALL TEST
+
+by Ann Author
+
+Contents
+
+     CHAPTER I. The Start
+     CHAPTER II. The End
+
+CHAPTER I.
+The Start
+
+It began on a Monday.[1] Nobody minded.
+
+It went on.
+
+CHAPTER II.
+The End
+
+It ended on a Tuesday.
+
+*** END OF THE PROJECT GUTENBERG EBOOK A SMALL TEST ***
+
+Section 1. General Terms of Use and Redistributing Project Gutenberg-tm electronic works
+"""
+
+
+def test_gutenberg_text_drops_header_front_matter_licence_and_footnote_markers() -> None:
+    book = read_text(GUTENBERG.replace("\n", "\r\n"))
+    assert (book.title, book.author) == ("A Small Test", "Ann Author")
+    assert [c.title for c in book.chapters] == ["CHAPTER I. The Start", "CHAPTER II. The End"]
+    first = book.chapters[0]
+    assert first.paragraphs[0] == "CHAPTER I.\nThe Start"
+    assert first.paragraphs[1] == "It began on a Monday. Nobody minded."
+    whole = "\n".join(p for c in book.chapters for p in c.paragraphs)
+    assert "Project Gutenberg" not in whole and "Contents" not in whole
+    assert "Ann Author" not in whole
+
+
+def test_gutenberg_front_matter_and_licence_on_request() -> None:
+    book = read_text(GUTENBERG, front_matter=True, licence=True)
+    titles = [c.title for c in book.chapters]
+    assert titles == ["Front matter", "CHAPTER I. The Start", "CHAPTER II. The End",
+                      "Project Gutenberg licence"]  # fmt: skip
+    assert "by Ann Author" in book.chapters[0].paragraphs
+    assert "General Terms of Use" in book.chapters[-1].text
+
+
+def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
+    book = read_book(CORPUS / "alice-in-wonderland.txt")
+    assert len(book.chapters) == 12
+    assert book.chapters[0].paragraphs[0].startswith("Alice was beginning")
+    assert book.chapters[1].title == "CHAPTER II. The Pool of Tears"
+    assert all("\r" not in p for c in book.chapters for p in c.paragraphs)
+
+
+def test_markdown_chapters_from_repeated_heading_level(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("# The Story\n\nA preface.\n\n## One\n\nFirst *words*.\n\n"
+                    "## Two\n\nLast words.\n", encoding="utf-8")  # fmt: skip
+    book = read_book(path)
+    assert book.title == "The Story"
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["## One", "First *words*."]),
+        ("Two", ["## Two", "Last words."]),
+    ]
+    assert read_book(path, front_matter=True).chapters[0].paragraphs == ["A preface."]
+
+
+def test_unknown_suffix_and_missing_file_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(BookError, match=r"cannot read '\.pdf' books; valid: \.txt"):
+        read_book(tmp_path / "book.pdf")
+    with pytest.raises(BookError, match="no such file"):
+        read_book(tmp_path / "book.txt")
+
+
+def make_epub(path: Path) -> Path:
+    """A small EPUB 3: cover page, two chapters (one with a note reference), nav and NCX."""
+    book = epub.EpubBook()
+    book.set_identifier("test-book")
+    book.set_title("The Test Book")
+    book.add_author("Bea Writer")
+    book.set_language("en")
+    book.set_cover("cover.png", b"\x89PNG\r\n\x1a\n" + bytes(64), create_page=True)
+    one = epub.EpubHtml(title="The First", file_name="text/one.xhtml", lang="en")
+    one.content = ("<html><body><h1>One</h1><p>The first line.<sup>1</sup> Then more.</p>"
+                   "<p>Second <a href='#n1' epub:type='noteref'>2</a>paragraph.</p>"
+                   "<aside epub:type='footnote' id='n1'>A note.</aside></body></html>")  # fmt: skip
+    two = epub.EpubHtml(title="The Second", file_name="text/two.xhtml", lang="en")
+    two.content = "<html><body><h1>Two</h1><p>The end.</p></body></html>"
+    for chapter in (one, two):
+        book.add_item(chapter)
+    book.toc = [epub.Link("text/one.xhtml", "The First", "one"),
+                epub.Link("text/two.xhtml", "The Second", "two")]  # fmt: skip
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["cover", "nav", one, two]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
+    book = read_book(make_epub(tmp_path / "book.epub"))
+    assert (book.title, book.author) == ("The Test Book", "Bea Writer")
+    assert [c.title for c in book.chapters] == ["The First", "The Second"]
+    assert book.chapters[0].paragraphs == ["One", "The first line. Then more.",
+                                           "Second paragraph."]  # fmt: skip
+    assert book.chapters[1].paragraphs == ["Two", "The end."]
+    assert book.cover is not None and book.cover.startswith(b"\x89PNG")
+
+
+def rewrite(source: Path, target: Path, rename: dict[str, str], drop: str = "",
+            opf_edit: tuple[str, str] = ("", "")) -> Path:  # fmt: skip
+    """Copy an EPUB, renaming or dropping entries and editing the package file."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            if info.filename == drop:
+                continue
+            data = src.read(info)
+            if info.filename.endswith(".opf") and opf_edit[0]:
+                data = data.replace(opf_edit[0].encode(), opf_edit[1].encode())
+            dst.writestr(rename.get(info.filename, info.filename), data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rename": {"EPUB/text/two.xhtml": "../escape.xhtml"}}, "'../escape.xhtml' escapes"),
+        ({"rename": {"EPUB/text/two.xhtml": "/etc/escape.xhtml"}}, "is absolute"),
+        ({"opf_edit": ('href="text/two.xhtml"', 'href="../../two.xhtml"')}, "escapes the book"),
+        ({"drop": "EPUB/text/two.xhtml"}, "'text/two.xhtml' is missing from the archive"),
+    ],
+)
+def test_hostile_epub_entries_are_rejected(tmp_path: Path, change: dict, message: str) -> None:
+    good = make_epub(tmp_path / "good.epub")
+    bad = rewrite(good, tmp_path / "bad.epub", change.get("rename", {}), change.get("drop", ""),
+                  change.get("opf_edit", ("", "")))  # fmt: skip
+    with pytest.raises(BookError, match=message) as caught:
+        read_book(bad)
+    assert str(bad) in str(caught.value)
+
+
+def test_not_a_zip_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "fake.epub"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(BookError, match="not an EPUB"):
+        read_book(path)
