@@ -90,9 +90,9 @@ def _units() -> dict[str, tuple[str, str]]:
     add("cm²", "square centimeter")
     add("m³", "cubic meter")
     add("cm³|cc", "cubic centimeter")
-    add("ft|ft.", "foot", "feet")
+    add("ft|ft.|′", "foot", "feet")
     add("ft²|sq ft|sq. ft.", "square foot", "square feet")
-    add("in.", "inch", "inches")
+    add("in.|″", "inch", "inches")
     add("mi|mi.", "mile")
     add("sq mi|sq. mi.", "square mile")
     add("yd|yd.|yds|yds.", "yard")
@@ -162,7 +162,7 @@ VULGAR = {
 }  # fmt: skip
 FRACTION_DENOMINATORS = frozenset((*range(2, 11), 12, 16, 32, 64, 100))
 SYMBOLS = {
-    "&": "and", "@": "at", "=": "equals", "×": "times", "÷": "divided by",
+    "&": "and", "&c.": "et cetera", "@": "at", "=": "equals", "×": "times", "÷": "divided by",
     "±": "plus or minus", "≈": "approximately", "≠": "is not equal to", "≤": "at most",
     "≥": "at least", "§": "section", "§§": "sections", "¶": "paragraph", "№": "number",
     "‰": "per mille", "%": "percent", "°": "degrees", "+": "plus",
@@ -375,12 +375,12 @@ BRANCHES = {
         rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
         rf"(?!\w)"
     ),
-    "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd)(?={H}[A-Z])",
+    "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
         r"(?![\w])"
     ),
-    "symbol": r"§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
+    "symbol": r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
 }
 # Each family of branches sits behind a cheap guard, so most positions fail at once; a family
@@ -390,7 +390,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEG])",
      ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
-     ("roman", ("(?=[A-Z])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
+     ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
     (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
@@ -974,6 +974,8 @@ class EnglishNormalizer:
     def _symbol(self, m: re.Match[str]) -> str:
         symbol = m.group()
         words = SYMBOLS[symbol]
+        if symbol == "&c.":
+            return words + _period(m.string, m.end())
         text = m.string
         start = m.start()
         if symbol == "°" and not text[max(0, start - 1) : start].strip():

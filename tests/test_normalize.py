@@ -136,6 +136,7 @@ def test_money(written: str, spoken: str) -> None:
         ("It is 3x faster.", "It is three times faster."),
         ("A 2x4 board.", "A two by four board."),
         ("At 40°N.", "At forty degrees north."),
+        ("A 6′ fence.", "A six foot fence."),
         ("The 256GB model and the 5 km race.", "The two hundred fifty-six gigabyte model and the "
          "five kilometer race."),
         ("The 5 km were long.", "The five kilometers were long."),
@@ -346,6 +347,9 @@ def test_roman_numerals(written: str, spoken: str) -> None:
          "Captain Hook, Lieutenant Dan and Colonel Mustard."),
         ("Martin Luther King Jr. spoke.", "Martin Luther King Junior spoke."),
         ("Smith vs. Jones", "Smith versus Jones"),
+        ("Lakers vs Celtics", "Lakers versus Celtics"),
+        ("Hats, boots, &c. were sold. Wigs, &c. Then more.",
+         "Hats, boots, et cetera were sold. Wigs, et cetera. Then more."),
         ("Apples, pears, etc. are fruit.", "Apples, pears, et cetera are fruit."),
         ("I like fruit, e.g. apples.", "I like fruit, for example apples."),
         ("The best, i.e. the ripest.", "The best, that is the ripest."),
