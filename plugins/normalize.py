@@ -425,7 +425,7 @@ YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
 YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
-SPACES = " \t\xa0\n"
+SPACES = " \t\xa0\r\n"
 
 
 # -- context helpers --------------------------------------------------------------------------

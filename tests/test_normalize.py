@@ -528,6 +528,12 @@ def test_paragraphs_are_never_joined() -> None:
     ]  # fmt: skip
 
 
+def test_windows_line_ends_count_as_paragraph_breaks() -> None:
+    assert norm("At 5 p.m.\r\n\r\nEnd, etc.\r\n\r\nMr.\r\nSmith.") == (
+        "At five PM.\r\n\r\nEnd, et cetera.\r\n\r\nMister\r\nSmith."
+    )
+
+
 def test_abbreviation_periods_survive_only_as_sentence_ends() -> None:
     assert (
         norm("See Dr.\nSmith, etc.\nand Gen. Lee.")
