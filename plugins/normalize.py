@@ -426,6 +426,8 @@ YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
 SPACES = " \t\xa0\r\n"
+LEADERS = SPACES + OPENERS + "_*"  # what may stand between a sentence end and its next word
+WORD_BEFORE_PERIOD = re.compile(r"[A-Za-z.]+$")
 
 
 # -- context helpers --------------------------------------------------------------------------
@@ -466,6 +468,31 @@ def _ends_sentence(text: str, end: int) -> bool:
         return True
     after = _skip(text, after, OPENERS)
     return after < len(text) and text[after].isupper()
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether ``start`` begins a sentence: a paragraph start, or after "!", "?" or a period
+    that is no abbreviation's ("in 1897. 3 men" but not "at 5 p.m. 3 men")."""
+    pos = start
+    while pos and (text[pos - 1] in LEADERS or MARK_RE.match(text, pos - 1)):
+        pos -= 1
+    if not pos or text.count("\n", pos, start) > 1:
+        return True
+    if text[pos - 1] in "!?":
+        return True
+    if text[pos - 1] != "." or pos < 2:
+        return False
+    word = WORD_BEFORE_PERIOD.search(text, max(0, pos - 16), pos - 1)
+    if word is None:
+        return text[pos - 2].isdigit()
+    token = word.group() + "."
+    return (
+        len(token) > 2
+        and "." not in token[:-1]
+        and token not in abbreviations()
+        and token not in NUMBER_ABBREVIATIONS
+        and token not in DAY_ABBREVIATIONS
+    )
 
 
 def _paragraph_ends(text: str, end: int) -> bool:
@@ -608,6 +635,8 @@ class EnglishNormalizer:
                     words = " " + words
             if end < len(text) and text[end].isalnum() and words[-1:].isalnum():
                 words += " "
+            if words[:1].islower() and not text[start].isalpha() and _starts_sentence(text, start):
+                words = words[0].upper() + words[1:]  # "3 men came." -> "Three men came."
             last[:] = [end, words]
             return words
 

@@ -172,7 +172,7 @@ def test_measures(written: str, spoken: str) -> None:
         ("Smith (b. 1920, d. 1980)", "Smith (born nineteen twenty, died nineteen eighty)"),
         ("Meet on Tuesday, 5/14.", "Meet on Tuesday, May fourteenth."),
         ("From 3-5 May.", "From the third to the fifth of May."),
-        ("_3 May. Bistritz._", "_the third of May. Bistritz._"),
+        ("_3 May. Bistritz._", "_The third of May. Bistritz._"),
         ("CUTTING FROM THE GAZETTE, 8 AUGUST", "CUTTING FROM THE GAZETTE, the eighth of AUGUST"),
     ],
 )
@@ -461,10 +461,10 @@ def test_dracula_chapter_one_reads_sensibly() -> None:
     chapter = book[: book.index("CHAPTER II")]
     spoken = norm(chapter)
     assert spoken.startswith(
-        "\n_the third of May. Bistritz._--Left Munich at eight thirty-five PM, on the first "
+        "\n_The third of May. Bistritz._--Left Munich at eight thirty-five PM, on the first "
         "of May, arriving at\nVienna early next morning; should have arrived at six forty-six,"
     )
-    for phrase in ("lost thirteen thousand people", "the fifth of May. The Castle.",
+    for phrase in ("lost thirteen thousand people", "_The fifth of May. The Castle._",
                    "the station at seven thirty I had"):  # fmt: skip
         assert phrase in spoken
     assert not re.search(r"\d", spoken)
@@ -499,7 +499,7 @@ def test_marks_stay_where_they_are() -> None:
 
 def test_marks_next_to_numbers_are_not_digits() -> None:
     mark = MarkTable().add(Mark(MarkKind.BREAK, 100))
-    assert norm(f"1{mark}2 and 5{mark}km") == f"one{mark}two and five{mark}km"
+    assert norm(f"1{mark}2 and 5{mark}km") == f"One{mark}two and five{mark}km"
 
 
 @pytest.mark.parametrize("text", [NEWS, RECIPE, STATEMENT, ITINERARY])
@@ -526,6 +526,21 @@ def test_paragraphs_are_never_joined() -> None:
         "He paid five dollars.", "Then the third of May.", "At five PM.", "one.",
         "End, et cetera.", "Fin.",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It was 1897. 3 men came.", "It was eighteen ninety-seven. Three men came."),
+        ("He left at 5 p.m. 3 men stayed.", "He left at five PM three men stayed."),
+        ("Wait! 4 more? 5 men.", "Wait! Four more? Five men."),
+        ('"7 men," he said.', '"Seven men," he said.'),
+        ("$5 was paid.\n\n3 May.", "Five dollars was paid.\n\nThe third of May."),
+        ("See No. 5 and p. 6.", "See Number five and page six."),
+    ],
+)
+def test_sentences_starting_with_a_number_start_with_a_capital(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
 
 
 def test_windows_line_ends_count_as_paragraph_breaks() -> None:
