@@ -197,6 +197,9 @@ LABEL_WORDS = frozenset(
         "no number page pages p pp chapter verse line item figure fig table version model size rank"
     )
 )
+# Words before a version number, whose parts are read as numbers ("version 3.11": three point
+# eleven).
+VERSION_WORDS = frozenset(_words("version versions v ver release update rev python ios android"))
 PAIRED_LABELS = frozenset(
     _words("room flight route highway bus platform gate channel apartment apt suite ste train")
 )
@@ -826,6 +829,8 @@ class EnglishNormalizer:
                 return _military_time(numeral)  # "at 1430 hours", "0800 hours"
             if numeral[0] != "0":
                 return self._plain_integer(text, m.start(), m.end(), int(numeral))
+        if numeral.count(".") == 1 and _word_before(text, m.start()).lower() in VERSION_WORDS:
+            return prefix + " point ".join(number_words(p) for p in numeral.split("."))
         return prefix + number_words(numeral)
 
     def _number_unit(self, m: re.Match[str], numeral: str) -> str:

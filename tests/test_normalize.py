@@ -55,6 +55,7 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Call 911 now.", "Call nine one one now."),
         ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
         ("Version 2.0.1 is out.", "Version two point zero point one is out."),
+        ("Python 3.11 and v2.10 ship.", "Python three point eleven and v two point ten ship."),
         ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
         ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
         ("The 747s flew.", "The seven hundred forty-sevens flew."),
