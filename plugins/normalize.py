@@ -367,6 +367,7 @@ BRANCHES = {
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     "ratio": r"(?<=\d):(?=\d(?!\d))",
+    "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     "roman": (
         rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.))?){H}"
         rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’](?:m|d|ll|ve|re)\b)(?P<rdot>\.)?"
@@ -395,7 +396,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
-    (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio")),
+    (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
 
@@ -899,6 +900,9 @@ class EnglishNormalizer:
         if m.group().strip() == "-" and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]:
             return " minus "
         return " to "
+
+    def _arith(self, m: re.Match[str]) -> str:
+        return " divided by " if m["op"] == "/" else " times "  # "10 / 2", "3 * 4"
 
     def _ratio(self, m: re.Match[str]) -> str:
         return " to "  # "3:1"

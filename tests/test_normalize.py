@@ -389,6 +389,10 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("Play it in C# minor.", "Play it in C sharp minor."),
         ("Trending: #sonic", "Trending: hashtag sonic"),
         ("So 2 + 2 = 4.", "So two plus two equals four."),
+        (
+            "So 10 / 2 = 5 and 3 * 4 = 12.",
+            "So ten divided by two equals five and three times four equals twelve.",
+        ),
         ("It is 3 × 4.", "It is three times four."),
         ("A 45° angle.", "A forty-five degree angle."),
         ("Costs ~5 dollars.", "Costs about five dollars."),
