@@ -298,7 +298,7 @@ def _load_abbreviations() -> dict[str, str]:
 
 # -- the pattern ------------------------------------------------------------------------------
 
-H = r"[ \t\xa0\n]"  # one space, never two (a blank line separates paragraphs)
+H = r"[ \t\xa0\u2009\u202f\n]"  # one space, never two (a blank line separates paragraphs)
 LB = r"(?<![^\W_])"  # not after a letter or digit
 RB = r"(?![^\W_])"  # not before a letter or digit
 INT = r"\d{1,3}(?:,\d{3})+|\d+"
@@ -422,14 +422,14 @@ DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
 )
 ERA_AFTER = re.compile(rf"{H}?(?:AD|A\.D\.|BC|B\.C\.|BCE|B\.C\.E\.|CE|C\.E\.)(?!\w)")
-WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[ \t\xa0\n]*$")
+WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{H}*$")
 WORDS_BEFORE = re.compile(r"[A-Za-z]+")
-WORD_AFTER = re.compile(r"[ \t\xa0\n]([A-Za-z]+(?:['’][a-z]+)?)")
+WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
 YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
 YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
-SPACES = " \t\xa0\r\n"
+SPACES = " \t\xa0\u2009\u202f\r\n"
 LEADERS = SPACES + OPENERS + "_*"  # what may stand between a sentence end and its next word
 WORD_BEFORE_PERIOD = re.compile(r"[A-Za-z.]+$")
 

@@ -137,6 +137,7 @@ def test_money(written: str, spoken: str) -> None:
         ("It is 3x faster.", "It is three times faster."),
         ("A 2x4 board.", "A two by four board."),
         ("At 40°N.", "At forty degrees north."),
+        ("It is 5\u202fkm at 20\u2009°C.", "It is five kilometers at twenty degrees Celsius."),
         ("A 6′ fence.", "A six foot fence."),
         ("The 256GB model and the 5 km race.", "The two hundred fifty-six gigabyte model and the "
          "five kilometer race."),
