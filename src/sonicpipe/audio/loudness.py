@@ -61,6 +61,7 @@ CENTER_GAIN = float(_CENTER.max())
 OUTER_GAIN = float((np.abs(TRUE_PEAK_PHASES).sum(axis=1) - _CENTER).max())
 SCAN_BLOCK = 1024  # samples per block when looking for possible overs
 GAIN_STEP = 16  # samples per step of the limiter's gain curve (>= TAPS)
+SCAN_HEADROOM_DB = 6.0  # normalize raises its first gain by this much at most
 
 
 def db(value: float) -> float:
@@ -151,8 +152,8 @@ def local_true_peak(samples: np.ndarray) -> np.ndarray:
     samples = as_samples(samples)
     peaks = np.abs(samples)
     for phase in TRUE_PEAK_PHASES:
-        interpolated = np.convolve(samples, phase)[TAPS // 2 : TAPS // 2 + samples.size]
-        np.maximum(peaks, np.abs(interpolated), out=peaks)
+        interpolated = ndimage.convolve1d(samples, phase, mode="constant")
+        np.maximum(peaks, np.abs(interpolated, out=interpolated), out=peaks)
     return peaks
 
 
@@ -199,6 +200,10 @@ def peaks_over(samples: np.ndarray, threshold: float) -> tuple[np.ndarray, np.nd
     reach = np.repeat(blocks, GAIN_STEP)[: samples.size]
     near = np.maximum(magnitude, np.r_[magnitude[1:], 0])
     candidates = np.flatnonzero(CENTER_GAIN * near + OUTER_GAIN * reach > threshold)
+    if candidates.size > samples.size // 8:  # most samples: interpolate them all at once
+        peaks = local_true_peak(samples)
+        over = np.flatnonzero(peaks > threshold)
+        return over, peaks[over]
     windows = candidates[:, None] + np.arange(1 - HALF, HALF + 1)
     inside = (windows >= 0) & (windows < samples.size)
     values = np.where(inside, samples[np.clip(windows, 0, max(samples.size - 1, 0))], 0)
@@ -246,6 +251,19 @@ def noise_floor_db(samples: np.ndarray, sample_rate: int, window: float = 0.5) -
 # -- the limiter ---------------------------------------------------------------------------
 
 
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Peaks:
+    """Exact true peaks found in ``samples[start:stop]``: offsets from ``start`` and values."""
+
+    start: int
+    stop: int
+    where: np.ndarray
+    peaks: np.ndarray
+
+
 class Limiter:
     """A look-ahead true-peak limiter: no 4x-interpolated value of the output exceeds ``ceiling``.
 
@@ -268,44 +286,66 @@ class Limiter:
         self.lead = 2 * self.attack + 2 * TAPS
         self.tail = self.hold + 2 * self.attack + 2 * TAPS
 
+    @property
+    def target(self) -> float:
+        """The level peaks are brought to: the ceiling less the margin."""
+        return self.ceiling * undb(-self.MARGIN_DB)
+
+    def scan(self, samples: np.ndarray, scale: float = 1.0) -> list[Peaks]:
+        """The true peaks of ``samples`` that exceed the target once multiplied by ``scale``.
+
+        Exact (4x interpolated) values, found only where a bound says they can be; one
+        entry per region, with the room the gain ramps need around them.
+        """
+        threshold = self.target / scale
+        found = []
+        for start, stop in risky_regions(samples, threshold, self.lead, self.tail):
+            where, peaks = peaks_over(samples[start:stop], threshold)
+            if where.size:
+                found.append(Peaks(start, stop, where, peaks))
+        return found
+
+    def limit(self, out: np.ndarray, scan: list[Peaks], scale: float = 1.0) -> list[Span]:
+        """Apply in place the gain that the scanned peaks, times ``scale``, need in ``out``.
+
+        ``out`` is the scanned signal times ``scale`` (peaks scale with it, so one scan
+        serves many gains). Returns the spans where the gain is below 1.
+        """
+        spans = []
+        for region in scan:
+            over = region.peaks * scale > self.target
+            if not over.any():
+                continue
+            need = self.target / (region.peaks[over] * scale)
+            first, curve = self._curve(region.stop - region.start, region.where[over], need)
+            start = region.start + first
+            out[start : start + curve.size] *= curve
+            spans.append((start, start + curve.size))
+        return spans
+
+    def verify(self, out: np.ndarray, spans: list[Span]) -> None:
+        """Where the gain moved, measure ``out`` again and limit any peak that slipped by."""
+        for _ in range(3):
+            scan = []
+            for first, last in spans:
+                start, stop = max(first - self.lead, 0), min(last + self.tail, out.size)
+                where, peaks = peaks_over(out[start:stop], self.target)
+                if where.size:
+                    scan.append(Peaks(start, stop, where, peaks))
+            spans = self.limit(out, scan)
+            if not spans:
+                return
+
     def gain(self, samples: np.ndarray) -> np.ndarray | None:
         """Per-sample gain (<= 1) keeping ``samples`` under the ceiling; None if 1 throughout."""
-        gain = None
-        for start, stop, curve in self._curves(samples):
-            if gain is None:
-                gain = np.ones(samples.size, dtype=np.float32)
-            gain[start:stop] = curve
-        return gain
+        gain = np.ones(samples.size, dtype=np.float32)
+        return gain if self.limit(gain, self.scan(samples)) else None
 
     def apply(self, samples: np.ndarray) -> np.ndarray:
-        """``samples`` limited (a new array); where the gain moved, checked and limited again."""
+        """``samples`` limited (a new array), then verified where the gain moved."""
         out = as_samples(samples).copy()
-        regions = None
-        for _ in range(4):
-            limited = []
-            for start, stop, curve in self._curves(out, regions):
-                out[start:stop] *= curve
-                limited.append((start, stop))
-            if not limited:
-                break
-            regions = limited
+        self.verify(out, self.limit(out, self.scan(out)))
         return out
-
-    def _curves(
-        self, samples: np.ndarray, regions: list[tuple[int, int]] | None = None
-    ) -> list[tuple[int, int, np.ndarray]]:
-        """(start, stop, gain) for each region that needs a gain below 1."""
-        target = self.ceiling * undb(-self.MARGIN_DB)
-        if regions is None:
-            regions = risky_regions(samples, target, self.lead, self.tail)
-        curves = []
-        for start, stop in regions:
-            where, peaks = peaks_over(samples[start:stop], target)
-            if not where.size:
-                continue
-            first, curve = self._curve(stop - start, where, target / peaks)
-            curves.append((start + first, start + first + curve.size, curve))
-        return curves
 
     def _curve(self, length: int, where: np.ndarray, need: np.ndarray) -> tuple[int, np.ndarray]:
         """The gain for the needs at ``where`` (sorted) within ``length`` samples, 1 elsewhere.
@@ -409,14 +449,21 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
         return samples
     limiter = Limiter(sample_rate, preset.true_peak)
     gain_db, previous = goal - start, (0.0, start)
+    most = gain_db + SCAN_HEADROOM_DB  # one scan of the peaks serves every try up to this
+    scan = limiter.scan(samples, undb(most))
     for _ in range(3):
-        out = limiter.apply(samples * np.float32(undb(gain_db)))
+        scale = undb(gain_db)
+        out = samples * np.float32(scale)
+        spans = limiter.limit(out, scan, scale)
+        if not spans and gain_db == goal - start:
+            break  # nothing limited: the level is the goal
         reached = level(out, sample_rate, preset)
         if abs(goal - reached) <= 0.1:
             break
         slope = (reached - previous[1]) / (gain_db - previous[0]) if gain_db != previous[0] else 1
         previous = gain_db, reached
-        gain_db += (goal - reached) / min(max(slope, 0.2), 1.0)
+        gain_db = min(gain_db + (goal - reached) / min(max(slope, 0.2), 1.0), most)
+    limiter.verify(out, spans)
     return out
 
 
