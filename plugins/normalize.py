@@ -930,11 +930,13 @@ class EnglishNormalizer:
         text = m.string
         word, numeral = m["rw"], m["rn"]
         value = _roman_value(numeral)
-        if value is None or not word[0].isupper() or not _plausible_roman(numeral):
-            return None
+        if value is None or not _plausible_roman(numeral) or (numeral.islower() and value > 100):
+            return None  # "CD", "mix"
         if numeral == "I" and _word_after(text, m.end()).lower() in AFTER_PRONOUN_I:
             return None  # "Part I think", "Peter I know"
         key = word.lower().rstrip(".")
+        if word[0].islower() and (numeral.lower() == "i" or key not in ROMAN_TRIGGERS):
+            return None  # "in part I", but "see chapter IV"
         if key in ROMAN_TRIGGERS and not (numeral == "I" and key in ("no", "number")):
             # "Chapter IV", "World War II", "Act III, Scene ii"; but "No. I refuse."
             return f"{_spoken_label(word)} {cardinal(value)}"

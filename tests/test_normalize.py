@@ -324,6 +324,8 @@ def test_ranges(written: str, spoken: str) -> None:
         ("A DJ MIX tape.", "A DJ MIX tape."),
         ("Size XL only.", "Size XL only."),
         ("I did it, in part I guess.", "I did it, in part I guess."),
+        ("As shown in chapter IV and part ii.", "As shown in chapter four and part two."),
+        ("The war mix.", "The war mix."),
     ],
 )
 def test_roman_numerals(written: str, spoken: str) -> None:
