@@ -190,6 +190,13 @@ YEAR_WORDS = frozenset(
         "d ad"
     )
 )
+# Lower-case words after a bare number that make it a year ("1897 was", "1897 saw").
+AFTER_YEAR = frozenset(
+    _words(
+        "was is saw brought marked began begun ended came had has will would proved became "
+        "the a an he she it they we i you and when while there"
+    )
+)
 # Words before a number that make it a label, read as a plain cardinal ("page 1234") or, for
 # three or four digits, in pairs like a year ("room 1204": twelve oh four).
 LABEL_WORDS = frozenset(
@@ -892,8 +899,10 @@ class EnglishNormalizer:
             return True
         after = _word_after(text, end)
         if after and _is_plural_noun(after):
-            return False
-        return word in YEAR_WORDS or not after or not after.islower() or n % 100 != 0
+            return False  # "1897 people"
+        if word in YEAR_WORDS or not after or not after.islower():
+            return True  # "in 1897", "Paris, 1897."
+        return after in AFTER_YEAR  # "1897 was a year", but "paid 1897 for it"
 
     def _dash(self, m: re.Match[str]) -> str:
         text = m.string
