@@ -468,6 +468,21 @@ def test_realistic_paragraphs(text: str, expected: list[str]) -> None:
     assert not re.search(r"\d", spoken), spoken
 
 
+def test_recipe_and_itinerary_read_in_full() -> None:
+    assert norm(RECIPE) == (
+        "Preheat the oven to one hundred eighty degrees Celsius (three hundred fifty degrees "
+        "Fahrenheit). Whisk two and a half cups of flour with one teaspoon of salt and one half "
+        "cup of sugar. Add three eggs, two hundred fifty milliliters of milk and two tablespoons "
+        "butter. Bake for thirty-five to forty minutes or until golden. Serves four to six."
+    )
+    assert norm(ITINERARY) == (
+        "Day one (Monday, June third): Flight BA one seventeen departs London at eight "
+        "twenty-five and lands in New York at eleven oh five. Day two: Walk five kilometers "
+        "through Central Park, then the two thirty PM tour of the Met. Day three: Drive two "
+        "hundred twenty miles to Boston; hotel check-in after three PM, Room twelve oh four."
+    )
+
+
 def test_dracula_chapter_one_reads_sensibly() -> None:
     book = (CORPUS / "dracula.txt").read_text(encoding="utf-8")
     chapter = book[: book.index("CHAPTER II")]
