@@ -2,7 +2,8 @@
 
 Options (``[options.loudness]``); without any the plugin stays out of the chain:
 
-- ``preset``: ``acx`` (audiobooks: RMS -20 dBFS in -23..-18, peaks <= -3 dBFS),
+- ``preset``: ``acx`` (audiobooks: RMS -20 dBFS in -23..-18, peaks <= -3 dBFS; the
+  limiter stops at -3.5 dBTP to leave room for the MP3 encoder),
   ``podcast`` (-16 LUFS, -1 dBTP), ``broadcast`` (EBU R128: -23 LUFS, -1 dBTP) or
   ``custom`` (the default when ``target`` is given);
 - ``target``: integrated loudness in LUFS for ``custom``; ``true_peak``: its ceiling in dBTP

@@ -108,14 +108,14 @@ def check(result: Measurement, preset: Preset) -> list[Check]:
         low, high = preset.rms_range
         rows.append(Check("RMS", result.rms_dbfs, f"{low:g} to {high:g} dBFS",
                           low <= result.rms_dbfs <= high))  # fmt: skip
-        ceiling = preset.true_peak
-        rows.append(Check("peak", result.sample_peak_dbfs, f"<= {ceiling:g} dBFS",
-                          result.sample_peak_dbfs <= ceiling))  # fmt: skip
+        rule = preset.peak_rule
+        rows.append(Check("peak", result.sample_peak_dbfs, f"<= {rule:g} dBFS",
+                          result.sample_peak_dbfs <= rule))  # fmt: skip
     if preset.lufs is not None:
         rows.append(Check("integrated", result.integrated_lufs, f"{preset.lufs:g} +-1 LUFS",
                           abs(result.integrated_lufs - preset.lufs) <= 1))  # fmt: skip
-    rows.append(Check("true peak", result.true_peak_dbtp, f"<= {preset.true_peak:g} dBTP",
-                      result.true_peak_dbtp <= preset.true_peak))  # fmt: skip
+    rows.append(Check("true peak", result.true_peak_dbtp, f"<= {preset.peak_rule:g} dBTP",
+                      result.true_peak_dbtp <= preset.peak_rule))  # fmt: skip
     if preset.noise_floor is not None:
         rows.append(Check("noise floor", result.noise_floor_dbfs, f"<= {preset.noise_floor:g} dBFS",
                           result.noise_floor_dbfs <= preset.noise_floor))  # fmt: skip
