@@ -365,7 +365,7 @@ BRANCHES = {
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d){RB}"
         rf"|(?P<plural>['’]?s){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
-        rf"|(?P<usp>{H}?)(?P<unit>{UNIT_RE})(?!\w)"
+        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
     ),
     "dash": (
@@ -843,6 +843,8 @@ class EnglishNormalizer:
 
     def _number_unit(self, m: re.Match[str], numeral: str) -> str:
         unit = m["unit"]
+        if m["usp"] == "-":  # "a 5-km race": five-kilometer
+            return f"{number_words(numeral)}-{UNITS[unit][0]}"
         attributive = _attributive(m.string, m.start(), m.end())
         words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
         if m["unit2"]:

@@ -142,6 +142,7 @@ def test_money(written: str, spoken: str) -> None:
         ("The 256GB model and the 5 km race.", "The two hundred fifty-six gigabyte model and the "
          "five kilometer race."),
         ("The 5 km were long.", "The five kilometers were long."),
+        ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
     ],
 )  # fmt: skip
