@@ -854,9 +854,12 @@ class EnglishNormalizer:
         return words
 
     def _plural_number(self, numeral: str) -> str:
+        """ "1990s" -> "nineteen nineties", "100s" and "1,000s" -> "hundreds", "thousands"."""
+        plain = numeral.replace(",", "")
+        if re.fullmatch(r"10{2,}", plain):
+            return plural(cardinal(int(plain)).removeprefix("one "))
         if numeral.isdigit() and len(numeral) == 4 and numeral.endswith("0"):
-            value = int(numeral)
-            return "thousands" if value == 1000 else plural(year(value))
+            return plural(year(int(numeral)))
         return plural(number_words(numeral))
 
     def _day_month(self, text: str, start: int, end: int, words: str) -> str:

@@ -239,6 +239,7 @@ def test_times(written: str, spoken: str) -> None:
         ("In 44 BC and 476 AD.", "In forty-four BC and four seventy-six AD."),
         ("The 1990s and the 2000s.", "The nineteen nineties and the two thousands."),
         ("The 1800s were long.", "The eighteen hundreds were long."),
+        ("In the 100s and 1,000s.", "In the hundreds and thousands."),
         ("Music of the '90s.", "Music of the nineties."),
         ("Music of the ’60s and 80s.", "Music of the sixties and eighties."),
         ("The class of '97.", "The class of ninety-seven."),
