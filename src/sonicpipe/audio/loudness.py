@@ -179,7 +179,8 @@ def risky_regions(
     risky = np.flatnonzero(_block_bounds(samples) > threshold) if samples.size else []
     regions: list[tuple[int, int]] = []
     for first, last in _runs(np.asarray(risky)):
-        start = max(first * SCAN_BLOCK - before, 0)
+        # Starts on the GAIN_STEP grid, so gain curves do not depend on where a scan began.
+        start = max((first * SCAN_BLOCK - before) // GAIN_STEP * GAIN_STEP, 0)
         stop = min((last + 1) * SCAN_BLOCK + after, samples.size)
         if regions and start <= regions[-1][1]:
             regions[-1] = (regions[-1][0], stop)
@@ -513,7 +514,8 @@ class StreamingLimiter:
     """The :class:`Limiter` over a stream, with ``limiter.lead`` samples of latency.
 
     Each call limits the held context plus the new chunk and returns the part whose gain
-    can no longer change, so the output equals the whole signal limited at once.
+    can no longer change; the context starts on the gain curve's grid, so the output equals
+    the whole signal's ``samples * limiter.gain(samples)``.
     """
 
     def __init__(self, limiter: Limiter) -> None:
@@ -528,7 +530,7 @@ class StreamingLimiter:
         if ready <= self._emitted:
             return EMPTY
         out = self._limit()[self._emitted : ready]
-        keep = max(ready - self.limiter.tail - self.limiter.lead, 0)
+        keep = max(ready - self.limiter.tail - self.limiter.lead, 0) // GAIN_STEP * GAIN_STEP
         self._buffer, self._emitted = self._buffer[keep:], ready - keep
         return out
 
