@@ -812,7 +812,7 @@ class EnglishNormalizer:
                 "'" in m["plural"]
                 or "’" in m["plural"]
                 or (
-                    numeral.isdigit()
+                    numeral.replace(",", "").isdigit()
                     and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
                 )
             ):
