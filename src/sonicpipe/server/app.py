@@ -436,6 +436,7 @@ class SonicServer:
             process_response=self._add_headers,
             max_size=self.config.max_message_bytes,
             logger=_WS_LOG,
+            compression=None,  # deflating base64 audio costs more than the synthesis
         )
         log.info(
             "Sonic-compatible server on %s%s (voice: %s, limit: %d contexts)",

@@ -267,6 +267,7 @@ _INIT_PHONEME_EVENTS, _INIT_PHONEME_IPA, _INIT_DONT_EXIT = 0x1, 0x2, 0x8000
 _CHARS_UTF8, _PHONEMES_INPUT = 0x1, 0x100
 _RATE = 1
 _NORMAL_WPM = 175
+_BUFFER_MS = 1000  # audio per callback: fewer trips into Python
 _ESPEAK_LOCK = threading.Lock()  # the library keeps global state: one synthesis at a time
 
 
@@ -300,7 +301,9 @@ class EspeakEngine:
         ]
         data_parent = str(Path(espeakng_loader.get_data_path()).parent).encode()
         options = _INIT_PHONEME_EVENTS | _INIT_PHONEME_IPA | _INIT_DONT_EXIT
-        self.sample_rate = int(self._lib.espeak_Initialize(_SYNCHRONOUS, 0, data_parent, options))
+        self.sample_rate = int(
+            self._lib.espeak_Initialize(_SYNCHRONOUS, _BUFFER_MS, data_parent, options)
+        )
         if self.sample_rate <= 0:
             raise RuntimeError("espeak-ng failed to initialize from espeakng-loader's data")
         if self._lib.espeak_SetVoiceByName(voice.encode()) != 0:
