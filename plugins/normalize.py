@@ -114,6 +114,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("mph", "mile per hour", "miles per hour")
     add("km/h|kph|kmh", "kilometer per hour", "kilometers per hour")
     add("m/s", "meter per second", "meters per second")
+    add("m/s²|m/s2", "meter per second squared", "meters per second squared")
     add("ft/s", "foot per second", "feet per second")
     for prefix, name in (("K", "kilo"), ("k", "kilo"), ("M", "mega"), ("G", "giga"),
                          ("T", "tera"), ("P", "peta")):  # fmt: skip
@@ -347,7 +348,10 @@ BRANCHES = {
         rf"|(?<![\w:.,])(?P<th2>\d{{1,2}}){H}?{AMPM.format('tap2')}"
     ),
     "ampm": rf"{LB}(?P<ap>[AaPp])\.{H}?[Mm]\.",
-    "feet": r"(?<![\w.])(?P<ft>\d{1,2})['′](?P<inch>\d{1,2}(?:\.\d+)?)(?:\"|″|'')",
+    "feet": (
+        rf"(?<![\w.])(?:(?P<ft>\d{{1,2}})['′]{H}?(?P<inch>\d{{1,2}}(?:\.\d+)?)(?:\"|″|'')"
+        rf"|(?P<ft2>\d{{1,2}}){H}?ft\.?{H}(?P<inch2>\d{{1,2}}){H}?in(?P<indot>\.)?(?!\w))"
+    ),
     "money": (
         rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
         rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
@@ -711,8 +715,11 @@ class EnglishNormalizer:
         return m["ap"].upper() + "M" + _period(m.string, m.end())
 
     def _feet(self, m: re.Match[str]) -> str:
-        feet = _with_unit(cardinal(int(m["ft"])), m["ft"], UNITS["ft"])
-        return f"{feet} {_with_unit(number_words(m['inch']), m['inch'], UNITS['in.'])}"
+        """ "5'10\"" and "6 ft 2 in" read "five feet ten inches"."""
+        ft, inch = m["ft"] or m["ft2"], m["inch"] or m["inch2"]
+        feet = _with_unit(cardinal(int(ft)), ft, UNITS["ft"])
+        words = f"{feet} {_with_unit(number_words(inch), inch, UNITS['in.'])}"
+        return words + _period(m.string, m.end()) if m["indot"] else words
 
     def _money(self, m: re.Match[str]) -> str:
         unit = CURRENCIES[m["cur"]]

@@ -129,6 +129,8 @@ def test_money(written: str, spoken: str) -> None:
         ("A 100 m sprint.", "A one hundred meter sprint."),
         ("Drink 500 ml daily.", "Drink five hundred milliliters daily."),
         ("A 5'10\" man.", "A five feet ten inches man."),
+        ("He is 6 ft 2 in tall.", "He is six feet two inches tall."),
+        ("It falls at 9.8 m/s².", "It falls at nine point eight meters per second squared."),
         ("Add 1 1/2 tsp soda.", "Add one and a half teaspoons soda."),
         ("Add 1/2 tsp salt and 3/4 tsp sugar.",
          "Add half a teaspoon salt and three quarters of a teaspoon sugar."),
