@@ -174,3 +174,22 @@ def test_inline_markup_changes_length_and_inserts_silence(connection) -> None:
     assert fast < plain * 0.8 < plain < slow * 0.8
     assert paused > plain + 0.8
     assert emotional == pytest.approx(plain, rel=0.05)  # accepted, spoken neutrally
+
+
+def test_volume_and_sonic2_speed_controls(connection) -> None:
+    fmt = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 24000}
+    text = "Loud and quiet are the same words."
+
+    def audio(model: str, voice: dict, **config) -> np.ndarray:
+        context = connection.context(model_id=model, voice=voice, output_format=fmt)
+        context.push(text, continue_=False, **config)
+        data, events = collect(context)
+        assert events[-1].type == "done", events[-1]
+        return pcm.decode(data, "pcm_f32le")
+
+    quiet = audio("sonic-3", VOICE, generation_config={"volume": 0.5})
+    loud = audio("sonic-3", VOICE, generation_config={"volume": 2.0})
+    assert np.sqrt(np.mean(loud**2)) > 3 * np.sqrt(np.mean(quiet**2))
+    plain = audio("sonic-2", VOICE)
+    fastest = audio("sonic-2", {**VOICE, "__experimental_controls": {"speed": "fastest"}})
+    assert len(fastest) < 0.8 * len(plain)
