@@ -309,7 +309,7 @@ def _load_abbreviations() -> dict[str, str]:
 H = r"[ \t\xa0\u2009\u202f\n]"  # one space, never two (a blank line separates paragraphs)
 LB = r"(?<![^\W_])"  # not after a letter or digit
 RB = r"(?![^\W_])"  # not before a letter or digit
-INT = r"\d{1,3}(?:,\d{3})+|\d+"
+INT = r"\d{1,3}(?:,\d{3}){1,11}+(?!,\d)|\d{1,36}"  # longer runs are read in pieces
 NUM = rf"(?:{INT})(?:\.\d+)?"
 AMPM = rf"(?P<{{0}}>[AaPp])\.?{H}?[Mm]\.?{RB}"
 MONTH_RE = (
@@ -359,8 +359,8 @@ BRANCHES = {
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
     ),
     "fraction": (
-        rf"(?:(?<![\w/.,])(?:(?P<fw>\d+)(?:{H}|-))?(?P<fn>\d+)[/⁄](?P<fd>\d+)(?![\w/]|[.,]\d)"
-        rf"|(?<![\w.,])(?:(?P<vw>\d+){H}?)?(?P<vf>{VULGAR_RE}))"
+        rf"(?:(?<![\w/.,])(?:(?P<fw>\d{{1,9}})(?:{H}|-))?(?P<fn>\d{{1,9}})[/⁄](?P<fd>\d{{1,9}})"
+        rf"(?![\w/]|[.,]\d)|(?<![\w.,])(?:(?P<vw>\d{{1,9}}){H}?)?(?P<vf>{VULGAR_RE}))"
         rf"(?:{H}?(?P<funit>{UNIT_RE})(?!\w))?"
     ),
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",

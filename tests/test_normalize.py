@@ -588,6 +588,14 @@ def test_abbreviation_periods_survive_only_as_sentence_ends() -> None:
     assert norm('"It ended at 5 p.m." She left.') == '"It ended at five PM." She left.'
 
 
+@pytest.mark.parametrize(
+    "text", ["1" * 5000, ",".join(["111"] * 2000), "$" + "9" * 5000, "1" * 5000 + "th", "7/" * 3000]
+)
+def test_absurdly_long_numbers_are_read_without_error(text: str) -> None:
+    spoken = norm(text)
+    assert not re.search(r"\d", spoken)
+
+
 def test_other_languages_are_left_alone() -> None:
     text = "Am 3. Mai um 8:35 Uhr kostete es 5 €."
     assert plugin.normalize(text, "de") == text
