@@ -167,7 +167,7 @@ SYMBOLS = {
     "±": "plus or minus", "≈": "approximately", "≠": "is not equal to", "≤": "at most",
     "≥": "at least", "§": "section", "§§": "sections", "¶": "paragraph", "№": "number",
     "‰": "per mille", "%": "percent", "°": "degrees", "+": "plus",
-    "<": "less than", ">": "more than", "~": "about",
+    "<": "less than", ">": "more than", "~": "about", "²": "squared", "³": "cubed",
 }  # fmt: skip
 
 # A number counts as a quantity, not a year, when a plural noun follows it.
@@ -395,7 +395,9 @@ BRANCHES = {
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
         r"(?![\w])"
     ),
-    "symbol": r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)",
+    "symbol": (
+        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
+    ),
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
 }
 # Each family of branches sits behind a cheap guard, so most positions fail at once; a family
@@ -408,7 +410,7 @@ FAMILIES: tuple[Family, ...] = (
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
     (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°%+~<>#])", ("symbol", "hash")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
 
 

@@ -410,6 +410,7 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("See § 4.", "See section four."),
         ("If x < 5 then", "If x less than five then"),
         ("Learn C++ now.", "Learn C plus plus now."),
+        ("So E = mc².", "So E equals mc squared."),
     ],
 )
 def test_symbols(written: str, spoken: str) -> None:
