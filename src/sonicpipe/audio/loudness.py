@@ -65,7 +65,7 @@ SCAN_HEADROOM_DB = 6.0  # normalize raises its first gain by this much at most
 
 
 def db(value: float) -> float:
-    """Amplitude (or power with ``10 *`` callers) ratio in dB; -inf for zero."""
+    """An amplitude ratio in dB; -inf for zero."""
     return 20 * math.log10(value) if value > 0 else -math.inf
 
 
@@ -137,7 +137,7 @@ def loudness_range(samples: np.ndarray, sample_rate: int) -> float:
     loud = to_lufs(blocks[to_lufs(blocks) >= ABSOLUTE_GATE])
     if loud.size < 2:
         return 0.0
-    gate = to_lufs(np.mean(10 ** (loud / 10))) + LRA_RELATIVE_GATE - OFFSET
+    gate = 10 * np.log10(np.mean(10 ** (loud / 10))) + LRA_RELATIVE_GATE
     loud = loud[loud >= gate]
     low, high = np.percentile(loud, [10, 95]) if loud.size else (0.0, 0.0)
     return float(high - low)
