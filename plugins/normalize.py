@@ -652,8 +652,13 @@ class EnglishNormalizer:
                     words = " " + words
             if end < len(text) and text[end].isalnum() and words[-1:].isalnum():
                 words += " "
-            if words[:1].islower() and not text[start].isalpha() and _starts_sentence(text, start):
-                words = words[0].upper() + words[1:]  # "3 men came." -> "Three men came."
+            first = len(words) - len(words.lstrip(OPENERS))
+            if (
+                words[first : first + 1].islower()
+                and not text[start].isalpha()
+                and _starts_sentence(text, start)
+            ):
+                words = words[:first] + words[first].upper() + words[first + 1 :]  # "Three men"
             last[:] = [end, words]
             return words
 
@@ -804,8 +809,13 @@ class EnglishNormalizer:
         return f"{words} of {article} {unit[0]}"  # "three quarters of a mile"
 
     def _shortyear(self, m: re.Match[str]) -> str:
+        """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""
         words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
-        return plural(words) if m["sys"] else words
+        if m["sys"]:
+            return plural(words)
+        if _word_before(m.string, m.start()).lower() in YEAR_WORDS:
+            return words
+        return m.group()[0] + cardinal(int(m["sy2"]))  # an opening quote: "'50 pounds,' he said"
 
     def _number(self, m: re.Match[str]) -> str:
         text = m.string
