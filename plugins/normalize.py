@@ -864,6 +864,8 @@ class EnglishNormalizer:
         unit = m["unit"]
         if m["usp"] == "-":  # "a 5-km race": five-kilometer
             return f"{number_words(numeral)}-{UNITS[unit][0]}"
+        if unit == "m" and not m["usp"] and _is_plural_noun(_word_after(m.string, m.end())):
+            return f"{number_words(numeral)} million"  # "5m people", but "a 100m sprint"
         attributive = _attributive(m.string, m.start(), m.end())
         words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
         if m["unit2"]:

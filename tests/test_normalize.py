@@ -146,6 +146,7 @@ def test_money(written: str, spoken: str) -> None:
         ("The 5 km were long.", "The five kilometers were long."),
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
+        ("It has 2.5m viewers.", "It has two point five million viewers."),
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
