@@ -439,7 +439,7 @@ class SonicServer:
             compression=None,  # deflating base64 audio costs more than the synthesis
         )
         log.info(
-            "Sonic-compatible server on %s%s (voice: %s, limit: %d contexts)",
+            "Sonic-compatible server at %s (endpoint %s; voice: %s; limit: %d contexts)",
             self.url,
             p.WEBSOCKET_PATH,
             self.engine.name,

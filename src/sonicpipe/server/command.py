@@ -10,7 +10,6 @@ import os
 from sonicpipe.config import Secret
 from sonicpipe.server.app import ServerConfig, SonicServer
 from sonicpipe.server.engines import ENGINES
-from sonicpipe.sonic.protocol import WEBSOCKET_PATH
 
 DEFAULT_PORT = 8765
 
@@ -35,11 +34,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     server = SonicServer(config, args.engine)
-    print(
-        f"sonicpipe: serving Sonic's WebSocket protocol; point clients at "
-        f"ws://{args.host}:{args.port} (endpoint {WEBSOCKET_PATH}); Ctrl-C stops",
-        flush=True,
-    )
     try:
         asyncio.run(server.serve_forever())
     except KeyboardInterrupt:
