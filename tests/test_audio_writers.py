@@ -154,3 +154,12 @@ def test_bad_writer_options_are_named(
 ) -> None:
     with pytest.raises((ConfigError, ValueError), match=message):
         open_writer(tmp_path / name, 24000, Settings(options={"writers": options}))
+
+
+@pytest.mark.parametrize("name", ["empty.wav", "empty.flac", "empty.m4b"])
+def test_a_stream_without_audio_still_makes_a_valid_file(tmp_path: Path, name: str) -> None:
+    open_writer(tmp_path / name, 24000).close()
+    if name.endswith(".m4b"):
+        assert mutagen.mp4.MP4(tmp_path / name).info.length == 0
+    else:
+        assert soundfile.info(tmp_path / name).frames == 0

@@ -41,6 +41,7 @@ class M4bWriter(Writer):
             self._container.metadata[METADATA_KEYS[key]] = value
         self._stream = self._container.add_stream("aac", rate=sample_rate, layout="mono")
         self._stream.bit_rate = bitrate * 1000
+        self._container.start_encoding()  # the header now: even no audio makes a valid file
 
     def _write(self, samples: np.ndarray) -> None:
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
