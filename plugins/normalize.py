@@ -409,7 +409,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
-    (r"(?<=[\dhdtMm.])", ("dash", "by", "ratio", "arith")),
+    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
 
