@@ -250,8 +250,8 @@ AFTER_PRONOUN_I = frozenset(
     _words(
         "am have had will would shall should can could must may might do did don't didn't think "
         "know thought knew said say see saw suppose guess believe feel felt hope wish want "
-        "wanted mean meant told tell love loved hate like liked really never always just also "
-        "too only got get went go come came could've i'm i've i'll i'd"
+        "wanted mean meant told tell love loved hate like liked got get went go come came "
+        "could've i'm i've i'll i'd"
     )
 )
 FUNCTION_WORDS = frozenset(
@@ -328,11 +328,12 @@ VULGAR_RE = "[" + "".join(VULGAR) + "]"
 
 BRANCHES = {
     "phone": (
-        rf"(?<![\w+-])(?:\+\d{{1,3}}{H}?)?(?:\(\d{{3}}\){H}?|(?:1[ .-])?\d{{3}}[ .-])"
+        rf"(?P<pmain>(?<![\w+-])(?:\+\d{{1,3}}{H}?)?(?:\(\d{{3}}\){H}?|(?:1[ .-])?\d{{3}}[ .-])"
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
         rf"|(?<![\w+-])\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,5}}(?![\w-])"
         rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
-        rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-])"
+        rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-]))"
+        rf"(?:,?{H}?(?:x|ext\.?|extension){H}?(?P<ext>\d{{1,5}})(?!\w))?"
     ),
     "isodate": (
         r"(?<![\w./-])(?P<iy>\d{4})(?P<is>[-/.])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})(?![\w/-]|\.\d)"
@@ -365,7 +366,7 @@ BRANCHES = {
     ),
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
     "number": (
-        rf"(?P<sign>(?<![\w.,\-–—])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
+        rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d){RB}"
         rf"|(?P<plural>['’]?s){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
@@ -373,7 +374,7 @@ BRANCHES = {
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
     ),
     "dash": (
-        rf"(?:(?<=\d)|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
+        rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)"
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
@@ -409,7 +410,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
-    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.])", ("dash", "by", "ratio", "arith")),
+    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#])", ("symbol", "hash")),
 )  # fmt: skip
 
@@ -667,14 +668,16 @@ class EnglishNormalizer:
     # each handler gets the match and returns its replacement
 
     def _phone(self, m: re.Match[str]) -> str:
-        groups = re.findall(r"\+|\d+", m.group())
+        groups = re.findall(r"\+|\d+", m["pmain"])
         spoken = ["plus" if g == "+" else digits(g, zero="oh") for g in groups]
         if spoken[0] == "plus":
             spoken[:2] = [f"plus {spoken[1]}"]
-        if not m.group().startswith(("+", "(")) and len(groups) == 2:
+        if not m.group().startswith(("+", "(")) and len(groups) == 2 and not m["ext"]:
             a, b = groups
             if int(b) > int(a) and a.endswith("0") and b.endswith("0"):
                 return f"{cardinal(int(a))} to {cardinal(int(b))}"
+        if m["ext"]:
+            spoken.append(f"extension {digits(m['ext'], zero='oh')}")
         return ", ".join(spoken)
 
     def _isodate(self, m: re.Match[str]) -> str:
@@ -783,6 +786,9 @@ class EnglishNormalizer:
             num, den = VULGAR[m["vf"]]
         else:
             num, den = int(m["fn"]), int(m["fd"])
+            rating = not whole and not unit and den in (10, 100) and num <= den
+            if rating and _word_after(m.string, m.end()) != "of":  # not "3/10 of a mile"
+                return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
             if not whole and not unit:
                 month, day = (den, num) if self.day_first else (num, den)
                 leading_zero = "0" in (m["fn"][0], m["fd"][0])

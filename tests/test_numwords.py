@@ -102,6 +102,8 @@ def test_decimal(text: str, words: str) -> None:
         (1, 8, "one eighth"),
         (5, 16, "five sixteenths"),
         (7, 20, "seven twentieths"),
+        (3, 100, "three hundredths"),
+        (1, 1000, "one thousandth"),
     ],
 )
 def test_fraction(num: int, den: int, words: str) -> None:

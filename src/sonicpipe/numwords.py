@@ -161,6 +161,6 @@ def fraction(numerator: int, denominator: int) -> str:
     if denominator in DENOMINATORS:
         one, many = DENOMINATORS[denominator]
     else:
-        one = ordinal(denominator)
+        one = ordinal(denominator).removeprefix("one ")  # "hundredth", not "one hundredth"
         many = plural(one)
     return f"{head} {one if numerator == 1 else many}"
