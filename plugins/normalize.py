@@ -278,6 +278,9 @@ PREFIX_ABBREVIATIONS = frozenset(
         "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. Vol. vol. Ch. ch. pp. Nos. trans."
     )
 )
+TIME_ZONES = frozenset(
+    _words("UTC GMT BST CET CEST EET IST JST AEST ET CT MT PT EST EDT CST CDT MST MDT PST PDT")
+)
 # Abbreviations read by their place: after a name or a number, or before a name.
 AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
 BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
@@ -525,6 +528,11 @@ def _period(text: str, end: int) -> str:
     return "." if _ends_sentence(text, end) else ""
 
 
+def _clock_period(text: str, end: int) -> str:
+    """The period after "p.m." to keep: a sentence end, but not before a time zone."""
+    return "" if _word_after(text, end) in TIME_ZONES else _period(text, end)
+
+
 def _is_plural_noun(word: str) -> bool:
     lower = word.lower()
     if lower in IRREGULAR_PLURALS:
@@ -718,11 +726,11 @@ class EnglishNormalizer:
         if ap:
             parts.append(ap.upper() + "M")
             if m.group().endswith("."):
-                parts[-1] += _period(text, m.end())
+                parts[-1] += _clock_period(text, m.end())
         return " ".join(parts)
 
     def _ampm(self, m: re.Match[str]) -> str:
-        return m["ap"].upper() + "M" + _period(m.string, m.end())
+        return m["ap"].upper() + "M" + _clock_period(m.string, m.end())
 
     def _feet(self, m: re.Match[str]) -> str:
         """ "5'10\"" and "6 ft 2 in" read "five feet ten inches"."""
@@ -1026,6 +1034,8 @@ class EnglishNormalizer:
         expansion = abbreviations().get(token)
         if not expansion:
             return token
+        if token[0].isupper() and expansion[0].islower():
+            expansion = expansion[0].upper() + expansion[1:]  # "Ch. 3": Chapter three
         if token in AFTER_NAME:
             expansion = self._by_name(token, expansion, text, start, end)
         if expansion in BEFORE_NAME.values() or (

@@ -220,6 +220,8 @@ def test_day_first_dates_are_an_option() -> None:
         ("She ran it in 1:02:05.", "She ran it in one oh two and five seconds."),
         ("He left at 5 p.m. Then she went.", "He left at five PM. Then she went."),
         ("It ended at 5 p.m.", "It ended at five PM."),
+        ("He spoke at 2:30 p.m. EST. Then he left.",
+         "He spoke at two thirty PM EST. Then he left."),
     ],
 )  # fmt: skip
 def test_times(written: str, spoken: str) -> None:
@@ -381,6 +383,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("No. I refuse.", "No. I refuse."),
         ("I said no. Then I left.", "I said no. Then I left."),
         ("See Fig. 3.", "See Figure three."),
+        ("Ch. 3, Vol. 2 and ch. 4", "Chapter three, Volume two and chapter four"),
         ("We climbed Mt. Everest.", "We climbed Mount Everest."),
         ("She lives on Fifth Ave. now.", "She lives on Fifth Avenue now."),
         ("Acme Inc. makes it.", "Acme Incorporated makes it."),
