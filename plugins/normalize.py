@@ -215,7 +215,7 @@ ROMAN_TRIGGERS = _words(
     "chapter book part volume vol act scene section article appendix psalm canto war phase "
     "stage level tier class round title lesson unit episode bowl type no number series "
     "division league apollo gemini mark mk rule schedule annex figure fig table plate "
-    "letter stave epistle lecture sermon essay issue grade form olympiad"
+    "letter stave epistle lecture sermon essay issue grade form olympiad chap sect bk pt"
 )
 REGNAL_NAMES = frozenset(
     _words(
@@ -266,7 +266,8 @@ NUMBER_ABBREVIATIONS = {
     "pp.": "pages", "Fig.": "figure", "fig.": "figure", "Art.": "article",
     "art.": "article", "Sec.": "section", "sec.": "section", "Eq.": "equation",
     "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume", "c.": "circa",
-    "b.": "born", "d.": "died",
+    "b.": "born", "d.": "died", "Chap.": "chapter", "Sect.": "section", "Bk.": "book",
+    "Pt.": "part",
 }  # fmt: skip
 # Day abbreviations that are also words: read only before a date ("Sat., March 3").
 DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
@@ -384,7 +385,8 @@ BRANCHES = {
     "ratio": r"(?<=\d):(?=\d(?!\d))",
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     "roman": (
-        rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.))?){H}"
+        rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt|Bk)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.)"
+        rf"|\.(?<=(?:Chap|Sect)\.))?){H}"
         rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’](?:m|d|ll|ve|re)\b)(?P<rdot>\.)?"
         rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
     ),

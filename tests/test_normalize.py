@@ -334,6 +334,7 @@ def test_ranges(written: str, spoken: str) -> None:
         ("Appendix C and Class C and Part D.", "Appendix C and Class C and Part D."),
         ("Born c. 1850.", "Born circa eighteen fifty."),
         ("Vol. III is out.", "Volume three is out."),
+        ("See Chap. IV and Pt. 2.", "See Chapter four and Part two."),
         ("IV.\n\nIt began.", "four.\n\nIt began."),
         ("I went home and I saw it.", "I went home and I saw it."),
         ("Then I left.", "Then I left."),
