@@ -464,9 +464,11 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
         return samples
     limiter = Limiter(sample_rate, preset.true_peak)
     gain_db, previous = goal - start, (0.0, start)
-    most = gain_db + SCAN_HEADROOM_DB  # one scan of the peaks serves every try up to this
-    scan = limiter.scan(samples, undb(most))
+    most = gain_db + SCAN_HEADROOM_DB
+    scan, scanned = limiter.scan(samples, undb(gain_db)), gain_db
     for _ in range(3):
+        if gain_db > scanned:  # a correction: one scan serves every try up to `most`
+            scan, scanned = limiter.scan(samples, undb(most)), most
         scale = undb(gain_db)
         out = samples * np.float32(scale)
         spans = limiter.limit(out, scan, scale)
