@@ -399,7 +399,7 @@ BRANCHES = {
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
-        r"(?![\w])"
+        r"(?![^\W\d])"  # a digit may follow: "No.1"
     ),
     "symbol": (
         r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"

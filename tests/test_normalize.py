@@ -381,6 +381,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
          "We bought apples, pears, et cetera. Then we left."),
         ("No. 5 won.", "Number five won."),
         ("It was no. 5 on the list.", "It was number five on the list."),
+        ("It was No.1 on p.5.", "It was Number one on page five."),
         ("No. I refuse.", "No. I refuse."),
         ("I said no. Then I left.", "I said no. Then I left."),
         ("See Fig. 3.", "See Figure three."),
