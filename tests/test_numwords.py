@@ -113,6 +113,7 @@ def test_fraction(num: int, den: int, words: str) -> None:
 def test_digits_and_plural() -> None:
     assert digits("555-0199") == "five five five zero one nine nine"
     assert digits("0800", zero="oh") == "oh eight oh oh"
+    assert digits("x²1") == "one"
     assert plural("nineteen ninety") == "nineteen nineties"
     assert plural("two thousand") == "two thousands"
     assert plural("six") == "sixes"

@@ -135,7 +135,7 @@ def digits(text: str, zero: str = "zero") -> str:
 
     Characters other than digits are skipped; ``zero`` is the word for 0 (``"oh"`` for phones).
     """
-    return " ".join(zero if c == "0" else ONES[int(c)] for c in text if c.isdigit())
+    return " ".join(zero if int(c) == 0 else ONES[int(c)] for c in text if c.isdecimal())
 
 
 def decimal(text: str) -> str:
