@@ -63,8 +63,12 @@ def test_gutenberg_text_drops_header_front_matter_licence_and_footnote_markers()
 def test_gutenberg_front_matter_and_licence_on_request() -> None:
     book = read_text(GUTENBERG, front_matter=True, licence=True)
     titles = [c.title for c in book.chapters]
-    assert titles == ["Front matter", "CHAPTER I. The Start", "CHAPTER II. The End",
-                      "Project Gutenberg licence"]  # fmt: skip
+    assert titles == [
+        "Front matter",
+        "CHAPTER I. The Start",
+        "CHAPTER II. The End",
+        "Project Gutenberg licence",
+    ]
     assert "by Ann Author" in book.chapters[0].paragraphs
     assert "General Terms of Use" in book.chapters[-1].text
 
@@ -79,8 +83,10 @@ def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
 
 def test_markdown_chapters_from_repeated_heading_level(tmp_path: Path) -> None:
     path = tmp_path / "story.md"
-    path.write_text("# The Story\n\nA preface.\n\n## One\n\nFirst *words*.\n\n"
-                    "## Two\n\nLast words.\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "# The Story\n\nA preface.\n\n## One\n\nFirst *words*.\n\n## Two\n\nLast words.\n",
+        encoding="utf-8",
+    )
     book = read_book(path)
     assert book.title == "The Story"
     assert [(c.title, c.paragraphs) for c in book.chapters] == [
@@ -106,15 +112,19 @@ def make_epub(path: Path) -> Path:
     book.set_language("en")
     book.set_cover("cover.png", b"\x89PNG\r\n\x1a\n" + bytes(64), create_page=True)
     one = epub.EpubHtml(title="The First", file_name="text/one.xhtml", lang="en")
-    one.content = ("<html><body><h1>One</h1><p>The first line.<sup>1</sup> Then more.</p>"
-                   "<p>Second <a href='#n1' epub:type='noteref'>2</a>paragraph.</p>"
-                   "<aside epub:type='footnote' id='n1'>A note.</aside></body></html>")  # fmt: skip
+    one.content = (
+        "<html><body><h1>One</h1><p>The first line.<sup>1</sup> Then more.</p>"
+        "<p>Second <a href='#n1' epub:type='noteref'>2</a>paragraph.</p>"
+        "<aside epub:type='footnote' id='n1'>A note.</aside></body></html>"
+    )
     two = epub.EpubHtml(title="The Second", file_name="text/two.xhtml", lang="en")
     two.content = "<html><body><h1>Two</h1><p>The end.</p></body></html>"
     for chapter in (one, two):
         book.add_item(chapter)
-    book.toc = [epub.Link("text/one.xhtml", "The First", "one"),
-                epub.Link("text/two.xhtml", "The Second", "two")]  # fmt: skip
+    book.toc = [
+        epub.Link("text/one.xhtml", "The First", "one"),
+        epub.Link("text/two.xhtml", "The Second", "two"),
+    ]
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
     book.spine = ["cover", "nav", one, two]
@@ -126,14 +136,18 @@ def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
     book = read_book(make_epub(tmp_path / "book.epub"))
     assert (book.title, book.author) == ("The Test Book", "Bea Writer")
     assert [c.title for c in book.chapters] == ["The First", "The Second"]
-    assert book.chapters[0].paragraphs == ["One", "The first line. Then more.",
-                                           "Second paragraph."]  # fmt: skip
+    assert book.chapters[0].paragraphs == ["One", "The first line. Then more.", "Second paragraph."]
     assert book.chapters[1].paragraphs == ["Two", "The end."]
     assert book.cover is not None and book.cover.startswith(b"\x89PNG")
 
 
-def rewrite(source: Path, target: Path, rename: dict[str, str], drop: str = "",
-            opf_edit: tuple[str, str] = ("", "")) -> Path:  # fmt: skip
+def rewrite(
+    source: Path,
+    target: Path,
+    rename: dict[str, str],
+    drop: str = "",
+    opf_edit: tuple[str, str] = ("", ""),
+) -> Path:
     """Copy an EPUB, renaming or dropping entries and editing the package file."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
         for info in src.infolist():
@@ -157,8 +171,13 @@ def rewrite(source: Path, target: Path, rename: dict[str, str], drop: str = "",
 )
 def test_hostile_epub_entries_are_rejected(tmp_path: Path, change: dict, message: str) -> None:
     good = make_epub(tmp_path / "good.epub")
-    bad = rewrite(good, tmp_path / "bad.epub", change.get("rename", {}), change.get("drop", ""),
-                  change.get("opf_edit", ("", "")))  # fmt: skip
+    bad = rewrite(
+        good,
+        tmp_path / "bad.epub",
+        change.get("rename", {}),
+        change.get("drop", ""),
+        change.get("opf_edit", ("", "")),
+    )
     with pytest.raises(BookError, match=message) as caught:
         read_book(bad)
     assert str(bad) in str(caught.value)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sonicpipe.audio.measure import add_audio_parser
+from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError
 from sonicpipe.phonemes import cmd_phonemes
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     phon.set_defaults(func=cmd_phonemes)
     add_serve_parser(sub)
     add_audio_parser(sub)
+    add_book_parser(sub)
     return parser
 
 

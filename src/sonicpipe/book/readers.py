@@ -83,8 +83,10 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise BookError(f"{path}: cannot read {suffix or 'a file without a suffix'!r} books; "
-                        f"valid: {', '.join(FORMATS)}")  # fmt: skip
+        raise BookError(
+            f"{path}: cannot read {suffix or 'a file without a suffix'!r} books; "
+            f"valid: {', '.join(FORMATS)}"
+        )
     if not path.is_file():
         raise BookError(f"{path}: no such file")
     if suffix == ".epub":
@@ -121,8 +123,7 @@ def _gutenberg(text: str) -> tuple[str, str, dict[str, str]]:
     return text, "", fields
 
 
-def read_text(text: str, name: str = "", front_matter: bool = False,
-              licence: bool = False) -> Book:  # fmt: skip
+def read_text(text: str, name: str = "", front_matter: bool = False, licence: bool = False) -> Book:
     """A plain-text book (see the module docs); ``name`` is the title when none is found."""
     body, tail, fields = _gutenberg(text)
     paragraphs = split_paragraphs(body)
@@ -143,8 +144,11 @@ def read_text(text: str, name: str = "", front_matter: bool = False,
             chapters.append(Chapter(FRONT_MATTER, opening))
     for n, start in enumerate(chapters_at):
         stop = chapters_at[n + 1] if n + 1 < len(chapters_at) else len(paragraphs)
-        body_paragraphs = [p for i, p in enumerate(paragraphs[start:stop], start)
-                           if i == start or i not in contents]  # fmt: skip
+        body_paragraphs = [
+            p
+            for i, p in enumerate(paragraphs[start:stop], start)
+            if i == start or i not in contents
+        ]
         chapters.append(Chapter(_title(paragraphs[start]), body_paragraphs))
     if licence and tail.strip():
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
@@ -160,13 +164,17 @@ def _title(heading: str) -> str:
     return " ".join(heading.split())
 
 
-def read_markdown(text: str, name: str = "", front_matter: bool = False,
-                  licence: bool = False) -> Book:  # fmt: skip
+def read_markdown(
+    text: str, name: str = "", front_matter: bool = False, licence: bool = False
+) -> Book:
     """A Markdown book (see the module docs); ``licence`` applies to Gutenberg markers."""
     body, tail, fields = _gutenberg(text)
     paragraphs = split_paragraphs(body)
-    levels = [(n, len(m.group(1)), m.group(2)) for n, p in enumerate(paragraphs)
-              if (m := MD_HEADING.match(p.strip()))]  # fmt: skip
+    levels = [
+        (n, len(m.group(1)), m.group(2))
+        for n, p in enumerate(paragraphs)
+        if (m := MD_HEADING.match(p.strip()))
+    ]
     title = fields.get("title") or name
     counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
     repeated = sorted(level for level, count in counts.items() if count > 1)
@@ -178,8 +186,9 @@ def read_markdown(text: str, name: str = "", front_matter: bool = False,
     dropped = {n for n, _ in tops} if len(tops) == 1 else set()
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
-    chapters = [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) \
-        else []  # fmt: skip
+    chapters = (
+        [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) else []
+    )
     for n, (start, heading) in enumerate(starts):
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(paragraphs)
         kept = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in dropped]
@@ -191,12 +200,39 @@ def read_markdown(text: str, name: str = "", front_matter: bool = False,
 
 # -- EPUB ----------------------------------------------------------------------------------
 
-BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr",
-          "dt", "dd", "figcaption", "section", "article", "br"}  # fmt: skip
+BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "tr",
+    "dt",
+    "dd",
+    "figcaption",
+    "section",
+    "article",
+    "br",
+}
 SKIPPED = {"script", "style", "head", "title", "nav"}
 NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref"}
-FRONT_TYPES = {"cover", "titlepage", "toc", "copyright-page", "frontmatter", "halftitlepage",
-               "dedication", "imprint", "colophon"}  # fmt: skip
+FRONT_TYPES = {
+    "cover",
+    "titlepage",
+    "toc",
+    "copyright-page",
+    "frontmatter",
+    "halftitlepage",
+    "dedication",
+    "imprint",
+    "colophon",
+}
 
 
 def check_archive(path: Path) -> None:
@@ -231,15 +267,17 @@ def check_archive(path: Path) -> None:
                 raise BookError(f"{path}: spine item {idref!r} is not in the manifest")
             href, target = items[idref]
             if target not in names:
-                raise BookError(f"{path}: spine item {idref!r}: file {href!r} is missing "
-                                "from the archive")  # fmt: skip
+                raise BookError(
+                    f"{path}: spine item {idref!r}: file {href!r} is missing from the archive"
+                )
 
 
 def _safe(path: Path, shown: str, name: str) -> str:
     """The normalized archive path of ``name``; an error if it is absolute or escapes."""
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        raise BookError(f"{path}: archive path {shown!r} is absolute; EPUB paths must stay "
-                        "inside the book")  # fmt: skip
+        raise BookError(
+            f"{path}: archive path {shown!r} is absolute; EPUB paths must stay inside the book"
+        )
     normal = posixpath.normpath(name.replace("\\", "/"))
     if normal == ".." or normal.startswith("../"):
         raise BookError(f"{path}: archive path {shown!r} escapes the book")

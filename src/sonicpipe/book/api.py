@@ -1,0 +1,96 @@
+"""One call from a book file to a delivered audiobook, for scripts and content pipelines.
+
+>>> manifest = render_book("alice.txt", "alice-audiobook", format="mp3")  # doctest: +SKIP
+>>> manifest["delivery"]["files"][:2]                                    # doctest: +SKIP
+['01 Opening.mp3', '01 Opening.srt']
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from sonicpipe.book.assemble import ACX_RATE, Assembler, Delivery
+from sonicpipe.book.progress import Progress, clock
+from sonicpipe.book.readers import Book, read_book
+from sonicpipe.book.render import CACHE, Cache, open_pipeline, plan_book, render_paragraphs
+from sonicpipe.config import Settings
+
+
+async def arender_book(
+    source: str | Path | Book,
+    output: str | Path,
+    *,
+    settings: Settings | None = None,
+    engine: str | None = None,
+    plugins: tuple[object, ...] = (),
+    format: str = "m4b",
+    preset: str | None = "acx",
+    parallelism: int = 4,
+    front_matter: bool = False,
+    licence: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Render a book (a .txt/.md/.epub path, or a :class:`Book`) into ``output``; resumable.
+
+    Returns the manifest: the plan, the run log, the delivered files and the report.
+    Raises :class:`~sonicpipe.book.render.GapError` when sentences are missing.
+    """
+    if isinstance(parallelism, bool) or not isinstance(parallelism, int) or parallelism < 1:
+        raise ValueError(f"parallelism {parallelism!r}: expected a whole number >= 1")
+    delivery = Delivery(format, preset)
+    started = time.monotonic()
+    book = source if isinstance(source, Book) else read_book(source, front_matter, licence)
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    progress = progress or Progress(quiet=True)
+    async with open_pipeline(settings, engine, plugins) as pipe:
+        if preset == "acx" and pipe.output_rate != ACX_RATE:
+            raise ValueError(
+                f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
+                f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
+            )
+        plans = plan_book(book, pipe)
+        manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
+    progress.message(f"assembling {len(plans)} chapters into {output}")
+    report = Assembler(book, plans, Cache(output / CACHE), output, delivery, pipe.settings).run()
+    files = [name for row in report["chapters"] for name in row["files"]]
+    manifest.data["delivery"] = {
+        "format": delivery.format,
+        "preset": delivery.preset,
+        "files": list(dict.fromkeys(files)),
+        "report": "report.json",
+        "seconds": report["seconds"],
+        "acx_pass": report["acx_pass"],
+    }
+    manifest.end("delivered")
+    progress.finish(summary(manifest.data, report, time.monotonic() - started, output))
+    return manifest.data
+
+
+def summary(manifest: dict[str, Any], report: dict[str, Any], seconds: float,
+            output: Path) -> list[str]:  # fmt: skip
+    """The lines printed at the end of a render."""
+    run = manifest["runs"][-1]
+    paragraphs = sum(len(c["paragraphs"]) for c in manifest["chapters"])
+    fresh = len(run["synthesized"])
+    sentences = report["sentences"]
+    failing = [str(c["chapter"]) for c in report["chapters"] if not c["acx"]["pass"]]
+    files = manifest["delivery"]["files"]
+    return [
+        f"rendered {paragraphs} paragraphs: {fresh} synthesized now, "
+        f"{paragraphs - fresh} from earlier runs",
+        f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
+        f"audio {clock(report['seconds'])} in {len(files)} files in {output} "
+        f"(took {clock(seconds)})",
+        "ACX: every chapter passes"
+        if not failing
+        else f"ACX: chapters {', '.join(failing)} fail; see {output / 'report.txt'}",
+    ]
+
+
+def render_book(source: str | Path | Book, output: str | Path, **options: Any) -> dict[str, Any]:
+    """Blocking :func:`arender_book` (same arguments); returns the manifest."""
+    return asyncio.run(arender_book(source, output, **options))

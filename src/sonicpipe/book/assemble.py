@@ -1,0 +1,497 @@
+"""From cached paragraphs to a delivered audiobook: files, markers, captions and a report.
+
+One gain for the whole book brings it to the preset's level (ACX's RMS, or integrated
+loudness), measured over the book as it will be laid out; a true-peak limiter (the audio
+package's) holds every paragraph under the preset's ceiling, less a margin for lossy
+encoders. Each file starts with ``head`` seconds of room tone and ends with ``tail``;
+paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are ``tail + head`` apart.
+Room tone is quiet noise (``room_tone_db``), never digital silence.
+
+M4B: one file with a chapter marker per chapter, title, author and cover. MP3, WAV, FLAC:
+a file per chapter, split into parts of at most ``max_minutes``. Every audio file gets SRT
+and WebVTT captions from the word timestamps, and the book a report (``report.json``,
+``report.txt``): per chapter the sentence counts, loudness, true peak, RMS, noise floor and
+the ACX checks. Paragraph audio is read from the cache one paragraph at a time, twice (to
+measure, then to write), so memory does not grow with the book.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile
+from scipy import signal
+
+from sonicpipe.audio.loudness import (
+    BLOCK_HOPS,
+    PRESETS,
+    Limiter,
+    Preset,
+    block_powers,
+    db,
+    gated_loudness,
+    hop_size,
+    k_weighting,
+    true_peak,
+)
+from sonicpipe.audio.measure import Measurement, check
+from sonicpipe.audio.writers import open_writer
+from sonicpipe.book.progress import clock
+from sonicpipe.book.readers import Book
+from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
+from sonicpipe.config import Settings
+from sonicpipe.hookspecs import AudioWriter
+
+FORMATS = ("m4b", "mp3", "wav", "flac")
+LOSSY = ("m4b", "mp3")
+LOSSY_MARGIN = 0.5  # dB below the ceiling for encoders that overshoot peaks
+ACX_RATE = 44100
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the book is delivered (see the module docs); ``preset`` None: no normalization."""
+
+    format: str = "m4b"
+    preset: str | None = "acx"
+    paragraph_pause: float = 0.8
+    head: float = 0.75  # ACX: 0.5-1 s of room tone at the start of a file
+    tail: float = 2.0  # ACX: 1-5 s at the end
+    max_minutes: float = 120.0  # ACX: at most 120 minutes per file
+    room_tone_db: float = -70.0
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"format {self.format!r} is not valid; valid: {', '.join(FORMATS)}")
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ValueError(
+                f"preset {self.preset!r} is not valid; valid: {', '.join(PRESETS)} or none"
+            )
+
+    @property
+    def target(self) -> Preset | None:
+        """The loudness preset, if any."""
+        return PRESETS[self.preset] if self.preset else None
+
+
+def room_tone(seconds: float, sample_rate: int, level_db: float, seed: int) -> np.ndarray:
+    """Quiet white noise at ``level_db`` dBFS RMS (reproducible for a seed)."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(round(seconds * sample_rate)) * 10 ** (level_db / 20)).astype(
+        np.float32
+    )
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file-name-safe version of a title."""
+    name = re.sub(r"[^\w\-]+", " ", text).strip()
+    return re.sub(r"\s+", " ", name)[:limit].strip() or "untitled"
+
+
+# -- measuring a stream --------------------------------------------------------------------
+
+
+class Meter:
+    """Levels of a stream fed piece by piece: RMS, peaks, K-weighted loudness, noise floor."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self.rate = sample_rate
+        self.hop = hop_size(sample_rate)
+        self.sos = k_weighting(sample_rate)
+        self.state = np.zeros((self.sos.shape[0], 2))
+        self.frames = 0
+        self.squares = 0.0
+        self.peak = 0.0
+        self.true_peak = 0.0
+        self.carry = np.zeros(0, np.float32)
+        self.k_carry = np.zeros(0)
+        self.powers: list[np.ndarray] = []  # K-weighted hop powers
+        self.plain: list[np.ndarray] = []  # unweighted hop powers (noise floor)
+
+    def add(self, samples: np.ndarray, peaks: bool = True) -> None:
+        """Measure the next piece of the stream (``peaks=False``: it is known to be quiet)."""
+        if not samples.size:
+            return
+        self.frames += samples.size
+        self.squares += float(np.dot(samples, samples.astype(np.float64)))
+        self.peak = max(self.peak, float(np.max(np.abs(samples))))
+        if peaks:
+            self.true_peak = max(self.true_peak, true_peak(samples))
+        weighted, self.state = signal.sosfilt(self.sos, samples, zi=self.state)
+        self.k_carry, k_hops = self._hops(self.k_carry, weighted)
+        self.carry, hops = self._hops(self.carry, samples)
+        self.powers.append(k_hops)
+        self.plain.append(hops)
+
+    def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        data = np.concatenate([carry, samples])
+        whole = data.size // self.hop * self.hop
+        rows = data[:whole].reshape(-1, self.hop).astype(np.float64)
+        return data[whole:], np.einsum("ij,ij->i", rows, rows)
+
+    def measurement(self, path: str) -> Measurement:
+        """What was measured, as :mod:`sonicpipe.audio.measure` reports it."""
+        powers = np.concatenate(self.powers) if self.powers else np.zeros(0)
+        plain = np.concatenate(self.plain) if self.plain else np.zeros(0)
+        blocks = block_powers(powers, BLOCK_HOPS, self.hop)
+        window = block_powers(plain, 5, self.hop)  # 0.5 s windows, as ACX measures
+        rms = math.sqrt(self.squares / self.frames) if self.frames else 0.0
+        return Measurement(
+            path=path,
+            sample_rate=self.rate,
+            seconds=self.frames / self.rate,
+            integrated_lufs=gated_loudness(blocks) if blocks.size else -math.inf,
+            loudness_range_lu=math.nan,
+            true_peak_dbtp=db(self.true_peak),
+            sample_peak_dbfs=db(self.peak),
+            rms_dbfs=db(rms),
+            noise_floor_dbfs=db(math.sqrt(window.min())) if window.size else db(rms),
+        )
+
+
+# -- layout --------------------------------------------------------------------------------
+
+
+@dataclass
+class Caption:
+    """One caption cue, in seconds of its file."""
+
+    start: float
+    end: float
+    text: str
+
+
+def cues(
+    words: list[list[Any]], offset: float, max_words: int = 12, max_seconds: float = 6.0
+) -> list[Caption]:
+    """Caption cues from one paragraph's word timings, shifted by ``offset`` seconds.
+
+    A cue ends at a sentence end, at ``max_words`` words or after ``max_seconds``.
+    """
+    out: list[Caption] = []
+    current: list[list[Any]] = []
+    for word in words:
+        current.append(word)
+        text = str(word[0])
+        if (
+            SENTENCE_END.search(text)
+            or len(current) >= max_words
+            or word[2] - current[0][1] >= max_seconds
+        ):
+            out.append(
+                Caption(
+                    offset + current[0][1],
+                    offset + current[-1][2],
+                    " ".join(str(w[0]) for w in current),
+                )
+            )
+            current = []
+    if current:
+        out.append(
+            Caption(
+                offset + current[0][1],
+                offset + current[-1][2],
+                " ".join(str(w[0]) for w in current),
+            )
+        )
+    return out
+
+
+def stamp(seconds: float, separator: str) -> str:
+    """``HH:MM:SS,mmm`` (SRT) or ``HH:MM:SS.mmm`` (WebVTT)."""
+    millis = max(0, round(seconds * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def write_captions(path: Path, captions: list[Caption]) -> list[Path]:
+    """Write ``path`` with .srt and .vtt suffixes; return both paths."""
+    srt = [
+        f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n{c.text}\n"
+        for n, c in enumerate(captions, 1)
+    ]
+    vtt = [f"{stamp(c.start, '.')} --> {stamp(c.end, '.')}\n{c.text}\n" for c in captions]
+    srt_path, vtt_path = path.with_suffix(".srt"), path.with_suffix(".vtt")
+    write_atomic(srt_path, "\n".join(srt).encode("utf-8"))
+    write_atomic(vtt_path, ("WEBVTT\n\n" + "\n".join(vtt)).encode("utf-8"))
+    return [srt_path, vtt_path]
+
+
+@dataclass
+class _File:
+    """An output file being written: its writer, meter, captions and place in the book."""
+
+    path: Path
+    writer: AudioWriter
+    captions: list[Caption] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return self.writer.frames / self.writer.sample_rate
+
+
+class Assembler:
+    """Lays cached paragraphs out into the delivered files (see the module docs)."""
+
+    def __init__(
+        self,
+        book: Book,
+        plans: list[ChapterPlan],
+        cache: Cache,
+        output: Path,
+        delivery: Delivery,
+        settings: Settings | None = None,
+    ) -> None:
+        self.book = book
+        self.plans = plans
+        self.cache = cache
+        self.output = output
+        self.delivery = delivery
+        self.settings = settings or Settings()
+        keys = [p.key for plan in plans for p in plan.paragraphs]
+        rates = {self.cache.info(key)["sample_rate"] for key in dict.fromkeys(keys)}
+        if len(rates) != 1:
+            raise ValueError(f"cached paragraphs have different sample rates: {sorted(rates)}")
+        self.rate = rates.pop()
+        if delivery.preset == "acx" and self.rate != ACX_RATE:
+            raise ValueError(
+                f"preset acx needs {ACX_RATE} Hz audio; the paragraphs are "
+                f"{self.rate} Hz (set output_format.sample_rate = {ACX_RATE})"
+            )
+        ceiling = None
+        if delivery.target is not None:
+            margin = LOSSY_MARGIN if delivery.format in LOSSY else 0.0
+            ceiling = delivery.target.true_peak - margin
+        self.limiter = Limiter(self.rate, ceiling) if ceiling is not None else None
+        self.gain = 1.0
+        self._seed = 0
+
+    # -- the pieces of a file, in order -----------------------------------------------------
+
+    def _tone(self, seconds: float) -> np.ndarray:
+        self._seed += 1
+        return room_tone(seconds, self.rate, self.delivery.room_tone_db, self._seed)
+
+    def _paragraph(self, key: str) -> np.ndarray:
+        samples, _ = soundfile.read(self.cache.audio(key), dtype="float32")
+        if self.gain != 1.0:
+            samples = samples * np.float32(self.gain)
+        return self.limiter.apply(samples) if self.limiter is not None else samples
+
+    def measure_gain(self) -> float:
+        """The one gain (linear) that brings the laid-out book to the preset's level."""
+        target = self.delivery.target
+        if target is None:
+            return 1.0
+        meter = Meter(self.rate)
+        pauses = 0
+        for plan in self.plans:
+            pauses += self.delivery.head + self.delivery.tail
+            pauses += self.delivery.paragraph_pause * max(len(plan.paragraphs) - 1, 0)
+            for paragraph in plan.paragraphs:
+                meter.add(soundfile.read(self.cache.audio(paragraph.key), dtype="float32")[0])
+        measured = meter.measurement("<book>")
+        if target.lufs is not None:
+            level, goal = measured.integrated_lufs, target.lufs
+        else:  # RMS over the whole layout, pauses included (room tone adds next to nothing)
+            frames = meter.frames + pauses * self.rate
+            level, goal = db(math.sqrt(meter.squares / frames)) if frames else -math.inf, target.rms
+        return 10 ** ((goal - level) / 20) if math.isfinite(level) else 1.0
+
+    # -- files --------------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> _File:
+        options = dict(self.settings.options)
+        writer_options = dict(options.get("writers", {}))
+        if self.delivery.format == "m4b":
+            writer_options.update(title=self.book.title, author=self.book.author)
+            writer_options = {k: v for k, v in writer_options.items() if v}
+        options["writers"] = writer_options
+        settings = self.settings.with_(options=options)
+        return _File(path, open_writer(path, self.rate, settings))
+
+    def _emit(self, out: _File, samples: np.ndarray, section: Meter, peaks: bool = False) -> None:
+        out.writer.write(samples)
+        section.add(samples, peaks)
+
+    def _paragraph_into(self, out: _File, key: str, section: Meter) -> None:
+        offset = out.seconds
+        self._emit(out, self._paragraph(key), section, peaks=True)
+        out.captions.extend(cues(self.cache.info(key)["words"], offset))
+
+    def _start(self, path: Path, section: Meter) -> _File:
+        out = self._open(path)
+        self._emit(out, self._tone(self.delivery.head), section)
+        return out
+
+    def _finish(self, out: _File, section: Meter) -> list[str]:
+        """The tail room tone; close the file; write its captions. Returns the file names."""
+        self._emit(out, self._tone(self.delivery.tail), section)
+        out.writer.close()
+        return [p.name for p in (out.path, *write_captions(out.path, out.captions))]
+
+    def run(self) -> dict[str, Any]:
+        """Write every file, captions and the report; return the report."""
+        self.gain = self.measure_gain()
+        chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
+        report = {
+            "book": {"title": self.book.title, "author": self.book.author},
+            "format": self.delivery.format,
+            "preset": self.delivery.preset,
+            "gain_db": round(db(self.gain), 2),
+            "chapters": chapters,
+            "sentences": {
+                "text": sum(c["sentences"]["text"] for c in chapters),
+                "rendered": sum(c["sentences"]["rendered"] for c in chapters),
+            },
+            "acx_pass": all(c["acx"]["pass"] for c in chapters),
+            "seconds": round(sum(c["seconds"] for c in chapters), 3),
+        }
+        write_json(self.output / "report.json", report)
+        write_atomic(self.output / "report.txt", report_text(report).encode("utf-8"))
+        return report
+
+    def _per_chapter(self) -> list[dict[str, Any]]:
+        """A file per chapter, cut into parts before ``max_minutes``."""
+        rows = []
+        suffix = "." + self.delivery.format
+        limit = self.delivery.max_minutes * 60 - self.delivery.tail
+        pause = self.delivery.paragraph_pause
+        for number, plan in enumerate(self.plans):
+            base = f"{number + 1:02d} {safe_name(plan.title)}"
+            section = Meter(self.rate)
+            files: list[str] = []
+            out = self._start(self.output / (base + suffix), section)
+            for n, paragraph in enumerate(plan.paragraphs):
+                seconds = self.cache.info(paragraph.key)["frames"] / self.rate
+                if n and out.seconds + pause + seconds > limit:
+                    files += self._finish(out, section)
+                    name = f"{base} part {len(files) // 3 + 1}{suffix}"
+                    out = self._start(self.output / name, section)
+                elif n:
+                    self._emit(out, self._tone(pause), section)
+                self._paragraph_into(out, paragraph.key, section)
+            files += self._finish(out, section)
+            rows.append(self._row(number, section, files))
+        return rows
+
+    def _m4b(self) -> list[dict[str, Any]]:
+        """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
+        path = self.output / f"{safe_name(self.book.title)}.m4b"
+        out = self._open(path)
+        rows = []
+        for number, plan in enumerate(self.plans):
+            section = Meter(self.rate)
+            out.writer.chapter(plan.title)
+            self._emit(out, self._tone(self.delivery.head), section)
+            for n, paragraph in enumerate(plan.paragraphs):
+                if n:
+                    self._emit(out, self._tone(self.delivery.paragraph_pause), section)
+                self._paragraph_into(out, paragraph.key, section)
+            self._emit(out, self._tone(self.delivery.tail), section)
+            rows.append(self._row(number, section, [path.name]))
+        out.writer.close()
+        if self.book.cover:
+            add_cover(path, self.book.cover, self.book.cover_type)
+        names = [p.name for p in write_captions(path, out.captions)]
+        for row in rows:
+            row["files"] += names
+        return rows
+
+    def _row(self, number: int, section: Meter, files: list[str]) -> dict[str, Any]:
+        plan = self.plans[number]
+        measured = section.measurement(files[0] if files else "")
+        checks = check(measured, PRESETS["acx"])
+        rendered = sum(p.sentences for p in plan.paragraphs if self.cache.has(p.key))
+        return {
+            "chapter": number + 1,
+            "title": plan.title,
+            "files": files,
+            "seconds": round(measured.seconds, 3),
+            "paragraphs": len(plan.paragraphs),
+            "sentences": {"text": plan.sentences_text, "rendered": rendered},
+            "levels": {
+                k: _finite(v)
+                for k, v in asdict(measured).items()
+                if k not in ("path", "sample_rate", "seconds", "loudness_range_lu")
+            },
+            "acx": {
+                "pass": all(c.passed for c in checks),
+                "checks": [
+                    {
+                        "name": c.name,
+                        "value": _finite(c.value),
+                        "requirement": c.requirement,
+                        "pass": c.passed,
+                    }
+                    for c in checks
+                ],
+            },
+        }
+
+
+def _finite(value: float) -> float | None:
+    """A level for JSON (which has no -inf): rounded, or None."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def add_cover(path: Path, image: bytes, media_type: str) -> None:
+    """Embed a cover image (JPEG or PNG) in an MP4 file."""
+    from mutagen.mp4 import MP4, MP4Cover
+
+    kind = (
+        MP4Cover.FORMAT_PNG
+        if "png" in media_type or image.startswith(b"\x89PNG")
+        else MP4Cover.FORMAT_JPEG
+    )
+    audio = MP4(path)
+    audio["covr"] = [MP4Cover(image, imageformat=kind)]
+    audio.save()
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """The delivery report as a table for people."""
+    lines = [
+        f"{report['book']['title']} - {report['book']['author'] or 'unknown author'}",
+        f"format {report['format']}, preset {report['preset'] or 'none'}, "
+        f"book gain {report['gain_db']:+.2f} dB",
+        "",
+    ]
+    head = (
+        f"{'ch':>3}  {'title':<32} {'time':>8} {'sentences':>11} {'LUFS':>6} "
+        f"{'TP':>6} {'RMS':>6} {'floor':>6}  ACX"
+    )
+    lines += [head, "-" * len(head)]
+    for row in report["chapters"]:
+        levels = row["levels"]
+        cells = [
+            _cell(levels[k])
+            for k in ("integrated_lufs", "true_peak_dbtp", "rms_dbfs", "noise_floor_dbfs")
+        ]
+        sentences = f"{row['sentences']['rendered']}/{row['sentences']['text']}"
+        failed = [c["name"] for c in row["acx"]["checks"] if not c["pass"]]
+        verdict = "pass" if not failed else "FAIL (" + ", ".join(failed) + ")"
+        lines.append(
+            f"{row['chapter']:>3}  {row['title'][:32]:<32} {clock(row['seconds']):>8} "
+            f"{sentences:>11} {' '.join(f'{c:>6}' for c in cells)}  {verdict}"
+        )
+    total = report["sentences"]
+    lines += [
+        "",
+        f"sentences rendered: {total['rendered']} of {total['text']}; "
+        f"length {clock(report['seconds'])}; "
+        f"ACX: {'every chapter passes' if report['acx_pass'] else 'some chapters fail'}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: float | None) -> str:
+    return "-inf" if value is None else f"{value:.1f}"

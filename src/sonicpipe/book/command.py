@@ -1,0 +1,97 @@
+"""``sonicpipe book render INPUT``: a whole book to a finished audiobook, resumable."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sonicpipe.book.api import render_book
+from sonicpipe.book.assemble import FORMATS, PRESETS
+from sonicpipe.book.progress import Progress
+from sonicpipe.book.render import GapError
+from sonicpipe.config import Settings
+
+
+def book_settings(args: argparse.Namespace) -> Settings:
+    """Settings from ``--config`` with the command line's voice, model, plugins on top."""
+    settings = Settings.load(args.config) if args.config else Settings()
+    changes: dict[str, object] = {}
+    if args.voice:
+        changes["voice"] = args.voice
+    if args.model:
+        changes["model"] = args.model
+    if args.dictionary:
+        changes["dictionaries"] = (*settings.dictionaries, *args.dictionary)
+    if args.plugin:
+        changes["plugins"] = (*settings.plugins, *args.plugin)
+    if args.disable:
+        changes["disable"] = (*settings.disable, *args.disable)
+    return settings.with_(**changes) if changes else settings
+
+
+def cmd_book_render(args: argparse.Namespace) -> int:
+    """Render a book; print where it went and a summary. Exit 1 when sentences went missing."""
+    output = Path(args.output or Path(args.input).stem + "-audiobook")
+    progress = Progress(quiet=args.quiet)
+    try:
+        render_book(
+            args.input,
+            output,
+            settings=book_settings(args),
+            engine=args.engine,
+            format=args.format,
+            preset=None if args.preset == "none" else args.preset,
+            parallelism=args.parallel,
+            front_matter=args.front_matter,
+            licence=args.licence,
+            progress=progress,
+        )
+    except GapError as exc:
+        progress.message(f"sonicpipe: render incomplete: {exc}")
+        return 1
+    return 0
+
+
+def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``book render`` to the ``sonicpipe`` command."""
+    book = subparsers.add_parser("book", help="render whole books into audiobooks")
+    sub = book.add_subparsers(dest="book_command", required=True)
+    render = sub.add_parser(
+        "render", help="render a book (.txt .md .epub); a rerun resumes where it stopped"
+    )
+    render.add_argument("input", help="the book: .txt (Project Gutenberg aware), .md or .epub")
+    render.add_argument("-o", "--output", help="output folder (default: INPUT-audiobook)")
+    render.add_argument("--voice", help="voice id (default from settings)")
+    render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    render.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="m4b",
+        help="m4b: one file with chapters; others: a file per chapter",
+    )
+    render.add_argument(
+        "--preset",
+        choices=(*PRESETS, "none"),
+        default="acx",
+        help="loudness preset (default acx: RMS -20 dB, peaks <= -3 dB; with --format mp3 "
+        "it is ACX's delivery: 192 kbps CBR, 44.1 kHz, a file per chapter)",
+    )
+    render.add_argument(
+        "-j", "--parallel", type=int, default=4, help="paragraphs rendered at once (default 4)"
+    )
+    render.add_argument(
+        "--dictionary", action="append", help="an extra pronunciation dictionary (name or file)"
+    )
+    render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
+    render.add_argument(
+        "--front-matter",
+        action="store_true",
+        help="also narrate front matter (title page, contents)",
+    )
+    render.add_argument(
+        "--licence", action="store_true", help="also narrate a Project Gutenberg licence"
+    )
+    render.add_argument(
+        "-q", "--quiet", action="store_true", help="log lines instead of progress bars"
+    )
+    render.set_defaults(func=cmd_book_render)

@@ -1,0 +1,123 @@
+"""Progress of a book render: live bars on a terminal, plain log lines otherwise.
+
+On a terminal, one bar for the whole book and one for each chapter being rendered, with the
+characters per second of fresh synthesis and the time left. In quiet mode (or when the stream
+is not a terminal) a line per finished chapter, for logs. Either way a summary at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import TextIO
+
+BAR = 24  # characters of a bar
+REDRAW = 0.2  # seconds between redraws on a terminal
+
+
+@dataclass
+class _Chapter:
+    title: str
+    total: int
+    done: int = 0
+
+
+def clock(seconds: float) -> str:
+    """``H:MM:SS`` (or ``M:SS``) for a duration."""
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def bar(done: int, total: int) -> str:
+    """A text bar, e.g. ``[#########---------------]``."""
+    filled = BAR if total <= 0 else min(BAR, BAR * done // total)
+    return "[" + "#" * filled + "-" * (BAR - filled) + "]"
+
+
+class Progress:
+    """Reports a render's progress to ``stream`` (standard error by default)."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.live = not quiet and self.stream.isatty()
+        self.chapters: list[_Chapter] = []
+        self.fresh = 0  # characters synthesized in this run
+        self.started = time.monotonic()
+        self._drawn = 0
+        self._last = 0.0
+
+    @property
+    def total(self) -> int:
+        """Characters in the whole book."""
+        return sum(c.total for c in self.chapters)
+
+    @property
+    def done(self) -> int:
+        """Characters rendered so far (cached ones included)."""
+        return sum(c.done for c in self.chapters)
+
+    def start(self, chapters: list[tuple[str, int]]) -> None:
+        """A render begins: each chapter's title and size in characters."""
+        self.chapters = [_Chapter(title, total) for title, total in chapters]
+        self.started = time.monotonic()
+
+    def advance(self, chapter: int, chars: int, synthesized: bool) -> None:
+        """A paragraph of ``chars`` characters of ``chapter`` is done (fresh or from cache)."""
+        entry = self.chapters[chapter]
+        entry.done += chars
+        self.fresh += chars if synthesized else 0
+        if self.live:
+            if time.monotonic() - self._last >= REDRAW or self.done == self.total:
+                self._draw()
+        elif entry.done == entry.total:
+            self._print(
+                f"done {chapter + 1}/{len(self.chapters)}: {entry.title} "
+                f"({entry.total:,} chars){self._rates()}"
+            )
+
+    def rate(self) -> float:
+        """Characters per second of fresh synthesis in this run."""
+        elapsed = time.monotonic() - self.started
+        return self.fresh / elapsed if elapsed > 0 else 0.0
+
+    def _rates(self) -> str:
+        rate = self.rate()
+        if rate <= 0:
+            return ""
+        left = (self.total - self.done) / rate
+        return f"  {rate:,.0f} chars/s  ETA {clock(left)}"
+
+    def _draw(self) -> None:
+        self._last = time.monotonic()
+        lines = [
+            f"book     {bar(self.done, self.total)} {self.done:,}/{self.total:,} chars"
+            f"{self._rates()}"
+        ]
+        for n, entry in enumerate(self.chapters):
+            if 0 < entry.done < entry.total:
+                lines.append(f"ch {n + 1:<5} {bar(entry.done, entry.total)} {entry.title[:40]}")
+        up = f"\x1b[{self._drawn}F" if self._drawn else ""
+        self.stream.write(up + "".join(f"\x1b[2K{line}\n" for line in lines) + "\x1b[J")
+        self.stream.flush()
+        self._drawn = len(lines)
+
+    def _print(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def message(self, line: str) -> None:
+        """A line of its own (below the bars on a terminal)."""
+        if self.live and self._drawn:
+            self.stream.write(f"\x1b[{self._drawn}F\x1b[J")
+            self._drawn = 0
+        self._print(line)
+
+    def finish(self, lines: list[str]) -> None:
+        """The render is over: draw the final state and print the summary ``lines``."""
+        if self.live:
+            self._draw()
+        for line in lines:
+            self._print(line)

@@ -1,0 +1,573 @@
+"""Resumable, parallel rendering of a book into a content-addressed paragraph cache.
+
+Each chapter goes through the text hooks once; its segments are grouped by paragraph and
+each paragraph is one Sonic context. Up to ``parallelism`` contexts run at once on the
+pipeline's one connection. A paragraph's audio (16-bit FLAC, after the audio hooks) and its
+word timings are stored under the SHA-256 of everything that shapes them: the rendered
+transcripts and controls of its segments, the request template (model, voice, language,
+Sonic output format, default controls, timestamps) and the audio plugins with their versions
+and options. Files are written to a temporary name and moved into place, the timings last, so
+a paragraph is either wholly in the cache or not at all: a rerun skips what is there, and an
+edited paragraph gets a new key and is the only one synthesized again.
+
+``manifest.json`` (replaced atomically) records the plan, what is done, the sentence counts
+per chapter and a log of runs: which keys each run synthesized, and which it found rendered
+but unlogged (a run killed between writing a paragraph and logging it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from sonicpipe.audio.chain import EMPTY
+from sonicpipe.audio.writers import SoundFileWriter
+from sonicpipe.book.progress import Progress
+from sonicpipe.book.readers import Book
+from sonicpipe.config import Settings
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.model import Segment
+from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline, WordTime
+from sonicpipe.text import paragraphs
+
+MANIFEST = "manifest.json"
+CACHE = "cache"
+VERSION = 1
+# Plugins whose work the book does over whole chapters in assembly, not per paragraph.
+BOOK_STAGES = ("loudness", "pauses")
+BATCH_MIN, BATCH_MAX = 400, 4000  # characters per context
+SAVE_EVERY = 0.2  # seconds between manifest writes while rendering
+SPOKEN = re.compile(r"\w")
+
+
+class GapError(RuntimeError):
+    """A render that lost sentences: the text has more than the audio."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written)."""
+    part = path.with_name(f"{path.name}.part-{os.getpid()}")
+    with open(part, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(part, path)
+
+
+def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
+    """Write ``data`` as JSON, atomically (``indent=None``: compact)."""
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    write_atomic(path, text.encode("utf-8"))
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Paragraph:
+    """One paragraph to render: where it is, its cache key and its segments."""
+
+    chapter: int
+    index: int
+    key: str
+    segments: list[Segment]
+    chars: int
+
+    @property
+    def sentences(self) -> int:
+        """Spoken sentences (segments with a letter or digit) in this paragraph."""
+        return sum(1 for s in self.segments if SPOKEN.search(s.plain_text))
+
+
+@dataclass
+class ChapterPlan:
+    """A chapter's paragraphs and the count of spoken sentences in its text."""
+
+    title: str
+    paragraphs: list[Paragraph]
+    sentences_text: int
+
+    @property
+    def chars(self) -> int:
+        """Characters to speak in the chapter."""
+        return sum(p.chars for p in self.paragraphs)
+
+
+def paragraph_settings(settings: Settings) -> Settings:
+    """The settings paragraphs render with: no loudness or pause stage (assembly does them)."""
+    options = {k: v for k, v in settings.options.items() if k not in BOOK_STAGES}
+    return settings.with_(options=options)
+
+
+def shaping(pipe: Pipeline) -> dict[str, Any]:
+    """Everything besides the segments that shapes a paragraph's audio (for its key)."""
+    request = pipe.template().to_dict()
+    for name in ("context_id", "transcript", "continue"):
+        request.pop(name, None)
+    versions = {info.name: info.version for info in pipe.host.describe()}
+    audio = [
+        (impl.plugin_name, _stable_name(impl.plugin))
+        for impl in pipe.host.hook.sonicpipe_audio_processor.get_hookimpls()
+        if not isinstance(impl.plugin, ParagraphCuts)
+    ]
+    return {
+        "version": VERSION,
+        "request": request,
+        "audio_plugins": [[stable, versions.get(name)] for name, stable in audio],
+        "audio_options": {stable: pipe.settings.plugin_options(name) for name, stable in audio},
+        "output_rate": pipe.output_rate,
+    }
+
+
+def _stable_name(plugin: object) -> str:
+    """A plugin's name that is the same in every process (pluggy names objects by id)."""
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+
+
+def paragraph_key(pipe: Pipeline, base: dict[str, Any], segments: list[Segment]) -> str:
+    """The cache key of a paragraph: SHA-256 of a canonical JSON of what shapes its audio."""
+    payload = {
+        **base,
+        "segments": [pipe.text.render(s).to_dict() for s in segments],
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
+    """Run every chapter through the text hooks; cut it into keyed paragraphs."""
+    base = shaping(pipe)
+    plans = []
+    for number, chapter in enumerate(book.chapters):
+        source = f"{book.source or book.title}#{number + 1}"
+        segments = pipe.text.prepare(chapter.text, source=source)
+        grouped: dict[int, list[Segment]] = {}
+        for segment in segments:
+            grouped.setdefault(segment.paragraph, []).append(segment)
+        items = [
+            Paragraph(
+                number,
+                index,
+                paragraph_key(pipe, base, group),
+                group,
+                sum(len(s.plain_text) for s in group),
+            )
+            for index, group in enumerate(grouped.values())
+        ]
+        plans.append(ChapterPlan(chapter.title, items, count_sentences(pipe, chapter.text)))
+    return plans
+
+
+def count_sentences(pipe: Pipeline, text: str) -> int:
+    """Spoken sentences of ``text`` as the splitter sees them, before any segment hook."""
+    doc = pipe.text.clean(text)
+    return sum(
+        1
+        for paragraph in paragraphs(doc.text)
+        for sentence in pipe.text.split(paragraph)
+        if SPOKEN.search(sentence)
+    )
+
+
+class Cache:
+    """Paragraph audio (``<key>.flac``) and timings (``<key>.json``) in one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def audio(self, key: str) -> Path:
+        """The audio file of ``key``."""
+        return self.root / f"{key}.flac"
+
+    def info_path(self, key: str) -> Path:
+        """The timings file of ``key`` (written last: its presence means done)."""
+        return self.root / f"{key}.json"
+
+    def has(self, key: str) -> bool:
+        """Whether the paragraph ``key`` is rendered."""
+        return self.info_path(key).is_file() and self.audio(key).is_file()
+
+    def info(self, key: str) -> dict[str, Any]:
+        """The stored facts of a rendered paragraph: frames, rate, sentences, words."""
+        return json.loads(self.info_path(key).read_text(encoding="utf-8"))
+
+    def remove_partials(self) -> None:
+        """Delete files a killed run left half-written."""
+        for part in self.root.glob("*.part-*"):
+            part.unlink(missing_ok=True)
+
+    def put(
+        self, paragraph: Paragraph, part: Path, frames: int, rate: int, words: list[list[Any]]
+    ) -> None:
+        """Move a finished audio file into place, then write its facts (the 'done' mark)."""
+        os.replace(part, self.audio(paragraph.key))
+        info = {
+            "frames": frames,
+            "sample_rate": rate,
+            "sentences": paragraph.sentences,
+            "words": words,
+        }
+        write_json(self.info_path(paragraph.key), info, indent=None)
+
+
+# The paragraph ends of the stream being rendered in this task (None: no recording).
+_CUTS: ContextVar[list[int] | None] = ContextVar("sonicpipe_book_cuts", default=None)
+
+
+class _CutRecorder:
+    """The chain's last processor: notes the output position of every paragraph boundary."""
+
+    def __init__(self, cuts: list[int]) -> None:
+        self.cuts = cuts
+        self.count = 0
+
+    def open(self, sample_rate: int) -> int:
+        self.count = 0
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        self.count += samples.size
+        return samples
+
+    def boundary(self, kind: str) -> np.ndarray:
+        if kind == "paragraph":
+            self.cuts.append(self.count)
+        return EMPTY
+
+    def flush(self) -> np.ndarray:
+        return EMPTY
+
+
+class ParagraphCuts:
+    """A plugin that appends a :class:`_CutRecorder` to chains built while recording."""
+
+    @hookimpl(wrapper=True)
+    def sonicpipe_audio_processor(self, settings: Settings) -> Generator[None, list, list]:
+        """The other plugins' processors, then the recorder (when this task records)."""
+        processors = yield
+        cuts = _CUTS.get()
+        return processors if cuts is None else [*processors, _CutRecorder(cuts)]
+
+
+class _Batch:
+    """Consecutive paragraphs rendered on one context, cut apart into cache entries.
+
+    One context per paragraph would open contexts faster than Sonic lets them expire; a
+    batch keeps each paragraph's own cache entry and stores each as soon as it is complete.
+    """
+
+    def __init__(self, pipe: Pipeline, cache: Cache, paragraphs: list[Paragraph]) -> None:
+        self.pipe = pipe
+        self.cache = cache
+        self.paragraphs = paragraphs
+        self.rate = pipe.output_rate
+        self.cuts: list[int] = []
+        self.words: list[WordTime] = []
+        self.current = 0  # paragraph being written
+        self.position = 0  # samples of the stream written
+        self.start = 0  # where the current paragraph starts in the stream
+        self.writer = self._open()
+
+    def _open(self) -> SoundFileWriter:
+        key = self.paragraphs[self.current].key
+        self.part = self.cache.root / f"{key}.part-{os.getpid()}-{id(self)}.flac"
+        return SoundFileWriter(self.part, self.rate, "pcm_s16le")
+
+    async def run(self, done: Callable[[Paragraph], None]) -> None:
+        """Render the batch; call ``done`` with each paragraph once it is in the cache."""
+        segments = [
+            replace(s, paragraph=n) for n, p in enumerate(self.paragraphs) for s in p.segments
+        ]
+        token = _CUTS.set(self.cuts)
+        try:
+            async for chunk in self.pipe.astream_segments(segments, self.words):
+                self._feed(chunk, done)
+            if len(self.cuts) != len(self.paragraphs) - 1:
+                raise GapError(
+                    f"chapter {self.paragraphs[0].chapter + 1}: "
+                    f"{len(self.paragraphs)} paragraphs sent, "
+                    f"{len(self.cuts) + 1} came back"
+                )
+            self._finish(done)
+        finally:
+            _CUTS.reset(token)
+            self.writer.close()
+            self.part.unlink(missing_ok=True)
+
+    def _feed(self, samples: np.ndarray, done: Callable[[Paragraph], None]) -> None:
+        while True:
+            while self.current < len(self.cuts) and self.cuts[self.current] <= self.position:
+                self._finish(done)
+                self.current += 1
+                self.start = self.position
+                self.writer = self._open()
+            if not samples.size:
+                return
+            end = self.cuts[self.current] if self.current < len(self.cuts) else None
+            take = samples.size if end is None else min(samples.size, end - self.position)
+            self.writer.write(samples[:take])
+            self.position += take
+            samples = samples[take:]
+
+    def _finish(self, done: Callable[[Paragraph], None]) -> None:
+        paragraph = self.paragraphs[self.current]
+        self.writer.close()
+        frames = self.writer.frames
+        if not frames:
+            raise GapError(
+                f"chapter {paragraph.chapter + 1}, paragraph {paragraph.index + 1}: "
+                "the voice returned no audio"
+            )
+        begin, end = self.start / self.rate, (self.start + frames) / self.rate
+        words = [
+            [w.word, round(max(w.start - begin, 0), 3), round(min(w.end, end) - begin, 3)]
+            for w in self.words
+            if begin <= w.start < end
+        ]
+        self.cache.put(paragraph, self.part, frames, self.rate, words)
+        done(paragraph)
+
+
+@dataclass
+class Manifest:
+    """``manifest.json``: the plan, progress, sentence counts and the log of runs."""
+
+    path: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    _saved: float = 0.0
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """The manifest at ``path`` (empty when there is none yet)."""
+        if not path.is_file():
+            return cls(path)
+        try:
+            return cls(path, json.loads(path.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"{path}: not a valid manifest ({exc}); delete it to start over"
+            ) from None
+
+    @property
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run so far, oldest first."""
+        return self.data.setdefault("runs", [])
+
+    @property
+    def run(self) -> dict[str, Any]:
+        """The current run."""
+        return self.runs[-1]
+
+    def logged(self) -> set[str]:
+        """Keys some run logged as synthesized or recovered."""
+        return {
+            key
+            for run in self.runs
+            for kind in ("synthesized", "recovered")
+            for key in run.get(kind, [])
+        }
+
+    def begin(self, book: Book, plans: list[ChapterPlan], cache: Cache) -> None:
+        """Start a run: record the plan; log rendered-but-unlogged paragraphs as recovered."""
+        keys = list(dict.fromkeys(p.key for plan in plans for p in plan.paragraphs))
+        logged = self.logged()
+        done = [key for key in keys if cache.has(key)]
+        self.data.update(
+            version=VERSION,
+            book={"title": book.title, "author": book.author, "source": book.source},
+        )
+        self.runs.append(
+            {
+                "run": len(self.runs) + 1,
+                "started": now(),
+                "finished": None,
+                "status": "running",
+                "synthesized": [],
+                "recovered": [k for k in done if k not in logged],
+                "reused": sum(1 for k in done if k in logged),
+            }
+        )
+        self.plan(plans, cache)
+        self.save(force=True)
+
+    def plan(self, plans: list[ChapterPlan], cache: Cache) -> None:
+        """Record the chapters, their paragraphs and what is done."""
+        chapters = []
+        for plan in plans:
+            done = [p for p in plan.paragraphs if cache.has(p.key)]
+            chapters.append(
+                {
+                    "title": plan.title,
+                    "sentences": {
+                        "text": plan.sentences_text,
+                        "rendered": sum(p.sentences for p in done),
+                    },
+                    "paragraphs": [
+                        {
+                            "key": p.key,
+                            "sentences": p.sentences,
+                            "chars": p.chars,
+                            "done": p in done,
+                        }
+                        for p in plan.paragraphs
+                    ],
+                }
+            )
+        self.data["chapters"] = chapters
+
+    def synthesized(self, key: str, plans: list[ChapterPlan], cache: Cache) -> None:
+        """Log a freshly synthesized paragraph (the manifest is saved now and then)."""
+        self.run["synthesized"].append(key)
+        if time.monotonic() - self._saved >= SAVE_EVERY:
+            self.plan(plans, cache)
+            self.save()
+
+    def end(self, status: str) -> None:
+        """Close the current run with ``status`` and save."""
+        self.run.update(finished=now(), status=status)
+        self.save(force=True)
+
+    def save(self, force: bool = False) -> None:
+        """Write the manifest atomically."""
+        write_json(self.path, self.data)
+        self._saved = time.monotonic()
+
+
+def gaps(plans: list[ChapterPlan], cache: Cache) -> list[str]:
+    """One line per chapter whose audio holds fewer sentences than its text."""
+    lines = []
+    for number, plan in enumerate(plans):
+        rendered = sum(p.sentences for p in plan.paragraphs if cache.has(p.key))
+        if rendered != plan.sentences_text:
+            lines.append(
+                f"chapter {number + 1} {plan.title!r}: {plan.sentences_text} sentences "
+                f"in the text, {rendered} rendered"
+            )
+    return lines
+
+
+def _unique(plans: list[ChapterPlan]) -> Iterator[Paragraph]:
+    seen: set[str] = set()
+    for plan in plans:
+        for paragraph in plan.paragraphs:
+            if paragraph.key not in seen:
+                seen.add(paragraph.key)
+                yield paragraph
+
+
+async def render_paragraphs(
+    pipe: Pipeline,
+    plans: list[ChapterPlan],
+    output: Path,
+    parallelism: int = 4,
+    progress: Progress | None = None,
+    book: Book | None = None,
+) -> Manifest:
+    """Render every paragraph not yet in ``output``'s cache; return the updated manifest.
+
+    ``parallelism`` (>= 1) contexts render at once.
+    Raises :class:`GapError` when a chapter's audio holds fewer sentences than its text.
+    """
+    cache = Cache(output / CACHE)
+    cache.remove_partials()
+    manifest = Manifest.load(output / MANIFEST)
+    manifest.begin(book or Book("", "", []), plans, cache)
+    progress = progress or Progress(quiet=True)
+    progress.start([(plan.title, plan.chars) for plan in plans])
+    copies: dict[str, list[Paragraph]] = {}
+    for plan in plans:
+        for paragraph in plan.paragraphs:
+            copies.setdefault(paragraph.key, []).append(paragraph)
+            if cache.has(paragraph.key):
+                progress.advance(paragraph.chapter, paragraph.chars, synthesized=False)
+    pending = deque(p for p in _unique(plans) if not cache.has(p.key))
+    budget = batch_budget(sum(p.chars for p in pending), parallelism)
+
+    def done(paragraph: Paragraph) -> None:
+        manifest.synthesized(paragraph.key, plans, cache)
+        for copy in copies[paragraph.key]:
+            progress.advance(copy.chapter, copy.chars, synthesized=copy is paragraph)
+
+    async def worker() -> None:
+        while pending:
+            await _Batch(pipe, cache, take_batch(pending, budget)).run(done)
+
+    if pending:  # connect once: concurrent first calls of pipe.client() would each connect
+        await pipe.client()
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(parallelism):
+                group.create_task(worker())
+    except BaseException as exc:
+        first = _first(exc)
+        manifest.plan(plans, cache)
+        manifest.end(f"failed: {first or type(first).__name__}")
+        if first is not exc:
+            raise first from None
+        raise
+    manifest.plan(plans, cache)
+    missing = gaps(plans, cache)
+    manifest.end("incomplete" if missing else "rendered")
+    if missing:
+        raise GapError("sentences missing from the audio:\n  " + "\n  ".join(missing))
+    return manifest
+
+
+def batch_budget(chars: int, parallelism: int) -> int:
+    """Characters per context: enough to keep every worker busy, within sensible bounds."""
+    return max(BATCH_MIN, min(BATCH_MAX, chars // (parallelism * 3)))
+
+
+def take_batch(pending: deque[Paragraph], budget: int) -> list[Paragraph]:
+    """The next paragraphs for one context: at least one, about ``budget`` characters.
+
+    A first paragraph under Sonic's first-input minimum goes alone, since its input would be
+    merged with the next paragraph's and the cut between them lost.
+    """
+    batch = [pending.popleft()]
+    if sum(len(s.plain_text.split()) for s in batch[0].segments) < FIRST_INPUT_WORDS:
+        return batch
+    size = batch[0].chars
+    while pending and size + pending[0].chars <= budget:
+        size += pending[0].chars
+        batch.append(pending.popleft())
+    return batch
+
+
+def _first(exc: BaseException) -> BaseException:
+    """The first real error of an exception group (or the exception itself)."""
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc
+
+
+def open_pipeline(
+    settings: Settings | None = None, engine: str | None = None, plugins: tuple = ()
+) -> Pipeline:
+    """A pipeline for paragraphs: timestamps on, loudness and pauses left to assembly."""
+    return Pipeline(
+        paragraph_settings(settings or Settings()),
+        timestamps=True,
+        engine=engine,
+        plugins=(*plugins, ParagraphCuts()),
+    )
