@@ -105,6 +105,10 @@ class Dictionary:
         for key in self._entries:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {head: sorted(ns, reverse=True) for head, ns in lengths.items()}
+        # Heads as they may appear: as written, and capitalized at a sentence start.
+        self._heads = set(self._lengths) | {
+            h[0].upper() + h[1:] for h in self._lengths if h == h.lower()
+        }
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -141,6 +145,8 @@ class Dictionary:
     def apply(self, text: str, marks: MarkTable) -> str:
         """Return ``text`` with every entry replaced (IPA as marks added to ``marks``)."""
         raw = TOKEN_RE.findall(text)  # word runs, whitespace runs, single other characters
+        if self._heads.isdisjoint(raw):  # most sentences: no entry can start here
+            return text
         tokens = _normalized(raw)
         out: list[str] = []
         placed: dict[tuple[str, str], str] = {}
