@@ -602,8 +602,9 @@ class StreamingLoudness:
             take = min(self._hop - self._filled, samples.size - pos)
             piece = weighted[pos : pos + take]
             self._energy += float(np.dot(piece, piece))
-            ramp = (self._filled + np.arange(1, take + 1)) / self._hop
-            gains[pos : pos + take] = undb(self._start_db + (self._gain_db - self._start_db) * ramp)
+            ramp = (self._filled + np.arange(1, take + 1, dtype=np.float32)) / self._hop
+            first, last = undb(self._start_db), undb(self._gain_db)
+            gains[pos : pos + take] = first + (last - first) * ramp  # linear across the hop
             self._filled += take
             pos += take
             if self._filled == self._hop:
