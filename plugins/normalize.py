@@ -357,6 +357,10 @@ BRANCHES = {
         rf"(?<![\w.])(?:(?P<ft>\d{{1,2}})['′]{H}?(?P<inch>\d{{1,2}}(?:\.\d+)?)(?:\"|″|'')"
         rf"|(?P<ft2>\d{{1,2}}){H}?ft\.?{H}(?P<inch2>\d{{1,2}}){H}?in(?P<indot>\.)?(?!\w))"
     ),
+    "lsd": (  # pre-decimal British money: "£1 17s. 9d.", "2s. 6d."
+        rf"(?:£(?P<lp>\d{{1,7}}){H}|(?<![\w.]))(?P<ls>\d{{1,2}})s\.?"
+        rf"(?:,?{H}(?P<ld>\d{{1,2}})d(?P<ldot>\.)?)?(?!\w)(?(lp)|(?(ld)|(?!)))"
+    ),
     "money": (
         rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
         rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
@@ -411,7 +415,8 @@ BRANCHES = {
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEG])",
-     ("phone", "isodate", "slashdate", "time", "feet", "money", "fraction", "shortyear", "number")),
+     ("phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction", "shortyear",
+      "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
@@ -740,6 +745,14 @@ class EnglishNormalizer:
         feet = _with_unit(cardinal(int(ft)), ft, UNITS["ft"])
         words = f"{feet} {_with_unit(number_words(inch), inch, UNITS['in.'])}"
         return words + _period(m.string, m.end()) if m["indot"] else words
+
+    def _lsd(self, m: re.Match[str]) -> str:
+        parts = [_with_unit(cardinal(int(m["lp"])), m["lp"], UNITS["GBP"])] if m["lp"] else []
+        parts.append(_with_unit(cardinal(int(m["ls"])), m["ls"], ("shilling", "shillings")))
+        if m["ld"]:
+            parts.append("and " + _with_unit(cardinal(int(m["ld"])), m["ld"], ("penny", "pence")))
+        words = " ".join(parts)
+        return words + _period(m.string, m.end()) if m["ldot"] else words
 
     def _money(self, m: re.Match[str]) -> str:
         unit = CURRENCIES[m["cur"]]

@@ -96,6 +96,11 @@ def test_numbers(written: str, spoken: str) -> None:
         ("It costs 20 USD or 15 EUR.", "It costs twenty US dollars or fifteen euros."),
         ("A fee of USD 5 million.", "A fee of five million US dollars."),
         ("Gum is 50¢.", "Gum is fifty cents."),
+        (
+            "A cheque for £1 17s. 9d, and 2s. 6d. more.",
+            "A cheque for one pound seventeen shillings and nine pence, and two shillings and six "
+            "pence more.",
+        ),
     ],
 )
 def test_money(written: str, spoken: str) -> None:
