@@ -5,6 +5,9 @@ after every sentence and a longer one between paragraphs. :class:`PauseShaper` l
 10 ms frames: those below ``threshold_db`` (RMS) before the first voiced frame and after
 the last one of a sentence are dropped, except ``keep`` seconds on each side, faded, so the
 cut is silent. At each boundary the configured pause (digital silence) follows.
+
+Streaming: silence is held until the voice resumes (then passed on untouched) or the
+sentence ends (then trimmed), so a pause inside a sentence is also how late it comes out.
 """
 
 from __future__ import annotations
