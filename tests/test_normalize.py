@@ -45,6 +45,8 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("She came 1st, he came 22nd and I came 103rd.",
          "She came first, he came twenty-second and I came one hundred third."),
         ("the 4th of July", "the fourth of July"),
+        ("3D NANTUCKET SAILOR. A 3D film, the 2d mate.",
+         "Third NANTUCKET SAILOR. A three D film, the second mate."),
         ("Agent 007 waited.", "Agent zero zero seven waited."),
         ("Use 1/2 cup and 3/4 of it.", "Use one half cup and three quarters of it."),
         ("Bake 2 1/2 hours.", "Bake two and a half hours."),
