@@ -237,3 +237,11 @@ def test_handshake_checks_path_and_version_and_echoes_the_version(server: LocalS
         assert c.response.headers["Cartesia-Version"] == "2024-06-10"
     with connect(server.url + PATH) as c:
         assert c.response.headers["Cartesia-Version"] == "2025-04-16"
+
+
+def test_ending_a_finished_context_sends_nothing(ws: ClientConnection) -> None:
+    ws.send(request("once"))
+    assert until_end(ws, "once")[-1]["type"] == "done"
+    ws.send(request("once", ""))  # the end again, after done
+    ws.send(request("next"))
+    assert receive(ws)["context_id"] == "next"  # no second "done" for "once" came first

@@ -193,3 +193,13 @@ def test_volume_and_sonic2_speed_controls(connection) -> None:
     plain = audio("sonic-2", VOICE)
     fastest = audio("sonic-2", {**VOICE, "__experimental_controls": {"speed": "fastest"}})
     assert len(fastest) < 0.8 * len(plain)
+
+
+def test_ending_an_ended_context_again_is_harmless(connection) -> None:
+    fmt = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 8000}
+    context = connection.context(model_id="sonic-3", voice=VOICE, output_format=fmt)
+    context.push("The last words of this context.", continue_=False)
+    context.no_more_inputs()  # an empty transcript with continue=false, after the end
+    audio, events = collect(context)
+    assert [e.type for e in events if e.type != "chunk"] == ["done"]
+    assert pcm.duration(len(audio), "pcm_s16le", 8000) > 1.0

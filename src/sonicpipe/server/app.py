@@ -141,6 +141,8 @@ class _Context:
 
     def feed(self, request: p.GenerationRequest) -> None:
         """Take one request's transcript, flush mark and end mark."""
+        if self.ended and not request.transcript and request.ends_context:
+            return  # ending an ended context again (e.g. the SDK's no_more_inputs) changes nothing
         if self.ended:
             raise p.ProtocolError(
                 f"context {self.id!r} already received its last input (continue was false)",
@@ -372,7 +374,9 @@ class _Connection:
         context = self.contexts.get(request.context_id)
         if context is None:
             if not request.transcript and request.ends_context and not request.flush:
-                await self.send(p.Done(request.context_id))  # ending a context already done
+                # Ending a context that has finished: nothing to do, and nothing to answer (a
+                # second "done" would end the SDK's reading of whatever context comes next).
+                log.debug("context %s: end of a finished context ignored", request.context_id)
                 return
             self.server.note_voice(request.voice)
             if not self.server.acquire((id(self), request.context_id)):
