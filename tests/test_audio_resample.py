@@ -111,4 +111,6 @@ def test_audio_plugins_are_listed_with_their_hooks(capsys: pytest.CaptureFixture
     hooks = {p["name"]: p["hooks"] for p in data["plugins"]}
     assert hooks["resample"] == ["sonicpipe_audio_processor"]
     assert hooks["writers"] == ["sonicpipe_audio_writer"]
-    assert data["hook_order"]["sonicpipe_audio_processor"][-1] == "resample"
+    order = data["hook_order"]["sonicpipe_audio_processor"]
+    assert (order[0], order[-1]) == ("pauses", "resample")  # trim first, resample last
+    assert "loudness" in order[1:-1]
