@@ -245,3 +245,24 @@ def test_ending_a_finished_context_sends_nothing(ws: ClientConnection) -> None:
     ws.send(request("once", ""))  # the end again, after done
     ws.send(request("next"))
     assert receive(ws)["context_id"] == "next"  # no second "done" for "once" came first
+
+
+def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=0.2) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("open", "Spoken now. ", **{"continue": True}))
+        assert receive(conn)["type"] == "chunk"
+        time.sleep(0.5)  # idle past its linger: no longer live, though not ended
+        while True:  # the rest of the first sentence's audio
+            try:
+                assert receive(conn, timeout=0.2)["context_id"] == "open"
+            except TimeoutError:
+                break
+        conn.send(request("new", "Room for me. ", **{"continue": True}))
+        assert receive(conn)["context_id"] == "new"
+        conn.send(request("open", "And more from the old one."))  # live again: one too many
+        assert_error(until_end(conn, "open")[-1], 429, "the limit is 1", "open")
+        conn.send(request("new", "Ending."))
+        assert until_end(conn, "new")[-1]["type"] == "done"

@@ -3,10 +3,11 @@
 One :class:`SonicServer` serves many connections; each connection multiplexes contexts. A
 context turns its transcript into sentences as text arrives (buffering an unfinished sentence
 up to ``max_buffer_delay_ms``), synthesizes them one by one in a worker thread and streams each
-sentence's audio as soon as it is made. Live contexts are counted across the whole server (a
-finished one stays live for ``linger`` seconds after its last generation); past the limit a
-new context gets a 429 error. Every bad message gets a spec-shaped error for its context only:
-other contexts and connections carry on.
+sentence's audio as soon as it is made. Live contexts are counted across the whole server: a
+context is live while it has text to speak and for ``linger`` seconds after its last
+generation (an open context that stays idle longer stops counting until new input comes); past
+the limit, input that would make one more context live gets a 429 error. Every bad message
+gets a spec-shaped error for its context only: other contexts and connections carry on.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ class _Context:
         self.connection = connection
         self.server = connection.server
         self.id = request.context_id
+        self.key = (id(connection), request.context_id)
         self.first = request
         self.format = request.output_format
         self.buffer = ""
@@ -232,6 +234,9 @@ class _Context:
                     await made.put([p.FlushDone(self.id, item.flush_id)])
                     continue
                 await self._speak(item, made)
+                if self.queue.empty() and not self.buffer:
+                    # Idle: live for the linger time after this generation, unless more comes.
+                    self.server.release(self.key, self.last_generation)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -331,7 +336,7 @@ class _Connection:
         """Drop a finished, failed or cancelled context and start its linger time."""
         if self.contexts.get(context.id) is context:
             del self.contexts[context.id]
-        self.server.release((id(self), context.id), context.last_generation)
+        self.server.release(context.key, context.last_generation)
 
     async def serve(self) -> None:
         """Answer messages until the client goes away."""
@@ -379,14 +384,15 @@ class _Connection:
                 log.debug("context %s: end of a finished context ignored", request.context_id)
                 return
             self.server.note_voice(request.voice)
-            if not self.server.acquire((id(self), request.context_id)):
-                raise p.ProtocolError(
-                    f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
-                    f" live context ids (a context stays live {self.server.config.linger:g} s "
-                    "after its last generation)",
-                    status_code=429,
-                    context_id=request.context_id,
-                )
+        if not self.server.acquire((id(self), request.context_id)):
+            raise p.ProtocolError(
+                f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
+                f" live context ids (a context stays live {self.server.config.linger:g} s "
+                "after its last generation)",
+                status_code=429,
+                context_id=request.context_id,
+            )
+        if context is None:
             context = _Context(self, request)
             self.contexts[request.context_id] = context
         context.feed(request)
@@ -525,14 +531,14 @@ class SonicServer:
         return len(self._live)
 
     def acquire(self, key: tuple[int, str]) -> bool:
-        """Count a context as live; False when the limit is reached."""
-        if key not in self._live and self.live_contexts() >= self.config.max_contexts:
+        """Count a context as live (again); False when the limit is reached."""
+        if self.live_contexts() >= self.config.max_contexts and key not in self._live:
             return False
         self._live[key] = math.inf
         return True
 
     def release(self, key: tuple[int, str], last_generation: float) -> None:
-        """A context ended: it stays live for ``linger`` seconds after its last generation."""
+        """A context is idle or over: live for ``linger`` seconds after its last generation."""
         if key in self._live:
             self._live[key] = last_generation + self.config.linger
 
