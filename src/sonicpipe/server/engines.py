@@ -32,6 +32,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENGINES = ("piper", "espeak")
+# Engines speak with peaks near half of full scale, so volume up to 2.0 does not clip.
+HEADROOM = 0.5
 
 # charsiu phoneme -> (piper/espeak-ng IPA, espeak-ng en-us phoneme mnemonic).
 PHONEME_TABLE: dict[str, tuple[str, str]] = {
@@ -170,7 +172,9 @@ class PiperEngine:
         """Speak ``words``; ``speed`` scales piper's length_scale."""
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=self._base_length / speed, normalize_audio=True)
+        config = SynthesisConfig(
+            length_scale=self._base_length / speed, normalize_audio=True, volume=HEADROOM
+        )
         pieces: list[np.ndarray] = []
         groups: list[tuple[float, float]] = []
         phonemes: list[tuple[str, float, float]] | None = [] if self.alignments else None
@@ -268,6 +272,7 @@ _CHARS_UTF8, _PHONEMES_INPUT = 0x1, 0x100
 _RATE = 1
 _NORMAL_WPM = 175
 _BUFFER_MS = 1000  # audio per callback: fewer trips into Python
+_ESPEAK_GAIN = HEADROOM / 0.7  # espeak-ng's English voice peaks near 0.7 of full scale
 _ESPEAK_LOCK = threading.Lock()  # the library keeps global state: one synthesis at a time
 
 
@@ -354,7 +359,7 @@ class EspeakEngine:
             )
             self._lib.espeak_Synchronize()
         samples = (
-            np.concatenate(state.samples).astype(np.float32) / 32768.0
+            np.concatenate(state.samples).astype(np.float32) * (_ESPEAK_GAIN / 32768.0)
             if state.samples
             else np.zeros(0, np.float32)
         )
