@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 from cartesia import Cartesia
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.config import Secret
@@ -266,3 +266,16 @@ def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
         assert_error(until_end(conn, "open")[-1], 429, "the limit is 1", "open")
         conn.send(request("new", "Ending."))
         assert until_end(conn, "new")[-1]["type"] == "done"
+
+
+def test_a_frame_over_the_size_limit_closes_only_its_own_connection() -> None:
+    with (
+        LocalServer(engine="espeak", max_message_bytes=10_000) as running,
+        connect(running.url + PATH) as other,
+        connect(running.url + PATH) as flooding,
+    ):
+        flooding.send(request("big", "word " * 5_000))
+        with pytest.raises(ConnectionClosed) as info:
+            flooding.recv(timeout=10)
+        assert info.value.rcvd.code == 1009  # message too big
+        assert_still_serving(other)
