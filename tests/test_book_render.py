@@ -19,9 +19,9 @@ from mutagen.mp4 import MP4
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
-from sonicpipe.book.assemble import Delivery
-from sonicpipe.book.readers import read_book
-from sonicpipe.book.render import MANIFEST, GapError
+from sonicpipe.book.assemble import Assembler, Delivery
+from sonicpipe.book.readers import Book, Chapter, read_book
+from sonicpipe.book.render import CACHE, MANIFEST, Cache, GapError, open_pipeline, plan_book
 from sonicpipe.cli import main
 from sonicpipe.hookspecs import hookimpl
 
@@ -170,10 +170,30 @@ def test_a_lost_sentence_fails_the_render_loudly(tmp_path: Path) -> None:
     assert not list(output.glob("*.m4b"))
 
 
-def test_end_to_end_m4b_then_acx_mp3_from_the_same_cache(tmp_path: Path) -> None:
-    source = excerpt(tmp_path / "alice.txt", chapters=3, paragraphs=3)
-    output = tmp_path / "out"
-    manifest = render_book(source, output, engine="espeak", parallelism=3)
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """Three chapters of Alice, three paragraphs each, rendered into an M4B (ACX levels)."""
+    folder = tmp_path_factory.mktemp("book")
+    source = excerpt(folder / "alice.txt", chapters=3, paragraphs=3)
+    manifest = render_book(source, folder / "out", engine="espeak", parallelism=3)
+    return source, folder / "out", manifest
+
+
+def vtt_times(text: str) -> list[tuple[float, float]]:
+    stamps = re.findall(
+        r"(\d\d):(\d\d):(\d\d)[.,](\d\d\d) --> (\d\d):(\d\d):(\d\d)[.,](\d\d\d)", text
+    )
+    return [
+        (
+            int(a) * 3600 + int(b) * 60 + int(c) + int(d) / 1000,
+            int(e) * 3600 + int(f) * 60 + int(g) + int(h) / 1000,
+        )
+        for a, b, c, d, e, f, g, h in stamps
+    ]
+
+
+def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> None:
+    source, output, manifest = rendered
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     titles = [
         "CHAPTER II. The Pool of Tears",
@@ -181,47 +201,43 @@ def test_end_to_end_m4b_then_acx_mp3_from_the_same_cache(tmp_path: Path) -> None
         "CHAPTER IV. The Rabbit Sends in a Little Bill",
     ]
     assert [c["title"] for c in report["chapters"]] == titles
-    assert "Project Gutenberg" not in " ".join(
-        p for c in read_book(source).chapters for p in c.paragraphs
-    )
+    assert [c["title"] for c in manifest["chapters"]] == titles  # no licence chapter
     # One M4B with a marker per chapter, metadata and the report's durations.
     m4b = output / "Alice s Adventures in Wonderland.m4b"
     assert manifest["delivery"]["files"][0] == m4b.name
     audio = MP4(m4b)
     assert audio["\xa9nam"] == ["Alice's Adventures in Wonderland"]
     assert audio["\xa9ART"] == ["Lewis Carroll"]
-    starts = [c.start for c in audio.chapters]
     assert [c.title for c in audio.chapters] == titles
     expected = np.cumsum([0] + [c["seconds"] for c in report["chapters"]])[:-1]
-    assert np.allclose(starts, expected, atol=0.05)
+    assert np.allclose([c.start for c in audio.chapters], expected, atol=0.05)
     assert abs(audio.info.length - report["seconds"]) < 0.1
     # Every sentence accounted for, levels as the preset asks.
     for row in report["chapters"]:
         assert row["sentences"]["text"] == row["sentences"]["rendered"] > 0
         assert -23 <= row["levels"]["rms_dbfs"] <= -18
         assert row["levels"]["true_peak_dbtp"] <= -3
+        assert row["levels"]["noise_floor_dbfs"] <= -60
         assert row["acx"]["pass"]
+    text = (output / "report.txt").read_text(encoding="utf-8")
+    assert "sentences rendered: " in text and "CHAPTER II. The Pool of Tears" in text
     # Captions: in order, inside the audio, holding the words of the text.
-    vtt = (output / m4b.with_suffix(".vtt").name).read_text(encoding="utf-8")
-    srt = (output / m4b.with_suffix(".srt").name).read_text(encoding="utf-8")
+    vtt = m4b.with_suffix(".vtt").read_text(encoding="utf-8")
+    srt = m4b.with_suffix(".srt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n")
-    times = re.findall(
-        r"(\d\d):(\d\d):(\d\d)[.,](\d\d\d) --> (\d\d):(\d\d):(\d\d)[.,](\d\d\d)", vtt
-    )
-    seconds = [
-        (
-            int(a) * 3600 + int(b) * 60 + int(c) + int(d) / 1000,
-            int(e) * 3600 + int(f) * 60 + int(g) + int(h) / 1000,
-        )
-        for a, b, c, d, e, f, g, h in times
-    ]
-    assert len(seconds) == srt.count(" --> ") > 20
+    seconds = vtt_times(vtt)
+    assert seconds == vtt_times(srt) and len(seconds) > 20
     assert all(s < e for s, e in seconds)
     assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(seconds))
     assert seconds[0][0] >= Delivery().head and seconds[-1][1] <= report["seconds"]
-    assert "Curiouser and curiouser" in vtt and "Curiouser and curiouser" in srt
+    assert "Curiouser and curiouser" in vtt
+    spoken = " ".join(line for line in vtt.splitlines()[2:] if line and "-->" not in line)
+    for chapter in read_book(source).chapters:
+        assert chapter.paragraphs[-1].split()[-1] in spoken
 
-    # The ACX delivery from the same cache: nothing synthesized again.
+
+def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
+    source, output, _ = rendered
     manifest = render_book(source, output, engine="espeak", format="mp3", preset="acx")
     assert manifest["runs"][-1]["synthesized"] == []
     mp3s = sorted(output.glob("0*.mp3"))
@@ -229,16 +245,47 @@ def test_end_to_end_m4b_then_acx_mp3_from_the_same_cache(tmp_path: Path) -> None
     for path in mp3s:
         info = MP3(path).info
         assert (info.sample_rate, info.bitrate, info.channels) == (44100, 192000, 1)
-        assert str(info.bitrate_mode) in ("BitrateMode.CBR", "BitrateMode.UNKNOWN")
         samples, rate = read_audio(path)
         measured = measure(samples, rate)
         assert -23 <= measured.rms_dbfs <= -18 and measured.sample_peak_dbfs <= -3
         head = samples[int(0.1 * rate) : int(0.6 * rate)]  # room tone, not digital silence
         level = 20 * np.log10(np.sqrt(np.mean(head**2)))
         assert -80 < level <= -60
+        tail = samples[-int(1.5 * rate) : -int(0.2 * rate)]
+        assert -80 < 20 * np.log10(np.sqrt(np.mean(tail**2))) <= -60
         assert path.with_suffix(".srt").is_file() and path.with_suffix(".vtt").is_file()
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     assert report["format"] == "mp3" and report["acx_pass"]
+
+
+def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> None:
+    source, output, _ = rendered
+    book = read_book(source)
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes
+    report = Assembler(book, plans, Cache(output / CACHE), tmp_path, delivery).run()
+    for row in report["chapters"]:
+        wavs = [tmp_path / name for name in row["files"] if name.endswith(".wav")]
+        assert len(wavs) >= 2 and " part 2.wav" in wavs[1].name
+        lengths = [soundfile.info(w).duration for w in wavs]
+        assert abs(sum(lengths) - row["seconds"]) < 0.01
+        assert max(lengths) <= 45  # no paragraph is longer than 39 s
+        assert all(w.with_suffix(".srt").is_file() for w in wavs)
+
+
+def test_cover_goes_into_the_m4b(tmp_path: Path) -> None:
+    cover = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    book = Book(
+        "Covered",
+        "Someone",
+        [Chapter("One", ["A short chapter with a cover."])],
+        cover=cover,
+        cover_type="image/png",
+    )
+    manifest = render_book(book, tmp_path, engine="espeak")
+    audio = MP4(tmp_path / manifest["delivery"]["files"][0])
+    assert bytes(audio["covr"][0]) == cover
+    assert [c.title for c in audio.chapters] == ["One"]
 
 
 def test_cli_reports_bad_books_and_options_clearly(

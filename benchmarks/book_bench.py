@@ -1,0 +1,124 @@
+"""Book rendering: wall time against the voice engine's own time, and peak memory at 1x and 4x.
+
+Renders an excerpt of a corpus book (its first chapters, each cut to a few paragraphs) from
+scratch into an M4B with the local server, in a fresh process, and then the same with four
+times as many chapters. For each it prints the render's wall time next to the time the
+voice engine alone takes to synthesize the same transcripts (one call per input, as the
+server makes them), and the process's peak memory.
+
+Targets: render <= 1.1x the engine's time; peak memory at 4x within 20 % of 1x.
+
+    python benchmarks/book_bench.py [--engine espeak|piper] [--chapters 3] [--paragraphs 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def excerpt(book_name: str, chapters: int, paragraphs: int):  # noqa: ANN201 - a Book
+    """The first ``chapters`` chapters of a corpus book, each cut to ``paragraphs``."""
+    from sonicpipe.book.readers import Book, Chapter, read_book
+
+    book = read_book(CORPUS / f"{book_name}.txt")
+    if chapters > len(book.chapters):
+        raise SystemExit(f"{book_name} has only {len(book.chapters)} chapters")
+    cut = [Chapter(c.title, c.paragraphs[:paragraphs]) for c in book.chapters[:chapters]]
+    return Book(book.title, book.author, cut, source=book.source)
+
+
+def child(args: argparse.Namespace) -> None:
+    """Render once in this process; print wall time, peak memory and sizes as JSON."""
+    from sonicpipe.book import render_book
+
+    book = excerpt(args.book, args.chapters, args.paragraphs)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        manifest = render_book(book, out, engine=args.engine, format=args.format,
+                               parallelism=args.parallel)  # fmt: skip
+        wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({
+        "wall": wall, "peak_kb": peak, "before_kb": before,
+        "audio": manifest["delivery"]["seconds"],
+        "chars": sum(p["chars"] for c in manifest["chapters"] for p in c["paragraphs"]),
+        "paragraphs": sum(len(c["paragraphs"]) for c in manifest["chapters"]),
+    }))  # fmt: skip
+
+
+def engine_seconds(args: argparse.Namespace, chapters: int) -> float:
+    """The engine's own time for the excerpt's inputs, called one by one."""
+    from sonicpipe.book.render import open_pipeline
+    from sonicpipe.pipeline import group_inputs
+    from sonicpipe.server.engines import load_engine, words_of
+
+    book = excerpt(args.book, chapters, args.paragraphs)
+    pipe = open_pipeline(engine=args.engine)
+    inputs = []
+    for chapter in book.chapters:
+        segments = pipe.text.prepare(chapter.text)
+        for number in sorted({s.paragraph for s in segments}):
+            paragraph = [s for s in segments if s.paragraph == number]
+            for group in group_inputs(paragraph):
+                inputs.append(pipe.request_fields(group)["transcript"])
+    engine = load_engine(args.engine)
+    engine.synthesize(words_of("Warming up the voice."))
+    start = time.perf_counter()
+    for transcript in inputs:
+        engine.synthesize(words_of(transcript))
+    return time.perf_counter() - start
+
+
+def run_child(args: argparse.Namespace, chapters: int) -> dict:
+    command = [sys.executable, __file__, "--child", "--book", args.book, "--engine", args.engine,
+               "--chapters", str(chapters), "--paragraphs", str(args.paragraphs),
+               "--format", args.format, "--parallel", str(args.parallel)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", default="alice-in-wonderland")
+    parser.add_argument("--engine", default="espeak", choices=("espeak", "piper"))
+    parser.add_argument("--chapters", type=int, default=3)
+    parser.add_argument("--paragraphs", type=int, default=6)
+    parser.add_argument("--format", default="m4b")
+    parser.add_argument("--parallel", type=int, default=4)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    print(f"{args.book}, {args.engine} voice, {args.format}, {args.paragraphs} paragraphs per "
+          f"chapter, {args.parallel} contexts at once")  # fmt: skip
+    print(f"{'size':>4} {'chapters':>8} {'paragraphs':>10} {'chars':>7} {'audio s':>8} "
+          f"{'engine s':>8} {'render s':>8} {'ratio':>6} {'peak MB':>8}")  # fmt: skip
+    rows = []
+    for size in (1, 4):
+        chapters = args.chapters * size
+        result = run_child(args, chapters)
+        engine = engine_seconds(args, chapters)
+        ratio = result["wall"] / engine
+        rows.append((result, ratio))
+        print(f"{size:>3}x {chapters:>8} {result['paragraphs']:>10} {result['chars']:>7} "
+              f"{result['audio']:>8.1f} {engine:>8.2f} {result['wall']:>8.2f} {ratio:>6.2f} "
+              f"{result['peak_kb'] / 1024:>8.1f}")  # fmt: skip
+    growth = rows[1][0]["peak_kb"] / rows[0][0]["peak_kb"] - 1
+    print(f"render / engine time: {rows[0][1]:.2f}x and {rows[1][1]:.2f}x (target <= 1.1x)")
+    print(f"peak memory at 4x: {growth:+.1%} against 1x (target < +20 %)")
+
+
+if __name__ == "__main__":
+    main()

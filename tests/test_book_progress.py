@@ -1,0 +1,57 @@
+"""Progress of a book render: log lines when quiet, live bars on a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from sonicpipe.book.progress import Progress, bar, clock
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_quiet_mode_logs_one_line_per_finished_chapter_and_the_summary() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, quiet=True)
+    progress.start([("One", 100), ("Two", 50)])
+    progress.advance(0, 60, synthesized=False)
+    assert stream.getvalue() == ""
+    progress.advance(0, 40, synthesized=True)
+    progress.advance(1, 50, synthesized=True)
+    progress.finish(["all done"])
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("done 1/2: One (100 chars)")
+    assert lines[1].startswith("done 2/2: Two (50 chars)")
+    assert "chars/s" in lines[1] and "ETA 0:00" in lines[1]
+    assert lines[2] == "all done"
+    assert "\x1b[" not in stream.getvalue()
+
+
+def test_terminal_shows_book_and_current_chapter_bars_with_rate_and_eta() -> None:
+    stream = Terminal()
+    progress = Progress(stream)
+    progress.start([("One", 100), ("Two", 300)])
+    progress.advance(1, 150, synthesized=True)
+    first = stream.getvalue()
+    assert "book     [#########---------------] 150/400 chars" in first
+    assert "chars/s  ETA" in first
+    assert "ch 2     [############------------] Two" in first
+    assert "ch 1" not in first  # not started yet
+    progress.message("a note")
+    progress.advance(0, 100, synthesized=False)
+    progress.advance(1, 150, synthesized=True)
+    progress.finish(["summary"])
+    out = stream.getvalue()
+    assert "a note\n" in out and out.endswith("summary\n")
+    assert "400/400 chars" in out
+
+
+def test_clock_and_bar_formats() -> None:
+    assert clock(59.4) == "0:59"
+    assert clock(3 * 3600 + 5 * 60 + 7) == "3:05:07"
+    assert bar(0, 0) == "[" + "#" * 24 + "]"
+    assert bar(1, 4) == "[" + "#" * 6 + "-" * 18 + "]"
