@@ -1,14 +1,16 @@
 """Book rendering: wall time against the voice engine's own time, and peak memory at 1x and 4x.
 
 Renders an excerpt of a corpus book (its first chapters, each cut to a few paragraphs) from
-scratch into an M4B with the local server, in a fresh process, and then the same with four
-times as many chapters. For each it prints the render's wall time next to the time the
-voice engine alone takes to synthesize the same transcripts (one call per input, as the
-server makes them), and the process's peak memory.
+scratch into an M4B, in a fresh process, and then the same with four times as many chapters.
+The voice is ``sonicpipe serve`` in a process of its own (as Sonic would be), started once
+with its voice loaded. For each size it prints the render's wall time (text preparation,
+synthesis, cache, assembly, encoding) next to the time the voice engine alone takes to
+synthesize the same transcripts (one call per input, as the server makes them), and the
+render process's peak memory.
 
 Targets: render <= 1.1x the engine's time; peak memory at 4x within 20 % of 1x.
 
-    python benchmarks/book_bench.py [--engine espeak|piper] [--chapters 3] [--paragraphs 6]
+    python benchmarks/book_bench.py [--engine piper|espeak] [--chapters 2] [--paragraphs 3]
 """
 
 from __future__ import annotations
@@ -16,20 +18,28 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sonicpipe.book import render_book
+from sonicpipe.book.readers import Book, Chapter, read_book
+from sonicpipe.book.render import open_pipeline
+from sonicpipe.config import Settings
+from sonicpipe.pipeline import group_inputs
+from sonicpipe.server.engines import load_engine, words_of
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def excerpt(book_name: str, chapters: int, paragraphs: int):  # noqa: ANN201 - a Book
+def excerpt(book_name: str, chapters: int, paragraphs: int) -> Book:
     """The first ``chapters`` chapters of a corpus book, each cut to ``paragraphs``."""
-    from sonicpipe.book.readers import Book, Chapter, read_book
-
     book = read_book(CORPUS / f"{book_name}.txt")
     if chapters > len(book.chapters):
         raise SystemExit(f"{book_name} has only {len(book.chapters)} chapters")
@@ -39,14 +49,12 @@ def excerpt(book_name: str, chapters: int, paragraphs: int):  # noqa: ANN201 - a
 
 def child(args: argparse.Namespace) -> None:
     """Render once in this process; print wall time, peak memory and sizes as JSON."""
-    from sonicpipe.book import render_book
-
     book = excerpt(args.book, args.chapters, args.paragraphs)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        manifest = render_book(book, out, engine=args.engine, format=args.format,
-                               parallelism=args.parallel)  # fmt: skip
+        manifest = render_book(book, out, settings=Settings(url=args.url),
+                               format=args.format, parallelism=args.parallel)  # fmt: skip
         wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({
@@ -59,10 +67,6 @@ def child(args: argparse.Namespace) -> None:
 
 def engine_seconds(args: argparse.Namespace, chapters: int) -> float:
     """The engine's own time for the excerpt's inputs, called one by one."""
-    from sonicpipe.book.render import open_pipeline
-    from sonicpipe.pipeline import group_inputs
-    from sonicpipe.server.engines import load_engine, words_of
-
     book = excerpt(args.book, chapters, args.paragraphs)
     pipe = open_pipeline(engine=args.engine)
     inputs = []
@@ -81,7 +85,7 @@ def engine_seconds(args: argparse.Namespace, chapters: int) -> float:
 
 
 def run_child(args: argparse.Namespace, chapters: int) -> dict:
-    command = [sys.executable, __file__, "--child", "--book", args.book, "--engine", args.engine,
+    command = [sys.executable, __file__, "--child", "--book", args.book, "--url", args.url,
                "--chapters", str(chapters), "--paragraphs", str(args.paragraphs),
                "--format", args.format, "--parallel", str(args.parallel)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -91,16 +95,45 @@ def run_child(args: argparse.Namespace, chapters: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", default="alice-in-wonderland")
-    parser.add_argument("--engine", default="espeak", choices=("espeak", "piper"))
-    parser.add_argument("--chapters", type=int, default=3)
-    parser.add_argument("--paragraphs", type=int, default=6)
+    parser.add_argument("--engine", default="piper", choices=("espeak", "piper"))
+    parser.add_argument("--chapters", type=int, default=2)
+    parser.add_argument("--paragraphs", type=int, default=3)
     parser.add_argument("--format", default="m4b")
     parser.add_argument("--parallel", type=int, default=4)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
         return
+    with voice_server(args.engine) as url:
+        args.url = url
+        compare(args)
+
+
+@contextmanager
+def voice_server(engine: str) -> Iterator[str]:
+    """``sonicpipe serve`` on a free port in its own process; yields its URL once it listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "sonicpipe.cli", "serve", "--engine", engine,
+               "--port", str(port)]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("sonicpipe serve did not start")
+            time.sleep(0.1)
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Render at 1x and 4x; print the table and the figures against their targets."""
     print(f"{args.book}, {args.engine} voice, {args.format}, {args.paragraphs} paragraphs per "
           f"chapter, {args.parallel} contexts at once")  # fmt: skip
     print(f"{'size':>4} {'chapters':>8} {'paragraphs':>10} {'chars':>7} {'audio s':>8} "

@@ -15,7 +15,14 @@ from typing import Any
 from sonicpipe.book.assemble import ACX_RATE, Assembler, Delivery
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
-from sonicpipe.book.render import CACHE, Cache, open_pipeline, plan_book, render_paragraphs
+from sonicpipe.book.render import (
+    CACHE,
+    Cache,
+    folder_lock,
+    open_pipeline,
+    plan_book,
+    render_paragraphs,
+)
 from sonicpipe.config import Settings
 
 
@@ -46,26 +53,31 @@ async def arender_book(
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     progress = progress or Progress(quiet=True)
-    async with open_pipeline(settings, engine, plugins) as pipe:
-        if preset == "acx" and pipe.output_rate != ACX_RATE:
-            raise ValueError(
-                f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
-                f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
-            )
-        plans = plan_book(book, pipe)
-        manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
-    progress.message(f"assembling {len(plans)} chapters into {output}")
-    report = Assembler(book, plans, Cache(output / CACHE), output, delivery, pipe.settings).run()
-    files = [name for row in report["chapters"] for name in row["files"]]
-    manifest.data["delivery"] = {
-        "format": delivery.format,
-        "preset": delivery.preset,
-        "files": list(dict.fromkeys(files)),
-        "report": "report.json",
-        "seconds": report["seconds"],
-        "acx_pass": report["acx_pass"],
-    }
-    manifest.end("delivered")
+    with folder_lock(output):
+        async with open_pipeline(settings, engine, plugins) as pipe:
+            if preset == "acx" and pipe.output_rate != ACX_RATE:
+                raise ValueError(
+                    f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
+                    f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
+                )
+            progress.message(f"preparing the text of {len(book.chapters)} chapters")
+            # The text hooks run in a thread while the connection (and a local voice) comes up.
+            plans, _ = await asyncio.gather(asyncio.to_thread(plan_book, book, pipe), pipe.client())
+            manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
+        progress.message(f"assembling {len(plans)} chapters into {output}")
+        report = Assembler(
+            book, plans, Cache(output / CACHE), output, delivery, pipe.settings
+        ).run()
+        files = [name for row in report["chapters"] for name in row["files"]]
+        manifest.data["delivery"] = {
+            "format": delivery.format,
+            "preset": delivery.preset,
+            "files": list(dict.fromkeys(files)),
+            "report": "report.json",
+            "seconds": report["seconds"],
+            "acx_pass": report["acx_pass"],
+        }
+        manifest.end("delivered")
     progress.finish(summary(manifest.data, report, time.monotonic() - started, output))
     return manifest.data
 

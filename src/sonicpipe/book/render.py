@@ -18,6 +18,7 @@ but unlogged (a run killed between writing a paragraph and logging it).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -56,6 +58,20 @@ SPOKEN = re.compile(r"\w")
 
 class GapError(RuntimeError):
     """A render that lost sentences: the text has more than the audio."""
+
+
+@contextmanager
+def folder_lock(output: Path) -> Iterator[None]:
+    """Hold ``output/.lock`` while rendering: a second render of the same folder is an error.
+
+    The lock is the operating system's (``flock``), so a killed render never leaves it held.
+    """
+    with open(output / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValueError(f"{output}: another render is writing to this folder") from None
+        yield
 
 
 def write_atomic(path: Path, data: bytes) -> None:
