@@ -1,13 +1,18 @@
 """What the local server adds to synthesis: real-time factors direct vs. over a socket.
 
-For each engine, in one run:
-* direct: the engine speaks each sentence of a passage, called in this process;
+For each engine, in one run, like with like (the same text and the same output bytes):
+* direct: the engine speaks each sentence of a passage, called in this process, and its audio
+  is made into what the server sends: resampled (one soxr stream, as the server does) to the
+  output rate when that differs from the engine's, and encoded as pcm_s16le;
 * server: the same passage as one context (continuations, max_buffer_delay_ms=0) sent over a
-  loopback WebSocket to a server in this process, timed from the first request to ``done``;
-* first audio: a one-sentence context, time to its first chunk, against the engine's own time
-  to speak that sentence.
-Real-time factor = seconds spent / seconds of audio (lower is faster). Targets: server/direct
-<= 1.05, first-audio ratio <= 1.5. Run: python benchmarks/server_bench.py [--rounds N]
+  warm loopback WebSocket (one connection for all rounds) to a server in this process (thread)
+  or in another (process), timed from the first request to ``done``; the client decodes the
+  JSON and the base64 of every chunk;
+* first audio: a one-sentence context, time to its first chunk, against the direct time to
+  speak that sentence (synthesis, resampling, encoding).
+Real-time factor = seconds spent / seconds of audio (lower is faster); "added" is the server's
+extra time per second of audio. Targets: server/direct <= 1.05, first-audio ratio <= 1.5.
+Run: python benchmarks/server_bench.py [--rounds N] [--engine espeak]
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from websockets.sync.client import connect
+import soxr
+from websockets.sync.client import ClientConnection, connect
 
+from sonicpipe import pcm
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import ENGINES, load_engine, words_of
 
@@ -41,6 +48,8 @@ FALLBACK = (
     "There was nothing so very remarkable in that. Nor did Alice think it so very much out of "
     "the way to hear the Rabbit say to itself, Oh dear! Oh dear! I shall be late!"
 )
+# One-sentence contexts per round (first audio is short and noisy: more samples).
+FIRST_REPEATS = 5
 FIRST_SENTENCE = "The Rabbit actually took a watch out of its waistcoat pocket and looked at it."
 
 
@@ -58,12 +67,22 @@ def passage() -> list[str]:
     return sentences[:12] or [rest]
 
 
-def direct(engine_name: str, sentences: list[str]) -> tuple[float, float]:
-    """(seconds spent, seconds of audio) speaking the sentences one by one."""
+def direct(engine_name: str, sentences: list[str], rate: int) -> tuple[float, float]:
+    """(seconds spent, seconds of audio) making s16le audio at ``rate`` sentence by sentence."""
     engine = load_engine(engine_name)
     started = time.perf_counter()
-    audio = sum(engine.synthesize(words_of(s)).duration for s in sentences)
-    return time.perf_counter() - started, audio
+    resampler = (
+        soxr.ResampleStream(engine.sample_rate, rate, 1, dtype="float32")
+        if rate != engine.sample_rate
+        else None
+    )
+    size = 0
+    for index, sentence in enumerate(sentences):
+        samples = engine.synthesize(words_of(sentence)).samples
+        if resampler is not None:
+            samples = resampler.resample_chunk(samples, last=index == len(sentences) - 1)
+        size += len(pcm.encode(samples, "pcm_s16le"))
+    return time.perf_counter() - started, size / 2 / rate
 
 
 def request(context_id: str, text: str, more: bool, rate: int) -> str:
@@ -80,24 +99,25 @@ def request(context_id: str, text: str, more: bool, rate: int) -> str:
     )
 
 
-def over_socket(url: str, sentences: list[str], rate: int, tag: str) -> tuple[float, float, float]:
+def over_socket(
+    ws: ClientConnection, sentences: list[str], rate: int, tag: str
+) -> tuple[float, float, float]:
     """(seconds to done, seconds to first chunk, seconds of audio) for one context."""
-    with connect(url + "/tts/websocket", max_size=None) as ws:
-        started = time.perf_counter()
-        for index, sentence in enumerate(sentences):
-            ws.send(request(tag, sentence, index < len(sentences) - 1, rate))
-        first = None
-        size = 0
-        while True:
-            message = json.loads(ws.recv())
-            if message["type"] == "chunk":
-                first = first or time.perf_counter() - started
-                size += len(base64.b64decode(message["data"]))
-            elif message["type"] in ("done", "error"):
-                if message["type"] == "error":
-                    raise RuntimeError(message["error"])
-                break
-        return time.perf_counter() - started, first or 0.0, size / 2 / rate
+    started = time.perf_counter()
+    for index, sentence in enumerate(sentences):
+        ws.send(request(tag, sentence, index < len(sentences) - 1, rate))
+    first = None
+    size = 0
+    while True:
+        message = json.loads(ws.recv())
+        if message["type"] == "chunk":
+            first = first or time.perf_counter() - started
+            size += len(base64.b64decode(message["data"]))
+        elif message["type"] in ("done", "error"):
+            if message["type"] == "error":
+                raise RuntimeError(message["error"])
+            break
+    return time.perf_counter() - started, first or 0.0, size / 2 / rate
 
 
 @contextmanager
@@ -142,7 +162,7 @@ def served(engine_name: str, where: str) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="repetitions; medians are shown")
+    parser.add_argument("--rounds", type=int, default=5, help="repetitions; medians are shown")
     parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
     args = parser.parse_args()
     sentences = passage()
@@ -150,31 +170,37 @@ def main() -> None:
         f"passage: {len(sentences)} sentences, {sum(map(len, sentences))} characters; "
         f"medians of {args.rounds} rounds; server in this process (thread) or another (process)"
     )
+    print(
+        "direct = synthesis + soxr resampling to the output rate (when it differs) + s16le "
+        "encoding, the same bytes the server sends"
+    )
     header = (
         f"{'engine':7} {'server':8} {'output':>12} {'RTF direct':>11} {'RTF server':>11} "
-        f"{'server/direct':>14} {'1st sentence':>13} {'1st audio':>10} {'ratio':>6}"
+        f"{'server/direct':>14} {'added':>11} {'1st sentence':>13} {'1st audio':>10} {'ratio':>6}"
     )
     print(header)
     print("-" * len(header))
     for name in args.engine or list(ENGINES):
         engine = load_engine(name)
         for where in ("thread", "process"):
-            with served(name, where) as url:
-                over_socket(url, sentences[:1], engine.sample_rate, "warm-up")
+            with served(name, where) as url, connect(url + "/tts/websocket", max_size=None) as ws:
+                over_socket(ws, sentences[:1], engine.sample_rate, "warm-up")
                 for rate in (engine.sample_rate, 44100):
                     rows = []
                     for round_ in range(args.rounds):
-                        spent, audio = direct(name, sentences)
-                        total, _, served_audio = over_socket(url, sentences, rate, f"p{round_}")
-                        one_direct, _ = direct(name, [FIRST_SENTENCE])
-                        _, first, _ = over_socket(url, [FIRST_SENTENCE], rate, f"f{round_}")
-                        rows.append((spent / audio, total / served_audio, one_direct, first))
+                        spent, audio = direct(name, sentences, rate)
+                        total, _, served_audio = over_socket(ws, sentences, rate, f"p{round_}")
+                        for again in range(FIRST_REPEATS):
+                            one_direct, _ = direct(name, [FIRST_SENTENCE], rate)
+                            tag = f"f{round_}-{again}"
+                            _, first, _ = over_socket(ws, [FIRST_SENTENCE], rate, tag)
+                            rows.append((spent / audio, total / served_audio, one_direct, first))
                     columns = zip(*rows, strict=True)
                     rtf_d, rtf_s, one, first = (statistics.median(c) for c in columns)
                     print(
                         f"{name:7} {where:8} {'s16le@' + str(rate):>12} {rtf_d:11.4f} "
-                        f"{rtf_s:11.4f} {rtf_s / rtf_d:14.3f} {one * 1000:11.1f}ms "
-                        f"{first * 1000:8.1f}ms {first / one:6.2f}"
+                        f"{rtf_s:11.4f} {rtf_s / rtf_d:14.3f} {(rtf_s - rtf_d) * 1000:6.3f}ms/s "
+                        f"{one * 1000:11.1f}ms {first * 1000:8.1f}ms {first / one:6.2f}"
                     )
     print(
         "\ntargets: server/direct <= 1.05; first audio <= 1.5 x the engine's time for the "

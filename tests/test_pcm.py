@@ -68,3 +68,29 @@ def test_unknown_encoding_and_partial_samples_are_refused_with_valid_values() ->
         pcm.encode(np.zeros(3), "mp3")
     with pytest.raises(ValueError, match="3 bytes is not a whole number of pcm_s16le samples"):
         pcm.decode(b"abc", "pcm_s16le")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "digest"),
+    [
+        ("pcm_mulaw", "81d633c9e6972a18c74a58720b96cb8ca0bdd096d4060b646dd708c3b846019a"),
+        ("pcm_alaw", "38488f6fd710f4686360edc4d38639f96c491595ef93f8eb8d62d5e07ca6ce7b"),
+    ],
+)
+def test_encode_gives_the_reference_g711_code_for_every_int16_value(
+    encoding: str, digest: str
+) -> None:
+    # Every int16 value as a float sample (exact in float32); encode uses a lookup table.
+    codes = pcm.encode(ALL_S16.astype(np.float32) / 32768, encoding)
+    assert hashlib.sha256(codes).hexdigest() == digest
+
+
+def test_float32_and_float64_samples_round_to_the_same_int16() -> None:
+    rng = np.random.default_rng(7)
+    ties = (np.arange(-40000, 40000) + 0.5) / 32768  # halfway between codes; some out of range
+    samples = np.concatenate([ties, rng.uniform(-1.5, 1.5, 100_000), [0.0, -0.0, 1.0, -1.0]])
+    samples = samples.astype(np.float32)
+    reference = np.clip(np.round(samples.astype(np.float64) * 32768), -32768, 32767)
+    assert np.array_equal(pcm.to_int16(samples), reference.astype(np.int16))
+    assert np.array_equal(pcm.to_int16(samples.astype(np.float64)), reference.astype(np.int16))
+    assert pcm.to_int16(samples).dtype == np.int16

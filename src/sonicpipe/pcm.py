@@ -28,9 +28,14 @@ def _check_encoding(encoding: str) -> None:
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
-    """Float samples in [-1, 1] to int16 (clipped, rounded to nearest)."""
-    scaled = np.round(np.asarray(samples, dtype=np.float64) * _S16_SCALE)
-    return np.clip(scaled, -32768, 32767).astype(np.int16)
+    """Float samples in [-1, 1] to int16 (clipped, rounded to nearest, ties to even)."""
+    samples = np.asarray(samples)
+    # Scaling by a power of two is exact, so float32 input needs no float64 copy.
+    dtype = np.float32 if samples.dtype == np.float32 else np.float64
+    scaled = np.multiply(samples, _S16_SCALE, dtype=dtype)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)
+    return scaled.astype(np.int16)
 
 
 def linear_to_mulaw(pcm: np.ndarray) -> np.ndarray:
@@ -77,6 +82,12 @@ def _alaw_table() -> np.ndarray:
 
 MULAW_TO_LINEAR = _mulaw_table()
 ALAW_TO_LINEAR = _alaw_table()
+# Every int16 value's code, indexed by the value's bits as uint16: one lookup per sample.
+_ALL_S16 = np.arange(-32768, 32768, dtype=np.int16)
+_S16_TO_MULAW = np.empty(65536, np.uint8)
+_S16_TO_MULAW[_ALL_S16.view(np.uint16)] = linear_to_mulaw(_ALL_S16)
+_S16_TO_ALAW = np.empty(65536, np.uint8)
+_S16_TO_ALAW[_ALL_S16.view(np.uint16)] = linear_to_alaw(_ALL_S16)
 
 
 def encode(samples: np.ndarray, encoding: str) -> bytes:
@@ -86,10 +97,9 @@ def encode(samples: np.ndarray, encoding: str) -> bytes:
         return np.asarray(samples, dtype="<f4").tobytes()
     pcm = to_int16(samples)
     if encoding == "pcm_s16le":
-        return pcm.astype("<i2").tobytes()
-    if encoding == "pcm_mulaw":
-        return linear_to_mulaw(pcm).tobytes()
-    return linear_to_alaw(pcm).tobytes()
+        return pcm.astype("<i2", copy=False).tobytes()
+    table = _S16_TO_MULAW if encoding == "pcm_mulaw" else _S16_TO_ALAW
+    return table[pcm.view(np.uint16)].tobytes()
 
 
 def decode(data: bytes, encoding: str) -> np.ndarray:

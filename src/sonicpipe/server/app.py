@@ -13,6 +13,7 @@ gets a spec-shaped error for its context only: other contexts and connections ca
 from __future__ import annotations
 
 import asyncio
+import binascii
 import hmac
 import json
 import logging
@@ -20,6 +21,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -45,9 +47,12 @@ log = logging.getLogger(__name__)
 _WS_LOG = logging.getLogger(__name__ + ".websockets")
 _WS_LOG.setLevel(logging.INFO)
 
-# Samples per chunk message at the output rate (about 0.19 s at 44.1 kHz).
-CHUNK_SAMPLES = 8192
-# Batches of messages (one per utterance) a context may make ahead of what it has sent.
+# Samples per chunk message at the output rate: each utterance starts with a short chunk, so
+# its first audio leaves at once, then sends large ones (about 0.74 s at 44.1 kHz; under
+# 200 kB of JSON even as float32 at 48 kHz, far below clients' usual 1 MiB message limit).
+FIRST_CHUNK_SAMPLES = 4096
+CHUNK_SAMPLES = 32768
+# Utterances a context may make ahead of what it has sent.
 AHEAD = 2
 # sonic-2 speed words and the top-level "speed" field, on the -1..1 scale.
 _SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
@@ -109,6 +114,29 @@ class _Flush:
 
 
 _END = object()
+_UTTERANCE_END = object()
+# Hands a message made in a worker thread to the context's sender on the event loop.
+_Emit = Callable[[object], None]
+
+
+def chunk_message(context_id: str, audio: bytes | memoryview, step_ms: float,
+                  flush_id: int | None) -> bytes:  # fmt: skip
+    """A chunk message as UTF-8 JSON, equal to ``json.dumps(p.Chunk(...).to_dict())``.
+
+    The text is built around the base64 audio rather than dumped from a dict: json would scan
+    and copy the (large) base64 string once more for nothing.
+    """
+    tail = f', "flush_id": {flush_id}}}' if flush_id is not None else "}"
+    return b"".join(
+        (
+            b'{"type": "chunk", "data": "',
+            binascii.b2a_base64(audio, newline=False),
+            (
+                f'", "done": false, "status_code": 206, "step_time": {round(step_ms, 3)!r}, '
+                f'"context_id": {json.dumps(context_id)}{tail}'
+            ).encode(),
+        )
+    )
 
 
 class _Context:
@@ -136,6 +164,7 @@ class _Context:
             else None
         )
         self.last_generation = time.monotonic()
+        self.stopped = threading.Event()  # read by the worker thread: emit nothing more
         self._noted: set[str] = set()
         self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
 
@@ -193,18 +222,24 @@ class _Context:
     # --- output --------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        """Send what the producer makes, in order, while it synthesizes the next sentence."""
-        made: asyncio.Queue[Any] = asyncio.Queue(maxsize=AHEAD)
-        producer = asyncio.create_task(self._produce(made))
+        """Send what the worker makes, in order, while it synthesizes the next utterance."""
+        made: asyncio.Queue[Any] = asyncio.Queue()
+        ahead = asyncio.Semaphore(AHEAD)
+        producer = asyncio.create_task(self._produce(made, ahead))
+        send = self.connection.ws.send
         try:
             while True:
-                batch = await made.get()
-                if isinstance(batch, BaseException):
-                    raise batch
-                for message in batch:
+                message = await made.get()
+                if isinstance(message, bytes):
+                    await send(message, text=True)
+                elif message is _UTTERANCE_END:
+                    ahead.release()
+                elif isinstance(message, BaseException):
+                    raise message
+                else:
                     await self.connection.send(message)
-                if batch and isinstance(batch[-1], p.Done):
-                    return
+                    if isinstance(message, p.Done):
+                        return
         except asyncio.CancelledError:
             raise
         except ConnectionClosed:
@@ -217,72 +252,103 @@ class _Context:
             message = "the local voice failed to synthesize this input; see the server log"
             await self.connection.send(p.ErrorMessage(message, 500, self.id))
         finally:
+            self.stopped.set()
             producer.cancel()
             self.connection.forget(self)
 
-    async def _produce(self, made: asyncio.Queue[Any]) -> None:
-        """Turn queued input into batches of response messages (or the exception that ends it)."""
+    async def _produce(self, made: asyncio.Queue[Any], ahead: asyncio.Semaphore) -> None:
+        """Turn queued input into messages on ``made`` (or the exception that ends it)."""
+        loop = asyncio.get_running_loop()
+
+        def emit(message: bytes | object) -> None:  # called from the worker thread
+            if not self.stopped.is_set():
+                loop.call_soon_threadsafe(made.put_nowait, message)
+
         try:
             while True:
                 item = await self.queue.get()
                 if item is _END:
-                    tail = self._chunks(self._resample(np.zeros(0, np.float32), last=True))
-                    await made.put([*tail, p.Done(self.id)])
+                    tail = self._resample(np.zeros(0, np.float32), last=True)
+                    for message in self._chunks(tail, 0.0, self.flush_id):
+                        made.put_nowait(message)
+                    made.put_nowait(p.Done(self.id))
                     return
                 if isinstance(item, _Flush):
                     self.flush_id = item.flush_id
-                    await made.put([p.FlushDone(self.id, item.flush_id)])
+                    made.put_nowait(p.FlushDone(self.id, item.flush_id))
                     continue
-                await self._speak(item, made)
+                await self._speak(item, ahead, emit)
                 if self.queue.empty() and not self.buffer:
                     # Idle: live for the linger time after this generation, unless more comes.
                     self.server.release(self.key, self.last_generation)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            await made.put(exc)
+            made.put_nowait(exc)
 
-    async def _speak(self, sentence: _Sentence, made: asyncio.Queue[Any]) -> None:
-        request = sentence.request
+    async def _speak(self, sentence: _Sentence, ahead: asyncio.Semaphore, emit: _Emit) -> None:
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
-        rate = self.server.engine.sample_rate
         for item in reading.items:
-            started = time.perf_counter()
-            if isinstance(item, markup.Pause):
-                samples = np.zeros(round(item.seconds * rate), np.float32)
-                synthesis = None
-            else:
-                synthesis = await self.server.synthesize(item.words, item.speed)
-                samples = np.clip(synthesis.samples * item.volume, -1.0, 1.0)
-            step_ms = (time.perf_counter() - started) * 1000
-            batch = self._chunks(self._resample(samples, last=False), step_ms)
-            if synthesis is not None:
-                batch.extend(self._timestamps(request, item.words, synthesis))
-            self.clock += len(samples) / rate
+            await ahead.acquire()  # released when the sender reaches this utterance's end
+            await self.server.run(self._render, item, sentence.request, self.flush_id, emit)
             self.last_generation = time.monotonic()
-            await made.put(batch)
+
+    def _render(
+        self,
+        item: markup.Utterance | markup.Pause,
+        request: p.GenerationRequest,
+        flush_id: int | None,
+        emit: _Emit,
+    ) -> None:
+        """Speak one utterance and emit its messages, ready to send (in a worker thread)."""
+        started = time.perf_counter()
+        rate = self.server.engine.sample_rate
+        synthesis = None
+        if isinstance(item, markup.Pause):
+            samples = np.zeros(round(item.seconds * rate), np.float32)
+        else:
+            synthesis = self.server.engine.synthesize(item.words, item.speed)
+            samples = np.asarray(synthesis.samples, np.float32)
+            if item.volume != 1.0:
+                samples = samples * np.float32(item.volume)
+            samples = np.clip(samples, -1.0, 1.0)
+        step_ms = (time.perf_counter() - started) * 1000
+        # A short first piece goes out at once; the rest follows in large chunks.
+        split = math.ceil(FIRST_CHUNK_SAMPLES * rate / self.format.sample_rate)
+        pieces = ((samples[:split], FIRST_CHUNK_SAMPLES), (samples[split:], CHUNK_SAMPLES))
+        for piece, size in pieces:
+            for message in self._chunks(self._resample(piece, last=False), step_ms, flush_id, size):
+                emit(message)
+        if synthesis is not None:
+            for message in self._timestamps(request, item.words, synthesis, flush_id):
+                emit(message)
+        self.clock += len(samples) / rate
+        emit(_UTTERANCE_END)
 
     def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
         if self.resampler is None:
             return samples
-        return self.resampler.resample_chunk(samples.astype(np.float32), last=last)
+        return self.resampler.resample_chunk(samples, last=last)
 
-    def _chunks(self, samples: np.ndarray, step_ms: float = 0.0) -> list[Any]:
-        encoding = self.format.encoding
+    def _chunks(
+        self, samples: np.ndarray, step_ms: float, flush_id: int | None, size: int = CHUNK_SAMPLES
+    ) -> list[bytes]:
+        """Chunk messages for ``samples``, as JSON text built around the base64 audio."""
+        encoded = memoryview(pcm.encode(samples, self.format.encoding))
+        step = size * pcm.BYTES_PER_SAMPLE[self.format.encoding]
         return [
-            p.Chunk(
-                self.id,
-                pcm.encode(samples[i : i + CHUNK_SAMPLES], encoding),
-                step_ms,
-                self.flush_id,
-            )
-            for i in range(0, len(samples), CHUNK_SAMPLES)
+            chunk_message(self.id, encoded[i : i + step], step_ms, flush_id)
+            for i in range(0, len(encoded), step)
         ]
 
     def _timestamps(
-        self, request: p.GenerationRequest, words: list[Any], synthesis: Synthesis
+        self,
+        request: p.GenerationRequest,
+        words: list[Any],
+        synthesis: Synthesis,
+        flush_id: int | None,
     ) -> list[Any]:
         clock = self.clock
         out: list[Any] = []
@@ -293,7 +359,7 @@ class _Context:
                     tuple(w.text for w in words),
                     tuple(clock + s for s, _ in synthesis.word_times),
                     tuple(clock + e for _, e in synthesis.word_times),
-                    self.flush_id,
+                    flush_id,
                 )
             )
         if request.add_phoneme_timestamps:
@@ -307,7 +373,7 @@ class _Context:
                     names,
                     tuple(clock + s for s in starts),
                     tuple(clock + e for e in ends),
-                    self.flush_id,
+                    flush_id,
                 )
             )
         return out
@@ -316,6 +382,7 @@ class _Context:
         """Stop generating; nothing more is sent for this context."""
         if self.timer is not None:
             self.timer.cancel()
+        self.stopped.set()
         self.task.cancel()
         self.connection.forget(self)  # also when the task is cancelled before it ever ran
 
@@ -550,10 +617,9 @@ class SonicServer:
             if name != DEFAULT_VOICE:
                 log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
 
-    async def synthesize(self, words: list[Any], speed: float) -> Synthesis:
-        """Run the engine in the worker pool, keeping the event loop free."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self.engine.synthesize, words, speed)
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run ``function`` (synthesis and what follows) in the worker pool, off the loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
 
     async def _handle(self, ws: ServerConnection) -> None:
         await _Connection(self, ws).serve()
