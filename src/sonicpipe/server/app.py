@@ -115,8 +115,20 @@ class _Flush:
 
 _END = object()
 _UTTERANCE_END = object()
-# Hands a message made in a worker thread to the context's sender on the event loop.
-_Emit = Callable[[object], None]
+# Hands a batch of messages made in a worker thread to the context's sender on the event loop.
+_Emit = Callable[[list[Any]], None]
+
+
+@dataclass
+class _Spoken:
+    """One utterance's audio at the engine's rate, and how many samples of it are sent."""
+
+    samples: np.ndarray
+    samples_rate: int
+    synthesis: Synthesis | None
+    words: list[Any]
+    step_ms: float
+    sent: int | None = None
 
 
 def chunk_message(context_id: str, audio: bytes | memoryview, step_ms: float,
@@ -165,6 +177,7 @@ class _Context:
         )
         self.last_generation = time.monotonic()
         self.stopped = threading.Event()  # read by the worker thread: emit nothing more
+        self._finishing: asyncio.Future[None] | None = None
         self._noted: set[str] = set()
         self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
 
@@ -222,24 +235,25 @@ class _Context:
     # --- output --------------------------------------------------------------------------
 
     async def _run(self) -> None:
-        """Send what the worker makes, in order, while it synthesizes the next utterance."""
+        """Send what the workers make, in order, while they make the next utterances."""
         made: asyncio.Queue[Any] = asyncio.Queue()
         ahead = asyncio.Semaphore(AHEAD)
         producer = asyncio.create_task(self._produce(made, ahead))
         send = self.connection.ws.send
         try:
             while True:
-                message = await made.get()
-                if isinstance(message, bytes):
-                    await send(message, text=True)
-                elif message is _UTTERANCE_END:
-                    ahead.release()
-                elif isinstance(message, BaseException):
-                    raise message
-                else:
-                    await self.connection.send(message)
-                    if isinstance(message, p.Done):
-                        return
+                batch = await made.get()
+                if isinstance(batch, BaseException):
+                    raise batch
+                for message in batch:
+                    if isinstance(message, bytes):
+                        await send(message, text=True)
+                    elif message is _UTTERANCE_END:
+                        ahead.release()
+                    else:
+                        await self.connection.send(message)
+                        if isinstance(message, p.Done):
+                            return
         except asyncio.CancelledError:
             raise
         except ConnectionClosed:
@@ -254,78 +268,113 @@ class _Context:
         finally:
             self.stopped.set()
             producer.cancel()
+            if self._finishing is not None:
+                self._finishing.cancel()
             self.connection.forget(self)
 
     async def _produce(self, made: asyncio.Queue[Any], ahead: asyncio.Semaphore) -> None:
-        """Turn queued input into messages on ``made`` (or the exception that ends it)."""
+        """Turn queued input into batches of messages on ``made`` (or the exception that ends it).
+
+        Utterance k+1 is synthesized while utterance k is resampled, encoded and sent: the
+        engine and the encoders run in different worker threads (both mostly free of the GIL).
+        """
         loop = asyncio.get_running_loop()
 
-        def emit(message: bytes | object) -> None:  # called from the worker thread
+        def emit(batch: list[Any]) -> None:  # called from worker threads
             if not self.stopped.is_set():
-                loop.call_soon_threadsafe(made.put_nowait, message)
+                loop.call_soon_threadsafe(made.put_nowait, batch)
 
         try:
             while True:
                 item = await self.queue.get()
                 if item is _END:
+                    await self._settle()
                     tail = self._resample(np.zeros(0, np.float32), last=True)
-                    for message in self._chunks(tail, 0.0, self.flush_id):
-                        made.put_nowait(message)
-                    made.put_nowait(p.Done(self.id))
+                    made.put_nowait([*self._chunks(tail, 0.0, self.flush_id), p.Done(self.id)])
                     return
                 if isinstance(item, _Flush):
+                    await self._settle()
                     self.flush_id = item.flush_id
-                    made.put_nowait(p.FlushDone(self.id, item.flush_id))
+                    made.put_nowait([p.FlushDone(self.id, item.flush_id)])
                     continue
                 await self._speak(item, ahead, emit)
                 if self.queue.empty() and not self.buffer:
                     # Idle: live for the linger time after this generation, unless more comes.
+                    await self._settle()
                     self.server.release(self.key, self.last_generation)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             made.put_nowait(exc)
 
+    async def _settle(self) -> None:
+        """Wait until the utterance being finished is out (raising what it raised)."""
+        if self._finishing is not None:
+            finishing, self._finishing = self._finishing, None
+            await finishing
+
     async def _speak(self, sentence: _Sentence, ahead: asyncio.Semaphore, emit: _Emit) -> None:
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
+        request = sentence.request
         for item in reading.items:
             await ahead.acquire()  # released when the sender reaches this utterance's end
-            await self.server.run(self._render, item, sentence.request, self.flush_id, emit)
-            self.last_generation = time.monotonic()
+            flush_id = self.flush_id
+            idle = self._finishing is None or self._finishing.done()
+            if idle:
+                await self._settle()
+            # With nothing else on the way, the worker sends the first chunk itself at once.
+            spoken = await self.server.run(self._make, item, flush_id, emit if idle else None)
+            await self._settle()  # the previous utterance is out: this one may follow
+            finish = self.server.run(self._finish, spoken, request, flush_id, emit)
+            self._finishing = asyncio.ensure_future(finish)
 
-    def _render(
-        self,
-        item: markup.Utterance | markup.Pause,
-        request: p.GenerationRequest,
-        flush_id: int | None,
-        emit: _Emit,
-    ) -> None:
-        """Speak one utterance and emit its messages, ready to send (in a worker thread)."""
+    def _make(
+        self, item: markup.Utterance | markup.Pause, flush_id: int | None, emit: _Emit | None
+    ) -> _Spoken:
+        """Speak one utterance, and emit its first chunk if ``emit`` (in a worker thread)."""
         started = time.perf_counter()
         rate = self.server.engine.sample_rate
-        synthesis = None
         if isinstance(item, markup.Pause):
-            samples = np.zeros(round(item.seconds * rate), np.float32)
+            samples, synthesis = np.zeros(round(item.seconds * rate), np.float32), None
         else:
             synthesis = self.server.engine.synthesize(item.words, item.speed)
             samples = np.asarray(synthesis.samples, np.float32)
             if item.volume != 1.0:
                 samples = samples * np.float32(item.volume)
             samples = np.clip(samples, -1.0, 1.0)
-        step_ms = (time.perf_counter() - started) * 1000
-        # A short first piece goes out at once; the rest follows in large chunks.
-        split = math.ceil(FIRST_CHUNK_SAMPLES * rate / self.format.sample_rate)
-        pieces = ((samples[:split], FIRST_CHUNK_SAMPLES), (samples[split:], CHUNK_SAMPLES))
-        for piece, size in pieces:
-            for message in self._chunks(self._resample(piece, last=False), step_ms, flush_id, size):
-                emit(message)
-        if synthesis is not None:
-            for message in self._timestamps(request, item.words, synthesis, flush_id):
-                emit(message)
-        self.clock += len(samples) / rate
-        emit(_UTTERANCE_END)
+        self.last_generation = time.monotonic()
+        spoken = _Spoken(
+            samples,
+            rate,
+            synthesis,
+            item.words if isinstance(item, markup.Utterance) else [],
+            (time.perf_counter() - started) * 1000,
+        )
+        if emit is not None:
+            emit(self._first_chunk(spoken, flush_id))
+        return spoken
+
+    def _first_chunk(self, spoken: _Spoken, flush_id: int | None) -> list[bytes]:
+        """The short chunk an utterance starts with, so its first audio leaves at once."""
+        split = math.ceil(FIRST_CHUNK_SAMPLES * spoken.samples_rate / self.format.sample_rate)
+        spoken.sent = min(split, len(spoken.samples))
+        first = self._resample(spoken.samples[: spoken.sent], last=False)
+        return self._chunks(first, spoken.step_ms, flush_id, FIRST_CHUNK_SAMPLES)
+
+    def _finish(
+        self, spoken: _Spoken, request: p.GenerationRequest, flush_id: int | None, emit: _Emit
+    ) -> None:
+        """Resample, encode and emit the rest of an utterance's messages (in a worker thread)."""
+        if spoken.sent is None:
+            emit(self._first_chunk(spoken, flush_id))
+        rest = self._resample(spoken.samples[spoken.sent :], last=False)
+        batch: list[Any] = self._chunks(rest, spoken.step_ms, flush_id)
+        if spoken.synthesis is not None:
+            batch.extend(self._timestamps(request, spoken.words, spoken.synthesis, flush_id))
+        self.clock += len(spoken.samples) / spoken.samples_rate
+        emit([*batch, _UTTERANCE_END])
 
     def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
         if self.resampler is None:

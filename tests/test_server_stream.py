@@ -1,0 +1,130 @@
+"""The local server's audio stream: exactly the engine's audio, in order, in well-formed chunks."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import soxr
+from websockets.sync.client import ClientConnection, connect
+
+from sonicpipe import pcm
+from sonicpipe.server import LocalServer
+from sonicpipe.server.app import CHUNK_SAMPLES, FIRST_CHUNK_SAMPLES, chunk_message
+from sonicpipe.server.engines import Synthesis, Word, load_engine
+from sonicpipe.sonic import protocol as p
+
+SENTENCES = [
+    "Alice was beginning to get very tired of sitting by her sister on the bank. ",
+    "Once or twice she had peeped into the book her sister was reading. ",
+    "It had no pictures or conversations in it. ",
+    "And what is the use of a book, thought Alice, without pictures or conversations?",
+]
+
+
+class Recording:
+    """The real espeak voice, keeping what it said (espeak-ng varies slightly between runs)."""
+
+    name = "espeak"
+
+    def __init__(self) -> None:
+        self.engine = load_engine("espeak")
+        self.sample_rate = self.engine.sample_rate
+        self.said: list[np.ndarray] = []
+
+    def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+        synthesis = self.engine.synthesize(words, speed)
+        self.said.append(synthesis.samples)
+        return synthesis
+
+
+@pytest.fixture(scope="module")
+def voice() -> Recording:
+    return Recording()
+
+
+@pytest.fixture(scope="module")
+def ws(voice: Recording) -> Iterator[ClientConnection]:
+    with (
+        LocalServer(engine=voice, max_contexts=8) as running,
+        connect(running.url + p.WEBSOCKET_PATH, max_size=None) as conn,
+    ):
+        yield conn
+
+
+def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> list[dict]:
+    """Every message of one context sent as continuations, up to its done."""
+    output = {"container": "raw", "encoding": encoding, "sample_rate": rate}
+    for index, sentence in enumerate(SENTENCES):
+        ws.send(
+            json.dumps(
+                {
+                    "context_id": context_id,
+                    "model_id": "sonic-3",
+                    "transcript": sentence,
+                    "voice": {"mode": "id", "id": "any"},
+                    "continue": index < len(SENTENCES) - 1,
+                    "max_buffer_delay_ms": 0,
+                    "add_timestamps": True,
+                    "output_format": output,
+                }
+            )
+        )
+    messages = []
+    while True:
+        message = json.loads(ws.recv(timeout=30))
+        messages.append(message)
+        assert message["type"] != "error", message
+        if message["type"] == "done":
+            return messages
+
+
+def engine_audio(said: list[np.ndarray], engine_rate: int, rate: int, encoding: str) -> bytes:
+    """What the engine said, resampled as one stream (when the rates differ) and encoded."""
+    audio = np.clip(np.concatenate(said), -1.0, 1.0)
+    if rate != engine_rate:
+        resampler = soxr.ResampleStream(engine_rate, rate, 1, dtype="float32")
+        body = resampler.resample_chunk(audio)
+        audio = np.concatenate([body, resampler.resample_chunk(np.zeros(0, np.float32), last=True)])
+    return pcm.encode(audio, encoding)
+
+
+@pytest.mark.parametrize(("rate", "encoding"), [(22050, "pcm_s16le"), (44100, "pcm_mulaw")])
+def test_streamed_audio_is_exactly_the_engines_audio_in_order(
+    ws: ClientConnection, voice: Recording, rate: int, encoding: str
+) -> None:
+    voice.said.clear()
+    messages = speak(ws, f"exact-{rate}", rate, encoding)
+    chunks = [base64.b64decode(m["data"]) for m in messages if m["type"] == "chunk"]
+    assert len(voice.said) == len(SENTENCES)
+    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, rate, encoding)
+    # Word timestamps follow each utterance's audio and count time from the context's start.
+    starts = [m["word_timestamps"]["start"][0] for m in messages if m["type"] == "timestamps"]
+    assert len(starts) == len(SENTENCES)
+    assert starts == sorted(starts) and starts[-1] > 5.0
+
+
+def test_each_utterance_starts_with_a_short_chunk_then_larger_ones(ws: ClientConnection) -> None:
+    messages = speak(ws, "sizes", 44100, "pcm_f32le")
+    kinds = [m["type"] for m in messages]
+    sizes = [len(base64.b64decode(m["data"])) // 4 for m in messages if m["type"] == "chunk"]
+    assert max(sizes) == CHUNK_SAMPLES
+    # An utterance's first chunk is the one right after the previous utterance's timestamps.
+    firsts = [i + 1 for i, kind in enumerate(kinds) if kind == "timestamps"][:-1]
+    first_sizes = [sizes[kinds[: i + 1].count("chunk") - 1] for i in [0, *firsts]]
+    assert len(first_sizes) == len(SENTENCES)
+    assert all(0 < size <= FIRST_CHUNK_SAMPLES + 64 for size in first_sizes), first_sizes
+
+
+@pytest.mark.parametrize("flush_id", [None, 3])
+@pytest.mark.parametrize("context_id", ["plain", 'quote " and \\ and é and \n'])
+def test_chunk_message_is_the_json_of_the_protocol_chunk(
+    context_id: str, flush_id: int | None
+) -> None:
+    audio = bytes(range(256)) * 3
+    expected = json.dumps(p.Chunk(context_id, audio, 12.34567, flush_id).to_dict())
+    made = chunk_message(context_id, memoryview(audio), 12.34567, flush_id)
+    assert made.decode() == expected
