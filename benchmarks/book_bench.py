@@ -5,8 +5,9 @@ scratch into an M4B, in a fresh process, and then the same with four times as ma
 The voice is ``sonicpipe serve`` in a process of its own (as Sonic would be), started once
 with its voice loaded. For each size it prints the render's wall time (text preparation,
 synthesis, cache, assembly, encoding) next to the time the voice engine alone takes to
-synthesize the same transcripts (one call per input, as the server makes them), and the
-render process's peak memory.
+synthesize the same transcripts (one call per input, as the server makes them; timed just
+before and just after the render, and averaged, since a shared machine's load drifts), and
+the render process's peak memory.
 
 Targets: render <= 1.1x the engine's time; peak memory at 4x within 20 % of 1x.
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import socket
 import subprocess
 import sys
@@ -50,19 +50,27 @@ def excerpt(book_name: str, chapters: int, paragraphs: int) -> Book:
 def child(args: argparse.Namespace) -> None:
     """Render once in this process; print wall time, peak memory and sizes as JSON."""
     book = excerpt(args.book, args.chapters, args.paragraphs)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         manifest = render_book(book, out, settings=Settings(url=args.url),
                                format=args.format, parallelism=args.parallel)  # fmt: skip
         wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({
-        "wall": wall, "peak_kb": peak, "before_kb": before,
+        "wall": wall, "peak_kb": peak_kb(),
         "audio": manifest["delivery"]["seconds"],
         "chars": sum(p["chars"] for c in manifest["chapters"] for p in c["paragraphs"]),
         "paragraphs": sum(len(c["paragraphs"]) for c in manifest["chapters"]),
     }))  # fmt: skip
+
+
+def peak_kb() -> int:
+    """This process's peak resident memory in KiB.
+
+    ``VmHWM`` belongs to the process image (ru_maxrss would also count the parent's memory
+    at the fork that started this process).
+    """
+    status = Path("/proc/self/status").read_text(encoding="utf-8")
+    return int(status.split("VmHWM:")[1].split()[0])
 
 
 def engine_seconds(args: argparse.Namespace, chapters: int) -> float:
@@ -141,8 +149,9 @@ def compare(args: argparse.Namespace) -> None:
     rows = []
     for size in (1, 4):
         chapters = args.chapters * size
+        before = engine_seconds(args, chapters)
         result = run_child(args, chapters)
-        engine = engine_seconds(args, chapters)
+        engine = (before + engine_seconds(args, chapters)) / 2
         ratio = result["wall"] / engine
         rows.append((result, ratio))
         print(f"{size:>3}x {chapters:>8} {result['paragraphs']:>10} {result['chars']:>7} "

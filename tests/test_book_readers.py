@@ -9,6 +9,7 @@ import pytest
 from ebooklib import epub
 
 from sonicpipe.book.readers import BookError, read_book, read_text
+from sonicpipe.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -181,6 +182,16 @@ def test_hostile_epub_entries_are_rejected(tmp_path: Path, change: dict, message
     with pytest.raises(BookError, match=message) as caught:
         read_book(bad)
     assert str(bad) in str(caught.value)
+
+
+def test_cli_names_the_hostile_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = make_epub(tmp_path / "good.epub")
+    bad = rewrite(good, tmp_path / "bad.epub", {"EPUB/text/one.xhtml": "../../one.xhtml"})
+    assert main(["book", "render", str(bad), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sonicpipe: error: ") and "'../../one.xhtml' escapes the book" in err
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path.parent / "one.xhtml").exists()
 
 
 def test_not_a_zip_is_a_clear_error(tmp_path: Path) -> None:

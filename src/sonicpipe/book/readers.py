@@ -24,7 +24,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
@@ -75,7 +75,6 @@ class Book:
     cover: bytes | None = None
     cover_type: str = ""
     source: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def read_book(path: str | Path, front_matter: bool = False, licence: bool = False) -> Book:

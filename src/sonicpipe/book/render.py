@@ -424,7 +424,7 @@ class Manifest:
             }
         )
         self.plan(plans, cache)
-        self.save(force=True)
+        self.save()
 
     def plan(self, plans: list[ChapterPlan], cache: Cache) -> None:
         """Record the chapters, their paragraphs and what is done."""
@@ -461,9 +461,9 @@ class Manifest:
     def end(self, status: str) -> None:
         """Close the current run with ``status`` and save."""
         self.run.update(finished=now(), status=status)
-        self.save(force=True)
+        self.save()
 
-    def save(self, force: bool = False) -> None:
+    def save(self) -> None:
         """Write the manifest atomically."""
         write_json(self.path, self.data)
         self._saved = time.monotonic()
