@@ -65,8 +65,9 @@ async def arender_book(
             plans, _ = await asyncio.gather(asyncio.to_thread(plan_book, book, pipe), pipe.client())
             manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
         progress.message(f"assembling {len(plans)} chapters into {output}")
+        cache = Cache(output / CACHE)
         report = Assembler(
-            book, plans, Cache(output / CACHE), output, delivery, pipe.settings
+            book, plans, cache, output, delivery, pipe.settings, on_chapter=progress.message
         ).run()
         files = [name for row in report["chapters"] for name in row["files"]]
         manifest.data["delivery"] = {

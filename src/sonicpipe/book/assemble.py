@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,8 +250,10 @@ class Assembler:
         output: Path,
         delivery: Delivery,
         settings: Settings | None = None,
+        on_chapter: Callable[[str], None] | None = None,
     ) -> None:
         self.book = book
+        self.on_chapter = on_chapter
         self.plans = plans
         self.cache = cache
         self.output = output
@@ -411,6 +414,11 @@ class Assembler:
         measured = section.measurement(files[0] if files else "")
         checks = check(measured, PRESETS["acx"])
         rendered = sum(p.sentences for p in plan.paragraphs if self.cache.has(p.key))
+        if self.on_chapter is not None:
+            self.on_chapter(
+                f"assembled {number + 1}/{len(self.plans)}: {plan.title} "
+                f"({clock(measured.seconds)})"
+            )
         return {
             "chapter": number + 1,
             "title": plan.title,

@@ -116,8 +116,6 @@ class Progress:
         self._print(line)
 
     def finish(self, lines: list[str]) -> None:
-        """The render is over: draw the final state and print the summary ``lines``."""
-        if self.live:
-            self._draw()
+        """The render is over: print the summary ``lines``."""
         for line in lines:
             self._print(line)
