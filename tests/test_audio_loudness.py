@@ -23,6 +23,7 @@ from sonicpipe.audio.loudness import (
     loudness_range,
     noise_floor_db,
     normalize,
+    peaks_over,
     rms_db,
     true_peak,
 )
@@ -88,6 +89,30 @@ def test_true_peak_skips_nothing_that_matters() -> None:
     rate = 24000
     speech = speech_like(rate, 8.0, seed=1, level_db=-14)
     assert true_peak(speech) == pytest.approx(float(local_true_peak(speech).max()), rel=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["speech", "noise", "isp"])
+def test_peaks_over_finds_exactly_the_direct_overs(kind: str) -> None:
+    # The per-sample bound that skips interpolation must never skip a real over, on smooth
+    # speech as on white noise (all curvature) or an fs/4 inter-sample peak.
+    rate = 24000
+    rng = np.random.default_rng(11)
+    samples = {
+        "speech": speech_like(rate, 4.0, seed=11, level_db=-12),
+        "noise": (0.3 * rng.standard_normal(rate)).astype(np.float32),
+        "isp": sine(rate / 4, rate, 0.5, -3.0, phase=math.pi / 4),
+    }[kind]
+    direct = local_true_peak(samples)
+    for threshold in np.quantile(direct, [0.5, 0.9, 0.99]) * 1.0001:  # off exact ties
+        where, peaks = peaks_over(samples, threshold)
+        np.testing.assert_array_equal(where, np.flatnonzero(direct > threshold))
+        np.testing.assert_allclose(peaks, direct[where], rtol=1e-6)
+        # A range is measured in its context: its edges are no steps from silence.
+        start, stop = samples.size // 3 + 5, samples.size // 2 + 7
+        where, peaks = peaks_over(samples, threshold, start, stop)
+        inside = np.flatnonzero(direct[start:stop] > threshold)
+        np.testing.assert_array_equal(where, inside)
+        np.testing.assert_allclose(peaks, direct[start:stop][inside], rtol=1e-6)
 
 
 def test_acx_measurements_of_a_known_signal() -> None:

@@ -55,10 +55,24 @@ HALF = TAPS // 2
 INTERPOLATOR = np.ascontiguousarray(TRUE_PEAK_PHASES[:, ::-1].T)
 # No interpolated value exceeds this times the largest |sample| within the filter's reach.
 INTERPOLATION_BOUND = float(np.abs(TRUE_PEAK_PHASES).sum(axis=1).max())
-# The same bound split: the two central taps (on x[k] and x[k+1]) and the ten outer ones.
-_CENTER = np.abs(TRUE_PEAK_PHASES[:, HALF - 1 : HALF + 1]).sum(axis=1)
-CENTER_GAIN = float(_CENTER.max())
-OUTER_GAIN = float((np.abs(TRUE_PEAK_PHASES).sum(axis=1) - _CENTER).max())
+
+
+def _curvature_split() -> tuple[float, float]:
+    """Each phase rewritten exactly as ``a x[k] + b x[k+1]`` plus a sum of the ten second
+    differences ``x[m-1] - 2 x[m] + x[m+1]`` (m = k-4..k+5) within its reach; returns the
+    largest ``|a| + |b|`` and the largest sum of the |second-difference coefficients|."""
+    basis = np.zeros((TAPS, TAPS))  # columns: x[k], x[k+1], then the second differences
+    basis[HALF - 1, 0] = basis[HALF, 1] = 1
+    for column, centre in enumerate(range(1, TAPS - 1), start=2):
+        basis[centre - 1 : centre + 2, column] = (1, -2, 1)
+    weights = np.abs(np.linalg.solve(basis, INTERPOLATOR.astype(np.float64)))
+    return float(weights[:2].sum(axis=0).max()), float(weights[2:].sum(axis=0).max())
+
+
+# |interpolated| <= NEAR_GAIN * max(|x[k]|, |x[k+1]|) + CURVATURE_GAIN * (largest |second
+# difference| in reach): tight for speech, whose second differences are small.
+NEAR_GAIN, CURVATURE_GAIN = _curvature_split()
+BOUND_SLACK = 1e-5  # relative: float32 rounding of the bound and of the exact values
 SCAN_BLOCK = 1024  # samples per block when looking for possible overs
 GAIN_STEP = 16  # samples per step of the limiter's gain curve (>= TAPS)
 SCAN_HEADROOM_DB = 6.0  # normalize raises its first gain by this much at most
@@ -189,18 +203,41 @@ def risky_regions(
     return regions
 
 
-def peaks_over(samples: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """The samples whose :func:`local_true_peak` exceeds ``threshold``: indices and peaks.
+def peaks_over(
+    samples: np.ndarray, threshold: float, start: int = 0, stop: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The samples of ``samples[start:stop]`` whose :func:`local_true_peak` (of the whole
+    ``samples``) exceeds ``threshold``: offsets from ``start`` and peaks.
 
-    A per-sample bound (the two central taps times the nearer samples, the other ten times
-    the largest sample in reach) leaves only the few samples near loud peaks to interpolate.
+    The interpolation reads the neighbours outside the range, so a range's edges never
+    look like steps from silence.
+    """
+    stop = samples.size if stop is None else stop
+    low, high = max(start - HALF, 0), min(stop + HALF, samples.size)
+    found, peaks = _peaks_over(samples[low:high], threshold)
+    keep = (found >= start - low) & (found < stop - low)
+    return found[keep] - (start - low), peaks[keep]
+
+
+def _peaks_over(samples: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`peaks_over` of the whole ``samples`` (zeros beyond its ends).
+
+    A per-sample bound (see :data:`NEAR_GAIN`: the nearer samples plus the curvature in
+    reach) leaves only the few samples near loud peaks to interpolate.
     """
     magnitude = np.abs(samples)
-    # Largest |x| in x[k-5..k+6]: within k's GAIN_STEP block or a neighbour.
-    blocks = ndimage.maximum_filter1d(_block_peaks(samples, GAIN_STEP), 3, mode="constant")
-    reach = np.repeat(blocks, GAIN_STEP)[: samples.size]
     near = np.maximum(magnitude, np.r_[magnitude[1:], 0])
-    candidates = np.flatnonzero(CENTER_GAIN * near + OUTER_GAIN * reach > threshold)
+    padded = np.r_[np.zeros(HALF, np.float32), samples, np.zeros(HALF, np.float32)]
+    # curvature[m]: |second difference| centred on sample m - HALF + 1 (zeros outside)
+    curvature = np.abs(padded[:-2] - 2 * padded[1:-1] + padded[2:])
+    # for sample k, the second differences centred on k-4..k+5: curvature[k+1..k+10]
+    two = np.maximum(curvature[:-1], curvature[1:])  # two[m]: m..m+1
+    eight = np.maximum(two[:-2], two[2:])  # m..m+3
+    eight = np.maximum(eight[:-4], eight[4:])  # m..m+7
+    n = samples.size
+    reach = np.maximum(eight[1 : 1 + n], two[9 : 9 + n])  # k+1..k+8 and k+9..k+10
+    bound = NEAR_GAIN * near + CURVATURE_GAIN * reach
+    candidates = np.flatnonzero(bound > threshold * (1 - BOUND_SLACK))
     if candidates.size > samples.size // 8:  # most samples: interpolate them all at once
         peaks = local_true_peak(samples)
         over = np.flatnonzero(peaks > threshold)
@@ -223,7 +260,7 @@ def true_peak(samples: np.ndarray) -> float:
         return 0.0
     best = float(np.max(np.abs(samples)))
     for start, stop in risky_regions(samples, best):
-        _, peaks = peaks_over(samples[start:stop], best)
+        _, peaks = peaks_over(samples, best, start, stop)
         best = max(best, float(peaks.max(initial=best)))
     return best
 
@@ -274,6 +311,9 @@ class Limiter:
     """
 
     MARGIN_DB = 0.1
+    # verify leaves overs of the target smaller than float32 rounding of gains and samples
+    # (far below the margin: the ceiling holds)
+    ROUNDING = 1e-5
 
     def __init__(
         self, sample_rate: int, ceiling_db: float, attack: float = 0.005, release: float = 0.05
@@ -301,7 +341,7 @@ class Limiter:
         threshold = self.target / scale
         found = []
         for start, stop in risky_regions(samples, threshold, self.lead, self.tail):
-            where, peaks = peaks_over(samples[start:stop], threshold)
+            where, peaks = peaks_over(samples, threshold, start, stop)
             if where.size:
                 found.append(Peaks(start, stop, where, peaks))
         return found
@@ -326,11 +366,12 @@ class Limiter:
 
     def verify(self, out: np.ndarray, spans: list[Span]) -> None:
         """Where the gain moved, measure ``out`` again and limit any peak that slipped by."""
+        threshold = self.target * (1 + self.ROUNDING)
         for _ in range(3):
             scan = []
             for first, last in spans:
                 start, stop = max(first - self.lead, 0), min(last + self.tail, out.size)
-                where, peaks = peaks_over(out[start:stop], self.target)
+                where, peaks = peaks_over(out, threshold, start, stop)
                 if where.size:
                     scan.append(Peaks(start, stop, where, peaks))
             spans = self.limit(out, scan)
@@ -369,10 +410,7 @@ class Limiter:
         ramp = _window(ndimage.uniform_filter1d, ramp, attack - 1, 0)
         below = np.flatnonzero(ramp < 1)
         low, high = max(below[0] - 1, 0), min(below[-1] + 2, ramp.size)
-        centres = np.arange(low, high) * step + (step - 1) / 2
-        positions = np.arange(low * step, min(high * step, length))
-        curve = np.interp(positions, centres, ramp[low:high]).astype(np.float32)
-        return low * step, curve
+        return low * step, _between_centres(ramp[low:high], step)[: length - low * step]
 
 
 def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
@@ -383,6 +421,24 @@ def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
     firsts = np.r_[indices[0], indices[breaks + 1]]
     lasts = np.r_[indices[breaks], indices[-1]]
     return list(zip(firsts.tolist(), lasts.tolist(), strict=True))
+
+
+def _between_centres(values: np.ndarray, step: int) -> np.ndarray:
+    """Per-block ``values`` spread over ``step`` samples each, linear between block centres.
+
+    ``np.interp`` of the samples on the centres (held flat before the first and after the
+    last) up to float32 rounding, without searching for each sample's interval.
+    """
+    values = values.astype(np.float32, copy=False)
+    half = step // 2
+    out = np.empty(values.size * step, dtype=np.float32)
+    out[:half], out[out.size - (step - half) :] = values[0], values[-1]
+    inner = out[half : out.size - (step - half)].reshape(-1, step)
+    # sample j after a centre ((step - 1) / 2 into its block) is j + 1/2 of the way along
+    fractions = (np.arange(step, dtype=np.float32) + np.float32(0.5)) / np.float32(step)
+    np.multiply(np.diff(values)[:, None], fractions, out=inner)
+    inner += values[:-1, None]
+    return out
 
 
 def _window(
