@@ -10,26 +10,34 @@ For each engine, in one run, like with like (the same text and the same output b
   JSON and the base64 of every chunk;
 * first audio: a one-sentence context, time to its first chunk, against the direct time to
   speak that sentence (synthesis, resampling, encoding).
+* wire: the messages the server sent for the passage, replayed by a bare websockets server in
+  the same place (thread or process) to the same client: what the protocol itself costs (send,
+  receive, JSON, base64) with no synthesis at all.
 Real-time factor = seconds spent / seconds of audio (lower is faster); "added" is the server's
-extra time per second of audio. Targets: server/direct <= 1.05, first-audio ratio <= 1.5.
+extra time per second of audio (RTF server - RTF direct), to read against "wire". Targets:
+server/direct <= 1.05, first-audio ratio <= 1.5.
 Run: python benchmarks/server_bench.py [--rounds N] [--engine espeak]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import json
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import soxr
+from websockets.asyncio.server import ServerConnection, serve
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe import pcm
@@ -48,6 +56,7 @@ FALLBACK = (
     "There was nothing so very remarkable in that. Nor did Alice think it so very much out of "
     "the way to hear the Rabbit say to itself, Oh dear! Oh dear! I shall be late!"
 )
+PATH = "/tts/websocket"
 # One-sentence contexts per round (first audio is short and noisy: more samples).
 FIRST_REPEATS = 5
 FIRST_SENTENCE = "The Rabbit actually took a watch out of its waistcoat pocket and looked at it."
@@ -100,7 +109,11 @@ def request(context_id: str, text: str, more: bool, rate: int) -> str:
 
 
 def over_socket(
-    ws: ClientConnection, sentences: list[str], rate: int, tag: str
+    ws: ClientConnection,
+    sentences: list[str],
+    rate: int,
+    tag: str,
+    record: list[str] | None = None,
 ) -> tuple[float, float, float]:
     """(seconds to done, seconds to first chunk, seconds of audio) for one context."""
     started = time.perf_counter()
@@ -109,7 +122,10 @@ def over_socket(
     first = None
     size = 0
     while True:
-        message = json.loads(ws.recv())
+        text = ws.recv()
+        if record is not None:
+            record.append(text)
+        message = json.loads(text)
         if message["type"] == "chunk":
             first = first or time.perf_counter() - started
             size += len(base64.b64decode(message["data"]))
@@ -120,6 +136,58 @@ def over_socket(
     return time.perf_counter() - started, first or 0.0, size / 2 / rate
 
 
+async def replay(messages: list[str], port: int, ready: threading.Event | None = None) -> None:
+    """The wire alone: a bare websockets server answering each context's last request with
+    ``messages`` (recorded from the real server), so no synthesis, resampling or encoding."""
+    frames = [m.encode() for m in messages]
+
+    async def answer(ws: ServerConnection) -> None:
+        async for text in ws:
+            if not json.loads(text)["continue"]:
+                for frame in frames:
+                    await ws.send(frame, text=True)
+
+    async with serve(answer, "127.0.0.1", port, compression=None):
+        if ready is not None:
+            ready.set()
+        await asyncio.Future()
+
+
+@contextmanager
+def replaying(messages: list[str], where: str) -> Iterator[str]:
+    """A :func:`replay` server's URL, in a thread of this process or in another process."""
+    port = free_port()
+    if where == "thread":
+        ready = threading.Event()
+        loop = asyncio.new_event_loop()
+        task = loop.create_task(replay(messages, port, ready))
+
+        def run() -> None:
+            with suppress(asyncio.CancelledError):
+                loop.run_until_complete(task)
+            loop.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        ready.wait()
+        yield f"ws://127.0.0.1:{port}"
+        loop.call_soon_threadsafe(task.cancel)
+        thread.join()
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+        json.dump(messages, file)
+        file.flush()
+        command = [sys.executable, __file__, "--replay", file.name, "--port", str(port)]
+        with running(command, port) as url:
+            yield url
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
 def served(engine_name: str, where: str) -> Iterator[str]:
     """A server's URL: in a thread of this process, or as ``sonicpipe serve`` in another."""
@@ -127,9 +195,7 @@ def served(engine_name: str, where: str) -> Iterator[str]:
         with LocalServer(engine=engine_name, max_contexts=64) as server:
             yield server.url
         return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -142,6 +208,13 @@ def served(engine_name: str, where: str) -> Iterator[str]:
         "--max-contexts",
         "64",
     ]
+    with running(command, port) as url:
+        yield url
+
+
+@contextmanager
+def running(command: list[str], port: int) -> Iterator[str]:
+    """Run ``command`` (a server on ``port``) until the block ends."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"ws://127.0.0.1:{port}"
     try:
@@ -164,7 +237,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="repetitions; medians are shown")
     parser.add_argument("--engine", choices=ENGINES, action="append", help="default: both")
+    parser.add_argument("--replay", help=argparse.SUPPRESS)  # internal: a wire-only server
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.replay:
+        messages = json.loads(Path(args.replay).read_text(encoding="utf-8"))
+        asyncio.run(replay(messages, args.port))
+        return
     sentences = passage()
     print(
         f"passage: {len(sentences)} sentences, {sum(map(len, sentences))} characters; "
@@ -176,32 +255,43 @@ def main() -> None:
     )
     header = (
         f"{'engine':7} {'server':8} {'output':>12} {'RTF direct':>11} {'RTF server':>11} "
-        f"{'server/direct':>14} {'added':>11} {'1st sentence':>13} {'1st audio':>10} {'ratio':>6}"
+        f"{'server/direct':>14} {'added':>11} {'wire':>11} {'1st sentence':>13} "
+        f"{'1st audio':>10} {'ratio':>6}"
     )
     print(header)
     print("-" * len(header))
     for name in args.engine or list(ENGINES):
         engine = load_engine(name)
         for where in ("thread", "process"):
-            with served(name, where) as url, connect(url + "/tts/websocket", max_size=None) as ws:
-                over_socket(ws, sentences[:1], engine.sample_rate, "warm-up")
-                for rate in (engine.sample_rate, 44100):
-                    rows = []
+            for rate in (engine.sample_rate, 44100):
+                rows, recorded = [], []
+                with served(name, where) as url, connect(url + PATH, max_size=None) as ws:
+                    over_socket(ws, sentences[:1], engine.sample_rate, "warm-up")
                     for round_ in range(args.rounds):
                         spent, audio = direct(name, sentences, rate)
-                        total, _, served_audio = over_socket(ws, sentences, rate, f"p{round_}")
+                        record = recorded if round_ == 0 else None
+                        total, _, served_audio = over_socket(
+                            ws, sentences, rate, f"p{round_}", record
+                        )
                         for again in range(FIRST_REPEATS):
                             one_direct, _ = direct(name, [FIRST_SENTENCE], rate)
                             tag = f"f{round_}-{again}"
                             _, first, _ = over_socket(ws, [FIRST_SENTENCE], rate, tag)
                             rows.append((spent / audio, total / served_audio, one_direct, first))
-                    columns = zip(*rows, strict=True)
-                    rtf_d, rtf_s, one, first = (statistics.median(c) for c in columns)
-                    print(
-                        f"{name:7} {where:8} {'s16le@' + str(rate):>12} {rtf_d:11.4f} "
-                        f"{rtf_s:11.4f} {rtf_s / rtf_d:14.3f} {(rtf_s - rtf_d) * 1000:6.3f}ms/s "
-                        f"{one * 1000:11.1f}ms {first * 1000:8.1f}ms {first / one:6.2f}"
+                with replaying(recorded, where) as url, connect(url + PATH, max_size=None) as ws:
+                    over_socket(ws, sentences, rate, "warm-up")
+                    wire = statistics.median(
+                        over_socket(ws, sentences, rate, f"w{i}")[0] / served_audio
+                        for i in range(args.rounds)
                     )
+                columns = zip(*rows, strict=True)
+                rtf_d, rtf_s, one, first = (statistics.median(c) for c in columns)
+                print(
+                    f"{name:7} {where:8} {'s16le@' + str(rate):>12} {rtf_d:11.4f} "
+                    f"{rtf_s:11.4f} {rtf_s / rtf_d:14.3f} {(rtf_s - rtf_d) * 1000:6.3f}ms/s "
+                    f"{wire * 1000:6.3f}ms/s {one * 1000:11.1f}ms {first * 1000:8.1f}ms "
+                    f"{first / one:6.2f}"
+                )
     print(
         "\ntargets: server/direct <= 1.05; first audio <= 1.5 x the engine's time for the "
         "first sentence"

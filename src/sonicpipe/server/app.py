@@ -53,7 +53,7 @@ _WS_LOG.setLevel(logging.INFO)
 FIRST_CHUNK_SAMPLES = 4096
 CHUNK_SAMPLES = 32768
 # Utterances a context may make ahead of what it has sent.
-AHEAD = 2
+AHEAD = 4
 # sonic-2 speed words and the top-level "speed" field, on the -1..1 scale.
 _SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
 _SONIC2_SLOWEST, _SONIC2_FASTEST = 0.6, 1.5
@@ -326,9 +326,21 @@ class _Context:
                 await self._settle()
             # With nothing else on the way, the worker sends the first chunk itself at once.
             spoken = await self.server.run(self._make, item, flush_id, emit if idle else None)
-            await self._settle()  # the previous utterance is out: this one may follow
-            finish = self.server.run(self._finish, spoken, request, flush_id, emit)
+            finish = self._finish_after(self._finishing, spoken, request, flush_id, emit)
             self._finishing = asyncio.ensure_future(finish)
+
+    async def _finish_after(
+        self,
+        previous: asyncio.Future[None] | None,
+        spoken: _Spoken,
+        request: p.GenerationRequest,
+        flush_id: int | None,
+        emit: _Emit,
+    ) -> None:
+        """Finish ``spoken`` once the previous utterance is finished (order; one resampler)."""
+        if previous is not None:
+            await previous
+        await self.server.run(self._finish, spoken, request, flush_id, emit)
 
     def _make(
         self, item: markup.Utterance | markup.Pause, flush_id: int | None, emit: _Emit | None

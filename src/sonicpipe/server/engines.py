@@ -271,7 +271,8 @@ _INIT_PHONEME_EVENTS, _INIT_PHONEME_IPA, _INIT_DONT_EXIT = 0x1, 0x2, 0x8000
 _CHARS_UTF8, _PHONEMES_INPUT = 0x1, 0x100
 _RATE = 1
 _NORMAL_WPM = 175
-_BUFFER_MS = 1000  # audio per callback: fewer trips into Python
+# Audio per callback: each one needs the GIL, so few and large (a sentence rarely lasts 10 s).
+_BUFFER_MS = 10_000
 _ESPEAK_GAIN = HEADROOM / 0.7  # espeak-ng's English voice peaks near 0.7 of full scale
 _ESPEAK_LOCK = threading.Lock()  # the library keeps global state: one synthesis at a time
 
