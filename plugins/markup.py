@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from sonicpipe.config import Settings
 from sonicpipe.controls import (
     EMOTIONS,
     NONVERBALS,
@@ -29,6 +30,7 @@ from sonicpipe.controls import (
 )
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_RE, Document, Mark, MarkKind
+from sonicpipe.phonemes import PhonemeError, check
 
 __version__ = "0.1.0"
 
@@ -84,8 +86,13 @@ def _bracket(content: str) -> Mark | None:
     return None
 
 
-def parse(doc: Document) -> None:
-    """Replace every piece of markup in ``doc.text`` by a mark placeholder."""
+def parse(doc: Document, model_id: str | None = None) -> None:
+    """Replace every piece of markup in ``doc.text`` by a mark placeholder.
+
+    With ``model_id``, inline ``<<...>>`` phonemes of English text are checked against that
+    model's phoneme set.
+    """
+    check_phonemes = model_id if model_id and doc.language.startswith("en") else None
     text = MARK_RE.sub("", doc.text)  # placeholders are ours alone
     out: list[str] = []
     pos = 0
@@ -95,7 +102,7 @@ def parse(doc: Document) -> None:
     for match in TOKEN_RE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         try:
-            mark = _token(match, open_tags, current)
+            mark = _token(match, open_tags, current, check_phonemes)
         except ControlError as exc:
             raise MarkupError(f"{doc.source}:{line}: {exc} (in {match.group()!r})") from None
         if mark is None:
@@ -112,10 +119,18 @@ def parse(doc: Document) -> None:
 
 
 def _token(
-    match: re.Match[str], open_tags: list[tuple[str, Mark | None]], current: dict[MarkKind, Mark]
+    match: re.Match[str],
+    open_tags: list[tuple[str, Mark | None]],
+    current: dict[MarkKind, Mark],
+    model_id: str | None,
 ) -> Mark | None:
     if match.group("phonemes") is not None:
         phonemes = tuple(p for p in match.group("phonemes").split("|") if p)
+        if model_id is not None:
+            try:
+                phonemes = check(phonemes, model_id)
+            except PhonemeError as exc:
+                raise ControlError(str(exc)) from None
         return Mark(MarkKind.PHONEMES, phonemes, match.group())
     if match.group("spell") is not None:
         return Mark(MarkKind.SPELL, match.group("spell").strip(), match.group())
@@ -150,6 +165,6 @@ def _close(tag: str, open_tags: list[tuple[str, Mark | None]]) -> Mark:
 
 
 @hookimpl(tryfirst=True)
-def sonicpipe_clean_text(doc: Document) -> None:
+def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
     """Lift author markup into marks before any other cleanup sees the text."""
-    parse(doc)
+    parse(doc, settings.model)

@@ -59,6 +59,14 @@ def test_inline_phonemes_are_kept_whole() -> None:
     assert kinds(doc) == [(MarkKind.PHONEMES, ("k", "ɑ", "ɹ", "ˈ", "t", "i", "ʒ", "ə"))]
 
 
+def test_inline_phonemes_are_checked_against_the_model() -> None:
+    parse(Document("Say <<k|ɑ|ɹ>>."), "sonic-3")
+    with pytest.raises(MarkupError, match=r"notes.md:2: phoneme 'Q' is not in the .* valid:"):
+        parse(Document("Fine.\nSay <<k|Q|ɹ>> now.", source="notes.md"), "sonic-3")
+    with pytest.raises(MarkupError, match="stress mark"):
+        parse(Document("Say <<k|ɑ|ˈ>>."), "sonic-3")
+
+
 def test_unknown_emotion_names_file_line_and_valid_values() -> None:
     doc = Document('Line one.\nLine two <emotion value="furious"/>.', source="story.md")
     with pytest.raises(MarkupError) as err:
