@@ -192,6 +192,13 @@ def vtt_times(text: str) -> list[tuple[float, float]]:
     ]
 
 
+def test_a_chapter_with_nothing_to_say_is_left_out() -> None:
+    book = Book("T", "A", [Chapter("Break", ["* * *"]), Chapter("Words", ["Hello there, friend."])])
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    assert [(p.title, p.sentences_text, len(p.paragraphs)) for p in plans] == [("Words", 1, 1)]
+    assert plans[0].paragraphs[0].chapter == 0
+
+
 def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> None:
     source, output, manifest = rendered
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))

@@ -170,18 +170,24 @@ def paragraph_key(pipe: Pipeline, base: dict[str, Any], segments: list[Segment])
 
 
 def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
-    """Run every chapter through the text hooks; cut it into keyed paragraphs."""
+    """Run every chapter through the text hooks; cut it into keyed paragraphs.
+
+    A chapter with nothing to say (no sentence in its text) is left out.
+    """
     base = shaping(pipe)
-    plans = []
-    for number, chapter in enumerate(book.chapters):
-        source = f"{book.source or book.title}#{number + 1}"
+    plans: list[ChapterPlan] = []
+    for position, chapter in enumerate(book.chapters):
+        source = f"{book.source or book.title}#{position + 1}"
         segments = pipe.text.prepare(chapter.text, source=source)
         grouped: dict[int, list[Segment]] = {}
         for segment in segments:
             grouped.setdefault(segment.paragraph, []).append(segment)
+        sentences = count_sentences(pipe, chapter.text)
+        if not grouped and not sentences:
+            continue
         items = [
             Paragraph(
-                number,
+                len(plans),
                 index,
                 paragraph_key(pipe, base, group),
                 group,
@@ -189,7 +195,7 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
             )
             for index, group in enumerate(grouped.values())
         ]
-        plans.append(ChapterPlan(chapter.title, items, count_sentences(pipe, chapter.text)))
+        plans.append(ChapterPlan(chapter.title, items, sentences))
     return plans
 
 
