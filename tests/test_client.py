@@ -22,6 +22,7 @@ from sonicpipe.sonic.client import (
     ConnectionLost,
     RateLimitError,
     SonicClient,
+    SonicTimeout,
     new_context_id,
 )
 
@@ -295,3 +296,16 @@ async def test_client_frames_match_the_protocol_reference() -> None:
     assert all("api_key" not in json.dumps(f) for f in frames)
     for frame in frames[:-1]:
         p.parse_request(frame)  # every request is valid by our own reading of the spec
+
+
+async def test_silence_from_the_server_is_a_timeout() -> None:
+    async def mute(ws: websockets.ServerConnection) -> None:
+        async for _ in ws:
+            pass  # accepts every request, answers none
+
+    async with websockets.serve(mute, "127.0.0.1", 0) as listener:
+        port = listener.sockets[0].getsockname()[1]
+        async with SonicClient(f"ws://127.0.0.1:{port}", timeout=0.3, retries=0) as sonic:
+            with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
+                await collect(sonic.generate(template(), ["Hello."]))
+            assert not sonic._routes, "the timed-out context was cleaned up"
