@@ -7,7 +7,9 @@ with its voice loaded. For each size it prints the render's wall time (text prep
 synthesis, cache, assembly, encoding) next to the time the voice engine alone takes to
 synthesize the same transcripts (one call per input, as the server makes them; timed just
 before and just after the render, and averaged, since a shared machine's load drifts), and
-the render process's peak memory.
+the render process's peak memory. The render's time is split into its phases: preparing the
+text (while connecting), the voice (synthesis into the cache) and assembly (loudness, room
+tone, encoding, captions, report).
 
 Targets: render <= 1.1x the engine's time; peak memory at 4x within 20 % of 1x.
 
@@ -56,7 +58,7 @@ def child(args: argparse.Namespace) -> None:
                                format=args.format, parallelism=args.parallel)  # fmt: skip
         wall = time.perf_counter() - start
     print(json.dumps({
-        "wall": wall, "peak_kb": peak_kb(),
+        "wall": wall, "peak_kb": peak_kb(), **manifest["runs"][-1]["seconds"],
         "audio": manifest["delivery"]["seconds"],
         "chars": sum(p["chars"] for c in manifest["chapters"] for p in c["paragraphs"]),
         "paragraphs": sum(len(c["paragraphs"]) for c in manifest["chapters"]),
@@ -145,7 +147,8 @@ def compare(args: argparse.Namespace) -> None:
     print(f"{args.book}, {args.engine} voice, {args.format}, {args.paragraphs} paragraphs per "
           f"chapter, {args.parallel} contexts at once")  # fmt: skip
     print(f"{'size':>4} {'chapters':>8} {'paragraphs':>10} {'chars':>7} {'audio s':>8} "
-          f"{'engine s':>8} {'render s':>8} {'ratio':>6} {'peak MB':>8}")  # fmt: skip
+          f"{'engine s':>8} {'render s':>8} {'ratio':>6} {'(text':>6} {'voice':>6} "
+          f"{'assembly)':>9} {'peak MB':>8}")  # fmt: skip
     rows = []
     for size in (1, 4):
         chapters = args.chapters * size
@@ -156,6 +159,7 @@ def compare(args: argparse.Namespace) -> None:
         rows.append((result, ratio))
         print(f"{size:>3}x {chapters:>8} {result['paragraphs']:>10} {result['chars']:>7} "
               f"{result['audio']:>8.1f} {engine:>8.2f} {result['wall']:>8.2f} {ratio:>6.2f} "
+              f"{result['text']:>6.2f} {result['voice']:>6.2f} {result['assembly']:>9.2f} "
               f"{result['peak_kb'] / 1024:>8.1f}")  # fmt: skip
     growth = rows[1][0]["peak_kb"] / rows[0][0]["peak_kb"] - 1
     print(f"render / engine time: {rows[0][1]:.2f}x and {rows[1][1]:.2f}x (target <= 1.1x)")

@@ -63,7 +63,9 @@ async def arender_book(
             progress.message(f"preparing the text of {len(book.chapters)} chapters")
             # The text hooks run in a thread while the connection (and a local voice) comes up.
             plans, _ = await asyncio.gather(asyncio.to_thread(plan_book, book, pipe), pipe.client())
+            text_done = time.monotonic()
             manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
+        voice_done = time.monotonic()
         progress.message(f"assembling {len(plans)} chapters into {output}")
         cache = Cache(output / CACHE)
         report = Assembler(
@@ -78,15 +80,20 @@ async def arender_book(
             "seconds": report["seconds"],
             "acx_pass": report["acx_pass"],
         }
+        manifest.run["seconds"] = {
+            "text": round(text_done - started, 2),
+            "voice": round(voice_done - text_done, 2),
+            "assembly": round(time.monotonic() - voice_done, 2),
+        }
         manifest.end("delivered")
-    progress.finish(summary(manifest.data, report, time.monotonic() - started, output))
+    progress.finish(summary(manifest.data, report, output))
     return manifest.data
 
 
-def summary(manifest: dict[str, Any], report: dict[str, Any], seconds: float,
-            output: Path) -> list[str]:  # fmt: skip
+def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> list[str]:
     """The lines printed at the end of a render."""
     run = manifest["runs"][-1]
+    took = run["seconds"]
     paragraphs = sum(len(c["paragraphs"]) for c in manifest["chapters"])
     fresh = len(run["synthesized"])
     sentences = report["sentences"]
@@ -96,8 +103,9 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], seconds: float,
         f"rendered {paragraphs} paragraphs: {fresh} synthesized now, "
         f"{paragraphs - fresh} from earlier runs",
         f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
-        f"audio {clock(report['seconds'])} in {len(files)} files in {output} "
-        f"(took {clock(seconds)})",
+        f"audio {clock(report['seconds'])} in {len(files)} files in {output}",
+        f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "
+        f"voice {clock(took['voice'])}, assembly {clock(took['assembly'])}",
         "ACX: every chapter passes"
         if not failing
         else f"ACX: chapters {', '.join(failing)} fail; see {output / 'report.txt'}",
