@@ -521,15 +521,18 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
     limiter = Limiter(sample_rate, preset.true_peak)
     gain_db, previous = goal - start, (0.0, start)
     most = gain_db + SCAN_HEADROOM_DB
-    scan, scanned = limiter.scan(samples, undb(gain_db)), gain_db
-    for _ in range(3):
-        if gain_db > scanned:  # a correction: one scan serves every try up to `most`
-            scan, scanned = limiter.scan(samples, undb(most)), most
+    # Overs at the first gain mean limiting, hence a lower level and corrections upward:
+    # then one scan at the most gain serves every try. Without overs there is one try.
+    overs = true_peak(samples) * undb(gain_db) > limiter.target
+    scan = limiter.scan(samples, undb(most)) if overs else []
+    for attempt in range(3):
         scale = undb(gain_db)
         out = samples * np.float32(scale)
         spans = limiter.limit(out, scan, scale)
         if not spans and gain_db == goal - start:
             break  # nothing limited: the level is the goal
+        if attempt == 2:
+            break  # the last try: no correction follows, so no need to measure it
         reached = level(out, sample_rate, preset)
         if abs(goal - reached) <= 0.1:
             break
