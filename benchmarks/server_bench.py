@@ -14,8 +14,10 @@ For each engine, in one run, like with like (the same text and the same output b
   the same place (thread or process) to the same client: what the protocol itself costs (send,
   receive, JSON, base64) with no synthesis at all.
 Real-time factor = seconds spent / seconds of audio (lower is faster); "added" is the server's
-extra time per second of audio (RTF server - RTF direct), to read against "wire". Targets:
-server/direct <= 1.05, first-audio ratio <= 1.5.
+extra time per second of audio (RTF server - RTF direct), to read against "wire". "CPU s/d" is
+the server process's CPU time over the direct path's for the same audio, summed over the rounds
+(process rows only): steadier than wall time on a busy machine.
+Targets: server/direct <= 1.05, first-audio ratio <= 1.5.
 Run: python benchmarks/server_bench.py [--rounds N] [--engine espeak]
 """
 
@@ -25,6 +27,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -178,7 +181,7 @@ def replaying(messages: list[str], where: str) -> Iterator[str]:
         json.dump(messages, file)
         file.flush()
         command = [sys.executable, __file__, "--replay", file.name, "--port", str(port)]
-        with running(command, port) as url:
+        with running(command, port) as (url, _):
             yield url
 
 
@@ -189,11 +192,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(engine_name: str, where: str) -> Iterator[str]:
-    """A server's URL: in a thread of this process, or as ``sonicpipe serve`` in another."""
+def served(engine_name: str, where: str) -> Iterator[tuple[str, int | None]]:
+    """A server's URL and process id: in a thread of this process (no id), or as
+    ``sonicpipe serve`` in another process."""
     if where == "thread":
         with LocalServer(engine=engine_name, max_contexts=64) as server:
-            yield server.url
+            yield server.url, None
         return
     port = free_port()
     command = [
@@ -208,13 +212,24 @@ def served(engine_name: str, where: str) -> Iterator[str]:
         "--max-contexts",
         "64",
     ]
-    with running(command, port) as url:
-        yield url
+    with running(command, port) as (url, pid):
+        yield url, pid
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) used so far by process ``pid``, or by this one; 0 if unknown."""
+    if pid is None:
+        return time.process_time()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # not Linux
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def running(command: list[str], port: int) -> Iterator[str]:
-    """Run ``command`` (a server on ``port``) until the block ends."""
+def running(command: list[str], port: int) -> Iterator[tuple[str, int]]:
+    """Run ``command`` (a server on ``port``) until the block ends: its URL and process id."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"ws://127.0.0.1:{port}"
     try:
@@ -227,7 +242,7 @@ def running(command: list[str], port: int) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"the server did not start: {' '.join(command)}") from None
                 time.sleep(0.2)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -255,7 +270,7 @@ def main() -> None:
     )
     header = (
         f"{'engine':7} {'server':8} {'output':>12} {'RTF direct':>11} {'RTF server':>11} "
-        f"{'server/direct':>14} {'added':>11} {'wire':>11} {'1st sentence':>13} "
+        f"{'server/direct':>14} {'added':>11} {'wire':>11} {'CPU s/d':>8} {'1st sentence':>13} "
         f"{'1st audio':>10} {'ratio':>6}"
     )
     print(header)
@@ -265,14 +280,17 @@ def main() -> None:
         for where in ("thread", "process"):
             for rate in (engine.sample_rate, 44100):
                 rows, recorded = [], []
-                with served(name, where) as url, connect(url + PATH, max_size=None) as ws:
+                cpu_direct = cpu_server = 0.0
+                with served(name, where) as (url, pid), connect(url + PATH, max_size=None) as ws:
                     over_socket(ws, sentences[:1], engine.sample_rate, "warm-up")
                     for round_ in range(args.rounds):
+                        cpu = time.process_time()
                         spent, audio = direct(name, sentences, rate)
-                        record = recorded if round_ == 0 else None
-                        total, _, served_audio = over_socket(
-                            ws, sentences, rate, f"p{round_}", record
-                        )
+                        cpu_direct += time.process_time() - cpu
+                        cpu = cpu_seconds(pid)
+                        tag, record = f"p{round_}", recorded if round_ == 0 else None
+                        total, _, served_audio = over_socket(ws, sentences, rate, tag, record)
+                        cpu_server += (cpu_seconds(pid) - cpu) / served_audio * audio
                         for again in range(FIRST_REPEATS):
                             one_direct, _ = direct(name, [FIRST_SENTENCE], rate)
                             tag = f"f{round_}-{again}"
@@ -286,11 +304,12 @@ def main() -> None:
                     )
                 columns = zip(*rows, strict=True)
                 rtf_d, rtf_s, one, first = (statistics.median(c) for c in columns)
+                cpu_ratio = f"{cpu_server / cpu_direct:8.3f}" if pid and cpu_server else f"{'-':>8}"
                 print(
                     f"{name:7} {where:8} {'s16le@' + str(rate):>12} {rtf_d:11.4f} "
                     f"{rtf_s:11.4f} {rtf_s / rtf_d:14.3f} {(rtf_s - rtf_d) * 1000:6.3f}ms/s "
-                    f"{wire * 1000:6.3f}ms/s {one * 1000:11.1f}ms {first * 1000:8.1f}ms "
-                    f"{first / one:6.2f}"
+                    f"{wire * 1000:6.3f}ms/s {cpu_ratio} {one * 1000:11.1f}ms "
+                    f"{first * 1000:8.1f}ms {first / one:6.2f}"
                 )
     print(
         "\ntargets: server/direct <= 1.05; first audio <= 1.5 x the engine's time for the "
