@@ -18,6 +18,7 @@ from sonicpipe.audio.loudness import (
     StreamingLimiter,
     StreamingLoudness,
     db,
+    exceeds,
     integrated_loudness,
     local_true_peak,
     loudness_range,
@@ -82,6 +83,10 @@ def test_true_peak_finds_the_inter_sample_peak() -> None:
     assert db(np.max(np.abs(isp))) == pytest.approx(-9.03, abs=0.01)
     assert db(true_peak(isp)) == pytest.approx(-6.02, abs=0.2)
     assert db(true_peak(isp)) == pytest.approx(oversampled_peak_db(isp), abs=0.2)
+    # Only the interpolation sees it: every sample is 3 dB lower.
+    assert exceeds(isp, true_peak(isp) * 0.99)
+    assert not exceeds(isp, true_peak(isp) * 1.01)
+    assert not exceeds(np.zeros(100, dtype=np.float32), 0.0)
 
 
 def test_true_peak_skips_nothing_that_matters() -> None:

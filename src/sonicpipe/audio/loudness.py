@@ -33,6 +33,7 @@ OFFSET = -0.691  # BS.1770: makes a 997 Hz sine read its RMS level in dB
 HOP = 0.1  # seconds between gating blocks
 BLOCK_HOPS = 4  # 400 ms momentary block
 SHORT_TERM_HOPS = 30  # 3 s short-term block
+CHUNK_HOPS = 50  # hops K-weighted at a time by hop_powers
 
 # BS.1770-4 Annex 2: 4x oversampling interpolator, 48 taps as 4 phases of 12.
 TRUE_PEAK_PHASES = np.array([
@@ -101,11 +102,22 @@ def hop_size(sample_rate: int) -> int:
 
 
 def hop_powers(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Sum of squares of the K-weighted signal over each whole 100 ms hop (float64)."""
-    weighted = signal.sosfilt(k_weighting(sample_rate), as_samples(samples))
-    hop = hop_size(sample_rate)
-    whole = weighted[: weighted.size // hop * hop].reshape(-1, hop)
-    return np.einsum("ij,ij->i", whole, whole, dtype=np.float64)
+    """Sum of squares of the K-weighted signal over each whole 100 ms hop (float64).
+
+    Filtered a few seconds at a time, the state carried over: the same values as the whole
+    signal at once, without a K-weighted copy of all of it.
+    """
+    samples, sos, hop = as_samples(samples), k_weighting(sample_rate), hop_size(sample_rate)
+    whole, step = samples.size // hop * hop, hop * CHUNK_HOPS
+    state = np.zeros((sos.shape[0], 2), dtype=np.float32)
+    powers = np.empty(whole // hop)
+    for first in range(0, whole, step):
+        weighted, state = signal.sosfilt(sos, samples[first : min(first + step, whole)], zi=state)
+        weighted = weighted.reshape(-1, hop)
+        powers[first // hop : first // hop + weighted.shape[0]] = np.einsum(
+            "ij,ij->i", weighted, weighted, dtype=np.float64
+        )
+    return powers
 
 
 def block_powers(powers: np.ndarray, hops: int, hop: int) -> np.ndarray:
@@ -225,19 +237,26 @@ def _peaks_over(samples: np.ndarray, threshold: float) -> tuple[np.ndarray, np.n
     A per-sample bound (see :data:`NEAR_GAIN`: the nearer samples plus the curvature in
     reach) leaves only the few samples near loud peaks to interpolate.
     """
+    n = samples.size
     magnitude = np.abs(samples)
-    near = np.maximum(magnitude, np.r_[magnitude[1:], 0])
-    padded = np.r_[np.zeros(HALF, np.float32), samples, np.zeros(HALF, np.float32)]
+    near = magnitude.copy()  # max(|x[k]|, |x[k+1]|)
+    np.maximum(near[:-1], magnitude[1:], out=near[:-1])
+    padded = np.zeros(n + 2 * HALF, dtype=np.float32)
+    padded[HALF : HALF + n] = samples
     # curvature[m]: |second difference| centred on sample m - HALF + 1 (zeros outside)
-    curvature = np.abs(padded[:-2] - 2 * padded[1:-1] + padded[2:])
+    curvature = padded[1:-1] * np.float32(-2)
+    curvature += padded[:-2]
+    curvature += padded[2:]
+    np.abs(curvature, out=curvature)
     # for sample k, the second differences centred on k-4..k+5: curvature[k+1..k+10]
     two = np.maximum(curvature[:-1], curvature[1:])  # two[m]: m..m+1
     eight = np.maximum(two[:-2], two[2:])  # m..m+3
-    eight = np.maximum(eight[:-4], eight[4:])  # m..m+7
-    n = samples.size
+    np.maximum(eight[:-4], eight[4:], out=eight[:-4])  # m..m+7
     reach = np.maximum(eight[1 : 1 + n], two[9 : 9 + n])  # k+1..k+8 and k+9..k+10
-    bound = NEAR_GAIN * near + CURVATURE_GAIN * reach
-    candidates = np.flatnonzero(bound > threshold * (1 - BOUND_SLACK))
+    reach *= np.float32(CURVATURE_GAIN)
+    near *= np.float32(NEAR_GAIN)
+    reach += near  # the bound
+    candidates = np.flatnonzero(reach > threshold * (1 - BOUND_SLACK))
     if candidates.size > samples.size // 8:  # most samples: interpolate them all at once
         peaks = local_true_peak(samples)
         over = np.flatnonzero(peaks > threshold)
@@ -263,6 +282,16 @@ def true_peak(samples: np.ndarray) -> float:
         _, peaks = peaks_over(samples, best, start, stop)
         best = max(best, float(peaks.max(initial=best)))
     return best
+
+
+def exceeds(samples: np.ndarray, threshold: float) -> bool:
+    """Whether the true peak of ``samples`` exceeds ``threshold`` (interpolating only if the
+    samples themselves do not)."""
+    samples = as_samples(samples)
+    if samples.size and max(float(samples.max()), -float(samples.min())) > threshold:
+        return True
+    regions = risky_regions(samples, threshold)
+    return any(peaks_over(samples, threshold, *region)[0].size for region in regions)
 
 
 def rms_db(samples: np.ndarray) -> float:
@@ -523,11 +552,12 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
     most = gain_db + SCAN_HEADROOM_DB
     # Overs at the first gain mean limiting, hence a lower level and corrections upward:
     # then one scan at the most gain serves every try. Without overs there is one try.
-    overs = true_peak(samples) * undb(gain_db) > limiter.target
+    overs = exceeds(samples, limiter.target / undb(gain_db))
     scan = limiter.scan(samples, undb(most)) if overs else []
+    out = np.empty_like(samples)
     for attempt in range(3):
         scale = undb(gain_db)
-        out = samples * np.float32(scale)
+        np.multiply(samples, np.float32(scale), out=out)
         spans = limiter.limit(out, scan, scale)
         if not spans and gain_db == goal - start:
             break  # nothing limited: the level is the goal
