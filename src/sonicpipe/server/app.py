@@ -115,8 +115,6 @@ class _Flush:
 
 _END = object()
 _UTTERANCE_END = object()
-# Hands a batch of messages made in a worker thread to the context's sender on the event loop.
-_Emit = Callable[[list[Any]], None]
 
 
 @dataclass
@@ -176,7 +174,11 @@ class _Context:
             else None
         )
         self.last_generation = time.monotonic()
-        self.stopped = threading.Event()  # read by the worker thread: emit nothing more
+        self.stopped = threading.Event()  # read by the worker threads: emit nothing more
+        # Batches of messages to send, in order (or the exception that ends the context).
+        self.made: asyncio.Queue[list[Any] | BaseException] = asyncio.Queue()
+        self.ahead = asyncio.Semaphore(AHEAD)  # utterances made but not yet sent
+        self._loop = asyncio.get_running_loop()
         self._finishing: asyncio.Future[None] | None = None
         self._noted: set[str] = set()
         self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
@@ -236,20 +238,18 @@ class _Context:
 
     async def _run(self) -> None:
         """Send what the workers make, in order, while they make the next utterances."""
-        made: asyncio.Queue[Any] = asyncio.Queue()
-        ahead = asyncio.Semaphore(AHEAD)
-        producer = asyncio.create_task(self._produce(made, ahead))
+        producer = asyncio.create_task(self._produce())
         send = self.connection.ws.send
         try:
             while True:
-                batch = await made.get()
+                batch = await self.made.get()
                 if isinstance(batch, BaseException):
                     raise batch
                 for message in batch:
                     if isinstance(message, bytes):
                         await send(message, text=True)
                     elif message is _UTTERANCE_END:
-                        ahead.release()
+                        self.ahead.release()
                     else:
                         await self.connection.send(message)
                         if isinstance(message, p.Done):
@@ -272,18 +272,18 @@ class _Context:
                 self._finishing.cancel()
             self.connection.forget(self)
 
-    async def _produce(self, made: asyncio.Queue[Any], ahead: asyncio.Semaphore) -> None:
+    def _deliver(self, batch: list[Any]) -> None:
+        """Queue messages made in a worker thread for the sender on the event loop."""
+        if not self.stopped.is_set():
+            self._loop.call_soon_threadsafe(self.made.put_nowait, batch)
+
+    async def _produce(self) -> None:
         """Turn queued input into batches of messages on ``made`` (or the exception that ends it).
 
         Utterance k+1 is synthesized while utterance k is resampled, encoded and sent: the
         engine and the encoders run in different worker threads (both mostly free of the GIL).
         """
-        loop = asyncio.get_running_loop()
-
-        def emit(batch: list[Any]) -> None:  # called from worker threads
-            if not self.stopped.is_set():
-                loop.call_soon_threadsafe(made.put_nowait, batch)
-
+        made = self.made
         try:
             while True:
                 item = await self.queue.get()
@@ -297,7 +297,7 @@ class _Context:
                     self.flush_id = item.flush_id
                     made.put_nowait([p.FlushDone(self.id, item.flush_id)])
                     continue
-                await self._speak(item, ahead, emit)
+                await self._speak(item)
                 if self.queue.empty() and not self.buffer:
                     # Idle: live for the linger time after this generation, unless more comes.
                     await self._settle()
@@ -308,25 +308,23 @@ class _Context:
             made.put_nowait(exc)
 
     async def _settle(self) -> None:
-        """Wait until the utterance being finished is out (raising what it raised)."""
+        """Wait until the utterance being finished is made (its failure goes to ``made``)."""
         if self._finishing is not None:
             finishing, self._finishing = self._finishing, None
             await finishing
 
-    async def _speak(self, sentence: _Sentence, ahead: asyncio.Semaphore, emit: _Emit) -> None:
+    async def _speak(self, sentence: _Sentence) -> None:
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
         request = sentence.request
         for item in reading.items:
-            await ahead.acquire()  # released when the sender reaches this utterance's end
+            await self.ahead.acquire()  # released when the sender reaches this utterance's end
             flush_id = self.flush_id
-            idle = self._finishing is None or self._finishing.done()
-            if idle:
-                await self._settle()
             # With nothing else on the way, the worker sends the first chunk itself at once.
-            spoken = await self.server.run(self._make, item, flush_id, emit if idle else None)
-            finish = self._finish_after(self._finishing, spoken, request, flush_id, emit)
+            idle = self._finishing is None or self._finishing.done()
+            spoken = await self.server.run(self._make, item, flush_id, idle)
+            finish = self._finish_after(self._finishing, spoken, request, flush_id)
             self._finishing = asyncio.ensure_future(finish)
 
     async def _finish_after(
@@ -335,17 +333,19 @@ class _Context:
         spoken: _Spoken,
         request: p.GenerationRequest,
         flush_id: int | None,
-        emit: _Emit,
     ) -> None:
         """Finish ``spoken`` once the previous utterance is finished (order; one resampler)."""
         if previous is not None:
             await previous
-        await self.server.run(self._finish, spoken, request, flush_id, emit)
+        try:
+            await self.server.run(self._finish, spoken, request, flush_id)
+        except Exception as exc:
+            self.made.put_nowait(exc)  # after what is already made: the sender ends there
 
     def _make(
-        self, item: markup.Utterance | markup.Pause, flush_id: int | None, emit: _Emit | None
+        self, item: markup.Utterance | markup.Pause, flush_id: int | None, first: bool
     ) -> _Spoken:
-        """Speak one utterance, and emit its first chunk if ``emit`` (in a worker thread)."""
+        """Speak one utterance, and emit its first chunk if ``first`` (in a worker thread)."""
         started = time.perf_counter()
         rate = self.server.engine.sample_rate
         if isinstance(item, markup.Pause):
@@ -364,8 +364,8 @@ class _Context:
             item.words if isinstance(item, markup.Utterance) else [],
             (time.perf_counter() - started) * 1000,
         )
-        if emit is not None:
-            emit(self._first_chunk(spoken, flush_id))
+        if first:
+            self._deliver(self._first_chunk(spoken, flush_id))
         return spoken
 
     def _first_chunk(self, spoken: _Spoken, flush_id: int | None) -> list[bytes]:
@@ -375,18 +375,16 @@ class _Context:
         first = self._resample(spoken.samples[: spoken.sent], last=False)
         return self._chunks(first, spoken.step_ms, flush_id, FIRST_CHUNK_SAMPLES)
 
-    def _finish(
-        self, spoken: _Spoken, request: p.GenerationRequest, flush_id: int | None, emit: _Emit
-    ) -> None:
+    def _finish(self, spoken: _Spoken, request: p.GenerationRequest, flush_id: int | None) -> None:
         """Resample, encode and emit the rest of an utterance's messages (in a worker thread)."""
         if spoken.sent is None:
-            emit(self._first_chunk(spoken, flush_id))
+            self._deliver(self._first_chunk(spoken, flush_id))
         rest = self._resample(spoken.samples[spoken.sent :], last=False)
         batch: list[Any] = self._chunks(rest, spoken.step_ms, flush_id)
         if spoken.synthesis is not None:
             batch.extend(self._timestamps(request, spoken.words, spoken.synthesis, flush_id))
         self.clock += len(spoken.samples) / spoken.samples_rate
-        emit([*batch, _UTTERANCE_END])
+        self._deliver([*batch, _UTTERANCE_END])
 
     def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
         if self.resampler is None:
