@@ -120,7 +120,7 @@ class Meter:
         if not samples.size:
             return
         self.frames += samples.size
-        self.squares += float(np.dot(samples, samples.astype(np.float64)))
+        self.squares += float(np.dot(samples, samples))
         self.peak = max(self.peak, float(np.max(np.abs(samples))))
         if peaks:
             self.true_peak = max(self.true_peak, true_peak(samples))
@@ -133,8 +133,8 @@ class Meter:
     def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         data = np.concatenate([carry, samples])
         whole = data.size // self.hop * self.hop
-        rows = data[:whole].reshape(-1, self.hop).astype(np.float64)
-        return data[whole:], np.einsum("ij,ij->i", rows, rows)
+        rows = data[:whole].reshape(-1, self.hop)
+        return data[whole:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
 
     def measurement(self, path: str) -> Measurement:
         """What was measured, as :mod:`sonicpipe.audio.measure` reports it."""
@@ -295,18 +295,23 @@ class Assembler:
         if target is None:
             return 1.0
         meter = Meter(self.rate)
-        pauses = 0
+        pauses = squares = frames = 0.0
         for plan in self.plans:
             pauses += self.delivery.head + self.delivery.tail
             pauses += self.delivery.paragraph_pause * max(len(plan.paragraphs) - 1, 0)
             for paragraph in plan.paragraphs:
-                meter.add(soundfile.read(self.cache.audio(paragraph.key), dtype="float32")[0])
-        measured = meter.measurement("<book>")
+                info = self.cache.info(paragraph.key)
+                squares += info["squares"]
+                frames += info["frames"]
+                if target.lufs is not None:  # gated loudness needs the audio itself
+                    audio = soundfile.read(self.cache.audio(paragraph.key), dtype="float32")[0]
+                    meter.add(audio, peaks=False)
         if target.lufs is not None:
-            level, goal = measured.integrated_lufs, target.lufs
+            level, goal = meter.measurement("<book>").integrated_lufs, target.lufs
         else:  # RMS over the whole layout, pauses included (room tone adds next to nothing)
-            frames = meter.frames + pauses * self.rate
-            level, goal = db(math.sqrt(meter.squares / frames)) if frames else -math.inf, target.rms
+            frames += pauses * self.rate
+            level = db(math.sqrt(squares / frames)) if squares else -math.inf
+            goal = target.rms
         return 10 ** ((goal - level) / 20) if math.isfinite(level) else 1.0
 
     # -- files --------------------------------------------------------------------------------

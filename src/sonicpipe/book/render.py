@@ -238,17 +238,14 @@ class Cache:
         for part in self.root.glob("*.part-*"):
             part.unlink(missing_ok=True)
 
-    def put(
-        self, paragraph: Paragraph, part: Path, frames: int, rate: int, words: list[list[Any]]
-    ) -> None:
-        """Move a finished audio file into place, then write its facts (the 'done' mark)."""
+    def put(self, paragraph: Paragraph, part: Path, info: dict[str, Any]) -> None:
+        """Move a finished audio file into place, then write its facts (the 'done' mark).
+
+        ``info``: ``frames``, ``sample_rate``, ``squares`` (sum of squared samples, for the
+        book's level) and ``words`` (word, start, end in seconds of the paragraph).
+        """
         os.replace(part, self.audio(paragraph.key))
-        info = {
-            "frames": frames,
-            "sample_rate": rate,
-            "sentences": paragraph.sentences,
-            "words": words,
-        }
+        info = {**info, "sentences": paragraph.sentences}
         write_json(self.info_path(paragraph.key), info, indent=None)
 
 
@@ -311,6 +308,7 @@ class _Batch:
         self.writer = self._open()
 
     def _open(self) -> SoundFileWriter:
+        self.squares = 0.0
         key = self.paragraphs[self.current].key
         self.part = self.cache.root / f"{key}.part-{os.getpid()}-{id(self)}.flac"
         return SoundFileWriter(self.part, self.rate, "pcm_s16le")
@@ -347,7 +345,9 @@ class _Batch:
                 return
             end = self.cuts[self.current] if self.current < len(self.cuts) else None
             take = samples.size if end is None else min(samples.size, end - self.position)
-            self.writer.write(samples[:take])
+            piece = samples[:take]
+            self.writer.write(piece)
+            self.squares += float(np.dot(piece, piece))
             self.position += take
             samples = samples[take:]
 
@@ -366,7 +366,9 @@ class _Batch:
             for w in self.words
             if begin <= w.start < end
         ]
-        self.cache.put(paragraph, self.part, frames, self.rate, words)
+        info = {"frames": frames, "sample_rate": self.rate, "squares": self.squares,
+                "words": words}  # fmt: skip
+        self.cache.put(paragraph, self.part, info)
         done(paragraph)
 
 
