@@ -96,7 +96,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-@dataclass
+@dataclass(eq=False)
 class Paragraph:
     """One paragraph to render: where it is, its cache key and its segments."""
 
@@ -438,25 +438,17 @@ class Manifest:
         """Record the chapters, their paragraphs and what is done."""
         chapters = []
         for plan in plans:
-            done = [p for p in plan.paragraphs if cache.has(p.key)]
-            chapters.append(
-                {
-                    "title": plan.title,
-                    "sentences": {
-                        "text": plan.sentences_text,
-                        "rendered": sum(p.sentences for p in done),
-                    },
-                    "paragraphs": [
-                        {
-                            "key": p.key,
-                            "sentences": p.sentences,
-                            "chars": p.chars,
-                            "done": p in done,
-                        }
-                        for p in plan.paragraphs
-                    ],
-                }
-            )
+            done = {p.key for p in plan.paragraphs if cache.has(p.key)}
+            rendered = sum(p.sentences for p in plan.paragraphs if p.key in done)
+            paragraphs = [
+                {"key": p.key, "sentences": p.sentences, "chars": p.chars, "done": p.key in done}
+                for p in plan.paragraphs
+            ]
+            chapters.append({
+                "title": plan.title,
+                "sentences": {"text": plan.sentences_text, "rendered": rendered},
+                "paragraphs": paragraphs,
+            })  # fmt: skip
         self.data["chapters"] = chapters
 
     def synthesized(self, key: str, plans: list[ChapterPlan], cache: Cache) -> None:
