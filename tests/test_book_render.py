@@ -21,7 +21,15 @@ from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
 from sonicpipe.book.assemble import Assembler, Delivery
 from sonicpipe.book.readers import Book, Chapter, read_book
-from sonicpipe.book.render import CACHE, MANIFEST, Cache, GapError, open_pipeline, plan_book
+from sonicpipe.book.render import (
+    CACHE,
+    MANIFEST,
+    Cache,
+    GapError,
+    folder_lock,
+    open_pipeline,
+    plan_book,
+)
 from sonicpipe.cli import main
 from sonicpipe.hookspecs import hookimpl
 
@@ -293,6 +301,15 @@ def test_cover_goes_into_the_m4b(tmp_path: Path) -> None:
     audio = MP4(tmp_path / manifest["delivery"]["files"][0])
     assert bytes(audio["covr"][0]) == cover
     assert [c.title for c in audio.chapters] == ["One"]
+
+
+def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
+    source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
+    output = tmp_path / "out"
+    output.mkdir()
+    with folder_lock(output), pytest.raises(ValueError, match="another render is writing"):
+        render_book(source, output, engine="espeak")
+    assert not (output / MANIFEST).exists()
 
 
 def test_cli_reports_bad_books_and_options_clearly(

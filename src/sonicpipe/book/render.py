@@ -18,7 +18,6 @@ but unlogged (a run killed between writing a paragraph and logging it).
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import hashlib
 import json
 import os
@@ -46,6 +45,11 @@ from sonicpipe.model import Segment
 from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline, WordTime
 from sonicpipe.text import paragraphs
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory file locks
+    fcntl = None  # type: ignore[assignment]
+
 MANIFEST = "manifest.json"
 CACHE = "cache"
 VERSION = 1
@@ -65,8 +69,12 @@ def folder_lock(output: Path) -> Iterator[None]:
     """Hold ``output/.lock`` while rendering: a second render of the same folder is an error.
 
     The lock is the operating system's (``flock``), so a killed render never leaves it held.
+    Where there is no ``flock`` (Windows) nothing is locked.
     """
     with open(output / ".lock", "w") as handle:
+        if fcntl is None:
+            yield
+            return
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
