@@ -377,13 +377,14 @@ class Assembler:
             base = f"{number + 1:02d} {safe_name(plan.title)}"
             section = Meter(self.rate)
             files: list[str] = []
+            part = 1
             out = self._start(self.output / (base + suffix), section)
             for n, paragraph in enumerate(plan.paragraphs):
                 seconds = self.cache.info(paragraph.key)["frames"] / self.rate
                 if n and out.seconds + pause + seconds > limit:
                     files += self._finish(out, section)
-                    name = f"{base} part {len(files) // 3 + 1}{suffix}"
-                    out = self._start(self.output / name, section)
+                    part += 1
+                    out = self._start(self.output / f"{base} part {part}{suffix}", section)
                 elif n:
                     self._emit(out, self._tone(pause), section)
                 self._paragraph_into(out, paragraph.key, section)
