@@ -132,13 +132,13 @@ def test_killed_render_resumes_without_losing_or_repeating_a_paragraph(tmp_path:
         assert chapter["sentences"]["text"] == chapter["sentences"]["rendered"] > 0
 
 
-def test_editing_one_paragraph_synthesizes_only_it(tmp_path: Path) -> None:
+def test_editing_one_sentence_synthesizes_only_it_again(tmp_path: Path) -> None:
     source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=3, licence=False)
     output = tmp_path / "out"
     options = {"engine": "espeak", "format": "flac", "preset": None, "parallelism": 2}
     before = render_book(source, output, **options)
     text = source.read_text(encoding="utf-8")
-    edited = re.sub(r"'Curiouser and curiouser!'", "'Stranger and stranger!'", text, count=1)
+    edited = text.replace("a queer-looking party", "a strange-looking party", 1)
     assert edited != text
     source.write_text(edited, encoding="utf-8")
     after = render_book(source, output, **options)
@@ -148,6 +148,8 @@ def test_editing_one_paragraph_synthesizes_only_it(tmp_path: Path) -> None:
     run = after["runs"][-1]
     assert run["synthesized"] == [new[changed[0]]]
     assert run["recovered"] == [] and run["reused"] == len(set(new)) - 1
+    sentences = {p["key"]: p["sentences"] for c in after["chapters"] for p in c["paragraphs"]}
+    assert sum(sentences[key] for key in run["synthesized"]) == 1  # one segment, once
     again = render_book(source, output, **options)
     assert again["runs"][-1]["synthesized"] == []
 
