@@ -13,6 +13,7 @@ import soundfile as sf
 from conftest import ServeProcess
 
 from sonicpipe import Settings
+from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
 from sonicpipe.sonic.client import ConnectionLost
@@ -43,13 +44,23 @@ def test_speak_with_timestamps(server: LocalServer) -> None:
 
 def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path) -> None:
     """Audio from the local server runs through the audio hooks (resampled to 8 kHz)."""
-    options = {"resample": {"target_rate": 8000}}
+    options = {
+        "resample": {"target_rate": 16000},
+        "loudness": {"preset": "broadcast", "mode": "file"},
+        "pauses": {"sentence_pause": 0.4, "paragraph_pause": 1.0},
+    }
     with Pipeline(settings_for(server, options=options)) as pipe:
-        assert pipe.output_rate == 8000
+        assert pipe.output_rate == 16000
         path = pipe.render(TEXT, tmp_path / "out.wav")
     data, rate = sf.read(path, dtype="float32")
-    assert rate == 8000
+    assert rate == 16000
     assert 3.0 < len(data) / rate < 20.0
+    assert integrated_loudness(data, rate) == pytest.approx(-23.0, abs=0.5)
+    assert true_peak(data) <= undb(-1.0)
+    quiet = np.abs(data) < 1e-3
+    edges = np.flatnonzero(np.diff(np.r_[0, quiet.astype(np.int8), 0]))
+    longest = max(np.diff(edges.reshape(-1, 2), axis=1).ravel()) / rate
+    assert longest >= 0.95, "the paragraph pause is in the audio"
     spectrum = np.abs(np.fft.rfft(data))
     assert spectrum[np.fft.rfftfreq(len(data), 1 / rate) > 3000].sum() > 0, "real speech band"
 
