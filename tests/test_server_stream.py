@@ -116,7 +116,7 @@ def test_each_utterance_starts_with_a_short_chunk_then_larger_ones(ws: ClientCon
     firsts = [i + 1 for i, kind in enumerate(kinds) if kind == "timestamps"][:-1]
     first_sizes = [sizes[kinds[: i + 1].count("chunk") - 1] for i in [0, *firsts]]
     assert len(first_sizes) == len(SENTENCES)
-    assert all(0 < size <= FIRST_CHUNK_SAMPLES + 64 for size in first_sizes), first_sizes
+    assert all(0 < size <= FIRST_CHUNK_SAMPLES for size in first_sizes), first_sizes
 
 
 @pytest.mark.parametrize("flush_id", [None, 3])
