@@ -19,7 +19,7 @@ from mutagen.mp4 import MP4
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
-from sonicpipe.book.assemble import Assembler, Delivery
+from sonicpipe.book.assemble import STAGING, Assembler, Delivery
 from sonicpipe.book.readers import Book, Chapter, read_book
 from sonicpipe.book.render import (
     CACHE,
@@ -116,7 +116,7 @@ def test_killed_render_resumes_without_losing_or_repeating_a_paragraph(tmp_path:
     assert runs[0]["synthesized"] == first
     # Every paragraph was synthesized exactly once over the two runs.
     assert sorted(first + second) == sorted(keys)
-    assert not list((output / "cache").glob("*.part*"))
+    assert not list((output / "cache").glob("*.part*")) and not (output / STAGING).exists()
     assert len(list((output / "cache").glob("*.flac"))) == len(keys)
     # Each chapter file is its paragraphs, pauses and room tone, sample for sample.
     delivery = Delivery("wav")
@@ -177,7 +177,7 @@ def test_a_lost_sentence_fails_the_render_loudly(tmp_path: Path) -> None:
     assert manifest["runs"][-1]["status"] == "incomplete"
     assert manifest["chapters"][0]["sentences"] == {"text": 4, "rendered": 3}
     assert manifest["chapters"][1]["sentences"] == {"text": 2, "rendered": 2}
-    assert not list(output.glob("*.m4b"))
+    assert not list(output.glob("*.m4b")) and not (output / STAGING).exists()
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +280,7 @@ def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> No
     book = read_book(source)
     plans = plan_book(book, open_pipeline(engine="espeak"))
     delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes
-    report = Assembler(book, plans, Cache(output / CACHE), tmp_path, delivery).run()
+    report = Assembler(book, plans, Cache(output / CACHE), tmp_path, delivery, 44100).run()
     for row in report["chapters"]:
         wavs = [tmp_path / name for name in row["files"] if name.endswith(".wav")]
         assert len(wavs) >= 2 and " part 2.wav" in wavs[1].name

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -64,13 +66,25 @@ async def arender_book(
             # The text hooks run in a thread while the connection (and a local voice) comes up.
             plans, _ = await asyncio.gather(asyncio.to_thread(plan_book, book, pipe), pipe.client())
             text_done = time.monotonic()
-            manifest = await render_paragraphs(pipe, plans, output, parallelism, progress, book)
+            loop = asyncio.get_running_loop()
+            assembler = Assembler(
+                book, plans, Cache(output / CACHE), output, delivery, pipe.output_rate,
+                pipe.settings, lambda line: loop.call_soon_threadsafe(progress.message, line),
+            )  # fmt: skip
+            chapters = Chapters(len(plans))
+            # Chapters are assembled in a thread as soon as they are rendered.
+            assembly = asyncio.ensure_future(asyncio.to_thread(assembler.run, chapters.wait))
+            try:
+                manifest = await render_paragraphs(
+                    pipe, plans, output, parallelism, progress, book, chapters.ready
+                )
+            except BaseException:
+                chapters.stop()
+                with contextlib.suppress(BaseException):
+                    await assembly
+                raise
         voice_done = time.monotonic()
-        progress.message(f"assembling {len(plans)} chapters into {output}")
-        cache = Cache(output / CACHE)
-        report = Assembler(
-            book, plans, cache, output, delivery, pipe.settings, on_chapter=progress.message
-        ).run()
+        report = await assembly
         files = [name for row in report["chapters"] for name in row["files"]]
         manifest.data["delivery"] = {
             "format": delivery.format,
@@ -90,18 +104,48 @@ async def arender_book(
     return manifest.data
 
 
+class Stopped(Exception):
+    """Assembly stopped because the render failed."""
+
+
+class Chapters:
+    """Which chapters are wholly rendered, shared by the render and the assembly thread."""
+
+    def __init__(self, count: int) -> None:
+        self.events = [threading.Event() for _ in range(count)]
+        self.stopped = False
+
+    def ready(self, chapter: int) -> None:
+        """Chapter ``chapter`` is in the cache."""
+        self.events[chapter].set()
+
+    def wait(self, chapter: int) -> None:
+        """Return once chapter ``chapter`` is in the cache; raise :class:`Stopped` if never."""
+        self.events[chapter].wait()
+        if self.stopped:
+            raise Stopped("the render failed")
+
+    def stop(self) -> None:
+        """The render failed: wake the assembly so that it stops."""
+        self.stopped = True
+        for event in self.events:
+            event.set()
+
+
 def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> list[str]:
     """The lines printed at the end of a render."""
     run = manifest["runs"][-1]
     took = run["seconds"]
-    paragraphs = sum(len(c["paragraphs"]) for c in manifest["chapters"])
+    keys = [p["key"] for c in manifest["chapters"] for p in c["paragraphs"]]
     fresh = len(run["synthesized"])
+    repeated = len(keys) - len(set(keys))
+    same = f" ({repeated} the same as another)" if repeated else ""
     sentences = report["sentences"]
     failing = [str(c["chapter"]) for c in report["chapters"] if not c["acx"]["pass"]]
     files = manifest["delivery"]["files"]
     return [
-        f"rendered {paragraphs} paragraphs: {fresh} synthesized now, "
-        f"{paragraphs - fresh} from earlier runs",
+        f"rendered {len(keys)} paragraphs{same}: {fresh} synthesized now, "
+        f"{len(set(keys)) - fresh} from earlier runs",
         f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
         f"audio {clock(report['seconds'])} in {len(files)} files in {output}",
         f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "

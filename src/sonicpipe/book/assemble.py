@@ -1,24 +1,29 @@
 """From cached paragraphs to a delivered audiobook: files, markers, captions and a report.
 
 One gain for the whole book brings it to the preset's level (ACX's RMS, or integrated
-loudness), measured over the book as it will be laid out; a true-peak limiter (the audio
-package's) holds every paragraph under the preset's ceiling, less a margin for lossy
-encoders. Each file starts with ``head`` seconds of room tone and ends with ``tail``;
-paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are ``tail + head`` apart.
+loudness), measured on its opening as it will be laid out (whole chapters up to
+``gain_minutes``, so that chapters can be written while later ones are still being
+rendered); a true-peak limiter (the audio package's) holds every paragraph under the
+preset's ceiling, less a margin for lossy encoders. Each file starts with ``head`` seconds
+of room tone and ends with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters
+of an M4B are ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence.
 
 M4B: one file with a chapter marker per chapter, title, author and cover. MP3, WAV, FLAC:
 a file per chapter, split into parts of at most ``max_minutes``. Every audio file gets SRT
 and WebVTT captions from the word timestamps, and the book a report (``report.json``,
 ``report.txt``): per chapter the sentence counts, loudness, true peak, RMS, noise floor and
-the ACX checks. Paragraph audio is read from the cache one paragraph at a time, twice (to
-measure, then to write), so memory does not grow with the book.
+the ACX checks. Paragraph audio is read from the cache one paragraph at a time, so memory
+does not grow with the book.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -52,6 +57,7 @@ FORMATS = ("m4b", "mp3", "wav", "flac")
 LOSSY = ("m4b", "mp3")
 LOSSY_MARGIN = 0.5  # dB below the ceiling for encoders that overshoot peaks
 ACX_RATE = 44100
+STAGING = ".assembling"  # where files are written before they all move into place
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
@@ -65,6 +71,7 @@ class Delivery:
     head: float = 0.75  # ACX: 0.5-1 s of room tone at the start of a file
     tail: float = 2.0  # ACX: 1-5 s at the end
     max_minutes: float = 120.0  # ACX: at most 120 minutes per file
+    gain_minutes: float = 10.0  # the opening the book's gain is measured on
     room_tone_db: float = -70.0
 
     def __post_init__(self) -> None:
@@ -249,6 +256,7 @@ class Assembler:
         cache: Cache,
         output: Path,
         delivery: Delivery,
+        sample_rate: int,
         settings: Settings | None = None,
         on_chapter: Callable[[str], None] | None = None,
     ) -> None:
@@ -259,11 +267,10 @@ class Assembler:
         self.output = output
         self.delivery = delivery
         self.settings = settings or Settings()
-        keys = [p.key for plan in plans for p in plan.paragraphs]
-        rates = {self.cache.info(key)["sample_rate"] for key in dict.fromkeys(keys)}
-        if len(rates) != 1:
-            raise ValueError(f"cached paragraphs have different sample rates: {sorted(rates)}")
-        self.rate = rates.pop()
+        self.rate = sample_rate
+        self.wait: Callable[[int], None] = _no_wait
+        self.staging = output / STAGING  # files move to ``output`` once all are written
+        self._files: list[_File] = []
         if delivery.preset == "acx" and self.rate != ACX_RATE:
             raise ValueError(
                 f"preset acx needs {ACX_RATE} Hz audio; the paragraphs are "
@@ -283,20 +290,34 @@ class Assembler:
         self._seed += 1
         return room_tone(seconds, self.rate, self.delivery.room_tone_db, self._seed)
 
+    def _read(self, key: str) -> np.ndarray:
+        samples, rate = soundfile.read(self.cache.audio(key), dtype="float32")
+        if rate != self.rate:
+            raise ValueError(f"{self.cache.audio(key)}: {rate} Hz, not the book's {self.rate} Hz")
+        return samples
+
     def _paragraph(self, key: str) -> np.ndarray:
-        samples, _ = soundfile.read(self.cache.audio(key), dtype="float32")
+        samples = self._read(key)
         if self.gain != 1.0:
             samples = samples * np.float32(self.gain)
         return self.limiter.apply(samples) if self.limiter is not None else samples
 
     def measure_gain(self) -> float:
-        """The one gain (linear) that brings the laid-out book to the preset's level."""
+        """The one gain (linear) that brings the book to the preset's level.
+
+        Measured on the book's opening: whole chapters, in order, until ``gain_minutes`` of
+        audio (the whole book when shorter), so that chapters can be written while later
+        ones are still being rendered. Every chapter gets this same gain.
+        """
         target = self.delivery.target
         if target is None:
             return 1.0
         meter = Meter(self.rate)
         pauses = squares = frames = 0.0
-        for plan in self.plans:
+        for number, plan in enumerate(self.plans):
+            if frames >= self.delivery.gain_minutes * 60 * self.rate:
+                break
+            self.wait(number)
             pauses += self.delivery.head + self.delivery.tail
             pauses += self.delivery.paragraph_pause * max(len(plan.paragraphs) - 1, 0)
             for paragraph in plan.paragraphs:
@@ -304,8 +325,7 @@ class Assembler:
                 squares += info["squares"]
                 frames += info["frames"]
                 if target.lufs is not None:  # gated loudness needs the audio itself
-                    audio = soundfile.read(self.cache.audio(paragraph.key), dtype="float32")[0]
-                    meter.add(audio, peaks=False)
+                    meter.add(self._read(paragraph.key), peaks=False)
         if target.lufs is not None:
             level, goal = meter.measurement("<book>").integrated_lufs, target.lufs
         else:  # RMS over the whole layout, pauses included (room tone adds next to nothing)
@@ -324,7 +344,9 @@ class Assembler:
             writer_options = {k: v for k, v in writer_options.items() if v}
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
-        return _File(path, open_writer(path, self.rate, settings))
+        out = _File(path, open_writer(path, self.rate, settings))
+        self._files.append(out)
+        return out
 
     def _emit(self, out: _File, samples: np.ndarray, section: Meter, peaks: bool = False) -> None:
         out.writer.write(samples)
@@ -346,10 +368,27 @@ class Assembler:
         out.writer.close()
         return [p.name for p in (out.path, *write_captions(out.path, out.captions))]
 
-    def run(self) -> dict[str, Any]:
-        """Write every file, captions and the report; return the report."""
-        self.gain = self.measure_gain()
-        chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
+    def run(self, wait: Callable[[int], None] | None = None) -> dict[str, Any]:
+        """Write every file, captions and the report; return the report.
+
+        ``wait(n)`` returns once chapter ``n`` is wholly in the cache (it may raise to stop);
+        by default every chapter is taken to be there.
+        """
+        self.wait = wait or _no_wait
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        try:
+            self.gain = self.measure_gain()
+            chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
+        except BaseException:
+            for out in self._files:
+                with contextlib.suppress(Exception):
+                    out.writer.close()
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+        for staged in sorted(self.staging.iterdir()):
+            os.replace(staged, self.output / staged.name)
+        self.staging.rmdir()
         report = {
             "book": {"title": self.book.title, "author": self.book.author},
             "format": self.delivery.format,
@@ -374,17 +413,18 @@ class Assembler:
         limit = self.delivery.max_minutes * 60 - self.delivery.tail
         pause = self.delivery.paragraph_pause
         for number, plan in enumerate(self.plans):
+            self.wait(number)
             base = f"{number + 1:02d} {safe_name(plan.title)}"
             section = Meter(self.rate)
             files: list[str] = []
             part = 1
-            out = self._start(self.output / (base + suffix), section)
+            out = self._start(self.staging / (base + suffix), section)
             for n, paragraph in enumerate(plan.paragraphs):
                 seconds = self.cache.info(paragraph.key)["frames"] / self.rate
                 if n and out.seconds + pause + seconds > limit:
                     files += self._finish(out, section)
                     part += 1
-                    out = self._start(self.output / f"{base} part {part}{suffix}", section)
+                    out = self._start(self.staging / f"{base} part {part}{suffix}", section)
                 elif n:
                     self._emit(out, self._tone(pause), section)
                 self._paragraph_into(out, paragraph.key, section)
@@ -394,10 +434,11 @@ class Assembler:
 
     def _m4b(self) -> list[dict[str, Any]]:
         """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
-        path = self.output / f"{safe_name(self.book.title)}.m4b"
+        path = self.staging / f"{safe_name(self.book.title)}.m4b"
         out = self._open(path)
         rows = []
         for number, plan in enumerate(self.plans):
+            self.wait(number)
             section = Meter(self.rate)
             out.writer.chapter(plan.title)
             self._emit(out, self._tone(self.delivery.head), section)
@@ -450,6 +491,10 @@ class Assembler:
                 ],
             },
         }
+
+
+def _no_wait(chapter: int) -> None:
+    """Every chapter is in the cache already."""
 
 
 def _finite(value: float) -> float | None:

@@ -506,11 +506,13 @@ async def render_paragraphs(
     parallelism: int = 4,
     progress: Progress | None = None,
     book: Book | None = None,
+    ready: Callable[[int], None] | None = None,
 ) -> Manifest:
     """Render every paragraph not yet in ``output``'s cache; return the updated manifest.
 
-    ``parallelism`` (>= 1) contexts render at once.
-    Raises :class:`GapError` when a chapter's audio holds fewer sentences than its text.
+    ``parallelism`` (>= 1) contexts render at once; ``ready`` is called with a chapter's
+    index once all its paragraphs are in the cache. Raises :class:`GapError` when a
+    chapter's audio holds fewer sentences than its text.
     """
     cache = Cache(output / CACHE)
     cache.remove_partials()
@@ -526,11 +528,21 @@ async def render_paragraphs(
                 progress.advance(paragraph.chapter, paragraph.chars, synthesized=False)
     pending = deque(p for p in _unique(plans) if not cache.has(p.key))
     budget = batch_budget(sum(p.chars for p in pending), parallelism)
+    left = [sum(1 for p in plan.paragraphs if not cache.has(p.key)) for plan in plans]
+
+    def announce(chapter: int) -> None:
+        if ready is not None and not left[chapter]:
+            ready(chapter)
 
     def done(paragraph: Paragraph) -> None:
         manifest.synthesized(paragraph.key, plans, cache)
         for copy in copies[paragraph.key]:
             progress.advance(copy.chapter, copy.chars, synthesized=copy is paragraph)
+            left[copy.chapter] -= 1
+            announce(copy.chapter)
+
+    for chapter in range(len(plans)):
+        announce(chapter)
 
     async def worker() -> None:
         while pending:
