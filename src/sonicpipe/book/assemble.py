@@ -71,7 +71,7 @@ class Delivery:
     head: float = 0.75  # ACX: 0.5-1 s of room tone at the start of a file
     tail: float = 2.0  # ACX: 1-5 s at the end
     max_minutes: float = 120.0  # ACX: at most 120 minutes per file
-    gain_minutes: float = 10.0  # the opening the book's gain is measured on
+    gain_minutes: float = 3.0  # the opening the book's gain is measured on
     room_tone_db: float = -70.0
 
     def __post_init__(self) -> None:
