@@ -290,6 +290,24 @@ def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> No
         assert all(w.with_suffix(".srt").is_file() for w in wavs)
 
 
+def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
+    rendered: tuple, tmp_path: Path
+) -> None:
+    source, output, _ = rendered
+    book = read_book(source)
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    delivery = Delivery("flac", gain_minutes=0.5)  # the first chapter lasts a minute
+    waited: list[int] = []
+    report = Assembler(book, plans, Cache(output / CACHE), tmp_path / "a", delivery, 44100).run(
+        waited.append
+    )
+    assert waited == [0, 0, 1, 2]  # the gain needs chapter 1 only; then each in turn
+    opening = Book(book.title, book.author, book.chapters[:1])
+    alone = Assembler(opening, plans[:1], Cache(output / CACHE), tmp_path / "b", delivery, 44100)
+    assert report["gain_db"] == alone.run()["gain_db"]
+    assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
+
+
 def test_cover_goes_into_the_m4b(tmp_path: Path) -> None:
     cover = b"\x89PNG\r\n\x1a\n" + bytes(32)
     book = Book(
