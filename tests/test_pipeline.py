@@ -157,3 +157,11 @@ async def test_turn_fails_clearly_when_the_server_dies(serve_process: ServeProce
         with pytest.raises(ConnectionLost, match="the connection dropped"):
             async for _ in turn.audio():
                 serve_process.kill()
+
+
+async def test_concurrent_first_calls_share_one_client() -> None:
+    pipe = Pipeline(engine="espeak", max_contexts=3)
+    clients = await asyncio.gather(*(pipe.client() for _ in range(4)))
+    assert all(c is clients[0] for c in clients)
+    assert clients[0].max_contexts == 3
+    await pipe.aclose()

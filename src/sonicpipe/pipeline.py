@@ -105,7 +105,8 @@ class Pipeline:
     Built from :class:`~sonicpipe.config.Settings` (or a TOML file with :meth:`from_file`).
     With no API key and no ``url`` in the settings, a local Sonic-compatible server with the
     local voice is started on first use and stopped by :meth:`close`. ``plugins`` are extra
-    plugin objects; ``timestamps`` asks Sonic for word timestamps.
+    plugin objects; ``timestamps`` asks Sonic for word timestamps; ``max_contexts`` bounds
+    the contexts open at once on the connection.
     """
 
     def __init__(
@@ -115,12 +116,14 @@ class Pipeline:
         plugins: Sequence[object] = (),
         timestamps: bool = False,
         engine: str | None = None,
+        max_contexts: int = 8,
     ) -> None:
         self.settings = settings or Settings()
         self.host = PluginHost(self.settings, extra=plugins)
         self.text = TextChain(self.settings, self.host)
         self.timestamps = timestamps
         self.engine = engine
+        self.max_contexts = max_contexts
         self._server: Any = None
         self._server_lock = threading.Lock()
         self._clients: dict[int, SonicClient] = {}
@@ -158,14 +161,15 @@ class Pipeline:
     async def client(self) -> SonicClient:
         """The client for the running event loop (connected on first use)."""
         loop_id = id(asyncio.get_running_loop())
-        client = self._clients.get(loop_id)
-        if client is None:
+        if loop_id not in self._clients:
             url = self.url
             if url == "local":
                 url = await asyncio.get_running_loop().run_in_executor(None, self._local_url)
-            client = SonicClient(url, self.settings.resolved_api_key())
-            self._clients[loop_id] = client
-        return client
+            if loop_id not in self._clients:  # another task may have made it meanwhile
+                self._clients[loop_id] = SonicClient(
+                    url, self.settings.resolved_api_key(), max_contexts=self.max_contexts
+                )
+        return self._clients[loop_id]
 
     def template(self) -> p.GenerationRequest:
         """The request every input starts from: model, voice, format, language, controls."""
