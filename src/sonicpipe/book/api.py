@@ -56,7 +56,7 @@ async def arender_book(
     output.mkdir(parents=True, exist_ok=True)
     progress = progress or Progress(quiet=True)
     with folder_lock(output):
-        async with open_pipeline(settings, engine, plugins) as pipe:
+        async with open_pipeline(settings, engine, plugins, parallelism) as pipe:
             if preset == "acx" and pipe.output_rate != ACX_RATE:
                 raise ValueError(
                     f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "

@@ -548,8 +548,6 @@ async def render_paragraphs(
         while pending:
             await _Batch(pipe, cache, take_batch(pending, budget)).run(done)
 
-    if pending:  # connect once: concurrent first calls of pipe.client() would each connect
-        await pipe.client()
     try:
         async with asyncio.TaskGroup() as group:
             for _ in range(parallelism):
@@ -598,7 +596,10 @@ def _first(exc: BaseException) -> BaseException:
 
 
 def open_pipeline(
-    settings: Settings | None = None, engine: str | None = None, plugins: tuple = ()
+    settings: Settings | None = None,
+    engine: str | None = None,
+    plugins: tuple = (),
+    parallelism: int = 4,
 ) -> Pipeline:
     """A pipeline for paragraphs: timestamps on, loudness and pauses left to assembly."""
     return Pipeline(
@@ -606,4 +607,5 @@ def open_pipeline(
         timestamps=True,
         engine=engine,
         plugins=(*plugins, ParagraphCuts()),
+        max_contexts=parallelism,
     )
