@@ -316,7 +316,7 @@ def test_author_markup_is_left_alone_and_other_languages_untouched() -> None:
 
 
 def test_default_dictionary_leaves_ordinary_english_alone() -> None:
-    """"char" (to burn) is common English; the default dictionary must not respell it."""
+    """ "char" (to burn) is common English; the default dictionary must not respell it."""
     chain = TextChain(Settings())
     [segment] = chain.prepare("Char the peppers, then let the char cool.")
     assert chain.render(segment).transcript == "Char the peppers, then let the char cool."
