@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 from conftest import ServeProcess
 
-from sonicpipe import Settings
+from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
@@ -165,3 +165,10 @@ async def test_concurrent_first_calls_share_one_client() -> None:
     assert all(c is clients[0] for c in clients)
     assert clients[0].max_contexts == 3
     await pipe.aclose()
+
+
+async def test_cloud_without_a_cartesia_voice_is_a_clear_error() -> None:
+    pipe = Pipeline(Settings(api_key=Secret("sk_car_not_used")))
+    assert pipe.url == "wss://api.cartesia.ai"
+    with pytest.raises(ConfigError, match="set voice to a Cartesia voice id"):
+        await pipe.aspeak("Hello.")

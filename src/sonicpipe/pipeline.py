@@ -19,7 +19,7 @@ import numpy as np
 from sonicpipe import pcm
 from sonicpipe.audio.chain import AudioChain
 from sonicpipe.audio.writers import open_writer
-from sonicpipe.config import Settings
+from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.model import Segment
 from sonicpipe.plugins import PluginHost
 from sonicpipe.sonic import protocol as p
@@ -163,6 +163,11 @@ class Pipeline:
         loop_id = id(asyncio.get_running_loop())
         if loop_id not in self._clients:
             url = self.url
+            if url == CLOUD_URL and self.settings.voice == DEFAULT_VOICE:
+                raise ConfigError(
+                    f"voice: {DEFAULT_VOICE!r} is the local server's voice; with an API key, "
+                    "set voice to a Cartesia voice id"
+                )
             if url == "local":
                 url = await asyncio.get_running_loop().run_in_executor(None, self._local_url)
             if loop_id not in self._clients:  # another task may have made it meanwhile
