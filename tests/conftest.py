@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 
@@ -19,12 +20,18 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    """``sonicpipe serve`` in a real subprocess that can be killed and started again."""
+    """``sonicpipe serve`` in a real subprocess that can be killed and started again.
 
-    def __init__(self, port: int, *extra: str) -> None:
+    Its output goes to a temporary file (a pipe nobody reads could fill and stall it);
+    :meth:`stop` ends it and returns the output.
+    """
+
+    def __init__(self, port: int, *extra: str, env: dict[str, str] | None = None) -> None:
         self.port = port
         self.extra = extra
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.env = env
+        self.proc: subprocess.Popen[str] | None = None
+        self.output = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed by stop()
         self.starts = 0
 
     @property
@@ -34,10 +41,13 @@ class ServeProcess:
     def start(self) -> None:
         command = [sys.executable, "-m", "sonicpipe.cli", "serve", "--engine", "espeak",
                    "--port", str(self.port), *self.extra]  # fmt: skip
-        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            command, env=self.env, stdout=self.output, stderr=subprocess.STDOUT, text=True
+        )
         self.starts += 1
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.read_output()
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
@@ -49,11 +59,22 @@ class ServeProcess:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
 
+    def stop(self) -> str:
+        """End the server politely and return everything it printed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        with self.output:
+            return self.read_output()
+
+    def read_output(self) -> str:
+        self.output.seek(0)
+        return self.output.read()
+
 
 @pytest.fixture
 def serve_process() -> Iterator[ServeProcess]:
     process = ServeProcess(free_port())
     process.start()
     yield process
-    if process.proc and process.proc.poll() is None:
-        process.kill()
+    process.stop()

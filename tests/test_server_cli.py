@@ -4,62 +4,27 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
+from conftest import ServeProcess, free_port
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from sonicpipe.cli import main
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
-    port = free_port()
     env = {**os.environ, "LOCAL_SONIC_KEY": "cli-secret"}
-    command = [
-        sys.executable,
-        "-m",
-        "sonicpipe.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--engine",
-        "espeak",
-        "--max-contexts",
-        "4",
-        "--api-key-env",
-        "LOCAL_SONIC_KEY",
-    ]
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    process = ServeProcess(
+        free_port(), "--max-contexts", "4", "--api-key-env", "LOCAL_SONIC_KEY", env=env
     )
-    url = f"ws://127.0.0.1:{port}/tts/websocket"
-    deadline = time.monotonic() + 60
+    process.start()
     try:
-        while True:
-            try:
-                with connect(url, additional_headers={"X-API-Key": "cli-secret"}):
-                    break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "sonicpipe serve did not start"
-                time.sleep(0.2)
-        yield url
+        yield process.url + "/tts/websocket"
     finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        assert "cli-secret" not in output
+        assert "cli-secret" not in process.stop()
 
 
 def test_serve_speaks_and_checks_the_key(served: str) -> None:
