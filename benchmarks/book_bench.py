@@ -5,7 +5,7 @@ scratch into an M4B, in a fresh process, and then the same with four times as ma
 The voice is ``sonicpipe serve`` in a process of its own (as Sonic would be), started once
 with its voice loaded. For each size it prints the render's wall time (text preparation,
 synthesis, cache, assembly, encoding) next to the time the voice engine alone takes to
-synthesize the same transcripts (one call per input, as the server makes them; timed just
+synthesize the same transcripts (one call per sentence, as the server makes them; timed just
 before and just after the render, and averaged, since a shared machine's load drifts), and
 the render process's peak memory. The render's time is split into its phases: preparing the
 text (while connecting), the voice (synthesis into the cache) and assembly (loudness, room
@@ -34,6 +34,8 @@ from sonicpipe.book.readers import Book, Chapter, read_book
 from sonicpipe.book.render import open_pipeline
 from sonicpipe.config import Settings
 from sonicpipe.pipeline import group_inputs
+from sonicpipe.server import markup
+from sonicpipe.server.app import ServerConfig, base_voicing
 from sonicpipe.server.engines import load_engine, words_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,21 +78,31 @@ def peak_kb() -> int:
 
 
 def engine_seconds(args: argparse.Namespace, chapters: int) -> float:
-    """The engine's own time for the excerpt's inputs, called one by one."""
+    """The engine's own time for the excerpt's inputs, called as the server calls it.
+
+    The server cuts each input at its sentence ends and reads its markup (speed, breaks,
+    spelled words) into utterances; each utterance is one engine call, one after another.
+    """
     book = excerpt(args.book, chapters, args.paragraphs)
     pipe = open_pipeline(engine=args.engine)
-    inputs = []
+    template = pipe.template()
+    limit = ServerConfig().max_sentence_chars
+    utterances: list[markup.Utterance] = []
     for chapter in book.chapters:
         segments = pipe.text.prepare(chapter.text)
         for number in sorted({s.paragraph for s in segments}):
+            voicing = base_voicing(template)
             paragraph = [s for s in segments if s.paragraph == number]
             for group in group_inputs(paragraph):
-                inputs.append(pipe.request_fields(group)["transcript"])
+                transcript = pipe.request_fields(group)["transcript"]
+                for sentence in markup.split_sentences(transcript, True, limit)[0]:
+                    reading = markup.read(sentence, template.model_id, voicing)
+                    utterances += [u for u in reading.items if isinstance(u, markup.Utterance)]
     engine = load_engine(args.engine)
     engine.synthesize(words_of("Warming up the voice."))
     start = time.perf_counter()
-    for transcript in inputs:
-        engine.synthesize(words_of(transcript))
+    for utterance in utterances:
+        engine.synthesize(utterance.words, utterance.speed)
     return time.perf_counter() - start
 
 
