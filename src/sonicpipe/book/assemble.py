@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import queue
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -233,12 +235,70 @@ def write_captions(path: Path, captions: list[Caption]) -> list[Path]:
     return [srt_path, vtt_path]
 
 
+class BackgroundWriter:
+    """Passes writes, in order, to ``writer`` in a thread of its own.
+
+    The encoder (FFmpeg, LAME, libsndfile) then works on one paragraph while the next is
+    read, limited and measured. ``frames`` counts what was handed over; an encoder's error
+    is raised by the next call after it.
+    """
+
+    QUEUED = 2  # chunks waiting at most (memory stays bounded)
+
+    def __init__(self, writer: AudioWriter, sample_rate: int) -> None:
+        self.writer = writer
+        self.sample_rate = sample_rate
+        self.frames = 0
+        self._queue: queue.Queue[tuple[str, Any] | None] = queue.Queue(self.QUEUED)
+        self._error: BaseException | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._work, name="sonicpipe-encoder", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    getattr(self.writer, item[0])(item[1])
+                except BaseException as exc:  # handed to the caller by its next call
+                    self._error = exc
+
+    def _put(self, method: str, value: Any) -> None:
+        self._raise()
+        self._queue.put((method, value))
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def write(self, samples: np.ndarray) -> None:
+        """Queue ``samples`` for the encoder."""
+        self._put("write", samples)
+        self.frames += len(samples)
+
+    def chapter(self, title: str) -> None:
+        """Start a chapter named ``title`` after what is queued."""
+        self._put("chapter", title)
+
+    def close(self) -> None:
+        """Wait for the encoder to take everything, then close the writer."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+        try:
+            self._raise()
+        finally:
+            self.writer.close()
+
+
 @dataclass
 class _File:
     """An output file being written: its writer, meter, captions and place in the book."""
 
     path: Path
-    writer: AudioWriter
+    writer: BackgroundWriter
     captions: list[Caption] = field(default_factory=list)
 
     @property
@@ -344,7 +404,7 @@ class Assembler:
             writer_options = {k: v for k, v in writer_options.items() if v}
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
-        out = _File(path, open_writer(path, self.rate, settings))
+        out = _File(path, BackgroundWriter(open_writer(path, self.rate, settings), self.rate))
         self._files.append(out)
         return out
 
