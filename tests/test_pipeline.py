@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
+from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic.client import ConnectionLost
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
@@ -43,7 +45,7 @@ def test_speak_with_timestamps(server: LocalServer) -> None:
 
 
 def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path) -> None:
-    """Audio from the local server runs through the audio hooks (resampled to 8 kHz)."""
+    """Audio from the local server runs through the audio hooks (pauses, loudness, 16 kHz)."""
     options = {
         "resample": {"target_rate": 16000},
         "loudness": {"preset": "broadcast", "mode": "file"},
@@ -61,16 +63,41 @@ def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path)
     edges = np.flatnonzero(np.diff(np.r_[0, quiet.astype(np.int8), 0]))
     longest = max(np.diff(edges.reshape(-1, 2), axis=1).ravel()) / rate
     assert longest >= 0.95, "the paragraph pause is in the audio"
-    spectrum = np.abs(np.fft.rfft(data))
-    assert spectrum[np.fft.rfftfreq(len(data), 1 / rate) > 3000].sum() > 0, "real speech band"
+    power = np.abs(np.fft.rfft(data)) ** 2
+    frequencies = np.fft.rfftfreq(len(data), 1 / rate)
+    speech_band = power[(frequencies > 80) & (frequencies < 4000)].sum()
+    assert speech_band > 0.8 * power.sum(), "most of the energy is in the speech band"
+
+
+class HeldBack:
+    """A real voice, except that its second sentence waits for ``release``."""
+
+    def __init__(self, voice: Engine) -> None:
+        self.voice = voice  # espeak-ng is one per process: share the loaded one
+        self.name, self.sample_rate = self.voice.name, self.voice.sample_rate
+        self.release = threading.Event()
+        self.calls = 0
+
+    def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+        self.calls += 1
+        if self.calls == 2:
+            self.release.wait(20)
+        return self.voice.synthesize(words, speed)
 
 
 def test_stream_yields_chunks_as_they_arrive(server: LocalServer) -> None:
-    with Pipeline(settings_for(server)) as pipe:
-        chunks = list(pipe.stream(TEXT))
+    assert server.server.engine is not None
+    voice = HeldBack(server.server.engine)
+    with LocalServer(engine=voice) as held, Pipeline(Settings(url=held.url)) as pipe:
+        chunks = pipe.stream(TEXT)
+        first = next(chunks)
+        early = not voice.release.is_set()
+        voice.release.set()
+        rest = list(chunks)
         again = pipe.speak("One more sentence.")
-    assert len(chunks) > 3
-    assert sum(len(c) for c in chunks) / 44100 > 3.0
+    assert early, "the first audio came while the second sentence was still unspoken"
+    assert len(first) > 0 and len(rest) > 3
+    assert sum(len(c) for c in [first, *rest]) / 44100 > 3.0
     assert again.seconds > 0.5, "the pipeline is reusable after a stream"
 
 
