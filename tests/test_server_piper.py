@@ -142,8 +142,9 @@ def test_piper_word_times_with_and_without_alignments(alignments: bool) -> None:
     starts = [s for s, _ in synthesis.word_times]
     assert starts == sorted(starts) and synthesis.word_times[-1][1] <= synthesis.duration
     assert synthesis.word_times[0][1] < synthesis.word_times[-1][0]
-    # Alignments (with onnx installed) give phoneme times; without them there are none.
-    assert engine.alignments == (alignments and importlib.util.find_spec("onnx") is not None)
+    # onnx comes with the `local` extra (piper-tts[alignment]): alignments give phoneme times.
+    assert importlib.util.find_spec("onnx") is not None
+    assert engine.alignments == alignments
     if engine.alignments:
         assert [p.lstrip("ˈˌ") for p, _, _ in synthesis.phonemes[:3]] == ["d", "a", "ʊ"]
     else:
