@@ -291,3 +291,17 @@ def test_a_frame_over_the_size_limit_closes_only_its_own_connection() -> None:
             flooding.recv(timeout=10)
         assert info.value.rcvd.code == 1009  # message too big
         assert_still_serving(other)
+
+
+def test_unfinished_text_waits_for_the_buffer_delay_then_is_spoken(ws: ClientConnection) -> None:
+    """A held sentence is not spoken at once: a later, complete context finishes first."""
+    ws.send(request("held", "no punctuation here", max_buffer_delay_ms=1500, **{"continue": True}))
+    ws.send(request("quick", "Done at once."))
+    seen = []
+    while not seen or seen[-1][0] != "held":
+        message = receive(ws)
+        seen.append((message["context_id"], message["type"]))
+    assert ("quick", "done") in seen, "the complete context finished before the held one spoke"
+    assert seen[-1] == ("held", "chunk"), "the held text is spoken after the delay, unended"
+    ws.send(request("held", ""))
+    assert until_end(ws, "held")[-1]["type"] == "done"
