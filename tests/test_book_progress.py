@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 import io
+import os
+import select
+import tty
+from collections.abc import Iterator
+
+import pytest
 
 from sonicpipe.book.progress import Progress, bar, clock
 
 
-class Terminal(io.StringIO):
-    """A text stream that says it is a terminal."""
+class Terminal:
+    """A real pseudo-terminal (raw mode): Progress writes to it, the test reads what it shows."""
 
-    def isatty(self) -> bool:
-        return True
+    def __init__(self) -> None:
+        self.master, slave = os.openpty()
+        tty.setraw(slave)
+        self.stream = os.fdopen(slave, "w")
+        self.seen = b""
+
+    def getvalue(self) -> str:
+        self.stream.flush()
+        while select.select([self.master], [], [], 0.05)[0]:
+            self.seen += os.read(self.master, 65536)
+        return self.seen.decode()
+
+    def close(self) -> None:
+        self.stream.close()
+        os.close(self.master)
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    tty_ = Terminal()
+    yield tty_
+    tty_.close()
 
 
 def test_quiet_mode_logs_one_line_per_finished_chapter_and_the_summary() -> None:
@@ -31,9 +57,12 @@ def test_quiet_mode_logs_one_line_per_finished_chapter_and_the_summary() -> None
     assert "\x1b[" not in stream.getvalue()
 
 
-def test_terminal_shows_book_and_current_chapter_bars_with_rate_and_eta() -> None:
-    stream = Terminal()
-    progress = Progress(stream)
+def test_terminal_shows_book_and_current_chapter_bars_with_rate_and_eta(
+    terminal: Terminal,
+) -> None:
+    stream = terminal
+    assert terminal.stream.isatty()
+    progress = Progress(terminal.stream)
     progress.start([("One", 100), ("Two", 300)])
     progress.advance(1, 150, synthesized=True)
     first = stream.getvalue()
