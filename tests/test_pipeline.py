@@ -6,6 +6,7 @@ import asyncio
 import random
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
+from sonicpipe.sonic import protocol as p
 from sonicpipe.sonic.client import ConnectionLost
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
@@ -199,3 +201,22 @@ async def test_cloud_without_a_cartesia_voice_is_a_clear_error() -> None:
     assert pipe.url == "wss://api.cartesia.ai"
     with pytest.raises(ConfigError, match="set voice to a Cartesia voice id"):
         await pipe.aspeak("Hello.")
+
+
+async def test_a_turn_refused_with_429_is_retried_on_a_new_context() -> None:
+    """The only slot is busy when the turn starts; it is replayed once the slot frees."""
+    with LocalServer(engine="espeak", max_contexts=1, linger=0.5) as tight:
+        async with Pipeline(Settings(url=tight.url)) as pipe:
+            client = await pipe.client()
+            busy = await client.context(replace(pipe.template(), context_id="busy"))
+            await busy.send("Somebody else is talking. ")
+            first = await anext(busy.responses())
+            assert isinstance(first, p.Chunk)
+            turn = await pipe.turn()
+            refused = turn.context.id
+            await turn.feed("Hello there, this is the turn speaking now. And more.")
+            await turn.end()
+            await busy.cancel()
+            audio = [chunk async for chunk in turn.audio()]
+    assert turn.context.id != refused, "the turn was replayed on a new context"
+    assert sum(len(c) for c in audio) / 44100 > 1.0

@@ -11,6 +11,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -225,13 +226,11 @@ class Pipeline:
         if not groups:
             return
         client = await self.client()
-        chain = AudioChain(self.settings, self.host)
-        chain.open(self.settings.output_format.sample_rate)
-        encoding = self.settings.output_format.encoding
+        chain = self.audio_chain()
         inputs = [self.request_fields(group) for group in groups]
         async for message in client.generate(self.template(), inputs):
             if isinstance(message, p.Chunk):
-                out = chain.process(pcm.decode(message.audio, encoding))
+                out = chain.process(self.decode(message))
             elif isinstance(message, p.FlushDone):
                 if message.flush_id >= len(groups):
                     continue
@@ -250,11 +249,20 @@ class Pipeline:
         if tail.size:
             yield tail
 
-    @property
+    def audio_chain(self) -> AudioChain:
+        """A new audio chain for one stream, opened at Sonic's output rate."""
+        chain = AudioChain(self.settings, self.host)
+        chain.open(self.settings.output_format.sample_rate)
+        return chain
+
+    def decode(self, chunk: p.Chunk) -> np.ndarray:
+        """A chunk's audio as float32 samples."""
+        return pcm.decode(chunk.audio, self.settings.output_format.encoding)
+
+    @cached_property
     def output_rate(self) -> int:
         """The sample rate of the audio this pipeline yields (after the audio hooks)."""
-        chain = AudioChain(self.settings, self.host)
-        return chain.open(self.settings.output_format.sample_rate)
+        return AudioChain(self.settings, self.host).open(self.settings.output_format.sample_rate)
 
     async def aspeak(self, text: str) -> Audio:
         """Synthesize ``text`` and return the finished audio."""
@@ -406,9 +414,7 @@ class Turn:
         the inputs sent so far; a dropped connection raises
         :class:`~sonicpipe.sonic.client.ConnectionLost`.
         """
-        settings = self.pipeline.settings
-        chain = AudioChain(settings, self.pipeline.host)
-        chain.open(settings.output_format.sample_rate)
+        chain = self.pipeline.audio_chain()
         heard = False
         attempt = 0
         while True:
@@ -416,8 +422,7 @@ class Turn:
                 async for message in self.context.responses():
                     if isinstance(message, p.Chunk):
                         heard = True
-                        samples = pcm.decode(message.audio, settings.output_format.encoding)
-                        out = chain.process(samples)
+                        out = chain.process(self.pipeline.decode(message))
                         if out.size:
                             yield out
                 break

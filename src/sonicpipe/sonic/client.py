@@ -128,30 +128,25 @@ class Context:
         self.client = client
         self.id = template.context_id
         self.template = template
-        self.sent: list[p.GenerationRequest] = []
         self.queue: asyncio.Queue[p.Response | _Lost] = asyncio.Queue()
         self.finished = False
         self._ws: ClientConnection | None = None
 
     def __repr__(self) -> str:
-        return f"Context({self.id!r}, inputs={len(self.sent)}, finished={self.finished})"
+        return f"Context({self.id!r}, finished={self.finished})"
 
     async def send(
         self, transcript: str, *, more: bool = True, flush: bool = False, **fields: Any
     ) -> None:
         """Send one input; ``more=False`` says no input follows (it ends the context).
 
-        ``fields`` override the template for this input (e.g. ``generation_config``).
+        ``flush=True`` asks for a ``flush_done`` once this input's audio is out. ``fields``
+        override the template for this input (e.g. ``generation_config``).
         """
         request = replace(
             self.template, **fields, transcript=transcript, continue_=more, flush=flush
         )
-        self.sent.append(request)
         await self._send(request.to_dict())
-
-    async def flush(self) -> None:
-        """Ask for a ``flush_done``: the server generates what it has buffered."""
-        await self.send("", more=True, flush=True)
 
     async def end(self) -> None:
         """End the context: an empty transcript with ``continue: false``."""
