@@ -70,6 +70,7 @@ async def arender_book(
             assembler = Assembler(
                 book, plans, Cache(output / CACHE), output, delivery, pipe.output_rate,
                 pipe.settings, lambda line: loop.call_soon_threadsafe(progress.message, line),
+                pipe.host,
             )  # fmt: skip
             chapters = Chapters(len(plans))
             # Chapters are assembled in a thread as soon as they are rendered.

@@ -54,6 +54,7 @@ from sonicpipe.book.readers import Book
 from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
+from sonicpipe.plugins import PluginHost
 
 FORMATS = ("m4b", "mp3", "wav", "flac")
 LOSSY = ("m4b", "mp3")
@@ -319,6 +320,7 @@ class Assembler:
         sample_rate: int,
         settings: Settings | None = None,
         on_chapter: Callable[[str], None] | None = None,
+        host: PluginHost | None = None,
     ) -> None:
         self.book = book
         self.on_chapter = on_chapter
@@ -327,6 +329,7 @@ class Assembler:
         self.output = output
         self.delivery = delivery
         self.settings = settings or Settings()
+        self.host = host or PluginHost(self.settings)  # loaded once, for every file written
         self.rate = sample_rate
         self.wait: Callable[[int], None] = _no_wait
         self.staging = output / STAGING  # files move to ``output`` once all are written
@@ -404,7 +407,8 @@ class Assembler:
             writer_options = {k: v for k, v in writer_options.items() if v}
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
-        out = _File(path, BackgroundWriter(open_writer(path, self.rate, settings), self.rate))
+        writer = open_writer(path, self.rate, settings, self.host)
+        out = _File(path, BackgroundWriter(writer, self.rate))
         self._files.append(out)
         return out
 
