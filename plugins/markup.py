@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import (
@@ -29,7 +30,7 @@ from sonicpipe.controls import (
     parse_break,
 )
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_RE, Document, Mark, MarkKind
+from sonicpipe.model import Document, Mark, MarkKind, is_english, strip_marks
 from sonicpipe.phonemes import PhonemeError, check
 
 __version__ = "0.1.0"
@@ -43,7 +44,7 @@ TAG_NAMES = ("emotion", "speed", "volume", "break", "spell")
 TOKEN_RE = re.compile(
     r"<<(?P<phonemes>[^<>\s]+)>>"
     r"|<spell>(?P<spell>.*?)</spell>"
-    r"|<(?P<close>/)?(?P<tag>emotion|speed|volume|break|spell)\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
+    rf"|<(?P<close>/)?(?P<tag>{'|'.join(TAG_NAMES)})\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
     r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\]",
     re.IGNORECASE | re.DOTALL,
 )
@@ -66,6 +67,13 @@ def _control(kind: str, value: str) -> Mark:
     raise AssertionError(kind)
 
 
+@cache
+def _near_emotion(word: str) -> str | None:
+    """The emotion ``word`` is probably a misspelling of, if any (cached: difflib is slow)."""
+    near = difflib.get_close_matches(word, EMOTIONS, n=1, cutoff=0.8)
+    return near[0] if near else None
+
+
 def _bracket(content: str) -> Mark | None:
     """The mark a bracket form stands for, None for ordinary bracketed text."""
     words = re.split(r"[\s:=]+", content.strip(), maxsplit=1)
@@ -77,10 +85,10 @@ def _bracket(content: str) -> Mark | None:
             return Mark(MarkKind.EMOTION, head)
         if head in NONVERBALS:
             return Mark(MarkKind.NONVERBAL, check_nonverbal(head))
-        near = difflib.get_close_matches(head, EMOTIONS, n=1, cutoff=0.8)
-        if near and content.islower():
+        near = _near_emotion(head) if content.islower() else None
+        if near:
             raise ControlError(
-                f"unknown emotion {content!r} (did you mean {near[0]!r}?); "
+                f"unknown emotion {content!r} (did you mean {near!r}?); "
                 f"valid emotions are: {', '.join(sorted(EMOTIONS))}"
             )
     return None
@@ -92,18 +100,18 @@ def parse(doc: Document, model_id: str | None = None) -> None:
     With ``model_id``, inline ``<<...>>`` phonemes of English text are checked against that
     model's phoneme set.
     """
-    check_phonemes = model_id if model_id and doc.language.startswith("en") else None
-    text = MARK_RE.sub("", doc.text)  # placeholders are ours alone
+    check_phonemes = model_id if model_id and is_english(doc.language) else None
+    text = strip_marks(doc.text)  # placeholders are ours alone
     out: list[str] = []
     pos = 0
     open_tags: list[tuple[str, Mark | None]] = []  # paired tags: name, value they replaced
     current: dict[MarkKind, Mark] = {}
 
     for match in TOKEN_RE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
         try:
             mark = _token(match, open_tags, current, check_phonemes)
         except ControlError as exc:
+            line = text.count("\n", 0, match.start()) + 1
             raise MarkupError(f"{doc.source}:{line}: {exc} (in {match.group()!r})") from None
         if mark is None:
             continue

@@ -24,7 +24,7 @@ from typing import Any
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_RE, Document
+from sonicpipe.model import MARK_RE, Document, is_english
 from sonicpipe.numwords import cardinal, decimal, digits, fraction, ordinal, plural, year
 
 __version__ = "0.1.0"
@@ -1146,17 +1146,13 @@ def normalizer(options: Mapping[str, Any]) -> EnglishNormalizer:
 
 def normalize(text: str, language: str = "en", options: Mapping[str, Any] | None = None) -> str:
     """Return ``text`` normalized for ``language`` (unchanged if not English)."""
-    if not _is_english(language):
+    if not is_english(language):
         return text
     return normalizer(options or {})(text)
-
-
-def _is_english(language: str) -> bool:
-    return language.lower().replace("_", "-").split("-", 1)[0] == "en"
 
 
 @hookimpl
 def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
     """Rewrite ``doc.text`` into spoken English words (other languages are left alone)."""
-    if _is_english(doc.language):
+    if is_english(doc.language):
         doc.text = normalizer(settings.plugin_options("normalize"))(doc.text)

@@ -48,7 +48,7 @@ from sonicpipe.dictionaries import SUFFIXES, shipped
 from sonicpipe import phonemes
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_RE, Mark, MarkKind, MarkTable, Segment
+from sonicpipe.model import MARK_RE, Mark, MarkKind, MarkTable, Segment, is_english
 from sonicpipe.phonemes import PhonemeError, PhonemeSet
 
 __version__ = "0.1.0"
@@ -399,6 +399,6 @@ def for_settings(settings: Settings) -> Dictionary:
 @hookimpl
 def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
     """Replace dictionary words in an English segment by their pronunciations."""
-    if not settings.dictionaries or not segment.language.lower().startswith("en"):
+    if not settings.dictionaries or not is_english(segment.language):
         return
     segment.text = for_settings(settings).apply(segment.text, segment.marks)

@@ -71,6 +71,11 @@ class MarkTable:
             yield text[pos:]
 
 
+def is_english(language: str) -> bool:
+    """Whether a language code (``en``, ``en-US``, ``EN_gb``...) names English."""
+    return language.lower().replace("_", "-").split("-", 1)[0] == "en"
+
+
 def strip_marks(text: str) -> str:
     """Return ``text`` with every mark placeholder removed."""
     return MARK_RE.sub("", text)
