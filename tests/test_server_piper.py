@@ -133,6 +133,17 @@ def test_sentence_splitting_keeps_the_unfinished_rest() -> None:
     assert all(len(p) <= 50 for p in pieces) and len(pieces) >= 9
 
 
+def test_sentence_splitting_never_cuts_inside_markup() -> None:
+    spelled = "Say <spell>A. B.</spell> now. [laughter. ok] Done. <<k|ɑ|ɹ>> Yes."
+    assert split_sentences(spelled, final=True)[0] == [
+        "Say <spell>A. B.</spell> now. ", "[laughter. ok] Done. ", "<<k|ɑ|ɹ>> Yes."
+    ]  # fmt: skip
+    long = "x " * 195 + 'then <emotion value="sad"/> hi'
+    pieces, _ = split_sentences(long, final=True, max_chars=400)
+    assert all(p.count("<") == p.count(">") for p in pieces)
+    assert "".join(pieces) == long
+
+
 @pytest.mark.parametrize("alignments", [True, False])
 def test_piper_word_times_with_and_without_alignments(alignments: bool) -> None:
     engine = PiperEngine(alignments=alignments)

@@ -130,19 +130,32 @@ def _tag(tag: str, attr: str, value: str, voicing: Voicing, reading: Reading, cl
 
 # A sentence ends at . ! ? or … (closing quotes and brackets included) followed by whitespace.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n\s*")
+# Markup that no cut may fall inside: <<phonemes>>, <spell>…</spell>, any other tag, [nonverbal].
+_MARKUP = re.compile(r"<<[^<>]*>>|<spell>.*?</spell>|<[^<>]*>|\[[^\[\]]*\]", re.DOTALL)
+
+
+def _markup_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MARKUP.finditer(text)]
+
+
+def _outside(spans: list[tuple[int, int]], position: int) -> bool:
+    return not any(start < position < end for start, end in spans)
 
 
 def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[str], str]:
     """Split buffered text into complete sentences and the unfinished rest.
 
     With ``final`` everything is complete. A piece longer than ``max_chars`` is cut at its last
-    space within the limit, so text without punctuation still streams out.
+    space within the limit, so text without punctuation still streams out. No cut falls inside
+    markup (a tag, ``<spell>…</spell>``, ``<<…>>`` or ``[…]``).
     """
+    spans = _markup_spans(text)
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        pieces.append(text[start : match.end()])
-        start = match.end()
+        if _outside(spans, match.start()):
+            pieces.append(text[start : match.end()])
+            start = match.end()
     rest = text[start:]
     if final and rest.strip():
         pieces.append(rest)
@@ -150,8 +163,9 @@ def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[
     out: list[str] = []
     for piece in [*pieces, rest]:
         while len(piece) > max_chars:
-            cut = piece.rfind(" ", 0, max_chars)
-            cut = cut if cut > 0 else max_chars
+            inner = _markup_spans(piece)
+            cuts = [i for i in range(max_chars, 0, -1) if piece[i] == " " and _outside(inner, i)]
+            cut = cuts[0] if cuts else next((e for _, e in inner if e >= max_chars), max_chars)
             out.append(piece[:cut])
             piece = piece[cut:]
         out.append(piece)
