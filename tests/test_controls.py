@@ -10,6 +10,8 @@ from sonicpipe.controls import (
     family_of,
     parse_break,
     render,
+    sonic2_ratio,
+    sonic2_speed,
 )
 from sonicpipe.model import Mark, MarkKind, MarkTable, Segment
 
@@ -102,3 +104,14 @@ def test_mark_table_split_roundtrip() -> None:
     a = marks.add(Mark(MarkKind.BREAK, 100))
     pieces = list(marks.split(f"x{a}y"))
     assert pieces == ["x", Mark(MarkKind.BREAK, 100), "y"]
+
+
+@pytest.mark.parametrize("ratio", [0.6, 0.8, 1.0, 1.2, 1.5])
+def test_sonic2_speed_scale_round_trips(ratio: float) -> None:
+    assert sonic2_ratio(sonic2_speed(ratio)) == pytest.approx(ratio, abs=1e-3)
+
+
+def test_sonic2_speed_words() -> None:
+    assert sonic2_ratio("slowest") == pytest.approx(0.6)
+    assert sonic2_ratio("normal") == 1.0
+    assert sonic2_ratio("fastest") == pytest.approx(1.5)

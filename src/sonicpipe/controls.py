@@ -46,6 +46,7 @@ NONVERBALS = ("laughter",)
 # sonic-2 experimental controls: emotion "name:level"; speed a number in [-1, 1].
 SONIC2_EMOTION_NAMES = ("anger", "positivity", "surprise", "sadness", "curiosity")
 SONIC2_LEVELS = ("lowest", "low", "high", "highest")
+SONIC2_SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
 # Closest sonic-2 reading of a sonic-3 emotion; emotions missing here cannot be rendered.
 SONIC2_EMOTION_MAP = {
     "angry": "anger:high", "mad": "anger:high", "outraged": "anger:highest",
@@ -203,11 +204,18 @@ def _spelled(text: str) -> str:
     return " ".join(ch for ch in text if not ch.isspace())
 
 
-def _sonic2_speed(ratio: float) -> float:
-    # sonic-2 speed is a number in [-1, 1] around 0; map our 0.6–1.5 ratio onto it linearly.
+def sonic2_speed(ratio: float) -> float:
+    """Our speed ratio (0.6–1.5) on sonic-2's scale: a number in [-1, 1] around 0, linearly."""
     low, high = SPEED_RANGE
     value = (ratio - 1.0) / (1.0 - low) if ratio < 1 else (ratio - 1.0) / (high - 1.0)
     return round(max(-1.0, min(1.0, value)), 3)
+
+
+def sonic2_ratio(speed: float | str) -> float:
+    """The inverse of :func:`sonic2_speed`; also takes sonic-2's speed words."""
+    value = SONIC2_SPEED_WORDS[speed] if isinstance(speed, str) else float(speed)
+    low, high = SPEED_RANGE
+    return 1.0 + value * ((1.0 - low) if value < 0 else (high - 1.0))
 
 
 def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
@@ -237,7 +245,7 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
         elif emotion != "neutral":
             rendered.notes.append(f"emotion {emotion!r} has no sonic-2 equivalent; dropped")
     if speed is not None:
-        controls["speed"] = _sonic2_speed(speed)
+        controls["speed"] = sonic2_speed(speed)
     if defaults.volume is not None:
         rendered.notes.append("sonic-2 models have no volume control; dropped")
     rendered.transcript = _join(parts)

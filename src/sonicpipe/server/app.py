@@ -38,6 +38,7 @@ from websockets.http11 import Request, Response
 
 from sonicpipe import pcm
 from sonicpipe.config import DEFAULT_VOICE, Secret
+from sonicpipe.controls import sonic2_ratio
 from sonicpipe.server import markup
 from sonicpipe.server.engines import Engine, Synthesis, load_engine
 from sonicpipe.sonic import protocol as p
@@ -54,9 +55,6 @@ FIRST_CHUNK_SAMPLES = 4096
 CHUNK_SAMPLES = 32768
 # Utterances a context may make ahead of what it has sent.
 AHEAD = 4
-# sonic-2 speed words and the top-level "speed" field, on the -1..1 scale.
-_SPEED_WORDS = {"slowest": -1.0, "slow": -0.5, "normal": 0.0, "fast": 0.5, "fastest": 1.0}
-_SONIC2_SLOWEST, _SONIC2_FASTEST = 0.6, 1.5
 
 
 @dataclass(frozen=True)
@@ -79,13 +77,6 @@ class ServerConfig:
             raise ValueError(f"linger {self.linger}: must be zero or more seconds")
 
 
-def _sonic2_ratio(value: float) -> float:
-    """A sonic-2 speed in [-1, 1] as a rate ratio (0.6 to 1.5)."""
-    if value < 0:
-        return 1.0 + value * (1.0 - _SONIC2_SLOWEST)
-    return 1.0 + value * (_SONIC2_FASTEST - 1.0)
-
-
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
     """Speed and volume a context starts with, from its first request."""
     voicing = markup.Voicing()
@@ -96,9 +87,7 @@ def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
         voicing.volume = config.volume
     speed = (request.voice.experimental_controls or {}).get("speed", request.speed)
     if speed is not None:
-        voicing.speed = _sonic2_ratio(
-            _SPEED_WORDS.get(speed, speed) if isinstance(speed, str) else float(speed)
-        )
+        voicing.speed = sonic2_ratio(speed)
     return voicing
 
 

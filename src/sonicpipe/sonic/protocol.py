@@ -21,6 +21,7 @@ from sonicpipe.config import DEFAULT_VOICE, ENCODINGS, SAMPLE_RATES, ConfigError
 from sonicpipe.controls import (
     SONIC2_EMOTION_NAMES,
     SONIC2_LEVELS,
+    SONIC2_SPEED_WORDS,
     ControlError,
     check_emotion,
     check_speed,
@@ -65,7 +66,7 @@ CONTAINERS = ("raw", "wav", "mp3")
 BUFFER_DELAY_RANGE_MS = (0, 5000)
 DEFAULT_BUFFER_DELAY_MS = 3000
 # sonic-2 experimental speed: a number in [-1, 1] or one of these words.
-SONIC2_SPEEDS = ("slowest", "slow", "normal", "fast", "fastest")
+SONIC2_SPEEDS = tuple(SONIC2_SPEED_WORDS)
 MODEL_SPEEDS = ("slow", "normal", "fast")
 VOICE_MODES = ("id", "embedding")
 
