@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from typing import Any
+
+from sonicpipe.dictionaries import abbreviations
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
@@ -30,7 +30,6 @@ from sonicpipe.numwords import cardinal, decimal, digits, fraction, ordinal, plu
 __version__ = "0.1.0"
 
 DATE_ORDERS = ("mdy", "dmy")
-ABBREVIATIONS_FILE = "en-abbreviations.tsv"
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -292,20 +291,6 @@ SENTENCE_STARTERS = frozenset(
         "After Before His Her Their Our My Its If As Now Later Next Soon"
     )
 )
-
-
-def _load_abbreviations() -> dict[str, str]:
-    """Read the shared abbreviation list (``abbr<TAB>expansion`` lines)."""
-    text = (files("sonicpipe.dictionaries") / ABBREVIATIONS_FILE).read_text(encoding="utf-8")
-    table: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        abbr, tab, expansion = line.partition("\t")
-        if not tab or not abbr.strip():
-            raise ValueError(f"{ABBREVIATIONS_FILE}:{number}: expected 'abbr<TAB>expansion'")
-        table[abbr.strip()] = expansion.strip()
-    return table
 
 
 # -- the pattern ------------------------------------------------------------------------------
@@ -1123,12 +1108,6 @@ def _is_month(word: str) -> bool:
 HANDLERS: dict[str, Callable[[EnglishNormalizer, re.Match[str]], str]] = {
     name: getattr(EnglishNormalizer, "_" + name) for name in BRANCHES
 }
-
-
-@cache
-def abbreviations() -> dict[str, str]:
-    """The shared English abbreviation table, read once."""
-    return _load_abbreviations()
 
 
 def normalizer(options: Mapping[str, Any]) -> EnglishNormalizer:

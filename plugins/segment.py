@@ -48,6 +48,7 @@ from nltk.tokenize.punkt import (
     PunktTrainer,
 )
 
+from sonicpipe import dictionaries
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_RE
@@ -56,7 +57,6 @@ __version__ = "0.1.0"
 
 FORMAT = "sonicpipe-punkt/1"
 PARAMETERS = "punkt-en.json"
-ABBREVIATIONS = "en-abbreviations.tsv"
 TRAINING_DIR = Path(__file__).resolve().parents[1] / "training" / "segment"
 #: The first chunk a stream emits has at least this many words (``[options.segment]``).
 FIRST_MIN_WORDS = 4
@@ -104,24 +104,16 @@ class SegmentError(ValueError):
 
 
 def read_abbreviations(source: Traversable | Path) -> set[str]:
-    """Read an ``abbr<TAB>expansion`` list; return Punkt abbreviation types.
+    """The Punkt abbreviation types of an abbreviation list (see sonicpipe.dictionaries).
 
     A Punkt type is lower-cased and has no final period: ``Dr.`` -> ``dr``, ``e.g.`` -> ``e.g``,
-    ``et al.`` -> ``al``. Blank lines and ``#`` comments are skipped.
+    ``et al.`` -> ``al``.
     """
-    types: set[str] = set()
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        entry = line.split("\t", 1)[0].strip()
-        if not entry or entry.startswith("#"):
-            continue
-        word = entry.split()[-1]
-        if not word.endswith(".") or len(word) < 2:
-            raise SegmentError(
-                f"{source}:{number}: abbreviation {entry!r} must end with a period "
-                "(format: abbreviation<TAB>expansion)"
-            )
-        types.add(word[:-1].lower())
-    return types
+    try:
+        table = dictionaries.read_abbreviations(source)
+    except ValueError as exc:
+        raise SegmentError(str(exc)) from None
+    return {entry.split()[-1][:-1].lower() for entry in table}
 
 
 def parameters_to_dict(params: PunktParameters, sources: dict[str, str]) -> dict[str, Any]:
@@ -240,16 +232,11 @@ def shipped_parameters() -> Traversable:
     return files("sonicpipe.builtin") / "data" / PARAMETERS
 
 
-def shipped_abbreviations() -> Traversable:
-    """The shared abbreviation list inside the package."""
-    return files("sonicpipe.dictionaries") / ABBREVIATIONS
-
-
 @cache
 def splitter() -> Splitter:
     """The process-wide splitter: shipped parameters plus the live abbreviation list."""
     params = parameters_from_dict(json.loads(shipped_parameters().read_text(encoding="utf-8")))
-    params.abbrev_types |= read_abbreviations(shipped_abbreviations())
+    params.abbrev_types |= read_abbreviations(dictionaries.shipped_abbreviations())
     return Splitter(params)
 
 
@@ -599,7 +586,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--texts", type=Path, default=TRAINING_DIR, help="folder of UTF-8 *.txt training texts"
     )
     trainer.add_argument(
-        "--abbreviations", type=Path, help=f"abbreviation list (default: shipped {ABBREVIATIONS})"
+        "--abbreviations",
+        type=Path,
+        help=f"abbreviation list (default: shipped {dictionaries.ABBREVIATIONS})",
     )
     args = parser.parse_args(argv)
     if args.command == "split":
@@ -612,7 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = sorted(args.texts.glob("*.txt"))
     if not paths:
         parser.error(f"--texts {args.texts}: no *.txt training texts there")
-    data = train_files(paths, args.abbreviations or shipped_abbreviations())
+    data = train_files(paths, args.abbreviations or dictionaries.shipped_abbreviations())
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"trained on {len(paths)} texts -> {args.out}", file=sys.stderr)
     return 0

@@ -171,7 +171,7 @@ def test_abbreviation_list_is_read_at_run_time(tmp_path: Path, monkeypatch) -> N
     tsv = tmp_path / "abbr.tsv"
     tsv.write_text("# test list\nZorb.\tZorbian\n\net al.\t\n", encoding="utf-8")
     assert segment.read_abbreviations(tsv) == {"zorb", "al"}
-    monkeypatch.setattr(segment, "shipped_abbreviations", lambda: tsv)
+    monkeypatch.setattr(segment.dictionaries, "shipped_abbreviations", lambda: tsv)
     segment.splitter.cache_clear()
     try:
         assert segment.split_sentences(text) == ["We met Zorb. Henderson there.", "He waved."]
@@ -181,7 +181,7 @@ def test_abbreviation_list_is_read_at_run_time(tmp_path: Path, monkeypatch) -> N
 
 def test_every_shipped_abbreviation_is_known_to_the_splitter() -> None:
     known = segment.splitter().punkt._params.abbrev_types
-    shipped = segment.read_abbreviations(segment.shipped_abbreviations())
+    shipped = segment.read_abbreviations(segment.dictionaries.shipped_abbreviations())
     assert {"dr", "mr", "st", "e.g", "i.e", "etc", "u.s", "a.m"} <= shipped <= known
 
 
@@ -237,7 +237,7 @@ def test_training_cli_reproduces_the_shipped_parameters(tmp_path: Path) -> None:
     for name in texts:
         assert trained["sources"][name] == shipped["sources"][name], name
     paths = sorted(segment.TRAINING_DIR.glob("*.txt"))
-    assert segment.train_files(paths, segment.shipped_abbreviations()) == trained
+    assert segment.train_files(paths, segment.dictionaries.shipped_abbreviations()) == trained
     sample = "The shop closed at 5 p.m. Then we went home. Wait... What?"
     fresh = segment.Splitter(segment.parameters_from_dict(trained))
     assert fresh.split(sample) == ["The shop closed at 5 p.m.", "Then we went home.",
