@@ -50,12 +50,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_FIRST, MARK_LAST, MARK_RE, Document
+from sonicpipe.model import MARK_FIRST, MARK_LAST, MARK_RE, Document, strip_marks
 
 __version__ = "0.1.0"
 
@@ -278,7 +279,8 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
             opening = FENCE_RE.match(line)
             closing = opening and _closing_fence(opening.group(1))
             # an unclosed fence is text: it must not swallow the rest of the document
-            if closing and any(closing.fullmatch(later) for later in source[number + 1 :]):
+            later = islice(source, number + 1, None)
+            if closing and any(closing.fullmatch(rest) for rest in later):
                 close()
                 fence, fenced_marks = closing, [_marks_in(line)]
                 continue
@@ -532,7 +534,7 @@ def clean(text: str, options: CleanupOptions | None = None) -> str:
         if ADDRESS_HINT_RE.search(paragraph):
             paragraph = ADDRESS_RE.sub(_say_address, paragraph)
         paragraph = _finish(pending + paragraph)
-        if not MARK_RE.sub("", paragraph).strip():
+        if not strip_marks(paragraph).strip():
             pending = paragraph
             continue
         paragraphs.append(paragraph)

@@ -117,7 +117,7 @@ def decode(data: bytes, encoding: str) -> np.ndarray:
     else:
         table = MULAW_TO_LINEAR if encoding == "pcm_mulaw" else ALAW_TO_LINEAR
         pcm = table[np.frombuffer(data, dtype=np.uint8)]
-    return (pcm.astype(np.float32) / _S16_SCALE).astype(np.float32)
+    return np.multiply(pcm, np.float32(1 / _S16_SCALE), dtype=np.float32)  # 2**-15: exact
 
 
 def duration(data_length: int, encoding: str, sample_rate: int) -> float:
