@@ -524,7 +524,7 @@ class Assembler:
         plan = self.plans[number]
         measured = section.measurement(files[0] if files else "")
         checks = check(measured, PRESETS["acx"])
-        rendered = sum(p.sentences for p in plan.paragraphs if self.cache.has(p.key))
+        rendered = plan.rendered(self.cache.has)
         if self.on_chapter is not None:
             self.on_chapter(
                 f"assembled {number + 1}/{len(self.plans)}: {plan.title} "

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -56,7 +57,7 @@ VERSION = 1
 # Plugins whose work the book does over whole chapters in assembly, not per paragraph.
 BOOK_STAGES = ("loudness", "pauses")
 BATCH_MIN, BATCH_MAX = 400, 4000  # characters per context
-SAVE_EVERY = 0.2  # seconds between manifest writes while rendering
+SAVE_EVERY = 1.0  # seconds between manifest writes while rendering (the cache is the truth)
 SPOKEN = re.compile(r"\w")
 
 
@@ -114,7 +115,7 @@ class Paragraph:
     segments: list[Segment]
     chars: int
 
-    @property
+    @cached_property
     def sentences(self) -> int:
         """Spoken sentences (segments with a letter or digit) in this paragraph."""
         return sum(1 for s in self.segments if SPOKEN.search(s.plain_text))
@@ -132,6 +133,10 @@ class ChapterPlan:
     def chars(self) -> int:
         """Characters to speak in the chapter."""
         return sum(p.chars for p in self.paragraphs)
+
+    def rendered(self, done: Callable[[str], bool]) -> int:
+        """Spoken sentences of the paragraphs whose key is ``done``."""
+        return sum(p.sentences for p in self.paragraphs if done(p.key))
 
 
 def paragraph_settings(settings: Settings) -> Settings:
@@ -447,7 +452,7 @@ class Manifest:
         chapters = []
         for plan in plans:
             done = {p.key for p in plan.paragraphs if cache.has(p.key)}
-            rendered = sum(p.sentences for p in plan.paragraphs if p.key in done)
+            rendered = plan.rendered(done.__contains__)
             paragraphs = [
                 {"key": p.key, "sentences": p.sentences, "chars": p.chars, "done": p.key in done}
                 for p in plan.paragraphs
@@ -481,7 +486,7 @@ def gaps(plans: list[ChapterPlan], cache: Cache) -> list[str]:
     """One line per chapter whose audio holds fewer sentences than its text."""
     lines = []
     for number, plan in enumerate(plans):
-        rendered = sum(p.sentences for p in plan.paragraphs if cache.has(p.key))
+        rendered = plan.rendered(cache.has)
         if rendered != plan.sentences_text:
             lines.append(
                 f"chapter {number + 1} {plan.title!r}: {plan.sentences_text} sentences "
