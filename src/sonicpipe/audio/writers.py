@@ -77,11 +77,6 @@ class Writer:
             self.closed = True
             self._close()
 
-    @property
-    def seconds(self) -> float:
-        """Duration written so far."""
-        return self.frames / self.sample_rate
-
     def __enter__(self) -> Self:
         return self
 

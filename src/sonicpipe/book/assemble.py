@@ -256,6 +256,11 @@ class BackgroundWriter:
         self._thread = threading.Thread(target=self._work, name="sonicpipe-encoder", daemon=True)
         self._thread.start()
 
+    @property
+    def seconds(self) -> float:
+        """Duration handed over so far."""
+        return self.frames / self.sample_rate
+
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
             if self._error is None:
@@ -301,10 +306,6 @@ class _File:
     path: Path
     writer: BackgroundWriter
     captions: list[Caption] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> float:
-        return self.writer.frames / self.writer.sample_rate
 
 
 class Assembler:
@@ -417,7 +418,7 @@ class Assembler:
         section.add(samples, peaks)
 
     def _paragraph_into(self, out: _File, key: str, section: Meter) -> None:
-        offset = out.seconds
+        offset = out.writer.seconds
         self._emit(out, self._paragraph(key), section, peaks=True)
         out.captions.extend(cues(self.cache.info(key)["words"], offset))
 
@@ -485,7 +486,7 @@ class Assembler:
             out = self._start(self.staging / (base + suffix), section)
             for n, paragraph in enumerate(plan.paragraphs):
                 seconds = self.cache.info(paragraph.key)["frames"] / self.rate
-                if n and out.seconds + pause + seconds > limit:
+                if n and out.writer.seconds + pause + seconds > limit:
                     files += self._finish(out, section)
                     part += 1
                     out = self._start(self.staging / f"{base} part {part}{suffix}", section)

@@ -289,7 +289,6 @@ class _Collector:
     samples: list[np.ndarray] = field(default_factory=list)
     words: list[tuple[int, int]] = field(default_factory=list)  # (text position, sample)
     phonemes: list[tuple[str, int]] = field(default_factory=list)
-    count: int = 0
 
 
 class EspeakEngine:
@@ -338,7 +337,6 @@ class EspeakEngine:
             index += 1
         if wav and count > 0:
             state.samples.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
-            state.count += count
         return 0
 
     def _text(self, words: list[Word]) -> tuple[bytes, list[int]]:
