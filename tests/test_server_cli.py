@@ -57,3 +57,8 @@ def test_serve_refuses_an_empty_key_variable(capsys: pytest.CaptureFixture[str])
     os.environ.pop("SONICPIPE_TEST_UNSET_KEY", None)
     assert main(["serve", "--api-key-env", "SONICPIPE_TEST_UNSET_KEY"]) == 2
     assert "SONICPIPE_TEST_UNSET_KEY is empty" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_thread_count_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--threads", "0"]) == 2
+    assert "threads 0: expected a whole number >= 1" in capsys.readouterr().err

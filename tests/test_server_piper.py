@@ -160,3 +160,22 @@ def test_piper_word_times_with_and_without_alignments(alignments: bool) -> None:
         assert [p.lstrip("ˈˌ") for p, _, _ in synthesis.phonemes[:3]] == ["d", "a", "ʊ"]
     else:
         assert synthesis.phonemes is None
+
+
+def test_piper_threads_limit_one_synthesis_and_keep_the_voice() -> None:
+    limited = load_engine("piper", threads=1)
+    assert limited.voice.session.get_session_options().intra_op_num_threads == 1
+    assert load_engine("piper", threads=1) is limited  # loaded once per setting
+    default = load_engine("piper")
+    assert default is not limited
+    assert default.voice.session.get_session_options().intra_op_num_threads == 0  # all cores
+    words = words_of("Curiouser and curiouser, cried Alice.")
+    one, every = limited.synthesize(words), default.synthesize(words)
+    assert one.duration == pytest.approx(every.duration, rel=0.15)  # piper varies a little
+    assert len(one.word_times) == len(words) and limited.alignments == default.alignments
+
+
+@pytest.mark.parametrize("threads", [0, -2, 1.5, True])
+def test_bad_thread_counts_are_refused(threads) -> None:
+    with pytest.raises(ValueError, match=r"expected a whole number >= 1"):
+        load_engine("piper", threads=threads)

@@ -40,7 +40,7 @@ from sonicpipe import pcm
 from sonicpipe.config import DEFAULT_VOICE, Secret
 from sonicpipe.controls import sonic2_ratio
 from sonicpipe.server import markup
-from sonicpipe.server.engines import Engine, Synthesis, load_engine
+from sonicpipe.server.engines import Engine, Synthesis, check_threads, load_engine
 from sonicpipe.sonic import protocol as p
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,10 @@ class ServerConfig:
     max_transcript_chars: int = 50_000
     max_message_bytes: int = 4 * 1024 * 1024
     max_sentence_chars: int = 400
+    threads: int | None = None  # cores one synthesis may use (piper); None: all
 
     def __post_init__(self) -> None:
+        check_threads(self.threads)
         if self.max_contexts < 1:
             raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
         if self.linger < 0:
@@ -552,7 +554,9 @@ class SonicServer:
         """Load the voice and start listening."""
         if self.engine is None:
             loop = asyncio.get_running_loop()
-            self.engine = await loop.run_in_executor(self._pool, load_engine, self._engine_name)
+            self.engine = await loop.run_in_executor(
+                self._pool, load_engine, self._engine_name, self.config.threads
+            )
         self._server = await serve(
             self._handle,
             self.config.host,

