@@ -11,7 +11,14 @@ import pytest
 import soundfile
 
 from sonicpipe.audio import open_writer
-from sonicpipe.audio.loudness import PRESETS, normalize
+from sonicpipe.audio.loudness import (
+    PRESETS,
+    integrated_loudness,
+    loudness_range,
+    noise_floor_db,
+    normalize,
+)
+from sonicpipe.audio.measure import Meter, measure
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.cli import main
 
@@ -86,3 +93,27 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]:
         assert main(["audio", "measure", str(path)]) == 2
         assert message in capsys.readouterr().err
+
+
+def test_the_meter_fed_in_pieces_measures_what_the_whole_file_measures() -> None:
+    speech = speech_like(RATE, 20.0, seed=5, level_db=-24)
+    whole = measure(speech, RATE)
+    meter = Meter(RATE)
+    for start in range(0, speech.size, 7777):  # pieces that straddle the 100 ms hops
+        meter.add(speech[start : start + 7777], peaks=False)
+    pieces = meter.measurement("<pieces>")
+    for field in ("integrated_lufs", "loudness_range_lu", "rms_dbfs", "noise_floor_dbfs"):
+        assert getattr(pieces, field) == pytest.approx(getattr(whole, field), abs=1e-3), field
+    assert whole.integrated_lufs == pytest.approx(integrated_loudness(speech, RATE), abs=1e-3)
+    assert whole.loudness_range_lu == pytest.approx(loudness_range(speech, RATE), abs=1e-3)
+    assert whole.noise_floor_dbfs == pytest.approx(noise_floor_db(speech, RATE), abs=1e-3)
+    assert pieces.true_peak_dbtp == -np.inf  # peaks=False: none were looked for
+
+
+def test_a_clip_shorter_than_a_block_is_measured_as_one_block() -> None:
+    clip = sine(1000, RATE, 0.2, -20.0)
+    assert measure(clip, RATE).integrated_lufs == pytest.approx(
+        integrated_loudness(clip, RATE), abs=1e-3
+    )
+    with pytest.raises(ValueError, match="no audio to measure"):
+        measure(np.zeros(0, np.float32), RATE)

@@ -158,8 +158,12 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
 
 def loudness_range(samples: np.ndarray, sample_rate: int) -> float:
     """EBU Tech 3342 loudness range (LU) of 3 s blocks; 0 for less than two usable blocks."""
-    hop = hop_size(sample_rate)
-    blocks = block_powers(hop_powers(samples, sample_rate), SHORT_TERM_HOPS, hop)
+    return powers_range(hop_powers(samples, sample_rate), hop_size(sample_rate))
+
+
+def powers_range(powers: np.ndarray, hop: int) -> float:
+    """:func:`loudness_range` from K-weighted :func:`hop_powers` of ``hop`` samples each."""
+    blocks = block_powers(powers, SHORT_TERM_HOPS, hop)
     loud = to_lufs(blocks[to_lufs(blocks) >= ABSOLUTE_GATE])
     if loud.size < 2:
         return 0.0

@@ -18,17 +18,22 @@ from pathlib import Path
 import av
 import numpy as np
 import soundfile
+from scipy import signal
 
 from sonicpipe.audio.loudness import (
+    BLOCK_HOPS,
     PRESETS,
     Preset,
+    block_powers,
     db,
-    integrated_loudness,
-    loudness_range,
-    noise_floor_db,
-    rms_db,
+    gated_loudness,
+    hop_size,
+    k_weighting,
+    powers_range,
     true_peak,
 )
+
+NOISE_FLOOR_HOPS = 5  # ACX measures the noise floor over 0.5 s windows
 
 
 @dataclass(frozen=True)
@@ -88,17 +93,79 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
 
 def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> Measurement:
     """Measure mono float samples."""
-    return Measurement(
-        path=path,
-        sample_rate=sample_rate,
-        seconds=samples.size / sample_rate,
-        integrated_lufs=integrated_loudness(samples, sample_rate),
-        loudness_range_lu=loudness_range(samples, sample_rate),
-        true_peak_dbtp=db(true_peak(samples)),
-        sample_peak_dbfs=db(float(np.max(np.abs(samples)))),
-        rms_dbfs=rms_db(samples),
-        noise_floor_dbfs=noise_floor_db(samples, sample_rate),
-    )
+    if not samples.size:
+        raise ValueError(f"{path}: no audio to measure")
+    meter = Meter(sample_rate)
+    meter.add(samples)
+    return meter.measurement(path)
+
+
+class Meter:
+    """Every level of :class:`Measurement` over a stream fed piece by piece, in one pass.
+
+    Keeps per-100 ms hop powers (K-weighted and plain) and running sums, so memory grows by
+    two numbers per 100 ms; the K-weighting filter's state carries across pieces. True peaks
+    are found per piece (:func:`~sonicpipe.audio.loudness.true_peak` reads zeros past its
+    edges), so feed whole utterances or known-quiet pieces with ``peaks=False``.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.rate = sample_rate
+        self.hop = hop_size(sample_rate)
+        self.sos = k_weighting(sample_rate)
+        self.state = np.zeros((self.sos.shape[0], 2), dtype=np.float32)
+        self.frames = 0
+        self.squares = 0.0
+        self.k_squares = 0.0  # K-weighted: the loudness of a clip shorter than one block
+        self.peak = 0.0
+        self.true_peak = 0.0
+        self.carry = np.zeros(0, np.float32)
+        self.k_carry = np.zeros(0, np.float32)
+        self.powers: list[np.ndarray] = []  # K-weighted hop powers
+        self.plain: list[np.ndarray] = []  # unweighted hop powers (noise floor)
+
+    def add(self, samples: np.ndarray, peaks: bool = True) -> None:
+        """Measure the next piece of the stream (``peaks=False``: it is known to be quiet)."""
+        if not samples.size:
+            return
+        self.frames += samples.size
+        self.squares += float(np.dot(samples, samples))
+        self.peak = max(self.peak, float(np.max(np.abs(samples))))
+        if peaks:
+            self.true_peak = max(self.true_peak, true_peak(samples))
+        weighted, self.state = signal.sosfilt(self.sos, samples, zi=self.state)
+        self.k_squares += float(np.dot(weighted, weighted))
+        self.k_carry, k_hops = self._hops(self.k_carry, weighted)
+        self.carry, hops = self._hops(self.carry, samples)
+        self.powers.append(k_hops)
+        self.plain.append(hops)
+
+    def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        data = np.concatenate([carry, samples])
+        whole = data.size // self.hop * self.hop
+        rows = data[:whole].reshape(-1, self.hop)
+        return data[whole:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+
+    def measurement(self, path: str) -> Measurement:
+        """What was measured (levels of no audio at all are -inf)."""
+        powers = np.concatenate(self.powers) if self.powers else np.zeros(0)
+        plain = np.concatenate(self.plain) if self.plain else np.zeros(0)
+        blocks = block_powers(powers, BLOCK_HOPS, self.hop)
+        if not blocks.size and self.frames:  # shorter than one block: the clip is the block
+            blocks = np.array([self.k_squares / self.frames])
+        window = block_powers(plain, NOISE_FLOOR_HOPS, self.hop)
+        rms = math.sqrt(self.squares / self.frames) if self.frames else 0.0
+        return Measurement(
+            path=path,
+            sample_rate=self.rate,
+            seconds=self.frames / self.rate,
+            integrated_lufs=gated_loudness(blocks) if blocks.size else -math.inf,
+            loudness_range_lu=powers_range(powers, self.hop),
+            true_peak_dbtp=db(self.true_peak),
+            sample_peak_dbfs=db(self.peak),
+            rms_dbfs=db(rms),
+            noise_floor_dbfs=db(math.sqrt(window.min())) if window.size else db(rms),
+        )
 
 
 def check(result: Measurement, preset: Preset) -> list[Check]:

@@ -33,21 +33,14 @@ from typing import Any
 
 import numpy as np
 import soundfile
-from scipy import signal
 
 from sonicpipe.audio.loudness import (
-    BLOCK_HOPS,
     PRESETS,
     Limiter,
     Preset,
-    block_powers,
     db,
-    gated_loudness,
-    hop_size,
-    k_weighting,
-    true_peak,
 )
-from sonicpipe.audio.measure import Measurement, check
+from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
@@ -103,67 +96,6 @@ def safe_name(text: str, limit: int = 60) -> str:
     """A file-name-safe version of a title."""
     name = re.sub(r"[^\w\-]+", " ", text).strip()
     return re.sub(r"\s+", " ", name)[:limit].strip() or "untitled"
-
-
-# -- measuring a stream --------------------------------------------------------------------
-
-
-class Meter:
-    """Levels of a stream fed piece by piece: RMS, peaks, K-weighted loudness, noise floor."""
-
-    def __init__(self, sample_rate: int) -> None:
-        self.rate = sample_rate
-        self.hop = hop_size(sample_rate)
-        self.sos = k_weighting(sample_rate)
-        self.state = np.zeros((self.sos.shape[0], 2))
-        self.frames = 0
-        self.squares = 0.0
-        self.peak = 0.0
-        self.true_peak = 0.0
-        self.carry = np.zeros(0, np.float32)
-        self.k_carry = np.zeros(0)
-        self.powers: list[np.ndarray] = []  # K-weighted hop powers
-        self.plain: list[np.ndarray] = []  # unweighted hop powers (noise floor)
-
-    def add(self, samples: np.ndarray, peaks: bool = True) -> None:
-        """Measure the next piece of the stream (``peaks=False``: it is known to be quiet)."""
-        if not samples.size:
-            return
-        self.frames += samples.size
-        self.squares += float(np.dot(samples, samples))
-        self.peak = max(self.peak, float(np.max(np.abs(samples))))
-        if peaks:
-            self.true_peak = max(self.true_peak, true_peak(samples))
-        weighted, self.state = signal.sosfilt(self.sos, samples, zi=self.state)
-        self.k_carry, k_hops = self._hops(self.k_carry, weighted)
-        self.carry, hops = self._hops(self.carry, samples)
-        self.powers.append(k_hops)
-        self.plain.append(hops)
-
-    def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        data = np.concatenate([carry, samples])
-        whole = data.size // self.hop * self.hop
-        rows = data[:whole].reshape(-1, self.hop)
-        return data[whole:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
-
-    def measurement(self, path: str) -> Measurement:
-        """What was measured, as :mod:`sonicpipe.audio.measure` reports it."""
-        powers = np.concatenate(self.powers) if self.powers else np.zeros(0)
-        plain = np.concatenate(self.plain) if self.plain else np.zeros(0)
-        blocks = block_powers(powers, BLOCK_HOPS, self.hop)
-        window = block_powers(plain, 5, self.hop)  # 0.5 s windows, as ACX measures
-        rms = math.sqrt(self.squares / self.frames) if self.frames else 0.0
-        return Measurement(
-            path=path,
-            sample_rate=self.rate,
-            seconds=self.frames / self.rate,
-            integrated_lufs=gated_loudness(blocks) if blocks.size else -math.inf,
-            loudness_range_lu=math.nan,
-            true_peak_dbtp=db(self.true_peak),
-            sample_peak_dbfs=db(self.peak),
-            rms_dbfs=db(rms),
-            noise_floor_dbfs=db(math.sqrt(window.min())) if window.size else db(rms),
-        )
 
 
 # -- layout --------------------------------------------------------------------------------
@@ -541,7 +473,7 @@ class Assembler:
             "levels": {
                 k: _finite(v)
                 for k, v in asdict(measured).items()
-                if k not in ("path", "sample_rate", "seconds", "loudness_range_lu")
+                if k not in ("path", "sample_rate", "seconds")
             },
             "acx": {
                 "pass": all(c.passed for c in checks),
