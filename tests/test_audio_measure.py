@@ -82,12 +82,12 @@ def test_text_report_prints_figures_and_table(
 
 
 def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stereo = tmp_path / "stereo.wav"
-    soundfile.write(stereo, np.zeros((100, 2), dtype=np.float32), RATE)
+    surround = tmp_path / "surround.wav"
+    soundfile.write(surround, np.zeros((100, 6), dtype=np.float32), RATE)
     text = tmp_path / "notes.wav"
     text.write_text("not audio")
     for path, message in [
-        (stereo, "2 channels; measure reads mono files"),
+        (surround, "6 channels; measure reads mono and stereo files"),
         (text, "not an audio file"),
         (tmp_path / "missing.wav", "no such file"),
     ]:
@@ -117,3 +117,31 @@ def test_a_clip_shorter_than_a_block_is_measured_as_one_block() -> None:
     )
     with pytest.raises(ValueError, match="no audio to measure"):
         measure(np.zeros(0, np.float32), RATE)
+
+
+def test_stereo_files_sum_their_channels_loudness_as_bs1770_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    left = speech_like(RATE, 8.0, seed=3, level_db=-26)
+    right = speech_like(RATE, 8.0, seed=4, level_db=-32)
+    stereo = np.stack([left, right], axis=1)
+    path = tmp_path / "stereo.wav"
+    soundfile.write(path, stereo, RATE, subtype="FLOAT")
+    _, data = measure_json(path, capsys)
+    reference = pyloudnorm.Meter(RATE).integrated_loudness(stereo.astype(np.float64))
+    assert data["integrated_lufs"] == pytest.approx(reference, abs=0.02)
+    mean_square = np.mean(left.astype(np.float64) ** 2) + np.mean(right.astype(np.float64) ** 2)
+    assert data["rms_dbfs"] == pytest.approx(10 * np.log10(mean_square / 2), abs=0.01)
+    assert data["sample_peak_dbfs"] == pytest.approx(
+        20 * np.log10(max(np.abs(left).max(), np.abs(right).max())), abs=0.01
+    )
+    # The same signal in both channels reads 3 dB louder than mono, with the same RMS.
+    twin, mono = tmp_path / "twin.wav", tmp_path / "mono.wav"
+    soundfile.write(twin, np.stack([left, left], axis=1), RATE, subtype="FLOAT")
+    soundfile.write(mono, left, RATE, subtype="FLOAT")
+    (_, twin_data), (_, mono_data) = measure_json(twin, capsys), measure_json(mono, capsys)
+    assert twin_data["integrated_lufs"] - mono_data["integrated_lufs"] == pytest.approx(
+        3.01, abs=0.01
+    )
+    assert twin_data["rms_dbfs"] == pytest.approx(mono_data["rms_dbfs"], abs=1e-3)
+    assert twin_data["true_peak_dbtp"] == pytest.approx(mono_data["true_peak_dbtp"], abs=1e-3)

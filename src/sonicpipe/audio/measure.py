@@ -1,9 +1,10 @@
 """``sonicpipe audio measure FILE``: loudness, peaks, noise floor and a delivery check.
 
-Reads WAV/FLAC (libsndfile) and MP3/M4B/M4A and the rest through FFmpeg (PyAV); mono, as
-Sonic speaks. Prints integrated loudness, loudness range, true peak, sample peak, RMS and
-noise floor, then a pass/fail table against a preset (ACX by default); ``--json`` for
-machines. The exit status is 0 when every check passes, 1 otherwise.
+Reads WAV/FLAC (libsndfile) and MP3/M4B/M4A and the rest through FFmpeg (PyAV); mono as
+Sonic speaks, or stereo (BS.1770 sums the channels' loudness; RMS and noise floor average
+their power; peaks are the larger channel's). Prints integrated loudness, loudness range,
+true peak, sample peak, RMS and noise floor, then a pass/fail table against a preset (ACX by
+default); ``--json`` for machines. The exit status is 0 when every check passes, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Check:
 
 
 def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
-    """Decode a mono audio file into float32 samples and their rate."""
+    """Decode a mono or stereo file: float32 samples (frames, or frames x 2) and their rate."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
@@ -70,9 +71,12 @@ def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
         samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
     except soundfile.LibsndfileError:
         samples, rate = _read_with_ffmpeg(path)
-    if samples.shape[1] != 1:
-        raise ValueError(f"{path}: {samples.shape[1]} channels; measure reads mono files")
-    return np.ascontiguousarray(samples[:, 0]), int(rate)
+    if samples.shape[1] > 2:
+        raise ValueError(
+            f"{path}: {samples.shape[1]} channels; measure reads mono and stereo files "
+            "(surround loudness needs each channel's BS.1770 weight)"
+        )
+    return np.ascontiguousarray(samples[:, 0] if samples.shape[1] == 1 else samples), int(rate)
 
 
 def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
@@ -92,10 +96,10 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
 
 
 def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> Measurement:
-    """Measure mono float samples."""
+    """Measure float samples: mono (frames) or stereo (frames x 2)."""
     if not samples.size:
         raise ValueError(f"{path}: no audio to measure")
-    meter = Meter(sample_rate)
+    meter = Meter(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
     meter.add(samples)
     return meter.measurement(path)
 
@@ -106,21 +110,27 @@ class Meter:
     Keeps per-100 ms hop powers (K-weighted and plain) and running sums, so memory grows by
     two numbers per 100 ms; the K-weighting filter's state carries across pieces. True peaks
     are found per piece (:func:`~sonicpipe.audio.loudness.true_peak` reads zeros past its
-    edges), so feed whole utterances or known-quiet pieces with ``peaks=False``.
+    edges), so feed whole utterances or known-quiet pieces with ``peaks=False``. With
+    ``channels`` 2, pieces are frames x 2: K-weighted powers add up (BS.1770, weight 1 for
+    left and right), plain ones (RMS, noise floor) are averaged.
     """
 
-    def __init__(self, sample_rate: int) -> None:
+    def __init__(self, sample_rate: int, channels: int = 1) -> None:
+        if channels not in (1, 2):
+            raise ValueError(f"channels {channels!r}: the meter takes mono (1) or stereo (2)")
         self.rate = sample_rate
+        self.channels = channels
         self.hop = hop_size(sample_rate)
         self.sos = k_weighting(sample_rate)
-        self.state = np.zeros((self.sos.shape[0], 2), dtype=np.float32)
+        shape = (self.sos.shape[0], 2) if channels == 1 else (self.sos.shape[0], 2, channels)
+        self.state = np.zeros(shape, dtype=np.float32)
         self.frames = 0
         self.squares = 0.0
         self.k_squares = 0.0  # K-weighted: the loudness of a clip shorter than one block
         self.peak = 0.0
         self.true_peak = 0.0
-        self.carry = np.zeros(0, np.float32)
-        self.k_carry = np.zeros(0, np.float32)
+        empty = np.zeros((0,) if channels == 1 else (0, channels), np.float32)
+        self.carry = self.k_carry = empty  # samples of an unfinished hop
         self.powers: list[np.ndarray] = []  # K-weighted hop powers
         self.plain: list[np.ndarray] = []  # unweighted hop powers (noise floor)
 
@@ -128,22 +138,28 @@ class Meter:
         """Measure the next piece of the stream (``peaks=False``: it is known to be quiet)."""
         if not samples.size:
             return
-        self.frames += samples.size
-        self.squares += float(np.dot(samples, samples))
+        if samples.shape[1:] != self.carry.shape[1:]:
+            raise ValueError(
+                f"samples of shape {samples.shape}: expected {self.channels} channel(s)"
+            )
+        self.frames += samples.shape[0]
+        self.squares += _squares(samples) / self.channels
         self.peak = max(self.peak, float(np.max(np.abs(samples))))
         if peaks:
-            self.true_peak = max(self.true_peak, true_peak(samples))
-        weighted, self.state = signal.sosfilt(self.sos, samples, zi=self.state)
-        self.k_squares += float(np.dot(weighted, weighted))
+            channels = [samples] if samples.ndim == 1 else samples.T
+            self.true_peak = max(self.true_peak, *(true_peak(c) for c in channels))
+        weighted, self.state = signal.sosfilt(self.sos, samples, axis=0, zi=self.state)
+        self.k_squares += _squares(weighted)
         self.k_carry, k_hops = self._hops(self.k_carry, weighted)
         self.carry, hops = self._hops(self.carry, samples)
         self.powers.append(k_hops)
-        self.plain.append(hops)
+        self.plain.append(hops / self.channels)
 
     def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sums of squares of each whole hop (all channels) and the unfinished rest."""
         data = np.concatenate([carry, samples])
-        whole = data.size // self.hop * self.hop
-        rows = data[:whole].reshape(-1, self.hop)
+        whole = data.shape[0] // self.hop * self.hop
+        rows = data[:whole].reshape(whole // self.hop, -1)
         return data[whole:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
 
     def measurement(self, path: str) -> Measurement:
@@ -166,6 +182,12 @@ class Meter:
             rms_dbfs=db(rms),
             noise_floor_dbfs=db(math.sqrt(window.min())) if window.size else db(rms),
         )
+
+
+def _squares(samples: np.ndarray) -> float:
+    """Sum of squares of every sample (all channels)."""
+    flat = samples.reshape(-1)
+    return float(np.dot(flat, flat))
 
 
 def check(result: Measurement, preset: Preset) -> list[Check]:
