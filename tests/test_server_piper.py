@@ -11,7 +11,14 @@ from cartesia import Cartesia
 
 from sonicpipe import pcm
 from sonicpipe.server import LocalServer
-from sonicpipe.server.engines import PHONEME_TABLE, PiperEngine, Word, load_engine, words_of
+from sonicpipe.server.engines import (
+    PHONEME_TABLE,
+    PiperEngine,
+    Word,
+    _speech_end,
+    load_engine,
+    words_of,
+)
 from sonicpipe.server.markup import Pause, Utterance, Voicing, read, split_sentences
 from sonicpipe.sonic.protocol import ProtocolError
 
@@ -179,3 +186,16 @@ def test_piper_threads_limit_one_synthesis_and_keep_the_voice() -> None:
 def test_bad_thread_counts_are_refused(threads) -> None:
     with pytest.raises(ValueError, match=r"expected a whole number >= 1"):
         load_engine("piper", threads=threads)
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 30_000])
+def test_speech_end_is_just_after_the_last_loud_sample(size: int) -> None:
+    rng = np.random.default_rng(size)
+    for _ in range(10):
+        samples = np.zeros(size, np.float32)
+        if size:
+            samples[: rng.integers(0, size)] = 0.01 * rng.choice([-1, 1])
+            samples[rng.integers(0, size)] = 0.5
+        loud = np.flatnonzero(np.abs(samples) > 1e-3)
+        assert _speech_end(samples) == (loud[-1] + 1 if loud.size else size)
+    assert _speech_end(np.full(size, 1e-4, np.float32)) == size  # no speech: keep it all

@@ -418,10 +418,17 @@ class EspeakEngine:
         return Synthesis(samples, rate, _word_times_from_groups(words, groups, end), phonemes)
 
 
-def _speech_end(samples: np.ndarray, threshold: float = 1e-3) -> int:
-    """Index just after the last sample louder than ``threshold``."""
-    loud = np.flatnonzero(np.abs(samples) > threshold)
-    return int(loud[-1]) + 1 if len(loud) else len(samples)
+def _speech_end(samples: np.ndarray, threshold: float = 1e-3, step: int = 4096) -> int:
+    """Index just after the last sample louder than ``threshold`` (all of it if none is).
+
+    Looks backwards a block at a time: speech ends near the end, so a few blocks are read.
+    """
+    for stop in range(len(samples), 0, -step):
+        start = max(stop - step, 0)
+        loud = np.flatnonzero(np.abs(samples[start:stop]) > threshold)
+        if loud.size:
+            return start + int(loud[-1]) + 1
+    return len(samples)
 
 
 def _times_from_starts(
