@@ -36,7 +36,8 @@ import pyloudnorm  # noqa: E402
 from scipy import signal  # noqa: E402
 
 from sonicpipe.audio import AudioChain  # noqa: E402
-from sonicpipe.audio.loudness import PRESETS, db, integrated_loudness, true_peak  # noqa: E402
+from sonicpipe.audio.loudness import db, integrated_loudness, true_peak  # noqa: E402
+from sonicpipe.audio.presets import PRESETS  # noqa: E402
 from sonicpipe.audio.signals import speech_like  # noqa: E402
 from sonicpipe.config import Settings  # noqa: E402
 from sonicpipe.plugins import PluginHost  # noqa: E402

@@ -14,10 +14,15 @@ Options (``[options.loudness]``); without any the plugin stays out of the chain:
 
 from __future__ import annotations
 
-from sonicpipe.audio.loudness import PRESETS, FileNormalizer, Preset, StreamingLoudness
+from typing import TYPE_CHECKING
+
 from sonicpipe.audio.options import choice, number, plugin_options
+from sonicpipe.audio.presets import PRESETS, Preset
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from sonicpipe.audio.loudness import FileNormalizer, StreamingLoudness
 
 __version__ = "0.1.0"
 
@@ -49,6 +54,9 @@ def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNor
     options = dict(plugin_options(settings, NAME, ("preset", "target", "true_peak", "mode")))
     if not options:
         return None
+    # The DSP (scipy) loads only when a stage is wanted: text-only commands start fast.
+    from sonicpipe.audio.loudness import FileNormalizer, StreamingLoudness
+
     preset = preset_from(options)
     mode = choice(NAME, "mode", options.get("mode", "stream"), MODES)
     if mode == "file":

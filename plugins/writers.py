@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sonicpipe.audio.m4b import M4bWriter
 from sonicpipe.audio.options import choice, number, plugin_options
 from sonicpipe.audio.writers import FORMATS, Mp3Writer, RawSink, SoundFileWriter, Writer
 from sonicpipe.config import ENCODINGS, ConfigError, Settings
@@ -46,4 +45,6 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     if suffix == ".mp3":
         return Mp3Writer(target, sample_rate, bitrate)
     metadata = {key: _text(key, options[key]) for key in ("title", "author") if key in options}
+    from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
+
     return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata)

@@ -12,7 +12,6 @@ from scipy import signal
 
 from sonicpipe.audio import AudioChain
 from sonicpipe.audio.loudness import (
-    PRESETS,
     FileNormalizer,
     Limiter,
     StreamingLimiter,
@@ -28,6 +27,7 @@ from sonicpipe.audio.loudness import (
     rms_db,
     true_peak,
 )
+from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.config import ConfigError, Settings
 

@@ -11,14 +11,9 @@ import pytest
 import soundfile
 
 from sonicpipe.audio import open_writer
-from sonicpipe.audio.loudness import (
-    PRESETS,
-    integrated_loudness,
-    loudness_range,
-    noise_floor_db,
-    normalize,
-)
+from sonicpipe.audio.loudness import integrated_loudness, loudness_range, noise_floor_db, normalize
 from sonicpipe.audio.measure import Meter, measure
+from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.cli import main
 

@@ -19,7 +19,8 @@ from mutagen.mp4 import MP4
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
-from sonicpipe.book.assemble import STAGING, Assembler, Delivery
+from sonicpipe.book.assemble import STAGING, Assembler
+from sonicpipe.book.delivery import Delivery
 from sonicpipe.book.readers import Book, Chapter, read_book
 from sonicpipe.book.render import (
     CACHE,

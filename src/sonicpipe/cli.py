@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sonicpipe.audio.measure import add_audio_parser
+from sonicpipe.audio.command import add_audio_parser
 from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError

@@ -1,19 +1,15 @@
-"""``sonicpipe audio measure FILE``: loudness, peaks, noise floor and a delivery check.
+"""Loudness, peaks and noise floor of audio, and how they fare against a delivery preset.
 
 Reads WAV/FLAC (libsndfile) and MP3/M4B/M4A and the rest through FFmpeg (PyAV); mono as
 Sonic speaks, or stereo (BS.1770 sums the channels' loudness; RMS and noise floor average
-their power; peaks are the larger channel's). Prints integrated loudness, loudness range,
-true peak, sample peak, RMS and noise floor, then a pass/fail table against a preset (ACX by
-default); ``--json`` for machines. The exit status is 0 when every check passes, 1 otherwise.
+their power; peaks are the larger channel's). :class:`Meter` measures a stream in one pass;
+``sonicpipe audio measure`` (:mod:`sonicpipe.audio.command`) prints it.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -23,8 +19,6 @@ from scipy import signal
 
 from sonicpipe.audio.loudness import (
     BLOCK_HOPS,
-    PRESETS,
-    Preset,
     block_powers,
     db,
     gated_loudness,
@@ -33,6 +27,7 @@ from sonicpipe.audio.loudness import (
     powers_range,
     true_peak,
 )
+from sonicpipe.audio.presets import Preset
 
 NOISE_FLOOR_HOPS = 5  # ACX measures the noise floor over 0.5 s windows
 
@@ -209,50 +204,3 @@ def check(result: Measurement, preset: Preset) -> list[Check]:
         rows.append(Check("noise floor", result.noise_floor_dbfs, f"<= {preset.noise_floor:g} dBFS",
                           result.noise_floor_dbfs <= preset.noise_floor))  # fmt: skip
     return rows
-
-
-def _number(value: float) -> float | None:
-    return value if math.isfinite(value) else None  # JSON has no -inf
-
-
-def cmd_measure(args: argparse.Namespace) -> int:
-    """Measure a file and print the report; exit 1 when a check fails."""
-    samples, rate = read_audio(args.file)
-    result = measure(samples, rate, str(args.file))
-    preset = PRESETS[args.preset]
-    rows = check(result, preset)
-    if args.json:
-        data = {key: _number(v) if isinstance(v, float) else v for key, v in asdict(result).items()}
-        data["preset"] = preset.name
-        data["checks"] = [{**asdict(r), "value": _number(r.value)} for r in rows]
-        data["passed"] = all(r.passed for r in rows)
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(f"{result.path}: {result.seconds:.2f} s at {rate} Hz")
-        for label, value, unit in [
-            ("integrated loudness", result.integrated_lufs, "LUFS"),
-            ("loudness range", result.loudness_range_lu, "LU"),
-            ("true peak", result.true_peak_dbtp, "dBTP"),
-            ("sample peak", result.sample_peak_dbfs, "dBFS"),
-            ("RMS", result.rms_dbfs, "dBFS"),
-            ("noise floor", result.noise_floor_dbfs, "dBFS"),
-        ]:
-            print(f"  {label:<20} {value:7.1f} {unit}")
-        print(f"\n{preset.name} ({preset.describe()}):")
-        for row in rows:
-            verdict = "pass" if row.passed else "FAIL"
-            print(f"  {row.name:<12} {row.value:7.1f}   {row.requirement:<20} {verdict}")
-    return 0 if all(r.passed for r in rows) else 1
-
-
-def add_audio_parser(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``sonicpipe audio measure`` to the command line."""
-    audio = subparsers.add_parser("audio", help="audio tools")
-    tools = audio.add_subparsers(dest="audio_command", required=True)
-    meter = tools.add_parser("measure", help="loudness, peaks, noise floor and an ACX check")
-    meter.add_argument("file", type=Path, help="an audio file (WAV, FLAC, MP3, M4B, ...)")
-    meter.add_argument("--preset", choices=sorted(PRESETS), default="acx",
-                       help="the delivery target to check against (default: acx)")  # fmt: skip
-    meter.add_argument("--json", action="store_true", help="machine-readable output")
-    meter.set_defaults(func=cmd_measure)

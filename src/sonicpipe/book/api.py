@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sonicpipe.book.assemble import ACX_RATE, Assembler, Delivery
+from sonicpipe.book.assemble import Assembler
+from sonicpipe.book.delivery import ACX_RATE, Delivery
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
 from sonicpipe.book.render import (

@@ -34,14 +34,11 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import (
-    PRESETS,
-    Limiter,
-    Preset,
-    db,
-)
+from sonicpipe.audio.loudness import Limiter, db
 from sonicpipe.audio.measure import Meter, check
+from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.writers import open_writer
+from sonicpipe.book.delivery import ACX_RATE, Delivery
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
 from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
@@ -49,39 +46,10 @@ from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
 
-FORMATS = ("m4b", "mp3", "wav", "flac")
 LOSSY = ("m4b", "mp3")
 LOSSY_MARGIN = 0.5  # dB below the ceiling for encoders that overshoot peaks
-ACX_RATE = 44100
 STAGING = ".assembling"  # where files are written before they all move into place
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """How the book is delivered (see the module docs); ``preset`` None: no normalization."""
-
-    format: str = "m4b"
-    preset: str | None = "acx"
-    paragraph_pause: float = 0.8
-    head: float = 0.75  # ACX: 0.5-1 s of room tone at the start of a file
-    tail: float = 2.0  # ACX: 1-5 s at the end
-    max_minutes: float = 120.0  # ACX: at most 120 minutes per file
-    gain_minutes: float = 3.0  # the opening the book's gain is measured on
-    room_tone_db: float = -70.0
-
-    def __post_init__(self) -> None:
-        if self.format not in FORMATS:
-            raise ValueError(f"format {self.format!r} is not valid; valid: {', '.join(FORMATS)}")
-        if self.preset is not None and self.preset not in PRESETS:
-            raise ValueError(
-                f"preset {self.preset!r} is not valid; valid: {', '.join(PRESETS)} or none"
-            )
-
-    @property
-    def target(self) -> Preset | None:
-        """The loudness preset, if any."""
-        return PRESETS[self.preset] if self.preset else None
 
 
 def room_tone(seconds: float, sample_rate: int, level_db: float, seed: int) -> np.ndarray:

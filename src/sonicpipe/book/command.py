@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sonicpipe.book.api import render_book
-from sonicpipe.book.assemble import FORMATS, PRESETS
-from sonicpipe.book.progress import Progress
-from sonicpipe.book.render import GapError
+from sonicpipe.audio.presets import PRESETS
+from sonicpipe.book.delivery import FORMATS
 from sonicpipe.config import Settings
 
 
@@ -31,6 +29,10 @@ def book_settings(args: argparse.Namespace) -> Settings:
 
 def cmd_book_render(args: argparse.Namespace) -> int:
     """Render a book; print where it went and a summary. Exit 1 when sentences went missing."""
+    from sonicpipe.book.api import render_book  # the audio libraries load when a book renders
+    from sonicpipe.book.progress import Progress
+    from sonicpipe.book.render import GapError
+
     output = Path(args.output or Path(args.input).stem + "-audiobook")
     progress = Progress(quiet=args.quiet)
     try:
