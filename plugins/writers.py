@@ -3,7 +3,7 @@
 Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
 (default 192, or the most the sample rate allows) and M4B/M4A (default 64), ``title`` and
-``author`` for M4B/M4A metadata.
+``author`` for M4B/M4A metadata, ``cover`` a JPEG or PNG file for their cover art.
 """
 
 from __future__ import annotations
@@ -18,13 +18,21 @@ from sonicpipe.hookspecs import hookimpl
 __version__ = "0.1.0"
 
 NAME = "writers"
-OPTIONS = ("encoding", "bitrate", "title", "author")
+OPTIONS = ("encoding", "bitrate", "title", "author", "cover")
 
 
 def _text(key: str, value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"options.{NAME}.{key}: expected a string, got {value!r}")
     return value
+
+
+def _image(value: object) -> bytes:
+    path = Path(_text("cover", value))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"options.{NAME}.cover: cannot read {path}: {exc.strerror}") from None
 
 
 @hookimpl
@@ -45,6 +53,7 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     if suffix == ".mp3":
         return Mp3Writer(target, sample_rate, bitrate)
     metadata = {key: _text(key, options[key]) for key in ("title", "author") if key in options}
+    cover = _image(options["cover"]) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
 
-    return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata)
+    return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata, cover=cover)

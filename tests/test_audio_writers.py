@@ -118,7 +118,10 @@ def test_mp3_decodes_to_the_same_tone(tmp_path: Path, rate: int, bitrate: int) -
 
 def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path) -> None:
     rate = 24000
-    settings = Settings(options={"writers": {"title": "Three Parts", "author": "Sonic Pipe"}})
+    cover = tmp_path / "cover.jpg"
+    cover.write_bytes(b"\xff\xd8\xff\xe0" + bytes(60))  # a JPEG header is all it checks
+    options = {"title": "Three Parts", "author": "Sonic Pipe", "cover": str(cover)}
+    settings = Settings(options={"writers": options})
     path = tmp_path / "book.m4b"
     with open_writer(path, rate, settings) as writer:
         for title, seconds, freq in [("Loomings", 2.0, 300), ("The Carpet-Bag", 3.5, 500),
@@ -130,6 +133,8 @@ def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path
     assert chapters == [(0.0, "Loomings"), (2.0, "The Carpet-Bag"), (5.5, "The Spouter-Inn")]
     assert book.tags["©nam"] == ["Three Parts"]
     assert book.tags["©ART"] == ["Sonic Pipe"]
+    assert bytes(book.tags["covr"][0]) == cover.read_bytes()
+    assert book.tags["covr"][0].imageformat == mutagen.mp4.MP4Cover.FORMAT_JPEG
     assert book.info.codec == "mp4a.40.2"  # AAC-LC
     assert book.info.length == pytest.approx(7.0, abs=0.1)
 
@@ -146,7 +151,9 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
         ("out.wav", {"encoding": "pcm_u8"}, "valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"),
         ("out.mp3", {"bitrate": 192}, "at 24000 Hz; valid: 8, 16, 24, .*, 144, 160"),
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
-        ("out.m4b", {"narrator": "x"}, "valid: author, bitrate, encoding, title"),
+        ("out.m4b", {"narrator": "x"}, "valid: author, bitrate, cover, encoding, title"),
+        ("out.m4b", {"cover": "no-such-cover.jpg"}, "cover: cannot read no-such-cover.jpg"),
+        ("out.m4b", {"cover": __file__}, "out.m4b: the cover must be a JPEG or PNG image"),
     ],
 )
 def test_bad_writer_options_are_named(

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile
 from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4
+from mutagen.mp4 import MP4, MP4Cover
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
@@ -315,19 +315,21 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
 
 
-def test_cover_goes_into_the_m4b(tmp_path: Path) -> None:
+def test_cover_goes_into_the_m4b_and_beside_it(tmp_path: Path) -> None:
     cover = b"\x89PNG\r\n\x1a\n" + bytes(32)
-    book = Book(
-        "Covered",
-        "Someone",
-        [Chapter("One", ["A short chapter with a cover."])],
-        cover=cover,
-        cover_type="image/png",
-    )
-    manifest = render_book(book, tmp_path, engine="espeak")
-    audio = MP4(tmp_path / manifest["delivery"]["files"][0])
+    chapters = [Chapter("One", ["A short chapter with a cover."])]
+    manifest = render_book(Book("Covered", "Someone", chapters, cover), tmp_path, engine="espeak")
+    files = manifest["delivery"]["files"]
+    audio = MP4(tmp_path / files[0])
     assert bytes(audio["covr"][0]) == cover
+    assert audio["covr"][0].imageformat == MP4Cover.FORMAT_PNG
     assert [c.title for c in audio.chapters] == ["One"]
+    assert "cover.png" in files and (tmp_path / "cover.png").read_bytes() == cover
+    # A cover the M4B cannot hold is left out, and the book is still delivered.
+    gif = Book("Gif", "Someone", chapters, b"GIF89a" + bytes(16))
+    manifest = render_book(gif, tmp_path / "gif", engine="espeak")
+    assert "covr" not in MP4(tmp_path / "gif" / manifest["delivery"]["files"][0])
+    assert not list((tmp_path / "gif").glob("cover.*"))
 
 
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:

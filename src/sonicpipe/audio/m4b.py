@@ -1,7 +1,8 @@
 """AAC in MP4 (``.m4b`` audiobooks, ``.m4a``) with chapter markers, through PyAV (FFmpeg).
 
 FFmpeg's MP4 muxer writes the chapters both as a QuickTime chapter track (Apple Books,
-iOS) and as a Nero ``chpl`` atom (most other players), with titles and times in ms.
+iOS) and as a Nero ``chpl`` atom (most other players), with titles and times in ms. A cover
+image (JPEG or PNG) goes into the ``covr`` atom (mutagen) once the file is complete.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ class M4bWriter(Writer):
         sample_rate: int,
         bitrate: int = 64,
         metadata: Mapping[str, str] | None = None,
+        cover: bytes | None = None,
     ) -> None:
         super().__init__(sample_rate)
         self.path = Path(path)
+        self.cover = cover
+        if cover is not None:
+            cover_suffix(cover, self.path)  # a bad image fails now, not after the encoding
         unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
         if unknown:
             raise ValueError(
@@ -60,6 +65,14 @@ class M4bWriter(Writer):
             self._container.set_chapters(self._chapter_table())
         finally:
             self._container.close()
+        if self.cover is not None:
+            from mutagen.mp4 import MP4, MP4Cover
+
+            png = cover_suffix(self.cover, self.path) == ".png"
+            audio = MP4(self.path)
+            kind = MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG
+            audio["covr"] = [MP4Cover(self.cover, imageformat=kind)]
+            audio.save()
 
     def _chapter_table(self) -> list[dict]:
         """The chapters as PyAV wants them: each ends where the next starts, the last at the end."""
@@ -71,3 +84,13 @@ class M4bWriter(Writer):
              "metadata": {"title": title}}
             for n, (_, title) in enumerate(self.chapters)
         ]  # fmt: skip
+
+
+def cover_suffix(image: bytes, path: Path) -> str:
+    """``.png`` or ``.jpg`` for a PNG or JPEG image; anything else is refused (``path`` names
+    the file the image is for)."""
+    if image.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if image.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    raise ValueError(f"{path}: the cover must be a JPEG or PNG image")

@@ -35,6 +35,7 @@ import numpy as np
 import soundfile
 
 from sonicpipe.audio.loudness import Limiter, db
+from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.writers import open_writer
@@ -304,7 +305,9 @@ class Assembler:
         options = dict(self.settings.options)
         writer_options = dict(options.get("writers", {}))
         if self.delivery.format == "m4b":
-            writer_options.update(title=self.book.title, author=self.book.author)
+            cover = self._cover_file(path)
+            writer_options.update(title=self.book.title, author=self.book.author,
+                                  cover=str(cover) if cover else None)  # fmt: skip
             writer_options = {k: v for k, v in writer_options.items() if v}
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
@@ -312,6 +315,23 @@ class Assembler:
         out = _File(path, BackgroundWriter(writer, self.rate))
         self._files.append(out)
         return out
+
+    def _cover_file(self, path: Path) -> Path | None:
+        """The book's cover as ``cover.jpg``/``.png`` beside ``path`` (delivered with it).
+
+        A cover that is neither JPEG nor PNG (say, a GIF in an EPUB) is left out, and said.
+        """
+        if not self.book.cover:
+            return None
+        try:
+            suffix = cover_suffix(self.book.cover, path)
+        except ValueError as exc:
+            if self.on_chapter is not None:
+                self.on_chapter(f"cover left out: {exc}")
+            return None
+        cover = path.with_name("cover" + suffix)
+        write_atomic(cover, self.book.cover)
+        return cover
 
     def _emit(self, out: _File, samples: np.ndarray, section: Meter, peaks: bool = False) -> None:
         out.writer.write(samples)
@@ -414,9 +434,8 @@ class Assembler:
             self._emit(out, self._tone(self.delivery.tail), section)
             rows.append(self._row(number, section, [path.name]))
         out.writer.close()
-        if self.book.cover:
-            add_cover(path, self.book.cover, self.book.cover_type)
         names = [p.name for p in write_captions(path, out.captions)]
+        names += [p.name for p in self.staging.glob("cover.*")]
         for row in rows:
             row["files"] += names
         return rows
@@ -465,20 +484,6 @@ def _no_wait(chapter: int) -> None:
 def _finite(value: float) -> float | None:
     """A level for JSON (which has no -inf): rounded, or None."""
     return round(value, 2) if math.isfinite(value) else None
-
-
-def add_cover(path: Path, image: bytes, media_type: str) -> None:
-    """Embed a cover image (JPEG or PNG) in an MP4 file."""
-    from mutagen.mp4 import MP4, MP4Cover
-
-    kind = (
-        MP4Cover.FORMAT_PNG
-        if "png" in media_type or image.startswith(b"\x89PNG")
-        else MP4Cover.FORMAT_JPEG
-    )
-    audio = MP4(path)
-    audio["covr"] = [MP4Cover(image, imageformat=kind)]
-    audio.save()
 
 
 def report_text(report: dict[str, Any]) -> str:

@@ -72,8 +72,7 @@ class Book:
     title: str
     author: str
     chapters: list[Chapter]
-    cover: bytes | None = None
-    cover_type: str = ""
+    cover: bytes | None = None  # an image as found (the M4B takes JPEG or PNG)
     source: str = ""
 
 
@@ -332,8 +331,7 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
             fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
             chapters.append(Chapter(title or heading or fallback, paragraphs))
     title = _meta(doc, "title") or path.stem
-    cover, cover_type = _cover(doc)
-    return Book(title, _meta(doc, "creator"), chapters, cover, cover_type)
+    return Book(title, _meta(doc, "creator"), chapters, _cover(doc))
 
 
 def _meta(doc: Any, name: str) -> str:
@@ -356,15 +354,15 @@ def _toc_titles(toc: Any) -> dict[str, str]:
     return titles
 
 
-def _cover(doc: Any) -> tuple[bytes | None, str]:
+def _cover(doc: Any) -> bytes | None:
     import ebooklib
 
     for item in doc.get_items_of_type(ebooklib.ITEM_COVER):
-        return item.get_content(), item.media_type
+        return item.get_content()
     for item in doc.get_items_of_type(ebooklib.ITEM_IMAGE):
         if "cover" in (item.get_id() or "").lower() or "cover" in item.get_name().lower():
-            return item.get_content(), item.media_type
-    return None, ""
+            return item.get_content()
+    return None
 
 
 def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
