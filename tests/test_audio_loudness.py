@@ -20,13 +20,12 @@ from sonicpipe.audio.loudness import (
     exceeds,
     integrated_loudness,
     local_true_peak,
-    loudness_range,
-    noise_floor_db,
     normalize,
     peaks_over,
     rms_db,
     true_peak,
 )
+from sonicpipe.audio.measure import measure
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.config import ConfigError, Settings
@@ -126,9 +125,9 @@ def test_acx_measurements_of_a_known_signal() -> None:
     quiet = sine(1000, rate, 1.0, -67.0)  # RMS -70 dBFS
     both = np.concatenate([tone, quiet, tone])
     assert rms_db(tone) == pytest.approx(-20.01, abs=0.02)
-    assert noise_floor_db(both, rate) == pytest.approx(-70.01, abs=0.05)
-    assert loudness_range(tone, rate) == pytest.approx(0.0, abs=0.01)
-    assert loudness_range(speech_like(rate, 30.0, seed=2), rate) > 1.0
+    assert measure(both, rate).noise_floor_dbfs == pytest.approx(-70.01, abs=0.05)
+    assert measure(tone, rate).loudness_range_lu == pytest.approx(0.0, abs=0.01)
+    assert measure(speech_like(rate, 30.0, seed=2), rate).loudness_range_lu > 1.0
 
 
 # -- limiter -------------------------------------------------------------------------------

@@ -157,13 +157,9 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     return gated_loudness(block_powers(hop_powers(samples, sample_rate), BLOCK_HOPS, hop))
 
 
-def loudness_range(samples: np.ndarray, sample_rate: int) -> float:
-    """EBU Tech 3342 loudness range (LU) of 3 s blocks; 0 for less than two usable blocks."""
-    return powers_range(hop_powers(samples, sample_rate), hop_size(sample_rate))
-
-
 def powers_range(powers: np.ndarray, hop: int) -> float:
-    """:func:`loudness_range` from K-weighted :func:`hop_powers` of ``hop`` samples each."""
+    """EBU Tech 3342 loudness range (LU) of 3 s blocks, from K-weighted :func:`hop_powers` of
+    ``hop`` samples each; 0 for less than two usable blocks."""
     blocks = block_powers(powers, SHORT_TERM_HOPS, hop)
     loud = to_lufs(blocks[to_lufs(blocks) >= ABSOLUTE_GATE])
     if loud.size < 2:
@@ -305,19 +301,6 @@ def rms_db(samples: np.ndarray) -> float:
     if not samples.size:
         return -math.inf
     return db(math.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-
-
-def noise_floor_db(samples: np.ndarray, sample_rate: int, window: float = 0.5) -> float:
-    """RMS of the quietest ``window`` seconds (stepped by 100 ms), dBFS: ACX's noise floor."""
-    samples = as_samples(samples)
-    hop = hop_size(sample_rate)
-    hops = round(window / HOP)
-    whole = samples[: samples.size // hop * hop].reshape(-1, hop)
-    powers = np.einsum("ij,ij->i", whole, whole, dtype=np.float64)
-    blocks = block_powers(powers, hops, hop) if powers.size >= hops else np.array([])
-    if not blocks.size:
-        return rms_db(samples)
-    return db(math.sqrt(blocks.min()))
 
 
 # -- the limiter ---------------------------------------------------------------------------

@@ -80,14 +80,20 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
             if not container.streams.audio:
                 raise ValueError(f"{path}: no audio stream")
             stream = container.streams.audio[0]
-            frames = [f.to_ndarray() for f in container.decode(stream)]
+            frames = [_planar(f) for f in container.decode(stream)]
             rate = stream.rate
     except av.FFmpegError as exc:
         raise ValueError(f"{path}: not an audio file this can read ({exc})") from None
     planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
     if planar.dtype.kind != "f":
-        planar = planar / np.float32(np.iinfo(planar.dtype).max)
+        planar = planar / np.float32(-np.iinfo(planar.dtype).min)
     return planar.T.astype(np.float32), rate
+
+
+def _planar(frame: av.AudioFrame) -> np.ndarray:
+    """A decoded frame as channels x samples (FFmpeg's packed formats interleave them)."""
+    data = frame.to_ndarray()
+    return data if frame.format.is_planar else data.reshape(-1, len(frame.layout.channels)).T
 
 
 def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> Measurement:
@@ -154,7 +160,7 @@ class Meter:
         """Sums of squares of each whole hop (all channels) and the unfinished rest."""
         data = np.concatenate([carry, samples])
         whole = data.shape[0] // self.hop * self.hop
-        rows = data[:whole].reshape(whole // self.hop, -1)
+        rows = data[:whole].reshape(-1, self.hop * self.channels)  # frames are row-major
         return data[whole:], np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
 
     def measurement(self, path: str) -> Measurement:
