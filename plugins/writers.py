@@ -28,11 +28,18 @@ def _text(key: str, value: object) -> str:
 
 
 def _image(value: object) -> bytes:
+    """The cover image named by the ``cover`` option (JPEG or PNG)."""
+    from sonicpipe.audio.m4b import cover_suffix
+
     path = Path(_text("cover", value))
     try:
-        return path.read_bytes()
+        image = path.read_bytes()
+        cover_suffix(image)
     except OSError as exc:
         raise ConfigError(f"options.{NAME}.cover: cannot read {path}: {exc.strerror}") from None
+    except ValueError:
+        raise ConfigError(f"options.{NAME}.cover: {path} is not a JPEG or PNG image") from None
+    return image
 
 
 @hookimpl

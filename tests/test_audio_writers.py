@@ -153,7 +153,7 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
         ("out.m4b", {"narrator": "x"}, "valid: author, bitrate, cover, encoding, title"),
         ("out.m4b", {"cover": "no-such-cover.jpg"}, "cover: cannot read no-such-cover.jpg"),
-        ("out.m4b", {"cover": __file__}, "out.m4b: the cover must be a JPEG or PNG image"),
+        ("out.m4b", {"cover": __file__}, "cover: .*test_audio_writers.py is not a JPEG or PNG"),
     ],
 )
 def test_bad_writer_options_are_named(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -21,6 +22,7 @@ from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
 from sonicpipe.book.assemble import STAGING, Assembler
 from sonicpipe.book.delivery import Delivery
+from sonicpipe.book.progress import Progress
 from sonicpipe.book.readers import Book, Chapter, read_book
 from sonicpipe.book.render import (
     CACHE,
@@ -32,6 +34,7 @@ from sonicpipe.book.render import (
     plan_book,
 )
 from sonicpipe.cli import main
+from sonicpipe.config import Settings
 from sonicpipe.hookspecs import hookimpl
 
 REPO = Path(__file__).resolve().parents[1]
@@ -325,11 +328,24 @@ def test_cover_goes_into_the_m4b_and_beside_it(tmp_path: Path) -> None:
     assert audio["covr"][0].imageformat == MP4Cover.FORMAT_PNG
     assert [c.title for c in audio.chapters] == ["One"]
     assert "cover.png" in files and (tmp_path / "cover.png").read_bytes() == cover
-    # A cover the M4B cannot hold is left out, and the book is still delivered.
-    gif = Book("Gif", "Someone", chapters, b"GIF89a" + bytes(16))
-    manifest = render_book(gif, tmp_path / "gif", engine="espeak")
-    assert "covr" not in MP4(tmp_path / "gif" / manifest["delivery"]["files"][0])
-    assert not list((tmp_path / "gif").glob("cover.*"))
+    # A cover the M4B cannot hold is left out (and said), and the book is still delivered;
+    # then the writers' own cover option, if any, is the cover.
+    art = tmp_path / "art.jpg"
+    art.write_bytes(b"\xff\xd8\xff\xe0" + bytes(40))
+    log = io.StringIO()
+    for name, image, options, expected in [
+        ("gif", b"GIF89a" + bytes(16), {}, None),
+        ("option", None, {"writers": {"cover": str(art)}}, art.read_bytes()),
+    ]:
+        book = Book(name, "Someone", chapters, image)
+        settings = Settings(options=options)
+        out = tmp_path / name
+        manifest = render_book(book, out, settings=settings, engine="espeak",
+                               progress=Progress(log, quiet=True))  # fmt: skip
+        tags = MP4(out / manifest["delivery"]["files"][0]).tags or {}
+        assert (bytes(tags["covr"][0]) if "covr" in tags else None) == expected
+        assert not list(out.glob("cover.*"))  # only a book's own cover is delivered beside
+    assert "gif: the cover is not a JPEG or PNG image; left out" in log.getvalue()
 
 
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:

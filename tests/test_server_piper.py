@@ -183,7 +183,7 @@ def test_piper_threads_limit_one_synthesis_and_keep_the_voice() -> None:
 
 
 @pytest.mark.parametrize("threads", [0, -2, 1.5, True])
-def test_bad_thread_counts_are_refused(threads) -> None:
+def test_bad_thread_counts_are_refused(threads: object) -> None:
     with pytest.raises(ValueError, match=r"expected a whole number >= 1"):
         load_engine("piper", threads=threads)
 

@@ -37,8 +37,10 @@ class M4bWriter(Writer):
         super().__init__(sample_rate)
         self.path = Path(path)
         self.cover = cover
-        if cover is not None:
-            cover_suffix(cover, self.path)  # a bad image fails now, not after the encoding
+        try:  # a bad image fails now, not after the encoding
+            self._cover_png = cover is not None and cover_suffix(cover) == ".png"
+        except ValueError as exc:
+            raise ValueError(f"{self.path}: {exc}") from None
         unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
         if unknown:
             raise ValueError(
@@ -68,9 +70,8 @@ class M4bWriter(Writer):
         if self.cover is not None:
             from mutagen.mp4 import MP4, MP4Cover
 
-            png = cover_suffix(self.cover, self.path) == ".png"
             audio = MP4(self.path)
-            kind = MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG
+            kind = MP4Cover.FORMAT_PNG if self._cover_png else MP4Cover.FORMAT_JPEG
             audio["covr"] = [MP4Cover(self.cover, imageformat=kind)]
             audio.save()
 
@@ -86,11 +87,10 @@ class M4bWriter(Writer):
         ]  # fmt: skip
 
 
-def cover_suffix(image: bytes, path: Path) -> str:
-    """``.png`` or ``.jpg`` for a PNG or JPEG image; anything else is refused (``path`` names
-    the file the image is for)."""
+def cover_suffix(image: bytes) -> str:
+    """``.png`` or ``.jpg`` for a PNG or JPEG image; anything else is refused."""
     if image.startswith(b"\x89PNG\r\n\x1a\n"):
         return ".png"
     if image.startswith(b"\xff\xd8\xff"):
         return ".jpg"
-    raise ValueError(f"{path}: the cover must be a JPEG or PNG image")
+    raise ValueError("the cover is not a JPEG or PNG image")

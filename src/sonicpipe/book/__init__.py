@@ -2,7 +2,7 @@
 
 :func:`render_book` does it all in one call and returns the manifest; ``sonicpipe book
 render`` is the same on the command line. Both functions load on first use, so that the
-command line starts without the audio libraries.
+command line starts without loading the book's DSP and encoders (scipy, FFmpeg).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ of room tone and ends with ``tail``; paragraphs are ``paragraph_pause`` apart, a
 of an M4B are ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence.
 
-M4B: one file with a chapter marker per chapter, title, author and cover. MP3, WAV, FLAC:
+M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG or PNG
+cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
 a file per chapter, split into parts of at most ``max_minutes``. Every audio file gets SRT
 and WebVTT captions from the word timestamps, and the book a report (``report.json``,
 ``report.txt``): per chapter the sentence counts, loudness, true peak, RMS, noise floor and
@@ -248,6 +249,7 @@ class Assembler:
         self.limiter = Limiter(self.rate, ceiling) if ceiling is not None else None
         self.gain = 1.0
         self._seed = 0
+        self._cover: Path | None = None  # the book's cover, delivered beside the M4B
 
     # -- the pieces of a file, in order -----------------------------------------------------
 
@@ -305,10 +307,11 @@ class Assembler:
         options = dict(self.settings.options)
         writer_options = dict(options.get("writers", {}))
         if self.delivery.format == "m4b":
-            cover = self._cover_file(path)
-            writer_options.update(title=self.book.title, author=self.book.author,
-                                  cover=str(cover) if cover else None)  # fmt: skip
+            writer_options.update(title=self.book.title, author=self.book.author)
             writer_options = {k: v for k, v in writer_options.items() if v}
+            self._cover = self._cover_file(path)
+            if self._cover is not None:  # the book's own cover; else the option's, if any
+                writer_options["cover"] = str(self._cover)
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
         writer = open_writer(path, self.rate, settings, self.host)
@@ -317,17 +320,18 @@ class Assembler:
         return out
 
     def _cover_file(self, path: Path) -> Path | None:
-        """The book's cover as ``cover.jpg``/``.png`` beside ``path`` (delivered with it).
+        """The book's cover written as ``cover.jpg``/``.png`` beside ``path`` (delivered with
+        it); None when the book has none.
 
         A cover that is neither JPEG nor PNG (say, a GIF in an EPUB) is left out, and said.
         """
         if not self.book.cover:
             return None
         try:
-            suffix = cover_suffix(self.book.cover, path)
+            suffix = cover_suffix(self.book.cover)
         except ValueError as exc:
             if self.on_chapter is not None:
-                self.on_chapter(f"cover left out: {exc}")
+                self.on_chapter(f"{self.book.title}: {exc}; left out")
             return None
         cover = path.with_name("cover" + suffix)
         write_atomic(cover, self.book.cover)
@@ -435,7 +439,8 @@ class Assembler:
             rows.append(self._row(number, section, [path.name]))
         out.writer.close()
         names = [p.name for p in write_captions(path, out.captions)]
-        names += [p.name for p in self.staging.glob("cover.*")]
+        if self._cover is not None:
+            names.append(self._cover.name)
         for row in rows:
             row["files"] += names
         return rows

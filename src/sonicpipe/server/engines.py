@@ -250,13 +250,18 @@ class PiperEngine:
         return out
 
 
-def _with_alignments(model_path: str) -> bytes:
-    """The voice model with piper's phoneme-alignment output added (in memory)."""
+def _with_alignments(model_path: str) -> str | bytes:
+    """The voice model with piper's phoneme-alignment output added (in memory), as piper's
+    own ``PiperVoice.load`` (piper-tts 1.8) does; a model that has it already is used as is."""
     import onnx
     from piper.patch_voice_with_alignment import add_alignment_output
 
     model = onnx.load(model_path)
-    add_alignment_output(model)
+    try:
+        add_alignment_output(model)
+    except ValueError as exc:  # already patched, or no tensor to expose
+        log.debug("piper model used as it is for alignments: %s", exc)
+        return model_path
     return model.SerializeToString()
 
 
@@ -482,6 +487,8 @@ def load_engine(name: str | None = None, threads: int | None = None) -> Engine:
     if name not in ENGINES:
         raise ValueError(f"engine {name!r} is not known; valid: {', '.join(ENGINES)}")
     check_threads(threads)
+    if name == "espeak" and threads not in (None, 1):
+        log.info("espeak-ng synthesizes on one thread: threads=%d changes nothing", threads)
     key = (name, threads if name == "piper" else None)
     with _CACHE_LOCK:
         if key not in _ENGINE_CACHE:
