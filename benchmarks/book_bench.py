@@ -132,8 +132,8 @@ def main() -> None:
     parser.add_argument(
         "--threads",
         nargs="+",
-        default=["all", "1"],
-        help="voice threads per configuration: 'all' (every core) or a number",
+        help="voice threads per configuration: 'all' (every core) or a number (default: all 1"
+        " for piper; espeak-ng always uses one)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -143,7 +143,7 @@ def main() -> None:
         return
     print(f"{args.book}, {args.engine} voice, {args.format}, {args.paragraphs} paragraphs per "
           f"chapter, {args.parallel} contexts at once")  # fmt: skip
-    for setting in args.threads:
+    for setting in args.threads or (["all", "1"] if args.engine == "piper" else ["all"]):
         threads = None if setting == "all" else int(setting)
         with voice_server(args.engine, threads) as url:
             args.url = url
