@@ -361,7 +361,7 @@ BRANCHES = {
     "number": (
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>{INT}(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
-        rf"|(?P<plural>['’]?s){RB}"
+        rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
@@ -851,6 +851,9 @@ class EnglishNormalizer:
             ):
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s"
             return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"])  # "4.2s"
+        if m["agent"] and numeral.isdigit():  # "the 49ers", "a 76er": forty-niners, seventy-sixer
+            words = number_words(numeral)
+            return prefix + words + ("r" if words.endswith("e") else "er") + m["agents"]
         if m["deg"]:
             attributive = _attributive(text, m.start(), m.end())
             words = _with_unit(number_words(numeral), numeral, ("degree", "degrees"), attributive)

@@ -252,6 +252,8 @@ def test_times(written: str, spoken: str) -> None:
         ("NEW YORK, 1821.", "NEW YORK, eighteen twenty-one."),
         ("In 44 BC and 476 AD.", "In forty-four BC and four seventy-six AD."),
         ("The 1990s and the 2000s.", "The nineteen nineties and the two thousands."),
+        ("The 49ers beat the 76ers.", "The forty-niners beat the seventy-sixers."),
+        ("A 49er panned for gold.", "A forty-niner panned for gold."),
         ("The 1800s were long.", "The eighteen hundreds were long."),
         ("In the 100s and 1,000s.", "In the hundreds and thousands."),
         ("Music of the '90s.", "Music of the nineties."),
