@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from conftest import ServeProcess
 
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
+from sonicpipe.controls import Defaults
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
@@ -220,3 +222,120 @@ async def test_a_turn_refused_with_429_is_retried_on_a_new_context() -> None:
             audio = [chunk async for chunk in turn.audio()]
     assert turn.context.id != refused, "the turn was replayed on a new context"
     assert sum(len(c) for c in audio) / 44100 > 1.0
+
+
+async def test_interrupt_wakes_a_consumer_waiting_for_audio(server: LocalServer) -> None:
+    """A consumer waiting in audio() ends at once on interrupt, not at the client's timeout."""
+    async with Pipeline(settings_for(server)) as pipe:
+        (await pipe.client()).timeout = 60.0
+        turn = await pipe.turn()
+        consumer = asyncio.create_task(anext(turn.audio(), None))
+        await asyncio.sleep(0.1)  # the consumer now waits for audio of a turn still thinking
+        await turn.interrupt()
+        assert await asyncio.wait_for(consumer, 5.0) is None
+
+
+async def test_an_idle_turn_waits_for_its_next_input_past_the_timeout(server: LocalServer) -> None:
+    """Silence is a timeout only while audio is owed: an LLM may think longer than that."""
+    async with Pipeline(settings_for(server)) as pipe:
+        (await pipe.client()).timeout = 0.5
+        turn = await pipe.turn()
+
+        async def think_then_answer() -> None:
+            await turn.feed("Let me check that order for you. ")
+            await asyncio.sleep(1.5)  # thinking, three timeouts long
+            await turn.feed("It shipped on Monday.")
+            await turn.end()
+
+        producer = asyncio.create_task(think_then_answer())
+        seconds = sum([len(c) async for c in turn.audio()]) / 44100
+        await producer
+    assert seconds > 2.0, "both sentences were spoken"
+
+
+async def test_an_empty_turn_ends_at_once(server: LocalServer) -> None:
+    async with Pipeline(settings_for(server)) as pipe:
+        (await pipe.client()).timeout = 60.0
+        turn = await pipe.turn()
+        await turn.feed("   ")
+        await turn.end()
+        chunks = await asyncio.wait_for(_collect(turn.audio()), 5.0)
+    assert chunks == []
+    assert turn.context.finished
+
+
+async def _collect(stream: AsyncIterator[np.ndarray]) -> list[np.ndarray]:
+    return [chunk async for chunk in stream]
+
+
+async def test_a_turn_interrupted_during_429_back_off_stays_silent() -> None:
+    """The user barged in while the refused turn waited to retry: it must not speak later."""
+    with LocalServer(engine="espeak", max_contexts=1, linger=0.0) as tight:
+        async with Pipeline(Settings(url=tight.url)) as pipe:
+            client = await pipe.client()
+            client.backoff = 0.5
+            busy = await client.context(replace(pipe.template(), context_id="busy"))
+            await busy.send("Somebody else is talking. ")
+            assert isinstance(await anext(busy.responses()), p.Chunk)
+            turn = await pipe.turn()
+            await turn.feed("Hello there, this is the turn speaking now.")
+            await turn.end()
+            consumer = asyncio.create_task(_collect(turn.audio()))
+            await asyncio.sleep(0.2)  # refused with 429; now backing off
+            await busy.cancel()  # the slot frees: a retry would now speak
+            await turn.interrupt()
+            chunks = await asyncio.wait_for(consumer, 10.0)
+    assert chunks == []
+
+
+def test_sync_pipeline_shared_by_threads_runs_one_loop(server: LocalServer) -> None:
+    pipe = Pipeline(settings_for(server))
+    start = threading.Barrier(4)
+    results: list[float] = []
+
+    def speak() -> None:
+        start.wait()
+        results.append(pipe.speak("Four threads share this pipeline.").seconds)
+
+    threads = [threading.Thread(target=speak) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    loops = [t for t in threading.enumerate() if t.name == "sonicpipe-loop"]
+    pipe.close()
+    assert len(results) == 4 and min(results) > 1.0
+    assert len(loops) == 1, "one event loop thread serves every thread"
+    assert not [t for t in threading.enumerate() if t.name == "sonicpipe-loop"]
+    with pytest.raises(RuntimeError, match="closed"):
+        pipe.speak("Too late.")
+
+
+def test_local_server_stops_when_the_last_running_loop_closes() -> None:
+    """A loop that ended without aclose() does not keep the local server alive."""
+    pipe = Pipeline(engine="espeak")
+    urls: list[str] = []
+
+    async def use(close: bool) -> None:
+        await pipe.aspeak("Hello.")
+        urls.append(pipe.url)
+        if close:
+            await pipe.aclose()
+
+    asyncio.run(use(close=False))  # this loop ends without closing its connection
+    asyncio.run(use(close=True))
+    assert urls[0] == urls[1], "both loops used the one local server"
+    assert pipe.url == "local", "the server stopped"
+    host, port = urls[0].removeprefix("ws://").split(":")
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=2).close()
+
+
+def test_sonic2_requests_carry_controls_only_as_experimental_controls() -> None:
+    controls = Defaults(speed=1.2, emotion="excited")
+    sonic3 = Pipeline(Settings(model="sonic-3", controls=controls)).template()
+    sonic2 = Pipeline(Settings(model="sonic-2", controls=controls)).template()
+    assert sonic3.generation_config is not None
+    assert sonic3.generation_config.emotion == "excited"
+    assert sonic2.generation_config is None
+    assert "generation_config" not in sonic2.to_dict()

@@ -21,6 +21,7 @@ from sonicpipe import pcm
 from sonicpipe.audio.chain import AudioChain
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
+from sonicpipe.controls import Family, family_of
 from sonicpipe.model import Segment
 from sonicpipe.plugins import PluginHost
 from sonicpipe.sonic import protocol as p
@@ -126,9 +127,10 @@ class Pipeline:
         self.engine = engine
         self.max_contexts = max_contexts
         self._server: Any = None
-        self._server_lock = threading.Lock()
-        self._clients: dict[int, SonicClient] = {}
+        self._lock = threading.Lock()  # guards the server, the clients and the runner
+        self._clients: dict[asyncio.AbstractEventLoop, SonicClient] = {}
         self._runner: _LoopThread | None = None
+        self._closed = False
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
@@ -150,7 +152,7 @@ class Pipeline:
         return self._server.url if self._server is not None else "local"
 
     def _local_url(self) -> str:
-        with self._server_lock:
+        with self._lock:
             if self._server is None:
                 from sonicpipe.server import LocalServer
 
@@ -161,8 +163,8 @@ class Pipeline:
 
     async def client(self) -> SonicClient:
         """The client for the running event loop (connected on first use)."""
-        loop_id = id(asyncio.get_running_loop())
-        if loop_id not in self._clients:
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:
             url = self.url
             if url == CLOUD_URL and self.settings.voice == DEFAULT_VOICE:
                 raise ConfigError(
@@ -170,17 +172,20 @@ class Pipeline:
                     "set voice to a Cartesia voice id"
                 )
             if url == "local":
-                url = await asyncio.get_running_loop().run_in_executor(None, self._local_url)
-            if loop_id not in self._clients:  # another task may have made it meanwhile
-                self._clients[loop_id] = SonicClient(
-                    url, self.settings.resolved_api_key(), max_contexts=self.max_contexts
-                )
-        return self._clients[loop_id]
+                url = await loop.run_in_executor(None, self._local_url)
+            with self._lock:
+                if loop not in self._clients:  # another task may have made it meanwhile
+                    self._clients[loop] = SonicClient(
+                        url, self.settings.resolved_api_key(), max_contexts=self.max_contexts
+                    )
+        return self._clients[loop]
 
     def template(self) -> p.GenerationRequest:
         """The request every input starts from: model, voice, format, language, controls."""
         defaults = self.settings.controls
-        config = p.GenerationConfig(defaults.speed, defaults.volume, defaults.emotion)
+        config = None  # sonic-2 family: the defaults travel as experimental voice controls
+        if family_of(self.settings.model) is Family.SONIC3:
+            config = p.GenerationConfig(defaults.speed, defaults.volume, defaults.emotion)
         return p.GenerationRequest(
             context_id="",
             transcript="",
@@ -191,7 +196,7 @@ class Pipeline:
             continue_=True,
             max_buffer_delay_ms=0,  # we send whole sentences ourselves
             add_timestamps=self.timestamps,
-            generation_config=config if config.to_dict() else None,
+            generation_config=config if config and config.to_dict() else None,
         )
 
     def request_fields(self, segments: Sequence[Segment]) -> dict[str, Any]:
@@ -287,14 +292,18 @@ class Pipeline:
         return await Turn.start(self)
 
     async def aclose(self) -> None:
-        """Close the connection of this event loop and stop the local server."""
-        client = self._clients.pop(id(asyncio.get_running_loop()), None)
+        """Close the connection of this event loop; stop the local server once no other
+        running event loop still uses it."""
+        with self._lock:
+            client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.close()
         self._stop_server()
 
     def _stop_server(self) -> None:
-        with self._server_lock:
+        with self._lock:
+            for loop in [loop for loop in self._clients if loop.is_closed()]:
+                del self._clients[loop]  # its loop ended without aclose: the connection is gone
             if self._server is not None and not self._clients:
                 self._server.stop()
                 self._server = None
@@ -308,9 +317,14 @@ class Pipeline:
     # -- sync face -------------------------------------------------------------------------
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
-        if self._runner is None:
-            self._runner = _LoopThread()
-        return self._runner.run(coro)
+        with self._lock:
+            if self._closed:
+                coro.close()
+                raise RuntimeError("this pipeline is closed; make a new Pipeline")
+            if self._runner is None:
+                self._runner = _LoopThread()
+            runner = self._runner
+        return runner.run(coro)
 
     def speak(self, text: str) -> Audio:
         """Synthesize ``text`` and return the finished audio (blocking)."""
@@ -333,11 +347,15 @@ class Pipeline:
             self._run(chunks.aclose())
 
     def close(self) -> None:
-        """Close connections and stop the local server (if this pipeline started one)."""
-        if self._runner is not None:
-            self._runner.run(self.aclose())
-            self._runner.stop()
-            self._runner = None
+        """Close connections and stop the local server (if this pipeline started one).
+
+        The synchronous face cannot be used after this.
+        """
+        with self._lock:
+            runner, self._runner, self._closed = self._runner, None, True
+        if runner is not None:
+            runner.run(self.aclose())
+            runner.stop()
         self._stop_server()
 
     def __enter__(self) -> Pipeline:
@@ -392,7 +410,8 @@ class Turn:
 
     async def _send_input(self, fields: dict[str, Any]) -> None:
         extra = {k: v for k, v in fields.items() if k != "transcript"}
-        await self.context.send(fields["transcript"], **extra)
+        # flushed, so the context knows audio is owed until each input's flush_done
+        await self.context.send(fields["transcript"], flush=True, **extra)
 
     async def end(self) -> None:
         """No more fragments: send what is left and end the context."""
@@ -428,9 +447,13 @@ class Turn:
                 break
             except RateLimitError:
                 attempt += 1
-                if heard or self.interrupted or attempt > self.client.retries:
+                if self.interrupted:
+                    break
+                if heard or attempt > self.client.retries:
                     raise
                 await asyncio.sleep(backoff_delay(self.client.backoff, attempt))
+                if self.interrupted:  # barged in during the back-off
+                    break
                 await self._reopen()
         if not self.interrupted:
             tail = chain.flush()
@@ -441,6 +464,10 @@ class Turn:
         self.context = await self.client.context(replace(self.context.template,
                                                          context_id=new_context_id()))  # fmt: skip
         for fields in self.inputs:
+            if self.interrupted:
+                break
             await self._send_input(fields)
-        if self.ended:
+        if self.interrupted:  # interrupt() cancelled the old context meanwhile
+            await self.context.cancel()
+        elif self.ended:
             await self.context.end()

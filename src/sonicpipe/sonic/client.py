@@ -7,9 +7,10 @@ flushes, the empty transcript that ends it, cancel) and yields typed responses u
 Two ways to generate:
 
 * :meth:`SonicClient.generate` — a *whole-text* generation: every input is known up front. A
-  429 is retried with exponential back-off and jitter; a dropped connection is retried from the
-  start on a new connection, and audio already delivered is skipped (exact for a deterministic
-  voice such as the local server's; a cloud voice may phrase the retry slightly differently).
+  429 is retried with exponential back-off and jitter; a dropped connection is retried on a new
+  connection from the first input whose audio had not all arrived, and the part of that input
+  already delivered is skipped (a retried input may be phrased slightly differently, so only
+  that one input can join two generations).
 * :meth:`SonicClient.context` — a *live* context fed as text arrives (a conversational turn). A
   429 on its first input is retried the same way; a dropped connection fails it with
   :class:`ConnectionLost`, since the caller may already have played part of it.
@@ -118,6 +119,11 @@ class _Lost:
         self.reason = reason
 
 
+class _Owed:
+    """Put in a context's queue when an answer becomes owed: a consumer waiting with no
+    timeout starts the timeout from now."""
+
+
 class Context:
     """One generation context: send inputs, then iterate over its responses.
 
@@ -128,9 +134,14 @@ class Context:
         self.client = client
         self.id = template.context_id
         self.template = template
-        self.queue: asyncio.Queue[p.Response | _Lost] = asyncio.Queue()
+        self.queue: asyncio.Queue[p.Response | _Lost | _Owed] = asyncio.Queue()
         self.finished = False
         self._ws: ClientConnection | None = None
+        # What the server owes us: silence is a timeout only while an answer is owed, so a
+        # live context may wait idle for its next input (an LLM thinking) as long as it likes.
+        self._ended = False  # the empty transcript was sent: `done` is owed
+        self._flushes_owed = 0  # flushes sent whose flush_done has not arrived
+        self._unanswered = False  # an input was sent and nothing has arrived since
 
     def __repr__(self) -> str:
         return f"Context({self.id!r}, finished={self.finished})"
@@ -147,16 +158,37 @@ class Context:
             self.template, **fields, transcript=transcript, continue_=more, flush=flush
         )
         await self._send(request.to_dict())
+        if not self._owed():
+            self.queue.put_nowait(_Owed())
+        self._unanswered = True
+        self._flushes_owed += flush
+        self._ended = not more
+
+    def _owed(self) -> bool:
+        """Whether the server owes an answer, so that silence is a timeout."""
+        return self._ended or self._flushes_owed > 0 or self._unanswered
 
     async def end(self) -> None:
-        """End the context: an empty transcript with ``continue: false``."""
+        """End the context: an empty transcript with ``continue: false``.
+
+        A context that never sent an input ends at once, without a word to the server.
+        """
+        if self._ws is None:
+            self._ended = True
+            self.queue.put_nowait(p.Done(self.id))
+            return
         await self.send("", more=False)
 
     async def cancel(self) -> None:
-        """Stop generation; audio already sent cannot be recalled. Ends iteration."""
+        """Stop generation; audio already sent cannot be recalled.
+
+        Ends iteration of :meth:`responses`, also for a consumer waiting in it right now.
+        """
         if not self.finished:
-            with contextlib.suppress(ConnectionClosed, SonicError):
-                await self._send(p.CancelRequest(self.id).to_dict())
+            if self._ws is not None:
+                with contextlib.suppress(ConnectionClosed, SonicError):
+                    await self._send(p.CancelRequest(self.id).to_dict())
+            self.queue.put_nowait(p.Done(self.id))
         self._finish()
 
     async def _send(self, message: dict[str, Any]) -> None:
@@ -186,11 +218,18 @@ class Context:
         try:
             while not self.finished:
                 try:
-                    item = await asyncio.wait_for(self.queue.get(), self.client.timeout)
+                    item = await asyncio.wait_for(
+                        self.queue.get(), self.client.timeout if self._owed() else None
+                    )
                 except TimeoutError:
                     raise SonicTimeout(
                         f"context {self.id}: no answer in {self.client.timeout:g} s"
                     ) from None
+                if isinstance(item, _Owed):
+                    continue
+                self._unanswered = False
+                if isinstance(item, p.FlushDone):
+                    self._flushes_owed = max(0, self._flushes_owed - 1)
                 if isinstance(item, _Lost):
                     raise ConnectionLost(f"context {self.id}: {item.reason}")
                 if isinstance(item, p.ErrorMessage):
@@ -322,7 +361,9 @@ class SonicClient:
                 if context is not None:
                     context.queue.put_nowait(message)
                 elif isinstance(message, p.ErrorMessage):
-                    log.warning("Sonic error for no live context: %s", message.error)
+                    # for a context already given up (cancelled, retried): nobody to tell
+                    level = logging.DEBUG if message.context_id else logging.WARNING
+                    log.log(level, "Sonic error for no live context: %s", message.error)
         except ConnectionClosed as exc:
             reason = f"the connection dropped ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
         finally:
