@@ -298,7 +298,19 @@ SENTENCE_STARTERS = frozenset(
 H = r"[ \t\xa0\u2009\u202f\n]"  # one space, never two (a blank line separates paragraphs)
 LB = r"(?<![^\W_])"  # not after a letter or digit
 RB = r"(?![^\W_])"  # not before a letter or digit
-INT = r"\d{1,3}(?:,\d{3}){1,11}+(?!,\d)|\d{1,36}"  # longer runs are read in pieces
+# Thousands grouped by spaces. A no-break, narrow no-break or thin space between digit groups is
+# a thousands separator (SI style: "10\u202f000"), so such groups always join. A plain space also
+# separates the items of a list ("1 2 3", "rooms 101 102", "3 100 dollar bills"), so groups
+# with plain spaces join only when one of them is 000 ("1 000", "10 000", "1 500 000"), which
+# a list item hardly ever is: "10 500" stays two numbers. Either way every group after a lead
+# of 1-3 digits has exactly three, and groups followed by more digits are not joined. (The
+# cleanup plugin turns no-break spaces into plain ones, so in the text chain the 000 rule holds.)
+SPACED_INT = (
+    r"(?<!\d)\d{1,3}+(?:[\xa0\u202f\u2009]\d{3}){1,11}+(?![\xa0\u202f\u2009]?\d)"
+    r"|(?<!\d)\d{1,3}+(?: \d{3}){0,10}? 000(?: \d{3}){0,10}+(?!\d)"
+)
+GROUP_SPACES = str.maketrans(dict.fromkeys(" \xa0\u202f\u2009", ","))
+INT = rf"{SPACED_INT}|\d{{1,3}}(?:,\d{{3}}){{1,11}}+(?!,\d)|\d{{1,36}}"  # longer runs: in pieces
 NUM = rf"(?:{INT})(?:\.\d+)?"
 AMPM = rf"(?P<{{0}}>[AaPp])\.?{H}?[Mm]\.?{RB}"
 MONTH_RE = (
@@ -763,6 +775,7 @@ class EnglishNormalizer:
     ) -> str:
         """Read one amount of money; ``bare`` leaves out the currency (first of a range)."""
         one, many, sub_one, sub_many = unit
+        amount = amount.translate(GROUP_SPACES)
         if mult:
             words = f"{number_words(amount)} {MULTIPLIERS[mult]}"
             return words if bare else f"{words} {one if attributive else many}"
@@ -833,7 +846,7 @@ class EnglishNormalizer:
 
     def _number(self, m: re.Match[str]) -> str:
         text = m.string
-        numeral = m["n"]
+        numeral = m["n"].translate(GROUP_SPACES)  # "10 000" -> "10,000"
         sign = m["sign"] or ""
         prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
                   "~": "about ", "": ""}[sign]  # fmt: skip

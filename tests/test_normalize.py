@@ -70,6 +70,30 @@ def test_numbers(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It costs 1 000 dollars.", "It costs one thousand dollars."),
+        ("About 10 000 came.", "About ten thousand came."),
+        ("A 1 000 000 budget and 1 500 000 more.",
+         "A one million budget and one million five hundred thousand more."),
+        ("It is 1\u202f000 km.", "It is one thousand kilometers."),
+        ("It is 10\xa0000 km.", "It is ten thousand kilometers."),
+        ("A total of 1\u202f234\u202f567.",
+         "A total of one million two hundred thirty-four thousand five hundred sixty-seven."),
+        ("Pay $10 000 or 2 000th.", "Pay ten thousand dollars or two thousandth."),
+        # Plain spaces also separate list items: without a 000 group nothing joins.
+        ("Count 1 2 3 now.", "Count one two three now."),
+        ("Rooms 101 102 are free.", "Rooms one hundred one one hundred two are free."),
+        ("I have 3 100 dollar bills.", "I have three one hundred dollar bills."),
+        ("Codes 12 0001 and 7\u202f0000.",
+         "Codes twelve zero zero zero one and seven\u202fzero zero zero zero."),
+    ],
+)  # fmt: skip
+def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 # -- money ------------------------------------------------------------------------------------
 
 
