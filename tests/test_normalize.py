@@ -38,6 +38,9 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("It has 13,000 soldiers.", "It has thirteen thousand soldiers."),
         ("A total of 2,500,000 votes.", "A total of two million five hundred thousand votes."),
         ("Pi is 3.14.", "Pi is three point one four."),
+        ("It is 1,234.56 and 12,345.5.",
+         "It is one thousand two hundred thirty-four point five six and twelve thousand three "
+         "hundred forty-five point five."),
         ("It fell to -5 overnight.", "It fell to minus five overnight."),
         ("In the year--1850--it sank.", "In the year--eighteen fifty--it sank."),
         ("Only 0.5 of them.", "Only zero point five of them."),
