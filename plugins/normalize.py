@@ -60,7 +60,15 @@ CURRENCIES = {  # symbol: unit, units, subunit, subunits
     "USD": ("US dollar", "US dollars", "cent", "cents"),
     "EUR": ("euro", "euros", "cent", "cents"),
     "GBP": ("pound", "pounds", "penny", "pence"),
+    "JPY": ("yen", "yen", "sen", "sen"),
+    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "AUD": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "INR": ("rupee", "rupees", "paisa", "paise"),
+    "CNY": ("yuan", "yuan", "fen", "fen"),
 }
+# ISO codes: written before an amount ("EUR 5") like a symbol, or after it ("5 EUR", "$5 CAD").
+CURRENCY_CODES = tuple(code for code in CURRENCIES if code.isalpha())
 MULTIPLIERS = {
     "k": "thousand", "K": "thousand", "m": "million", "M": "million", "mn": "million",
     "b": "billion", "B": "billion", "bn": "billion", "t": "trillion", "T": "trillion",
@@ -139,15 +147,8 @@ def _units() -> dict[str, tuple[str, str]]:
     add("k", "thousand", "thousand")
     add("bn", "billion", "billion")
     add("%", "percent", "percent")
-    add("USD", "US dollar")
-    add("EUR|€", "euro")
-    add("GBP", "pound")
-    add("JPY", "yen", "yen")
-    add("CAD", "Canadian dollar")
-    add("AUD", "Australian dollar")
-    add("CHF", "Swiss franc")
-    add("INR", "rupee")
-    add("CNY", "yuan", "yuan")
+    for currency, (one, many, _, _) in CURRENCIES.items():
+        add(currency, one, many)  # after an amount: "5 EUR", "5$"
     add("¢", "cent")
     return table
 
@@ -359,9 +360,10 @@ BRANCHES = {
         rf"(?:,?{H}(?P<ld>\d{{1,2}})d(?P<ldot>\.)?)?(?!\w)(?(lp)|(?(ld)|(?!)))"
     ),
     "money": (
-        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<amt>{NUM})"
-        rf"(?:{H}?(?P<mult>{MULT_RE}){RB})?"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<mneg2>[-−])?"
+        rf"(?P<amt>{NUM}|\.\d+)(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
+        rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
     ),
     "fraction": (
@@ -411,7 +413,7 @@ BRANCHES = {
 # may nest another behind a narrower guard.
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
-    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEG])",
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJI])",
      ("phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction", "shortyear",
       "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
@@ -752,15 +754,15 @@ class EnglishNormalizer:
         return words + _period(m.string, m.end()) if m["ldot"] else words
 
     def _money(self, m: re.Match[str]) -> str:
-        unit = CURRENCIES[m["cur"]]
+        unit = CURRENCIES[m["code"] or m["cur"]]
         attributive = _attributive(m.string, m.start(), m.end())  # "a $5 bill"
         if m["amt2"]:
             first = self._amount(m["amt"], m["mult"], unit, bare=True)
             words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
         else:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
-        if m["mneg"]:
-            words = ("plus " if m["mneg"] == "+" else "minus ") + words
+        if sign := m["mneg"] or m["mneg2"]:  # "-$3", "$-3"
+            words = ("plus " if sign == "+" else "minus ") + words
         if m["per"]:
             words += " " + _per(m["per"])
         return words
@@ -783,7 +785,7 @@ class EnglishNormalizer:
         if len(cents) != 2:
             words = number_words(amount)
             return words if bare else _with_unit(words, amount, (one, many), attributive)
-        main = _integer(whole)
+        main = _integer(whole or "0")  # "$.50"
         sub = int(cents)
         if bare:
             return number_words(amount)
@@ -897,7 +899,10 @@ class EnglishNormalizer:
         if unit == "m" and not m["usp"] and _is_plural_noun(_word_after(m.string, m.end())):
             return f"{number_words(numeral)} million"  # "5m people", but "a 100m sprint"
         attributive = _attributive(m.string, m.start(), m.end())
-        words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
+        if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
+            words = self._amount(numeral, None, CURRENCIES[unit], attributive)
+        else:
+            words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
         if m["unit2"]:
             words += " " + _per(m["per2"])
         elif unit.endswith("."):

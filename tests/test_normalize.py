@@ -126,6 +126,23 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("A fee of USD 5 million.", "A fee of five million US dollars."),
         ("Gum is 50¢.", "Gum is fifty cents."),
         (
+            "It costs 1,234.56 USD today.",
+            "It costs one thousand two hundred thirty-four US dollars and fifty-six cents today.",
+        ),
+        (
+            "It costs 12.50 EUR and -3.05 GBP.",
+            "It costs twelve euros and fifty cents and minus three pounds and five pence.",
+        ),
+        ("A 5 EUR fee and 300 JPY/mo.", "A five euro fee and three hundred yen per month."),
+        (
+            "It costs $12.50 USD or $5 CAD.",
+            "It costs twelve US dollars and fifty cents or five Canadian dollars.",
+        ),
+        ("Pay EUR 12.50 or CHF 3.", "Pay twelve euros and fifty cents or three Swiss francs."),
+        ("Only $.50 now.", "Only fifty cents now."),
+        ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
+        ("It costs 5$ or 10 € or 3€.", "It costs five dollars or ten euros or three euros."),
+        (
             "A cheque for £1 17s. 9d, and 2s. 6d. more.",
             "A cheque for one pound seventeen shillings and nine pence, and two shillings and six "
             "pence more.",
