@@ -188,7 +188,7 @@ YEAR_WORDS = frozenset(
     _words(
         "in of since by from until till through to before after during around circa c ca year "
         "summer spring autumn fall winter early late mid between and the born died about than b "
-        "d ad"
+        "d ad est established"
     )
 )
 # Lower-case words after a bare number that make it a year ("1897 was", "1897 saw").
@@ -267,8 +267,11 @@ NUMBER_ABBREVIATIONS = {
     "art.": "article", "Sec.": "section", "sec.": "section", "Eq.": "equation",
     "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume", "c.": "circa",
     "b.": "born", "d.": "died", "Chap.": "chapter", "Sect.": "section", "Bk.": "book",
-    "Pt.": "part",
+    "Pt.": "part", "Ref.": "reference", "ref.": "reference", "Tel.": "telephone",
+    "tel.": "telephone", "Est.": "estimated", "est.": "estimated",
 }  # fmt: skip
+# "Est." before a year: "Est. 1999" (but "est. 1500 people" are estimated).
+FOUNDED = {"Est.": "Established", "est.": "established"}
 # Day abbreviations that are also words: read only before a date ("Sat., March 3").
 DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
 # Abbreviations that stand before a name; their period never ends a sentence mid-paragraph.
@@ -440,6 +443,12 @@ MONTH_RANGE_BEFORE = re.compile(
     rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?{H}?[-–]{H}?$"
 )
 MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+NUMBER_AFTER = re.compile(rf"{H}?(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
+YEAR_AFTER = re.compile(rf"{H}?[12]\d{{3}}(?!\w|[.,]\d)")
+# Words before a phone number, which is read digit by digit: "call 911", "Tel. 555 1234".
+PHONE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:(?:call|dial|text|tel|telephone|fax)\.?:?|phone:){H}+(?:\d{{2,4}}{H})*$"
+)
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -517,6 +526,7 @@ def _starts_sentence(text: str, start: int) -> bool:
         len(token) > 2
         and "." not in token[:-1]
         and token not in abbreviations()
+        and token[0].lower() + token[1:] not in abbreviations()  # "Approx. 5 kg"
         and token not in NUMBER_ABBREVIATIONS
         and token not in DAY_ABBREVIATIONS
     )
@@ -938,8 +948,8 @@ class EnglishNormalizer:
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
-        if _word_before(text, start).lower() in ("call", "dial", "text"):
-            return digits(str(n), zero="oh")  # "call 911"
+        if PHONE_BEFORE.search(text, max(0, start - 40), start):
+            return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234"
         if n >= 100 and PAIRED_LABELS & _words_before(text, start):
             return year(n)  # "Flight BA 117", "Room 1204"
         if self._is_year(text, start, end, n, before):
@@ -1044,7 +1054,10 @@ class EnglishNormalizer:
             words = self._abbreviation(title, text, start, end)
             return token if words == title else words.upper()
         if token in NUMBER_ABBREVIATIONS:
-            if re.match(rf"{H}?[#\d]", text[end : end + 2]):
+            if NUMBER_AFTER.match(text, end):
+                year = YEAR_AFTER.match(text, end) if token in FOUNDED else None
+                if year and not _is_plural_noun(_word_after(text, year.end())):
+                    return FOUNDED[token]
                 return _spoken_label(token)
             if token in ("No.", "no.", "p."):
                 return token
@@ -1053,6 +1066,12 @@ class EnglishNormalizer:
                 return DAY_ABBREVIATIONS[token]
             return token
         expansion = abbreviations().get(token)
+        if expansion is None and token[:1].isupper() and NUMBER_AFTER.match(text, end):
+            # a listed lowercase abbreviation, capitalized: "Approx. 5 kg", "Ca. 1850"
+            lower = token[0].lower() + token[1:]
+            expansion = abbreviations().get(lower)
+            if expansion and not _starts_sentence(text, start):
+                token = lower  # "It weighs Approx. 5 kg": approximately
         if not expansion:
             return token
         if token[0].isupper() and expansion[0].islower():

@@ -451,10 +451,34 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Smith et al. found it.", "Smith and others found it."),
         ("In the U.S. it is legal.", "In the U.S. it is legal."),
         ("The sun rose. He sat. Then", "The sun rose. He sat. Then"),
+        ("See Ref. 12 and ref. 3.", "See Reference twelve and reference three."),
+        ("Est. 1999 in Paris.", "Established nineteen ninety-nine in Paris."),
+        ("An est. 5,000 died, est. 1500 people.",
+         "An estimated five thousand died, estimated one thousand five hundred people."),
+        ("Call Tel. 555 1234 or call 555 1234, phone: 555 1234.",
+         "Call Telephone five five five one two three four or call five five five one two three "
+         "four, phone: five five five one two three four."),
+        ("Tel. +44 20 7946 0958", "Telephone plus four four, two oh, seven nine four six, oh nine "
+         "five eight"),
+        ("It weighs Approx. 5 kg.", "It weighs approximately five kilograms."),
+        ("Approx. 5 kg of flour, Ca. 1850.",
+         "Approximately five kilograms of flour, circa eighteen fifty."),
     ],
 )  # fmt: skip
 def test_abbreviations(written: str, spoken: str) -> None:
     assert norm(written) == spoken
+
+
+def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
+    settings = Settings()
+    chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
+    text = "See Ref. 12 for it. Est. 1999 in Paris. It weighs Approx. 5 kg. Call Tel. 555 1234."
+    assert [s.text for s in chain.prepare(text)] == [
+        "See Reference twelve for it.",
+        "Established nineteen ninety-nine in Paris.",
+        "It weighs approximately five kilograms.",
+        "Call Telephone five five five one two three four.",
+    ]
 
 
 @pytest.mark.parametrize(
