@@ -449,6 +449,11 @@ YEAR_AFTER = re.compile(rf"{H}?[12]\d{{3}}(?!\w|[.,]\d)")
 PHONE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:(?:call|dial|text|tel|telephone|fax)\.?:?|phone:){H}+(?:\d{{2,4}}{H})*$"
 )
+SAID_HOURS = ("noon", "midnight", "hours")  # "12:00 noon" needs no "o'clock"
+TIME_RANGE_AFTER = re.compile(
+    rf"{H}?(?:[-–—]{H}?|to{H})\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?{H}?[Mm]{RB})"
+)
+CLOCK_BEFORE = re.compile(r":\d\d$")
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -593,6 +598,18 @@ def _military_time(hhmm: str) -> str:
     return f"{head} {tail}"
 
 
+def _duration(hours: int, minutes: int, seconds: int) -> str:
+    """ "one hour, two minutes and five seconds"; the parts that are zero are left out."""
+    parts = [
+        _with_unit(cardinal(n), str(n), UNITS[unit])
+        for n, unit in ((hours, "h"), (minutes, "min"), (seconds, "s"))
+        if n
+    ]
+    if len(parts) < 2:
+        return parts[0] if parts else "zero seconds"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _plausible_roman(numeral: str) -> bool:
     """Whether a valid numeral likely is one: "C" (a grade) or "CD" (a disc) usually is not."""
     letters = set(numeral.upper())
@@ -728,17 +745,24 @@ class EnglishNormalizer:
         minute_text = m["tm"] or m["tm2"] or ""
         minute = int(minute_text or 0)
         ap = m["tap"] or m["tap2"]
+        seconds = int(m["ts"] or 0)
+        if m["ts"] and not ap and minute <= 59 and seconds <= 59:
+            # h:mm:ss is far more often a duration or a place in a recording than a clock time
+            # ("ran it in 1:02:05", "at 1:02:03 into the video"), and the duration reading is
+            # clear for a clock time too; with AM/PM it is read as a clock time.
+            return _duration(hour, minute, seconds)
         if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
             return f"{cardinal(hour)} {cardinal(minute)}"
         parts = [cardinal(hour)]
         if minute:
             parts.append(f"oh {cardinal(minute)}" if minute < 10 else cardinal(minute))
-        elif minute_text and not ap:
-            after = _word_after(text, m.end()).lower()
-            if after not in ("noon", "midnight", "hours"):
-                parts.append("hundred" if hour > 12 or m["th"][0] == "0" else "o'clock")
-        if m["ts"]:
-            parts.append(f"and {cardinal(int(m['ts']))} seconds")
+        elif minute_text and not ap and _word_after(text, m.end()).lower() not in SAID_HOURS:
+            if hour > 12 or m["th"][0] == "0":
+                parts = [_military_time(f"{hour:02}00")]  # "09:00": oh nine hundred
+            elif not TIME_RANGE_AFTER.match(text, m.end()):
+                parts.append("o'clock")  # but "9:00-5:00" is nine to five o'clock
+        if seconds:
+            parts.append(f"and {cardinal(seconds)} seconds")
         if ap:
             parts.append(ap.upper() + "M")
             if m.group().endswith("."):
@@ -977,7 +1001,12 @@ class EnglishNormalizer:
 
     def _dash(self, m: re.Match[str]) -> str:
         text = m.string
-        if m.group().strip() == "-" and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]:
+        clock = CLOCK_BEFORE.search(text, max(0, m.start() - 4), m.start())  # "9:00 - 17:00 = 8 h"
+        if (
+            m.group().strip() == "-"
+            and not clock
+            and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]
+        ):
             return " minus "
         return " to "
 
