@@ -381,7 +381,7 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?!\w)"
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?)?"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?|(?P<big>[MB]){RB})?"
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
@@ -913,6 +913,10 @@ class EnglishNormalizer:
             return prefix + words
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
+        if m["big"]:  # "5M users", "2.5B" (like "$1.2M"); but "the 3M plant", "apartment 4B"
+            scaled = "." in numeral or _is_plural_noun(_word_after(text, m.end()))
+            scale = MULTIPLIERS[m["big"]] if scaled else m["big"]
+            return f"{prefix}{number_words(numeral)} {scale}"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
             if (
                 MILITARY_TIME.fullmatch(numeral)

@@ -200,6 +200,10 @@ def test_money(written: str, spoken: str) -> None:
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
         ("It has 2.5m viewers.", "It has two point five million viewers."),
+        ("We have 5M users and -2.5B in debt.",
+         "We have five million users and minus two point five billion in debt."),
+        ("The 3M plant, apartment 4B and 5MB.", "The three M plant, apartment four B and five "
+         "megabytes."),
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
