@@ -389,6 +389,7 @@ BRANCHES = {
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     "ratio": r"(?<=\d):(?=\d(?!\d))",
+    "power": r"(?<=[A-Za-z\d)])\^(?=[-−]?[A-Za-z\d(])",  # "10^3", "x^2"
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     "roman": (
         rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt|Bk)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.)"
@@ -423,7 +424,7 @@ FAMILIES: tuple[Family, ...] = (
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#])", ("symbol", "hash")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#^])", ("symbol", "hash", "power")),
 )  # fmt: skip
 
 
@@ -1021,7 +1022,11 @@ class EnglishNormalizer:
         return " to "  # "3:1"
 
     def _by(self, m: re.Match[str]) -> str:
-        return "times" if "×" in m.group() else "by"
+        scientific = m.string.startswith("10^", m.end())  # "5 x 10^3"
+        return "times" if "×" in m.group() or scientific else "by"
+
+    def _power(self, m: re.Match[str]) -> str:
+        return " to the power of "  # "10^3"
 
     def _roman(self, m: re.Match[str]) -> str:
         if m["rh"]:  # a heading line: "IV."

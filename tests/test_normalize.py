@@ -514,6 +514,11 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("If x < 5 then", "If x less than five then"),
         ("Learn C++ now.", "Learn C plus plus now."),
         ("So E = mc².", "So E equals mc squared."),
+        (
+            "It is 5 x 10^3, 2^-4 or x^2.",
+            "It is five times ten to the power of three, two to the power of minus four or x to the "
+            "power of two.",
+        ),
     ],
 )
 def test_symbols(written: str, spoken: str) -> None:
