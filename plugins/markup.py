@@ -7,16 +7,18 @@ then restore the previous value)::
     <break time="500ms"/>        <spell>ABC-123</spell>  <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>>
 
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
-``[volume 0.8]``, ``[emotion excited]``. A bracketed word that is not markup (``[sic]``) stays
-text, unless it is a near miss of an emotion (``[exited]``), which is an error naming the valid
-values. Each control becomes a mark placeholder in ``doc.text``.
+``[volume 0.8]``, ``[emotion excited]``. A bare bracket is markup only when it is exactly an
+emotion or nonverbal name in lower case, as documented; any other bracketed text (``[sic]``,
+``[Calm]``, ``[contents]``, ``[break in the text]``) and a markdown link text
+(``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
+control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
+becomes a mark placeholder in ``doc.text``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import (
@@ -24,7 +26,6 @@ from sonicpipe.controls import (
     NONVERBALS,
     ControlError,
     check_emotion,
-    check_nonverbal,
     check_speed,
     check_volume,
     parse_break,
@@ -45,9 +46,11 @@ TOKEN_RE = re.compile(
     r"<<(?P<phonemes>[^<>\s]+)>>"
     r"|<spell>(?P<spell>.*?)</spell>"
     rf"|<(?P<close>/)?(?P<tag>{'|'.join(TAG_NAMES)})\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
-    r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\]",
+    r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()",  # "[text](url)" is a link
     re.IGNORECASE | re.DOTALL,
 )
+# "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]": a control word and one value
+EXPLICIT_RE = re.compile(r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\S+(?:\s*m?s)?)")
 ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
 ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
@@ -57,7 +60,7 @@ def _control(kind: str, value: str) -> Mark:
     """Validate one control value and return its mark."""
     match kind:
         case "emotion":
-            return Mark(MarkKind.EMOTION, check_emotion(value))
+            return Mark(MarkKind.EMOTION, _emotion(value))
         case "speed":
             return Mark(MarkKind.SPEED, check_speed(value))
         case "volume":
@@ -67,31 +70,26 @@ def _control(kind: str, value: str) -> Mark:
     raise AssertionError(kind)
 
 
-@cache
-def _near_emotion(word: str) -> str | None:
-    """The emotion ``word`` is probably a misspelling of, if any (cached: difflib is slow)."""
-    near = difflib.get_close_matches(word, EMOTIONS, n=1, cutoff=0.8)
-    return near[0] if near else None
+def _emotion(value: str) -> str:
+    """Return a valid emotion; an unknown one is an error that suggests the nearest."""
+    try:
+        return check_emotion(value)
+    except ControlError as exc:
+        near = difflib.get_close_matches(value.strip().lower(), EMOTIONS, n=1, cutoff=0.8)
+        if not near:
+            raise
+        raise ControlError(f"{exc}; did you mean {near[0]!r}?") from None
 
 
 def _bracket(content: str) -> Mark | None:
     """The mark a bracket form stands for, None for ordinary bracketed text."""
-    words = re.split(r"[\s:=]+", content.strip(), maxsplit=1)
-    head = words[0].lower()
-    if len(words) == 2 and head in ("emotion", "speed", "volume", "break", "pause"):
-        return _control(head, words[1])
-    if len(words) == 1:
-        if head in EMOTIONS:
-            return Mark(MarkKind.EMOTION, head)
-        if head in NONVERBALS:
-            return Mark(MarkKind.NONVERBAL, check_nonverbal(head))
-        near = _near_emotion(head) if content.islower() else None
-        if near:
-            raise ControlError(
-                f"unknown emotion {content!r} (did you mean {near!r}?); "
-                f"valid emotions are: {', '.join(sorted(EMOTIONS))}"
-            )
-    return None
+    content = content.strip()
+    if content in EMOTIONS:
+        return Mark(MarkKind.EMOTION, content)
+    if content in NONVERBALS:
+        return Mark(MarkKind.NONVERBAL, content)
+    explicit = EXPLICIT_RE.fullmatch(content)
+    return _control(*explicit.groups()) if explicit else None
 
 
 def parse(doc: Document, model_id: str | None = None) -> None:

@@ -77,9 +77,39 @@ def test_unknown_emotion_names_file_line_and_valid_values() -> None:
     assert all(name in message for name in EMOTIONS)
 
 
-def test_near_miss_bracket_emotion_is_an_error_with_suggestion() -> None:
-    with pytest.raises(MarkupError, match=r"did you mean 'excited'"):
-        parse(Document("[exited] Hello"))
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See [Content](https://example.com/c) or [content](https://example.com/c) first.",
+        "I feel [Calm] today, and [Excited] is a chapter title.",
+        "The [contents] page and the [exited] sign.",
+        "A [break in the text] and the [speed of light] and [emotion is good].",
+    ],
+)
+def test_ordinary_brackets_and_links_stay_text(text: str) -> None:
+    doc = Document(text)
+    parse(doc)
+    assert doc.text == text
+    assert doc.marks.marks == []
+
+
+def test_bracket_controls_are_lower_case_and_any_case_in_the_explicit_form() -> None:
+    doc = Document("[calm] a [emotion Excited] b [Calm] c")
+    parse(doc)
+    assert kinds(doc) == [(MarkKind.EMOTION, "calm"), (MarkKind.EMOTION, "excited")]
+    assert doc.text.endswith("[Calm] c")
+
+
+def test_markdown_link_text_is_read_and_no_control_is_made(chain: TextChain) -> None:
+    [segment] = chain.prepare("Read [Content](https://example.com/c) now.")
+    assert segment.plain_text == "Read Content now."
+    assert chain.render(segment).transcript == "Read Content now."
+
+
+@pytest.mark.parametrize("markup", ['<emotion value="exctied"/>', "[emotion exctied]"])
+def test_near_miss_in_an_explicit_emotion_control_suggests_the_valid_one(markup: str) -> None:
+    with pytest.raises(MarkupError, match=r"unknown emotion 'exctied'.*did you mean 'excited'"):
+        parse(Document(f"Hello {markup} there."))
 
 
 @pytest.mark.parametrize(
