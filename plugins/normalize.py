@@ -164,11 +164,14 @@ VULGAR = {
 FRACTION_DENOMINATORS = frozenset((*range(2, 11), 12, 16, 32, 64, 100))
 SYMBOLS = {
     "&": "and", "&c.": "et cetera", "@": "at", "=": "equals", "×": "times", "÷": "divided by",
-    "±": "plus or minus", "≈": "approximately", "≠": "is not equal to", "≤": "at most",
-    "≥": "at least", "§": "section", "§§": "sections", "¶": "paragraph", "№": "number",
-    "‰": "per mille", "%": "percent", "°": "degrees", "+": "plus",
+    "±": "plus or minus", "≈": "approximately", "≠": "is not equal to",
+    "≤": "less than or equal to", "≥": "greater than or equal to", "§": "section",
+    "§§": "sections", "¶": "paragraph", "№": "number", "‰": "per mille", "%": "percent",
+    "°": "degrees", "+": "plus",
     "<": "less than", ">": "more than", "~": "about", "²": "squared", "³": "cubed",
+    "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
 }  # fmt: skip
+BRAND_MARKS = "™®"  # said only on their own: a narrator reads "Acme™" as "Acme"
 
 # A number counts as a quantity, not a year, when a plural noun follows it.
 IRREGULAR_PLURALS = frozenset(
@@ -409,7 +412,7 @@ BRANCHES = {
         r"(?![^\W\d])"  # a digit may follow: "No.1"
     ),
     "symbol": (
-        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
+        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
     ),
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
 }
@@ -424,7 +427,7 @@ FAMILIES: tuple[Family, ...] = (
      ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
       "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³%+~<>#^])", ("symbol", "hash", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^])", ("symbol", "hash", "power")),
 )  # fmt: skip
 
 
@@ -1149,6 +1152,8 @@ class EnglishNormalizer:
         start = m.start()
         if symbol == "°" and not text[max(0, start - 1) : start].strip():
             return words
+        if symbol in BRAND_MARKS and start and text[start - 1].isalnum():
+            return ""  # "Acme™"
         if symbol in "<>" and start and text[start - 1] != " ":
             words = " " + words
         return f"{words} " if symbol in "~" else words

@@ -515,9 +515,19 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Learn C++ now.", "Learn C plus plus now."),
         ("So E = mc².", "So E equals mc squared."),
         (
+            "So x ≥ 5, y ≤ 3 and z ≠ 4.",
+            "So x greater than or equal to five, y less than or equal to three and z is not equal "
+            "to four.",
+        ),
+        ("© 2024 Acme™ and Foo® Ltd.", "Copyright twenty twenty-four Acme and Foo Limited."),
+        (
+            "The ™ and ® signs, ∞ and A → B.",
+            "The trademark and registered signs, infinity and A to B.",
+        ),
+        (
             "It is 5 x 10^3, 2^-4 or x^2.",
-            "It is five times ten to the power of three, two to the power of minus four or x to the "
-            "power of two.",
+            "It is five times ten to the power of three, two to the power of minus four or x to "
+            "the power of two.",
         ),
     ],
 )
