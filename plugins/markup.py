@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import NamedTuple
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import (
@@ -54,6 +55,18 @@ EXPLICIT_RE = re.compile(r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(
 ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
 ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
+
+
+class _Open(NamedTuple):
+    """A paired tag waiting for its closing tag."""
+
+    tag: str
+    previous: Mark | None  # the value it replaced, restored at the closing tag
+    line: int
+
+
+def _line(match: re.Match[str]) -> int:
+    return match.string.count("\n", 0, match.start()) + 1
 
 
 def _control(kind: str, value: str) -> Mark:
@@ -102,15 +115,15 @@ def parse(doc: Document, model_id: str | None = None) -> None:
     text = strip_marks(doc.text)  # placeholders are ours alone
     out: list[str] = []
     pos = 0
-    open_tags: list[tuple[str, Mark | None]] = []  # paired tags: name, value they replaced
+    open_tags: list[_Open] = []
     current: dict[MarkKind, Mark] = {}
 
     for match in TOKEN_RE.finditer(text):
         try:
             mark = _token(match, open_tags, current, check_phonemes)
         except ControlError as exc:
-            line = text.count("\n", 0, match.start()) + 1
-            raise MarkupError(f"{doc.source}:{line}: {exc} (in {match.group()!r})") from None
+            where = f"{doc.source}:{_line(match)}"
+            raise MarkupError(f"{where}: {exc} (in {match.group()!r})") from None
         if mark is None:
             continue
         out.append(text[pos : match.start()])
@@ -120,13 +133,16 @@ def parse(doc: Document, model_id: str | None = None) -> None:
             current[mark.kind] = mark
     out.append(text[pos:])
     if open_tags:
-        raise MarkupError(f"{doc.source}: <{open_tags[-1][0]}> is never closed")
+        tag, _, line = open_tags[-1]
+        raise MarkupError(
+            f"{doc.source}:{line}: <{tag}> is never closed; add </{tag}> where it should end"
+        )
     doc.text = "".join(out)
 
 
 def _token(
     match: re.Match[str],
-    open_tags: list[tuple[str, Mark | None]],
+    open_tags: list[_Open],
     current: dict[MarkKind, Mark],
     model_id: str | None,
 ) -> Mark | None:
@@ -156,14 +172,22 @@ def _token(
     if not match.group("selfclose"):
         if tag == "break":
             raise ControlError('<break> must be self-closing: <break time="1s"/>')
-        open_tags.append((tag, current.get(mark.kind)))
+        open_tags.append(_Open(tag, current.get(mark.kind), _line(match)))
     return mark
 
 
-def _close(tag: str, open_tags: list[tuple[str, Mark | None]]) -> Mark:
-    if not open_tags or open_tags[-1][0] != tag:
-        raise ControlError(f"</{tag}> closes nothing")
-    _, previous = open_tags.pop()
+def _close(tag: str, open_tags: list[_Open]) -> Mark:
+    """The mark that ends the innermost open tag, which must be ``tag``."""
+    outer = [opened for opened in open_tags if opened.tag == tag]
+    if not outer:
+        raise ControlError(f"</{tag}> closes nothing: no <{tag}> is open")
+    inner = open_tags[-1]
+    if inner.tag != tag:
+        raise ControlError(
+            f"</{tag}> comes before </{inner.tag}>: <{inner.tag}> (line {inner.line}) was "
+            f"opened inside <{tag}> (line {outer[-1].line}); close it first"
+        )
+    previous = open_tags.pop().previous
     if previous is not None:
         return previous
     kind = MarkKind(tag)

@@ -121,14 +121,29 @@ def test_near_miss_in_an_explicit_emotion_control_suggests_the_valid_one(markup:
         ('<break time="forever"/>', r"write it as '1s' or '500ms'"),
         ('<break time="1s">', r"must be self-closing"),
         ("<emotion/>", r'needs a value="..." attribute'),
-        ("</speed>", r"closes nothing"),
-        ('<speed ratio="1.1">never closed', r"never closed"),
+        ("</speed>", r"closes nothing: no <speed> is open"),
         ("[speed 9]", r"out of range"),
     ],
 )
 def test_bad_values_are_errors(markup: str, expected: str) -> None:
     with pytest.raises(MarkupError, match=expected):
         parse(Document(f"Text {markup} more."))
+
+
+def test_unclosed_paired_tag_names_the_line_where_it_opened() -> None:
+    doc = Document('One.\nTwo <speed ratio="1.1">slow\nthree.', source="story.md")
+    with pytest.raises(MarkupError, match=r"^story\.md:2: <speed> is never closed; .*</speed>"):
+        parse(doc)
+
+
+def test_misnested_tags_say_which_tag_to_close_first() -> None:
+    doc = Document('<speed ratio="1.2">a\n<volume ratio="1.1">b</speed> c</volume>', source="s.md")
+    with pytest.raises(
+        MarkupError,
+        match=r"^s\.md:2: </speed> comes before </volume>: <volume> \(line 2\) was opened "
+        r"inside <speed> \(line 1\); close it first",
+    ):
+        parse(doc)
 
 
 def test_pre_existing_placeholder_characters_are_dropped() -> None:
