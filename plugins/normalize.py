@@ -95,11 +95,17 @@ def _units() -> dict[str, tuple[str, str]]:
     add("m²|sq m", "square meter")
     add("km²|sq km", "square kilometer")
     add("cm²", "square centimeter")
-    add("m³", "cubic meter")
+    add("mm²|sq mm", "square millimeter")
+    add("m³|cu m", "cubic meter")
+    add("km³", "cubic kilometer")
     add("cm³|cc", "cubic centimeter")
+    add("mm³", "cubic millimeter")
     add("ft|ft.|′", "foot", "feet")
     add("ft²|sq ft|sq. ft.", "square foot", "square feet")
+    add("ft³|cu ft|cu. ft.", "cubic foot", "cubic feet")
     add("in.|″", "inch", "inches")
+    add("in²|sq in|sq. in.", "square inch", "square inches")
+    add("in³|cu in|cu. in.", "cubic inch", "cubic inches")
     add("mi|mi.", "mile")
     add("sq mi|sq. mi.", "square mile")
     add("yd|yd.|yds|yds.", "yard")
@@ -382,7 +388,7 @@ BRANCHES = {
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
-        rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|(?P<compass>[NSEW])(?!\w))?)"
+        rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?|(?P<big>[MB]){RB})?"
     ),

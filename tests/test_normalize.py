@@ -192,6 +192,10 @@ def test_money(written: str, spoken: str) -> None:
         ("It is 3x faster.", "It is three times faster."),
         ("A 2x4 board.", "A two by four board."),
         ("At 40°N.", "At forty degrees north."),
+        ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
+        ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
+         "It holds five cubic feet or two cubic meters or three cubic feet, on thirty square "
+         "meters or four square millimeters or two square inches."),
         ("It is 5\u202fkm at 20\u2009°C.", "It is five kilometers at twenty degrees Celsius."),
         ("A 6′ fence.", "A six foot fence."),
         ("The 256GB model and the 5 km race.", "The two hundred fifty-six gigabyte model and the "
