@@ -12,6 +12,9 @@ On top of Punkt a few rules fit text meant to be spoken:
   start a sentence, and a list marker is never a sentence of its own;
 * a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
   and never ends on a title (``Dr. Who``) nor between initials (``S. P. C. A.``);
+* nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
+  initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
+  never end a sentence, so ``signed J.K. Then`` stays one sentence;
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one.
@@ -69,6 +72,8 @@ LIST_ITEM_RE = re.compile(rf"^[ \t]*(?={LIST_ITEM}[ \t]*\S)", re.M)
 LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|[ivxlcdmIVXLCDM]{1,6}\.)")
 INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
 INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
+NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
+ARTICLES = frozenset({"a", "an", "the"})
 INLINE_ITEM_RE = re.compile(r"\(?(?:\d{1,3}[.)]|[a-z]\))\s")
 LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(*_]*[^\W\d_]")
 MARKUP_RE = re.compile(
@@ -318,11 +323,14 @@ class Splitter:
         has_marks = MARK_RE.search(text) is not None
         kept: list[tuple[int, str]] = []
         last = 0
+        abbreviations = self.punkt._params.abbrev_types
         depth = _BracketDepth(masked)
         for cut, kind in self._candidates(masked):
             if kind == HARD:
                 depth.reset(cut)
-            elif depth.at(cut) or (kind == PUNKT and not _ends_sentence(masked, last, cut)):
+            elif depth.at(cut) or (
+                kind == PUNKT and not _ends_sentence(masked, last, cut, abbreviations)
+            ):
                 continue
             kept.append((_move_before_marks(text, masked, cut) if has_marks else cut, kind))
             last = cut
@@ -416,9 +424,10 @@ def mask(text: str) -> str:
     return MARK_RE.sub(" ", text).replace(ELLIPSIS_CHAR, ".")
 
 
-def _ends_sentence(masked: str, start: int, cut: int) -> bool:
-    """Whether a Punkt cut stands: the piece before it is more than a list marker or a title
-    and the piece after it does not start in lower case (``"Stop!" he cried.``)."""
+def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet[str]) -> bool:
+    """Whether a Punkt cut stands: the piece before it is more than a list marker, a title or
+    a name's initials and the piece after it does not start in lower case (``"Stop!" he
+    cried.``)."""
     before = masked[start:cut].strip()
     if LIST_MARKER_RE.fullmatch(before):
         return False
@@ -429,6 +438,13 @@ def _ends_sentence(masked: str, start: int, cut: int) -> bool:
         return False
     if INITIAL_RE.fullmatch(last_word) and INITIAL_NEXT_RE.match(masked, cut):
         return False  # "S. P. C. A.", "P. S."
+    initials = NAME_INITIALS_RE.fullmatch(last_word)
+    if (
+        initials
+        and initials[1][:-1].lower() not in abbreviations
+        and not (head and head[0].split()[-1].lower() in ARTICLES)
+    ):
+        return False  # "J.K. Rowling"; Punkt decides "U.S." and "the F.B.I."
     if INLINE_ITEM_RE.match(masked, cut):
         return True  # "... first point. b) second point."
     match = LOWER_START_RE.match(masked, cut)

@@ -45,6 +45,10 @@ TRICKY = [
     ("He joined the S. P. C. A., which is old. I saw it at 8 P. M. Then he left.",
      ["He joined the S. P. C. A., which is old.", "I saw it at 8 P. M.", "Then he left."]),
     ("Take vitamin C. It helps.", ["Take vitamin C.", "It helps."]),
+    ("I like J.K. Rowling and C.S. Lewis. J.R.R. Tolkien wrote it. Yes.",
+     ["I like J.K. Rowling and C.S. Lewis.", "J.R.R. Tolkien wrote it.", "Yes."]),
+    ("He works for the F.B.I. Agents came. I met the C.E.O. Then I left.",
+     ["He works for the F.B.I.", "Agents came.", "I met the C.E.O.", "Then I left."]),
     # decimals and versions
     ("Pi is 3.14 and the version is v2.0.1. Next.",
      ["Pi is 3.14 and the version is v2.0.1.", "Next."]),

@@ -26,7 +26,8 @@ N = segment.FIRST_MIN_WORDS
 
 TRICKY = """Dr. Smith met Mr. Jones at St. Paul's. They talked, e.g. about art, i.e. paintings, etc.
 Then they left. We bought apples, pears, etc. The shop closed at 5 p.m. Then we went home.
-J. R. R. Tolkien wrote it. I met "H. G. Wells" yesterday. Pi is 3.14 and the version is v2.0.1.
+J. R. R. Tolkien wrote it. J.R.R. Tolkien and C.S. Lewis met the F.B.I. Agents came.
+I met "H. G. Wells" yesterday. Pi is 3.14 and the version is v2.0.1.
 Next. Wait... what? Wait... What happened? He paused… Then he left. "Stop!" he cried. "Stop!"
 He ran. He said “Go home.” She did. He left (as usual.) Then she came. Dr. Who left.
 
@@ -114,6 +115,15 @@ def test_every_sentence_comes_by_the_time_the_next_word_is_whole(seed: int) -> N
         next_word = re.compile(r"\s*\S+\s").match(text, pos)
         assert next_word is not None
         assert fed[feed - 1] < next_word.end(), sentence  # emitted by the feed that got there
+
+
+def test_multi_period_initials_do_not_end_a_sentence() -> None:
+    stream = segment.PunktStream(segment.splitter(), first_min_words=0)
+    words = re.findall(r"\S+\s*", "I like J.K. Rowling. C.S. Lewis too. Then ")
+    assert [sentence for word in words for sentence in stream.feed(word)] == [
+        "I like J.K. Rowling.",
+        "C.S. Lewis too.",
+    ]
 
 
 def test_short_first_sentences_are_merged_then_not_any_more() -> None:
