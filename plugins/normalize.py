@@ -474,6 +474,12 @@ WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
 YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
 YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
+# A house number or "on", "off", "along" before a name: "10 Downing St.", "on Baker St."; but
+# "on Mount St. Helens".
+ADDRESS_BEFORE = re.compile(
+    rf"(?:\d+[A-Za-z]?|(?<![A-Za-z])(?:[Oo]n|[Oo]ff|[Aa]long)){H}"
+    rf"(?!(?:Mount|Lake|Fort|Port|Cape|Mont|San|Santa){H})(?:[A-Z][a-z]+{H}){{1,2}}$"
+)
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
 SPACES = " \t\xa0\u2009\u202f\r\n"
@@ -1147,7 +1153,9 @@ class EnglishNormalizer:
             return AFTER_NAME[token]
         if before_name and not after_name:
             return BEFORE_NAME[token]
-        return default  # "Mount St. Helens"
+        if before_name and ADDRESS_BEFORE.search(text, max(0, start - 40), start):
+            return AFTER_NAME[token]  # "on Baker St. London is big", "10 Downing St. London"
+        return default  # "Mount St. Helens", "John St. Clair"
 
     def _symbol(self, m: re.Match[str]) -> str:
         symbol = m.group()
