@@ -1,4 +1,4 @@
-"""Built-in plugin: pronunciation dictionaries (stage 4, ``sonicpipe_refine_segment``).
+"""Built-in plugin: pronunciation dictionaries (stages 2 and 4).
 
 ``settings.dictionaries`` names shipped dictionaries (:func:`sonicpipe.dictionaries.shipped`)
 or files (relative to ``settings.base_dir``); later dictionaries override earlier ones. Two
@@ -26,9 +26,18 @@ file formats:
 
 Matching is on whole words, longest entry first ("Visual Studio Code" beats "Code"), and
 case-sensitive, except that an all-lowercase entry also matches its capitalized form at the
-start of a sentence. IPA replaces the words with a PHONEMES mark (rendered ``<<...>>``), so
-later stages cannot alter it; sounds-like text replaces them as plain text. Mark placeholders
-are never matched. The dictionaries are English: segments in other languages are left alone.
+start of a sentence or paragraph. IPA replaces the words with a PHONEMES mark (rendered
+``<<...>>``), so later stages cannot alter it; sounds-like text replaces them as plain text.
+Mark placeholders are never matched. The dictionaries are English: text in other languages is
+left alone.
+
+Entries are matched where their text is still as written. Normalization (stage 2) rewrites
+digits, symbols and abbreviations ("C++" becomes "C plus plus", "Dr. Who" "Doctor Who"), so an
+entry holding anything but letters, spaces, apostrophes and hyphens ("C++", "AT&T", "Dr. Who",
+"MP3") is matched on the whole document just before normalization (``sonicpipe_normalize_text``,
+``tryfirst``: after cleanup, before the normalizer); its sounds-like text is then normalized
+with the rest. Entries of plain words are matched per segment after normalization (stage 4,
+``sonicpipe_refine_segment``), so they also find words the normalizer wrote ("Doctor").
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -48,7 +57,7 @@ from sonicpipe.dictionaries import SUFFIXES, shipped
 from sonicpipe import phonemes
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_RE, Mark, MarkKind, MarkTable, Segment, is_english
+from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable, Segment, is_english
 from sonicpipe.phonemes import PhonemeError, PhonemeSet
 
 __version__ = "0.1.0"
@@ -58,6 +67,7 @@ WORD_START = re.compile(r"\w")
 SENTENCE_END = frozenset(".!?…")
 # Tokens that neither start nor end a sentence: quotes and brackets.
 QUOTES = frozenset("\"'“”‘’«»()[]{}¿¡")
+PLAIN_MARKS = "'’-"  # in entries of plain words ("O'Reilly", "Wi-Fi"), left alone by normalize
 JSON_KEYS = ("text", "pronunciation", "alias")
 TOML_KEYS = ("text", "sounds_like", "ipa", "mfa", "phonemize")
 
@@ -90,6 +100,11 @@ def _is_word(token: str) -> bool:
     return WORD_START.match(token) is not None
 
 
+def _as_written(text: str) -> bool:
+    """Whether the normalizer may rewrite ``text``: it holds a digit or a symbol ("C++")."""
+    return any(not (c.isalpha() or c.isspace() or c in PLAIN_MARKS) for c in text)
+
+
 class Dictionary:
     """Entries compiled for fast whole-word, longest-first matching.
 
@@ -112,6 +127,16 @@ class Dictionary:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @cached_property
+    def as_written(self) -> Dictionary:
+        """The entries with digits or symbols, matched before normalization rewrites them."""
+        return Dictionary(e for e in self._entries.values() if _as_written(e.text))
+
+    @cached_property
+    def as_spoken(self) -> Dictionary:
+        """The entries of plain words, matched after normalization."""
+        return Dictionary(e for e in self._entries.values() if not _as_written(e.text))
 
     def _match(self, tokens: list[str], i: int, sentence_start: bool) -> tuple[int, Entry] | None:
         first = tokens[i]
@@ -157,7 +182,7 @@ class Dictionary:
             found = None if token == " " else self._match(tokens, i, sentence_start)
             if found is None:
                 out.append(raw[i])
-                if token in SENTENCE_END:
+                if token in SENTENCE_END or raw[i].count("\n") > 1:  # a paragraph starts
                     sentence_start = True
                 elif token != " " and token not in QUOTES and not MARK_RE.match(token):
                     sentence_start = False
@@ -396,9 +421,15 @@ def for_settings(settings: Settings) -> Dictionary:
     return compile_dictionaries(tuple(settings.dictionaries), Path(settings.base_dir), model)
 
 
+@hookimpl(tryfirst=True)
+def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
+    """Before normalization: replace the entries with digits or symbols ("C++", "Dr. Who")."""
+    if settings.dictionaries and is_english(doc.language):
+        doc.text = for_settings(settings).as_written.apply(doc.text, doc.marks)
+
+
 @hookimpl
 def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
-    """Replace dictionary words in an English segment by their pronunciations."""
-    if not settings.dictionaries or not is_english(segment.language):
-        return
-    segment.text = for_settings(settings).apply(segment.text, segment.marks)
+    """Replace the entries of plain words in an English segment by their pronunciations."""
+    if settings.dictionaries and is_english(segment.language):
+        segment.text = for_settings(settings).as_spoken.apply(segment.text, segment.marks)

@@ -216,6 +216,8 @@ def test_case_rule_lowercase_entries_match_their_sentence_start_capital() -> Non
     # An exact entry beats the capitalized form of a lowercase one of the same length.
     both = (sounds("mark", "lowercase"), sounds("Mark", "name"))
     assert say("Mark it.", *both) == "name it."
+    # A paragraph starts a sentence too (the document is matched before it is split).
+    assert say("Formats:\n\nNginx, Nginx", nginx) == "Formats:\n\nengine x, Nginx"
 
 
 def test_marks_are_never_matched_inside() -> None:
@@ -320,3 +322,26 @@ def test_default_dictionary_leaves_ordinary_english_alone() -> None:
     chain = TextChain(Settings())
     [segment] = chain.prepare("Char the peppers, then let the char cool.")
     assert chain.render(segment).transcript == "Char the peppers, then let the char cool."
+
+
+def test_entries_with_symbols_or_digits_match_the_text_as_written(tmp_path: Path) -> None:
+    """Normalization rewrites "C++", "AT&T", "Dr. Who" and "MP3"; their entries still apply."""
+    (tmp_path / "mine.toml").write_text(
+        '[[word]]\ntext = "C++"\nsounds_like = "see plus plus"\n'
+        '[[word]]\ntext = "AT&T"\nipa = "<<ˈ|eɪ|t|i|æ|n|d|t|ˈ|i>>"\n'
+        '[[word]]\ntext = "Dr. Who"\nsounds_like = "the Doctor"\n'
+        '[[word]]\ntext = "mp3"\nsounds_like = "em pee three"\n'
+        '[[word]]\ntext = "Smith"\nsounds_like = "Smyth"\n',
+        encoding="utf-8",
+    )
+    settings = Settings(dictionaries=("mine.toml",), base_dir=tmp_path)
+    chain = TextChain(settings)
+    text = "I watch Dr. Who at AT&T and write C++ with Dr. Smith\n\nMp3 files play. Mp3."
+    spoken = " ".join(chain.render(s).transcript for s in chain.prepare(text))
+    assert spoken == (
+        "I watch the Doctor at <<ˈ|eɪ|t|i|æ|n|d|t|ˈ|i>> and write see plus plus with Doctor Smyth."
+        " em pee three files play. em pee three."
+    )
+    # Entries of plain words still match the normalized text; other languages are left alone.
+    french = TextChain(Settings(language="fr", dictionaries=("mine.toml",), base_dir=tmp_path))
+    assert french.prepare("Le C++ et Smith.")[0].text == "Le C++ et Smith."
