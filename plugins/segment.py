@@ -17,7 +17,9 @@ On top of Punkt a few rules fit text meant to be spoken:
   never end a sentence, so ``signed J.K. Then`` stays one sentence;
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
-* a mark placeholder between two sentences goes with the next one.
+* a mark placeholder between two sentences goes with the next one;
+* a sentence longer than :data:`MAX_SEGMENT_CHARS` (a run-on, text without punctuation) is
+  cut into pieces at clause breaks, else between words (see :func:`length_cuts`).
 
 Retrain with ``python -m sonicpipe.builtin.segment train OUT.json`` from a source checkout;
 ``python -m sonicpipe.builtin.segment split FILE`` prints a text's sentences, one a line.
@@ -30,6 +32,7 @@ import hashlib
 import json
 import re
 import sys
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -65,6 +68,12 @@ TRAINING_DIR = Path(__file__).resolve().parents[1] / "training" / "segment"
 FIRST_MIN_WORDS = 4
 #: A capital inside sentences counts for Punkt from this share of a word's uses there.
 MID_UPPER_SHARE = 0.01
+#: The longest sentence sent as one input, in characters; longer ones are cut in pieces.
+#: Sonic refuses a transcript over 50,000 characters, and short of that a huge input is still
+#: one generation to wait for and to redo whole on a retry. 600 characters is about 40 s of
+#: speech and keeps real sentences whole: of the 2,679 in the training texts, 4 are longer
+#: (the longest 919) and 99.9% are under 640.
+MAX_SEGMENT_CHARS = 600
 
 LIST_ITEM = r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-z][.)])[ \t]"  # at a line start
 PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
@@ -98,6 +107,10 @@ PLAIN_BANG_RE = re.compile(rf"[^\s.!?]*[!?]{_AFTER}")
 QUOTES_RE = re.compile(r"[\"'“”‘’«»()\[\]{}_]+|-{2,}|[—–]")
 LEARNED_RE = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)+")  # learned abbreviations worth keeping
 ELLIPSIS_CHAR = "…"
+# Where an over-long sentence may be cut, and how good a place it is (lower is better):
+# after ; or :, after a comma, at a dash, else at any space.
+BREAK_RE = re.compile(r"(?:(?P<clause>[;:])|(?P<comma>,)|(?P<dash>(?<!\S)--?|[—–]))?\s+|(?P<em>—)")
+BREAK_RANK = {"clause": 0, "comma": 1, "dash": 2, "em": 2, None: 3}
 HARD, LIST, PUNKT = "paragraph", "list item", "punkt"  # kinds of sentence start
 
 
@@ -313,11 +326,15 @@ class Splitter:
     def __init__(self, params: PunktParameters) -> None:
         self.punkt = FastPunkt(params, lang_vars=LanguageVars())
 
-    def cuts(self, text: str) -> list[int]:
-        """Offsets where a sentence starts in ``text`` (0 excluded), ascending."""
-        return [cut for cut, _ in self.starts(text)]
+    def cuts(self, text: str, after: int = 0) -> list[int]:
+        """Offsets where a sentence starts in ``text`` after offset ``after``, ascending.
 
-    def starts(self, text: str) -> list[tuple[int, str]]:
+        The text before ``after`` is context: the end of a sentence emitted in part (a stream
+        keeps the last word of a piece cut from an over-long sentence).
+        """
+        return [cut for cut, _ in self.starts(text, after)]
+
+    def starts(self, text: str, after: int = 0) -> list[tuple[int, str]]:
         """Like :meth:`cuts`, with the kind of each start (``HARD``, ``LIST`` or ``PUNKT``)."""
         masked = mask(text)
         has_marks = MARK_RE.search(text) is not None
@@ -326,6 +343,8 @@ class Splitter:
         abbreviations = self.punkt._params.abbrev_types
         depth = _BracketDepth(masked)
         for cut, kind in self._candidates(masked):
+            if cut <= after:
+                continue
             if kind == HARD:
                 depth.reset(cut)
             elif depth.at(cut) or (
@@ -378,14 +397,17 @@ class Splitter:
                 found.extend((offset + s, PUNKT) for s, _ in list(spans)[1:])
         return found
 
-    def split(self, text: str, first_min_words: int = 0) -> list[str]:
-        """Split ``text`` into stripped sentences; merge leading ones below ``first_min_words``."""
-        cuts = self.cuts(text)
+    def split(self, text: str, first_min_words: int = 0, after: int = 0) -> list[str]:
+        """Split ``text`` into stripped sentences; merge leading ones below ``first_min_words``.
+
+        Sentences longer than :data:`MAX_SEGMENT_CHARS` come in pieces; ``after`` is as for
+        :meth:`cuts`.
+        """
+        cuts = self.cuts(text, after)
         if first_min_words:
             cuts = merge_first(text, cuts, first_min_words)
-        bounds = [0, *cuts, len(text)]
-        pieces = (text[a:b].strip() for a, b in pairwise(bounds))
-        return [piece for piece in pieces if piece]
+        bounds = [after, *cuts, len(text)]
+        return [piece for a, b in pairwise(bounds) for piece in pieces(text[a:b])]
 
 
 class _BracketDepth:
@@ -460,6 +482,47 @@ def _move_before_marks(text: str, masked: str, cut: int) -> int:
     return mark.start() if mark else cut
 
 
+def length_cuts(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[int]:
+    """Offsets that cut ``sentence`` into pieces of at most ``limit`` characters.
+
+    Each piece ends at its best break (``;`` or ``:``, then a comma, then a dash) in the second
+    half of its room, else at its last space, never inside markup; a piece with no such place
+    is cut at the limit. A mark placeholder at a cut goes with the next piece. Each cut depends
+    only on the text up to ``limit`` characters after the previous one, so a stream can cut a
+    sentence it has not seen the end of.
+    """
+    end = len(sentence.rstrip())
+    pos = len(sentence) - len(sentence.lstrip())
+    if end - pos <= limit:
+        return []
+    masked = mask(sentence)
+    depth = _BracketDepth(masked)
+    breaks = [
+        (m.end(), BREAK_RANK[m.lastgroup])
+        for m in BREAK_RE.finditer(masked, pos, end)
+        if not depth.at(m.end())
+    ]
+    offsets = [offset for offset, _ in breaks]
+    cuts: list[int] = []
+    while end - pos > limit:
+        room = breaks[bisect_right(offsets, pos) : bisect_right(offsets, pos + limit)]
+        good = [b for b in room if b[1] < BREAK_RANK[None] and b[0] >= pos + limit // 2]
+        if good:
+            cut = min(good, key=lambda b: (b[1], -b[0]))[0]
+        else:
+            cut = room[-1][0] if room else pos + limit
+        moved = _move_before_marks(sentence, masked, cut)
+        pos = moved if moved > pos else cut
+        cuts.append(pos)
+    return cuts
+
+
+def pieces(sentence: str) -> list[str]:
+    """``sentence`` stripped, in pieces of at most :data:`MAX_SEGMENT_CHARS` characters."""
+    bounds = [0, *length_cuts(sentence), len(sentence)]
+    return [piece for a, b in pairwise(bounds) if (piece := sentence[a:b].strip())]
+
+
 def merge_first(text: str, cuts: list[int], min_words: int) -> list[int]:
     """Drop leading cuts until the first chunk of ``text`` has ``min_words`` words."""
     for index, cut in enumerate(cuts):
@@ -488,14 +551,18 @@ class PunktStream:
     plain ``word.`` (or ``!``, ``?``), and otherwise once the next word is whole (see
     :meth:`Splitter.settled`). Only the unfinished text is kept and re-examined, and only when
     a fragment starts or ends a word after a possible sentence end, so the cost of a fragment
-    is bounded by the current sentence. The first chunk is held until it has
-    ``first_min_words`` words. What it emits equals ``split_sentences(text, first_min_words)``.
+    is bounded by the current sentence. A sentence longer than :data:`MAX_SEGMENT_CHARS`
+    comes out piece by piece, each as soon as the text after it decides it (see
+    :func:`length_cuts`); then only the rest and the last word emitted are kept. The first
+    chunk is held until it has ``first_min_words`` words. What it emits equals
+    ``split_sentences(text, first_min_words)``.
     """
 
     def __init__(self, splitter: Splitter, first_min_words: int = FIRST_MIN_WORDS) -> None:
         self._splitter = splitter
         self._min_words = first_min_words
-        self._text = ""  # not yet emitted; starts at a sentence start
+        self._text = ""  # not yet emitted, after the context
+        self._context = 0  # the last word emitted of a sentence cut in pieces, else nothing
         self._checked = 0  # possible ends before this offset have been decided
         self._started = False
 
@@ -507,39 +574,61 @@ class PunktStream:
         self._text += fragment
         if not (new_word or _has_space(fragment)):
             return []  # nothing is certain in the middle of a word
-        if not CANDIDATE_RE.search(self._text, self._checked):
-            self._checked = _decided_before(self._text)
-            return []
-        return self._emit()
+        decided = _decided_before(self._text)
+        if (
+            CANDIDATE_RE.search(self._text, self._checked)
+            or decided - self._context > MAX_SEGMENT_CHARS
+        ):
+            return self._emit()
+        self._checked = decided
+        return []
 
     def flush(self) -> list[str]:
         """End of input: return the rest as sentences and start afresh."""
-        text, self._text, self._checked = self._text, "", 0
-        sentences = self._splitter.split(text, 0 if self._started else self._min_words)
+        text, after = self._text, self._context
+        self._text, self._context, self._checked = "", 0, 0
+        sentences = self._splitter.split(text, 0 if self._started else self._min_words, after)
         self._started = False
         return sentences
 
     def _emit(self) -> list[str]:
-        text = self._text
+        text, after = self._text, self._context
         masked = mask(text)
-        starts = takewhile(lambda start: self._splitter.settled(masked, *start),
-                           self._splitter.starts(text))  # fmt: skip
-        cuts = [cut for cut, _ in starts]
+        found = self._splitter.starts(text, after)
+        settled = len(list(takewhile(lambda start: self._splitter.settled(masked, *start),
+                                     found)))  # fmt: skip
+        cuts = [cut for cut, _ in found]
         if not self._started:
-            cuts = merge_first(text, cuts, self._min_words)
-        if not cuts:
-            self._checked = _decided_before(text)
-            return []
-        bounds = [0, *cuts]
-        sentences = [text[a:b].strip() for a, b in pairwise(bounds)]
-        self._text = text[cuts[-1] :]
+            merged = merge_first(text, cuts, self._min_words)
+            settled -= len(cuts) - len(merged)
+            cuts = merged
+        done = cuts[: max(settled, 0)]
+        start = done[-1] if done else after  # of the unfinished sentence
+        long = [start + cut for cut in length_cuts(text[start : _decided_before(text)])]
+        sentences = [
+            piece for a, b in pairwise([after, *done, *long]) for piece in pieces(text[a:b])
+        ]
+        cut = long[-1] if long else start
+        keep = _word_start(masked, cut) if long else (cut if done else 0)
+        self._text, self._context = text[keep:], cut - keep
         self._checked = _decided_before(self._text)
-        self._started = True
-        return [s for s in sentences if s]
+        self._started = self._started or bool(sentences)
+        return sentences
 
 
 def _has_space(fragment: str) -> bool:
     return any(char.isspace() for char in fragment)
+
+
+def _word_start(text: str, end: int, words: int = 1) -> int:
+    """Where the ``words``-th word before ``end`` starts."""
+    i = end
+    for _ in range(words):
+        while i and text[i - 1].isspace():
+            i -= 1
+        while i and not text[i - 1].isspace():
+            i -= 1
+    return i
 
 
 def _decided_before(text: str) -> int:
@@ -547,12 +636,7 @@ def _decided_before(text: str) -> int:
 
     That is everything before the last two words and the space in front of them.
     """
-    i = len(text)
-    for _ in range(2):
-        while i and text[i - 1].isspace():
-            i -= 1
-        while i and not text[i - 1].isspace():
-            i -= 1
+    i = _word_start(text, len(text), 2)
     while i and text[i - 1].isspace():
         i -= 1
     return i

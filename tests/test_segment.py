@@ -169,6 +169,62 @@ def test_nothing_is_lost_on_whole_books(name: str) -> None:
         assert nonspace("".join(sentences)) == nonspace(paragraph)
 
 
+CLAUSE = "and the rain kept falling on the roofs of the old town"
+RUN_ON = "; ".join([", ".join([CLAUSE] * 4)] * 12) + "."  # 2,734 characters, one sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        (RUN_ON, (";", ".")),  # at a semicolon, never at a comma when a semicolon is near
+        (", ".join([CLAUSE] * 40) + ".", (",", ".")),
+        (" -- ".join([CLAUSE] * 40) + ".", ("--", ".")),
+        (" ".join([CLAUSE] * 40), None),  # no punctuation at all: between words
+    ],
+)
+def test_an_over_long_sentence_is_cut_at_the_best_break(
+    text: str, ends: tuple[str, ...] | None
+) -> None:
+    sentences = segment.split_sentences(text)
+    assert len(sentences) >= len(text) // segment.MAX_SEGMENT_CHARS
+    assert all(segment.MAX_SEGMENT_CHARS // 2 <= len(s) <= segment.MAX_SEGMENT_CHARS
+               for s in sentences[:-1])  # fmt: skip
+    assert ends is None or all(s.endswith(ends) for s in sentences)
+    assert " ".join(sentences).split() == text.split()
+
+
+def test_a_word_longer_than_the_limit_is_cut_and_kept_whole() -> None:
+    word = "x" * (2 * segment.MAX_SEGMENT_CHARS + 10)
+    limit = segment.MAX_SEGMENT_CHARS
+    assert (
+        segment.split_sentences(f"See {word} here. Next.")
+        == [
+            "See",  # the last space in reach, then cuts at the limit
+            word[:limit],
+            word[limit : 2 * limit],
+            word[2 * limit :] + " here.",
+            "Next.",
+        ]
+    )
+
+
+def test_a_mark_at_a_length_cut_goes_with_the_next_piece() -> None:
+    text = f"{CLAUSE}, {M0}" * 24
+    sentences = segment.split_sentences(text)
+    assert len(sentences) > 1
+    assert all(s.startswith(M0) for s in sentences[1:])
+    assert nonspace("".join(sentences)) == nonspace(text)
+
+
+def test_a_run_on_text_reaches_sonic_in_short_inputs_with_every_word() -> None:
+    """3,000 words with no punctuation: no input near Sonic's 50,000-character limit."""
+    words = ("the river ran past our house " * 500).split()
+    chain = TextChain(Settings(dictionaries=()))
+    transcripts = [chain.render(s).transcript for s in chain.prepare(" ".join(words))]
+    assert max(map(len, transcripts)) <= segment.MAX_SEGMENT_CHARS
+    assert " ".join(transcripts).rstrip(".").split() == words
+
+
 def test_abbreviation_list_is_read_at_run_time(tmp_path: Path, monkeypatch) -> None:
     text = "We met Zorb. Henderson there. He waved."
     assert segment.split_sentences(text) == ["We met Zorb.", "Henderson there.", "He waved."]

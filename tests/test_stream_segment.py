@@ -40,6 +40,19 @@ Steps:
 Say [laughter] this. Then <emotion value="sad"/> that. Keep [this. And this] together. Say
 <spell>A. B. C.</spell> slowly. <speed ratio="0.9">Slow. Slower.</speed> Done. <<k|ɑ|ɹ>> is
 fine. What? No! Yes."""
+CLAUSE = "and the rain kept falling on the roofs of the old town"
+# sentences longer than the limit: clause breaks, marks at the breaks, no punctuation, a
+# word longer than the limit
+LONG = (
+    "; ".join([", ".join([CLAUSE] * 4)] * 6)
+    + ". "
+    + f", {chr(MARK_FIRST + 4)}".join([CLAUSE] * 20)
+    + ". "
+    + " ".join([CLAUSE] * 30)
+    + ". See "
+    + "x" * 1300
+    + " here. Short one. Done."
+)
 # the same with mark placeholders between sentences, before ends and inside words
 MARKED = (
     TRICKY.replace(". T", f".{chr(MARK_FIRST)} T")
@@ -80,9 +93,10 @@ def run(stream: segment.PunktStream, pieces: list[str]) -> tuple[list[str], list
 
 @pytest.mark.parametrize("seed", range(40))
 def test_random_fragments_give_the_one_shot_sentences(seed: int) -> None:
-    text = chapter() + "\n\n" + TRICKY + "\n\n" + MARKED
+    text = chapter() + "\n\n" + TRICKY + "\n\n" + MARKED + "\n\n" + LONG
     expected = segment.split_sentences(text, first_min_words=N)
     assert len(expected) > 150
+    assert sum(len(s) > segment.MAX_SEGMENT_CHARS // 2 for s in expected) > 10
     emitted, when = run(
         segment.PunktStream(segment.splitter()), fragments(text, random.Random(seed))
     )
@@ -115,6 +129,21 @@ def test_every_sentence_comes_by_the_time_the_next_word_is_whole(seed: int) -> N
         next_word = re.compile(r"\s*\S+\s").match(text, pos)
         assert next_word is not None
         assert fed[feed - 1] < next_word.end(), sentence  # emitted by the feed that got there
+
+
+@pytest.mark.parametrize("first_min_words", [0, N])
+def test_an_over_long_sentence_streams_out_in_pieces_before_it_ends(first_min_words: int) -> None:
+    text = " ".join([CLAUSE] * 60) + "; " + ", ".join([CLAUSE] * 20) + ". Done."
+    pieces = re.findall(r"\S+\s*", text)  # word by word
+    emitted, when = run(segment.PunktStream(segment.splitter(), first_min_words), pieces)
+    assert emitted == segment.split_sentences(text, first_min_words)
+    assert len(emitted) > len(text) // segment.MAX_SEGMENT_CHARS
+    fed = list(accumulate(len(piece) for piece in pieces))
+    start = 0
+    for sentence, feed in list(zip(emitted, when, strict=True))[:-2]:
+        start = text.index(sentence, start)
+        assert fed[feed] <= start + segment.MAX_SEGMENT_CHARS + 40, sentence  # a word or two
+        start += len(sentence)
 
 
 def test_multi_period_initials_do_not_end_a_sentence() -> None:
@@ -169,19 +198,20 @@ def test_markup_stays_whole_for_every_fragmentation() -> None:
 
 def test_work_per_fragment_is_bounded_by_the_unfinished_sentence() -> None:
     """The splitter only ever re-reads the text not yet emitted, and rarely."""
-    text = chapter()
+    text = chapter() + "\n\n" + LONG
     seen: list[int] = []
 
     class Counting(segment.Splitter):
-        def cuts(self, text: str) -> list[int]:
+        def starts(self, text: str, after: int = 0) -> list[tuple[int, str]]:
             seen.append(len(text))
-            return super().cuts(text)
+            return super().starts(text, after)
 
     stream = segment.PunktStream(Counting(segment.splitter().punkt._params))
     pieces = re.findall(r"\S+\s*", text)  # word by word, like LLM tokens
     emitted, _ = run(stream, pieces)
     longest = max(len(s) for s in emitted)
-    assert max(seen) <= longest + 40  # never more than one unfinished sentence and a word
+    # never more than one unfinished sentence (or piece of one), a word and the last fragment
+    assert max(seen) <= longest + max(map(len, pieces)) + 40
     assert len(seen) < len(pieces) / 4  # most fragments cost no Punkt run at all
     assert sum(seen) < 4 * len(text)  # not quadratic in the text
 
