@@ -35,7 +35,9 @@ Options, from ``[options.cleanup]``:
   count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``). The text of
   a code span is kept exactly; indented code blocks are not recognised (they read as text).
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
-  (``"announce"``) or nothing (``"drop"``).
+  (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
+  text, as in CommonMark (a reply cut off inside its code); only a bare ``~~~`` line that is
+  never closed is a section break instead.
 * ``images`` (``"drop"``): markdown and HTML images are dropped (``"drop"``) or read as their
   alt text (``"alt"``).
 * ``emoji`` (``"remove"``): emoji (pictographs, flags, skin tones, ZWJ sequences, keycaps) are
@@ -260,14 +262,17 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
             lines.clear()
         kind = new_kind
 
+    def end_code() -> None:
+        if options.code_blocks == "announce":
+            fenced_marks.insert(0, CODE_OMITTED)
+        paragraphs.append("".join(fenced_marks))
+
     source = text.split("\n")
     for number, line in enumerate(source):
         if fence:
             if fence.fullmatch(line):
                 fence = None
-                if options.code_blocks == "announce":
-                    fenced_marks.insert(0, CODE_OMITTED)
-                paragraphs.append("".join(fenced_marks))
+                end_code()
             else:
                 fenced_marks.append(_marks_in(line))
             continue
@@ -278,9 +283,10 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
         if markdown:
             opening = FENCE_RE.match(line)
             closing = opening and _closing_fence(opening.group(1))
-            # an unclosed fence is text: it must not swallow the rest of the document
             later = islice(source, number + 1, None)
-            if closing and any(closing.fullmatch(rest) for rest in later):
+            if closing and (
+                not SEPARATOR_RE.fullmatch(line) or any(closing.fullmatch(rest) for rest in later)
+            ):
                 close()
                 fence, fenced_marks = closing, [_marks_in(line)]
                 continue
@@ -330,6 +336,8 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
             close()
         lines.append(stripped)
     close()
+    if fence:
+        end_code()
     return paragraphs, labels
 
 

@@ -228,7 +228,7 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("_a " * 20_000, "_a _a _a"),
         ("[" * 20_000 + "x", "[[[["),
         ("x.y" * 30_000, "x.yx.yx.y"),
-        ("`" * 20_000 + "a", "a."),
+        ("x " + "`" * 20_000 + "a", "x a."),  # mid-line: a code span, not a fence
         ("a@" * 20_000, "a@a@a@"),
         ("<!--" * 20_000, "<! <! <!"),
         ("<script>" * 20_000, "<script><script>"),
@@ -265,10 +265,16 @@ def test_markdown_blocks_become_paragraphs() -> None:
     ]
 
 
-def test_unclosed_fence_is_text() -> None:
-    assert clean("Three ticks ```\nthen prose\n\n```only an opening") == (
-        "Three ticks then prose.\n\nonly an opening."
-    )
+def test_unclosed_fence_is_code_to_the_end_of_the_text() -> None:
+    """As in CommonMark, and as a reply cut off inside its code block needs."""
+    mark = MarkTable().add(Mark(MarkKind.BREAK, 500))
+    text = f"Three ticks ```\nthen prose\n\n```python\nprint('hi') {mark}\n\nx = 1"
+    assert clean(text) == f"Three ticks then prose.\n\nCode omitted.{mark}"
+    assert clean(text, CleanupOptions(code_blocks="drop")) == f"Three ticks then prose.{mark}"
+
+
+def test_a_bare_tilde_line_never_closed_is_a_section_break() -> None:
+    assert clean("One.\n~~~\nTwo.\n\nThree.") == "One.\n\nTwo.\n\nThree."
 
 
 def test_markdown_off_keeps_markup_characters() -> None:
