@@ -34,6 +34,9 @@ Options, from ``[options.cleanup]``:
   ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
   count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``). The text of
   a code span is kept exactly; indented code blocks are not recognised (they read as text).
+  Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
+  ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
+  inside a paragraph it stays a dash.
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
   (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
   text, as in CommonMark (a reply cut off inside its code); only a bare ``~~~`` line that is
@@ -143,6 +146,9 @@ def _characters_table(options: CleanupOptions) -> dict[int, str | None]:
     return CHARACTERS_KEEPING_EMOJI if options.emoji == "keep" else CHARACTERS
 
 
+_BULLETS = "•◦▪▫‣⁃●○■□∙–"
+BULLET_RE = re.compile(rf"^([ \t{MARKS}]*)([{_BULLETS}])\ufe0f?(?=[ \t])", re.M)
+LIST_LINE_RE = re.compile(rf"[ \t]*(?:[-*+{_BULLETS}]|\d{{1,9}}[.)])[ \t]")
 EN_DASH_RANGE_RE = re.compile(r"(?<=\d)[ \xa0]*–[ \xa0]*(?=\d)")
 EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
@@ -498,8 +504,20 @@ def _say_address(match: re.Match[str]) -> str:
 # -- the whole text --------------------------------------------------------------------------
 
 
+def _bullet(match: re.Match[str]) -> str:
+    """A Unicode bullet at a line start as a ``-`` item (see the module docstring)."""
+    if match[2] == "–":
+        line = match.start()
+        previous = match.string[match.string.rfind("\n", 0, max(line - 1, 0)) + 1 : line]
+        if line and previous.strip() and not LIST_LINE_RE.match(previous):
+            return match.group()  # a dash inside a paragraph, wrapped to a line start
+    return f"{match[1]}-"
+
+
 def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if options.markdown and not text.isascii():
+        text = BULLET_RE.sub(_bullet, text)
     if options.emoji != "keep" and not text.isascii():
         text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
     if "–" in text:

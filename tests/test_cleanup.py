@@ -265,6 +265,25 @@ def test_markdown_blocks_become_paragraphs() -> None:
     ]
 
 
+def test_unicode_bullets_are_list_items() -> None:
+    text = (
+        "Shopping:\n• milk\n◦ eggs\n▪ bread\n‣ jam\n● tea\n▪\ufe0f salt\n\n"
+        "– first\n– second\n  ▪ nested"
+    )
+    assert clean(text).split("\n\n") == [
+        "Shopping:", "milk.", "eggs.", "bread.", "jam.", "tea.", "salt.",
+        "first.", "second.", "nested.",
+    ]  # fmt: skip
+    assert clean("• one\n• two", CleanupOptions(markdown=False)) == "• one • two."
+    mark = MarkTable().add(Mark(MarkKind.EMOTION, "calm"))
+    assert clean(f"Intro\n{mark}• an item") == f"Intro.\n\n{mark}an item."
+
+
+def test_an_en_dash_at_a_line_start_inside_prose_is_a_pause() -> None:
+    assert clean("He paused\n– then went on.") == "He paused, then went on."
+    assert clean("– Hello, he said.") == "Hello, he said."
+
+
 def test_unclosed_fence_is_code_to_the_end_of_the_text() -> None:
     """As in CommonMark, and as a reply cut off inside its code block needs."""
     mark = MarkTable().add(Mark(MarkKind.BREAK, 500))
