@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -384,8 +385,8 @@ class Turn:
         if self.splitter is None:
             raise RuntimeError("no plugin offers a streaming sentence splitter")
         self.inputs: list[dict[str, Any]] = []
-        self.interrupted = False
         self.ended = False
+        self._barge_in = asyncio.Event()
 
     @classmethod
     async def start(cls, pipeline: Pipeline) -> Turn:
@@ -421,9 +422,14 @@ class Turn:
             self.ended = True
             await self.context.end()
 
+    @property
+    def interrupted(self) -> bool:
+        """Whether :meth:`interrupt` was called."""
+        return self._barge_in.is_set()
+
     async def interrupt(self) -> None:
         """Stop this turn now (the user barged in); the next turn opens a new context."""
-        self.interrupted = True
+        self._barge_in.set()
         await self.context.cancel()
 
     async def audio(self) -> AsyncIterator[np.ndarray]:
@@ -451,8 +457,11 @@ class Turn:
                     break
                 if heard or attempt > self.client.retries:
                     raise
-                await asyncio.sleep(backoff_delay(self.client.backoff, attempt))
-                if self.interrupted:  # barged in during the back-off
+                with contextlib.suppress(TimeoutError):  # back off, unless barged in
+                    await asyncio.wait_for(
+                        self._barge_in.wait(), backoff_delay(self.client.backoff, attempt)
+                    )
+                if self.interrupted:
                     break
                 await self._reopen()
         if not self.interrupted:
