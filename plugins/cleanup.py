@@ -150,6 +150,10 @@ _BULLETS = "•◦▪▫‣⁃●○■□∙–"
 BULLET_RE = re.compile(rf"^([ \t{MARKS}]*)([{_BULLETS}])\ufe0f?(?=[ \t])", re.M)
 LIST_LINE_RE = re.compile(rf"[ \t]*(?:[-*+{_BULLETS}]|\d{{1,9}}[.)])[ \t]")
 EN_DASH_RANGE_RE = re.compile(r"(?<=\d)[ \xa0]*–[ \xa0]*(?=\d)")
+# A no-break, narrow no-break or thin space between digit groups is a thousands separator (SI
+# style: "10\u202f000"); it is written as a comma before spaces are made plain, so the number
+# stays one number ("1\xa0234\xa0567"). Phone-like groups of four digits are left alone.
+DIGIT_GROUP_SPACE_RE = re.compile(r"(?<=\d)[\xa0\u2009\u202f](?=\d{3}(?!\d))")
 EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
@@ -524,6 +528,8 @@ def _characters(text: str, options: CleanupOptions) -> str:
         text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
     if "«" in text or "»" in text:
         text = GUILLEMET_RE.sub('"', text)
+    if not text.isascii():
+        text = DIGIT_GROUP_SPACE_RE.sub(",", text)
     text = text.translate(_characters_table(options))
     return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
 

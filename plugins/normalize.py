@@ -316,8 +316,8 @@ RB = r"(?![^\W_])"  # not before a letter or digit
 # separates the items of a list ("1 2 3", "rooms 101 102", "3 100 dollar bills"), so groups
 # with plain spaces join only when one of them is 000 ("1 000", "10 000", "1 500 000"), which
 # a list item hardly ever is: "10 500" stays two numbers. Either way every group after a lead
-# of 1-3 digits has exactly three, and groups followed by more digits are not joined. (The
-# cleanup plugin turns no-break spaces into plain ones, so in the text chain the 000 rule holds.)
+# of 1-3 digits has exactly three, and groups followed by more digits are not joined. (In the
+# text chain the cleanup plugin has already written no-break groups with commas.)
 SPACED_INT = (
     r"(?<!\d)\d{1,3}+(?:[\xa0\u202f\u2009]\d{3}){1,11}+(?![\xa0\u202f\u2009]?\d)"
     r"|(?<!\d)\d{1,3}+(?: \d{3}){0,10}? 000(?: \d{3}){0,10}+(?!\d)"

@@ -90,6 +90,10 @@ def test_bad_option_is_reported_through_the_hook() -> None:
             "The war of 1914-1918, pages 3-7, -5 degrees.",
         ),
         ("London–Paris trains", "London-Paris trains."),
+        (
+            "1\u00a0234\u00a0567 people, 10\u202f000 m, 5\u2009000 km, tel. 555\u00a01234",
+            "1,234,567 people, 10,000 m, 5,000 km, tel. 555 1234.",
+        ),
     ],
 )
 def test_characters(raw: str, cleaned: str) -> None:
