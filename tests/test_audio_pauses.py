@@ -101,3 +101,21 @@ def test_pauses_plugin_runs_first_and_validates_options() -> None:
         AudioChain(Settings(options={"pauses": {"trim": "yes"}}))
     with pytest.raises(ConfigError, match="valid: keep, paragraph_pause"):
         AudioChain(Settings(options={"pauses": {"gap": 1}}))
+
+
+def test_silence_held_by_the_pauses_stage_passes_streaming_loudness() -> None:
+    """A chunk of pure silence is held by the pause stage: later stages see nothing, and the
+    silence comes out with the next boundary (it crashed the loudness filter on empty input)."""
+    settings = Settings(
+        options={"pauses": {"sentence_pause": 0.4}, "loudness": {"preset": "podcast"}}
+    )
+    chain = AudioChain(settings)
+    chain.open(RATE)
+    first = sentence(0.1, 0.5, 0.1)
+    out = [chain.process(first), chain.boundary("sentence")]
+    out.append(chain.process(silence(0.03)))  # silent chunks: Sonic around a <break>
+    out.append(chain.process(silence(2.0)))
+    out += [chain.process(sentence(0.1, 0.5, 0.1)), chain.flush()]
+    audio = np.concatenate(out)
+    assert len(voiced_spans(audio)) == 2
+    assert audio.size / RATE > 0.5 + 0.4 + 0.5

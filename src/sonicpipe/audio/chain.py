@@ -54,6 +54,8 @@ class AudioChain:
         """Run one chunk through the chain; return the samples ready so far."""
         samples = as_samples(samples)
         for processor in self.processors:
+            if not samples.size:  # a stage is holding it all (a pause being measured)
+                break
             samples = processor.process(samples)
         return samples
 
