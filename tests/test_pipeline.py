@@ -339,3 +339,15 @@ def test_sonic2_requests_carry_controls_only_as_experimental_controls() -> None:
     assert sonic3.generation_config.emotion == "excited"
     assert sonic2.generation_config is None
     assert "generation_config" not in sonic2.to_dict()
+
+
+async def test_own_local_server_never_refuses_the_pipelines_contexts() -> None:
+    """More contexts than the server's default limit, in two rounds back to back: the local
+    server the pipeline starts neither refuses them nor counts finished ones."""
+    pipe = Pipeline(engine="espeak", max_contexts=24)
+    (await pipe.client()).retries = 0  # any 429 would fail this test
+    text = "One sentence here. Another one there. And a third one to finish."
+    for _ in range(2):
+        audio = await asyncio.gather(*(pipe.aspeak(text) for _ in range(24)))
+        assert min(a.seconds for a in audio) > 2.0
+    await pipe.aclose()

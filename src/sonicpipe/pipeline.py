@@ -155,9 +155,12 @@ class Pipeline:
     def _local_url(self) -> str:
         with self._lock:
             if self._server is None:
-                from sonicpipe.server import LocalServer
+                from sonicpipe.server import LocalServer, ServerConfig
 
-                server = LocalServer(engine=self.engine)
+                # It serves this pipeline alone, whose clients bound their own contexts: it
+                # need not play a plan's limit, nor count contexts lingering after they end.
+                limit = max(self.max_contexts, ServerConfig().max_contexts)
+                server = LocalServer(engine=self.engine, max_contexts=limit, linger=0.0)
                 server.__enter__()
                 self._server = server
             return self._server.url
