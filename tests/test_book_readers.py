@@ -199,3 +199,22 @@ def test_not_a_zip_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(BookError, match="not an EPUB"):
         read_book(path)
+
+
+def test_epub_with_empty_title_and_creator_reads_with_the_file_name(tmp_path: Path) -> None:
+    good = make_epub(tmp_path / "good.epub")
+    no_title = rewrite(
+        good,
+        tmp_path / "no-title.epub",
+        {},
+        opf_edit=("<dc:title>The Test Book</dc:title>", "<dc:title/>"),
+    )
+    blank = rewrite(
+        no_title,
+        tmp_path / "Blank Book.epub",
+        {},
+        opf_edit=('<dc:creator id="creator">Bea Writer</dc:creator>', '<dc:creator id="creator"/>'),
+    )
+    book = read_book(blank)
+    assert (book.title, book.author) == ("Blank Book", "")
+    assert [c.title for c in book.chapters] == ["The First", "The Second"]

@@ -335,8 +335,9 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
 
 
 def _meta(doc: Any, name: str) -> str:
-    values = doc.get_metadata("DC", name)
-    return values[0][0].strip() if values else ""
+    """The first non-empty Dublin Core ``name`` (an empty element, ``<dc:title/>``, has none)."""
+    values = (value.strip() for value, _ in doc.get_metadata("DC", name) if value)
+    return next((value for value in values if value), "")
 
 
 def _toc_titles(toc: Any) -> dict[str, str]:
