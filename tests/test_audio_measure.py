@@ -82,10 +82,13 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     soundfile.write(surround, np.zeros((100, 6), dtype=np.float32), RATE)
     text = tmp_path / "notes.wav"
     text.write_text("not audio")
+    (tmp_path / "call.raw").write_bytes(bytes(100))
     for path, message in [
         (surround, "6 channels; measure reads mono and stereo files"),
         (text, "not an audio file"),
         (tmp_path / "missing.wav", "no such file"),
+        (tmp_path, "a folder, not an audio file"),
+        (tmp_path / "call.raw", "headerless PCM has no rate or encoding"),
     ]:
         assert main(["audio", "measure", str(path)]) == 2
         assert message in capsys.readouterr().err

@@ -170,3 +170,14 @@ def test_a_stream_without_audio_still_makes_a_valid_file(tmp_path: Path, name: s
         assert mutagen.mp4.MP4(tmp_path / name).info.length == 0
     else:
         assert soundfile.info(tmp_path / name).frames == 0
+
+
+def test_an_mp3_without_audio_closes_cleanly(tmp_path: Path) -> None:
+    open_writer(tmp_path / "empty.mp3", 44100).close()  # LAME refused to flush: RuntimeError
+    assert (tmp_path / "empty.mp3").stat().st_size == 0
+
+
+@pytest.mark.parametrize("name", ["x.wav", "x.flac"])
+def test_a_missing_folder_is_named(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OSError, match=r"missing/x\.\w+: cannot write: no such folder"):
+        open_writer(tmp_path / "missing" / name, 24000)

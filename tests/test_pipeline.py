@@ -351,3 +351,51 @@ async def test_own_local_server_never_refuses_the_pipelines_contexts() -> None:
         audio = await asyncio.gather(*(pipe.aspeak(text) for _ in range(24)))
         assert min(a.seconds for a in audio) > 2.0
     await pipe.aclose()
+
+
+def test_a_failed_render_leaves_the_earlier_file_as_it_was(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "speech.mp3"
+    with Pipeline(settings_for(server)) as pipe:
+        pipe.render("The first take is a good one.", target)
+    before = target.read_bytes()
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"ws://127.0.0.1:{probe.getsockname()[1]}"
+    with Pipeline(Settings(url=closed)) as pipe, pytest.raises(ConnectionLost, match="connect"):
+        pipe.render("A second take that never arrives.", target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["speech.mp3"], "no partial file"
+
+
+def test_render_errors_name_the_path_and_write_nothing(server: LocalServer, tmp_path: Path) -> None:
+    with Pipeline(settings_for(server)) as pipe:
+        with pytest.raises(ValueError, match=r"empty\.wav: nothing to speak"):
+            pipe.render(" \n* * *\n", tmp_path / "empty.wav")
+        with pytest.raises(OSError, match="cannot write: no folder"):
+            pipe.render("Hello there.", tmp_path / "missing" / "x.wav")
+        with pytest.raises(OSError, match="cannot write: a folder"):
+            pipe.render("Hello there.", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_command_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sonicpipe.cli import main
+
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Un café, s'il vous plaît.".encode("latin-1"))
+    assert main(["render", str(latin), "-o", str(tmp_path / "x.wav")]) == 2
+    assert "latin1.txt: not UTF-8 text" in capsys.readouterr().err
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "cloud.toml"
+    config.write_text(f'url = "ws://127.0.0.1:{port}"\n')
+    text = tmp_path / "hello.txt"
+    text.write_text("Hello there.")
+    assert main(["-c", str(config), "render", str(text), "-o", str(tmp_path / "x.wav")]) == 2
+    assert capsys.readouterr().err.startswith("sonicpipe: error: cannot connect to ws://")
+    assert not (tmp_path / "x.wav").exists()

@@ -59,6 +59,11 @@ def test_serve_refuses_an_empty_key_variable(capsys: pytest.CaptureFixture[str])
     assert "SONICPIPE_TEST_UNSET_KEY is empty" in capsys.readouterr().err
 
 
+def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "99999"]) == 2
+    assert "port 99999: must be from 0 to 65535" in capsys.readouterr().err
+
+
 def test_serve_refuses_a_thread_count_below_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--threads", "0"]) == 2
     assert "threads 0: expected a whole number >= 1" in capsys.readouterr().err

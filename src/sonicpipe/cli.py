@@ -15,11 +15,12 @@ from sonicpipe.controls import ControlError
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost
 from sonicpipe.server.command import add_serve_parser
+from sonicpipe.sonic.client import SonicError
 from sonicpipe.text import TextChain
 
 # Errors that are the user's to fix: printed as one line, exit status 2.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginError, ValueError,
-                                            OSError)  # fmt: skip
+                                            OSError, SonicError)  # fmt: skip
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -37,7 +38,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _read_input(name: str) -> tuple[str, str]:
     if name == "-":
         return sys.stdin.read(), "<stdin>"
-    return Path(name).read_text(encoding="utf-8"), name
+    try:
+        return Path(name).read_text(encoding="utf-8"), name
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
+        ) from None
 
 
 def cmd_text(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -281,14 +282,30 @@ class Pipeline:
         return Audio(samples, self.output_rate, words)
 
     async def arender(self, text: str, path: str | Path) -> Path:
-        """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...)."""
+        """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...).
+
+        The file appears only once it is complete: a failed render leaves any earlier file
+        at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`.
+        """
         path = Path(path)
-        writer = open_writer(path, self.output_rate, self.settings, self.host)
+        if path.is_dir() or not path.parent.is_dir():
+            problem = "a folder" if path.is_dir() else f"no folder {path.parent}"
+            raise OSError(f"{path}: cannot write: {problem}")
+        segments = self.text.prepare(text)
+        if not segments:
+            raise ValueError(f"{path}: nothing to speak (the text has no words)")
+        part = path.with_name(f"{path.stem}.part{path.suffix}")
+        writer = open_writer(part, self.output_rate, self.settings, self.host)
         try:
-            async for chunk in self.astream(text):
+            async for chunk in self.astream_segments(segments):
                 writer.write(chunk)
-        finally:
             writer.close()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.close()
+            part.unlink(missing_ok=True)
+            raise
+        os.replace(part, path)
         return path
 
     async def turn(self) -> Turn:

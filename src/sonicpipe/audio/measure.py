@@ -60,8 +60,15 @@ class Check:
 def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
     """Decode a mono or stereo file: float32 samples (frames, or frames x 2) and their rate."""
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not an audio file")
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
+    if path.suffix.lower() in (".raw", ".pcm"):
+        raise ValueError(
+            f"{path}: headerless PCM has no rate or encoding to read; measure a WAV, FLAC, "
+            "MP3 or M4B (render with one of those suffixes)"
+        )
     try:
         samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
     except soundfile.LibsndfileError:

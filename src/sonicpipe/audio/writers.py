@@ -138,10 +138,16 @@ class SoundFileWriter(Writer):
                 f"{path}: {kind.upper()} cannot hold {encoding!r}; valid: {', '.join(valid)}"
             )
         self._float = encoding == "pcm_f32le"
-        self._file = soundfile.SoundFile(
-            path, "w", samplerate=sample_rate, channels=1, format=kind.upper(),
-            subtype=WAV_SUBTYPES[encoding],
-        )  # fmt: skip
+        try:
+            self._file = soundfile.SoundFile(
+                path, "w", samplerate=sample_rate, channels=1, format=kind.upper(),
+                subtype=WAV_SUBTYPES[encoding],
+            )  # fmt: skip
+        except soundfile.LibsndfileError as exc:  # says only "System error."
+            reason = "a folder" if path.is_dir() else "no such folder"
+            if not path.is_dir() and path.parent.is_dir():
+                reason = exc.error_string
+            raise OSError(f"{path}: cannot write: {reason}") from None
 
     def _write(self, samples: np.ndarray) -> None:
         self._file.write(samples if self._float else pcm.to_int16(samples))
@@ -178,7 +184,8 @@ class Mp3Writer(Writer):
 
     def _close(self) -> None:
         try:
-            self._file.write(self._encoder.flush())
+            if self.frames:  # LAME refuses to flush what it never started
+                self._file.write(self._encoder.flush())
         finally:
             self._file.close()
 

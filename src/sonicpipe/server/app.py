@@ -73,6 +73,8 @@ class ServerConfig:
 
     def __post_init__(self) -> None:
         check_threads(self.threads)
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port}: must be from 0 to 65535 (0: any free port)")
         if self.max_contexts < 1:
             raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
         if self.linger < 0:
