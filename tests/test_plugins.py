@@ -131,3 +131,10 @@ def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
     config.write_text('disable = ["censor"]\n', encoding="utf-8")
     disabled = run_cli("--config", str(config), "text", "--json", "-", stdin="darn", env=env)
     assert json.loads(disabled)[0]["transcript"] == "darn."
+
+
+def test_disabling_an_unknown_plugin_names_the_installed_ones() -> None:
+    with pytest.raises(
+        PluginError, match=r"disable: no plugin named 'normalise'; installed: .*normalize"
+    ):
+        PluginHost(Settings(disable=("normalise",)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,10 +75,21 @@ class PluginHost:
                 self.pm.check_pending()
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"an installed plugin is broken: {exc}") from exc
+            self._check_disabled()
         for reference in self.settings.plugins:
             self.register(load_object(reference), name=reference, source="config")
         for plugin in extra:
             self.register(plugin, source="python")
+
+    def _check_disabled(self) -> None:
+        """A name in ``disable`` that names no plugin is a typo that would disable nothing."""
+        installed = {e.name for e in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+        known = installed | set(self.settings.plugins)
+        unknown = [name for name in self.settings.disable if name not in known]
+        if unknown:
+            raise PluginError(
+                f"disable: no plugin named {unknown[0]!r}; installed: {', '.join(sorted(known))}"
+            )
 
     @property
     def hook(self) -> Any:
