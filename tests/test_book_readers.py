@@ -218,3 +218,43 @@ def test_epub_with_empty_title_and_creator_reads_with_the_file_name(tmp_path: Pa
     book = read_book(blank)
     assert (book.title, book.author) == ("Blank Book", "")
     assert [c.title for c in book.chapters] == ["The First", "The Second"]
+
+
+def test_a_text_that_is_not_utf8_is_read_as_its_gutenberg_header_declares(
+    tmp_path: Path,
+) -> None:
+    text = GUTENBERG.replace("a Monday", "a caf\u00e9 Monday \u201cat noon\u201d")
+    declared = text.replace(
+        "Author: Ann Author\n", "Author: Ann Author\n\nCharacter set encoding: ISO Latin-1\n"
+    )
+    path = tmp_path / "latin.txt"
+    path.write_bytes(declared.encode("cp1252"))  # Latin-1 with Windows' curly quotes
+    book = read_book(path)
+    assert (book.title, book.encoding) == ("A Small Test", "cp1252")
+    assert (
+        book.chapters[0].paragraphs[1]
+        == "It began on a caf\u00e9 Monday \u201cat noon\u201d. Nobody minded."
+    )
+    assert read_book(make_epub(tmp_path / "book.epub")).encoding == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("", r"not UTF-8 text \(byte 0xe9 at offset \d+\); book files must be UTF-8"),
+        ("Character set encoding: UTF-8", r"not UTF-8 text \(byte 0xe9 at offset \d+\); book"),
+        ("Character set encoding: KOI8-Q", r"not UTF-8 text \(byte 0xe9 at offset \d+\); book"),
+        (
+            "Character set encoding: ASCII",
+            r"0xe9 at offset \d+; nor ASCII, which its header declares\); book",
+        ),
+    ],
+)
+def test_a_text_that_is_not_utf8_nor_declared_is_refused_by_name(
+    tmp_path: Path, header: str, message: str
+) -> None:
+    path = tmp_path / "latin.md"
+    path.write_bytes(f"# Tale\n\n{header}\n\nA caf\u00e9.\n".encode("latin-1") + b"\x81")
+    with pytest.raises(BookError, match=message) as caught:
+        read_book(path)
+    assert str(caught.value).startswith(f"{path}: ")

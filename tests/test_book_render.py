@@ -365,3 +365,17 @@ def test_cli_reports_bad_books_and_options_clearly(
     source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
     assert main(["book", "render", str(source), "-j", "0", "-o", str(tmp_path / "o")]) == 2
     assert "parallelism 0: expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:
+    source = tmp_path / "tale.txt"
+    text = (
+        "Title: A Tale\nCharacter set encoding: ISO-8859-1\n\n"
+        "*** START OF THE PROJECT GUTENBERG EBOOK A TALE ***\n\nA caf\u00e9 tale. It was short.\n"
+    )
+    source.write_bytes(text.encode("latin-1"))
+    log = io.StringIO()
+    manifest = render_book(source, tmp_path / "out", engine="espeak", format="wav", preset=None,
+                           progress=Progress(log, quiet=True))  # fmt: skip
+    assert f"{source}: not UTF-8; read as cp1252, as its header says" in log.getvalue()
+    assert manifest["chapters"][0]["sentences"] == {"text": 2, "rendered": 2}

@@ -53,9 +53,11 @@ async def arender_book(
     delivery = Delivery(format, preset)
     started = time.monotonic()
     book = source if isinstance(source, Book) else read_book(source, front_matter, licence)
+    progress = progress or Progress(quiet=True)
+    if book.encoding != "utf-8":
+        progress.message(f"{book.source}: not UTF-8; read as {book.encoding}, as its header says")
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    progress = progress or Progress(quiet=True)
     with folder_lock(output):
         async with open_pipeline(settings, engine, plugins, parallelism) as pipe:
             if preset == "acx" and pipe.output_rate != ACX_RATE:

@@ -14,6 +14,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   from the metadata, the cover image. Archive paths that are absolute or escape the book,
   and spine items whose file is missing, are errors.
 
+Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
+Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
 number is read out in the middle of a sentence.
@@ -21,6 +23,7 @@ number is read out in the middle of a sentence.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import zipfile
@@ -46,6 +49,10 @@ HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BLANK = re.compile(r"\n[ \t]*\n")
+DECLARED = re.compile(rb"^Character set encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.I | re.M)
+# Labels that mean Windows-1252 in practice (as browsers read them: the WHATWG Encoding
+# standard); Latin-1 texts often hold its curly quotes and dashes.
+WINDOWS_1252 = ("ascii", "iso8859-1", "cp1252")
 
 
 class BookError(ValueError):
@@ -74,6 +81,7 @@ class Book:
     chapters: list[Chapter]
     cover: bytes | None = None  # an image as found (the M4B takes JPEG or PNG)
     source: str = ""
+    encoding: str = "utf-8"  # of a text file: another only when its header declares it
 
 
 def read_book(path: str | Path, front_matter: bool = False, licence: bool = False) -> Book:
@@ -90,14 +98,45 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     if suffix == ".epub":
         book = read_epub(path, front_matter)
     else:
-        text = path.read_text(encoding="utf-8-sig")
+        text, encoding = decode_text(path, path.read_bytes())
         reader = read_markdown if suffix in (".md", ".markdown") else read_text
         book = reader(text, path.stem, front_matter=front_matter, licence=licence)
+        book.encoding = encoding
     book.source = str(path)
     book.chapters = [c for c in book.chapters if c.paragraphs]
     if not book.chapters:
         raise BookError(f"{path}: no text to narrate")
     return book
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a book file and its encoding: UTF-8, else the one a Project Gutenberg
+    header declares. Anything else is a :class:`BookError` naming the file."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    declared = DECLARED.search(data)
+    label = declared.group(1).decode("ascii", "replace") if declared else ""
+    encoding = _codec(label)
+    if encoding not in (None, "utf-8"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            where += f"; nor {label}, which its header declares"
+    raise BookError(
+        f"{path}: not UTF-8 text ({where}); book files must be UTF-8: convert it "
+        "(for example with iconv)"
+    )
+
+
+def _codec(label: str) -> str | None:
+    """Python's codec for an encoding label (Latin-1 and ASCII read as Windows-1252)."""
+    try:
+        name = codecs.lookup(re.sub(r"(?i)^iso[ -]?latin", "latin", label)).name
+    except LookupError:
+        return None
+    return "cp1252" if name in WINDOWS_1252 else name
 
 
 def split_paragraphs(text: str) -> list[str]:
