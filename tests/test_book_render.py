@@ -365,6 +365,12 @@ def test_cli_reports_bad_books_and_options_clearly(
     source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
     assert main(["book", "render", str(source), "-j", "0", "-o", str(tmp_path / "o")]) == 2
     assert "parallelism 0: expected a whole number >= 1" in capsys.readouterr().err
+    afile = tmp_path / "afile"
+    afile.write_bytes(b"")
+    assert main(["book", "render", str(source), "--engine", "espeak", "-o", str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert f"sonicpipe: error: {afile}: not a folder (a file of that name exists)" in err
+    assert afile.read_bytes() == b""
 
 
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ async def arender_book(
     if book.encoding != "utf-8":
         progress.message(f"{book.source}: not UTF-8; read as {book.encoding}, as its header says")
     output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise ValueError(f"{output}: not a folder (a file of that name exists); give a folder")
     output.mkdir(parents=True, exist_ok=True)
     with folder_lock(output):
         async with open_pipeline(settings, engine, plugins, parallelism) as pipe:
