@@ -63,10 +63,7 @@ def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path)
     assert 3.0 < len(data) / rate < 20.0
     assert integrated_loudness(data, rate) == pytest.approx(-23.0, abs=0.5)
     assert true_peak(data) <= undb(-1.0)
-    quiet = np.abs(data) < 1e-3
-    edges = np.flatnonzero(np.diff(np.r_[0, quiet.astype(np.int8), 0]))
-    longest = max(np.diff(edges.reshape(-1, 2), axis=1).ravel()) / rate
-    assert longest >= 0.95, "the paragraph pause is in the audio"
+    assert longest_silence(data, rate) >= 0.95, "the paragraph pause is in the audio"
     power = np.abs(np.fft.rfft(data)) ** 2
     frequencies = np.fft.rfftfreq(len(data), 1 / rate)
     speech_band = power[(frequencies > 80) & (frequencies < 4000)].sum()
@@ -399,3 +396,22 @@ def test_render_command_errors_are_one_line(
     assert main(["-c", str(config), "render", str(text), "-o", str(tmp_path / "x.wav")]) == 2
     assert capsys.readouterr().err.startswith("sonicpipe: error: cannot connect to ws://")
     assert not (tmp_path / "x.wav").exists()
+
+
+def longest_silence(samples: np.ndarray, rate: int) -> float:
+    """Seconds of the longest run of samples under -60 dBFS."""
+    quiet = np.abs(samples) < 1e-3
+    edges = np.flatnonzero(np.diff(np.r_[0, quiet.astype(np.int8), 0]))
+    return float(max(np.diff(edges.reshape(-1, 2), axis=1).ravel(), default=0)) / rate
+
+
+async def test_turn_sentences_are_paced_by_the_pauses_stage(server: LocalServer) -> None:
+    options = {"pauses": {"sentence_pause": 1.2}}
+    async with Pipeline(settings_for(server, options=options)) as pipe:
+        turn = await pipe.turn()
+        await turn.feed("Your order shipped on Monday morning. It should arrive by noon. ")
+        await turn.end()
+        audio = np.concatenate([c async for c in turn.audio()])
+    assert len(turn.inputs) == 2
+    assert longest_silence(audio, 44100) >= 1.15, "the sentence pause is in the turn's audio"
+    assert longest_silence(audio[-44100:], 44100) < 0.5, "no pause after the last sentence"

@@ -455,9 +455,10 @@ class Turn:
     async def audio(self) -> AsyncIterator[np.ndarray]:
         """Yield this turn's audio (after the audio hooks) until it ends or is interrupted.
 
-        A 429 before any audio arrived is retried with back-off on a new context, replaying
-        the inputs sent so far; a dropped connection raises
-        :class:`~sonicpipe.sonic.client.ConnectionLost`.
+        Each input's end is a sentence boundary for the audio hooks (the pauses stage paces
+        sentences as in :meth:`Pipeline.astream`). A 429 before any audio arrived is retried
+        with back-off on a new context, replaying the inputs sent so far; a dropped connection
+        raises :class:`~sonicpipe.sonic.client.ConnectionLost`.
         """
         chain = self.pipeline.audio_chain()
         heard = False
@@ -468,8 +469,14 @@ class Turn:
                     if isinstance(message, p.Chunk):
                         heard = True
                         out = chain.process(self.pipeline.decode(message))
-                        if out.size:
-                            yield out
+                    elif isinstance(message, p.FlushDone) and not (
+                        self.ended and message.flush_id >= len(self.inputs)
+                    ):  # an input's audio is out: a sentence ends (the last one: at flush)
+                        out = chain.boundary("sentence")
+                    else:
+                        continue
+                    if out.size:
+                        yield out
                 break
             except RateLimitError:
                 attempt += 1
