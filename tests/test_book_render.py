@@ -119,7 +119,7 @@ def test_killed_render_resumes_without_losing_or_repeating_a_paragraph(tmp_path:
     manifest = manifest_of(output)
     keys = set(keys_of(manifest))
     runs = manifest["runs"]
-    assert [r["status"] for r in runs] == ["running", "delivered"]
+    assert [r["status"] for r in runs] == ["interrupted", "delivered"]  # the lock says dead
     assert runs[0]["synthesized"] == first
     # Rendered before the kill but not yet logged: recovered from the cache, not redone.
     assert set(runs[1]["recovered"]) == before - set(first)
@@ -171,6 +171,33 @@ class DropsTheTuesday:
     def sonicpipe_refine_segment(self, segment, settings) -> None:
         if "Tuesday" in segment.text:
             segment.text = ""
+
+
+class Breaks:
+    """A real audio plugin whose processor fails with an exception that has no message."""
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: Settings) -> Breaks:
+        return self
+
+    def open(self, sample_rate: int) -> int:
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        raise OSError
+
+    def flush(self) -> np.ndarray:
+        return np.zeros(0, np.float32)
+
+
+def test_a_failed_run_is_logged_with_the_error_type_when_it_has_no_message(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "one.md"
+    source.write_text("# One\n\nA single sentence.\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        render_book(source, tmp_path / "out", engine="espeak", plugins=(Breaks(),), preset=None)
+    assert manifest_of(tmp_path / "out")["runs"][-1]["status"] == "failed: OSError"
 
 
 def test_a_lost_sentence_fails_the_render_loudly(tmp_path: Path) -> None:

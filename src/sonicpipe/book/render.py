@@ -425,7 +425,14 @@ class Manifest:
         }
 
     def begin(self, book: Book, plans: list[ChapterPlan], cache: Cache) -> None:
-        """Start a run: record the plan; log rendered-but-unlogged paragraphs as recovered."""
+        """Start a run: record the plan; log rendered-but-unlogged paragraphs as recovered.
+
+        Called holding the folder's lock, so an earlier run still ``running`` is dead (killed
+        before it could say so): it is marked ``interrupted``.
+        """
+        for run in self.runs:
+            if run.get("status") == "running":
+                run["status"] = "interrupted"
         keys = list(dict.fromkeys(p.key for plan in plans for p in plan.paragraphs))
         logged = self.logged()
         done = [key for key in keys if cache.has(key)]
@@ -517,7 +524,8 @@ async def render_paragraphs(
 
     ``parallelism`` (>= 1) contexts render at once; ``ready`` is called with a chapter's
     index once all its paragraphs are in the cache. Raises :class:`GapError` when a
-    chapter's audio holds fewer sentences than its text.
+    chapter's audio holds fewer sentences than its text. The caller holds
+    :func:`folder_lock` of ``output``.
     """
     cache = Cache(output / CACHE)
     cache.remove_partials()
@@ -560,7 +568,7 @@ async def render_paragraphs(
     except BaseException as exc:
         first = _first(exc)
         manifest.plan(plans, cache)
-        manifest.end(f"failed: {first or type(first).__name__}")
+        manifest.end(f"failed: {str(first) or type(first).__name__}")
         if first is not exc:
             raise first from None
         raise
