@@ -23,7 +23,7 @@ from sonicpipe.book import render_book
 from sonicpipe.book.assemble import STAGING, Assembler
 from sonicpipe.book.delivery import Delivery
 from sonicpipe.book.progress import Progress
-from sonicpipe.book.readers import Book, Chapter, read_book
+from sonicpipe.book.readers import Book, BookError, Chapter, read_book
 from sonicpipe.book.render import (
     CACHE,
     MANIFEST,
@@ -240,10 +240,19 @@ def vtt_times(text: str) -> list[tuple[float, float]]:
 
 
 def test_a_chapter_with_nothing_to_say_is_left_out() -> None:
-    book = Book("T", "A", [Chapter("Break", ["* * *"]), Chapter("Words", ["Hello there, friend."])])
+    silent = Chapter("Dots", ["* * *", "---", "..."])
+    book = Book("T", "A", [Chapter("Break", ["* * *"]), silent, Chapter("Words", ["Hi, friend."])])
     plans = plan_book(book, open_pipeline(engine="espeak"))
     assert [(p.title, p.sentences_text, len(p.paragraphs)) for p in plans] == [("Words", 1, 1)]
     assert plans[0].paragraphs[0].chapter == 0
+
+
+def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path) -> None:
+    source = tmp_path / "dots.txt"
+    source.write_text("* * *\n\n---\n\n...\n", encoding="utf-8")
+    with pytest.raises(BookError, match=f"^{re.escape(str(source))}: no text to narrate$"):
+        render_book(source, tmp_path / "out", engine="espeak")
+    assert not list((tmp_path / "out").glob("*.m4b"))
 
 
 def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> None:

@@ -39,7 +39,7 @@ import numpy as np
 from sonicpipe.audio.chain import EMPTY
 from sonicpipe.audio.writers import SoundFileWriter
 from sonicpipe.book.progress import Progress
-from sonicpipe.book.readers import Book
+from sonicpipe.book.readers import Book, BookError
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import Segment
@@ -185,7 +185,8 @@ def paragraph_key(pipe: Pipeline, base: dict[str, Any], segments: list[Segment])
 def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     """Run every chapter through the text hooks; cut it into keyed paragraphs.
 
-    A chapter with nothing to say (no sentence in its text) is left out.
+    A chapter with nothing to say (no spoken sentence in its text or its segments, only
+    ``* * *`` or ``...``) is left out; a :class:`BookError` if that leaves none.
     """
     base = shaping(pipe)
     plans: list[ChapterPlan] = []
@@ -196,7 +197,7 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
         for segment in segments:
             grouped.setdefault(segment.paragraph, []).append(segment)
         sentences = count_sentences(pipe, chapter.text)
-        if not grouped and not sentences:
+        if not sentences and not any(SPOKEN.search(s.plain_text) for s in segments):
             continue
         items = [
             Paragraph(
@@ -209,6 +210,8 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
             for index, group in enumerate(grouped.values())
         ]
         plans.append(ChapterPlan(chapter.title, items, sentences))
+    if not plans:
+        raise BookError(f"{book.source or book.title}: no text to narrate")
     return plans
 
 
