@@ -329,7 +329,13 @@ def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> No
     report = Assembler(book, plans, Cache(output / CACHE), tmp_path, delivery, 44100).run()
     for row in report["chapters"]:
         wavs = [tmp_path / name for name in row["files"] if name.endswith(".wav")]
-        assert len(wavs) >= 2 and " part 2.wav" in wavs[1].name
+        assert len(wavs) >= 2 and wavs == sorted(wavs)  # in order in a file manager
+        number = f"{row['chapter']:02d} "
+        assert wavs[0].name.startswith(number) and wavs[0].name.endswith(" part 1.wav")
+        assert wavs[1].name == wavs[0].name.replace(" part 1.wav", " part 2.wav")
+        assert set(tmp_path.glob(f"{number}*")) == {
+            w.with_suffix(s) for w in wavs for s in (".wav", ".srt", ".vtt")
+        }
         lengths = [soundfile.info(w).duration for w in wavs]
         assert abs(sum(lengths) - row["seconds"]) < 0.01
         assert max(lengths) <= 45  # no paragraph is longer than 39 s

@@ -11,11 +11,11 @@ Room tone is quiet noise (``room_tone_db``), never digital silence.
 
 M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG or PNG
 cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
-a file per chapter, split into parts of at most ``max_minutes``. Every audio file gets SRT
-and WebVTT captions from the word timestamps, and the book a report (``report.json``,
-``report.txt``): per chapter the sentence counts, loudness, true peak, RMS, noise floor and
-the ACX checks. Paragraph audio is read from the cache one paragraph at a time, so memory
-does not grow with the book.
+a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at most
+``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
+and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
+loudness, true peak, RMS, noise floor and the ACX checks. Paragraph audio is read from the
+cache one paragraph at a time, so memory does not grow with the book.
 """
 
 from __future__ import annotations
@@ -412,6 +412,8 @@ class Assembler:
                 seconds = self.cache.info(paragraph.key)["frames"] / self.rate
                 if n and out.writer.seconds + pause + seconds > limit:
                     files += self._finish(out, section)
+                    if part == 1:  # split: the first file is part 1, and sorts first
+                        files = self._rename(files, base, f"{base} part 1")
                     part += 1
                     out = self._start(self.staging / f"{base} part {part}{suffix}", section)
                 elif n:
@@ -420,6 +422,13 @@ class Assembler:
             files += self._finish(out, section)
             rows.append(self._row(number, section, files))
         return rows
+
+    def _rename(self, names: list[str], base: str, new: str) -> list[str]:
+        """Staged files named ``base`` + a suffix renamed ``new`` + the same suffix."""
+        renamed = [new + name.removeprefix(base) for name in names]
+        for old, name in zip(names, renamed, strict=True):
+            os.replace(self.staging / old, self.staging / name)
+        return renamed
 
     def _m4b(self) -> list[dict[str, Any]]:
         """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
