@@ -427,3 +427,27 @@ def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_pa
                            progress=Progress(log, quiet=True))  # fmt: skip
     assert f"{source}: not UTF-8; read as cp1252, as its header says" in log.getvalue()
     assert manifest["chapters"][0]["sentences"] == {"text": 2, "rendered": 2}
+
+
+def test_a_rerender_leaves_only_what_its_report_lists(tmp_path: Path) -> None:
+    chapters = [Chapter(t, [f"The {t.lower()} chapter."]) for t in ("One", "Two", "Three")]
+    out = tmp_path / "out"
+    options = {"engine": "espeak", "preset": None}
+    first = render_book(Book("Rerun", "Someone", chapters, b"\xff\xd8\xff" + bytes(8)), out,
+                        format="m4b", **options)  # fmt: skip
+    assert {"Rerun.m4b", "Rerun.srt", "cover.jpg"} <= set(first["delivery"]["files"])
+    mine = [out / "notes.txt", out / "99 Mine.mp3", tmp_path / "outside.mp3"]
+    for path in mine:  # files the book never wrote, one listed by a tampered report
+        path.write_bytes(b"mine")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    report["chapters"][0]["files"].append("../outside.mp3")
+    (out / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    bookkeeping = {"cache", "manifest.json", "report.json", "report.txt", ".lock"}
+    for format, titles in [("mp3", ["One", "Two", "Three"]), ("mp3", ["First", "Two"]),
+                           ("flac", ["First", "Two"])]:  # fmt: skip
+        renamed = [Chapter(t, [f"The {t.lower()} chapter."]) for t in titles]
+        manifest = render_book(Book("Rerun", "Someone", renamed), out, format=format, **options)
+        files = manifest["delivery"]["files"]
+        assert len(files) == 3 * len(titles)
+        assert {p.name for p in out.iterdir()} == {*files, *bookkeeping, "notes.txt", "99 Mine.mp3"}
+    assert all(path.read_bytes() == b"mine" for path in mine)

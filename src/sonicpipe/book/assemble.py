@@ -15,12 +15,15 @@ a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at 
 ``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
 and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
 loudness, true peak, RMS, noise floor and the ACX checks. Paragraph audio is read from the
-cache one paragraph at a time, so memory does not grow with the book.
+cache one paragraph at a time, so memory does not grow with the book. Once a run's files are
+in place, those the previous report listed and this run did not write (a renamed or deleted
+chapter, another format) are deleted: the folder holds what the report lists.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import queue
@@ -40,7 +43,7 @@ from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.writers import open_writer
-from sonicpipe.book.delivery import ACX_RATE, Delivery
+from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
 from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
@@ -51,6 +54,10 @@ from sonicpipe.plugins import PluginHost
 LOSSY = ("m4b", "mp3")
 LOSSY_MARGIN = 0.5  # dB below the ceiling for encoders that overshoot peaks
 STAGING = ".assembling"  # where files are written before they all move into place
+REPORT = "report.json"
+# What a run delivers (and so may remove when a later run no longer delivers it).
+DELIVERED = (*(f".{f}" for f in FORMATS), ".srt", ".vtt")
+COVERS = ("cover.jpg", "cover.png")
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
@@ -378,6 +385,7 @@ class Assembler:
         for staged in sorted(self.staging.iterdir()):
             os.replace(staged, self.output / staged.name)
         self.staging.rmdir()
+        self._remove_stale({name for row in chapters for name in row["files"]})
         report = {
             "book": {"title": self.book.title, "author": self.book.author},
             "format": self.delivery.format,
@@ -391,9 +399,29 @@ class Assembler:
             "acx_pass": all(c["acx"]["pass"] for c in chapters),
             "seconds": round(sum(c["seconds"] for c in chapters), 3),
         }
-        write_json(self.output / "report.json", report)
+        write_json(self.output / REPORT, report)
         write_atomic(self.output / "report.txt", report_text(report).encode("utf-8"))
         return report
+
+    def _remove_stale(self, written: set[str]) -> None:
+        """Delete what the previous report delivered and this run did not write (a renamed or
+        deleted chapter, another format); nothing that report does not list is touched."""
+        try:
+            before = json.loads((self.output / REPORT).read_text(encoding="utf-8"))
+            listed = {name for row in before["chapters"] for name in row["files"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # no report (a first run) or not one this wrote
+        kept = {_identity(self.output / name) for name in written}
+        for name in listed - written:
+            if not isinstance(name, str) or Path(name).name != name:
+                continue  # only a bare name in this folder
+            path = self.output / name
+            if (
+                (name.endswith(DELIVERED) or name in COVERS)
+                and path.is_file()
+                and _identity(path) not in kept  # the same file under another case
+            ):
+                path.unlink()
 
     def _per_chapter(self) -> list[dict[str, Any]]:
         """A file per chapter, cut into parts before ``max_minutes``."""
@@ -489,6 +517,12 @@ class Assembler:
                 ],
             },
         }
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """A file's device and inode: two names of one file (case-insensitive disks) match."""
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
 
 
 def _no_wait(chapter: int) -> None:
