@@ -7,9 +7,9 @@ then restore the previous value)::
     <break time="500ms"/>        <spell>ABC-123</spell>  <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>>
 
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
-``[volume 0.8]``, ``[emotion excited]``. A bare bracket is markup only when it is exactly an
-emotion or nonverbal name in lower case, as documented; any other bracketed text (``[sic]``,
-``[Calm]``, ``[contents]``, ``[break in the text]``) and a markdown link text
+``[volume 0.8]``, ``[emotion excited]``, in any case (LLM-written scripts say ``[Excited]``).
+A bare bracket is markup only when it is exactly an emotion or nonverbal name; any other
+bracketed text (``[sic]``, ``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
 control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
 becomes a mark placeholder in ``doc.text``.
@@ -51,7 +51,9 @@ TOKEN_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]": a control word and one value
-EXPLICIT_RE = re.compile(r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\S+(?:\s*m?s)?)")
+EXPLICIT_RE = re.compile(
+    r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\S+(?:\s*m?s)?)", re.IGNORECASE
+)
 ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
 ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
@@ -96,13 +98,13 @@ def _emotion(value: str) -> str:
 
 def _bracket(content: str) -> Mark | None:
     """The mark a bracket form stands for, None for ordinary bracketed text."""
-    content = content.strip()
-    if content in EMOTIONS:
-        return Mark(MarkKind.EMOTION, content)
-    if content in NONVERBALS:
-        return Mark(MarkKind.NONVERBAL, content)
-    explicit = EXPLICIT_RE.fullmatch(content)
-    return _control(*explicit.groups()) if explicit else None
+    name = content.strip().lower()
+    if name in EMOTIONS:
+        return Mark(MarkKind.EMOTION, name)
+    if name in NONVERBALS:
+        return Mark(MarkKind.NONVERBAL, name)
+    explicit = EXPLICIT_RE.fullmatch(content.strip())
+    return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
 
 def parse(doc: Document, model_id: str | None = None) -> None:
