@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -319,6 +320,19 @@ def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
         assert path.with_suffix(".srt").is_file() and path.with_suffix(".vtt").is_file()
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     assert report["format"] == "mp3" and report["acx_pass"]
+
+
+def test_a_lufs_preset_lands_on_its_target_once_limited(rendered: tuple, tmp_path: Path) -> None:
+    source, output, _ = rendered
+    out = tmp_path / "out"
+    shutil.copytree(output / CACHE, out / CACHE)  # the paragraphs are there: assembly only
+    manifest = render_book(source, out, engine="espeak", format="flac", preset="podcast")
+    assert manifest["runs"][-1]["synthesized"] == []
+    flacs = [out / name for name in manifest["delivery"]["files"] if name.endswith(".flac")]
+    assert len(flacs) == 3
+    for path in flacs:  # the limiter takes 1-1.5 dB off this voice: the gain makes up for it
+        measured = measure(*read_audio(path))
+        assert abs(measured.integrated_lufs + 16) <= 0.5 and measured.true_peak_dbtp <= -1
 
 
 def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> None:

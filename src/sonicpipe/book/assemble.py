@@ -1,10 +1,10 @@
 """From cached paragraphs to a delivered audiobook: files, markers, captions and a report.
 
 One gain for the whole book brings it to the preset's level (ACX's RMS, or integrated
-loudness), measured on its opening as it will be laid out (whole chapters up to
-``gain_minutes``, so that chapters can be written while later ones are still being
-rendered); a true-peak limiter (the audio package's) holds every paragraph under the
-preset's ceiling, less a margin for lossy encoders. Each file starts with ``head`` seconds
+loudness) once limited, found by the audio package's ``normalize`` on its opening as it will
+be laid out (the first ``gain_minutes``, so that chapters can be written while later ones
+are still being rendered); a true-peak limiter (the audio package's) holds every paragraph
+under the preset's ceiling, less a margin for lossy encoders. Each file starts with ``head`` seconds
 of room tone and ends with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters
 of an M4B are ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence.
@@ -31,14 +31,14 @@ import re
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import Limiter, db
+from sonicpipe.audio.loudness import Limiter, db, normalize
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.presets import PRESETS
@@ -58,6 +58,7 @@ REPORT = "report.json"
 # What a run delivers (and so may remove when a later run no longer delivers it).
 DELIVERED = (*(f".{f}" for f in FORMATS), ".srt", ".vtt")
 COVERS = ("cover.jpg", "cover.png")
+AUDIBLE = 1e-6  # above -120 dBFS: a sample's gain is exact to float32 rounding
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
@@ -277,36 +278,43 @@ class Assembler:
         return self.limiter.apply(samples) if self.limiter is not None else samples
 
     def measure_gain(self) -> float:
-        """The one gain (linear) that brings the book to the preset's level.
+        """The one gain (linear) that brings the book to the preset's level once limited.
 
-        Measured on the book's opening: whole chapters, in order, until ``gain_minutes`` of
-        audio (the whole book when shorter), so that chapters can be written while later
-        ones are still being rendered. Every chapter gets this same gain.
+        Found on the book's opening as it will be laid out (silence for the room tone): its
+        first ``gain_minutes``, so that chapters can be written while later ones are still
+        being rendered. :func:`normalize` corrects the gain for what the limiter (at the
+        book's ceiling) takes off. Every chapter gets this same gain.
         """
         target = self.delivery.target
-        if target is None:
+        if target is None or self.limiter is None:
             return 1.0
-        meter = Meter(self.rate)
-        pauses = squares = frames = 0.0
+        opening = self._opening()
+        preset = replace(target, true_peak=self.limiter.ceiling_db)
+        out = normalize(opening, self.rate, preset)
+        # normalize scales, then only lowers peaks: its gain is the largest ratio out/in
+        heard = np.abs(opening) > AUDIBLE
+        return float(np.max(out[heard] / opening[heard])) if heard.any() else 1.0
+
+    def _opening(self) -> np.ndarray:
+        """The book's first ``gain_minutes`` (whole paragraphs) laid out as in its files."""
+        pieces: list[np.ndarray] = []
+        frames, limit = 0, self.delivery.gain_minutes * 60 * self.rate
         for number, plan in enumerate(self.plans):
-            if frames >= self.delivery.gain_minutes * 60 * self.rate:
+            if frames >= limit:
                 break
             self.wait(number)
-            pauses += self.delivery.head + self.delivery.tail
-            pauses += self.delivery.paragraph_pause * max(len(plan.paragraphs) - 1, 0)
-            for paragraph in plan.paragraphs:
-                info = self.cache.info(paragraph.key)
-                squares += info["squares"]
-                frames += info["frames"]
-                if target.lufs is not None:  # gated loudness needs the audio itself
-                    meter.add(self._read(paragraph.key), peaks=False)
-        if target.lufs is not None:
-            level, goal = meter.measurement("<book>").integrated_lufs, target.lufs
-        else:  # RMS over the whole layout, pauses included (room tone adds next to nothing)
-            frames += pauses * self.rate
-            level = db(math.sqrt(squares / frames)) if squares else -math.inf
-            goal = target.rms
-        return 10 ** ((goal - level) / 20) if math.isfinite(level) else 1.0
+            for n, paragraph in enumerate(plan.paragraphs):
+                if frames >= limit:
+                    break
+                pause = self._silence(self.delivery.paragraph_pause if n else self.delivery.head)
+                samples = self._read(paragraph.key)
+                pieces += [pause, samples]
+                frames += pause.size + samples.size
+            pieces.append(self._silence(self.delivery.tail))
+        return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+
+    def _silence(self, seconds: float) -> np.ndarray:
+        return np.zeros(round(seconds * self.rate), np.float32)
 
     # -- files --------------------------------------------------------------------------------
 

@@ -257,8 +257,8 @@ class Cache:
     def put(self, paragraph: Paragraph, part: Path, info: dict[str, Any]) -> None:
         """Move a finished audio file into place, then write its facts (the 'done' mark).
 
-        ``info``: ``frames``, ``sample_rate``, ``squares`` (sum of squared samples, for the
-        book's level) and ``words`` (word, start, end in seconds of the paragraph).
+        ``info``: ``frames``, ``sample_rate`` and ``words`` (word, start, end in seconds of
+        the paragraph).
         """
         os.replace(part, self.audio(paragraph.key))
         info = {**info, "sentences": paragraph.sentences}
@@ -324,7 +324,6 @@ class _Batch:
         self.writer = self._open()
 
     def _open(self) -> SoundFileWriter:
-        self.squares = 0.0
         key = self.paragraphs[self.current].key
         self.part = self.cache.root / f"{key}.part-{os.getpid()}-{id(self)}.flac"
         return SoundFileWriter(self.part, self.rate, "pcm_s16le")
@@ -363,7 +362,6 @@ class _Batch:
             take = samples.size if end is None else min(samples.size, end - self.position)
             piece = samples[:take]
             self.writer.write(piece)
-            self.squares += float(np.dot(piece, piece))
             self.position += take
             samples = samples[take:]
 
@@ -382,8 +380,7 @@ class _Batch:
             for w in self.words
             if begin <= w.start < end
         ]
-        info = {"frames": frames, "sample_rate": self.rate, "squares": self.squares,
-                "words": words}  # fmt: skip
+        info = {"frames": frames, "sample_rate": self.rate, "words": words}
         self.cache.put(paragraph, self.part, info)
         done(paragraph)
 
