@@ -2,8 +2,9 @@
 
 Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
-(default 192, or the most the sample rate allows) and M4B/M4A (default 64), ``title`` and
-``author`` for M4B/M4A metadata, ``cover`` a JPEG or PNG file for their cover art.
+(default 192, or the most the sample rate allows) and M4B/M4A (default 64); ``title``,
+``author``, ``album`` and ``track`` ("n" or "n/total") tag WAV, FLAC, MP3 and M4B/M4A files;
+``cover`` a JPEG or PNG file for M4B/M4A cover art.
 """
 
 from __future__ import annotations
@@ -11,14 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from sonicpipe.audio.options import choice, number, plugin_options
-from sonicpipe.audio.writers import FORMATS, Mp3Writer, RawSink, SoundFileWriter, Writer
+from sonicpipe.audio.writers import (
+    FORMATS,
+    METADATA_KEYS,
+    Mp3Writer,
+    RawSink,
+    SoundFileWriter,
+    Writer,
+)
 from sonicpipe.config import ENCODINGS, ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 
 NAME = "writers"
-OPTIONS = ("encoding", "bitrate", "title", "author", "cover")
+OPTIONS = ("encoding", "bitrate", *METADATA_KEYS, "cover")
 
 
 def _text(key: str, value: object) -> str:
@@ -52,14 +60,14 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
     if suffix == ".raw":
         return RawSink(target, encoding, sample_rate)
+    metadata = {key: _text(key, options[key]) for key in METADATA_KEYS if key in options}
     if suffix in (".wav", ".flac"):
-        return SoundFileWriter(target, sample_rate, encoding)
+        return SoundFileWriter(target, sample_rate, encoding, metadata)
     bitrate = options.get("bitrate")
     if bitrate is not None:
         bitrate = int(number(NAME, "bitrate", bitrate, 8, 320))
     if suffix == ".mp3":
-        return Mp3Writer(target, sample_rate, bitrate)
-    metadata = {key: _text(key, options[key]) for key in ("title", "author") if key in options}
+        return Mp3Writer(target, sample_rate, bitrate, metadata)
     cover = _image(options["cover"]) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
 

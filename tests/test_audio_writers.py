@@ -13,7 +13,7 @@ import soundfile
 
 from sonicpipe import pcm
 from sonicpipe.audio import open_writer
-from sonicpipe.audio.writers import RawSink
+from sonicpipe.audio.writers import RawSink, SoundFileWriter
 from sonicpipe.config import ConfigError, Settings
 
 
@@ -151,7 +151,7 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
         ("out.wav", {"encoding": "pcm_u8"}, "valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"),
         ("out.mp3", {"bitrate": 192}, "at 24000 Hz; valid: 8, 16, 24, .*, 144, 160"),
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
-        ("out.m4b", {"narrator": "x"}, "valid: author, bitrate, cover, encoding, title"),
+        ("out.m4b", {"narrator": "x"}, "valid: album, author, bitrate, cover, encoding, title, t"),
         ("out.m4b", {"cover": "no-such-cover.jpg"}, "cover: cannot read no-such-cover.jpg"),
         ("out.m4b", {"cover": __file__}, "cover: .*test_audio_writers.py is not a JPEG or PNG"),
     ],
@@ -181,3 +181,26 @@ def test_an_mp3_without_audio_closes_cleanly(tmp_path: Path) -> None:
 def test_a_missing_folder_is_named(tmp_path: Path, name: str) -> None:
     with pytest.raises(OSError, match=r"missing/x\.\w+: cannot write: no such folder"):
         open_writer(tmp_path / "missing" / name, 24000)
+
+
+@pytest.mark.parametrize("name", ["tagged.wav", "tagged.flac", "tagged.mp3", "tagged.m4a"])
+def test_title_author_album_and_track_tag_every_file_format(tmp_path: Path, name: str) -> None:
+    tags = {
+        "title": "Chapter One: Dawn",
+        "author": "Émile Zola",
+        "album": "A Book",
+        "track": "1/12",
+    }
+    with open_writer(tmp_path / name, 44100, Settings(options={"writers": tags})) as writer:
+        write_in_chunks(writer, tone(44100, 0.5))
+    with av.open(str(tmp_path / name)) as container:  # FFmpeg reads INFO, Vorbis, ID3 and MP4
+        found = {key.lower(): value for key, value in container.metadata.items()}
+    assert found["title"] == tags["title"]
+    assert found["artist"] == tags["author"]
+    assert found["album"] == tags["album"]
+    assert found["track"].split("/")[0] == "1"
+
+
+def test_unknown_metadata_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown metadata 'genre'; valid: title, author"):
+        SoundFileWriter(tmp_path / "x.wav", 8000, metadata={"genre": "Drama"})

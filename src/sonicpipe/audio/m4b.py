@@ -14,10 +14,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from sonicpipe.audio.writers import Writer
+from sonicpipe.audio.writers import Writer, checked_metadata
 
-# MP4 metadata keys for the writer's options (FFmpeg maps "artist" to the ©ART atom).
-METADATA_KEYS = {"title": "title", "author": "artist"}
+# FFmpeg's MP4 metadata key for each of the writer's tags ("artist" becomes the ©ART atom).
+FFMPEG_KEYS = {"title": "title", "author": "artist", "album": "album", "track": "track"}
 # FFmpeg's "fast" quantizer search: at 64 kbps mono speech it keeps the bitrate, the bandwidth
 # and the true peak of the default "twoloop" coder, with less error, at a third of its time.
 ENCODER_OPTIONS = {"aac_coder": "fast"}
@@ -41,14 +41,10 @@ class M4bWriter(Writer):
             self._cover_png = cover is not None and cover_suffix(cover) == ".png"
         except ValueError as exc:
             raise ValueError(f"{self.path}: {exc}") from None
-        unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
-        if unknown:
-            raise ValueError(
-                f"{self.path}: unknown metadata {unknown[0]!r}; valid: {', '.join(METADATA_KEYS)}"
-            )
+        tags = checked_metadata(self.path, metadata)
         self._container = av.open(str(self.path), "w", format="ipod")
-        for key, value in (metadata or {}).items():
-            self._container.metadata[METADATA_KEYS[key]] = value
+        for key, value in tags.items():
+            self._container.metadata[FFMPEG_KEYS[key]] = value
         self._stream = self._container.add_stream("aac", rate=sample_rate, layout="mono")
         self._stream.bit_rate = bitrate * 1000
         self._stream.options = ENCODER_OPTIONS

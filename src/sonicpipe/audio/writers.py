@@ -8,7 +8,7 @@ chapters is in :mod:`sonicpipe.audio.m4b`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
@@ -34,6 +34,11 @@ FORMATS = {
 }
 WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW",
                 "pcm_alaw": "ALAW"}  # fmt: skip
+# Tags a file writer can carry (the ``writers`` plugin's options of the same names); ``track``
+# is "n" or "n/total". WAV holds them in its INFO chunk, FLAC as Vorbis comments, MP3 as ID3.
+METADATA_KEYS = ("title", "author", "album", "track")
+SOUNDFILE_TAGS = {"title": "title", "author": "artist", "album": "album", "track": "tracknumber"}
+ID3_FRAMES = {"title": "TIT2", "author": "TPE1", "album": "TALB", "track": "TRCK"}
 # Bit rates (kbps) of MPEG-1 (32 kHz and up), MPEG-2 (16-24 kHz) and MPEG-2.5 Layer III.
 MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
@@ -44,6 +49,16 @@ def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
     if sample_rate >= 32000:
         return MPEG1_BITRATES
     return MPEG2_BITRATES if sample_rate >= 16000 else MPEG2_BITRATES[:8]
+
+
+def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> dict[str, str]:
+    """``metadata`` without empty values; an unknown key is an error naming the valid ones."""
+    unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
+    if unknown:
+        raise ValueError(
+            f"{path}: unknown metadata {unknown[0]!r}; valid: {', '.join(METADATA_KEYS)}"
+        )
+    return {key: value for key, value in (metadata or {}).items() if value}
 
 
 class Writer:
@@ -128,9 +143,16 @@ class RawSink(Writer):
 class SoundFileWriter(Writer):
     """WAV or FLAC through libsndfile; integer formats get :func:`sonicpipe.pcm.to_int16`."""
 
-    def __init__(self, path: str | Path, sample_rate: int, encoding: str = "pcm_s16le") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        sample_rate: int,
+        encoding: str = "pcm_s16le",
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(sample_rate)
         path = Path(path)
+        tags = checked_metadata(path, metadata)
         kind = path.suffix.lower().lstrip(".")
         valid = ("pcm_s16le",) if kind == "flac" else tuple(WAV_SUBTYPES)
         if encoding not in valid:
@@ -148,6 +170,8 @@ class SoundFileWriter(Writer):
             if not path.is_dir() and path.parent.is_dir():
                 reason = exc.error_string
             raise OSError(f"{path}: cannot write: {reason}") from None
+        for key, value in tags.items():
+            setattr(self._file, SOUNDFILE_TAGS[key], value)
 
     def _write(self, samples: np.ndarray) -> None:
         self._file.write(samples if self._float else pcm.to_int16(samples))
@@ -160,11 +184,19 @@ class Mp3Writer(Writer):
     """Constant-bit-rate mono MP3 through LAME.
 
     ``bitrate`` (kbps) defaults to 192 (what ACX asks, at 44.1 kHz), or the highest the
-    sample rate allows below 32 kHz.
+    sample rate allows below 32 kHz. ``metadata`` becomes an ID3v2 tag at the file's start.
     """
 
-    def __init__(self, path: str | Path, sample_rate: int, bitrate: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        sample_rate: int,
+        bitrate: int | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(sample_rate)
+        self.path = Path(path)
+        self._tags = checked_metadata(path, metadata)
         valid = mp3_bitrates(sample_rate)
         bitrate = bitrate or min(192, valid[-1])
         if bitrate not in valid:
@@ -188,6 +220,13 @@ class Mp3Writer(Writer):
                 self._file.write(self._encoder.flush())
         finally:
             self._file.close()
+        if self._tags and self.frames:
+            from mutagen import id3
+
+            tag = id3.ID3()
+            for key, value in self._tags.items():
+                tag.add(getattr(id3, ID3_FRAMES[key])(encoding=id3.Encoding.UTF8, text=value))
+            tag.save(self.path)
 
 
 def open_writer(
