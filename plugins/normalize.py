@@ -220,6 +220,25 @@ VERSION_WORDS = frozenset(_words("version versions v ver release update rev pyth
 PAIRED_LABELS = frozenset(
     _words("room flight route highway bus platform gate channel apartment apt suite ste train")
 )
+# "M" and "B" after a bare number are million and billion only before one of these count nouns
+# (maybe after one of BIG_COUNT_ADJECTIVES): "5M users", "70B parameters". Any plural will not do,
+# since "3M" is a company ("3M shares fell", "3M reports"), "2B" a pencil and "12B" a seat, and
+# after a label word ("Seat 12B", "Figure 2.1B") the letter is always kept.
+BIG_COUNT_NOUNS = frozenset(
+    _words(
+        "users people views downloads parameters subscribers customers units visitors followers "
+        "streams players copies records rows tokens dollars years viewers listeners readers "
+        "installs members residents"
+    )
+)
+BIG_COUNT_ADJECTIVES = frozenset(_words("active monthly daily weekly new unique registered paying"))
+BIG_LABELS = (
+    LABEL_WORDS
+    | PAIRED_LABELS
+    | frozenset(
+        _words("seat row unit terminal level floor block section lot bay pier dock box locker")
+    )
+)
 ROMAN_TRIGGERS = _words(
     "chapter book part volume vol act scene section article appendix psalm canto war phase "
     "stage level tier class round title lesson unit episode bowl type no number series "
@@ -583,6 +602,18 @@ def _is_plural_noun(word: str) -> bool:
     )
 
 
+def _counts_big(text: str, start: int, end: int) -> bool:
+    """Whether "M" or "B" just before ``end`` is million or billion (see BIG_COUNT_NOUNS)."""
+    if _word_before(text, start).lower() in BIG_LABELS:
+        return False
+    for _ in range(3):  # "5M users", "2B monthly active users"
+        after = WORD_AFTER.match(text, end)
+        if not after or after.group(1) not in BIG_COUNT_ADJECTIVES:
+            break
+        end = after.end()
+    return bool(after) and after.group(1) in BIG_COUNT_NOUNS
+
+
 def _roman_value(text: str) -> int | None:
     """The value of a canonical Roman numeral, None if ``text`` is not one."""
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -929,9 +960,8 @@ class EnglishNormalizer:
             return prefix + words
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
-        if m["big"]:  # "5M users", "2.5B" (like "$1.2M"); but "the 3M plant", "apartment 4B"
-            scaled = "." in numeral or _is_plural_noun(_word_after(text, m.end()))
-            scale = MULTIPLIERS[m["big"]] if scaled else m["big"]
+        if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"
+            scale = MULTIPLIERS[m["big"]] if _counts_big(text, m.start(), m.end()) else m["big"]
             return f"{prefix}{number_words(numeral)} {scale}"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
             if (

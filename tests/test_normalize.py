@@ -204,13 +204,39 @@ def test_money(written: str, spoken: str) -> None:
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
         ("It has 2.5m viewers.", "It has two point five million viewers."),
-        ("We have 5M users and -2.5B in debt.",
-         "We have five million users and minus two point five billion in debt."),
+        ("We have 5M users and -$2.5B in debt.",
+         "We have five million users and minus two point five billion dollars in debt."),
         ("The 3M plant, apartment 4B and 5MB.", "The three M plant, apartment four B and five "
          "megabytes."),
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("5M users", "Five million users"),
+        ("A 70B parameters model.", "A seventy billion parameters model."),
+        ("We sold 1.2M units.", "We sold one point two million units."),
+        ("Valued at $1.2M.", "Valued at one point two million dollars."),
+        ("About 2.5B people.", "About two point five billion people."),
+        ("It has 10M monthly active users.", "It has ten million monthly active users."),
+        ("Seat 12B needs cleaning.", "Seat twelve B needs cleaning."),
+        ("Gate 22B departures.", "Gate twenty-two B departures."),
+        ("Row 10B seats.", "Row ten B seats."),
+        ("Apartment 4B tenants.", "Apartment four B tenants."),
+        ("Use 2B pencils.", "Use two B pencils."),
+        ("Buy 3M masks.", "Buy three M masks."),
+        ("Then 3M shares fell and 3M reports earnings.",
+         "Then three M shares fell and three M reports earnings."),
+        ("See Figure 2.1B.", "See Figure two point one B."),
+        ("After the 100M and 200M events.", "After the one hundred M and two hundred M events."),
+        ("Row 5M users.", "Row five M users."),
+    ],
+)  # fmt: skip
+def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
