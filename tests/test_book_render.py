@@ -282,7 +282,7 @@ def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> Non
         assert -23 <= row["levels"]["rms_dbfs"] <= -18
         assert row["levels"]["true_peak_dbtp"] <= -3
         assert row["levels"]["noise_floor_dbfs"] <= -60
-        assert row["acx"]["pass"]
+        assert row["check"]["pass"]
     text = (output / "report.txt").read_text(encoding="utf-8")
     assert "sentences rendered: " in text and "CHAPTER II. The Pool of Tears" in text
     # Captions: in order, inside the audio, holding the words of the text.
@@ -319,20 +319,34 @@ def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
         assert -80 < 20 * np.log10(np.sqrt(np.mean(tail**2))) <= -60
         assert path.with_suffix(".srt").is_file() and path.with_suffix(".vtt").is_file()
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
-    assert report["format"] == "mp3" and report["acx_pass"]
+    assert report["format"] == "mp3"
+    assert report["check"] == {"preset": "acx", "target": "RMS -20 dBFS, -3 dBTP", "pass": True}
 
 
 def test_a_lufs_preset_lands_on_its_target_once_limited(rendered: tuple, tmp_path: Path) -> None:
     source, output, _ = rendered
     out = tmp_path / "out"
     shutil.copytree(output / CACHE, out / CACHE)  # the paragraphs are there: assembly only
-    manifest = render_book(source, out, engine="espeak", format="flac", preset="podcast")
+    log = io.StringIO()
+    manifest = render_book(source, out, engine="espeak", format="flac", preset="podcast",
+                           progress=Progress(log, quiet=True))  # fmt: skip
     assert manifest["runs"][-1]["synthesized"] == []
     flacs = [out / name for name in manifest["delivery"]["files"] if name.endswith(".flac")]
     assert len(flacs) == 3
     for path in flacs:  # the limiter takes 1-1.5 dB off this voice: the gain makes up for it
         measured = measure(*read_audio(path))
         assert abs(measured.integrated_lufs + 16) <= 0.5 and measured.true_peak_dbtp <= -1
+    # The report checks the preset's own rules (not ACX's RMS, peak and noise floor).
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert manifest["delivery"]["check"] == report["check"]
+    assert report["check"] == {"preset": "podcast", "target": "-16 LUFS, -1 dBTP", "pass": True}
+    for row in report["chapters"]:
+        assert [r["name"] for r in row["check"]["rules"]] == ["integrated", "true peak"]
+        assert row["check"]["pass"]
+    assert "podcast (-16 LUFS, -1 dBTP): every chapter passes" in log.getvalue().splitlines()
+    text = (out / "report.txt").read_text(encoding="utf-8")
+    assert text.rstrip().endswith("podcast (-16 LUFS, -1 dBTP): every chapter passes")
+    assert "FAIL" not in text
 
 
 def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sonicpipe.book.assemble import Assembler
+from sonicpipe.book.assemble import Assembler, checked
 from sonicpipe.book.delivery import ACX_RATE, Delivery
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
@@ -98,7 +98,7 @@ async def arender_book(
             "files": list(dict.fromkeys(files)),
             "report": "report.json",
             "seconds": report["seconds"],
-            "acx_pass": report["acx_pass"],
+            "check": report["check"],
         }
         manifest.run["seconds"] = {
             "text": round(text_done - started, 2),
@@ -147,7 +147,7 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
     repeated = len(keys) - len(set(keys))
     same = f" ({repeated} the same as another)" if repeated else ""
     sentences = report["sentences"]
-    failing = [str(c["chapter"]) for c in report["chapters"] if not c["acx"]["pass"]]
+    failing = [str(c["chapter"]) for c in report["chapters"] if not c["check"]["pass"]]
     files = manifest["delivery"]["files"]
     return [
         f"rendered {len(keys)} paragraphs{same}: {fresh} synthesized now, "
@@ -156,9 +156,9 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
         f"audio {clock(report['seconds'])} in {len(files)} files in {output}",
         f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "
         f"voice {clock(took['voice'])}, assembly {clock(took['assembly'])}",
-        "ACX: every chapter passes"
+        f"{checked(report)}: every chapter passes"
         if not failing
-        else f"ACX: chapters {', '.join(failing)} fail; see {output / 'report.txt'}",
+        else f"{checked(report)}: chapters {', '.join(failing)} fail; see {output / 'report.txt'}",
     ]
 
 

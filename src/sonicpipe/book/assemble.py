@@ -14,10 +14,11 @@ cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
 a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at most
 ``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
 and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
-loudness, true peak, RMS, noise floor and the ACX checks. Paragraph audio is read from the
-cache one paragraph at a time, so memory does not grow with the book. Once a run's files are
-in place, those the previous report listed and this run did not write (a renamed or deleted
-chapter, another format) are deleted: the folder holds what the report lists.
+loudness, true peak, RMS, noise floor and the checks of the preset (ACX's without one).
+Paragraph audio is read from the cache one paragraph at a time, so memory does not grow with
+the book. Once a run's files are in place, those the previous report listed and this run did
+not write (a renamed or deleted chapter, another format) are deleted: the folder holds what
+the report lists.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ import soundfile
 from sonicpipe.audio.loudness import Limiter, db, normalize
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
-from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery
 from sonicpipe.book.progress import clock
@@ -404,7 +404,11 @@ class Assembler:
                 "text": sum(c["sentences"]["text"] for c in chapters),
                 "rendered": sum(c["sentences"]["rendered"] for c in chapters),
             },
-            "acx_pass": all(c["acx"]["pass"] for c in chapters),
+            "check": {
+                "preset": self.delivery.checked.name,
+                "target": self.delivery.checked.describe(),
+                "pass": all(c["check"]["pass"] for c in chapters),
+            },
             "seconds": round(sum(c["seconds"] for c in chapters), 3),
         }
         write_json(self.output / REPORT, report)
@@ -493,7 +497,7 @@ class Assembler:
     def _row(self, number: int, section: Meter, files: list[str]) -> dict[str, Any]:
         plan = self.plans[number]
         measured = section.measurement(files[0] if files else "")
-        checks = check(measured, PRESETS["acx"])
+        checks = check(measured, self.delivery.checked)
         rendered = plan.rendered(self.cache.has)
         if self.on_chapter is not None:
             self.on_chapter(
@@ -512,9 +516,9 @@ class Assembler:
                 for k, v in asdict(measured).items()
                 if k not in ("path", "sample_rate", "seconds")
             },
-            "acx": {
+            "check": {
                 "pass": all(c.passed for c in checks),
-                "checks": [
+                "rules": [
                     {
                         "name": c.name,
                         "value": _finite(c.value),
@@ -552,7 +556,7 @@ def report_text(report: dict[str, Any]) -> str:
     ]
     head = (
         f"{'ch':>3}  {'title':<32} {'time':>8} {'sentences':>11} {'LUFS':>6} "
-        f"{'TP':>6} {'RMS':>6} {'floor':>6}  ACX"
+        f"{'TP':>6} {'RMS':>6} {'floor':>6}  {report['check']['preset']}"
     )
     lines += [head, "-" * len(head)]
     for row in report["chapters"]:
@@ -562,7 +566,7 @@ def report_text(report: dict[str, Any]) -> str:
             for k in ("integrated_lufs", "true_peak_dbtp", "rms_dbfs", "noise_floor_dbfs")
         ]
         sentences = f"{row['sentences']['rendered']}/{row['sentences']['text']}"
-        failed = [c["name"] for c in row["acx"]["checks"] if not c["pass"]]
+        failed = [c["name"] for c in row["check"]["rules"] if not c["pass"]]
         verdict = "pass" if not failed else "FAIL (" + ", ".join(failed) + ")"
         lines.append(
             f"{row['chapter']:>3}  {row['title'][:32]:<32} {clock(row['seconds']):>8} "
@@ -573,9 +577,15 @@ def report_text(report: dict[str, Any]) -> str:
         "",
         f"sentences rendered: {total['rendered']} of {total['text']}; "
         f"length {clock(report['seconds'])}; "
-        f"ACX: {'every chapter passes' if report['acx_pass'] else 'some chapters fail'}",
+        f"{checked(report)}: "
+        f"{'every chapter passes' if report['check']['pass'] else 'some chapters fail'}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def checked(report: dict[str, Any]) -> str:
+    """What the report checked the files against, e.g. ``podcast (-16 LUFS, -1 dBTP)``."""
+    return f"{report['check']['preset']} ({report['check']['target']})"
 
 
 def _cell(value: float | None) -> str:

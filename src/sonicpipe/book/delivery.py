@@ -39,3 +39,9 @@ class Delivery:
     def target(self) -> Preset | None:
         """The loudness preset, if any."""
         return PRESETS[self.preset] if self.preset else None
+
+    @property
+    def checked(self) -> Preset:
+        """The preset the report checks the files against: the target; ACX's without one
+        (an audiobook's rules, also for a book left at its own level)."""
+        return self.target or PRESETS["acx"]
