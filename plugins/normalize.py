@@ -494,10 +494,21 @@ WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
 YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
 YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
 # A house number or "on", "off", "along" before a name: "10 Downing St.", "on Baker St."; but
-# "on Mount St. Helens".
+# "on Mount St. Helens", and a day is no street: "On Friday Dr. Lee", "on Christmas Eve St. Nick".
+NOT_STREET_NAMES = (
+    rf"(?:Mount|Lake|Fort|Port|Cape|Mont|San|Santa|{MONTH_RE}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur"
+    r"|Sun)day|Christmas|Easter|Thanksgiving|Halloween|Hanukkah|Passover|Ramadan|Diwali|Eid"
+    r"|Day|Eve|Morning|Afternoon|Evening|Night|Weekend)"
+)
 ADDRESS_BEFORE = re.compile(
     rf"(?:\d+[A-Za-z]?|(?<![A-Za-z])(?:[Oo]n|[Oo]ff|[Aa]long)){H}"
-    rf"(?!(?:Mount|Lake|Fort|Port|Cape|Mont|San|Santa){H})(?:[A-Z][a-z]+{H}){{1,2}}$"
+    rf"(?:(?!{NOT_STREET_NAMES}{H})[A-Z][a-z]+{H}){{1,2}}$"
+)
+# What may follow a street and continue the address, so "Street" takes a comma, not a period:
+# "12 Elm St. Apt. 4", "42 Oak Dr. Springfield, IL", "Main St. #4".
+ADDRESS_AFTER = re.compile(
+    rf"{H}(?:(?:Apt|Ste|Suite|Unit|Fl|Floor|Bldg|Building|Rm|Room)\b|#\d"
+    rf"|(?!{'|'.join(SENTENCE_STARTERS)}\b)(?:[A-Z][a-z]+{H}){{0,2}}[A-Z][a-z]+,{H}[A-Z\d])"
 )
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
@@ -1161,6 +1172,8 @@ class EnglishNormalizer:
             expansion = expansion[0].upper() + expansion[1:]  # "Ch. 3": Chapter three
         if token in AFTER_NAME:
             expansion = self._by_name(token, expansion, text, start, end)
+            if expansion == AFTER_NAME[token] and ADDRESS_AFTER.match(text, end):
+                return expansion + ","  # "12 Elm St. Apt. 4": Elm Street, Apartment four
         if expansion in BEFORE_NAME.values() or (
             token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
         ):

@@ -516,6 +516,26 @@ def test_abbreviations(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("On Friday Dr. Lee will call you back.", "On Friday Doctor Lee will call you back."),
+        ("On Sunday St. Patrick's Cathedral opens.", "On Sunday Saint Patrick's Cathedral opens."),
+        ("Appointments on Wednesday Dr. Garcia.", "Appointments on Wednesday Doctor Garcia."),
+        ("We met on Christmas Eve Dr. Lee.", "We met on Christmas Eve Doctor Lee."),
+        ("He lives at 12 Elm St. Apt. 4, Boston.",
+         "He lives at twelve Elm Street, Apartment four, Boston."),
+        ("Send it to 42 Oak Dr. Springfield, IL.",
+         "Send it to forty-two Oak Drive, Springfield, IL."),
+        ("Go to 5 Main St. #4 now.", "Go to five Main Street, number four now."),
+        ("He lives on Baker St. London is big.", "He lives on Baker Street. London is big."),
+        ("He lives on Main St. Then, he moved.", "He lives on Main Street. Then, he moved."),
+    ],
+)  # fmt: skip
+def test_street_or_title_between_names(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
     settings = Settings()
     chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
