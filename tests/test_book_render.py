@@ -388,6 +388,24 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
 
 
+def test_files_move_into_place_only_once_the_render_is_complete(
+    rendered: tuple, tmp_path: Path
+) -> None:
+    source, output, _ = rendered
+    book = read_book(source)
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    out = tmp_path / "out"
+    assembler = Assembler(book, plans, Cache(output / CACHE), out, Delivery("flac", None), 44100)
+
+    def a_sentence_went_missing() -> None:  # the render found a gap after the last chapter
+        assert len(list((out / STAGING).glob("*.flac"))) == 3  # written, not yet delivered
+        raise GapError("a sentence went missing")
+
+    with pytest.raises(GapError):
+        assembler.run(complete=a_sentence_went_missing)
+    assert not list(out.iterdir())
+
+
 def test_cover_goes_into_the_m4b_and_beside_it(tmp_path: Path) -> None:
     cover = b"\x89PNG\r\n\x1a\n" + bytes(32)
     chapters = [Chapter("One", ["A short chapter with a cover."])]

@@ -78,8 +78,11 @@ async def arender_book(
                 pipe.host,
             )  # fmt: skip
             chapters = Chapters(len(plans))
-            # Chapters are assembled in a thread as soon as they are rendered.
-            assembly = asyncio.ensure_future(asyncio.to_thread(assembler.run, chapters.wait))
+            # Chapters are assembled in a thread as soon as they are rendered; the files move
+            # into place once the render is over with every sentence.
+            assembly = asyncio.ensure_future(
+                asyncio.to_thread(assembler.run, chapters.wait, chapters.wait_complete)
+            )
             try:
                 manifest = await render_paragraphs(
                     pipe, plans, output, parallelism, progress, book, chapters.ready
@@ -89,6 +92,7 @@ async def arender_book(
                 with contextlib.suppress(BaseException):
                     await assembly
                 raise
+            chapters.complete()
         voice_done = time.monotonic()
         report = await assembly
         files = [name for row in report["chapters"] for name in row["files"]]
@@ -119,6 +123,7 @@ class Chapters:
 
     def __init__(self, count: int) -> None:
         self.events = [threading.Event() for _ in range(count)]
+        self.whole = threading.Event()
         self.stopped = False
 
     def ready(self, chapter: int) -> None:
@@ -131,10 +136,20 @@ class Chapters:
         if self.stopped:
             raise Stopped("the render failed")
 
+    def complete(self) -> None:
+        """The render is over and no sentence is missing."""
+        self.whole.set()
+
+    def wait_complete(self) -> None:
+        """Return once the render is complete; raise :class:`Stopped` if it failed."""
+        self.whole.wait()
+        if self.stopped:
+            raise Stopped("the render failed")
+
     def stop(self) -> None:
         """The render failed: wake the assembly so that it stops."""
         self.stopped = True
-        for event in self.events:
+        for event in (*self.events, self.whole):
             event.set()
 
 

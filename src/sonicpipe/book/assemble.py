@@ -372,11 +372,16 @@ class Assembler:
         out.writer.close()
         return [p.name for p in (out.path, *write_captions(out.path, out.captions))]
 
-    def run(self, wait: Callable[[int], None] | None = None) -> dict[str, Any]:
+    def run(
+        self,
+        wait: Callable[[int], None] | None = None,
+        complete: Callable[[], None] | None = None,
+    ) -> dict[str, Any]:
         """Write every file, captions and the report; return the report.
 
-        ``wait(n)`` returns once chapter ``n`` is wholly in the cache (it may raise to stop);
-        by default every chapter is taken to be there.
+        ``wait(n)`` returns once chapter ``n`` is wholly in the cache, and ``complete()`` once
+        the whole render is over with no sentence missing (it is called before any file moves
+        into place); either may raise to stop. By default the render is taken to be done.
         """
         self.wait = wait or _no_wait
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -384,6 +389,8 @@ class Assembler:
         try:
             self.gain = self.measure_gain()
             chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
+            if complete is not None:
+                complete()
         except BaseException:
             for out in self._files:
                 with contextlib.suppress(Exception):
