@@ -479,8 +479,25 @@ PHONE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:(?:call|dial|text|tel|telephone|fax)\.?:?|phone:){H}+(?:\d{{2,4}}{H})*$"
 )
 SAID_HOURS = ("noon", "midnight", "hours")  # "12:00 noon" needs no "o'clock"
+# The end of a time range; a start before an end on the 12-hour clock leaves "o'clock" to the
+# end ("9:00-5:00": nine to five o'clock), but not before "17:00" (nine o'clock to seventeen
+# hundred).
 TIME_RANGE_AFTER = re.compile(
-    rf"{H}?(?:[-–—]{H}?|to{H})\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?{H}?[Mm]{RB})"
+    rf"{H}?(?:[-–—]{H}?|to{H})(?P<end>\d{{1,2}})(?::\d\d|{H}?[AaPp]\.?{H}?[Mm]{RB})"
+)
+# h:mm:ss is a duration or a place in a recording ("ran it in 1:02:05", "1:02:03 long", "at
+# 1:02:03 into the video") or a clock time ("at 10:42:13", a log's "2024-05-01 08:15:30",
+# "14:30:00 UTC"); the words around decide. Failing them an hour of 13 or more is a clock time
+# and a smaller one a duration: in prose a clock time nearly always comes with "at", a date or
+# a time zone, while a bare "1:00:00" or "0:05:30" is a running time or a recording position.
+DURATION_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:in|lasted|lasting|lasts|took|takes|ran|runs|clocked|time{H}of"
+    rf"|duration:?|length:?){H}$"
+)
+DURATION_AFTER = re.compile(rf"{H}(?:long|into|video|film|movie|recording|track|episode)\b")
+CLOCK_TIME_BEFORE = re.compile(
+    rf"(?:(?<![A-Za-z])(?i:at|by|until|till|since|from)|\d{{4}}-\d\d?-\d\d?"
+    rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
 )
 CLOCK_BEFORE = re.compile(r":\d\d$")
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
@@ -668,6 +685,19 @@ def _duration(hours: int, minutes: int, seconds: int) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
+def _is_duration(m: re.Match[str]) -> bool:
+    """Whether the h:mm:ss time ``m`` is a duration, not a clock time (see DURATION_BEFORE)."""
+    text, start, end = m.string, m.start(), m.end()
+    hour = int(m["th"])
+    if hour > 23 or DURATION_BEFORE.search(text, max(0, start - 24), start):
+        return True
+    if DURATION_AFTER.match(text, end):
+        return True
+    if CLOCK_TIME_BEFORE.search(text, max(0, start - 24), start):
+        return False
+    return hour < 13 and _word_after(text, end) not in TIME_ZONES
+
+
 def _plausible_roman(numeral: str) -> bool:
     """Whether a valid numeral likely is one: "C" (a grade) or "CD" (a disc) usually is not."""
     letters = set(numeral.upper())
@@ -804,10 +834,7 @@ class EnglishNormalizer:
         minute = int(minute_text or 0)
         ap = m["tap"] or m["tap2"]
         seconds = int(m["ts"] or 0)
-        if m["ts"] and not ap and minute <= 59 and seconds <= 59:
-            # h:mm:ss is far more often a duration or a place in a recording than a clock time
-            # ("ran it in 1:02:05", "at 1:02:03 into the video"), and the duration reading is
-            # clear for a clock time too; with AM/PM it is read as a clock time.
+        if m["ts"] and not ap and minute <= 59 and seconds <= 59 and _is_duration(m):
             return _duration(hour, minute, seconds)
         if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
             return f"{cardinal(hour)} {cardinal(minute)}"
@@ -815,10 +842,10 @@ class EnglishNormalizer:
         if minute:
             parts.append(f"oh {cardinal(minute)}" if minute < 10 else cardinal(minute))
         elif minute_text and not ap and _word_after(text, m.end()).lower() not in SAID_HOURS:
-            if hour > 12 or m["th"][0] == "0":
-                parts = [_military_time(f"{hour:02}00")]  # "09:00": oh nine hundred
-            elif not TIME_RANGE_AFTER.match(text, m.end()):
-                parts.append("o'clock")  # but "9:00-5:00" is nine to five o'clock
+            if hour > 12 or hour == 0:
+                parts.append("hundred")  # "17:00": seventeen hundred
+            elif not (end := TIME_RANGE_AFTER.match(text, m.end())) or int(end["end"]) > 12:
+                parts.append("o'clock")  # "08:00", "9:00-17:00"; but "9:00-5:00"
         if seconds:
             parts.append(f"and {cardinal(seconds)} seconds")
         if ap:

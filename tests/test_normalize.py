@@ -308,7 +308,7 @@ def test_day_first_dates_are_an_option() -> None:
          "second."),
         ("At 10:00:00 pm and 10:30:15 PM.", "At ten PM and ten thirty and fifteen seconds PM."),
         ("Open 9:00-17:00 or 09:00–17:00.",
-         "Open nine to seventeen hundred or oh nine hundred to seventeen hundred."),
+         "Open nine o'clock to seventeen hundred or nine o'clock to seventeen hundred."),
         ("From 9:00 to 5:00 and 9:00-5 pm.", "From nine to five o'clock and nine to five PM."),
         ("He left at 5 p.m. Then she went.", "He left at five PM. Then she went."),
         ("It ended at 5 p.m.", "It ended at five PM."),
@@ -317,6 +317,52 @@ def test_day_first_dates_are_an_option() -> None:
     ],
 )  # fmt: skip
 def test_times(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("The token expired at 10:42:13.",
+         "The token expired at ten forty-two and thirteen seconds."),
+        ("Last login: 2024-05-01 08:15:30",
+         "Last login: May first, twenty twenty-four eight fifteen and thirty seconds"),
+        ("The job finished at 14:30:00 UTC.", "The job finished at fourteen thirty UTC."),
+        ("It restarted at 23:59:59 on Sunday.",
+         "It restarted at twenty-three fifty-nine and fifty-nine seconds on Sunday."),
+        ("The backup ran at 02:00:00.", "The backup ran at two o'clock."),
+        ("Logged 14:05:09 and 1:00:00.", "Logged fourteen oh five and nine seconds and one hour."),
+        ("She ran the marathon in 3:45:12.",
+         "She ran the marathon in three hours, forty-five minutes and twelve seconds."),
+        ("A 1:02:03 video.", "A one hour, two minutes and three seconds video."),
+        ("The video is 1:02:03 long.",
+         "The video is one hour, two minutes and three seconds long."),
+        ("The call lasted 1:30:00.", "The call lasted one hour and thirty minutes."),
+        ("It took 14:05:00 in all.", "It took fourteen hours and five minutes in all."),
+        ("A time of 2:03:45.", "A time of two hours, three minutes and forty-five seconds."),
+        ("At 1:02:03 into the video.",
+         "At one hour, two minutes and three seconds into the video."),
+    ],
+)  # fmt: skip
+def test_hours_minutes_seconds_are_a_clock_time_or_a_duration(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Open 9:00-17:00.", "Open nine o'clock to seventeen hundred."),
+        ("Open 10:00-22:00.", "Open ten o'clock to twenty-two hundred."),
+        ("Open 10:00 to 18:00.", "Open ten o'clock to eighteen hundred."),
+        ("Open 9:00-5:00.", "Open nine to five o'clock."),
+        ("Open 9:00-5 pm.", "Open nine to five PM."),
+        ("The store opens at 08:00.", "The store opens at eight o'clock."),
+        ("The train leaves at 09:00 sharp.", "The train leaves at nine o'clock sharp."),
+        ("Close at 18:00 or 00:00.", "Close at eighteen hundred or zero hundred."),
+        ("Muster at 0800 hours.", "Muster at oh eight hundred hours."),
+    ],
+)  # fmt: skip
+def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
@@ -391,7 +437,7 @@ def test_phone_numbers(written: str, spoken: str) -> None:
          "Rates of five point two five percent to five point five percent."),
         ("The score was 3-2.", "The score was three to two."),
         ("So 5 - 3 = 2.", "So five minus three equals two."),
-        ("Open 9:00 - 17:00 = 8 h.", "Open nine to seventeen hundred equals eight hours."),
+        ("Open 9:00 - 17:00 = 8 h.", "Open nine o'clock to seventeen hundred equals eight hours."),
         ("Read pp. 10-12.", "Read pages ten to twelve."),
         ("COVID-19 spread.", "COVID-nineteen spread."),
         ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
