@@ -178,6 +178,8 @@ SYMBOLS = {
     "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
 }  # fmt: skip
 BRAND_MARKS = "™®"  # said only on their own: a narrator reads "Acme™" as "Acme"
+# A sign right after its own word is not said again: "Copyright © 2024", "Infinity ∞".
+ECHOED_SIGNS = "©™®∞§¶№‰"
 
 # A number counts as a quantity, not a year, when a plural noun follows it.
 IRREGULAR_PLURALS = frozenset(
@@ -440,6 +442,7 @@ BRANCHES = {
         r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
     ),
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
+    "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
 # Each family of branches sits behind a cheap guard, so most positions fail at once; a family
 # may nest another behind a narrower guard.
@@ -449,8 +452,8 @@ FAMILIES: tuple[Family, ...] = (
      ("phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction", "shortyear",
       "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
-     ("roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")), (r"(?=[AaPp]\.)", ("ampm",)),
-      "abbr")),
+     ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")),
+      (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^])", ("symbol", "hash", "power")),
 )  # fmt: skip
@@ -1241,6 +1244,10 @@ class EnglishNormalizer:
         if symbol in "<>" and start and text[start - 1] != " ":
             words = " " + words
         return f"{words} " if symbol in "~" else words
+
+    def _echo(self, m: re.Match[str]) -> str:
+        """ "Copyright ©": the word, without its sign."""
+        return m.group().rstrip(ECHOED_SIGNS).rstrip(SPACES)
 
     def _hash(self, m: re.Match[str]) -> str:
         text = m.string

@@ -582,6 +582,23 @@ def test_street_or_title_between_names(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Copyright © 2024 Acme.", "Copyright twenty twenty-four Acme."),
+        ("COPYRIGHT ©2024", "COPYRIGHT twenty twenty-four"),
+        ("Infinity ∞ is big.", "Infinity is big."),
+        ("See Section §5.", "See Section five."),
+        ("Trademark™ law.", "Trademark law."),
+        ("© 2024 Acme.", "Copyright twenty twenty-four Acme."),
+        ("It goes to ∞.", "It goes to infinity."),
+        ("Acme™ and the ™ sign.", "Acme and the trademark sign."),
+    ],
+)  # fmt: skip
+def test_a_sign_after_its_own_word_is_not_said_again(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
     settings = Settings()
     chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
