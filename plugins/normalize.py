@@ -300,6 +300,12 @@ NUMBER_ABBREVIATIONS = {
     "Pt.": "part", "Ref.": "reference", "ref.": "reference", "Tel.": "telephone",
     "tel.": "telephone", "Est.": "estimated", "est.": "estimated",
 }  # fmt: skip
+# Listed lower-case abbreviations also read capitalized before a number ("Approx. 5 kg"); only
+# these, which are no names: "Ed.", "Oz." and "Ca." are also a name, a land and a state ("from
+# Ed. 3 boxes arrived", "The Wizard of Oz. 2 of us cried").
+CAPITALIZED_BEFORE_NUMBER = frozenset(_words("Approx. Ext. Incl. Ch. Vs."))
+# Number abbreviations that are also nouns: "the ref. 5 minutes later" is the referee.
+NOUN_ABBREVIATIONS = frozenset(_words("ref."))
 # "Est." before a year: "Est. 1999" (but "est. 1500 people" are estimated).
 FOUNDED = {"Est.": "Established", "est.": "established"}
 # Day abbreviations that are also words: read only before a date ("Sat., March 3").
@@ -593,14 +599,31 @@ def _starts_sentence(text: str, start: int) -> bool:
     if word is None:
         return text[pos - 2].isdigit()
     token = word.group() + "."
+    title = token
+    if token.isupper() and not _is_time_zone(text, word.start(), token):
+        title = token[0] + token[1:].lower()  # "EST. 1999", but "at 5 EST. 1999 was"
     return (
         len(token) > 2
         and "." not in token[:-1]
         and token not in abbreviations()
-        and token[0].lower() + token[1:] not in abbreviations()  # "Approx. 5 kg"
-        and token not in NUMBER_ABBREVIATIONS
+        and token not in CAPITALIZED_BEFORE_NUMBER  # "Approx. 5 kg"
+        and (title not in NUMBER_ABBREVIATIONS or _is_noun(text, word.start(), token))
         and token not in DAY_ABBREVIATIONS
     )
+
+
+def _is_time_zone(text: str, start: int, token: str) -> bool:
+    """Whether ``token`` at ``start`` is a time zone after a time: "at 5 p.m. EST."."""
+    before = text[max(0, start - 8) : start]
+    return (
+        token[:-1] in TIME_ZONES and re.search(r"(?:\d|[AaPp]\.?[Mm]\.?)\s*$", before) is not None
+    )
+
+
+def _is_noun(text: str, start: int, token: str) -> bool:
+    """Whether the abbreviation ``token`` at ``start`` is a noun: "the ref." (see
+    NOUN_ABBREVIATIONS)."""
+    return token in NOUN_ABBREVIATIONS and _word_before(text, start).lower() in DETERMINERS
 
 
 def _paragraph_ends(text: str, end: int) -> bool:
@@ -1170,14 +1193,18 @@ class EnglishNormalizer:
 
     def _abbreviation(self, token: str, text: str, start: int, end: int) -> str:
         """Expand the abbreviation ``token`` found at ``text[start:end]`` (or leave it)."""
+        if _is_time_zone(text, start, token):
+            return token
         if token.isupper() and len(token) > 2 and "." not in token[:-1]:  # "DR.", not "U.S."
             after = _word_after(text, end)
             if after and not after.isupper():
                 return token  # "brought the MS. to us": a capitalized word, not a title
             title = token[0] + token[1:].lower()
             words = self._abbreviation(title, text, start, end)
-            return token if words == title else words.upper()
-        if token in NUMBER_ABBREVIATIONS:
+            if words == title:
+                return token
+            return words if after == "" else words.upper()  # "EST. 1999": Established
+        if token in NUMBER_ABBREVIATIONS and not _is_noun(text, start, token):
             if NUMBER_AFTER.match(text, end):
                 year = YEAR_AFTER.match(text, end) if token in FOUNDED else None
                 if year and not _is_plural_noun(_word_after(text, year.end())):
@@ -1190,8 +1217,8 @@ class EnglishNormalizer:
                 return DAY_ABBREVIATIONS[token]
             return token
         expansion = abbreviations().get(token)
-        if expansion is None and token[:1].isupper() and NUMBER_AFTER.match(text, end):
-            # a listed lowercase abbreviation, capitalized: "Approx. 5 kg", "Ca. 1850"
+        if token in CAPITALIZED_BEFORE_NUMBER and NUMBER_AFTER.match(text, end):
+            # a listed lowercase abbreviation, capitalized: "Approx. 5 kg"
             lower = token[0].lower() + token[1:]
             expansion = abbreviations().get(lower)
             if expansion and not _starts_sentence(text, start):

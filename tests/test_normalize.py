@@ -554,7 +554,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Tel. +44 20 7946 0958", "Telephone plus four four, two oh, seven nine four six, oh nine "
          "five eight"),
         ("It weighs Approx. 5 kg.", "It weighs approximately five kilograms."),
-        ("Approx. 5 kg of flour, Ca. 1850.",
+        ("Approx. 5 kg of flour, ca. 1850.",
          "Approximately five kilograms of flour, circa eighteen fifty."),
     ],
 )  # fmt: skip
@@ -596,6 +596,26 @@ def test_street_or_title_between_names(written: str, spoken: str) -> None:
     ],
 )  # fmt: skip
 def test_a_sign_after_its_own_word_is_not_said_again(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Thanks, Ed. 5 stars for the service!", "Thanks, Ed. Five stars for the service!"),
+        ("It came from Ed. 3 boxes arrived.", "It came from Ed. Three boxes arrived."),
+        ("The Wizard of Oz. 2 of us cried.", "The Wizard of Oz. Two of us cried."),
+        ("He moved to Ca. 5 years ago.", "He moved to Ca. Five years ago."),
+        ("The ref. 5 minutes later whistled.", "The ref. Five minutes later whistled."),
+        ("EST. 1999", "Established nineteen ninety-nine"),
+        ("At 5 EST. 1999 was next.", "At five EST. Nineteen ninety-nine was next."),
+        ("It weighs Approx. 5 kg.", "It weighs approximately five kilograms."),
+        ("Dial Ext. 42, Incl. 5 lines.", "Dial extension forty-two, including five lines."),
+        ("Lakers Vs. 5 others.", "Lakers versus five others."),
+        ("See ref. 12 and Ref. 3.", "See reference twelve and Reference three."),
+    ],
+)  # fmt: skip
+def test_capitalized_abbreviations_before_numbers(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
