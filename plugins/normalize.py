@@ -483,10 +483,17 @@ MONTH_RANGE_BEFORE = re.compile(
 MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 NUMBER_AFTER = re.compile(rf"{H}?(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
 YEAR_AFTER = re.compile(rf"{H}?[12]\d{{3}}(?!\w|[.,]\d)")
-# Words before a phone number, which is read digit by digit: "call 911", "Tel. 555 1234".
-PHONE_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?i:(?:call|dial|text|tel|telephone|fax)\.?:?|phone:){H}+(?:\d{{2,4}}{H})*$"
+# Words before a phone number, which is read digit by digit: "call 911", "Tel. 555 1234", "Our
+# number is 555 000 123". After "call", "dial" and "text" any number is one; after the others
+# only one of PHONE_DIGITS digits or more ("The fax: 12 pages were sent"). The cleanup plugin
+# uses them to keep no-break spaces in a phone number.
+PHONE_WORDS = (
+    r"(?<![A-Za-z])(?i:(?P<dial>call|dial|text)|tel|telephone|fax|phone"
+    r"|(?:our|my|your|their)\s(?:phone\s|fax\s)?number(?:\sis)?)\.?:?"
 )
+PHONE_BEFORE = re.compile(rf"{PHONE_WORDS}{H}+(?P<groups>(?:\d{{2,4}}{H})*)$")
+PHONE_GROUPS_AFTER = re.compile(rf"(?:{H}\d{{2,4}}(?!\d))*")
+PHONE_DIGITS = 7
 SAID_HOURS = ("noon", "midnight", "hours")  # "12:00 noon" needs no "o'clock"
 # The end of a time range; a start before an end on the 12-hour clock leaves "o'clock" to the
 # end ("9:00-5:00": nine to five o'clock), but not before "17:00" (nine o'clock to seventeen
@@ -610,6 +617,16 @@ def _starts_sentence(text: str, start: int) -> bool:
         and (title not in NUMBER_ABBREVIATIONS or _is_noun(text, word.start(), token))
         and token not in DAY_ABBREVIATIONS
     )
+
+
+def _is_phone_number(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is (part of) a phone number (see PHONE_WORDS)."""
+    before = PHONE_BEFORE.search(text, max(0, start - 40), start)
+    if not before:
+        return False
+    after = PHONE_GROUPS_AFTER.match(text, end)
+    count = sum(c.isdigit() for c in before["groups"] + text[start:end] + after.group())
+    return bool(before["dial"]) or count >= PHONE_DIGITS
 
 
 def _is_time_zone(text: str, start: int, token: str) -> bool:
@@ -993,6 +1010,10 @@ class EnglishNormalizer:
 
     def _number(self, m: re.Match[str]) -> str:
         text = m.string
+        if " " in m["n"] and _is_phone_number(text, m.start("n"), m.end("n")):
+            return ", ".join(
+                digits(g, zero="oh") for g in m["n"].split()
+            )  # "number is 555 000 123"
         numeral = m["n"].translate(GROUP_SPACES)  # "10 000" -> "10,000"
         sign = m["sign"] or ""
         prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
@@ -1086,7 +1107,7 @@ class EnglishNormalizer:
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
-        if PHONE_BEFORE.search(text, max(0, start - 40), start):
+        if _is_phone_number(text, start, end):
             return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234"
         if n >= 100 and PAIRED_LABELS & _words_before(text, start):
             return year(n)  # "Flight BA 117", "Room 1204"

@@ -427,6 +427,22 @@ def test_phone_numbers(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Our number is 555 000 123.", "Our number is five five five, oh oh oh, one two three."),
+        ("The fax: 12 pages were sent.", "The fax: twelve pages were sent."),
+        ("Please phone 3 friends.", "Please phone three friends."),
+        ("The number is 1 000 000.", "The number is one million."),
+        ("Phone: 555 1234", "Phone: five five five one two three four"),
+        ("Fax 555 1234", "Fax five five five one two three four"),
+        ("Call 911 or text 55.", "Call nine one one or text five five."),
+    ],
+)  # fmt: skip
+def test_phone_words_read_only_phone_numbers_as_digits(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Ages 10-20 welcome.", "Ages ten to twenty welcome."),
         ("See pages 5–9.", "See pages five to nine."),
         ("The war of 1914-1918 ended.", "The war of nineteen fourteen to nineteen eighteen ended."),
