@@ -1,12 +1,12 @@
 """From cached paragraphs to a delivered audiobook: files, markers, captions and a report.
 
 One gain for the whole book brings it to the preset's level (ACX's RMS, or integrated
-loudness) once limited, found by the audio package's ``normalize`` on its opening as it will
-be laid out (the first ``gain_minutes``, so that chapters can be written while later ones
-are still being rendered); a true-peak limiter (the audio package's) holds every paragraph
-under the preset's ceiling, less a margin for lossy encoders. Each file starts with ``head`` seconds
-of room tone and ends with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters
-of an M4B are ``tail + head`` apart.
+loudness) once limited, found on its opening as it will be laid out (the first
+``gain_minutes``, so that chapters can be written while later ones are still being rendered);
+a true-peak limiter (the audio package's) holds every paragraph under the preset's ceiling,
+less a margin for lossy encoders. Each file starts with ``head`` seconds of room tone and ends
+with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are
+``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence.
 
 M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG or PNG
@@ -32,14 +32,14 @@ import re
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import Limiter, db, normalize
+from sonicpipe.audio.loudness import Limiter, db, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.writers import open_writer
@@ -58,7 +58,6 @@ REPORT = "report.json"
 # What a run delivers (and so may remove when a later run no longer delivers it).
 DELIVERED = (*(f".{f}" for f in FORMATS), ".srt", ".vtt")
 COVERS = ("cover.jpg", "cover.png")
-AUDIBLE = 1e-6  # above -120 dBFS: a sample's gain is exact to float32 rounding
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
@@ -272,46 +271,76 @@ class Assembler:
         return samples
 
     def _paragraph(self, key: str) -> np.ndarray:
-        samples = self._read(key)
-        if self.gain != 1.0:
-            samples = samples * np.float32(self.gain)
+        return self._gained(self._read(key), self.gain)
+
+    def _gained(self, samples: np.ndarray, gain: float) -> np.ndarray:
+        """``samples`` at ``gain`` (linear), true peaks limited to the book's ceiling."""
+        if gain != 1.0:
+            samples = samples * np.float32(gain)
         return self.limiter.apply(samples) if self.limiter is not None else samples
 
     def measure_gain(self) -> float:
         """The one gain (linear) that brings the book to the preset's level once limited.
 
-        Found on the book's opening as it will be laid out (silence for the room tone): its
-        first ``gain_minutes``, so that chapters can be written while later ones are still
-        being rendered. :func:`normalize` corrects the gain for what the limiter (at the
-        book's ceiling) takes off. Every chapter gets this same gain.
+        Measured on the book's opening as it will be laid out (its first ``gain_minutes``,
+        whole paragraphs, with its pauses as silence), so that chapters can be written while
+        later ones are still being rendered. Limiting lowers the level a little: while a try
+        (every paragraph scaled and limited as the files will have it) lands more than
+        0.1 dB off, the gain is corrected by the secant through the last two tries, as
+        :func:`~sonicpipe.audio.loudness.normalize` does, three tries at most. One paragraph
+        is in memory at a time. Every chapter gets this same gain.
         """
         target = self.delivery.target
-        if target is None or self.limiter is None:
+        if target is None:
             return 1.0
-        opening = self._opening()
-        preset = replace(target, true_peak=self.limiter.ceiling_db)
-        out = normalize(opening, self.rate, preset)
-        # normalize scales, then only lowers peaks: its gain is the largest ratio out/in
-        heard = np.abs(opening) > AUDIBLE
-        return float(np.max(out[heard] / opening[heard])) if heard.any() else 1.0
+        goal = target.lufs if target.lufs is not None else target.rms
+        layout = self._opening()
+        start = self._level(layout, None)
+        if not math.isfinite(start):
+            return 1.0
+        gain_db, previous = goal - start, (0.0, start)
+        if self.limiter is not None:
+            for _ in range(2):  # the third try is not measured: no correction would follow
+                reached = self._level(layout, gain_db)
+                if abs(goal - reached) <= 0.1:
+                    break
+                slope = (reached - previous[1]) / (gain_db - previous[0])
+                previous = gain_db, reached
+                gain_db += (goal - reached) / min(max(slope, 0.2), 1.0)
+        return undb(gain_db)
 
-    def _opening(self) -> np.ndarray:
-        """The book's first ``gain_minutes`` (whole paragraphs) laid out as in its files."""
-        pieces: list[np.ndarray] = []
-        frames, limit = 0, self.delivery.gain_minutes * 60 * self.rate
+    def _level(self, layout: list[str | float], gain_db: float | None) -> float:
+        """The preset's level (LUFS or RMS) of a layout as is (``gain_db`` None), or scaled
+        by ``gain_db`` and limited. Gated loudness depends on where the pauses fall."""
+        meter = Meter(self.rate)
+        for item in layout:
+            if isinstance(item, str):
+                samples = self._read(item)
+                if gain_db is not None:
+                    samples = self._gained(samples, undb(gain_db))
+            else:
+                samples = self._silence(item)
+            meter.add(samples, peaks=False)
+        measured = meter.measurement("<opening>")
+        return measured.rms_dbfs if self.delivery.target.lufs is None else measured.integrated_lufs
+
+    def _opening(self) -> list[str | float]:
+        """The book's first ``gain_minutes`` (whole paragraphs) as laid out in its files:
+        paragraph keys, and seconds of silence for the head, pauses and tail."""
+        layout: list[str | float] = []
+        seconds, limit = 0.0, self.delivery.gain_minutes * 60
         for number, plan in enumerate(self.plans):
-            if frames >= limit:
+            if seconds >= limit:
                 break
             self.wait(number)
             for n, paragraph in enumerate(plan.paragraphs):
-                if frames >= limit:
+                if seconds >= limit:
                     break
-                pause = self._silence(self.delivery.paragraph_pause if n else self.delivery.head)
-                samples = self._read(paragraph.key)
-                pieces += [pause, samples]
-                frames += pause.size + samples.size
-            pieces.append(self._silence(self.delivery.tail))
-        return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+                pause = self.delivery.paragraph_pause if n else self.delivery.head
+                layout += [pause, paragraph.key]
+                seconds += pause + self.cache.info(paragraph.key)["frames"] / self.rate
+            layout.append(self.delivery.tail)
+        return layout
 
     def _silence(self, seconds: float) -> np.ndarray:
         return np.zeros(round(seconds * self.rate), np.float32)
