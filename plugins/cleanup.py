@@ -59,6 +59,8 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
+from sonicpipe.builtin.normalize import PHONE_WORDS
+
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_FIRST, MARK_LAST, MARK_RE, Document, strip_marks
@@ -152,8 +154,13 @@ LIST_LINE_RE = re.compile(rf"[ \t]*(?:[-*+{_BULLETS}]|\d{{1,9}}[.)])[ \t]")
 EN_DASH_RANGE_RE = re.compile(r"(?<=\d)[ \xa0]*–[ \xa0]*(?=\d)")
 # A no-break, narrow no-break or thin space between digit groups is a thousands separator (SI
 # style: "10\u202f000"); it is written as a comma before spaces are made plain, so the number
-# stays one number ("1\xa0234\xa0567"). Phone-like groups of four digits are left alone.
-DIGIT_GROUP_SPACE_RE = re.compile(r"(?<=\d)[\xa0\u2009\u202f](?=\d{3}(?!\d))")
+# stays one number ("1\xa0234\xa0567"). Not in a phone number: after "+" ("+33\xa0612\xa0345"),
+# after a phone word ("Call 555\xa0000\xa0123") or before a group of four ("555\xa0123\xa04567").
+_GROUP_SPACE = "[\xa0\u2009\u202f]"
+DIGIT_GROUPS_RE = re.compile(
+    rf"(?<![\d+])(?<![\d+]{_GROUP_SPACE})\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})++(?!{_GROUP_SPACE}?\d)"
+)
+PHONE_WORDS_BEFORE = re.compile(rf"{PHONE_WORDS}\s*$")
 EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
@@ -518,6 +525,13 @@ def _bullet(match: re.Match[str]) -> str:
     return f"{match[1]}-"
 
 
+def _digit_groups(match: re.Match[str]) -> str:
+    """Digit groups with no-break spaces as one number, unless a phone word is before them."""
+    if PHONE_WORDS_BEFORE.search(match.string, max(0, match.start() - 40), match.start()):
+        return match.group()
+    return re.sub(_GROUP_SPACE, ",", match.group())
+
+
 def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
@@ -529,7 +543,7 @@ def _characters(text: str, options: CleanupOptions) -> str:
     if "«" in text or "»" in text:
         text = GUILLEMET_RE.sub('"', text)
     if not text.isascii():
-        text = DIGIT_GROUP_SPACE_RE.sub(",", text)
+        text = DIGIT_GROUPS_RE.sub(_digit_groups, text)
     text = text.translate(_characters_table(options))
     return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
 

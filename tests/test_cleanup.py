@@ -103,6 +103,22 @@ def test_characters(raw: str, cleaned: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
+        ("Call +1\u00a0800\u00a0555\u00a00199 today", "Call +1 800 555 0199 today."),
+        ("Call 555\u00a0123\u00a04567.", "Call 555 123 4567."),
+        ("+33\u00a0612\u00a0345\u00a0678", "+33 612 345 678."),
+        ("Our number is 555\u00a0000\u00a0123.", "Our number is 555 000 123."),
+        ("Phone: 555\u202f000\u202f123", "Phone: 555 000 123."),
+        ("1\u00a0234\u00a0567 people", "1,234,567 people."),
+        ("10\u202f000 m and 2\u2009500\u2009000 km", "10,000 m and 2,500,000 km."),
+    ],
+)
+def test_no_break_spaces_in_phone_numbers_stay_spaces(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
         ("The pale Usher--threadbare in coat", "The pale Usher, threadbare in coat."),
         ("He paused — then spoke.", "He paused, then spoke."),
         ("A pause – spaced en dash.", "A pause, spaced en dash."),
