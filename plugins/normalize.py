@@ -177,6 +177,8 @@ SYMBOLS = {
     "<": "less than", ">": "more than", "~": "about", "²": "squared", "³": "cubed",
     "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
 }  # fmt: skip
+# "≥" and "≤" with nothing to compare on their left: "(≥ 18)", "age ≥ 18" (but "x ≥ 5", "a ≤ b").
+COMPARISONS = {"≥": "at least", "≤": "at most"}
 BRAND_MARKS = "™®"  # said only on their own: a narrator reads "Acme™" as "Acme"
 # A sign right after its own word is not said again: "Copyright © 2024", "Infinity ∞".
 ECHOED_SIGNS = "©™®∞§¶№‰"
@@ -416,7 +418,7 @@ BRANCHES = {
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
-        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?!\w)"
+        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?|(?P<big>[MB]){RB})?"
     ),
     "dash": (
@@ -616,6 +618,14 @@ def _starts_sentence(text: str, start: int) -> bool:
         and token not in CAPITALIZED_BEFORE_NUMBER  # "Approx. 5 kg"
         and (title not in NUMBER_ABBREVIATIONS or _is_noun(text, word.start(), token))
         and token not in DAY_ABBREVIATIONS
+    )
+
+
+def _left_operand(text: str, start: int) -> bool:
+    """Whether a number, a one-letter name or a bracket stands just before ``start``."""
+    return (
+        re.search(r"(?:(?<![A-Za-z])[A-Za-z]|[\d)\]])\s*$", text[max(0, start - 8) : start])
+        is not None
     )
 
 
@@ -1063,6 +1073,15 @@ class EnglishNormalizer:
 
     def _number_unit(self, m: re.Match[str], numeral: str) -> str:
         unit = m["unit"]
+        if m["upow"]:  # "5 m^2" is "5 m²": square meters
+            power = "²" if m["upow"] == "^2" else "³"
+            if unit + power not in UNITS:
+                words = self._number_unit_words(m, numeral, unit)
+                return f"{words} {SYMBOLS[power]}"
+            unit += power
+        return self._number_unit_words(m, numeral, unit)
+
+    def _number_unit_words(self, m: re.Match[str], numeral: str, unit: str) -> str:
         if m["usp"] == "-":  # "a 5-km race": five-kilometer
             return f"{number_words(numeral)}-{UNITS[unit][0]}"
         if unit == "m" and not m["usp"] and _is_plural_noun(_word_after(m.string, m.end())):
@@ -1289,6 +1308,8 @@ class EnglishNormalizer:
             return words
         if symbol in BRAND_MARKS and start and text[start - 1].isalnum():
             return ""  # "Acme™"
+        if symbol in COMPARISONS and not _left_operand(text, start):
+            return COMPARISONS[symbol]  # "≥ 18", "age ≥ 18": at least eighteen; but "x ≥ 5"
         if symbol in "<>" and start and text[start - 1] != " ":
             words = " " + words
         return f"{words} " if symbol in "~" else words

@@ -635,6 +635,25 @@ def test_capitalized_abbreviations_before_numbers(written: str, spoken: str) -> 
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("≥ 18", "At least eighteen"),
+        ("Age ≥ 18 only.", "Age at least eighteen only."),
+        ("Adults (≥ 18) and loads ≤ 5 kg.", "Adults (at least eighteen) and loads at most five "
+         "kilograms."),
+        ("If x ≥ 5 and a ≤ b.",
+         "If x greater than or equal to five and a less than or equal to b."),
+        ("So 3 ≤ n and f(x) ≥ 0.",
+         "So three less than or equal to n and f(x) greater than or equal to zero."),
+        ("It is 5 m^2 or 2 cm^3.", "It is five square meters or two cubic centimeters."),
+        ("It is 3 kg^2.", "It is three kilograms squared."),
+    ],
+)  # fmt: skip
+def test_comparisons_and_powers_of_units(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
     settings = Settings()
     chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
