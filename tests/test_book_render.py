@@ -306,9 +306,14 @@ def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
     assert manifest["runs"][-1]["synthesized"] == []
     mp3s = sorted(output.glob("0*.mp3"))
     assert [p.name[:3] for p in mp3s] == ["01 ", "02 ", "03 "]
-    for path in mp3s:
+    book = read_book(source)
+    for number, path in enumerate(mp3s):
         info = MP3(path).info
         assert (info.sample_rate, info.bitrate, info.channels) == (44100, 192000, 1)
+        tags = MP3(path).tags  # each file says which chapter of which book it is
+        assert str(tags["TIT2"]) == book.chapters[number].title
+        assert str(tags["TALB"]) == book.title and str(tags["TPE1"]) == book.author
+        assert str(tags["TRCK"]) == f"{number + 1}/3"
         samples, rate = read_audio(path)
         measured = measure(samples, rate)
         assert -23 <= measured.rms_dbfs <= -18 and measured.sample_peak_dbfs <= -3

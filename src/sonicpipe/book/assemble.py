@@ -347,12 +347,12 @@ class Assembler:
 
     # -- files --------------------------------------------------------------------------------
 
-    def _open(self, path: Path) -> _File:
+    def _open(self, path: Path, tags: dict[str, str]) -> _File:
+        """A writer for ``path`` tagged with ``tags`` (title, author, album, track)."""
         options = dict(self.settings.options)
         writer_options = dict(options.get("writers", {}))
+        writer_options.update({key: value for key, value in tags.items() if value})
         if self.delivery.format == "m4b":
-            writer_options.update(title=self.book.title, author=self.book.author)
-            writer_options = {k: v for k, v in writer_options.items() if v}
             self._cover = self._cover_file(path)
             if self._cover is not None:  # the book's own cover; else the option's, if any
                 writer_options["cover"] = str(self._cover)
@@ -390,8 +390,8 @@ class Assembler:
         self._emit(out, self._paragraph(key), section, peaks=True)
         out.captions.extend(cues(self.cache.info(key)["words"], offset))
 
-    def _start(self, path: Path, section: Meter) -> _File:
-        out = self._open(path)
+    def _start(self, path: Path, section: Meter, tags: dict[str, str]) -> _File:
+        out = self._open(path, tags)
         self._emit(out, self._tone(self.delivery.head), section)
         return out
 
@@ -483,7 +483,9 @@ class Assembler:
             section = Meter(self.rate)
             files: list[str] = []
             part = 1
-            out = self._start(self.staging / (base + suffix), section)
+            tags = {"title": plan.title, "album": self.book.title, "author": self.book.author,
+                    "track": f"{number + 1}/{len(self.plans)}"}  # fmt: skip
+            out = self._start(self.staging / (base + suffix), section, tags)
             for n, paragraph in enumerate(plan.paragraphs):
                 seconds = self.cache.info(paragraph.key)["frames"] / self.rate
                 if n and out.writer.seconds + pause + seconds > limit:
@@ -491,7 +493,7 @@ class Assembler:
                     if part == 1:  # split: the first file is part 1, and sorts first
                         files = self._rename(files, base, f"{base} part 1")
                     part += 1
-                    out = self._start(self.staging / f"{base} part {part}{suffix}", section)
+                    out = self._start(self.staging / f"{base} part {part}{suffix}", section, tags)
                 elif n:
                     self._emit(out, self._tone(pause), section)
                 self._paragraph_into(out, paragraph.key, section)
@@ -509,7 +511,7 @@ class Assembler:
     def _m4b(self) -> list[dict[str, Any]]:
         """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
         path = self.staging / f"{safe_name(self.book.title)}.m4b"
-        out = self._open(path)
+        out = self._open(path, {"title": self.book.title, "author": self.book.author})
         rows = []
         for number, plan in enumerate(self.plans):
             self.wait(number)
