@@ -31,7 +31,7 @@ import queue
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,19 +310,30 @@ class Assembler:
         return undb(gain_db)
 
     def _level(self, layout: list[str | float], gain_db: float | None) -> float:
-        """The preset's level (LUFS or RMS) of a layout as is (``gain_db`` None), or scaled
-        by ``gain_db`` and limited. Gated loudness depends on where the pauses fall."""
+        """The preset's level of a layout as is (``gain_db`` None), or scaled by ``gain_db``
+        and limited: RMS (dBFS), or integrated loudness (LUFS), which depends on where the
+        pauses fall."""
+        pieces = self._laid_out(layout, gain_db)
+        if self.delivery.target.lufs is None:  # RMS needs no K-weighting: a plain sum
+            squares = frames = 0.0
+            for samples in pieces:
+                squares += float(np.dot(samples, samples))
+                frames += samples.size
+            return db(math.sqrt(squares / frames)) if squares else -math.inf
         meter = Meter(self.rate)
-        for item in layout:
-            if isinstance(item, str):
-                samples = self._read(item)
-                if gain_db is not None:
-                    samples = self._gained(samples, undb(gain_db))
-            else:
-                samples = self._silence(item)
+        for samples in pieces:
             meter.add(samples, peaks=False)
-        measured = meter.measurement("<opening>")
-        return measured.rms_dbfs if self.delivery.target.lufs is None else measured.integrated_lufs
+        return meter.measurement("<opening>").integrated_lufs
+
+    def _laid_out(self, layout: list[str | float], gain_db: float | None) -> Iterator[np.ndarray]:
+        """The layout's paragraphs (as is, or at ``gain_db`` and limited) and silences."""
+        for item in layout:
+            if not isinstance(item, str):
+                yield self._silence(item)
+            elif gain_db is None:
+                yield self._read(item)
+            else:
+                yield self._gained(self._read(item), undb(gain_db))
 
     def _opening(self) -> list[str | float]:
         """The book's first ``gain_minutes`` (whole paragraphs) as laid out in its files:
