@@ -232,7 +232,7 @@ BIG_COUNT_NOUNS = frozenset(
     _words(
         "users people views downloads parameters subscribers customers units visitors followers "
         "streams players copies records rows tokens dollars years viewers listeners readers "
-        "installs members residents"
+        "installs members residents euros pounds yen yuan rupees francs"
     )
 )
 BIG_COUNT_ADJECTIVES = frozenset(_words("active monthly daily weekly new unique registered paying"))
@@ -304,9 +304,10 @@ NUMBER_ABBREVIATIONS = {
 }  # fmt: skip
 # Listed lower-case abbreviations also read capitalized before a number ("Approx. 5 kg"); only
 # these, which are no names: "Ed.", "Oz." and "Ca." are also a name, a land and a state ("from
-# Ed. 3 boxes arrived", "The Wizard of Oz. 2 of us cried").
+# Ed. 3 boxes arrived", "The Wizard of Oz. 2 of us cried"); "Ca." is circa only before a year.
 CAPITALIZED_BEFORE_NUMBER = frozenset(_words("Approx. Ext. Incl. Ch. Vs."))
-# Number abbreviations that are also nouns: "the ref. 5 minutes later" is the referee.
+# Number abbreviations that are also nouns: "the ref. 5 minutes later" is the referee (but "our
+# ref. 2024/118" is a reference).
 NOUN_ABBREVIATIONS = frozenset(_words("ref."))
 # "Est." before a year: "Est. 1999" (but "est. 1500 people" are estimated).
 FOUNDED = {"Est.": "Established", "est.": "established"}
@@ -484,6 +485,7 @@ MONTH_RANGE_BEFORE = re.compile(
 )
 MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 NUMBER_AFTER = re.compile(rf"{H}?(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
+COUNT_AFTER = re.compile(rf"{H}?\d+(?={H}[a-z])")  # "the ref. 5 minutes later"
 YEAR_AFTER = re.compile(rf"{H}?[12]\d{{3}}(?!\w|[.,]\d)")
 # Words before a phone number, which is read digit by digit: "call 911", "Tel. 555 1234", "Our
 # number is 555 000 123". After "call", "dial" and "text" any number is one; after the others
@@ -616,6 +618,7 @@ def _starts_sentence(text: str, start: int) -> bool:
         and "." not in token[:-1]
         and token not in abbreviations()
         and token not in CAPITALIZED_BEFORE_NUMBER  # "Approx. 5 kg"
+        and not (token == "Ca." and YEAR_AFTER.match(text, pos))  # "Ca. 1850"
         and (title not in NUMBER_ABBREVIATIONS or _is_noun(text, word.start(), token))
         and token not in DAY_ABBREVIATIONS
     )
@@ -648,9 +651,12 @@ def _is_time_zone(text: str, start: int, token: str) -> bool:
 
 
 def _is_noun(text: str, start: int, token: str) -> bool:
-    """Whether the abbreviation ``token`` at ``start`` is a noun: "the ref." (see
-    NOUN_ABBREVIATIONS)."""
-    return token in NOUN_ABBREVIATIONS and _word_before(text, start).lower() in DETERMINERS
+    """Whether the abbreviation ``token`` at ``start`` is a noun: "the ref." before a count of
+    things (see NOUN_ABBREVIATIONS)."""
+    if token not in NOUN_ABBREVIATIONS or _word_before(text, start).lower() not in ("the", "a"):
+        return False
+    count = COUNT_AFTER.match(text, start + len(token))
+    return count is not None and _is_plural_noun(_word_after(text, count.end()))
 
 
 def _paragraph_ends(text: str, end: int) -> bool:
@@ -1243,7 +1249,7 @@ class EnglishNormalizer:
             words = self._abbreviation(title, text, start, end)
             if words == title:
                 return token
-            return words if after == "" else words.upper()  # "EST. 1999": Established
+            return words if NUMBER_AFTER.match(text, end) else words.upper()  # "EST. 1999"
         if token in NUMBER_ABBREVIATIONS and not _is_noun(text, start, token):
             if NUMBER_AFTER.match(text, end):
                 year = YEAR_AFTER.match(text, end) if token in FOUNDED else None
@@ -1257,7 +1263,9 @@ class EnglishNormalizer:
                 return DAY_ABBREVIATIONS[token]
             return token
         expansion = abbreviations().get(token)
-        if token in CAPITALIZED_BEFORE_NUMBER and NUMBER_AFTER.match(text, end):
+        if (token in CAPITALIZED_BEFORE_NUMBER and NUMBER_AFTER.match(text, end)) or (
+            token == "Ca." and YEAR_AFTER.match(text, end)  # "Ca. 1850", but "to Ca. 5 years"
+        ):
             # a listed lowercase abbreviation, capitalized: "Approx. 5 kg"
             lower = token[0].lower() + token[1:]
             expansion = abbreviations().get(lower)

@@ -222,6 +222,7 @@ def test_measures(written: str, spoken: str) -> None:
         ("We sold 1.2M units.", "We sold one point two million units."),
         ("Valued at $1.2M.", "Valued at one point two million dollars."),
         ("About 2.5B people.", "About two point five billion people."),
+        ("It raised 2.5B yen.", "It raised two point five billion yen."),
         ("It has 10M monthly active users.", "It has ten million monthly active users."),
         ("Seat 12B needs cleaning.", "Seat twelve B needs cleaning."),
         ("Gate 22B departures.", "Gate twenty-two B departures."),
@@ -624,6 +625,10 @@ def test_a_sign_after_its_own_word_is_not_said_again(written: str, spoken: str) 
         ("He moved to Ca. 5 years ago.", "He moved to Ca. Five years ago."),
         ("The ref. 5 minutes later whistled.", "The ref. Five minutes later whistled."),
         ("EST. 1999", "Established nineteen ninety-nine"),
+        ("PATERSON & CO.\n\n18 August", "PATERSON and COMPANY.\n\nThe eighteenth of August"),
+        ("Ca. 1850 the house was built.", "Circa eighteen fifty the house was built."),
+        ("Our ref. 2024/118 applies.", "Our reference two thousand twenty-four one hundred "
+         "eighteen applies."),
         ("At 5 EST. 1999 was next.", "At five EST. Nineteen ninety-nine was next."),
         ("It weighs Approx. 5 kg.", "It weighs approximately five kilograms."),
         ("Dial Ext. 42, Incl. 5 lines.", "Dial extension forty-two, including five lines."),
