@@ -312,50 +312,42 @@ async def test_client_frames_match_the_protocol_reference() -> None:
         p.parse_request(frame)  # every request is valid by our own reading of the spec
 
 
-async def test_silence_from_the_server_is_a_timeout() -> None:
-    async def mute(ws: websockets.ServerConnection) -> None:
-        async for _ in ws:
-            pass  # accepts every request, answers none
-
-    async with websockets.serve(mute, "127.0.0.1", 0) as listener:
-        port = listener.sockets[0].getsockname()[1]
-        async with SonicClient(f"ws://127.0.0.1:{port}", timeout=0.3, retries=0) as sonic:
-            with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
-                await collect(sonic.generate(template(), ["Hello."]))
-            assert not sonic._routes, "the timed-out context was cleaned up"
-
-
-async def test_nothing_to_say_finishes_without_asking_the_server() -> None:
-    """An empty generation ends at once; the mute peer would make any request a timeout."""
+@pytest.fixture
+async def mute_url() -> AsyncIterator[str]:
+    """A WebSocket peer that accepts every request and answers none."""
 
     async def mute(ws: websockets.ServerConnection) -> None:
         async for _ in ws:
             pass
 
     async with websockets.serve(mute, "127.0.0.1", 0) as listener:
-        port = listener.sockets[0].getsockname()[1]
-        async with SonicClient(f"ws://127.0.0.1:{port}", timeout=0.3, retries=0) as sonic:
-            assert await collect(sonic.generate(template(), [])) == []
-            context = await sonic.context(template())
-            await context.end()
-            assert await collect(context.responses()) == []
-            assert not sonic._routes
+        yield f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
 
 
-async def test_a_live_context_waits_idle_but_times_out_while_audio_is_owed() -> None:
+async def test_silence_from_the_server_is_a_timeout(mute_url: str) -> None:
+    async with SonicClient(mute_url, timeout=0.3, retries=0) as sonic:
+        with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
+            await collect(sonic.generate(template(), ["Hello."]))
+        assert not sonic._routes, "the timed-out context was cleaned up"
+
+
+async def test_nothing_to_say_finishes_without_asking_the_server(mute_url: str) -> None:
+    """An empty generation ends at once; from the mute peer any request would time out."""
+    async with SonicClient(mute_url, timeout=0.3, retries=0) as sonic:
+        assert await collect(sonic.generate(template(), [])) == []
+        context = await sonic.context(template())
+        await context.end()
+        assert await collect(context.responses()) == []
+        assert not sonic._routes
+
+
+async def test_a_live_context_waits_idle_but_times_out_while_audio_is_owed(mute_url: str) -> None:
     """Silence before the first input is not a timeout; silence after one is."""
-
-    async def mute(ws: websockets.ServerConnection) -> None:
-        async for _ in ws:
-            pass
-
-    async with websockets.serve(mute, "127.0.0.1", 0) as listener:
-        port = listener.sockets[0].getsockname()[1]
-        async with SonicClient(f"ws://127.0.0.1:{port}", timeout=0.3, retries=0) as sonic:
-            context = await sonic.context(template())
-            waiting = asyncio.create_task(collect(context.responses()))
-            await asyncio.sleep(0.6)
-            assert not waiting.done(), "idle with nothing owed is not a timeout"
-            await context.send("Hello there, how are you? ", flush=True)
-            with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
-                await waiting
+    async with SonicClient(mute_url, timeout=0.3, retries=0) as sonic:
+        context = await sonic.context(template())
+        waiting = asyncio.create_task(collect(context.responses()))
+        await asyncio.sleep(0.6)
+        assert not waiting.done(), "idle with nothing owed is not a timeout"
+        await context.send("Hello there, how are you? ", flush=True)
+        with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
+            await waiting
