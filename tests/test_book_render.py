@@ -74,6 +74,23 @@ def cached_frames(output: Path, key: str) -> int:
     return info["frames"]
 
 
+def test_ctrl_c_stops_a_render_and_logs_it_as_interrupted(tmp_path: Path) -> None:
+    source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=12)
+    output = tmp_path / "out"
+    command = [sys.executable, "-m", "sonicpipe.cli", "book", "render", str(source), "-o",
+               str(output), "--engine", "espeak", "--format", "wav", "-j", "2", "-q"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list((output / CACHE).glob("*.json"))) >= 2:
+            break
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    assert proc.returncode == 130, "the render ended before Ctrl-C"
+    assert manifest_of(output)["runs"][-1]["status"] == "interrupted"
+
+
 def test_killed_render_resumes_without_losing_or_repeating_a_paragraph(tmp_path: Path) -> None:
     source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=12)
     output = tmp_path / "out"

@@ -568,7 +568,10 @@ async def render_paragraphs(
     except BaseException as exc:
         first = _first(exc)
         manifest.plan(plans, cache)
-        manifest.end(f"failed: {str(first) or type(first).__name__}")
+        if isinstance(first, KeyboardInterrupt | asyncio.CancelledError):
+            manifest.end("interrupted")  # Ctrl-C: asyncio cancels the render
+        else:
+            manifest.end(f"failed: {str(first) or type(first).__name__}")
         if first is not exc:
             raise first from None
         raise
