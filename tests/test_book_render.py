@@ -270,7 +270,11 @@ def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path)
     source.write_text("* * *\n\n---\n\n...\n", encoding="utf-8")
     with pytest.raises(BookError, match=f"^{re.escape(str(source))}: no text to narrate$"):
         render_book(source, tmp_path / "out", engine="espeak")
-    assert not list((tmp_path / "out").glob("*.m4b"))
+    assert not (tmp_path / "out").exists(), "the folder it made is taken away again"
+    (tmp_path / "mine").mkdir()
+    with pytest.raises(BookError):
+        render_book(source, tmp_path / "mine", engine="espeak")
+    assert (tmp_path / "mine").is_dir(), "a folder the user made stays"
 
 
 def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> None:

@@ -59,7 +59,6 @@ async def arender_book(
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise ValueError(f"{output}: not a folder (a file of that name exists); give a folder")
-    output.mkdir(parents=True, exist_ok=True)
     with folder_lock(output):
         async with open_pipeline(settings, engine, plugins, parallelism) as pipe:
             if preset == "acx" and pipe.output_rate != ACX_RATE:

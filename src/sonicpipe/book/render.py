@@ -69,18 +69,28 @@ class GapError(RuntimeError):
 def folder_lock(output: Path) -> Iterator[None]:
     """Hold ``output/.lock`` while rendering: a second render of the same folder is an error.
 
-    The lock is the operating system's (``flock``), so a killed render never leaves it held.
-    Where there is no ``flock`` (Windows) nothing is locked.
+    ``output`` is made when missing; a render that fails there before writing anything else
+    (say, a book with nothing to narrate) takes it away again. The lock is the operating
+    system's (``flock``), so a killed render never leaves it held. Where there is no
+    ``flock`` (Windows) nothing is locked.
     """
-    with open(output / ".lock", "w") as handle:
-        if fcntl is None:
+    created = not output.exists()
+    output.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(output / ".lock", "w") as handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise ValueError(
+                        f"{output}: another render is writing to this folder"
+                    ) from None
             yield
-            return
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ValueError(f"{output}: another render is writing to this folder") from None
-        yield
+    except BaseException:
+        if created and [p.name for p in output.iterdir()] == [".lock"]:
+            (output / ".lock").unlink()
+            output.rmdir()
+        raise
 
 
 def write_atomic(path: Path, data: bytes) -> None:
