@@ -483,6 +483,18 @@ MONTH_AFTER = re.compile(rf"{H}(?P<of>of{H})?(?P<month>{MONTH_RE}|[A-Z]{{3,9}})(
 MONTH_RANGE_BEFORE = re.compile(
     rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?{H}?[-–]{H}?$"
 )
+# N/M is a score, not a date or a fraction, when it is no more than M and no "of" follows
+# ("3/10 of a mile" is a fraction), and the words around say so: "stars" or "rating" after it,
+# or "rated", "scored", "rate us", "rated us" before it ("Rate us 5/5 stars", "rated 4/5"); out
+# of ten or a hundred it always is ("8/10"), out of five only after "a", "got" or "gave" ("got
+# 3/5"). Otherwise "5/5" stays May fifth and "3/5" three fifths.
+SCORE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:(?:rated|scored)(?:{H}(?:it|us|them|this|me|him|her))?|rate{H}us){H}$"
+)
+SCORE_AFTER = frozenset(_words("star stars rating ratings"))
+OUT_OF_FIVE_BEFORE = frozenset(_words("a got gave"))
+# Words before N/M that make it a date, not a fraction: "due 3/4", "on 3/4" (but "3/4 of").
+DATE_BEFORE = frozenset(_words("due on until since"))
 MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 NUMBER_AFTER = re.compile(rf"{H}?(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
 COUNT_AFTER = re.compile(rf"{H}?\d+(?={H}[a-z])")  # "the ref. 5 minutes later"
@@ -987,14 +999,17 @@ class EnglishNormalizer:
             num, den = VULGAR[m["vf"]]
         else:
             num, den = int(m["fn"]), int(m["fd"])
-            rating = not whole and not unit and den in (10, 100) and num <= den
-            if rating and _word_after(m.string, m.end()) != "of":  # not "3/10 of a mile"
+            if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
                 return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
             if not whole and not unit:
                 month, day = (den, num) if self.day_first else (num, den)
                 leading_zero = "0" in (m["fn"][0], m["fd"][0])
                 not_fraction = den not in FRACTION_DENOMINATORS or num >= den
-                if (leading_zero or not_fraction) and 1 <= month <= 12 and 1 <= day <= 31:
+                dated = (  # "due 3/4", but "on 3/4 of the land"
+                    _word_before(m.string, m.start()).lower() in DATE_BEFORE
+                    and _word_after(m.string, m.end()) != "of"
+                )
+                if (leading_zero or not_fraction or dated) and 1 <= month <= 12 and 1 <= day <= 31:
                     return _date(month, day, "", self.day_first).rstrip(", ")  # "5/14", "01/05"
             if den not in FRACTION_DENOMINATORS or num == 0 or (num >= den and den > 4):
                 # not a fraction: "24/7", "50/50"
@@ -1014,6 +1029,19 @@ class EnglishNormalizer:
         if (num, den) == (1, 2):
             return f"half {article} {unit[0]}"  # "half a teaspoon"
         return f"{words} of {article} {unit[0]}"  # "three quarters of a mile"
+
+    @staticmethod
+    def _is_score(text: str, start: int, end: int, num: int, den: int) -> bool:
+        """Whether ``num/den`` at ``text[start:end]`` is a score (see SCORE_BEFORE)."""
+        after = _word_after(text, end).lower()
+        if num > den or after == "of":
+            return False
+        return (
+            den in (10, 100)
+            or after in SCORE_AFTER
+            or SCORE_BEFORE.search(text, max(0, start - 24), start) is not None
+            or (den == 5 and _word_before(text, start).lower() in OUT_OF_FIVE_BEFORE)
+        )
 
     def _shortyear(self, m: re.Match[str]) -> str:
         """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""

@@ -76,6 +76,30 @@ def test_numbers(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Rate us 5/5 stars.", "Rate us five out of five stars."),
+        ("He gave it 3/5 stars.", "He gave it three out of five stars."),
+        ("A 4/5 rating.", "A four out of five rating."),
+        ("I rated it 4/5.", "I rated it four out of five."),
+        ("It scored 3/4.", "It scored three out of four."),
+        ("I got 3/5 on the quiz.", "I got three out of five on the quiz."),
+        ("She got a 9/10.", "She got a nine out of ten."),
+        # dates and fractions keep their reading
+        ("Paid on 5/5/2024.", "Paid on May fifth, twenty twenty-four."),
+        ("Due on 5/5.", "Due on May fifth."),
+        ("It is due 3/4.", "It is due March fourth."),
+        ("See you on 3/4 at noon.", "See you on March fourth at noon."),
+        ("On 3/4 of the land.", "On three quarters of the land."),
+        ("Add 4/5 cup.", "Add four fifths cup."),
+        ("Only 3/10 of them.", "Only three tenths of them."),
+    ],
+)
+def test_scores_are_out_of_and_dates_stay_dates(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It costs 1 000 dollars.", "It costs one thousand dollars."),
         ("About 10 000 came.", "About ten thousand came."),
         ("A 1 000 000 budget and 1 500 000 more.",
