@@ -360,6 +360,10 @@ MONTH_RE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# All-caps month abbreviations are months only in a date, before a day or a year ("APR 5",
+# "DEC. 2024"): elsewhere they are initialisms ("6.5% APR", "the MAR report").
+MONTH_CAPS_RE = r"(?:JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)"
+DATE_NUMBER_AFTER = re.compile(rf"{H}?(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)")
 UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
@@ -437,7 +441,11 @@ BRANCHES = {
         rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
     ),
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
-    "month": rf"(?<![^\W_])(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)",
+    "month": (
+        rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
+        rf"|(?P<moncaps>(?!MAY|JUNE|JULY){MONTH_CAPS_RE})(?={H}(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)))"
+    ),
+    "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
         rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
         rf"(?!\w)"
@@ -461,7 +469,7 @@ FAMILIES: tuple[Family, ...] = (
      ("phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction", "shortyear",
       "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
-     ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "days", "bare")),
+     ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^])", ("symbol", "hash", "power")),
@@ -477,7 +485,9 @@ def _alternatives(families: tuple[str | Family, ...]) -> str:
 
 
 PATTERN = re.compile(_alternatives(FAMILIES))
-MONTH_BEFORE = re.compile(rf"(?<![A-Za-z])(?P<month>{MONTH_RE})\.?,?{H}(?:the{H})?$")
+MONTH_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?P<month>{MONTH_RE}|{MONTH_CAPS_RE})\.?,?{H}(?:the{H})?$"
+)
 MONTH_DAY_BEFORE = re.compile(rf"(?<![A-Za-z]){MONTH_RE}\.?{H}\d{{1,2}}(?:st|nd|rd|th)?,?{H}$")
 MONTH_AFTER = re.compile(rf"{H}(?P<of>of{H})?(?P<month>{MONTH_RE}|[A-Z]{{3,9}})(?![a-z])")
 MONTH_RANGE_BEFORE = re.compile(
@@ -625,6 +635,8 @@ def _starts_sentence(text: str, start: int) -> bool:
     title = token
     if token.isupper() and not _is_time_zone(text, word.start(), token):
         title = token[0] + token[1:].lower()  # "EST. 1999", but "at 5 EST. 1999 was"
+        if _is_month(title) and title in abbreviations() and DATE_NUMBER_AFTER.match(text, pos):
+            return False  # "JAN. 5, 2024"
     return (
         len(token) > 2
         and "." not in token[:-1]
@@ -1253,7 +1265,10 @@ class EnglishNormalizer:
         return f"World War {cardinal(len(m['ww']))}"
 
     def _month(self, m: re.Match[str]) -> str:
-        return _month(m["mon"])
+        return _month(m["mon"] or m["moncaps"])
+
+    def _initialism(self, m: re.Match[str]) -> str:
+        return " ".join(m.group())
 
     def _days(self, m: re.Match[str]) -> str:
         words = f"{DAY_OF[m['d1'][:3].lower()]} to {DAY_OF[m['d2'][:3].lower()]}"
@@ -1275,8 +1290,10 @@ class EnglishNormalizer:
                 return token  # "brought the MS. to us": a capitalized word, not a title
             title = token[0] + token[1:].lower()
             words = self._abbreviation(title, text, start, end)
-            if words == title:
-                return token
+            if words == title or (
+                words.rstrip(".") in MONTHS and not DATE_NUMBER_AFTER.match(text, end)
+            ):
+                return token  # "6.5% APR.": no month
             return words if NUMBER_AFTER.match(text, end) else words.upper()  # "EST. 1999"
         if token in NUMBER_ABBREVIATIONS and not _is_noun(text, start, token):
             if NUMBER_AFTER.match(text, end):

@@ -100,6 +100,29 @@ def test_scores_are_out_of_and_dates_stay_dates(written: str, spoken: str) -> No
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Rates from 6.5% APR.", "Rates from six point five percent A P R."),
+        ("Get 6.5% APR for 12 months.", "Get six point five percent A P R for twelve months."),
+        ("A 0%APR card.", "A zero percent A P R card."),
+        ("Filed in JUN.", "Filed in JUN."),
+        ("See the MAR. report.", "See the MAR. report."),
+        ("The APR is 6.5%.", "The APR is six point five percent."),
+        ("MAY I help?", "MAY I help?"),
+        # in a date an all-caps month is a month
+        ("JAN. 5, 2024", "January fifth, twenty twenty-four"),
+        ("Since DEC. 2024.", "Since December twenty twenty-four."),
+        ("The MAR 2024 report.", "The March twenty twenty-four report."),
+        ("On JUN 5 we met.", "On June fifth we met."),
+        ("on 5 APR 2024", "on the fifth of April twenty twenty-four"),
+        ("In Apr. we met.", "In April we met."),
+    ],
+)
+def test_all_caps_months_only_in_dates(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It costs 1 000 dollars.", "It costs one thousand dollars."),
         ("About 10 000 came.", "About ten thousand came."),
         ("A 1 000 000 budget and 1 500 000 more.",
