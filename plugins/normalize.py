@@ -375,6 +375,10 @@ DAY_OF = {
 VULGAR_RE = "[" + "".join(VULGAR) + "]"
 
 BRANCHES = {
+    "vanity": (
+        r"(?<![\w+-])(?P<vone>1[-. ])?(?P<varea>8(?:00|88|77|66|55|44|33)|900)-"
+        r"(?P<vword>(?(vone)[A-Z][A-Za-z]{2,}|[A-Z]{3,})(?:-[A-Z][A-Za-z]*)*)(?![\w-])"
+    ),
     "phone": (
         rf"(?P<pmain>(?<![\w+-])(?:\+\d{{1,3}}{H}?)?(?:\(\d{{3}}\){H}?|(?:1[ .-])?\d{{3}}[ .-])"
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
@@ -466,8 +470,8 @@ BRANCHES = {
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJI])",
-     ("phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction", "shortyear",
-      "number")),
+     ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction",
+      "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
@@ -520,6 +524,9 @@ PHONE_WORDS = (
 PHONE_BEFORE = re.compile(rf"{PHONE_WORDS}{H}+(?P<groups>(?:\d{{2,4}}{H})*)$")
 PHONE_GROUPS_AFTER = re.compile(rf"(?:{H}\d{{2,4}}(?!\d))*")
 PHONE_DIGITS = 7
+# Area codes said as a number, not digit by digit: "1-800-555-0199" is "one, eight hundred, five
+# five five, ...", and "1-800-FLOWERS" (a vanity number) "one eight hundred flowers".
+HUNDRED_AREA_CODES = ("800", "900")
 SAID_HOURS = ("noon", "midnight", "hours")  # "12:00 noon" needs no "o'clock"
 # The end of a time range; a start before an end on the 12-hour clock leaves "o'clock" to the
 # end ("9:00-5:00": nine to five o'clock), but not before "17:00" (nine o'clock to seventeen
@@ -888,9 +895,19 @@ class EnglishNormalizer:
             a, b = groups
             if int(b) > int(a) and a.endswith("0") and b.endswith("0"):
                 return f"{cardinal(int(a))} to {cardinal(int(b))}"
+        if len(groups) >= 3 and groups[-3] in HUNDRED_AREA_CODES:
+            spoken[-3] = cardinal(int(groups[-3]))  # "1-800-555-0199": one, eight hundred, ...
         if m["ext"]:
             spoken.append(f"extension {digits(m['ext'], zero='oh')}")
         return ", ".join(spoken)
+
+    def _vanity(self, m: re.Match[str]) -> str:
+        """ "1-800-FLOWERS": one eight hundred flowers."""
+        area = m["varea"]
+        parts = ["one"] if m["vone"] else []
+        parts.append(cardinal(int(area)) if area in HUNDRED_AREA_CODES else digits(area))
+        parts.extend(m["vword"].lower().split("-"))
+        return " ".join(parts)
 
     def _isodate(self, m: re.Match[str]) -> str:
         y, mo, d = int(m["iy"]), int(m["im"]), int(m["id"])
