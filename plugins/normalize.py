@@ -462,6 +462,9 @@ BRANCHES = {
     "symbol": (
         r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
     ),
+    # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
+    # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
+    "joint": r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))",
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
@@ -476,7 +479,7 @@ FAMILIES: tuple[Family, ...] = (
      ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^])", ("symbol", "hash", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("symbol", "joint", "hash", "power")),
 )  # fmt: skip
 
 
@@ -1387,6 +1390,9 @@ class EnglishNormalizer:
     def _echo(self, m: re.Match[str]) -> str:
         """ "Copyright ©": the word, without its sign."""
         return m.group().rstrip(ECHOED_SIGNS).rstrip(SPACES)
+
+    def _joint(self, m: re.Match[str]) -> str:
+        return " "  # "HTTP/2": HTTP two
 
     def _hash(self, m: re.Match[str]) -> str:
         text = m.string

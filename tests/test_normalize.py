@@ -123,6 +123,24 @@ def test_all_caps_months_only_in_dates(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Use HTTP/2 today.", "Use HTTP two today."),
+        ("Use HTTP/1.1 today.", "Use HTTP one point one today."),
+        ("It runs over TCP/IP.", "It runs over TCP IP."),
+        ("AC/DC rocks.", "AC DC rocks."),
+        # other slashes are read as before
+        ("Write N/A or I/O.", "Write N/A or I/O."),
+        ("Open 24/7.", "Open twenty-four seven."),
+        ("Use and/or.", "Use and/or."),
+        ("PDF/A files.", "PDF/A files."),
+    ],
+)
+def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It costs 1 000 dollars.", "It costs one thousand dollars."),
         ("About 10 000 came.", "About ten thousand came."),
         ("A 1 000 000 budget and 1 500 000 more.",
