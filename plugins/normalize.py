@@ -421,6 +421,9 @@ BRANCHES = {
         rf"(?![\w/]|[.,]\d)|(?<![\w.,])(?:(?P<vw>\d{{1,9}}){H}?)?(?P<vf>{VULGAR_RE}))"
         rf"(?:{H}?(?P<funit>{UNIT_RE})(?!\w))?"
     ),
+    # US retirement plans and tax-exempt bodies named by their tax-code section: "401(k)" is
+    # four oh one k, "501(c)(3)" five oh one c three.
+    "taxcode": r"(?<![\w.])(?P<tcn>401|403|457|501)\((?P<tcl>[a-z])\)(?:\((?P<tcp>\d)\))?(?!\w)",
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
     "number": (
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
@@ -474,7 +477,7 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJI])",
      ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction",
-      "shortyear", "number")),
+      "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
@@ -525,6 +528,12 @@ PHONE_WORDS = (
     r"|(?:our|my|your|their)\s(?:phone\s|fax\s)?number(?:\sis)?)\.?:?"
 )
 PHONE_BEFORE = re.compile(rf"{PHONE_WORDS}{H}+(?P<groups>(?:\d{{2,4}}{H})*)$")
+# A short code for text messages, read digit by digit like a phone number: "Text STOP to 55555",
+# "SMS 72345" (four to six digits after "text", "txt" or "SMS", or up to three words and "to"
+# after them), but not before a plural noun ("text your team to 10000 people").
+SHORT_CODE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:text|txt|sms)(?:(?:{H}[\w'’]+){{0,3}}{H}to)?{H}$"
+)
 PHONE_GROUPS_AFTER = re.compile(rf"(?:{H}\d{{2,4}}(?!\d))*")
 PHONE_DIGITS = 7
 # Area codes said as a number, not digit by digit: "1-800-555-0199" is "one, eight hundred, five
@@ -1075,6 +1084,10 @@ class EnglishNormalizer:
             or (den == 5 and _word_before(text, start).lower() in OUT_OF_FIVE_BEFORE)
         )
 
+    def _taxcode(self, m: re.Match[str]) -> str:
+        words = f"{digits(m['tcn'], zero='oh')} {m['tcl']}"
+        return f"{words} {cardinal(int(m['tcp']))}" if m["tcp"] else words
+
     def _shortyear(self, m: re.Match[str]) -> str:
         """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""
         words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
@@ -1124,6 +1137,14 @@ class EnglishNormalizer:
         if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"
             scale = MULTIPLIERS[m["big"]] if _counts_big(text, m.start(), m.end()) else m["big"]
             return f"{prefix}{number_words(numeral)} {scale}"
+        if (
+            sign == ""
+            and numeral.isdigit()
+            and 4 <= len(numeral) <= 6
+            and SHORT_CODE_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            and not _is_plural_noun(_word_after(text, m.end()))
+        ):
+            return digits(numeral, zero="oh")  # "Text STOP to 55555"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
             if (
                 MILITARY_TIME.fullmatch(numeral)

@@ -141,6 +141,27 @@ def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> 
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Save in a 401(k) plan.", "Save in a four oh one k plan."),
+        ("A 403(b) and a 501(c)(3).", "A four oh three b and a five oh one c three."),
+        ("Text STOP to 55555.", "Text STOP to five five five five five."),
+        ("SMS to 72345 now.", "SMS to seven two three four five now."),
+        ("Text JOIN NOW to 4444.", "Text JOIN NOW to four four four four."),
+        ("Text 55555.", "Text five five five five five."),
+        # other numbers keep their reading
+        ("Section 230(c) applies.", "Section two hundred thirty(c) applies."),
+        ("Send it to 55555 people.",
+         "Send it to fifty-five thousand five hundred fifty-five people."),
+        ("Text your team to 10000 people.", "Text your team to ten thousand people."),
+        ("I went to 2024.", "I went to twenty twenty-four."),
+    ],
+)  # fmt: skip
+def test_tax_code_plans_and_text_short_codes(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It costs 1 000 dollars.", "It costs one thousand dollars."),
         ("About 10 000 came.", "About ten thousand came."),
         ("A 1 000 000 budget and 1 500 000 more.",
