@@ -39,8 +39,9 @@ Options, from ``[options.cleanup]``:
   inside a paragraph it stays a dash.
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
   (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
-  text, as in CommonMark (a reply cut off inside its code); only a bare ``~~~`` line that is
-  never closed is a section break instead.
+  text, as in CommonMark (a reply cut off inside its code). A bare ``~~~`` line (no info string
+  like ``~~~python``) is a section break instead when it is never closed, or when the lines up
+  to its closing ``~~~`` read as prose: some line ends a sentence and none looks like code.
 * ``images`` (``"drop"``): markdown and HTML images are dropped (``"drop"``) or read as their
   alt text (``"alt"``).
 * ``emoji`` (``"remove"``): emoji (pictographs, flags, skin tones, ZWJ sequences, keycaps) are
@@ -223,6 +224,12 @@ COMPOUND_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 SEPARATOR_RE = re.compile(r"\s*([-*_=~#])(?:\s*\1){2,}\s*")
 SETEXT_RE = re.compile(r" {0,3}(?:=+|-+)\s*")
 FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# What makes the lines between two bare "~~~" prose (section breaks) or code (see _fences_code).
+SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+CODE_LINE_RE = re.compile(
+    r"[{};]\s*$|\):\s*$|\w\([^()]*\)|\s(?:=|==|!=|=>|->|:=|\+=)\s|</?[a-z][\w-]*>"
+    r"|^\s*(?:def|class|import|from\s+\S+\s+import|return|function|const|let|var|#include)\b"
+)
 HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*")
 DELIMITER_ROW_RE = re.compile(r"[\s|:-]*")
 CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
@@ -254,6 +261,21 @@ def _join_hyphenated(text: str) -> str:
 def _closing_fence(opening: str) -> re.Pattern[str]:
     """The line that closes a code block opened by ``opening`` (same character, as long)."""
     return re.compile(rf" {{0,3}}{opening[0]}{{{len(opening)},}}\s*")
+
+
+def _fences_code(source: list[str], start: int, closing: re.Pattern[str]) -> bool:
+    """Whether the bare "~~~" line just before ``source[start]`` opens a code block: it is
+    closed later, and the lines before the close are neither empty nor prose (one ends a
+    sentence and none looks like code); a bare "~~~" pair around prose is two section breaks."""
+    body: list[str] = []
+    for line in islice(source, start, None):
+        if closing.fullmatch(line):
+            prose = any(SENTENCE_END_RE.search(b) for b in body)
+            return any(b.strip() for b in body) and (
+                not prose or any(CODE_LINE_RE.search(b) for b in body)
+            )
+        body.append(line)
+    return False
 
 
 def _cells(row: str) -> str:
@@ -300,9 +322,8 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
         if markdown:
             opening = FENCE_RE.match(line)
             closing = opening and _closing_fence(opening.group(1))
-            later = islice(source, number + 1, None)
             if closing and (
-                not SEPARATOR_RE.fullmatch(line) or any(closing.fullmatch(rest) for rest in later)
+                not SEPARATOR_RE.fullmatch(line) or _fences_code(source, number + 1, closing)
             ):
                 close()
                 fence, fenced_marks = closing, [_marks_in(line)]

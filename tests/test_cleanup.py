@@ -316,6 +316,32 @@ def test_a_bare_tilde_line_never_closed_is_a_section_break() -> None:
     assert clean("One.\n~~~\nTwo.\n\nThree.") == "One.\n\nTwo.\n\nThree."
 
 
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # a bare "~~~" pair around prose: two section breaks, the text is kept
+        ("One ends.\n\n~~~\n\nA dark night. She waited.\n\nHe came.\n\n~~~\n\nMorning.",
+         "One ends.\n\nA dark night. She waited.\n\nHe came.\n\nMorning."),
+        ('A.\n~~~\nHe said, "Go."\n~~~\n~~~\nMore text here!\n~~~\nEnd.',
+         'A.\n\nHe said, "Go."\n\nMore text here!\n\nEnd.'),
+        ("A.\n~~~\n~~~\nB.", "A.\n\nB."),
+        # code: an info string, no sentence end, or a line that looks like code
+        ("Intro.\n\n~~~python\nThis is text.\n~~~\n\nAfter.",
+         "Intro.\n\nCode omitted.\n\nAfter."),
+        ("Intro.\n\n~~~\nls -la\n~~~\n\nAfter.", "Intro.\n\nCode omitted.\n\nAfter."),
+        ("Intro.\n\n~~~\nprint('hi.')\nx = 1.\n~~~\n\nAfter.",
+         "Intro.\n\nCode omitted.\n\nAfter."),
+        ("Intro.\n\n~~~\nif (x) {\n  go();\n}\n~~~\n\nAfter.",
+         "Intro.\n\nCode omitted.\n\nAfter."),
+        ("Intro.\n\n~~~\ndef f():\n    return 1.\n~~~\n\nAfter.",
+         "Intro.\n\nCode omitted.\n\nAfter."),
+        ("Intro.\n\n```\nIt is text.\n```\n\nAfter.", "Intro.\n\nCode omitted.\n\nAfter."),
+    ],
+)  # fmt: skip
+def test_a_bare_tilde_pair_fences_code_only_around_code(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
 def test_markdown_off_keeps_markup_characters() -> None:
     text = "# Title\n\nSome *stars* and `code` [a](b)\n\n```\ncode\n```"
     options = CleanupOptions(markdown=False)
