@@ -18,7 +18,7 @@ from conftest import ServeProcess
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.controls import Defaults
-from sonicpipe.pipeline import Pipeline
+from sonicpipe.pipeline import Pipeline, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
@@ -415,3 +415,12 @@ async def test_turn_sentences_are_paced_by_the_pauses_stage(server: LocalServer)
     assert len(turn.inputs) == 2
     assert longest_silence(audio, 44100) >= 1.15, "the sentence pause is in the turn's audio"
     assert longest_silence(audio[-44100:], 44100) < 0.5, "no pause after the last sentence"
+
+
+def test_sonic2_control_on_a_short_first_sentence_is_sent() -> None:
+    """The first input merges sentences up to a few words; their controls go with it."""
+    pipe = Pipeline(Settings(model="sonic-2"))
+    segments = pipe.text.prepare("[excited] Yes! I did it all by myself today.")
+    [first] = group_inputs(segments)
+    voice = pipe.request_fields(first)["voice"]
+    assert voice.experimental_controls == {"emotion": ["positivity:highest"]}

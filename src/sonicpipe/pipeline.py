@@ -207,11 +207,15 @@ class Pipeline:
     def request_fields(self, segments: Sequence[Segment]) -> dict[str, Any]:
         """The request fields of one input: the segments' transcripts and their controls.
 
-        Per-input controls (sonic-2's experimental voice controls) come from the last segment.
+        Per-input controls (sonic-2's experimental voice controls) are the segments' in order,
+        a later segment's winning: a control on a short first sentence merged into the first
+        input is kept.
         """
         rendered = [self.text.render(s) for s in segments]
         fields: dict[str, Any] = {"transcript": " ".join(r.transcript for r in rendered) + " "}
-        controls = rendered[-1].experimental_controls
+        controls: dict[str, Any] = {}
+        for one in rendered:
+            controls.update(one.experimental_controls)
         if controls:
             fields["voice"] = p.Voice(id=self.settings.voice, experimental_controls=controls)
         return fields
