@@ -185,6 +185,19 @@ async def test_429_is_retried_with_backoff(caplog: pytest.LogCaptureFixture) -> 
                 )
 
 
+async def test_default_retries_outlast_the_linger_of_finished_contexts() -> None:
+    """More contexts than the server holds, in waves: each wave waits out the last one's linger.
+
+    Scaled to the wire's 5 s linger and the 0.2 s default back-off (25 back-offs of linger).
+    """
+    with LocalServer(engine="espeak", max_contexts=3, linger=1.0) as tight:
+        async with SonicClient(tight.url, max_contexts=3, backoff=0.04) as sonic:
+            results = await asyncio.gather(
+                *(collect(sonic.generate(template(), SENTENCES[:1])) for _ in range(9))
+            )
+    assert all(audio_of(r) for r in results)
+
+
 async def test_local_concurrency_limit_prevents_429() -> None:
     with LocalServer(engine="espeak", max_contexts=2, linger=0.0) as tight:
         async with SonicClient(tight.url, max_contexts=2, retries=0) as sonic:

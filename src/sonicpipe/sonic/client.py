@@ -41,6 +41,9 @@ from sonicpipe.sonic import protocol as p
 
 log = logging.getLogger(__name__)
 
+BACKOFF_GROWTH = 10
+"""A retry waits at most this many times the base back-off (2 s for the default 0.2 s)."""
+
 
 class SonicError(Exception):
     """A failure reported by Sonic or met on the way to it."""
@@ -263,7 +266,9 @@ class SonicClient:
 
     ``url`` is the base URL (``wss://api.cartesia.ai`` or ``ws://127.0.0.1:PORT``);
     ``/tts/websocket`` is appended unless present. ``max_contexts`` bounds the contexts open at
-    once on this client; ``retries`` bounds 429 and reconnection retries.
+    once on this client; ``retries`` bounds 429 and reconnection retries, which wait
+    ``backoff`` seconds, doubling up to ``BACKOFF_GROWTH`` times that (the defaults wait
+    7.5 s or more in all, past the 5 s a finished context stays live on Sonic).
     """
 
     def __init__(
@@ -274,7 +279,7 @@ class SonicClient:
         version: str = p.DEFAULT_VERSION,
         max_contexts: int = 8,
         timeout: float = 30.0,
-        retries: int = 5,
+        retries: int = 10,
         backoff: float = 0.2,
         ping_interval: float | None = 20.0,
     ) -> None:
@@ -479,8 +484,11 @@ def _unseen(message: p.Response, skip: dict[str, int], seen: dict[str, int]) -> 
 
 
 def backoff_delay(base: float, attempt: int) -> float:
-    """Exponential back-off with jitter: about ``base * 2**(attempt-1)``, times 0.5 to 1.5."""
-    return base * 2 ** (attempt - 1) * (0.5 + random.random())
+    """Capped exponential back-off with jitter.
+
+    About ``base * 2**(attempt-1)``, at most ``base * BACKOFF_GROWTH``, times 0.5 to 1.5.
+    """
+    return base * min(2 ** (attempt - 1), BACKOFF_GROWTH) * (0.5 + random.random())
 
 
 def new_context_id() -> str:
