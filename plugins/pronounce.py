@@ -43,11 +43,12 @@ with the rest. Entries of plain words are matched per segment after normalizatio
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,8 @@ SENTENCE_END = frozenset(".!?…")
 # Tokens that neither start nor end a sentence: quotes and brackets.
 QUOTES = frozenset("\"'“”‘’«»()[]{}¿¡")
 PLAIN_MARKS = "'’-"  # in entries of plain words ("O'Reilly", "Wi-Fi"), left alone by normalize
+# Compiled settings kept: old versions of edited files drop out instead of piling up.
+COMPILED_CACHE_SIZE = 16
 JSON_KEYS = ("text", "pronunciation", "alias")
 TOML_KEYS = ("text", "sounds_like", "ipa", "mfa", "phonemize")
 
@@ -370,11 +373,18 @@ def _toml_spoken(
     return written.get(preferred) or next(iter(written.values()))
 
 
+def _user_file(name: str, base_dir: Path) -> str | None:
+    """The file a dictionary setting names, or None for the name of a shipped dictionary."""
+    if not (name.endswith(SUFFIXES) or "/" in name or "\\" in name):
+        return None
+    return os.path.join(base_dir, name)  # an absolute name stands alone
+
+
 def _source(name: str, base_dir: Path) -> tuple[str, Traversable | Path]:
     """The label and file of a dictionary setting: a shipped name or a path."""
-    if name.endswith(SUFFIXES) or "/" in name or "\\" in name:
-        path = Path(name)
-        return name, path if path.is_absolute() else base_dir / path
+    path = _user_file(name, base_dir)
+    if path is not None:
+        return name, Path(path)
     available = shipped()
     if name not in available:
         raise DictionaryError(
@@ -409,10 +419,44 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     return [entry for _, entry in entries.values()]
 
 
-@cache
-def compile_dictionaries(names: tuple[str, ...], base_dir: Path, model: str) -> Dictionary:
-    """The merged, compiled dictionaries for one setting (cached; later names override)."""
+def _version(name: str, base_dir: Path) -> tuple[int, int, int, int] | None:
+    """Which version of a user's dictionary file is on disk: device, inode, mtime_ns, size.
+
+    Device and inode name the file the path resolves to (symlinks followed) and come with the
+    one ``stat`` call, where resolving the path would cost a call per directory, every segment.
+    None for a shipped dictionary (part of the install) or a file that cannot be read (then
+    :func:`load` reports it).
+    """
+    path = _user_file(name, base_dir)
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=COMPILED_CACHE_SIZE)
+def _compiled(
+    names: tuple[str, ...],
+    base_dir: Path,
+    model: str,
+    versions: tuple[tuple[int, int, int, int] | None, ...],
+) -> Dictionary:
+    """Compile ``names``; ``versions`` only keys the cache, so an edited file is read again."""
     return Dictionary(entry for name in names for entry in load(name, model, base_dir))
+
+
+def compile_dictionaries(names: tuple[str, ...], base_dir: Path, model: str) -> Dictionary:
+    """The merged, compiled dictionaries for one setting (later names override).
+
+    Cached while every file stays the same file with the same modification time and size: a
+    file edited or replaced in a long-running process is read again. Files are checked before
+    they are read, so an edit during a read is caught on the next call.
+    """
+    versions = tuple(_version(name, base_dir) for name in names)
+    return _compiled(names, base_dir, model, versions)
 
 
 def for_settings(settings: Settings) -> Dictionary:

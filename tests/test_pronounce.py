@@ -1,6 +1,8 @@
 """Pronunciation dictionaries: file formats, errors with file and line, matching, the chain."""
 
+import gc
 import json
+import weakref
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,12 @@ def say(text: str, *entries: Entry) -> str:
 
 def sounds(text: str, like: str) -> Entry:
     return Entry(text, sounds_like=like)
+
+
+def transcript(settings: Settings, text: str) -> str:
+    """Prepare ``text`` through the whole text chain and join what Sonic would be sent."""
+    chain = TextChain(settings)
+    return " ".join(chain.render(s).transcript for s in chain.prepare(text))
 
 
 # -- errors name the file, the line and the problem ------------------------------------------
@@ -345,3 +353,55 @@ def test_entries_with_symbols_or_digits_match_the_text_as_written(tmp_path: Path
     # Entries of plain words still match the normalized text; other languages are left alone.
     french = TextChain(Settings(language="fr", dictionaries=("mine.toml",), base_dir=tmp_path))
     assert french.prepare("Le C++ et Smith.")[0].text == "Le C++ et Smith."
+
+
+def test_an_edited_dictionary_file_is_read_again(tmp_path: Path) -> None:
+    """A long-running process sees edits: the cache is keyed on each file's identity, time, size.
+
+    Each version differs in size, so the test holds on file systems with coarse times too.
+    """
+    path = tmp_path / "mine.toml"
+    path.write_text('[[word]]\ntext = "nginx"\nsounds_like = "engine x"\n', encoding="utf-8")
+    settings = Settings(dictionaries=("mine.toml",), base_dir=tmp_path)
+    assert transcript(settings, "We run nginx.") == "We run engine x."
+    assert for_settings(settings) is for_settings(settings)  # unchanged: compiled once
+    path.write_text('[[word]]\ntext = "nginx"\nsounds_like = "en gee inks"\n', encoding="utf-8")
+    assert transcript(settings, "We run nginx.") == "We run en gee inks."
+    # Replaced by another file, as editors that save atomically do.
+    (tmp_path / "new.toml").write_text(
+        '[[word]]\ntext = "run"\nsounds_like = "operate"\n', encoding="utf-8"
+    )
+    (tmp_path / "new.toml").replace(path)
+    assert transcript(settings, "We run nginx.") == "We operate nginx."
+
+
+def test_a_dictionary_broken_by_an_edit_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text('[{"text": "nginx", "pronunciation": "engine x"}]', encoding="utf-8")
+    settings = Settings(dictionaries=("mine.json",), base_dir=tmp_path)
+    assert len(for_settings(settings)) == 1
+    path.write_text(
+        '[\n{"text": "nginx", "pronunciation": "engine x"},\n{"text": "k"}\n]', encoding="utf-8"
+    )
+    for _ in range(2):  # a failure is not cached: it is reported every time
+        with pytest.raises(DictionaryError, match=r'mine\.json:3: entry has no "pronunciation"'):
+            for_settings(settings)
+    path.unlink()
+    with pytest.raises(DictionaryError, match=r"mine\.json: cannot read dictionary"):
+        for_settings(settings)
+    path.write_text('[{"text": "kubectl", "pronunciation": "cube control"}]', encoding="utf-8")
+    assert transcript(settings, "Run kubectl.") == "Run cube control."
+
+
+def test_old_versions_of_an_often_edited_dictionary_are_released(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    settings = Settings(dictionaries=("mine.toml",), base_dir=tmp_path)
+    versions = []
+    for n in range(1, 25):  # each version one byte longer
+        said = "engine " + "x" * n
+        path.write_text(f'[[word]]\ntext = "nginx"\nsounds_like = "{said}"\n', encoding="utf-8")
+        versions.append(weakref.ref(for_settings(settings)))
+        assert transcript(settings, "Use nginx.") == f"Use {said}."
+    gc.collect()
+    assert versions[0]() is None  # the cache is bounded: the first version was dropped
+    assert versions[-1]() is for_settings(settings)
