@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from sonicpipe.config import API_KEY_ENV, ConfigError, OutputFormat, Secret, Settings
+from sonicpipe.config import API_KEY_ENV, MODELS, ConfigError, OutputFormat, Secret, Settings
+from sonicpipe.controls import Defaults
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -56,6 +57,15 @@ emoji = "describe"
         ("[controls]\npitch = 1", r"unknown key 'pitch'; valid: emotion, speed, volume"),
         ('dictionaries = "tech"', r"dictionaries: expected a list of strings"),
         ("voice = 5", r"voice: expected a string"),
+        ('model = "sonic-9x"', r"model: unknown model 'sonic-9x'; valid: sonic-3, sonic-3\.5, "),
+        ("[output_format]\nsample_rate = 24000.0", r"sample_rate 24000\.0 is not valid; valid: "),
+        ("[controls]\nemotion = 5", r"controls\.emotion: expected an emotion name, got 5"),
+        ('[controls]\nspeed = "fast"', r"controls\.speed: expected a number, got 'fast'"),
+        (
+            'url = "http://localhost"',
+            r"url: expected a ws:// or wss:// URL, got 'http://localhost'",
+        ),
+        ("[options]\ncleanup = 1", r"options\.cleanup: expected a table, got 1"),
         ("\n\nmodel = ?", r"sonicpipe.toml: .*line 3"),
     ],
 )
@@ -64,6 +74,56 @@ def test_errors_name_file_and_key(tmp_path: Path, body: str, message: str) -> No
     with pytest.raises(ConfigError, match=message) as err:
         Settings.load(path)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"model": "sonic-9x"}, r"model: unknown model 'sonic-9x'; valid: sonic-3, sonic-3\.5, "),
+        ({"model": 3}, r"model: expected a string, got 3"),
+        ({"language": ""}, r"language: expected a language code such as 'en', got ''"),
+        ({"controls": Defaults(emotion=5)}, r"controls\.emotion: expected an emotion name, got 5"),
+        ({"controls": Defaults(emotion="giddy")}, r"unknown emotion 'giddy'; valid .*calm"),
+        ({"controls": Defaults(speed="1.2")}, r"controls\.speed: expected a number, got '1\.2'"),
+        ({"controls": Defaults(volume=True)}, r"controls\.volume: expected a number, got True"),
+        ({"controls": Defaults(volume=9)}, r"controls: volume ratio 9 is out of range"),
+        ({"controls": {"speed": 1.0}}, r"controls: expected a Defaults, got \{'speed'"),
+        ({"output_format": "pcm_s16le"}, r"output_format: expected an OutputFormat, got "),
+        ({"dictionaries": "tech"}, r"dictionaries: expected a list of strings, got 'tech'"),
+        ({"disable": ["cleanup", 3]}, r"disable: expected a list of strings, got \['cleanup', 3\]"),
+        ({"options": {"cleanup": "emoji"}}, r"options\.cleanup: expected a table, got 'emoji'"),
+        ({"url": "api.cartesia.ai"}, r"url: expected a ws:// or wss:// URL, got 'api\.cartesia"),
+        ({"api_key": b"sk-bytes"}, r"api_key: expected a string, got bytes$"),
+    ],
+)
+def test_settings_built_in_python_are_validated(changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings(**changes)
+    with pytest.raises(ConfigError, match=message):
+        Settings().with_(**changes)
+
+
+def test_output_format_rejects_a_float_rate() -> None:
+    with pytest.raises(ConfigError, match=r"sample_rate 44100\.0 is not valid; valid: 8000, "):
+        OutputFormat(sample_rate=44100.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", [*MODELS, "sonic-3-2026-01-12", "sonic-turbo-2025-03-07"])
+def test_known_models_and_their_snapshots_are_accepted(model: str) -> None:
+    assert Settings(model=model).model == model
+
+
+def test_python_values_are_normalized_like_the_file_ones() -> None:
+    settings = Settings(
+        controls=Defaults(emotion=" Calm", speed=1, volume=None),
+        dictionaries=["tech"],  # type: ignore[arg-type]
+        api_key="sk-test",  # type: ignore[arg-type]
+        base_dir="books",  # type: ignore[arg-type]
+    )
+    assert settings.controls == Defaults(emotion="calm", speed=1.0)
+    assert settings.dictionaries == ("tech",)
+    assert settings.api_key == Secret("sk-test") and "sk-test" not in repr(settings)
+    assert settings.base_dir == Path("books")
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:

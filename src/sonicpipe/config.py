@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -10,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from sonicpipe.controls import ControlError, Defaults, check_emotion, check_speed, check_volume
-from sonicpipe.controls import family_of as _family_of
 
 ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+# Sonic's model ids; each may also carry a snapshot date (sonic-3-2026-01-12).
+MODELS = ("sonic-3", "sonic-3.5", "sonic-2", "sonic-turbo", "sonic-latest")
+_SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+URL_SCHEMES = ("ws://", "wss://")
 API_KEY_ENV = "CARTESIA_API_KEY"
 # The local server answers to any voice id; this one names its default voice.
 DEFAULT_VOICE = "sonicpipe-local-joe"
@@ -65,10 +69,10 @@ class OutputFormat:
                 f"output_format.encoding {self.encoding!r} is not valid; "
                 f"valid: {', '.join(ENCODINGS)}"
             )
-        if self.sample_rate not in SAMPLE_RATES:
+        if type(self.sample_rate) is not int or self.sample_rate not in SAMPLE_RATES:
             raise ConfigError(
                 f"output_format.sample_rate {self.sample_rate!r} is not valid; "
-                f"valid: {', '.join(map(str, SAMPLE_RATES))}"
+                f"valid: {', '.join(map(str, SAMPLE_RATES))} (an integer)"
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,12 +105,30 @@ class Settings:
     base_dir: Path = field(default_factory=Path)
 
     def __post_init__(self) -> None:
-        try:
-            _family_of(self.model)
-        except ControlError as exc:
-            raise ConfigError(f"model: {exc}") from None
-        if not isinstance(self.voice, str) or not self.voice:
+        """Check every field; normalize lists to tuples, a str key to a Secret, emotion case."""
+        _check_model(_expect("model", self.model, str, "a string"))
+        if not _expect("voice", self.voice, str, "a string"):
             raise ConfigError("voice: expected a non-empty voice id")
+        if not _expect("language", self.language, str, "a string"):
+            raise ConfigError("language: expected a language code such as 'en', got ''")
+        _expect("output_format", self.output_format, OutputFormat, "an OutputFormat")
+        for name in ("dictionaries", "plugins", "disable"):
+            self._set(name, _string_list(name, getattr(self, name)))
+        self._set("controls", _check_controls(self.controls))
+        _expect("options", self.options, Mapping, "a table of plugin tables")
+        for name, table in self.options.items():
+            _expect(f"options.{name}", table, Mapping, "a table")
+        if isinstance(self.api_key, str):
+            self._set("api_key", Secret(self.api_key))
+        elif not isinstance(self.api_key, Secret | None):  # the value itself is never shown
+            raise ConfigError(f"api_key: expected a string, got {type(self.api_key).__name__}")
+        if self.url is not None and not str(self.url).startswith(URL_SCHEMES):
+            raise ConfigError(f"url: expected a ws:// or wss:// URL, got {self.url!r}")
+        _expect("base_dir", self.base_dir, (str, os.PathLike), "a path")
+        self._set("base_dir", Path(self.base_dir))
+
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)  # frozen: normalizing in __post_init__ only
 
     def plugin_options(self, plugin: str) -> Mapping[str, Any]:
         """The ``[options.<plugin>]`` table (empty when absent)."""
@@ -149,7 +171,10 @@ class Settings:
             )
         kwargs: dict[str, Any] = {"base_dir": base_dir or Path()}
         for key, value in data.items():
-            kwargs[key] = _convert(key, value)
+            if key in _TABLES:
+                kind, valid = _TABLES[key]
+                value = kind(**_table(key, value, valid))
+            kwargs[key] = value
         return cls(**kwargs)
 
 
@@ -160,43 +185,46 @@ def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> A
 
 
 def _string_list(key: str, value: Any) -> tuple[str, ...]:
-    _expect(key, value, list, "a list of strings")
-    for item in value:
-        _expect(key, item, str, "a list of strings")
+    _expect(key, value, (list, tuple), "a list of strings")
+    if not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
     return tuple(value)
 
 
-def _convert(key: str, value: Any) -> Any:
-    if key in ("model", "voice", "language", "url"):
-        return _expect(key, value, str, "a string")
-    if key == "api_key":
-        return Secret(_expect(key, value, str, "a string"))
-    if key in ("dictionaries", "plugins", "disable"):
-        return _string_list(key, value)
-    if key == "options":
-        _expect(key, value, dict, "a table of plugin tables")
-        for name, table in value.items():
-            _expect(f"options.{name}", table, dict, "a table")
-        return value
-    if key == "output_format":
-        _expect(key, value, dict, "a table")
-        extra = set(value) - {"encoding", "sample_rate", "container"}
-        if extra:
-            raise ConfigError(f"output_format: unknown key {sorted(extra)[0]!r}")
-        return OutputFormat(**value)
-    if key == "controls":
-        _expect(key, value, dict, "a table")
-        extra = set(value) - {"emotion", "speed", "volume"}
-        if extra:
-            raise ConfigError(
-                f"controls: unknown key {sorted(extra)[0]!r}; valid: emotion, speed, volume"
-            )
-        try:
-            return Defaults(
-                emotion=check_emotion(value["emotion"]) if "emotion" in value else None,
-                speed=check_speed(value["speed"]) if "speed" in value else None,
-                volume=check_volume(value["volume"]) if "volume" in value else None,
-            )
-        except ControlError as exc:
-            raise ConfigError(f"controls: {exc}") from None
-    raise AssertionError(key)
+def _check_model(model: str) -> None:
+    if _SNAPSHOT.sub("", model) not in MODELS:
+        raise ConfigError(
+            f"model: unknown model {model!r}; valid: {', '.join(MODELS)}, "
+            "each also with a snapshot date (sonic-3-2026-01-12)"
+        )
+
+
+def _check_controls(controls: Any) -> Defaults:
+    """``controls`` checked, with its emotion normalized (``" Calm"``: ``"calm"``)."""
+    _expect("controls", controls, Defaults, "a Defaults")
+    emotion, speed, volume = controls.emotion, controls.speed, controls.volume
+    try:
+        if emotion is not None:
+            emotion = check_emotion(_expect("controls.emotion", emotion, str, "an emotion name"))
+        if speed is not None:
+            speed = check_speed(_expect("controls.speed", speed, (int, float), "a number"))
+        if volume is not None:
+            volume = check_volume(_expect("controls.volume", volume, (int, float), "a number"))
+    except ControlError as exc:
+        raise ConfigError(f"controls: {exc}") from None
+    return Defaults(emotion=emotion, speed=speed, volume=volume)
+
+
+def _table(key: str, value: Any, valid: tuple[str, ...]) -> dict[str, Any]:
+    _expect(key, value, dict, "a table")
+    extra = sorted(set(value) - set(valid))
+    if extra:
+        raise ConfigError(f"{key}: unknown key {extra[0]!r}; valid: {', '.join(valid)}")
+    return value
+
+
+# TOML tables that become objects, with their keys; every value is checked by the objects.
+_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "output_format": (OutputFormat, ("encoding", "sample_rate", "container")),
+    "controls": (Defaults, ("emotion", "speed", "volume")),
+}
