@@ -115,3 +115,15 @@ def test_sonic2_speed_words() -> None:
     assert sonic2_ratio("slowest") == pytest.approx(0.6)
     assert sonic2_ratio("normal") == 1.0
     assert sonic2_ratio("fastest") == pytest.approx(1.5)
+
+
+def test_rendering_a_segment_again_adds_no_duplicate_notes() -> None:
+    """A segment rendered twice (a retry, a cache key, a merged input) keeps one note each."""
+    seg = segment(Mark(MarkKind.BREAK, 300), "Wait ", Mark(MarkKind.BREAK, 200), "now.")
+    first = render(seg, "sonic-2", Defaults(volume=1.2))
+    second = render(seg, "sonic-2", Defaults(volume=1.2))
+    assert first.notes == second.notes == seg.notes
+    assert sorted(seg.notes) == [
+        "sonic-2 models have no break control; dropped",
+        "sonic-2 models have no volume control; dropped",
+    ]

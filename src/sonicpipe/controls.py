@@ -139,6 +139,11 @@ class Rendered:
     experimental_controls: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def note(self, message: str) -> None:
+        """Add a note for the user, once."""
+        if message not in self.notes:
+            self.notes.append(message)
+
     def to_dict(self) -> dict[str, Any]:
         """The fields this segment adds to a generation request."""
         out: dict[str, Any] = {"transcript": self.transcript}
@@ -237,17 +242,17 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
             case MarkKind.PHONEMES:
                 parts.append(_inline_tag(piece))
             case _:
-                rendered.notes.append(f"sonic-2 models have no {piece.kind} control; dropped")
+                rendered.note(f"sonic-2 models have no {piece.kind} control; dropped")
     if emotion is not None:
         mapped = SONIC2_EMOTION_MAP.get(emotion)
         if mapped:
             controls["emotion"] = [mapped]
         elif emotion != "neutral":
-            rendered.notes.append(f"emotion {emotion!r} has no sonic-2 equivalent; dropped")
+            rendered.note(f"emotion {emotion!r} has no sonic-2 equivalent; dropped")
     if speed is not None:
         controls["speed"] = sonic2_speed(speed)
     if defaults.volume is not None:
-        rendered.notes.append("sonic-2 models have no volume control; dropped")
+        rendered.note("sonic-2 models have no volume control; dropped")
     rendered.transcript = _join(parts)
     rendered.experimental_controls = controls
     return rendered
@@ -259,12 +264,13 @@ def render(segment: Segment, model_id: str, defaults: Defaults | None = None) ->
     sonic-3 family: marks become inline tags, configuration defaults go to
     ``generation_config``. sonic-2 family: emotion and speed go to the voice's experimental
     controls (the last one in the segment wins), spelled text is spaced out, and controls the
-    family lacks are dropped with a note.
+    family lacks are dropped with a note. The notes are also added to ``segment.notes``,
+    each once: rendering a segment again (a retry, a cache key) adds none.
     """
     defaults = defaults or Defaults()
     if family_of(model_id) is Family.SONIC3:
         rendered = _render_sonic3(segment, defaults)
     else:
         rendered = _render_sonic2(segment, defaults)
-    segment.notes.extend(rendered.notes)
+    segment.notes.extend(n for n in rendered.notes if n not in segment.notes)
     return rendered
