@@ -42,12 +42,16 @@ emoji = "describe"
     assert settings.plugin_options("cleanup") == {"emoji": "describe"}
     assert settings.plugin_options("normalize") == {}
     assert settings.base_dir == tmp_path
+    assert settings.source == path
+    assert settings.with_(model="sonic-3").source == path
+    assert Settings().source is None
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
         ('modle = "sonic-3"', r"unknown setting 'modle'; valid settings: .*model"),
+        ('source = "other.toml"', r"unknown setting 'source'"),
         ('model = "tts-1"', r"model: unknown model 'tts-1'"),
         ("[output_format]\nsample_rate = 44000", r"sample_rate 44000 is not valid; valid: 8000,"),
         ('[output_format]\nencoding = "mp3"', r"encoding 'mp3' is not valid; valid: pcm_f32le"),

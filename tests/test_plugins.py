@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,9 +133,32 @@ def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
     disabled = run_cli("--config", str(config), "text", "--json", "-", stdin="darn", env=env)
     assert json.loads(disabled)[0]["transcript"] == "darn."
 
+    # The entry point's name is the name of its options table.
+    config.write_text('[options.censor]\nwords = ["heck"]\n', encoding="utf-8")
+    configured = run_cli("--config", str(config), "text", "--json", "-", stdin="heck", env=env)
+    assert json.loads(configured)[0]["transcript"] == "bleep."
+
 
 def test_disabling_an_unknown_plugin_names_the_installed_ones() -> None:
     with pytest.raises(
         PluginError, match=r"disable: no plugin named 'normalise'; installed: .*normalize"
     ):
         PluginHost(Settings(disable=("normalise",)))
+
+
+def test_an_options_table_of_no_plugin_names_the_file_and_the_known_ones(tmp_path: Path) -> None:
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text('[options.cleanp]\nemoji = "describe"\n', encoding="utf-8")
+    message = r"options\.cleanp: no plugin named 'cleanp'; installed: .*cleanup, .*writers"
+    with pytest.raises(PluginError, match=re.escape(f"{config}: ") + message):
+        PluginHost(Settings.load(config))
+    with pytest.raises(PluginError, match="^" + message):
+        PluginHost(Settings(options={"cleanp": {}}))
+
+
+def test_options_tables_of_registered_plugins_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO))
+    late = "tests.test_plugins:LATE"
+    options = {name: {} for name in (*BUILTINS, "loudness", "pauses", "resample", "writers")}
+    host = PluginHost(Settings(plugins=(late,), options={**options, late: {}}))
+    assert late in host.hook_order()["sonicpipe_normalize_text"]

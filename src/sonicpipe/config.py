@@ -89,6 +89,7 @@ class Settings:
     ``plugins`` are ``module:object`` references to register; ``disable`` names plugins to
     block; ``options`` holds per-plugin tables (``[options.cleanup]``). With no ``api_key``
     (nor ``CARTESIA_API_KEY`` in the environment) sonicpipe speaks to its local server.
+    ``source`` is the TOML file the settings were loaded from, for error messages.
     """
 
     model: str = "sonic-3"
@@ -103,6 +104,7 @@ class Settings:
     api_key: Secret | None = None
     url: str | None = None
     base_dir: Path = field(default_factory=Path)
+    source: Path | None = None
 
     def __post_init__(self) -> None:
         """Check every field; normalize lists to tuples, a str key to a Secret, emotion case."""
@@ -126,9 +128,16 @@ class Settings:
             raise ConfigError(f"url: expected a ws:// or wss:// URL, got {self.url!r}")
         _expect("base_dir", self.base_dir, (str, os.PathLike), "a path")
         self._set("base_dir", Path(self.base_dir))
+        if self.source is not None:
+            _expect("source", self.source, (str, os.PathLike), "a path")
+            self._set("source", Path(self.source))
 
     def _set(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)  # frozen: normalizing in __post_init__ only
+
+    def in_source(self, message: str) -> str:
+        """``message`` led by the settings file's name, when the settings come from one."""
+        return f"{self.source}: {message}" if self.source else message
 
     def plugin_options(self, plugin: str) -> Mapping[str, Any]:
         """The ``[options.<plugin>]`` table (empty when absent)."""
@@ -156,14 +165,14 @@ class Settings:
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
         try:
-            return cls.from_dict(data, base_dir=path.parent)
+            return cls.from_dict(data, base_dir=path.parent).with_(source=path)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], base_dir: Path | None = None) -> Settings:
         """Build settings from a plain mapping shaped like the TOML file."""
-        known = {f.name for f in fields(cls)} - {"base_dir"}
+        known = {f.name for f in fields(cls)} - {"base_dir", "source"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(

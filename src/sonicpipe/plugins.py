@@ -50,7 +50,8 @@ class PluginHost:
 
     Loads the ``sonicpipe`` entry-point group (the built-ins live there too), then the
     ``module:object`` references in ``settings.plugins``, then ``extra`` objects passed in
-    Python. Plugins named in ``settings.disable`` are blocked before anything is loaded.
+    Python. Plugins named in ``settings.disable`` are blocked before anything is loaded. A
+    name in ``disable`` or an ``[options.<name>]`` table that names no plugin is an error.
     """
 
     def __init__(
@@ -75,21 +76,31 @@ class PluginHost:
                 self.pm.check_pending()
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"an installed plugin is broken: {exc}") from exc
-            self._check_disabled()
         for reference in self.settings.plugins:
             self.register(load_object(reference), name=reference, source="config")
         for plugin in extra:
             self.register(plugin, source="python")
+        self._check_names()
 
-    def _check_disabled(self) -> None:
-        """A name in ``disable`` that names no plugin is a typo that would disable nothing."""
+    def known_names(self) -> set[str]:
+        """The names settings may give: installed (disabled too), configured and registered."""
         installed = {e.name for e in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
-        known = installed | set(self.settings.plugins)
-        unknown = [name for name in self.settings.disable if name not in known]
-        if unknown:
-            raise PluginError(
-                f"disable: no plugin named {unknown[0]!r}; installed: {', '.join(sorted(known))}"
-            )
+        registered = {name for name, plugin in self.pm.list_name_plugin() if plugin is not None}
+        return installed | set(self.settings.plugins) | registered
+
+    def _check_names(self) -> None:
+        """A name in ``disable`` or an ``[options.<name>]`` table that names no plugin is a
+        typo that would do nothing. Only a table's error names the settings file: ``disable``
+        may come from the command line too."""
+        known = self.known_names()
+        installed = f"installed: {', '.join(sorted(known))}"
+        for name in self.settings.disable:
+            if name not in known:
+                raise PluginError(f"disable: no plugin named {name!r}; {installed}")
+        for name in self.settings.options:
+            if name not in known:
+                message = f"options.{name}: no plugin named {name!r}; {installed}"
+                raise PluginError(self.settings.in_source(message))
 
     @property
     def hook(self) -> Any:
