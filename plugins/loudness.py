@@ -10,6 +10,10 @@ Options (``[options.loudness]``); without any the plugin stays out of the chain:
   (default -1);
 - ``mode``: ``stream`` (default: a gated short-term gain with ~11 ms latency) or ``file``
   (exact: the whole stream is measured, then normalized and limited; ``acx`` needs it).
+
+Runs last (``trylast``), after ``resample``: the limiter sees the audio at the output rate,
+so resampling (whose filter rings and moves inter-sample peaks) cannot lift the true peak
+over the ceiling afterwards.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def preset_from(options: dict) -> Preset:
     return Preset("custom", true_peak=ceiling, lufs=target)
 
 
-@hookimpl
+@hookimpl(trylast=True)
 def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNormalizer | None:
     """A loudness stage for the configured preset and mode, or None when not configured."""
     options = dict(plugin_options(settings, NAME, ("preset", "target", "true_peak", "mode")))

@@ -2,7 +2,8 @@
 
 Options (``[options.resample]``): ``target_rate`` (one of Sonic's rates or 8000; without it
 the plugin stays out of the chain), ``quality`` (``VHQ``, ``HQ`` default, ``MQ``, ``LQ``,
-``QQ``). Runs last (``trylast``), after loudness.
+``QQ``). Runs before ``loudness`` (which is ``trylast``), so loudness is measured and
+true peaks are limited at the output rate.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __version__ = "0.1.0"
 NAME = "resample"
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def sonicpipe_audio_processor(settings: Settings) -> Resampler | None:
     """A resampler to ``target_rate``, or None when no target rate is configured."""
     options = plugin_options(settings, NAME, ("target_rate", "quality"))

@@ -25,10 +25,17 @@ from sonicpipe.audio.loudness import (
     rms_db,
     true_peak,
 )
-from sonicpipe.audio.measure import measure
+from sonicpipe.audio.measure import check, measure
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.config import ConfigError, Settings
+from sonicpipe.server.engines import load_engine, words_of
+
+VOICE_SENTENCES = (
+    "Doctor Smith paid five dollars at seven forty five.",
+    "It was cheap!",
+    "Sharp sounds, like tsk, sss, pop, tap and kick, make the loudest peaks.",
+)
 
 
 def feed(processor, samples: np.ndarray, chunk: int) -> np.ndarray:
@@ -232,6 +239,61 @@ def test_streaming_gain_converges_and_does_not_pump_on_pauses() -> None:
         integrated_loudness(first[rate * 10 :], rate), abs=0.5
     )
     assert db(true_peak(second)) <= -1.0
+
+
+# -- with resampling: the ceiling holds at the output rate ----------------------------------
+
+
+def resampled(options: dict, rate: int, target: int) -> AudioChain:
+    """A chain with the loudness ``options`` and a resample to ``target``, opened at ``rate``."""
+    chain = AudioChain(Settings(options={"loudness": options, "resample": {"target_rate": target}}))
+    assert chain.open(rate) == target
+    return chain
+
+
+@pytest.mark.parametrize("target", [8000, 16000, 48000])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"preset": "podcast"},
+        {"preset": "podcast", "mode": "file"},
+        {"target": -14, "true_peak": -3},
+        {"preset": "acx", "mode": "file"},
+    ],
+)
+def test_true_peak_ceiling_holds_after_resampling(options: dict, target: int) -> None:
+    # Resampling rings and moves inter-sample peaks: limited before it, loud speech came out
+    # above the ceiling (podcast at 8 kHz: -0.7 dBTP). The limiter now runs at the output rate.
+    rate = 24000
+    speech = speech_like(rate, 12.0, seed=12, level_db=-14)
+    chain = resampled(options, rate, target)
+    stage = chain.processors[-1]
+    assert isinstance(stage, StreamingLoudness | FileNormalizer), "loudness runs last"
+    out = feed(chain, speech, 1000)
+    assert measure(out, target).true_peak_dbtp <= stage.preset.true_peak
+
+
+@pytest.fixture(scope="module")
+def voice() -> tuple[np.ndarray, int]:
+    """A real voice (espeak-ng, 22.05 kHz): VOICE_SENTENCES with 0.8 s pauses between them."""
+    engine = load_engine("espeak")
+    pause = np.zeros(round(engine.sample_rate * 0.8), dtype=np.float32)
+    parts = [engine.synthesize(words_of(text)).samples for text in VOICE_SENTENCES]
+    joined = np.concatenate([part for spoken in parts for part in (spoken, pause)])
+    return joined, engine.sample_rate
+
+
+@pytest.mark.parametrize("target", [8000, 44100])
+@pytest.mark.parametrize("preset", ["acx", "podcast", "broadcast"])
+def test_every_preset_passes_its_checks_at_the_resampled_rate(
+    voice: tuple[np.ndarray, int], preset: str, target: int
+) -> None:
+    samples, rate = voice
+    chain = resampled({"preset": preset, "mode": "file"}, rate, target)
+    result = measure(feed(chain, samples, 2205), target)
+    failed = [row for row in check(result, PRESETS[preset]) if not row.passed]
+    assert not failed
+    assert result.true_peak_dbtp <= PRESETS[preset].true_peak  # the limiter's own ceiling
 
 
 def test_streaming_latency_is_bounded() -> None:

@@ -112,5 +112,6 @@ def test_audio_plugins_are_listed_with_their_hooks(capsys: pytest.CaptureFixture
     assert hooks["resample"] == ["sonicpipe_audio_processor"]
     assert hooks["writers"] == ["sonicpipe_audio_writer"]
     order = data["hook_order"]["sonicpipe_audio_processor"]
-    assert (order[0], order[-1]) == ("pauses", "resample")  # trim first, resample last
-    assert "loudness" in order[1:-1]
+    # Trim first; limit true peaks last, on the audio at the output rate.
+    assert (order[0], order[-1]) == ("pauses", "loudness")
+    assert "resample" in order[1:-1]
