@@ -424,3 +424,25 @@ def test_sonic2_control_on_a_short_first_sentence_is_sent() -> None:
     [first] = group_inputs(segments)
     voice = pipe.request_fields(first)["voice"]
     assert voice.experimental_controls == {"emotion": ["positivity:highest"]}
+
+
+async def test_async_face_refuses_after_close_like_the_sync_face(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    pipe = Pipeline(settings_for(server))
+    assert pipe.speak("Spoken before closing.").seconds > 0.5
+    pipe.close()
+    closed = "this pipeline is closed; make a new Pipeline"
+    with pytest.raises(RuntimeError, match=closed):
+        pipe.speak("Too late.")
+    with pytest.raises(RuntimeError, match=closed):
+        await pipe.aspeak("Too late.")
+    with pytest.raises(RuntimeError, match=closed):
+        await anext(pipe.astream("Too late."))
+    with pytest.raises(RuntimeError, match=closed):
+        await pipe.arender("Too late.", tmp_path / "late.wav")
+    with pytest.raises(RuntimeError, match=closed):
+        await pipe.turn()
+    with pytest.raises(RuntimeError, match=closed):
+        await pipe.client()
+    assert list(tmp_path.iterdir()) == []

@@ -39,6 +39,7 @@ from sonicpipe.text import TextChain
 CLOUD_URL = "wss://api.cartesia.ai"
 # Sonic's guidance: the first input of a context should hold at least 3-4 words.
 FIRST_INPUT_WORDS = 4
+CLOSED = "this pipeline is closed; make a new Pipeline"
 T = TypeVar("T")
 
 
@@ -110,7 +111,8 @@ class Pipeline:
     With no API key and no ``url`` in the settings, a local Sonic-compatible server with the
     local voice is started on first use and stopped by :meth:`close`. ``plugins`` are extra
     plugin objects; ``timestamps`` asks Sonic for word timestamps; ``max_contexts`` bounds
-    the contexts open at once on the connection.
+    the contexts open at once on the connection. After :meth:`close` neither face can be
+    used (:meth:`aclose` only closes one event loop's connection).
     """
 
     def __init__(
@@ -166,8 +168,13 @@ class Pipeline:
                 self._server = server
             return self._server.url
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(CLOSED)
+
     async def client(self) -> SonicClient:
         """The client for the running event loop (connected on first use)."""
+        self._check_open()
         loop = asyncio.get_running_loop()
         if loop not in self._clients:
             url = self.url
@@ -236,6 +243,7 @@ class Pipeline:
         self, segments: Sequence[Segment], words: list[WordTime] | None = None
     ) -> AsyncIterator[np.ndarray]:
         """Like :meth:`astream`, for segments already prepared by ``self.text``."""
+        self._check_open()
         groups = group_inputs(segments)
         if not groups:
             return
@@ -291,6 +299,7 @@ class Pipeline:
         The file appears only once it is complete: a failed render leaves any earlier file
         at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`.
         """
+        self._check_open()
         path = Path(path)
         if path.is_dir() or not path.parent.is_dir():
             problem = "a folder" if path.is_dir() else f"no folder {path.parent}"
@@ -345,7 +354,7 @@ class Pipeline:
         with self._lock:
             if self._closed:
                 coro.close()
-                raise RuntimeError("this pipeline is closed; make a new Pipeline")
+                raise RuntimeError(CLOSED)
             if self._runner is None:
                 self._runner = _LoopThread()
             runner = self._runner
@@ -374,7 +383,7 @@ class Pipeline:
     def close(self) -> None:
         """Close connections and stop the local server (if this pipeline started one).
 
-        The synchronous face cannot be used after this.
+        Neither the synchronous nor the async face can be used after this.
         """
         with self._lock:
             runner, self._runner, self._closed = self._runner, None, True
