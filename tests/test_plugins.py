@@ -5,11 +5,13 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from sonicpipe import Document, PluginError, PluginHost, Settings, TextChain, hookimpl
+from sonicpipe import ConfigError, Document, PluginError, PluginHost, Settings, TextChain, hookimpl
+from sonicpipe.audio.writers import open_writer
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTINS = {"markup", "cleanup", "normalize", "segment", "pronounce"}
@@ -162,3 +164,36 @@ def test_options_tables_of_registered_plugins_are_accepted(monkeypatch: pytest.M
     options = {name: {} for name in (*BUILTINS, "loudness", "pauses", "resample", "writers")}
     host = PluginHost(Settings(plugins=(late,), options={**options, late: {}}))
     assert late in host.hook_order()["sonicpipe_normalize_text"]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[options.loudness]\npreset = "loud"', "options.loudness.preset: 'loud' is not valid"),
+        ("[options.resample]\ntarget_rate = 1", "options.resample.target_rate: 1 is not valid"),
+        ('[options.segment]\nfirst_min_words = "4"', "options.segment.first_min_words: expected"),
+    ],
+)
+def test_bad_audio_and_stream_options_fail_at_once_naming_the_file(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    """Checked when the host is made, before any text is prepared or Sonic is reached."""
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text(table + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"{config}: {message}")):
+        PluginHost(Settings.load(config))
+    settings = Settings.from_dict(tomllib.loads(table))  # not from a file: no file to name
+    with pytest.raises(ConfigError, match="^" + re.escape(message)):
+        PluginHost(settings)
+
+
+def test_options_checked_when_their_hook_runs_name_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text('[options.cleanup]\nemoji = "shout"\n[options.writers]\nbitrate = 1\n')
+    settings = Settings.load(config)
+    chain = TextChain(settings)
+    with pytest.raises(ConfigError, match=re.escape(f"{config}: options.cleanup.emoji: 'shout'")):
+        chain.prepare("Hello there.")
+    with pytest.raises(ConfigError, match=re.escape(f"{config}: options.writers.bitrate: ")):
+        open_writer(tmp_path / "out.mp3", 24000, settings, chain.host)
+    assert not (tmp_path / "out.mp3").exists()

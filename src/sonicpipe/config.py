@@ -136,8 +136,10 @@ class Settings:
         object.__setattr__(self, name, value)  # frozen: normalizing in __post_init__ only
 
     def in_source(self, message: str) -> str:
-        """``message`` led by the settings file's name, when the settings come from one."""
-        return f"{self.source}: {message}" if self.source else message
+        """``message`` led by the settings file's name (once), when they come from one."""
+        if self.source is None or message.startswith(f"{self.source}: "):
+            return message
+        return f"{self.source}: {message}"
 
     def plugin_options(self, plugin: str) -> Mapping[str, Any]:
         """The ``[options.<plugin>]`` table (empty when absent)."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
 from sonicpipe import hookspecs
-from sonicpipe.config import Settings
+from sonicpipe.config import ConfigError, Settings
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 
@@ -45,6 +45,15 @@ def load_object(reference: str) -> Any:
     return obj
 
 
+def _name_settings_file(
+    outcome: pluggy.Result[Any], hook: str, impls: Sequence[Any], kwargs: Mapping[str, Any]
+) -> None:
+    """Lead a hook's ConfigError by the file its settings come from (hook-call monitor)."""
+    exc, settings = outcome.exception, kwargs.get("settings")
+    if isinstance(exc, ConfigError) and isinstance(settings, Settings):
+        exc.args = (settings.in_source(str(exc)),)
+
+
 class PluginHost:
     """A pluggy plugin manager with sonicpipe's hooks and plugins loaded.
 
@@ -52,6 +61,10 @@ class PluginHost:
     ``module:object`` references in ``settings.plugins``, then ``extra`` objects passed in
     Python. Plugins named in ``settings.disable`` are blocked before anything is loaded. A
     name in ``disable`` or an ``[options.<name>]`` table that names no plugin is an error.
+
+    The hooks that make audio processors and sentence streams run once here, so that their
+    options are checked before any text or audio flows; the text and writer hooks check theirs
+    when they run. A :class:`ConfigError` out of any hook names the settings file, if any.
     """
 
     def __init__(
@@ -64,6 +77,7 @@ class PluginHost:
         self.settings = settings or Settings()
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
+        self.pm.add_hookcall_monitoring(lambda *_: None, _name_settings_file)
         self._sources: dict[str, str] = {}
         for name in self.settings.disable:
             self.pm.set_blocked(name)
@@ -81,6 +95,8 @@ class PluginHost:
         for plugin in extra:
             self.register(plugin, source="python")
         self._check_names()
+        self.hook.sonicpipe_audio_processor(settings=self.settings)
+        self.hook.sonicpipe_sentence_stream(language=self.settings.language, settings=self.settings)
 
     def known_names(self) -> set[str]:
         """The names settings may give: installed (disabled too), configured and registered."""
