@@ -12,6 +12,7 @@ import pytest
 
 from sonicpipe import ConfigError, Document, PluginError, PluginHost, Settings, TextChain, hookimpl
 from sonicpipe.audio.writers import open_writer
+from sonicpipe.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 BUILTINS = {"markup", "cleanup", "normalize", "segment", "pronounce"}
@@ -197,3 +198,27 @@ def test_options_checked_when_their_hook_runs_name_the_file(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match=re.escape(f"{config}: options.writers.bitrate: ")):
         open_writer(tmp_path / "out.mp3", 24000, settings, chain.host)
     assert not (tmp_path / "out.mp3").exists()
+
+
+@pytest.mark.parametrize("value", ["tests.test_plugins:LATE", 42, None, object()])
+def test_a_value_that_is_no_plugin_is_rejected(value: object) -> None:
+    with pytest.raises(TypeError, match=r"implements no sonicpipe hook; a plugin is a module or"):
+        Pipeline(plugins=[value])
+    with pytest.raises(PluginError, match=re.escape(f"plugin {value!r}: implements no")):
+        PluginHost(extra=[value])
+
+
+def test_a_configured_module_with_no_hook_is_rejected() -> None:
+    with pytest.raises(PluginError, match=r"plugin 'json': implements no sonicpipe hook"):
+        PluginHost(Settings(plugins=("json",)))
+
+
+def test_python_plugins_get_readable_unique_names() -> None:
+    host = PluginHost(extra=[Shouter(), Shouter(), LATE])
+    names = [info.name for info in host.describe() if info.source == "python"]
+    shouter = f"{__name__}.Shouter"
+    assert names == [shouter, f"{shouter}#2", f"{__name__}._Late"]
+    assert host.hook_order()["sonicpipe_normalize_text"][-1] == f"{__name__}._Late"
+    with pytest.raises(PluginError, match=rf"'Shouter'; installed: .*, {re.escape(shouter)}\b"):
+        PluginHost(Settings(options={"Shouter": {}}), extra=[Shouter()])
+    PluginHost(Settings(options={shouter: {}}), extra=[Shouter()])  # its name takes a table

@@ -6,6 +6,7 @@ import importlib
 import importlib.metadata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -18,6 +19,10 @@ ENTRY_POINT_GROUP = hookspecs.PROJECT
 
 class PluginError(RuntimeError):
     """A plugin that cannot be found, imported or registered."""
+
+
+class NotAPluginError(PluginError, TypeError):
+    """A value given as a plugin that implements no hook (a string, a number...)."""
 
 
 @dataclass
@@ -43,6 +48,15 @@ def load_object(reference: str) -> Any:
         except AttributeError:
             raise PluginError(f"plugin {reference!r}: {module_name} has no {attr!r}") from None
     return obj
+
+
+def stable_name(plugin: object) -> str:
+    """A plugin's readable name, the same in every process (pluggy's default is its id):
+    a module's name, else ``module.Class`` of a class or of an object's class."""
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    kind = plugin if isinstance(plugin, type) else type(plugin)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _name_settings_file(
@@ -124,18 +138,33 @@ class PluginHost:
         return self.pm.hook
 
     def register(self, plugin: object, name: str | None = None, source: str = "python") -> str:
-        """Register a plugin object or module; return the name it got."""
+        """Register a plugin module or object; return its name: ``name``, else its
+        :func:`stable_name` (``#2``, ``#3``... for more objects of one class)."""
         if name is not None and self.pm.is_blocked(name):
             return name
+        if not any(self.pm.parse_hookimpl_opts(plugin, attr) is not None for attr in dir(plugin)):
+            raise NotAPluginError(
+                f"plugin {name or plugin!r}: implements no sonicpipe hook; a plugin is a module "
+                "or an object with functions marked @hookimpl ('module:object' references go in "
+                "Settings.plugins)"
+            )
+        name = name or self._unused(stable_name(plugin))
         try:
-            registered = self.pm.register(plugin, name=name)
+            self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except (ValueError, pluggy.PluginValidationError) as exc:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
-            raise PluginError(f"cannot register plugin {name or plugin!r}: {exc}") from exc
-        name = registered or name or self.pm.get_name(plugin) or repr(plugin)
+            raise PluginError(f"cannot register plugin {name!r}: {exc}") from exc
         self._sources[name] = source
+        return name
+
+    def _unused(self, base: str) -> str:
+        """``base``, or ``base#2``, ``base#3``... the first that names no plugin yet."""
+        name, count = base, 1
+        while self.pm.has_plugin(name) or self.pm.is_blocked(name):
+            count += 1
+            name = f"{base}#{count}"
         return name
 
     def unregister(self, name: str) -> None:
