@@ -12,6 +12,8 @@ from scipy import signal
 
 from sonicpipe.audio import AudioChain
 from sonicpipe.audio.loudness import (
+    GAIN_STEP,
+    HALF,
     FileNormalizer,
     Limiter,
     StreamingLimiter,
@@ -164,15 +166,34 @@ def test_limiter_gain_is_smooth_and_leaves_quiet_audio_alone() -> None:
     assert limiter.gain(speech * np.float32(0.1)) is None
 
 
-def test_streaming_limiter_stays_under_the_ceiling_whatever_the_chunks() -> None:
-    rate = 24000
+@pytest.mark.parametrize("rate", [8000, 24000, 44100])
+def test_limiter_gain_moves_only_within_its_lead_and_tail(rate: int) -> None:
+    # A click so loud that all 12 samples whose interpolation it feeds are overs, at every
+    # place in a gain block: the gain falls at most ``lead`` samples before the first of them
+    # and is back to 1 at most ``tail`` samples after the last, and both bounds are reached.
+    limiter = Limiter(rate, -1.0)
+    early, late = [], []
+    for offset in range(GAIN_STEP):
+        click = np.zeros(rate, dtype=np.float32)
+        at = rate // 2 + offset
+        click[at] = 1000.0
+        below = np.flatnonzero(limiter.gain(click) < 1)
+        early.append(below[0] - (at - limiter.lead))
+        late.append(at + HALF - 1 + limiter.tail - below[-1])
+    assert min(early) == 0
+    assert min(late) == 0
+
+
+@pytest.mark.parametrize("rate", [8000, 24000, 44100])
+def test_streaming_limiter_stays_under_the_ceiling_whatever_the_chunks(rate: int) -> None:
     speech = speech_like(rate, 6.0, seed=5, level_db=-10)
     streamed = feed(StreamingLimiter(Limiter(rate, -2.0)), speech, 311)
     limiter = Limiter(rate, -2.0)
     whole = speech * limiter.gain(speech)
     assert streamed.size == speech.size
     assert db(true_peak(streamed)) <= -2.0
-    assert np.max(np.abs(streamed - whole)) < 1e-3  # the whole signal's gain, up to rounding
+    # The whole signal's gain: no sample leaves before its gain is final (no steps at cuts).
+    assert np.max(np.abs(streamed - whole)) < 1e-6
 
 
 # -- normalization -------------------------------------------------------------------------
@@ -301,11 +322,13 @@ def test_streaming_latency_is_bounded() -> None:
     stage = StreamingLoudness(PRESETS["broadcast"])
     stage.open(rate)
     speech = speech_like(rate, 4.0, seed=10, level_db=-12)
+    lead = Limiter(rate, -1.0).lead  # the limiter's look-ahead
+    assert lead <= round(0.012 * rate)
     taken = given = 0
     for i in range(0, speech.size, 480):
         given += stage.process(speech[i : i + 480]).size
         taken += speech[i : i + 480].size
-        assert taken - given <= round(0.011 * rate)  # the limiter's 11 ms look-ahead
+        assert taken - given <= lead
     assert given + stage.flush().size == speech.size
 
 

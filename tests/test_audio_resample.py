@@ -9,7 +9,9 @@ import pytest
 import soxr
 
 from sonicpipe.audio import AudioChain
+from sonicpipe.audio.loudness import Limiter, StreamingLoudness
 from sonicpipe.audio.resample import Resampler
+from sonicpipe.audio.signals import speech_like
 from sonicpipe.cli import main
 from sonicpipe.config import ConfigError, Settings
 
@@ -68,6 +70,34 @@ def test_no_click_at_chunk_boundaries_when_resampling_to_telephony_rate() -> Non
     assert len(at_cuts) > 20
     assert max(at_cuts) < 1e-3
     assert np.max(error[edge:-edge]) < 1e-3
+
+
+def test_loudness_after_resampling_streams_click_free_with_bounded_latency() -> None:
+    source, target = 24000, 8000
+    settings = Settings(
+        options={"loudness": {"preset": "podcast"}, "resample": {"target_rate": target}}
+    )
+    speech = speech_like(source, 6.0, seed=13, level_db=-14)
+    chain, alone = AudioChain(settings), Resampler(target)
+    chain.open(source)
+    alone.open(source)
+    assert isinstance(chain.processors[-1], StreamingLoudness)  # limits at the output rate
+    lead = Limiter(target, -1.0).lead  # the limiter's look-ahead, in output samples
+    out, resampled = [], 0
+    for i in range(0, speech.size, 480):  # 20 ms chunks, as a live stream
+        out.append(chain.process(speech[i : i + 480]))
+        resampled += alone.process(speech[i : i + 480]).size
+        # Beyond the resampler's own delay, the chain holds only the limiter's look-ahead.
+        assert resampled - sum(o.size for o in out) <= lead
+    streamed = np.concatenate([*out, chain.flush()])
+    # Any chunking gives the samples of the whole stream at once: no clicks at the cuts.
+    once, _ = AudioChain(settings).run(speech, source)
+    again = AudioChain(settings)
+    again.open(source)
+    random, _ = chunked(again, speech)
+    assert streamed.size == once.size == random.size == resampled + alone.flush().size
+    assert np.max(np.abs(streamed - once)) < 1e-5
+    assert np.max(np.abs(random - once)) < 1e-5
 
 
 def test_same_rate_passes_samples_through() -> None:
