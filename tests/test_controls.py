@@ -8,6 +8,7 @@ from sonicpipe.controls import (
     Family,
     check_emotion,
     family_of,
+    in_force_after,
     parse_break,
     render,
     sonic2_ratio,
@@ -127,3 +128,17 @@ def test_rendering_a_segment_again_adds_no_duplicate_notes() -> None:
         "sonic-2 models have no break control; dropped",
         "sonic-2 models have no volume control; dropped",
     ]
+
+
+def test_controls_in_force_carry_to_the_next_segment() -> None:
+    """A segment rendered from the controls in force after the previous one keeps them."""
+    sad = segment(Mark(MarkKind.EMOTION, "sad"), "Sorry. ", Mark(MarkKind.SPEED, 0.8))
+    after_sad = in_force_after(sad, Defaults(volume=1.2))
+    assert after_sad == Defaults(emotion="sad", speed=0.8, volume=1.2)
+    gone = segment("It is gone.")
+    second = render(gone, "sonic-2", after_sad)
+    assert second.experimental_controls == {"emotion": ["sadness:high"], "speed": -0.5}
+    calm = segment(Mark(MarkKind.EMOTION, "neutral"), "Anyway.")
+    third = render(calm, "sonic-2", in_force_after(gone, after_sad))
+    assert third.experimental_controls == {"speed": -0.5}
+    assert render(gone, "sonic-3", after_sad).transcript == "It is gone."

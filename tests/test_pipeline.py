@@ -446,3 +446,37 @@ async def test_async_face_refuses_after_close_like_the_sync_face(
     with pytest.raises(RuntimeError, match=closed):
         await pipe.client()
     assert list(tmp_path.iterdir()) == []
+
+
+MOODS = (
+    "[excited] Yes, I did it all by myself today. Then I went home. [neutral] And I slept. "
+    '<speed ratio="0.8">Slowly now.</speed> Back to normal.'
+)
+
+
+def test_a_control_set_by_markup_holds_for_the_rest_of_the_context_on_both_families() -> None:
+    """sonic-3 inline tags apply from where they stand to the end of the context; sonic-2
+    controls are per-request fields, so every later input of the context carries them."""
+    sonic2 = Pipeline(Settings(model="sonic-2"))
+    inputs = sonic2.context_inputs(group_inputs(sonic2.text.prepare(MOODS)))
+    controls = [i["voice"].experimental_controls if "voice" in i else None for i in inputs]
+    excited = {"emotion": ["positivity:highest"]}
+    assert controls == [excited, excited, None, {"speed": -0.5}, {"speed": 0.0}]
+    sonic3 = Pipeline(Settings(model="sonic-3"))
+    inputs = sonic3.context_inputs(group_inputs(sonic3.text.prepare(MOODS)))
+    tags = [i["transcript"].split(">")[0] + ">" if "<" in i["transcript"] else None for i in inputs]
+    assert tags == ['<emotion value="excited"/>', None, '<emotion value="neutral"/>',
+                    '<speed ratio="0.8"/>', '<speed ratio="1"/>']  # fmt: skip
+
+
+async def test_a_sonic2_turn_carries_a_control_to_its_later_inputs(server: LocalServer) -> None:
+    async with Pipeline(settings_for(server, model="sonic-2")) as pipe:
+        turn = await pipe.turn()
+        await turn.feed("[sad] I am sorry, the order was lost. We will send another one. ")
+        await turn.end()
+        seconds = sum([len(c) async for c in turn.audio()]) / 44100
+    assert seconds > 2.0
+    assert [i["voice"].experimental_controls for i in turn.inputs] == [
+        {"emotion": ["sadness:high"]},
+        {"emotion": ["sadness:high"]},
+    ]

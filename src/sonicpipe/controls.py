@@ -9,7 +9,7 @@ rather than silently ignored by the server.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -156,7 +156,10 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Defaults:
-    """Request-wide controls from the configuration (None: leave it to the model)."""
+    """Request-wide controls from the configuration (None: leave it to the model).
+
+    Also the controls in force at a point of a context (see :func:`in_force_after`).
+    """
 
     emotion: str | None = None
     speed: float | None = None
@@ -184,6 +187,18 @@ def _inline_tag(mark: Mark) -> str:
         case MarkKind.NONVERBAL:
             return f"[{mark.value}]"
     raise AssertionError(mark.kind)
+
+
+_IN_FORCE = (MarkKind.EMOTION, MarkKind.SPEED, MarkKind.VOLUME)  # named as Defaults' fields
+
+
+def in_force_after(segment: Segment, start: Defaults) -> Defaults:
+    """The emotion, speed and volume in force after ``segment``: ``start``, then its marks."""
+    in_force = start
+    for piece in segment.marks.split(segment.text):
+        if isinstance(piece, Mark) and piece.kind in _IN_FORCE:
+            in_force = replace(in_force, **{piece.kind.value: piece.value})
+    return in_force
 
 
 def _join(parts: list[str]) -> str:
@@ -226,23 +241,22 @@ def sonic2_ratio(speed: float | str) -> float:
 def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
     rendered = Rendered("")
     controls: dict[str, Any] = {}
-    emotion, speed = defaults.emotion, defaults.speed
     parts: list[str] = []
     for piece in segment.marks.split(segment.text):
         if isinstance(piece, str):
             parts.append(piece)
             continue
         match piece.kind:
-            case MarkKind.EMOTION:
-                emotion = str(piece.value)
-            case MarkKind.SPEED:
-                speed = float(piece.value)  # type: ignore[arg-type]
+            case MarkKind.EMOTION | MarkKind.SPEED:
+                pass  # read from in_force_after below
             case MarkKind.SPELL:
                 parts.append(_spelled(str(piece.value)))
             case MarkKind.PHONEMES:
                 parts.append(_inline_tag(piece))
             case _:
                 rendered.note(f"sonic-2 models have no {piece.kind} control; dropped")
+    in_force = in_force_after(segment, defaults)  # the last ones in the segment win
+    emotion, speed = in_force.emotion, in_force.speed
     if emotion is not None:
         mapped = SONIC2_EMOTION_MAP.get(emotion)
         if mapped:
@@ -261,11 +275,14 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
 def render(segment: Segment, model_id: str, defaults: Defaults | None = None) -> Rendered:
     """Render a segment's text and marks into what ``model_id`` understands.
 
-    sonic-3 family: marks become inline tags, configuration defaults go to
+    ``defaults``: the controls in force where the segment starts (the configuration's, or
+    :func:`in_force_after` the previous segment of the same context). sonic-3 family: marks
+    become inline tags, which hold to the end of the context, and ``defaults`` go to
     ``generation_config``. sonic-2 family: emotion and speed go to the voice's experimental
-    controls (the last one in the segment wins), spelled text is spaced out, and controls the
-    family lacks are dropped with a note. The notes are also added to ``segment.notes``,
-    each once: rendering a segment again (a retry, a cache key) adds none.
+    controls (the last one in the segment wins); these are per request, so rendering the
+    next segment from :func:`in_force_after` carries them on. Spelled text is spaced out,
+    and controls the family lacks are dropped with a note. The notes are also added to
+    ``segment.notes``, each once: rendering a segment again (a retry, a cache key) adds none.
     """
     defaults = defaults or Defaults()
     if family_of(model_id) is Family.SONIC3:

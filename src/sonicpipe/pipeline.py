@@ -23,7 +23,8 @@ from sonicpipe import pcm
 from sonicpipe.audio.chain import AudioChain
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
-from sonicpipe.controls import Family, family_of
+from sonicpipe.controls import Defaults, Family, family_of, in_force_after
+from sonicpipe.controls import render as render_segment
 from sonicpipe.model import Segment
 from sonicpipe.plugins import PluginHost
 from sonicpipe.sonic import protocol as p
@@ -211,21 +212,45 @@ class Pipeline:
             generation_config=config if config and config.to_dict() else None,
         )
 
-    def request_fields(self, segments: Sequence[Segment]) -> dict[str, Any]:
+    def request_fields(
+        self, segments: Sequence[Segment], in_force: Defaults | None = None
+    ) -> dict[str, Any]:
         """The request fields of one input: the segments' transcripts and their controls.
 
-        Per-input controls (sonic-2's experimental voice controls) are the segments' in order,
-        a later segment's winning: a control on a short first sentence merged into the first
-        input is kept.
+        ``in_force``: the controls in force where the input starts on its context (None: the
+        configured ones). A control set by markup holds for the rest of the context on both
+        families: sonic-3 keeps an inline tag in force itself; sonic-2's experimental voice
+        controls are per request, so each input carries those in force at its end (a control
+        on a short first sentence merged into the first input included).
         """
-        rendered = [self.text.render(s) for s in segments]
-        fields: dict[str, Any] = {"transcript": " ".join(r.transcript for r in rendered) + " "}
+        fields, _ = self._input(segments, in_force)
+        return fields
+
+    def context_inputs(self, groups: Sequence[Sequence[Segment]]) -> list[dict[str, Any]]:
+        """The request fields of each input of one context, controls carried in order."""
+        inputs: list[dict[str, Any]] = []
+        in_force = None
+        for group in groups:
+            fields, in_force = self._input(group, in_force)
+            inputs.append(fields)
+        return inputs
+
+    def _input(
+        self, segments: Sequence[Segment], in_force: Defaults | None
+    ) -> tuple[dict[str, Any], Defaults]:
+        """:meth:`request_fields`, and the controls in force after the input."""
+        in_force = self.settings.controls if in_force is None else in_force
+        transcripts: list[str] = []
         controls: dict[str, Any] = {}
-        for one in rendered:
-            controls.update(one.experimental_controls)
+        for segment in segments:
+            rendered = render_segment(segment, self.settings.model, in_force)
+            transcripts.append(rendered.transcript)
+            controls = rendered.experimental_controls
+            in_force = in_force_after(segment, in_force)
+        fields: dict[str, Any] = {"transcript": " ".join(transcripts) + " "}
         if controls:
             fields["voice"] = p.Voice(id=self.settings.voice, experimental_controls=controls)
-        return fields
+        return fields, in_force
 
     # -- async core ------------------------------------------------------------------------
 
@@ -249,7 +274,7 @@ class Pipeline:
             return
         client = await self.client()
         chain = self.audio_chain()
-        inputs = [self.request_fields(group) for group in groups]
+        inputs = self.context_inputs(groups)
         async for message in client.generate(self.template(), inputs):
             if isinstance(message, p.Chunk):
                 out = chain.process(self.decode(message))
@@ -418,6 +443,7 @@ class Turn:
         if self.splitter is None:
             raise RuntimeError("no plugin offers a streaming sentence splitter")
         self.inputs: list[dict[str, Any]] = []
+        self.in_force: Defaults | None = None  # controls in force after the inputs sent
         self.ended = False
         self._barge_in = asyncio.Event()
 
@@ -438,7 +464,7 @@ class Turn:
             return
         segments = self.pipeline.text.prepare(sentence)
         if segments:  # one input per streamed chunk, so a merged first chunk stays whole
-            fields = self.pipeline.request_fields(segments)
+            fields, self.in_force = self.pipeline._input(segments, self.in_force)
             self.inputs.append(fields)
             await self._send_input(fields)
 
