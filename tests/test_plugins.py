@@ -36,6 +36,19 @@ class _Late:
 LATE = _Late()
 
 
+class _Named:
+    """Names itself, so that its options table is [options.echo] however it is registered."""
+
+    sonicpipe_name = "echo"
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document, settings: Settings) -> None:
+        doc.text += settings.plugin_options("echo").get("suffix", "")
+
+
+NAMED = _Named()
+
+
 def test_builtins_are_loaded_from_entry_points() -> None:
     host = PluginHost()
     infos = {info.name: info for info in host.describe()}
@@ -222,3 +235,16 @@ def test_python_plugins_get_readable_unique_names() -> None:
     with pytest.raises(PluginError, match=rf"'Shouter'; installed: .*, {re.escape(shouter)}\b"):
         PluginHost(Settings(options={"Shouter": {}}), extra=[Shouter()])
     PluginHost(Settings(options={shouter: {}}), extra=[Shouter()])  # its name takes a table
+
+
+@pytest.mark.parametrize("how", ["python", "config"])
+def test_a_plugin_that_names_itself_takes_that_options_table(how: str) -> None:
+    settings = Settings(options={"echo": {"suffix": " again"}})
+    if how == "config":
+        host = PluginHost(settings.with_(plugins=("tests.test_plugins:NAMED",)))
+    else:
+        host = PluginHost(settings, extra=[NAMED])
+    assert "echo" in {info.name for info in host.describe()}
+    assert TextChain(host=host).prepare("Say it")[0].text.endswith("again")
+    blocked = PluginHost(settings.with_(disable=("echo",)), extra=[NAMED])
+    assert "again" not in TextChain(host=blocked).prepare("Say it")[0].text

@@ -97,7 +97,8 @@ def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
     Each gets the previous one's output. A processor reads its options from
     ``settings.plugin_options(<its plugin name>)`` and returns None when it has nothing to
     do, so the default chain stays cheap. The built-ins run in this order: ``pauses``
-    (``tryfirst``), ``loudness``, ``resample`` (``trylast``).
+    (``tryfirst``), ``resample``, ``loudness`` (``trylast``: its true-peak ceiling holds at
+    the output rate).
     """
 
 

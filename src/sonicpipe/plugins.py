@@ -50,9 +50,18 @@ def load_object(reference: str) -> Any:
     return obj
 
 
+def declared_name(plugin: object) -> str | None:
+    """The name a plugin gives itself in a ``sonicpipe_name`` attribute, if any."""
+    name = getattr(plugin, "sonicpipe_name", None)
+    return name if isinstance(name, str) and name else None
+
+
 def stable_name(plugin: object) -> str:
-    """A plugin's readable name, the same in every process (pluggy's default is its id):
-    a module's name, else ``module.Class`` of a class or of an object's class."""
+    """A plugin's readable name, the same in every process (pluggy's default is its id): the
+    name it declares (``sonicpipe_name``), else a module's name, else ``module.Class`` of a
+    class or of an object's class."""
+    if declared := declared_name(plugin):
+        return declared
     if isinstance(plugin, ModuleType):
         return plugin.__name__
     kind = plugin if isinstance(plugin, type) else type(plugin)
@@ -93,6 +102,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.pm.add_hookcall_monitoring(lambda *_: None, _name_settings_file)
         self._sources: dict[str, str] = {}
+        self._left_out: set[str] = set()  # registered by name but disabled
         for name in self.settings.disable:
             self.pm.set_blocked(name)
         if entry_points:
@@ -105,7 +115,8 @@ class PluginHost:
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"an installed plugin is broken: {exc}") from exc
         for reference in self.settings.plugins:
-            self.register(load_object(reference), name=reference, source="config")
+            plugin = load_object(reference)
+            self.register(plugin, name=declared_name(plugin) or reference, source="config")
         for plugin in extra:
             self.register(plugin, source="python")
         self._check_names()
@@ -116,7 +127,7 @@ class PluginHost:
         """The names settings may give: installed (disabled too), configured and registered."""
         installed = {e.name for e in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
         registered = {name for name, plugin in self.pm.list_name_plugin() if plugin is not None}
-        return installed | set(self.settings.plugins) | registered
+        return installed | set(self.settings.plugins) | registered | self._left_out
 
     def _check_names(self) -> None:
         """A name in ``disable`` or an ``[options.<name>]`` table that names no plugin is a
@@ -139,8 +150,11 @@ class PluginHost:
 
     def register(self, plugin: object, name: str | None = None, source: str = "python") -> str:
         """Register a plugin module or object; return its name: ``name``, else its
-        :func:`stable_name` (``#2``, ``#3``... for more objects of one class)."""
+        :func:`stable_name` (``#2``, ``#3``... for more objects of one class). A plugin whose
+        name is in ``settings.disable`` is left out."""
+        name = name or declared_name(plugin)
         if name is not None and self.pm.is_blocked(name):
+            self._left_out.add(name)
             return name
         if not any(self.pm.parse_hookimpl_opts(plugin, attr) is not None for attr in dir(plugin)):
             raise NotAPluginError(
@@ -148,7 +162,7 @@ class PluginHost:
                 "or an object with functions marked @hookimpl ('module:object' references go in "
                 "Settings.plugins)"
             )
-        name = name or self._unused(stable_name(plugin))
+        name = self._unused(name or stable_name(plugin))
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()

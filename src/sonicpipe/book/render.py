@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -44,6 +43,7 @@ from sonicpipe.config import Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import Segment
 from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline, WordTime
+from sonicpipe.plugins import stable_name
 from sonicpipe.text import paragraphs
 
 try:
@@ -162,7 +162,7 @@ def shaping(pipe: Pipeline) -> dict[str, Any]:
         request.pop(name, None)
     versions = {info.name: info.version for info in pipe.host.describe()}
     audio = [
-        (impl.plugin_name, _stable_name(impl.plugin))
+        (impl.plugin_name, stable_name(impl.plugin))
         for impl in pipe.host.hook.sonicpipe_audio_processor.get_hookimpls()
         if not isinstance(impl.plugin, ParagraphCuts)
     ]
@@ -173,13 +173,6 @@ def shaping(pipe: Pipeline) -> dict[str, Any]:
         "audio_options": {stable: pipe.settings.plugin_options(name) for name, stable in audio},
         "output_rate": pipe.output_rate,
     }
-
-
-def _stable_name(plugin: object) -> str:
-    """A plugin's name that is the same in every process (pluggy names objects by id)."""
-    if isinstance(plugin, ModuleType):
-        return plugin.__name__
-    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
 
 
 def paragraph_key(pipe: Pipeline, base: dict[str, Any], segments: list[Segment]) -> str:
