@@ -248,3 +248,11 @@ def test_a_plugin_that_names_itself_takes_that_options_table(how: str) -> None:
     assert TextChain(host=host).prepare("Say it")[0].text.endswith("again")
     blocked = PluginHost(settings.with_(disable=("echo",)), extra=[NAMED])
     assert "again" not in TextChain(host=blocked).prepare("Say it")[0].text
+
+
+def test_a_plugin_registered_twice_is_registered_once() -> None:
+    """As when an installed plugin is also referenced in settings."""
+    settings = Settings(plugins=(f"{__name__}:NAMED",), options={"echo": {"suffix": " again"}})
+    host = PluginHost(settings, extra=[NAMED])
+    assert [info.name for info in host.describe() if "echo" in info.name] == ["echo"]
+    assert TextChain(host=host).prepare("Say it")[0].text.count("again") == 1

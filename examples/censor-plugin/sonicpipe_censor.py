@@ -11,6 +11,7 @@ import re
 from sonicpipe import Document, Settings, hookimpl
 
 DEFAULT_WORDS = ("darn",)
+sonicpipe_name = "censor"  # its name also when registered as plugins = ["sonicpipe_censor"]
 
 
 @hookimpl

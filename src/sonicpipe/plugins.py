@@ -151,7 +151,9 @@ class PluginHost:
     def register(self, plugin: object, name: str | None = None, source: str = "python") -> str:
         """Register a plugin module or object; return its name: ``name``, else its
         :func:`stable_name` (``#2``, ``#3``... for more objects of one class). A plugin whose
-        name is in ``settings.disable`` is left out."""
+        name is in ``settings.disable`` is left out; one registered already stays as it is."""
+        if self.pm.is_registered(plugin):  # e.g. an installed plugin referenced in settings
+            return self.pm.get_name(plugin) or ""
         name = name or declared_name(plugin)
         if name is not None and self.pm.is_blocked(name):
             self._left_out.add(name)
