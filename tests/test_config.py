@@ -61,7 +61,7 @@ emoji = "describe"
         ("[controls]\npitch = 1", r"unknown key 'pitch'; valid: emotion, speed, volume"),
         ('dictionaries = "tech"', r"dictionaries: expected a list of strings"),
         ("voice = 5", r"voice: expected a string"),
-        ('model = "sonic-9x"', r"model: unknown model 'sonic-9x'; valid: sonic-3, sonic-3\.5, "),
+        ('model = "sonic3"', r"model: unknown model 'sonic3'; valid: sonic-3, sonic-3\.5, "),
         ("[output_format]\nsample_rate = 24000.0", r"sample_rate 24000\.0 is not valid; valid: "),
         ("[controls]\nemotion = 5", r"controls\.emotion: expected an emotion name, got 5"),
         ('[controls]\nspeed = "fast"', r"controls\.speed: expected a number, got 'fast'"),
@@ -83,7 +83,7 @@ def test_errors_name_file_and_key(tmp_path: Path, body: str, message: str) -> No
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"model": "sonic-9x"}, r"model: unknown model 'sonic-9x'; valid: sonic-3, sonic-3\.5, "),
+        ({"model": "sonic3"}, r"model: unknown model 'sonic3'; valid: sonic-3, sonic-3\.5, "),
         ({"model": 3}, r"model: expected a string, got 3"),
         ({"language": ""}, r"language: expected a language code such as 'en', got ''"),
         ({"controls": Defaults(emotion=5)}, r"controls\.emotion: expected an emotion name, got 5"),
@@ -115,6 +115,19 @@ def test_output_format_rejects_a_float_rate() -> None:
 @pytest.mark.parametrize("model", [*MODELS, "sonic-3-2026-01-12", "sonic-turbo-2025-03-07"])
 def test_known_models_and_their_snapshots_are_accepted(model: str) -> None:
     assert Settings(model=model).model == model
+
+
+def test_a_sonic_model_this_release_does_not_know_is_sent_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Newer models must stay usable; a typo is refused by Sonic itself."""
+    with caplog.at_level(logging.WARNING, logger="sonicpipe.config"):
+        settings = Settings(model="sonic-4-preview")
+        settings.with_(language="fr").with_(voice="other")
+        Settings(model="sonic-3.5-2026-03-01")
+    assert settings.model == "sonic-4-preview"
+    warned = "model 'sonic-4-preview' is not one sonicpipe knows (sonic-3, sonic-3.5"
+    assert [warned in record.getMessage() for record in caplog.records] == [True]  # once
 
 
 def test_python_values_are_normalized_like_the_file_ones() -> None:

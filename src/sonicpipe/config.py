@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -12,11 +13,14 @@ from typing import Any
 
 from sonicpipe.controls import ControlError, Defaults, check_emotion, check_speed, check_volume
 
+log = logging.getLogger(__name__)
+
 ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 # Sonic's model ids; each may also carry a snapshot date (sonic-3-2026-01-12).
 MODELS = ("sonic-3", "sonic-3.5", "sonic-2", "sonic-turbo", "sonic-latest")
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+_WARNED_MODELS: set[str] = set()
 URL_SCHEMES = ("ws://", "wss://")
 API_KEY_ENV = "CARTESIA_API_KEY"
 # The local server answers to any voice id; this one names its default voice.
@@ -203,11 +207,17 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
 
 
 def _check_model(model: str) -> None:
-    if _SNAPSHOT.sub("", model) not in MODELS:
-        raise ConfigError(
-            f"model: unknown model {model!r}; valid: {', '.join(MODELS)}, "
-            "each also with a snapshot date (sonic-3-2026-01-12)"
-        )
+    """A Sonic model id: one of :data:`MODELS` (or a dated snapshot of one). Another
+    ``sonic-`` id (a model newer than this release, or a typo) is sent as is, with a warning:
+    Sonic itself refuses an id it does not have."""
+    if _SNAPSHOT.sub("", model) in MODELS:
+        return
+    known = f"{', '.join(MODELS)}, each also with a snapshot date (sonic-3-2026-01-12)"
+    if not model.startswith("sonic-"):
+        raise ConfigError(f"model: unknown model {model!r}; valid: {known}")
+    if model not in _WARNED_MODELS:  # once: settings are copied often (with_)
+        _WARNED_MODELS.add(model)
+        log.warning("model %r is not one sonicpipe knows (%s); it is sent as is", model, known)
 
 
 def _check_controls(controls: Any) -> Defaults:
