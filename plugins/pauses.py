@@ -4,7 +4,8 @@ Options (``[options.pauses]``); without any the plugin stays out of the chain:
 ``sentence_pause`` (seconds, default 0.35), ``paragraph_pause`` (0.8), ``threshold_db``
 (RMS of a 10 ms frame below which it is silence, default -50), ``keep`` (seconds of edge
 silence kept, faded, default 0.02), ``trim`` (default true; false only inserts pauses).
-Runs first (``tryfirst``), on the audio as Sonic returns it.
+Runs first (``tryfirst``), on the audio as Sonic returns it. Word timestamps follow the cuts
+and pauses (the shaper's ``output_span``), so they match the audio returned.
 """
 
 from __future__ import annotations

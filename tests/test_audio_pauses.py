@@ -119,3 +119,48 @@ def test_silence_held_by_the_pauses_stage_passes_streaming_loudness() -> None:
     audio = np.concatenate(out)
     assert len(voiced_spans(audio)) == 2
     assert audio.size / RATE > 0.5 + 0.4 + 0.5
+
+
+@pytest.mark.parametrize("chunk", [137, 480, 100_000])
+def test_output_time_follows_the_trims_and_the_pauses(chunk: int) -> None:
+    """Input times (Sonic's) map onto the shaped audio: voice to where it is heard, silence
+    cut away to the audio after it (a word's start) or before it (a word's end)."""
+    shaper = PauseShaper(sentence_pause=0.3, paragraph_pause=0.7, keep=0.02)
+    shaper.open(RATE)
+    parts = [sentence(0.4, 1.0, 0.6), sentence(0.1, 0.5, 0.9), sentence(0.25, 0.8, 0.05)]
+    out = run(shaper, parts, ["sentence", "paragraph", ""], chunk)
+    spans = voiced_spans(out)
+    voices = [(0.4, 1.4), (2.1, 2.6), (3.75, 4.55)]  # in the input, sentences back to back
+    for (start, end), (heard_start, heard_end) in zip(voices, spans, strict=True):
+        assert shaper.output_time(start) == pytest.approx(heard_start, abs=0.002)
+        assert shaper.output_time(end, end=True) == pytest.approx(heard_end, abs=0.002)
+    assert shaper.output_time(0.9) == pytest.approx(spans[0][0] + 0.5, abs=0.002)
+    # 1.8 s is in the first sentence's trailing silence, which was cut away
+    assert shaper.output_time(1.8, end=True) == pytest.approx(spans[0][1] + 0.02, abs=0.002)
+    assert shaper.output_time(1.8) == pytest.approx(spans[1][0] - 0.02, abs=0.002)
+    assert shaper.output_time(4.6) == pytest.approx(out.size / RATE)
+
+
+def test_output_time_is_known_once_the_stage_decided() -> None:
+    """Silence after the voice may be cut at the sentence's end or kept if the voice resumes:
+    its output time is unknown (None) until one of them happens."""
+    shaper = PauseShaper(sentence_pause=0.5, keep=0.0)
+    shaper.open(RATE)
+    shaper.process(sentence(0.2, 0.5, 0.4))
+    assert shaper.output_time(0.3) == pytest.approx(0.1, abs=0.002)
+    assert shaper.output_time(0.9) is None
+    shaper.boundary("sentence")
+    assert shaper.output_time(0.9) == pytest.approx(0.5 + 0.5, abs=0.002)
+    assert shaper.output_time(0.9, end=True) == pytest.approx(0.5, abs=0.002)
+    assert shaper.output_time(1.2) is None, "the next sentence's start is still unknown"
+    shaper.process(sentence(0.2, 0.5, 0.0))
+    shaper.flush()
+    assert shaper.output_time(1.5) == pytest.approx(0.5 + 0.5 + 0.2, abs=0.002)
+
+
+def test_output_time_without_trimming_adds_the_pauses() -> None:
+    shaper = PauseShaper(sentence_pause=0.5, paragraph_pause=1.0, trim=False)
+    shaper.open(RATE)
+    run(shaper, [sentence(0.1, 0.3, 0.1)] * 3, ["sentence", "paragraph", ""], 480)
+    assert [shaper.output_time(t) for t in (0.2, 0.7, 1.2)] == pytest.approx([0.2, 1.2, 2.7])
+    assert shaper.output_time(0.5, end=True) == pytest.approx(0.5)

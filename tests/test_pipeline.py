@@ -18,7 +18,8 @@ from conftest import ServeProcess
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.controls import Defaults
-from sonicpipe.pipeline import Pipeline, group_inputs
+from sonicpipe.hookspecs import hookimpl
+from sonicpipe.pipeline import Pipeline, WordTime, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
@@ -480,3 +481,90 @@ async def test_a_sonic2_turn_carries_a_control_to_its_later_inputs(server: Local
         {"emotion": ["sadness:high"]},
         {"emotion": ["sadness:high"]},
     ]
+
+
+PACED = "The first sentence is here. The second one follows it.\n\nA new paragraph starts now."
+
+
+def voiced_spans(samples: np.ndarray, rate: int, gap: float) -> list[tuple[float, float]]:
+    """(start, end) seconds of each run of samples over -60 dBFS, quiet gaps under ``gap``
+    bridged."""
+    loud = np.flatnonzero(np.abs(samples) > 1e-3)
+    breaks = np.flatnonzero(np.diff(loud) > rate * gap)
+    starts, ends = np.r_[loud[0], loud[breaks + 1]], np.r_[loud[breaks], loud[-1]]
+    return [(s / rate, e / rate) for s, e in zip(starts, ends, strict=True)]
+
+
+def sentence_times(words: list[WordTime]) -> list[tuple[float, float]]:
+    """(start of the first word, end of the last word) of each sentence."""
+    times, start = [], None
+    for word in words:
+        start = word.start if start is None else start
+        if word.word.endswith("."):
+            times.append((start, word.end))
+            start = None
+    return times
+
+
+def flat(spans: list[tuple[float, float]]) -> list[float]:
+    return [time for span in spans for time in span]
+
+
+def test_word_times_match_the_audio_after_the_pauses_stage(server: LocalServer) -> None:
+    """The pauses stage trims each sentence and inserts pauses: each sentence's words still
+    start and end where its voice does in the returned audio."""
+    options = {"pauses": {"sentence_pause": 1.5, "paragraph_pause": 3.0}}
+    with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
+        audio = pipe.speak(PACED)
+    spans = voiced_spans(audio.samples, audio.sample_rate, gap=1.0)
+    assert len(spans) == 3
+    assert spans[1][0] - spans[0][1] > 1.45 and spans[2][0] - spans[1][1] > 2.95
+    assert len(audio.words) == 15
+    assert flat(sentence_times(audio.words)) == pytest.approx(flat(spans), abs=0.05)
+
+
+def test_sync_stream_gives_word_times_like_speak(server: LocalServer) -> None:
+    options = {"pauses": {"sentence_pause": 1.0}, "resample": {"target_rate": 16000},
+               "loudness": {"preset": "podcast"}}  # fmt: skip
+    with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
+        words: list[WordTime] = []
+        samples = np.concatenate(list(pipe.stream(PACED, words)))
+        spoken = pipe.speak(PACED)
+    assert [w.word for w in words] == [w.word for w in spoken.words] and len(words) == 15
+    spans = voiced_spans(samples, 16000, gap=0.7)
+    assert len(spans) == 3
+    assert flat(sentence_times(words)) == pytest.approx(flat(spans), abs=0.05)
+
+
+class SlowMotion:
+    """A real audio plugin that plays the audio at half speed (every sample twice) and does
+    not say how that moves times."""
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: Settings) -> SlowMotion:
+        return self
+
+    def open(self, sample_rate: int) -> int:
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        return np.repeat(samples, 2)
+
+    def flush(self) -> np.ndarray:
+        return np.zeros(0, np.float32)
+
+
+def test_word_times_a_stage_moved_unseen_are_dropped_with_one_warning(
+    server: LocalServer,
+) -> None:
+    with Pipeline(settings_for(server), plugins=[SlowMotion()], timestamps=True) as pipe:
+        with pytest.warns(UserWarning, match="word timestamps dropped") as caught:
+            first = pipe.speak("The first sentence is here.")
+            second = pipe.speak("The second one follows it.")
+        plain = Pipeline(settings_for(server), timestamps=True)
+        reference = plain.speak("The first sentence is here.")
+        plain.close()
+    assert len(caught) == 1, "warned once"
+    assert first.words == second.words == []
+    assert first.seconds == pytest.approx(2 * reference.seconds, abs=0.01)
+    assert len(reference.words) == 5

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import os
 import threading
+import warnings
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -41,16 +43,65 @@ CLOUD_URL = "wss://api.cartesia.ai"
 # Sonic's guidance: the first input of a context should hold at least 3-4 words.
 FIRST_INPUT_WORDS = 4
 CLOSED = "this pipeline is closed; make a new Pipeline"
+# Output longer or shorter than the known stages explain: a stage changed timing unseen.
+TIMING_TOLERANCE = 0.01  # seconds
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class WordTime:
-    """A word and where it is spoken, in seconds of Sonic's audio (before audio hooks)."""
+    """A word and where it is spoken, in seconds of the audio returned (after the audio hooks).
+
+    Sonic's timestamps are moved by the stages that change timing and say how (with an
+    ``output_span(start, end)`` method, as the pauses stage does); when the audio's length
+    shows that another stage changed it, the words of that stream are dropped with a warning
+    rather than given wrong times.
+    """
 
     word: str
     start: float
     end: float
+
+
+class _WordClock:
+    """The word timestamps of one stream, moved onto the output's time as it is decided."""
+
+    def __init__(self, chain: AudioChain, words: list[WordTime]) -> None:
+        self.moves = [p.output_span for p in chain.processors if hasattr(p, "output_span")]
+        self.words = words
+        self.first = len(words)  # this stream's words start here
+        self.pending: deque[WordTime] = deque()
+
+    def add(self, message: p.Timestamps) -> None:
+        """Take one timestamps message (Sonic's time) and place what can be placed."""
+        self.pending.extend(map(WordTime, message.words, message.start, message.end))
+        self.place()
+
+    def place(self) -> None:
+        """Append the words whose output time every stage has decided, in order."""
+        while self.pending:
+            word = self.pending[0]
+            span: tuple[float, float] | None = (word.start, word.end)
+            for move in self.moves:
+                span = move(*span) if span else None
+            if span is None:
+                return
+            self.pending.popleft()
+            self.words.append(WordTime(word.word, *span))
+
+    def output_seconds(self, seconds: float) -> float:
+        """Where the end of ``seconds`` of Sonic's audio falls in the output, once finished."""
+        for move in self.moves:
+            span = move(seconds, seconds)
+            seconds = span[0] if span else seconds
+        return seconds
+
+    def drop(self) -> bool:
+        """Take this stream's words back; whether there were any."""
+        dropped = len(self.words) > self.first or bool(self.pending)
+        del self.words[self.first :]
+        self.pending.clear()
+        return dropped
 
 
 @dataclass
@@ -136,6 +187,7 @@ class Pipeline:
         self._clients: dict[asyncio.AbstractEventLoop, SonicClient] = {}
         self._runner: _LoopThread | None = None
         self._closed = False
+        self._timing_warned = False
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
@@ -259,7 +311,8 @@ class Pipeline:
     ) -> AsyncIterator[np.ndarray]:
         """Yield audio chunks (after the audio hooks) as Sonic returns them.
 
-        Word timings are appended to ``words`` when given (and ``timestamps`` is on).
+        Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
+        time of the yielded audio (see :class:`WordTime`).
         """
         async for chunk in self.astream_segments(self.text.prepare(text), words):
             yield chunk
@@ -274,27 +327,54 @@ class Pipeline:
             return
         client = await self.client()
         chain = self.audio_chain()
+        clock = None if words is None else _WordClock(chain, words)
         inputs = self.context_inputs(groups)
+        heard = said = 0  # samples from Sonic, samples yielded
         async for message in client.generate(self.template(), inputs):
             if isinstance(message, p.Chunk):
-                out = chain.process(self.decode(message))
+                samples = self.decode(message)
+                heard += samples.size
+                out = chain.process(samples)
             elif isinstance(message, p.FlushDone):
                 if message.flush_id >= len(groups):
                     continue
                 done, following = groups[message.flush_id - 1][-1], groups[message.flush_id][0]
                 kind = "paragraph" if following.paragraph != done.paragraph else "sentence"
                 out = chain.boundary(kind)
-            elif isinstance(message, p.Timestamps) and words is not None:
-                if message.TYPE == "timestamps":
-                    words.extend(map(WordTime, message.words, message.start, message.end))
+            elif isinstance(message, p.Timestamps) and message.TYPE == "timestamps":
+                if clock is not None:
+                    clock.add(message)
                 continue
             else:
                 continue
+            if clock is not None:
+                clock.place()
             if out.size:
+                said += out.size
                 yield out
         tail = chain.flush()
+        said += tail.size
+        if clock is not None:
+            self._check_timing(clock, heard, said)
         if tail.size:
             yield tail
+
+    def _check_timing(self, clock: _WordClock, heard: int, said: int) -> None:
+        """Place the stream's last words; drop them all (warning once) if the audio's length
+        shows a stage changed timing without saying how."""
+        clock.place()
+        expected = clock.output_seconds(heard / self.settings.output_format.sample_rate)
+        rate = self.output_rate
+        if abs(expected - said / rate) <= TIMING_TOLERANCE or not clock.drop():
+            return
+        if not self._timing_warned:
+            self._timing_warned = True
+            warnings.warn(
+                f"word timestamps dropped: the audio hooks made {said / rate:.3f} s of audio "
+                f"where {expected:.3f} s were expected, and no stage says how the times moved "
+                "(an audio processor that changes timing can define output_span(start, end))",
+                stacklevel=2,
+            )
 
     def audio_chain(self) -> AudioChain:
         """A new audio chain for one stream, opened at Sonic's output rate."""
@@ -393,9 +473,15 @@ class Pipeline:
         """Synthesize ``text`` into a file (blocking); the suffix picks the format."""
         return self._run(self.arender(text, path))
 
-    def stream(self, text: str) -> Iterator[np.ndarray]:
-        """Yield audio chunks as they arrive (blocking iterator)."""
-        chunks = self.astream(text)
+    def stream(self, text: str, words: list[WordTime] | None = None) -> Iterator[np.ndarray]:
+        """Yield audio chunks as they arrive (blocking iterator).
+
+        Word timings are appended to ``words`` when given (and ``timestamps`` is on), as
+        with :meth:`astream`, while the audio arrives: a word comes once its timestamps did
+        (they may follow its audio) and the pauses stage has cut or kept the silence around
+        it, so words may trail the chunks; all are there when the iterator ends.
+        """
+        chunks = self.astream(text, words)
         try:
             while True:
                 try:
