@@ -265,6 +265,29 @@ def test_a_chapter_with_nothing_to_say_is_left_out() -> None:
     assert plans[0].paragraphs[0].chapter == 0
 
 
+def test_a_control_lasts_to_the_end_of_its_chapter_whatever_the_batch(tmp_path: Path) -> None:
+    """A speed set in one paragraph holds for the next, also when that one is rendered on a
+    context of its own; the next chapter starts at the book's own speed."""
+    later = "The fox came back home in the evening and went straight to sleep."
+    book = Book("T", "A", [
+        Chapter("One", ["[speed 1.5] The fox ran over the hill and far away today.", later]),
+        Chapter("Two", [later]),
+    ])  # fmt: skip
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    carried, fresh = plans[0].paragraphs[1], plans[1].paragraphs[0]
+    assert carried.key != fresh.key
+    out = tmp_path / "out"
+    render_book(book, out, engine="espeak", format="wav", preset=None)
+    cache = Cache(out / CACHE)
+    together = cache.info(carried.key)["frames"]  # rendered on one context after the first
+    assert together < 0.85 * cache.info(fresh.key)["frames"]
+    cache.audio(carried.key).unlink()
+    cache.info_path(carried.key).unlink()
+    manifest = render_book(book, out, engine="espeak", format="wav", preset=None)
+    assert manifest["runs"][-1]["synthesized"] == [carried.key], "it went alone this time"
+    assert cache.info(carried.key)["frames"] == pytest.approx(together, rel=0.02)
+
+
 def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path) -> None:
     source = tmp_path / "dots.txt"
     source.write_text("* * *\n\n---\n\n...\n", encoding="utf-8")

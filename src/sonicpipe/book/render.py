@@ -40,8 +40,9 @@ from sonicpipe.audio.writers import SoundFileWriter
 from sonicpipe.book.progress import Progress
 from sonicpipe.book.readers import Book, BookError
 from sonicpipe.config import Settings
+from sonicpipe.controls import Defaults, in_force_after
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import Segment
+from sonicpipe.model import Mark, MarkKind, Segment
 from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline, WordTime
 from sonicpipe.plugins import stable_name
 from sonicpipe.text import paragraphs
@@ -202,20 +203,41 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
         sentences = count_sentences(pipe, chapter.text)
         if not sentences and not any(SPOKEN.search(s.plain_text) for s in segments):
             continue
-        items = [
-            Paragraph(
-                len(plans),
-                index,
-                paragraph_key(pipe, base, group),
-                group,
-                sum(len(s.plain_text) for s in group),
+        items = []
+        in_force = pipe.settings.controls
+        for index, group in enumerate(grouped.values()):
+            group, in_force = carried(group, in_force, pipe.settings.controls)
+            key = paragraph_key(pipe, base, group)
+            items.append(
+                Paragraph(len(plans), index, key, group, sum(len(s.plain_text) for s in group))
             )
-            for index, group in enumerate(grouped.values())
-        ]
         plans.append(ChapterPlan(chapter.title, items, sentences))
     if not plans:
         raise BookError(f"{book.source or book.title}: no text to narrate")
     return plans
+
+
+def carried(
+    segments: list[Segment], in_force: Defaults, defaults: Defaults
+) -> tuple[list[Segment], Defaults]:
+    """A paragraph's segments with the controls carried into it stated up front, and the
+    controls in force after it.
+
+    A control applies from its mark to the end of the chapter (its document). A paragraph
+    renders on whichever context its batch gets, so the emotion, speed and volume that an
+    earlier paragraph set are put at its start: it sounds the same in any batch, and its key
+    changes when they do.
+    """
+    stated = "".join(
+        segments[0].marks.add(Mark(MarkKind(name), value, source="carried"))
+        for name in ("emotion", "speed", "volume")
+        if (value := getattr(in_force, name)) != getattr(defaults, name) and value is not None
+    )
+    if stated:
+        segments = [replace(segments[0], text=stated + segments[0].text), *segments[1:]]
+    for segment in segments:
+        in_force = in_force_after(segment, in_force)
+    return segments, in_force
 
 
 def count_sentences(pipe: Pipeline, text: str) -> int:
@@ -595,16 +617,22 @@ def take_batch(pending: deque[Paragraph], budget: int) -> list[Paragraph]:
     """The next paragraphs for one context: at least one, about ``budget`` characters.
 
     A first paragraph under Sonic's first-input minimum goes alone, since its input would be
-    merged with the next paragraph's and the cut between them lost.
+    merged with the next paragraph's and the cut between them lost. A batch holds paragraphs
+    that follow each other in one chapter, so that each starts with the controls in force
+    where the one before it ends (see :func:`carried`).
     """
     batch = [pending.popleft()]
     if sum(len(s.plain_text.split()) for s in batch[0].segments) < FIRST_INPUT_WORDS:
         return batch
     size = batch[0].chars
-    while pending and size + pending[0].chars <= budget:
+    while pending and _follows(pending[0], batch[-1]) and size + pending[0].chars <= budget:
         size += pending[0].chars
         batch.append(pending.popleft())
     return batch
+
+
+def _follows(paragraph: Paragraph, before: Paragraph) -> bool:
+    return (paragraph.chapter, paragraph.index) == (before.chapter, before.index + 1)
 
 
 def _first(exc: BaseException) -> BaseException:
