@@ -1,7 +1,11 @@
 """Rendering segments for each Sonic model family."""
 
+import json
+from pathlib import Path
+
 import pytest
 
+from sonicpipe.cli import main
 from sonicpipe.controls import (
     ControlError,
     Defaults,
@@ -142,3 +146,21 @@ def test_controls_in_force_carry_to_the_next_segment() -> None:
     third = render(calm, "sonic-2", in_force_after(gone, after_sad))
     assert third.experimental_controls == {"speed": -0.5}
     assert render(gone, "sonic-3", after_sad).transcript == "It is gone."
+
+
+@pytest.mark.parametrize(
+    ("model", "second"),
+    [
+        ("sonic-2", {"voice": {"__experimental_controls": {"emotion": ["positivity:highest"]}}}),
+        ("sonic-3", {}),  # the inline tag in the first input holds for the context
+    ],
+)
+def test_sonicpipe_text_shows_controls_carried_as_they_are_sent(
+    model: str, second: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("[excited] We won the cup today. Then we all went home.\n")
+    assert main(["text", "--json", "--model", model, str(source)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["transcript"].count("excited") for row in rows] == [int(model == "sonic-3"), 0]
+    assert {k: rows[1][k] for k in ("voice",) if k in rows[1]} == second

@@ -11,7 +11,7 @@ from pathlib import Path
 from sonicpipe.audio.command import add_audio_parser
 from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
-from sonicpipe.controls import ControlError
+from sonicpipe.controls import ControlError, in_force_after
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost
 from sonicpipe.server.command import add_serve_parser
@@ -53,8 +53,10 @@ def cmd_text(args: argparse.Namespace) -> int:
     text, source = _read_input(args.input)
     segments = chain.prepare(text, source=source)
     rows = []
+    in_force = settings.controls  # a control holds from its mark on, as on one context
     for segment in segments:
-        rendered = chain.render(segment)
+        rendered = chain.render(segment, in_force)
+        in_force = in_force_after(segment, in_force)
         rows.append({"index": segment.index, "paragraph": segment.paragraph,
                      **rendered.to_dict(), "notes": segment.notes})  # fmt: skip
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sonicpipe.config import Settings
-from sonicpipe.controls import Rendered, render
+from sonicpipe.controls import Defaults, Rendered, render
 from sonicpipe.model import Document, Segment
 from sonicpipe.plugins import PluginHost
 
@@ -61,6 +61,7 @@ class TextChain:
                     segments.append(segment)
         return segments
 
-    def render(self, segment: Segment) -> Rendered:
-        """Render one segment for the configured model (transcript plus controls)."""
-        return render(segment, self.settings.model, self.settings.controls)
+    def render(self, segment: Segment, in_force: Defaults | None = None) -> Rendered:
+        """Render one segment for the configured model (transcript plus controls), with the
+        controls ``in_force`` where it starts (default: the configured ones)."""
+        return render(segment, self.settings.model, in_force or self.settings.controls)
