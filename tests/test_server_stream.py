@@ -34,10 +34,12 @@ class Recording:
         self.engine = load_engine("espeak")
         self.sample_rate = self.engine.sample_rate
         self.said: list[np.ndarray] = []
+        self.speeds: list[float] = []
 
     def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
         synthesis = self.engine.synthesize(words, speed)
         self.said.append(synthesis.samples)
+        self.speeds.append(speed)
         return synthesis
 
 
@@ -128,3 +130,19 @@ def test_chunk_message_is_the_json_of_the_protocol_chunk(
     expected = json.dumps(p.Chunk(context_id, audio, 12.34567, flush_id).to_dict())
     made = chunk_message(context_id, memoryview(audio), 12.34567, flush_id)
     assert made.decode() == expected
+
+
+def test_sonic2_controls_apply_to_their_own_request(ws: ClientConnection, voice: Recording) -> None:
+    """sonic-2 sends its controls as fields of each request: each input is spoken at its own."""
+    voice.speeds.clear()
+    controls = [{}, {"speed": "fastest"}, {"speed": -0.5}, {}]
+    for index, (sentence, control) in enumerate(zip(SENTENCES, controls, strict=True)):
+        ws.send(json.dumps({
+            "context_id": "sonic2-speeds", "model_id": "sonic-2", "transcript": sentence,
+            "voice": {"mode": "id", "id": "any", "__experimental_controls": control},
+            "continue": index < 3, "max_buffer_delay_ms": 0,
+            "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000},
+        }))  # fmt: skip
+    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
+        assert message["type"] != "error", message
+    assert voice.speeds == [1.0, 1.5, pytest.approx(0.8), 1.0]

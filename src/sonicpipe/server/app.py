@@ -38,7 +38,7 @@ from websockets.http11 import Request, Response
 
 from sonicpipe import pcm
 from sonicpipe.config import DEFAULT_VOICE, Secret
-from sonicpipe.controls import sonic2_ratio
+from sonicpipe.controls import Family, family_of, sonic2_ratio
 from sonicpipe.server import markup
 from sonicpipe.server.engines import Engine, Synthesis, check_threads, load_engine
 from sonicpipe.sonic import protocol as p
@@ -159,6 +159,7 @@ class _Context:
         self.flush_id: int | None = None
         self.ended = False
         self.voicing = base_voicing(request)
+        self.sonic2 = family_of(request.model_id) is Family.SONIC2
         self.clock = 0.0  # seconds of audio generated so far
         engine_rate = self.server.engine.sample_rate
         self.resampler = (
@@ -307,6 +308,8 @@ class _Context:
             await finishing
 
     async def _speak(self, sentence: _Sentence) -> None:
+        if self.sonic2:  # its controls are fields of each request, for that request's text
+            self.voicing.speed = base_voicing(sentence.request).speed
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
