@@ -35,7 +35,7 @@ from sonicpipe.book.render import (
     plan_book,
 )
 from sonicpipe.cli import main
-from sonicpipe.config import Settings
+from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 
 REPO = Path(__file__).resolve().parents[1]
@@ -286,6 +286,41 @@ def test_a_control_lasts_to_the_end_of_its_chapter_whatever_the_batch(tmp_path: 
     manifest = render_book(book, out, engine="espeak", format="wav", preset=None)
     assert manifest["runs"][-1]["synthesized"] == [carried.key], "it went alone this time"
     assert cache.info(carried.key)["frames"] == pytest.approx(together, rel=0.02)
+
+
+def test_pauses_options_pace_the_sentences_and_the_paragraphs(tmp_path: Path) -> None:
+    """[options.pauses] shapes the pauses between sentences of a paragraph, and its
+    paragraph_pause is the delivery's; [options.loudness] is not used, and says so."""
+    book = Book("T", "A", [Chapter("One", [
+        "The first sentence is here. The second sentence follows it.", "Another paragraph ends it.",
+    ])])  # fmt: skip
+    options = {
+        "pauses": {"sentence_pause": 1.5, "paragraph_pause": 3.0},
+        "loudness": {"target": -20},
+    }
+    log = io.StringIO()
+    runs = {
+        name: render_book(
+            book,
+            tmp_path / name,
+            engine="espeak",
+            format="wav",
+            preset=None,
+            settings=Settings(options=opts),
+            progress=Progress(log),
+        )
+        for name, opts in (("plain", {}), ("paced", options))
+    }
+    first = [keys_of(run)[0] for run in runs.values()]
+    frames = [cached_frames(tmp_path / name, key) for name, key in zip(runs, first, strict=True)]
+    rate = soundfile.info(tmp_path / "paced" / "cache" / f"{first[1]}.flac").samplerate
+    assert 1.2 < (frames[1] - frames[0]) / rate < 1.8, "one 1.5 s pause between the sentences"
+    longer = runs["paced"]["delivery"]["seconds"] - runs["plain"]["delivery"]["seconds"]
+    assert 1.2 + 2.2 - 0.3 < longer < 1.5 + 2.2 + 0.3, "and 3 s between paragraphs, not 0.8"
+    assert "[options.loudness] is not used for a book" in log.getvalue()
+    bad = Settings(options={"pauses": {"paragraph_pause": -1}})
+    with pytest.raises(ConfigError, match=r"options\.pauses\.paragraph_pause -1: expected"):
+        render_book(book, tmp_path / "bad", engine="espeak", settings=bad)
 
 
 def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path) -> None:

@@ -20,13 +20,14 @@ from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
 from sonicpipe.book.render import (
     CACHE,
+    PARAGRAPH_PAUSE,
     Cache,
     folder_lock,
     open_pipeline,
     plan_book,
     render_paragraphs,
 )
-from sonicpipe.config import Settings
+from sonicpipe.config import ConfigError, Settings
 
 
 async def arender_book(
@@ -50,10 +51,10 @@ async def arender_book(
     """
     if isinstance(parallelism, bool) or not isinstance(parallelism, int) or parallelism < 1:
         raise ValueError(f"parallelism {parallelism!r}: expected a whole number >= 1")
-    delivery = Delivery(format, preset)
     started = time.monotonic()
-    book = source if isinstance(source, Book) else read_book(source, front_matter, licence)
     progress = progress or Progress(quiet=True)
+    delivery = book_delivery(settings or Settings(), format, preset, progress)
+    book = source if isinstance(source, Book) else read_book(source, front_matter, licence)
     if book.encoding != "utf-8":
         progress.message(f"{book.source}: not UTF-8; read as {book.encoding}, as its header says")
     output = Path(output)
@@ -111,6 +112,27 @@ async def arender_book(
         manifest.end("delivered")
     progress.finish(summary(manifest.data, report, output))
     return manifest.data
+
+
+def book_delivery(
+    settings: Settings, format: str, preset: str | None, progress: Progress
+) -> Delivery:
+    """The delivery, with the paragraph pause of ``[options.pauses]`` if set; a note when
+    ``[options.loudness]`` is set, since the preset gives the whole book its level."""
+    pauses = settings.plugin_options("pauses")
+    if PARAGRAPH_PAUSE in pauses:
+        try:
+            delivery = Delivery(format, preset, paragraph_pause=pauses[PARAGRAPH_PAUSE])
+        except ValueError as exc:
+            raise ConfigError(settings.in_source(f"options.pauses.{exc}")) from None
+    else:
+        delivery = Delivery(format, preset)
+    if settings.plugin_options("loudness"):
+        progress.message(
+            f"[options.loudness] is not used for a book: the preset ({preset or 'none'}) sets "
+            "one level for the whole book"
+        )
+    return delivery
 
 
 class Stopped(Exception):

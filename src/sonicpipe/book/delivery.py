@@ -28,6 +28,11 @@ class Delivery:
     room_tone_db: float = -70.0
 
     def __post_init__(self) -> None:
+        for name in ("paragraph_pause", "head", "tail", "max_minutes", "gain_minutes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                unit = "minutes" if name.endswith("minutes") else "seconds"
+                raise ValueError(f"{name} {value!r}: expected a number of {unit} >= 0")
         if self.format not in FORMATS:
             raise ValueError(f"format {self.format!r} is not valid; valid: {', '.join(FORMATS)}")
         if self.preset is not None and self.preset not in PRESETS:

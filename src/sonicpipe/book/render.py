@@ -55,8 +55,7 @@ except ImportError:  # Windows: no advisory file locks
 MANIFEST = "manifest.json"
 CACHE = "cache"
 VERSION = 1
-# Plugins whose work the book does over whole chapters in assembly, not per paragraph.
-BOOK_STAGES = ("loudness", "pauses")
+PARAGRAPH_PAUSE = "paragraph_pause"  # [options.pauses] key the delivery takes
 BATCH_MIN, BATCH_MAX = 400, 4000  # characters per context
 SAVE_EVERY = 1.0  # seconds between manifest writes while rendering (the cache is the truth)
 SPOKEN = re.compile(r"\w")
@@ -151,8 +150,12 @@ class ChapterPlan:
 
 
 def paragraph_settings(settings: Settings) -> Settings:
-    """The settings paragraphs render with: no loudness or pause stage (assembly does them)."""
-    options = {k: v for k, v in settings.options.items() if k not in BOOK_STAGES}
+    """The settings paragraphs render with: no loudness stage (assembly gives the book one
+    level), and pauses between sentences only (assembly lays out the paragraph pauses)."""
+    options = {k: v for k, v in settings.options.items() if k not in ("loudness", "pauses")}
+    pauses = {k: v for k, v in settings.plugin_options("pauses").items() if k != PARAGRAPH_PAUSE}
+    if pauses:
+        options["pauses"] = {**pauses, PARAGRAPH_PAUSE: 0.0}
     return settings.with_(options=options)
 
 
@@ -648,7 +651,8 @@ def open_pipeline(
     plugins: tuple = (),
     parallelism: int = 4,
 ) -> Pipeline:
-    """A pipeline for paragraphs: timestamps on, loudness and pauses left to assembly."""
+    """A pipeline for paragraphs: timestamps on, loudness and paragraph pauses left to
+    assembly (see :func:`paragraph_settings`)."""
     return Pipeline(
         paragraph_settings(settings or Settings()),
         timestamps=True,
