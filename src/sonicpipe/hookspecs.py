@@ -133,7 +133,11 @@ class AudioProcessor(Protocol):
     A processor may also define ``boundary(kind: str) -> np.ndarray``: the chain calls it
     where a sentence (``kind="sentence"``) or a paragraph (``"paragraph"``) of the stream
     ends, and passes on what it returns, like ``process``. Processors without it simply do
-    not see boundaries.
+    not see boundaries. A processor that moves audio in time (cuts or inserts silence) may
+    define ``output_span(start, end) -> tuple[float, float] | None``: where a stretch of its
+    input (seconds) lies in its output, or None while it cannot tell yet; word timestamps
+    follow it. Without it, a stage that changes the stream's length drops its words, with a
+    warning.
     """
 
     def open(self, sample_rate: int) -> int:
