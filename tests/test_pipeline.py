@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -568,3 +569,20 @@ def test_word_times_a_stage_moved_unseen_are_dropped_with_one_warning(
     assert first.words == second.words == []
     assert first.seconds == pytest.approx(2 * reference.seconds, abs=0.01)
     assert len(reference.words) == 5
+
+
+async def test_a_turn_gives_word_times_in_its_audio(server: LocalServer) -> None:
+    """A turn's words land where their sentences are voiced in the turn's own audio, pauses
+    stage and all, as for astream."""
+    options = {"pauses": {"sentence_pause": 1.0}}
+    async with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
+        turn = await pipe.turn()
+        for token in re.findall(r"\S+\s*", PACED.replace("\n\n", " ")):
+            await turn.feed(token)
+        await turn.end()
+        words: list[WordTime] = []
+        samples = np.concatenate([chunk async for chunk in turn.audio(words)])
+    assert " ".join(w.word for w in words) == PACED.replace("\n\n", " ")
+    spans = voiced_spans(samples, pipe.output_rate, gap=0.7)
+    assert len(spans) == 3
+    assert flat(sentence_times(words)) == pytest.approx(flat(spans), abs=0.05)

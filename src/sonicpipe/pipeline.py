@@ -577,30 +577,42 @@ class Turn:
         self._barge_in.set()
         await self.context.cancel()
 
-    async def audio(self) -> AsyncIterator[np.ndarray]:
+    async def audio(self, words: list[WordTime] | None = None) -> AsyncIterator[np.ndarray]:
         """Yield this turn's audio (after the audio hooks) until it ends or is interrupted.
 
-        Each input's end is a sentence boundary for the audio hooks (the pauses stage paces
-        sentences as in :meth:`Pipeline.astream`). A 429 before any audio arrived is retried
-        with back-off on a new context, replaying the inputs sent so far; a dropped connection
-        raises :class:`~sonicpipe.sonic.client.ConnectionLost`.
+        Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
+        time of the yielded audio, as in :meth:`Pipeline.astream`: after a barge-in they say
+        which words the audio played so far holds. Each input's end is a sentence boundary
+        for the audio hooks (the pauses stage paces sentences as in :meth:`Pipeline.astream`).
+        A 429 before any audio arrived is retried with back-off on a new context, replaying the
+        inputs sent so far; a dropped connection raises
+        :class:`~sonicpipe.sonic.client.ConnectionLost`.
         """
         chain = self.pipeline.audio_chain()
-        heard = False
+        clock = None if words is None else _WordClock(chain, words)
+        heard = said = 0  # samples from Sonic, samples yielded
         attempt = 0
         while True:
             try:
                 async for message in self.context.responses():
                     if isinstance(message, p.Chunk):
-                        heard = True
-                        out = chain.process(self.pipeline.decode(message))
+                        samples = self.pipeline.decode(message)
+                        heard += samples.size
+                        out = chain.process(samples)
                     elif isinstance(message, p.FlushDone) and not (
                         self.ended and message.flush_id >= len(self.inputs)
                     ):  # an input's audio is out: a sentence ends (the last one: at flush)
                         out = chain.boundary("sentence")
+                    elif isinstance(message, p.Timestamps) and message.TYPE == "timestamps":
+                        if clock is not None:
+                            clock.add(message)
+                        continue
                     else:
                         continue
+                    if clock is not None:
+                        clock.place()
                     if out.size:
+                        said += out.size
                         yield out
                 break
             except RateLimitError:
@@ -618,6 +630,9 @@ class Turn:
                 await self._reopen()
         if not self.interrupted:
             tail = chain.flush()
+            said += tail.size
+            if clock is not None:
+                self.pipeline._check_timing(clock, heard, said)
             if tail.size:
                 yield tail
 
