@@ -77,7 +77,9 @@ NEAR_GAIN, CURVATURE_GAIN = _curvature_split()
 BOUND_SLACK = 1e-5  # relative: float32 rounding of the bound and of the exact values
 SCAN_BLOCK = 1024  # samples per block when looking for possible overs
 GAIN_STEP = 16  # samples per step of the limiter's gain curve (>= TAPS)
-SCAN_HEADROOM_DB = 6.0  # normalize raises its first gain by this much at most
+MAKEUP_DB = 6.0  # the most gain either mode adds to make up for what the limiter takes off
+LEVEL_TOLERANCE = 0.1  # dB: file mode stops correcting its gain within this of the goal
+TRIES = 6  # file mode limits and measures at most this many gains
 DENORMAL_GUARD = np.float32(1e-20)  # far below any level measured: -400 dBFS
 
 
@@ -502,37 +504,55 @@ def level(samples: np.ndarray, sample_rate: int, preset: Preset) -> float:
 def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarray:
     """The whole signal at the preset's level, true peaks limited to its ceiling.
 
-    Limiting lowers the level a little; while it lands more than 0.1 dB off, the gain is
-    corrected (by the secant through the last two tries) and the original limited again,
-    three tries at most. A heavily limited signal may stay short of the goal: a limiter
-    trades loudness for peaks only so far.
+    Limiting lowers the level, so the gain is raised until the limited signal lands within
+    :data:`LEVEL_TOLERANCE` of the goal: secant steps (kept inside the gains known to land
+    below and above it), :data:`TRIES` at most, and at most :data:`MAKEUP_DB` above the gain
+    that reaches the goal unlimited. A signal whose peaks stand too far above its loudness
+    cannot reach the goal under the ceiling, since more gain only makes the limiter take
+    more off: it then lands as close as that gain allows, the closest try kept
+    (:func:`~sonicpipe.audio.signals.speech_like` ends near -17 LUFS under -1 dBTP, and no
+    gain gets it louder).
     """
     samples = as_samples(samples)
     goal = preset.lufs if preset.lufs is not None else preset.rms
     if not samples.size or not math.isfinite(start := level(samples, sample_rate, preset)):
         return samples
     limiter = Limiter(sample_rate, preset.true_peak)
-    gain_db, previous = goal - start, (0.0, start)
-    most = gain_db + SCAN_HEADROOM_DB
-    # Overs at the first gain mean limiting, hence a lower level and corrections upward:
-    # then one scan at the most gain serves every try. Without overs there is one try.
-    overs = exceeds(samples, limiter.target / undb(gain_db))
-    scan = limiter.scan(samples, undb(most)) if overs else []
+    first = goal - start
+    if not exceeds(samples, limiter.target / undb(first)):
+        return samples * np.float32(undb(first))  # nothing to limit: the level is the goal
+    most = first + MAKEUP_DB
+    scan = limiter.scan(samples, undb(most))  # one scan at the most gain serves every try
+
     out = np.empty_like(samples)
-    for attempt in range(3):
-        scale = undb(gain_db)
-        np.multiply(samples, np.float32(scale), out=out)
-        spans = limiter.limit(out, scan, scale)
-        if not spans and gain_db == goal - start:
-            break  # nothing limited: the level is the goal
-        if attempt == 2:
-            break  # the last try: no correction follows, so no need to measure it
+
+    def limited(gain_db: float) -> list[Span]:
+        np.multiply(samples, np.float32(undb(gain_db)), out=out)
+        return limiter.limit(out, scan, undb(gain_db))
+
+    # The goal needs at least the first gain (limiting only lowers the level): the bracket.
+    below, above = (first, -math.inf), (math.inf, math.inf)  # closest tries under, over
+    previous, gain_db, best = (0.0, start), first, (math.inf, first)
+    for _ in range(TRIES):
+        spans, tried = limited(gain_db), gain_db
         reached = level(out, sample_rate, preset)
-        if abs(goal - reached) <= 0.1:
-            break
-        slope = (reached - previous[1]) / (gain_db - previous[0]) if gain_db != previous[0] else 1
-        previous = gain_db, reached
-        gain_db = min(gain_db + (goal - reached) / min(max(slope, 0.2), 1.0), most)
+        best = min(best, (abs(goal - reached), tried))
+        if abs(goal - reached) <= LEVEL_TOLERANCE or (reached < goal and tried >= most):
+            break  # on the goal, or as close as the ceiling allows
+        if reached < goal:
+            below = max(below, (tried, reached))
+        else:
+            above = min(above, (tried, reached))
+        moved = tried - previous[0]
+        slope = (reached - previous[1]) / moved if moved else 1.0
+        previous = tried, reached
+        # The level rises by at most the gain: a slope above 1 is noise, one near 0 a plateau.
+        gain_db = tried + (goal - reached) / min(max(slope, 0.01), 1.0)
+        if not below[0] < gain_db < above[0]:
+            gain_db = (below[0] + min(above[0], most)) / 2  # outside the bracket: halve it
+        gain_db = min(gain_db, most)
+    if best[1] != tried:
+        spans = limited(best[1])
     limiter.verify(out, spans)
     return out
 
