@@ -8,8 +8,10 @@ Options (``[options.loudness]``); without any the plugin stays out of the chain:
   ``custom`` (the default when ``target`` is given);
 - ``target``: integrated loudness in LUFS for ``custom``; ``true_peak``: its ceiling in dBTP
   (default -1);
-- ``mode``: ``stream`` (default: a gated short-term gain with ~11 ms latency) or ``file``
-  (exact: the whole stream is measured, then normalized and limited; ``acx`` needs it).
+- ``mode``: ``stream`` (default: a gated short-term gain with ~11 ms latency, within 1 LU
+  over any 20 s of speech) or ``file`` (exact: the whole stream is measured, then normalized
+  and limited; ``acx`` needs it). Both raise the gain to make up for what the limiter takes
+  off, by 6 dB at most.
 
 Runs last (``trylast``), after ``resample``: the limiter sees the audio at the output rate,
 so resampling (whose filter rings and moves inter-sample peaks) cannot lift the true peak

@@ -623,19 +623,56 @@ class StreamingLimiter:
         return self._buffer if gain is None else self._buffer * gain
 
 
+class HopEnergies:
+    """Sums of squares of a stream over whole hops, each summed once it is complete (so the
+    sums do not depend on how the stream was cut)."""
+
+    def __init__(self, hop: int) -> None:
+        self._hop = np.empty(hop, dtype=np.float32)
+        self._filled = 0
+
+    def add(self, samples: np.ndarray) -> list[float]:
+        """Add the next samples; return the sums of the hops they complete."""
+        done = []
+        pos = 0
+        while pos < samples.size:
+            take = min(self._hop.size - self._filled, samples.size - pos)
+            self._hop[self._filled : self._filled + take] = samples[pos : pos + take]
+            self._filled += take
+            pos += take
+            if self._filled == self._hop.size:
+                done.append(_energy(self._hop))
+                self._filled = 0
+        return done
+
+
+def _energy(samples: np.ndarray) -> float:
+    """Sum of squares, accumulated in float64."""
+    return float(np.einsum("i,i->", samples, samples, dtype=np.float64))
+
+
 class StreamingLoudness:
-    """Streaming mode: a slowly moving gain toward the target, from a gated measurement.
+    """Streaming mode: a slowly moving gain toward the target, from gated measurements.
 
     Every 100 ms the last 400 ms block is gated like BS.1770 (absolute -70 LUFS, and -10 LU
-    below the loudness of the speech so far); the measurement is the power mean of the
-    gated blocks of the last 3 s. Silence and pauses are gated out, so the gain holds
-    through them instead of pumping up. The gain moves by a fraction of the error per hop
-    (faster at the start), ramped linearly across each hop, and a true-peak limiter with 5 ms
-    look-ahead follows. Latency: the limiter's ``lead`` (about 11 ms; 16 ms at 8 kHz).
+    below the loudness of the speech so far); the input's level is the power mean of the
+    gated blocks of the last 3 s, and the gain moves by a fraction of its error per hop
+    (faster at the start). A true-peak limiter with 5 ms look-ahead follows. What it takes
+    off, measured on its output over 3 s, is made up by a second, faster term, by at most
+    :data:`MAKEUP_DB` (a voice whose peaks stand too far above its loudness for the target
+    under the ceiling stays as loud as that allows). Silence and pauses are gated out, so
+    both terms hold through them instead of pumping up. The gain is ramped linearly across
+    each hop. Latency: the limiter's ``lead`` (about 11 ms; 16 ms at 8 kHz).
+
+    The make-up reads the output only up to :attr:`MAKEUP_DELAY` hops back, and the limiter
+    runs at least that often: whatever the chunks, every hop's gain comes from the same
+    measurements, so the output does not depend on how the stream is cut.
     """
 
     MAX_GAIN_DB = 24.0
-    TIME_CONSTANT = 2.0  # seconds
+    TIME_CONSTANT = 2.0  # seconds, of the gain toward the input's level
+    MAKEUP_TIME_CONSTANT = 1.0  # seconds, of the make-up for the limiter
+    MAKEUP_DELAY = 5  # hops: long chunks are limited this many hops at a time
 
     def __init__(self, preset: Preset) -> None:
         if preset.lufs is None:
@@ -646,17 +683,26 @@ class StreamingLoudness:
 
     def open(self, sample_rate: int) -> int:
         """Start a stream; the rate is unchanged."""
-        self._rate = sample_rate
         self._sos = k_weighting(sample_rate)
-        self._state = np.zeros((self._sos.shape[0], 2), dtype=np.float32)
+        self._state = np.zeros((self._sos.shape[0], 2), dtype=np.float32)  # input K-filter
+        self._out_state = self._state.copy()  # output K-filter
         self._hop = hop_size(sample_rate)
+        self._ramp = np.arange(1, self._hop + 1, dtype=np.float32) / self._hop
+        self._weighted = np.empty(self._hop, dtype=np.float32)  # the current hop, K-weighted
         self._filled = 0  # samples in the current hop
-        self._energy = 0.0  # K-weighted energy of the current hop
-        self._hops: list[float] = []  # energies of the last SHORT_TERM_HOPS hops
-        self._gated: list[float] = []  # gated block powers in the short-term window (aged)
+        self._ended = 0  # hops ended
+        self._unlimited: list[np.ndarray] = []  # gained input not yet given to the limiter
+        self._unmeasured: list[np.ndarray] = []  # output not yet measured
+        self._out = HopEnergies(self._hop)  # K-weighted energies of the output
+        self._hops: list[float] = []  # K-weighted input energies of the last BLOCK_HOPS hops
+        self._gated: list[tuple[int, float]] = []  # (age, gated block power), last 3 s
         self._total, self._count = 0.0, 0  # power sum and count of all gated blocks
+        self._gained: list[float] = []  # K-weighted gained energies of hops not yet let out
+        self._limited: list[tuple[int, float, float]] = []  # (hop, gained, output energies)
+        self._level_db = 0.0  # the gain toward the target from the input's level
+        self._makeup_db = 0.0  # the gain making up for the limiter
         self._gain_db = 0.0  # gain reached at the end of the current hop
-        self._start_db = 0.0  # gain at the start of the current hop
+        self._gains = np.ones(self._hop, dtype=np.float32)  # the current hop's gains
         self._limiter = StreamingLimiter(Limiter(sample_rate, self.preset.true_peak))
         return sample_rate
 
@@ -668,34 +714,69 @@ class StreamingLoudness:
     def process(self, samples: np.ndarray) -> np.ndarray:
         """Gain and limit one chunk; return what the limiter lets out."""
         samples = as_samples(samples)
+        if not samples.size:
+            return EMPTY
         weighted, self._state = k_filter(self._sos, samples, self._state)
-        gains = np.empty(samples.size, dtype=np.float32)
+        out = []
         pos = 0
-        while pos < samples.size:
+        while pos < samples.size:  # pieces that end at a hop's end or the chunk's end
             take = min(self._hop - self._filled, samples.size - pos)
-            piece = weighted[pos : pos + take]
-            self._energy += float(np.dot(piece, piece))
-            ramp = (self._filled + np.arange(1, take + 1, dtype=np.float32)) / self._hop
-            first, last = undb(self._start_db), undb(self._gain_db)
-            gains[pos : pos + take] = first + (last - first) * ramp  # linear across the hop
-            self._filled += take
-            pos += take
+            end = self._filled + take
+            self._weighted[self._filled : end] = weighted[pos : pos + take]
+            self._unlimited.append(samples[pos : pos + take] * self._gains[self._filled : end])
+            self._filled, pos = end, pos + take
             if self._filled == self._hop:
+                # K-weighting the gained hop = the K-weighted hop times its slow gain.
+                self._gained.append(_energy(self._weighted * self._gains))
+                self._ended += 1
+                if self._ended % self.MAKEUP_DELAY == 0:
+                    out.append(self._limit())
+                    self._measure()
                 self._end_hop()
-        return self._limiter.process(samples * gains)
+        out.append(self._limit())
+        return np.concatenate(out)
 
     def flush(self) -> np.ndarray:
         """End of stream: return what the limiter holds."""
         return self._limiter.flush()
 
+    def _limit(self) -> np.ndarray:
+        """Limit the gained input held so far."""
+        if not self._unlimited:
+            return EMPTY
+        limited = self._limiter.process(np.concatenate(self._unlimited))
+        self._unlimited = []
+        self._unmeasured.append(limited)
+        return limited
+
+    def _measure(self) -> None:
+        """Pair each output hop let out so far with its gained energy."""
+        weighted, self._out_state = k_filter(
+            self._sos, np.concatenate(self._unmeasured), self._out_state
+        )
+        self._unmeasured = []
+        for energy in self._out.add(weighted):
+            done = self._ended - len(self._gained)  # the hop of self._gained[0]
+            self._limited.append((done, self._gained.pop(0), energy))
+
     def _end_hop(self) -> None:
-        self._hops = [*self._hops[-(SHORT_TERM_HOPS - 1) :], self._energy]
-        self._energy, self._filled = 0.0, 0
-        self._start_db = self._gain_db
+        self._hops = [*self._hops[-(BLOCK_HOPS - 1) :], _energy(self._weighted)]
+        self._filled = 0
         self._gated = [(age + 1, power) for age, power in self._gated if age + 1 < SHORT_TERM_HOPS]
+        # Measured up to its look-ahead before the end of one of the last MAKEUP_DELAY hops,
+        # the output is paired up to this hop at least; the make-up reads no further.
+        last = self._ended - 1 - self.MAKEUP_DELAY
+        self._limited = [pair for pair in self._limited if pair[0] > last - SHORT_TERM_HOPS]
+        start_db = self._gain_db
+        self._update_gain(last)
+        first, end = undb(start_db), undb(self._gain_db)
+        self._gains = first + (end - first) * self._ramp  # linear across the next hop
+
+    def _update_gain(self, last: int) -> None:
+        """Gate the last block; unless it is silence or a pause, move the gain."""
         if len(self._hops) < BLOCK_HOPS:
             return
-        power = sum(self._hops[-BLOCK_HOPS:]) / (BLOCK_HOPS * self._hop)
+        power = sum(self._hops) / (BLOCK_HOPS * self._hop)
         loudness = to_lufs(power)
         so_far = to_lufs(self._total / self._count) if self._count else ABSOLUTE_GATE
         if loudness < ABSOLUTE_GATE or loudness < so_far + RELATIVE_GATE:
@@ -705,5 +786,10 @@ class StreamingLoudness:
         self._gated.append((0, power))
         measured = to_lufs(np.mean([p for _, p in self._gated]))
         goal = min(max(self.preset.lufs - measured, -self.MAX_GAIN_DB), self.MAX_GAIN_DB)
-        rate = max(1 / self._count, HOP / self.TIME_CONSTANT)
-        self._gain_db += (goal - self._gain_db) * rate
+        self._level_db += (goal - self._level_db) * max(1 / self._count, HOP / self.TIME_CONSTANT)
+        window = [(gained, out) for hop, gained, out in self._limited if hop <= last]
+        gained = sum(energy for energy, _ in window)
+        limited = sum(energy for _, energy in window)
+        loss = min(max(10 * math.log10(gained / limited), 0.0), MAKEUP_DB) if limited else 0.0
+        self._makeup_db += (loss - self._makeup_db) * HOP / self.MAKEUP_TIME_CONSTANT
+        self._gain_db = min(self._level_db + self._makeup_db, self.MAX_GAIN_DB)
