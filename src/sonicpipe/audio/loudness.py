@@ -101,15 +101,15 @@ def k_weighting(sample_rate: int) -> np.ndarray:
 
 
 def k_filter(
-    sos: np.ndarray, samples: np.ndarray, state: np.ndarray
+    sos: np.ndarray, samples: np.ndarray, state: np.ndarray, axis: int = -1
 ) -> tuple[np.ndarray, np.ndarray]:
     """K-weight the next ``samples`` of a stream from the filter ``state``: (output, new state).
 
     :data:`DENORMAL_GUARD` is added first: after speech, in digital silence, the filter would
     decay into denormal floats, which made the K-weighting of speech with pauses ten times
-    slower.
+    slower. ``axis`` is the time axis (0 for frames of several channels).
     """
-    return signal.sosfilt(sos, samples + DENORMAL_GUARD, zi=state)
+    return signal.sosfilt(sos, samples + DENORMAL_GUARD, axis=axis, zi=state)
 
 
 def hop_size(sample_rate: int) -> int:

@@ -15,7 +15,6 @@ from pathlib import Path
 import av
 import numpy as np
 import soundfile
-from scipy import signal
 
 from sonicpipe.audio.loudness import (
     BLOCK_HOPS,
@@ -23,6 +22,7 @@ from sonicpipe.audio.loudness import (
     db,
     gated_loudness,
     hop_size,
+    k_filter,
     k_weighting,
     powers_range,
     true_peak,
@@ -156,7 +156,7 @@ class Meter:
         if peaks:
             channels = [samples] if samples.ndim == 1 else samples.T
             self.true_peak = max(self.true_peak, *(true_peak(c) for c in channels))
-        weighted, self.state = signal.sosfilt(self.sos, samples, axis=0, zi=self.state)
+        weighted, self.state = k_filter(self.sos, samples, self.state, axis=0)
         self.k_squares += _squares(weighted)
         self.k_carry, k_hops = self._hops(self.k_carry, weighted)
         self.carry, hops = self._hops(self.carry, samples)
