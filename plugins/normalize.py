@@ -462,6 +462,10 @@ BRANCHES = {
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
         r"(?![^\W\d])"  # a digit may follow: "No.1"
     ),
+    # "<<"/">>" that the markup stage left (not a "<<p|h|o|n|e|s>>" pronunciation): a shift
+    # between operands ("x << 2"), else a quotation mark ("<< Bonjour >>"), so that no stray
+    # pair reaches Sonic, which would take "<< two >>" for phonemes.
+    "shift": r"<<|>>",
     "symbol": (
         r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
     ),
@@ -482,7 +486,7 @@ FAMILIES: tuple[Family, ...] = (
      ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("symbol", "joint", "hash", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
 )  # fmt: skip
 
 
@@ -1414,6 +1418,16 @@ class EnglishNormalizer:
 
     def _joint(self, m: re.Match[str]) -> str:
         return " "  # "HTTP/2": HTTP two
+
+    def _shift(self, m: re.Match[str]) -> str:
+        left = re.search(r"(\w+)\)? ?$", m.string[max(0, m.start() - 40) : m.start()])
+        right = re.match(r" ?\(?(\w+)", m.string[m.end() : m.end() + 40])
+        operands = [o.group(1) for o in (left, right) if o]
+        if len(operands) == 2 and (
+            any(o[0].isdigit() for o in operands) or all(len(o) <= 3 for o in operands)
+        ):
+            return "shifted left by" if m.group() == "<<" else "shifted right by"
+        return '"'
 
     def _hash(self, m: re.Match[str]) -> str:
         text = m.string

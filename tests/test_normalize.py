@@ -1076,3 +1076,26 @@ def test_abbreviation_file_is_well_formed_and_used() -> None:
     assert table["U.S."] == ""
     for abbr in table:
         assert abbr.endswith(".") and abbr == abbr.strip(), abbr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shift x << 2 or y >> 1.", "Shift x shifted left by two or y shifted right by one."),
+        ("Compute (a + b) << 3.", "Compute (a plus b) shifted left by three."),
+        ("Read x<<2 now.", "Read x shifted left by two now."),
+        ("He wrote << Bonjour >> on the board.", 'He wrote " Bonjour " on the board.'),
+        ("A stray >> here.", 'A stray " here.'),
+    ],
+)
+def test_no_stray_double_angle_reaches_sonic(text: str, expected: str) -> None:
+    """'<<'/'>>' left by markup (no pronunciation) is a shift or a quotation mark: Sonic would
+    take '<< two >>' for phonemes."""
+    assert norm(text) == expected
+
+
+def test_a_pronunciation_mark_stays_one() -> None:
+    chain = TextChain(Settings(dictionaries=()))
+    said = "Say <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>> now, x << 2."
+    [segment_] = chain.prepare(said)
+    assert chain.render(segment_).transcript == said.replace("<< 2", "shifted left by two")
