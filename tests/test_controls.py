@@ -79,6 +79,13 @@ def test_sonic3_inline_tags_and_generation_config() -> None:
     assert rendered.to_dict()["generation_config"]["speed"] == 1.1
 
 
+def test_a_dropped_control_leaves_no_space_before_punctuation() -> None:
+    seg = segment("Well there ok ", Mark(MarkKind.NONVERBAL, "laughter"), ". And ",
+                  Mark(MarkKind.NONVERBAL, "laughter"), " again ", Mark(MarkKind.NONVERBAL,
+                  "laughter"), "!")  # fmt: skip
+    assert render(seg, "sonic-2", Defaults()).transcript == "Well there ok. And again!"
+
+
 def test_sonic2_maps_emotion_and_speed_and_notes_what_it_drops() -> None:
     seg = segment(
         Mark(MarkKind.EMOTION, "sad"),

@@ -202,7 +202,10 @@ def in_force_after(segment: Segment, start: Defaults) -> Defaults:
 
 
 def _join(parts: list[str]) -> str:
-    return re.sub(r"[ \t]{2,}", " ", "".join(parts)).strip()
+    """The parts as one transcript: runs of spaces as one, none before closing punctuation
+    (where a dropped control stood: "ok [laughter]." on sonic-2 is "ok.")."""
+    joined = re.sub(r"[ \t]{2,}", " ", "".join(parts))
+    return re.sub(r" +(?=[.,;:!?)\]])", "", joined).strip()
 
 
 def _render_sonic3(segment: Segment, defaults: Defaults) -> Rendered:
