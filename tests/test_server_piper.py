@@ -123,7 +123,6 @@ def test_mfa_pronunciations_are_converted_for_sonic_2() -> None:
         ('<speed ratio="4"/>', "speed ratio 4 is out of range"),
         ('<break time="soon"/>', "break time 'soon' is not valid"),
         ('<emotion value="grumpy"/>', "unknown emotion 'grumpy'"),
-        ("[coughing]", "unknown nonverbal 'coughing'"),
         ('<speed value="1.2"/>', "takes the attribute 'ratio'"),
     ],
 )

@@ -3,8 +3,9 @@
 A transcript piece becomes a list of :class:`Utterance` (words spoken with one speed and
 volume) and :class:`Pause` items. Speed and volume tags apply from where they stand to the end
 of the context, so the reader keeps them in a :class:`Voicing` carried between sentences.
-Emotion tags and ``[laughter]`` are accepted and reported in ``unsupported`` (the local voice
-has neither); custom pronunciations ``<<a|b>>`` are checked against the model's phoneme set.
+Emotion tags and ``[laughter]`` (in any case) are accepted and reported in ``unsupported`` (the
+local voice has neither); any other bracketed text (``[sic]``, ``Press [Enter]``) is ordinary
+text and spoken. Custom pronunciations ``<<a|b>>`` are checked against the model's phoneme set.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from dataclasses import dataclass, field
 
 from sonicpipe import phonemes as ipa
 from sonicpipe.controls import (
+    NONVERBALS,
     ControlError,
     Family,
     check_emotion,
-    check_nonverbal,
     check_speed,
     check_volume,
     family_of,
@@ -30,7 +31,7 @@ _TOKEN = re.compile(
     r"<(?P<tag>emotion|speed|volume|break)\s+(?P<attr>\w+)\s*=\s*[\"'](?P<value>[^\"']*)[\"']\s*/?>"
     r"|<spell>(?P<spell>.*?)</spell>"
     r"|<<(?P<ipa>[^<>]*)>>"
-    r"|\[(?P<nonverbal>[a-zA-Z]+)\]",
+    rf"|\[(?P<nonverbal>(?i:{'|'.join(NONVERBALS)}))\]",  # other brackets are text: "[sic]"
     re.DOTALL,
 )
 _ATTRIBUTES = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
@@ -105,7 +106,7 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
             elif match["ipa"] is not None:
                 words.append(_pronunciation(match["ipa"], model_id))
             else:
-                reading.unsupported.append(f"[{check_nonverbal(match['nonverbal'])}]")
+                reading.unsupported.append(f"[{match['nonverbal'].lower()}]")
         except ControlError as exc:
             raise ProtocolError(f"transcript: {match[0]!r}: {exc}") from None
     words.extend(words_of(transcript[position:]))
