@@ -216,6 +216,7 @@ def test_an_api_key_is_required_when_configured(caplog: pytest.LogCaptureFixture
                 connect(url, additional_headers=headers)
             response = info.value.response
             assert response.status_code == 401
+            assert response.headers.get_all("Content-Type") == ["application/json"]
             body = json.loads(response.body)
             assert body["type"] == "error" and body["status_code"] == 401
             assert "API key" in body["error"]
@@ -239,6 +240,7 @@ def test_handshake_checks_path_and_version_and_echoes_the_version(server: LocalS
     with pytest.raises(InvalidStatus) as info:
         connect(server.url + "/tts/other")
     assert info.value.response.status_code == 404
+    assert info.value.response.headers.get_all("Content-Type") == ["application/json"]
     with pytest.raises(InvalidStatus) as info:
         connect(server.url + PATH, additional_headers={"Cartesia-Version": "yesterday"})
     assert info.value.response.status_code == 400

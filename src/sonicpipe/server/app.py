@@ -523,6 +523,8 @@ class _Connection:
 def _error_response(connection: ServerConnection, status: int, message: str) -> Response:
     body = json.dumps(p.ErrorMessage(message, status).to_dict())
     response = connection.respond(HTTPStatus(status), body + "\n")
+    # Headers is a multidict: assigning adds a second Content-Type beside respond()'s text/plain.
+    del response.headers["Content-Type"]
     response.headers["Content-Type"] = "application/json"
     return response
 
