@@ -12,6 +12,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from sonicpipe.cli import main
+from sonicpipe.server.app import ServerConfig
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,16 @@ def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -
 def test_serve_refuses_a_thread_count_below_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--threads", "0"]) == 2
     assert "threads 0: expected a whole number >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
+def test_serve_refuses_a_linger_that_is_not_a_finite_count_of_seconds(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--linger", value]) == 2
+    assert "must be a finite number of seconds, 0 or more" in capsys.readouterr().err
+
+
+def test_server_config_refuses_a_nan_linger() -> None:
+    with pytest.raises(ValueError, match="linger nan: must be a finite number"):
+        ServerConfig(linger=float("nan"))

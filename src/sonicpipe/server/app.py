@@ -77,8 +77,8 @@ class ServerConfig:
             raise ValueError(f"port {self.port}: must be from 0 to 65535 (0: any free port)")
         if self.max_contexts < 1:
             raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
-        if self.linger < 0:
-            raise ValueError(f"linger {self.linger}: must be zero or more seconds")
+        if not (math.isfinite(self.linger) and self.linger >= 0):
+            raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
 
 
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
