@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sonicpipe.server.markup import Utterance, Voicing, read
+from sonicpipe.server.markup import Utterance, Voicing, read, split_sentences
 
 
 def spoken(transcript: str) -> list[str]:
@@ -34,3 +34,34 @@ def test_laughter_is_markup_in_any_case(laughter: str) -> None:
     reading = read(f"So funny {laughter} really.", "sonic-3", Voicing())
     assert reading.unsupported == ["[laughter]"]
     assert spoken(f"So funny {laughter} really.") == ["So", "funny", "really."]
+
+
+HOSTILE = ["<spell>", "<<", "[", "<break", '<break time="', "<spell>a<", "[a] ", "a. [b] "]
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_hostile_transcripts_split_into_short_pieces_that_read(unit: str) -> None:
+    # Once super-quadratic: 28,000 chars of "<spell>" held the event loop for 9 s.
+    text = (unit * 45_000)[:45_000]
+    pieces, rest = split_sentences(text, final=True, max_chars=400)
+    assert rest == "" and "".join(pieces).replace(" ", "") == text.replace(" ", "")
+    assert all(0 < len(p) <= 400 for p in pieces) and len(pieces) >= 45_000 // 400
+    for piece in pieces:
+        read(piece, "sonic-3", Voicing())  # unclosed markup is text, never an error
+
+
+def test_an_unclosed_spell_is_text_and_the_next_one_is_spelled() -> None:
+    text = "Call <spell>now. Then <spell>AB1</spell> please."
+    pieces, _ = split_sentences(text, final=True)
+    assert pieces == ["Call <spell>now. ", "Then <spell>AB1</spell> please."]
+    assert [spoken(p) for p in pieces] == [
+        ["Call", "<spell>now."], ["Then", "A", "B", "1", "please."]
+    ]  # fmt: skip
+
+
+def test_text_without_spaces_is_cut_before_markup_at_the_limit() -> None:
+    spelled = "<spell>" + "Z" * 500 + "</spell>"  # markup longer than the limit stays whole
+    text = "x" * 395 + "<<k|ɑ|ɹ>>" + "y" * 10 + spelled + "z" * 10
+    pieces, rest = split_sentences(text, final=False, max_chars=400)
+    assert pieces == ["x" * 395, "<<k|ɑ|ɹ>>" + "y" * 10, spelled]
+    assert rest == "z" * 10

@@ -10,6 +10,8 @@ text and spoken. Custom pronunciations ``<<a|b>>`` are checked against the model
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -27,12 +29,14 @@ from sonicpipe.controls import (
 from sonicpipe.server.engines import Word, words_of
 from sonicpipe.sonic.protocol import ProtocolError
 
+# <spell>…</spell> holds no other <spell>: each one looks no further than the next, so an unclosed
+# one (spoken as text) costs no scan to the end of the transcript.
+_SPELL = r"<spell>(?P<spell>(?:[^<]|<(?!/?spell>))*+)</spell>"
 _TOKEN = re.compile(
     r"<(?P<tag>emotion|speed|volume|break)\s+(?P<attr>\w+)\s*=\s*[\"'](?P<value>[^\"']*)[\"']\s*/?>"
-    r"|<spell>(?P<spell>.*?)</spell>"
+    rf"|{_SPELL}"
     r"|<<(?P<ipa>[^<>]*)>>"
     rf"|\[(?P<nonverbal>(?i:{'|'.join(NONVERBALS)}))\]",  # other brackets are text: "[sic]"
-    re.DOTALL,
 )
 _ATTRIBUTES = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 
@@ -131,16 +135,41 @@ def _tag(tag: str, attr: str, value: str, voicing: Voicing, reading: Reading, cl
 
 # A sentence ends at . ! ? or … (closing quotes and brackets included) followed by whitespace.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n\s*")
-# Markup that no cut may fall inside: <<phonemes>>, <spell>…</spell>, any other tag, [nonverbal].
-_MARKUP = re.compile(r"<<[^<>]*>>|<spell>.*?</spell>|<[^<>]*>|\[[^\[\]]*\]", re.DOTALL)
+# Markup that no cut may fall inside: <<phonemes>>, <spell>…</spell>, any other tag, […].
+_MARKUP = re.compile(rf"<<[^<>]*>>|{_SPELL}|<[^<>]*>|\[[^\[\]]*\]")
 
 
-def _markup_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _MARKUP.finditer(text)]
+class _Spans:
+    """The markup spans of a text, found once, and which one a position falls inside."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = [m.span() for m in _MARKUP.finditer(text)]
+        self.starts = [start for start, _ in self.spans]
+
+    def around(self, position: int) -> tuple[int, int] | None:
+        """The span with ``position`` strictly inside it (a cut there would split it)."""
+        index = bisect.bisect_left(self.starts, position) - 1
+        if index >= 0 and self.spans[index][1] > position:
+            return self.spans[index]
+        return None
 
 
-def _outside(spans: list[tuple[int, int]], position: int) -> bool:
-    return not any(start < position < end for start, end in spans)
+def _cut(text: str, start: int, stop: int, spans: _Spans, max_chars: int) -> list[str]:
+    """``text[start:stop]`` in pieces of at most ``max_chars``, cut at the last space outside
+    markup; with none, before (or, if it starts the piece, after) the markup at the limit."""
+    pieces: list[str] = []
+    while stop - start > max_chars:
+        limit = start + max_chars
+        cut = text.rfind(" ", start + 1, limit + 1)
+        while cut > start and (span := spans.around(cut)) is not None:
+            cut = text.rfind(" ", start + 1, span[0])
+        if cut <= start:
+            span = spans.around(limit)
+            cut = limit if span is None else span[0] if span[0] > start else span[1]
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:stop])
+    return pieces
 
 
 def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[str], str]:
@@ -148,27 +177,15 @@ def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[
 
     With ``final`` everything is complete. A piece longer than ``max_chars`` is cut at its last
     space within the limit, so text without punctuation still streams out. No cut falls inside
-    markup (a tag, ``<spell>…</spell>``, ``<<…>>`` or ``[…]``).
+    markup (a tag, ``<spell>…</spell>``, ``<<…>>`` or ``[…]``). Linear in the text's length:
+    a hostile transcript cannot hold the event loop.
     """
-    spans = _markup_spans(text)
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if _outside(spans, match.start()):
-            pieces.append(text[start : match.end()])
-            start = match.end()
-    rest = text[start:]
-    if final and rest.strip():
-        pieces.append(rest)
-        rest = ""
+    spans = _Spans(text)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text) if spans.around(m.start()) is None]
+    if final and text[ends[-1] if ends else 0 :].strip():
+        ends.append(len(text))
     out: list[str] = []
-    for piece in [*pieces, rest]:
-        while len(piece) > max_chars:
-            inner = _markup_spans(piece)
-            cuts = [i for i in range(max_chars, 0, -1) if piece[i] == " " and _outside(inner, i)]
-            cut = cuts[0] if cuts else next((e for _, e in inner if e >= max_chars), max_chars)
-            out.append(piece[:cut])
-            piece = piece[cut:]
-        out.append(piece)
+    for start, stop in itertools.pairwise([0, *ends, len(text)]):
+        out.extend(_cut(text, start, stop, spans, max_chars))
     rest = out.pop()
     return [p for p in out if p.strip()], rest
