@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sonicpipe.server.markup import Utterance, Voicing, read, split_sentences
+from sonicpipe.sonic.protocol import ProtocolError
 
 
 def spoken(transcript: str) -> list[str]:
@@ -65,3 +68,11 @@ def test_text_without_spaces_is_cut_before_markup_at_the_limit() -> None:
     pieces, rest = split_sentences(text, final=False, max_chars=400)
     assert pieces == ["x" * 395, "<<k|ɑ|ɹ>>" + "y" * 10, spelled]
     assert rest == "z" * 10
+
+
+def test_a_lone_surrogate_is_refused_as_invalid_text() -> None:
+    transcript = json.loads('"Well \\ud800 hello."')  # valid JSON, not valid text
+    with pytest.raises(ProtocolError, match="transcript is not valid text: lone surrogate U"):
+        read(transcript, "sonic-3", Voicing())
+    paired = json.loads('"Well \\ud83d\\ude00 hello."')  # a pair is one character: fine
+    assert spoken(paired) == ["Well", "\U0001f600", "hello."]

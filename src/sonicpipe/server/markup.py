@@ -88,8 +88,20 @@ def _pronunciation(body: str, model_id: str) -> Word:
     return Word("".join(p for p in checked if p not in ipa.STRESS), checked)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
-    """Read ``transcript`` (one sentence or more) under ``voicing``, which tags update."""
+    """Read ``transcript`` (one sentence or more) under ``voicing``, which tags update.
+
+    Text no engine can take is refused here: a lone surrogate (JSON allows ``"\\ud800"``).
+    """
+    surrogate = _SURROGATE.search(transcript)
+    if surrogate:
+        where = transcript[max(surrogate.start() - 20, 0) : surrogate.end() + 20]
+        raise ProtocolError(
+            f"transcript is not valid text: lone surrogate U+{ord(surrogate[0]):04X} in {where!r}"
+        )
     reading = Reading()
     words: list[Word] = []
 
