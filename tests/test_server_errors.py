@@ -261,6 +261,34 @@ def test_ending_a_finished_context_sends_nothing(ws: ClientConnection) -> None:
     assert receive(ws)["context_id"] == "next"  # no second "done" for "once" came first
 
 
+def test_ending_a_context_that_never_had_input_answers_done_once(ws: ClientConnection) -> None:
+    ws.send(request("empty", ""))
+    assert receive(ws) == {"type": "done", "done": True, "status_code": 200, "context_id": "empty"}
+    ws.send(request("empty", ""))  # ended again: nothing more
+    ws.send(request("next"))
+    assert receive(ws)["context_id"] == "next"
+
+
+def test_the_sdk_gets_done_for_a_context_ended_before_any_push(server: LocalServer) -> None:
+    client = Cartesia(api_key="any", websocket_base_url=server.url)
+    with client.tts.websocket_connect() as conn:
+        voice = {"mode": "id", "id": "x"}
+        context = conn.context(model_id="sonic-3", voice=voice, output_format=FORMAT, timeout=10)
+        context.no_more_inputs()  # e.g. an LLM turn that produced no text
+        assert [e.type for e in context.receive()] == ["done"]
+        context = conn.context(model_id="sonic-3", voice=voice, output_format=FORMAT, timeout=10)
+        context.push("Next turn.", continue_=False)
+        assert [e.type for e in context.receive()][-1] == "done"
+
+
+def test_ending_a_context_that_failed_sends_nothing_more(ws: ClientConnection) -> None:
+    ws.send(request("failed", "<<q|w|x>>", **{"continue": True}))
+    assert_error(receive(ws), 400, "phoneme 'q'", "failed")
+    ws.send(request("failed", ""))  # its error already said done
+    ws.send(request("next"))
+    assert receive(ws)["context_id"] == "next"
+
+
 def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
     with (
         LocalServer(engine="espeak", max_contexts=1, linger=1.0) as running,

@@ -55,6 +55,8 @@ FIRST_CHUNK_SAMPLES = 4096
 CHUNK_SAMPLES = 32768
 # Utterances a context may make ahead of what it has sent.
 AHEAD = 4
+# Ended context ids a connection remembers, so that ending one again gets no second answer.
+ENDED_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -449,6 +451,7 @@ class _Connection:
         self.server = server
         self.ws = ws
         self.contexts: dict[str, _Context] = {}
+        self.ended: dict[str, None] = {}  # ids whose done or error was sent, oldest first
 
     async def send(self, message: Any) -> None:
         """Send one response message as a JSON text frame."""
@@ -458,7 +461,15 @@ class _Connection:
         """Drop a finished, failed or cancelled context and start its linger time."""
         if self.contexts.get(context.id) is context:
             del self.contexts[context.id]
+            self.note_ended(context.id)
         self.server.release(context.key, context.last_generation)
+
+    def note_ended(self, context_id: str) -> None:
+        """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids)."""
+        self.ended.pop(context_id, None)
+        self.ended[context_id] = None
+        if len(self.ended) > ENDED_KEPT:
+            del self.ended[next(iter(self.ended))]
 
     async def serve(self) -> None:
         """Answer messages until the client goes away."""
@@ -472,6 +483,8 @@ class _Connection:
                     context = self.contexts.get(exc.context_id or "")
                     if context is not None:
                         context.stop()
+                    if exc.context_id is not None:
+                        self.note_ended(exc.context_id)  # the error's done: true ends it
                     await self.send(exc.to_response())
                 except Exception:
                     log.exception("unexpected failure while handling a message")
@@ -501,9 +514,14 @@ class _Connection:
         context = self.contexts.get(request.context_id)
         if context is None:
             if not request.transcript and request.ends_context and not request.flush:
-                # Ending a context that has finished: nothing to do, and nothing to answer (a
-                # second "done" would end the SDK's reading of whatever context comes next).
-                log.debug("context %s: end of a finished context ignored", request.context_id)
+                if request.context_id in self.ended:
+                    # Ending a context that has finished: nothing to answer (a second "done"
+                    # would end the SDK's reading of whatever context comes next).
+                    log.debug("context %s: end of a finished context ignored", request.context_id)
+                else:
+                    # A context ended before any input (an LLM turn with no text): it is done.
+                    self.note_ended(request.context_id)
+                    await self.send(p.Done(request.context_id))
                 return
             self.server.note_voice(request.voice)
         if not self.server.acquire((id(self), request.context_id)):
