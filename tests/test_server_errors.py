@@ -130,11 +130,20 @@ def test_an_error_on_one_context_leaves_the_others_running(ws: ClientConnection)
     assert until_end(ws, "good")[-1]["type"] == "done"
 
 
-def test_input_after_the_last_input_is_refused(ws: ClientConnection) -> None:
-    ws.send(request("ended", "A long enough first sentence to still be speaking. " * 3))
-    ws.send(request("ended", "More."))
+@pytest.mark.parametrize("more", [True, False])
+def test_input_after_the_last_input_is_ignored_and_the_accepted_input_finishes(
+    ws: ClientConnection, caplog: pytest.LogCaptureFixture, more: bool
+) -> None:
+    text = " ".join(f"Sentence number {i} of a passage long enough." for i in range(12))
+    ws.send(request("ended", text, add_timestamps=True))
+    ws.send(request("ended", "Stray words.", add_timestamps=True, **{"continue": more}))
     messages = until_end(ws, "ended")
-    assert_error(messages[-1], 400, "already received its last input", "ended")
+    assert messages[-1]["type"] == "done"
+    spoken = [
+        w for m in messages if m["type"] == "timestamps" for w in m["word_timestamps"]["words"]
+    ]
+    assert " ".join(spoken) == text  # every word of the accepted input, and no stray one
+    assert "input after its last input (continue was false) ignored" in caplog.text
 
 
 def test_a_client_vanishing_mid_stream_does_not_hurt_others(server: LocalServer) -> None:

@@ -183,13 +183,17 @@ class _Context:
 
     def feed(self, request: p.GenerationRequest) -> None:
         """Take one request's transcript, flush mark and end mark."""
-        if self.ended and not request.transcript and request.ends_context:
-            return  # ending an ended context again (e.g. the SDK's no_more_inputs) changes nothing
         if self.ended:
-            raise p.ProtocolError(
-                f"context {self.id!r} already received its last input (continue was false)",
-                context_id=self.id,
-            )
+            # Ending it again (e.g. the SDK's no_more_inputs) changes nothing. More input is
+            # ignored: the spec does not say what the server does with it, and its errors carry
+            # done: true, so any error would end the context for the client and lose the audio
+            # still owed for the input it accepted.
+            if request.transcript or not request.ends_context:
+                log.warning(
+                    "context %s: input after its last input (continue was false) ignored",
+                    self.id,
+                )
+            return
         self._note_request(request)
         self.buffer += request.transcript
         everything = request.flush or request.ends_context or request.buffer_delay_ms == 0
