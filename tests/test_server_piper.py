@@ -31,9 +31,11 @@ def server() -> Iterator[LocalServer]:
         yield running
 
 
-def run_context(server: LocalServer, pieces: list[str], **options) -> tuple[bytes, list]:
+def run_context(
+    server: LocalServer, pieces: list[str], encoding: str = "pcm_s16le", **options
+) -> tuple[bytes, list]:
     client = Cartesia(api_key="local", websocket_base_url=server.url)
-    fmt = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 44100}
+    fmt = {"container": "raw", "encoding": encoding, "sample_rate": 44100}
     with client.tts.websocket_connect() as conn:
         context = conn.context(model_id="sonic-3", voice=VOICE, output_format=fmt, **options)
         for piece in pieces:
@@ -64,6 +66,23 @@ def test_piper_speaks_continuations_with_timestamps(server: LocalServer) -> None
     ends = [x for s in stamps for x in s.end]
     assert starts == sorted(starts) and ends[-1] <= seconds + 0.01
     assert all(a < b for a, b in zip(starts, ends, strict=True))
+
+
+LOUD = "Ahhh, eeee, oooh! Boom. Pop. Crack! The quick brown fox jumps over the lazy dog."
+
+
+@pytest.mark.parametrize("engine_name", ["piper", "espeak"])
+def test_the_whole_volume_range_stays_within_full_scale(engine_name: str) -> None:
+    peaks = {}
+    with LocalServer(engine=engine_name, linger=0.2) as running:
+        for volume in ("0.5", "1", "2"):
+            audio, _ = run_context(running, [f'<volume ratio="{volume}"/>{LOUD}'], "pcm_f32le")
+            peaks[volume] = float(np.abs(np.frombuffer(audio, "<f4")).max())
+    assert peaks["2"] < 0.98  # resampled to 44.1 kHz, with nothing clipped on the way
+    # Neither voice is bit-exact from one run to the next (piper samples noise): a few percent.
+    assert peaks["2"] == pytest.approx(4 * peaks["0.5"], rel=0.03)
+    assert peaks["2"] == pytest.approx(2 * peaks["1"], rel=0.03)
+    assert peaks["1"] > 0.3  # headroom, not a quiet voice
 
 
 @pytest.mark.parametrize("engine_name", ["piper", "espeak"])

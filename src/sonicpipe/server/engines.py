@@ -33,8 +33,9 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENGINES = ("piper", "espeak")
-# Engines speak with peaks near half of full scale, so volume up to 2.0 does not clip.
-HEADROOM = 0.5
+# Engines' peaks stay at or below this, so volume 2.0 (the most) stays within full scale with
+# room for the overshoot of resampling to the output rate.
+HEADROOM = 0.45
 
 # charsiu phoneme -> (piper/espeak-ng IPA, espeak-ng en-us phoneme mnemonic).
 PHONEME_TABLE: dict[str, tuple[str, str]] = {
@@ -311,7 +312,9 @@ _RATE = 1
 _NORMAL_WPM = 175
 # Audio per callback: each one needs the GIL, so few and large (a sentence rarely lasts 10 s).
 _BUFFER_MS = 10_000
-_ESPEAK_GAIN = HEADROOM / 0.7  # espeak-ng's English voice peaks near 0.7 of full scale
+# espeak-ng's English voice peaks at up to about 0.8 of full scale: a fixed gain keeps its level
+# steady from one utterance to the next, and one that would peak above HEADROOM is turned down.
+_ESPEAK_GAIN = HEADROOM / 0.8
 _ESPEAK_LOCK = threading.Lock()  # the library keeps global state: one synthesis at a time
 
 
@@ -396,10 +399,12 @@ class EspeakEngine:
             )
             self._lib.espeak_Synchronize()
         samples = (
-            np.concatenate(state.samples).astype(np.float32) * (_ESPEAK_GAIN / 32768.0)
+            np.concatenate(state.samples).astype(np.float32) / 32768.0
             if state.samples
             else np.zeros(0, np.float32)
         )
+        peak = float(np.abs(samples).max(initial=0.0))
+        samples *= np.float32(min(_ESPEAK_GAIN, HEADROOM / peak) if peak else _ESPEAK_GAIN)
         rate = self.sample_rate
         end = _speech_end(samples) / rate
         # A word event belongs to the word whose text it points into.
