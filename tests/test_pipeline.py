@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -398,6 +403,45 @@ def test_render_command_errors_are_one_line(
     assert main(["-c", str(config), "render", str(text), "-o", str(tmp_path / "x.wav")]) == 2
     assert capsys.readouterr().err.startswith("sonicpipe: error: cannot connect to ws://")
     assert not (tmp_path / "x.wav").exists()
+    bad = tmp_path / "bad.txt"
+    bad.write_text('Hello <speed ratio="9"/> there.')
+    assert main(["render", str(bad), "-o", str(tmp_path / "x.wav"), "--engine", "espeak"]) == 2
+    assert capsys.readouterr().err.startswith(f"sonicpipe: error: {bad}:1: speed ratio 9")
+    for name, suffix in (("out.xyz", "'.xyz'"), ("-", "'files without a suffix'")):
+        target = tmp_path / name
+        assert main(["render", str(text), "-o", str(target), "--engine", "espeak"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sonicpipe: error: {target}: no writer for {suffix}"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bad.txt",
+        "cloud.toml",
+        "hello.txt",
+        "latin1.txt",
+    ], "no partial file"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_render_command_says_so_and_leaves_no_partial_file(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    text = tmp_path / "long.txt"
+    text.write_text("The quick brown fox jumps over the lazy dog near the river bank. " * 600)
+    env = {k: v for k, v in os.environ.items() if k != "CARTESIA_API_KEY"}
+    command = [sys.executable, "-m", "sonicpipe.cli", "render", str(text), "--engine", "espeak"]
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    part = tmp_path / "long.part.wav"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if part.exists() and part.stat().st_size > 100_000:  # audio is being written
+            break
+        time.sleep(0.005)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, f"the render ended before the signal: {err}"
+    assert err == "sonicpipe: interrupted\n"
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.txt"], "no partial file"
 
 
 def longest_silence(samples: np.ndarray, rate: int) -> float:

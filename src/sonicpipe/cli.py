@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from sonicpipe.server.command import add_serve_parser
 from sonicpipe.sonic.client import SonicError
 from sonicpipe.text import TextChain
 
+DESCRIPTION = "Text to speech with Cartesia Sonic (or a local voice), from text to audio files."
 # Errors that are the user's to fix: printed as one line, exit status 2.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginError, ValueError,
                                             OSError, SonicError)  # fmt: skip
@@ -79,8 +82,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     text, source = _read_input(args.input)
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
     with Pipeline(_settings(args), engine=args.engine) as pipe:
-        pipe.render(text, output)
-        print(f"wrote {output} ({pipe.url})")
+        pipe.render(text, output, source=source)
+    print(f"wrote {output}")
     return 0
 
 
@@ -106,7 +109,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sonicpipe`` command."""
-    parser = argparse.ArgumentParser(prog="sonicpipe", description=__doc__)
+    parser = argparse.ArgumentParser(prog="sonicpipe", description=DESCRIPTION)
     parser.add_argument("--config", "-c", help="settings file (TOML)")
     parser.add_argument("--plugin", action="append", help="register a plugin (module:object)")
     parser.add_argument("--disable", action="append", help="disable a plugin by name")
@@ -120,7 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render a text to an audio file")
     render.add_argument("input", help="a text file, or - for standard input")
-    render.add_argument("-o", "--output", help="audio file (.wav .flac .mp3 .m4b ...)")
+    render.add_argument(
+        "-o",
+        "--output",
+        help="audio file (.wav .flac .mp3 .m4b ...); default: the input's name with .wav, "
+        "in the current folder (speech.wav for standard input)",
+    )
     render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
     render.set_defaults(func=cmd_render)
@@ -139,16 +147,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as Ctrl-C is, so that the same clean-up runs (no partial files)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
     args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         return int(args.func(args))
     except USER_ERRORS as exc:
         print(f"sonicpipe: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"sonicpipe: {str(exc) or 'interrupted'}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

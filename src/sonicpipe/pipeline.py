@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import threading
@@ -128,7 +129,30 @@ class _LoopThread:
         self.thread.start()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+        """Run ``coro`` in the loop and return its result. Interrupted while waiting (Ctrl-C),
+        cancel its task and let its clean-up finish (a render removes its part file) before
+        the interrupt goes on, so that no task is left pending when the loop stops."""
+        tasks: list[asyncio.Task[T]] = []
+        result: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def start() -> None:
+            tasks.append(self.loop.create_task(coro))
+            tasks[0].add_done_callback(lambda task: _settle(task, result))
+
+        self.loop.call_soon_threadsafe(start)
+        try:
+            return result.result()
+        except BaseException:
+            if not result.done():
+                ended = threading.Event()
+
+                def cancel() -> None:  # runs after start(): calls run in order
+                    tasks[0].cancel()
+                    tasks[0].add_done_callback(lambda _: ended.set())
+
+                self.loop.call_soon_threadsafe(cancel)
+                ended.wait()
+            raise
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
@@ -154,6 +178,25 @@ def group_inputs(segments: Sequence[Segment]) -> list[list[Segment]]:
 
 async def _await(awaitable: Awaitable[T]) -> T:
     return await awaitable
+
+
+def _raise_if_cancelled() -> None:
+    """Stop a task that is being cancelled but was let go on: Python 3.11's
+    ``asyncio.wait_for`` swallows a cancel that comes as its awaitable completes, and the
+    client waits for each message that way, so Ctrl-C could go unheard by a render."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def _settle(task: asyncio.Task[T], result: concurrent.futures.Future[T]) -> None:
+    """Hand a finished task's outcome to a future of another thread."""
+    if task.cancelled():
+        result.cancel()
+    elif task.exception() is not None:
+        result.set_exception(task.exception())
+    else:
+        result.set_result(task.result())
 
 
 class Pipeline:
@@ -331,6 +374,7 @@ class Pipeline:
         inputs = self.context_inputs(groups)
         heard = said = 0  # samples from Sonic, samples yielded
         async for message in client.generate(self.template(), inputs):
+            _raise_if_cancelled()
             if isinstance(message, p.Chunk):
                 samples = self.decode(message)
                 heard += samples.size
@@ -398,22 +442,23 @@ class Pipeline:
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
         return Audio(samples, self.output_rate, words)
 
-    async def arender(self, text: str, path: str | Path) -> Path:
+    async def arender(self, text: str, path: str | Path, *, source: str = "<text>") -> Path:
         """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...).
 
         The file appears only once it is complete: a failed render leaves any earlier file
         at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`.
+        ``source`` names the text in markup errors (a file name, say).
         """
         self._check_open()
         path = Path(path)
         if path.is_dir() or not path.parent.is_dir():
             problem = "a folder" if path.is_dir() else f"no folder {path.parent}"
             raise OSError(f"{path}: cannot write: {problem}")
-        segments = self.text.prepare(text)
+        segments = self.text.prepare(text, source=source)
         if not segments:
             raise ValueError(f"{path}: nothing to speak (the text has no words)")
         part = path.with_name(f"{path.stem}.part{path.suffix}")
-        writer = open_writer(part, self.output_rate, self.settings, self.host)
+        writer = open_writer(part, self.output_rate, self.settings, self.host, name=path)
         try:
             async for chunk in self.astream_segments(segments):
                 writer.write(chunk)
@@ -469,9 +514,12 @@ class Pipeline:
         """Synthesize ``text`` and return the finished audio (blocking)."""
         return self._run(self.aspeak(text))
 
-    def render(self, text: str, path: str | Path) -> Path:
-        """Synthesize ``text`` into a file (blocking); the suffix picks the format."""
-        return self._run(self.arender(text, path))
+    def render(self, text: str, path: str | Path, *, source: str = "<text>") -> Path:
+        """Synthesize ``text`` into a file (blocking); the suffix picks the format.
+
+        ``source`` names the text in markup errors.
+        """
+        return self._run(self.arender(text, path, source=source))
 
     def stream(self, text: str, words: list[WordTime] | None = None) -> Iterator[np.ndarray]:
         """Yield audio chunks as they arrive (blocking iterator).

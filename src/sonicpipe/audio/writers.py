@@ -234,8 +234,14 @@ def open_writer(
     sample_rate: int,
     settings: Settings | None = None,
     host: PluginHost | None = None,
+    *,
+    name: str | Path | None = None,
 ) -> AudioWriter:
-    """The writer the ``sonicpipe_audio_writer`` hook offers for ``target``'s suffix."""
+    """The writer the ``sonicpipe_audio_writer`` hook offers for ``target``'s suffix.
+
+    ``name``: the file to name in the error when no writer takes the suffix, if ``target``
+    is a temporary name for it.
+    """
     settings = settings or (host.settings if host else Settings())
     host = host or PluginHost(settings)
     path = Path(target)
@@ -243,9 +249,10 @@ def open_writer(
         target=path, sample_rate=sample_rate, settings=settings
     )
     if writer is None:
+        shown = Path(name) if name is not None else path
         known = ", ".join(FORMATS)
         raise ValueError(
-            f"{path}: no writer for {path.suffix or 'files without a suffix'!r}; "
+            f"{shown}: no writer for {shown.suffix or 'files without a suffix'!r}; "
             f"the built-in writers take {known} (plugins may add more)"
         )
     return writer
