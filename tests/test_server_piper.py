@@ -96,6 +96,15 @@ def test_custom_pronunciations_reach_the_engine(engine_name: str) -> None:
     assert np.sqrt(np.mean(word.samples**2)) > 0.01
 
 
+@pytest.mark.parametrize("engine_name", ["piper", "espeak"])
+def test_raw_engine_phonemes_in_text_are_read_as_text(engine_name: str) -> None:
+    """Both voices take [[...]] as raw phonemes; in a transcript it is only text."""
+    engine = load_engine(engine_name)
+    as_phonemes = engine.synthesize([Word("[[1234]]")]).duration  # next to nothing if raw
+    as_text = engine.synthesize([Word("1234")]).duration  # one thousand two hundred...
+    assert as_phonemes > 0.8 * as_text
+
+
 def test_every_charsiu_phoneme_has_an_engine_phoneme() -> None:
     from sonicpipe.phonemes import CHARSIU
 

@@ -183,7 +183,7 @@ class PiperEngine:
         parts = []
         for word in words:
             if word.phonemes is None:
-                parts.append(word.text)
+                parts.append(literal(word.text))
             else:
                 parts.append("[[" + "".join(PHONEME_TABLE[p][0] for p in word.phonemes) + "]]")
         return " ".join(parts)
@@ -380,7 +380,7 @@ class EspeakEngine:
         position = 1
         for word in words:
             if word.phonemes is None:
-                piece = word.text
+                piece = literal(word.text)
             else:
                 piece = "[[" + "".join(PHONEME_TABLE[p][1] for p in word.phonemes) + "]]"
             starts.append(position)
@@ -464,6 +464,12 @@ def _times_from_starts(
         )
         index = stop
     return out
+
+
+def literal(text: str) -> str:
+    """``text`` with its ``[[`` and ``]]`` broken up: both voices read ``[[...]]`` as raw
+    phonemes, which only a ``<<...>>`` mark may give them."""
+    return text.replace("[[", "[ [").replace("]]", "] ]")
 
 
 def check_threads(threads: int | None) -> None:
