@@ -200,7 +200,7 @@ def test_past_the_concurrency_limit_a_context_gets_429() -> None:
         assert until_end(two, "e")[-1]["type"] == "done"
 
 
-def test_cancel_frees_the_context_after_its_linger() -> None:
+def test_cancel_before_any_audio_frees_the_context_at_once() -> None:
     with (
         LocalServer(engine="espeak", max_contexts=1, linger=0.2) as running,
         connect(running.url + PATH) as conn,
@@ -213,6 +213,39 @@ def test_cancel_frees_the_context_after_its_linger() -> None:
         assert live_at_most(running, 0)
         conn.send(request("b", "Room again."))
         assert [m["type"] for m in until_end(conn, "b")][-1] == "done"
+
+
+@pytest.fixture
+def one_place() -> Iterator[ClientConnection]:
+    """A connection to a server with room for one live context, lingering a minute."""
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=60.0) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        yield conn
+
+
+def test_one_shot_requests_do_not_linger(one_place: ClientConnection) -> None:
+    # A single request with continue false uses no input streaming: it counts while it speaks.
+    for context_id in ("first", "second", "third"):
+        one_place.send(request(context_id))
+        assert until_end(one_place, context_id)[-1]["type"] == "done"
+
+
+def test_a_streamed_context_lingers_after_its_last_generation(one_place: ClientConnection) -> None:
+    one_place.send(request("streamed", "Some input. ", **{"continue": True}))
+    one_place.send(request("streamed", "The rest."))
+    assert until_end(one_place, "streamed")[-1]["type"] == "done"
+    one_place.send(request("next"))
+    assert_error(until_end(one_place, "next")[-1], 429, "the limit is 1", "next")
+
+
+def test_a_context_refused_before_any_audio_does_not_linger(one_place: ClientConnection) -> None:
+    for context_id in ("bad", "worse"):
+        one_place.send(request(context_id, "<<q|w|x>>", **{"continue": True}))
+        assert_error(until_end(one_place, context_id)[-1], 400, "phoneme 'q'", context_id)
+    one_place.send(request("good"))
+    assert until_end(one_place, "good")[-1]["type"] == "done"
 
 
 def test_an_api_key_is_required_when_configured(caplog: pytest.LogCaptureFixture) -> None:

@@ -4,10 +4,11 @@ One :class:`SonicServer` serves many connections; each connection multiplexes co
 context turns its transcript into sentences as text arrives (buffering an unfinished sentence
 up to ``max_buffer_delay_ms``), synthesizes them one by one in a worker thread and streams each
 sentence's audio as soon as it is made. Live contexts are counted across the whole server: a
-context is live while it has text to speak and for ``linger`` seconds after its last
-generation (an open context that stays idle longer stops counting until new input comes); past
-the limit, input that would make one more context live gets a 429 error. Every bad message
-gets a spec-shaped error for its context only: other contexts and connections carry on.
+context is live while it has text to speak and, with input streaming, for ``linger`` seconds
+after its last generation (an open context that stays idle longer stops counting until new
+input comes); past the limit, input that would make one more context live gets a 429 error.
+Every bad message gets a spec-shaped error for its context only: other contexts and
+connections carry on.
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ class _Context:
             if engine_rate != self.format.sample_rate
             else None
         )
-        self.last_generation = time.monotonic()
+        self.last_generation: float | None = None  # monotonic time; None: nothing generated
+        self.streaming = False  # input streaming: some request said continue true
         self.stopped = threading.Event()  # read by the worker threads: emit nothing more
         # Batches of messages to send, in order (or the exception that ends the context).
         self.made: asyncio.Queue[list[Any] | BaseException] = asyncio.Queue()
@@ -195,6 +197,7 @@ class _Context:
                 )
             return
         self._note_request(request)
+        self.streaming |= not request.ends_context
         self.buffer += request.transcript
         everything = request.flush or request.ends_context or request.buffer_delay_ms == 0
         self._emit(request, final=everything)
@@ -301,7 +304,7 @@ class _Context:
                 if self.queue.empty() and not self.buffer:
                     # Idle: live for the linger time after this generation, unless more comes.
                     await self._settle()
-                    self.server.release(self.key, self.last_generation)
+                    self.server.release(self.key, self.lingers_from())
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -439,6 +442,19 @@ class _Context:
             )
         return out
 
+    def lingers_from(self) -> float | None:
+        """When its linger time starts once idle or over (None: it stops counting at once).
+
+        The spec: "With input streaming, a context stays live for 5 s after its last
+        generation". A context that used input streaming lingers after its last generation; one
+        that never generated (refused or cancelled before any audio) has no generation to linger
+        after. A one-shot context (a single request with continue false) does not use input
+        streaming, so it does not linger: it counts only while it is generating. The spec does
+        not say so outright for one-shot requests; this reads its "with input streaming" as the
+        condition for lingering.
+        """
+        return self.last_generation if self.streaming else None
+
     def stop(self) -> None:
         """Stop generating; nothing more is sent for this context."""
         if self.timer is not None:
@@ -466,7 +482,7 @@ class _Connection:
         if self.contexts.get(context.id) is context:
             del self.contexts[context.id]
             self.note_ended(context.id)
-        self.server.release(context.key, context.last_generation)
+        self.server.release(context.key, context.lingers_from())
 
     def note_ended(self, context_id: str) -> None:
         """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids)."""
@@ -531,8 +547,8 @@ class _Connection:
         if not self.server.acquire((id(self), request.context_id)):
             raise p.ProtocolError(
                 f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
-                f" live context ids (a context stays live {self.server.config.linger:g} s "
-                "after its last generation)",
+                f" live context ids (a context that streams input stays live "
+                f"{self.server.config.linger:g} s after its last generation)",
                 status_code=429,
                 context_id=request.context_id,
             )
@@ -685,10 +701,12 @@ class SonicServer:
         self._live[key] = math.inf
         return True
 
-    def release(self, key: tuple[int, str], last_generation: float) -> None:
-        """A context is idle or over: live for ``linger`` seconds after its last generation."""
-        if key in self._live:
-            self._live[key] = last_generation + self.config.linger
+    def release(self, key: tuple[int, str], lingers_from: float | None) -> None:
+        """A context is idle or over: live ``linger`` seconds from ``lingers_from`` (or not)."""
+        if lingers_from is None:
+            self._live.pop(key, None)
+        elif key in self._live:
+            self._live[key] = lingers_from + self.config.linger
 
     def note_voice(self, voice: p.Voice) -> None:
         """Log once per voice id that the local voice speaks for it."""

@@ -72,7 +72,7 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "--linger",
         type=float,
         default=ServerConfig.linger,
-        help="seconds a context stays live after its last generation (5)",
+        help="seconds a context that streams input stays live after its last generation (5)",
     )
     serve.add_argument(
         "--api-key-env", metavar="VAR", help="require the API key held in environment variable VAR"
