@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import ServeProcess, free_port
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.cli import main
 from sonicpipe.server.app import ServerConfig
@@ -28,30 +28,53 @@ def served() -> Iterator[str]:
         assert "cli-secret" not in process.stop()
 
 
+REQUEST = {
+    "model_id": "sonic-3",
+    "voice": {"mode": "id", "id": "sonicpipe-local-joe"},
+    "output_format": {"container": "raw", "encoding": "pcm_mulaw", "sample_rate": 8000},
+}
+
+
 def test_serve_speaks_and_checks_the_key(served: str) -> None:
     with pytest.raises(InvalidStatus) as info:
         connect(served)
     assert info.value.response.status_code == 401
     with connect(served, additional_headers={"X-API-Key": "cli-secret"}) as ws:
         ws.send(
-            json.dumps(
-                {
-                    "context_id": "cli",
-                    "model_id": "sonic-3",
-                    "transcript": "Served from the command.",
-                    "voice": {"mode": "id", "id": "sonicpipe-local-joe"},
-                    "output_format": {
-                        "container": "raw",
-                        "encoding": "pcm_mulaw",
-                        "sample_rate": 8000,
-                    },
-                }
-            )
+            json.dumps({**REQUEST, "context_id": "cli", "transcript": "Served from the command."})
         )
         kinds = []
         while not kinds or kinds[-1] not in ("done", "error"):
             kinds.append(json.loads(ws.recv(timeout=30))["type"])
     assert kinds[0] == "chunk" and kinds[-1] == "done"
+
+
+def next_error(ws: ClientConnection) -> dict:
+    """The next error message (other messages are skipped)."""
+    while (message := json.loads(ws.recv(timeout=30)))["type"] != "error":
+        pass
+    return message
+
+
+def test_serve_logs_client_errors_with_their_context() -> None:
+    process = ServeProcess(free_port(), "--max-contexts", "1")
+    process.start()
+    try:
+        with connect(process.url + "/tts/websocket") as ws:
+            for context_id, transcript, more in [("open", "Open. ", True), ("full", "No.", False)]:
+                ws.send(json.dumps({**REQUEST, "context_id": context_id, "transcript": transcript,
+                                    "continue": more}))  # fmt: skip
+            assert next_error(ws)["status_code"] == 429
+            ws.send(json.dumps({**REQUEST, "context_id": "open", "volume_boost": 3}))
+            assert next_error(ws)["status_code"] == 400
+            ws.send("{broken")
+            assert next_error(ws)["status_code"] == 400
+            logged = process.read_output()
+    finally:
+        process.stop()
+    assert "WARNING sonicpipe.server.app: context full: refused with 429: too many" in logged
+    assert "INFO sonicpipe.server.app: context open: refused with 400: unknown field" in logged
+    assert "INFO sonicpipe.server.app: refused with 400: message is not valid JSON" in logged
 
 
 def test_serve_refuses_an_empty_key_variable(capsys: pytest.CaptureFixture[str]) -> None:

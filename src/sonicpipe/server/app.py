@@ -263,7 +263,7 @@ class _Context:
             return
         except p.ProtocolError as exc:
             exc.context_id = self.id
-            await self.connection.send(exc.to_response())
+            await self.connection.refuse(exc)
         except Exception as exc:
             log.error("context %s: synthesis failed", self.id, exc_info=exc)
             message = "the local voice failed to synthesize this input; see the server log"
@@ -477,6 +477,13 @@ class _Connection:
         """Send one response message as a JSON text frame."""
         await self.ws.send(json.dumps(message.to_dict()))
 
+    async def refuse(self, error: p.ProtocolError) -> None:
+        """Send a client error (400, 429), and log it so the operator sees why a client failed."""
+        level = logging.WARNING if error.status_code == 429 else logging.INFO
+        where = f"context {error.context_id}: " if error.context_id is not None else ""
+        log.log(level, "%srefused with %d: %s", where, error.status_code, error.message)
+        await self.send(error.to_response())
+
     def forget(self, context: _Context) -> None:
         """Drop a finished, failed or cancelled context and start its linger time."""
         if self.contexts.get(context.id) is context:
@@ -505,7 +512,7 @@ class _Connection:
                         context.stop()
                     if exc.context_id is not None:
                         self.note_ended(exc.context_id)  # the error's done: true ends it
-                    await self.send(exc.to_response())
+                    await self.refuse(exc)
                 except Exception:
                     log.exception("unexpected failure while handling a message")
                     await self.send(
