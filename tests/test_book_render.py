@@ -21,6 +21,7 @@ from mutagen.mp4 import MP4, MP4Cover
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
+from sonicpipe.book.api import Chapters, Stopped
 from sonicpipe.book.assemble import STAGING, Assembler
 from sonicpipe.book.delivery import Delivery
 from sonicpipe.book.progress import Progress
@@ -74,21 +75,58 @@ def cached_frames(output: Path, key: str) -> int:
     return info["frames"]
 
 
-def test_ctrl_c_stops_a_render_and_logs_it_as_interrupted(tmp_path: Path) -> None:
-    source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=12)
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_a_render_at_once_keeps_the_cache_and_says_so(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    source = excerpt(tmp_path / "alice.txt", chapters=6, paragraphs=60)  # many seconds' work
     output = tmp_path / "out"
     command = [sys.executable, "-m", "sonicpipe.cli", "book", "render", str(source), "-o",
                str(output), "--engine", "espeak", "--format", "wav", "-j", "2", "-q"]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def cached() -> int:
+        return len(list((output / CACHE).glob("*.json")))
+
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if len(list((output / CACHE).glob("*.json"))) >= 2:
-            break
+    first = None  # when the first paragraph was in the cache
+    while time.monotonic() < deadline and proc.poll() is None and cached() < 4:
+        if first is None and cached():
+            first = time.monotonic()
         time.sleep(0.005)
-    proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=60)
-    assert proc.returncode == 130, "the render ended before Ctrl-C"
-    assert manifest_of(output)["runs"][-1]["status"] == "interrupted"
+    signalled = time.monotonic()
+    at_signal = cached()
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    stopped = time.monotonic() - signalled
+    assert proc.returncode == 128 + signum, f"the render ended before the signal: {err}"
+    manifest = manifest_of(output)
+    assert manifest["runs"][-1]["status"] == "interrupted"
+    total = len(set(keys_of(manifest)))
+    kept = cached()
+    # The render stopped: it did not go on through the book (chapter 1 alone has 60
+    # paragraphs), no chapter was assembled, and it ended well before the rest could have
+    # been rendered at the pace of its first paragraphs.
+    assert at_signal <= kept < total / 4
+    assert "done 1/" not in err and "assembled" not in err
+    assert first is not None
+    assert stopped < (signalled - first) / (at_signal - 1) * (total - kept) / 2
+    lines = err.strip().splitlines()
+    assert lines[-1] == (
+        f"sonicpipe: interrupted: {done_of(manifest)} of {len(keys_of(manifest))} paragraphs "
+        "are cached; run the same command again to resume"
+    )
+    assert sum("interrupted" in line for line in lines) == 1
+    assert not (output / STAGING).exists()
+    assert sorted(p.name for p in output.iterdir() if not p.name.startswith(".")) == [
+        "cache",
+        MANIFEST,
+    ], "nothing delivered"
+    assert all(Cache(output / CACHE).has(key) for key in manifest["runs"][-1]["synthesized"])
+
+
+def done_of(manifest: dict) -> int:
+    return sum(p["done"] for c in manifest["chapters"] for p in c["paragraphs"])
 
 
 def test_killed_render_resumes_without_losing_or_repeating_a_paragraph(tmp_path: Path) -> None:
@@ -488,6 +526,31 @@ def test_files_move_into_place_only_once_the_render_is_complete(
     with pytest.raises(GapError):
         assembler.run(complete=a_sentence_went_missing)
     assert not list(out.iterdir())
+
+
+def test_a_stopped_assembly_stops_before_its_next_paragraph_and_delivers_nothing(
+    rendered: tuple, tmp_path: Path
+) -> None:
+    source, output, _ = rendered
+    book = read_book(source)
+    plans = plan_book(book, open_pipeline(engine="espeak"))
+    out = tmp_path / "out"
+    chapters = Chapters(len(plans))
+    for chapter in range(len(plans)):
+        chapters.ready(chapter)
+    read: list[int] = []
+
+    def check() -> None:  # the render is interrupted while the second paragraph is read
+        read.append(1)
+        if len(read) == 2:
+            chapters.stop()
+        chapters.check()
+
+    assembler = Assembler(book, plans, Cache(output / CACHE), out, Delivery("flac", None), 44100)
+    with pytest.raises(Stopped):
+        assembler.run(chapters.wait, chapters.wait_complete, check)
+    assert len(read) == 2 < sum(len(plan.paragraphs) for plan in plans)
+    assert not list(out.iterdir()), "nothing delivered, nothing staged"
 
 
 def test_cover_goes_into_the_m4b_and_beside_it(tmp_path: Path) -> None:

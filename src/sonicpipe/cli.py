@@ -147,19 +147,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised as Ctrl-C is, so that the same clean-up runs (no partial files)."""
+class _Terminate:
+    """SIGTERM handled as Ctrl-C is, so that the same clean-up runs (no partial files, an
+    interrupted book logged as such); remembered for the exit status."""
 
+    def __init__(self) -> None:
+        self.received = False
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+    def __call__(self, signum: int, frame: object) -> None:
+        self.received = True
+        if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
+            raise KeyboardInterrupt  # Ctrl-C is ignored: stop all the same
+        signal.raise_signal(signal.SIGINT)  # asyncio.run cancels its task on SIGINT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
     args = build_parser().parse_args(argv)
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    terminate = _Terminate()
+    previous = signal.signal(signal.SIGTERM, terminate) if in_main else None
     try:
         return int(args.func(args))
     except USER_ERRORS as exc:
@@ -167,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         print(f"sonicpipe: {str(exc) or 'interrupted'}", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+        return 128 + (signal.SIGTERM if terminate.received else signal.SIGINT)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)

@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sonicpipe.book.assemble import Assembler, checked
 from sonicpipe.book.delivery import ACX_RATE, Delivery
@@ -28,6 +29,8 @@ from sonicpipe.book.render import (
     render_paragraphs,
 )
 from sonicpipe.config import ConfigError, Settings
+
+T = TypeVar("T")
 
 
 async def arender_book(
@@ -69,7 +72,7 @@ async def arender_book(
                 )
             progress.message(f"preparing the text of {len(book.chapters)} chapters")
             # The text hooks run in a thread while the connection (and a local voice) comes up.
-            plans, _ = await asyncio.gather(asyncio.to_thread(plan_book, book, pipe), pipe.client())
+            plans, _ = await asyncio.gather(in_daemon_thread(plan_book, book, pipe), pipe.client())
             text_done = time.monotonic()
             loop = asyncio.get_running_loop()
             assembler = Assembler(
@@ -81,7 +84,9 @@ async def arender_book(
             # Chapters are assembled in a thread as soon as they are rendered; the files move
             # into place once the render is over with every sentence.
             assembly = asyncio.ensure_future(
-                asyncio.to_thread(assembler.run, chapters.wait, chapters.wait_complete)
+                asyncio.to_thread(
+                    assembler.run, chapters.wait, chapters.wait_complete, chapters.check
+                )
             )
             try:
                 manifest = await render_paragraphs(
@@ -94,7 +99,11 @@ async def arender_book(
                 raise
             chapters.complete()
         voice_done = time.monotonic()
-        report = await assembly
+        try:
+            report = await assembly
+        except asyncio.CancelledError:  # interrupted: the thread stops at its next paragraph
+            chapters.stop()
+            raise
         files = [name for row in report["chapters"] for name in row["files"]]
         manifest.data["delivery"] = {
             "format": delivery.format,
@@ -135,8 +144,30 @@ def book_delivery(
     return delivery
 
 
+async def in_daemon_thread(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` in a daemon thread of its own. Unlike :func:`asyncio.to_thread`, an
+    interrupted render does not wait for it to end before the process can exit."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(setter: Callable[[Any], None], value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(lambda: future.done() or setter(value))
+
+    def work() -> None:
+        try:
+            result = func(*args)
+        except BaseException as exc:
+            settle(future.set_exception, exc)
+        else:
+            settle(future.set_result, result)
+
+    threading.Thread(target=work, name="sonicpipe-text", daemon=True).start()
+    return await future
+
+
 class Stopped(Exception):
-    """Assembly stopped because the render failed."""
+    """Assembly stopped because the render failed or was interrupted."""
 
 
 class Chapters:
@@ -154,8 +185,12 @@ class Chapters:
     def wait(self, chapter: int) -> None:
         """Return once chapter ``chapter`` is in the cache; raise :class:`Stopped` if never."""
         self.events[chapter].wait()
+        self.check()
+
+    def check(self) -> None:
+        """Raise :class:`Stopped` once the render has stopped."""
         if self.stopped:
-            raise Stopped("the render failed")
+            raise Stopped("the render stopped")
 
     def complete(self) -> None:
         """The render is over and no sentence is missing."""
@@ -164,11 +199,11 @@ class Chapters:
     def wait_complete(self) -> None:
         """Return once the render is complete; raise :class:`Stopped` if it failed."""
         self.whole.wait()
-        if self.stopped:
-            raise Stopped("the render failed")
+        self.check()
 
     def stop(self) -> None:
-        """The render failed: wake the assembly so that it stops."""
+        """The render failed or was interrupted: stop the assembly (before its next
+        paragraph)."""
         self.stopped = True
         for event in (*self.events, self.whole):
             event.set()

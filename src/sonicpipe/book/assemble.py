@@ -242,6 +242,7 @@ class Assembler:
         self.host = host or PluginHost(self.settings)  # loaded once, for every file written
         self.rate = sample_rate
         self.wait: Callable[[int], None] = _no_wait
+        self.check: Callable[[], None] = _go_on
         self.staging = output / STAGING  # files move to ``output`` once all are written
         self._files: list[_File] = []
         if delivery.preset == "acx" and self.rate != ACX_RATE:
@@ -265,6 +266,7 @@ class Assembler:
         return room_tone(seconds, self.rate, self.delivery.room_tone_db, self._seed)
 
     def _read(self, key: str) -> np.ndarray:
+        self.check()
         samples, rate = soundfile.read(self.cache.audio(key), dtype="float32")
         if rate != self.rate:
             raise ValueError(f"{self.cache.audio(key)}: {rate} Hz, not the book's {self.rate} Hz")
@@ -416,14 +418,17 @@ class Assembler:
         self,
         wait: Callable[[int], None] | None = None,
         complete: Callable[[], None] | None = None,
+        check: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         """Write every file, captions and the report; return the report.
 
         ``wait(n)`` returns once chapter ``n`` is wholly in the cache, and ``complete()`` once
         the whole render is over with no sentence missing (it is called before any file moves
-        into place); either may raise to stop. By default the render is taken to be done.
+        into place); ``check()`` is called before each paragraph is read. Any of them may
+        raise to stop (nothing is delivered then). By default the render is taken to be done.
         """
         self.wait = wait or _no_wait
+        self.check = check or _go_on
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
         try:
@@ -588,6 +593,10 @@ def _identity(path: Path) -> tuple[int, int]:
 
 def _no_wait(chapter: int) -> None:
     """Every chapter is in the cache already."""
+
+
+def _go_on() -> None:
+    """Nothing stops the assembly."""
 
 
 def _finite(value: float) -> float | None:

@@ -51,7 +51,23 @@ def cmd_book_render(args: argparse.Namespace) -> int:
     except GapError as exc:
         progress.message(f"sonicpipe: render incomplete: {exc}")
         return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what the next run starts from
+        raise KeyboardInterrupt(interrupted(output)) from None
     return 0
+
+
+def interrupted(output: Path) -> str:
+    """What an interrupted render keeps: how many paragraphs are cached, from its manifest."""
+    from sonicpipe.book.render import MANIFEST, Manifest
+
+    chapters = Manifest.load(output / MANIFEST).data.get("chapters", [])
+    done = [p["done"] for chapter in chapters for p in chapter["paragraphs"]]
+    if not done:
+        return "interrupted before any paragraph was rendered"
+    return (
+        f"interrupted: {sum(done)} of {len(done)} paragraphs are cached; "
+        "run the same command again to resume"
+    )
 
 
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
