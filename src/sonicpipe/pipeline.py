@@ -180,15 +180,6 @@ async def _await(awaitable: Awaitable[T]) -> T:
     return await awaitable
 
 
-def _raise_if_cancelled() -> None:
-    """Stop a task that is being cancelled but was let go on: Python 3.11's
-    ``asyncio.wait_for`` swallows a cancel that comes as its awaitable completes, and the
-    client waits for each message that way, so Ctrl-C could go unheard by a render."""
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
-
-
 def _settle(task: asyncio.Task[T], result: concurrent.futures.Future[T]) -> None:
     """Hand a finished task's outcome to a future of another thread."""
     if task.cancelled():
@@ -374,7 +365,6 @@ class Pipeline:
         inputs = self.context_inputs(groups)
         heard = said = 0  # samples from Sonic, samples yielded
         async for message in client.generate(self.template(), inputs):
-            _raise_if_cancelled()
             if isinstance(message, p.Chunk):
                 samples = self.decode(message)
                 heard += samples.size
@@ -670,9 +660,8 @@ class Turn:
                 if heard or attempt > self.client.retries:
                     raise
                 with contextlib.suppress(TimeoutError):  # back off, unless barged in
-                    await asyncio.wait_for(
-                        self._barge_in.wait(), backoff_delay(self.client.backoff, attempt)
-                    )
+                    async with asyncio.timeout(backoff_delay(self.client.backoff, attempt)):
+                        await self._barge_in.wait()
                 if self.interrupted:
                     break
                 await self._reopen()

@@ -220,10 +220,9 @@ class Context:
         """
         try:
             while not self.finished:
-                try:
-                    item = await asyncio.wait_for(
-                        self.queue.get(), self.client.timeout if self._owed() else None
-                    )
+                try:  # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
+                    async with asyncio.timeout(self.client.timeout if self._owed() else None):
+                        item = await self.queue.get()
                 except TimeoutError:
                     raise SonicTimeout(
                         f"context {self.id}: no answer in {self.client.timeout:g} s"
