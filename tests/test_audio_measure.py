@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import av
@@ -88,6 +89,7 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         (text, "not an audio file"),
         (tmp_path / "missing.wav", "no such file"),
         (tmp_path, "a folder, not an audio file"),
+        (Path(os.devnull), "not a regular file, so not an audio file"),
         (tmp_path / "call.raw", "headerless PCM has no rate or encoding"),
     ]:
         assert main(["audio", "measure", str(path)]) == 2

@@ -62,8 +62,10 @@ def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path}: a folder, not an audio file")
-    if not path.is_file():
+    if not path.exists():
         raise ValueError(f"{path}: no such file")
+    if not path.is_file():
+        raise ValueError(f"{path}: not a regular file, so not an audio file")
     if path.suffix.lower() in (".raw", ".pcm"):
         raise ValueError(
             f"{path}: headerless PCM has no rate or encoding to read; measure a WAV, FLAC, "
