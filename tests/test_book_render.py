@@ -30,6 +30,7 @@ from sonicpipe.book.render import (
     CACHE,
     MANIFEST,
     Cache,
+    ChapterPlan,
     GapError,
     folder_lock,
     open_pipeline,
@@ -471,12 +472,18 @@ def test_a_lufs_preset_lands_on_its_target_once_limited(rendered: tuple, tmp_pat
     assert "FAIL" not in text
 
 
-def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> None:
+@pytest.fixture
+def planned(rendered: tuple) -> tuple[Book, list[ChapterPlan], Cache]:
+    """The rendered excerpt's book, plan and paragraph cache, to assemble it again."""
     source, output, _ = rendered
     book = read_book(source)
-    plans = plan_book(book, open_pipeline(engine="espeak"))
+    return book, plan_book(book, open_pipeline(engine="espeak")), Cache(output / CACHE)
+
+
+def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> None:
+    book, plans, cache = planned
     delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes
-    report = Assembler(book, plans, Cache(output / CACHE), tmp_path, delivery, 44100).run()
+    report = Assembler(book, plans, cache, tmp_path, delivery, 44100).run()
     for row in report["chapters"]:
         wavs = [tmp_path / name for name in row["files"] if name.endswith(".wav")]
         assert len(wavs) >= 2 and wavs == sorted(wavs)  # in order in a file manager
@@ -493,31 +500,25 @@ def test_long_chapters_are_cut_into_parts(rendered: tuple, tmp_path: Path) -> No
 
 
 def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
-    rendered: tuple, tmp_path: Path
+    planned: tuple, tmp_path: Path
 ) -> None:
-    source, output, _ = rendered
-    book = read_book(source)
-    plans = plan_book(book, open_pipeline(engine="espeak"))
+    book, plans, cache = planned
     delivery = Delivery("flac", gain_minutes=0.5)  # the first chapter lasts a minute
     waited: list[int] = []
-    report = Assembler(book, plans, Cache(output / CACHE), tmp_path / "a", delivery, 44100).run(
-        waited.append
-    )
+    report = Assembler(book, plans, cache, tmp_path / "a", delivery, 44100).run(waited.append)
     assert waited == [0, 0, 1, 2]  # the gain needs chapter 1 only; then each in turn
     opening = Book(book.title, book.author, book.chapters[:1])
-    alone = Assembler(opening, plans[:1], Cache(output / CACHE), tmp_path / "b", delivery, 44100)
+    alone = Assembler(opening, plans[:1], cache, tmp_path / "b", delivery, 44100)
     assert report["gain_db"] == alone.run()["gain_db"]
     assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
 
 
 def test_files_move_into_place_only_once_the_render_is_complete(
-    rendered: tuple, tmp_path: Path
+    planned: tuple, tmp_path: Path
 ) -> None:
-    source, output, _ = rendered
-    book = read_book(source)
-    plans = plan_book(book, open_pipeline(engine="espeak"))
+    book, plans, cache = planned
     out = tmp_path / "out"
-    assembler = Assembler(book, plans, Cache(output / CACHE), out, Delivery("flac", None), 44100)
+    assembler = Assembler(book, plans, cache, out, Delivery("flac", None), 44100)
 
     def a_sentence_went_missing() -> None:  # the render found a gap after the last chapter
         assert len(list((out / STAGING).glob("*.flac"))) == 3  # written, not yet delivered
@@ -529,11 +530,9 @@ def test_files_move_into_place_only_once_the_render_is_complete(
 
 
 def test_a_stopped_assembly_stops_before_its_next_paragraph_and_delivers_nothing(
-    rendered: tuple, tmp_path: Path
+    planned: tuple, tmp_path: Path
 ) -> None:
-    source, output, _ = rendered
-    book = read_book(source)
-    plans = plan_book(book, open_pipeline(engine="espeak"))
+    book, plans, cache = planned
     out = tmp_path / "out"
     chapters = Chapters(len(plans))
     for chapter in range(len(plans)):
@@ -546,7 +545,7 @@ def test_a_stopped_assembly_stops_before_its_next_paragraph_and_delivers_nothing
             chapters.stop()
         chapters.check()
 
-    assembler = Assembler(book, plans, Cache(output / CACHE), out, Delivery("flac", None), 44100)
+    assembler = Assembler(book, plans, cache, out, Delivery("flac", None), 44100)
     with pytest.raises(Stopped):
         assembler.run(chapters.wait, chapters.wait_complete, check)
     assert len(read) == 2 < sum(len(plan.paragraphs) for plan in plans)
