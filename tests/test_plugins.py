@@ -12,6 +12,7 @@ import pytest
 
 from sonicpipe import ConfigError, Document, PluginError, PluginHost, Settings, TextChain, hookimpl
 from sonicpipe.audio.writers import open_writer
+from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parents[1]
@@ -256,3 +257,16 @@ def test_a_plugin_registered_twice_is_registered_once() -> None:
     host = PluginHost(settings, extra=[NAMED])
     assert [info.name for info in host.describe() if "echo" in info.name] == ["echo"]
     assert TextChain(host=host).prepare("Say it")[0].text.count("again") == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_common_options_go_before_or_after_the_command(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text('disable = ["pauses"]\n', encoding="utf-8")
+    options = ["--config", str(config), "--disable", "resample"]
+    argv = [*options, "plugins", "--json"] if where == "before" else ["plugins", "--json", *options]
+    assert main(argv) == 0
+    names = {plugin["name"] for plugin in json.loads(capsys.readouterr().out)["plugins"]}
+    assert names >= {"cleanup", "loudness"} and not names & {"pauses", "resample"}

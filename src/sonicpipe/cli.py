@@ -110,9 +110,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sonicpipe`` command."""
     parser = argparse.ArgumentParser(prog="sonicpipe", description=DESCRIPTION)
-    parser.add_argument("--config", "-c", help="settings file (TOML)")
-    parser.add_argument("--plugin", action="append", help="register a plugin (module:object)")
-    parser.add_argument("--disable", action="append", help="disable a plugin by name")
+    _add_common_options(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
     text = sub.add_parser("text", help="print the segments of a text as they would be sent")
@@ -144,7 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
     add_audio_parser(sub)
     add_book_parser(sub)
+    for command in _commands(parser):  # "sonicpipe plugins --config x" works too
+        _add_common_options(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options every command takes, before or after its name."""
+    parser.add_argument("--config", "-c", default=default, help="settings file (TOML)")
+    parser.add_argument(
+        "--plugin", action="append", default=default, help="register a plugin (module:object)"
+    )
+    parser.add_argument(
+        "--disable", action="append", default=default, help="disable a plugin by name"
+    )
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers of the commands under ``parser`` that take no subcommand themselves."""
+    found = []
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            for command in dict.fromkeys(action.choices.values()):
+                found += _commands(command) or [command]
+    return found
 
 
 class _Terminate:
