@@ -74,6 +74,7 @@ def test_cancel_round_trips() -> None:
         (b"\x00\x01", "binary frames are not accepted"),
         ("[1, 2]", "expected a JSON object"),
         (request(model_id="tacotron"), "'tacotron' is not a valid model"),
+        (request(model_id="sonic-9"), "'sonic-9' is not a valid model; valid: sonic-3, sonic-3.5"),
         (request(transcript=5), "transcript: expected a string, got int 5"),
         (request(transcript=...), "transcript: required"),
         (request(context_id=...), "context_id: required"),

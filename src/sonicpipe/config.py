@@ -206,13 +206,21 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+KNOWN_MODELS = f"{', '.join(MODELS)}, each also with a snapshot date (sonic-3-2026-01-12)"
+
+
+def is_known_model(model: str) -> bool:
+    """Whether ``model`` is one of :data:`MODELS` or a dated snapshot of one."""
+    return _SNAPSHOT.sub("", model) in MODELS
+
+
 def _check_model(model: str) -> None:
     """A Sonic model id: one of :data:`MODELS` (or a dated snapshot of one). Another
     ``sonic-`` id (a model newer than this release, or a typo) is sent as is, with a warning:
     Sonic itself refuses an id it does not have."""
-    if _SNAPSHOT.sub("", model) in MODELS:
+    if is_known_model(model):
         return
-    known = f"{', '.join(MODELS)}, each also with a snapshot date (sonic-3-2026-01-12)"
+    known = KNOWN_MODELS
     if not model.startswith("sonic-"):
         raise ConfigError(f"model: unknown model {model!r}; valid: {known}")
     if model not in _WARNED_MODELS:  # once: settings are copied often (with_)

@@ -17,7 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sonicpipe.config import DEFAULT_VOICE, ENCODINGS, SAMPLE_RATES, ConfigError, OutputFormat
+from sonicpipe.config import (
+    DEFAULT_VOICE,
+    ENCODINGS,
+    KNOWN_MODELS,
+    SAMPLE_RATES,
+    ConfigError,
+    OutputFormat,
+    is_known_model,
+)
 from sonicpipe.controls import (
     SONIC2_EMOTION_NAMES,
     SONIC2_LEVELS,
@@ -26,7 +34,6 @@ from sonicpipe.controls import (
     check_emotion,
     check_speed,
     check_volume,
-    family_of,
 )
 
 __all__ = [
@@ -405,13 +412,10 @@ class GenerationRequest:
         model_id = _str(data, "model_id")
         if not model_id:
             raise ProtocolError("model_id: required, e.g. sonic-3")
-        try:
-            family_of(model_id)
-        except ControlError:
+        if not is_known_model(model_id):
             raise ProtocolError(
-                f"model_id {model_id!r} is not a valid model; use a Sonic model such as "
-                "sonic-3, sonic-3.5, sonic-2 or sonic-turbo"
-            ) from None
+                f"model_id {model_id!r} is not a valid model; valid: {KNOWN_MODELS}"
+            )
         if "voice" not in data:
             raise ProtocolError('voice: required, e.g. {"mode": "id", "id": "<voice id>"}')
         voice = Voice.from_dict(data["voice"])
