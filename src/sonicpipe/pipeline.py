@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from sonicpipe import pcm
-from sonicpipe.audio.chain import AudioChain
+from sonicpipe.audio.chain import EMPTY, AudioChain
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.controls import Defaults, Family, family_of, in_force_after
@@ -103,6 +103,43 @@ class _WordClock:
         del self.words[self.first :]
         self.pending.clear()
         return dropped
+
+
+class _Output:
+    """One stream of Sonic's responses through a new audio chain: chunks processed,
+    flush boundaries passed on, word times (into ``words``, if given) placed as decided."""
+
+    def __init__(self, pipeline: Pipeline, words: list[WordTime] | None) -> None:
+        self.pipeline = pipeline
+        self.chain = pipeline.audio_chain()
+        self.clock = None if words is None else _WordClock(self.chain, words)
+        self.heard = self.said = 0  # samples from Sonic, samples given out
+
+    def take(self, message: p.Response, boundary: str | None) -> np.ndarray:
+        """The audio ready after ``message`` (maybe none); ``boundary`` is the kind a
+        ``flush_done`` marks ("sentence", "paragraph"), or None where it marks none."""
+        if isinstance(message, p.Chunk):
+            samples = self.pipeline.decode(message)
+            self.heard += samples.size
+            out = self.chain.process(samples)
+        elif isinstance(message, p.FlushDone) and boundary is not None:
+            out = self.chain.boundary(boundary)
+        else:
+            if isinstance(message, p.Timestamps) and message.TYPE == "timestamps" and self.clock:
+                self.clock.add(message)
+            return EMPTY
+        if self.clock is not None:
+            self.clock.place()
+        self.said += out.size
+        return out
+
+    def finish(self) -> np.ndarray:
+        """The end of the stream: what the chain still holds; the last word times placed."""
+        tail = self.chain.flush()
+        self.said += tail.size
+        if self.clock is not None:
+            self.pipeline._check_timing(self.clock, self.heard, self.said)
+        return tail
 
 
 @dataclass
@@ -360,36 +397,17 @@ class Pipeline:
         if not groups:
             return
         client = await self.client()
-        chain = self.audio_chain()
-        clock = None if words is None else _WordClock(chain, words)
+        output = _Output(self, words)
         inputs = self.context_inputs(groups)
-        heard = said = 0  # samples from Sonic, samples yielded
         async for message in client.generate(self.template(), inputs):
-            if isinstance(message, p.Chunk):
-                samples = self.decode(message)
-                heard += samples.size
-                out = chain.process(samples)
-            elif isinstance(message, p.FlushDone):
-                if message.flush_id >= len(groups):
-                    continue
+            boundary = None
+            if isinstance(message, p.FlushDone) and message.flush_id < len(groups):
                 done, following = groups[message.flush_id - 1][-1], groups[message.flush_id][0]
-                kind = "paragraph" if following.paragraph != done.paragraph else "sentence"
-                out = chain.boundary(kind)
-            elif isinstance(message, p.Timestamps) and message.TYPE == "timestamps":
-                if clock is not None:
-                    clock.add(message)
-                continue
-            else:
-                continue
-            if clock is not None:
-                clock.place()
+                boundary = "paragraph" if following.paragraph != done.paragraph else "sentence"
+            out = output.take(message, boundary)
             if out.size:
-                said += out.size
                 yield out
-        tail = chain.flush()
-        said += tail.size
-        if clock is not None:
-            self._check_timing(clock, heard, said)
+        tail = output.finish()
         if tail.size:
             yield tail
 
@@ -626,38 +644,24 @@ class Turn:
         inputs sent so far; a dropped connection raises
         :class:`~sonicpipe.sonic.client.ConnectionLost`.
         """
-        chain = self.pipeline.audio_chain()
-        clock = None if words is None else _WordClock(chain, words)
-        heard = said = 0  # samples from Sonic, samples yielded
+        output = _Output(self.pipeline, words)
         attempt = 0
         while True:
             try:
                 async for message in self.context.responses():
-                    if isinstance(message, p.Chunk):
-                        samples = self.pipeline.decode(message)
-                        heard += samples.size
-                        out = chain.process(samples)
-                    elif isinstance(message, p.FlushDone) and not (
+                    # An input's audio is out: a sentence ends (the last one's: at the flush).
+                    last = isinstance(message, p.FlushDone) and (
                         self.ended and message.flush_id >= len(self.inputs)
-                    ):  # an input's audio is out: a sentence ends (the last one: at flush)
-                        out = chain.boundary("sentence")
-                    elif isinstance(message, p.Timestamps) and message.TYPE == "timestamps":
-                        if clock is not None:
-                            clock.add(message)
-                        continue
-                    else:
-                        continue
-                    if clock is not None:
-                        clock.place()
+                    )
+                    out = output.take(message, None if last else "sentence")
                     if out.size:
-                        said += out.size
                         yield out
                 break
             except RateLimitError:
                 attempt += 1
                 if self.interrupted:
                     break
-                if heard or attempt > self.client.retries:
+                if output.heard or attempt > self.client.retries:
                     raise
                 with contextlib.suppress(TimeoutError):  # back off, unless barged in
                     async with asyncio.timeout(backoff_delay(self.client.backoff, attempt)):
@@ -666,10 +670,7 @@ class Turn:
                     break
                 await self._reopen()
         if not self.interrupted:
-            tail = chain.flush()
-            said += tail.size
-            if clock is not None:
-                self.pipeline._check_timing(clock, heard, said)
+            tail = output.finish()
             if tail.size:
                 yield tail
 
