@@ -504,12 +504,9 @@ def level(samples: np.ndarray, sample_rate: int, preset: Preset) -> float:
 def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarray:
     """The whole signal at the preset's level, true peaks limited to its ceiling.
 
-    Limiting lowers the level, so the gain is raised until the limited signal lands within
-    :data:`LEVEL_TOLERANCE` of the goal: secant steps (kept inside the gains known to land
-    below and above it), :data:`TRIES` at most, and at most :data:`MAKEUP_DB` above the gain
-    that reaches the goal unlimited. A signal whose peaks stand too far above its loudness
-    cannot reach the goal under the ceiling, since more gain only makes the limiter take
-    more off: it then lands as close as that gain allows, the closest try kept
+    The gain makes up for what the limiter takes off (:func:`limited_gain`). A signal whose
+    peaks stand too far above its loudness cannot reach the goal under the ceiling, since more
+    gain only makes the limiter take more off: it then lands as close as that gain allows
     (:func:`~sonicpipe.audio.signals.speech_like` ends near -17 LUFS under -1 dBTP, and no
     gain gets it louder).
     """
@@ -521,21 +518,42 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
     first = goal - start
     if not exceeds(samples, limiter.target / undb(first)):
         return samples * np.float32(undb(first))  # nothing to limit: the level is the goal
-    most = first + MAKEUP_DB
-    scan = limiter.scan(samples, undb(most))  # one scan at the most gain serves every try
-
+    scan = limiter.scan(samples, undb(first + MAKEUP_DB))  # one scan at the most gain serves all
     out = np.empty_like(samples)
+    tried: list[tuple[float, list[Span]]] = []  # the last gain limited, and its spans
 
     def limited(gain_db: float) -> list[Span]:
         np.multiply(samples, np.float32(undb(gain_db)), out=out)
-        return limiter.limit(out, scan, undb(gain_db))
+        tried[:] = [(gain_db, limiter.limit(out, scan, undb(gain_db)))]
+        return tried[0][1]
 
+    def reach(gain_db: float) -> float:
+        limited(gain_db)
+        return level(out, sample_rate, preset)
+
+    gain_db = limited_gain(goal, start, reach)
+    spans = tried[0][1] if tried[0][0] == gain_db else limited(gain_db)
+    limiter.verify(out, spans)
+    return out
+
+
+def limited_gain(goal: float, start: float, reach: Callable[[float], float]) -> float:
+    """The gain (dB) that brings a signal at level ``start`` to ``goal`` once limited;
+    ``reach(gain_db)`` is the level the signal has at that gain, limited.
+
+    Limiting lowers the level, so the gain is raised until the limited level lands within
+    :data:`LEVEL_TOLERANCE` of the goal: secant steps (kept inside the gains known to land
+    below and above it), :data:`TRIES` at most, and at most :data:`MAKEUP_DB` above the gain
+    that reaches the goal unlimited. Where the goal cannot be reached under the ceiling, the
+    closest try is kept.
+    """
+    first = goal - start
+    most = first + MAKEUP_DB
     # The goal needs at least the first gain (limiting only lowers the level): the bracket.
     below, above = (first, -math.inf), (math.inf, math.inf)  # closest tries under, over
     previous, gain_db, best = (0.0, start), first, (math.inf, first)
     for _ in range(TRIES):
-        spans, tried = limited(gain_db), gain_db
-        reached = level(out, sample_rate, preset)
+        reached, tried = reach(gain_db), gain_db
         best = min(best, (abs(goal - reached), tried))
         if abs(goal - reached) <= LEVEL_TOLERANCE or (reached < goal and tried >= most):
             break  # on the goal, or as close as the ceiling allows
@@ -551,10 +569,7 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
         if not below[0] < gain_db < above[0]:
             gain_db = (below[0] + min(above[0], most)) / 2  # outside the bracket: halve it
         gain_db = min(gain_db, most)
-    if best[1] != tried:
-        spans = limited(best[1])
-    limiter.verify(out, spans)
-    return out
+    return best[1]
 
 
 # -- processors ----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import Limiter, db, undb
+from sonicpipe.audio.loudness import Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.writers import open_writer
@@ -286,11 +286,10 @@ class Assembler:
 
         Measured on the book's opening as it will be laid out (its first ``gain_minutes``,
         whole paragraphs, with its pauses as silence), so that chapters can be written while
-        later ones are still being rendered. Limiting lowers the level a little: while a try
-        (every paragraph scaled and limited as the files will have it) lands more than
-        0.1 dB off, the gain is corrected by the secant through the last two tries, as
-        :func:`~sonicpipe.audio.loudness.normalize` does, three tries at most. One paragraph
-        is in memory at a time. Every chapter gets this same gain.
+        later ones are still being rendered. Each try scales and limits every paragraph as
+        the files will have it, one paragraph in memory at a time, and the gain makes up for
+        what the limiter takes off as :func:`~sonicpipe.audio.loudness.normalize` does
+        (:func:`~sonicpipe.audio.loudness.limited_gain`). Every chapter gets this same gain.
         """
         target = self.delivery.target
         if target is None:
@@ -300,16 +299,7 @@ class Assembler:
         start = self._level(layout, None)
         if not math.isfinite(start):
             return 1.0
-        gain_db, previous = goal - start, (0.0, start)
-        if self.limiter is not None:
-            for _ in range(2):  # the third try is not measured: no correction would follow
-                reached = self._level(layout, gain_db)
-                if abs(goal - reached) <= 0.1:
-                    break
-                slope = (reached - previous[1]) / (gain_db - previous[0])
-                previous = gain_db, reached
-                gain_db += (goal - reached) / min(max(slope, 0.2), 1.0)
-        return undb(gain_db)
+        return undb(limited_gain(goal, start, lambda gain_db: self._level(layout, gain_db)))
 
     def _level(self, layout: list[str | float], gain_db: float | None) -> float:
         """The preset's level of a layout as is (``gain_db`` None), or scaled by ``gain_db``
