@@ -513,6 +513,20 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
 
 
+def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:
+    said = "The same words, said twice over."
+    chapters = [Chapter("One", [said, said, "And something else to end with."])]
+    manifest = render_book(Book("Twice", "Someone", chapters), tmp_path, engine="espeak",
+                           format="wav", progress=Progress(io.StringIO(), quiet=True))  # fmt: skip
+    first, again, last = keys_of(manifest)
+    assert first == again  # one recording serves both, read once for the gain
+    samples, rate = soundfile.read(tmp_path / manifest["delivery"]["files"][0])
+    spoken = (2 * cached_frames(tmp_path, first) + cached_frames(tmp_path, last)) / rate
+    delivery = Delivery()
+    laid_out = delivery.head + spoken + 2 * delivery.paragraph_pause + delivery.tail
+    assert abs(samples.size / rate - laid_out) < 0.01
+
+
 def test_files_move_into_place_only_once_the_render_is_complete(
     planned: tuple, tmp_path: Path
 ) -> None:

@@ -404,6 +404,13 @@ class Limiter:
             spans.append((start, start + curve.size))
         return spans
 
+    def limited(self, samples: np.ndarray, scan: list[Peaks], scale: float) -> np.ndarray:
+        """``samples`` times ``scale`` (a new array), limited as its ``scan`` needs at that
+        scale (:meth:`limit`; not verified)."""
+        out = samples * np.float32(scale)
+        self.limit(out, scan, scale)
+        return out
+
     def verify(self, out: np.ndarray, spans: list[Span]) -> None:
         """Where the gain moved, measure ``out`` again and limit any peak that slipped by."""
         threshold = self.target * (1 + self.ROUNDING)

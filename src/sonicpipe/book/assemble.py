@@ -16,9 +16,10 @@ a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at 
 and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
 loudness, true peak, RMS, noise floor and the checks of the preset (ACX's without one).
 Paragraph audio is read from the cache one paragraph at a time, so memory does not grow with
-the book. Once a run's files are in place, those the previous report listed and this run did
-not write (a renamed or deleted chapter, another format) are deleted: the folder holds what
-the report lists.
+the book (only the opening the gain is measured on is held, once read, until it is written).
+Once a run's files are in place, those the previous report listed and this run did not write
+(a renamed or deleted chapter, another format) are deleted: the folder holds what the report
+lists.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import queue
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import Limiter, db, limited_gain, undb
+from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Meter, check
 from sonicpipe.audio.writers import open_writer
@@ -256,6 +257,7 @@ class Assembler:
             ceiling = delivery.target.true_peak - margin
         self.limiter = Limiter(self.rate, ceiling) if ceiling is not None else None
         self.gain = 1.0
+        self._held: dict[str, np.ndarray] = {}  # the opening's paragraphs, until written
         self._seed = 0
         self._cover: Path | None = None  # the book's cover, delivered beside the M4B
 
@@ -266,19 +268,21 @@ class Assembler:
         return room_tone(seconds, self.rate, self.delivery.room_tone_db, self._seed)
 
     def _read(self, key: str) -> np.ndarray:
+        """A paragraph's audio: held from the opening (see :meth:`measure_gain`), else read
+        from the cache."""
         self.check()
+        if key in self._held:
+            return self._held.pop(key)
         samples, rate = soundfile.read(self.cache.audio(key), dtype="float32")
         if rate != self.rate:
             raise ValueError(f"{self.cache.audio(key)}: {rate} Hz, not the book's {self.rate} Hz")
         return samples
 
     def _paragraph(self, key: str) -> np.ndarray:
-        return self._gained(self._read(key), self.gain)
-
-    def _gained(self, samples: np.ndarray, gain: float) -> np.ndarray:
-        """``samples`` at ``gain`` (linear), true peaks limited to the book's ceiling."""
-        if gain != 1.0:
-            samples = samples * np.float32(gain)
+        """A paragraph at the book's gain, true peaks limited to the book's ceiling."""
+        samples = self._read(key)
+        if self.gain != 1.0:
+            samples = samples * np.float32(self.gain)
         return self.limiter.apply(samples) if self.limiter is not None else samples
 
     def measure_gain(self) -> float:
@@ -286,26 +290,34 @@ class Assembler:
 
         Measured on the book's opening as it will be laid out (its first ``gain_minutes``,
         whole paragraphs, with its pauses as silence), so that chapters can be written while
-        later ones are still being rendered. Each try scales and limits every paragraph as
-        the files will have it, one paragraph in memory at a time, and the gain makes up for
-        what the limiter takes off as :func:`~sonicpipe.audio.loudness.normalize` does
+        later ones are still being rendered. The opening is read once and held until it is
+        written; its true peaks are scanned once, at the most gain a try may use, and each
+        try scales and limits it as the files will have it. The gain makes up for what the
+        limiter takes off as :func:`~sonicpipe.audio.loudness.normalize` does
         (:func:`~sonicpipe.audio.loudness.limited_gain`). Every chapter gets this same gain.
         """
         target = self.delivery.target
-        if target is None:
+        if target is None or self.limiter is None:
             return 1.0
+        limiter = self.limiter
         goal = target.lufs if target.lufs is not None else target.rms
-        layout = self._opening()
-        start = self._level(layout, None)
+        opening = self._opening()
+        start = self._level(opening)
         if not math.isfinite(start):
             return 1.0
-        return undb(limited_gain(goal, start, lambda gain_db: self._level(layout, gain_db)))
+        most = undb(goal - start + MAKEUP_DB)  # limited_gain never tries more
+        scans = [limiter.scan(samples, most) for samples in opening]
 
-    def _level(self, layout: list[str | float], gain_db: float | None) -> float:
-        """The preset's level of a layout as is (``gain_db`` None), or scaled by ``gain_db``
-        and limited: RMS (dBFS), or integrated loudness (LUFS), which depends on where the
-        pauses fall."""
-        pieces = self._laid_out(layout, gain_db)
+        def reach(gain_db: float) -> float:
+            gain = undb(gain_db)
+            pieces = zip(opening, scans, strict=True)
+            return self._level(limiter.limited(samples, scan, gain) for samples, scan in pieces)
+
+        return undb(limited_gain(goal, start, reach))
+
+    def _level(self, pieces: Iterable[np.ndarray]) -> float:
+        """The preset's level of ``pieces`` laid end to end: RMS (dBFS), or integrated
+        loudness (LUFS), which depends on where the pauses fall."""
         if self.delivery.target.lufs is None:  # RMS needs no K-weighting: a plain sum
             squares = frames = 0.0
             for samples in pieces:
@@ -317,20 +329,10 @@ class Assembler:
             meter.add(samples, peaks=False)
         return meter.measurement("<opening>").integrated_lufs
 
-    def _laid_out(self, layout: list[str | float], gain_db: float | None) -> Iterator[np.ndarray]:
-        """The layout's paragraphs (as is, or at ``gain_db`` and limited) and silences."""
-        for item in layout:
-            if not isinstance(item, str):
-                yield self._silence(item)
-            elif gain_db is None:
-                yield self._read(item)
-            else:
-                yield self._gained(self._read(item), undb(gain_db))
-
-    def _opening(self) -> list[str | float]:
+    def _opening(self) -> list[np.ndarray]:
         """The book's first ``gain_minutes`` (whole paragraphs) as laid out in its files:
-        paragraph keys, and seconds of silence for the head, pauses and tail."""
-        layout: list[str | float] = []
+        its paragraphs (held for writing) and the silences of the head, pauses and tail."""
+        pieces: list[np.ndarray] = []
         seconds, limit = 0.0, self.delivery.gain_minutes * 60
         for number, plan in enumerate(self.plans):
             if seconds >= limit:
@@ -340,10 +342,11 @@ class Assembler:
                 if seconds >= limit:
                     break
                 pause = self.delivery.paragraph_pause if n else self.delivery.head
-                layout += [pause, paragraph.key]
-                seconds += pause + self.cache.info(paragraph.key)["frames"] / self.rate
-            layout.append(self.delivery.tail)
-        return layout
+                samples = self._held[paragraph.key] = self._read(paragraph.key)
+                pieces += [self._silence(pause), samples]
+                seconds += pause + samples.size / self.rate
+            pieces.append(self._silence(self.delivery.tail))
+        return pieces
 
     def _silence(self, seconds: float) -> np.ndarray:
         return np.zeros(round(seconds * self.rate), np.float32)
