@@ -283,16 +283,47 @@ def test_handshake_checks_path_and_version_and_echoes_the_version(server: LocalS
         connect(server.url + "/tts/other")
     assert info.value.response.status_code == 404
     assert info.value.response.headers.get_all("Content-Type") == ["application/json"]
-    with pytest.raises(InvalidStatus) as info:
-        connect(server.url + PATH, additional_headers={"Cartesia-Version": "yesterday"})
-    assert info.value.response.status_code == 400
-    assert "use a date such as 2025-04-16" in json.loads(info.value.response.body)["error"]
     with connect(server.url + PATH, additional_headers={"Cartesia-Version": "2024-11-13"}) as c:
         assert c.response.headers["Cartesia-Version"] == "2024-11-13"
     with connect(server.url + PATH + "?cartesia_version=2024-06-10") as c:
         assert c.response.headers["Cartesia-Version"] == "2024-06-10"
     with connect(server.url + PATH) as c:
         assert c.response.headers["Cartesia-Version"] == "2025-04-16"
+
+
+@pytest.mark.parametrize(
+    ("version", "url"),
+    [
+        ("yesterday", PATH),
+        ("2024-13-45", PATH),
+        ("2025-02-30", PATH),
+        ("2025-02-30", PATH + "?cartesia_version=2025-02-30"),
+        ("2024-06-10\n", PATH + "?cartesia_version=2024-06-10%0A"),  # was a 500
+    ],
+)
+def test_a_version_that_is_no_calendar_date_is_refused_at_the_handshake(
+    server: LocalServer, version: str, url: str
+) -> None:
+    headers = {} if "?" in url else {"Cartesia-Version": version}
+    with pytest.raises(InvalidStatus) as info:
+        connect(server.url + url, additional_headers=headers)
+    response = info.value.response
+    assert response.status_code == 400
+    assert response.headers.get_all("Content-Type") == ["application/json"]
+    body = json.loads(response.body)
+    assert body["type"] == "error" and body["status_code"] == 400
+    assert repr(version) in body["error"]
+    assert "2024-06-10, 2024-11-13, 2025-04-16" in body["error"]
+
+
+@pytest.mark.parametrize("version", ["2026-01-01", "2024-02-29"])
+def test_a_real_date_that_is_no_known_version_is_accepted(
+    server: LocalServer, version: str
+) -> None:
+    """Cartesia dates its versions and accepts newer ones than the spec lists."""
+    with connect(server.url + PATH, additional_headers={"Cartesia-Version": version}) as conn:
+        assert conn.response.headers["Cartesia-Version"] == version
+        assert_still_serving(conn)
 
 
 def test_ending_a_finished_context_sends_nothing(ws: ClientConnection) -> None:

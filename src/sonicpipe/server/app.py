@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import contextlib
 import hmac
 import json
 import logging
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
@@ -82,6 +84,23 @@ class ServerConfig:
             raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
             raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
+
+
+def _check_version(value: str) -> str:
+    """Return a ``Cartesia-Version`` that is a real date ``YYYY-MM-DD``, else raise.
+
+    Any real date is taken, not only the versions the spec lists: Cartesia dates its versions
+    and accepts newer ones.
+    """
+    p.check_version(value)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise p.ProtocolError(
+            f"{p.VERSION_HEADER} {value!r} is not a real date; use a date such as "
+            f"{p.DEFAULT_VERSION} (known: {', '.join(p.VERSIONS)})"
+        ) from None
+    return value
 
 
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
@@ -565,6 +584,13 @@ class _Connection:
         context.feed(request)
 
 
+def _asked_version(request: Request) -> str:
+    """The ``Cartesia-Version`` a handshake asks for: its header, else its query, else ours."""
+    query = parse_qs(urlsplit(request.path).query)
+    version = request.headers.get(p.VERSION_HEADER) or query.get(p.VERSION_QUERY, [None])[0]
+    return version or p.DEFAULT_VERSION
+
+
 def _error_response(connection: ServerConnection, status: int, message: str) -> Response:
     body = json.dumps(p.ErrorMessage(message, status).to_dict())
     response = connection.respond(HTTPStatus(status), body + "\n")
@@ -659,9 +685,8 @@ class SonicServer:
                 connection, 404, f"no endpoint {url.path!r}; connect to {p.WEBSOCKET_PATH}"
             )
         query = parse_qs(url.query)
-        version = request.headers.get(p.VERSION_HEADER) or query.get(p.VERSION_QUERY, [None])[0]
         try:
-            p.check_version(version or p.DEFAULT_VERSION)
+            _check_version(_asked_version(request))
         except p.ProtocolError as exc:
             return _error_response(connection, 400, exc.message)
         if self.config.api_key is not None and not self._authorized(request.headers, query):
@@ -687,9 +712,8 @@ class SonicServer:
     def _add_headers(
         self, connection: ServerConnection, request: Request, response: Response
     ) -> Response:
-        query = parse_qs(urlsplit(request.path).query)
-        version = request.headers.get(p.VERSION_HEADER) or query.get(p.VERSION_QUERY, [None])[0]
-        response.headers[p.VERSION_HEADER] = version or p.DEFAULT_VERSION
+        with contextlib.suppress(p.ProtocolError):  # a refused version is not echoed
+            response.headers[p.VERSION_HEADER] = _check_version(_asked_version(request))
         return response
 
     # --- contexts ------------------------------------------------------------------------
