@@ -76,3 +76,33 @@ def test_a_lone_surrogate_is_refused_as_invalid_text() -> None:
         read(transcript, "sonic-3", Voicing())
     paired = json.loads('"Well \\ud83d\\ude00 hello."')  # a pair is one character: fine
     assert spoken(paired) == ["Well", "\U0001f600", "hello."]
+
+
+@pytest.mark.parametrize("model", ["sonic-2", "sonic-turbo"])
+def test_speed_volume_and_emotion_tags_are_skipped_with_a_note_on_the_sonic2_family(
+    model: str,
+) -> None:
+    """The spec lists inline markup under the sonic-3 family; it does not say outright that
+    sonic-2 ignores these tags, but the local server does, so a sonic-2 test does not hear
+    controls that Sonic may not apply. The tags are still checked and never spoken."""
+    text = 'Calm <speed ratio="0.7"/>slow <volume ratio="2"/>loud <emotion value="sad"/>sad.'
+    voicing = Voicing()
+    reading = read(text, model, voicing)
+    assert [(u.speed, u.volume, [w.text for w in u.words]) for u in reading.items] == [
+        (1.0, 1.0, ["Calm", "slow", "loud", "sad."])
+    ]
+    assert voicing == Voicing()
+    assert reading.ignored == [
+        f"<{tag}/> is for the sonic-3 family; {model} ignores it"
+        for tag in ("speed", "volume", "emotion")
+    ]
+    assert reading.unsupported == []
+    with pytest.raises(ProtocolError, match="speed ratio 9 is out of range"):
+        read('<speed ratio="9"/>Fast.', model, Voicing())
+
+
+def test_speed_and_volume_tags_apply_on_the_sonic3_family() -> None:
+    text = 'Calm <speed ratio="0.7"/>slow <volume ratio="2"/>loud <emotion value="sad"/>sad.'
+    reading = read(text, "sonic-3-2026-01-12", Voicing())
+    assert [(u.speed, u.volume) for u in reading.items] == [(1.0, 1.0), (0.7, 1.0), (0.7, 2.0)]
+    assert reading.ignored == [] and reading.unsupported == ["emotion 'sad'"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterator
 
 import numpy as np
@@ -146,3 +147,60 @@ def test_sonic2_controls_apply_to_their_own_request(ws: ClientConnection, voice:
     while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
         assert message["type"] != "error", message
     assert voice.speeds == [1.0, 1.5, pytest.approx(0.8), 1.0]
+
+
+OUR_FORMAT = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000}
+VOICE = {"mode": "id", "id": "any"}
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "ignored"),
+    [
+        (
+            "sonic-2",
+            {"generation_config": {"speed": 1.5, "volume": 2.0, "emotion": "sad"}, "voice": VOICE},
+            ["generation_config.speed", "generation_config.volume", "generation_config.emotion",
+             "<speed/>", "<volume/>"],
+        ),
+        (
+            "sonic-3",
+            {"voice": {**VOICE, "__experimental_controls": {"speed": "fastest",
+                                                              "emotion": ["sadness:high"]}}},
+            ["voice.__experimental_controls.speed", "voice.__experimental_controls.emotion"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_control_of_the_other_model_family_is_ignored_with_a_note(
+    ws: ClientConnection,
+    voice: Recording,
+    caplog: pytest.LogCaptureFixture,
+    model: str,
+    fields: dict,
+    ignored: list[str],
+) -> None:
+    """The spec gives generation_config and inline speed and volume to the sonic-3 family and
+    voice.__experimental_controls to sonic-2 only. It does not say outright that Sonic ignores
+    the other family's controls; the local server ignores them, with a note, and speaks the
+    engine's audio untouched."""
+    caplog.set_level(logging.INFO, logger="sonicpipe.server")
+    voice.said.clear()
+    voice.speeds.clear()
+    tags = '<speed ratio="0.7"/><volume ratio="2"/>' if model == "sonic-2" else ""
+    context_id = f"other-family-{model}"
+    ws.send(json.dumps({
+        "context_id": context_id, "model_id": model, "transcript": SENTENCES[0] + tags
+        + SENTENCES[1], "continue": False, "output_format": OUR_FORMAT, **fields,
+    }))  # fmt: skip
+    chunks = []
+    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
+        assert message["type"] != "error", message
+        if message["type"] == "chunk":
+            chunks.append(base64.b64decode(message["data"]))
+    assert voice.speeds == [1.0, 1.0]
+    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
+    other = "sonic-3" if model == "sonic-2" else "sonic-2"
+    notes = [r.getMessage() for r in caplog.records]
+    for what in ignored:
+        assert (
+            f"context {context_id}: {what} is for the {other} family; {model} ignores it" in notes
+        )

@@ -104,17 +104,37 @@ def _check_version(value: str) -> str:
 
 
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
-    """Speed and volume a context starts with, from its first request."""
+    """Speed and volume a context starts with, from its first request: from
+    ``generation_config`` on the sonic-3 family, ``voice.__experimental_controls`` on sonic-2
+    (each family's own controls only; see :func:`_other_family_fields`)."""
     voicing = markup.Voicing()
-    config = request.generation_config
-    if config and config.speed is not None:
-        voicing.speed = config.speed
-    if config and config.volume is not None:
-        voicing.volume = config.volume
-    speed = (request.voice.experimental_controls or {}).get("speed", request.speed)
+    speed = request.speed
+    if family_of(request.model_id) is Family.SONIC3:
+        config = request.generation_config or p.GenerationConfig()
+        if config.speed is not None:
+            voicing.speed = config.speed
+        if config.volume is not None:
+            voicing.volume = config.volume
+    else:
+        speed = (request.voice.experimental_controls or {}).get("speed", speed)
     if speed is not None:
         voicing.speed = sonic2_ratio(speed)
     return voicing
+
+
+def _other_family_fields(request: p.GenerationRequest) -> list[str]:
+    """The controls ``request`` sets that its model's family does not take: ignored.
+
+    The spec gives ``generation_config`` to the sonic-3 family and
+    ``voice.__experimental_controls`` to sonic-2 only. It does not say outright that Sonic
+    ignores the other family's controls; the local server does, so that a local test does not
+    hear controls that Sonic may not apply.
+    """
+    if family_of(request.model_id) is Family.SONIC3:
+        controls = request.voice.experimental_controls or {}
+        return [f"voice.__experimental_controls.{k}" for k, v in controls.items() if v is not None]
+    config = request.generation_config.to_dict() if request.generation_config else {}
+    return [f"generation_config.{name}" for name in config]
 
 
 @dataclass(frozen=True)
@@ -246,10 +266,15 @@ class _Context:
             log.info("context %s: %s", self.id, message)
 
     def _note_request(self, request: p.GenerationRequest) -> None:
+        for what in _other_family_fields(request):
+            self._note(markup.not_for(what, request.model_id))
         config = request.generation_config
-        if config and config.emotion:
-            self._note(f"emotion {config.emotion!r} is not supported by the local voice; ignored")
-        if (request.voice.experimental_controls or {}).get("emotion"):
+        if family_of(request.model_id) is Family.SONIC3:
+            if config and config.emotion:
+                self._note(
+                    f"emotion {config.emotion!r} is not supported by the local voice; ignored"
+                )
+        elif (request.voice.experimental_controls or {}).get("emotion"):
             self._note("experimental emotion controls are not supported locally; ignored")
         if request.pronunciation_dict_id:
             self._note("saved pronunciation dictionaries are not available locally; ignored")
@@ -341,6 +366,8 @@ class _Context:
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
+        for message in reading.ignored:
+            self._note(message)
         request = sentence.request
         for item in reading.items:
             await self.ahead.acquire()  # released when the sender reaches this utterance's end

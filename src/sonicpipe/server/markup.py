@@ -5,7 +5,9 @@ volume) and :class:`Pause` items. Speed and volume tags apply from where they st
 of the context, so the reader keeps them in a :class:`Voicing` carried between sentences.
 Emotion tags and ``[laughter]`` (in any case) are accepted and reported in ``unsupported`` (the
 local voice has neither); any other bracketed text (``[sic]``, ``Press [Enter]``) is ordinary
-text and spoken. Custom pronunciations ``<<a|b>>`` are checked against the model's phoneme set.
+text and spoken. Speed, volume and emotion tags are sonic-3 family markup: on a sonic-2 family
+model they are checked, skipped and noted in ``ignored``. Custom pronunciations ``<<a|b>>`` are
+checked against the model's phoneme set.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sonicpipe import phonemes as ipa
 from sonicpipe.controls import (
@@ -39,6 +43,18 @@ _TOKEN = re.compile(
     rf"|\[(?P<nonverbal>(?i:{'|'.join(NONVERBALS)}))\]",  # other brackets are text: "[sic]"
 )
 _ATTRIBUTES = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
+_CHECKS: dict[str, Callable[[str], Any]] = {
+    "emotion": check_emotion,
+    "speed": check_speed,
+    "volume": check_volume,
+    "break": parse_break,
+}
+# Tags the sonic-3 family takes and sonic-2 models do not: the spec heads its inline markup
+# "sonic-3 family", as it gives generation_config (speed, volume, emotion) to that family. It
+# does not say outright that sonic-2 models ignore them; the local server does, so that a
+# sonic-2 test does not hear controls Sonic may not apply. <break>, <spell> and [laughter] stand
+# under that heading too and are still honoured on sonic-2.
+_SONIC3_TAGS = ("emotion", "speed", "volume")
 
 
 @dataclass
@@ -71,6 +87,13 @@ class Reading:
 
     items: list[Utterance | Pause] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # notes: markup of the other model family
+
+
+def not_for(what: str, model_id: str) -> str:
+    """The note for ``what``, a control of the family ``model_id`` is not in: it is ignored."""
+    other = Family.SONIC3 if family_of(model_id) is Family.SONIC2 else Family.SONIC2
+    return f"{what} is for the {other} family; {model_id} ignores it"
 
 
 def _spelled(text: str) -> list[Word]:
@@ -116,7 +139,7 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
         position = match.end()
         try:
             if match["tag"]:
-                _tag(match["tag"], match["attr"], match["value"], voicing, reading, close)
+                _tag(match, model_id, voicing, reading, close)
             elif match["spell"] is not None:
                 words.extend(_spelled(match["spell"]))
             elif match["ipa"] is not None:
@@ -130,19 +153,29 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
     return reading
 
 
-def _tag(tag: str, attr: str, value: str, voicing: Voicing, reading: Reading, close) -> None:  # type: ignore[no-untyped-def]
+def _tag(
+    match: re.Match[str],
+    model_id: str,
+    voicing: Voicing,
+    reading: Reading,
+    close: Callable[[], None],
+) -> None:
+    tag, attr = match["tag"], match["attr"]
     if attr != _ATTRIBUTES[tag]:
         raise ControlError(f"<{tag}> takes the attribute {_ATTRIBUTES[tag]!r}, not {attr!r}")
-    if tag == "emotion":
-        reading.unsupported.append(f"emotion {check_emotion(value)!r}")
-        return
-    close()
-    if tag == "speed":
-        voicing.speed = check_speed(value)
-    elif tag == "volume":
-        voicing.volume = check_volume(value)
+    value = _CHECKS[tag](match["value"])  # checked on both families: one transcript, one answer
+    if tag in _SONIC3_TAGS and family_of(model_id) is Family.SONIC2:
+        reading.ignored.append(not_for(f"<{tag}/>", model_id))
+    elif tag == "emotion":
+        reading.unsupported.append(f"emotion {value!r}")
     else:
-        reading.items.append(Pause(parse_break(value) / 1000))
+        close()
+        if tag == "speed":
+            voicing.speed = value
+        elif tag == "volume":
+            voicing.volume = value
+        else:
+            reading.items.append(Pause(value / 1000))
 
 
 # A sentence ends at . ! ? or … (closing quotes and brackets included) followed by whitespace.
