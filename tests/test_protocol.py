@@ -183,5 +183,7 @@ def test_unknown_response_type_is_named() -> None:
 
 def test_version_values() -> None:
     assert p.check_version("2026-08-14") == "2026-08-14"
-    with pytest.raises(p.ProtocolError, match="use a date such as 2025-04-16"):
-        p.check_version("latest")
+    assert p.check_version("2024-02-29") == "2024-02-29"  # any real date: newer versions too
+    for value in ("latest", "2024-13-45", "2025-02-30", "2024-06-10\n", "２０２４-06-10"):
+        with pytest.raises(p.ProtocolError, match="is not a version; use a date such as 2025"):
+            p.check_version(value)

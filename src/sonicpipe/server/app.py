@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
@@ -84,23 +83,6 @@ class ServerConfig:
             raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
             raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
-
-
-def _check_version(value: str) -> str:
-    """Return a ``Cartesia-Version`` that is a real date ``YYYY-MM-DD``, else raise.
-
-    Any real date is taken, not only the versions the spec lists: Cartesia dates its versions
-    and accepts newer ones.
-    """
-    p.check_version(value)
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise p.ProtocolError(
-            f"{p.VERSION_HEADER} {value!r} is not a real date; use a date such as "
-            f"{p.DEFAULT_VERSION} (known: {', '.join(p.VERSIONS)})"
-        ) from None
-    return value
 
 
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
@@ -713,7 +695,7 @@ class SonicServer:
             )
         query = parse_qs(url.query)
         try:
-            _check_version(_asked_version(request))
+            p.check_version(_asked_version(request))
         except p.ProtocolError as exc:
             return _error_response(connection, 400, exc.message)
         if self.config.api_key is not None and not self._authorized(request.headers, query):
@@ -740,7 +722,7 @@ class SonicServer:
         self, connection: ServerConnection, request: Request, response: Response
     ) -> Response:
         with contextlib.suppress(p.ProtocolError):  # a refused version is not echoed
-            response.headers[p.VERSION_HEADER] = _check_version(_asked_version(request))
+            response.headers[p.VERSION_HEADER] = p.check_version(_asked_version(request))
         return response
 
     # --- contexts ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from sonicpipe.config import (
@@ -86,7 +87,7 @@ STATUS_TITLES = {
     500: "Internal Server Error",
 }
 
-_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_VERSION_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class ProtocolError(ValueError):
@@ -104,8 +105,16 @@ class ProtocolError(ValueError):
 
 
 def check_version(value: str) -> str:
-    """Return a ``Cartesia-Version`` value if it is a date ``YYYY-MM-DD``, else raise."""
-    if not _VERSION_RE.match(value):
+    """Return a ``Cartesia-Version`` value if it is a real date ``YYYY-MM-DD``, else raise.
+
+    Any real date is taken, not only the known versions: Cartesia dates its versions and
+    accepts newer ones.
+    """
+    try:
+        real = bool(_VERSION_RE.match(value)) and bool(date.fromisoformat(value))
+    except ValueError:  # 2024-13-45
+        real = False
+    if not real:
         raise ProtocolError(
             f"{VERSION_HEADER} {value!r} is not a version; use a date such as "
             f"{DEFAULT_VERSION} (known: {', '.join(VERSIONS)})"
