@@ -1,14 +1,24 @@
-"""The scripts in examples/ run as documented, offline, and do what they say."""
+"""The scripts in examples/ and the README's examples run as documented, offline, and do what
+they say."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import soundfile
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from sonicpipe.cli import build_parser
+from sonicpipe.config import _TABLES, Settings
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def run_example(name: str, *args: str | Path, cwd: Path) -> str:
@@ -45,3 +55,72 @@ def test_render_book_renders_then_resumes_with_nothing_to_do(tmp_path: Path) -> 
     ]
     again = run_example("render_book.py", *args, cwd=tmp_path)
     assert "this run synthesized 0 paragraphs" in again
+
+
+def readme_blocks(language: str) -> list[str]:
+    """The README's fenced code blocks in ``language``, in order."""
+    return re.findall(rf"^```{language}\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+
+
+def readme_block(language: str, first_line: str) -> str:
+    """The README's one ``language`` block that starts with ``first_line``."""
+    (block,) = [b for b in readme_blocks(language) if b.startswith(first_line)]
+    return block
+
+
+def test_readme_settings_example_names_every_setting_and_is_valid(tmp_path: Path) -> None:
+    example = readme_block("toml", "model = ")
+    named = set(re.findall(r"^#?\s*(\w+) = ", example, flags=re.MULTILINE))
+    named |= set(re.findall(r"; (\w+) = ", example))  # "...; url = ..." in a comment
+    named |= set(re.findall(r"^\[(\w+)", example, flags=re.MULTILINE))  # [controls], [options.x]
+    settings = {f for f in Settings.__dataclass_fields__ if f not in ("base_dir", "source")}
+    tables = {key for _, keys in _TABLES.values() for key in keys}
+    assert not (settings | tables) - named  # a setting the README does not show
+    path = tmp_path / "sonicpipe.toml"
+    path.write_text(example, encoding="utf-8")
+    loaded = Settings.load(path)  # every value in it is valid
+    assert loaded.controls.volume == 1.0
+    assert loaded.plugin_options("loudness") == {"preset": "podcast"}
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The commands directly under ``parser`` (none for a command itself)."""
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def test_readme_command_lines_use_only_commands_and_options_that_exist() -> None:
+    lines = [
+        line.split(" #")[0]
+        for block in readme_blocks("sh")
+        for line in block.splitlines()
+        if "sonicpipe " in line
+    ]
+    assert len(lines) >= 12  # the command line, the books and the server
+    for line in lines:
+        words = [w.strip("[]") for w in shlex.split(line.replace("|", " "))]
+        parser = build_parser()
+        for word in words[words.index("sonicpipe") + 1 :]:
+            if word in _subcommands(parser):
+                parser = _subcommands(parser)[word]
+            elif word.startswith("-") and word != "-":
+                assert word in set(parser._option_string_actions), line
+        assert not _subcommands(parser), line  # a whole command, not a group
+
+
+def test_readme_plugin_snippet_runs_as_described(tmp_path: Path) -> None:
+    module = readme_block("python", "# sonicpipe_censor.py")
+    (tmp_path / "sonicpipe_censor.py").write_text(module, encoding="utf-8")
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text(
+        'plugins = ["sonicpipe_censor"]\n[options.censor]\nwords = ["heck"]\n', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sonicpipe.cli", "-c", str(config), "text", "-"],
+        input="Well, darn it, heck.", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[0.0] Well, darn it, bleep."
