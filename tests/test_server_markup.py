@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from sonicpipe.server.markup import Utterance, Voicing, read, split_sentences
+from sonicpipe.server.engines import Word
+from sonicpipe.server.markup import Pause, Utterance, Voicing, read, split_sentences
 from sonicpipe.sonic.protocol import ProtocolError
 
 
@@ -106,3 +107,26 @@ def test_speed_and_volume_tags_apply_on_the_sonic3_family() -> None:
     reading = read(text, "sonic-3-2026-01-12", Voicing())
     assert [(u.speed, u.volume) for u in reading.items] == [(1.0, 1.0), (0.7, 1.0), (0.7, 2.0)]
     assert reading.ignored == [] and reading.unsupported == ["emotion 'sad'"]
+
+
+@pytest.mark.parametrize("model", ["sonic-2", "sonic-turbo"])
+def test_break_and_spell_tags_are_skipped_with_a_note_on_the_sonic2_family(model: str) -> None:
+    """The spec lists <break/> and <spell> under the sonic-3 family's inline markup; it does not
+    say outright what Sonic does with them on sonic-2. The local server skips a break (no pause)
+    and drops the spell tags, reading their text as written, each with a note; tags are never
+    spoken. A malformed tag gets the same answer as on sonic-3."""
+    text = 'Wait<break time="1s"/>now. Call <spell>AB-12</spell> please.'
+    reading = read(text, model, Voicing())
+    words = [Word(w) for w in ("Wait", "now.", "Call", "AB-12", "please.")]
+    assert reading.items == [Utterance(words, 1.0, 1.0)]
+    assert reading.ignored == [
+        f"{tag} is for the sonic-3 family; {model} ignores it" for tag in ("<break/>", "<spell>")
+    ]
+    sonic3 = read(text, "sonic-3", Voicing())
+    spelled = [Word(w) for w in ("now.", "Call", "A", "B", "1", "2", "please.")]
+    assert sonic3.items == [Utterance(words[:1], 1, 1), Pause(1.0), Utterance(spelled, 1, 1)]
+    assert sonic3.ignored == []
+    with pytest.raises(ProtocolError, match="break time 'soon' is not valid"):
+        read('Wait <break time="soon"/>now.', model, Voicing())
+    unclosed = "Call <spell>now."  # not a tag on either family: text
+    assert read(unclosed, model, Voicing()) == read(unclosed, "sonic-3", Voicing())

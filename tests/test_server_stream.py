@@ -36,11 +36,13 @@ class Recording:
         self.sample_rate = self.engine.sample_rate
         self.said: list[np.ndarray] = []
         self.speeds: list[float] = []
+        self.words: list[list[str]] = []
 
     def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
         synthesis = self.engine.synthesize(words, speed)
         self.said.append(synthesis.samples)
         self.speeds.append(speed)
+        self.words.append([w.text for w in words])
         return synthesis
 
 
@@ -204,3 +206,35 @@ def test_a_control_of_the_other_model_family_is_ignored_with_a_note(
         assert (
             f"context {context_id}: {what} is for the {other} family; {model} ignores it" in notes
         )
+
+
+@pytest.mark.parametrize("model", ["sonic-2", "sonic-turbo"])
+def test_break_and_spell_tags_on_the_sonic2_family_are_skipped_with_one_note_each(
+    ws: ClientConnection, voice: Recording, caplog: pytest.LogCaptureFixture, model: str
+) -> None:
+    """The spec lists <break/> and <spell> under the sonic-3 family's inline markup; it does not
+    say outright what Sonic does with them on sonic-2. The local server adds no pause and reads
+    spelled text as written: the stream is the engine's audio untouched, one note per tag."""
+    caplog.set_level(logging.INFO, logger="sonicpipe.server")
+    voice.said.clear()
+    voice.words.clear()
+    context_id = f"sonic2-break-spell-{model}"
+    transcript = (
+        f'{SENTENCES[0]}<break time="1s"/>Call <spell>AB-12</spell> now.<break time="500ms"/> '
+        "<spell>C3</spell> too."
+    )
+    ws.send(json.dumps({
+        "context_id": context_id, "model_id": model, "transcript": transcript, "continue": False,
+        "output_format": OUR_FORMAT, "voice": VOICE,
+    }))  # fmt: skip
+    chunks = []
+    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
+        assert message["type"] != "error", message
+        if message["type"] == "chunk":
+            chunks.append(base64.b64decode(message["data"]))
+    assert voice.words == [SENTENCES[0].split(), ["Call", "AB-12", "now.", "C3", "too."]]
+    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
+    notes = [r.getMessage() for r in caplog.records]
+    for tag in ("<break/>", "<spell>"):
+        note = f"context {context_id}: {tag} is for the sonic-3 family; {model} ignores it"
+        assert notes.count(note) == 1

@@ -5,9 +5,10 @@ volume) and :class:`Pause` items. Speed and volume tags apply from where they st
 of the context, so the reader keeps them in a :class:`Voicing` carried between sentences.
 Emotion tags and ``[laughter]`` (in any case) are accepted and reported in ``unsupported`` (the
 local voice has neither); any other bracketed text (``[sic]``, ``Press [Enter]``) is ordinary
-text and spoken. Speed, volume and emotion tags are sonic-3 family markup: on a sonic-2 family
-model they are checked, skipped and noted in ``ignored``. Custom pronunciations ``<<a|b>>`` are
-checked against the model's phoneme set.
+text and spoken. Speed, volume, emotion and break tags and ``<spell>`` are sonic-3 family
+markup: on a sonic-2 family model a tag is checked, skipped and noted in ``ignored``, and spelled
+text is read as written. Custom pronunciations ``<<a|b>>`` are checked against the model's phoneme
+set.
 """
 
 from __future__ import annotations
@@ -49,12 +50,14 @@ _CHECKS: dict[str, Callable[[str], Any]] = {
     "volume": check_volume,
     "break": parse_break,
 }
-# Tags the sonic-3 family takes and sonic-2 models do not: the spec heads its inline markup
-# "sonic-3 family", as it gives generation_config (speed, volume, emotion) to that family. It
-# does not say outright that sonic-2 models ignore them; the local server does, so that a
-# sonic-2 test does not hear controls Sonic may not apply. <break>, <spell> and [laughter] stand
-# under that heading too and are still honoured on sonic-2.
-_SONIC3_TAGS = ("emotion", "speed", "volume")
+# Tags the sonic-3 family takes and sonic-2 models do not (with <spell>, handled in read): the
+# spec heads its inline markup "sonic-3 family", as it gives generation_config (speed, volume,
+# emotion) to that family. It does not say outright what Sonic does with these tags on sonic-2;
+# the local server skips them (no pause; spelled text read as written), so that a sonic-2 test
+# does not hear controls Sonic may not apply. [laughter] is "on models that support it": the
+# local voice has none on either family. Markup is found the same way on both families (text
+# inside <spell> is never markup), so a malformed tag gets one answer on both.
+_SONIC3_TAGS = ("emotion", "speed", "volume", "break")
 
 
 @dataclass
@@ -133,6 +136,7 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
             reading.items.append(Utterance(words.copy(), voicing.speed, voicing.volume))
             words.clear()
 
+    sonic2 = family_of(model_id) is Family.SONIC2
     position = 0
     for match in _TOKEN.finditer(transcript):
         words.extend(words_of(transcript[position : match.start()]))
@@ -140,6 +144,9 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
         try:
             if match["tag"]:
                 _tag(match, model_id, voicing, reading, close)
+            elif match["spell"] is not None and sonic2:
+                reading.ignored.append(not_for("<spell>", model_id))
+                words.extend(words_of(match["spell"]))  # the tags dropped, the text as written
             elif match["spell"] is not None:
                 words.extend(_spelled(match["spell"]))
             elif match["ipa"] is not None:
