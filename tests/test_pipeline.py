@@ -472,6 +472,31 @@ def test_sonic2_control_on_a_short_first_sentence_is_sent() -> None:
     assert voice.experimental_controls == {"emotion": ["positivity:highest"]}
 
 
+def test_a_dropped_control_is_warned_of_once_per_pipeline() -> None:
+    pipe = Pipeline(Settings(model="sonic-2"))
+    segments = pipe.text.prepare("One [break 1s] two. Three [break 2s] four. Five.")
+    with pytest.warns(UserWarning) as caught:
+        inputs = pipe.context_inputs(group_inputs(segments))
+        pipe.context_inputs(group_inputs(segments))  # the same text again: no second warning
+    assert [str(w.message) for w in caught] == ["sonic-2 models have no break control; dropped"]
+    assert all("break" not in i["transcript"] for i in inputs)
+
+
+def test_render_command_shows_a_dropped_control_as_one_warning_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sonicpipe.cli import main
+
+    text = tmp_path / "paced.txt"
+    text.write_text("Wait [break 1s] for it. And [break 1s] again.")
+    out = tmp_path / "paced.wav"
+    command = ["render", str(text), "-o", str(out), "--model", "sonic-2", "--engine", "espeak"]
+    assert main(command) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["sonicpipe: warning: sonic-2 models have no break control; dropped"]
+    assert out.is_file()
+
+
 async def test_async_face_refuses_after_close_like_the_sync_face(
     server: LocalServer, tmp_path: Path
 ) -> None:

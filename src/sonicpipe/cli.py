@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -182,6 +183,11 @@ class _Terminate:
         signal.raise_signal(signal.SIGINT)  # asyncio.run cancels its task on SIGINT
 
 
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    """A warning as one plain line on stderr (not Python's file:line form)."""
+    print(f"sonicpipe: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
     args = build_parser().parse_args(argv)
@@ -189,7 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     terminate = _Terminate()
     previous = signal.signal(signal.SIGTERM, terminate) if in_main else None
     try:
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args.func(args))
     except USER_ERRORS as exc:
         print(f"sonicpipe: error: {exc}", file=sys.stderr)
         return 2

@@ -259,6 +259,7 @@ class Pipeline:
         self._runner: _LoopThread | None = None
         self._closed = False
         self._timing_warned = False
+        self._noted: set[str] = set()  # notes already warned of
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
@@ -367,6 +368,7 @@ class Pipeline:
         controls: dict[str, Any] = {}
         for segment in segments:
             rendered = render_segment(segment, self.settings.model, in_force)
+            self._warn_notes(rendered.notes)
             transcripts.append(rendered.transcript)
             controls = rendered.experimental_controls
             in_force = in_force_after(segment, in_force)
@@ -374,6 +376,13 @@ class Pipeline:
         if controls:
             fields["voice"] = p.Voice(id=self.settings.voice, experimental_controls=controls)
         return fields, in_force
+
+    def _warn_notes(self, notes: Sequence[str]) -> None:
+        """Warn of each note (a control the model cannot render, dropped) once per pipeline."""
+        for note in notes:
+            if note not in self._noted:
+                self._noted.add(note)
+                warnings.warn(note, stacklevel=2)
 
     # -- async core ------------------------------------------------------------------------
 
