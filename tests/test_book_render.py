@@ -24,7 +24,7 @@ from sonicpipe.book import render_book
 from sonicpipe.book.api import Chapters, Stopped
 from sonicpipe.book.assemble import STAGING, Assembler
 from sonicpipe.book.delivery import Delivery
-from sonicpipe.book.progress import Progress
+from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, BookError, Chapter, read_book
 from sonicpipe.book.render import (
     CACHE,
@@ -420,10 +420,14 @@ def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> Non
 
 def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
     source, output, _ = rendered
-    manifest = render_book(source, output, engine="espeak", format="mp3", preset="acx")
+    log = io.StringIO()
+    manifest = render_book(source, output, engine="espeak", format="mp3", preset="acx",
+                           progress=Progress(log, quiet=True))  # fmt: skip
     assert manifest["runs"][-1]["synthesized"] == []
     mp3s = sorted(output.glob("0*.mp3"))
     assert [p.name[:3] for p in mp3s] == ["01 ", "02 ", "03 "]
+    seconds = clock(manifest["delivery"]["seconds"])  # three files; their captions not counted
+    assert f"audio {seconds} in 3 files, with captions, in {output}" in log.getvalue()
     book = read_book(source)
     for number, path in enumerate(mp3s):
         info = MP3(path).info

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sonicpipe.book.assemble import Assembler, checked
-from sonicpipe.book.delivery import ACX_RATE, Delivery
+from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
 from sonicpipe.book.render import (
@@ -219,12 +219,13 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
     same = f" ({repeated} the same as another)" if repeated else ""
     sentences = report["sentences"]
     failing = [str(c["chapter"]) for c in report["chapters"] if not c["check"]["pass"]]
-    files = manifest["delivery"]["files"]
+    audio = [n for n in manifest["delivery"]["files"] if Path(n).suffix[1:] in FORMATS]
     return [
         f"rendered {len(keys)} paragraphs{same}: {fresh} synthesized now, "
         f"{len(set(keys)) - fresh} from earlier runs",
         f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
-        f"audio {clock(report['seconds'])} in {len(files)} files in {output}",
+        f"audio {clock(report['seconds'])} in {len(audio)} file{'s' * (len(audio) != 1)}, "
+        f"with captions, in {output}",
         f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "
         f"voice {clock(took['voice'])}, assembly {clock(took['assembly'])}",
         f"{checked(report)}: every chapter passes"
