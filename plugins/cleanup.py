@@ -105,6 +105,7 @@ VALID_VALUES: dict[str, tuple[Any, ...]] = {
     "images": ("drop", "alt"),
     "emoji": ("remove", "describe", "keep"),
 }
+sonicpipe_options = tuple(VALID_VALUES)
 CODE_OMITTED = "Code omitted."
 
 

@@ -34,6 +34,7 @@ __version__ = "0.1.0"
 
 NAME = "loudness"
 MODES = ("stream", "file")
+sonicpipe_options = ("preset", "target", "true_peak", "mode")
 
 
 def preset_from(options: dict) -> Preset:
@@ -57,7 +58,7 @@ def preset_from(options: dict) -> Preset:
 @hookimpl(trylast=True)
 def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNormalizer | None:
     """A loudness stage for the configured preset and mode, or None when not configured."""
-    options = dict(plugin_options(settings, NAME, ("preset", "target", "true_peak", "mode")))
+    options = dict(plugin_options(settings, NAME, sonicpipe_options))
     if not options:
         return None
     # The DSP (scipy) loads only when a stage is wanted: text-only commands start fast.

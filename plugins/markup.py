@@ -36,6 +36,7 @@ from sonicpipe.model import Document, Mark, MarkKind, is_english, strip_marks
 from sonicpipe.phonemes import PhonemeError, check
 
 __version__ = "0.1.0"
+sonicpipe_options = ()  # takes no options
 
 
 class MarkupError(ValueError):

@@ -28,6 +28,7 @@ from sonicpipe.model import MARK_RE, Document, is_english
 from sonicpipe.numwords import cardinal, decimal, digits, fraction, ordinal, plural, year
 
 __version__ = "0.1.0"
+sonicpipe_options = ("dates",)
 
 DATE_ORDERS = ("mdy", "dmy")
 

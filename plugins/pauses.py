@@ -20,12 +20,13 @@ __version__ = "0.1.0"
 NAME = "pauses"
 RANGES = {"sentence_pause": (0.0, 5.0), "paragraph_pause": (0.0, 10.0),
           "threshold_db": (-90.0, -20.0), "keep": (0.0, 0.5)}  # fmt: skip
+sonicpipe_options = (*RANGES, "trim")
 
 
 @hookimpl(tryfirst=True)
 def sonicpipe_audio_processor(settings: Settings) -> PauseShaper | None:
     """A pause shaper with the configured pauses, or None when not configured."""
-    options = plugin_options(settings, NAME, (*RANGES, "trim"))
+    options = plugin_options(settings, NAME, sonicpipe_options)
     if not options:
         return None
     values = {

@@ -16,12 +16,13 @@ from sonicpipe.hookspecs import hookimpl
 __version__ = "0.1.0"
 
 NAME = "resample"
+sonicpipe_options = ("target_rate", "quality")
 
 
 @hookimpl
 def sonicpipe_audio_processor(settings: Settings) -> Resampler | None:
     """A resampler to ``target_rate``, or None when no target rate is configured."""
-    options = plugin_options(settings, NAME, ("target_rate", "quality"))
+    options = plugin_options(settings, NAME, sonicpipe_options)
     if "target_rate" not in options:
         return None
     rate = choice(NAME, "target_rate", options["target_rate"], SAMPLE_RATES)

@@ -60,6 +60,7 @@ from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_RE
 
 __version__ = "0.1.0"
+sonicpipe_options = ("first_min_words",)
 
 FORMAT = "sonicpipe-punkt/1"
 PARAMETERS = "punkt-en.json"

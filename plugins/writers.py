@@ -26,7 +26,7 @@ from sonicpipe.hookspecs import hookimpl
 __version__ = "0.1.0"
 
 NAME = "writers"
-OPTIONS = ("encoding", "bitrate", *METADATA_KEYS, "cover")
+sonicpipe_options = ("encoding", "bitrate", *METADATA_KEYS, "cover")
 
 
 def _text(key: str, value: object) -> str:
@@ -56,7 +56,7 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         return None
-    options = plugin_options(settings, NAME, OPTIONS)
+    options = plugin_options(settings, NAME, sonicpipe_options)
     encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
     if suffix == ".raw":
         return RawSink(target, encoding, sample_rate)

@@ -181,6 +181,94 @@ def test_options_tables_of_registered_plugins_are_accepted(monkeypatch: pytest.M
     assert late in host.hook_order()["sonicpipe_normalize_text"]
 
 
+# The built-in plugins that declare the keys of their options table (sonicpipe_options).
+DECLARING = [*sorted(BUILTINS - {"pronounce"}), "loudness", "pauses", "resample", "writers"]
+
+
+@pytest.mark.parametrize("name", DECLARING)
+def test_an_unknown_option_of_a_builtin_fails_when_the_host_loads(name: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^options\.{name}: unknown option 'no_such_option'"):
+        PluginHost(Settings(options={name: {"no_such_option": 1}}))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            "[options.segment]\nfirst_min_word = 4",
+            "options.segment: unknown option 'first_min_word'; valid: first_min_words",
+        ),
+        (
+            "[options.markup]\nstrict = true",
+            "options.markup: unknown option 'strict'; markup takes no options",
+        ),
+        (
+            '[options.cleanup]\nemojis = "keep"',
+            "options.cleanup: unknown option 'emojis'; valid: code_blocks, emoji, images, markdown",
+        ),
+        (
+            '[options.normalize]\ndate = "dmy"',
+            "options.normalize: unknown option 'date'; valid: dates",
+        ),
+        (
+            '[options.writers]\nnarrator = "x"',
+            "options.writers: unknown option 'narrator'; valid: album, author, bitrate, cover, "
+            "encoding, title, track",
+        ),
+    ],
+)
+def test_an_unknown_option_names_the_file_the_table_and_the_valid_keys(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text(table + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="^" + re.escape(f"{config}: {message}") + "$"):
+        PluginHost(Settings.load(config))
+    settings = Settings.from_dict(tomllib.loads(table))  # not from a file: no file to name
+    with pytest.raises(ConfigError, match="^" + re.escape(message) + "$"):
+        PluginHost(settings)
+
+
+def test_settings_given_to_a_hook_are_checked_too() -> None:
+    """Settings other than the host's own (a chain made with both) are checked when a hook
+    first gets them."""
+    host = PluginHost(Settings(dictionaries=()))
+    chain = TextChain(Settings(options={"segment": {"first_min_word": 4}}), host)
+    with pytest.raises(ConfigError, match=r"^options\.segment: unknown option 'first_min_word'"):
+        chain.prepare("Hello there.")
+
+
+def test_the_censor_example_declares_its_words_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "examples" / "censor-plugin"))
+    settings = Settings(plugins=("sonicpipe_censor",), options={"censor": {"word": ["heck"]}})
+    with pytest.raises(ConfigError, match=r"options\.censor: unknown option 'word'; valid: words"):
+        PluginHost(settings)
+    host = PluginHost(settings.with_(options={"censor": {"words": ["heck"]}}, dictionaries=()))
+    assert TextChain(host=host).prepare("Oh heck.")[0].text == "Oh bleep."
+
+
+class _Undeclared:
+    """Declares no options: its table is its own to check."""
+
+    sonicpipe_name = "loose"
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> None: ...
+
+
+@pytest.mark.parametrize("keys", ["words", 3, ["words", 3]])
+def test_sonicpipe_options_must_be_a_collection_of_key_names(keys: object) -> None:
+    plugin = _Undeclared()
+    plugin.sonicpipe_options = keys  # type: ignore[attr-defined]
+    with pytest.raises(PluginError, match=r"plugin 'loose': sonicpipe_options must be a collect"):
+        PluginHost(Settings(options={"loose": {"words": 1}}), extra=[plugin])
+
+
+def test_a_plugin_that_declares_no_options_gets_its_table_unchecked() -> None:
+    host = PluginHost(Settings(options={"loose": {"anything": 1}}), extra=[_Undeclared()])
+    assert "loose" in {info.name for info in host.describe()}
+
+
 @pytest.mark.parametrize(
     ("table", "message"),
     [

@@ -12,6 +12,7 @@ from sonicpipe import Document, Settings, hookimpl
 
 DEFAULT_WORDS = ("darn",)
 sonicpipe_name = "censor"  # its name also when registered as plugins = ["sonicpipe_censor"]
+sonicpipe_options = ("words",)  # any other key in [options.censor] is an error
 
 
 @hookimpl

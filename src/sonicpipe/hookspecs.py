@@ -4,6 +4,17 @@ A plugin is any module or object with functions named like the hooks below and m
 :data:`hookimpl`. Hooks take keyword arguments, so an implementation may accept only the
 arguments it needs. Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
 
+Two optional attributes describe a plugin to the host:
+
+- ``sonicpipe_name``: its name (``sonicpipe_name = "censor"``), the one its options table
+  (``[options.censor]``), ``disable`` and ``sonicpipe plugins`` use however it is registered;
+  without it, an installed plugin is named by its entry point, a configured one by its
+  reference, a Python one by its module (or ``module.Class``).
+- ``sonicpipe_options``: the keys its options table may hold (``sonicpipe_options =
+  ("words",)``; empty: it takes no options). The host rejects any other key when it loads,
+  naming the settings file, so a misspelt option cannot be ignored. A plugin that declares
+  none gets its table as it is; the values are the plugin's to check.
+
 The text side runs in this order, once per text (or once per sentence of a streamed turn)::
 
     sonicpipe_clean_text  ->  sonicpipe_normalize_text  ->  sonicpipe_split_sentences

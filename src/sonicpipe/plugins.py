@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -56,6 +56,24 @@ def declared_name(plugin: object) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
+def declared_options(plugin: object) -> frozenset[str] | None:
+    """The keys a plugin declares for its options table in a ``sonicpipe_options`` attribute
+    (empty: it takes no options), or None when it declares none."""
+    keys = getattr(plugin, "sonicpipe_options", None)
+    if keys is None:
+        return None
+    if (
+        isinstance(keys, str)
+        or not isinstance(keys, Collection)
+        or not all(isinstance(key, str) for key in keys)
+    ):
+        raise PluginError(
+            f"plugin {stable_name(plugin)!r}: sonicpipe_options must be a collection of key "
+            f"names, got {keys!r}"
+        )
+    return frozenset(keys)
+
+
 def stable_name(plugin: object) -> str:
     """A plugin's readable name, the same in every process (pluggy's default is its id): the
     name it declares (``sonicpipe_name``), else a module's name, else ``module.Class`` of a
@@ -83,11 +101,13 @@ class PluginHost:
     Loads the ``sonicpipe`` entry-point group (the built-ins live there too), then the
     ``module:object`` references in ``settings.plugins``, then ``extra`` objects passed in
     Python. Plugins named in ``settings.disable`` are blocked before anything is loaded. A
-    name in ``disable`` or an ``[options.<name>]`` table that names no plugin is an error.
+    name in ``disable`` or an ``[options.<name>]`` table that names no plugin is an error, and
+    so is a key that a plugin does not declare (:meth:`check_options`).
 
-    The hooks that make audio processors and sentence streams run once here, so that their
-    options are checked before any text or audio flows; the text and writer hooks check theirs
-    when they run. A :class:`ConfigError` out of any hook names the settings file, if any.
+    The hooks that make audio processors and sentence streams run once here, so that the
+    values of their options are checked before any text or audio flows; the text and writer
+    hooks check theirs when they run. A :class:`ConfigError` out of any hook names the
+    settings file, if any.
     """
 
     def __init__(
@@ -100,7 +120,8 @@ class PluginHost:
         self.settings = settings or Settings()
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
-        self.pm.add_hookcall_monitoring(lambda *_: None, _name_settings_file)
+        self.pm.add_hookcall_monitoring(self._check_call, _name_settings_file)
+        self._checked: Settings | None = None  # the settings whose options were checked last
         self._sources: dict[str, str] = {}
         self._left_out: set[str] = set()  # registered by name but disabled
         for name in self.settings.disable:
@@ -120,6 +141,7 @@ class PluginHost:
         for plugin in extra:
             self.register(plugin, source="python")
         self._check_names()
+        self.check_options(self.settings)
         self.hook.sonicpipe_audio_processor(settings=self.settings)
         self.hook.sonicpipe_sentence_stream(language=self.settings.language, settings=self.settings)
 
@@ -142,6 +164,31 @@ class PluginHost:
             if name not in known:
                 message = f"options.{name}: no plugin named {name!r}; {installed}"
                 raise PluginError(self.settings.in_source(message))
+
+    def check_options(self, settings: Settings) -> None:
+        """Every ``[options.<name>]`` table of a plugin that declares its keys
+        (``sonicpipe_options``) holds only those keys; an unknown one is a typo that would do
+        nothing, and an error naming the settings file. Tables of plugins that declare nothing
+        are theirs to check."""
+        for name, table in settings.options.items():
+            plugin = self.pm.get_plugin(name)  # None when disabled
+            valid = None if plugin is None else declared_options(plugin)
+            if valid is None:
+                continue
+            unknown = sorted(set(table) - valid, key=str)
+            if unknown:
+                keys = ", ".join(sorted(valid))
+                takes = f"valid: {keys}" if valid else f"{name} takes no options"
+                message = f"options.{name}: unknown option {unknown[0]!r}; {takes}"
+                raise ConfigError(settings.in_source(message))
+        self._checked = settings
+
+    def _check_call(self, hook: str, impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+        """Check the options of settings that a hook gets, if not checked last (hook-call
+        monitor): settings other than the host's own reach plugins through here too."""
+        settings = kwargs.get("settings")
+        if isinstance(settings, Settings) and settings is not self._checked:
+            self.check_options(settings)
 
     @property
     def hook(self) -> Any:
