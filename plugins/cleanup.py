@@ -55,7 +55,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote
@@ -82,21 +82,17 @@ class CleanupOptions:
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> CleanupOptions:
-        """Validate a plugin options table; errors name the option and the valid values."""
-        valid = {f.name: VALID_VALUES[f.name] for f in fields(cls)}
-        for key, value in options.items():
-            if key not in valid:
-                raise ConfigError(
-                    f"options.cleanup: unknown option {key!r}; valid options: "
-                    f"{', '.join(sorted(valid))}"
-                )
-            allowed = valid[key]
+        """Validate the values of a plugin options table (its keys are checked by the plugin
+        host); errors name the option and the valid values."""
+        values = {key: options[key] for key in VALID_VALUES if key in options}
+        for key, value in values.items():
+            allowed = VALID_VALUES[key]
             if value not in allowed or type(value) is not type(allowed[0]):
                 raise ConfigError(
                     f"options.cleanup.{key}: {value!r} is not valid; valid: "
                     f"{', '.join(map(_toml, allowed))}"
                 )
-        return cls(**options)
+        return cls(**values)
 
 
 VALID_VALUES: dict[str, tuple[Any, ...]] = {

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sonicpipe.audio.options import choice, number, plugin_options
+from sonicpipe.audio.options import choice, number
 from sonicpipe.audio.presets import PRESETS, Preset
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
@@ -58,7 +58,7 @@ def preset_from(options: dict) -> Preset:
 @hookimpl(trylast=True)
 def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNormalizer | None:
     """A loudness stage for the configured preset and mode, or None when not configured."""
-    options = dict(plugin_options(settings, NAME, sonicpipe_options))
+    options = dict(settings.plugin_options(NAME))
     if not options:
         return None
     # The DSP (scipy) loads only when a stage is wanted: text-only commands start fast.

@@ -10,7 +10,7 @@ and pauses (the shaper's ``output_span``), so they match the audio returned.
 
 from __future__ import annotations
 
-from sonicpipe.audio.options import number, plugin_options
+from sonicpipe.audio.options import number
 from sonicpipe.audio.pauses import PauseShaper
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
@@ -26,7 +26,7 @@ sonicpipe_options = (*RANGES, "trim")
 @hookimpl(tryfirst=True)
 def sonicpipe_audio_processor(settings: Settings) -> PauseShaper | None:
     """A pause shaper with the configured pauses, or None when not configured."""
-    options = plugin_options(settings, NAME, sonicpipe_options)
+    options = settings.plugin_options(NAME)
     if not options:
         return None
     values = {

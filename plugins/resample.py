@@ -8,7 +8,7 @@ true peaks are limited at the output rate.
 
 from __future__ import annotations
 
-from sonicpipe.audio.options import choice, plugin_options
+from sonicpipe.audio.options import choice
 from sonicpipe.audio.resample import QUALITIES, Resampler
 from sonicpipe.config import SAMPLE_RATES, Settings
 from sonicpipe.hookspecs import hookimpl
@@ -22,7 +22,7 @@ sonicpipe_options = ("target_rate", "quality")
 @hookimpl
 def sonicpipe_audio_processor(settings: Settings) -> Resampler | None:
     """A resampler to ``target_rate``, or None when no target rate is configured."""
-    options = plugin_options(settings, NAME, sonicpipe_options)
+    options = settings.plugin_options(NAME)
     if "target_rate" not in options:
         return None
     rate = choice(NAME, "target_rate", options["target_rate"], SAMPLE_RATES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sonicpipe.audio.options import choice, number, plugin_options
+from sonicpipe.audio.options import choice, number
 from sonicpipe.audio.writers import (
     FORMATS,
     METADATA_KEYS,
@@ -56,7 +56,7 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         return None
-    options = plugin_options(settings, NAME, sonicpipe_options)
+    options = settings.plugin_options(NAME)
     encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
     if suffix == ".raw":
         return RawSink(target, encoding, sample_rate)

@@ -40,10 +40,6 @@ def test_options_default_and_valid_values() -> None:
     ("table", "message"),
     [
         (
-            {"emojis": "keep"},
-            "unknown option 'emojis'; valid options: code_blocks, emoji, images, markdown",
-        ),
-        (
             {"emoji": "speak"},
             "options.cleanup.emoji: 'speak' is not valid; valid: 'remove', 'describe', 'keep'",
         ),

@@ -1003,13 +1003,6 @@ def test_text_without_anything_to_say_is_returned_unchanged() -> None:
 # -- options ----------------------------------------------------------------------------------
 
 
-def test_unknown_option_is_named() -> None:
-    with pytest.raises(
-        ConfigError, match=r"options\.normalize: unknown option 'date'; valid: dates"
-    ):
-        plugin.normalizer({"date": "dmy"})
-
-
 def test_bad_date_order_names_the_valid_ones() -> None:
     with pytest.raises(
         ConfigError, match=r"options\.normalize\.dates: 'ymd' is not valid; valid: mdy, dmy"

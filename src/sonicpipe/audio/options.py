@@ -1,22 +1,12 @@
-"""Reading and checking a plugin's options table (``[options.<plugin>]``)."""
+"""Checking the values of a plugin's options table (``[options.<plugin>]``); the plugin host
+checks its keys (``sonicpipe_options``)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any
 
-from sonicpipe.config import ConfigError, Settings
-
-
-def plugin_options(settings: Settings, plugin: str, valid: Collection[str]) -> Mapping[str, Any]:
-    """The options table of ``plugin``; an unknown key is an error naming the valid ones."""
-    options = settings.plugin_options(plugin)
-    unknown = sorted(set(options) - set(valid))
-    if unknown:
-        raise ConfigError(
-            f"options.{plugin}: unknown option {unknown[0]!r}; valid: {', '.join(sorted(valid))}"
-        )
-    return options
+from sonicpipe.config import ConfigError
 
 
 def choice(plugin: str, key: str, value: Any, valid: Collection[Any]) -> Any:
