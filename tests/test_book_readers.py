@@ -258,3 +258,34 @@ def test_a_text_that_is_not_utf8_nor_declared_is_refused_by_name(
     with pytest.raises(BookError, match=message) as caught:
         read_book(path)
     assert str(caught.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(
+    ("heading", "opening_title"),
+    [
+        ("CHAPTER II. The Pool of Tears", "CHAPTER I"),
+        ("Chapter 2", "Chapter 1"),
+        ("CHAPTER TWO", "CHAPTER ONE"),
+        ("Chapter Second", "Chapter First"),
+        ("CHAPTER III", "Opening"),  # the opening may be two chapters: no number for it
+    ],
+)
+def test_an_opening_before_the_second_chapter_is_the_first(
+    heading: str, opening_title: str
+) -> None:
+    book = read_text(f"Alice was tired.\n\n{heading}\n\nShe swam.\n")
+    assert [c.title for c in book.chapters] == [opening_title, " ".join(heading.split())]
+    assert book.chapters[0].paragraphs == ["Alice was tired."]
+
+
+def test_an_opening_is_named_by_its_own_capitals_heading() -> None:
+    book = read_text("ETYMOLOGY.\n\nThe pale Usher.\n\nCHAPTER 1. Loomings.\n\nCall me.\n")
+    assert [c.title for c in book.chapters] == ["ETYMOLOGY.", "CHAPTER 1. Loomings."]
+    prose = read_text("The pale Usher.\n\nCHAPTER 1. Loomings.\n\nCall me.\n")
+    assert prose.chapters[0].title == "Opening"
+
+
+def test_corpus_openings_are_named() -> None:
+    assert read_book(CORPUS / "alice-in-wonderland.txt").chapters[0].title == "CHAPTER I"
+    assert read_book(CORPUS / "dracula.txt").chapters[0].title == "CHAPTER I"
+    assert read_book(CORPUS / "moby-dick.txt").chapters[0].title == "ETYMOLOGY."

@@ -8,6 +8,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
   arabic or a word). Headings with no text before the next one are a table of contents:
   they and everything before them are front matter.
+  Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
+  when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
+  named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
+  (or ``Opening``).
 * Markdown: chapters start at the shallowest heading level used more than once; a single
   heading above that level is the book's title.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
@@ -42,7 +46,11 @@ _NUMBER = (
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|"
     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
 )
-HEADING = re.compile(rf"^(?:chapter|book|part|letter|stave)\s+{_NUMBER}\b[.:]?", re.IGNORECASE)
+HEADING = re.compile(
+    rf"^(?P<word>chapter|book|part|letter|stave)\s+(?P<number>{_NUMBER})\b[.:]?", re.IGNORECASE
+)
+# The number before 2 in each way of writing it (for a lost first heading).
+BEFORE_TWO = {"ii": "i", "2": "1", "two": "one", "second": "first"}
 START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
 END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
@@ -176,7 +184,9 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
             p.strip().lower().rstrip(".") == "contents" for p in opening
         )
         if not has_contents:
-            chapters.append(Chapter(fields.get("title") or UNTITLED, opening))
+            after = paragraphs[first] if chapters_at else ""
+            title = _opening_title(opening, after, fields.get("title") or UNTITLED)
+            chapters.append(Chapter(title, opening))
         elif front_matter:
             chapters.append(Chapter(FRONT_MATTER, opening))
     for n, start in enumerate(chapters_at):
@@ -199,6 +209,27 @@ def _short(paragraph: str) -> bool:
 
 def _title(heading: str) -> str:
     return " ".join(heading.split())
+
+
+def _capitals_line(paragraph: str) -> str:
+    """``paragraph`` as a title if it is one short line in capitals (``_italics_`` aside)."""
+    line = paragraph.strip()
+    if "\n" in line or len(line) > 80 or not re.sub(r"_[^_]*_", "", line).isupper():
+        return ""
+    return " ".join(line.replace("_", "").split())
+
+
+def _opening_title(opening: list[str], first_heading: str, fallback: str) -> str:
+    """The title of the text before the first heading: ``CHAPTER I`` when that heading is
+    ``CHAPTER II`` (in its words and case), else the opening's own capitals heading line,
+    else ``fallback``."""
+    match = HEADING.match(first_heading.strip())
+    number = match["number"] if match else ""
+    one = BEFORE_TWO.get(number.lower())
+    if match and one:
+        one = one.upper() if number.isupper() else one.capitalize() if number[0].isupper() else one
+        return f"{match['word']} {one}"
+    return _capitals_line(opening[0]) or fallback
 
 
 def read_markdown(
