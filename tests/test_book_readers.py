@@ -289,3 +289,29 @@ def test_corpus_openings_are_named() -> None:
     assert read_book(CORPUS / "alice-in-wonderland.txt").chapters[0].title == "CHAPTER I"
     assert read_book(CORPUS / "dracula.txt").chapters[0].title == "CHAPTER I"
     assert read_book(CORPUS / "moby-dick.txt").chapters[0].title == "ETYMOLOGY."
+
+
+def test_a_named_section_on_a_line_of_its_own_is_a_chapter() -> None:
+    text = (
+        "Contents\n\nPrologue\n\nCHAPTER 1. The Ship\n\nEpilogue\n\n"
+        "PROLOGUE. Before\n\nLong ago.\n\nCHAPTER 1. The Ship\n\nIt sank.\n\n"
+        "Epilogue is a word for what came after.\n\n"
+        "Epilogue\n\nOne did survive.\n"
+    )
+    book = read_text(text)
+    assert [c.title for c in book.chapters] == [
+        "PROLOGUE. Before",
+        "CHAPTER 1. The Ship",
+        "Epilogue",
+    ]
+    assert "Epilogue is a word for what came after." in book.chapters[1].paragraphs
+    assert book.chapters[2].paragraphs == ["Epilogue", "One did survive."]
+
+
+def test_corpus_epilogue_is_its_own_chapter() -> None:
+    book = read_book(CORPUS / "moby-dick.txt")
+    assert [c.title for c in book.chapters[-2:]] == [
+        "CHAPTER 135. The Chase.--Third Day.",
+        "Epilogue",
+    ]
+    assert book.chapters[-1].paragraphs[-1].endswith("only found another\norphan.")

@@ -6,8 +6,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
 * Plain text: a Project Gutenberg header and licence are cut at the ``*** START OF`` /
   ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header). Chapter headings
   are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
-  arabic or a word). Headings with no text before the next one are a table of contents:
-  they and everything before them are front matter.
+  arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
+  ``Afterword`` or ``Postscript``. Headings with no text before the next one are a table of
+  contents: they and everything before them are front matter.
   Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
@@ -48,6 +49,10 @@ _NUMBER = (
 )
 HEADING = re.compile(
     rf"^(?P<word>chapter|book|part|letter|stave)\s+(?P<number>{_NUMBER})\b[.:]?", re.IGNORECASE
+)
+# A section named, not numbered: a line of its own.
+NAMED = re.compile(
+    r"^(?:prologue|epilogue|afterword|postscript)(?:\s*(?:[.:]|--|\u2014)[^\n]{0,60})?$", re.I
 )
 # The number before 2 in each way of writing it (for a lost first heading).
 BEFORE_TWO = {"ii": "i", "2": "1", "two": "one", "second": "first"}
@@ -172,7 +177,7 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     """A plain-text book (see the module docs); ``name`` is the title when none is found."""
     body, tail, fields = _gutenberg(text)
     paragraphs = split_paragraphs(body)
-    headings = [n for n, p in enumerate(paragraphs) if HEADING.match(p.strip()) and _short(p)]
+    headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
     # A heading directly followed by another heading is a contents entry, not a chapter.
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
     contents = [n for n in headings if n not in chapters_at]
@@ -205,6 +210,11 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
 
 def _short(paragraph: str) -> bool:
     return paragraph.count("\n") < 3 and len(paragraph) < 200
+
+
+def _is_heading(paragraph: str) -> bool:
+    text = paragraph.strip()
+    return _short(paragraph) and bool(HEADING.match(text) or NAMED.match(text))
 
 
 def _title(heading: str) -> str:
