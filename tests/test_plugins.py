@@ -93,10 +93,21 @@ def test_disabled_plugin_is_not_loaded() -> None:
 
 @pytest.mark.parametrize(
     ("reference", "message"),
-    [("no_such_module_xyz:thing", "cannot import"), ("json:nope", "json has no 'nope'")],
+    [
+        ("no_such_module_xyz:thing", "cannot import 'no_such_module_xyz': No module named"),
+        ("json:nope", "json has no 'nope'"),
+        ("json", "implements no sonicpipe hook"),
+    ],
 )
-def test_bad_plugin_reference(reference: str, message: str) -> None:
-    with pytest.raises(PluginError, match=message):
+def test_a_bad_plugin_reference_names_the_settings_file_and_key(
+    tmp_path: Path, reference: str, message: str
+) -> None:
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text(f'plugins = ["{reference}"]\n', encoding="utf-8")
+    error = re.escape(f"plugins: plugin {reference!r}: {message}")
+    with pytest.raises(PluginError, match="^" + re.escape(f"{config}: ") + error):
+        PluginHost(Settings.load(config))
+    with pytest.raises(PluginError, match="^" + error):  # not from a file: no file to name
         PluginHost(Settings(plugins=(reference,)))
 
 
@@ -308,11 +319,6 @@ def test_a_value_that_is_no_plugin_is_rejected(value: object) -> None:
         Pipeline(plugins=[value])
     with pytest.raises(PluginError, match=re.escape(f"plugin {value!r}: implements no")):
         PluginHost(extra=[value])
-
-
-def test_a_configured_module_with_no_hook_is_rejected() -> None:
-    with pytest.raises(PluginError, match=r"plugin 'json': implements no sonicpipe hook"):
-        PluginHost(Settings(plugins=("json",)))
 
 
 def test_python_plugins_get_readable_unique_names() -> None:

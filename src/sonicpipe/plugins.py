@@ -136,8 +136,12 @@ class PluginHost:
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"an installed plugin is broken: {exc}") from exc
         for reference in self.settings.plugins:
-            plugin = load_object(reference)
-            self.register(plugin, name=declared_name(plugin) or reference, source="config")
+            try:
+                plugin = load_object(reference)
+                self.register(plugin, name=declared_name(plugin) or reference, source="config")
+            except PluginError as exc:  # named by the settings file and its key
+                exc.args = (self.settings.in_source(f"plugins: {exc}"),)
+                raise
         for plugin in extra:
             self.register(plugin, source="python")
         self._check_names()
