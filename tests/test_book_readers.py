@@ -315,3 +315,27 @@ def test_corpus_epilogue_is_its_own_chapter() -> None:
         "Epilogue",
     ]
     assert book.chapters[-1].paragraphs[-1].endswith("only found another\norphan.")
+
+
+def test_a_bare_numbered_heading_takes_the_capitals_line_after_it_as_its_title() -> None:
+    text = (
+        "CHAPTER II\n\nJONATHAN HARKER'S JOURNAL--_continued_\n\n_5 May._--I slept.\n\n"
+        "CHAPTER III\n\n_Letter, Mina Harker to Lucy Westenra._\n\nMy dearest Lucy.\n\n"
+        "CHAPTER IV. The Pool\n\nALICE SAID NOTHING\n\nShe swam.\n\n"
+        "CHAPTER V\n\nIt was DARK.\n"
+    )
+    book = read_text(text)
+    assert [c.title for c in book.chapters] == [
+        "CHAPTER II. JONATHAN HARKER'S JOURNAL--continued",
+        "CHAPTER III",  # a line in italics, not a title in capitals
+        "CHAPTER IV. The Pool",  # the heading has its title already
+        "CHAPTER V",
+    ]
+    assert book.chapters[0].paragraphs[1] == "JONATHAN HARKER'S JOURNAL--_continued_"  # narrated
+
+
+def test_corpus_bare_headings_take_their_subtitles() -> None:
+    titles = [c.title for c in read_book(CORPUS / "dracula.txt").chapters]
+    assert titles[1] == "CHAPTER II. JONATHAN HARKER'S JOURNAL--continued"
+    assert titles[6] == 'CHAPTER VII. CUTTING FROM "THE DAILYGRAPH," 8 AUGUST'
+    assert titles[23] == "CHAPTER XXIV. DR. SEWARD'S PHONOGRAPH DIARY, SPOKEN BY VAN HELSING"

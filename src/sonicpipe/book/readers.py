@@ -7,8 +7,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header). Chapter headings
   are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
   arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
-  ``Afterword`` or ``Postscript``. Headings with no text before the next one are a table of
-  contents: they and everything before them are front matter.
+  ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
+  after it (``JONATHAN HARKER'S JOURNAL``) into its title. Headings with no text before the
+  next one are a table of contents: they and everything before them are front matter.
   Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
@@ -201,7 +202,8 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
             for i, p in enumerate(paragraphs[start:stop], start)
             if i == start or i not in contents
         ]
-        chapters.append(Chapter(_title(paragraphs[start]), body_paragraphs))
+        after = body_paragraphs[1] if len(body_paragraphs) > 1 else ""
+        chapters.append(Chapter(_title(paragraphs[start], after), body_paragraphs))
     if licence and tail.strip():
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     title = fields.get("title") or name
@@ -217,8 +219,12 @@ def _is_heading(paragraph: str) -> bool:
     return _short(paragraph) and bool(HEADING.match(text) or NAMED.match(text))
 
 
-def _title(heading: str) -> str:
-    return " ".join(heading.split())
+def _title(heading: str, after: str = "") -> str:
+    """A chapter's title: its heading; a bare ``CHAPTER II`` with the capitals line after it."""
+    title = " ".join(heading.split())
+    match = HEADING.match(title)
+    subtitle = _capitals_line(after) if match and match.end() == len(title) else ""
+    return f"{title.rstrip('.:')}. {subtitle}" if subtitle else title
 
 
 def _capitals_line(paragraph: str) -> str:
