@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
+import re
 import select
+import struct
+import termios
 import tty
 from collections.abc import Iterator
 
@@ -84,3 +88,25 @@ def test_clock_and_bar_formats() -> None:
     assert clock(3 * 3600 + 5 * 60 + 7) == "3:05:07"
     assert bar(0, 0) == "[" + "#" * 24 + "]"
     assert bar(1, 4) == "[" + "#" * 6 + "-" * 18 + "]"
+
+
+def set_columns(terminal: Terminal, columns: int) -> None:
+    """Make the pseudo-terminal ``columns`` wide."""
+    fcntl.ioctl(
+        terminal.stream.fileno(), termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0)
+    )
+
+
+@pytest.mark.parametrize("columns", [80, 60, 20])
+def test_terminal_lines_fit_its_width_so_redraws_stay_in_place(
+    terminal: Terminal, columns: int
+) -> None:
+    set_columns(terminal, columns)
+    progress = Progress(terminal.stream)
+    progress.start([("CHAPTER 56. Of the Less Erroneous Pictures of Whales", 1_204_175)])
+    progress.advance(0, 1_136_658, synthesized=True)
+    shown = re.sub(r"\x1b\[\d*[A-Za-z]", "\n", terminal.getvalue())
+    lines = [line for line in shown.split("\n") if line]
+    assert lines and all(len(line) < columns for line in lines)
+    if columns == 80:  # a standard terminal shows it all, with a shorter bar
+        assert "1,136,658/1,204,175 chars" in lines[0] and "ETA" in lines[0]

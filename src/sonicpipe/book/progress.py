@@ -1,18 +1,22 @@
 """Progress of a book render: live bars on a terminal, plain log lines otherwise.
 
 On a terminal, one bar for the whole book and one for each chapter being rendered, with the
-characters per second of fresh synthesis and the time left. In quiet mode (or when the stream
-is not a terminal) a line per finished chapter, for logs. Either way a summary at the end.
+characters per second of fresh synthesis and the time left; lines fit the terminal's width
+(the book's bar shrinks first), since a line that wraps breaks the redraw. In quiet mode (or
+when the stream is not a terminal) a line per finished chapter, for logs. Either way a
+summary at the end.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
 from typing import TextIO
 
 BAR = 24  # characters of a bar
+MIN_BAR = 8  # the book's bar shrinks to this on a narrow terminal
 REDRAW = 0.2  # seconds between redraws on a terminal
 
 
@@ -31,10 +35,10 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def bar(done: int, total: int) -> str:
-    """A text bar, e.g. ``[#########---------------]``."""
-    filled = BAR if total <= 0 else min(BAR, BAR * done // total)
-    return "[" + "#" * filled + "-" * (BAR - filled) + "]"
+def bar(done: int, total: int, width: int = BAR) -> str:
+    """A text bar of ``width`` marks, e.g. ``[#########---------------]``."""
+    filled = width if total <= 0 else min(width, width * done // total)
+    return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
 class Progress:
@@ -90,15 +94,25 @@ class Progress:
         left = (self.total - self.done) / rate
         return f"  {rate:,.0f} chars/s  ETA {clock(left)}"
 
+    def _columns(self) -> int:
+        """Characters a line may take: one less than the terminal's width (80 if unknown or
+        0), as a line that fills it wraps on some terminals."""
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 0
+        return (columns or 80) - 1
+
     def _draw(self) -> None:
         self._last = time.monotonic()
-        lines = [
-            f"book     {bar(self.done, self.total)} {self.done:,}/{self.total:,} chars"
-            f"{self._rates()}"
-        ]
+        columns = self._columns()
+        counts = f" {self.done:,}/{self.total:,} chars{self._rates()}"
+        width = max(MIN_BAR, min(BAR, columns - len("book     []") - len(counts)))
+        lines = [f"book     {bar(self.done, self.total, width)}{counts}"]
         for n, entry in enumerate(self.chapters):
             if 0 < entry.done < entry.total:
                 lines.append(f"ch {n + 1:<5} {bar(entry.done, entry.total)} {entry.title[:40]}")
+        lines = [line[:columns] for line in lines]
         up = f"\x1b[{self._drawn}F" if self._drawn else ""
         self.stream.write(up + "".join(f"\x1b[2K{line}\n" for line in lines) + "\x1b[J")
         self.stream.flush()
