@@ -10,6 +10,7 @@ from sonicpipe.controls import (
     ControlError,
     Defaults,
     Family,
+    PhonemeWord,
     check_emotion,
     family_of,
     in_force_after,
@@ -139,6 +140,32 @@ def test_rendering_a_segment_again_adds_no_duplicate_notes() -> None:
         "sonic-2 models have no break control; dropped",
         "sonic-2 models have no volume control; dropped",
     ]
+
+
+SQL, SERVER = ("s", "ˈ", "i", "k", "w", "ə", "l"), ("s", "ˈ", "ɚ", "v", "ɚ")
+NGINX = ("ˈ", "ɛ", "n", "dʒ", "ɪ", "n", "ˌ", "ɛ", "k", "s")
+
+
+@pytest.mark.parametrize("model", ["sonic-3", "sonic-2"])
+def test_rendered_phoneme_words_say_what_each_tag_stands_for(model: str) -> None:
+    """Each <<…>> written, with its written form and the text glued to it in the transcript;
+    a two-word entry's marks make one word, a mark again (a word said again) another."""
+    sql, server = (Mark(MarkKind.PHONEMES, group, "SQL Server") for group in (SQL, SERVER))
+    nginx = Mark(MarkKind.PHONEMES, NGINX, "nginx")
+    author = Mark(MarkKind.PHONEMES, ("t", "oʊ"), "<<t|oʊ>>")
+    seg = segment('Use "', sql, " ", server, '", ', sql, " ", server, " ", nginx, " ", nginx,
+                  "'s and ", author, " ", Mark(MarkKind.NONVERBAL, "laughter"), ".")  # fmt: skip
+    rendered = render(seg, model)
+    after_author = "." if model == "sonic-2" else ""  # [laughter] is dropped on sonic-2
+    assert rendered.phoneme_words == [
+        PhonemeWord((SQL, SERVER), "SQL Server", '"', '",'),
+        PhonemeWord((SQL, SERVER), "SQL Server"),
+        PhonemeWord((NGINX,), "nginx"),
+        PhonemeWord((NGINX,), "nginx", after="'s"),
+        PhonemeWord((("t", "oʊ"),), None, after=after_author),
+    ]
+    assert rendered.transcript.startswith('Use "<<s|ˈ|i|k|w|ə|l>> <<s|ˈ|ɚ|v|ɚ>>", <<s|')
+    assert rendered.transcript.count("<<") == 7
 
 
 def test_controls_in_force_carry_to_the_next_segment() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sonicpipe.model import Mark, MarkKind, Segment
+from sonicpipe.model import MARK_FIRST, MARK_RE, Mark, MarkKind, Segment
 
 
 class ControlError(ValueError):
@@ -130,14 +130,35 @@ def check_nonverbal(value: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class PhonemeWord:
+    """Words a transcript gives Sonic as ``<<…>>``, and what they stand for as written.
+
+    ``phonemes``: one group per ``<<…>>``; the consecutive marks of one multi-word dictionary
+    entry ("SQL Server") make one PhonemeWord. ``written``: the words as written (the marks'
+    source); None for author ``<<…>>`` markup, which has no written word. ``before``, ``after``:
+    the text glued to them in the transcript (a quote, "." or "'s"), which Sonic may report as
+    words of their own.
+    """
+
+    phonemes: tuple[tuple[str, ...], ...]
+    written: str | None
+    before: str = ""
+    after: str = ""
+
+
 @dataclass
 class Rendered:
-    """A segment as Sonic will receive it: the transcript and the request-level controls."""
+    """A segment as Sonic will receive it: the transcript and the request-level controls.
+
+    ``phoneme_words``: each ``<<…>>`` of the transcript, in order, with its written form.
+    """
 
     transcript: str
     generation_config: dict[str, Any] = field(default_factory=dict)
     experimental_controls: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    phoneme_words: list[PhonemeWord] = field(default_factory=list)
 
     def note(self, message: str) -> None:
         """Add a note for the user, once."""
@@ -208,9 +229,58 @@ def _join(parts: list[str]) -> str:
     return re.sub(r" +(?=[.,;:!?)\]])", "", joined).strip()
 
 
+def _written(mark: Mark) -> str | None:
+    """What a PHONEMES mark stands for as written: its source, unless that is the author's
+    ``<<…>>`` markup itself (or empty)."""
+    if mark.source.startswith("<<") or not mark.source.strip():
+        return None
+    return " ".join(mark.source.split())
+
+
+# The text glued to a phoneme tag (up to a space or another tag) before and after it.
+_GLUED_BEFORE = re.compile(r"[^\s\U000f0000-\U000ffffd]*\Z")
+_GLUED_AFTER = re.compile(r"[^\s\U000f0000-\U000ffffd]*")
+
+
+def _transcript(parts: list[str | Mark]) -> tuple[str, list[PhonemeWord]]:
+    """The transcript of ``parts`` (text, and PHONEMES marks written ``<<…>>``) and its
+    phoneme words. Each mark stands in the joined text as a placeholder of its own until the
+    end, so the text glued to it is read where :func:`_join` has left it."""
+    marks = [part for part in parts if isinstance(part, Mark)]
+    placeholders = iter(range(MARK_FIRST, MARK_FIRST + len(marks)))
+    joined = _join([p if isinstance(p, str) else chr(next(placeholders)) for p in parts])
+    units: list[tuple[list[Mark], int, int]] = []  # marks of one PhonemeWord, start, end
+    for match in MARK_RE.finditer(joined):
+        mark = marks[ord(match.group()) - MARK_FIRST]
+        if units:
+            unit, start, end = units[-1]
+            # One multi-word entry: its next mark, a space apart. The same mark again is the
+            # same word said again ("nginx nginx": a segment's repeats share their marks).
+            if (
+                _written(mark) is not None
+                and _written(mark) == _written(unit[-1])
+                and joined[end : match.start()] == " "
+                and all(m is not mark for m in unit)
+            ):
+                units[-1] = ([*unit, mark], start, match.end())
+                continue
+        units.append(([mark], match.start(), match.end()))
+    words = [
+        PhonemeWord(
+            tuple(m.value for m in unit),  # type: ignore[misc]
+            _written(unit[0]),
+            _GLUED_BEFORE.search(joined, 0, start).group(),  # type: ignore[union-attr]
+            _GLUED_AFTER.match(joined, end).group(),  # type: ignore[union-attr]
+        )
+        for unit, start, end in units
+    ]
+    transcript = MARK_RE.sub(lambda m: _inline_tag(marks[ord(m.group()) - MARK_FIRST]), joined)
+    return transcript, words
+
+
 def _render_sonic3(segment: Segment, defaults: Defaults) -> Rendered:
     parts = [
-        piece if isinstance(piece, str) else _inline_tag(piece)
+        piece if isinstance(piece, str) or piece.kind is MarkKind.PHONEMES else _inline_tag(piece)
         for piece in segment.marks.split(segment.text)
     ]
     config: dict[str, Any] = {}
@@ -220,7 +290,8 @@ def _render_sonic3(segment: Segment, defaults: Defaults) -> Rendered:
         config["volume"] = defaults.volume
     if defaults.emotion is not None:
         config["emotion"] = defaults.emotion
-    return Rendered(_join(parts), generation_config=config)
+    transcript, words = _transcript(parts)
+    return Rendered(transcript, generation_config=config, phoneme_words=words)
 
 
 def _spelled(text: str) -> str:
@@ -244,7 +315,7 @@ def sonic2_ratio(speed: float | str) -> float:
 def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
     rendered = Rendered("")
     controls: dict[str, Any] = {}
-    parts: list[str] = []
+    parts: list[str | Mark] = []
     for piece in segment.marks.split(segment.text):
         if isinstance(piece, str):
             parts.append(piece)
@@ -255,7 +326,7 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
             case MarkKind.SPELL:
                 parts.append(_spelled(str(piece.value)))
             case MarkKind.PHONEMES:
-                parts.append(_inline_tag(piece))
+                parts.append(piece)
             case _:
                 rendered.note(f"sonic-2 models have no {piece.kind} control; dropped")
     in_force = in_force_after(segment, defaults)  # the last ones in the segment win
@@ -270,7 +341,7 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
         controls["speed"] = sonic2_speed(speed)
     if defaults.volume is not None:
         rendered.note("sonic-2 models have no volume control; dropped")
-    rendered.transcript = _join(parts)
+    rendered.transcript, rendered.phoneme_words = _transcript(parts)
     rendered.experimental_controls = controls
     return rendered
 
