@@ -655,3 +655,78 @@ async def test_a_turn_gives_word_times_in_its_audio(server: LocalServer) -> None
     spans = voiced_spans(samples, pipe.output_rate, gap=0.7)
     assert len(spans) == 3
     assert flat(sentence_times(words)) == pytest.approx(flat(spans), abs=0.05)
+
+
+# A dictionary word (tech's nginx, kubectl), a two-word entry in quotes, author markup.
+PHONEME_WORDS = 'I run nginx and kubectl. We use "SQL Server", and {markup}. Fine.'
+AS_WRITTEN = ["I", "run", "nginx", "and", "kubectl.", "We", "use", '"SQL Server",', "and",
+              "toʊmɑtoʊ.", "Fine."]  # fmt: skip
+
+
+class Replayed:
+    """A real voice that says each utterance once and replays it after: the same times."""
+
+    def __init__(self, voice: Engine) -> None:
+        self.voice = voice
+        self.name, self.sample_rate = self.voice.name, self.voice.sample_rate
+        self.said: dict[tuple[tuple[Word, ...], float], Synthesis] = {}
+
+    def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+        key = (tuple(words), speed)
+        if key not in self.said:
+            self.said[key] = self.voice.synthesize(words, speed)
+        return self.said[key]
+
+
+async def reported_words(pipe: Pipeline, text: str) -> list[WordTime]:
+    """The word timestamps Sonic reports for ``text``, as they come."""
+    inputs = pipe.context_inputs(group_inputs(pipe.text.prepare(text)))
+    client = await pipe.client()
+    return [
+        WordTime(*timed)
+        async for message in client.generate(pipe.template(), inputs)
+        if isinstance(message, p.Timestamps) and message.TYPE == "timestamps"
+        for timed in zip(message.words, message.start, message.end, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "markup"), [("sonic-3", "<<t|ˈ|oʊ|m|ɑ|t|oʊ>>"), ("sonic-2", "<<t|ow|m|ɑ|t|ow>>")]
+)
+async def test_words_said_as_phonemes_are_timed_as_written(
+    server: LocalServer, model: str, markup: str
+) -> None:
+    """Words a dictionary gave phonemes come back as written, not as IPA: a two-word entry
+    as one word, the punctuation Sonic reports apart joined to it as to any word ("Fine.").
+    Author markup has no written form: its phonemes, joined. Sonic's times are kept: each
+    word spans exactly the words Sonic reported for it."""
+    assert server.server.engine is not None
+    text = PHONEME_WORDS.format(markup=markup)
+    with LocalServer(engine=Replayed(server.server.engine)) as replayed:
+        async with Pipeline(Settings(url=replayed.url, model=model), timestamps=True) as pipe:
+            reported = await reported_words(pipe, text)
+            audio = await pipe.aspeak(text)
+    assert [w.word for w in audio.words] == AS_WRITTEN
+    sizes = [1, 1, 1, 1, 2, 1, 1, 4, 1, 2, 1]  # "kubectl" "."; '"' "SQL" "Server" '",'; ...
+    ends = np.cumsum(sizes)
+    assert ends[-1] == len(reported)
+    spans = [(reported[e - n].start, reported[e - 1].end) for n, e in zip(sizes, ends, strict=True)]
+    assert [(w.start, w.end) for w in audio.words] == spans
+
+
+async def test_a_turn_and_a_stream_time_words_as_written(server: LocalServer) -> None:
+    options = {"pauses": {"sentence_pause": 0.5}}
+    async with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
+        turn = await pipe.turn()
+        for token in re.findall(r"\S+\s*", "We run nginx on Raspberry Pi. Then kubectl, fine."):
+            await turn.feed(token)
+        await turn.end()
+        words: list[WordTime] = []
+        _ = [chunk async for chunk in turn.audio(words)]
+    assert [w.word for w in words] == [
+        "We", "run", "nginx", "on", "Raspberry Pi.", "Then", "kubectl,", "fine.",
+    ]  # fmt: skip
+    with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
+        streamed: list[WordTime] = []
+        _ = list(pipe.stream(PHONEME_WORDS.format(markup="<<t|ˈ|oʊ|m|ɑ|t|oʊ>>"), streamed))
+    assert [w.word for w in streamed] == AS_WRITTEN

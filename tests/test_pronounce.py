@@ -1,6 +1,7 @@
 """Pronunciation dictionaries: file formats, errors with file and line, matching, the chain."""
 
 import gc
+import io
 import json
 import weakref
 from pathlib import Path
@@ -17,6 +18,9 @@ from sonicpipe.builtin.pronounce import (
 from sonicpipe.dictionaries import shipped
 
 from sonicpipe import Settings, TextChain, phonemes
+from sonicpipe.book import render_book
+from sonicpipe.book.progress import Progress
+from sonicpipe.book.readers import Book, Chapter
 from sonicpipe.model import Mark, MarkKind, MarkTable
 
 DATA = Path(__file__).parent / "data" / "dictionaries"
@@ -405,3 +409,17 @@ def test_old_versions_of_an_often_edited_dictionary_are_released(tmp_path: Path)
     gc.collect()
     assert versions[0]() is None  # the cache is bounded: the first version was dropped
     assert versions[-1]() is for_settings(settings)
+
+
+def test_a_books_captions_show_dictionary_words_as_written(tmp_path: Path) -> None:
+    """Words said as phonemes are captioned as written ("nginx", not its IPA), a two-word
+    entry as its words, punctuation that follows them kept with them as with other words."""
+    paragraph = 'I run nginx and kubectl. We use "SQL Server", fine.'
+    book = Book("T", "A", [Chapter("One", [paragraph])])
+    output = tmp_path / "out"
+    render_book(book, output, engine="espeak", format="wav", preset=None,
+                progress=Progress(io.StringIO()))  # fmt: skip
+    [srt] = output.glob("*.srt")
+    lines = srt.read_text(encoding="utf-8").splitlines()
+    captions = [line for line in lines if line and "-->" not in line and not line.isdigit()]
+    assert captions == ["I run nginx and kubectl.", 'We use "SQL Server", fine.']

@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
+import re
 import threading
 import warnings
 from collections import deque
@@ -23,10 +24,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from sonicpipe import pcm
+from sonicpipe import phonemes as ipa
 from sonicpipe.audio.chain import EMPTY, AudioChain
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
-from sonicpipe.controls import Defaults, Family, family_of, in_force_after
+from sonicpipe.controls import Defaults, Family, PhonemeWord, family_of, in_force_after
 from sonicpipe.controls import render as render_segment
 from sonicpipe.model import Segment
 from sonicpipe.plugins import PluginHost
@@ -57,6 +59,13 @@ class WordTime:
     ``output_span(start, end)`` method, as the pauses stage does); when the audio's length
     shows that another stage changed it, the words of that stream are dropped with a warning
     rather than given wrong times.
+
+    Words sent as phonemes (by a pronunciation dictionary) are given as written: "nginx", not
+    its IPA. The words of a multi-word entry ("SQL Server") are one word, and text glued to it
+    that Sonic reports apart ("." after it, a quote before it) joins it, so that it reads like
+    any other word ("fine."); its times span the words joined, as Sonic gave them. Author
+    ``<<…>>`` markup has no written form: it is shown as Sonic reports it, less ``<<``, ``>>``,
+    ``|`` and stress marks (the phonemes joined, as the local server reports it).
     """
 
     word: str
@@ -64,23 +73,131 @@ class WordTime:
     end: float
 
 
-class _WordClock:
-    """The word timestamps of one stream, moved onto the output's time as it is decided."""
+_NOT_SPOKEN = str.maketrans("", "", "<>|" + "".join(ipa.STRESS))
+_EDGES = re.compile(r"(\W*)(.*?)(\W*)", re.DOTALL)
 
-    def __init__(self, chain: AudioChain, words: list[WordTime]) -> None:
+
+def _split(reported: str) -> tuple[str, str, str]:
+    """A reported word as punctuation before, the word (``<<``, ``|``, stress marks taken
+    out), punctuation after."""
+    lead, form, trail = _EDGES.fullmatch(reported.translate(_NOT_SPOKEN)).groups()  # type: ignore[union-attr]
+    return lead, form, trail
+
+
+def _reported_forms(group: tuple[str, ...], model: str) -> frozenset[str]:
+    """How Sonic may report a word it was given as ``group`` (as :func:`_split` leaves it):
+    the phonemes joined; on the sonic-2 family also in the sonic-3 set, as the local server
+    reports them."""
+    forms = {"".join(group).translate(_NOT_SPOKEN)}
+    if family_of(model) is Family.SONIC2:
+        with contextlib.suppress(ipa.PhonemeError):
+            forms.add("".join(ipa.convert(group, ipa.MFA, ipa.CHARSIU)).translate(_NOT_SPOKEN))
+    return frozenset(forms)
+
+
+def _rest(after: str, trail: str) -> str:
+    """What of the text glued ``after`` a word Sonic has not yet reported, past ``trail``."""
+    return after[len(trail) :] if after.startswith(trail) else ""
+
+
+@dataclass(frozen=True)
+class _Open:
+    """A phoneme word shown so far as ``head`` (+ punctuation), that may still take its next
+    group (``matched`` of them so far) or the ``rest`` of the text glued after it."""
+
+    word: PhonemeWord
+    head: str
+    matched: int
+    rest: str
+
+
+class _WordClock:
+    """The word timestamps of one stream, moved onto the output's time as it is decided.
+
+    ``spoken``: the phoneme words of the stream's inputs in order (a turn adds to them as it
+    sends); reported words that are one are shown as written (see :class:`WordTime`).
+    """
+
+    def __init__(
+        self, chain: AudioChain, words: list[WordTime], spoken: list[PhonemeWord], model: str
+    ) -> None:
         self.moves = [p.output_span for p in chain.processors if hasattr(p, "output_span")]
         self.words = words
         self.first = len(words)  # this stream's words start here
         self.pending: deque[WordTime] = deque()
+        self.spoken = spoken
+        self.model = model
+        self.indexed = 0  # spoken[:indexed] are in self.firsts
+        self.passed = 0  # spoken[:passed] were found, or passed over (reported unrecognized)
+        self.firsts: dict[str, deque[int]] = {}  # a reported form of a first group: where
+        self.open: _Open | None = None  # the last pending word, while it may still grow
 
     def add(self, message: p.Timestamps) -> None:
         """Take one timestamps message (Sonic's time) and place what can be placed."""
-        self.pending.extend(map(WordTime, message.words, message.start, message.end))
+        for word in map(WordTime, message.words, message.start, message.end):
+            if self.open is None or not self._grow(word):
+                self._take(word)
         self.place()
 
-    def place(self) -> None:
-        """Append the words whose output time every stage has decided, in order."""
-        while self.pending:
+    def _find(self, form: str) -> PhonemeWord | None:
+        """The next phoneme word whose first group Sonic may report as ``form``."""
+        for word in self.spoken[self.indexed :]:
+            for key in _reported_forms(word.phonemes[0], self.model):
+                self.firsts.setdefault(key, deque()).append(self.indexed)
+            self.indexed += 1
+        found = self.firsts.get(form, deque())
+        while found and found[0] < self.passed:
+            found.popleft()
+        if not found:
+            return None
+        self.passed = found.popleft() + 1
+        return self.spoken[self.passed - 1]
+
+    def _take(self, word: WordTime) -> None:
+        """Queue a reported word; a phoneme word as written, with the text glued before it
+        if Sonic reported that apart just before it."""
+        self.open = None
+        lead, form, trail = _split(word.word)
+        found = self._find(form) if form else None
+        if found is None:
+            self.pending.append(word)
+            return
+        start = word.start
+        if not lead and found.before and self.pending and self.pending[-1].word == found.before:
+            start, lead = self.pending.pop().start, found.before
+        head = lead + (form if found.written is None else found.written)
+        open_ = _Open(found, head, 1, _rest(found.after, trail))
+        self._keep(open_, WordTime(head + trail, start, word.end))
+
+    def _grow(self, word: WordTime) -> bool:
+        """Add ``word`` to the open phoneme word if it is its next group or glued text."""
+        assert self.open is not None
+        open_, last = self.open, self.pending[-1]
+        if open_.matched < len(open_.word.phonemes):
+            lead, form, trail = _split(word.word)
+            if lead or form not in _reported_forms(open_.word.phonemes[open_.matched], self.model):
+                return False
+            grown = replace(open_, matched=open_.matched + 1, rest=_rest(open_.word.after, trail))
+            shown = open_.head + trail
+        elif word.word and open_.rest.startswith(word.word):
+            grown, shown = replace(open_, rest=open_.rest[len(word.word) :]), last.word + word.word
+        else:
+            return False
+        self.pending.pop()
+        self._keep(grown, WordTime(shown, last.start, word.end))
+        return True
+
+    def _keep(self, open_: _Open, word: WordTime) -> None:
+        """Queue a phoneme word; hold it while more of it may come."""
+        self.pending.append(word)
+        self.open = open_ if open_.matched < len(open_.word.phonemes) or open_.rest else None
+
+    def place(self, final: bool = False) -> None:
+        """Append the words whose output time every stage has decided, in order; the last
+        one only once it is whole, or ``final``ly (the stream ended)."""
+        if final:
+            self.open = None
+        while len(self.pending) > (1 if self.open else 0):
             word = self.pending[0]
             span: tuple[float, float] | None = (word.start, word.end)
             for move in self.moves:
@@ -102,17 +219,23 @@ class _WordClock:
         dropped = len(self.words) > self.first or bool(self.pending)
         del self.words[self.first :]
         self.pending.clear()
+        self.open = None
         return dropped
 
 
 class _Output:
     """One stream of Sonic's responses through a new audio chain: chunks processed,
-    flush boundaries passed on, word times (into ``words``, if given) placed as decided."""
+    flush boundaries passed on, word times (into ``words``, if given) placed as decided;
+    ``spoken``: the phoneme words of the stream's inputs (see :class:`_WordClock`)."""
 
-    def __init__(self, pipeline: Pipeline, words: list[WordTime] | None) -> None:
+    def __init__(
+        self, pipeline: Pipeline, words: list[WordTime] | None, spoken: list[PhonemeWord]
+    ) -> None:
         self.pipeline = pipeline
         self.chain = pipeline.audio_chain()
-        self.clock = None if words is None else _WordClock(self.chain, words)
+        self.clock = None
+        if words is not None:
+            self.clock = _WordClock(self.chain, words, spoken, pipeline.settings.model)
         self.heard = self.said = 0  # samples from Sonic, samples given out
 
     def take(self, message: p.Response, boundary: str | None) -> np.ndarray:
@@ -350,19 +473,29 @@ class Pipeline:
         fields, _ = self._input(segments, in_force)
         return fields
 
-    def context_inputs(self, groups: Sequence[Sequence[Segment]]) -> list[dict[str, Any]]:
-        """The request fields of each input of one context, controls carried in order."""
+    def context_inputs(
+        self, groups: Sequence[Sequence[Segment]], spoken: list[PhonemeWord] | None = None
+    ) -> list[dict[str, Any]]:
+        """The request fields of each input of one context, controls carried in order.
+
+        The transcripts' ``<<…>>`` words, with what they stand for as written, are added to
+        ``spoken`` when given (for word timestamps: see :class:`WordTime`).
+        """
         inputs: list[dict[str, Any]] = []
         in_force = None
         for group in groups:
-            fields, in_force = self._input(group, in_force)
+            fields, in_force = self._input(group, in_force, spoken)
             inputs.append(fields)
         return inputs
 
     def _input(
-        self, segments: Sequence[Segment], in_force: Defaults | None
+        self,
+        segments: Sequence[Segment],
+        in_force: Defaults | None,
+        spoken: list[PhonemeWord] | None = None,
     ) -> tuple[dict[str, Any], Defaults]:
-        """:meth:`request_fields`, and the controls in force after the input."""
+        """:meth:`request_fields`, and the controls in force after the input; its phoneme
+        words are added to ``spoken`` when given."""
         in_force = self.settings.controls if in_force is None else in_force
         transcripts: list[str] = []
         controls: dict[str, Any] = {}
@@ -370,6 +503,8 @@ class Pipeline:
             rendered = render_segment(segment, self.settings.model, in_force)
             self._warn_notes(rendered.notes)
             transcripts.append(rendered.transcript)
+            if spoken is not None:
+                spoken.extend(rendered.phoneme_words)
             controls = rendered.experimental_controls
             in_force = in_force_after(segment, in_force)
         fields: dict[str, Any] = {"transcript": " ".join(transcripts) + " "}
@@ -406,8 +541,9 @@ class Pipeline:
         if not groups:
             return
         client = await self.client()
-        output = _Output(self, words)
-        inputs = self.context_inputs(groups)
+        spoken: list[PhonemeWord] = []
+        inputs = self.context_inputs(groups, spoken)
+        output = _Output(self, words, spoken)
         async for message in client.generate(self.template(), inputs):
             boundary = None
             if isinstance(message, p.FlushDone) and message.flush_id < len(groups):
@@ -423,7 +559,7 @@ class Pipeline:
     def _check_timing(self, clock: _WordClock, heard: int, said: int) -> None:
         """Place the stream's last words; drop them all (warning once) if the audio's length
         shows a stage changed timing without saying how."""
-        clock.place()
+        clock.place(final=True)
         expected = clock.output_seconds(heard / self.settings.output_format.sample_rate)
         rate = self.output_rate
         if abs(expected - said / rate) <= TIMING_TOLERANCE or not clock.drop():
@@ -594,6 +730,7 @@ class Turn:
         if self.splitter is None:
             raise RuntimeError("no plugin offers a streaming sentence splitter")
         self.inputs: list[dict[str, Any]] = []
+        self.spoken: list[PhonemeWord] = []  # the phoneme words of the inputs sent
         self.in_force: Defaults | None = None  # controls in force after the inputs sent
         self.ended = False
         self._barge_in = asyncio.Event()
@@ -615,7 +752,7 @@ class Turn:
             return
         segments = self.pipeline.text.prepare(sentence)
         if segments:  # one input per streamed chunk, so a merged first chunk stays whole
-            fields, self.in_force = self.pipeline._input(segments, self.in_force)
+            fields, self.in_force = self.pipeline._input(segments, self.in_force, self.spoken)
             self.inputs.append(fields)
             await self._send_input(fields)
 
@@ -653,7 +790,7 @@ class Turn:
         inputs sent so far; a dropped connection raises
         :class:`~sonicpipe.sonic.client.ConnectionLost`.
         """
-        output = _Output(self.pipeline, words)
+        output = _Output(self.pipeline, words, self.spoken)
         attempt = 0
         while True:
             try:
@@ -682,6 +819,8 @@ class Turn:
             tail = output.finish()
             if tail.size:
                 yield tail
+        elif output.clock is not None:
+            output.clock.place(final=True)  # no more comes: a word held for more is whole
 
     async def _reopen(self) -> None:
         self.context = await self.client.context(replace(self.context.template,
