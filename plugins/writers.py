@@ -4,7 +4,8 @@ Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for W
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
 (default 192, or the most the sample rate allows) and M4B/M4A (default 64); ``title``,
 ``author``, ``album`` and ``track`` ("n" or "n/total") tag WAV, FLAC, MP3 and M4B/M4A files;
-``cover`` a JPEG or PNG file for M4B/M4A cover art.
+``cover`` a JPEG or PNG file for M4B/M4A cover art (relative to the settings file's folder,
+``settings.base_dir``, like dictionaries).
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ def _text(key: str, value: object) -> str:
     return value
 
 
-def _image(value: object) -> bytes:
-    """The cover image named by the ``cover`` option (JPEG or PNG)."""
+def _image(value: object, base_dir: Path) -> bytes:
+    """The cover image named by the ``cover`` option (JPEG or PNG), relative to ``base_dir``."""
     from sonicpipe.audio.m4b import cover_suffix
 
-    path = Path(_text("cover", value))
+    path = base_dir / _text("cover", value)  # an absolute path stands alone
     try:
         image = path.read_bytes()
         cover_suffix(image)
@@ -68,7 +69,7 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         bitrate = int(number(NAME, "bitrate", bitrate, 8, 320))
     if suffix == ".mp3":
         return Mp3Writer(target, sample_rate, bitrate, metadata)
-    cover = _image(options["cover"]) if "cover" in options else None
+    cover = _image(options["cover"], settings.base_dir) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
 
     return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata, cover=cover)

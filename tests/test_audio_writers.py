@@ -139,6 +139,21 @@ def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path
     assert book.info.length == pytest.approx(7.0, abs=0.1)
 
 
+def test_a_relative_cover_is_read_beside_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    art = b"\xff\xd8\xff\xe0" + bytes(60)
+    (folder / "art.jpg").write_bytes(art)
+    config = folder / "sonicpipe.toml"
+    config.write_text('[options.writers]\ncover = "art.jpg"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the settings file's folder
+    with open_writer(tmp_path / "book.m4b", 24000, Settings.load(config)) as writer:
+        write_in_chunks(writer, tone(24000, 0.5))
+    assert bytes(mutagen.mp4.MP4(tmp_path / "book.m4b").tags["covr"][0]) == art
+
+
 def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"'\.ogg'.*\.wav, \.flac, \.mp3, \.m4b"):
         open_writer(tmp_path / "out.ogg", 24000)

@@ -600,6 +600,21 @@ def test_cover_goes_into_the_m4b_and_beside_it(tmp_path: Path) -> None:
     assert "gif: the cover is not a JPEG or PNG image; left out" in log.getvalue()
 
 
+def test_a_books_cover_is_found_with_settings_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "conf"  # writer paths are read beside the settings file
+    conf.mkdir()
+    (conf / "sonicpipe.toml").write_text('model = "sonic-3"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    cover = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    book = Book("Covered", "Someone", [Chapter("One", ["A short chapter with a cover."])], cover)
+    settings = Settings.load(conf / "sonicpipe.toml")
+    manifest = render_book(book, "out", settings=settings, engine="espeak",
+                           progress=Progress(io.StringIO(), quiet=True))  # fmt: skip
+    assert bytes(MP4(Path("out") / manifest["delivery"]["files"][0])["covr"][0]) == cover
+
+
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
     source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
     output = tmp_path / "out"

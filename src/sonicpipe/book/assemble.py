@@ -361,7 +361,7 @@ class Assembler:
         if self.delivery.format == "m4b":
             self._cover = self._cover_file(path)
             if self._cover is not None:  # the book's own cover; else the option's, if any
-                writer_options["cover"] = str(self._cover)
+                writer_options["cover"] = str(self._cover.absolute())
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
         writer = open_writer(path, self.rate, settings, self.host)
