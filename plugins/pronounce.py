@@ -62,6 +62,7 @@ from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable, Segmen
 from sonicpipe.phonemes import PhonemeError, PhonemeSet
 
 __version__ = "0.1.0"
+sonicpipe_options = ()  # takes no options
 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
 WORD_START = re.compile(r"\w")

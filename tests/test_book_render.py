@@ -615,6 +615,14 @@ def test_a_books_cover_is_found_with_settings_from_another_folder(
     assert bytes(MP4(Path("out") / manifest["delivery"]["files"][0])["covr"][0]) == cover
 
 
+def test_a_typo_in_a_table_a_book_sets_aside_is_still_an_error(tmp_path: Path) -> None:
+    book = Book("Typo", "Someone", [Chapter("One", ["Short."])])
+    settings = Settings(options={"loudness": {"preset_name": "podcast"}})
+    with pytest.raises(ConfigError, match=r"options\.loudness: unknown option 'preset_name'"):
+        render_book(book, tmp_path / "out", settings=settings, engine="espeak")
+    assert not (tmp_path / "out" / MANIFEST).exists()
+
+
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
     source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
     output = tmp_path / "out"

@@ -193,7 +193,7 @@ def test_options_tables_of_registered_plugins_are_accepted(monkeypatch: pytest.M
 
 
 # The built-in plugins that declare the keys of their options table (sonicpipe_options).
-DECLARING = [*sorted(BUILTINS - {"pronounce"}), "loudness", "pauses", "resample", "writers"]
+DECLARING = [*sorted(BUILTINS), "loudness", "pauses", "resample", "writers"]
 
 
 @pytest.mark.parametrize("name", DECLARING)

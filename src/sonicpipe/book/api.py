@@ -65,6 +65,7 @@ async def arender_book(
         raise ValueError(f"{output}: not a folder (a file of that name exists); give a folder")
     with folder_lock(output):
         async with open_pipeline(settings, engine, plugins, parallelism) as pipe:
+            pipe.host.check_options(settings or Settings())  # also the tables books set aside
             if preset == "acx" and pipe.output_rate != ACX_RATE:
                 raise ValueError(
                     f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
