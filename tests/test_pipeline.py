@@ -25,11 +25,12 @@ from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.controls import Defaults
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.pipeline import Pipeline, WordTime, group_inputs
+from sonicpipe.pipeline import Pipeline, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
 from sonicpipe.sonic.client import ConnectionLost
+from sonicpipe.words import WordTime
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
 

@@ -43,9 +43,10 @@ from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, in_force_after
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import Mark, MarkKind, Segment
-from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline, WordTime
+from sonicpipe.pipeline import FIRST_INPUT_WORDS, Pipeline
 from sonicpipe.plugins import stable_name
 from sonicpipe.text import paragraphs
+from sonicpipe.words import WordTime
 
 try:
     import fcntl
