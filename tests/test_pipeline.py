@@ -428,7 +428,9 @@ def test_an_interrupted_render_command_says_so_and_leaves_no_partial_file(
     text = tmp_path / "long.txt"
     text.write_text("The quick brown fox jumps over the lazy dog near the river bank. " * 600)
     env = {k: v for k, v in os.environ.items() if k != "CARTESIA_API_KEY"}
-    command = [sys.executable, "-m", "sonicpipe.cli", "render", str(text), "--engine", "espeak"]
+    # The neural voice takes minutes over this text: the signal always comes mid-render, even
+    # when this process is starved for seconds (espeak could finish in that time).
+    command = [sys.executable, "-m", "sonicpipe.cli", "render", str(text), "--engine", "piper"]
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     part = tmp_path / "long.part.wav"
