@@ -216,6 +216,14 @@ def test_title_author_album_and_track_tag_every_file_format(tmp_path: Path, name
     assert found["track"].split("/")[0] == "1"
 
 
+@pytest.mark.parametrize("name", ["x.wav", "x.mp3", "x.m4b"])
+def test_a_track_that_is_not_a_number_is_refused_before_any_file(tmp_path: Path, name: str) -> None:
+    settings = Settings(options={"writers": {"track": "abc"}})
+    with pytest.raises(ValueError, match=r"x\.\w+: track 'abc': expected a number 'n' or 'n/t"):
+        open_writer(tmp_path / name, 44100, settings)
+    assert not list(tmp_path.iterdir())
+
+
 def test_unknown_metadata_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown metadata 'genre'; valid: title, author"):
         SoundFileWriter(tmp_path / "x.wav", 8000, metadata={"genre": "Drama"})

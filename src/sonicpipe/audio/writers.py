@@ -8,6 +8,7 @@ chapters is in :mod:`sonicpipe.audio.m4b`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -51,6 +52,9 @@ def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
     return MPEG2_BITRATES if sample_rate >= 16000 else MPEG2_BITRATES[:8]
 
 
+TRACK_RE = re.compile(r"[0-9]+(/[0-9]+)?")
+
+
 def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> dict[str, str]:
     """``metadata`` without empty values; an unknown key is an error naming the valid ones."""
     unknown = sorted(set(metadata or {}) - set(METADATA_KEYS))
@@ -58,6 +62,9 @@ def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> di
         raise ValueError(
             f"{path}: unknown metadata {unknown[0]!r}; valid: {', '.join(METADATA_KEYS)}"
         )
+    track = (metadata or {}).get("track")
+    if track and not TRACK_RE.fullmatch(track):
+        raise ValueError(f"{path}: track {track!r}: expected a number 'n' or 'n/total'")
     return {key: value for key, value in (metadata or {}).items() if value}
 
 
