@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 from ebooklib import epub
+from mutagen.mp3 import MP3
 
 from sonicpipe.book.readers import BookError, read_book, read_text
 from sonicpipe.cli import main
@@ -339,3 +341,18 @@ def test_corpus_bare_headings_take_their_subtitles() -> None:
     assert titles[1] == "CHAPTER II. JONATHAN HARKER'S JOURNAL--continued"
     assert titles[6] == 'CHAPTER VII. CUTTING FROM "THE DAILYGRAPH," 8 AUGUST'
     assert titles[23] == "CHAPTER XXIV. DR. SEWARD'S PHONOGRAPH DIARY, SPOKEN BY VAN HELSING"
+
+
+def test_cli_names_a_book_without_a_header(tmp_path: Path) -> None:
+    path = tmp_path / "alice-in-wonderland.txt"
+    path.write_text(
+        "Alice was tired.\n\nCHAPTER II. The Pool\n\nShe swam away.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    argv = ["book", "render", str(path), "-o", str(out), "--engine", "espeak", "-q"]
+    named = ["--title", "Alice's Adventures in Wonderland", "--author", "Lewis Carroll"]
+    assert main([*argv, "--format", "mp3", *named]) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["book"] == {"title": named[1], "author": named[3]}
+    tags = MP3(out / "01 CHAPTER I.mp3").tags
+    assert (str(tags["TALB"]), str(tags["TPE1"])) == (named[1], named[3])

@@ -31,13 +31,19 @@ def cmd_book_render(args: argparse.Namespace) -> int:
     """Render a book; print where it went and a summary. Exit 1 when sentences went missing."""
     from sonicpipe.book.api import render_book  # the audio libraries load when a book renders
     from sonicpipe.book.progress import Progress
+    from sonicpipe.book.readers import Book, read_book
     from sonicpipe.book.render import GapError
 
     output = Path(args.output or Path(args.input).stem + "-audiobook")
     progress = Progress(quiet=args.quiet)
+    source: str | Book = args.input
+    if args.title or args.author:  # a text without a Gutenberg header names neither
+        source = book = read_book(args.input, args.front_matter, args.licence)
+        book.title = args.title or book.title
+        book.author = args.author or book.author
     try:
         render_book(
-            args.input,
+            source,
             output,
             settings=book_settings(args),
             engine=args.engine,
@@ -79,6 +85,10 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     render.add_argument("input", help="the book: .txt (Project Gutenberg aware), .md or .epub")
     render.add_argument("-o", "--output", help="output folder (default: INPUT-audiobook)")
+    render.add_argument(
+        "--title", help="the book's title (default: its header or metadata, else the file name)"
+    )
+    render.add_argument("--author", help="the book's author (default: its header or metadata)")
     render.add_argument("--voice", help="voice id (default from settings)")
     render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     render.add_argument(
