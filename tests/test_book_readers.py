@@ -356,3 +356,56 @@ def test_cli_names_a_book_without_a_header(tmp_path: Path) -> None:
     assert report["book"] == {"title": named[1], "author": named[3]}
     tags = MP3(out / "01 CHAPTER I.mp3").tags
     assert (str(tags["TALB"]), str(tags["TPE1"])) == (named[1], named[3])
+
+
+LISTED = """\
+MOBY-DICK; or, THE WHALE.
+
+CONTENTS
+
+ETYMOLOGY.
+
+CHAPTER 1. Loomings.
+
+CHAPTER 2. The Carpet-Bag.
+
+Epilogue
+
+ETYMOLOGY.
+
+The pale Usher.
+
+CHAPTER 1.
+Loomings.
+
+Call me Ishmael.
+
+CHAPTER 2. The Carpet-Bag.
+
+I stuffed a shirt.
+
+Epilogue
+
+One did survive.
+"""
+
+
+def test_the_last_entry_of_a_contents_list_is_no_chapter() -> None:
+    book = read_text(LISTED)
+    assert [c.title for c in book.chapters] == [
+        "CHAPTER 1. Loomings.",
+        "CHAPTER 2. The Carpet-Bag.",
+        "Epilogue",
+    ]
+    assert book.chapters[-1].paragraphs == ["Epilogue", "One did survive."]
+    front = read_text(LISTED, front_matter=True).chapters[0]
+    assert front.title == "Front matter" and "The pale Usher." in front.paragraphs
+
+
+def test_a_chapter_under_part_and_book_headings_is_no_contents_entry() -> None:
+    text = "PART I\n\nBOOK I\n\nCHAPTER I\n\nIt began.\n\nPART II\n\nCHAPTER I\n\nIt went on.\n"
+    book = read_text(text)
+    assert [(c.title, c.paragraphs[-1]) for c in book.chapters] == [
+        ("CHAPTER I", "It began."),
+        ("CHAPTER I", "It went on."),
+    ]

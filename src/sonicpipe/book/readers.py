@@ -9,7 +9,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
   ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
   after it (``JONATHAN HARKER'S JOURNAL``) into its title. Headings with no text before the
-  next one are a table of contents: they and everything before them are front matter.
+  next one are a table of contents, and so is the last of them when it and another come
+  again later: they and everything before them are front matter.
   Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
@@ -181,6 +182,8 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
     # A heading directly followed by another heading is a contents entry, not a chapter.
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
+    if chapters_at and _ends_contents(paragraphs, headings, chapters_at[0]):
+        chapters_at.pop(0)  # the text after it is front matter (an epigraph, say)
     contents = [n for n in headings if n not in chapters_at]
     first = chapters_at[0] if chapters_at else len(paragraphs)
     opening = paragraphs[:first]
@@ -217,6 +220,24 @@ def _short(paragraph: str) -> bool:
 def _is_heading(paragraph: str) -> bool:
     text = paragraph.strip()
     return _short(paragraph) and bool(HEADING.match(text) or NAMED.match(text))
+
+
+def _ends_contents(paragraphs: list[str], headings: list[int], start: int) -> bool:
+    """Whether the heading at ``start`` is the last entry of a contents list: it follows
+    other headings, and it and one of them come again later as headings."""
+    listed = set(headings)
+    run = [start]
+    while run[0] - 1 in listed:
+        run.insert(0, run[0] - 1)
+    later = {_same(paragraphs[n]) for n in headings if n > start}
+    return _same(paragraphs[start]) in later and any(
+        _same(paragraphs[n]) in later for n in run[:-1]
+    )
+
+
+def _same(heading: str) -> str:
+    """A heading as compared with another: letters and digits only, in one case."""
+    return re.sub(r"\W+", "", heading).casefold()
 
 
 def _title(heading: str, after: str = "") -> str:
