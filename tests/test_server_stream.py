@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import ctypes
+import gc
 import json
 import logging
 from collections.abc import Iterator
@@ -15,7 +17,7 @@ from websockets.sync.client import ClientConnection, connect
 from sonicpipe import pcm
 from sonicpipe.server import LocalServer
 from sonicpipe.server.app import CHUNK_SAMPLES, FIRST_CHUNK_SAMPLES, chunk_message
-from sonicpipe.server.engines import Synthesis, Word, load_engine
+from sonicpipe.server.engines import Synthesis, Word, load_engine, words_of
 from sonicpipe.sonic import protocol as p
 
 SENTENCES = [
@@ -238,3 +240,19 @@ def test_break_and_spell_tags_on_the_sonic2_family_are_skipped_with_one_note_eac
     for tag in ("<break/>", "<spell>"):
         note = f"context {context_id}: {tag} is for the sonic-3 family; {model} ignores it"
         assert notes.count(note) == 1
+
+
+def ctypes_types() -> int:
+    """How many ctypes array and pointer types exist."""
+    kinds = (type(ctypes.c_short * 1), type(ctypes.POINTER(ctypes.c_short)))
+    return sum(1 for o in gc.get_objects() if isinstance(o, kinds))
+
+
+def test_espeak_audio_of_any_length_makes_no_new_ctypes_type(voice: Recording) -> None:
+    # A type per buffer size was kept forever: ~28 MB over a whole book.
+    voice.engine.synthesize(words_of(SENTENCES[0]))
+    before = ctypes_types()
+    said = [voice.engine.synthesize(words_of(text)) for text in SENTENCES[1:]]
+    assert len({s.samples.size for s in said}) == len(SENTENCES) - 1
+    assert all(np.abs(s.samples).max() > 0.1 for s in said)
+    assert ctypes_types() == before

@@ -375,8 +375,8 @@ class EspeakEngine:
             elif event.type == _EVENT_PHONEME:
                 state.phonemes.append((event.id.decode("utf-8", "replace"), sample))
             index += 1
-        if wav and count > 0:
-            state.samples.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+        if wav and count > 0:  # a copy; as_array would make (and keep) a ctypes type per size
+            state.samples.append(np.frombuffer(ctypes.string_at(wav, 2 * count), np.int16))
         return 0
 
     def _text(self, words: list[Word]) -> tuple[bytes, list[int]]:
