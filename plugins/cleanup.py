@@ -21,6 +21,11 @@ Decisions a later stage can rely on:
   form occurs elsewhere in the text (``sea-captain``).
 * Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
   does not end in punctuation gets a period, so it is spoken as its own sentence.
+* A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
+  ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
+  the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
+  list numbered lazily (each item ``1.``, shown as 1, 2, 3) is read as shown, when its items
+  are on consecutive lines. Only bullets (``-``, ``*``, ``+``, ``•`` ...) are dropped.
 * URLs, bare domains with a well-known top-level domain and e-mail addresses are spelled as
   spoken words: ``https://www.example.com/docs`` -> ``example dot com slash docs``. The scheme,
   ``www.`` and the fragment are dropped, and so is a query string longer than 20 characters.
@@ -231,7 +236,9 @@ HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*")
 DELIMITER_ROW_RE = re.compile(r"[\s|:-]*")
 CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
-ITEM_RE = re.compile(r"\s*(?:[-*+]|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(\S.*)")  # "- [x] task"
+ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
+    rf"\s*(?:[-*+]|(\d{{1,9}})[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)([{MARKS}]*)(.*)"
+)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
 
@@ -290,6 +297,8 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
     fence: re.Pattern[str] | None = None  # the closing fence while inside a code block
     fenced_marks: list[str] = []
     markdown = options.markdown
+    written: str | None = None  # the number of the last ordered item, as written
+    number = 0  # and as read
 
     def close(new_kind: str = "text") -> None:
         nonlocal kind
@@ -355,8 +364,12 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
         if (item := ITEM_RE.fullmatch(line)) and (
             item.group(1) in (None, "1") or kind == "item" or not lines
         ):
+            lazy = item.group(1) == "1" and kind == "item" and written == "1"
+            number = number + 1 if lazy else int(item.group(1) or 0)
+            written = item.group(1)
             close("item")
-            lines.append(item.group(2).strip())
+            marks, content = item.group(2), item.group(3).strip()
+            lines.append(f"{marks}{number}. {content}" if written else marks + content)
             continue
         if footnote := FOOTNOTE_DEF_RE.fullmatch(line):
             close()

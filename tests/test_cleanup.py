@@ -267,8 +267,8 @@ def test_markdown_blocks_become_paragraphs() -> None:
         "Intro line wrapped here:",
         "first item.",
         "second item continued.",
-        "numbered:",
-        "again!",
+        "1. numbered:",
+        "2. again!",
         "done task.",
         "open task.",
         "Heading.",
@@ -279,6 +279,32 @@ def test_markdown_blocks_become_paragraphs() -> None:
         "1, 2.",
         "A footnote.",
     ]
+
+
+def test_a_numbered_item_keeps_its_number() -> None:
+    """The number is read ("1." is "One."): it may be content, and in a list it is the step."""
+    assert clean("1851. In the year of our Lord.\n\nThe ship sailed.") == (
+        "1851. In the year of our Lord.\n\nThe ship sailed."
+    )
+    steps = "Steps:\n1. Install it\n2) Run `serve`\n3. [x] Done\n   at last\n- a bullet"
+    assert clean(steps).split("\n\n") == [
+        "Steps:", "1. Install it.", "2. Run serve.", "3. Done at last.", "a bullet.",
+    ]  # fmt: skip
+    lazy = "1. Install\n1. Run\n1. Deploy\n\n1851. A year.\n1. Not lazy."
+    assert clean(lazy).split("\n\n") == [
+        "1. Install.", "2. Run.", "3. Deploy.", "1851. A year.", "1. Not lazy.",
+    ]  # fmt: skip
+    mark = MarkTable().add(Mark(MarkKind.EMOTION, "calm"))
+    assert clean(f"Intro\n{mark}1. An item") == f"Intro.\n\n{mark}1. An item."
+
+
+def test_dracula_numbered_ways_keep_their_numbers() -> None:
+    paragraphs = clean(
+        chapter("dracula.txt", "us. By road, by rail, by water?", "is to ascertain _what_ water.")
+    ).split("\n\n")
+    assert [p[: p.index(".", 3) + 1] for p in paragraphs if p[:1].isdigit()] == [
+        "1. By Road.", "2. By Rail.", "3. By Water.",
+    ]  # fmt: skip
 
 
 def test_unicode_bullets_are_list_items() -> None:
