@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 import soundfile
@@ -22,7 +23,7 @@ from mutagen.mp4 import MP4, MP4Cover
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
 from sonicpipe.book.api import Chapters, Stopped
-from sonicpipe.book.assemble import STAGING, Assembler
+from sonicpipe.book.assemble import STAGING, Assembler, safe_name
 from sonicpipe.book.delivery import Delivery
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, BookError, Chapter, read_book
@@ -385,7 +386,7 @@ def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> Non
     assert [c["title"] for c in report["chapters"]] == titles
     assert [c["title"] for c in manifest["chapters"]] == titles  # no licence chapter
     # One M4B with a marker per chapter, metadata and the report's durations.
-    m4b = output / "Alice s Adventures in Wonderland.m4b"
+    m4b = output / "Alice's Adventures in Wonderland.m4b"
     assert manifest["delivery"]["files"][0] == m4b.name
     audio = MP4(m4b)
     assert audio["\xa9nam"] == ["Alice's Adventures in Wonderland"]
@@ -487,10 +488,16 @@ def planned(rendered: tuple) -> tuple[Book, list[ChapterPlan], Cache]:
 def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> None:
     book, plans, cache = planned
     delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes
-    report = Assembler(book, plans, cache, tmp_path, delivery, 44100).run()
+    assembler = Assembler(book, plans, cache, tmp_path, delivery, 44100)
+    report = assembler.run()
+    assert assembler._files == [], "a finished file's writer (and its encoder) is let go"
     for row in report["chapters"]:
         wavs = [tmp_path / name for name in row["files"] if name.endswith(".wav")]
         assert len(wavs) >= 2 and wavs == sorted(wavs)  # in order in a file manager
+        for part, wav in enumerate(wavs, 1):  # players tell the parts apart by their titles
+            with av.open(str(wav)) as container:
+                title = container.metadata["title"]
+            assert title == f"{row['title']} (part {part} of {len(wavs)})"
         number = f"{row['chapter']:02d} "
         assert wavs[0].name.startswith(number) and wavs[0].name.endswith(" part 1.wav")
         assert wavs[1].name == wavs[0].name.replace(" part 1.wav", " part 2.wav")
@@ -501,6 +508,22 @@ def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> Non
         assert abs(sum(lengths) - row["seconds"]) < 0.01
         assert max(lengths) <= 45  # no paragraph is longer than 39 s
         assert all(w.with_suffix(".srt").is_file() for w in wavs)
+
+
+def test_file_names_keep_apostrophes_cut_at_a_word_and_sort_past_99_chapters(
+    tmp_path: Path,
+) -> None:
+    assert safe_name("The Queen's Croquet-Ground") == "The Queen's Croquet-Ground"
+    long = "A Very Long Chapter Title That Goes On About The First Night Watch"
+    assert safe_name(long) == "A Very Long Chapter Title That Goes On About The First Night"
+    assert safe_name('What? "Nothing" / *') == "What Nothing"
+    chapters = [Chapter(f"Part {n}", [f"Number {n}."]) for n in range(1, 101)]
+    quiet = Progress(io.StringIO(), quiet=True)
+    manifest = render_book(Book("Hundred", "Someone", chapters), tmp_path, engine="espeak",
+                           format="flac", preset=None, progress=quiet)  # fmt: skip
+    flacs = [n for n in manifest["delivery"]["files"] if n.endswith(".flac")]
+    assert flacs[:2] == ["001 Part 1.flac", "002 Part 2.flac"] and flacs[-1] == "100 Part 100.flac"
+    assert sorted(flacs) == flacs
 
 
 def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(

@@ -71,9 +71,13 @@ def room_tone(seconds: float, sample_rate: int, level_db: float, seed: int) -> n
 
 
 def safe_name(text: str, limit: int = 60) -> str:
-    """A file-name-safe version of a title."""
-    name = re.sub(r"[^\w\-]+", " ", text).strip()
-    return re.sub(r"\s+", " ", name)[:limit].strip() or "untitled"
+    """A file-name-safe version of a title (apostrophes kept), cut at a word before ``limit``
+    characters."""
+    name = " ".join(re.sub(r"[^\w\-']+", " ", text).split())
+    if len(name) > limit:
+        cut = name[: limit + 1].rsplit(" ", 1)[0]
+        name = cut if len(cut) > limit // 2 else name[:limit]
+    return name.strip(" -'") or "untitled"
 
 
 # -- layout --------------------------------------------------------------------------------
@@ -404,8 +408,13 @@ class Assembler:
     def _finish(self, out: _File, section: Meter) -> list[str]:
         """The tail room tone; close the file; write its captions. Returns the file names."""
         self._emit(out, self._tone(self.delivery.tail), section)
-        out.writer.close()
+        self._close(out)
         return [p.name for p in (out.path, *write_captions(out.path, out.captions))]
+
+    def _close(self, out: _File) -> None:
+        """Close a finished file and let go of it (its encoder's memory with it)."""
+        out.writer.close()
+        self._files.remove(out)
 
     def run(
         self,
@@ -484,38 +493,45 @@ class Assembler:
         """A file per chapter, cut into parts before ``max_minutes``."""
         rows = []
         suffix = "." + self.delivery.format
-        limit = self.delivery.max_minutes * 60 - self.delivery.tail
-        pause = self.delivery.paragraph_pause
+        digits = max(2, len(str(len(self.plans))))  # "100 ..." sorts after "99 ..."
         for number, plan in enumerate(self.plans):
             self.wait(number)
-            base = f"{number + 1:02d} {safe_name(plan.title)}"
+            base = f"{number + 1:0{digits}d} {safe_name(plan.title)}"
             section = Meter(self.rate)
             files: list[str] = []
-            part = 1
-            tags = {"title": plan.title, "album": self.book.title, "author": self.book.author,
-                    "track": f"{number + 1}/{len(self.plans)}"}  # fmt: skip
-            out = self._start(self.staging / (base + suffix), section, tags)
-            for n, paragraph in enumerate(plan.paragraphs):
-                seconds = self.cache.info(paragraph.key)["frames"] / self.rate
-                if n and out.writer.seconds + pause + seconds > limit:
-                    files += self._finish(out, section)
-                    if part == 1:  # split: the first file is part 1, and sorts first
-                        files = self._rename(files, base, f"{base} part 1")
-                    part += 1
-                    out = self._start(self.staging / f"{base} part {part}{suffix}", section, tags)
-                elif n:
-                    self._emit(out, self._tone(pause), section)
-                self._paragraph_into(out, paragraph.key, section)
-            files += self._finish(out, section)
+            parts = self._parts(plan)
+            for part, paragraphs in enumerate(parts, 1):
+                name, title = base, plan.title
+                if len(parts) > 1:
+                    name, title = (
+                        f"{base} part {part}",
+                        f"{plan.title} (part {part} of {len(parts)})",
+                    )
+                tags = {"title": title, "album": self.book.title, "author": self.book.author,
+                        "track": f"{number + 1}/{len(self.plans)}"}  # fmt: skip
+                out = self._start(self.staging / (name + suffix), section, tags)
+                for n, key in enumerate(paragraphs):
+                    if n:
+                        self._emit(out, self._tone(self.delivery.paragraph_pause), section)
+                    self._paragraph_into(out, key, section)
+                files += self._finish(out, section)
             rows.append(self._row(number, section, files))
         return rows
 
-    def _rename(self, names: list[str], base: str, new: str) -> list[str]:
-        """Staged files named ``base`` + a suffix renamed ``new`` + the same suffix."""
-        renamed = [new + name.removeprefix(base) for name in names]
-        for old, name in zip(names, renamed, strict=True):
-            os.replace(self.staging / old, self.staging / name)
-        return renamed
+    def _parts(self, plan: ChapterPlan) -> list[list[str]]:
+        """The chapter's paragraph keys in files of at most ``max_minutes`` (a paragraph
+        longer than that alone in its file)."""
+        limit = self.delivery.max_minutes * 60 - self.delivery.head - self.delivery.tail
+        parts: list[list[str]] = []
+        seconds = math.inf
+        for paragraph in plan.paragraphs:
+            length = self.cache.info(paragraph.key)["frames"] / self.rate
+            seconds += self.delivery.paragraph_pause + length
+            if seconds > limit:  # a new file (the first paragraph always starts one)
+                parts.append([])
+                seconds = length
+            parts[-1].append(paragraph.key)
+        return parts
 
     def _m4b(self) -> list[dict[str, Any]]:
         """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
@@ -533,7 +549,7 @@ class Assembler:
                 self._paragraph_into(out, paragraph.key, section)
             self._emit(out, self._tone(self.delivery.tail), section)
             rows.append(self._row(number, section, [path.name]))
-        out.writer.close()
+        self._close(out)
         names = [p.name for p in write_captions(path, out.captions)]
         if self._cover is not None:
             names.append(self._cover.name)
