@@ -328,11 +328,16 @@ TIME_ZONES = frozenset(
 # Abbreviations read by their place: after a name or a number, or before a name.
 AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
 BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
-# Words that start a sentence after "Main St." (so the period is kept as a sentence end).
+# Words that start a sentence after "Main St." (so the period is kept as a sentence end): no
+# name follows "St." or "Dr." ("Main St. Everyone was there", "Take Main St. Go left").
 SENTENCE_STARTERS = frozenset(
     _words(
         "The A An It He She They We I You This That There Then But And So In On At When While "
-        "After Before His Her Their Our My Its If As Now Later Next Soon"
+        "After Before His Her Their Our My Its If As Now Later Next Soon These Those Your Me "
+        "Us Them What Why How Where Who Which Every Everyone Everybody Everything Each All Some "
+        "Someone Somebody Something Nobody Nothing No Not Yes Many Most Few Both Also Still "
+        "Yet Or For With From To By Once Today Tonight Tomorrow Yesterday Here Please Go Turn "
+        "Take Walk Keep Look Let Do"
     )
 )
 
@@ -1392,8 +1397,10 @@ class EnglishNormalizer:
             return AFTER_NAME[token]
         if before_name and not after_name:
             return BEFORE_NAME[token]
-        if before_name and ADDRESS_BEFORE.search(text, max(0, start - 40), start):
-            return AFTER_NAME[token]  # "on Baker St. London is big", "10 Downing St. London"
+        if before_name and (
+            ADDRESS_BEFORE.search(text, max(0, start - 40), start) or ADDRESS_AFTER.match(text, end)
+        ):
+            return AFTER_NAME[token]  # "on Baker St. London is big", "Oak St. Apt. 4"
         return default  # "Mount St. Helens", "John St. Clair"
 
     def _symbol(self, m: re.Match[str]) -> str:

@@ -688,6 +688,16 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("Go to 5 Main St. #4 now.", "Go to five Main Street, number four now."),
         ("He lives on Baker St. London is big.", "He lives on Baker Street. London is big."),
         ("He lives on Main St. Then, he moved.", "He lives on Main Street. Then, he moved."),
+        ("She ran to Main St. Everyone was there.", "She ran to Main Street. Everyone was there."),
+        ("Take Main St. Go left. Find Elm St. What a street!",
+         "Take Main Street. Go left. Find Elm Street. What a street!"),
+        ("We drove up Mulholland Dr. Nobody was there.",
+         "We drove up Mulholland Drive. Nobody was there."),
+        ("Mail it to Oak St. Apt. 4.", "Mail it to Oak Street, Apartment four."),
+        ("Every St. Patrick's Day, Today St. George",
+         "Every Saint Patrick's Day, Today Saint George"),
+        ("were't not thou St. Vitus' imp", "were't not thou Saint Vitus' imp"),
+        ("Mark! St. Dominic, purge it!", "Mark! Saint Dominic, purge it!"),
     ],
 )  # fmt: skip
 def test_street_or_title_between_names(written: str, spoken: str) -> None:
