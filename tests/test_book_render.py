@@ -646,6 +646,15 @@ def test_a_typo_in_a_table_a_book_sets_aside_is_still_an_error(tmp_path: Path) -
     assert not (tmp_path / "out" / MANIFEST).exists()
 
 
+def test_a_failed_assembly_is_logged_as_failed_not_rendered(tmp_path: Path) -> None:
+    book = Book("Covered", "Someone", [Chapter("One", ["A short chapter."])])
+    settings = Settings(options={"writers": {"cover": str(tmp_path / "missing.png")}})
+    with pytest.raises(ConfigError, match=r"cannot read .*missing\.png"):  # found when writing
+        render_book(book, tmp_path / "out", settings=settings, engine="espeak")
+    [run] = manifest_of(tmp_path / "out")["runs"]
+    assert run["status"].startswith("failed: options.writers.cover: cannot read")
+
+
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
     source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
     output = tmp_path / "out"

@@ -2,7 +2,7 @@
 
 >>> manifest = render_book("alice.txt", "alice-audiobook", format="mp3")  # doctest: +SKIP
 >>> manifest["delivery"]["files"][:2]                                    # doctest: +SKIP
-['01 Opening.mp3', '01 Opening.srt']
+['01 CHAPTER I.mp3', '01 CHAPTER I.srt']
 """
 
 from __future__ import annotations
@@ -102,8 +102,10 @@ async def arender_book(
         voice_done = time.monotonic()
         try:
             report = await assembly
-        except asyncio.CancelledError:  # interrupted: the thread stops at its next paragraph
+        except BaseException as exc:  # interrupted: the thread stops at its next paragraph
             chapters.stop()
+            stopped = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
+            manifest.end("interrupted" if stopped else f"failed: {str(exc) or type(exc).__name__}")
             raise
         files = [name for row in report["chapters"] for name in row["files"]]
         manifest.data["delivery"] = {
