@@ -162,6 +162,11 @@ def _units() -> dict[str, tuple[str, str]]:
 
 UNITS = _units()
 DEGREE_SCALES = {"C": "Celsius", "F": "Fahrenheit", "K": "Kelvin"}
+# Parts of a penny in old British money: "1/2d." is a halfpenny, "2 1/2d." two and a half pence.
+HALFPENCE = dict.fromkeys(("1/2", "½"), "a halfpenny") | dict.fromkeys(("1/4", "¼"), "a farthing")
+HALFPENCE |= dict.fromkeys(("3/4", "¾"), "three farthings")
+PART_OF_PENNY = dict.fromkeys(("1/2", "½"), "a half") | dict.fromkeys(("1/4", "¼"), "a quarter")
+PART_OF_PENNY |= dict.fromkeys(("3/4", "¾"), "three-quarter")
 COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
 VULGAR = {
     "½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5),
@@ -379,6 +384,7 @@ DAY_OF = {
     "sat": "Saturday", "sun": "Sunday",
 }  # fmt: skip
 VULGAR_RE = "[" + "".join(VULGAR) + "]"
+PART_RE = "|".join(re.escape(part) for part in PART_OF_PENNY)
 
 BRANCHES = {
     "vanity": (
@@ -414,6 +420,18 @@ BRANCHES = {
     "lsd": (  # pre-decimal British money: "£1 17s. 9d.", "2s. 6d."
         rf"(?:£(?P<lp>\d{{1,7}}){H}|(?<![\w.]))(?P<ls>\d{{1,2}})s\.?"
         rf"(?:,?{H}(?P<ld>\d{{1,2}})d(?P<ldot>\.)?)?(?!\w)(?(lp)|(?(ld)|(?!)))"
+    ),
+    # Old British money without the "£ s. d." of "lsd", only where no other reading fits: pence
+    # with their period ("6d.", "1/2d.", "2 1/2d."; "2d."/"3d." only inside a sentence, since
+    # "May 2d." is a date), shillings with a period inside a sentence ("1s. and", never the
+    # "60s."), "l." after a sum ("2,000 l.", but "2 l. of water") and "L" before a sum grouped
+    # in thousands ("L100,000", never "L2" or "L150").
+    "oldmoney": (
+        rf"(?<![\w.,/])(?:(?P<dn>\d?[014-9]|\d?[23](?=(?:-|{H})?(?:{PART_RE})d\.|d\.(?:,|{H}[a-z])))"
+        rf"(?:(?:-|{H})?(?P<df>{PART_RE}))?|(?P<df2>{PART_RE}))d\.(?!\w)"
+        rf"|(?<![\w.,])(?!(?:[2-9]0)s)(?P<sn>\d{{1,2}})s\.(?=,|{H}[a-z])"
+        rf"|(?<![\w.,])(?P<ln>{INT}){H}?l\.(?!\w)(?!{H}of\b)"
+        rf"|(?<![\w.])L(?P<lL>\d{{1,3}}(?:,\d{{3}})+)(?![\w,]|\.\d)"
     ),
     "money": (
         rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<mneg2>[-−])?"
@@ -485,9 +503,9 @@ BRANCHES = {
 # may nest another behind a narrower guard.
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
-    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJI])",
-     ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "money", "fraction",
-      "taxcode", "shortyear", "number")),
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
+     ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "oldmoney", "money",
+      "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
@@ -993,6 +1011,21 @@ class EnglishNormalizer:
             parts.append("and " + _with_unit(cardinal(int(m["ld"])), m["ld"], ("penny", "pence")))
         words = " ".join(parts)
         return words + _period(m.string, m.end()) if m["ldot"] else words
+
+    def _oldmoney(self, m: re.Match[str]) -> str:
+        if m["sn"]:
+            return _with_unit(cardinal(int(m["sn"])), m["sn"], ("shilling", "shillings"))
+        if pounds := m["ln"] or m["lL"]:
+            words = _with_unit(number_words(pounds), pounds, UNITS["GBP"])
+            return words + _period(m.string, m.end()) if m["ln"] else words
+        half = m["df"] or m["df2"]
+        if not m["dn"]:
+            words = HALFPENCE[half]
+        elif half:
+            words = f"{cardinal(int(m['dn']))} and {PART_OF_PENNY[half]} pence"
+        else:
+            words = _with_unit(cardinal(int(m["dn"])), m["dn"], ("penny", "pence"))
+        return words + _period(m.string, m.end())
 
     def _money(self, m: re.Match[str]) -> str:
         unit = CURRENCIES[m["code"] or m["cur"]]

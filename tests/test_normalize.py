@@ -239,6 +239,35 @@ def test_money(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("He earned 6d. a day.", "He earned six pence a day."),
+        ("It cost 1s. and 1/2d. more.", "It cost one shilling and a halfpenny more."),
+        ("Tea at 1d., bread at 2 1/2d. and 3d. a loaf.",
+         "Tea at one penny, bread at two and a half pence and three pence a loaf."),
+        ("It was 3-3/4d. or 1/4d., not 2½d.",
+         "It was three and three-quarter pence or a farthing, not two and a half pence."),
+        ("It was 10s. a week, or 4d. It rose.",
+         "It was ten shillings a week, or four pence. It rose."),
+        ("He had 2,000 l. a year and 500l. in debts.",
+         "He had two thousand pounds a year and five hundred pounds in debts."),
+        ("an income of L100,000 seized, upwards of L1,000,000?",
+         "an income of one hundred thousand pounds seized, upwards of one million pounds?"),
+        # the modern readings stay
+        ("November 3d, 1833. It was May 2d.", "November third, eighteen thirty-three. It was May "
+         "second."),
+        ("In the 1990s 2D graphics took 5s. The 60s. and 5s per lap.",
+         "In the nineteen nineties two D graphics took five seconds. The sixties. and five "
+         "seconds per lap."),
+        ("An L2 cache, the L150 model, 2 l. of water.",
+         "An L two cache, the L one hundred fifty model, two l. of water."),
+    ],
+)  # fmt: skip
+def test_old_british_money(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 # -- measures ---------------------------------------------------------------------------------
 
 
