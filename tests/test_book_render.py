@@ -646,13 +646,44 @@ def test_a_typo_in_a_table_a_book_sets_aside_is_still_an_error(tmp_path: Path) -
     assert not (tmp_path / "out" / MANIFEST).exists()
 
 
-def test_a_failed_assembly_is_logged_as_failed_not_rendered(tmp_path: Path) -> None:
+def test_a_bad_writer_option_fails_before_the_voice(tmp_path: Path) -> None:
     book = Book("Covered", "Someone", [Chapter("One", ["A short chapter."])])
     settings = Settings(options={"writers": {"cover": str(tmp_path / "missing.png")}})
-    with pytest.raises(ConfigError, match=r"cannot read .*missing\.png"):  # found when writing
+    with pytest.raises(ConfigError, match=r"cannot read .*missing\.png"):
         render_book(book, tmp_path / "out", settings=settings, engine="espeak")
+    assert not list((tmp_path / "out").rglob("*.flac")), "nothing synthesized"
+
+
+class _FullDisk:
+    """A writer whose disk fills up at its first audio (a fault not made for real here)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.write_bytes(b"")
+
+    def write(self, samples: np.ndarray) -> None:
+        raise OSError(f"{self.target}: No space left on device")
+
+    def chapter(self, title: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _FullDiskPlugin:
+    @hookimpl(tryfirst=True)
+    def sonicpipe_audio_writer(self, target: Path, sample_rate: int, settings: Settings):
+        return _FullDisk(target)
+
+
+def test_a_failed_assembly_is_logged_as_failed_not_rendered(tmp_path: Path) -> None:
+    book = Book("Full", "Someone", [Chapter("One", ["A short chapter."])])
+    with pytest.raises(OSError, match="No space left on device"):
+        render_book(book, tmp_path / "out", engine="espeak", plugins=(_FullDiskPlugin(),))
     [run] = manifest_of(tmp_path / "out")["runs"]
-    assert run["status"].startswith("failed: options.writers.cover: cannot read")
+    assert run["status"].startswith("failed: ") and "No space left" in run["status"]
+    assert Cache(tmp_path / "out" / CACHE).has(keys_of(manifest_of(tmp_path / "out"))[0])
 
 
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:

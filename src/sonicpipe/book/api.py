@@ -81,6 +81,7 @@ async def arender_book(
                 pipe.settings, lambda line: loop.call_soon_threadsafe(progress.message, line),
                 pipe.host,
             )  # fmt: skip
+            assembler.check_writer()
             chapters = Chapters(len(plans))
             # Chapters are assembled in a thread as soon as they are rendered; the files move
             # into place once the render is over with every sentence.

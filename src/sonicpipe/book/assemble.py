@@ -31,6 +31,7 @@ import os
 import queue
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -372,6 +373,14 @@ class Assembler:
         out = _File(path, BackgroundWriter(writer, self.rate))
         self._files.append(out)
         return out
+
+    def check_writer(self) -> None:
+        """Open and close a writer of the book's format in a scratch folder, so that a bad
+        writer option (a cover that cannot be read, a bitrate out of range) fails before the
+        voice rather than after it."""
+        with tempfile.TemporaryDirectory() as scratch:
+            probe = Path(scratch) / f"probe.{self.delivery.format}"
+            open_writer(probe, self.rate, self.settings, self.host).close()
 
     def _cover_file(self, path: Path) -> Path | None:
         """The book's cover written as ``cover.jpg``/``.png`` beside ``path`` (delivered with
