@@ -11,7 +11,9 @@ On top of Punkt a few rules fit text meant to be spoken:
 * paragraph breaks and list items at a line start (``1.``, ``a)``, ``-``, ``*``, ``•``) always
   start a sentence, and a list marker is never a sentence of its own;
 * a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
-  and never ends on a title (``Dr. Who``) nor between initials (``S. P. C. A.``);
+  nor with ``;``, ``:`` or ``,`` (``George III.; Vol. II.``), and never ends on a title
+  (``Dr. Who``), between initials (``S. P. C. A.``) or on ``No.``/``Nos.`` before a numeral
+  (``No. I. is the first``, but ``No. I refuse.``);
 * nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
   initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
   never end a sentence, so ``signed J.K. Then`` stays one sentence;
@@ -84,6 +86,10 @@ INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
 INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
 NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
 ARTICLES = frozenset({"a", "an", "the"})
+CONTINUATION_RE = re.compile(r"\s*[;:,]")  # punctuation that goes on with a sentence
+#: "No." and "Nos." before a numeral are a label: "No. 5", "No. IV", "No. I." (not "No. I refuse").
+NUMBER_LABELS = frozenset({"No.", "Nos."})
+NUMERAL_RE = re.compile(r"\s*(?:\d|[IVXLCDM]+[.,;:)]|[IVXLCDM]{2,}\b)")
 INLINE_ITEM_RE = re.compile(r"\(?(?:\d{1,3}[.)]|[a-z]\))\s")
 LOWER_START_RE = re.compile(r"[\s\"'“”‘’«»(*_]*[^\W\d_]")
 MARKUP_RE = re.compile(
@@ -376,6 +382,7 @@ class Splitter:
             end is not None
             and not params.collocations
             and (end[1].lower() not in params.abbrev_types)
+            and f"{end[1]}." not in NUMBER_LABELS  # "No. I" may be "No. I." still
         )
 
     def _candidates(self, masked: str) -> list[tuple[int, str]]:
@@ -448,9 +455,9 @@ def mask(text: str) -> str:
 
 
 def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet[str]) -> bool:
-    """Whether a Punkt cut stands: the piece before it is more than a list marker, a title or
-    a name's initials and the piece after it does not start in lower case (``"Stop!" he
-    cried.``)."""
+    """Whether a Punkt cut stands: the piece before it is more than a list marker, a title,
+    a name's initials or a label before a numeral (``No. IV``) and the piece after it does not
+    start in lower case (``"Stop!" he cried.``) nor with ``;``, ``:`` or ``,``."""
     before = masked[start:cut].strip()
     if LIST_MARKER_RE.fullmatch(before):
         return False
@@ -468,6 +475,10 @@ def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet
         and not (head and head[0].split()[-1].lower() in ARTICLES)
     ):
         return False  # "J.K. Rowling"; Punkt decides "U.S." and "the F.B.I."
+    if CONTINUATION_RE.match(masked, cut):
+        return False  # "George III.; Vol. II."
+    if last_word in NUMBER_LABELS and NUMERAL_RE.match(masked, cut):
+        return False  # "No. I. is the first."
     if INLINE_ITEM_RE.match(masked, cut):
         return True  # "... first point. b) second point."
     match = LOWER_START_RE.match(masked, cut)

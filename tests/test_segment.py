@@ -77,6 +77,13 @@ TRICKY = [
     ('Say <spell>A. B. C.</spell> slowly. Then stop.',
      ["Say <spell>A. B. C.</spell> slowly.", "Then stop."]),
     ("What? No! Yes.", ["What?", "No!", "Yes."]),
+    # no sentence starts with ";", ":" or ","; "No." before a numeral is a label
+    ("In the reign of George III.; Vol. II. of the history. He is the third.;, odd",
+     ["In the reign of George III.; Vol. II. of the history.", "He is the third.;, odd"]),
+    ("No. I. is the first. See No. IV. It is long. No. 5 won. Nos. I. and II. are here.",
+     ["No. I. is the first.", "See No. IV.", "It is long.", "No. 5 won.",
+      "Nos. I. and II. are here."]),
+    ("No. I refuse. He said no. I left.", ["No.", "I refuse.", "He said no.", "I left."]),
 ]  # fmt: skip
 
 
@@ -87,6 +94,14 @@ def nonspace(text: str) -> str:
 @pytest.mark.parametrize(("text", "expected"), TRICKY)
 def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert segment.split_sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0]])
+def test_a_stream_fed_a_letter_at_a_time_waits_for_the_numeral_after_no(text: str) -> None:
+    """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows."""
+    stream = segment.PunktStream(segment.splitter(), first_min_words=0)
+    sentences = [sentence for char in text for sentence in stream.feed(char)]
+    assert sentences + stream.flush() == segment.split_sentences(text)
 
 
 def test_marks_between_sentences_go_with_the_next_one() -> None:
