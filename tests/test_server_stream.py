@@ -80,6 +80,11 @@ def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> li
                 }
             )
         )
+    return until_done(ws)
+
+
+def until_done(ws: ClientConnection) -> list[dict]:
+    """The messages of the context being spoken, up to its done (none may be an error)."""
     messages = []
     while True:
         message = json.loads(ws.recv(timeout=30))
@@ -87,6 +92,11 @@ def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> li
         assert message["type"] != "error", message
         if message["type"] == "done":
             return messages
+
+
+def audio_of(messages: list[dict]) -> bytes:
+    """The audio bytes of a context's chunks, in order."""
+    return b"".join(base64.b64decode(m["data"]) for m in messages if m["type"] == "chunk")
 
 
 def engine_audio(said: list[np.ndarray], engine_rate: int, rate: int, encoding: str) -> bytes:
@@ -105,9 +115,9 @@ def test_streamed_audio_is_exactly_the_engines_audio_in_order(
 ) -> None:
     voice.said.clear()
     messages = speak(ws, f"exact-{rate}", rate, encoding)
-    chunks = [base64.b64decode(m["data"]) for m in messages if m["type"] == "chunk"]
+    audio = audio_of(messages)
     assert len(voice.said) == len(SENTENCES)
-    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, rate, encoding)
+    assert audio == engine_audio(voice.said, voice.sample_rate, rate, encoding)
     # Word timestamps follow each utterance's audio and count time from the context's start.
     starts = [m["word_timestamps"]["start"][0] for m in messages if m["type"] == "timestamps"]
     assert len(starts) == len(SENTENCES)
@@ -148,8 +158,7 @@ def test_sonic2_controls_apply_to_their_own_request(ws: ClientConnection, voice:
             "continue": index < 3, "max_buffer_delay_ms": 0,
             "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000},
         }))  # fmt: skip
-    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
-        assert message["type"] != "error", message
+    until_done(ws)
     assert voice.speeds == [1.0, 1.5, pytest.approx(0.8), 1.0]
 
 
@@ -195,13 +204,9 @@ def test_a_control_of_the_other_model_family_is_ignored_with_a_note(
         "context_id": context_id, "model_id": model, "transcript": SENTENCES[0] + tags
         + SENTENCES[1], "continue": False, "output_format": OUR_FORMAT, **fields,
     }))  # fmt: skip
-    chunks = []
-    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
-        assert message["type"] != "error", message
-        if message["type"] == "chunk":
-            chunks.append(base64.b64decode(message["data"]))
+    audio = audio_of(until_done(ws))
     assert voice.speeds == [1.0, 1.0]
-    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
+    assert audio == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
     other = "sonic-3" if model == "sonic-2" else "sonic-2"
     notes = [r.getMessage() for r in caplog.records]
     for what in ignored:
@@ -229,13 +234,9 @@ def test_break_and_spell_tags_on_the_sonic2_family_are_skipped_with_one_note_eac
         "context_id": context_id, "model_id": model, "transcript": transcript, "continue": False,
         "output_format": OUR_FORMAT, "voice": VOICE,
     }))  # fmt: skip
-    chunks = []
-    while (message := json.loads(ws.recv(timeout=30)))["type"] != "done":
-        assert message["type"] != "error", message
-        if message["type"] == "chunk":
-            chunks.append(base64.b64decode(message["data"]))
+    audio = audio_of(until_done(ws))
     assert voice.words == [SENTENCES[0].split(), ["Call", "AB-12", "now.", "C3", "too."]]
-    assert b"".join(chunks) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
+    assert audio == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
     notes = [r.getMessage() for r in caplog.records]
     for tag in ("<break/>", "<spell>"):
         note = f"context {context_id}: {tag} is for the sonic-3 family; {model} ignores it"
