@@ -69,11 +69,10 @@ from sonicpipe.builtin.normalize import PHONE_WORDS
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import MARK_FIRST, MARK_LAST, MARK_RE, Document, strip_marks
+from sonicpipe.model import MARK_CHARS as MARKS
+from sonicpipe.model import MARK_RE, Document, strip_marks
 
 __version__ = "0.1.0"
-
-MARKS = f"{chr(MARK_FIRST)}-{chr(MARK_LAST)}"  # the mark placeholders, for character classes
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sonicpipe.model import MARK_FIRST, MARK_RE, Mark, MarkKind, Segment
+from sonicpipe.model import MARK_CHARS, MARK_FIRST, MARK_RE, Mark, MarkKind, Segment
 
 
 class ControlError(ValueError):
@@ -238,8 +238,8 @@ def _written(mark: Mark) -> str | None:
 
 
 # The text glued to a phoneme tag (up to a space or another tag) before and after it.
-_GLUED_BEFORE = re.compile(r"[^\s\U000f0000-\U000ffffd]*\Z")
-_GLUED_AFTER = re.compile(r"[^\s\U000f0000-\U000ffffd]*")
+_GLUED_BEFORE = re.compile(rf"[^\s{MARK_CHARS}]*\Z")
+_GLUED_AFTER = re.compile(rf"[^\s{MARK_CHARS}]*")
 
 
 def _transcript(parts: list[str | Mark]) -> tuple[str, list[PhonemeWord]]:

@@ -17,7 +17,8 @@ from enum import StrEnum
 
 MARK_FIRST = 0xF0000
 MARK_LAST = 0xFFFFD
-MARK_RE = re.compile("[\U000f0000-\U000ffffd]")
+MARK_CHARS = f"{chr(MARK_FIRST)}-{chr(MARK_LAST)}"  # the mark placeholders, for character classes
+MARK_RE = re.compile(f"[{MARK_CHARS}]")
 
 
 class MarkKind(StrEnum):
