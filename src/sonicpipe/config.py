@@ -220,12 +220,13 @@ def _check_model(model: str) -> None:
     Sonic itself refuses an id it does not have."""
     if is_known_model(model):
         return
-    known = KNOWN_MODELS
     if not model.startswith("sonic-"):
-        raise ConfigError(f"model: unknown model {model!r}; valid: {known}")
+        raise ConfigError(f"model: unknown model {model!r}; valid: {KNOWN_MODELS}")
     if model not in _WARNED_MODELS:  # once: settings are copied often (with_)
         _WARNED_MODELS.add(model)
-        log.warning("model %r is not one sonicpipe knows (%s); it is sent as is", model, known)
+        log.warning(
+            "model %r is not one sonicpipe knows (%s); it is sent as is", model, KNOWN_MODELS
+        )
 
 
 def _check_controls(controls: Any) -> Defaults:

@@ -12,6 +12,7 @@ import contextlib
 import re
 from collections import deque
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sonicpipe import phonemes as ipa
 from sonicpipe.audio.chain import AudioChain
@@ -52,6 +53,7 @@ def _split(reported: str) -> tuple[str, str, str]:
     return lead, form, trail
 
 
+@lru_cache(maxsize=4096)  # a book says its dictionary words again and again
 def _reported_forms(group: tuple[str, ...], model: str) -> frozenset[str]:
     """How Sonic may report a word it was given as ``group`` (as :func:`_split` leaves it):
     the phonemes joined; on the sonic-2 family also in the sonic-3 set, as the local server
