@@ -419,7 +419,7 @@ BRANCHES = {
     ),
     "lsd": (  # pre-decimal British money: "£1 17s. 9d.", "2s. 6d."
         rf"(?:£(?P<lp>\d{{1,7}}){H}|(?<![\w.]))(?P<ls>\d{{1,2}})s\.?"
-        rf"(?:,?{H}(?P<ld>\d{{1,2}})d(?P<ldot>\.)?)?(?!\w)(?(lp)|(?(ld)|(?!)))"
+        rf"(?:,?{H}(?P<ld>\d{{1,2}})d\.?)?(?!\w)(?(lp)|(?(ld)|(?!)))"
     ),
     # Old British money without the "£ s. d." of "lsd", only where no other reading fits: pence
     # with their period ("6d.", "1/2d.", "2 1/2d."; "2d."/"3d." only inside a sentence, since
@@ -1010,7 +1010,7 @@ class EnglishNormalizer:
         if m["ld"]:
             parts.append("and " + _with_unit(cardinal(int(m["ld"])), m["ld"], ("penny", "pence")))
         words = " ".join(parts)
-        return words + _period(m.string, m.end()) if m["ldot"] else words
+        return words + _period(m.string, m.end()) if m.group().endswith(".") else words
 
     def _oldmoney(self, m: re.Match[str]) -> str:
         if m["sn"]:

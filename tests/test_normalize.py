@@ -233,6 +233,10 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
             "A cheque for one pound seventeen shillings and nine pence, and two shillings and six "
             "pence more.",
         ),
+        (
+            "It cost £5 10s. Then he paid £2 2s.",
+            "It cost five pounds ten shillings. Then he paid two pounds two shillings.",
+        ),
     ],
 )
 def test_money(written: str, spoken: str) -> None:
