@@ -828,6 +828,30 @@ def _is_duration(m: re.Match[str]) -> bool:
     return hour < 13 and _word_after(text, end) not in TIME_ZONES
 
 
+def _numbered_one(m: re.Match[str]) -> bool:
+    """Whether "No. I" is "Number one", not the answer "No." and the pronoun: the numeral has a
+    period, and a lower-case word or ",;:" follows ("No. I. is the first"), or the paragraph
+    ends there and "No." starts it or follows a word in capitals (the headings "No. I.",
+    "LETTER No. I."; but "Was it you? No. I." and '"No. I."' are left)."""
+    if not m["rdot"]:
+        return False
+    text, start, end = m.string, m.start(), m.end()
+    after = _skip(text, end, SPACES)
+    if after >= len(text) or text.count("\n", end, after) > 1:
+        return _numbered_heading(text, start)
+    return text[after] in ",;:" or text[after].islower()
+
+
+def _numbered_heading(text: str, start: int) -> bool:
+    """Whether the label at ``start`` starts its paragraph or follows a word in capitals."""
+    before = MARK_RE.sub("", text[max(0, start - 24) : start])
+    lead = before.rstrip(SPACES)
+    if not lead or before.count("\n", len(lead)) > 1:
+        return True
+    word = lead.rsplit(None, 1)[-1].rstrip(".")
+    return word.isalpha() and word.isupper()
+
+
 def _plausible_roman(numeral: str) -> bool:
     """Whether a valid numeral likely is one: "C" (a grade) or "CD" (a disc) usually is not."""
     letters = set(numeral.upper())
@@ -1334,8 +1358,11 @@ class EnglishNormalizer:
         key = word.lower().rstrip(".")
         if word[0].islower() and (numeral.lower() == "i" or key not in ROMAN_TRIGGERS):
             return None  # "in part I", but "see chapter IV"
-        if key in ROMAN_TRIGGERS and not (numeral == "I" and key in ("no", "number")):
-            # "Chapter IV", "World War II", "Act III, Scene ii"; but "No. I refuse."
+        if key in ROMAN_TRIGGERS and (
+            numeral != "I" or key not in ("no", "number") or _numbered_one(m)
+        ):
+            # "Chapter IV", "World War II", "Act III, Scene ii", the heading "No. I."; but
+            # "No. I refuse."
             return f"{_spoken_label(word)} {cardinal(value)}"
         if not numeral.isupper() or word.endswith("."):
             return None
