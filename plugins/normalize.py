@@ -249,6 +249,21 @@ BIG_LABELS = (
         _words("seat row unit terminal level floor block section lot bay pier dock box locker")
     )
 )
+# "2d" and "3d" are the old ordinals ("the 2d of May", "the 2d mate", "his 3d edition") except
+# before one of these nouns, which only modern text puts after them ("a 2d array", "2d and 3d
+# graphics"): there they are dimensions, read like "2D" ("two D"). Nouns an old text may number
+# ("the 2d figure", "2d scene", "2d view", "2d engine") are left out.
+DIMENSION_NOUNS = frozenset(
+    _words(
+        "array arrays matrix matrices tensor tensors model models modeling modelling printer "
+        "printers printing printed graphics game games animation animations animated plot plots "
+        "plotting chart charts image images shape shapes scan scans scanner scanning render "
+        "renders rendering object objects vector vectors grid grids geometry mesh meshes movie "
+        "movies film films glasses effects texture textures coordinates sprite sprites canvas "
+        "space platformer physics ultrasound visualization visualisation convolution display "
+        "displays camera cameras art artist artists design designer software world worlds"
+    )
+)
 ROMAN_TRIGGERS = _words(
     "chapter book part volume vol act scene section article appendix psalm canto war phase "
     "stage level tier class round title lesson unit episode bowl type no number series "
@@ -592,6 +607,10 @@ CLOCK_BEFORE = re.compile(r":\d\d$")
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
+)
+# The noun after "2d" or "3d", past more dimensions: "2d and 3d graphics", "2d/3d plots".
+DIMENSION_AFTER = re.compile(
+    rf"(?:{H}?/{H}?\d[dD]|{H}(?:and|or){H}\d[dD])*(?:-|{H})(?P<noun>[A-Za-z]+)"
 )
 ERA_AFTER = re.compile(rf"{H}?(?:AD|A\.D\.|BC|B\.C\.|BCE|B\.C\.E\.|CE|C\.E\.)(?!\w)")
 WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{H}*$")
@@ -1174,6 +1193,9 @@ class EnglishNormalizer:
         sign = m["sign"] or ""
         prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
                   "~": "about ", "": ""}[sign]  # fmt: skip
+        dimension = DIMENSION_AFTER.match(text, m.end()) if m["ordsuf"] == "d" else None
+        if dimension and dimension["noun"].lower() in DIMENSION_NOUNS:
+            return f"{prefix}{number_words(numeral)} D"  # "a 2d array"; "the 2d mate" below
         if m["ordsuf"]:
             words = ordinal(_integer(numeral)) if numeral.replace(",", "").isdigit() else numeral
             return prefix + self._day_month(text, m.start(), m.end(), words)

@@ -50,6 +50,9 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("the 4th of July", "the fourth of July"),
         ("3D NANTUCKET SAILOR. A 3D film, the 2d mate.",
          "Third NANTUCKET SAILOR. A three D film, the second mate."),
+        ("A 2d array, 2d and 3d graphics, a 3d-printed part; the 2d and 3d volumes.",
+         "A two D array, two D and three D graphics, a three D-printed part; the second and "
+         "third volumes."),
         ("Agent 007 waited.", "Agent zero zero seven waited."),
         ("Use 1/2 cup and 3/4 of it.", "Use one half cup and three quarters of it."),
         ("Bake 2 1/2 hours.", "Bake two and a half hours."),
