@@ -15,7 +15,8 @@ Decisions a later stage can rely on:
   unspaced en dash, minus sign or Unicode hyphen becomes ``-``. An em dash, a spaced en dash or
   ``--`` is a spoken pause and becomes ``", "``; next to other punctuation it becomes a space,
   at the start of a paragraph it goes, and before a closing quote or the end of a paragraph
-  (an interruption) it becomes ``...``.
+  (an interruption) it becomes ``...``, unless ``,``, ``;`` or ``:`` ends the words before it
+  (``Dear Sirs,--``, ``as follows:--``): then it goes.
 * A word hyphenated across a line break (``wonder-\\nful``) is joined, unless the next line
   starts with a capital, the first part is itself hyphenated (``well-to-``) or the hyphenated
   form occurs elsewhere in the text (``sea-captain``).
@@ -474,7 +475,7 @@ def _dash(match: re.Match[str]) -> str:
     if not before:
         return ""
     if not after or (after in CLOSING and text[end + 1 : end + 2] in ("", " ", *",.;:!?")):
-        return "..."
+        return "" if before in ",;:" else "..."  # "Dear Sirs,--" and "as follows:--" end there
     if after in ",.;:!?":
         return ""
     if before in ",.;:!?" or text[max(start - 2, 0) : start].strip(CLOSING)[-1:] in ".!?;:,":

@@ -121,6 +121,10 @@ def test_no_break_spaces_in_phone_numbers_stay_spaces(raw: str, cleaned: str) ->
         ('"which is not true." --HACKLUYT', '"which is not true." HACKLUYT.'),
         ('"I was going to--" he said.', '"I was going to..." he said.'),
         ("It ended--", "It ended..."),
+        (
+            '"Dear Sirs,--\n\nThis was her dream:--\n\n"Then;--" he said.',
+            '"Dear Sirs,\n\nThis was her dream:\n\n"Then;" he said.',
+        ),
         ("--Left Munich early.", "Left Munich early."),
         ("Well,--no; not yet--.", "Well, no; not yet."),
         ('She said--"Stop!"', 'She said, "Stop!"'),
