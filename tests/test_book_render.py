@@ -363,6 +363,108 @@ def test_pauses_options_pace_the_sentences_and_the_paragraphs(tmp_path: Path) ->
         render_book(book, tmp_path / "bad", engine="espeak", settings=bad)
 
 
+def test_delivery_options_on_the_command_line_shape_every_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--paragraph-pause (over [options.pauses]), --head-tone, --tail-tone and --max-minutes
+    lay the files out; a chapter longer than --max-minutes is split into parts."""
+    short = ["It was late.", "Nobody came."]
+    long = ["The rain fell.", "The wind blew hard.", "A door shut.", "Then all was still."]
+    book = tmp_path / "night.md"
+    book.write_text(
+        "# Night\n\n## One\n\n" + "\n\n".join(short) + "\n\n## Two\n\n" + "\n\n".join(long) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = render_book(book, out, engine="espeak", format="wav", preset=None)
+    seconds = {key: cached_frames(out, key) / 44100 for key in keys_of(first)}
+    one = [seconds[p["key"]] for p in first["chapters"][0]["paragraphs"]]
+    head, tail, pause = 0.6, 1.5, 2.0
+    longest = head + sum(one) + pause * (len(one) - 1) + tail  # One fits (Two does not)
+    config = tmp_path / "s.toml"
+    config.write_text("[options.pauses]\nparagraph_pause = 3.0\n", encoding="utf-8")
+    argv = ["book", "render", str(book), "-o", str(out), "--engine", "espeak", "-q",
+            "--config", str(config), "--format", "wav", "--preset", "none",
+            "--paragraph-pause", "2", "--head-tone", "0.6", "--tail-tone", "1.5",
+            "--max-minutes", f"{(longest + 0.05) / 60:.6f}"]  # fmt: skip
+    assert main(argv) == 0
+    manifest = manifest_of(out)
+    assert manifest["runs"][-1]["synthesized"] == [], "the pauses are laid out, not rendered"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for chapter, row in zip(manifest["chapters"], report["chapters"], strict=True):
+        wavs = [out / name for name in row["files"] if name.endswith(".wav")]
+        lengths = [soundfile.info(wav).duration for wav in wavs]
+        assert all(length <= longest + 0.06 for length in lengths)
+        spoken = sum(seconds[p["key"]] for p in chapter["paragraphs"])
+        pauses = len(chapter["paragraphs"]) - len(wavs)  # between paragraphs of one file
+        expected = len(wavs) * (head + tail) + spoken + pauses * pause
+        assert sum(lengths) == pytest.approx(expected, abs=0.01)
+    assert len(report["chapters"][0]["files"]) == 3, "One: a wav and its captions"
+    assert len(report["chapters"][1]["files"]) >= 6, "Two: in two parts or more"
+    wavs = sum(name.endswith(".wav") for row in report["chapters"] for name in row["files"])
+    assert f" in {wavs} files, with captions, in {out}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-minutes", "-1", "expected a number of minutes > 0, got '-1'"),
+        ("--max-minutes", "0", "expected a number of minutes > 0, got '0'"),
+        ("--head-tone", "half", "expected a number of seconds >= 0, got 'half'"),
+        ("--tail-tone", "nan", "expected a number of seconds >= 0, got 'nan'"),
+        ("--paragraph-pause", "-0.5", "expected a number of seconds >= 0, got '-0.5'"),
+    ],
+)
+def test_a_bad_delivery_option_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["book", "render", str(tmp_path / "book.txt"), option, value])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == f"sonicpipe book render: error: argument {option}: {message}"
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_minutes": -1}, "max_minutes -1: expected a number of minutes > 0"),
+        ({"head": float("inf")}, "head inf: expected a number of seconds >= 0"),
+        ({"tail": "2"}, "tail '2': expected a number of seconds >= 0"),
+        ({"paragraph_pause": True}, "paragraph_pause True: expected a number of seconds >= 0"),
+    ],
+)
+def test_a_bad_delivery_keyword_is_refused_before_anything_is_rendered(
+    tmp_path: Path, options: dict, message: str
+) -> None:
+    book = Book("T", "A", [Chapter("One", ["Said once."])])
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        render_book(book, tmp_path / "out", engine="espeak", **options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: Path) -> None:
+    """With ACX's rules checked, a head or tail outside ACX's ranges is said before the
+    render and fails the report, whose files are otherwise at ACX's levels."""
+    source, output, _ = rendered
+    out = tmp_path / "out"
+    shutil.copytree(output / CACHE, out / CACHE)  # assembly only
+    log = io.StringIO()
+    manifest = render_book(source, out, engine="espeak", format="flac", head=0.3, tail=1.0,
+                           progress=Progress(log, quiet=True))  # fmt: skip
+    assert "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it" in log.getvalue()
+    assert "tail" not in log.getvalue().split("preparing")[0], "1 s is ACX's shortest tail"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert manifest["delivery"]["check"] == report["check"] and not report["check"]["pass"]
+    for row in report["chapters"]:
+        failed = [rule for rule in row["check"]["rules"] if not rule["pass"]]
+        assert failed == [{"name": "head", "value": 0.3, "requirement": "0.5 to 1 s",
+                           "pass": False}]  # fmt: skip
+    assert "FAIL (head)" in (out / "report.txt").read_text(encoding="utf-8")
+    assert "acx (RMS -20 dBFS, -3 dBTP): chapters 1, 2, 3 fail" in log.getvalue()
+
+
 def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path) -> None:
     source = tmp_path / "dots.txt"
     source.write_text("* * *\n\n---\n\n...\n", encoding="utf-8")

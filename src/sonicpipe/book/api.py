@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sonicpipe.book.assemble import Assembler, checked
-from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery
+from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, number_problem
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
 from sonicpipe.book.render import (
@@ -42,6 +42,10 @@ async def arender_book(
     plugins: tuple[object, ...] = (),
     format: str = "m4b",
     preset: str | None = "acx",
+    paragraph_pause: float | None = None,
+    head: float | None = None,
+    tail: float | None = None,
+    max_minutes: float | None = None,
     parallelism: int = 4,
     front_matter: bool = False,
     licence: bool = False,
@@ -49,6 +53,9 @@ async def arender_book(
 ) -> dict[str, Any]:
     """Render a book (a .txt/.md/.epub path, or a :class:`Book`) into ``output``; resumable.
 
+    ``format``, ``preset``, ``paragraph_pause``, ``head``, ``tail`` and ``max_minutes`` are
+    the :class:`~sonicpipe.book.delivery.Delivery`'s; None: its default, and for
+    ``paragraph_pause`` that of ``[options.pauses]`` first.
     Returns the manifest: the plan, the run log, the delivered files and the report.
     Raises :class:`~sonicpipe.book.render.GapError` when sentences are missing.
     """
@@ -56,7 +63,9 @@ async def arender_book(
         raise ValueError(f"parallelism {parallelism!r}: expected a whole number >= 1")
     started = time.monotonic()
     progress = progress or Progress(quiet=True)
-    delivery = book_delivery(settings or Settings(), format, preset, progress)
+    delivery = book_delivery(settings or Settings(), format, preset, progress,
+                             paragraph_pause=paragraph_pause, head=head, tail=tail,
+                             max_minutes=max_minutes)  # fmt: skip
     book = source if isinstance(source, Book) else read_book(source, front_matter, licence)
     if book.encoding != "utf-8":
         progress.message(f"{book.source}: not UTF-8; read as {book.encoding}, as its header says")
@@ -128,18 +137,27 @@ async def arender_book(
 
 
 def book_delivery(
-    settings: Settings, format: str, preset: str | None, progress: Progress
+    settings: Settings,
+    format: str,
+    preset: str | None,
+    progress: Progress,
+    **numbers: float | None,
 ) -> Delivery:
-    """The delivery, with the paragraph pause of ``[options.pauses]`` if set; a note when
-    ``[options.loudness]`` is set, since the preset gives the whole book its level."""
+    """The delivery: ``numbers`` (paragraph_pause, head, tail, max_minutes; None: not given)
+    over the ``paragraph_pause`` of ``[options.pauses]``, over the defaults. Notes what ACX
+    would refuse, when ACX's rules are checked, and that ``[options.loudness]`` is not used,
+    since the preset gives the whole book its level."""
+    given = {name: value for name, value in numbers.items() if value is not None}
     pauses = settings.plugin_options("pauses")
-    if PARAGRAPH_PAUSE in pauses:
-        try:
-            delivery = Delivery(format, preset, paragraph_pause=pauses[PARAGRAPH_PAUSE])
-        except ValueError as exc:
-            raise ConfigError(settings.in_source(f"options.pauses.{exc}")) from None
-    else:
-        delivery = Delivery(format, preset)
+    if PARAGRAPH_PAUSE in pauses and PARAGRAPH_PAUSE not in given:
+        pause = pauses[PARAGRAPH_PAUSE]
+        if problem := number_problem(PARAGRAPH_PAUSE, pause):
+            message = f"options.pauses.{PARAGRAPH_PAUSE} {pause!r}: {problem}"
+            raise ConfigError(settings.in_source(message))
+        given[PARAGRAPH_PAUSE] = pause
+    delivery = Delivery(format, preset, **given)
+    for note in delivery.outside_acx():
+        progress.message(note)
     if settings.plugin_options("loudness"):
         progress.message(
             f"[options.loudness] is not used for a book: the preset ({preset or 'none'}) sets "

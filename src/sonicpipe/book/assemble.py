@@ -14,7 +14,8 @@ cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
 a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at most
 ``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
 and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
-loudness, true peak, RMS, noise floor and the checks of the preset (ACX's without one).
+loudness, true peak, RMS, noise floor and the checks of the preset (ACX's without one; ACX's
+also check the head and tail room tone).
 Paragraph audio is read from the cache one paragraph at a time, so memory does not grow with
 the book (only the opening the gain is measured on is held, once read, until it is written).
 Once a run's files are in place, those the previous report listed and this run did not write
@@ -43,9 +44,9 @@ import soundfile
 
 from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
-from sonicpipe.audio.measure import Meter, check
+from sonicpipe.audio.measure import Check, Measurement, Meter, check
 from sonicpipe.audio.writers import open_writer
-from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery
+from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
 from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
@@ -566,10 +567,21 @@ class Assembler:
             row["files"] += names
         return rows
 
+    def _checks(self, measured: Measurement) -> list[Check]:
+        """The checks of the preset (ACX's without one) on what was measured; ACX's also on
+        the room tone at the head and tail."""
+        checks = check(measured, self.delivery.checked)
+        if self.delivery.checked.name == "acx":
+            checks += [
+                Check(name, value, acx_requirement(name), meets_acx(name, value))
+                for name, value in (("head", self.delivery.head), ("tail", self.delivery.tail))
+            ]
+        return checks
+
     def _row(self, number: int, section: Meter, files: list[str]) -> dict[str, Any]:
         plan = self.plans[number]
         measured = section.measurement(files[0] if files else "")
-        checks = check(measured, self.delivery.checked)
+        checks = self._checks(measured)
         rendered = plan.rendered(self.cache.has)
         if self.on_chapter is not None:
             self.on_chapter(

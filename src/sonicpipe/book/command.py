@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from pathlib import Path
 
 from sonicpipe.audio.presets import PRESETS
-from sonicpipe.book.delivery import FORMATS
+from sonicpipe.book.delivery import FORMATS, Delivery, acx_requirement, number_problem
 from sonicpipe.config import Settings
 
 
@@ -49,6 +51,10 @@ def cmd_book_render(args: argparse.Namespace) -> int:
             engine=args.engine,
             format=args.format,
             preset=None if args.preset == "none" else args.preset,
+            paragraph_pause=args.paragraph_pause,
+            head=args.head_tone,
+            tail=args.tail_tone,
+            max_minutes=args.max_minutes,
             parallelism=args.parallel,
             front_matter=args.front_matter,
             licence=args.licence,
@@ -74,6 +80,21 @@ def interrupted(output: Path) -> str:
         f"interrupted: {sum(done)} of {len(done)} paragraphs are cached; "
         "run the same command again to resume"
     )
+
+
+def delivery_number(name: str) -> Callable[[str], float]:
+    """An argparse type: a number that will do as the delivery's ``name``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if problem := number_problem(name, value):
+            raise argparse.ArgumentTypeError(f"{problem}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -103,6 +124,35 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         default="acx",
         help="loudness preset (default acx: RMS -20 dB, peaks <= -3 dB; with --format mp3 "
         "it is ACX's delivery: 192 kbps CBR, 44.1 kHz, a file per chapter)",
+    )
+    render.add_argument(
+        "--paragraph-pause",
+        type=delivery_number("paragraph_pause"),
+        metavar="SECONDS",
+        help="pause between paragraphs, in room tone (default: paragraph_pause of "
+        f"[options.pauses] in the settings, else {Delivery.paragraph_pause:g}); this option "
+        "wins over the settings",
+    )
+    render.add_argument(
+        "--head-tone",
+        type=delivery_number("head"),
+        metavar="SECONDS",
+        help=f"room tone at the start of each file or m4b chapter (default {Delivery.head:g}; "
+        f"ACX: {acx_requirement('head')})",
+    )
+    render.add_argument(
+        "--tail-tone",
+        type=delivery_number("tail"),
+        metavar="SECONDS",
+        help=f"room tone at the end of each file or m4b chapter (default {Delivery.tail:g}; "
+        f"ACX: {acx_requirement('tail')})",
+    )
+    render.add_argument(
+        "--max-minutes",
+        type=delivery_number("max_minutes"),
+        metavar="MINUTES",
+        help="the longest file: a longer chapter is split into parts (not in an m4b) "
+        f"(default {Delivery.max_minutes:g}; ACX: {acx_requirement('length')})",
     )
     render.add_argument(
         "-j", "--parallel", type=int, default=4, help="paragraphs rendered at once (default 4)"
