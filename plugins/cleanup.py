@@ -38,7 +38,9 @@ Options, from ``[options.cleanup]``:
   links (their text is kept), autolinks, HTML tags, block quotes, lists, tables (cells joined by
   commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
   ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
-  count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``). The text of
+  count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``); an ``_``
+  that opens or closes italics spanning paragraphs goes too, when it is the only stray one at
+  its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). The text of
   a code span is kept exactly; indented code blocks are not recognised (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
@@ -421,6 +423,10 @@ EMPHASIS_RES = (
     re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])((?:[^_]|(?<=\w)_(?=\w))+?)(?<=[^\s_\\])\1(?!\w)"),
     re.compile(r"(?<![~\\])(~~)(?=[^\s~])([^~]+?)(?<=[^\s~\\])~~(?!~)"),
 )
+# An underscore at a word's edge that no other closes: the only one at a paragraph's start or
+# end opens or closes italics that span paragraphs (Gutenberg's '_"We are, dear Sirs,' ...
+# 'SON."_'); others are left alone.
+STRAY_UNDERSCORE_RE = re.compile(r"(?<![\w\\])_{1,3}(?=[^\s_])|(?<=[^\s_\\])_{1,3}(?!\w)")
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
@@ -441,6 +447,17 @@ def _html_tag(match: re.Match[str], options: CleanupOptions) -> str:
     return f" {_marks_in(tag)} "
 
 
+def _italics_across_paragraphs(text: str) -> str:
+    """``text`` without its one stray underscore when that stands at its start or end."""
+    strays = list(islice(STRAY_UNDERSCORE_RE.finditer(text), 2))
+    if len(strays) != 1:
+        return text
+    start, end = strays[0].span()
+    if strip_marks(text[:start]).strip() and strip_marks(text[end:]).strip():
+        return text
+    return text[:start] + text[end:]
+
+
 def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Remove inline markdown and HTML from prose outside code spans."""
     if "[" in text:
@@ -457,6 +474,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         for _nesting in range(2):  # "**bold *and* italic**": the inner pair goes first
             if marker in text:
                 text = emphasis.sub(r"\2", text)
+    if "_" in text:
+        text = _italics_across_paragraphs(text)
     if "*" in text:
         text = FOOTNOTE_STAR_RE.sub("", text)
     text = text.replace("`", "")  # a stray backtick (code spans are already out)

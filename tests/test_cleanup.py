@@ -235,6 +235,10 @@ def test_readme_with_other_options() -> None:
             "link ref [bare] [[sic]].",
         ),
         ("#hashtag is not a heading", "#hashtag is not a heading."),
+        (
+            '_"We are, dear Sirs,\n\n"SON."_\n\n_a and _b, not a_b.',
+            '"We are, dear Sirs,\n\n"SON."\n\n_a and _b, not a_b.',
+        ),
     ],
 )
 def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
