@@ -40,7 +40,9 @@ Options, from ``[options.cleanup]``:
   ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
   count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``); an ``_``
   that opens or closes italics spanning paragraphs goes too, when it is the only stray one at
-  its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). The text of
+  its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub-
+  and superscripts lose their braces (``H_{2}O`` -> ``H2O``, ``4^{th}`` -> ``4th``); a
+  superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
   a code span is kept exactly; indented code blocks are not recognised (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
@@ -427,6 +429,8 @@ EMPHASIS_RES = (
 # end opens or closes italics that span paragraphs (Gutenberg's '_"We are, dear Sirs,' ...
 # 'SON."_'); others are left alone.
 STRAY_UNDERSCORE_RE = re.compile(r"(?<![\w\\])_{1,3}(?=[^\s_])|(?<=[^\s_\\])_{1,3}(?!\w)")
+# Gutenberg's sub- and superscripts: "H_{2}O" is H2O, "4^{th}" 4th, "x^{2}" x^2 (a power).
+SCRIPT_RE = re.compile(r"(?<=[^\W_])(?:_\{([^\W_]{1,12})\}|\^\{([^\W_]{1,12})\})")
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
@@ -458,6 +462,12 @@ def _italics_across_paragraphs(text: str) -> str:
     return text[:start] + text[end:]
 
 
+def _script(match: re.Match[str]) -> str:
+    """A sub- or superscript written inline; a superscript number stays a power."""
+    sub, sup = match.groups()
+    return sub or (f"^{sup}" if sup.isdigit() else sup)
+
+
 def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Remove inline markdown and HTML from prose outside code spans."""
     if "[" in text:
@@ -470,6 +480,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
             )
     if "<" in text:
         text = HTML_TAG_RE.sub(lambda m: _html_tag(m, options), AUTOLINK_RE.sub(r"\1", text))
+    if "{" in text:
+        text = SCRIPT_RE.sub(_script, text)
     for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
         for _nesting in range(2):  # "**bold *and* italic**": the inner pair goes first
             if marker in text:

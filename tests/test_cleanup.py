@@ -239,6 +239,7 @@ def test_readme_with_other_options() -> None:
             '_"We are, dear Sirs,\n\n"SON."_\n\n_a and _b, not a_b.',
             '"We are, dear Sirs,\n\n"SON."\n\n_a and _b, not a_b.',
         ),
+        ("C_{2}HCl_{3}O. H_{2}O! The 4^{th}; x^{2}.", "C2HCl3O. H2O! The 4th; x^2."),
     ],
 )
 def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
