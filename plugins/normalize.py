@@ -613,6 +613,9 @@ DIMENSION_AFTER = re.compile(
     rf"(?:{H}?/{H}?\d[dD]|{H}(?:and|or){H}\d[dD])*(?:-|{H})(?P<noun>[A-Za-z]+)"
 )
 ERA_AFTER = re.compile(rf"{H}?(?:AD|A\.D\.|BC|B\.C\.|BCE|B\.C\.E\.|CE|C\.E\.)(?!\w)")
+# An era or "the year" before a number makes it a year of any size: "A.D. 890", "Anno 1652",
+# "in the year 890" (eight ninety).
+ERA_BEFORE = re.compile(rf"(?<![\w.])(?:AD|A\.D\.|[Aa]nno|the{H}year){H}$")
 WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{H}*$")
 WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
@@ -1311,7 +1314,7 @@ class EnglishNormalizer:
         return cardinal(n)
 
     def _is_year(self, text: str, start: int, end: int, n: int, before: str) -> bool:
-        if ERA_AFTER.match(text, end):
+        if ERA_AFTER.match(text, end) or ERA_BEFORE.search(before):
             return True
         if not 1000 <= n <= 2999:
             return False

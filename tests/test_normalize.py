@@ -505,6 +505,9 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
         ("The year 1066 changed it.", "The year ten sixty-six changed it."),
         ("NEW YORK, 1821.", "NEW YORK, eighteen twenty-one."),
         ("In 44 BC and 476 AD.", "In forty-four BC and four seventy-six AD."),
+        ("By KING ALFRED, A.D. 890. Anno 79, in the year 1066, the year 476 and AD 2024.",
+         "By KING ALFRED, A.D. eight ninety. Anno seventy-nine, in the year ten sixty-six, the "
+         "year four seventy-six and AD twenty twenty-four."),
         ("The 1990s and the 2000s.", "The nineteen nineties and the two thousands."),
         ("The 49ers beat the 76ers.", "The forty-niners beat the seventy-sixers."),
         ("A 49er panned for gold.", "A forty-niner panned for gold."),
