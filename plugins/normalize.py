@@ -699,7 +699,7 @@ def _starts_sentence(text: str, start: int) -> bool:
         return False
     word = WORD_BEFORE_PERIOD.search(text, max(0, pos - 16), pos - 1)
     if word is None:
-        return text[pos - 2].isdigit()
+        return text[pos - 2].isdigit() or text[pos - 2] in CLOSERS  # "(an article). 550 ankers"
     token = word.group() + "."
     title = token
     if token.isupper() and not _is_time_zone(text, word.start(), token):

@@ -1008,6 +1008,10 @@ def test_paragraphs_are_never_joined() -> None:
     ("written", "spoken"),
     [
         ("It was 1897. 3 men came.", "It was eighteen ninety-seven. Three men came."),
+        (
+            "Cheese (an inferior article). 550 ankers of gin.",
+            "Cheese (an inferior article). Five hundred fifty ankers of gin.",
+        ),
         ("He left at 5 p.m. 3 men stayed.", "He left at five PM three men stayed."),
         ("Wait! 4 more? 5 men.", "Wait! Four more? Five men."),
         ('"7 men," he said.', '"Seven men," he said.'),
