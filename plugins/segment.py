@@ -10,6 +10,7 @@ On top of Punkt a few rules fit text meant to be spoken:
 
 * paragraph breaks and list items at a line start (``1.``, ``a)``, ``-``, ``*``, ``•``) always
   start a sentence, and a list marker is never a sentence of its own;
+* a piece with no word (a leading ``...``) is no sentence: it goes with the next one;
 * a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
   nor with ``;``, ``:`` or ``,`` (``George III.; Vol. II.``), and never ends on a title
   (``Dr. Who``), between initials (``S. P. C. A.``) or on ``No.``/``Nos.`` before a numeral
@@ -455,12 +456,13 @@ def mask(text: str) -> str:
 
 
 def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet[str]) -> bool:
-    """Whether a Punkt cut stands: the piece before it is more than a list marker, a title,
-    a name's initials or a label before a numeral (``No. IV``) and the piece after it does not
-    start in lower case (``"Stop!" he cried.``) nor with ``;``, ``:`` or ``,``."""
+    """Whether a Punkt cut stands: the piece before it has a word and is more than a list
+    marker, a title, a name's initials or a label before a numeral (``No. IV``) and the piece
+    after it does not start in lower case (``"Stop!" he cried.``) nor with ``;``, ``:`` or
+    ``,``."""
     before = masked[start:cut].strip()
-    if LIST_MARKER_RE.fullmatch(before):
-        return False
+    if LIST_MARKER_RE.fullmatch(before) or not any(char.isalnum() for char in before):
+        return False  # "1." or "..." alone: "... Three nights has it happened."
     *head, last_word = before.rsplit(None, 1) or [""]
     if LIST_MARKER_RE.fullmatch(last_word) and head and head[0].endswith(":"):
         return False  # "Do this: 1. Buy milk."

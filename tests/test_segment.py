@@ -77,6 +77,9 @@ TRICKY = [
     ('Say <spell>A. B. C.</spell> slowly. Then stop.',
      ["Say <spell>A. B. C.</spell> slowly.", "Then stop."]),
     ("What? No! Yes.", ["What?", "No!", "Yes."]),
+    # a piece with no word goes with the next sentence
+    ('... Three nights. Then quiet. "..." She left.',
+     ["... Three nights.", "Then quiet.", '"..." She left.']),
     # no sentence starts with ";", ":" or ","; "No." before a numeral is a label
     ("In the reign of George III.; Vol. II. of the history. He is the third.;, odd",
      ["In the reign of George III.; Vol. II. of the history.", "He is the third.;, odd"]),
