@@ -437,6 +437,7 @@ DASH_RE = re.compile(r" *-{2,} *")
 SPACED_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?")
 SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.;:!?]+(?:\s|$))")
 CLOSING = "\"')]}"
+CLOSED_RE = re.compile(r"[\"')\]}]+(?:$|[ ,.;:!?])")  # after a dash: "little--\"' and"
 
 
 def _image(match: re.Match[str], options: CleanupOptions) -> str:
@@ -505,7 +506,7 @@ def _dash(match: re.Match[str]) -> str:
     after = text[end] if end < len(text) else ""
     if not before:
         return ""
-    if not after or (after in CLOSING and text[end + 1 : end + 2] in ("", " ", *",.;:!?")):
+    if not after or CLOSED_RE.match(text, end):
         return "" if before in ",;:" else "..."  # "Dear Sirs,--" and "as follows:--" end there
     if after in ",.;:!?":
         return ""

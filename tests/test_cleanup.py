@@ -120,6 +120,10 @@ def test_no_break_spaces_in_phone_numbers_stay_spaces(raw: str, cleaned: str) ->
         ("A pause – spaced en dash.", "A pause, spaced en dash."),
         ('"which is not true." --HACKLUYT', '"which is not true." HACKLUYT.'),
         ('"I was going to--" he said.', '"I was going to..." he said.'),
+        (
+            "I'll say \"How doth the little--\"' and she",
+            "I'll say \"How doth the little...\"' and she.",
+        ),
         ("It ended--", "It ended..."),
         (
             '"Dear Sirs,--\n\nThis was her dream:--\n\n"Then;--" he said.',
