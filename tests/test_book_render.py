@@ -458,7 +458,8 @@ def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert manifest["delivery"]["check"] == report["check"] and not report["check"]["pass"]
     for row in report["chapters"]:
-        failed = [rule for rule in row["check"]["rules"] if not rule["pass"]]
+        (part,) = row["parts"]
+        failed = [rule for rule in part["check"]["rules"] if not rule["pass"]]
         assert failed == [{"name": "head", "value": 0.3, "requirement": "0.5 to 1 s",
                            "pass": False}]  # fmt: skip
     assert "FAIL (head)" in (out / "report.txt").read_text(encoding="utf-8")
@@ -500,10 +501,14 @@ def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> Non
     # Every sentence accounted for, levels as the preset asks.
     for row in report["chapters"]:
         assert row["sentences"]["text"] == row["sentences"]["rendered"] > 0
-        assert -23 <= row["levels"]["rms_dbfs"] <= -18
-        assert row["levels"]["true_peak_dbtp"] <= -3
-        assert row["levels"]["noise_floor_dbfs"] <= -60
-        assert row["check"]["pass"]
+        (part,) = row["parts"]  # the chapter's section of the M4B
+        assert part["file"] == m4b.name and part["seconds"] == row["seconds"]
+        assert -23 <= part["levels"]["rms_dbfs"] <= -18
+        assert part["levels"]["true_peak_dbtp"] <= -3
+        assert part["levels"]["noise_floor_dbfs"] <= -60
+        rules = [rule["name"] for rule in part["check"]["rules"]]
+        assert rules == ["RMS", "peak", "true peak", "noise floor", "head", "tail"]  # no length
+        assert part["check"]["pass"] and row["check"]["pass"]
     text = (output / "report.txt").read_text(encoding="utf-8")
     assert "sentences rendered: " in text and "CHAPTER II. The Pool of Tears" in text
     # Captions: in order, inside the audio, holding the words of the text.
@@ -571,8 +576,9 @@ def test_a_lufs_preset_lands_on_its_target_once_limited(rendered: tuple, tmp_pat
     assert manifest["delivery"]["check"] == report["check"]
     assert report["check"] == {"preset": "podcast", "target": "-16 LUFS, -1 dBTP", "pass": True}
     for row in report["chapters"]:
-        assert [r["name"] for r in row["check"]["rules"]] == ["integrated", "true peak"]
-        assert row["check"]["pass"]
+        (part,) = row["parts"]
+        assert [r["name"] for r in part["check"]["rules"]] == ["integrated", "true peak"]
+        assert part["check"]["pass"]
     assert "podcast (-16 LUFS, -1 dBTP): every chapter passes" in log.getvalue().splitlines()
     text = (out / "report.txt").read_text(encoding="utf-8")
     assert text.rstrip().endswith("podcast (-16 LUFS, -1 dBTP): every chapter passes")
@@ -608,8 +614,61 @@ def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> Non
         }
         lengths = [soundfile.info(w).duration for w in wavs]
         assert abs(sum(lengths) - row["seconds"]) < 0.01
+        assert [(p["file"], p["seconds"]) for p in row["parts"]] == [
+            (w.name, pytest.approx(length, abs=0.001))
+            for w, length in zip(wavs, lengths, strict=True)
+        ]  # each file is measured and checked on its own
         assert max(lengths) <= 45  # no paragraph is longer than 39 s
         assert all(w.with_suffix(".srt").is_file() for w in wavs)
+
+
+def test_a_chapter_in_parts_is_checked_file_by_file(tmp_path: Path) -> None:
+    """ACX judges files: each part of a split chapter is measured and checked on its own (a
+    short last part fails on RMS where the chapter as a whole would pass); the sentences are
+    still counted per chapter, and the summary, the table and the manifest agree."""
+    said = [
+        "The river ran past the mill and on towards the sea, slow and brown in late summer.",
+        "Nobody in the village could say when the mill had last turned, or who owned it then.",
+        "Yes.",
+    ]
+    quiet = "It was quiet there by the mill, and the water was very cold."
+    book = Book("Mill", "Someone", [Chapter("One", said), Chapter("Two", [quiet])])
+    out = tmp_path / "out"
+    first = render_book(book, out, engine="espeak", format="wav", preset=None)
+    spoken = [cached_frames(out, p["key"]) / 44100 for p in first["chapters"][0]["paragraphs"]]
+    delivery = Delivery()
+    alone = delivery.head + sum(spoken[:2]) + delivery.paragraph_pause + delivery.tail
+    log = io.StringIO()
+    manifest = render_book(book, out, engine="espeak", format="flac", preset="acx",
+                           max_minutes=(alone + 0.05) / 60,  # "Yes." alone in a second part
+                           progress=Progress(log, quiet=True))  # fmt: skip
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    one, two = report["chapters"]
+    assert one["sentences"] == {"text": 3, "rendered": 3} and two["sentences"]["text"] == 1
+    assert [part["file"] for part in one["parts"]] == ["01 One part 1.flac", "01 One part 2.flac"]
+    assert [part["file"] for part in two["parts"]] == ["02 Two.flac"]
+    for part in one["parts"] + two["parts"]:
+        measured = measure(*read_audio(out / part["file"]))
+        assert part["seconds"] == pytest.approx(measured.seconds, abs=0.01)
+        assert part["levels"]["rms_dbfs"] == pytest.approx(measured.rms_dbfs, abs=0.1)
+        length = next(rule for rule in part["check"]["rules"] if rule["name"] == "length")
+        assert length == {"name": "length", "value": round(measured.seconds / 60, 2),
+                          "requirement": "<= 120 min", "pass": True}  # fmt: skip
+    assert one["seconds"] == pytest.approx(sum(p["seconds"] for p in one["parts"]), abs=0.002)
+    verdicts = [part["check"]["pass"] for part in one["parts"]]
+    assert verdicts == [True, False]
+    assert [r["name"] for r in one["parts"][1]["check"]["rules"] if not r["pass"]] == ["RMS"]
+    assert one["parts"][1]["levels"]["rms_dbfs"] < -23
+    assert not one["check"]["pass"] and two["check"]["pass"]
+    assert manifest["delivery"]["check"] == report["check"] and not report["check"]["pass"]
+    said_once = "acx (RMS -20 dBFS, -3 dBTP): chapter 1 part 2 fails"
+    assert f"{said_once}; see {out / 'report.txt'}" in log.getvalue().splitlines()
+    text = (out / "report.txt").read_text(encoding="utf-8").splitlines()
+    assert re.match(r"\s+1  One\s+\S+\s+3/3\s+FAIL$", text[5])
+    assert re.match(r"\s+part 1 of 2\s+\S+\s+(-?[\d.]+\s+){4}pass$", text[6])
+    assert re.match(r"\s+part 2 of 2\s+\S+\s+(-?[\d.]+\s+){4}FAIL \(RMS\)$", text[7])
+    assert re.match(r"\s+2  Two\s+\S+\s+1/1\s+(-?[\d.]+\s+){4}pass$", text[8])
+    assert text[-1].endswith(f"; {said_once}")
 
 
 def test_file_names_keep_apostrophes_cut_at_a_word_and_sort_past_99_chapters(
@@ -639,7 +698,7 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     opening = Book(book.title, book.author, book.chapters[:1])
     alone = Assembler(opening, plans[:1], cache, tmp_path / "b", delivery, 44100)
     assert report["gain_db"] == alone.run()["gain_db"]
-    assert all(abs(c["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
+    assert all(abs(c["parts"][0]["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
 
 
 def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:

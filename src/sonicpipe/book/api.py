@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sonicpipe.book.assemble import Assembler, checked
+from sonicpipe.book.assemble import Assembler, checked, verdict
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, number_problem
 from sonicpipe.book.progress import Progress, clock
 from sonicpipe.book.readers import Book, read_book
@@ -240,7 +240,6 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
     repeated = len(keys) - len(set(keys))
     same = f" ({repeated} the same as another)" if repeated else ""
     sentences = report["sentences"]
-    failing = [str(c["chapter"]) for c in report["chapters"] if not c["check"]["pass"]]
     audio = [n for n in manifest["delivery"]["files"] if Path(n).suffix[1:] in FORMATS]
     return [
         f"rendered {len(keys)} paragraphs{same}: {fresh} synthesized now, "
@@ -250,9 +249,8 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
         f"with captions, in {output}",
         f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "
         f"voice {clock(took['voice'])}, assembly {clock(took['assembly'])}",
-        f"{checked(report)}: every chapter passes"
-        if not failing
-        else f"{checked(report)}: chapters {', '.join(failing)} fail; see {output / 'report.txt'}",
+        f"{checked(report)}: {verdict(report)}"
+        + ("" if report["check"]["pass"] else f"; see {output / 'report.txt'}"),
     ]
 
 

@@ -13,9 +13,10 @@ M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG
 cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
 a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at most
 ``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
-and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts,
-loudness, true peak, RMS, noise floor and the checks of the preset (ACX's without one; ACX's
-also check the head and tail room tone).
+and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts and,
+per file it is delivered in (each part; in an M4B, the chapter), loudness, true peak, RMS,
+noise floor and the checks of the preset (ACX's without one; ACX's also check the head and
+tail room tone and, but in an M4B, the file's length).
 Paragraph audio is read from the cache one paragraph at a time, so memory does not grow with
 the book (only the opening the gain is measured on is held, once read, until it is written).
 Once a run's files are in place, those the previous report listed and this run did not write
@@ -507,8 +508,8 @@ class Assembler:
         for number, plan in enumerate(self.plans):
             self.wait(number)
             base = f"{number + 1:0{digits}d} {safe_name(plan.title)}"
-            section = Meter(self.rate)
             files: list[str] = []
+            measured: list[dict[str, Any]] = []
             parts = self._parts(plan)
             for part, paragraphs in enumerate(parts, 1):
                 name, title = base, plan.title
@@ -519,13 +520,16 @@ class Assembler:
                     )
                 tags = {"title": title, "album": self.book.title, "author": self.book.author,
                         "track": f"{number + 1}/{len(self.plans)}"}  # fmt: skip
+                section = Meter(self.rate)  # ACX judges each file
                 out = self._start(self.staging / (name + suffix), section, tags)
                 for n, key in enumerate(paragraphs):
                     if n:
                         self._emit(out, self._tone(self.delivery.paragraph_pause), section)
                     self._paragraph_into(out, key, section)
-                files += self._finish(out, section)
-            rows.append(self._row(number, section, files))
+                names = self._finish(out, section)
+                files += names
+                measured.append(self._part(names[0], section))
+            rows.append(self._row(number, files, measured))
         return rows
 
     def _parts(self, plan: ChapterPlan) -> list[list[str]]:
@@ -558,7 +562,7 @@ class Assembler:
                     self._emit(out, self._tone(self.delivery.paragraph_pause), section)
                 self._paragraph_into(out, paragraph.key, section)
             self._emit(out, self._tone(self.delivery.tail), section)
-            rows.append(self._row(number, section, [path.name]))
+            rows.append(self._row(number, [path.name], [self._part(path.name, section)]))
         self._close(out)
         names = [p.name for p in write_captions(path, out.captions)]
         if self._cover is not None:
@@ -569,32 +573,23 @@ class Assembler:
 
     def _checks(self, measured: Measurement) -> list[Check]:
         """The checks of the preset (ACX's without one) on what was measured; ACX's also on
-        the room tone at the head and tail."""
+        the room tone at the head and tail and, but in an M4B, the file's length."""
         checks = check(measured, self.delivery.checked)
         if self.delivery.checked.name == "acx":
-            checks += [
-                Check(name, value, acx_requirement(name), meets_acx(name, value))
-                for name, value in (("head", self.delivery.head), ("tail", self.delivery.tail))
-            ]
+            rules = [("head", self.delivery.head), ("tail", self.delivery.tail)]
+            if self.delivery.format != "m4b":  # ACX takes no M4B: a chapter is not a file
+                rules.append(("length", measured.seconds / 60))
+            checks += [Check(name, value, acx_requirement(name), meets_acx(name, value))
+                       for name, value in rules]  # fmt: skip
         return checks
 
-    def _row(self, number: int, section: Meter, files: list[str]) -> dict[str, Any]:
-        plan = self.plans[number]
-        measured = section.measurement(files[0] if files else "")
+    def _part(self, name: str, section: Meter) -> dict[str, Any]:
+        """The levels and checks of one delivered file (in an M4B, of the chapter just written)."""
+        measured = section.measurement(name)
         checks = self._checks(measured)
-        rendered = plan.rendered(self.cache.has)
-        if self.on_chapter is not None:
-            self.on_chapter(
-                f"assembled {number + 1}/{len(self.plans)}: {plan.title} "
-                f"({clock(measured.seconds)})"
-            )
         return {
-            "chapter": number + 1,
-            "title": plan.title,
-            "files": files,
+            "file": name,
             "seconds": round(measured.seconds, 3),
-            "paragraphs": len(plan.paragraphs),
-            "sentences": {"text": plan.sentences_text, "rendered": rendered},
             "levels": {
                 k: _finite(v)
                 for k, v in asdict(measured).items()
@@ -612,6 +607,26 @@ class Assembler:
                     for c in checks
                 ],
             },
+        }
+
+    def _row(self, number: int, files: list[str], parts: list[dict[str, Any]]) -> dict[str, Any]:
+        """A chapter's report: its files, the sentences of its text and those rendered, and
+        the ``parts`` it was delivered in, each measured and checked."""
+        plan = self.plans[number]
+        seconds = sum(part["seconds"] for part in parts)
+        if self.on_chapter is not None:
+            self.on_chapter(
+                f"assembled {number + 1}/{len(self.plans)}: {plan.title} ({clock(seconds)})"
+            )
+        return {
+            "chapter": number + 1,
+            "title": plan.title,
+            "files": files,
+            "seconds": round(seconds, 3),
+            "paragraphs": len(plan.paragraphs),
+            "sentences": {"text": plan.sentences_text, "rendered": plan.rendered(self.cache.has)},
+            "check": {"pass": all(part["check"]["pass"] for part in parts)},
+            "parts": parts,
         }
 
 
@@ -635,7 +650,8 @@ def _finite(value: float) -> float | None:
 
 
 def report_text(report: dict[str, Any]) -> str:
-    """The delivery report as a table for people."""
+    """The delivery report as a table for people: a line per chapter, and one per part of a
+    chapter delivered in several files."""
     lines = [
         f"{report['book']['title']} - {report['book']['author'] or 'unknown author'}",
         f"format {report['format']}, preset {report['preset'] or 'none'}, "
@@ -648,27 +664,54 @@ def report_text(report: dict[str, Any]) -> str:
     )
     lines += [head, "-" * len(head)]
     for row in report["chapters"]:
-        levels = row["levels"]
-        cells = [
-            _cell(levels[k])
-            for k in ("integrated_lufs", "true_peak_dbtp", "rms_dbfs", "noise_floor_dbfs")
-        ]
         sentences = f"{row['sentences']['rendered']}/{row['sentences']['text']}"
-        failed = [c["name"] for c in row["check"]["rules"] if not c["pass"]]
-        verdict = "pass" if not failed else "FAIL (" + ", ".join(failed) + ")"
+        start = f"{row['chapter']:>3}  {row['title'][:32]:<32} {clock(row['seconds']):>8} "
+        parts = row["parts"]
+        if len(parts) == 1:
+            lines.append(f"{start}{sentences:>11} {_measured(parts[0])}")
+            continue
         lines.append(
-            f"{row['chapter']:>3}  {row['title'][:32]:<32} {clock(row['seconds']):>8} "
-            f"{sentences:>11} {' '.join(f'{c:>6}' for c in cells)}  {verdict}"
+            f"{start}{sentences:>11} {'':>27}  {'pass' if row['check']['pass'] else 'FAIL'}"
         )
-    total = report["sentences"]
+        for number, part in enumerate(parts, 1):
+            label = f"part {number} of {len(parts)}"
+            lines.append(
+                f"{'':>5}{label:<32} {clock(part['seconds']):>8} {'':>11} {_measured(part)}"
+            )
     lines += [
         "",
-        f"sentences rendered: {total['rendered']} of {total['text']}; "
-        f"length {clock(report['seconds'])}; "
-        f"{checked(report)}: "
-        f"{'every chapter passes' if report['check']['pass'] else 'some chapters fail'}",
+        f"sentences rendered: {report['sentences']['rendered']} of {report['sentences']['text']}; "
+        f"length {clock(report['seconds'])}; {checked(report)}: {verdict(report)}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _measured(part: dict[str, Any]) -> str:
+    """A part's level cells and its verdict, for :func:`report_text`."""
+    levels = part["levels"]
+    cells = [
+        _cell(levels[k])
+        for k in ("integrated_lufs", "true_peak_dbtp", "rms_dbfs", "noise_floor_dbfs")
+    ]
+    failed = [c["name"] for c in part["check"]["rules"] if not c["pass"]]
+    said = "pass" if not failed else "FAIL (" + ", ".join(failed) + ")"
+    return f"{' '.join(f'{c:>6}' for c in cells)}  {said}"
+
+
+def verdict(report: dict[str, Any]) -> str:
+    """``every chapter passes``, or which fail: ``chapters 2 part 1, 3 fail`` (a part is
+    named where a chapter has several)."""
+    failing = [
+        f"{row['chapter']} part {number}" if len(row["parts"]) > 1 else str(row["chapter"])
+        for row in report["chapters"]
+        for number, part in enumerate(row["parts"], 1)
+        if not part["check"]["pass"]
+    ]
+    if not failing:
+        return "every chapter passes"
+    if len(failing) == 1:
+        return f"chapter {failing[0]} fails"
+    return f"chapters {', '.join(failing)} fail"
 
 
 def checked(report: dict[str, Any]) -> str:
