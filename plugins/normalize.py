@@ -264,6 +264,8 @@ DIMENSION_NOUNS = frozenset(
         "displays camera cameras art artist artists design designer software world worlds"
     )
 )
+# How far from a Roman list number the number before or after it is looked for, in characters.
+ROMAN_LIST_REACH = 2000
 ROMAN_TRIGGERS = _words(
     "chapter book part volume vol act scene section article appendix psalm canto war phase "
     "stage level tier class round title lesson unit episode bowl type no number series "
@@ -480,6 +482,9 @@ BRANCHES = {
     "ratio": r"(?<=\d):(?=\d(?!\d))",
     "power": r"(?<=[A-Za-z\d)])\^(?=[-−]?[A-Za-z\d(])",  # "10^3", "x^2"
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
+    # A Roman numeral numbering a list, at a paragraph start or after ";" or ":" ("I. The
+    # Huzza Porpoise.", "numbered: I., the GRAMPUS; II., the BLACK FISH"); see _romanitem.
+    "romanitem": r"(?:(?<![^\n])|(?<=[;:] ))(?P<ri>[IVX]{1,7})\.(?=,? \S)",
     "roman": (
         rf"(?P<rw>[A-Za-z]{{2,12}}+(?:\.(?<=(?:No|no|Ch|ch|Mk|Pt|Bk)\.)|\.(?<=(?:Vol|vol|Art|Fig)\.)"
         rf"|\.(?<=(?:Chap|Sect)\.))?){H}"
@@ -522,7 +527,8 @@ FAMILIES: tuple[Family, ...] = (
      ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "oldmoney", "money",
       "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
-     ("echo", "roman", ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
+     ("echo", "romanitem", "roman",
+      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
@@ -792,6 +798,13 @@ def _counts_big(text: str, start: int, end: int) -> bool:
             break
         end = after.end()
     return bool(after) and after.group(1) in BIG_COUNT_NOUNS
+
+
+def _in_roman_list(text: str, start: int, value: int) -> bool:
+    """Whether the number before or after ``value`` numbers a list item near ``start``."""
+    neighbours = "|".join(_to_roman(n) for n in (value - 1, value + 1) if n)
+    item = re.compile(rf"(?:(?<![^\n])|(?<=[;:] ))(?:{neighbours})\.(?=,? \S)")
+    return item.search(text, max(0, start - ROMAN_LIST_REACH), start + ROMAN_LIST_REACH) is not None
 
 
 def _roman_value(text: str) -> int | None:
@@ -1355,6 +1368,18 @@ class EnglishNormalizer:
 
     def _power(self, m: re.Match[str]) -> str:
         return " to the power of "  # "10^3"
+
+    def _romanitem(self, m: re.Match[str]) -> str:
+        """A list's Roman number, when the number before or after it numbers an item too: "One."
+        at a paragraph start (as cleanup reads "1."), else "two," ("; II. the OCTAVO")."""
+        text, start = m.string, m.start()
+        value = _roman_value(m["ri"])
+        if value is None or not _in_roman_list(text, start, value):
+            return self._abbreviation(m.group(), text, start, m.end())  # "V. Hugo"
+        words = cardinal(value)
+        if not start or text[start - 1] == "\n":
+            return words.capitalize() + "."
+        return words if text.startswith(",", m.end()) else words + ","
 
     def _roman(self, m: re.Match[str]) -> str:
         if m["rh"]:  # a heading line: "IV."

@@ -638,6 +638,16 @@ def test_ranges(written: str, spoken: str) -> None:
         ("I did it, in part I guess.", "I did it, in part I guess."),
         ("As shown in chapter IV and part ii.", "As shown in chapter four and part two."),
         ("The war mix.", "The war mix."),
+        # a list numbered in Roman numerals, when the next or previous number is there too
+        ("I. The Huzza.\n\nII. The Algerine.", "One. The Huzza.\n\nTwo. The Algerine."),
+        (
+            "Whales: I., the GRAMPUS; II. the BLACK FISH; III., the KILLER.",
+            "Whales: one, the GRAMPUS; two, the BLACK FISH; three, the KILLER.",
+        ),
+        (
+            "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
+            "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
+        ),
     ],
 )
 def test_roman_numerals(written: str, spoken: str) -> None:
