@@ -91,14 +91,14 @@ def test_disabled_plugin_is_not_loaded() -> None:
     assert "emotion" not in text
 
 
-@pytest.mark.parametrize(
-    ("reference", "message"),
-    [
-        ("no_such_module_xyz:thing", "cannot import 'no_such_module_xyz': No module named"),
-        ("json:nope", "json has no 'nope'"),
-        ("json", "implements no sonicpipe hook"),
-    ],
-)
+BAD_REFERENCES = [
+    ("no_such_module_xyz:thing", "cannot import 'no_such_module_xyz': No module named"),
+    ("json:nope", "json has no 'nope'"),
+    ("json", "implements no sonicpipe hook"),
+]
+
+
+@pytest.mark.parametrize(("reference", "message"), BAD_REFERENCES)
 def test_a_bad_plugin_reference_names_the_settings_file_and_key(
     tmp_path: Path, reference: str, message: str
 ) -> None:
@@ -364,3 +364,38 @@ def test_common_options_go_before_or_after_the_command(
     assert main(argv) == 0
     names = {plugin["name"] for plugin in json.loads(capsys.readouterr().out)["plugins"]}
     assert names >= {"cleanup", "loudness"} and not names & {"pauses", "resample"}
+
+
+@pytest.mark.parametrize("command", ["plugins", "text", "render", "book render"])
+@pytest.mark.parametrize(("reference", "message"), BAD_REFERENCES)
+def test_a_bad_plugin_option_is_named_as_the_option_not_the_settings_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, reference: str, message: str
+) -> None:
+    config = tmp_path / "s.toml"
+    config.write_text('disable = ["pauses"]\n', encoding="utf-8")
+    source = tmp_path / "in.txt"
+    source.write_text("Hello there.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = [*command.split(), *([] if command == "plugins" else [str(source)])]
+    argv += ["-o", str(out)] if "render" in command else []
+    assert main([*argv, "--config", str(config), "--plugin", reference]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"sonicpipe: error: --plugin: plugin {reference!r}: {message}")
+    assert not out.exists()
+
+
+def test_plugins_from_the_settings_file_and_the_command_line_load_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(REPO))
+    config = tmp_path / "s.toml"
+    config.write_text('plugins = ["tests.test_plugins:LATE"]\n', encoding="utf-8")
+    argv = ["plugins", "--json", "--config", str(config), "--plugin", "tests.test_plugins:NAMED"]
+    assert main(argv) == 0
+    plugins = json.loads(capsys.readouterr().out)["plugins"]
+    sources = {plugin["name"]: plugin["source"] for plugin in plugins}
+    assert sources["tests.test_plugins:LATE"] == sources["echo"] == "config"
+    config.write_text('plugins = ["json"]\n', encoding="utf-8")
+    assert main(argv) == 2  # the file's own bad plugin still names the file
+    err = capsys.readouterr().err
+    assert f"sonicpipe: error: {config}: plugins: plugin 'json': implements no" in err

@@ -16,7 +16,7 @@ from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError, in_force_after
 from sonicpipe.phonemes import cmd_phonemes
-from sonicpipe.plugins import PluginError, PluginHost
+from sonicpipe.plugins import PluginError, PluginHost, check_references
 from sonicpipe.server.command import add_serve_parser
 from sonicpipe.sonic.client import SonicError
 from sonicpipe.text import TextChain
@@ -27,15 +27,21 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginErr
                                             OSError, SonicError)  # fmt: skip
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_of(args: argparse.Namespace) -> Settings:
+    """Settings from ``--config`` with the command line's model, voice, dictionaries, plugins
+    and disabled plugins on top (those the command takes). A bad ``--plugin`` is an error
+    naming that option, not the settings file."""
     settings = Settings.load(args.config) if args.config else Settings()
-    changes = {}
-    if getattr(args, "model", None):
-        changes["model"] = args.model
-    if getattr(args, "disable", None):
-        changes["disable"] = tuple(settings.disable) + tuple(args.disable)
-    if getattr(args, "plugin", None):
-        changes["plugins"] = tuple(settings.plugins) + tuple(args.plugin)
+    changes: dict[str, object] = {}
+    for name in ("model", "voice"):
+        if value := getattr(args, name, None):
+            changes[name] = value
+    for option, name in (("dictionary", "dictionaries"), ("plugin", "plugins"),
+                         ("disable", "disable")):  # fmt: skip
+        if added := getattr(args, option, None):
+            changes[name] = (*getattr(settings, name), *added)
+    if args.plugin:
+        check_references(args.plugin, "--plugin")
     return settings.with_(**changes) if changes else settings
 
 
@@ -52,7 +58,7 @@ def _read_input(name: str) -> tuple[str, str]:
 
 def cmd_text(args: argparse.Namespace) -> int:
     """Print the segments of a text exactly as they would be sent."""
-    settings = _settings(args)
+    settings = settings_of(args)
     chain = TextChain(settings)
     text, source = _read_input(args.input)
     segments = chain.prepare(text, source=source)
@@ -82,7 +88,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     text, source = _read_input(args.input)
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
-    with Pipeline(_settings(args), engine=args.engine) as pipe:
+    with Pipeline(settings_of(args), engine=args.engine) as pipe:
         pipe.render(text, output, source=source)
     print(f"wrote {output}")
     return 0
@@ -90,7 +96,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 def cmd_plugins(args: argparse.Namespace) -> int:
     """List plugins, their versions, origins and hooks, and each hook's call order."""
-    host = PluginHost(_settings(args))
+    host = PluginHost(settings_of(args))
     infos = host.describe()
     order = host.hook_order()
     if args.json:

@@ -50,6 +50,19 @@ def load_object(reference: str) -> Any:
     return obj
 
 
+def check_references(references: Iterable[str], origin: str) -> None:
+    """Import and register ``references`` on a host of their own, so that a bad one is an
+    error led by ``origin`` (a command line option), not by a settings file that the
+    references are added to and that does not hold them."""
+    host = PluginHost(entry_points=False)
+    for reference in references:
+        try:
+            host.register_reference(reference)
+        except PluginError as exc:
+            exc.args = (f"{origin}: {exc}",)
+            raise
+
+
 def declared_name(plugin: object) -> str | None:
     """The name a plugin gives itself in a ``sonicpipe_name`` attribute, if any."""
     name = getattr(plugin, "sonicpipe_name", None)
@@ -137,8 +150,7 @@ class PluginHost:
                 raise PluginError(f"an installed plugin is broken: {exc}") from exc
         for reference in self.settings.plugins:
             try:
-                plugin = load_object(reference)
-                self.register(plugin, name=declared_name(plugin) or reference, source="config")
+                self.register_reference(reference)
             except PluginError as exc:  # named by the settings file and its key
                 exc.args = (self.settings.in_source(f"plugins: {exc}"),)
                 raise
@@ -225,6 +237,12 @@ class PluginHost:
             raise PluginError(f"cannot register plugin {name!r}: {exc}") from exc
         self._sources[name] = source
         return name
+
+    def register_reference(self, reference: str) -> str:
+        """Import a ``module:object`` reference and register it (as settings' plugins are);
+        return its name."""
+        plugin = load_object(reference)
+        return self.register(plugin, name=declared_name(plugin) or reference, source="config")
 
     def _unused(self, base: str) -> str:
         """``base``, or ``base#2``, ``base#3``... the first that names no plugin yet."""

@@ -9,24 +9,6 @@ from pathlib import Path
 
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.book.delivery import FORMATS, Delivery, acx_requirement, number_problem
-from sonicpipe.config import Settings
-
-
-def book_settings(args: argparse.Namespace) -> Settings:
-    """Settings from ``--config`` with the command line's voice, model, plugins on top."""
-    settings = Settings.load(args.config) if args.config else Settings()
-    changes: dict[str, object] = {}
-    if args.voice:
-        changes["voice"] = args.voice
-    if args.model:
-        changes["model"] = args.model
-    if args.dictionary:
-        changes["dictionaries"] = (*settings.dictionaries, *args.dictionary)
-    if args.plugin:
-        changes["plugins"] = (*settings.plugins, *args.plugin)
-    if args.disable:
-        changes["disable"] = (*settings.disable, *args.disable)
-    return settings.with_(**changes) if changes else settings
 
 
 def cmd_book_render(args: argparse.Namespace) -> int:
@@ -35,6 +17,7 @@ def cmd_book_render(args: argparse.Namespace) -> int:
     from sonicpipe.book.progress import Progress
     from sonicpipe.book.readers import Book, read_book
     from sonicpipe.book.render import GapError
+    from sonicpipe.cli import settings_of
 
     output = Path(args.output or Path(args.input).stem + "-audiobook")
     progress = Progress(quiet=args.quiet)
@@ -47,7 +30,7 @@ def cmd_book_render(args: argparse.Namespace) -> int:
         render_book(
             source,
             output,
-            settings=book_settings(args),
+            settings=settings_of(args),
             engine=args.engine,
             format=args.format,
             preset=None if args.preset == "none" else args.preset,
