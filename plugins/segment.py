@@ -12,7 +12,8 @@ On top of Punkt a few rules fit text meant to be spoken:
   start a sentence, and a list marker is never a sentence of its own;
 * a piece with no word (a leading ``...``) is no sentence: it goes with the next one;
 * a sentence never starts with a lower-case letter (``"Stop!" he cried.`` is one sentence)
-  nor with ``;``, ``:`` or ``,`` (``George III.; Vol. II.``), and never ends on a title
+  nor with ``;``, ``:`` or ``,``, even after a short aside in brackets (``George III.;
+  Vol. II.``, ``Thus ends BOOK II. (Octavo), and begins``), and never ends on a title
   (``Dr. Who``), between initials (``S. P. C. A.``) or on ``No.``/``Nos.`` before a numeral
   (``No. I. is the first``, but ``No. I refuse.``);
 * nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
@@ -87,7 +88,10 @@ INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
 INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
 NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
 ARTICLES = frozenset({"a", "an", "the"})
-CONTINUATION_RE = re.compile(r"\s*[;:,]")  # punctuation that goes on with a sentence
+# Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
+CONTINUATION_RE = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?[;:,]")
+ASIDE_START_RE = re.compile(r"\s*\(")
+ASIDE_DECIDED_RE = re.compile(r"\s*\((?:[^()]{0,40}[()]\s*\S|[^()]{41})")  # closed, or too long
 #: "No." and "Nos." before a numeral are a label: "No. 5", "No. IV", "No. I." (not "No. I refuse").
 NUMBER_LABELS = frozenset({"No.", "Nos."})
 NUMERAL_RE = re.compile(r"\s*(?:\d|[IVXLCDM]+[.,;:)]|[IVXLCDM]{2,}\b)")
@@ -367,12 +371,17 @@ class Splitter:
         """Whether no text appended to ``masked`` can undo the sentence start at ``cut``.
 
         Paragraph and list starts are final once seen. Punkt decides from the token before
-        the end and the token after it, so a Punkt start is final once the next word is whole,
+        the end and the token after it, so a Punkt start is final once the next word is whole
+        (a bracketed aside once what follows it shows whether the sentence goes on),
         or already at its first letter when that is a capital and the end is a plain word
         with ``.``, ``!`` or ``?`` (no abbreviation, initial or number: Punkt always cuts
         there, whatever the next word is).
         """
-        if kind != PUNKT or NEXT_TOKEN_RE.match(masked, cut):
+        if kind != PUNKT:
+            return True
+        if ASIDE_START_RE.match(masked, cut):  # "(Octavo), and" goes on: wait for its end
+            return ASIDE_DECIDED_RE.match(masked, cut) is not None
+        if NEXT_TOKEN_RE.match(masked, cut):
             return True
         first = FIRST_CHAR_RE.match(masked, cut)
         if first is None or not first[1].isupper():

@@ -22,6 +22,9 @@ CORPUS = REPO.parent / "shared" / "corpus"
 BOOKS = ("alice-in-wonderland.txt", "dracula.txt", "moby-dick.txt")
 M0, M1, M2 = (chr(MARK_FIRST + n) for n in range(3))
 
+ASIDES = (
+    "Thus ends BOOK II. (Octavo Whale), and begins BOOK III. (Duodecimo). It is done. (Aside.) Go."
+)
 TRICKY = [
     # abbreviations mid-sentence and at the end of a sentence
     ("Dr. Smith met Mr. Jones at St. Paul's. They talked.",
@@ -83,6 +86,8 @@ TRICKY = [
     # no sentence starts with ";", ":" or ","; "No." before a numeral is a label
     ("In the reign of George III.; Vol. II. of the history. He is the third.;, odd",
      ["In the reign of George III.; Vol. II. of the history.", "He is the third.;, odd"]),
+    (ASIDES, ["Thus ends BOOK II. (Octavo Whale), and begins BOOK III.", "(Duodecimo).",
+              "It is done.", "(Aside.)", "Go."]),
     ("No. I. is the first. See No. IV. It is long. No. 5 won. Nos. I. and II. are here.",
      ["No. I. is the first.", "See No. IV.", "It is long.", "No. 5 won.",
       "Nos. I. and II. are here."]),
@@ -99,9 +104,10 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert segment.split_sentences(text) == expected
 
 
-@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0]])
-def test_a_stream_fed_a_letter_at_a_time_waits_for_the_numeral_after_no(text: str) -> None:
-    """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows."""
+@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES])
+def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(text: str) -> None:
+    """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows;
+    and "II. (Octavo" until the aside's end shows whether the sentence goes on."""
     stream = segment.PunktStream(segment.splitter(), first_min_words=0)
     sentences = [sentence for char in text for sentence in stream.feed(char)]
     assert sentences + stream.flush() == segment.split_sentences(text)
