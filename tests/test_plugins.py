@@ -399,3 +399,25 @@ def test_plugins_from_the_settings_file_and_the_command_line_load_together(
     assert main(argv) == 2  # the file's own bad plugin still names the file
     err = capsys.readouterr().err
     assert f"sonicpipe: error: {config}: plugins: plugin 'json': implements no" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "unused"),
+    [
+        (["--plugin", "tests.test_plugins:NAMED", "serve", "--port", "1"], "--plugin"),
+        (["--disable", "markup", "phonemes", "nginx"], "--disable"),
+        (["--config", "s.toml", "audio", "measure", "a.wav"], "--config"),
+    ],
+)
+def test_settings_options_a_command_does_not_read_are_refused_not_ignored(
+    capsys: pytest.CaptureFixture[str], argv: list[str], unused: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"sonicpipe: error: {unused}: not used by this command"
+    )
+    with pytest.raises(SystemExit):  # after the command's name, it is not one of its options
+        main([*argv[2:], *argv[:2]])
+    assert f"unrecognized arguments: {' '.join(argv[:2])}" in capsys.readouterr().err

@@ -25,6 +25,8 @@ DESCRIPTION = "Text to speech with Cartesia Sonic (or a local voice), from text 
 # Errors that are the user's to fix: printed as one line, exit status 2.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginError, ValueError,
                                             OSError, SonicError)  # fmt: skip
+# The options of settings; a command that reads fewer says which with set_defaults(takes=...).
+SETTINGS_OPTIONS = ("config", "plugin", "disable")
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -145,24 +147,40 @@ def build_parser() -> argparse.ArgumentParser:
     phon = sub.add_parser("phonemes", help="print the <<...>> IPA of a word for a model")
     phon.add_argument("spelling", help="a word or a sounds-like spelling, e.g. 'engine x'")
     phon.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
-    phon.set_defaults(func=cmd_phonemes)
+    phon.set_defaults(func=cmd_phonemes, takes=("config",))
     add_serve_parser(sub)
     add_audio_parser(sub)
     add_book_parser(sub)
     for command in _commands(parser):  # "sonicpipe plugins --config x" works too
-        _add_common_options(command, default=argparse.SUPPRESS)
+        takes = command.get_default("takes")
+        _add_common_options(
+            command, SETTINGS_OPTIONS if takes is None else takes, argparse.SUPPRESS
+        )
     return parser
 
 
-def _add_common_options(parser: argparse.ArgumentParser, default: object = None) -> None:
-    """The options every command takes, before or after its name."""
-    parser.add_argument("--config", "-c", default=default, help="settings file (TOML)")
-    parser.add_argument(
-        "--plugin", action="append", default=default, help="register a plugin (module:object)"
-    )
-    parser.add_argument(
-        "--disable", action="append", default=default, help="disable a plugin by name"
-    )
+def _add_common_options(
+    parser: argparse.ArgumentParser, names: Sequence[str] = SETTINGS_OPTIONS, default: object = None
+) -> None:
+    """The options of settings ``names`` (see :data:`SETTINGS_OPTIONS`), before or after the
+    command's name."""
+    if "config" in names:
+        parser.add_argument("--config", "-c", default=default, help="settings file (TOML)")
+    if "plugin" in names:
+        parser.add_argument(
+            "--plugin", action="append", default=default, help="register a plugin (module:object)"
+        )
+    if "disable" in names:
+        parser.add_argument(
+            "--disable", action="append", default=default, help="disable a plugin by name"
+        )
+
+
+def _unused_options(args: argparse.Namespace) -> list[str]:
+    """The options of settings given (before the command's name) to a command that does not
+    read them."""
+    takes = getattr(args, "takes", SETTINGS_OPTIONS)
+    return [f"--{name}" for name in SETTINGS_OPTIONS if getattr(args, name) and name not in takes]
 
 
 def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
@@ -196,7 +214,10 @@ def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if unused := _unused_options(args):
+        parser.error(f"{' and '.join(unused)}: not used by this command")
     in_main = threading.current_thread() is threading.main_thread()
     terminate = _Terminate()
     previous = signal.signal(signal.SIGTERM, terminate) if in_main else None

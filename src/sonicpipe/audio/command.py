@@ -63,4 +63,4 @@ def add_audio_parser(subparsers: argparse._SubParsersAction) -> None:
     meter.add_argument("--preset", choices=sorted(PRESETS), default="acx",
                        help="the delivery target to check against (default: acx)")  # fmt: skip
     meter.add_argument("--json", action="store_true", help="machine-readable output")
-    meter.set_defaults(func=cmd_measure)
+    meter.set_defaults(func=cmd_measure, takes=())  # reads no settings

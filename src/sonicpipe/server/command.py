@@ -78,4 +78,4 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "--api-key-env", metavar="VAR", help="require the API key held in environment variable VAR"
     )
     serve.add_argument("--verbose", "-v", action="store_true", help="debug logging")
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=cmd_serve, takes=())  # reads no settings
