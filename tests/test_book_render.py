@@ -410,9 +410,10 @@ def test_delivery_options_on_the_command_line_shape_every_file(
     [
         ("--max-minutes", "-1", "expected a number of minutes > 0, got '-1'"),
         ("--max-minutes", "0", "expected a number of minutes > 0, got '0'"),
-        ("--head-tone", "half", "expected a number of seconds >= 0, got 'half'"),
-        ("--tail-tone", "nan", "expected a number of seconds >= 0, got 'nan'"),
-        ("--paragraph-pause", "-0.5", "expected a number of seconds >= 0, got '-0.5'"),
+        ("--head-tone", "half", "expected a number of seconds >= 0 and <= 60, got 'half'"),
+        ("--tail-tone", "nan", "expected a number of seconds >= 0 and <= 60, got 'nan'"),
+        ("--paragraph-pause", "-0.5", "expected a number of seconds >= 0 and <= 60, got '-0.5'"),
+        ("--paragraph-pause", "1e9", "expected a number of seconds >= 0 and <= 60, got '1e9'"),
     ],
 )
 def test_a_bad_delivery_option_is_one_line_naming_it(
@@ -430,9 +431,13 @@ def test_a_bad_delivery_option_is_one_line_naming_it(
     ("options", "message"),
     [
         ({"max_minutes": -1}, "max_minutes -1: expected a number of minutes > 0"),
-        ({"head": float("inf")}, "head inf: expected a number of seconds >= 0"),
-        ({"tail": "2"}, "tail '2': expected a number of seconds >= 0"),
-        ({"paragraph_pause": True}, "paragraph_pause True: expected a number of seconds >= 0"),
+        ({"head": float("inf")}, "head inf: expected a number of seconds >= 0 and <= 60"),
+        ({"tail": "2"}, "tail '2': expected a number of seconds >= 0 and <= 60"),
+        ({"tail": 3600}, "tail 3600: expected a number of seconds >= 0 and <= 60"),
+        (
+            {"paragraph_pause": True},
+            "paragraph_pause True: expected a number of seconds >= 0 and <= 60",
+        ),
     ],
 )
 def test_a_bad_delivery_keyword_is_refused_before_anything_is_rendered(

@@ -16,10 +16,11 @@ ACX_RATE = 44100  # ACX takes 44.1 kHz only
 # ACX's rules on each file: seconds of room tone at its head and tail, and its length in
 # minutes, as (lowest or None, highest, unit).
 ACX_RANGES = {"head": (0.5, 1.0, "s"), "tail": (1.0, 5.0, "s"), "length": (None, 120.0, "min")}
-# The delivery's numbers: their unit, and whether 0 is allowed.
-NUMBERS = {"paragraph_pause": ("seconds", True), "head": ("seconds", True),
-           "tail": ("seconds", True), "max_minutes": ("minutes", False),
-           "gain_minutes": ("minutes", True)}  # fmt: skip
+# The delivery's numbers: their unit, whether 0 is allowed, and the most allowed (a pause of
+# hours is a typo, and its room tone would fill the memory).
+NUMBERS = {"paragraph_pause": ("seconds", True, 60.0), "head": ("seconds", True, 60.0),
+           "tail": ("seconds", True, 60.0), "max_minutes": ("minutes", False, math.inf),
+           "gain_minutes": ("minutes", True, math.inf)}  # fmt: skip
 
 
 def acx_requirement(name: str) -> str:
@@ -37,11 +38,13 @@ def meets_acx(name: str, value: float) -> bool:
 def number_problem(name: str, value: object) -> str | None:
     """What is wrong with ``value`` as the delivery's ``name`` (see :data:`NUMBERS`), or
     None when it will do."""
-    unit, zero = NUMBERS[name]
+    unit, zero, most = NUMBERS[name]
     expected = f"expected a number of {unit} {'>=' if zero else '>'} 0"
+    if most < math.inf:
+        expected += f" and <= {most:g}"
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return expected
-    return None if value > 0 or (zero and value == 0) else expected
+    return None if (value > 0 or (zero and value == 0)) and value <= most else expected
 
 
 @dataclass(frozen=True)
