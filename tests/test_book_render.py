@@ -412,8 +412,8 @@ def test_delivery_options_on_the_command_line_shape_every_file(
         ("--max-minutes", "0", "expected a number of minutes > 0, got '0'"),
         ("--head-tone", "half", "expected a number of seconds >= 0 and <= 60, got 'half'"),
         ("--tail-tone", "nan", "expected a number of seconds >= 0 and <= 60, got 'nan'"),
-        ("--paragraph-pause", "-0.5", "expected a number of seconds >= 0 and <= 60, got '-0.5'"),
-        ("--paragraph-pause", "1e9", "expected a number of seconds >= 0 and <= 60, got '1e9'"),
+        ("--paragraph-pause", "-0.5", "expected a number of seconds >= 0 and <= 10, got '-0.5'"),
+        ("--paragraph-pause", "1e9", "expected a number of seconds >= 0 and <= 10, got '1e9'"),
     ],
 )
 def test_a_bad_delivery_option_is_one_line_naming_it(
@@ -436,7 +436,7 @@ def test_a_bad_delivery_option_is_one_line_naming_it(
         ({"tail": 3600}, "tail 3600: expected a number of seconds >= 0 and <= 60"),
         (
             {"paragraph_pause": True},
-            "paragraph_pause True: expected a number of seconds >= 0 and <= 60",
+            "paragraph_pause True: expected a number of seconds >= 0 and <= 10",
         ),
     ],
 )

@@ -17,8 +17,9 @@ ACX_RATE = 44100  # ACX takes 44.1 kHz only
 # minutes, as (lowest or None, highest, unit).
 ACX_RANGES = {"head": (0.5, 1.0, "s"), "tail": (1.0, 5.0, "s"), "length": (None, 120.0, "min")}
 # The delivery's numbers: their unit, whether 0 is allowed, and the most allowed (a pause of
-# hours is a typo, and its room tone would fill the memory).
-NUMBERS = {"paragraph_pause": ("seconds", True, 60.0), "head": ("seconds", True, 60.0),
+# hours is a typo, and its room tone would fill the memory; the paragraph pause as the pauses
+# plugin allows it in [options.pauses]).
+NUMBERS = {"paragraph_pause": ("seconds", True, 10.0), "head": ("seconds", True, 60.0),
            "tail": ("seconds", True, 60.0), "max_minutes": ("minutes", False, math.inf),
            "gain_minutes": ("minutes", True, math.inf)}  # fmt: skip
 
