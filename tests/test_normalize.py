@@ -684,6 +684,9 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Apples, pears, etc. are fruit.", "Apples, pears, et cetera are fruit."),
         ("I like fruit, e.g. apples.", "I like fruit, for example apples."),
         ("The best, i.e. the ripest.", "The best, that is the ripest."),
+        ("(I.E., even while living) E.g. this. Cf. that. Viz. the end. Mem., the diary.",
+         "(That is, even while living) For example this. Compare that. Namely the end. "
+         "Memorandum, the diary."),
         ("We bought apples, pears, etc. Then we left.",
          "We bought apples, pears, et cetera. Then we left."),
         ("No. 5 won.", "Number five won."),
