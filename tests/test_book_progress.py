@@ -9,6 +9,7 @@ import re
 import select
 import struct
 import termios
+import time
 import tty
 from collections.abc import Iterator
 
@@ -81,6 +82,36 @@ def test_terminal_shows_book_and_current_chapter_bars_with_rate_and_eta(
     out = stream.getvalue()
     assert "a note\n" in out and out.endswith("summary\n")
     assert "400/400 chars" in out
+
+
+def test_the_time_left_counts_an_assembly_that_trails_the_voice(terminal: Terminal) -> None:
+    """A rerun with every paragraph cached: the voice is done at once, and the time left is
+    the assembly's, at the rate it lays paragraphs into files."""
+    progress = Progress(terminal.stream)
+    progress.start([("One", 100), ("Two", 300)])
+    progress.advance(0, 100, synthesized=False)
+    progress.advance(1, 300, synthesized=False)
+    assert progress.left() is None  # nothing synthesized, nothing assembled: not known yet
+    assert "ETA" not in terminal.getvalue() and "assembly" not in terminal.getvalue()
+    progress.assemble(50)
+    progress.assembly_started = time.monotonic() - 10  # 100 characters in 10 s, once this:
+    progress._last = 0.0  # redraw now
+    progress.assemble(50)
+    shown = terminal.getvalue()
+    assert "book     [########################] 400/400 chars  ETA 0:30" in shown
+    assert "assembly [######------------------] 100/400 chars in files" in shown
+    assert "chars/s" not in shown  # no fresh synthesis to give a rate of
+
+
+def test_the_time_left_is_the_voice_s_while_the_assembly_keeps_up() -> None:
+    progress = Progress(io.StringIO(), quiet=True)
+    progress.start([("One", 400)])
+    progress.started = time.monotonic() - 10
+    progress.advance(0, 100, synthesized=True)  # 10 chars/s: 30 s left
+    progress.assemble(100)
+    progress.assembly_started = time.monotonic() - 5  # 20 chars/s: 15 s left
+    left = progress.left()
+    assert left is not None and 29.9 < left < 30.5
 
 
 def test_clock_and_bar_formats() -> None:

@@ -456,8 +456,10 @@ def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: 
     out = tmp_path / "out"
     shutil.copytree(output / CACHE, out / CACHE)  # assembly only
     log = io.StringIO()
+    progress = Progress(log, quiet=True)
     manifest = render_book(source, out, engine="espeak", format="flac", head=0.3, tail=1.0,
-                           progress=Progress(log, quiet=True))  # fmt: skip
+                           progress=progress)  # fmt: skip
+    assert progress.assembled == progress.total > 0, "the assembly's progress counts it all"
     assert "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it" in log.getvalue()
     assert "tail" not in log.getvalue().split("preparing")[0], "1 s is ACX's shortest tail"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))

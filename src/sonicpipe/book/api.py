@@ -88,7 +88,7 @@ async def arender_book(
             assembler = Assembler(
                 book, plans, Cache(output / CACHE), output, delivery, pipe.output_rate,
                 pipe.settings, lambda line: loop.call_soon_threadsafe(progress.message, line),
-                pipe.host,
+                pipe.host, lambda chars: loop.call_soon_threadsafe(progress.assemble, chars),
             )  # fmt: skip
             assembler.check_writer()
             chapters = Chapters(len(plans))

@@ -239,9 +239,14 @@ class Assembler:
         settings: Settings | None = None,
         on_chapter: Callable[[str], None] | None = None,
         host: PluginHost | None = None,
+        on_paragraph: Callable[[int], None] | None = None,
     ) -> None:
+        """``on_chapter`` gets a line per chapter written (and notes), ``on_paragraph`` the
+        characters of each paragraph laid out into a file."""
         self.book = book
         self.on_chapter = on_chapter
+        self.on_paragraph = on_paragraph
+        self._chars = {p.key: p.chars for plan in plans for p in plan.paragraphs}
         self.plans = plans
         self.cache = cache
         self.output = output
@@ -410,6 +415,8 @@ class Assembler:
         offset = out.writer.seconds
         self._emit(out, self._paragraph(key), section, peaks=True)
         out.captions.extend(cues(self.cache.info(key)["words"], offset))
+        if self.on_paragraph is not None:
+            self.on_paragraph(self._chars[key])
 
     def _start(self, path: Path, section: Meter, tags: dict[str, str]) -> _File:
         out = self._open(path, tags)

@@ -1,7 +1,10 @@
 """Progress of a book render: live bars on a terminal, plain log lines otherwise.
 
 On a terminal, one bar for the whole book and one for each chapter being rendered, with the
-characters per second of fresh synthesis and the time left; lines fit the terminal's width
+characters per second of fresh synthesis and the time left, and once files are being written
+a bar for the assembly (which can trail the voice: a fast local voice, or a rerun with every
+paragraph cached); the time left is until the book is delivered, the voice's or the
+assembly's, whichever is longer. Lines fit the terminal's width
 (the book's bar shrinks first), since a line that wraps breaks the redraw. In quiet mode (or
 when the stream is not a terminal) a line per finished chapter, for logs. Either way a
 summary at the end.
@@ -49,7 +52,9 @@ class Progress:
         self.live = not quiet and self.stream.isatty()
         self.chapters: list[_Chapter] = []
         self.fresh = 0  # characters synthesized in this run
+        self.assembled = 0  # characters laid out into the delivered files
         self.started = time.monotonic()
+        self.assembly_started: float | None = None  # when the first paragraph was laid out
         self._drawn = 0
         self._last = 0.0
 
@@ -82,17 +87,38 @@ class Progress:
                 f"({entry.total:,} chars){self._rates()}"
             )
 
+    def assemble(self, chars: int) -> None:
+        """A paragraph of ``chars`` characters is laid out into its file."""
+        now = time.monotonic()
+        if self.assembly_started is None:
+            self.assembly_started = now
+        self.assembled += chars
+        if self.live and (now - self._last >= REDRAW or self.assembled == self.total):
+            self._draw()
+
     def rate(self) -> float:
         """Characters per second of fresh synthesis in this run."""
         elapsed = time.monotonic() - self.started
         return self.fresh / elapsed if elapsed > 0 else 0.0
 
+    def left(self) -> float | None:
+        """Seconds until the book is delivered (None: not known yet): the voice's time left
+        at its rate, or the assembly's at its rate, whichever is longer."""
+        lefts = []
+        if (rate := self.rate()) > 0:
+            lefts.append((self.total - self.done) / rate)
+        if self.assembly_started is not None:
+            elapsed = time.monotonic() - self.assembly_started
+            if elapsed > 0 and self.assembled:
+                lefts.append((self.total - self.assembled) * elapsed / self.assembled)
+        return max(lefts, default=None)
+
     def _rates(self) -> str:
-        rate = self.rate()
-        if rate <= 0:
+        left = self.left()
+        if left is None:
             return ""
-        left = (self.total - self.done) / rate
-        return f"  {rate:,.0f} chars/s  ETA {clock(left)}"
+        rate = self.rate()
+        return (f"  {rate:,.0f} chars/s" if rate > 0 else "") + f"  ETA {clock(left)}"
 
     def _columns(self) -> int:
         """Characters a line may take: one less than the terminal's width (80 if unknown or
@@ -109,6 +135,9 @@ class Progress:
         counts = f" {self.done:,}/{self.total:,} chars{self._rates()}"
         width = max(MIN_BAR, min(BAR, columns - len("book     []") - len(counts)))
         lines = [f"book     {bar(self.done, self.total, width)}{counts}"]
+        if self.assembled:
+            files = f" {self.assembled:,}/{self.total:,} chars in files"
+            lines.append(f"assembly {bar(self.assembled, self.total, width)}{files}")
         for n, entry in enumerate(self.chapters):
             if 0 < entry.done < entry.total:
                 lines.append(f"ch {n + 1:<5} {bar(entry.done, entry.total)} {entry.title[:40]}")
