@@ -116,20 +116,14 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         f"[options.pauses] in the settings, else {Delivery.paragraph_pause:g}); this option "
         "wins over the settings",
     )
-    render.add_argument(
-        "--head-tone",
-        type=delivery_number("head"),
-        metavar="SECONDS",
-        help=f"room tone at the start of each file or m4b chapter (default {Delivery.head:g}; "
-        f"ACX: {acx_requirement('head')})",
-    )
-    render.add_argument(
-        "--tail-tone",
-        type=delivery_number("tail"),
-        metavar="SECONDS",
-        help=f"room tone at the end of each file or m4b chapter (default {Delivery.tail:g}; "
-        f"ACX: {acx_requirement('tail')})",
-    )
+    for end, where in (("head", "start"), ("tail", "end")):
+        render.add_argument(
+            f"--{end}-tone",
+            type=delivery_number(end),
+            metavar="SECONDS",
+            help=f"room tone at the {where} of each file or m4b chapter (default "
+            f"{getattr(Delivery, end):g}; ACX: {acx_requirement(end)})",
+        )
     render.add_argument(
         "--max-minutes",
         type=delivery_number("max_minutes"),
