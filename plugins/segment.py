@@ -111,6 +111,7 @@ WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 NOT_SPOKEN_RE = re.compile(r"<<[^<>\s]+>>|</?[A-Za-z][^<>]*>|\[[^\[\]]*\]")  # tags, [brackets]
 CANDIDATE_RE = re.compile(rf"[.!?…]|\n[ \t]*(?:\n|{LIST_ITEM})")  # where a cut may follow
 NEXT_TOKEN_RE = re.compile(r"\s*\S+\s")
+WORD_AND_SPACE_RE = re.compile(r"\s*\S+\s+")
 FIRST_CHAR_RE = re.compile(r"\s*(\S)")
 PLAIN_END_RE = re.compile(r"(?:^|\s)[\"'“‘(]*([A-Za-z]{2,})[.!?][\"'”’)\]]*\s*$")
 _AFTER = r"(?:\s+\S+|[\"')\]}’”]+)"  # what may follow a possible sentence end
@@ -311,15 +312,16 @@ class LanguageVars(PunktLanguageVars):
 
 
 class FastPunkt(PunktSentenceTokenizer):
-    """Punkt with a shortcut for the two commonest possible sentence ends.
+    """Punkt with a shortcut for the two commonest possible sentence ends, and one fix.
 
     ``word! Next`` and ``word. Next`` (a plain word that is no known abbreviation, with no
     collocation to check) are always sentence breaks for Punkt; deciding them without building
-    and annotating tokens makes splitting about twice as fast. Everything else goes to NLTK.
+    and annotating tokens makes splitting about twice as fast. Everything else goes to NLTK,
+    with only the end's word and the first token after it (see :meth:`end_context`).
     """
 
     def text_contains_sentbreak(self, text: str) -> bool:
-        """Whether ``text`` (a possible end and the token after it) holds a sentence break."""
+        """Whether the possible end in ``text`` (Punkt's context of it) is a sentence break."""
         if PLAIN_BANG_RE.fullmatch(text):
             return True
         plain = PLAIN_PERIOD_RE.fullmatch(text)
@@ -329,7 +331,21 @@ class FastPunkt(PunktSentenceTokenizer):
             and plain[1].lower() not in self._params.abbrev_types
         ):
             return True
-        return super().text_contains_sentbreak(text)
+        return super().text_contains_sentbreak(self.end_context(text))
+
+    def end_context(self, text: str) -> str:
+        """What decides the possible end in a context: its word and the first token after.
+
+        NLTK asks whether any token of the context but the last is a break, so a next word
+        that ends a sentence itself before a closing quote (``P. MORRIS."``) had its own break
+        taken for one after the initial or abbreviation that Punkt had kept whole
+        (``"QUINCEY P. | MORRIS."``, ``"I saw St. | Paul."``).
+        """
+        word = WORD_AND_SPACE_RE.match(text)
+        if word is None:
+            return text  # the end is followed by punctuation, Punkt's last token
+        first = self._lang_vars.word_tokenize(text[word.end() :])[0]
+        return text[: word.end() + len(first)]
 
 
 class Splitter:
