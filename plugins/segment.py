@@ -19,6 +19,9 @@ On top of Punkt a few rules fit text meant to be spoken:
 * nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
   initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
   never end a sentence, so ``signed J.K. Then`` stays one sentence;
+* nor after a name's single initial: a capital other than ``I`` after a capitalised word or
+  an opening quote, before a capitalised word that is no common sentence starter by Punkt's
+  data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one;
@@ -87,6 +90,8 @@ LIST_MARKER_RE = re.compile(r"(?:[-*•‣◦▪+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)
 INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
 INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
 NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
+NAME_INITIAL_RE = re.compile(r"([\"'“‘(]*)(?!I\.)[A-Z]\.")  # "I." is the pronoun
+NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 ARTICLES = frozenset({"a", "an", "the"})
 # Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
 CONTINUATION_RE = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?[;:,]")
@@ -347,6 +352,13 @@ class FastPunkt(PunktSentenceTokenizer):
         first = self._lang_vars.word_tokenize(text[word.end() :])[0]
         return text[: word.end() + len(first)]
 
+    def common_starter(self, word: str) -> bool:
+        """Whether Punkt's data know ``word`` as a common sentence starter: a frequent one
+        (``He``, ``I``), or one seen in lower case and never capitalised inside a sentence
+        (``The``, ``Then``; not ``Rabbit``, seen as ``the White Rabbit`` too)."""
+        token = self._Token(self._lang_vars.word_tokenize(word)[0].rstrip("."))
+        return token.type in self._params.sent_starters or self._ortho_heuristic(token) is True
+
 
 class Splitter:
     """Punkt plus sonicpipe's rules; finds where sentences start in a text."""
@@ -368,7 +380,6 @@ class Splitter:
         has_marks = MARK_RE.search(text) is not None
         kept: list[tuple[int, str]] = []
         last = 0
-        abbreviations = self.punkt._params.abbrev_types
         depth = _BracketDepth(masked)
         for cut, kind in self._candidates(masked):
             if cut <= after:
@@ -376,7 +387,7 @@ class Splitter:
             if kind == HARD:
                 depth.reset(cut)
             elif depth.at(cut) or (
-                kind == PUNKT and not _ends_sentence(masked, last, cut, abbreviations)
+                kind == PUNKT and not _ends_sentence(masked, last, cut, self.punkt)
             ):
                 continue
             kept.append((_move_before_marks(text, masked, cut) if has_marks else cut, kind))
@@ -480,7 +491,7 @@ def mask(text: str) -> str:
     return MARK_RE.sub(" ", text).replace(ELLIPSIS_CHAR, ".")
 
 
-def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet[str]) -> bool:
+def _ends_sentence(masked: str, start: int, cut: int, punkt: FastPunkt) -> bool:
     """Whether a Punkt cut stands: the piece before it has a word and is more than a list
     marker, a title, a name's initials or a label before a numeral (``No. IV``) and the piece
     after it does not start in lower case (``"Stop!" he cried.``) nor with ``;``, ``:`` or
@@ -489,17 +500,20 @@ def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet
     if LIST_MARKER_RE.fullmatch(before) or not any(char.isalnum() for char in before):
         return False  # "1." or "..." alone: "... Three nights has it happened."
     *head, last_word = before.rsplit(None, 1) or [""]
+    previous = head[0].rsplit(None, 1)[-1] if head else ""  # the word before the last
     if LIST_MARKER_RE.fullmatch(last_word) and head and head[0].endswith(":"):
         return False  # "Do this: 1. Buy milk."
     if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
         return False
     if INITIAL_RE.fullmatch(last_word) and INITIAL_NEXT_RE.match(masked, cut):
         return False  # "S. P. C. A.", "P. S."
+    if _name_initial(previous, last_word, masked, cut, punkt):
+        return False  # "the name 'W. RABBIT'"
     initials = NAME_INITIALS_RE.fullmatch(last_word)
     if (
         initials
-        and initials[1][:-1].lower() not in abbreviations
-        and not (head and head[0].split()[-1].lower() in ARTICLES)
+        and initials[1][:-1].lower() not in punkt._params.abbrev_types
+        and previous.lower() not in ARTICLES
     ):
         return False  # "J.K. Rowling"; Punkt decides "U.S." and "the F.B.I."
     if CONTINUATION_RE.match(masked, cut):
@@ -510,6 +524,27 @@ def _ends_sentence(masked: str, start: int, cut: int, abbreviations: AbstractSet
         return True  # "... first point. b) second point."
     match = LOWER_START_RE.match(masked, cut)
     return match is None or not match.group()[-1].islower()
+
+
+def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: FastPunkt) -> bool:
+    """Whether ``initial``, the word before ``cut``, is a name's single initial.
+
+    That is a capital other than ``I`` after an opening quote or a capitalised word
+    (``previous``), before a capitalised word that Punkt's data do not know as a common
+    sentence starter: ``the name 'W. RABBIT'``, ``QUINCEY P. MORRIS``, but not ``for D. He``
+    nor ``Appendix A. The``. (Punkt keeps ``J. Bach`` whole only if ``Bach`` is never seen in
+    lower case, which a name like ``Rabbit`` is.)
+    """
+    name = NAME_INITIAL_RE.fullmatch(initial)
+    if name is None or not (name[1] or _capitalised(previous)):
+        return False
+    after = NEXT_WORD_RE.match(masked, cut)
+    return after is not None and after[1][0].isupper() and not punkt.common_starter(after[1])
+
+
+def _capitalised(word: str) -> bool:
+    """Whether the first letter of ``word`` is a capital (``"QUINCEY``, ``D.,``)."""
+    return next((char for char in word if char.isalpha()), "").isupper()
 
 
 def _move_before_marks(text: str, masked: str, cut: int) -> int:

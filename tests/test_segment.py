@@ -45,6 +45,14 @@ TRICKY = [
      ["J. R. R. Tolkien wrote it.", "H. G. Wells did not."]),
     ('I met "H. G. Wells" yesterday. He was tall.',
      ['I met "H. G. Wells" yesterday.', "He was tall."]),
+    # a single initial after a capitalised word, a quote or nothing, before a capitalised
+    # word that is no common sentence starter, is a name's; else it may end a sentence
+    ("It had the name 'W. RABBIT' on it. Look out for D. He is here. It was I. Then I left.",
+     ["It had the name 'W. RABBIT' on it.", "Look out for D.", "He is here.", "It was I.",
+      "Then I left."]),
+    ("I got a B. Then we left. See Appendix A. The table is here. Ask Mary J. She knows.",
+     ["I got a B.", "Then we left.", "See Appendix A.", "The table is here.", "Ask Mary J.",
+      "She knows."]),
     # the next word's own end before a quote is no end after the initial or abbreviation
     ('"QUINCEY P. MORRIS." He signs himself "H. Durand." I saw St. Paul." Go.',
      ['"QUINCEY P. MORRIS."', 'He signs himself "H. Durand."', 'I saw St. Paul."', "Go."]),
@@ -114,6 +122,12 @@ def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(text: str)
     stream = segment.PunktStream(segment.splitter(), first_min_words=0)
     sentences = [sentence for char in text for sentence in stream.feed(char)]
     assert sentences + stream.flush() == segment.split_sentences(text)
+
+
+def test_common_sentence_starters_come_from_punkt_data() -> None:
+    punkt = segment.splitter().punkt
+    assert all(map(punkt.common_starter, ["The", "He", "Then", "It", "This", "I", "I'm"]))
+    assert not any(map(punkt.common_starter, ["RABBIT'", "Rabbit", "MORRIS.", "Durand."]))
 
 
 def test_marks_between_sentences_go_with_the_next_one() -> None:

@@ -28,6 +28,7 @@ TRICKY = """Dr. Smith met Mr. Jones at St. Paul's. They talked, e.g. about art, 
 Then they left. We bought apples, pears, etc. The shop closed at 5 p.m. Then we went home.
 J. R. R. Tolkien wrote it. J.R.R. Tolkien and C.S. Lewis met the F.B.I. Agents came.
 I met "H. G. Wells" yesterday. He signs himself "H. Durand." Then "QUINCEY P. MORRIS." came.
+It had the name 'W. RABBIT' on it. Look out for D. He is here. See Appendix A. The end.
 Pi is 3.14 and the version is v2.0.1.
 Next. Wait... what? Wait... What happened? He paused… Then he left. "Stop!" he cried. "Stop!"
 He ran. He said “Go home.” She did. He left (as usual.) Then she came. Dr. Who left.
