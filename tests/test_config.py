@@ -7,6 +7,7 @@ import pytest
 
 from sonicpipe.config import API_KEY_ENV, MODELS, ConfigError, OutputFormat, Secret, Settings
 from sonicpipe.controls import Defaults
+from sonicpipe.sonic.client import SonicClient
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -105,6 +106,46 @@ def test_settings_built_in_python_are_validated(changes: dict, message: str) -> 
         Settings(**changes)
     with pytest.raises(ConfigError, match=message):
         Settings().with_(**changes)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "wss://api.cartesia.ai/tts/websocket?api_key=sk-SECRET",
+        "https://api.cartesia.ai/tts/websocket?api_key=sk-SECRET",
+        "wss://api.cartesia.ai/?cartesia_version=2025-04-16&Access_Token=sk-SECRET",
+        "ws://user:sk-SECRET@127.0.0.1:8801",
+        "ws://sk-SECRET@127.0.0.1:8801",
+    ],
+)
+def test_a_credential_in_the_url_is_refused_without_showing_it(tmp_path: Path, url: str) -> None:
+    where = r"url: the URL carries a credential \(not shown\); put the API key in the api_key"
+    path = write(tmp_path, f'url = "{url}"')
+    for build in (lambda: Settings(url=url), lambda: Settings.load(path)):
+        with pytest.raises(ConfigError, match=where) as err:
+            build()
+        assert "SECRET" not in str(err.value)
+    with pytest.raises(ValueError, match=where) as err:  # the client checks the same way
+        SonicClient(url)
+    assert "SECRET" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ws://127.0.0.1:8801/?token=SECRET", r"got 'ws://127\.0\.0\.1:8801/' followed by a query"),
+        ("ws://127.0.0.1:8801#SECRET", r"got 'ws://127\.0\.0\.1:8801' followed by a query"),
+        ("ws://[::1?api_key=SECRET", r"url: not a valid URL \(not shown\)$"),
+        ("http://localhost?token=SECRET", r"followed by a query string or fragment"),
+    ],
+)
+def test_a_url_with_a_query_or_fragment_is_refused_without_showing_it(
+    url: str, message: str
+) -> None:
+    """The client appends Sonic's path to the URL: a query there would break it."""
+    with pytest.raises(ConfigError, match=message) as err:
+        Settings(url=url)
+    assert "SECRET" not in str(err.value)
 
 
 def test_output_format_rejects_a_float_rate() -> None:

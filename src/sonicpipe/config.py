@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from sonicpipe.controls import ControlError, Defaults, check_emotion, check_speed, check_volume
 
@@ -22,6 +23,8 @@ MODELS = ("sonic-3", "sonic-3.5", "sonic-2", "sonic-turbo", "sonic-latest")
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 _WARNED_MODELS: set[str] = set()
 URL_SCHEMES = ("ws://", "wss://")
+# Query parameters through which Sonic takes a credential; sonicpipe sends the key in a header.
+URL_CREDENTIALS = ("api_key", "access_token")
 API_KEY_ENV = "CARTESIA_API_KEY"
 # The local server answers to any voice id; this one names its default voice.
 DEFAULT_VOICE = "sonicpipe-local-joe"
@@ -128,8 +131,8 @@ class Settings:
             self._set("api_key", Secret(self.api_key))
         elif not isinstance(self.api_key, Secret | None):  # the value itself is never shown
             raise ConfigError(f"api_key: expected a string, got {type(self.api_key).__name__}")
-        if self.url is not None and not str(self.url).startswith(URL_SCHEMES):
-            raise ConfigError(f"url: expected a ws:// or wss:// URL, got {self.url!r}")
+        if self.url is not None:
+            check_url(self.url)
         _expect("base_dir", self.base_dir, (str, os.PathLike), "a path")
         self._set("base_dir", Path(self.base_dir))
         if self.source is not None:
@@ -191,6 +194,36 @@ class Settings:
                 value = kind(**_table(key, value, valid))
             kwargs[key] = value
         return cls(**kwargs)
+
+
+def check_url(url: object) -> None:
+    """Refuse anything but a ws:// or wss:// base URL, with an error that never shows a
+    query string or user info (where credentials travel).
+
+    A credential (an ``api_key`` or ``access_token`` parameter, ``user:password@``) is refused
+    saying where the key goes instead; any other query string or fragment too, since the
+    client appends Sonic's path to the URL.
+    """
+    if not isinstance(url, str):
+        raise ConfigError(f"url: expected a ws:// or wss:// URL, got {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        names = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    except ValueError:
+        raise ConfigError("url: not a valid URL (not shown)") from None
+    if "@" in parts.netloc or names & set(URL_CREDENTIALS):
+        raise ConfigError(
+            "url: the URL carries a credential (not shown); put the API key in the api_key "
+            f"setting or the {API_KEY_ENV} environment variable, never in the URL"
+        )
+    if "?" in url or "#" in url:
+        base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        raise ConfigError(
+            f"url: expected a base URL such as wss://api.cartesia.ai, got {base!r} followed "
+            "by a query string or fragment (not shown)"
+        )
+    if not url.startswith(URL_SCHEMES):
+        raise ConfigError(f"url: expected a ws:// or wss:// URL, got {url!r}")
 
 
 def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
