@@ -36,7 +36,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from sonicpipe import pcm
-from sonicpipe.config import Secret
+from sonicpipe.config import Secret, check_url
 from sonicpipe.sonic import protocol as p
 
 log = logging.getLogger(__name__)
@@ -282,8 +282,7 @@ class SonicClient:
         backoff: float = 0.2,
         ping_interval: float | None = 20.0,
     ) -> None:
-        if "api_key=" in url:
-            raise ValueError("put the API key in api_key=, never in the URL")
+        check_url(url)  # no credential (nor query) in the URL: the key goes in a header
         base = url.rstrip("/")
         self.url = base if base.endswith(p.WEBSOCKET_PATH) else base + p.WEBSOCKET_PATH
         self._key = api_key if isinstance(api_key, Secret | None) else Secret(api_key)
