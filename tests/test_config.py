@@ -7,6 +7,7 @@ import pytest
 
 from sonicpipe.config import API_KEY_ENV, MODELS, ConfigError, OutputFormat, Secret, Settings
 from sonicpipe.controls import Defaults
+from sonicpipe.pipeline import Pipeline
 from sonicpipe.sonic.client import SonicClient
 
 
@@ -208,3 +209,18 @@ def test_api_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().resolved_api_key().reveal() == "from-env"
     monkeypatch.delenv(API_KEY_ENV)
     assert Settings().resolved_api_key() is None
+
+
+@pytest.mark.parametrize("empty", ["", "  \t"])
+def test_an_empty_key_is_no_key_in_the_file_as_in_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty: str
+) -> None:
+    monkeypatch.setenv(API_KEY_ENV, empty)
+    assert Settings().resolved_api_key() is None
+    settings = Settings.load(write(tmp_path, f'api_key = "{empty}"'))
+    assert settings.api_key is None and settings.resolved_api_key() is None
+    with Pipeline(settings) as pipe:
+        assert pipe.url == "local"  # the local voice, not refused for want of a voice id
+    monkeypatch.setenv(API_KEY_ENV, "from-env")
+    assert settings.resolved_api_key() == Secret("from-env")
+    assert Settings(api_key=Secret(empty)).api_key is None

@@ -51,6 +51,10 @@ class Secret:
 
     __str__ = __repr__
 
+    def __bool__(self) -> bool:
+        """False for an empty or whitespace-only value: that is no key."""
+        return bool(self._value.strip())
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Secret) and other._value == self._value
 
@@ -131,6 +135,8 @@ class Settings:
             self._set("api_key", Secret(self.api_key))
         elif not isinstance(self.api_key, Secret | None):  # the value itself is never shown
             raise ConfigError(f"api_key: expected a string, got {type(self.api_key).__name__}")
+        if self.api_key is not None and not self.api_key:
+            self._set("api_key", None)  # as an empty CARTESIA_API_KEY: no key
         if self.url is not None:
             check_url(self.url)
         _expect("base_dir", self.base_dir, (str, os.PathLike), "a path")
@@ -153,11 +159,12 @@ class Settings:
         return self.options.get(plugin, {})
 
     def resolved_api_key(self) -> Secret | None:
-        """The configured key, else the one in ``CARTESIA_API_KEY``, else None (local)."""
+        """The configured key, else the one in ``CARTESIA_API_KEY``, else None (local); an
+        empty or whitespace-only key is no key."""
         if self.api_key is not None:
             return self.api_key
-        env = os.environ.get(API_KEY_ENV)
-        return Secret(env) if env else None
+        env = Secret(os.environ.get(API_KEY_ENV, ""))
+        return env or None
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some fields changed (validated again)."""
