@@ -20,6 +20,9 @@ from sonicpipe.audio.writers import (
     RawSink,
     SoundFileWriter,
     Writer,
+    bitrate_problem,
+    encoding_problem,
+    track_problem,
 )
 from sonicpipe.config import ENCODINGS, ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
@@ -51,9 +54,16 @@ def _image(value: object, base_dir: Path) -> bytes:
     return image
 
 
+def _check(key: str, problem: str | None) -> None:
+    if problem:
+        raise ConfigError(f"options.{NAME}.{key}: {problem}")
+
+
 @hookimpl
 def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -> Writer | None:
-    """A writer for the built-in suffixes (see ``FORMATS``), None for any other."""
+    """A writer for the built-in suffixes (see ``FORMATS``), None for any other. The options
+    are checked for the suffix and rate before the file is opened, so an error names the key
+    rather than ``target`` (which may be a temporary name)."""
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         return None
@@ -62,12 +72,17 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
     if suffix == ".raw":
         return RawSink(target, encoding, sample_rate)
     metadata = {key: _text(key, options[key]) for key in METADATA_KEYS if key in options}
+    if metadata.get("track"):
+        _check("track", track_problem(metadata["track"]))
     if suffix in (".wav", ".flac"):
+        _check("encoding", encoding_problem(suffix, encoding))
         return SoundFileWriter(target, sample_rate, encoding, metadata)
     bitrate = options.get("bitrate")
     if bitrate is not None:
         bitrate = int(number(NAME, "bitrate", bitrate, 8, 320))
     if suffix == ".mp3":
+        if bitrate is not None:
+            _check("bitrate", bitrate_problem(bitrate, sample_rate))
         return Mp3Writer(target, sample_rate, bitrate, metadata)
     cover = _image(options["cover"], settings.base_dir) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -13,7 +14,7 @@ import soundfile
 
 from sonicpipe import pcm
 from sonicpipe.audio import open_writer
-from sonicpipe.audio.writers import RawSink, SoundFileWriter
+from sonicpipe.audio.writers import Mp3Writer, RawSink, SoundFileWriter
 from sonicpipe.config import ConfigError, Settings
 
 
@@ -162,9 +163,18 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "options", "message"),
     [
-        ("out.flac", {"encoding": "pcm_mulaw"}, "FLAC cannot hold 'pcm_mulaw'; valid: pcm_s16le"),
+        (
+            "out.flac",
+            {"encoding": "pcm_mulaw"},
+            r"^options\.writers\.encoding: FLAC cannot hold 'pcm_mulaw'; valid: pcm_s16le$",
+        ),
         ("out.wav", {"encoding": "pcm_u8"}, "valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"),
-        ("out.mp3", {"bitrate": 192}, "at 24000 Hz; valid: 8, 16, 24, .*, 144, 160"),
+        (
+            "out.mp3",
+            {"bitrate": 192},
+            r"^options\.writers\.bitrate: MP3 bitrate 192 kbps is not valid at 24000 Hz; "
+            r"valid: 8, 16, 24, .*, 144, 160$",
+        ),
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
         ("out.m4b", {"narrator": "x"}, "valid: album, author, bitrate, cover, encoding, title, t"),
         ("out.m4b", {"cover": "no-such-cover.jpg"}, "cover: cannot read no-such-cover.jpg"),
@@ -174,8 +184,54 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
 def test_bad_writer_options_are_named(
     tmp_path: Path, name: str, options: dict, message: str
 ) -> None:
-    with pytest.raises((ConfigError, ValueError), match=message):
+    with pytest.raises(ConfigError, match=message):
         open_writer(tmp_path / name, 24000, Settings(options={"writers": options}))
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        (
+            "book.flac",
+            'encoding = "pcm_alaw"',
+            "encoding: FLAC cannot hold 'pcm_alaw'; valid: pcm_s16le",
+        ),
+        (
+            "book.mp3",
+            "bitrate = 100",
+            "bitrate: MP3 bitrate 100 kbps is not valid at 44100 Hz; "
+            "valid: 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320",
+        ),
+        ("book.wav", 'track = "one"', "track: 'one': expected a number 'n' or 'n/total'"),
+    ],
+)
+def test_an_option_error_names_the_real_file_the_settings_file_and_the_key(
+    tmp_path: Path, name: str, options: str, message: str
+) -> None:
+    """A render writes to a temporary name (``book.part.flac``): that one is never shown."""
+    config = tmp_path / "conf.toml"
+    config.write_text(f"[options.writers]\n{options}\n", encoding="utf-8")
+    path = tmp_path / name
+    part = path.with_name(f"{path.stem}.part{path.suffix}")
+    with pytest.raises(ConfigError) as err:
+        open_writer(part, 44100, Settings.load(config), name=path)
+    assert str(err.value) == f"{path}: {config}: options.writers.{message}"
+    assert list(tmp_path.iterdir()) == [config]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: SoundFileWriter(path / "x.flac", 8000, "pcm_alaw"), r"x\.flac: FLAC cannot"),
+        (lambda path: Mp3Writer(path / "x.mp3", 8000, 128), r"x\.mp3: MP3 bitrate 128 kbps is"),
+    ],
+)
+def test_a_writer_made_in_python_names_its_file(
+    tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        make(tmp_path)
 
 
 @pytest.mark.parametrize("name", ["empty.wav", "empty.m4b"])  # libsndfile's FLAC stays empty
@@ -219,7 +275,7 @@ def test_title_author_album_and_track_tag_every_file_format(tmp_path: Path, name
 @pytest.mark.parametrize("name", ["x.wav", "x.mp3", "x.m4b"])
 def test_a_track_that_is_not_a_number_is_refused_before_any_file(tmp_path: Path, name: str) -> None:
     settings = Settings(options={"writers": {"track": "abc"}})
-    with pytest.raises(ValueError, match=r"x\.\w+: track 'abc': expected a number 'n' or 'n/t"):
+    with pytest.raises(ConfigError, match=r"options\.writers\.track: 'abc': expected a number"):
         open_writer(tmp_path / name, 44100, settings)
     assert not list(tmp_path.iterdir())
 

@@ -20,7 +20,7 @@ import soundfile
 
 from sonicpipe import pcm
 from sonicpipe.audio.chain import as_samples
-from sonicpipe.config import Settings
+from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
 
@@ -52,7 +52,32 @@ def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
     return MPEG2_BITRATES if sample_rate >= 16000 else MPEG2_BITRATES[:8]
 
 
+def bitrate_problem(bitrate: int, sample_rate: int) -> str | None:
+    """Why an MP3 at ``sample_rate`` cannot have ``bitrate`` (kbps); None when it can."""
+    valid = mp3_bitrates(sample_rate)
+    if bitrate in valid:
+        return None
+    return (
+        f"MP3 bitrate {bitrate!r} kbps is not valid at {sample_rate} Hz; "
+        f"valid: {', '.join(map(str, valid))}"
+    )
+
+
+def encoding_problem(suffix: str, encoding: str) -> str | None:
+    """Why a WAV or FLAC file (by its ``suffix``) cannot hold ``encoding``; None when it can."""
+    kind = suffix.lower().lstrip(".")
+    valid = ("pcm_s16le",) if kind == "flac" else tuple(WAV_SUBTYPES)
+    if encoding in valid:
+        return None
+    return f"{kind.upper()} cannot hold {encoding!r}; valid: {', '.join(valid)}"
+
+
 TRACK_RE = re.compile(r"[0-9]+(/[0-9]+)?")
+
+
+def track_problem(track: str) -> str | None:
+    """Why ``track`` is not a track tag ("n" or "n/total"); None when it is."""
+    return None if TRACK_RE.fullmatch(track) else f"{track!r}: expected a number 'n' or 'n/total'"
 
 
 def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> dict[str, str]:
@@ -63,8 +88,8 @@ def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> di
             f"{path}: unknown metadata {unknown[0]!r}; valid: {', '.join(METADATA_KEYS)}"
         )
     track = (metadata or {}).get("track")
-    if track and not TRACK_RE.fullmatch(track):
-        raise ValueError(f"{path}: track {track!r}: expected a number 'n' or 'n/total'")
+    if track and (problem := track_problem(track)):
+        raise ValueError(f"{path}: track {problem}")
     return {key: value for key, value in (metadata or {}).items() if value}
 
 
@@ -160,12 +185,9 @@ class SoundFileWriter(Writer):
         super().__init__(sample_rate)
         path = Path(path)
         tags = checked_metadata(path, metadata)
+        if problem := encoding_problem(path.suffix, encoding):
+            raise ValueError(f"{path}: {problem}")
         kind = path.suffix.lower().lstrip(".")
-        valid = ("pcm_s16le",) if kind == "flac" else tuple(WAV_SUBTYPES)
-        if encoding not in valid:
-            raise ValueError(
-                f"{path}: {kind.upper()} cannot hold {encoding!r}; valid: {', '.join(valid)}"
-            )
         self._float = encoding == "pcm_f32le"
         try:
             self._file = soundfile.SoundFile(
@@ -204,13 +226,9 @@ class Mp3Writer(Writer):
         super().__init__(sample_rate)
         self.path = Path(path)
         self._tags = checked_metadata(path, metadata)
-        valid = mp3_bitrates(sample_rate)
-        bitrate = bitrate or min(192, valid[-1])
-        if bitrate not in valid:
-            raise ValueError(
-                f"{path}: MP3 bitrate {bitrate!r} kbps is not valid at {sample_rate} Hz; "
-                f"valid: {', '.join(map(str, valid))}"
-            )
+        bitrate = bitrate or min(192, mp3_bitrates(sample_rate)[-1])
+        if problem := bitrate_problem(bitrate, sample_rate):
+            raise ValueError(f"{path}: {problem}")
         self._encoder = lameenc.Encoder()
         self._encoder.set_bit_rate(bitrate)
         self._encoder.set_in_sample_rate(sample_rate)
@@ -246,15 +264,20 @@ def open_writer(
 ) -> AudioWriter:
     """The writer the ``sonicpipe_audio_writer`` hook offers for ``target``'s suffix.
 
-    ``name``: the file to name in the error when no writer takes the suffix, if ``target``
-    is a temporary name for it.
+    ``name``: the file to name in errors, if ``target`` is a temporary name for it (a
+    :class:`ConfigError` of the writer's options is then led by it).
     """
     settings = settings or (host.settings if host else Settings())
     host = host or PluginHost(settings)
     path = Path(target)
-    writer = host.hook.sonicpipe_audio_writer(
-        target=path, sample_rate=sample_rate, settings=settings
-    )
+    try:
+        writer = host.hook.sonicpipe_audio_writer(
+            target=path, sample_rate=sample_rate, settings=settings
+        )
+    except ConfigError as exc:
+        if name is not None:
+            exc.args = (f"{name}: {exc}",)
+        raise
     if writer is None:
         shown = Path(name) if name is not None else path
         known = ", ".join(FORMATS)
