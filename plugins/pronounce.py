@@ -382,10 +382,11 @@ def _user_file(name: str, base_dir: Path) -> str | None:
 
 
 def _source(name: str, base_dir: Path) -> tuple[str, Traversable | Path]:
-    """The label and file of a dictionary setting: a shipped name or a path."""
+    """The label and file of a dictionary setting: a shipped name, or a path labelled as
+    resolved against ``base_dir`` (the settings file's folder), not as written."""
     path = _user_file(name, base_dir)
     if path is not None:
-        return name, Path(path)
+        return str(Path(path)), Path(path)
     available = shipped()
     if name not in available:
         raise DictionaryError(
@@ -461,9 +462,14 @@ def compile_dictionaries(names: tuple[str, ...], base_dir: Path, model: str) -> 
 
 
 def for_settings(settings: Settings) -> Dictionary:
-    """The compiled dictionaries ``settings`` asks for."""
+    """The compiled dictionaries ``settings`` asks for; an error names the settings file (if
+    any) and the ``dictionaries`` key."""
     model = "sonic-3" if phonemes.phoneme_set(settings.model) is phonemes.CHARSIU else "sonic-2"
-    return compile_dictionaries(tuple(settings.dictionaries), Path(settings.base_dir), model)
+    try:
+        return compile_dictionaries(tuple(settings.dictionaries), Path(settings.base_dir), model)
+    except DictionaryError as exc:
+        exc.args = (settings.in_source(f"dictionaries: {exc}"),)
+        raise
 
 
 @hookimpl(tryfirst=True)

@@ -139,6 +139,31 @@ def test_unknown_dictionary_lists_the_shipped_ones() -> None:
         load("nowhere.toml", "sonic-3")
 
 
+def test_a_dictionary_error_names_the_settings_file_the_key_and_the_resolved_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from another folder: the file named by the settings is sought beside them."""
+    (tmp_path / "conf").mkdir()
+    config = Path("conf") / "sonicpipe.toml"
+    (tmp_path / config).write_text('dictionaries = ["missing.toml"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.load(config)
+    with pytest.raises(DictionaryError) as caught:
+        transcript(settings, "Hello there.")
+    assert str(caught.value) == (
+        "conf/sonicpipe.toml: dictionaries: conf/missing.toml: cannot read dictionary: "
+        "No such file or directory"
+    )
+    (tmp_path / "conf" / "missing.toml").write_text("[[word]]\nsounds_like = 'x'\n")
+    with pytest.raises(DictionaryError) as caught:
+        transcript(settings, "Hello there.")
+    assert str(caught.value).startswith(
+        'conf/sonicpipe.toml: dictionaries: conf/missing.toml:1: entry has no "text"'
+    )
+    with pytest.raises(DictionaryError, match=r"^dictionaries: unknown dictionary 'nope'"):
+        for_settings(Settings(dictionaries=("nope",)))  # no settings file to name
+
+
 # -- formats ------------------------------------------------------------------------------------
 
 
