@@ -30,6 +30,12 @@ Decisions a later stage can rely on:
 * URLs, bare domains with a well-known top-level domain and e-mail addresses are spelled as
   spoken words: ``https://www.example.com/docs`` -> ``example dot com slash docs``. The scheme,
   ``www.`` and the fragment are dropped, and so is a query string longer than 20 characters.
+  An address in angle brackets (``<https://...>``, ``<jane@example.org>``) loses them.
+* Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
+  stays); an SSML ``<speak>`` wrapper always goes. Any other tag outside code (``<prosody>``,
+  ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
+  markup. Not tags: ``a < b``, ``x<5``, ``<<...>>`` and an opening tag right after a word, a
+  type parameter (``List<T>``).
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
 
 Options, from ``[options.cleanup]``:
@@ -70,6 +76,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
+from sonicpipe.builtin.markup import TAG_NAMES, MarkupError, unsupported_tag
 from sonicpipe.builtin.normalize import PHONE_WORDS
 
 from sonicpipe.config import ConfigError, Settings
@@ -408,14 +415,19 @@ SHORTCUT_LINK_RE = re.compile(r"\[([^\[\]^][^\[\]]*)\](?![(\[])")
 AUTOLINK_RE = re.compile(
     r"<(?:mailto:)?((?:https?|ftp)://[^\s<>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I
 )
-_TAGS = (
-    "a|abbr|address|article|aside|audio|b|big|blockquote|br|caption|center|cite|code|col|"
-    "colgroup|dd|del|details|div|dl|dt|em|figcaption|figure|font|footer|h[1-6]|header|hr|i|"
-    "iframe|img|input|ins|kbd|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|"
-    "source|span|strike|strong|sub|summary|sup|svg|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|"
-    "var|video|wbr"
+HTML_TAG_NAME_RE = re.compile(  # HTML's elements, and a few old ones (big, center, font, tt)
+    "a|abbr|acronym|address|area|article|aside|audio|b|base|bdi|bdo|big|blockquote|body|br|"
+    "button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|"
+    "dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|h[1-6]|head|header|"
+    "hgroup|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|math|menu|"
+    "meta|meter|nav|nobr|noscript|object|ol|optgroup|option|output|p|param|picture|pre|"
+    "progress|q|rp|rt|ruby|s|samp|script|search|section|select|slot|small|source|span|strike|"
+    "strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|"
+    "title|tr|track|tt|u|ul|var|video|wbr"
 )
-HTML_TAG_RE = re.compile(rf"</?(?:{_TAGS})\b(?:\s[^<>]*)?/?>", re.I)
+# <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
+TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>", re.I)
+WORD_CHAR_RE = re.compile(r"\w")
 ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 FOOTNOTE_REF_RE = re.compile(r"\[\^[^\[\]\s]+\]")
 # *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a word, never escaped; the text
@@ -445,11 +457,31 @@ def _image(match: re.Match[str], options: CleanupOptions) -> str:
     return f" {alt}{_marks_in(match.group()[len(match.group(1)) + 3 :])} "
 
 
-def _html_tag(match: re.Match[str], options: CleanupOptions) -> str:
-    tag = match.group()
-    if options.images == "alt" and tag[:4].lower() == "<img" and (alt := ALT_RE.search(tag)):
-        return f" {alt.group(1) or alt.group(2)} "
-    return f" {_marks_in(tag)} "
+class _UnsupportedTag(Exception):
+    """A tag cleanup cannot read (its text and name); :func:`clean` raises it as a
+    MarkupError naming the line."""
+
+
+def _tag(match: re.Match[str], options: CleanupOptions) -> str:
+    """One tag in prose (see the module docstring): HTML in markdown and an SSML ``<speak>``
+    wrapper go, an opening tag right after a word is a type parameter (``List<T>``) and stays,
+    any other tag is an error."""
+    tag, name = match.group(), match["name"].lower()
+    if options.markdown and HTML_TAG_NAME_RE.fullmatch(name):
+        if options.images == "alt" and name == "img" and (alt := ALT_RE.search(tag)):
+            return f" {alt.group(1) or alt.group(2)} "
+        return f" {_marks_in(tag)} "
+    if name == "speak":
+        return " "
+    after_word = match.start() and WORD_CHAR_RE.match(match.string, match.start() - 1)
+    if name in TAG_NAMES or (after_word and not match["close"]):  # TAG_NAMES: markup is off
+        return tag
+    raise _UnsupportedTag(tag, name)
+
+
+def _tags(text: str, options: CleanupOptions) -> str:
+    """An autolink (``<https://...>``, ``<a@b.org>``) as its address; then every tag."""
+    return TAG_RE.sub(lambda m: _tag(m, options), AUTOLINK_RE.sub(r"\1", text))
 
 
 def _italics_across_paragraphs(text: str) -> str:
@@ -480,7 +512,7 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
                 lambda m: m.group(1) if m.group(1).strip().lower() in labels else m.group(), text
             )
     if "<" in text:
-        text = HTML_TAG_RE.sub(lambda m: _html_tag(m, options), AUTOLINK_RE.sub(r"\1", text))
+        text = _tags(text, options)
     if "{" in text:
         text = SCRIPT_RE.sub(_script, text)
     for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
@@ -523,6 +555,8 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
         part = parts[index]
         if options.markdown:
             part = _markdown_inline(part, options, labels)
+        elif "<" in part:
+            part = _tags(part, options)
         if "--" in part:
             part = DASH_RE.sub(_dash, part)
         out.append(part)
@@ -625,9 +659,28 @@ def _finish(paragraph: str) -> str:
     return paragraph
 
 
-def clean(text: str, options: CleanupOptions | None = None) -> str:
-    """Return ``text`` cleaned for speech: paragraphs separated by one blank line."""
-    options = options or CleanupOptions()
+def clean(text: str, options: CleanupOptions | None = None, source: str = "<text>") -> str:
+    """Return ``text`` cleaned for speech: paragraphs separated by one blank line.
+
+    A tag it cannot read is a :class:`MarkupError` naming ``source`` and the line.
+    """
+    try:
+        return _clean(text, options or CleanupOptions())
+    except _UnsupportedTag as exc:
+        tag, name = exc.args
+        where = f"{source}:{_line_of(text, tag)}"
+        raise MarkupError(f"{where}: {unsupported_tag(tag, name)}") from None
+
+
+def _line_of(text: str, tag: str) -> int:
+    """The line of ``tag`` in ``text`` (or of its start: cleanup may have joined its lines)."""
+    index = text.find(tag)
+    if index < 0:
+        index = max(text.lower().find(tag.split()[0].rstrip("/>").lower()), 0)
+    return text.count("\n", 0, index) + 1
+
+
+def _clean(text: str, options: CleanupOptions) -> str:
     text = _characters(text, options)
     if options.markdown and "<" in text:
         text = HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text)
@@ -658,4 +711,5 @@ def clean(text: str, options: CleanupOptions | None = None) -> str:
 @hookimpl
 def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
     """Clean ``doc.text`` for speech (after the ``markup`` plugin lifted author markup)."""
-    doc.text = clean(doc.text, CleanupOptions.from_mapping(settings.plugin_options("cleanup")))
+    options = CleanupOptions.from_mapping(settings.plugin_options("cleanup"))
+    doc.text = clean(doc.text, options, doc.source)

@@ -13,6 +13,11 @@ bracketed text (``[sic]``, ``[contents]``, ``[break in the text]``) and a markdo
 (``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
 control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
 becomes a mark placeholder in ``doc.text``.
+
+Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
+markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
+``<say-as>``) is a :class:`MarkupError` from :func:`unsupported_tag`, with the Sonic markup
+that does its work.
 """
 
 from __future__ import annotations
@@ -44,6 +49,18 @@ class MarkupError(ValueError):
 
 
 TAG_NAMES = ("emotion", "speed", "volume", "break", "spell")
+SUPPORTED = (
+    '<emotion value="..."/>, <speed ratio="..."/>, <volume ratio="..."/>, <break time="..."/>, '
+    "<spell>...</spell>, <<p|h|o|n|e|m|e|s>> and brackets such as [excited] or [break 1s]"
+)
+INSTEAD_OF = {  # SSML tags Sonic has no form of, and the markup that does their work
+    "prosody": 'use <speed ratio="0.8">...</speed> for its rate, '
+    '<volume ratio="1.5">...</volume> for its volume',
+    "emphasis": 'Sonic has no emphasis; <volume ratio="1.3">...</volume> comes closest',
+    "say-as": "use <spell>...</spell> to read characters one by one; numbers, dates and "
+    "times are read out without markup",
+    "phoneme": "write the pronunciation inline in IPA, <<p|h|o|n|e|m|e|s>>",
+}
 TOKEN_RE = re.compile(
     r"<<(?P<phonemes>[^<>\s]+)>>"
     r"|<spell>(?P<spell>.*?)</spell>"
@@ -66,6 +83,13 @@ class _Open(NamedTuple):
     tag: str
     previous: Mark | None  # the value it replaced, restored at the closing tag
     line: int
+
+
+def unsupported_tag(tag: str, name: str) -> str:
+    """Why the tag ``tag`` (named ``name``), which is not Sonic markup, is refused."""
+    instead = INSTEAD_OF.get(name.lower())
+    hint = f"{instead}; " if instead else ""
+    return f"{tag} is not supported markup; {hint}supported: {SUPPORTED}"
 
 
 def _line(match: re.Match[str]) -> int:

@@ -223,7 +223,10 @@ def test_readme_with_other_options() -> None:
             "*one* _two_ **three** __four__ ***five*** ~~six~~ _snake_case_",
             "one two three four five six snake_case.",
         ),
-        ("If a < b and c > d, greet <name>.", "If a < b and c > d, greet <name>."),
+        (
+            "If a < b and c > d, x<5, List<T> and Vec<u8>.",
+            "If a < b and c > d, x<5, List<T> and Vec<u8>.",
+        ),
         (
             'Text with <b>tags</b>,<br/>and <span class="x">spans</span>.',
             "Text with tags, and spans.",
@@ -260,7 +263,7 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("x " + "`" * 20_000 + "a", "x a."),  # mid-line: a code span, not a fence
         ("a@" * 20_000, "a@a@a@"),
         ("<!--" * 20_000, "<! <! <!"),
-        ("<script>" * 20_000, "<script><script>"),
+        ("<script>" * 20_000 + "x", "x."),  # an unclosed script tag is a stray HTML tag
     ],
 )
 def test_markers_that_never_close_are_left_alone(raw: str, start: str) -> None:
@@ -459,6 +462,20 @@ def test_symbols_that_are_not_emoji_stay() -> None:
 )
 def test_addresses_are_spoken(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_an_address_in_angle_brackets_is_read_without_them(markdown: bool) -> None:
+    raw = "Mail <jane@example.org> or see <https://example.com/docs>."
+    cleaned = "Mail jane at example dot org or see example dot com slash docs."
+    assert clean(raw, CleanupOptions(markdown=markdown)) == cleaned
+
+
+def test_sonic_tags_are_left_to_markup() -> None:
+    """Without the markup plugin they stay as written: not an error saying they are supported."""
+    assert clean('Wait <break time="1s"/> <spell>AB</spell>.') == (
+        'Wait <break time="1s"/> <spell>AB</spell>.'
+    )
 
 
 def test_books_contain_no_false_addresses() -> None:

@@ -153,6 +153,61 @@ def test_misnested_tags_say_which_tag_to_close_first() -> None:
         parse(doc)
 
 
+@pytest.mark.parametrize(
+    ("tag", "instead"),
+    [
+        ('<prosody rate="slow">', 'use <speed ratio="0.8">...</speed> for its rate'),
+        ('<emphasis level="strong">', "Sonic has no emphasis"),
+        ('<say-as interpret-as="characters">', "use <spell>...</spell>"),
+        ('<voice name="x">', ""),
+        ("<name>", ""),
+    ],
+)
+def test_other_tags_are_errors_naming_the_tag_its_line_and_the_supported_markup(
+    chain: TextChain, tag: str, instead: str
+) -> None:
+    name = tag[1:].split()[0].rstrip(">")
+    text = f"One.\n\n<speak>Hello {tag}there</{name}> friend.</speak>"
+    with pytest.raises(MarkupError) as err:
+        chain.prepare(text, source="story.md")
+    message = str(err.value)
+    assert message.startswith(f"story.md:3: {tag} is not supported markup; {instead}")
+    assert all(f"<{sonic}" in message for sonic in ("emotion", "speed", "volume", "break", "spell"))
+
+
+def test_a_tag_over_two_lines_is_found_on_its_first(chain: TextChain) -> None:
+    with pytest.raises(MarkupError, match=r"^s\.md:2: <prosody rate=\"slow\"> is not supported"):
+        chain.prepare('One.\nTwo <prosody\n  rate="slow">x</prosody>', source="s.md")
+
+
+def test_an_ssml_speak_wrapper_is_dropped(chain: TextChain) -> None:
+    [segment] = chain.prepare('<speak version="1.1">Hello <break time="1s"/> friend.</speak>')
+    assert chain.render(segment).transcript == 'Hello <break time="1000ms"/> friend.'
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("If a < b and c > d, x<5 holds.", "If a < b and c > d, x<5 holds."),
+        ("A List<T> of Vec<u8>.", "A List<T> of Vec<u8>."),
+        ("Mail <jane@example.org> now.", "Mail jane at example dot org now."),
+        ("See <https://example.com/docs> now.", "See example dot com slash docs now."),
+        ("Some <b>bold</b> and <br/>HTML.", "Some bold and HTML."),
+        ("The `<dependency>` tag.", "The <dependency> tag."),
+        ("Its pom:\n\n```xml\n<project><dependency/></project>\n```", "Its pom: Code omitted."),
+    ],
+)
+def test_what_is_not_a_tag_or_is_markdown_is_no_error(text: str, spoken: str) -> None:
+    chain = TextChain(Settings(dictionaries=(), disable=("normalize",)))
+    assert " ".join(s.plain_text for s in chain.prepare(text)) == spoken
+
+
+def test_without_markdown_an_html_tag_is_an_error_too() -> None:
+    settings = Settings(dictionaries=(), options={"cleanup": {"markdown": False}})
+    with pytest.raises(MarkupError, match=r"^<text>:1: <b> is not supported markup"):
+        TextChain(settings).prepare("Some <b>bold</b>.")
+
+
 def test_pre_existing_placeholder_characters_are_dropped() -> None:
     doc = Document("a\U000f0000b")
     parse(doc)
