@@ -9,6 +9,12 @@ SUFFIXES = (".json", ".toml")
 ABBREVIATIONS = "en-abbreviations.tsv"
 
 
+def names_a_file(name: str) -> bool:
+    """Whether a dictionary setting names a file (``names.toml``, ``d/x``), not a shipped
+    dictionary (``tech``)."""
+    return name.endswith(SUFFIXES) or "/" in name or "\\" in name
+
+
 def shipped() -> dict[str, Traversable]:
     """Return the shipped dictionaries by name (file name without its suffix)."""
     return {

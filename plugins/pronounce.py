@@ -53,7 +53,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from sonicpipe.dictionaries import SUFFIXES, shipped
+from sonicpipe.dictionaries import names_a_file, shipped
 
 from sonicpipe import phonemes
 from sonicpipe.config import Settings
@@ -376,7 +376,7 @@ def _toml_spoken(
 
 def _user_file(name: str, base_dir: Path) -> str | None:
     """The file a dictionary setting names, or None for the name of a shipped dictionary."""
-    if not (name.endswith(SUFFIXES) or "/" in name or "\\" in name):
+    if not names_a_file(name):
         return None
     return os.path.join(base_dir, name)  # an absolute name stands alone
 

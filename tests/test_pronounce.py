@@ -164,6 +164,29 @@ def test_a_dictionary_error_names_the_settings_file_the_key_and_the_resolved_pat
         for_settings(Settings(dictionaries=("nope",)))  # no settings file to name
 
 
+def test_a_dictionary_on_the_command_line_is_found_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unlike the settings file's own, a --dictionary is a path from where the command runs."""
+    from sonicpipe.cli import main
+
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "sonicpipe.toml").write_text('voice = "v"\n', encoding="utf-8")
+    (tmp_path / "names.toml").write_text(
+        '[[word]]\ntext = "Nginx"\nsounds_like = "engine x"\n', encoding="utf-8"
+    )
+    source = tmp_path / "in.txt"
+    source.write_text("Nginx is up.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    argv = ["text", str(source), "--config", "conf/sonicpipe.toml", "--dictionary"]
+    assert main([*argv, "names.toml"]) == 0
+    assert "engine x is up." in capsys.readouterr().out
+    assert main([*argv, "nope.toml"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "sonicpipe: error: --dictionary: nope.toml: no such file"
+    )
+
+
 # -- formats ------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from sonicpipe.audio.command import add_audio_parser
 from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.controls import ControlError, in_force_after
+from sonicpipe.dictionaries import names_a_file
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost, check_references
 from sonicpipe.server.command import add_serve_parser
@@ -38,13 +39,35 @@ def settings_of(args: argparse.Namespace) -> Settings:
     for name in ("model", "voice"):
         if value := getattr(args, name, None):
             changes[name] = value
-    for option, name in (("dictionary", "dictionaries"), ("plugin", "plugins"),
-                         ("disable", "disable")):  # fmt: skip
+    if dictionaries := getattr(args, "dictionary", None):
+        changes["dictionaries"] = (*settings.dictionaries, *map(_dictionary_file, dictionaries))
+    for option, name in (("plugin", "plugins"), ("disable", "disable")):
         if added := getattr(args, option, None):
             changes[name] = (*getattr(settings, name), *added)
     if args.plugin:
         check_references(args.plugin, "--plugin")
     return settings.with_(**changes) if changes else settings
+
+
+def add_dictionary_option(parser: argparse.ArgumentParser) -> None:
+    """``--dictionary``, for the commands whose text goes through the pronunciation hooks."""
+    parser.add_argument(
+        "--dictionary",
+        action="append",
+        help="an extra pronunciation dictionary: a shipped name or a file (from the current "
+        "folder); may be repeated",
+    )
+
+
+def _dictionary_file(name: str) -> str:
+    """A ``--dictionary``: a shipped name as given, a file as an absolute path (found from the
+    current folder, not the settings file's); a missing file is an error naming the option."""
+    if not names_a_file(name):
+        return name
+    path = Path(name).absolute()
+    if not path.is_file():
+        raise ValueError(f"--dictionary: {name}: no such file")
+    return str(path)
 
 
 def _read_input(name: str) -> tuple[str, str]:
@@ -126,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("input", help="a text file, or - for standard input")
     text.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     text.add_argument("--json", action="store_true", help="machine-readable output")
+    add_dictionary_option(text)
     text.set_defaults(func=cmd_text)
 
     render = sub.add_parser("render", help="render a text to an audio file")
@@ -138,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
     render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
+    add_dictionary_option(render)
     render.set_defaults(func=cmd_render)
 
     plugins = sub.add_parser("plugins", help="list plugins and the hooks they implement")

@@ -82,6 +82,8 @@ def delivery_number(name: str) -> Callable[[str], float]:
 
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``book render`` to the ``sonicpipe`` command."""
+    from sonicpipe.cli import add_dictionary_option  # the command line that adds this one
+
     book = subparsers.add_parser("book", help="render whole books into audiobooks")
     sub = book.add_subparsers(dest="book_command", required=True)
     render = sub.add_parser(
@@ -134,9 +136,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     render.add_argument(
         "-j", "--parallel", type=int, default=4, help="paragraphs rendered at once (default 4)"
     )
-    render.add_argument(
-        "--dictionary", action="append", help="an extra pronunciation dictionary (name or file)"
-    )
+    add_dictionary_option(render)
     render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
     render.add_argument(
         "--front-matter",
