@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sonicpipe.audio.options import choice, number
+from sonicpipe.audio.options import choice, whole_number
 from sonicpipe.audio.writers import (
     FORMATS,
     METADATA_KEYS,
@@ -79,7 +79,7 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         return SoundFileWriter(target, sample_rate, encoding, metadata)
     bitrate = options.get("bitrate")
     if bitrate is not None:
-        bitrate = int(number(NAME, "bitrate", bitrate, 8, 320))
+        bitrate = whole_number(NAME, "bitrate", bitrate, 8, 320)
     if suffix == ".mp3":
         if bitrate is not None:
             _check("bitrate", bitrate_problem(bitrate, sample_rate))

@@ -176,6 +176,11 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
             r"valid: 8, 16, 24, .*, 144, 160$",
         ),
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
+        (
+            "out.mp3",
+            {"bitrate": 128.5},
+            r"bitrate: expected a whole number from 8 to 320, got 128\.5",
+        ),
         ("out.m4b", {"narrator": "x"}, "valid: album, author, bitrate, cover, encoding, title, t"),
         ("out.m4b", {"cover": "no-such-cover.jpg"}, "cover: cannot read no-such-cover.jpg"),
         ("out.m4b", {"cover": __file__}, "cover: .*test_audio_writers.py is not a JPEG or PNG"),

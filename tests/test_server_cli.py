@@ -80,10 +80,17 @@ def test_serve_logs_client_errors_with_their_context() -> None:
     assert "INFO sonicpipe.server.app: refused with 400: message is not valid JSON" in logged
 
 
-def test_serve_refuses_an_empty_key_variable(capsys: pytest.CaptureFixture[str]) -> None:
-    os.environ.pop("SONICPIPE_TEST_UNSET_KEY", None)
-    assert main(["serve", "--api-key-env", "SONICPIPE_TEST_UNSET_KEY"]) == 2
-    assert "SONICPIPE_TEST_UNSET_KEY is empty" in capsys.readouterr().err
+@pytest.mark.parametrize("value", [None, "", " \t"])
+def test_serve_refuses_an_empty_key_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    """An unset, empty or blank variable would leave the server open (a blank key is no key)."""
+    if value is None:
+        monkeypatch.delenv("SONICPIPE_TEST_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SONICPIPE_TEST_KEY", value)
+    assert main(["serve", "--api-key-env", "SONICPIPE_TEST_KEY"]) == 2
+    assert "SONICPIPE_TEST_KEY is empty" in capsys.readouterr().err
 
 
 def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:

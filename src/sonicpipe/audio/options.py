@@ -25,3 +25,13 @@ def number(plugin: str, key: str, value: Any, low: float, high: float) -> float:
             f"options.{plugin}.{key}: expected a number from {low:g} to {high:g}, got {value!r}"
         )
     return float(value)
+
+
+def whole_number(plugin: str, key: str, value: Any, low: int, high: int) -> int:
+    """``value`` as an int if it is a whole number in [low, high], else an error saying so."""
+    number(plugin, key, value, low, high)
+    if value != int(value):
+        raise ConfigError(
+            f"options.{plugin}.{key}: expected a whole number from {low} to {high}, got {value!r}"
+        )
+    return int(value)

@@ -19,7 +19,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = None
     if args.api_key_env:
         value = os.environ.get(args.api_key_env)
-        if not value:
+        if not value or value.isspace():
             raise ValueError(f"--api-key-env: the environment variable {args.api_key_env} is empty")
         key = Secret(value)
     config = ServerConfig(
