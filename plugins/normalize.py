@@ -6,8 +6,9 @@ callback per kind; each callback reads the surrounding text to decide between re
 ("in 1897" is a year, "1897 people" a quantity; "St. Paul" is a saint, "Main St." a street).
 
 Sentence ends survive: an abbreviation loses its period unless that period also ends the
-sentence ("at 5 p.m. Then" -> "at five PM. Then"). Mark placeholders are never matched, so
-they stay exactly where they are. Text in other languages is left alone.
+sentence ("at 5 p.m. Then" -> "at five PM. Then"; after a.m., p.m. and etc. a number starts
+one too: "at 3:45pm. 24/7 support"). Mark placeholders are never matched, so they stay
+exactly where they are. Text in other languages is left alone.
 
 Options (``[options.normalize]``): ``dates = "mdy"`` (default, 03/04/2024 is March fourth)
 or ``"dmy"`` (the fourth of March).
@@ -344,6 +345,10 @@ PREFIX_ABBREVIATIONS = frozenset(
         "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. Vol. vol. Ch. ch. pp. Nos. trans."
     )
 )
+# Abbreviations whose period, before a number, ends the sentence ("at 3:45pm. 24/7 support",
+# "pens, paper, etc. 3 of us"). Others have a number after them within a sentence ("2 lb.
+# 3 oz.", "Mon.-Fri. 9 to 5", "Acme Inc. 2023 report").
+END_BEFORE_NUMBER_RE = re.compile(r"[AaPp]\.?[Mm]\.|[Ee]tc\.")
 TIME_ZONES = frozenset(
     _words("UTC GMT BST CET CEST EET IST JST AEST ET CT MT PT EST EDT CST CDT MST MDT PST PDT")
 )
@@ -676,10 +681,12 @@ def _skip(text: str, pos: int, chars: str) -> int:
     return pos
 
 
-def _ends_sentence(text: str, end: int) -> bool:
+def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
     """Whether a period just before ``end`` also ends the sentence.
 
-    It does before a capital letter, at the end of the text and at a paragraph break.
+    It does before a capital letter (also after an opening quote or bracket), before a digit
+    if ``before_number`` (see END_BEFORE_NUMBER_RE), at the end of the text and at a paragraph
+    break.
     """
     pos = _skip(text, end, CLOSERS)
     after = _skip(text, pos, SPACES)
@@ -688,12 +695,15 @@ def _ends_sentence(text: str, end: int) -> bool:
     if after >= len(text) or text.count("\n", pos, after) > 1:
         return True
     after = _skip(text, after, OPENERS)
-    return after < len(text) and text[after].isupper()
+    return after < len(text) and (
+        text[after].isupper() or (before_number and text[after].isdigit())
+    )
 
 
 def _starts_sentence(text: str, start: int) -> bool:
     """Whether ``start`` begins a sentence: a paragraph start, or after "!", "?" or a period
-    that is no abbreviation's ("in 1897. 3 men" but not "at 5 p.m. 3 men")."""
+    that is no abbreviation's ("in 1897. 3 men" but not "see fig. 3"), or one that ends the
+    sentence before a number ("at 5 p.m. 3 men", see END_BEFORE_NUMBER_RE)."""
     pos = start
     while pos and (text[pos - 1] in LEADERS or MARK_RE.match(text, pos - 1)):
         pos -= 1
@@ -707,6 +717,8 @@ def _starts_sentence(text: str, start: int) -> bool:
     if word is None:
         return text[pos - 2].isdigit() or text[pos - 2] in CLOSERS  # "(an article). 550 ankers"
     token = word.group() + "."
+    if END_BEFORE_NUMBER_RE.fullmatch(token):
+        return _ends_sentence(text, pos, before_number=True)
     title = token
     if token.isupper() and not _is_time_zone(text, word.start(), token):
         title = token[0] + token[1:].lower()  # "EST. 1999", but "at 5 EST. 1999 was"
@@ -765,14 +777,14 @@ def _paragraph_ends(text: str, end: int) -> bool:
     return after >= len(text) or text.count("\n", pos, after) > 1
 
 
-def _period(text: str, end: int) -> str:
+def _period(text: str, end: int, before_number: bool = False) -> str:
     """The period to keep after an expansion whose source ended with one at ``end``."""
-    return "." if _ends_sentence(text, end) else ""
+    return "." if _ends_sentence(text, end, before_number) else ""
 
 
 def _clock_period(text: str, end: int) -> str:
     """The period after "p.m." to keep: a sentence end, but not before a time zone."""
-    return "" if _word_after(text, end) in TIME_ZONES else _period(text, end)
+    return "" if _word_after(text, end) in TIME_ZONES else _period(text, end, True)
 
 
 def _is_plural_noun(word: str) -> bool:
@@ -1489,7 +1501,7 @@ class EnglishNormalizer:
             token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
         ):
             return expansion + ("." if _paragraph_ends(text, end) else "")
-        return expansion + _period(text, end)
+        return expansion + _period(text, end, END_BEFORE_NUMBER_RE.fullmatch(token) is not None)
 
     def _by_name(self, token: str, default: str, text: str, start: int, end: int) -> str:
         """Read St., Dr., Sr. by their place: after a name or number ("Main St.", "5th St.",

@@ -1025,7 +1025,7 @@ def test_paragraphs_are_never_joined() -> None:
             "Cheese (an inferior article). 550 ankers of gin.",
             "Cheese (an inferior article). Five hundred fifty ankers of gin.",
         ),
-        ("He left at 5 p.m. 3 men stayed.", "He left at five PM three men stayed."),
+        ("He left at 5 p.m. 3 men stayed.", "He left at five PM. Three men stayed."),
         ("Wait! 4 more? 5 men.", "Wait! Four more? Five men."),
         ('"7 men," he said.', '"Seven men," he said.'),
         ("'50 pounds,' he said.", "'Fifty pounds,' he said."),
@@ -1120,6 +1120,34 @@ def test_sentence_ends_survive_segmentation() -> None:
         (1, "Chapter four."),
         (1, "It was the third of May."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "We met at 3:45pm. 24/7 support is here.",
+            ["We met at three forty-five PM.", "Twenty-four seven support is here."],
+        ),
+        (
+            'It ended at 5 p.m. "9 lives," he said.',
+            ["It ended at five PM.", '"Nine lives," he said.'],
+        ),
+        ("We met at 5pm. (3 of us.)", ["We met at five PM.", "(Three of us.)"]),
+        (
+            "Bring pens, paper, etc. 3 of us will.",
+            ["Bring pens, paper, et cetera.", "Three of us will."],
+        ),
+        # other abbreviations have a number after them within a sentence
+        ("It weighs 2 lb. 3 oz. in all.", ["It weighs two pounds three ounces in all."]),
+        ("Open Mon.-Fri. 9 to 5 daily.", ["Open Monday to Friday nine to five daily."]),
+        ("See fig. 3 for it.", ["See figure three for it."]),
+    ],
+)
+def test_a_number_after_am_pm_or_etc_starts_a_sentence(text: str, sentences: list[str]) -> None:
+    settings = Settings()
+    chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
+    assert [s.text for s in chain.prepare(text)] == sentences
 
 
 def test_hook_reports_bad_options() -> None:
