@@ -627,6 +627,8 @@ ERA_AFTER = re.compile(rf"{H}?(?:AD|A\.D\.|BC|B\.C\.|BCE|B\.C\.E\.|CE|C\.E\.)(?!
 # An era or "the year" before a number makes it a year of any size: "A.D. 890", "Anno 1652",
 # "in the year 890" (eight ninety).
 ERA_BEFORE = re.compile(rf"(?<![\w.])(?:AD|A\.D\.|[Aa]nno|the{H}year){H}$")
+# A quarter, half or fiscal year before a number from 1900 makes it a year: "Q3 2024", "FY2024".
+FISCAL_PERIOD_BEFORE = re.compile(rf"(?<![\w.])(?:Q[1-4]|H[12]|FY|CY),?{H}?$")
 WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{H}*$")
 WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
@@ -1343,6 +1345,8 @@ class EnglishNormalizer:
             return True
         if not 1000 <= n <= 2999:
             return False
+        if n >= 1900 and FISCAL_PERIOD_BEFORE.search(before):
+            return True  # "Q3 2024 results" as "It was Q3 2024."; but "Q3 1500 units"
         word = _word_before(text, start).lower()
         if word in LABEL_WORDS:
             return False

@@ -520,6 +520,12 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
         ("Page 1234 of the book.", "Page one thousand two hundred thirty-four of the book."),
         ("Between 1750 and 1788 it grew.",
          "Between seventeen fifty and seventeen eighty-eight it grew."),
+        ("Q3 2024 revenue. It was Q3 2024.",
+         "Q three twenty twenty-four revenue. It was Q three twenty twenty-four."),
+        ("H1 2023 sales, FY 2024 and FY2025 results.",
+         "H one twenty twenty-three sales, FY twenty twenty-four and FY twenty twenty-five "
+         "results."),
+        ("Q3 1500 units shipped.", "Q three one thousand five hundred units shipped."),
     ],
 )  # fmt: skip
 def test_years_versus_quantities(written: str, spoken: str) -> None:
