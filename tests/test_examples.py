@@ -4,6 +4,7 @@ they say."""
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import re
 import shlex
@@ -11,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import soundfile
 
+from sonicpipe import ConfigError, TextChain
 from sonicpipe.cli import build_parser
 from sonicpipe.config import _TABLES, Settings
 
@@ -110,17 +113,55 @@ def test_readme_command_lines_use_only_commands_and_options_that_exist() -> None
         assert not _subcommands(parser), line  # a whole command, not a group
 
 
-def test_readme_plugin_snippet_runs_as_described(tmp_path: Path) -> None:
+CENSOR = EXAMPLES / "censor-plugin" / "sonicpipe_censor.py"
+
+
+def test_readme_plugin_snippet_is_the_censor_example() -> None:
+    """The README shows the example's whole code, without its module docstring."""
+    source = CENSOR.read_text(encoding="utf-8")
+    after_docstring = source.split("\n")[ast.parse(source).body[0].end_lineno or 0 :]
+    snippet = readme_block("python", "# sonicpipe_censor.py")
+    assert snippet == "# sonicpipe_censor.py\n" + "\n".join(after_docstring).lstrip("\n")
+
+
+def run_censor(tmp_path: Path, words: str) -> subprocess.CompletedProcess[str]:
+    """``sonicpipe text`` on a line with the README's plugin and ``words = <words>``."""
     module = readme_block("python", "# sonicpipe_censor.py")
     (tmp_path / "sonicpipe_censor.py").write_text(module, encoding="utf-8")
     config = tmp_path / "sonicpipe.toml"
     config.write_text(
-        'plugins = ["sonicpipe_censor"]\n[options.censor]\nwords = ["heck"]\n', encoding="utf-8"
+        f'plugins = ["sonicpipe_censor"]\n[options.censor]\nwords = {words}\n', encoding="utf-8"
     )
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "sonicpipe.cli", "-c", str(config), "text", "-"],
         input="Well, darn it, heck.", capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )  # fmt: skip
+
+
+def test_readme_plugin_snippet_runs_as_described(tmp_path: Path) -> None:
+    done = run_censor(tmp_path, '["HECK"]')
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[0.0] Well, darn it, bleep."
+
+
+def test_readme_plugin_snippet_refuses_words_that_are_not_a_list_of_words(tmp_path: Path) -> None:
+    done = run_censor(tmp_path, '"heck"')
+    assert done.returncode != 0 and not done.stdout
+    assert done.stderr.strip() == (
+        f"sonicpipe: error: {tmp_path / 'sonicpipe.toml'}: options.censor.words: expected a "
+        "non-empty list of words, got 'heck'"
+    )
+
+
+@pytest.mark.parametrize("words", [[], [""], ["darn", " "], ["darn", 3], "heck", None])
+def test_the_censor_example_checks_its_words(
+    monkeypatch: pytest.MonkeyPatch, words: object
+) -> None:
+    monkeypatch.syspath_prepend(str(CENSOR.parent))
+    settings = Settings(plugins=("sonicpipe_censor",), options={"censor": {"words": words}})
+    with pytest.raises(ConfigError) as err:
+        TextChain(settings.with_(dictionaries=())).prepare("Well, darn it.")
+    assert str(err.value) == (
+        f"options.censor.words: expected a non-empty list of words, got {words!r}"
+    )
