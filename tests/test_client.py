@@ -364,3 +364,34 @@ async def test_a_live_context_waits_idle_but_times_out_while_audio_is_owed(mute_
         await context.send("Hello there, how are you? ", flush=True)
         with pytest.raises(SonicTimeout, match=r"no answer in 0\.3 s"):
             await waiting
+
+
+async def test_closing_cancels_live_contexts_and_never_reconnects() -> None:
+    """close() cancels the contexts still live on the connection; a cancel or an input after
+    it (an abandoned generator finalized late) opens no new connection."""
+    connections: list[list[dict]] = []
+    gone = asyncio.Event()
+
+    async def record(ws: websockets.ServerConnection) -> None:
+        frames: list[dict] = []
+        connections.append(frames)
+        try:
+            async for frame in ws:
+                frames.append(json.loads(frame))
+        finally:
+            gone.set()
+
+    async with websockets.serve(record, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, timeout=5, retries=0)
+        live = await sonic.context(template(context_id="live"))
+        await live.send("Still speaking when the client closes. ")
+        await sonic.close()
+        await asyncio.wait_for(gone.wait(), 5)
+        await live.cancel()
+        later = await sonic.context(template(context_id="later"))
+        with pytest.raises(ConnectionLost, match="is closed"):
+            await later.send("Too late. ")
+    assert len(connections) == 1
+    assert connections[0][-1] == {"context_id": "live", "cancel": True}
+    assert live.finished and not sonic._routes

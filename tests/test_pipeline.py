@@ -336,6 +336,34 @@ def test_local_server_stops_when_the_last_running_loop_closes() -> None:
         socket.create_connection((host, int(port)), timeout=2).close()
 
 
+LEAVE_MID_STREAM = """
+import asyncio
+from sonicpipe.pipeline import Pipeline
+
+TEXT = ("Some sentence with the number 42 and $5.20 in it. " * 20 + "\\n\\n") * 4
+
+async def main(warm: bool) -> None:
+    async with Pipeline(engine="espeak") as pipe:
+        if warm:
+            await pipe.aspeak("Warm up now please.")
+        async for _ in pipe.astream(TEXT):
+            break  # the rest is abandoned while the server still streams it
+
+for run in range(6):
+    asyncio.run(main(warm=run % 2 == 1))
+print("left", run + 1, "times")
+"""
+
+
+def test_leaving_a_pipeline_mid_stream_is_prompt_and_quiet() -> None:
+    """Breaking out of astream() and then leaving ``async with``, again and again: the
+    abandoned context is cancelled, the server stopped, and nothing is left to complain."""
+    run = subprocess.run([sys.executable, "-c", LEAVE_MID_STREAM], capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == "left 6 times\n"
+
+
 def test_sonic2_requests_carry_controls_only_as_experimental_controls() -> None:
     controls = Defaults(speed=1.2, emotion="excited")
     sonic3 = Pipeline(Settings(model="sonic-3", controls=controls)).template()

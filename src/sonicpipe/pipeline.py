@@ -355,8 +355,10 @@ class Pipeline:
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
         time of the yielded audio (see :class:`WordTime`).
         """
-        async for chunk in self.astream_segments(self.text.prepare(text), words):
-            yield chunk
+        segments = self.text.prepare(text)
+        async with contextlib.aclosing(self.astream_segments(segments, words)) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     async def astream_segments(
         self, segments: Sequence[Segment], words: list[WordTime] | None = None
@@ -370,14 +372,16 @@ class Pipeline:
         spoken: list[PhonemeWord] = []
         inputs = self.context_inputs(groups, spoken)
         output = _Output(self, words, spoken)
-        async for message in client.generate(self.template(), inputs):
-            boundary = None
-            if isinstance(message, p.FlushDone) and message.flush_id < len(groups):
-                done, following = groups[message.flush_id - 1][-1], groups[message.flush_id][0]
-                boundary = "paragraph" if following.paragraph != done.paragraph else "sentence"
-            out = output.take(message, boundary)
-            if out.size:
-                yield out
+        async with contextlib.aclosing(client.generate(self.template(), inputs)) as messages:
+            async for message in messages:
+                boundary = None
+                if isinstance(message, p.FlushDone) and message.flush_id < len(groups):
+                    done = groups[message.flush_id - 1][-1]
+                    following = groups[message.flush_id][0]
+                    boundary = "paragraph" if following.paragraph != done.paragraph else "sentence"
+                out = output.take(message, boundary)
+                if out.size:
+                    yield out
         tail = output.finish()
         if tail.size:
             yield tail
@@ -455,13 +459,13 @@ class Pipeline:
         return await Turn.start(self)
 
     async def aclose(self) -> None:
-        """Close the connection of this event loop; stop the local server once no other
-        running event loop still uses it."""
+        """Close the connection of this event loop (its live contexts cancelled); stop the
+        local server once no other running event loop still uses it."""
         with self._lock:
             client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.close()
-        self._stop_server()
+        await asyncio.to_thread(self._stop_server)  # it joins the server's thread
 
     def _stop_server(self) -> None:
         with self._lock:

@@ -185,14 +185,19 @@ class Context:
     async def cancel(self) -> None:
         """Stop generation; audio already sent cannot be recalled.
 
-        Ends iteration of :meth:`responses`, also for a consumer waiting in it right now.
+        Ends iteration of :meth:`responses`, also for a consumer waiting in it right now. The
+        cancel goes only to the connection the context lives on, while it is open: a context
+        on a dropped connection, or of a closed client, is over there already.
         """
         if not self.finished:
-            if self._ws is not None:
-                with contextlib.suppress(ConnectionClosed, SonicError):
-                    await self._send(p.CancelRequest(self.id).to_dict())
+            if self._ws is not None and self._ws is self.client._ws:
+                await self._cancel_on(self._ws)
             self.queue.put_nowait(p.Done(self.id))
         self._finish()
+
+    async def _cancel_on(self, ws: ClientConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(json.dumps(p.CancelRequest(self.id).to_dict()))
 
     async def _send(self, message: dict[str, Any]) -> None:
         ws = await self.client._connection()
@@ -217,7 +222,10 @@ class Context:
 
         An error message raises its typed :class:`SonicError`; silence longer than the client's
         timeout raises :class:`SonicTimeout`; a dropped connection :class:`ConnectionLost`.
+        Closing the iterator early, or cancelling its consumer, leaves the context live, for
+        its owner to read on or :meth:`cancel`.
         """
+        early = False
         try:
             while not self.finished:
                 try:  # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
@@ -239,8 +247,12 @@ class Context:
                 if isinstance(item, p.Done):
                     return
                 yield item
+        except (GeneratorExit, asyncio.CancelledError):
+            early = True
+            raise
         finally:
-            self._finish()
+            if not early:
+                self._finish()
 
 
 class _Slots:
@@ -297,6 +309,7 @@ class SonicClient:
         self._connecting = asyncio.Lock()
         self._routes: dict[str, Context] = {}
         self._slots = _Slots(max_contexts)
+        self._closed = False
 
     def __repr__(self) -> str:
         key = "set" if self._key else "none"
@@ -310,9 +323,14 @@ class SonicClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection; live contexts fail with :class:`ConnectionLost`."""
+        """Close the connection for good: live contexts are cancelled on the server and fail
+        here with :class:`ConnectionLost`; a closed client does not connect again."""
+        self._closed = True
         ws, self._ws = self._ws, None
         if ws is not None:
+            for context in list(self._routes.values()):
+                if context._ws is ws and not context.finished:
+                    await context._cancel_on(ws)
             await ws.close()
         if self._reader is not None:
             await self._reader
@@ -320,6 +338,8 @@ class SonicClient:
 
     async def _connection(self) -> ClientConnection:
         async with self._connecting:
+            if self._closed:
+                raise ConnectionLost(f"{self!r} is closed; make a new client")
             if self._ws is not None:
                 return self._ws
             headers = {p.VERSION_HEADER: self.version}
@@ -418,19 +438,20 @@ class SonicClient:
                     fields = dict(item)
                     await context.send(fields.pop("transcript"), flush=True, **fields)
                 await context.end()
-                async for message in context.responses():
-                    if isinstance(message, p.FlushDone):
-                        finished += 1
-                        done_seconds += pcm.duration(
-                            partial.get("audio", 0), fmt.encoding, fmt.sample_rate
-                        )
-                        partial.clear()
-                        skip.clear()
-                        yield p.FlushDone(message.context_id, finished)
-                        continue
-                    fresh = _unseen(_shifted(message, first, offset), skip, partial)
-                    if fresh is not None:
-                        yield fresh
+                async with contextlib.aclosing(context.responses()) as responses:
+                    async for message in responses:
+                        if isinstance(message, p.FlushDone):
+                            finished += 1
+                            done_seconds += pcm.duration(
+                                partial.get("audio", 0), fmt.encoding, fmt.sample_rate
+                            )
+                            partial.clear()
+                            skip.clear()
+                            yield p.FlushDone(message.context_id, finished)
+                            continue
+                        fresh = _unseen(_shifted(message, first, offset), skip, partial)
+                        if fresh is not None:
+                            yield fresh
                 return
             except (RateLimitError, ConnectionLost) as exc:
                 await context.cancel()
