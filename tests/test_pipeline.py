@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -184,6 +185,49 @@ async def test_interrupting_a_turn_cancels_it_and_the_next_opens_a_new_context(
     assert 0 < heard < 44100 * 5
     assert second.context.id != first.context.id
     assert rest > 0
+
+
+@pytest.mark.parametrize("stop", ["break", "cancel"])
+async def test_stopping_a_turns_audio_early_cancels_its_context(
+    server: LocalServer, stop: str
+) -> None:
+    """Breaking out of turn.audio(), or cancelling the task that plays it (a barge-in), cancels
+    the context as interrupt() does: the server speaks no more of it and the slot is free."""
+    assert server.server.engine is not None
+    voice = HeldBack(server.server.engine)  # its second sentence waits for release
+    with LocalServer(engine=voice, linger=0.0) as held:
+        async with Pipeline(Settings(url=held.url), max_contexts=1) as pipe:
+            turn = await pipe.turn()
+            await turn.feed(" ".join(f"Sentence number {i} is here." for i in range(10)))
+            await turn.end()
+            playing = asyncio.Event()
+
+            async def play() -> None:
+                async for _ in turn.audio():
+                    while voice.calls < 2:  # until the server speaks the second sentence
+                        await asyncio.sleep(0.01)
+                    if stop == "break":
+                        break
+                    playing.set()
+                    await asyncio.sleep(60)  # playing the chunk
+
+            player = asyncio.create_task(play())
+            if stop == "cancel":
+                await playing.wait()
+                player.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await player
+            after = await asyncio.wait_for(pipe.turn(), 10)  # the only slot is free again
+            deadline = time.monotonic() + 10
+            while held.server.live_contexts() and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            assert held.server.live_contexts() == 0, "the server stopped the context"
+            voice.release.set()
+            await after.feed("Something else now.")
+            await after.end()
+            assert [chunk async for chunk in after.audio()]
+    assert turn.interrupted and turn.context.finished
+    assert voice.calls == 3, "two sentences of the stopped turn, one of the next"
 
 
 async def test_turn_fails_clearly_when_the_server_dies(serve_process: ServeProcess) -> None:

@@ -619,19 +619,33 @@ class Turn:
         A 429 before any audio arrived is retried with back-off on a new context, replaying the
         inputs sent so far; a dropped connection raises
         :class:`~sonicpipe.sonic.client.ConnectionLost`.
+
+        Stopping early interrupts the turn, as :meth:`interrupt` does: closing the iterator
+        (``aclose()``, or its collection after a ``break``) or cancelling the task that reads
+        it (a barge-in that stops playback).
         """
+        async with contextlib.aclosing(self._audio(words)) as chunks:
+            try:
+                async for chunk in chunks:
+                    yield chunk
+            except (GeneratorExit, asyncio.CancelledError):
+                await self.interrupt()
+                raise
+
+    async def _audio(self, words: list[WordTime] | None) -> AsyncIterator[np.ndarray]:
         output = _Output(self.pipeline, words, self.spoken)
         attempt = 0
         while True:
             try:
-                async for message in self.context.responses():
-                    # An input's audio is out: a sentence ends (the last one's: at the flush).
-                    last = isinstance(message, p.FlushDone) and (
-                        self.ended and message.flush_id >= len(self.inputs)
-                    )
-                    out = output.take(message, None if last else "sentence")
-                    if out.size:
-                        yield out
+                async with contextlib.aclosing(self.context.responses()) as responses:
+                    async for message in responses:
+                        # An input's audio is out: a sentence ends (the last one's: at the flush).
+                        last = isinstance(message, p.FlushDone) and (
+                            self.ended and message.flush_id >= len(self.inputs)
+                        )
+                        out = output.take(message, None if last else "sentence")
+                        if out.size:
+                            yield out
                 break
             except RateLimitError:
                 attempt += 1
