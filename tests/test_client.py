@@ -395,3 +395,31 @@ async def test_closing_cancels_live_contexts_and_never_reconnects() -> None:
     assert len(connections) == 1
     assert connections[0][-1] == {"context_id": "live", "cancel": True}
     assert live.finished and not sonic._routes
+
+
+async def test_what_arrived_before_a_cancel_stays_readable() -> None:
+    """Sonic may send timestamps after the audio they cover: a consumer that cancels on
+    reading the audio still gets them from unread()."""
+
+    async def audio_then_times(ws: websockets.ServerConnection) -> None:
+        request = json.loads(await ws.recv())
+        chunk = p.Chunk(request["context_id"], b"\0\0" * 160, 1.0)
+        times = p.Timestamps(request["context_id"], ("Hello",), (0.0,), (0.01,))
+        await ws.send(json.dumps(chunk.to_dict()))
+        await ws.send(json.dumps(times.to_dict()))
+        async for _ in ws:
+            pass
+
+    async with websockets.serve(audio_then_times, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        async with SonicClient(url, timeout=5, retries=0) as sonic:
+            context = await sonic.context(template())
+            await context.send("Hello. ")
+            first = await anext(context.responses())
+            while context.queue.empty():  # the timestamps are on their way
+                await asyncio.sleep(0.01)
+            await context.cancel()
+            unread = context.unread()
+    assert isinstance(first, p.Chunk)
+    assert [type(m) for m in unread] == [p.Timestamps]
+    assert unread[0].words == ("Hello",)

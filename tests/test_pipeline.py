@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import random
 import re
@@ -805,3 +806,38 @@ async def test_a_turn_and_a_stream_time_words_as_written(server: LocalServer) ->
         streamed: list[WordTime] = []
         _ = list(pipe.stream(PHONEME_WORDS.format(markup="<<t|ˈ|oʊ|m|ɑ|t|oʊ>>"), streamed))
     assert [w.word for w in streamed] == AS_WRITTEN
+
+
+BARGED = "This is a long answer that goes on. It goes on and on for a while. And on some more."
+
+
+async def test_after_a_barge_in_words_hold_every_word_of_the_audio_yielded(
+    server: LocalServer,
+) -> None:
+    """Wherever interrupt() cuts a sentence, every word that lies wholly in the audio
+    yielded before it is in ``words`` (the voice says each sentence the same every time)."""
+    assert server.server.engine is not None
+    with LocalServer(engine=Replayed(server.server.engine)) as replayed:
+        async with Pipeline(Settings(url=replayed.url), timestamps=True) as pipe:
+
+            async def barge_in(after: float) -> tuple[float, list[WordTime]]:
+                """Seconds of audio yielded, and the words, of a turn interrupted once
+                more than ``after`` seconds of audio came."""
+                turn = await pipe.turn()
+                await turn.feed(BARGED)
+                await turn.end()
+                words: list[WordTime] = []
+                seconds = 0.0
+                async for chunk in turn.audio(words):
+                    seconds += chunk.size / pipe.output_rate
+                    if seconds > after and not turn.interrupted:
+                        await turn.interrupt()
+                return seconds, words
+
+            _, everything = await barge_in(math.inf)
+            for after in (0.5, 1.2, 2.5, 3.3):
+                seconds, words = await barge_in(after)
+                heard = [w for w in everything if w.end <= seconds]
+                assert 0 < len(heard) < len(everything), "the cut is inside the turn"
+                assert words[: len(heard)] == heard, f"interrupted after {seconds:.2f} s"
+    assert " ".join(w.word for w in everything) == BARGED

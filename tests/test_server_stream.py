@@ -63,7 +63,8 @@ def ws(voice: Recording) -> Iterator[ClientConnection]:
 
 
 def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> list[dict]:
-    """Every message of one context sent as continuations, up to its done."""
+    """Every message of one context sent as continuations, each flushed (so the chunks of
+    sentence k carry flush_id k - 1), up to its done."""
     output = {"container": "raw", "encoding": encoding, "sample_rate": rate}
     for index, sentence in enumerate(SENTENCES):
         ws.send(
@@ -74,6 +75,7 @@ def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> li
                     "transcript": sentence,
                     "voice": {"mode": "id", "id": "any"},
                     "continue": index < len(SENTENCES) - 1,
+                    "flush": True,
                     "max_buffer_delay_ms": 0,
                     "add_timestamps": True,
                     "output_format": output,
@@ -118,21 +120,40 @@ def test_streamed_audio_is_exactly_the_engines_audio_in_order(
     audio = audio_of(messages)
     assert len(voice.said) == len(SENTENCES)
     assert audio == engine_audio(voice.said, voice.sample_rate, rate, encoding)
-    # Word timestamps follow each utterance's audio and count time from the context's start.
-    starts = [m["word_timestamps"]["start"][0] for m in messages if m["type"] == "timestamps"]
-    assert len(starts) == len(SENTENCES)
+    # Word timestamps count time from the context's start.
+    starts = [
+        t for m in messages if m["type"] == "timestamps" for t in m["word_timestamps"]["start"]
+    ]
     assert starts == sorted(starts) and starts[-1] > 5.0
+
+
+def test_word_timestamps_come_no_later_than_the_audio_they_cover(
+    ws: ClientConnection, voice: Recording
+) -> None:
+    """A word's timestamps come before the chunk its audio starts in (a client that stops
+    reading at a barge-in knows every word it heard), and every word is timed once."""
+    voice.words.clear()
+    messages = speak(ws, "timed", 44100, "pcm_f32le")
+    received = 0.0  # seconds of audio before the message
+    words: list[str] = []
+    for message in messages:
+        if message["type"] == "chunk":
+            received += len(base64.b64decode(message["data"])) / 4 / 44100
+        elif message["type"] == "timestamps":
+            timed = message["word_timestamps"]
+            assert timed["start"][0] >= received - 0.001, (timed, received)
+            words += timed["words"]
+    assert words == [word for said in voice.words for word in said]
 
 
 def test_each_utterance_starts_with_a_short_chunk_then_larger_ones(ws: ClientConnection) -> None:
     messages = speak(ws, "sizes", 44100, "pcm_f32le")
-    kinds = [m["type"] for m in messages]
-    sizes = [len(base64.b64decode(m["data"])) // 4 for m in messages if m["type"] == "chunk"]
-    assert max(sizes) == CHUNK_SAMPLES
-    # An utterance's first chunk is the one right after the previous utterance's timestamps.
-    firsts = [i + 1 for i, kind in enumerate(kinds) if kind == "timestamps"][:-1]
-    first_sizes = [sizes[kinds[: i + 1].count("chunk") - 1] for i in [0, *firsts]]
-    assert len(first_sizes) == len(SENTENCES)
+    sizes: dict[int | None, list[int]] = {}  # of each sentence's chunks, by their flush_id
+    for m in messages:
+        if m["type"] == "chunk":
+            sizes.setdefault(m.get("flush_id"), []).append(len(base64.b64decode(m["data"])) // 4)
+    assert max(max(chunks) for chunks in sizes.values()) == CHUNK_SAMPLES
+    first_sizes = [sizes[flush_id][0] for flush_id in [None, *range(1, len(SENTENCES))]]
     assert all(0 < size <= FIRST_CHUNK_SAMPLES for size in first_sizes), first_sizes
 
 

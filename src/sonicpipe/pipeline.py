@@ -613,7 +613,8 @@ class Turn:
         """Yield this turn's audio (after the audio hooks) until it ends or is interrupted.
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
-        time of the yielded audio, as in :meth:`Pipeline.astream`: after a barge-in they say
+        time of the yielded audio, as in :meth:`Pipeline.astream`: after a barge-in they hold
+        every word of the audio yielded (and maybe some just after it), so their times say
         which words the audio played so far holds. Each input's end is a sentence boundary
         for the audio hooks (the pauses stage paces sentences as in :meth:`Pipeline.astream`).
         A 429 before any audio arrived is retried with back-off on a new context, replaying the
@@ -664,6 +665,9 @@ class Turn:
             if tail.size:
                 yield tail
         elif output.clock is not None:
+            for message in self.context.unread():  # timestamps may come after their audio
+                if isinstance(message, p.Timestamps):
+                    output.take(message, None)
             output.clock.place(final=True)  # no more comes: a word held for more is whole
 
     async def _reopen(self) -> None:

@@ -135,15 +135,47 @@ _UTTERANCE_END = object()
 
 
 @dataclass
+class _Stamps:
+    """One utterance's word (or phoneme) timestamps, in seconds from its start."""
+
+    kind: type[p.Timestamps]
+    names: tuple[str, ...]
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+    told: int = 0  # how many are sent
+
+    def until(self, seconds: float | None, context: _Context, flush_id: int | None) -> list[Any]:
+        """A message of those not yet sent that start before ``seconds`` of the utterance
+        (None: all the rest), in the context's time; none if there are none."""
+        stop = self.told
+        while stop < len(self.names) and (seconds is None or self.starts[stop] < seconds):
+            stop += 1
+        if stop == self.told:
+            return []
+        told, self.told = self.told, stop
+        clock = context.clock
+        return [
+            self.kind(
+                context.id,
+                self.names[told:stop],
+                tuple(clock + t for t in self.starts[told:stop]),
+                tuple(clock + t for t in self.ends[told:stop]),
+                flush_id,
+            )
+        ]
+
+
+@dataclass
 class _Spoken:
-    """One utterance's audio at the engine's rate, and how many samples of it are sent."""
+    """One utterance's audio at the engine's rate, how many samples of it are sent (and
+    how many of the output's), and its timestamps."""
 
     samples: np.ndarray
     samples_rate: int
-    synthesis: Synthesis | None
-    words: list[Any]
+    stamps: list[_Stamps]
     step_ms: float
     sent: int | None = None
+    out: int = 0
 
 
 def chunk_message(context_id: str, audio: bytes | memoryview, step_ms: float,
@@ -356,66 +388,63 @@ class _Context:
             flush_id = self.flush_id
             # With nothing else on the way, the worker sends the first chunk itself at once.
             idle = self._finishing is None or self._finishing.done()
-            spoken = await self.server.run(self._make, item, flush_id, idle)
-            finish = self._finish_after(self._finishing, spoken, request, flush_id)
+            spoken = await self.server.run(self._make, item, request, flush_id, idle)
+            finish = self._finish_after(self._finishing, spoken, flush_id)
             self._finishing = asyncio.ensure_future(finish)
 
     async def _finish_after(
         self,
         previous: asyncio.Future[None] | None,
         spoken: _Spoken,
-        request: p.GenerationRequest,
         flush_id: int | None,
     ) -> None:
         """Finish ``spoken`` once the previous utterance is finished (order; one resampler)."""
         if previous is not None:
             await previous
         try:
-            await self.server.run(self._finish, spoken, request, flush_id)
+            await self.server.run(self._finish, spoken, flush_id)
         except Exception as exc:
             self.made.put_nowait(exc)  # after what is already made: the sender ends there
 
     def _make(
-        self, item: markup.Utterance | markup.Pause, flush_id: int | None, first: bool
+        self,
+        item: markup.Utterance | markup.Pause,
+        request: p.GenerationRequest,
+        flush_id: int | None,
+        first: bool,
     ) -> _Spoken:
         """Speak one utterance, and emit its first chunk if ``first`` (in a worker thread)."""
         started = time.perf_counter()
         rate = self.server.engine.sample_rate
+        stamps: list[_Stamps] = []
         if isinstance(item, markup.Pause):
-            samples, synthesis = np.zeros(round(item.seconds * rate), np.float32), None
+            samples = np.zeros(round(item.seconds * rate), np.float32)
         else:
             synthesis = self.server.engine.synthesize(item.words, item.speed)
             samples = np.asarray(synthesis.samples, np.float32)
             if item.volume != 1.0:
                 samples = samples * np.float32(item.volume)
             samples = np.clip(samples, -1.0, 1.0)
+            stamps = self._stamps(request, item.words, synthesis)
         self.last_generation = time.monotonic()
-        spoken = _Spoken(
-            samples,
-            rate,
-            synthesis,
-            item.words if isinstance(item, markup.Utterance) else [],
-            (time.perf_counter() - started) * 1000,
-        )
+        spoken = _Spoken(samples, rate, stamps, (time.perf_counter() - started) * 1000)
         if first:
             self._deliver(self._first_chunk(spoken, flush_id))
         return spoken
 
-    def _first_chunk(self, spoken: _Spoken, flush_id: int | None) -> list[bytes]:
+    def _first_chunk(self, spoken: _Spoken, flush_id: int | None) -> list[Any]:
         """The short chunk an utterance starts with, so its first audio leaves at once."""
         split = math.ceil(FIRST_CHUNK_SAMPLES * spoken.samples_rate / self.format.sample_rate)
         spoken.sent = min(split, len(spoken.samples))
         first = self._resample(spoken.samples[: spoken.sent], last=False)
-        return self._chunks(first, spoken.step_ms, flush_id, FIRST_CHUNK_SAMPLES)
+        return self._chunks(first, spoken.step_ms, flush_id, FIRST_CHUNK_SAMPLES, spoken)
 
-    def _finish(self, spoken: _Spoken, request: p.GenerationRequest, flush_id: int | None) -> None:
+    def _finish(self, spoken: _Spoken, flush_id: int | None) -> None:
         """Resample, encode and emit the rest of an utterance's messages (in a worker thread)."""
         if spoken.sent is None:
             self._deliver(self._first_chunk(spoken, flush_id))
         rest = self._resample(spoken.samples[spoken.sent :], last=False)
-        batch: list[Any] = self._chunks(rest, spoken.step_ms, flush_id)
-        if spoken.synthesis is not None:
-            batch.extend(self._timestamps(request, spoken.words, spoken.synthesis, flush_id))
+        batch = self._chunks(rest, spoken.step_ms, flush_id, spoken=spoken, last=True)
         self.clock += len(spoken.samples) / spoken.samples_rate
         self._deliver([*batch, _UTTERANCE_END])
 
@@ -425,50 +454,56 @@ class _Context:
         return self.resampler.resample_chunk(samples, last=last)
 
     def _chunks(
-        self, samples: np.ndarray, step_ms: float, flush_id: int | None, size: int = CHUNK_SAMPLES
-    ) -> list[bytes]:
-        """Chunk messages for ``samples``, as JSON text built around the base64 audio."""
-        encoded = memoryview(pcm.encode(samples, self.format.encoding))
-        step = size * pcm.BYTES_PER_SAMPLE[self.format.encoding]
-        return [
-            chunk_message(self.id, encoded[i : i + step], step_ms, flush_id)
-            for i in range(0, len(encoded), step)
-        ]
-
-    def _timestamps(
         self,
-        request: p.GenerationRequest,
-        words: list[Any],
-        synthesis: Synthesis,
+        samples: np.ndarray,
+        step_ms: float,
         flush_id: int | None,
+        size: int = CHUNK_SAMPLES,
+        spoken: _Spoken | None = None,
+        last: bool = False,
     ) -> list[Any]:
-        clock = self.clock
+        """Chunk messages for ``samples``, as JSON text built around the base64 audio.
+
+        Samples of utterance ``spoken`` (its ``last`` ones, maybe) have its timestamps go
+        no later than the audio they cover: each chunk follows the timestamps that start in
+        it, and the last one all those left.
+        """
+        encoded = memoryview(pcm.encode(samples, self.format.encoding))
+        width = pcm.BYTES_PER_SAMPLE[self.format.encoding]
+        step = size * width
         out: list[Any] = []
+        for i in range(0, len(encoded), step):
+            piece = encoded[i : i + step]
+            if spoken is not None:
+                spoken.out += len(piece) // width
+                until = None if last and i + step >= len(encoded) else spoken.out
+                out.extend(self._told(spoken, until, flush_id))
+            out.append(chunk_message(self.id, piece, step_ms, flush_id))
+        if spoken is not None and last:
+            out.extend(self._told(spoken, None, flush_id))  # no audio was left to go with
+        return out
+
+    def _told(self, spoken: _Spoken, until: int | None, flush_id: int | None) -> list[Any]:
+        """The timestamps of ``spoken`` not yet sent that start before its first ``until``
+        output samples (None: all)."""
+        seconds = None if until is None else until / self.format.sample_rate
+        return [m for stamps in spoken.stamps for m in stamps.until(seconds, self, flush_id)]
+
+    def _stamps(
+        self, request: p.GenerationRequest, words: list[Any], synthesis: Synthesis
+    ) -> list[_Stamps]:
+        """The timestamps ``request`` asks for, of one utterance's ``words``."""
+        stamps: list[_Stamps] = []
         if request.add_timestamps and synthesis.word_times:
-            out.append(
-                p.Timestamps(
-                    self.id,
-                    tuple(w.text for w in words),
-                    tuple(clock + s for s, _ in synthesis.word_times),
-                    tuple(clock + e for _, e in synthesis.word_times),
-                    flush_id,
-                )
-            )
+            starts, ends = zip(*synthesis.word_times, strict=True)
+            stamps.append(_Stamps(p.Timestamps, tuple(w.text for w in words), starts, ends))
         if request.add_phoneme_timestamps:
             if not synthesis.phonemes:
                 self._note("this engine gives no phoneme timestamps (install onnx for piper's)")
-                return out
+                return stamps
             names, starts, ends = zip(*synthesis.phonemes, strict=True)
-            out.append(
-                p.PhonemeTimestamps(
-                    self.id,
-                    names,
-                    tuple(clock + s for s in starts),
-                    tuple(clock + e for e in ends),
-                    flush_id,
-                )
-            )
-        return out
+            stamps.append(_Stamps(p.PhonemeTimestamps, names, starts, ends))
+        return stamps
 
     def lingers_from(self) -> float | None:
         """When its linger time starts once idle or over (None: it stops counting at once).

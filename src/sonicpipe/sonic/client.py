@@ -195,6 +195,16 @@ class Context:
             self.queue.put_nowait(p.Done(self.id))
         self._finish()
 
+    def unread(self) -> list[p.Response]:
+        """The chunks, timestamps and flush_done messages that arrived but were not read
+        (after :meth:`cancel`: those that came before it)."""
+        unread = []
+        while not self.queue.empty():
+            item = self.queue.get_nowait()
+            if isinstance(item, p.Chunk | p.Timestamps | p.FlushDone):
+                unread.append(item)
+        return unread
+
     async def _cancel_on(self, ws: ClientConnection) -> None:
         with contextlib.suppress(ConnectionClosed):
             await ws.send(json.dumps(p.CancelRequest(self.id).to_dict()))
