@@ -303,6 +303,17 @@ async def test_an_idle_turn_waits_for_its_next_input_past_the_timeout(server: Lo
     assert seconds > 2.0, "both sentences were spoken"
 
 
+async def test_feeding_a_turn_after_its_end_is_an_error(server: LocalServer) -> None:
+    async with Pipeline(settings_for(server)) as pipe:
+        turn = await pipe.turn()
+        await turn.feed("Hello there my friend.")
+        await turn.end()
+        with pytest.raises(RuntimeError, match=r"turn\.feed\(\) after turn\.end\(\)"):
+            await turn.feed("More words after the end. Another sentence after the end. ")
+        assert [chunk async for chunk in turn.audio()]
+    assert [i["transcript"] for i in turn.inputs] == ["Hello there my friend. "]
+
+
 async def test_an_empty_turn_ends_at_once(server: LocalServer) -> None:
     async with Pipeline(settings_for(server)) as pipe:
         (await pipe.client()).timeout = 60.0

@@ -562,7 +562,8 @@ class Turn:
         self.inputs: list[dict[str, Any]] = []
         self.spoken: list[PhonemeWord] = []  # the phoneme words of the inputs sent
         self.in_force: Defaults | None = None  # controls in force after the inputs sent
-        self.ended = False
+        self.ended = False  # the context's end was sent
+        self._text_done = False  # end() was called: no more text
         self._barge_in = asyncio.Event()
 
     @classmethod
@@ -573,7 +574,16 @@ class Turn:
         return cls(pipeline, client, context)
 
     async def feed(self, fragment: str) -> None:
-        """Add a text fragment; complete sentences are sent at once."""
+        """Add a text fragment; complete sentences are sent at once.
+
+        After :meth:`end` it is a :class:`RuntimeError`; after :meth:`interrupt` the fragment
+        is dropped (the LLM may still be streaming the answer the user cut off).
+        """
+        if self._text_done:
+            raise RuntimeError(
+                "turn.feed() after turn.end(): this turn's text is complete; "
+                "start a new turn for more"
+            )
         for sentence in self.splitter.feed(fragment):
             await self._send(sentence)
 
@@ -593,6 +603,7 @@ class Turn:
 
     async def end(self) -> None:
         """No more fragments: send what is left and end the context."""
+        self._text_done = True
         for sentence in self.splitter.flush():
             await self._send(sentence)
         if not self.interrupted:
