@@ -314,6 +314,29 @@ async def test_feeding_a_turn_after_its_end_is_an_error(server: LocalServer) -> 
     assert [i["transcript"] for i in turn.inputs] == ["Hello there my friend. "]
 
 
+async def test_bad_markup_in_a_turns_text_fails_the_turn(server: LocalServer) -> None:
+    """The producer and the consumer get the same error, naming the sentence fed; the turn's
+    context is cancelled and its slot freed."""
+    tokens = ["Hello there my friend. ", '<emotion value="cheerful"/> ', "Great news. ", "Bye."]
+    async with Pipeline(settings_for(server), max_contexts=1) as pipe:
+        turn = await pipe.turn()
+        consumer = asyncio.create_task(_collect(turn.audio()))
+        with pytest.raises(ValueError, match="unknown emotion 'cheerful'") as fed:
+            for token in tokens:
+                await turn.feed(token)
+        with pytest.raises(ValueError) as heard:
+            await asyncio.wait_for(consumer, 10)
+        with pytest.raises(RuntimeError, match="this turn failed"):
+            await turn.feed("Bye now.")
+        after = await asyncio.wait_for(pipe.turn(), 10)  # the only slot is free again
+        await after.end()
+    assert heard.value is fed.value
+    assert str(fed.value).startswith(
+        """in the turn's text '<emotion value="cheerful"/> Great news.': unknown emotion"""
+    )
+    assert turn.error is fed.value and not turn.interrupted and turn.context.finished
+
+
 async def test_an_empty_turn_ends_at_once(server: LocalServer) -> None:
     async with Pipeline(settings_for(server)) as pipe:
         (await pipe.client()).timeout = 60.0

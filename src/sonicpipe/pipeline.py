@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import os
+import re
 import threading
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
@@ -46,6 +47,8 @@ FIRST_INPUT_WORDS = 4
 CLOSED = "this pipeline is closed; make a new Pipeline"
 # Output longer or shorter than the known stages explain: a stage changed timing unseen.
 TIMING_TOLERANCE = 0.01  # seconds
+# The source a turn's sentences are prepared as: its markup errors name the sentence instead.
+FED = "<turn>"
 T = TypeVar("T")
 
 
@@ -548,6 +551,8 @@ class Turn:
     hooks and is sent as a continuation on the turn's one context (the splitter holds the
     first input until it has a few words). :meth:`end` sends the rest and the empty transcript
     that ends the context; :meth:`interrupt` cancels it. Iterate :meth:`audio` concurrently.
+    Bad text in a sentence (a markup error) fails the turn: the call that sent it and
+    :meth:`audio` raise the error (kept as ``error``), and the context is cancelled.
     """
 
     def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
@@ -564,7 +569,8 @@ class Turn:
         self.in_force: Defaults | None = None  # controls in force after the inputs sent
         self.ended = False  # the context's end was sent
         self._text_done = False  # end() was called: no more text
-        self._barge_in = asyncio.Event()
+        self.error: Exception | None = None  # what failed the turn (bad markup in its text)
+        self._barge_in = asyncio.Event()  # interrupted, or failed: nothing more is sent
 
     @classmethod
     async def start(cls, pipeline: Pipeline) -> Turn:
@@ -584,17 +590,34 @@ class Turn:
                 "turn.feed() after turn.end(): this turn's text is complete; "
                 "start a new turn for more"
             )
+        if self.error is not None:
+            raise RuntimeError(f"this turn failed ({self.error}); start a new turn")
         for sentence in self.splitter.feed(fragment):
             await self._send(sentence)
 
     async def _send(self, sentence: str) -> None:
-        if self.interrupted:
+        """Send a sentence as one input; bad text in it fails the turn (see :meth:`_fail`)."""
+        if self._stopped:
             return
-        segments = self.pipeline.text.prepare(sentence)
-        if segments:  # one input per streamed chunk, so a merged first chunk stays whole
+        try:
+            segments = self.pipeline.text.prepare(sentence, source=FED)
+            if not segments:
+                return
+            # one input per streamed chunk, so a merged first chunk stays whole
             fields, self.in_force = self.pipeline._input(segments, self.in_force, self.spoken)
-            self.inputs.append(fields)
-            await self._send_input(fields)
+        except Exception as exc:
+            error = _fed_error(exc, sentence)
+            await self._fail(error)
+            raise error from None
+        self.inputs.append(fields)
+        await self._send_input(fields)
+
+    async def _fail(self, error: Exception) -> None:
+        """End the turn with ``error``: its context is cancelled (its slot freed), and
+        :meth:`audio` raises ``error``."""
+        self.error = error
+        self._barge_in.set()
+        await self.context.cancel()
 
     async def _send_input(self, fields: dict[str, Any]) -> None:
         extra = {k: v for k, v in fields.items() if k != "transcript"}
@@ -606,13 +629,19 @@ class Turn:
         self._text_done = True
         for sentence in self.splitter.flush():
             await self._send(sentence)
-        if not self.interrupted:
+        if not self._stopped:
             self.ended = True
             await self.context.end()
 
     @property
     def interrupted(self) -> bool:
-        """Whether :meth:`interrupt` was called."""
+        """Whether the turn was interrupted (:meth:`interrupt`, or :meth:`audio` stopped
+        early)."""
+        return self._barge_in.is_set() and self.error is None
+
+    @property
+    def _stopped(self) -> bool:
+        """Whether the turn was interrupted or failed: it sends nothing more."""
         return self._barge_in.is_set()
 
     async def interrupt(self) -> None:
@@ -661,17 +690,19 @@ class Turn:
                 break
             except RateLimitError:
                 attempt += 1
-                if self.interrupted:
+                if self._stopped:
                     break
                 if output.heard or attempt > self.client.retries:
                     raise
                 with contextlib.suppress(TimeoutError):  # back off, unless barged in
                     async with asyncio.timeout(backoff_delay(self.client.backoff, attempt)):
                         await self._barge_in.wait()
-                if self.interrupted:
+                if self._stopped:
                     break
                 await self._reopen()
-        if not self.interrupted:
+        if self.error is not None:
+            raise self.error
+        if not self._stopped:
             tail = output.finish()
             if tail.size:
                 yield tail
@@ -685,10 +716,20 @@ class Turn:
         self.context = await self.client.context(replace(self.context.template,
                                                          context_id=new_context_id()))  # fmt: skip
         for fields in self.inputs:
-            if self.interrupted:
+            if self._stopped:
                 break
             await self._send_input(fields)
-        if self.interrupted:  # interrupt() cancelled the old context meanwhile
+        if self._stopped:  # interrupt() cancelled the old context meanwhile
             await self.context.cancel()
         elif self.ended:
             await self.context.end()
+
+
+def _fed_error(error: Exception, sentence: str) -> Exception:
+    """``error`` met in a turn's ``sentence``; a markup error names the sentence rather than
+    a line of a source that a fragment does not have."""
+    message = str(error)
+    where = re.match(rf"{re.escape(FED)}:\d+: ", message)
+    if where is None:
+        return error
+    return type(error)(f"in the turn's text {sentence.strip()!r}: {message[where.end() :]}")
