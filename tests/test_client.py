@@ -20,6 +20,7 @@ from sonicpipe.sonic.client import (
     AuthError,
     BadRequestError,
     ConnectionLost,
+    NoFreeContext,
     RateLimitError,
     SonicClient,
     SonicTimeout,
@@ -423,3 +424,22 @@ async def test_what_arrived_before_a_cancel_stays_readable() -> None:
     assert isinstance(first, p.Chunk)
     assert [type(m) for m in unread] == [p.Timestamps]
     assert unread[0].words == ("Hello",)
+
+
+async def test_a_context_waits_for_a_slot_at_most_the_timeout(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past max_contexts a new context waits (saying so) for a slot to come free, but not for
+    ever: after the client's timeout it is an error naming the limit."""
+    async with SonicClient(server.url, max_contexts=2, timeout=0.5) as sonic:
+        held = [await sonic.context(template()) for _ in range(2)]
+        in_use = "2 contexts in use, max_contexts=2"
+        with (
+            caplog.at_level(logging.INFO, logger="sonicpipe.sonic.client"),
+            pytest.raises(NoFreeContext, match=rf"no free slot in 0\.5 s: {in_use}"),
+        ):
+            await sonic.context(template())
+        assert f"waits for a free slot: {in_use}" in caplog.text
+        waiting = asyncio.create_task(sonic.context(template()))
+        await held[0].cancel()
+        assert not (await waiting).finished, "a slot freed while waiting is taken"

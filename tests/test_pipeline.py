@@ -395,6 +395,19 @@ def test_sync_pipeline_shared_by_threads_runs_one_loop(server: LocalServer) -> N
         pipe.speak("Too late.")
 
 
+def test_a_sync_stream_left_mid_stream_frees_its_slot(server: LocalServer) -> None:
+    """A stream() iterator broken out of, or dropped, cancels its context: with one slot,
+    the next call still gets it (else it would fail after the client's timeout)."""
+    with Pipeline(settings_for(server), max_contexts=1) as pipe:
+        for _ in range(3):
+            for _ in pipe.stream("Break early from the stream. More text follows here."):
+                break
+        held = pipe.stream("A stream held, then dropped. More text.")
+        assert next(held).size
+        del held
+        assert pipe.speak("The slot is free again.").seconds > 0.5
+
+
 def test_local_server_stops_when_the_last_running_loop_closes() -> None:
     """A loop that ended without aclose() does not keep the local server alive."""
     pipe = Pipeline(engine="espeak")

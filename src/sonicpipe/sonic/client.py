@@ -88,6 +88,10 @@ class ConnectionLost(SonicError):
     """The connection dropped while a live context was running."""
 
 
+class NoFreeContext(SonicTimeout):
+    """No context slot came free in time: ``max_contexts`` contexts stayed in use."""
+
+
 def error_for(message: p.ErrorMessage) -> SonicError:
     """The typed exception for an error message from the server."""
     text = f"Sonic error {message.status_code}: {message.error}"
@@ -269,12 +273,27 @@ class _Slots:
     """The local concurrency limit: one slot per live context."""
 
     def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.semaphore = asyncio.Semaphore(limit)
         self.holders: set[int] = set()
 
-    async def acquire(self, context: Context) -> None:
-        await self.semaphore.acquire()
+    async def acquire(self, context: Context, timeout: float) -> None:
+        """Take a slot for ``context``, waiting at most ``timeout`` seconds for one."""
+        if self.semaphore.locked():
+            log.info("context %s waits for a free slot: %s", context.id, self._in_use())
+        try:
+            async with asyncio.timeout(timeout):
+                await self.semaphore.acquire()
+        except TimeoutError:
+            raise NoFreeContext(
+                f"context {context.id}: no free slot in {timeout:g} s: {self._in_use()} (end, "
+                "interrupt or close contexts to free theirs: a context holds its slot until "
+                "its responses are read to the end or it is cancelled)"
+            ) from None
         self.holders.add(id(context))
+
+    def _in_use(self) -> str:
+        return f"{len(self.holders)} contexts in use, max_contexts={self.limit}"
 
     def release_once(self, context: Context) -> None:
         if id(context) in self.holders:
@@ -407,14 +426,15 @@ class SonicClient:
                     context.queue.put_nowait(_Lost(reason))
 
     async def context(self, template: p.GenerationRequest) -> Context:
-        """Open a live context (waits for a free slot under ``max_contexts``).
+        """Open a live context: waits for a free slot under ``max_contexts``, at most the
+        client's ``timeout`` (then :class:`NoFreeContext`).
 
         The template's ``context_id`` is used when set, else a fresh one is made.
         """
         if not template.context_id:
             template = replace(template, context_id=new_context_id())
         context = Context(self, template)
-        await self._slots.acquire(context)
+        await self._slots.acquire(context, self.timeout)
         return context
 
     async def generate(
