@@ -456,6 +456,23 @@ def test_leaving_a_pipeline_mid_stream_is_prompt_and_quiet() -> None:
     assert run.stdout == "left 6 times\n"
 
 
+HELD_AT_CLOSE = """
+from sonicpipe.pipeline import Pipeline
+
+with Pipeline(engine="espeak") as pipe:
+    held = pipe.stream("A stream still held when the pipeline closes. More text follows.")
+    next(held)
+print("closed")
+"""
+
+
+def test_closing_a_pipeline_with_a_sync_stream_held_is_quiet() -> None:
+    """The stream is closed with the pipeline; collecting it later at exit says nothing."""
+    run = subprocess.run([sys.executable, "-c", HELD_AT_CLOSE], capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    assert (run.returncode, run.stderr, run.stdout) == (0, "", "closed\n")
+
+
 def test_sonic2_requests_carry_controls_only_as_experimental_controls() -> None:
     controls = Defaults(speed=1.2, emotion="excited")
     sonic3 = Pipeline(Settings(model="sonic-3", controls=controls)).template()

@@ -144,6 +144,8 @@ class _LoopThread:
             raise
 
     def stop(self) -> None:
+        """Close the async generators still open (a stream left mid-way), stop the loop."""
+        self.run(self.loop.shutdown_asyncgens())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
         self.loop.close()
@@ -523,7 +525,8 @@ class Pipeline:
                 except StopAsyncIteration:
                     return
         finally:
-            self._run(chunks.aclose())
+            if not self._closed:  # else close() closed it
+                self._run(chunks.aclose())
 
     def close(self) -> None:
         """Close connections and stop the local server (if this pipeline started one).
