@@ -658,11 +658,13 @@ class PunktStream:
         return []
 
     def flush(self) -> list[str]:
-        """End of input: return the rest as sentences and start afresh."""
+        """Return the rest as sentences: at the end of input, or to send what is held now
+        (before a pause). Text fed after it starts a new sentence; once a chunk went out,
+        the first chunk's minimum no longer applies."""
         text, after = self._text, self._context
         self._text, self._context, self._checked = "", 0, 0
         sentences = self._splitter.split(text, 0 if self._started else self._min_words, after)
-        self._started = False
+        self._started = self._started or bool(sentences)
         return sentences
 
     def _emit(self) -> list[str]:

@@ -303,6 +303,28 @@ async def test_an_idle_turn_waits_for_its_next_input_past_the_timeout(server: Lo
     assert seconds > 2.0, "both sentences were spoken"
 
 
+async def test_a_turn_flush_sends_a_held_sentence_before_more_text(server: LocalServer) -> None:
+    """A finished sentence waits for the next one to start; flush() sends it now, so its
+    audio plays while the LLM pauses (for a tool call) before any more text."""
+    async with Pipeline(settings_for(server)) as pipe:
+        turn = await pipe.turn()
+        for token in ["Sure", ",", " let", " me", " check", " that", " for", " you", ".", " "]:
+            await turn.feed(token)
+        assert turn.inputs == [], "held: the next sentence might show it is not finished"
+        await turn.flush()
+        audio = turn.audio()
+        assert (await asyncio.wait_for(anext(audio), 10)).size  # before any more text
+        await turn.feed("Your order shipped.")
+        await turn.end()
+        assert [chunk async for chunk in audio]
+        with pytest.raises(RuntimeError, match=r"turn\.flush\(\) after turn\.end\(\)"):
+            await turn.flush()
+    assert [i["transcript"] for i in turn.inputs] == [
+        "Sure, let me check that for you. ",
+        "Your order shipped. ",
+    ]
+
+
 async def test_feeding_a_turn_after_its_end_is_an_error(server: LocalServer) -> None:
     async with Pipeline(settings_for(server)) as pipe:
         turn = await pipe.turn()

@@ -218,13 +218,24 @@ def test_work_per_fragment_is_bounded_by_the_unfinished_sentence() -> None:
     assert sum(seen) < 4 * len(text)  # not quadratic in the text
 
 
-def test_flush_resets_the_stream() -> None:
+def test_flush_sends_what_is_held_and_the_text_goes_on() -> None:
+    """A flush mid-text (before a pause) gives what is held; later text is new sentences,
+    no longer merged up to the first chunk's minimum once a chunk went out."""
     stream = segment.PunktStream(segment.splitter())
-    assert stream.feed("Hello there") == []
-    assert stream.flush() == ["Hello there"]
     assert stream.flush() == []
-    assert stream.feed("Hi. Then a second turn begins.") == []
-    assert stream.feed(" And") == ["Hi. Then a second turn begins."]
+    assert stream.feed("Sure, let me check that for you. ") == []  # the next may join it
+    assert stream.flush() == ["Sure, let me check that for you."]
+    assert stream.flush() == []
+    assert stream.feed("Hi. Then the text goes on.") == ["Hi."]
+    assert stream.feed(" And") == ["Then the text goes on."]
+    assert stream.flush() == ["And"]
+
+
+def test_a_flush_before_any_chunk_keeps_the_first_chunks_minimum() -> None:
+    stream = segment.PunktStream(segment.splitter())
+    assert stream.flush() == []
+    assert stream.feed("Hi. Then a first chunk begins.") == []
+    assert stream.feed(" And") == ["Hi. Then a first chunk begins."]
 
 
 def test_feed_rejects_non_text() -> None:

@@ -588,15 +588,27 @@ class Turn:
         After :meth:`end` it is a :class:`RuntimeError`; after :meth:`interrupt` the fragment
         is dropped (the LLM may still be streaming the answer the user cut off).
         """
+        self._check_open("feed")
+        for sentence in self.splitter.feed(fragment):
+            await self._send(sentence)
+
+    async def flush(self) -> None:
+        """Send the text held now as a complete input, before a pause in the text (a tool
+        call): the splitter holds a finished sentence until the next one starts, in case
+        that shows it was not finished ("Dr." before "Smith"). More text may follow."""
+        self._check_open("flush")
+        for sentence in self.splitter.flush():
+            await self._send(sentence)
+
+    def _check_open(self, call: str) -> None:
+        """Refuse more text after :meth:`end`, or once the turn failed."""
         if self._text_done:
             raise RuntimeError(
-                "turn.feed() after turn.end(): this turn's text is complete; "
+                f"turn.{call}() after turn.end(): this turn's text is complete; "
                 "start a new turn for more"
             )
         if self.error is not None:
             raise RuntimeError(f"this turn failed ({self.error}); start a new turn")
-        for sentence in self.splitter.feed(fragment):
-            await self._send(sentence)
 
     async def _send(self, sentence: str) -> None:
         """Send a sentence as one input; bad text in it fails the turn (see :meth:`_fail`)."""
