@@ -901,7 +901,8 @@ async def test_after_a_barge_in_words_hold_every_word_of_the_audio_yielded(
     server: LocalServer,
 ) -> None:
     """Wherever interrupt() cuts a sentence, every word that lies wholly in the audio
-    yielded before it is in ``words`` (the voice says each sentence the same every time)."""
+    yielded before it is in ``words``, and no word that starts after it (the voice says
+    each sentence the same every time)."""
     assert server.server.engine is not None
     with LocalServer(engine=Replayed(server.server.engine)) as replayed:
         async with Pipeline(Settings(url=replayed.url), timestamps=True) as pipe:
@@ -926,4 +927,5 @@ async def test_after_a_barge_in_words_hold_every_word_of_the_audio_yielded(
                 heard = [w for w in everything if w.end <= seconds]
                 assert 0 < len(heard) < len(everything), "the cut is inside the turn"
                 assert words[: len(heard)] == heard, f"interrupted after {seconds:.2f} s"
+                assert all(w.start < seconds for w in words), f"after {seconds:.2f} s"
     assert " ".join(w.word for w in everything) == BARGED

@@ -669,8 +669,8 @@ class Turn:
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
         time of the yielded audio, as in :meth:`Pipeline.astream`: after a barge-in they hold
-        every word of the audio yielded (and maybe some just after it), so their times say
-        which words the audio played so far holds. Each input's end is a sentence boundary
+        the words that start in the audio yielded, so their times say which words the audio
+        played so far holds. Each input's end is a sentence boundary
         for the audio hooks (the pauses stage paces sentences as in :meth:`Pipeline.astream`).
         A 429 before any audio arrived is retried with back-off on a new context, replaying the
         inputs sent so far; a dropped connection raises
@@ -722,9 +722,12 @@ class Turn:
             if tail.size:
                 yield tail
         elif output.clock is not None:
-            for message in self.context.unread():  # timestamps may come after their audio
+            # Timestamps may come after their audio: those of words that start in the audio
+            # taken count (not those of audio that arrived but was not taken).
+            taken = output.heard / self.pipeline.settings.output_format.sample_rate
+            for message in self.context.unread():
                 if isinstance(message, p.Timestamps):
-                    output.take(message, None)
+                    output.take(message.starting_before(taken), None)
             output.clock.place(final=True)  # no more comes: a word held for more is whole
 
     async def _reopen(self) -> None:

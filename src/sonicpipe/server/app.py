@@ -145,15 +145,14 @@ class _Stamps:
     told: int = 0  # how many are sent
 
     def until(self, seconds: float | None, context: _Context, flush_id: int | None) -> list[Any]:
-        """A message of those not yet sent that start before ``seconds`` of the utterance
+        """A message of those not yet sent that start before ``seconds`` of the context
         (None: all the rest), in the context's time; none if there are none."""
-        stop = self.told
-        while stop < len(self.names) and (seconds is None or self.starts[stop] < seconds):
+        clock, stop = context.clock, self.told
+        while stop < len(self.names) and (seconds is None or clock + self.starts[stop] < seconds):
             stop += 1
         if stop == self.told:
             return []
         told, self.told = self.told, stop
-        clock = context.clock
         return [
             self.kind(
                 context.id,
@@ -167,15 +166,14 @@ class _Stamps:
 
 @dataclass
 class _Spoken:
-    """One utterance's audio at the engine's rate, how many samples of it are sent (and
-    how many of the output's), and its timestamps."""
+    """One utterance's audio at the engine's rate, how many samples of it are sent, and its
+    timestamps."""
 
     samples: np.ndarray
     samples_rate: int
     stamps: list[_Stamps]
     step_ms: float
     sent: int | None = None
-    out: int = 0
 
 
 def chunk_message(context_id: str, audio: bytes | memoryview, step_ms: float,
@@ -217,6 +215,7 @@ class _Context:
         self.voicing = base_voicing(request)
         self.sonic2 = family_of(request.model_id) is Family.SONIC2
         self.clock = 0.0  # seconds of audio generated so far
+        self.out = 0  # samples of audio put in chunks so far (the output's rate)
         engine_rate = self.server.engine.sample_rate
         self.resampler = (
             soxr.ResampleStream(engine_rate, self.format.sample_rate, 1, dtype="float32")
@@ -464,9 +463,9 @@ class _Context:
     ) -> list[Any]:
         """Chunk messages for ``samples``, as JSON text built around the base64 audio.
 
-        Samples of utterance ``spoken`` (its ``last`` ones, maybe) have its timestamps go
-        no later than the audio they cover: each chunk follows the timestamps that start in
-        it, and the last one all those left.
+        The timestamps of utterance ``spoken`` go no later than the audio they cover: each
+        chunk follows those that start before its end; after its ``last`` samples come
+        those left (words that start in audio the resampler still holds).
         """
         encoded = memoryview(pcm.encode(samples, self.format.encoding))
         width = pcm.BYTES_PER_SAMPLE[self.format.encoding]
@@ -474,19 +473,17 @@ class _Context:
         out: list[Any] = []
         for i in range(0, len(encoded), step):
             piece = encoded[i : i + step]
+            self.out += len(piece) // width
             if spoken is not None:
-                spoken.out += len(piece) // width
-                until = None if last and i + step >= len(encoded) else spoken.out
-                out.extend(self._told(spoken, until, flush_id))
+                out.extend(self._told(spoken, self.out / self.format.sample_rate, flush_id))
             out.append(chunk_message(self.id, piece, step_ms, flush_id))
         if spoken is not None and last:
-            out.extend(self._told(spoken, None, flush_id))  # no audio was left to go with
+            out.extend(self._told(spoken, None, flush_id))
         return out
 
-    def _told(self, spoken: _Spoken, until: int | None, flush_id: int | None) -> list[Any]:
-        """The timestamps of ``spoken`` not yet sent that start before its first ``until``
-        output samples (None: all)."""
-        seconds = None if until is None else until / self.format.sample_rate
+    def _told(self, spoken: _Spoken, seconds: float | None, flush_id: int | None) -> list[Any]:
+        """The timestamps of ``spoken`` not yet sent that start before ``seconds`` of the
+        context (None: all)."""
         return [m for stamps in spoken.stamps for m in stamps.until(seconds, self, flush_id)]
 
     def _stamps(

@@ -14,7 +14,7 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -578,6 +578,16 @@ class Timestamps:
             "context_id": self.context_id,
         }
         return _without_none({**out, "flush_id": self.flush_id})
+
+    def starting_before(self, seconds: float) -> Timestamps:
+        """The same message with only the items that start before ``seconds``."""
+        keep = [i for i, start in enumerate(self.start) if start < seconds]
+        return replace(
+            self,
+            words=tuple(self.words[i] for i in keep),
+            start=tuple(self.start[i] for i in keep),
+            end=tuple(self.end[i] for i in keep),
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Timestamps:
