@@ -210,6 +210,7 @@ class Context:
         return unread
 
     async def _cancel_on(self, ws: ClientConnection) -> None:
+        """Send this context's cancel on ``ws`` (a connection closed meanwhile needs none)."""
         with contextlib.suppress(ConnectionClosed):
             await ws.send(json.dumps(p.CancelRequest(self.id).to_dict()))
 
@@ -293,6 +294,7 @@ class _Slots:
         self.holders.add(id(context))
 
     def _in_use(self) -> str:
+        """How many slots are held, and the limit, in words for the log and errors."""
         return f"{len(self.holders)} contexts in use, max_contexts={self.limit}"
 
     def release_once(self, context: Context) -> None:
