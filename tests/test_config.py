@@ -100,6 +100,10 @@ def test_errors_name_file_and_key(tmp_path: Path, body: str, message: str) -> No
         ({"options": {"cleanup": "emoji"}}, r"options\.cleanup: expected a table, got 'emoji'"),
         ({"url": "api.cartesia.ai"}, r"url: expected a ws:// or wss:// URL, got 'api\.cartesia"),
         ({"api_key": b"sk-bytes"}, r"api_key: expected a string, got bytes$"),
+        ({"timeout": 0}, r"timeout: expected seconds above 0, at most 3600, got 0$"),
+        ({"timeout": "30"}, r"timeout: expected seconds above 0, at most 3600, got '30'$"),
+        ({"retries": -1}, r"retries: expected a whole number from 0 to 100, got -1$"),
+        ({"retries": 2.5}, r"retries: expected a whole number from 0 to 100, got 2\.5$"),
     ],
 )
 def test_settings_built_in_python_are_validated(changes: dict, message: str) -> None:

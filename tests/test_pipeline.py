@@ -533,6 +533,24 @@ def test_a_failed_render_leaves_the_earlier_file_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["speech.mp3"], "no partial file"
 
 
+def test_the_settings_bound_the_retries_of_a_lost_connection(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"ws://127.0.0.1:{probe.getsockname()[1]}"
+    for retries in (0, 2):
+        caplog.clear()
+        with (
+            caplog.at_level("INFO", logger="sonicpipe.sonic.client"),
+            Pipeline(Settings(url=closed, retries=retries, timeout=2.5)) as pipe,
+            pytest.raises(ConnectionLost, match="cannot connect"),
+        ):
+            pipe.speak("Nobody hears this.")
+        tries = [r for r in caplog.records if r.getMessage().startswith("retrying from input")]
+        assert len(tries) == retries
+
+
 def test_render_errors_name_the_path_and_write_nothing(server: LocalServer, tmp_path: Path) -> None:
     with Pipeline(settings_for(server)) as pipe:
         with pytest.raises(ValueError, match=r"empty\.wav: nothing to speak"):

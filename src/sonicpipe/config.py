@@ -92,6 +92,9 @@ class OutputFormat:
                 "sample_rate": self.sample_rate}  # fmt: skip
 
 
+MAX_TIMEOUT = 3600.0  # seconds an answer may take, at most
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that shapes a render: voice, model, language, format, controls, plugins.
@@ -100,6 +103,8 @@ class Settings:
     ``plugins`` are ``module:object`` references to register; ``disable`` names plugins to
     block; ``options`` holds per-plugin tables (``[options.cleanup]``). With no ``api_key``
     (nor ``CARTESIA_API_KEY`` in the environment) sonicpipe speaks to its local server.
+    ``timeout`` is how long an answer may take (seconds) and ``retries`` how often a dropped
+    connection or a 429 is retried before the error is raised (0: fail at once).
     ``source`` is the TOML file the settings were loaded from, for error messages.
     """
 
@@ -114,6 +119,8 @@ class Settings:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     api_key: Secret | None = None
     url: str | None = None
+    timeout: float = 30.0
+    retries: int = 10
     base_dir: Path = field(default_factory=Path)
     source: Path | None = None
 
@@ -139,6 +146,17 @@ class Settings:
             self._set("api_key", None)  # as an empty CARTESIA_API_KEY: no key
         if self.url is not None:
             check_url(self.url)
+        timeout = self.timeout
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not (0 < timeout <= MAX_TIMEOUT)
+        ):
+            raise ConfigError(f"timeout: expected seconds above 0, at most {MAX_TIMEOUT:g}, "
+                              f"got {timeout!r}")  # fmt: skip
+        retries = self.retries
+        if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 100:
+            raise ConfigError(f"retries: expected a whole number from 0 to 100, got {retries!r}")
         _expect("base_dir", self.base_dir, (str, os.PathLike), "a path")
         self._set("base_dir", Path(self.base_dir))
         if self.source is not None:

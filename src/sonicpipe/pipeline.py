@@ -267,7 +267,11 @@ class Pipeline:
             with self._lock:
                 if loop not in self._clients:  # another task may have made it meanwhile
                     self._clients[loop] = SonicClient(
-                        url, self.settings.resolved_api_key(), max_contexts=self.max_contexts
+                        url,
+                        self.settings.resolved_api_key(),
+                        max_contexts=self.max_contexts,
+                        timeout=self.settings.timeout,
+                        retries=self.settings.retries,
                     )
         return self._clients[loop]
 
