@@ -134,7 +134,8 @@ class SentenceStream(Protocol):
         ...
 
     def flush(self) -> list[str]:
-        """End of input: return whatever is left, as sentences."""
+        """Return whatever is held now, as sentences: at the end of input, or mid-stream when
+        the text pauses (``turn.flush()``); feeding may go on after it."""
         ...
 
 
