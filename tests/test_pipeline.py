@@ -430,6 +430,29 @@ def test_a_sync_stream_left_mid_stream_frees_its_slot(server: LocalServer) -> No
         assert pipe.speak("The slot is free again.").seconds > 0.5
 
 
+def test_a_local_server_in_async_with_serves_the_loop_it_runs_in_while_it_stops() -> None:
+    """``async with LocalServer()``: a stream abandoned on the same loop is still live when the
+    block ends, and the server stops (off the loop: the client can read its close)."""
+
+    async def main() -> str:
+        async with LocalServer(engine="espeak") as server:
+            url = server.url
+            pipe = Pipeline(Settings(url=url, retries=0))
+            assert (await pipe.aspeak("Served inside the block.")).seconds > 0.5
+            stream = pipe.astream("A sentence that goes on for a while. " * 40)
+            async for _ in stream:
+                break
+        with pytest.raises(ConnectionLost, match="the connection closed"):
+            async for _ in stream:
+                pass
+        await pipe.aclose()
+        return url
+
+    host, port = asyncio.run(main()).removeprefix("ws://").split(":")
+    with pytest.raises(OSError):
+        socket.create_connection((host, int(port)), timeout=2).close()
+
+
 def test_local_server_stops_when_the_last_running_loop_closes() -> None:
     """A loop that ended without aclose() does not keep the local server alive."""
     pipe = Pipeline(engine="espeak")

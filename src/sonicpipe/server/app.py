@@ -800,7 +800,9 @@ class LocalServer:
     """A :class:`SonicServer` on a free loopback port, run in a background thread.
 
     ``with LocalServer(engine="espeak") as server: ...`` gives ``server.url`` for any Sonic
-    client; leaving the block stops the server and its connections.
+    client; leaving the block stops the server and its connections. In async code use
+    ``async with``: it starts and stops the server off the running loop, so that clients on
+    that loop go on being served while it stops (a plain ``with`` would block them).
     """
 
     def __init__(self, engine: Engine | str | None = None, **config: Any) -> None:
@@ -850,6 +852,17 @@ class LocalServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    async def __aenter__(self) -> LocalServer:
+        return await asyncio.to_thread(self.__enter__)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await asyncio.to_thread(self.stop)
 
     def stop(self) -> None:
         """Stop the server and wait for its thread."""
