@@ -749,9 +749,9 @@ class Turn:
 
 def _fed_error(error: Exception, sentence: str) -> Exception:
     """``error`` met in a turn's ``sentence``; a markup error names the sentence rather than
-    a line of a source that a fragment does not have."""
+    a line of a source that a fragment does not have (its message is reworded in place)."""
     message = str(error)
     where = re.match(rf"{re.escape(FED)}:\d+: ", message)
-    if where is None:
-        return error
-    return type(error)(f"in the turn's text {sentence.strip()!r}: {message[where.end() :]}")
+    if where is not None:
+        error.args = (f"in the turn's text {sentence.strip()!r}: {message[where.end() :]}",)
+    return error
