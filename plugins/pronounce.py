@@ -65,6 +65,7 @@ __version__ = "0.1.0"
 sonicpipe_options = ()  # takes no options
 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+WORDS_RE = re.compile(r"\w+")  # the word tokens of TOKEN_RE alone
 WORD_START = re.compile(r"\w")
 SENTENCE_END = frozenset(".!?…")
 # Tokens that neither start nor end a sentence: quotes and brackets.
@@ -128,6 +129,9 @@ class Dictionary:
         self._heads = set(self._lengths) | {
             h[0].upper() + h[1:] for h in self._lengths if h == h.lower()
         }
+        # Where every head is a word, a text's words alone tell whether an entry may start in
+        # it: fewer tokens to make for the many texts with none.
+        self._scan = WORDS_RE if all(map(_is_word, self._heads)) else TOKEN_RE
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -173,9 +177,9 @@ class Dictionary:
 
     def apply(self, text: str, marks: MarkTable) -> str:
         """Return ``text`` with every entry replaced (IPA as marks added to ``marks``)."""
-        raw = TOKEN_RE.findall(text)  # word runs, whitespace runs, single other characters
-        if self._heads.isdisjoint(raw):  # most sentences: no entry can start here
+        if self._heads.isdisjoint(self._scan.findall(text)):  # most sentences: no entry here
             return text
+        raw = TOKEN_RE.findall(text)  # word runs, whitespace runs, single other characters
         tokens = _normalized(raw)
         out: list[str] = []
         placed: dict[tuple[str, str], str] = {}
@@ -421,15 +425,14 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     return [entry for _, entry in entries.values()]
 
 
-def _version(name: str, base_dir: Path) -> tuple[int, int, int, int] | None:
+def _version(path: str | None) -> tuple[int, int, int, int] | None:
     """Which version of a user's dictionary file is on disk: device, inode, mtime_ns, size.
 
     Device and inode name the file the path resolves to (symlinks followed) and come with the
     one ``stat`` call, where resolving the path would cost a call per directory, every segment.
-    None for a shipped dictionary (part of the install) or a file that cannot be read (then
-    :func:`load` reports it).
+    None for a shipped dictionary (no path: part of the install) or a file that cannot be read
+    (then :func:`load` reports it).
     """
-    path = _user_file(name, base_dir)
     if path is None:
         return None
     try:
@@ -437,6 +440,12 @@ def _version(name: str, base_dir: Path) -> tuple[int, int, int, int] | None:
     except OSError:
         return None
     return stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=COMPILED_CACHE_SIZE)
+def _user_files(names: tuple[str, ...], base_dir: Path) -> tuple[str | None, ...]:
+    """:func:`_user_file` of each name (asked for every segment: kept)."""
+    return tuple(_user_file(name, base_dir) for name in names)
 
 
 @lru_cache(maxsize=COMPILED_CACHE_SIZE)
@@ -457,7 +466,7 @@ def compile_dictionaries(names: tuple[str, ...], base_dir: Path, model: str) -> 
     file edited or replaced in a long-running process is read again. Files are checked before
     they are read, so an edit during a read is caught on the next call.
     """
-    versions = tuple(_version(name, base_dir) for name in names)
+    versions = tuple(_version(path) for path in _user_files(names, base_dir))
     return _compiled(names, base_dir, model, versions)
 
 
@@ -466,7 +475,8 @@ def for_settings(settings: Settings) -> Dictionary:
     any) and the ``dictionaries`` key."""
     model = "sonic-3" if phonemes.phoneme_set(settings.model) is phonemes.CHARSIU else "sonic-2"
     try:
-        return compile_dictionaries(tuple(settings.dictionaries), Path(settings.base_dir), model)
+        # settings.base_dir is a Path already: a new one would hash its parts again, every segment
+        return compile_dictionaries(tuple(settings.dictionaries), settings.base_dir, model)
     except DictionaryError as exc:
         exc.args = (settings.in_source(f"dictionaries: {exc}"),)
         raise
