@@ -181,11 +181,12 @@ SYMBOLS = {
     "≤": "less than or equal to", "≥": "greater than or equal to", "§": "section",
     "§§": "sections", "¶": "paragraph", "№": "number", "‰": "per mille", "%": "percent",
     "°": "degrees", "+": "plus",
-    "<": "less than", ">": "more than", "~": "about", "²": "squared", "³": "cubed",
+    "<": "less than", ">": "more than", "<=": "less than or equal to",
+    ">=": "greater than or equal to", "~": "about", "²": "squared", "³": "cubed",
     "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
 }  # fmt: skip
 # "≥" and "≤" with nothing to compare on their left: "(≥ 18)", "age ≥ 18" (but "x ≥ 5", "a ≤ b").
-COMPARISONS = {"≥": "at least", "≤": "at most"}
+COMPARISONS = {"≥": "at least", "≤": "at most", ">=": "at least", "<=": "at most"}
 BRAND_MARKS = "™®"  # said only on their own: a narrator reads "Acme™" as "Acme"
 # A sign right after its own word is not said again: "Copyright © 2024", "Infinity ∞".
 ECHOED_SIGNS = "©™®∞§¶№‰"
@@ -456,7 +457,7 @@ BRANCHES = {
         rf"|(?<![\w.])L(?P<lL>\d{{1,3}}(?:,\d{{3}})+)(?![\w,]|\.\d)"
     ),
     "money": (
-        rf"(?P<mneg>(?<![\w.\-–—])[-−+])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<mneg2>[-−])?"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<mneg2>[-−])?"
         rf"(?P<amt>{NUM}|\.\d+)(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
@@ -516,7 +517,8 @@ BRANCHES = {
     # pair reaches Sonic, which would take "<< two >>" for phonemes.
     "shift": r"<<|>>",
     "symbol": (
-        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|(?<=[\d ])[<>](?= ?\d)|~(?=\d)"
+        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
+        r"|(?<![<>=!-])[<>]=?(?= ?[-−]?\d)"  # "x<5", "<5", "y >= 10"; not "->" (an arrow)
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
@@ -1108,8 +1110,8 @@ class EnglishNormalizer:
             words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
         else:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
-        if sign := m["mneg"] or m["mneg2"]:  # "-$3", "$-3"
-            words = ("plus " if sign == "+" else "minus ") + words
+        if sign := m["mneg"] or m["mneg2"]:  # "-$3", "$-3", "~$5"
+            words = {"+": "plus ", "~": "about "}.get(sign, "minus ") + words
         if m["per"]:
             words += " " + _per(m["per"])
         return words
@@ -1542,7 +1544,7 @@ class EnglishNormalizer:
             return ""  # "Acme™"
         if symbol in COMPARISONS and not _left_operand(text, start):
             return COMPARISONS[symbol]  # "≥ 18", "age ≥ 18": at least eighteen; but "x ≥ 5"
-        if symbol in "<>" and start and text[start - 1] != " ":
+        if symbol[0] in "<>" and start and text[start - 1] != " ":
             words = " " + words
         return f"{words} " if symbol in "~" else words
 

@@ -869,6 +869,21 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
             "The ™ and ® signs, ∞ and A → B.",
             "The trademark and registered signs, infinity and A to B.",
         ),
+        # A comparison after a name or at the start, and the ASCII digraphs; "a<b" is left
+        # alone (no number), as is "->" (an arrow).
+        (
+            "If x<5, stop; if y >= 10 or z<=-3, go.",
+            "If x less than five, stop; if y greater than or equal to ten or z less than or equal "
+            "to minus three, go.",
+        ),
+        (
+            "<5 apples, >= 18 only, a<b, -> 5",
+            "Less than five apples, at least eighteen only, a<b, -> five",
+        ),
+        (
+            "It costs ~$5, ~5 dollars or -$3.",
+            "It costs about five dollars, about five dollars or minus three dollars.",
+        ),
         (
             "It is 5 x 10^3, 2^-4 or x^2.",
             "It is five times ten to the power of three, two to the power of minus four or x to "
