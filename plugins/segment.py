@@ -22,6 +22,8 @@ On top of Punkt a few rules fit text meant to be spoken:
 * nor after a name's single initial: a capital other than ``I`` after a capitalised word or
   an opening quote, before a capitalised word that is no common sentence starter by Punkt's
   data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
+* a single capital before the pronoun ``I`` ends a sentence (``I got a B. I left``), though
+  Punkt keeps an initial before a word never seen in lower case;
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one;
@@ -41,7 +43,7 @@ import re
 import sys
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cache, cached_property
 from importlib.resources import files
@@ -91,6 +93,10 @@ INITIAL_RE = re.compile(r"[\"'“‘(]*[A-Z]\.")
 INITIAL_NEXT_RE = re.compile(r"[A-Z]\.")
 NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
 NAME_INITIAL_RE = re.compile(r"([\"'“‘(]*)(?!I\.)[A-Z]\.")  # "I." is the pronoun
+#: A single capital's period and the next token, as Punkt sees them ("B. I").
+LETTER_END_RE = re.compile(r"[A-Z]\.\s+(\S+)")
+#: The pronoun "I" as a token: no name goes on with it after an initial ("a B. I left").
+PRONOUN_I_RE = re.compile(r"I(?:['’](?:m|d|ll|ve))?[,;:!?]?")
 NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 ARTICLES = frozenset({"a", "an", "the"})
 # Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
@@ -317,12 +323,14 @@ class LanguageVars(PunktLanguageVars):
 
 
 class FastPunkt(PunktSentenceTokenizer):
-    """Punkt with a shortcut for the two commonest possible sentence ends, and one fix.
+    """Punkt with a shortcut for the two commonest possible sentence ends, and two fixes.
 
     ``word! Next`` and ``word. Next`` (a plain word that is no known abbreviation, with no
     collocation to check) are always sentence breaks for Punkt; deciding them without building
     and annotating tokens makes splitting about twice as fast. Everything else goes to NLTK,
-    with only the end's word and the first token after it (see :meth:`end_context`).
+    with only the end's word and the first token after it (see :meth:`end_context`); a single
+    capital that NLTK takes for an initial may still end a sentence (see
+    :meth:`letter_ends_sentence`).
     """
 
     def text_contains_sentbreak(self, text: str) -> bool:
@@ -337,6 +345,24 @@ class FastPunkt(PunktSentenceTokenizer):
         ):
             return True
         return super().text_contains_sentbreak(self.end_context(text))
+
+    def _slices_from_text(self, text: str) -> Iterator[slice]:
+        """NLTK's, with one more sentence break: :meth:`letter_ends_sentence`."""
+        last_break = 0
+        for match, context in self._match_potential_end_contexts(text):
+            if self.text_contains_sentbreak(context) or self.letter_ends_sentence(context):
+                yield slice(last_break, match.end())
+                last_break = match.start("next_tok") if match["next_tok"] else match.end()
+        yield slice(last_break, len(text.rstrip()))
+
+    @staticmethod
+    def letter_ends_sentence(context: str) -> bool:
+        """Whether a single capital's period that Punkt keeps (as an initial's, because the
+        next word is never seen in lower case) ends a sentence all the same: before the
+        pronoun ``I`` (``I got a B. I left.``, ``you and I. I shall``; ``J. I. Rodale`` has
+        ``I.``)."""
+        letter = LETTER_END_RE.fullmatch(context)
+        return letter is not None and PRONOUN_I_RE.fullmatch(letter[1]) is not None
 
     def end_context(self, text: str) -> str:
         """What decides the possible end in a context: its word and the first token after.

@@ -25,6 +25,12 @@ M0, M1, M2 = (chr(MARK_FIRST + n) for n in range(3))
 ASIDES = (
     "Thus ends BOOK II. (Octavo Whale), and begins BOOK III. (Duodecimo). It is done. (Aside.) Go."
 )
+# a single capital before the pronoun "I" ends a sentence, though "I" is never lower case
+PRONOUN_AFTER_LETTER = (
+    "I got a B. I left. We can sleep, you and I. I'm back soon. J. I. Rodale wrote it.",
+    ["I got a B.", "I left.", "We can sleep, you and I.", "I'm back soon.",
+     "J. I. Rodale wrote it."],
+)  # fmt: skip
 TRICKY = [
     # abbreviations mid-sentence and at the end of a sentence
     ("Dr. Smith met Mr. Jones at St. Paul's. They talked.",
@@ -59,6 +65,7 @@ TRICKY = [
     ("He joined the S. P. C. A., which is old. I saw it at 8 P. M. Then he left.",
      ["He joined the S. P. C. A., which is old.", "I saw it at 8 P. M.", "Then he left."]),
     ("Take vitamin C. It helps.", ["Take vitamin C.", "It helps."]),
+    PRONOUN_AFTER_LETTER,
     ("I like J.K. Rowling and C.S. Lewis. J.R.R. Tolkien wrote it. Yes.",
      ["I like J.K. Rowling and C.S. Lewis.", "J.R.R. Tolkien wrote it.", "Yes."]),
     ("He works for the F.B.I. Agents came. I met the C.E.O. Then I left.",
@@ -115,7 +122,7 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert segment.split_sentences(text) == expected
 
 
-@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES])
+@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES, PRONOUN_AFTER_LETTER[0]])
 def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(text: str) -> None:
     """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows;
     and "II. (Octavo" until the aside's end shows whether the sentence goes on."""
