@@ -22,8 +22,9 @@ On top of Punkt a few rules fit text meant to be spoken:
 * nor after a name's single initial: a capital other than ``I`` after a capitalised word or
   an opening quote, before a capitalised word that is no common sentence starter by Punkt's
   data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
-* a single capital before the pronoun ``I`` ends a sentence (``I got a B. I left``), though
-  Punkt keeps an initial before a word never seen in lower case;
+* a single capital before the pronoun ``I`` ends a sentence (``I got a B. I left``), and so
+  does one after a label word before a capitalised word (``Plan B. Alice ran``), though Punkt
+  keeps an initial before a word never seen in lower case;
 * nothing is cut inside ``[...]``, ``<...>`` or a paired tag (author markup stays whole);
 * ``…`` ends a sentence like ``...`` does;
 * a mark placeholder between two sentences goes with the next one;
@@ -97,6 +98,12 @@ NAME_INITIAL_RE = re.compile(r"([\"'“‘(]*)(?!I\.)[A-Z]\.")  # "I." is the pr
 LETTER_END_RE = re.compile(r"[A-Z]\.\s+(\S+)")
 #: The pronoun "I" as a token: no name goes on with it after an initial ("a B. I left").
 PRONOUN_I_RE = re.compile(r"I(?:['’](?:m|d|ll|ve))?[,;:!?]?")
+#: Words that make the capital after them a label, no initial: "Plan B. Alice ran."
+LABELS = frozenset({
+    "appendix", "category", "class", "exhibit", "figure", "grade", "group", "option", "part",
+    "plan", "section", "table", "type", "vitamin",
+})  # fmt: skip
+WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")  # searched up to a single capital
 NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 ARTICLES = frozenset({"a", "an", "the"})
 # Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
@@ -330,7 +337,7 @@ class FastPunkt(PunktSentenceTokenizer):
     and annotating tokens makes splitting about twice as fast. Everything else goes to NLTK,
     with only the end's word and the first token after it (see :meth:`end_context`); a single
     capital that NLTK takes for an initial may still end a sentence (see
-    :meth:`letter_ends_sentence`).
+    :func:`letter_ends_sentence`).
     """
 
     def text_contains_sentbreak(self, text: str) -> bool:
@@ -347,22 +354,15 @@ class FastPunkt(PunktSentenceTokenizer):
         return super().text_contains_sentbreak(self.end_context(text))
 
     def _slices_from_text(self, text: str) -> Iterator[slice]:
-        """NLTK's, with one more sentence break: :meth:`letter_ends_sentence`."""
+        """NLTK's, with one more sentence break: :func:`letter_ends_sentence`."""
         last_break = 0
         for match, context in self._match_potential_end_contexts(text):
-            if self.text_contains_sentbreak(context) or self.letter_ends_sentence(context):
+            if self.text_contains_sentbreak(context) or letter_ends_sentence(
+                text, match.start(), context
+            ):
                 yield slice(last_break, match.end())
                 last_break = match.start("next_tok") if match["next_tok"] else match.end()
         yield slice(last_break, len(text.rstrip()))
-
-    @staticmethod
-    def letter_ends_sentence(context: str) -> bool:
-        """Whether a single capital's period that Punkt keeps (as an initial's, because the
-        next word is never seen in lower case) ends a sentence all the same: before the
-        pronoun ``I`` (``I got a B. I left.``, ``you and I. I shall``; ``J. I. Rodale`` has
-        ``I.``)."""
-        letter = LETTER_END_RE.fullmatch(context)
-        return letter is not None and PRONOUN_I_RE.fullmatch(letter[1]) is not None
 
     def end_context(self, text: str) -> str:
         """What decides the possible end in a context: its word and the first token after.
@@ -556,16 +556,37 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     """Whether ``initial``, the word before ``cut``, is a name's single initial.
 
     That is a capital other than ``I`` after an opening quote or a capitalised word
-    (``previous``), before a capitalised word that Punkt's data do not know as a common
-    sentence starter: ``the name 'W. RABBIT'``, ``QUINCEY P. MORRIS``, but not ``for D. He``
-    nor ``Appendix A. The``. (Punkt keeps ``J. Bach`` whole only if ``Bach`` is never seen in
-    lower case, which a name like ``Rabbit`` is.)
+    (``previous``) that is no label (see :data:`LABELS`), before a capitalised word that
+    Punkt's data do not know as a common sentence starter: ``the name 'W. RABBIT'``,
+    ``QUINCEY P. MORRIS``, but not ``for D. He``, ``Appendix A. The`` nor ``Plan B. Alice``.
+    (Punkt keeps ``J. Bach`` whole only if ``Bach`` is never seen in lower case, which a name
+    like ``Rabbit`` is.)
     """
     name = NAME_INITIAL_RE.fullmatch(initial)
-    if name is None or not (name[1] or _capitalised(previous)):
+    if (
+        name is None
+        or not (name[1] or _capitalised(previous))
+        or previous.lstrip("\"'“‘(").lower() in LABELS
+    ):
         return False
     after = NEXT_WORD_RE.match(masked, cut)
     return after is not None and after[1][0].isupper() and not punkt.common_starter(after[1])
+
+
+def letter_ends_sentence(text: str, period: int, context: str) -> bool:
+    """Whether the period at ``period`` in ``text`` after a single capital, which Punkt keeps
+    (as an initial's, when the next word is never seen in lower case), ends a sentence all the
+    same: before the pronoun ``I`` (``I got a B. I left.``, ``you and I. I shall``; ``J. I.
+    Rodale`` has ``I.``), or after a label word before a capitalised word (``Plan B. Alice``,
+    see :data:`LABELS`). ``context`` is Punkt's: the capital, the period and the next token.
+    """
+    letter = LETTER_END_RE.fullmatch(context)
+    if letter is None:
+        return False
+    if PRONOUN_I_RE.fullmatch(letter[1]):
+        return True
+    label = WORD_BEFORE_RE.search(text, max(0, period - 20), period - 1)
+    return letter[1][0].isupper() and label is not None and label[1].lower() in LABELS
 
 
 def _capitalised(word: str) -> bool:

@@ -25,11 +25,16 @@ M0, M1, M2 = (chr(MARK_FIRST + n) for n in range(3))
 ASIDES = (
     "Thus ends BOOK II. (Octavo Whale), and begins BOOK III. (Duodecimo). It is done. (Aside.) Go."
 )
-# a single capital before the pronoun "I" ends a sentence, though "I" is never lower case
-PRONOUN_AFTER_LETTER = (
-    "I got a B. I left. We can sleep, you and I. I'm back soon. J. I. Rodale wrote it.",
+# a single capital before the pronoun "I" ends a sentence, though "I" is never lower case,
+# and so does a label's ("Plan B.") before any capitalised word
+LETTER_ENDS = (
+    "I got a B. I left. We can sleep, you and I. I'm back soon. J. I. Rodale wrote it. "
+    "Plan B. Alice ran. 'Take vitamin C. Bob said so.' See Appendix A. Smith's table. "
+    "We met John F. Kennedy and Mr. H. G. Wells. Plan A. B. C. Smith agreed.",
     ["I got a B.", "I left.", "We can sleep, you and I.", "I'm back soon.",
-     "J. I. Rodale wrote it."],
+     "J. I. Rodale wrote it.", "Plan B.", "Alice ran.", "'Take vitamin C.", "Bob said so.'",
+     "See Appendix A.", "Smith's table.", "We met John F. Kennedy and Mr. H. G. Wells.",
+     "Plan A. B. C. Smith agreed."],
 )  # fmt: skip
 TRICKY = [
     # abbreviations mid-sentence and at the end of a sentence
@@ -65,7 +70,7 @@ TRICKY = [
     ("He joined the S. P. C. A., which is old. I saw it at 8 P. M. Then he left.",
      ["He joined the S. P. C. A., which is old.", "I saw it at 8 P. M.", "Then he left."]),
     ("Take vitamin C. It helps.", ["Take vitamin C.", "It helps."]),
-    PRONOUN_AFTER_LETTER,
+    LETTER_ENDS,
     ("I like J.K. Rowling and C.S. Lewis. J.R.R. Tolkien wrote it. Yes.",
      ["I like J.K. Rowling and C.S. Lewis.", "J.R.R. Tolkien wrote it.", "Yes."]),
     ("He works for the F.B.I. Agents came. I met the C.E.O. Then I left.",
@@ -122,7 +127,7 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert segment.split_sentences(text) == expected
 
 
-@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES, PRONOUN_AFTER_LETTER[0]])
+@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES, LETTER_ENDS[0]])
 def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(text: str) -> None:
     """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows;
     and "II. (Octavo" until the aside's end shows whether the sentence goes on."""
