@@ -104,6 +104,8 @@ LABELS = frozenset({
     "plan", "section", "table", "type", "vitamin",
 })  # fmt: skip
 WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")  # searched up to a single capital
+#: A degree's last part, after its initial in a list of degrees: "D. Ph., D. Lit., etc."
+DEGREE_PART_RE = re.compile(r"[A-Z][a-z]{1,3}\.[,;]?")
 NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 ARTICLES = frozenset({"a", "an", "the"})
 # Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
@@ -558,9 +560,10 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     That is a capital other than ``I`` after an opening quote or a capitalised word
     (``previous``) that is no label (see :data:`LABELS`), before a capitalised word that
     Punkt's data do not know as a common sentence starter: ``the name 'W. RABBIT'``,
-    ``QUINCEY P. MORRIS``, but not ``for D. He``, ``Appendix A. The`` nor ``Plan B. Alice``.
-    (Punkt keeps ``J. Bach`` whole only if ``Bach`` is never seen in lower case, which a name
-    like ``Rabbit`` is.)
+    ``QUINCEY P. MORRIS``, but not ``for D. He``, ``Appendix A. The`` nor ``Plan B. Alice``;
+    or a degree's initial after an abbreviation and a comma, before a short capitalised
+    abbreviation (``M. D., D. Ph., D. Lit., etc.``). (Punkt keeps ``J. Bach`` whole only if
+    ``Bach`` is never seen in lower case, which a name like ``Rabbit`` is.)
     """
     name = NAME_INITIAL_RE.fullmatch(initial)
     if (
@@ -570,7 +573,11 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     ):
         return False
     after = NEXT_WORD_RE.match(masked, cut)
-    return after is not None and after[1][0].isupper() and not punkt.common_starter(after[1])
+    if after is None or not after[1][0].isupper():
+        return False
+    if previous.endswith(".,") and DEGREE_PART_RE.fullmatch(after[1]):
+        return True  # "D. Ph., D. Lit."
+    return not punkt.common_starter(after[1])
 
 
 def letter_ends_sentence(text: str, period: int, context: str) -> bool:

@@ -71,6 +71,9 @@ TRICKY = [
      ["He joined the S. P. C. A., which is old.", "I saw it at 8 P. M.", "Then he left."]),
     ("Take vitamin C. It helps.", ["Take vitamin C.", "It helps."]),
     LETTER_ENDS,
+    # a degree's initial after "X.," before a short abbreviation (Dracula's heading)
+    ("_Letter, Abraham Van Helsing, M. D., D. Ph., D. Lit., etc., etc., to Dr.\nSeward._",
+     ["_Letter, Abraham Van Helsing, M. D., D. Ph., D. Lit., etc., etc., to Dr.\nSeward._"]),
     ("I like J.K. Rowling and C.S. Lewis. J.R.R. Tolkien wrote it. Yes.",
      ["I like J.K. Rowling and C.S. Lewis.", "J.R.R. Tolkien wrote it.", "Yes."]),
     ("He works for the F.B.I. Agents came. I met the C.E.O. Then I left.",
