@@ -45,6 +45,10 @@ TRICKY = [
     ("We bought apples, pears, etc. The shop closed at 5 p.m. Then we went home.",
      ["We bought apples, pears, etc.", "The shop closed at 5 p.m.", "Then we went home."]),
     ("Call me at 9 a.m. Tomorrow is fine.", ["Call me at 9 a.m.", "Tomorrow is fine."]),
+    # a number after "p.m." and a name after a unit go on (Moby-Dick's Dutch larder list)
+    ("Open 9 a.m. to 5 p.m. 7 days a week. 60,000 lbs. Friesland pork. 150,000 lbs. of fish.",
+     ["Open 9 a.m. to 5 p.m. 7 days a week.", "60,000 lbs. Friesland pork.",
+      "150,000 lbs. of fish."]),
     ("The U.S. Army arrived. He lives in the U.S. He likes it.",
      ["The U.S. Army arrived.", "He lives in the U.S.", "He likes it."]),
     ("Mrs. Harker wrote to Dr. Van Helsing. See ch. 3 and pp. 10-12. Fine.",
