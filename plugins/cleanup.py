@@ -34,8 +34,9 @@ Decisions a later stage can rely on:
 * Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
   stays); an SSML ``<speak>`` wrapper always goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
-  markup. Not tags: ``a < b``, ``x<5``, ``<<...>>`` and an opening tag right after a word, a
-  type parameter (``List<T>``).
+  markup. Not tags: ``a < b``, ``x<5``, ``<<...>>``, an opening tag right after a word, a
+  type parameter (``List<T>``), and a would-be tag between two words whose text after the name
+  is no attributes (``a<b and c>d``).
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
 
 Options, from ``[options.cleanup]``:
@@ -426,8 +427,11 @@ HTML_TAG_NAME_RE = re.compile(  # HTML's elements, and a few old ones (big, cent
     "title|tr|track|tt|u|ul|var|video|wbr"
 )
 # <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
-TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>", re.I)
+TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?P<attrs>\s[^<>]*)?/?>", re.I)
 WORD_CHAR_RE = re.compile(r"\w")
+# What a tag between two words must hold after its name: attributes with values, or nothing
+# ("x<a href='y'>z", but "a<b and c>d" is two comparisons).
+ATTRIBUTES_RE = re.compile(r"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*/?""")
 ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 FOOTNOTE_REF_RE = re.compile(r"\[\^[^\[\]\s]+\]")
 # *a* **a** ***a***, _a_ __a__ ___a___, ~~a~~: never inside a word, never escaped; the text
@@ -465,15 +469,23 @@ class _UnsupportedTag(Exception):
 def _tag(match: re.Match[str], options: CleanupOptions) -> str:
     """One tag in prose (see the module docstring): HTML in markdown and an SSML ``<speak>``
     wrapper go, an opening tag right after a word is a type parameter (``List<T>``) and stays,
-    any other tag is an error."""
+    and so do comparisons that look like a tag between two words (``a<b and c>d``); any other
+    tag is an error."""
     tag, name = match.group(), match["name"].lower()
+    text, start, end = match.string, match.start(), match.end()
+    after_word = start and WORD_CHAR_RE.match(text, start - 1)
+    if (
+        after_word
+        and WORD_CHAR_RE.match(text, end)
+        and not ATTRIBUTES_RE.fullmatch(match["attrs"] or "")
+    ):
+        return tag  # "a<b and c>d"
     if options.markdown and HTML_TAG_NAME_RE.fullmatch(name):
         if options.images == "alt" and name == "img" and (alt := ALT_RE.search(tag)):
             return f" {alt.group(1) or alt.group(2)} "
         return f" {_marks_in(tag)} "
     if name == "speak":
         return " "
-    after_word = match.start() and WORD_CHAR_RE.match(match.string, match.start() - 1)
     if name in TAG_NAMES or (after_word and not match["close"]):  # TAG_NAMES: markup is off
         return tag
     raise _UnsupportedTag(tag, name)

@@ -231,6 +231,10 @@ def test_readme_with_other_options() -> None:
             'Text with <b>tags</b>,<br/>and <span class="x">spans</span>.',
             "Text with tags, and spans.",
         ),
+        ("Use a<b and c>d.", "Use a<b and c>d."),
+        ("Use a<b>c</b>d.", "Use a c d."),
+        ('x<a href="y">link</a>s and w<img alt="cat" src="c.png">z', "x link s and w z."),
+        ("One<br/>two, x<br />y and a<i class=k>b</i>.", "One two, x y and a b."),
         (
             "Escaped \\*stars\\* and \\_under\\_ &amp; &copy; &nbsp;2026",
             "Escaped *stars* and _under_ & © 2026.",
