@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +30,11 @@ def tone(rate: int, seconds: float, amplitude: float = 0.5, freq: float = 440.0)
 def write_in_chunks(writer, samples: np.ndarray, size: int = 1000) -> None:
     for start in range(0, samples.size, size):
         writer.write(samples[start : start + size])
+
+
+def part_of(path: Path) -> Path:
+    """The temporary name a render writes ``path`` under."""
+    return path.with_name(f"{path.stem}.part{path.suffix}")
 
 
 def g711_tolerance(x: np.ndarray) -> np.ndarray:
@@ -218,9 +227,8 @@ def test_an_option_error_names_the_real_file_the_settings_file_and_the_key(
     config = tmp_path / "conf.toml"
     config.write_text(f"[options.writers]\n{options}\n", encoding="utf-8")
     path = tmp_path / name
-    part = path.with_name(f"{path.stem}.part{path.suffix}")
     with pytest.raises(ConfigError) as err:
-        open_writer(part, 44100, Settings.load(config), name=path)
+        open_writer(part_of(path), 44100, Settings.load(config), name=path)
     assert str(err.value) == f"{path}: {config}: options.writers.{message}"
     assert list(tmp_path.iterdir()) == [config]
 
@@ -257,6 +265,47 @@ def test_an_mp3_without_audio_closes_cleanly(tmp_path: Path) -> None:
 def test_a_missing_folder_is_named(tmp_path: Path, name: str) -> None:
     with pytest.raises(OSError, match=r"missing/x\.\w+: cannot write: no such folder"):
         open_writer(tmp_path / "missing" / name, 24000)
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".m4b", ".raw"])
+def test_a_file_that_cannot_be_made_is_named_as_the_caller_knows_it(
+    tmp_path: Path, suffix: str
+) -> None:
+    """The system's reason, after the real file's name, never the temporary one's."""
+    path = tmp_path / ("x" * 250 + suffix)  # its temporary name is too long for the system
+    with pytest.raises(OSError) as err:
+        open_writer(part_of(path), 44100, name=path)
+    assert str(err.value) == f"{path}: cannot write: file name too long"
+    assert list(tmp_path.iterdir()) == []
+
+
+def without_write_permission() -> list[str]:
+    """A command prefix under which folder permissions hold (root drops the capability to
+    override them); skip the test where there is none."""
+    if os.geteuid() != 0:
+        return []
+    if setpriv := shutil.which("setpriv"):
+        caps = "-dac_override,-dac_read_search"
+        return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
+    pytest.skip("running as root without setpriv: permissions do not hold")
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".m4b", ".raw"])
+def test_a_folder_without_write_permission_is_said_for_the_real_file(
+    tmp_path: Path, suffix: str
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o555)
+    path = folder / f"book{suffix}"
+    code = (
+        "import sys; from sonicpipe.audio import open_writer\n"
+        "try: open_writer(sys.argv[1], 44100, name=sys.argv[2])\n"
+        "except OSError as exc: print(exc)"
+    )
+    run = [*without_write_permission(), sys.executable, "-c", code, str(part_of(path)), str(path)]
+    done = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"{path}: cannot write: permission denied"
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.parametrize("name", ["tagged.wav", "tagged.flac", "tagged.mp3", "tagged.m4a"])

@@ -8,6 +8,7 @@ chapters is in :mod:`sonicpipe.audio.m4b`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -91,6 +92,32 @@ def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> di
     if track and (problem := track_problem(track)):
         raise ValueError(f"{path}: track {problem}")
     return {key: value for key, value in (metadata or {}).items() if value}
+
+
+def system_error(path: Path) -> str | None:
+    """The system's reason why ``path`` cannot be created or truncated (say, ``Permission
+    denied``), found by opening it for writing; None when it can be (a file it made is
+    removed again)."""
+    existed = path.exists()
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
+
+
+def cannot_write(path: Path, reason: str | None) -> OSError:
+    """An error saying that ``path`` cannot be written, and why: a folder is in the way, its
+    folder is missing, else ``reason`` (the system's)."""
+    if os.path.isdir(path):  # os.path: a name too long is no folder, not an error
+        reason = "a folder"
+    elif not os.path.isdir(path.parent):
+        reason = "no such folder"
+    elif reason:
+        reason = reason[0].lower() + reason[1:]
+    return OSError(f"{path}: cannot write: {reason or 'unknown error'}")
 
 
 class Writer:
@@ -195,10 +222,7 @@ class SoundFileWriter(Writer):
                 subtype=WAV_SUBTYPES[encoding],
             )  # fmt: skip
         except soundfile.LibsndfileError as exc:  # says only "System error."
-            reason = "a folder" if path.is_dir() else "no such folder"
-            if not path.is_dir() and path.parent.is_dir():
-                reason = exc.error_string
-            raise OSError(f"{path}: cannot write: {reason}") from None
+            raise cannot_write(path, system_error(path) or exc.error_string) from None
         for key, value in tags.items():
             setattr(self._file, SOUNDFILE_TAGS[key], value)
 
@@ -265,11 +289,13 @@ def open_writer(
     """The writer the ``sonicpipe_audio_writer`` hook offers for ``target``'s suffix.
 
     ``name``: the file to name in errors, if ``target`` is a temporary name for it (a
-    :class:`ConfigError` of the writer's options is then led by it).
+    :class:`ConfigError` of the writer's options is then led by it). A file that cannot be
+    made is an :class:`OSError` naming it and saying why (``permission denied``).
     """
     settings = settings or (host.settings if host else Settings())
     host = host or PluginHost(settings)
     path = Path(target)
+    shown = Path(name) if name is not None else path
     try:
         writer = host.hook.sonicpipe_audio_writer(
             target=path, sample_rate=sample_rate, settings=settings
@@ -278,8 +304,11 @@ def open_writer(
         if name is not None:
             exc.args = (f"{name}: {exc}",)
         raise
+    except OSError as exc:  # the file cannot be made: named as the caller knows it
+        if exc.strerror:  # the system's reason, with or without the file's name
+            raise cannot_write(shown, exc.strerror) from None
+        raise OSError(str(exc).replace(str(path), str(shown))) from None
     if writer is None:
-        shown = Path(name) if name is not None else path
         known = ", ".join(FORMATS)
         raise ValueError(
             f"{shown}: no writer for {shown.suffix or 'files without a suffix'!r}; "
