@@ -486,7 +486,12 @@ BRANCHES = {
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     "ratio": r"(?<=\d):(?=\d(?!\d))",
-    "power": r"(?<=[A-Za-z\d)])\^(?=[-−]?[A-Za-z\d(])",  # "10^3", "x^2"
+    # "10^3", "2^-4"; a power of 2 or 3 is said like "²" and "³" ("x^2" is x squared), but
+    # not a power of ten ("5 x 10^3": five times ten to the power of three)
+    "power": (
+        r"(?<=[A-Za-z\d)])\^(?:(?<!(?<!\d)10\^)(?P<pow>[23])(?![\w^]|\.\d)"
+        r"|(?=[-−]?[A-Za-z\d(]))"
+    ),
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     # A Roman numeral numbering a list, at a paragraph start or after ";" or ":" ("I. The
     # Huzza Porpoise.", "numbered: I., the GRAMPUS; II., the BLACK FISH"); see _romanitem.
@@ -617,6 +622,7 @@ CLOCK_TIME_BEFORE = re.compile(
     rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
 )
 CLOCK_BEFORE = re.compile(r":\d\d$")
+POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -1368,8 +1374,10 @@ class EnglishNormalizer:
         clock = CLOCK_BEFORE.search(text, max(0, m.start() - 4), m.start())  # "9:00 - 17:00 = 8 h"
         if (
             m.group().strip() == "-"
-            and not clock
-            and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0]
+            and (
+                POWER_BEFORE.search(text, max(0, m.start() - 8), m.start())  # "2^31 - 1"
+                or (not clock and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0])
+            )
         ):
             return " minus "
         return " to "
@@ -1385,6 +1393,8 @@ class EnglishNormalizer:
         return "times" if "×" in m.group() or scientific else "by"
 
     def _power(self, m: re.Match[str]) -> str:
+        if m["pow"]:
+            return " " + SYMBOLS["²" if m["pow"] == "2" else "³"]  # "x^2": x squared
         return " to the power of "  # "10^3"
 
     def _romanitem(self, m: re.Match[str]) -> str:

@@ -886,8 +886,17 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ),
         (
             "It is 5 x 10^3, 2^-4 or x^2.",
-            "It is five times ten to the power of three, two to the power of minus four or x to "
-            "the power of two.",
+            "It is five times ten to the power of three, two to the power of minus four or x "
+            "squared.",
+        ),
+        (
+            "x^2 + y^3 = r^2. Also 2^31 - 1 and 10^-3.",
+            "x squared plus y cubed equals r squared. Also two to the power of thirty-one minus one "
+            "and ten to the power of minus three.",
+        ),
+        (
+            "E = mc^2, O(n^2) and 2^32.",
+            "E equals mc squared, O(n squared) and two to the power of thirty-two.",
         ),
     ],
 )
