@@ -407,9 +407,19 @@ DAY_OF = {
     "sat": "Saturday", "sun": "Sunday",
 }  # fmt: skip
 VULGAR_RE = "[" + "".join(VULGAR) + "]"
+US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR"
+)
 PART_RE = "|".join(re.escape(part) for part in PART_OF_PENNY)
 
 BRANCHES = {
+    # A US ZIP code after a city and a state's postal code: "Beverly Hills, CA 90210",
+    # "Washington, DC 20500-0001" (but "OK 10000 people").
+    "zip": (
+        rf"(?<=[A-Z] )(?<=\w, (?:{US_STATES}) )(?P<zn>\d{{5}})(?:-(?P<z4>\d{{4}}))?"
+        r"(?![\w-]|[.,]\d)"
+    ),
     "vanity": (
         r"(?<![\w+-])(?P<vone>1[-. ])?(?P<varea>8(?:00|88|77|66|55|44|33)|900)-"
         r"(?P<vword>(?(vone)[A-Z][A-Za-z]{2,}|[A-Z]{3,})(?:-[A-Z][A-Za-z]*)*)(?![\w-])"
@@ -536,7 +546,7 @@ BRANCHES = {
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
-     ("vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "oldmoney", "money",
+     ("zip", "vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "oldmoney", "money",
       "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
@@ -1021,6 +1031,11 @@ class EnglishNormalizer:
         if m["ext"]:
             spoken.append(f"extension {digits(m['ext'], zero='oh')}")
         return ", ".join(spoken)
+
+    def _zip(self, m: re.Match[str]) -> str:
+        """ "CA 90210": nine oh two one oh, digit by digit like a phone number."""
+        groups = [g for g in (m["zn"], m["z4"]) if g]
+        return ", ".join(digits(g, zero="oh") for g in groups)
 
     def _vanity(self, m: re.Match[str]) -> str:
         """ "1-800-FLOWERS": one eight hundred flowers."""

@@ -584,6 +584,26 @@ def test_phone_words_read_only_phone_numbers_as_digits(written: str, spoken: str
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Beverly Hills, CA 90210.", "Beverly Hills, CA nine oh two one oh."),
+        ("PO Box 12, Springfield, IL 62704",
+         "PO Box twelve, Springfield, IL six two seven oh four"),
+        ("Washington, DC 20500-0001, USA.",
+         "Washington, DC two oh five oh oh, oh oh oh one, USA."),
+        ("Boston, MA 02116 and NY 10036.", "Boston, MA oh two one one six and NY ten thousand "
+         "thirty-six."),
+        ("OK 10000 people, or TX 75001.5.",
+         "OK ten thousand people, or TX seventy-five thousand one point five."),
+    ],
+)  # fmt: skip
+def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
+    written: str, spoken: str
+) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Ages 10-20 welcome.", "Ages ten to twenty welcome."),
         ("See pages 5–9.", "See pages five to nine."),
         ("The war of 1914-1918 ended.", "The war of nineteen fourteen to nineteen eighteen ended."),
@@ -891,8 +911,8 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ),
         (
             "x^2 + y^3 = r^2. Also 2^31 - 1 and 10^-3.",
-            "x squared plus y cubed equals r squared. Also two to the power of thirty-one minus one "
-            "and ten to the power of minus three.",
+            "x squared plus y cubed equals r squared. Also two to the power of thirty-one "
+            "minus one and ten to the power of minus three.",
         ),
         (
             "E = mc^2, O(n^2) and 2^32.",
