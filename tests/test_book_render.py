@@ -19,6 +19,7 @@ import pytest
 import soundfile
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
+from test_audio_writers import without_write_permission
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
@@ -877,6 +878,29 @@ def test_cli_reports_bad_books_and_options_clearly(
     err = capsys.readouterr().err
     assert f"sonicpipe: error: {afile}: not a folder (a file of that name exists)" in err
     assert afile.read_bytes() == b""
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_not_its_lock_file(
+    tmp_path: Path,
+) -> None:
+    source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=1)
+    afile = tmp_path / "afile"
+    afile.write_bytes(b"")
+    output = afile / "book" / "out"
+    with pytest.raises(OSError) as err:
+        render_book(source, output, engine="espeak")
+    assert str(err.value) == f"{output}: cannot write to this output folder: {afile} is a file"
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    for output in (locked, locked / "out"):  # there, and a folder it would make there
+        command = [*without_write_permission(), sys.executable, "-m", "sonicpipe.cli", "book",
+                   "render", str(source), "--engine", "espeak", "-o", str(output)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 2
+        assert done.stderr == (
+            f"sonicpipe: error: {output}: cannot write to this output folder: permission denied\n"
+        )
+    assert list(locked.iterdir()) == [] and afile.read_bytes() == b""
 
 
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:

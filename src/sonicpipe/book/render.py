@@ -71,14 +71,23 @@ def folder_lock(output: Path) -> Iterator[None]:
     """Hold ``output/.lock`` while rendering: a second render of the same folder is an error.
 
     ``output`` is made when missing; a render that fails there before writing anything else
-    (say, a book with nothing to narrate) takes it away again. The lock is the operating
+    (say, a book with nothing to narrate) takes it away again. A folder that cannot be made
+    or written to is an :class:`OSError` naming it. The lock is the operating
     system's (``flock``), so a killed render never leaves it held. Where there is no
     ``flock`` (Windows) nothing is locked.
     """
     created = not output.exists()
-    output.mkdir(parents=True, exist_ok=True)
     try:
-        with open(output / ".lock", "w") as handle:
+        output.mkdir(parents=True, exist_ok=True)
+        handle = open(output / ".lock", "w")  # noqa: SIM115 - closed below
+    except OSError as exc:  # the folder is named, not its lock file
+        reason = (exc.strerror or str(exc)).lower()
+        for above in output.parents:
+            if os.path.isfile(above):
+                reason = f"{above} is a file"
+        raise OSError(f"{output}: cannot write to this output folder: {reason}") from None
+    try:
+        with handle:
             if fcntl is not None:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
