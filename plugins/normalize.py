@@ -651,7 +651,9 @@ WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{H}*$")
 WORDS_BEFORE = re.compile(r"[A-Za-z]+")
 WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
 YEAR_RANGE_AFTER = re.compile(rf"{H}?[-–—]{H}?\d{{2,4}}(?!\d)")
-YEAR_RANGE_BEFORE = re.compile(rf"\d{{4}}{H}?[-–—]{H}?$|between{H}\d{{4}}{H}and{H}$")
+YEAR_RANGE_BEFORE = re.compile(  # "1914-", "between 2010 and ", "From 2010 to "
+    rf"\d{{4}}{H}?[-–—]{H}?$|(?<![A-Za-z])(?i:between{H}\d{{4}}{H}and|from{H}\d{{4}}{H}to){H}$"
+)
 # A house number or "on", "off", "along" before a name: "10 Downing St.", "on Baker St."; but
 # "on Mount St. Helens", and a day is no street: "On Friday Dr. Lee", "on Christmas Eve St. Nick".
 NOT_STREET_NAMES = (

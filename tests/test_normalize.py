@@ -520,6 +520,9 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
         ("Page 1234 of the book.", "Page one thousand two hundred thirty-four of the book."),
         ("Between 1750 and 1788 it grew.",
          "Between seventeen fifty and seventeen eighty-eight it grew."),
+        ("Between 2010 and 2020 sales doubled; from 2010 to 2020 costs rose.",
+         "Between twenty ten and twenty twenty sales doubled; from twenty ten to twenty twenty "
+         "costs rose."),
         ("Q3 2024 revenue. It was Q3 2024.",
          "Q three twenty twenty-four revenue. It was Q three twenty twenty-four."),
         ("H1 2023 sales, FY 2024 and FY2025 results.",
