@@ -325,7 +325,8 @@ NUMBER_ABBREVIATIONS = {
     "eq.": "equation", "Ex.": "example", "Vol.": "volume", "vol.": "volume", "c.": "circa",
     "b.": "born", "d.": "died", "Chap.": "chapter", "Sect.": "section", "Bk.": "book",
     "Pt.": "part", "Ref.": "reference", "ref.": "reference", "Tel.": "telephone",
-    "tel.": "telephone", "Est.": "estimated", "est.": "estimated",
+    "tel.": "telephone", "Est.": "estimated", "est.": "estimated", "para.": "paragraph",
+    "Para.": "paragraph", "paras.": "paragraphs", "Paras.": "paragraphs",
 }  # fmt: skip
 # Listed lower-case abbreviations also read capitalized before a number ("Approx. 5 kg"); only
 # these, which are no names: "Ed.", "Oz." and "Ca." are also a name, a land and a state ("from

@@ -742,6 +742,8 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("In the U.S. it is legal.", "In the U.S. it is legal."),
         ("The sun rose. He sat. Then", "The sun rose. He sat. Then"),
         ("See Ref. 12 and ref. 3.", "See Reference twelve and reference three."),
+        ("Page 12, para. 3; Para. 4 and paras. 5-7.",
+         "Page twelve, paragraph three; Paragraph four and paragraphs five to seven."),
         ("Est. 1999 in Paris.", "Established nineteen ninety-nine in Paris."),
         ("An est. 5,000 died, est. 1500 people.",
          "An estimated five thousand died, estimated one thousand five hundred people."),
