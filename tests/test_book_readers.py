@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -82,6 +83,56 @@ def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
     assert book.chapters[0].paragraphs[0].startswith("Alice was beginning")
     assert book.chapters[1].title == "CHAPTER II. The Pool of Tears"
     assert all("\r" not in p for c in book.chapters for p in c.paragraphs)
+
+
+def test_corpus_asterisk_footnotes_are_not_read_in_the_middle_of_a_chapter() -> None:
+    """Moby-Dick's 22 notes (``*See subsequent chapters...``), each after the paragraph
+    whose ``fish."*`` points at it, are left out, as an EPUB's notes are; its text stays."""
+    book = read_book(CORPUS / "moby-dick.txt")
+    [advocate] = [c for c in book.chapters if c.title == "CHAPTER 24. The Advocate."]
+    text = advocate.text
+    assert 'the whale is declared "a royal fish."*' in text
+    assert "the cymballed procession.*" in text
+    assert "See subsequent chapters" not in text
+    whole = "\n\n".join(c.text for c in book.chapters)
+    for note in ("Bible leaves! Bible leaves!", "Quoin is not a Euclidean term", "Since the above"):
+        assert note not in whole  # the last note is indented
+    assert not re.search(r"^\s*\*\w", whole, re.M)
+    assert "Pope were this mincer!*" in whole
+
+
+NOTES = """\
+CHAPTER I.
+
+It was *very* dark. *Quite* so.
+
+*Lights were few then, as everyone knew.
+
+The cellar was damp.* Nobody went down.
+
+* * *
+
+*Damp as a well, said the maid.
+
+*And colder.
+
+CHAPTER II.
+
+It ended.
+"""
+
+
+def test_a_note_is_only_a_starred_paragraph_after_a_marker_not_yet_matched() -> None:
+    """Emphasis is no marker, a scene break no note, and one marker matches one note."""
+    [chapter, _] = read_text(NOTES).chapters
+    assert chapter.paragraphs == [
+        "CHAPTER I.",
+        "It was *very* dark. *Quite* so.",
+        "*Lights were few then, as everyone knew.",
+        "The cellar was damp.* Nobody went down.",
+        "* * *",
+        "*And colder.",
+    ]
 
 
 def test_markdown_chapters_from_repeated_heading_level(tmp_path: Path) -> None:

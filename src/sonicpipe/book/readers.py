@@ -25,7 +25,9 @@ Text and Markdown files are UTF-8; one that is not is read in the encoding its P
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
-number is read out in the middle of a sentence.
+number is read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
+and a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
+the paragraph whose ``word.*`` points at it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,13 @@ START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNO
 END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
+# A text's own footnote (Moby-Dick's): a marker in the running text, an asterisk right after
+# a word or its punctuation ('a royal fish."*') that is not one of a pair around emphasized
+# words, and the note, a later paragraph that starts with an asterisk before its first word
+# and holds no other ("*See subsequent chapters...").
+NOTE_MARK = re.compile(r"(?<=[\w.,;:!?'\")\]])\*(?![\w*])")
+EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])[^*]*?(?<=[^\s*])\*(?![\w*])")
+NOTE = re.compile(r"\s*\*(?=[\w\"'(])[^*]*")
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BLANK = re.compile(r"\n[ \t]*\n")
 DECLARED = re.compile(rb"^Character set encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.I | re.M)
@@ -178,7 +187,7 @@ def _gutenberg(text: str) -> tuple[str, str, dict[str, str]]:
 def read_text(text: str, name: str = "", front_matter: bool = False, licence: bool = False) -> Book:
     """A plain-text book (see the module docs); ``name`` is the title when none is found."""
     body, tail, fields = _gutenberg(text)
-    paragraphs = split_paragraphs(body)
+    paragraphs = _without_notes(split_paragraphs(body))
     headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
     # A heading directly followed by another heading is a contents entry, not a chapter.
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
@@ -211,6 +220,20 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     title = fields.get("title") or name
     return Book(title, fields.get("author", ""), chapters)
+
+
+def _without_notes(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without the footnotes set among them (see :data:`NOTE`): a note is
+    left out, as an EPUB's are, when an earlier paragraph holds a marker not yet matched."""
+    kept: list[str] = []
+    marks = 0
+    for paragraph in paragraphs:
+        if marks and NOTE.fullmatch(paragraph):
+            marks -= 1
+            continue
+        marks += len(NOTE_MARK.findall(EMPHASIS.sub("", paragraph)))
+        kept.append(paragraph)
+    return kept
 
 
 def _short(paragraph: str) -> bool:
