@@ -725,8 +725,8 @@ def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
 
 def _starts_sentence(text: str, start: int) -> bool:
     """Whether ``start`` begins a sentence: a paragraph start, or after "!", "?" or a period
-    that is no abbreviation's ("in 1897. 3 men" but not "see fig. 3"), or one that ends the
-    sentence before a number ("at 5 p.m. 3 men", see END_BEFORE_NUMBER_RE)."""
+    that is no abbreviation's ("in 1897. 3 men" but not "see fig. 3" or "beta.1"), or one
+    that ends the sentence before a number ("at 5 p.m. 3 men", see END_BEFORE_NUMBER_RE)."""
     pos = start
     while pos and (text[pos - 1] in LEADERS or MARK_RE.match(text, pos - 1)):
         pos -= 1
@@ -734,8 +734,8 @@ def _starts_sentence(text: str, start: int) -> bool:
         return True
     if text[pos - 1] in "!?":
         return True
-    if text[pos - 1] != "." or pos < 2:
-        return False
+    if text[pos - 1] != "." or pos < 2 or not any(c in SPACES for c in text[pos:start]):
+        return False  # a period and no space: "2.0.0-beta.1"
     word = WORD_BEFORE_PERIOD.search(text, max(0, pos - 16), pos - 1)
     if word is None:
         return text[pos - 2].isdigit() or text[pos - 2] in CLOSERS  # "(an article). 550 ankers"

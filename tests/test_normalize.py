@@ -1086,8 +1086,11 @@ def test_paragraphs_are_never_joined() -> None:
         ("'50 pounds,' he said.", "'Fifty pounds,' he said."),
         ("$5 was paid.\n\n3 May.", "Five dollars was paid.\n\nThe third of May."),
         ("See No. 5 and p. 6.", "See Number five and page six."),
+        # a period with no space after it ends no sentence
+        ("Version 2.0.0-beta.1 and rc.2 are out.",
+         "Version two point zero point zero-beta.one and rc.two are out."),
     ],
-)
+)  # fmt: skip
 def test_sentences_starting_with_a_number_start_with_a_capital(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
