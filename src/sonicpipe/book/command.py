@@ -80,6 +80,17 @@ def delivery_number(name: str) -> Callable[[str], float]:
     return parse
 
 
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``book render`` to the ``sonicpipe`` command."""
     from sonicpipe.cli import add_dictionary_option  # the command line that adds this one
@@ -134,7 +145,11 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         f"(default {Delivery.max_minutes:g}; ACX: {acx_requirement('length')})",
     )
     render.add_argument(
-        "-j", "--parallel", type=int, default=4, help="paragraphs rendered at once (default 4)"
+        "-j",
+        "--parallel",
+        type=whole_number,
+        default=4,
+        help="paragraphs rendered at once (default 4)",
     )
     add_dictionary_option(render)
     render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
