@@ -743,6 +743,24 @@ def test_files_move_into_place_only_once_the_render_is_complete(
     assert not list(out.iterdir())
 
 
+def test_a_folder_in_the_way_of_a_file_is_named_and_nothing_moves(
+    planned: tuple, tmp_path: Path
+) -> None:
+    book, plans, cache = planned
+    out = tmp_path / "out"
+    Assembler(book, plans, cache, out, Delivery("flac", None), 44100).run()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    last = out / max(name for name in before if name.endswith(".flac"))
+    last.unlink()
+    last.mkdir()  # a folder where the next run delivers its last chapter
+    with pytest.raises(OSError) as err:
+        Assembler(book, plans, cache, out, Delivery("flac", "podcast"), 44100).run()
+    assert str(err.value) == f"{last}: cannot deliver this file: a folder has its name"
+    del before[last.name]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert last.is_dir() and not (out / STAGING).exists()
+
+
 def test_a_stopped_assembly_stops_before_its_next_paragraph_and_delivers_nothing(
     planned: tuple, tmp_path: Path
 ) -> None:

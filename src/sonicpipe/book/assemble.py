@@ -456,6 +456,7 @@ class Assembler:
             chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
             if complete is not None:
                 complete()
+            self._check_way()
         except BaseException:
             for out in self._files:
                 with contextlib.suppress(Exception):
@@ -486,6 +487,14 @@ class Assembler:
         write_json(self.output / REPORT, report)
         write_atomic(self.output / "report.txt", report_text(report).encode("utf-8"))
         return report
+
+    def _check_way(self) -> None:
+        """Refuse to deliver when a folder has the name of a file to deliver: the files move
+        into place all or none, so the earlier delivery stays whole."""
+        for staged in self.staging.iterdir():
+            target = self.output / staged.name
+            if target.is_dir() and not target.is_symlink():
+                raise OSError(f"{target}: cannot deliver this file: a folder has its name")
 
     def _remove_stale(self, written: set[str]) -> None:
         """Delete what the previous report delivered and this run did not write (a renamed or
