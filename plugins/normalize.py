@@ -243,6 +243,8 @@ BIG_COUNT_NOUNS = frozenset(
         "installs members residents euros pounds yen yuan rupees francs"
     )
 )
+# Plurals after "100m" that name races in meters, not a count in millions ("the 400m hurdles").
+RACES = frozenset(_words("hurdles relays heats sprints splits repeats intervals"))
 BIG_COUNT_ADJECTIVES = frozenset(_words("active monthly daily weekly new unique registered paying"))
 BIG_LABELS = (
     LABEL_WORDS
@@ -1316,7 +1318,12 @@ class EnglishNormalizer:
     def _number_unit_words(self, m: re.Match[str], numeral: str, unit: str) -> str:
         if m["usp"] == "-":  # "a 5-km race": five-kilometer
             return f"{number_words(numeral)}-{UNITS[unit][0]}"
-        if unit == "m" and not m["usp"] and _is_plural_noun(_word_after(m.string, m.end())):
+        if (
+            unit == "m"
+            and not m["usp"]
+            and _is_plural_noun(after := _word_after(m.string, m.end()))
+            and after not in RACES
+        ):
             return f"{number_words(numeral)} million"  # "5m people", but "a 100m sprint"
         attributive = _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"

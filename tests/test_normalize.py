@@ -326,6 +326,8 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
         ("It has 2.5m viewers.", "It has two point five million viewers."),
+        ("She won the 400m hurdles and the 100m heats.",
+         "She won the four hundred meter hurdles and the one hundred meter heats."),
         ("We have 5M users and -$2.5B in debt.",
          "We have five million users and minus two point five billion dollars in debt."),
         ("The 3M plant, apartment 4B and 5MB.", "The three M plant, apartment four B and five "
