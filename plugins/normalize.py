@@ -115,6 +115,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("oz|oz.", "ounce")
     add("L|ltr", "liter")
     add("ml|mL", "milliliter")
+    add("dL|dl", "deciliter")
     add("cl|cL", "centiliter")
     add("gal|gal.", "gallon")
     add("qt|qt.", "quart")
@@ -140,6 +141,11 @@ def _units() -> dict[str, tuple[str, str]]:
         add(prefix + "W", name + "watt")
         add(prefix + "Wh", name + "watt hour")
     add("Hz", "hertz", "hertz")
+    for prefix, name in (("Ki", "kibi"), ("Mi", "mebi"), ("Gi", "gibi"), ("Ti", "tebi")):
+        add(prefix + "B", name + "byte")
+    add("V", "volt")
+    add("mV", "millivolt")
+    add("kV", "kilovolt")
     add("mAh", "milliamp hour")
     add("mA", "milliamp")
     add("dB", "decibel")
@@ -491,7 +497,7 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}){RB})?|(?P<big>[MB]){RB})?"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB})?"
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"

@@ -325,6 +325,12 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("The 5 km were long.", "The five kilometers were long."),
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
+        ("Sugar 95 mg/dL, sodium 140 mmol, 5 g/L and 2 L/day.",
+         "Sugar ninety-five milligrams per deciliter, sodium one hundred forty mmol, five grams "
+         "per liter and two liters per day."),
+        ("A 3.3V rail, 5 mV and 11 kV; 512MiB or 2 GiB.",
+         "A three point three volt rail, five millivolts and eleven kilovolts; five hundred "
+         "twelve mebibytes or two gibibytes."),
         ("It has 2.5m viewers.", "It has two point five million viewers."),
         ("She won the 400m hurdles and the 100m heats.",
          "She won the four hundred meter hurdles and the one hundred meter heats."),
