@@ -923,6 +923,18 @@ def test_an_output_folder_that_cannot_be_written_is_named_not_its_lock_file(
     assert list(locked.iterdir()) == [] and afile.read_bytes() == b""
 
 
+def test_the_log_counts_one_chapter_paragraph_and_file_in_the_singular(tmp_path: Path) -> None:
+    log = io.StringIO()
+    book = Book("One", "Someone", [Chapter("One", ["Said once."])])
+    render_book(book, tmp_path / "out", engine="espeak", format="wav", preset=None,
+                progress=Progress(log, quiet=True))  # fmt: skip
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "preparing the text of 1 chapter"
+    assert "rendered 1 paragraph: 1 synthesized now, 0 from earlier runs" in lines
+    where = f" in 1 file, with captions, in {tmp_path / 'out'}"
+    assert [line for line in lines if line.startswith("audio ") and line.endswith(where)]
+
+
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:
     source = tmp_path / "tale.txt"
     text = (

@@ -80,7 +80,7 @@ async def arender_book(
                     f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
                     f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
                 )
-            progress.message(f"preparing the text of {len(book.chapters)} chapters")
+            progress.message(f"preparing the text of {counted(len(book.chapters), 'chapter')}")
             # The text hooks run in a thread while the connection (and a local voice) comes up.
             plans, _ = await asyncio.gather(in_daemon_thread(plan_book, book, pipe), pipe.client())
             text_done = time.monotonic()
@@ -242,16 +242,21 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
     sentences = report["sentences"]
     audio = [n for n in manifest["delivery"]["files"] if Path(n).suffix[1:] in FORMATS]
     return [
-        f"rendered {len(keys)} paragraphs{same}: {fresh} synthesized now, "
+        f"rendered {counted(len(keys), 'paragraph')}{same}: {fresh} synthesized now, "
         f"{len(set(keys)) - fresh} from earlier runs",
         f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
-        f"audio {clock(report['seconds'])} in {len(audio)} file{'s' * (len(audio) != 1)}, "
+        f"audio {clock(report['seconds'])} in {counted(len(audio), 'file')}, "
         f"with captions, in {output}",
         f"took {clock(sum(took.values()))}: text {clock(took['text'])}, "
         f"voice {clock(took['voice'])}, assembly {clock(took['assembly'])}",
         f"{checked(report)}: {verdict(report)}"
         + ("" if report["check"]["pass"] else f"; see {output / 'report.txt'}"),
     ]
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 chapter``, ``2 chapters``."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def render_book(source: str | Path | Book, output: str | Path, **options: Any) -> dict[str, Any]:
