@@ -449,7 +449,7 @@ BRANCHES = {
         r"(?![\w/]|\.\d)"
     ),
     "time": (
-        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?![\d:])"
+        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?![\d:]|,\d{{3}})"
         rf"|\.(?P<tm2>\d{{2}})(?={H}?[AaPp]\.?{H}?[Mm]{RB}))"
         rf"(?:{H}?{AMPM.format('tap')})?"
         rf"|(?<![\w:.,])(?P<th2>\d{{1,2}}){H}?{AMPM.format('tap2')}"
@@ -504,7 +504,8 @@ BRANCHES = {
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)"
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
-    "ratio": r"(?<=\d):(?=\d(?!\d))",
+    # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)
+    "ratio": r"(?<=\d):(?=\d(?!\d))|(?<=(?<![\w.:,])1):(?=\d{3}|\d{1,3},\d{3})",
     # "10^3", "2^-4"; a power of 2 or 3 is said like "²" and "³" ("x^2" is x squared), but
     # not a power of ten ("5 x 10^3": five times ten to the power of three)
     "power": (

@@ -62,6 +62,8 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Only 3/10 of them.", "Only three tenths of them."),
         ("A ratio of 3:1.", "A ratio of three to one."),
         ("Read John 3:16.", "Read John three sixteen."),
+        ("A 1:1000 dilution, a 1:50,000 map; at 1:30.",
+         "A one to one thousand dilution, a one to fifty thousand map; at one thirty."),
         ("Call 911 now.", "Call nine one one now."),
         ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
         ("Version 2.0.1 is out.", "Version two point zero point one is out."),
