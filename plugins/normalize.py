@@ -426,7 +426,7 @@ BRANCHES = {
     # A US ZIP code after a city and a state's postal code: "Beverly Hills, CA 90210",
     # "Washington, DC 20500-0001" (but "OK 10000 people").
     "zip": (
-        rf"(?<=[A-Z] )(?<=\w, (?:{US_STATES}) )(?P<zn>\d{{5}})(?:-(?P<z4>\d{{4}}))?"
+        rf"(?=\d{{5}})(?<=[A-Z] )(?<=\w, (?:{US_STATES}) )(?P<zn>\d{{5}})(?:-(?P<z4>\d{{4}}))?"
         r"(?![\w-]|[.,]\d)"
     ),
     "vanity": (
@@ -556,7 +556,8 @@ BRANCHES = {
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
-     ("zip", "vanity", "phone", "isodate", "slashdate", "time", "feet", "lsd", "oldmoney", "money",
+     ((r"(?=\d)", ("zip", "vanity")), "phone",
+      (r"(?=\d)", ("isodate", "slashdate", "time", "feet")), "lsd", "oldmoney", "money",
       "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
