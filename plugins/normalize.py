@@ -482,6 +482,8 @@ BRANCHES = {
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
     ),
+    # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
+    "rating": r"(?<![\w.,/])(?P<rtn>\d{1,2}\.\d{1,2})/(?P<rtd>5|10|100)(?![\w/]|[.,]\d)",
     "fraction": (
         rf"(?:(?<![\w/.,])(?:(?P<fw>\d{{1,9}})(?:{H}|-))?(?P<fn>\d{{1,9}})[/⁄](?P<fd>\d{{1,9}})"
         rf"(?![\w/]|[.,]\d)|(?<![\w.,])(?:(?P<vw>\d{{1,9}}){H}?)?(?P<vf>{VULGAR_RE}))"
@@ -557,7 +559,7 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
-      (r"(?=\d)", ("isodate", "slashdate", "time", "feet")), "lsd", "oldmoney", "money",
+      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating")), "lsd", "oldmoney", "money",
       "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
@@ -1178,6 +1180,9 @@ class EnglishNormalizer:
         if sub:
             words += f" and {_with_unit(cardinal(sub), cents.lstrip('0'), (sub_one, sub_many))}"
         return words
+
+    def _rating(self, m: re.Match[str]) -> str:
+        return f"{number_words(m['rtn'])} out of {cardinal(int(m['rtd']))}"  # "4.5/5 stars"
 
     def _fraction(self, m: re.Match[str]) -> str:
         words = self._fraction_words(m)

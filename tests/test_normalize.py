@@ -88,6 +88,10 @@ def test_numbers(written: str, spoken: str) -> None:
         ("It scored 3/4.", "It scored three out of four."),
         ("I got 3/5 on the quiz.", "I got three out of five on the quiz."),
         ("She got a 9/10.", "She got a nine out of ten."),
+        (
+            "Rated 4.5/5 stars; a 7.5/10.",
+            "Rated four point five out of five stars; a seven point five out of ten.",
+        ),
         # dates and fractions keep their reading
         ("Paid on 5/5/2024.", "Paid on May fifth, twenty twenty-four."),
         ("Due on 5/5.", "Due on May fifth."),
