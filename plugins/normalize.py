@@ -182,8 +182,8 @@ VULGAR = {
 }  # fmt: skip
 FRACTION_DENOMINATORS = frozenset((*range(2, 11), 12, 16, 32, 64, 100))
 SYMBOLS = {
-    "&": "and", "&c.": "et cetera", "@": "at", "=": "equals", "×": "times", "÷": "divided by",
-    "±": "plus or minus", "≈": "approximately", "≠": "is not equal to",
+    "&": "and", "&&": "and", "&c.": "et cetera", "@": "at", "=": "equals", "×": "times",
+    "÷": "divided by", "±": "plus or minus", "≈": "approximately", "≠": "is not equal to",
     "≤": "less than or equal to", "≥": "greater than or equal to", "§": "section",
     "§§": "sections", "¶": "paragraph", "№": "number", "‰": "per mille", "%": "percent",
     "°": "degrees", "+": "plus",
@@ -544,7 +544,7 @@ BRANCHES = {
     # pair reaches Sonic, which would take "<< two >>" for phonemes.
     "shift": r"<<|>>",
     "symbol": (
-        r"&c\.|§§|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
+        r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
         r"|(?<![<>=!-])[<>]=?(?= ?[-−]?\d)"  # "x<5", "<5", "y >= 10"; not "->" (an arrow)
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",

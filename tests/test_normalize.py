@@ -882,6 +882,7 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
     [
         ("Tom & Jerry", "Tom and Jerry"),
         ("AT&T and R&D", "AT and T and R and D"),
+        ("Run make && make install.", "Run make and make install."),
         ("Write to me @home.", "Write to me at home."),
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
