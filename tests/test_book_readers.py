@@ -150,6 +150,29 @@ def test_markdown_chapters_from_repeated_heading_level(tmp_path: Path) -> None:
     assert read_book(path, front_matter=True).chapters[0].paragraphs == ["A preface."]
 
 
+def test_markdown_title_and_author_from_a_yaml_metadata_block(tmp_path: Path) -> None:
+    """Pandoc's block at the top names the book and is never narrated; a rule is no block."""
+    path = tmp_path / "story.md"
+    text = "# One\n\nFirst words.\n\n# Two\n\nLast words.\n"
+    for block, title, author in [
+        ('---\ntitle: "The Story: Told"\nauthor: Ann Author\nlang: en\n---\n', "The Story: Told",
+         "Ann Author"),
+        ("---\ntitle: The Story\nauthor:\n  - Ann\n  - 'Bo'\n...\n", "The Story", "Ann, Bo"),
+        ("---\nauthor: [Ann, Bo]\n---\n", "story", "Ann, Bo"),
+    ]:  # fmt: skip
+        path.write_text(block + "\n" + text, encoding="utf-8")
+        book = read_book(path, front_matter=True)
+        assert (book.title, book.author) == (title, author)
+        assert [c.paragraphs for c in book.chapters] == [
+            ["# One", "First words."],
+            ["# Two", "Last words."],
+        ]
+    path.write_text("---\n\nA rule above.\n\n---\n\n" + text, encoding="utf-8")
+    book = read_book(path, front_matter=True)
+    assert (book.title, book.author) == ("story", "")
+    assert book.chapters[0].paragraphs == ["---", "A rule above.", "---"]
+
+
 def test_unknown_suffix_and_missing_file_are_clear(tmp_path: Path) -> None:
     with pytest.raises(BookError, match=r"cannot read '\.pdf' books; valid: \.txt"):
         read_book(tmp_path / "book.pdf")

@@ -16,7 +16,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
   (or ``Opening``).
 * Markdown: chapters start at the shallowest heading level used more than once; a single
-  heading above that level is the book's title.
+  heading above that level is the book's title. A YAML metadata block at the top (Pandoc's,
+  between ``---`` lines) gives the title and author, and is never narrated.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. Archive paths that are absolute or escape the book,
   and spine items whose file is missing, are errors.
@@ -71,6 +72,12 @@ FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 NOTE_MARK = re.compile(r"(?<=[\w.,;:!?'\")\]])\*(?![\w*])")
 EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])[^*]*?(?<=[^\s*])\*(?![\w*])")
 NOTE = re.compile(r"\s*\*(?=[\w\"'(])[^*]*")
+# Pandoc's YAML metadata block at the top of a Markdown file: a ``---`` line, ``key: value``
+# lines from the very next one, and a ``---`` or ``...`` line (a rule, ``---`` and a blank
+# line, is no block).
+METADATA_BLOCK = re.compile(
+    r"\A---[ \t]*\n(?P<yaml>[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
+)
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BLANK = re.compile(r"\n[ \t]*\n")
 DECLARED = re.compile(rb"^Character set encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.I | re.M)
@@ -296,7 +303,9 @@ def read_markdown(
     text: str, name: str = "", front_matter: bool = False, licence: bool = False
 ) -> Book:
     """A Markdown book (see the module docs); ``licence`` applies to Gutenberg markers."""
+    metadata, text = _metadata_block(text)
     body, tail, fields = _gutenberg(text)
+    fields.update(metadata)
     paragraphs = split_paragraphs(body)
     levels = [
         (n, len(m.group(1)), m.group(2))
@@ -324,6 +333,36 @@ def read_markdown(
     if licence and tail.strip():
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     return Book(title, fields.get("author", ""), chapters)
+
+
+def _metadata_block(text: str) -> tuple[dict[str, str], str]:
+    """The ``title`` and ``author`` of a YAML metadata block that opens a Markdown file (see
+    :data:`METADATA_BLOCK`), and the text after the block. An author may be a list (``- Ann``
+    lines, or ``[Ann, Bo]``): the names are joined with commas."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    block = METADATA_BLOCK.match(text)
+    if not block:
+        return {}, text
+    fields: dict[str, list[str]] = {}
+    key = None
+    for line in block["yaml"].splitlines():
+        if entry := re.match(r"([A-Za-z_][\w-]*):(.*)$", line):
+            key = entry[1].lower() if entry[1].lower() in ("title", "author") else None
+            if key:
+                fields[key] = _yaml_values(entry[2])
+        elif key and (item := re.match(r"\s*-\s+(.+)$", line)):
+            fields[key] += _yaml_values(item[1])
+    found = {key: ", ".join(v for v in values if v) for key, values in fields.items()}
+    return {key: value for key, value in found.items() if value}, text[block.end() :]
+
+
+def _yaml_values(value: str) -> list[str]:
+    """A YAML scalar or flow list (``[Ann, "Bo"]``) as strings, quotes taken off."""
+    value = value.strip()
+    items = value[1:-1].split(",") if value.startswith("[") and value.endswith("]") else [value]
+    items = [item.strip() for item in items]
+    return [item[1:-1] if item[:1] == item[-1:] and item[:1] in ("'", '"') else item
+            for item in items]  # fmt: skip
 
 
 # -- EPUB ----------------------------------------------------------------------------------
