@@ -235,6 +235,10 @@ LABEL_WORDS = frozenset(
 # Words before a version number, whose parts are read as numbers ("version 3.11": three point
 # eleven).
 VERSION_WORDS = frozenset(_words("version versions v ver release update rev python ios android"))
+# A version range's start, so that its end is read as a version too: "Python 3.8-3.12".
+VERSION_RANGE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{'|'.join(VERSION_WORDS)})[ \t]?\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?$"
+)
 PAIRED_LABELS = frozenset(
     _words("room flight route highway bus platform gate channel apartment apt suite ste train")
 )
@@ -1314,7 +1318,10 @@ class EnglishNormalizer:
                 return _military_time(numeral)  # "at 1430 hours", "0800 hours"
             if numeral[0] != "0":
                 return self._plain_integer(text, m.start(), m.end(), int(numeral))
-        if numeral.count(".") == 1 and _word_before(text, m.start()).lower() in VERSION_WORDS:
+        if numeral.count(".") == 1 and (
+            _word_before(text, m.start()).lower() in VERSION_WORDS
+            or VERSION_RANGE_BEFORE.search(text, max(0, m.start() - 32), m.start())
+        ):  # "Python 3.11", "Python 3.8-3.12"
             return prefix + " point ".join(number_words(p) for p in numeral.split("."))
         return prefix + number_words(numeral)
 

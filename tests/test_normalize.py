@@ -68,6 +68,9 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
         ("Version 2.0.1 is out.", "Version two point zero point one is out."),
         ("Python 3.11 and v2.10 ship.", "Python three point eleven and v two point ten ship."),
+        ("Python 3.8-3.12, versions 1.9 to 1.10 and 3.8-3.12 cm.",
+         "Python three point eight to three point twelve, versions one point nine to one point "
+         "ten and three point eight to three point one two centimeters."),
         ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
         ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
         ("The 747s flew.", "The seven hundred forty-sevens flew."),
