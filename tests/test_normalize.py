@@ -886,6 +886,10 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Tom & Jerry", "Tom and Jerry"),
         ("AT&T and R&D", "AT and T and R and D"),
         ("Run make && make install.", "Run make and make install."),
+        (
+            "Press Ctrl+Shift+P, Cmd-K or Ctrl.",
+            "Press Control plus Shift plus P, Command-K or Control.",
+        ),
         ("Write to me @home.", "Write to me at home."),
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
