@@ -383,7 +383,11 @@ SENTENCE_STARTERS = frozenset(
 )
 
 
-KEYS = {"Ctrl": "Control", "Cmd": "Command"}
+# Words written short that are said in full: keys, and growth in finance ("+3% YoY").
+SAID = {
+    "Ctrl": "Control", "Cmd": "Command", "YoY": "year over year", "QoQ": "quarter over quarter",
+    "MoM": "month over month",
+}  # fmt: skip
 
 
 # -- the pattern ------------------------------------------------------------------------------
@@ -541,7 +545,7 @@ BRANCHES = {
         rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
         rf"(?!\w)"
     ),
-    "key": r"C(?:trl|md)(?![\w'’])",  # "Ctrl+C": Control plus C
+    "said": rf"(?:{'|'.join(SAID)})(?![\w'’])",  # "Ctrl+C": Control plus C
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
@@ -571,7 +575,7 @@ FAMILIES: tuple[Family, ...] = (
       "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "key", "bare")),
+      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
     (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
@@ -1512,8 +1516,8 @@ class EnglishNormalizer:
         words = f"{DAY_OF[m['d1'][:3].lower()]} to {DAY_OF[m['d2'][:3].lower()]}"
         return words + _period(m.string, m.end()) if m["d2end"] == "." else words
 
-    def _key(self, m: re.Match[str]) -> str:
-        return KEYS[m.group()]
+    def _said(self, m: re.Match[str]) -> str:
+        return SAID[m.group()]
 
     def _bare(self, m: re.Match[str]) -> str:
         return abbreviations().get(m["btitle"] + ".") or m.group()

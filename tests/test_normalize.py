@@ -890,6 +890,11 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
             "Press Ctrl+Shift+P, Cmd-K or Ctrl.",
             "Press Control plus Shift plus P, Command-K or Control.",
         ),
+        (
+            "Sales rose 3.2% YoY, 1% QoQ and 0.5% MoM.",
+            "Sales rose three point two percent year over year, one percent quarter over quarter "
+            "and zero point five percent month over month.",
+        ),
         ("Write to me @home.", "Write to me at home."),
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
