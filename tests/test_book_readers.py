@@ -218,6 +218,63 @@ def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
     assert book.cover is not None and book.cover.startswith(b"\x89PNG")
 
 
+def shared_file_epub(path: Path, toc: list) -> Path:
+    """An EPUB whose chapters share files, as converters split a book: ``all.xhtml`` holds
+    the end of chapter one and chapters two and three; ``toc`` gets the two documents."""
+    book = epub.EpubBook()
+    book.set_identifier("shared")
+    book.set_title("Shared")
+    book.set_language("en")
+    one = epub.EpubHtml(title="One", file_name="one.xhtml", lang="en")
+    one.content = "<html><body><h2>One</h2><p>One begins.</p></body></html>"
+    rest = epub.EpubHtml(title="Rest", file_name="all.xhtml", lang="en")
+    rest.content = (
+        "<html><body><p>One goes on.</p>"
+        "<h2 id='c2'>Two</h2><p>Two speaks.</p>"
+        "<div><a id='c3'/></div><h2>Three</h2><p>Three speaks.</p>"
+        "<h3 id='s1'>A section</h3><p>Still three.</p></body></html>"
+    )
+    for item in (one, rest):
+        book.add_item(item)
+    book.toc = toc(one, rest)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", one, rest]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_epub_chapters_that_share_a_file_are_cut_where_the_contents_point(
+    tmp_path: Path,
+) -> None:
+    """Each entry of the table of contents at its file's shallowest level starts a chapter
+    where its #fragment points; deeper entries are sections, and what comes before the first
+    chapter in a file ends the chapter before."""
+
+    def flat(one: epub.EpubHtml, rest: epub.EpubHtml) -> list:
+        return [
+            epub.Link("one.xhtml", "One", "one"),
+            epub.Link("all.xhtml#c2", "Two", "c2"),
+            (epub.Section("Three", "all.xhtml#c3"), [epub.Link("all.xhtml#s1", "Sec", "s1")]),
+        ]
+
+    book = read_book(shared_file_epub(tmp_path / "flat.epub", flat))
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["One", "One begins.", "One goes on."]),
+        ("Two", ["Two", "Two speaks."]),
+        ("Three", ["Three", "Three speaks.", "A section", "Still three."]),
+    ]
+
+    def nested(one: epub.EpubHtml, rest: epub.EpubHtml) -> list:
+        return [
+            epub.Link("one.xhtml", "One", "one"),
+            (epub.Section("Rest", "all.xhtml"), [epub.Link("all.xhtml#c2", "Two", "c2")]),
+        ]
+
+    book = read_book(shared_file_epub(tmp_path / "nested.epub", nested))
+    assert [c.title for c in book.chapters] == ["One", "Rest"]
+
+
 def rewrite(
     source: Path,
     target: Path,

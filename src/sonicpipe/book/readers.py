@@ -480,7 +480,10 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         doc = epub.read_epub(str(path), {"ignore_ncx": False})
     except Exception as exc:  # ebooklib raises bare exceptions of many kinds
         raise BookError(f"{path}: cannot read EPUB: {exc}") from None
-    titles = _toc_titles(doc.toc)
+    entries = _toc_entries(doc.toc)
+    titles: dict[str, str] = {}
+    for target, _, entry_title, _ in entries:
+        titles.setdefault(target, entry_title)
     chapters: list[Chapter] = []
     started = False
     for idref, linear in doc.spine:
@@ -489,16 +492,35 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
             continue
         if isinstance(item, epub.EpubNav) or linear == "no":
             continue
-        heading, paragraphs, kinds = html_paragraphs(item.get_content())
         name = posixpath.normpath(item.get_name())
+        starts = _chapter_starts(entries, name)
+        anchors = {fragment for fragment, _ in starts if fragment}
+        heading, paragraphs, kinds, found = html_paragraphs(item.get_content(), anchors)
         title = titles.get(name)
         front = bool(kinds & FRONT_TYPES) or (titles and title is None and not started)
         if front and not front_matter:
             continue
         started = started or not front
-        if paragraphs:
-            fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
-            chapters.append(Chapter(title or heading or fallback, paragraphs))
+        fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
+        if len(starts) < 2:
+            if paragraphs:
+                chapters.append(Chapter(title or heading or fallback, paragraphs))
+            continue
+        # Several chapters in one file: cut it where each starts; what comes before the first
+        # ends the chapter before.
+        cuts: dict[int, str] = {}
+        for fragment, entry_title in starts:
+            if not fragment or fragment in found:
+                cuts.setdefault(found.get(fragment, 0), entry_title)
+        at = sorted(cuts)
+        lead = paragraphs[: at[0]]
+        if lead and chapters:
+            chapters[-1].paragraphs += lead
+        elif lead:
+            chapters.append(Chapter(heading or fallback, lead))
+        for start, stop in zip(at, [*at[1:], len(paragraphs)], strict=True):
+            if paragraphs[start:stop]:
+                chapters.append(Chapter(cuts[start], paragraphs[start:stop]))
     title = _meta(doc, "title") or path.stem
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc))
 
@@ -509,19 +531,39 @@ def _meta(doc: Any, name: str) -> str:
     return next((value for value in values if value), "")
 
 
-def _toc_titles(toc: Any) -> dict[str, str]:
-    """Archive path (without fragment) -> the first TOC title that points at it."""
-    titles: dict[str, str] = {}
-    stack = list(toc) if isinstance(toc, list | tuple) else [toc]
-    while stack:
-        entry = stack.pop(0)
-        if isinstance(entry, tuple | list):
-            stack[:0] = list(entry)
-            continue
-        href = getattr(entry, "href", None)
-        if href:
-            titles.setdefault(posixpath.normpath(unquote(urldefrag(href)[0])), entry.title)
-    return titles
+def _toc_entries(toc: Any) -> list[tuple[str, str, str, int]]:
+    """Every table-of-contents entry in order: (archive path, fragment, title, depth)."""
+    entries: list[tuple[str, str, str, int]] = []
+
+    def visit(items: Any, depth: int) -> None:
+        for entry in items if isinstance(items, list | tuple) else [items]:
+            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], list):
+                visit(entry[0], depth)  # (section, [its entries]): those one level down
+                visit(entry[1], depth + 1)
+            elif isinstance(entry, list | tuple):
+                visit(entry, depth)
+            elif href := getattr(entry, "href", None):
+                target, fragment = urldefrag(href)
+                entries.append(
+                    (posixpath.normpath(unquote(target)), unquote(fragment), entry.title, depth)
+                )
+
+    visit(toc, 0)
+    return entries
+
+
+def _chapter_starts(entries: list[tuple[str, str, str, int]], name: str) -> list[tuple[str, str]]:
+    """(fragment, title) of each chapter that starts in the file ``name``: the entries that
+    point into it at their shallowest depth (deeper ones are its sections), in order; an
+    empty fragment is the file's start."""
+    mine = [(fragment, title, depth) for target, fragment, title, depth in entries
+            if target == name]  # fmt: skip
+    top = min((depth for *_, depth in mine), default=0)
+    starts: dict[str, str] = {}
+    for fragment, title, depth in mine:
+        if depth == top:
+            starts.setdefault(fragment, title)
+    return list(starts.items())
 
 
 def _cover(doc: Any) -> bytes | None:
@@ -535,12 +577,16 @@ def _cover(doc: Any) -> bytes | None:
     return None
 
 
-def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
-    """(first heading, paragraphs, epub:type values of the body) of an XHTML document."""
+def html_paragraphs(
+    content: bytes, anchors: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list[str], set[str], dict[str, int]]:
+    """(first heading, paragraphs, epub:type values of the body, where each of ``anchors``
+    starts) of an XHTML document: an element whose ``id`` (or ``name``) is one of ``anchors``
+    starts a paragraph, whose index is given for it."""
     from lxml import html
 
     if not content.strip():
-        return "", [], set()
+        return "", [], set(), {}
     root = html.fromstring(content)
     kinds: set[str] = set()
     for element in root.iter():
@@ -551,6 +597,7 @@ def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
     paragraphs: list[str] = []
     heading = ""
     current: list[str] = []
+    found: dict[str, int] = {}
 
     def close() -> None:
         text = " ".join("".join(current).split())
@@ -567,8 +614,11 @@ def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
                 current.append(element.tail)
             return
         block = tag in BLOCKS
-        if block:
+        anchor = element.get("id") or element.get("name") if tag else None
+        if block or (anchor in anchors and anchor not in found):
             close()
+        if anchor in anchors:
+            found.setdefault(anchor, len(paragraphs))
         if element.text and tag:
             current.append(element.text)
         for child in element:
@@ -583,7 +633,7 @@ def html_paragraphs(content: bytes) -> tuple[str, list[str], set[str]]:
     body = root.find("body") if root.tag != "body" else root
     walk(body if body is not None else root)
     close()
-    return heading, paragraphs, kinds
+    return heading, paragraphs, kinds, found
 
 
 def _types(element: Any) -> set[str]:
