@@ -219,14 +219,17 @@ def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
 
 
 def shared_file_epub(path: Path, toc: list) -> Path:
-    """An EPUB whose chapters share files, as converters split a book: ``all.xhtml`` holds
-    the end of chapter one and chapters two and three; ``toc`` gets the two documents."""
+    """An EPUB whose chapters share files, as converters split a book: ``more.xhtml`` (in no
+    table of contents) and ``all.xhtml`` hold the rest of chapter one, and ``all.xhtml``
+    chapters two and three; ``toc`` gets the first and last documents."""
     book = epub.EpubBook()
     book.set_identifier("shared")
     book.set_title("Shared")
     book.set_language("en")
     one = epub.EpubHtml(title="One", file_name="one.xhtml", lang="en")
     one.content = "<html><body><h2>One</h2><p>One begins.</p></body></html>"
+    more = epub.EpubHtml(title="More", file_name="more.xhtml", lang="en")
+    more.content = "<html><body><p>One continues.</p></body></html>"
     rest = epub.EpubHtml(title="Rest", file_name="all.xhtml", lang="en")
     rest.content = (
         "<html><body><p>One goes on.</p>"
@@ -234,12 +237,12 @@ def shared_file_epub(path: Path, toc: list) -> Path:
         "<div><a id='c3'/></div><h2>Three</h2><p>Three speaks.</p>"
         "<h3 id='s1'>A section</h3><p>Still three.</p></body></html>"
     )
-    for item in (one, rest):
+    for item in (one, more, rest):
         book.add_item(item)
     book.toc = toc(one, rest)
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
-    book.spine = ["nav", one, rest]
+    book.spine = ["nav", one, more, rest]
     epub.write_epub(str(path), book)
     return path
 
@@ -248,8 +251,8 @@ def test_epub_chapters_that_share_a_file_are_cut_where_the_contents_point(
     tmp_path: Path,
 ) -> None:
     """Each entry of the table of contents at its file's shallowest level starts a chapter
-    where its #fragment points; deeper entries are sections, and what comes before the first
-    chapter in a file ends the chapter before."""
+    where its #fragment points; deeper entries are sections, and a file it does not point
+    into, or what comes before the first chapter in a file, goes on with the chapter before."""
 
     def flat(one: epub.EpubHtml, rest: epub.EpubHtml) -> list:
         return [
@@ -260,7 +263,7 @@ def test_epub_chapters_that_share_a_file_are_cut_where_the_contents_point(
 
     book = read_book(shared_file_epub(tmp_path / "flat.epub", flat))
     assert [(c.title, c.paragraphs) for c in book.chapters] == [
-        ("One", ["One", "One begins.", "One goes on."]),
+        ("One", ["One", "One begins.", "One continues.", "One goes on."]),
         ("Two", ["Two", "Two speaks."]),
         ("Three", ["Three", "Three speaks.", "A section", "Still three."]),
     ]

@@ -19,7 +19,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   heading above that level is the book's title. A YAML metadata block at the top (Pandoc's,
   between ``---`` lines) gives the title and author, and is never narrated.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
-  from the metadata, the cover image. Archive paths that are absolute or escape the book,
+  from the metadata, the cover image. A chapter starts where the table of contents points,
+  also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
+  file it does not point into, with no heading of its own, goes on with the chapter before
+  (a converter split it off). Archive paths that are absolute or escape the book,
   and spine items whose file is missing, are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
@@ -503,7 +506,9 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         started = started or not front
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
         if len(starts) < 2:
-            if paragraphs:
+            if paragraphs and title is None and not heading and titles and chapters:
+                chapters[-1].paragraphs += paragraphs  # a file split off the chapter before
+            elif paragraphs:
                 chapters.append(Chapter(title or heading or fallback, paragraphs))
             continue
         # Several chapters in one file: cut it where each starts; what comes before the first
