@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from ebooklib import epub
 from mutagen.mp3 import MP3
+from test_audio_writers import without_write_permission
 
 from sonicpipe.book.readers import BookError, read_book, read_text
 from sonicpipe.cli import main
@@ -178,6 +181,26 @@ def test_unknown_suffix_and_missing_file_are_clear(tmp_path: Path) -> None:
         read_book(tmp_path / "book.pdf")
     with pytest.raises(BookError, match="no such file"):
         read_book(tmp_path / "book.txt")
+
+
+@pytest.mark.parametrize("name", ["book.txt", "book.md", "book.epub"])
+def test_a_book_that_cannot_be_read_is_named_with_why(tmp_path: Path, name: str) -> None:
+    (tmp_path / "folder").mkdir()
+    folder = tmp_path / "folder" / name
+    folder.mkdir()
+    with pytest.raises(BookError, match=f"^{re.escape(str(folder))}: a folder, not a book$"):
+        read_book(folder)
+    path = tmp_path / name
+    path.write_bytes(b"")
+    path.chmod(0)
+    code = (
+        "import sys; from sonicpipe.book.readers import read_book\n"
+        "try: read_book(sys.argv[1])\n"
+        "except ValueError as exc: print(exc)"
+    )
+    run = [*without_write_permission(), sys.executable, "-c", code, str(path)]
+    done = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert done.stdout == f"{path}: cannot read: permission denied\n"
 
 
 def make_epub(path: Path) -> Path:

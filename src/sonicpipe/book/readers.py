@@ -128,11 +128,15 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
             f"valid: {', '.join(FORMATS)}"
         )
     if not path.is_file():
-        raise BookError(f"{path}: no such file")
+        raise BookError(f"{path}: {'a folder, not a book' if path.is_dir() else 'no such file'}")
     if suffix == ".epub":
         book = read_epub(path, front_matter)
     else:
-        text, encoding = decode_text(path, path.read_bytes())
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise unreadable(path, exc) from None
+        text, encoding = decode_text(path, data)
         reader = read_markdown if suffix in (".md", ".markdown") else read_text
         book = reader(text, path.stem, front_matter=front_matter, licence=licence)
         book.encoding = encoding
@@ -141,6 +145,12 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     if not book.chapters:
         raise BookError(f"{path}: no text to narrate")
     return book
+
+
+def unreadable(path: Path, exc: OSError) -> BookError:
+    """A book file the system will not read (``permission denied``), named."""
+    reason = exc.strerror or str(exc)
+    return BookError(f"{path}: cannot read: {reason[:1].lower()}{reason[1:]}")
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
@@ -409,8 +419,10 @@ def check_archive(path: Path) -> None:
     """Reject an EPUB whose entries or manifest paths are absolute or leave the book."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except zipfile.BadZipFile as exc:
         raise BookError(f"{path}: not an EPUB (zip) file: {exc}") from None
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     with archive:
         names = set(archive.namelist())
         for name in names:
