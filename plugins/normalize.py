@@ -239,6 +239,12 @@ VERSION_WORDS = frozenset(_words("version versions v ver release update rev pyth
 VERSION_RANGE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:{'|'.join(VERSION_WORDS)})[ \t]?\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?$"
 )
+# An IPv4 address, and what stands before the colon of a port: "127.0.0.1:8000", "localhost:3000".
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+IP_ADDRESS = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+HOST_BEFORE = re.compile(rf"(?:(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}|(?<![\w.])localhost)$")
+# Words before four dotted numbers that make them no IP address: "version 1.2.3.4".
+NOT_ADDRESS_WORDS = VERSION_WORDS | LABEL_WORDS | frozenset(_words("section sec clause article"))
 PAIRED_LABELS = frozenset(
     _words("room flight route highway bus platform gate channel apartment apt suite ste train")
 )
@@ -525,6 +531,7 @@ BRANCHES = {
         r"(?<=[A-Za-z\d)])\^(?:(?<!(?<!\d)10\^)(?P<pow>[23])(?![\w^]|\.\d)"
         r"|(?=[-−]?[A-Za-z\d(]))"
     ),
+    "hostport": r":(?<=[\dt]:)(?=\d{2,5}(?!\w|[.,]\d))",  # "localhost:3000", "127.0.0.1:80"
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     # A Roman numeral numbering a list, at a paragraph start or after ";" or ":" ("I. The
     # Huzza Porpoise.", "numbered: I., the GRAMPUS; II., the BLACK FISH"); see _romanitem.
@@ -577,7 +584,8 @@ FAMILIES: tuple[Family, ...] = (
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
-    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])", ("dash", "by", "ratio", "arith")),
+    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])",
+     ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
 )  # fmt: skip
 
@@ -864,6 +872,11 @@ def _in_roman_list(text: str, start: int, value: int) -> bool:
     neighbours = "|".join(_to_roman(n) for n in (value - 1, value + 1) if n)
     item = re.compile(rf"(?:(?<![^\n])|(?<=[;:] ))(?:{neighbours})\.(?=,? \S)")
     return item.search(text, max(0, start - ROMAN_LIST_REACH), start + ROMAN_LIST_REACH) is not None
+
+
+def _octet(part: str) -> str:
+    """A part of an IP address: "192" one ninety-two, "8" eight."""
+    return year(int(part)) if len(part) == 3 else cardinal(int(part))
 
 
 def _roman_value(text: str) -> int | None:
@@ -1326,6 +1339,12 @@ class EnglishNormalizer:
                 return _military_time(numeral)  # "at 1430 hours", "0800 hours"
             if numeral[0] != "0":
                 return self._plain_integer(text, m.start(), m.end(), int(numeral))
+        if (
+            numeral.count(".") == 3
+            and IP_ADDRESS.fullmatch(numeral)
+            and _word_before(text, m.start()).lower() not in NOT_ADDRESS_WORDS
+        ):
+            return prefix + " dot ".join(map(_octet, numeral.split(".")))  # "192.168.1.1"
         if numeral.count(".") == 1 and (
             _word_before(text, m.start()).lower() in VERSION_WORDS
             or VERSION_RANGE_BEFORE.search(text, max(0, m.start() - 32), m.start())
@@ -1444,6 +1463,11 @@ class EnglishNormalizer:
     def _by(self, m: re.Match[str]) -> str:
         scientific = m.string.startswith("10^", m.end())  # "5 x 10^3"
         return "times" if "×" in m.group() or scientific else "by"
+
+    def _hostport(self, m: re.Match[str]) -> str:
+        """The colon before a port, after "localhost" or an IP address."""
+        host = HOST_BEFORE.search(m.string, max(0, m.start() - 16), m.start())
+        return " colon " if host else m.group()
 
     def _power(self, m: re.Match[str]) -> str:
         if m["pow"]:

@@ -68,6 +68,13 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
         ("Version 2.0.1 is out.", "Version two point zero point one is out."),
         ("Python 3.11 and v2.10 ship.", "Python three point eleven and v two point ten ship."),
+        ("Ping 192.168.1.1, 8.8.8.8 or 127.0.0.1:8000; open localhost:3000.",
+         "Ping one ninety-two dot one sixty-eight dot one dot one, eight dot eight dot eight dot "
+         "eight or one twenty-seven dot zero dot zero dot one colon eight thousand; open "
+         "localhost colon three thousand."),
+        ("See section 3.2.1.4, version 1.2.3.4 and 10.0.0.256.",
+         "See section three point two point one point four, version one point two point three "
+         "point four and ten point zero point zero point two hundred fifty-six."),
         ("Python 3.8-3.12, versions 1.9 to 1.10 and 3.8-3.12 cm.",
          "Python three point eight to three point twelve, versions one point nine to one point "
          "ten and three point eight to three point one two centimeters."),
