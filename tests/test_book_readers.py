@@ -260,12 +260,16 @@ def shared_file_epub(path: Path, toc: list) -> Path:
         "<div><a id='c3'/></div><h2>Three</h2><p>Three speaks.</p>"
         "<h3 id='s1'>A section</h3><p>Still three.</p></body></html>"
     )
-    for item in (one, more, rest):
+    end = epub.EpubHtml(title="End", file_name="end.xhtml", lang="en")
+    end.content = (
+        "<html><body><section epub:type='colophon'><p>Set in type.</p></section></body></html>"
+    )
+    for item in (one, more, rest, end):
         book.add_item(item)
     book.toc = toc(one, rest)
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
-    book.spine = ["nav", one, more, rest]
+    book.spine = ["nav", one, more, rest, end]
     epub.write_epub(str(path), book)
     return path
 
@@ -290,6 +294,9 @@ def test_epub_chapters_that_share_a_file_are_cut_where_the_contents_point(
         ("Two", ["Two", "Two speaks."]),
         ("Three", ["Three", "Three speaks.", "A section", "Still three."]),
     ]
+    assert read_book(tmp_path / "flat.epub", front_matter=True).chapters[-1].paragraphs == [
+        "Set in type."
+    ], "a colophon is front matter of its own, not the last chapter's end"
 
     def nested(one: epub.EpubHtml, rest: epub.EpubHtml) -> list:
         return [

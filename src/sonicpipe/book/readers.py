@@ -518,7 +518,7 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         started = started or not front
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
         if len(starts) < 2:
-            if paragraphs and title is None and not heading and titles and chapters:
+            if paragraphs and title is None and not heading and titles and chapters and not front:
                 chapters[-1].paragraphs += paragraphs  # a file split off the chapter before
             elif paragraphs:
                 chapters.append(Chapter(title or heading or fallback, paragraphs))
