@@ -573,7 +573,8 @@ BRANCHES = {
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
 # Each family of branches sits behind a cheap guard, so most positions fail at once; a family
-# may nest another behind a narrower guard.
+# may nest another behind a narrower guard. (The signs between numbers are looked for at a
+# space only when one of them follows it: "5 - 3", "2 x 4".)
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
@@ -584,7 +585,7 @@ FAMILIES: tuple[Family, ...] = (
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
-    (r"(?=[-–—x×:/* \t\xa0\u2009\u202f\n])(?<=[\dhdtMm.%])",
+    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
 )  # fmt: skip
