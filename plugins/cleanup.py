@@ -31,6 +31,9 @@ Decisions a later stage can rely on:
   spoken words: ``https://www.example.com/docs`` -> ``example dot com slash docs``. The scheme,
   ``www.`` and the fragment are dropped, and so is a query string longer than 20 characters.
   An address in angle brackets (``<https://...>``, ``<jane@example.org>``) loses them.
+  File paths are spelled too: ``~/.config`` -> ``tilde slash dot config``, ``/usr/bin`` ->
+  ``slash usr slash bin``, ``./configure`` (a path from the root needs two parts: ``/help``
+  stays).
 * Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
   stays); an SSML ``<speak>`` wrapper always goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
@@ -621,6 +624,18 @@ def _say_address(match: re.Match[str]) -> str:
     return " ".join(spoken.translate(SPOKEN_SYMBOLS).split()) + tail
 
 
+# A file path: from the root with two parts or more ("/usr/bin"), from home ("~/.bashrc") or
+# from here ("./configure", "../lib"); not "and/or", "1/2" or "/help".
+PATH_RE = re.compile(
+    r"(?<![\w/.~:&%-])(?:(?:~|\.\.?)/(?:[\w.-]*\w/)*|/(?:[\w.-]*\w/)+)[\w.-]*\w/?(?![\w/])"
+)
+
+
+def _say_path(match: re.Match[str]) -> str:
+    """A file path spelled like an address: "~/.config" -> "tilde slash dot config"."""
+    return " ".join(match.group().translate(SPOKEN_SYMBOLS).split())
+
+
 # -- the whole text --------------------------------------------------------------------------
 
 
@@ -707,6 +722,8 @@ def _clean(text: str, options: CleanupOptions) -> str:
         paragraph = _prose(block, options, labels)
         if ADDRESS_HINT_RE.search(paragraph):
             paragraph = ADDRESS_RE.sub(_say_address, paragraph)
+        if "/" in paragraph:
+            paragraph = PATH_RE.sub(_say_path, paragraph)
         paragraph = _finish(pending + paragraph)
         if not strip_marks(paragraph).strip():
             pending = paragraph

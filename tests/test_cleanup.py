@@ -459,6 +459,19 @@ def test_symbols_that_are_not_emoji_stay() -> None:
         ("(see https://example.com/my%20file)", "(see example dot com slash my file)."),
         ("ftp://files.example.net:2121/pub", "files dot example dot net colon 2121 slash pub."),
         (
+            "Put it in /usr/local/bin or ~/.config/app, run ./configure, then ../x.sh.",
+            "Put it in slash usr slash local slash bin or tilde slash dot config slash app, run "
+            "dot slash configure, then dot dot slash x dot sh.",
+        ),
+        (
+            "POST to `/v1/chat` (see /etc/hosts).",
+            "POST to slash v1 slash chat (see slash etc slash hosts).",
+        ),
+        (
+            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b.",
+            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b.",
+        ),
+        (
             "Not domains: e.g. 3.14, setup.py, README.md, Node.js, U.S.A., end.Then",
             "Not domains: e.g. 3.14, setup.py, README.md, Node.js, U.S.A., end.Then.",
         ),
