@@ -699,10 +699,11 @@ ADDRESS_BEFORE = re.compile(
     rf"(?:\d+[A-Za-z]?|(?<![A-Za-z])(?:[Oo]n|[Oo]ff|[Aa]long)){H}"
     rf"(?:(?!{NOT_STREET_NAMES}{H})[A-Z][a-z]+{H}){{1,2}}$"
 )
+STREETS = frozenset(_words("Avenue Boulevard Road Lane Highway Parkway Square Court"))
 # What may follow a street and continue the address, so "Street" takes a comma, not a period:
-# "12 Elm St. Apt. 4", "42 Oak Dr. Springfield, IL", "Main St. #4".
+# "12 Elm St. Apt. 4", "42 Oak Dr. Springfield, IL", "Main St. #4", "Pennsylvania Ave. NW".
 ADDRESS_AFTER = re.compile(
-    rf"{H}(?:(?:Apt|Ste|Suite|Unit|Fl|Floor|Bldg|Building|Rm|Room)\b|#\d"
+    rf"{H}(?:(?:Apt|Ste|Suite|Unit|Fl|Floor|Bldg|Building|Rm|Room|NW|NE|SW|SE)\b|#\d"
     rf"|(?!{'|'.join(SENTENCE_STARTERS)}\b)(?:[A-Z][a-z]+{H}){{0,2}}[A-Z][a-z]+,{H}[A-Z\d])"
 )
 CLOSERS = "\"'”’)]}_*"
@@ -1594,6 +1595,8 @@ class EnglishNormalizer:
             expansion = self._by_name(token, expansion, text, start, end)
             if expansion == AFTER_NAME[token] and ADDRESS_AFTER.match(text, end):
                 return expansion + ","  # "12 Elm St. Apt. 4": Elm Street, Apartment four
+        elif expansion in STREETS and ADDRESS_AFTER.match(text, end):
+            return expansion + ","  # "42 Oak Ave. Apt. 4", "Pennsylvania Ave. NW"
         if expansion in BEFORE_NAME.values() or (
             token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
         ):

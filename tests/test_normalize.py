@@ -797,6 +797,11 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("Send it to 42 Oak Dr. Springfield, IL.",
          "Send it to forty-two Oak Drive, Springfield, IL."),
         ("Go to 5 Main St. #4 now.", "Go to five Main Street, number four now."),
+        ("Ship to 1600 Pennsylvania Ave. NW, Washington. 42 Oak Ave. Apt. 4 and 12 Elm Blvd. "
+         "Suite 4, Austin. Walk down Oak Ave. The shop is there.",
+         "Ship to sixteen hundred Pennsylvania Avenue, NW, Washington. Forty-two Oak Avenue, "
+         "Apartment four and twelve Elm Boulevard, Suite four, Austin. Walk down Oak Avenue. The "
+         "shop is there."),
         ("He lives on Baker St. London is big.", "He lives on Baker Street. London is big."),
         ("He lives on Main St. Then, he moved.", "He lives on Main Street. Then, he moved."),
         ("She ran to Main St. Everyone was there.", "She ran to Main Street. Everyone was there."),
