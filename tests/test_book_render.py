@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -933,6 +934,32 @@ def test_the_log_counts_one_chapter_paragraph_and_file_in_the_singular(tmp_path:
     assert "rendered 1 paragraph: 1 synthesized now, 0 from earlier runs" in lines
     where = f" in 1 file, with captions, in {tmp_path / 'out'}"
     assert [line for line in lines if line.startswith("audio ") and line.endswith(where)]
+
+
+def run_with_file_size_limit(limit: int, code: str, *args: str) -> str:
+    """Run ``code`` in a Python whose files may not grow past ``limit`` bytes (as if the disk
+    filled up there); return what it printed."""
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          preexec_fn=limit_file_size, timeout=120)  # fmt: skip
+    return done.stdout + done.stderr
+
+
+def test_a_file_that_cannot_be_written_whole_is_named_and_no_temporary_file_is_left(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "report.json"
+    code = (
+        "import sys; from pathlib import Path; from sonicpipe.book.render import write_atomic\n"
+        "try: write_atomic(Path(sys.argv[1]), bytes(5000))\n"
+        "except OSError as exc: print(exc)"
+    )
+    said = run_with_file_size_limit(1000, code, str(path))
+    assert said == f"{path}: cannot write: file too large\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def folder_lock(output: Path) -> Iterator[None]:
         output.mkdir(parents=True, exist_ok=True)
         handle = open(output / ".lock", "w")  # noqa: SIM115 - closed below
     except OSError as exc:  # the folder is named, not its lock file
-        reason = (exc.strerror or str(exc)).lower()
+        reason = system_reason(exc)
         for above in output.parents:
             if os.path.isfile(above):
                 reason = f"{above} is a file"
@@ -104,13 +104,26 @@ def folder_lock(output: Path) -> Iterator[None]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written)."""
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
+
+    A failure (a full disk) is an :class:`OSError` naming ``path``, the temporary file gone.
+    """
     part = path.with_name(f"{path.name}.part-{os.getpid()}")
-    with open(part, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(part, path)
+    try:
+        with open(part, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
+
+
+def system_reason(exc: OSError) -> str:
+    """The system's reason for ``exc`` as words in a sentence (``no space left on device``)."""
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
