@@ -699,6 +699,7 @@ ADDRESS_BEFORE = re.compile(
     rf"(?:\d+[A-Za-z]?|(?<![A-Za-z])(?:[Oo]n|[Oo]ff|[Aa]long)){H}"
     rf"(?:(?!{NOT_STREET_NAMES}{H})[A-Z][a-z]+{H}){{1,2}}$"
 )
+ORDINAL_AFTER = re.compile(rf"{H}\d{{1,3}}(?:st|nd|rd|th){RB}")  # "W. 42nd St."
 STREETS = frozenset(_words("Avenue Boulevard Road Lane Highway Parkway Square Court"))
 # What may follow a street and continue the address, so "Street" takes a comma, not a period:
 # "12 Elm St. Apt. 4", "42 Oak Dr. Springfield, IL", "Main St. #4", "Pennsylvania Ave. NW".
@@ -1574,6 +1575,8 @@ class EnglishNormalizer:
                 return _spoken_label(token)
             if token in ("No.", "no.", "p."):
                 return token
+        if token[:-1] in COMPASS and len(token) == 2 and ORDINAL_AFTER.match(text, end):
+            return COMPASS[token[0]].capitalize()  # "W. 42nd St.": West forty-second Street
         if token in DAY_ABBREVIATIONS:
             if re.match(rf",?{H}(?:{MONTH_RE}|\d)", text[end : end + 8]):
                 return DAY_ABBREVIATIONS[token]

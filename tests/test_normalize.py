@@ -797,6 +797,9 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("Send it to 42 Oak Dr. Springfield, IL.",
          "Send it to forty-two Oak Drive, Springfield, IL."),
         ("Go to 5 Main St. #4 now.", "Go to five Main Street, number four now."),
+        ("He lives on W. 42nd St. near E. 5th Ave.; John W. Smith and W. 5 stay.",
+         "He lives on West forty-second Street near East fifth Avenue; John W. Smith and W. five "
+         "stay."),
         ("Ship to 1600 Pennsylvania Ave. NW, Washington. 42 Oak Ave. Apt. 4 and 12 Elm Blvd. "
          "Suite 4, Austin. Walk down Oak Ave. The shop is there.",
          "Ship to sixteen hundred Pennsylvania Avenue, NW, Washington. Forty-two Oak Avenue, "
