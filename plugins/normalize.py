@@ -151,6 +151,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("dB", "decibel")
     add("rpm", "revolution per minute", "revolutions per minute")
     add("psi", "pound per square inch", "pounds per square inch")
+    add("mmHg", "millimeter of mercury", "millimeters of mercury")
     add("kcal", "kilocalorie")
     add("cal", "calorie")
     add("hp", "horsepower", "horsepower")
@@ -699,6 +700,10 @@ ADDRESS_BEFORE = re.compile(
     rf"(?:\d+[A-Za-z]?|(?<![A-Za-z])(?:[Oo]n|[Oo]ff|[Aa]long)){H}"
     rf"(?:(?!{NOT_STREET_NAMES}{H})[A-Z][a-z]+{H}){{1,2}}$"
 )
+# Words before a blood pressure: "BP 120/80", "blood pressure was 90/60".
+PRESSURE_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?:BP|(?i:blood{H}pressure))(?:{H}(?:was|is|of|at))?:?{H}$"
+)
 ORDINAL_AFTER = re.compile(rf"{H}\d{{1,3}}(?:st|nd|rd|th){RB}")  # "W. 42nd St."
 STREETS = frozenset(_words("Avenue Boulevard Road Lane Highway Parkway Square Court"))
 # What may follow a street and continue the address, so "Street" takes a comma, not a period:
@@ -877,9 +882,9 @@ def _in_roman_list(text: str, start: int, value: int) -> bool:
     return item.search(text, max(0, start - ROMAN_LIST_REACH), start + ROMAN_LIST_REACH) is not None
 
 
-def _octet(part: str) -> str:
-    """A part of an IP address: "192" one ninety-two, "8" eight."""
-    return year(int(part)) if len(part) == 3 else cardinal(int(part))
+def _pair(n: int) -> str:
+    """A number of three digits read in pairs ("192" one ninety-two), a smaller one whole."""
+    return year(n) if 100 <= n <= 999 else cardinal(n)
 
 
 def _roman_value(text: str) -> int | None:
@@ -1225,6 +1230,12 @@ class EnglishNormalizer:
             num, den = VULGAR[m["vf"]]
         else:
             num, den = int(m["fn"]), int(m["fd"])
+            if (
+                not whole
+                and not unit
+                and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
+            ):
+                return f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
                 return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
             if not whole and not unit:
@@ -1347,7 +1358,7 @@ class EnglishNormalizer:
             and IP_ADDRESS.fullmatch(numeral)
             and _word_before(text, m.start()).lower() not in NOT_ADDRESS_WORDS
         ):
-            return prefix + " dot ".join(map(_octet, numeral.split(".")))  # "192.168.1.1"
+            return prefix + " dot ".join(_pair(int(p)) for p in numeral.split("."))  # "192.168.1.1"
         if numeral.count(".") == 1 and (
             _word_before(text, m.start()).lower() in VERSION_WORDS
             or VERSION_RANGE_BEFORE.search(text, max(0, m.start() - 32), m.start())

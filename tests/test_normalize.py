@@ -99,6 +99,11 @@ def test_numbers(written: str, spoken: str) -> None:
         ("I got 3/5 on the quiz.", "I got three out of five on the quiz."),
         ("She got a 9/10.", "She got a nine out of ten."),
         (
+            "Her BP was 120/80; blood pressure: 140/90 mmHg.",
+            "Her BP was one twenty over eighty; blood pressure: one forty over ninety "
+            "millimeters of mercury.",
+        ),
+        (
             "Rated 4.5/5 stars; a 7.5/10.",
             "Rated four point five out of five stars; a seven point five out of ten.",
         ),
