@@ -1230,12 +1230,9 @@ class EnglishNormalizer:
             num, den = VULGAR[m["vf"]]
         else:
             num, den = int(m["fn"]), int(m["fd"])
-            if (
-                not whole
-                and not unit
-                and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
-            ):
-                return f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
+            if not whole and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
+                words = f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
+                return f"{words} {unit[1]}" if unit else words
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
                 return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
             if not whole and not unit:
