@@ -962,6 +962,28 @@ def test_a_file_that_cannot_be_written_whole_is_named_and_no_temporary_file_is_l
     assert list(tmp_path.iterdir()) == []
 
 
+CLI = "import sys; from sonicpipe.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_a_full_disk_while_rendering_is_one_line_and_the_rerun_resumes(tmp_path: Path) -> None:
+    """libsndfile says only "System error.": that was a traceback. Now the cache is named,
+    with the system's reason, and what was cached stays for the rerun."""
+    source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=3)
+    out = tmp_path / "out"
+    command = ["book", "render", str(source), "-o", str(out), "--engine", "espeak", "-q"]
+    said = run_with_file_size_limit(150_000, CLI, *command)  # less than a paragraph's audio
+    assert said.splitlines()[-1] == (
+        f"sonicpipe: error: {out / CACHE}: cannot write the paragraph cache: file too large"
+    )
+    assert "Traceback" not in said and not list((out / CACHE).glob("*.part*"))
+    assert main(command) == 0
+    runs = manifest_of(out)["runs"]
+    assert [run["status"] for run in runs] == [
+        f"failed: {out / CACHE}: cannot write the paragraph cache: file too large",
+        "delivered",
+    ]
+
+
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:
     source = tmp_path / "tale.txt"
     text = (

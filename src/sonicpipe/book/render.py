@@ -18,6 +18,7 @@ but unlogged (a run killed between writing a paragraph and logging it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import soundfile
 
 from sonicpipe.audio.chain import EMPTY
 from sonicpipe.audio.writers import SoundFileWriter
@@ -124,6 +126,22 @@ def system_reason(exc: OSError) -> str:
     """The system's reason for ``exc`` as words in a sentence (``no space left on device``)."""
     reason = exc.strerror or str(exc)
     return reason[:1].lower() + reason[1:]
+
+
+def refused_write(path: Path) -> str | None:
+    """Why the system refuses to write more to the file ``path`` (a temporary one, thrown away
+    after): another 64 KiB appended to it fails the same way (``file too large``); None if
+    it does not fail."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(handle, bytes(1 << 16))
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        return system_reason(exc)
+    return None
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
@@ -387,18 +405,33 @@ class _Batch:
         token = _CUTS.set(self.cuts)
         try:
             async for chunk in self.pipe.astream_segments(segments, self.words):
-                self._feed(chunk, done)
+                with self._writing():
+                    self._feed(chunk, done)
             if len(self.cuts) != len(self.paragraphs) - 1:
                 raise GapError(
                     f"chapter {self.paragraphs[0].chapter + 1}: "
                     f"{len(self.paragraphs)} paragraphs sent, "
                     f"{len(self.cuts) + 1} came back"
                 )
-            self._finish(done)
+            with self._writing():
+                self._finish(done)
         finally:
             _CUTS.reset(token)
-            self.writer.close()
+            with contextlib.suppress(soundfile.LibsndfileError):  # a write failed: said above
+                self.writer.close()
             self.part.unlink(missing_ok=True)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Writes of paragraph audio: a failure (a full disk) names the cache and the
+        system's reason, which libsndfile does not give (it says "System error.")."""
+        try:
+            yield
+        except soundfile.LibsndfileError:
+            reason = refused_write(self.part) or "the system refused to write more"
+            raise OSError(
+                f"{self.cache.root}: cannot write the paragraph cache: {reason}"
+            ) from None
 
     def _feed(self, samples: np.ndarray, done: Callable[[Paragraph], None]) -> None:
         while True:
@@ -619,10 +652,11 @@ async def render_paragraphs(
     except BaseException as exc:
         first = _first(exc)
         manifest.plan(plans, cache)
-        if isinstance(first, KeyboardInterrupt | asyncio.CancelledError):
-            manifest.end("interrupted")  # Ctrl-C: asyncio cancels the render
-        else:
-            manifest.end(f"failed: {str(first) or type(first).__name__}")
+        with contextlib.suppress(OSError):  # a full disk: the error below says so
+            if isinstance(first, KeyboardInterrupt | asyncio.CancelledError):
+                manifest.end("interrupted")  # Ctrl-C: asyncio cancels the render
+            else:
+                manifest.end(f"failed: {str(first) or type(first).__name__}")
         if first is not exc:
             raise first from None
         raise
