@@ -500,6 +500,8 @@ BRANCHES = {
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
     ),
+    # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
+    "sci": r"(?<![\w.])(?P<scm>\d{1,3}(?:\.\d+)?)[eE](?P<sce>[-+−]?\d{1,3})(?!\w|\.\d)",
     # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
     "rating": r"(?<![\w.,/])(?P<rtn>\d{1,2}\.\d{1,2})/(?P<rtd>5|10|100)(?![\w/]|[.,]\d)",
     "fraction": (
@@ -580,8 +582,8 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
-      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating")), "lsd", "oldmoney", "money",
-      "fraction", "taxcode", "shortyear", "number")),
+      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
+      "lsd", "oldmoney", "money", "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
@@ -1213,6 +1215,13 @@ class EnglishNormalizer:
         if sub:
             words += f" and {_with_unit(cardinal(sub), cents.lstrip('0'), (sub_one, sub_many))}"
         return words
+
+    def _sci(self, m: re.Match[str]) -> str:
+        """ "1e-3": one times ten to the power of minus three."""
+        exponent = m["sce"].lstrip("+")
+        sign = "minus " if exponent[0] in "-−" else ""
+        power = cardinal(int(exponent.lstrip("-−")))
+        return f"{number_words(m['scm'])} times ten to the power of {sign}{power}"
 
     def _rating(self, m: re.Match[str]) -> str:
         return f"{number_words(m['rtn'])} out of {cardinal(int(m['rtd']))}"  # "4.5/5 stars"

@@ -99,6 +99,11 @@ def test_numbers(written: str, spoken: str) -> None:
         ("I got 3/5 on the quiz.", "I got three out of five on the quiz."),
         ("She got a 9/10.", "She got a nine out of ten."),
         (
+            "Use 1e-3 or 3E+4, not 6.02e23.",
+            "Use one times ten to the power of minus three or three times ten to the power of "
+            "four, not six point zero two times ten to the power of twenty-three.",
+        ),
+        (
             "Her BP was 120/80; blood pressure: 140/90 mmHg.",
             "Her BP was one twenty over eighty; blood pressure: one forty over ninety "
             "millimeters of mercury.",
