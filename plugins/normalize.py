@@ -556,6 +556,7 @@ BRANCHES = {
         rf"(?!\w)"
     ),
     "said": rf"(?:{'|'.join(SAID)})(?![\w'’])",  # "Ctrl+C": Control plus C
+    "arch": r"x86[-_]64(?![\w-])",  # the architecture "x86_64" or "x86-64"
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
@@ -587,7 +588,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
-      (r"(?=[AaPp]\.)", ("ampm",)), "abbr")),
+      (r"(?=[AaPp]\.)", ("ampm",)), "arch", "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
@@ -1562,6 +1563,9 @@ class EnglishNormalizer:
 
     def _said(self, m: re.Match[str]) -> str:
         return SAID[m.group()]
+
+    def _arch(self, m: re.Match[str]) -> str:
+        return "x eighty-six sixty-four"  # not "x eighty-six to sixty-four"
 
     def _bare(self, m: re.Match[str]) -> str:
         return abbreviations().get(m["btitle"] + ".") or m.group()

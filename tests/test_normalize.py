@@ -99,6 +99,10 @@ def test_numbers(written: str, spoken: str) -> None:
         ("I got 3/5 on the quiz.", "I got three out of five on the quiz."),
         ("She got a 9/10.", "She got a nine out of ten."),
         (
+            "Built for x86_64 or x86-64; an x86 CPU.",
+            "Built for x eighty-six sixty-four or x eighty-six sixty-four; an x eighty-six CPU.",
+        ),
+        (
             "Use 1e-3 or 3E+4, not 6.02e23.",
             "Use one times ten to the power of minus three or three times ten to the power of "
             "four, not six point zero two times ten to the power of twenty-three.",
