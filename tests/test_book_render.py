@@ -984,6 +984,25 @@ def test_a_full_disk_while_rendering_is_one_line_and_the_rerun_resumes(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("format", ["m4b", "mp3", "wav", "flac"])
+def test_a_full_disk_while_files_are_written_names_the_file_and_keeps_the_last_delivery(
+    tmp_path: Path, format: str
+) -> None:
+    source = excerpt(tmp_path / "alice.txt", chapters=1, paragraphs=2)
+    out = tmp_path / "out"
+    command = ["book", "render", str(source), "-o", str(out), "--engine", "espeak", "-q"]
+    assert main([*command, "--format", "wav", "--preset", "none"]) == 0
+    delivered = {p.name: p.read_bytes() for p in out.glob("*.*") if p.suffix != ".json"}
+    said = run_with_file_size_limit(30_000, CLI, *command, "--format", format)  # all cached
+    name = f"01 CHAPTER II The Pool of Tears.{format}"
+    if format == "m4b":
+        name = "Alice's Adventures in Wonderland.m4b"
+    assert said.splitlines()[-1] == f"sonicpipe: error: {out / name}: cannot write: file too large"
+    assert "Traceback" not in said and not (out / STAGING).exists()
+    assert {p.name: p.read_bytes() for p in out.glob("*.*") if p.suffix != ".json"} == delivered
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["format"] == "wav"
+
+
 def test_a_latin1_gutenberg_text_renders_and_the_log_says_how_it_was_read(tmp_path: Path) -> None:
     source = tmp_path / "tale.txt"
     text = (

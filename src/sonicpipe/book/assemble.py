@@ -35,7 +35,8 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,14 @@ from sonicpipe.audio.writers import open_writer
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
-from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
+from sonicpipe.book.render import (
+    Cache,
+    ChapterPlan,
+    refused_write,
+    system_reason,
+    write_atomic,
+    write_json,
+)
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
@@ -376,7 +384,8 @@ class Assembler:
                 writer_options["cover"] = str(self._cover.absolute())
         options["writers"] = writer_options
         settings = self.settings.with_(options=options)
-        writer = open_writer(path, self.rate, settings, self.host)
+        with self._delivering(path):
+            writer = open_writer(path, self.rate, settings, self.host)
         out = _File(path, BackgroundWriter(writer, self.rate))
         self._files.append(out)
         return out
@@ -408,7 +417,8 @@ class Assembler:
         return cover
 
     def _emit(self, out: _File, samples: np.ndarray, section: Meter, peaks: bool = False) -> None:
-        out.writer.write(samples)
+        with self._delivering(out.path):
+            out.writer.write(samples)
         section.add(samples, peaks)
 
     def _paragraph_into(self, out: _File, key: str, section: Meter) -> None:
@@ -427,12 +437,33 @@ class Assembler:
         """The tail room tone; close the file; write its captions. Returns the file names."""
         self._emit(out, self._tone(self.delivery.tail), section)
         self._close(out)
-        return [p.name for p in (out.path, *write_captions(out.path, out.captions))]
+        return [p.name for p in (out.path, *self._captions(out))]
 
     def _close(self, out: _File) -> None:
         """Close a finished file and let go of it (its encoder's memory with it)."""
-        out.writer.close()
+        with self._delivering(out.path):
+            out.writer.close()
         self._files.remove(out)
+
+    def _captions(self, out: _File) -> list[Path]:
+        """Write the captions of ``out``; return their paths."""
+        with self._delivering(out.path):
+            return write_captions(out.path, out.captions)
+
+    @contextmanager
+    def _delivering(self, path: Path) -> Iterator[None]:
+        """Writes of the file ``path`` (in the staging folder): a failure (a full disk) names
+        the file as delivered, with the system's reason."""
+        shown = self.output / path.name
+        try:
+            yield
+        except soundfile.LibsndfileError:  # says only "System error."
+            reason = refused_write(path) or "the system refused to write more"
+            raise OSError(f"{shown}: cannot write: {reason}") from None
+        except OSError as exc:
+            if exc.strerror:
+                raise OSError(f"{shown}: cannot write: {system_reason(exc)}") from None
+            raise OSError(str(exc).replace(str(self.staging), str(self.output))) from None
 
     def run(
         self,
@@ -580,7 +611,7 @@ class Assembler:
             self._emit(out, self._tone(self.delivery.tail), section)
             rows.append(self._row(number, [path.name], [self._part(path.name, section)]))
         self._close(out)
-        names = [p.name for p in write_captions(path, out.captions)]
+        names = [p.name for p in self._captions(out)]
         if self._cover is not None:
             names.append(self._cover.name)
         for row in rows:
