@@ -390,10 +390,12 @@ SENTENCE_STARTERS = frozenset(
 )
 
 
-# Words written short that are said in full: keys, and growth in finance ("+3% YoY").
+# Words written short that are said in full: keys, growth in finance ("+3% YoY") and the
+# architecture x86-64 (not "eighty-six to sixty-four").
 SAID = {
     "Ctrl": "Control", "Cmd": "Command", "YoY": "year over year", "QoQ": "quarter over quarter",
-    "MoM": "month over month",
+    "MoM": "month over month", "x86_64": "x eighty-six sixty-four",
+    "x86-64": "x eighty-six sixty-four",
 }  # fmt: skip
 
 
@@ -555,8 +557,7 @@ BRANCHES = {
         rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
         rf"(?!\w)"
     ),
-    "said": rf"(?:{'|'.join(SAID)})(?![\w'’])",  # "Ctrl+C": Control plus C
-    "arch": r"x86[-_]64(?![\w-])",  # the architecture "x86_64" or "x86-64"
+    "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
@@ -587,8 +588,8 @@ FAMILIES: tuple[Family, ...] = (
       "lsd", "oldmoney", "money", "fraction", "taxcode", "shortyear", "number")),
     (r"(?<![^\W_])(?=[A-Za-z])",
      ("echo", "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "said", "bare")),
-      (r"(?=[AaPp]\.)", ("ampm",)), "arch", "abbr")),
+      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
+      (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
@@ -1563,9 +1564,6 @@ class EnglishNormalizer:
 
     def _said(self, m: re.Match[str]) -> str:
         return SAID[m.group()]
-
-    def _arch(self, m: re.Match[str]) -> str:
-        return "x eighty-six sixty-four"  # not "x eighty-six to sixty-four"
 
     def _bare(self, m: re.Match[str]) -> str:
         return abbreviations().get(m["btitle"] + ".") or m.group()
