@@ -1596,6 +1596,12 @@ class EnglishNormalizer:
                 return token
         if token[:-1] in COMPASS and len(token) == 2 and ORDINAL_AFTER.match(text, end):
             return COMPASS[token[0]].capitalize()  # "W. 42nd St.": West forty-second Street
+        if (
+            token == "v."
+            and _word_before(text, start)[:1].isupper()
+            and _word_after(text, end)[:1].isupper()
+        ):
+            return "versus"  # a case name: "Roe v. Wade"
         if token in DAY_ABBREVIATIONS:
             if re.match(rf",?{H}(?:{MONTH_RE}|\d)", text[end : end + 8]):
                 return DAY_ABBREVIATIONS[token]

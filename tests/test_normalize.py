@@ -780,6 +780,8 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("In the U.S. it is legal.", "In the U.S. it is legal."),
         ("The sun rose. He sat. Then", "The sun rose. He sat. Then"),
         ("See Ref. 12 and ref. 3.", "See Reference twelve and reference three."),
+        ("In Brown v. Board of Education and Roe v. Wade; vol. v. The end.",
+         "In Brown versus Board of Education and Roe versus Wade; volume five. The end."),
         ("Page 12, para. 3; Para. 4 and paras. 5-7.",
          "Page twelve, paragraph three; Paragraph four and paragraphs five to seven."),
         ("Est. 1999 in Paris.", "Established nineteen ninety-nine in Paris."),
