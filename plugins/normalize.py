@@ -644,6 +644,9 @@ PHONE_BEFORE = re.compile(rf"{PHONE_WORDS}{H}+(?P<groups>(?:\d{{2,4}}{H})*)$")
 SHORT_CODE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:text|txt|sms)(?:(?:{H}[\w'’]+){{0,3}}{H}to)?{H}$"
 )
+# Words before a code of four to eight digits, read digit by digit: "Your code is 482910",
+# "PIN: 1234", "zip code 90210".
+CODE_BEFORE = re.compile(rf"(?<![A-Za-z])(?:(?i:code|passcode)|PIN|OTP)(?:{H}(?:is|was))?:?{H}$")
 PHONE_GROUPS_AFTER = re.compile(rf"(?:{H}\d{{2,4}}(?!\d))*")
 PHONE_DIGITS = 7
 # Area codes said as a number, not digit by digit: "1-800-555-0199" is "one, eight hundred, five
@@ -1344,6 +1347,13 @@ class EnglishNormalizer:
         if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"
             scale = MULTIPLIERS[m["big"]] if _counts_big(text, m.start(), m.end()) else m["big"]
             return f"{prefix}{number_words(numeral)} {scale}"
+        if (
+            sign == ""
+            and numeral.isdigit()
+            and 4 <= len(numeral) <= 8
+            and CODE_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        ):
+            return digits(numeral)  # "Your code is 482910": four eight two nine one zero
         if (
             sign == ""
             and numeral.isdigit()

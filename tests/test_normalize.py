@@ -616,6 +616,9 @@ def test_phone_numbers(written: str, spoken: str) -> None:
         ("Phone: 555 1234", "Phone: five five five one two three four"),
         ("Fax 555 1234", "Fax five five five one two three four"),
         ("Call 911 or text 55.", "Call nine one one or text five five."),
+        ("Your code is 482910; PIN: 1234, zip code 02116. Error code 404.",
+         "Your code is four eight two nine one zero; PIN: one two three four, zip code zero two "
+         "one one six. Error code four hundred four."),
     ],
 )  # fmt: skip
 def test_phone_words_read_only_phone_numbers_as_digits(written: str, spoken: str) -> None:
