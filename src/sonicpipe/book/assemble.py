@@ -457,9 +457,8 @@ class Assembler:
         shown = self.output / path.name
         try:
             yield
-        except soundfile.LibsndfileError:  # says only "System error."
-            reason = refused_write(path) or "the system refused to write more"
-            raise OSError(f"{shown}: cannot write: {reason}") from None
+        except soundfile.LibsndfileError:
+            raise OSError(f"{shown}: cannot write: {refused_write(path)}") from None
         except OSError as exc:
             if exc.strerror:
                 raise OSError(f"{shown}: cannot write: {system_reason(exc)}") from None

@@ -128,10 +128,10 @@ def system_reason(exc: OSError) -> str:
     return reason[:1].lower() + reason[1:]
 
 
-def refused_write(path: Path) -> str | None:
-    """Why the system refuses to write more to the file ``path`` (a temporary one, thrown away
-    after): another 64 KiB appended to it fails the same way (``file too large``); None if
-    it does not fail."""
+def refused_write(path: Path) -> str:
+    """Why the system refused to write more to the file ``path`` (a temporary one, thrown
+    away after), which libsndfile does not say ("System error."): another 64 KiB appended to
+    it fails the same way (``no space left on device``)."""
     try:
         handle = os.open(path, os.O_WRONLY | os.O_APPEND)
         try:
@@ -141,7 +141,7 @@ def refused_write(path: Path) -> str | None:
             os.close(handle)
     except OSError as exc:
         return system_reason(exc)
-    return None
+    return "the system refused to write more"
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
@@ -424,11 +424,11 @@ class _Batch:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """Writes of paragraph audio: a failure (a full disk) names the cache and the
-        system's reason, which libsndfile does not give (it says "System error.")."""
+        system's reason."""
         try:
             yield
         except soundfile.LibsndfileError:
-            reason = refused_write(self.part) or "the system refused to write more"
+            reason = refused_write(self.part)
             raise OSError(
                 f"{self.cache.root}: cannot write the paragraph cache: {reason}"
             ) from None
