@@ -78,6 +78,10 @@ MULTIPLIERS = {
     "trillion": "trillion",
 }  # fmt: skip
 PER = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day"}
+# A price per thousand, million or billion: "$0.10/1M tokens", "$15/M tokens", "$2/1K calls".
+PER |= {"1k": "thousand"} | {
+    f"{one}{letter}": MULTIPLIERS[letter] for one in ("", "1") for letter in "KMB"
+}
 
 
 def _units() -> dict[str, tuple[str, str]]:
@@ -500,7 +504,7 @@ BRANCHES = {
         rf"(?P<amt>{NUM}|\.\d+)(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
-        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}){RB})?"
+        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k){RB})?"  # "$3/mo", "$0.10/1M tokens"
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
     "sci": r"(?<![\w.])(?P<scm>\d{1,3}(?:\.\d+)?)[eE](?P<sce>[-+−]?\d{1,3})(?!\w|\.\d)",

@@ -228,6 +228,11 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("Only $0.99 today.", "Only ninety-nine cents today."),
         ("A $1.05 fee.", "A one dollar and five cents fee."),
         ("Valued at $1.2M.", "Valued at one point two million dollars."),
+        (
+            "Costs $0.10/1M tokens, $15/M tokens or $2/1K calls.",
+            "Costs ten cents per million tokens, fifteen dollars per million tokens or two dollars "
+            "per thousand calls.",
+        ),
         ("Raised $3 billion.", "Raised three billion dollars."),
         ("Raised $3bn and $40k.", "Raised three billion dollars and forty thousand dollars."),
         ("Paid $1,000,000.", "Paid one million dollars."),
@@ -381,6 +386,9 @@ def test_measures(written: str, spoken: str) -> None:
         ("A 70B parameters model.", "A seventy billion parameters model."),
         ("We sold 1.2M units.", "We sold one point two million units."),
         ("Valued at $1.2M.", "Valued at one point two million dollars."),
+        ("Costs $0.10/1M tokens, $15/M tokens or $2/1K calls.",
+         "Costs ten cents per million tokens, fifteen dollars per million tokens or two dollars "
+         "per thousand calls."),
         ("About 2.5B people.", "About two point five billion people."),
         ("It raised 2.5B yen.", "It raised two point five billion yen."),
         ("It has 10M monthly active users.", "It has ten million monthly active users."),
