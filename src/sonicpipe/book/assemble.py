@@ -50,15 +50,8 @@ from sonicpipe.audio.measure import Check, Measurement, Meter, check
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
-from sonicpipe.book.readers import Book
-from sonicpipe.book.render import (
-    Cache,
-    ChapterPlan,
-    refused_write,
-    system_reason,
-    write_atomic,
-    write_json,
-)
+from sonicpipe.book.readers import Book, system_reason
+from sonicpipe.book.render import Cache, ChapterPlan, refused_write, write_atomic, write_json
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost

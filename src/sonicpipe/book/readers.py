@@ -149,8 +149,13 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
 
 def unreadable(path: Path, exc: OSError) -> BookError:
     """A book file the system will not read (``permission denied``), named."""
+    return BookError(f"{path}: cannot read: {system_reason(exc)}")
+
+
+def system_reason(exc: OSError) -> str:
+    """The system's reason for ``exc`` as words in a sentence (``no space left on device``)."""
     reason = exc.strerror or str(exc)
-    return BookError(f"{path}: cannot read: {reason[:1].lower()}{reason[1:]}")
+    return reason[:1].lower() + reason[1:]
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:

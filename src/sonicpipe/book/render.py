@@ -40,7 +40,7 @@ import soundfile
 from sonicpipe.audio.chain import EMPTY
 from sonicpipe.audio.writers import SoundFileWriter
 from sonicpipe.book.progress import Progress
-from sonicpipe.book.readers import Book, BookError
+from sonicpipe.book.readers import Book, BookError, system_reason
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, in_force_after
 from sonicpipe.hookspecs import hookimpl
@@ -120,12 +120,6 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
-
-
-def system_reason(exc: OSError) -> str:
-    """The system's reason for ``exc`` as words in a sentence (``no space left on device``)."""
-    reason = exc.strerror or str(exc)
-    return reason[:1].lower() + reason[1:]
 
 
 def refused_write(path: Path) -> str:
