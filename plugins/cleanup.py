@@ -625,9 +625,11 @@ def _say_address(match: re.Match[str]) -> str:
 
 
 # A file path: from the root with two parts or more ("/usr/bin"), from home ("~/.bashrc") or
-# from here ("./configure", "../lib"); not "and/or", "1/2" or "/help".
+# from here ("./configure", "../lib"), ending at a space or punctuation; not "and/or", "1/2",
+# "/help" or a route with a parameter ("/users/{id}").
 PATH_RE = re.compile(
-    r"(?<![\w/.~:&%-])(?:(?:~|\.\.?)/(?:[\w.-]*\w/)*|/(?:[\w.-]*\w/)+)[\w.-]*\w/?(?![\w/])"
+    r"(?<![\w/.~:&%-])(?:(?:~|\.\.?)/(?:[\w.-]*\w/)*|/(?:[\w.-]*\w/)+)[\w.-]*\w/?"
+    r"""(?=[\s.,;:!?)\]'"]|$)"""
 )
 
 

@@ -468,8 +468,8 @@ def test_symbols_that_are_not_emoji_stay() -> None:
             "POST to slash v1 slash chat (see slash etc slash hosts).",
         ),
         (
-            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b.",
-            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b.",
+            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b, /users/{id}.",
+            "Not paths: and/or, 1/2, 24/7, /help, w/o, a / b, /users/{id}.",
         ),
         (
             "Not domains: e.g. 3.14, setup.py, README.md, Node.js, U.S.A., end.Then",
