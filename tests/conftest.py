@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -78,3 +80,14 @@ def serve_process() -> Iterator[ServeProcess]:
     process.start()
     yield process
     process.stop()
+
+
+def without_write_permission() -> list[str]:
+    """A command prefix under which folder permissions hold (root drops the capability to
+    override them); skip the test where there is none."""
+    if os.geteuid() != 0:
+        return []
+    if setpriv := shutil.which("setpriv"):
+        caps = "-dac_override,-dac_read_search"
+        return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
+    pytest.skip("running as root without setpriv: permissions do not hold")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +13,7 @@ import mutagen.mp4
 import numpy as np
 import pytest
 import soundfile
+from conftest import without_write_permission
 
 from sonicpipe import pcm
 from sonicpipe.audio import open_writer
@@ -277,17 +276,6 @@ def test_a_file_that_cannot_be_made_is_named_as_the_caller_knows_it(
         open_writer(part_of(path), 44100, name=path)
     assert str(err.value) == f"{path}: cannot write: file name too long"
     assert list(tmp_path.iterdir()) == []
-
-
-def without_write_permission() -> list[str]:
-    """A command prefix under which folder permissions hold (root drops the capability to
-    override them); skip the test where there is none."""
-    if os.geteuid() != 0:
-        return []
-    if setpriv := shutil.which("setpriv"):
-        caps = "-dac_override,-dac_read_search"
-        return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
-    pytest.skip("running as root without setpriv: permissions do not hold")
 
 
 @pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".m4b", ".raw"])

@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import without_write_permission
 from ebooklib import epub
 from mutagen.mp3 import MP3
-from test_audio_writers import without_write_permission
 
 from sonicpipe.book.readers import BookError, read_book, read_text
 from sonicpipe.cli import main

@@ -18,9 +18,9 @@ import av
 import numpy as np
 import pytest
 import soundfile
+from conftest import without_write_permission
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
-from test_audio_writers import without_write_permission
 
 from sonicpipe.audio.measure import measure, read_audio
 from sonicpipe.book import render_book
