@@ -129,6 +129,7 @@ TITLES = frozenset({
 })  # fmt: skip
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 NOT_SPOKEN_RE = re.compile(r"<<[^<>\s]+>>|</?[A-Za-z][^<>]*>|\[[^\[\]]*\]")  # tags, [brackets]
+END_MARKS = frozenset(".!?…")
 CANDIDATE_RE = re.compile(rf"[.!?…]|\n[ \t]*(?:\n|{LIST_ITEM})")  # where a cut may follow
 NEXT_TOKEN_RE = re.compile(r"\s*\S+\s")
 WORD_AND_SPACE_RE = re.compile(r"\s*\S+\s+")
@@ -466,8 +467,15 @@ class Splitter:
                     found.append((start + item, LIST))
                 item_end = items[item_number] if item_number < len(items) else len(block)
                 offset = start + item
-                spans = self.punkt.span_tokenize(block[item:item_end])
-                found.extend((offset + s, PUNKT) for s, _ in list(spans)[1:])
+                piece = block[item:item_end]
+                spans = list(self.punkt.span_tokenize(piece))[1:]
+                # Punkt cuts a run of marks at the end of a text before its last one
+                # ("Yes!!" -> "Yes!" "!"): a cut inside a run of marks is none.
+                found.extend(
+                    (offset + s, PUNKT)
+                    for s, _ in spans
+                    if not (piece[s] in END_MARKS and piece[s - 1] in END_MARKS)
+                )
         return found
 
     def split(self, text: str, first_min_words: int = 0, after: int = 0) -> list[str]:

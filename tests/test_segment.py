@@ -110,6 +110,10 @@ TRICKY = [
     ('Say <spell>A. B. C.</spell> slowly. Then stop.',
      ["Say <spell>A. B. C.</spell> slowly.", "Then stop."]),
     ("What? No! Yes.", ["What?", "No!", "Yes."]),
+    # a run of marks ends one sentence, also at the end (Punkt left the last mark alone)
+    ("Hmm?? OK!!!", ["Hmm??", "OK!!!"]),
+    ("Yes!!", ["Yes!!"]),
+    ("Really?! Stop!!!!", ["Really?!", "Stop!!!!"]),
     # a piece with no word goes with the next sentence
     ('... Three nights. Then quiet. "..." She left.',
      ["... Three nights.", "Then quiet.", '"..." She left.']),
@@ -134,7 +138,9 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert segment.split_sentences(text) == expected
 
 
-@pytest.mark.parametrize("text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES, LETTER_ENDS[0]])
+@pytest.mark.parametrize(
+    "text", [TRICKY[-3][0], TRICKY[-2][0], ASIDES, LETTER_ENDS[0], "Hmm?? OK!!!"]
+)
 def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(text: str) -> None:
     """ "No. I" may still become "No. I." (a label), so the stream holds "No." until it knows;
     and "II. (Octavo" until the aside's end shows whether the sentence goes on."""
