@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -91,3 +92,17 @@ def without_write_permission() -> list[str]:
         caps = "-dac_override,-dac_read_search"
         return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
     pytest.skip("running as root without setpriv: permissions do not hold")
+
+
+def run_with_file_size_limit(limit: int, code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a Python whose files may not grow past ``limit`` bytes (as if the disk
+    filled up there: a write past it fails with ``File too large``); its standard error is
+    merged into ``stdout``."""
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails; the process lives on
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, preexec_fn=limit_file_size,
+                          timeout=120)  # fmt: skip

@@ -13,7 +13,7 @@ import mutagen.mp4
 import numpy as np
 import pytest
 import soundfile
-from conftest import without_write_permission
+from conftest import run_with_file_size_limit, without_write_permission
 
 from sonicpipe import pcm
 from sonicpipe.audio import open_writer
@@ -325,3 +325,39 @@ def test_a_track_that_is_not_a_number_is_refused_before_any_file(tmp_path: Path,
 def test_unknown_metadata_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown metadata 'genre'; valid: title, author"):
         SoundFileWriter(tmp_path / "x.wav", 8000, metadata={"genre": "Drama"})
+
+
+TAGGED = """
+import sys
+import numpy as np
+from sonicpipe.audio.m4b import M4bWriter
+from sonicpipe.audio.writers import Mp3Writer
+
+rate = 44100
+samples = (0.5 * np.sin(np.arange(3 * rate) * 0.06)).astype(np.float32)
+title = {"title": "A long title " * 400}
+cover = b"\\xff\\xd8\\xff" + bytes(20000)
+for path, tagged in ((sys.argv[1], False), (sys.argv[2], True)):
+    if path.endswith(".mp3"):
+        writer = Mp3Writer(path, rate, metadata=title if tagged else None)
+    else:
+        writer = M4bWriter(path, rate, cover=cover if tagged else None)
+    writer.write(samples)
+    try:
+        writer.close()
+    except Exception as exc:
+        print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".m4b"])
+def test_a_full_disk_while_tags_are_written_is_the_systems_oserror(
+    tmp_path: Path, suffix: str
+) -> None:
+    """mutagen wrapped it in its own error, which no caller took for a write error."""
+    plain, tagged = tmp_path / f"plain{suffix}", tmp_path / f"tagged{suffix}"
+    assert run_with_file_size_limit(1 << 30, TAGGED, str(plain), str(tagged)).stdout == ""
+    room = plain.stat().st_size + 1000  # the audio fits, its tags do not
+    assert tagged.stat().st_size > room
+    done = run_with_file_size_limit(room, TAGGED, str(plain), str(tagged))
+    assert done.stdout == "OSError [Errno 27] File too large\n"

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import ServeProcess
+from conftest import ServeProcess, run_with_file_size_limit
 
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
@@ -619,6 +619,52 @@ def test_render_command_errors_are_one_line(
         "hello.txt",
         "latin1.txt",
     ], "no partial file"
+
+
+SPOKEN = "The disk fills up while this is written. It has a few sentences, long enough for it."
+CLI = "import sys; from sonicpipe.cli import main; sys.exit(main(sys.argv[1:]))"
+RENDER = """
+import sys
+from sonicpipe.pipeline import Pipeline
+
+with Pipeline(engine="espeak") as pipe:
+    for target in sys.argv[2:]:
+        try:
+            pipe.render(sys.argv[1], target)
+        except OSError as exc:
+            print(type(exc).__name__, exc)
+"""
+# Less than any format holds of SPOKEN: the write fails mid-render.
+SIZE_LIMIT = 20_000
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".m4b", ".raw"])
+def test_a_full_disk_is_one_line_naming_the_file_and_keeps_the_last_take(
+    tmp_path: Path, suffix: str
+) -> None:
+    """libsndfile's "System error." was a traceback, LAME's write named no file, FFmpeg's
+    named the temporary .part file."""
+    text = tmp_path / "short.txt"
+    text.write_text(SPOKEN)
+    target = tmp_path / f"short{suffix}"
+    target.write_bytes(b"the last good take")
+    command = ["render", str(text), "-o", str(target), "--engine", "espeak"]
+    done = run_with_file_size_limit(SIZE_LIMIT, CLI, *command)
+    assert done.stdout == f"sonicpipe: error: {target}: cannot write: file too large\n"
+    assert done.returncode == 2
+    assert target.read_bytes() == b"the last good take"
+    assert {p.name for p in tmp_path.iterdir()} == {target.name, text.name}, "no .part"
+
+
+def test_a_full_disk_in_the_api_is_an_oserror_naming_the_file(tmp_path: Path) -> None:
+    targets = [tmp_path / f"short.{suffix}" for suffix in ("wav", "flac", "mp3", "m4b", "raw")]
+    targets[0].write_bytes(b"the last good take")
+    done = run_with_file_size_limit(SIZE_LIMIT, RENDER, SPOKEN, *map(str, targets))
+    assert done.stdout.splitlines() == [
+        f"OSError {target}: cannot write: file too large" for target in targets
+    ]
+    assert targets[0].read_bytes() == b"the last good take"
+    assert [p.name for p in tmp_path.iterdir()] == [targets[0].name], "no .part"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

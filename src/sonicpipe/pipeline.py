@@ -24,7 +24,7 @@ import numpy as np
 
 from sonicpipe import pcm
 from sonicpipe.audio.chain import EMPTY, AudioChain
-from sonicpipe.audio.writers import open_writer
+from sonicpipe.audio.writers import open_writer, writing
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.controls import Defaults, Family, PhonemeWord, family_of, in_force_after
 from sonicpipe.controls import render as render_segment
@@ -438,8 +438,9 @@ class Pipeline:
         """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...).
 
         The file appears only once it is complete: a failed render leaves any earlier file
-        at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`.
-        ``source`` names the text in markup errors (a file name, say).
+        at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`; a file
+        that cannot be written (a full disk) an :class:`OSError` naming ``path``, with the
+        system's reason. ``source`` names the text in markup errors (a file name, say).
         """
         self._check_open()
         path = Path(path)
@@ -453,14 +454,16 @@ class Pipeline:
         writer = open_writer(part, self.output_rate, self.settings, self.host, name=path)
         try:
             async for chunk in self.astream_segments(segments):
-                writer.write(chunk)
-            writer.close()
+                with writing(part, path):
+                    writer.write(chunk)
+            with writing(part, path):
+                writer.close()
+                os.replace(part, path)
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.close()
             part.unlink(missing_ok=True)
             raise
-        os.replace(part, path)
         return path
 
     async def turn(self) -> Turn:

@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from sonicpipe.audio.writers import Writer, checked_metadata
+from sonicpipe.audio.writers import Writer, checked_metadata, tagging
 
 # FFmpeg's MP4 metadata key for each of the writer's tags ("artist" becomes the ©ART atom).
 FFMPEG_KEYS = {"title": "title", "author": "artist", "album": "album", "track": "track"}
@@ -69,7 +69,8 @@ class M4bWriter(Writer):
             audio = MP4(self.path)
             kind = MP4Cover.FORMAT_PNG if self._cover_png else MP4Cover.FORMAT_JPEG
             audio["covr"] = [MP4Cover(self.cover, imageformat=kind)]
-            audio.save()
+            with tagging():
+                audio.save()
 
     def _chapter_table(self) -> list[dict]:
         """The chapters as PyAV wants them: each ends where the next starts, the last at the end."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
@@ -118,6 +119,52 @@ def cannot_write(path: Path, reason: str | None) -> OSError:
     elif reason:
         reason = reason[0].lower() + reason[1:]
     return OSError(f"{path}: cannot write: {reason or 'unknown error'}")
+
+
+def refused_write(path: Path) -> str:
+    """Why the system refused to write more to the file ``path`` (a temporary one, thrown
+    away after), which libsndfile does not say ("System error."): another 64 KiB appended to
+    it fails the same way (``no space left on device``)."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(handle, bytes(1 << 16))
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return reason[:1].lower() + reason[1:]
+    return "the system refused to write more"
+
+
+@contextmanager
+def writing(target: Path, name: Path) -> Iterator[None]:
+    """Opening, writing or closing ``target``, a temporary name for the file ``name``: a
+    failure (a full disk) is an :class:`OSError` naming ``name``, with the system's reason
+    (:func:`cannot_write`). ``target`` is thrown away after a failure: a probe may add to it."""
+    try:
+        yield
+    except soundfile.LibsndfileError:  # says only "System error."
+        raise cannot_write(name, refused_write(target)) from None
+    except OSError as exc:
+        if exc.strerror:  # the system's reason, with or without the file's name
+            raise cannot_write(name, exc.strerror) from None
+        raise OSError(str(exc).replace(str(target), str(name))) from None
+
+
+@contextmanager
+def tagging() -> Iterator[None]:
+    """Tags written into a finished file with mutagen: a system error it wraps in its own
+    (a full disk) is raised as the :class:`OSError` it is."""
+    from mutagen import MutagenError
+
+    try:
+        yield
+    except MutagenError as exc:
+        if exc.args and isinstance(exc.args[0], OSError):
+            raise exc.args[0] from None
+        raise
 
 
 class Writer:
@@ -275,7 +322,8 @@ class Mp3Writer(Writer):
             tag = id3.ID3()
             for key, value in self._tags.items():
                 tag.add(getattr(id3, ID3_FRAMES[key])(encoding=id3.Encoding.UTF8, text=value))
-            tag.save(self.path)
+            with tagging():
+                tag.save(self.path)
 
 
 def open_writer(
@@ -297,17 +345,14 @@ def open_writer(
     path = Path(target)
     shown = Path(name) if name is not None else path
     try:
-        writer = host.hook.sonicpipe_audio_writer(
-            target=path, sample_rate=sample_rate, settings=settings
-        )
+        with writing(path, shown):  # the file cannot be made: named as the caller knows it
+            writer = host.hook.sonicpipe_audio_writer(
+                target=path, sample_rate=sample_rate, settings=settings
+            )
     except ConfigError as exc:
         if name is not None:
             exc.args = (f"{name}: {exc}",)
         raise
-    except OSError as exc:  # the file cannot be made: named as the caller knows it
-        if exc.strerror:  # the system's reason, with or without the file's name
-            raise cannot_write(shown, exc.strerror) from None
-        raise OSError(str(exc).replace(str(path), str(shown))) from None
     if writer is None:
         known = ", ".join(FORMATS)
         raise ValueError(
