@@ -21,10 +21,19 @@ FFMPEG_KEYS = {"title": "title", "author": "artist", "album": "album", "track": 
 # FFmpeg's "fast" quantizer search: at 64 kbps mono speech it keeps the bitrate, the bandwidth
 # and the true peak of the default "twoloop" coder, with less error, at a third of its time.
 ENCODER_OPTIONS = {"aac_coder": "fast"}
+# The bit rate reaches the encoder (it is set before the codec opens), but FFmpeg's native AAC
+# encoder cannot hold it on speech with digital silence: its rate control moves its quality
+# factor (lambda) frame by frame toward the nominal frame size and keeps no account of the
+# bits spent, so frames that cost nearly nothing (espeak's silent gaps) raise it, and the
+# speech after them is coded above the rate. Real audio bytes at 44.1 kHz for 32/64/128 kbps:
+# piper 33/66/124, espeak 42/80/136 (the "twoloop" coder 44/78/140; bit_rate_tolerance=0
+# swings under, 28/54/104; maxrate, bufsize, cutoff, PNS and TNS do not bring it down).
+# espeak with a -70 dBFS noise floor comes out at 32.5/64.6/128.7.
 
 
 class M4bWriter(Writer):
-    """Mono AAC-LC at ``bitrate`` kbps; :meth:`chapter` marks where each chapter starts."""
+    """Mono AAC-LC at ``bitrate`` kbps (the encoder's target: speech with silent gaps comes
+    out above it, see ``ENCODER_OPTIONS``); :meth:`chapter` marks where each chapter starts."""
 
     def __init__(
         self,
