@@ -6,7 +6,6 @@ import io
 import itertools
 import json
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -18,7 +17,7 @@ import av
 import numpy as np
 import pytest
 import soundfile
-from conftest import without_write_permission
+from conftest import run_with_file_size_limit, without_write_permission
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
 
@@ -936,18 +935,6 @@ def test_the_log_counts_one_chapter_paragraph_and_file_in_the_singular(tmp_path:
     assert [line for line in lines if line.startswith("audio ") and line.endswith(where)]
 
 
-def run_with_file_size_limit(limit: int, code: str, *args: str) -> str:
-    """Run ``code`` in a Python whose files may not grow past ``limit`` bytes (as if the disk
-    filled up there); return what it printed."""
-
-    def limit_file_size() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          preexec_fn=limit_file_size, timeout=120)  # fmt: skip
-    return done.stdout + done.stderr
-
-
 def test_a_file_that_cannot_be_written_whole_is_named_and_no_temporary_file_is_left(
     tmp_path: Path,
 ) -> None:
@@ -957,7 +944,7 @@ def test_a_file_that_cannot_be_written_whole_is_named_and_no_temporary_file_is_l
         "try: write_atomic(Path(sys.argv[1]), bytes(5000))\n"
         "except OSError as exc: print(exc)"
     )
-    said = run_with_file_size_limit(1000, code, str(path))
+    said = run_with_file_size_limit(1000, code, str(path)).stdout
     assert said == f"{path}: cannot write: file too large\n"
     assert list(tmp_path.iterdir()) == []
 
@@ -971,7 +958,7 @@ def test_a_full_disk_while_rendering_is_one_line_and_the_rerun_resumes(tmp_path:
     source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=3)
     out = tmp_path / "out"
     command = ["book", "render", str(source), "-o", str(out), "--engine", "espeak", "-q"]
-    said = run_with_file_size_limit(150_000, CLI, *command)  # less than a paragraph's audio
+    said = run_with_file_size_limit(150_000, CLI, *command).stdout  # less than a paragraph's audio
     assert said.splitlines()[-1] == (
         f"sonicpipe: error: {out / CACHE}: cannot write the paragraph cache: file too large"
     )
@@ -993,7 +980,7 @@ def test_a_full_disk_while_files_are_written_names_the_file_and_keeps_the_last_d
     command = ["book", "render", str(source), "-o", str(out), "--engine", "espeak", "-q"]
     assert main([*command, "--format", "wav", "--preset", "none"]) == 0
     delivered = {p.name: p.read_bytes() for p in out.glob("*.*") if p.suffix != ".json"}
-    said = run_with_file_size_limit(30_000, CLI, *command, "--format", format)  # all cached
+    said = run_with_file_size_limit(30_000, CLI, *command, "--format", format).stdout  # all cached
     name = f"01 CHAPTER II The Pool of Tears.{format}"
     if format == "m4b":
         name = "Alice's Adventures in Wonderland.m4b"

@@ -47,11 +47,11 @@ import soundfile
 from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Check, Measurement, Meter, check
-from sonicpipe.audio.writers import open_writer
+from sonicpipe.audio.writers import cannot_write, open_writer, refused_write
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
-from sonicpipe.book.readers import Book, system_reason
-from sonicpipe.book.render import Cache, ChapterPlan, refused_write, write_atomic, write_json
+from sonicpipe.book.readers import Book
+from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
@@ -451,10 +451,10 @@ class Assembler:
         try:
             yield
         except soundfile.LibsndfileError:
-            raise OSError(f"{shown}: cannot write: {refused_write(path)}") from None
+            raise cannot_write(shown, refused_write(path)) from None
         except OSError as exc:
             if exc.strerror:
-                raise OSError(f"{shown}: cannot write: {system_reason(exc)}") from None
+                raise cannot_write(shown, exc.strerror) from None
             raise OSError(str(exc).replace(str(self.staging), str(self.output))) from None
 
     def run(

@@ -38,7 +38,7 @@ import numpy as np
 import soundfile
 
 from sonicpipe.audio.chain import EMPTY
-from sonicpipe.audio.writers import SoundFileWriter
+from sonicpipe.audio.writers import SoundFileWriter, refused_write
 from sonicpipe.book.progress import Progress
 from sonicpipe.book.readers import Book, BookError, system_reason
 from sonicpipe.config import Settings
@@ -120,22 +120,6 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         part.unlink(missing_ok=True)
         raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
-
-
-def refused_write(path: Path) -> str:
-    """Why the system refused to write more to the file ``path`` (a temporary one, thrown
-    away after), which libsndfile does not say ("System error."): another 64 KiB appended to
-    it fails the same way (``no space left on device``)."""
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_APPEND)
-        try:
-            os.write(handle, bytes(1 << 16))
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-    except OSError as exc:
-        return system_reason(exc)
-    return "the system refused to write more"
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
