@@ -581,6 +581,18 @@ BRANCHES = {
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
+# Where a branch of the word family may start: a capital, "v" ("vs") or "x" ("x86"), else a
+# word followed by a period (abbreviations, "a.m.", "No. II"), by a Roman numeral ("chapter
+# iv") or by an echoed sign ("copyright ©"); or "et al.", or an echoed sign's name of two
+# words. Most words of prose are none of these and fail here at once.
+WORD_GUARD = (
+    rf"(?<![^\W_])(?=[A-Zvx]|[A-Za-z]{{1,12}}+(?:\.|{H}(?:[IVXLCDM]+|[ivxlcdm]+)(?![^\W_])"
+    rf"|{H}?[{ECHOED_SIGNS}])|et al\."
+    + "".join(
+        f"|(?i:{SYMBOLS[sign].replace(' ', H)})" for sign in ECHOED_SIGNS if " " in SYMBOLS[sign]
+    )
+    + ")"
+)
 # Each family of branches sits behind a cheap guard, so most positions fail at once; a family
 # may nest another behind a narrower guard. (The signs between numbers are looked for at a
 # space only when one of them follows it: "5 - 3", "2 x 4".)
@@ -590,7 +602,7 @@ FAMILIES: tuple[Family, ...] = (
      ((r"(?=\d)", ("zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "shortyear", "number")),
-    (r"(?<![^\W_])(?=[A-Za-z])",
+    (WORD_GUARD,
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
