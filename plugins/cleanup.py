@@ -453,6 +453,10 @@ SCRIPT_RE = re.compile(r"(?<=[^\W_])(?:_\{([^\W_]{1,12})\}|\^\{([^\W_]{1,12})\})
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
+# A command-line option after " --", "(--" or "--" at the start ("--verbose", "--dry-run",
+# "--level=2"): prose puts no space before a dash pause without one after it ("word--word",
+# "word -- word"), and starts no lower-case word with one.
+OPTION_RE = re.compile(r"[a-z][a-z\d]*(?:-[a-z\d]+)*(?=[=\s.,;:!?)\"']|$)")
 SPACED_PUNCTUATION = (" ,", " .", " ;", " :", " !", " ?")
 SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.;:!?]+(?:\s|$))")
 CLOSING = "\"')]}"
@@ -549,6 +553,9 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
 def _dash(match: re.Match[str]) -> str:
     """A dash used as a pause, read by its neighbours (see the module docstring)."""
     text, start, end = match.string, match.start(), match.end()
+    lead = match.group()[:1] == " " or not start or text[start - 1] in "(["
+    if lead and match.group().lstrip(" ") == "--" and OPTION_RE.match(text, end):
+        return match.group()  # "Use the --verbose flag": an option, said as written
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if not before:

@@ -138,6 +138,27 @@ def test_dashes_read_as_pauses(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
 
 
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Use the --verbose flag.", "Use the --verbose flag."),
+        (
+            "Run pip install --upgrade pip (or --dry-run).",
+            "Run pip install --upgrade pip (or --dry-run).",
+        ),
+        ("Set --level=2, then --help.", "Set --level=2, then --help."),
+        ("--quiet hides the bar.", "--quiet hides the bar."),
+        # a pause still: spaced on both sides, unspaced, or before a capital
+        ("He paused -- and then spoke.", "He paused, and then spoke."),
+        ("He paused--and then spoke.", "He paused, and then spoke."),
+        ('"Go." --HACKLUYT', '"Go." HACKLUYT.'),
+    ],
+)
+def test_a_command_line_option_keeps_its_dashes(raw: str, cleaned: str) -> None:
+    """A lower-case name right after " --" is an option ("--verbose" became ", verbose")."""
+    assert clean(raw) == cleaned
+
+
 def test_hyphenation_across_line_breaks() -> None:
     text = (
         "It was a wonder-\nful day; the sea-\ncaptain, an Anglo-\nSaxon, met another\n"
