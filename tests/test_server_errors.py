@@ -383,6 +383,44 @@ def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
         assert until_end(conn, "new")[-1]["type"] == "done"
 
 
+def messages_until(ws: ClientConnection, context_id: str, kind: str) -> list[dict]:
+    """Messages (of any context) up to the first ``kind`` message of ``context_id``."""
+    out = [receive(ws)]
+    while (out[-1]["context_id"], out[-1]["type"]) != (context_id, kind):
+        out.append(receive(ws))
+    return out
+
+
+def test_input_without_text_neither_needs_nor_takes_a_live_slot() -> None:
+    """The spec counts live contexts by generation ("live for 5 s after its last
+    generation"): an input with no text to speak (an empty or blank continuation, as an LLM's
+    empty token deltas; a flush or an end with nothing buffered) generates nothing. It made an
+    idle context live until it ended, and was refused with 429 when the server was full."""
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=0.3) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("open", "Spoken now. ", **{"continue": True}))
+        conn.send(request("open", " ", **{"continue": True}))  # while it speaks
+        assert receive(conn)["type"] == "chunk"
+        assert live_at_most(running, 0), "idle past its linger"
+        for blank in ("", " "):
+            conn.send(request("open", blank, **{"continue": True}))
+        conn.send(request("quiet", "", **{"continue": True}))  # a new context, no text yet
+        # A context waiting for the rest of its sentence holds the only slot...
+        conn.send(request("held", "Waiting for", max_buffer_delay_ms=5000, **{"continue": True}))
+        # ...and the contexts without text can still flush and end.
+        conn.send(request("open", "", flush=True, **{"continue": True}))
+        flushed = messages_until(conn, "open", "flush_done")
+        assert not [m for m in flushed if m["type"] == "error"]
+        conn.send(request("open", ""))
+        conn.send(request("quiet", ""))
+        ended = messages_until(conn, "open", "done") + messages_until(conn, "quiet", "done")
+        assert not [m for m in ended if m["type"] == "error"]
+        assert running.server.live_contexts() == 1  # "held"
+        conn.send(json.dumps({"context_id": "held", "cancel": True}))
+
+
 def test_a_frame_over_the_size_limit_closes_only_its_own_connection() -> None:
     with (
         LocalServer(engine="espeak", max_message_bytes=10_000) as running,

@@ -358,7 +358,7 @@ class _Context:
                     made.put_nowait([p.FlushDone(self.id, item.flush_id)])
                     continue
                 await self._speak(item)
-                if self.queue.empty() and not self.buffer:
+                if self.queue.empty() and not self.buffer.strip():
                     # Idle: live for the linger time after this generation, unless more comes.
                     await self._settle()
                     self.server.release(self.key, self.lingers_from())
@@ -611,7 +611,11 @@ class _Connection:
                     await self.send(p.Done(request.context_id))
                 return
             self.server.note_voice(request.voice)
-        if not self.server.acquire((id(self), request.context_id)):
+        # Only text to speak takes a live slot: the spec counts a context live until 5 s after
+        # its last generation, and input without text (an empty or blank continuation, a flush
+        # or an end with nothing buffered) generates nothing.
+        speaks = request.transcript.strip() or (context is not None and context.buffer.strip())
+        if speaks and not self.server.acquire((id(self), request.context_id)):
             raise p.ProtocolError(
                 f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
                 f" live context ids (a context that streams input stays live "
