@@ -130,6 +130,28 @@ def test_an_error_on_one_context_leaves_the_others_running(ws: ClientConnection)
     assert until_end(ws, "good")[-1]["type"] == "done"
 
 
+@pytest.mark.parametrize(
+    ("context_id", "change", "words"),
+    [
+        ("encoding", {"output_format": {**FORMAT, "encoding": "pcm_f32le"}}, "'pcm_f32le'"),
+        ("rate", {"output_format": {**FORMAT, "sample_rate": 48000}}, "48000}"),
+        ("model", {"model_id": "sonic-2"}, "model_id 'sonic-2' differs"),
+    ],
+)
+def test_a_continuation_that_changes_format_or_model_is_refused(
+    ws: ClientConnection, context_id: str, change: dict, words: str
+) -> None:
+    """The spec does not say whether inputs of one context may change their fields; Cartesia's
+    docs say they keep all but transcript and continue. The local server spoke a continuation
+    in the first input's format and model, silently: a client decoding the audio it asked for
+    read noise. It refuses a change of either instead."""
+    ws.send(request(context_id, "First sentence. ", **{"continue": True}))
+    ws.send(request(context_id, "Second sentence.", **change))
+    messages = until_end(ws, context_id)
+    assert_error(messages[-1], 400, words, context_id)
+    assert "start a new context" in messages[-1]["error"]
+
+
 @pytest.mark.parametrize("more", [True, False])
 def test_input_after_the_last_input_is_ignored_and_the_accepted_input_finishes(
     ws: ClientConnection, caplog: pytest.LogCaptureFixture, more: bool

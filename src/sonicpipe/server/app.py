@@ -248,6 +248,7 @@ class _Context:
                     self.id,
                 )
             return
+        self._check_unchanged(request)
         self._note_request(request)
         self.streaming |= not request.ends_context
         self.buffer += request.transcript
@@ -262,6 +263,27 @@ class _Context:
         if request.ends_context:
             self.ended = True
             self.queue.put_nowait(_END)
+
+    def _check_unchanged(self, request: p.GenerationRequest) -> None:
+        """Refuse input that changes the context's model or output format.
+
+        The spec does not say whether the inputs of one context may differ; Cartesia's docs say
+        they keep all fields but transcript and continue. A context is spoken in its first
+        input's model and format, so a change is refused, not ignored: the audio would not be
+        in the format the input asked for.
+        """
+        first = self.first
+        for name, was, now in (
+            ("model_id", first.model_id, request.model_id),
+            ("output_format", first.output_format.to_dict(), request.output_format.to_dict()),
+        ):
+            if now != was:
+                raise p.ProtocolError(
+                    f"{name} {now!r} differs from this context's first input "
+                    f"({was!r}): the inputs of a context keep its model_id and "
+                    "output_format; start a new context to change them",
+                    context_id=self.id,
+                )
 
     def _emit(self, request: p.GenerationRequest, final: bool) -> None:
         sentences, self.buffer = markup.split_sentences(
