@@ -236,6 +236,47 @@ def test_a_control_of_the_other_model_family_is_ignored_with_a_note(
         )
 
 
+@pytest.mark.parametrize(
+    ("fields", "note"),
+    [
+        (
+            {"use_normalized_timestamps": True},
+            "use_normalized_timestamps is not supported by the local voice; word timestamps "
+            "are on the transcript as written",
+        ),
+        ({"pronunciation_dict_id": "dict-1"}, "saved pronunciation dictionaries are not "
+                                              "available locally; ignored"),
+        ({"language": "fr"}, "language 'fr' is spoken with the English local voice"),
+    ],
+)  # fmt: skip
+def test_a_field_the_local_voice_cannot_honour_is_accepted_with_a_note(
+    ws: ClientConnection,
+    voice: Recording,
+    caplog: pytest.LogCaptureFixture,
+    fields: dict,
+    note: str,
+) -> None:
+    """The spec's use_normalized_timestamps (timestamps on the normalized transcript: the
+    local voice has none), pronunciation_dict_id (a dictionary saved with Cartesia) and
+    language (the local voice is English) are accepted, as Sonic accepts them, and noted: the
+    audio is the engine's, untouched, and the word timestamps those of the words as written."""
+    caplog.set_level(logging.INFO, logger="sonicpipe.server")
+    voice.said.clear()
+    context_id = f"noted-{sorted(fields)[0]}"
+    transcript = "Meet me at 2 pm."
+    ws.send(json.dumps({
+        "context_id": context_id, "model_id": "sonic-3", "transcript": transcript,
+        "continue": False, "output_format": OUR_FORMAT, "voice": VOICE, "add_timestamps": True,
+        **fields,
+    }))  # fmt: skip
+    messages = until_done(ws)
+    assert audio_of(messages) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
+    timed = [m["word_timestamps"]["words"] for m in messages if m["type"] == "timestamps"]
+    assert [word for words in timed for word in words] == transcript.split()
+    notes = [r.getMessage() for r in caplog.records]
+    assert notes.count(f"context {context_id}: {note}") == 1
+
+
 @pytest.mark.parametrize("model", ["sonic-2", "sonic-turbo"])
 def test_break_and_spell_tags_on_the_sonic2_family_are_skipped_with_one_note_each(
     ws: ClientConnection, voice: Recording, caplog: pytest.LogCaptureFixture, model: str

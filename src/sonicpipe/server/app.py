@@ -313,6 +313,11 @@ class _Context:
             self._note("experimental emotion controls are not supported locally; ignored")
         if request.pronunciation_dict_id:
             self._note("saved pronunciation dictionaries are not available locally; ignored")
+        if request.use_normalized_timestamps:  # the engines give no normalized transcript
+            self._note(
+                "use_normalized_timestamps is not supported by the local voice; word timestamps "
+                "are on the transcript as written"
+            )
         if request.language and request.language != "en":
             self._note(f"language {request.language!r} is spoken with the English local voice")
 
