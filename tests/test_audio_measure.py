@@ -87,7 +87,10 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     text = tmp_path / "notes.wav"
     text.write_text("not audio")
     (tmp_path / "call.raw").write_bytes(bytes(100))
+    telegraph = tmp_path / "telegraph.wav"
+    soundfile.write(telegraph, sine(440, 4000, 1.0, -20.0), 4000)
     for path, message in [
+        (telegraph, "telegraph.wav: loudness is measured at 8000 Hz and above"),
         (surround, "6 channels; measure reads mono and stereo files"),
         (text, "not an audio file"),
         (tmp_path / "missing.wav", "no such file"),

@@ -109,7 +109,10 @@ def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> M
     """Measure float samples: mono (frames) or stereo (frames x 2)."""
     if not samples.size:
         raise ValueError(f"{path}: no audio to measure")
-    meter = Meter(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
+    try:
+        meter = Meter(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
+    except ValueError as exc:  # a rate loudness is not measured at
+        raise ValueError(f"{path}: {exc}") from None
     meter.add(samples)
     return meter.measurement(path)
 
