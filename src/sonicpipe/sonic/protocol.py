@@ -257,9 +257,9 @@ def _check_experimental(controls: Mapping[str, Any]) -> None:
     if emotions is not None:
         if not isinstance(emotions, list) or not all(isinstance(e, str) for e in emotions):
             raise _type_error(where + "emotion", 'a list such as ["positivity:high"]', emotions)
-        for item in emotions:
-            name, _, level = item.partition(":")
-            if name not in SONIC2_EMOTION_NAMES or (level and level not in SONIC2_LEVELS):
+        for item in emotions:  # the spec's "name:level"; a bare name is let through too
+            name, colon, level = item.partition(":")
+            if name not in SONIC2_EMOTION_NAMES or (colon and level not in SONIC2_LEVELS):
                 raise ProtocolError(
                     f"{where}emotion {item!r} is not valid; use name[:level] with name one of "
                     f"{', '.join(SONIC2_EMOTION_NAMES)} and level one of {', '.join(SONIC2_LEVELS)}"
