@@ -92,7 +92,7 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     for path, message in [
         (telegraph, "telegraph.wav: loudness is measured at 8000 Hz and above"),
         (surround, "6 channels; measure reads mono and stereo files"),
-        (text, "not an audio file"),
+        (text, "notes.wav: not an audio file this can read (invalid data found when processing"),
         (tmp_path / "missing.wav", "no such file"),
         (tmp_path, "a folder, not an audio file"),
         (Path(os.devnull), "not a regular file, so not an audio file"),

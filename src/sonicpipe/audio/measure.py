@@ -91,8 +91,11 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
             stream = container.streams.audio[0]
             frames = [_planar(f) for f in container.decode(stream)]
             rate = stream.rate
-    except av.FFmpegError as exc:
-        raise ValueError(f"{path}: not an audio file this can read ({exc})") from None
+    except av.FFmpegError as exc:  # its str() leads with FFmpeg's error number
+        reason = exc.strerror or str(exc)
+        raise ValueError(
+            f"{path}: not an audio file this can read ({reason[:1].lower()}{reason[1:]})"
+        ) from None
     planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
     if planar.dtype.kind != "f":
         planar = planar / np.float32(-np.iinfo(planar.dtype).min)
