@@ -35,14 +35,27 @@ def test_a_full_request_parses_and_round_trips() -> None:
         add_phoneme_timestamps=True,
         generation_config={"speed": 1.2, "volume": 0.8, "emotion": "excited"},
         flush=True,
+        use_normalized_timestamps=True,
+        pronunciation_dict_id="dict-1",
     )
     parsed = p.parse_request(json.dumps(data))
     assert isinstance(parsed, p.GenerationRequest)
     assert parsed.output_format == OutputFormat("pcm_s16le", 24000)
     assert parsed.generation_config == p.GenerationConfig(1.2, 0.8, "excited")
     assert parsed.continue_ and parsed.flush and parsed.buffer_delay_ms == 0
+    assert parsed.use_normalized_timestamps and parsed.pronunciation_dict_id == "dict-1"
     assert p.GenerationRequest.from_dict(parsed.to_dict()) == parsed
-    assert parsed.to_dict()["continue"] is True
+    assert parsed.to_dict() == data
+
+
+def test_an_embedding_voice_and_the_longest_buffer_delay_parse() -> None:
+    """The spec allows the embedding voice mode "on old versions" without saying which: it is
+    taken on every version."""
+    data = request(voice={"mode": "embedding", "embedding": [0.5, -1, 2]}, max_buffer_delay_ms=5000)
+    parsed = p.parse_request(data)
+    assert parsed.voice == p.Voice(mode="embedding", embedding=(0.5, -1.0, 2.0))
+    assert parsed.buffer_delay_ms == 5000
+    assert parsed.to_dict() == data
 
 
 def test_defaults_and_the_sdk_shapes_of_voice() -> None:
@@ -182,6 +195,21 @@ def test_response_shapes_follow_the_spec() -> None:
     assert flush["flush_done"] is True and flush["flush_id"] == 1 and flush["done"] is False
     error = p.ErrorMessage("too many", 429, "c").to_dict()
     assert error["title"] == "Too Many Requests" and error["message"] == "too many"
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        {"type": "error", "done": True, "error": "no such voice", "status_code": 400},
+        # The official SDK 4.x models an error as title and message, with no error field.
+        {"type": "error", "done": True, "title": "Bad Request", "message": "no such voice",
+         "status_code": 400, "error_code": "voice_not_found"},
+    ],
+)  # fmt: skip
+def test_an_error_is_read_in_the_spec_shape_and_in_the_sdk_shape(wire: dict) -> None:
+    assert p.parse_response({**wire, "context_id": "c"}) == p.ErrorMessage(
+        "no such voice", 400, "c"
+    )
 
 
 def test_unknown_response_type_is_named() -> None:
