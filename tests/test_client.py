@@ -22,6 +22,7 @@ from sonicpipe.sonic.client import (
     ConnectionLost,
     NoFreeContext,
     RateLimitError,
+    ServerError,
     SonicClient,
     SonicTimeout,
     new_context_id,
@@ -277,12 +278,14 @@ async def test_api_key_goes_in_a_header_and_nowhere_else(
 async def test_client_frames_match_the_protocol_reference() -> None:
     """Record what the client sends to a loopback peer and check it field by field."""
     frames: list[dict[str, object]] = []
+    binary: list[bool] = []
     seen: dict[str, object] = {}
 
     async def peer(ws: websockets.ServerConnection) -> None:
         seen["path"] = ws.request.path
         seen["headers"] = dict(ws.request.headers)
         async for raw in ws:
+            binary.append(isinstance(raw, bytes))
             message = json.loads(raw)
             frames.append(message)
             if message.get("cancel") or message.get("continue") is False:
@@ -292,17 +295,18 @@ async def test_client_frames_match_the_protocol_reference() -> None:
         port = listener.sockets[0].getsockname()[1]
         config = p.GenerationConfig(speed=1.1, emotion="calm")
         request = template(add_timestamps=True, generation_config=config)
-        async with SonicClient(f"ws://127.0.0.1:{port}", "key-123", version="2025-04-16") as c:
+        async with SonicClient(f"ws://127.0.0.1:{port}", "key-123") as c:
             await collect(c.generate(request, ["One. ", "Two. "]))
             live = await c.context(template(context_id="live"))
             await live.send("Hi. ")
             await live.cancel()
             await asyncio.sleep(0.1)
 
+    assert binary and not any(binary), "requests go as JSON text frames"
     assert seen["path"] == "/tts/websocket"
     headers = {k.lower(): v for k, v in seen["headers"].items()}  # type: ignore[union-attr]
     assert headers["x-api-key"] == "key-123"
-    assert headers["cartesia-version"] == "2025-04-16"
+    assert headers["cartesia-version"] == "2025-04-16"  # the spec's current default
     first, second, end = frames[0], frames[1], frames[2]
     assert set(first) == {
         "context_id", "model_id", "transcript", "voice", "output_format", "language",
@@ -324,6 +328,29 @@ async def test_client_frames_match_the_protocol_reference() -> None:
     assert all("api_key" not in json.dumps(f) for f in frames)
     for frame in frames[:-1]:
         p.parse_request(frame)  # every request is valid by our own reading of the spec
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(400, BadRequestError), (401, AuthError), (429, RateLimitError), (500, ServerError)],
+)
+async def test_each_error_status_of_the_spec_is_its_own_error(
+    status: int, kind: type[Exception]
+) -> None:
+    """The spec's error message ends its context with status 400, 401, 429 or 500."""
+
+    async def refuse(ws: websockets.ServerConnection) -> None:
+        async for raw in ws:
+            message = json.loads(raw)
+            error = p.ErrorMessage(f"refused as {status}", status, message["context_id"])
+            await ws.send(json.dumps(error.to_dict()))
+
+    async with websockets.serve(refuse, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        async with SonicClient(url, timeout=5, retries=0) as sonic:
+            with pytest.raises(kind, match=f"Sonic error {status}: refused as {status}"):
+                await collect(sonic.generate(template(), ["Hello."]))
+            assert not sonic._routes, "the failed context was cleaned up"
 
 
 @pytest.fixture

@@ -86,10 +86,13 @@ def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> li
 
 
 def until_done(ws: ClientConnection) -> list[dict]:
-    """The messages of the context being spoken, up to its done (none may be an error)."""
+    """The messages of the context being spoken, up to its done (none may be an error); each
+    a JSON text frame, audio included (base64 in ``data``), as the spec has it."""
     messages = []
     while True:
-        message = json.loads(ws.recv(timeout=30))
+        frame = ws.recv(timeout=30)
+        assert isinstance(frame, str), "a binary frame"
+        message = json.loads(frame)
         messages.append(message)
         assert message["type"] != "error", message
         if message["type"] == "done":
