@@ -14,7 +14,7 @@ from conftest import ServeProcess, free_port
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from sonicpipe.cli import main
+from sonicpipe.cli import build_parser, main
 from sonicpipe.server.app import ServerConfig
 
 
@@ -78,6 +78,12 @@ def test_serve_logs_client_errors_with_their_context() -> None:
     assert "WARNING sonicpipe.server.app: context full: refused with 429: too many" in logged
     assert "INFO sonicpipe.server.app: context open: refused with 400: unknown field" in logged
     assert "INFO sonicpipe.server.app: refused with 400: message is not valid JSON" in logged
+
+
+def test_serve_defaults_to_the_linger_of_the_spec() -> None:
+    """The spec: with input streaming, a context stays live for 5 s after its last generation."""
+    args = build_parser().parse_args(["serve"])
+    assert args.linger == ServerConfig().linger == 5.0
 
 
 @pytest.mark.parametrize("value", [None, "", " \t"])
