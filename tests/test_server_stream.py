@@ -186,6 +186,24 @@ def test_sonic2_controls_apply_to_their_own_request(ws: ClientConnection, voice:
     assert voice.speeds == [1.0, 1.5, pytest.approx(0.8), 1.0]
 
 
+def test_sonic3_speed_starts_at_generation_config_and_a_tag_holds_for_later_inputs(
+    ws: ClientConnection, voice: Recording
+) -> None:
+    """The spec: generation_config sets the sonic-3 family's speed; an inline <speed/> tag
+    applies from that point (on through the context's later inputs: a context keeps its
+    prosody across inputs)."""
+    voice.speeds.clear()
+    transcripts = [SENTENCES[0], f'<speed ratio="1.5"/>{SENTENCES[1]}', SENTENCES[2]]
+    for index, transcript in enumerate(transcripts):
+        ws.send(json.dumps({
+            "context_id": "sonic3-speeds", "model_id": "sonic-3", "transcript": transcript,
+            "voice": VOICE, "continue": index < 2, "max_buffer_delay_ms": 0,
+            "generation_config": {"speed": 0.8}, "output_format": OUR_FORMAT,
+        }))  # fmt: skip
+    until_done(ws)
+    assert voice.speeds == [0.8, 1.5, 1.5]
+
+
 OUR_FORMAT = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000}
 VOICE = {"mode": "id", "id": "any"}
 
