@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from sonicpipe.audio.writers import Writer, checked_metadata, tagging
+from sonicpipe.audio.writers import Writer, checked_metadata, ffmpeg_frame, tagging
 
 # FFmpeg's MP4 metadata key for each of the writer's tags ("artist" becomes the ©ART atom).
 FFMPEG_KEYS = {"title": "title", "author": "artist", "album": "album", "track": "track"}
@@ -60,10 +60,7 @@ class M4bWriter(Writer):
         self._container.start_encoding()  # the header now: even no audio makes a valid file
 
     def _write(self, samples: np.ndarray) -> None:
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
-        frame.sample_rate = self.sample_rate
-        frame.pts = self.frames
-        frame.time_base = Fraction(1, self.sample_rate)
+        frame = ffmpeg_frame(samples, self.sample_rate, self.frames)
         self._container.mux(self._stream.encode(frame))
 
     def _close(self) -> None:
