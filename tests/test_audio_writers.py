@@ -114,6 +114,25 @@ def test_wav_and_flac_files_read_back(
     assert np.max(np.abs(back - signal)) <= tolerance
 
 
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+def test_a_g711_wav_holds_the_standard_codes_of_the_raw_stream(
+    tmp_path: Path, encoding: str
+) -> None:
+    """libsndfile's own G.711 put 381 negative values (A-law: 127) one code off the standard."""
+    every_value = np.arange(-32768, 32768).astype(np.float32) / 32768
+    with SoundFileWriter(tmp_path / "g711.wav", 8000, encoding) as writer:
+        write_in_chunks(writer, every_value, 4097)
+    data = (tmp_path / "g711.wav").read_bytes()
+    start = data.index(b"data") + 8
+    wav = np.frombuffer(data[start : start + every_value.size], np.uint8)
+    raw = np.frombuffer(pcm.encode(every_value, encoding), np.uint8)  # G.711 reference codes
+    if encoding == "pcm_mulaw":  # its two zeros: libsndfile writes -0 (0x7F) as +0 (0xFF)
+        raw = np.where(raw == 0x7F, 0xFF, raw)
+    assert np.array_equal(raw, wav)
+    back, _ = soundfile.read(tmp_path / "g711.wav", dtype="float32")
+    assert np.array_equal(back, pcm.decode(raw.astype(np.uint8).tobytes(), encoding))
+
+
 @pytest.mark.parametrize(("rate", "bitrate"), [(44100, 192), (24000, 160)])
 def test_mp3_decodes_to_the_same_tone(tmp_path: Path, rate: int, bitrate: int) -> None:
     signal = tone(rate, 2.0, freq=1000.0)

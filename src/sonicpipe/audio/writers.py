@@ -40,6 +40,7 @@ FORMATS = {
 }
 WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW",
                 "pcm_alaw": "ALAW"}  # fmt: skip
+G711_LEVELS = {"pcm_mulaw": pcm.MULAW_TO_LINEAR, "pcm_alaw": pcm.ALAW_TO_LINEAR}  # int16 per code
 # Tags a file writer can carry (the ``writers`` plugin's options of the same names); ``track``
 # is "n" or "n/total". WAV holds them in its INFO chunk, FLAC as Vorbis comments, MP3 as ID3.
 METADATA_KEYS = ("title", "author", "album", "track")
@@ -250,7 +251,8 @@ class RawSink(Writer):
 
 
 class SoundFileWriter(Writer):
-    """WAV or FLAC through libsndfile; integer formats get :func:`sonicpipe.pcm.to_int16`."""
+    """WAV or FLAC through libsndfile; integer formats get :func:`sonicpipe.pcm.to_int16`,
+    G.711 the reference codes of :mod:`sonicpipe.pcm` (as the raw stream has them)."""
 
     def __init__(
         self,
@@ -265,7 +267,7 @@ class SoundFileWriter(Writer):
         if problem := encoding_problem(path.suffix, encoding):
             raise ValueError(f"{path}: {problem}")
         kind = path.suffix.lower().lstrip(".")
-        self._float = encoding == "pcm_f32le"
+        self._encoding = encoding
         try:
             self._file = soundfile.SoundFile(
                 path, "w", samplerate=sample_rate, channels=1, format=kind.upper(),
@@ -277,7 +279,14 @@ class SoundFileWriter(Writer):
             setattr(self._file, SOUNDFILE_TAGS[key], value)
 
     def _write(self, samples: np.ndarray) -> None:
-        self._file.write(samples if self._float else pcm.to_int16(samples))
+        if self._encoding == "pcm_f32le":
+            self._file.write(samples)
+        elif (levels := G711_LEVELS.get(self._encoding)) is not None:
+            # libsndfile's own G.711 puts some negative values (381 for mu-law, 127 for
+            # A-law) one code off the standard's; a G.711 level it keeps as it is.
+            self._file.write(levels[np.frombuffer(pcm.encode(samples, self._encoding), np.uint8)])
+        else:
+            self._file.write(pcm.to_int16(samples))
 
     def _close(self) -> None:
         self._file.close()
