@@ -504,7 +504,8 @@ BRANCHES = {
         rf"(?P<amt>{NUM}|\.\d+)(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
-        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k){RB})?"  # "$3/mo", "$0.10/1M tokens"
+        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k){RB}"  # "$3/mo", "$0.10/1M tokens"
+        rf"(?:{H}?/{H}?(?P<per_b>[a-z]{{1,6}}){RB})?)?"  # "$25/user/mo"
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
     "sci": r"(?<![\w.])(?P<scm>\d{1,3}(?:\.\d+)?)[eE](?P<sce>[-+−]?\d{1,3})(?!\w|\.\d)",
@@ -1204,8 +1205,9 @@ class EnglishNormalizer:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
         if sign := m["mneg"] or m["mneg2"]:  # "-$3", "$-3", "~$5"
             words = {"+": "plus ", "~": "about "}.get(sign, "minus ") + words
-        if m["per"]:
-            words += " " + _per(m["per"])
+        for per in (m["per"], m["per_b"]):
+            if per:
+                words += " " + _per(per)
         return words
 
     def _amount(

@@ -389,6 +389,8 @@ def test_measures(written: str, spoken: str) -> None:
         ("Costs $0.10/1M tokens, $15/M tokens or $2/1K calls.",
          "Costs ten cents per million tokens, fifteen dollars per million tokens or two dollars "
          "per thousand calls."),
+        ("Team: $25/user/mo or $5/hr/person.",
+         "Team: twenty-five dollars per user per month or five dollars per hour per person."),
         ("About 2.5B people.", "About two point five billion people."),
         ("It raised 2.5B yen.", "It raised two point five billion yen."),
         ("It has 10M monthly active users.", "It has ten million monthly active users."),
