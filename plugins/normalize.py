@@ -692,6 +692,8 @@ CLOCK_TIME_BEFORE = re.compile(
 )
 CLOCK_BEFORE = re.compile(r":\d\d$")
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
+# An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
+ID_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[A-Z\d]*-\d+$")
 CLOCK_AFTER = re.compile(rf"{H}?(?:o'clock|[AaPp]\.?{H}?[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{H}?[-–]{H}?\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -1502,6 +1504,8 @@ class EnglishNormalizer:
             )
         ):
             return " minus "
+        if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            return " "  # "CVE-2023-12345": the parts of a name, not a range
         return " to "
 
     def _arith(self, m: re.Match[str]) -> str:

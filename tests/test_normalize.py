@@ -671,6 +671,9 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("Open 9:00 - 17:00 = 8 h.", "Open nine o'clock to seventeen hundred equals eight hours."),
         ("Read pp. 10-12.", "Read pages ten to twelve."),
         ("COVID-19 spread.", "COVID-nineteen spread."),
+        # an identifier's dashes join its parts: no range
+        ("It fixes CVE-2023-12345.",
+         "It fixes CVE-twenty twenty-three twelve thousand three hundred forty-five."),
         ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
         ("Open 9am-5pm.", "Open nine AM to five PM."),
         ("The 1st–3rd rows.", "The first to third rows."),
