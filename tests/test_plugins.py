@@ -421,3 +421,65 @@ def test_settings_options_a_command_does_not_read_are_refused_not_ignored(
     with pytest.raises(SystemExit):  # after the command's name, it is not one of its options
         main([*argv[2:], *argv[:2]])
     assert f"unrecognized arguments: {' '.join(argv[:2])}" in capsys.readouterr().err
+
+
+BROKEN_MODULES = {
+    "broken_import": "import no_such_dependency_xyz  # noqa: F401\n",
+    "broken_signature": (
+        "from sonicpipe import hookimpl\n\n\n"
+        "@hookimpl\n"
+        "def sonicpipe_normalize_text(doc, settings, glossary):\n"
+        "    pass\n"
+    ),
+}
+BROKEN_ENTRY_POINTS = {
+    "brokenimport": ("broken_import", "ModuleNotFoundError: No module named 'no_such_dependenc"),
+    "brokenattr": ("broken_signature:nothing", "AttributeError: module 'broken_signature' has no"),
+    "brokensig": ("broken_signature", "Argument(s) {'glossary'} are declared in the hookimpl"),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A distribution whose ``sonicpipe`` entry points are each broken in one way, installed
+    with pip into a folder of its own (put it on the path to install it)."""
+    project = tmp_path_factory.mktemp("broken-plugins")
+    for module, source in BROKEN_MODULES.items():
+        (project / f"{module}.py").write_text(source, encoding="utf-8")
+    entry_points = "".join(f'{n} = "{ref}"\n' for n, (ref, _) in BROKEN_ENTRY_POINTS.items())
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "sonicpipe-broken"\nversion = "0.1.0"\n'
+        f"[project.entry-points.sonicpipe]\n{entry_points}"
+        f"[tool.setuptools]\npy-modules = {sorted(BROKEN_MODULES)}\n".replace("'", '"'),
+        encoding="utf-8",
+    )
+    site = tmp_path_factory.mktemp("broken-site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--no-index", "--target", str(site), str(project)],
+        check=True,
+        capture_output=True,
+        cwd=project,
+    )  # fmt: skip
+    return site
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_ENTRY_POINTS))
+def test_an_installed_plugin_that_cannot_load_names_its_entry_point_and_how_to_disable_it(
+    broken_site: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.syspath_prepend(str(broken_site))
+    others = tuple(sorted(set(BROKEN_ENTRY_POINTS) - {name}))
+    reference, cause = BROKEN_ENTRY_POINTS[name]
+    with pytest.raises(PluginError) as error:
+        PluginHost(Settings(disable=others))
+    message = str(error.value)
+    assert message.startswith(
+        f"installed plugin {name!r} ({reference}, from sonicpipe-broken 0.1.0): "
+    )
+    assert cause in message
+    assert message.endswith(f"; leave it out with disable = [{name!r}] or --disable {name}")
+    # Disabled, it is not even imported, and the rest loads.
+    host = PluginHost(Settings(disable=tuple(BROKEN_ENTRY_POINTS)))
+    assert "normalize" in {info.name for info in host.describe()}

@@ -136,18 +136,13 @@ class PluginHost:
         self.pm.add_hookcall_monitoring(self._check_call, _name_settings_file)
         self._checked: Settings | None = None  # the settings whose options were checked last
         self._sources: dict[str, str] = {}
+        self._versions: dict[str, str] = {}  # of installed plugins
         self._left_out: set[str] = set()  # registered by name but disabled
         for name in self.settings.disable:
             self.pm.set_blocked(name)
         if entry_points:
-            self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-            for plugin, dist in self.pm.list_plugin_distinfo():
-                name = self.pm.get_name(plugin) or "?"
-                self._sources[name] = f"entry point ({dist.project_name})"
-            try:
-                self.pm.check_pending()
-            except pluggy.PluginValidationError as exc:
-                raise PluginError(f"an installed plugin is broken: {exc}") from exc
+            for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+                self._register_installed(entry_point)
         for reference in self.settings.plugins:
             try:
                 self.register_reference(reference)
@@ -238,6 +233,24 @@ class PluginHost:
         self._sources[name] = source
         return name
 
+    def _register_installed(self, entry_point: importlib.metadata.EntryPoint) -> None:
+        """Load and register an installed plugin, unless disabled (then it is not imported)
+        or its name is taken. One that cannot be loaded or registered is an error naming its
+        entry point and how to leave it out, so that it need not stop every command."""
+        name, dist = entry_point.name, entry_point.dist
+        if self.pm.has_plugin(name) or self.pm.is_blocked(name):
+            return
+        origin = f", from {dist.name} {dist.version}" if dist else ""
+        where = f"installed plugin {name!r} ({entry_point.value}{origin})"
+        try:
+            self.register(entry_point.load(), name, f"entry point ({dist.name if dist else '?'})")
+        except Exception as exc:
+            cause = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+            hint = f"leave it out with disable = [{name!r}] or --disable {name}"
+            raise PluginError(f"{where}: {cause}; {hint}") from exc
+        if dist:
+            self._versions[name] = dist.version
+
     def register_reference(self, reference: str) -> str:
         """Import a ``module:object`` reference and register it (as settings' plugins are);
         return its name."""
@@ -269,13 +282,11 @@ class PluginHost:
 
     def describe(self) -> list[PluginInfo]:
         """Every registered plugin with its version, origin and implemented hooks."""
-        distinfo = {self.pm.get_name(p): d for p, d in self.pm.list_plugin_distinfo()}
         infos: dict[str, PluginInfo] = {}
         for name, plugin in self.pm.list_name_plugin():
             if plugin is None:  # blocked
                 continue
-            dist = distinfo.get(name)
-            version = dist.version if dist else getattr(plugin, "__version__", None)
+            version = self._versions.get(name) or getattr(plugin, "__version__", None)
             infos[name] = PluginInfo(name, version, self._sources.get(name, "python"))
         for hook_name, names in self.hook_order().items():
             for name in names:
