@@ -71,13 +71,17 @@ def _dictionary_file(name: str) -> str:
 
 
 def _read_input(name: str) -> tuple[str, str]:
-    if name == "-":
-        return sys.stdin.read(), "<stdin>"
+    """The text of a file, or of standard input for ``-``, and its name for messages; both
+    must be UTF-8, and a file that cannot be read is an error naming it."""
+    source = "<stdin>" if name == "-" else name
     try:
-        return Path(name).read_text(encoding="utf-8"), name
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return data.decode("utf-8"), source
+    except OSError as exc:
+        raise OSError(f"{source}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ValueError(
-            f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
+            f"{source}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
         ) from None
 
 

@@ -1,0 +1,48 @@
+"""The ``sonicpipe`` command as a user runs it: messages, exit statuses, input and output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sonicpipe.cli import main
+
+
+def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``sonicpipe ARGS`` in a fresh interpreter, without an API key; output as text."""
+    env = {k: v for k, v in os.environ.items() if k != "CARTESIA_API_KEY"}
+    done = subprocess.run([sys.executable, "-m", "sonicpipe.cli", *args], input=stdin,
+                          capture_output=True, env=env, cwd=cwd, timeout=120)  # fmt: skip
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode()
+    )
+
+
+@pytest.mark.parametrize("command", ["text", "render"])
+def test_an_input_that_cannot_be_read_is_one_line_naming_it(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.txt"
+    assert main([command, str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"sonicpipe: error: {missing}: cannot read: No such file or directory\n"
+    )
+    assert main([command, str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"sonicpipe: error: {tmp_path}: cannot read: Is a directory\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_standard_input_must_be_utf8_as_a_file_must() -> None:
+    """Latin-1 bytes on standard input were read with escapes and sent as text."""
+    done = run("text", "-", stdin="Un café.".encode("latin-1"))
+    assert done.returncode == 2
+    assert done.stderr == (
+        "sonicpipe: error: <stdin>: not UTF-8 text (byte 6: invalid continuation byte); "
+        "save it as UTF-8\n"
+    )
+    assert done.stdout == ""
+    assert run("text", "-", stdin="Un café.".encode()).stdout == "[0.0] Un café.\n"
