@@ -46,3 +46,21 @@ def test_standard_input_must_be_utf8_as_a_file_must() -> None:
     )
     assert done.stdout == ""
     assert run("text", "-", stdin="Un café.".encode()).stdout == "[0.0] Un café.\n"
+
+
+@pytest.mark.parametrize("command", [["text", "--json"], ["text"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    command: list[str], tmp_path: Path
+) -> None:
+    """`sonicpipe text book.txt | head` printed '[Errno 32] Broken pipe' and exited 2."""
+    book = tmp_path / "book.txt"
+    book.write_text("The rabbit ran down the long hole in the ground. " * 4000)
+    env = {k: v for k, v in os.environ.items() if k != "CARTESIA_API_KEY"}
+    proc = subprocess.Popen([sys.executable, "-m", "sonicpipe.cli", *command, str(book)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()
+    proc.stdout.close()  # far more output is owed than a pipe holds
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""

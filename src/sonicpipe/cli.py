@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -241,8 +243,16 @@ def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
     print(f"sonicpipe: warning: {message}", file=sys.stderr)
 
 
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that nothing more is written to a closed
+    pipe (Python's flush at exit would complain of it)."""
+    with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
+    """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM, 141
+    when the reader of standard output went away)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if unused := _unused_options(args):
@@ -253,7 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
-            return int(args.func(args))
+            status = int(args.func(args))
+        sys.stdout.flush()  # a reader that went away (| head) shows here, not at exit
+        return status
+    except BrokenPipeError:  # the reader has all it wanted: stop quietly, as `yes | head` does
+        _drop_stdout()
+        return 128 + signal.SIGPIPE
     except USER_ERRORS as exc:
         print(f"sonicpipe: error: {exc}", file=sys.stderr)
         return 2
