@@ -132,17 +132,24 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> s
     return result.stdout
 
 
-def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
-    """Install examples/censor-plugin into a temporary environment; it shows up and acts."""
-    target = tmp_path / "site"
+@pytest.fixture(scope="module")
+def censor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/censor-plugin installed with pip into a folder of its own (put it on the path
+    to install it)."""
+    target = tmp_path_factory.mktemp("censor-site")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
          "--no-index", "--target", str(target), str(REPO / "examples" / "censor-plugin")],
         check=True,
         capture_output=True,
-        cwd=tmp_path,
+        cwd=target,
     )  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    return target
+
+
+def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_path: Path) -> None:
+    """Install examples/censor-plugin into a temporary environment; it shows up and acts."""
+    env = {**os.environ, "PYTHONPATH": str(censor_site)}
 
     before = run_cli("text", "--json", "-", stdin="Well, darn it.")
     after = run_cli("text", "--json", "-", stdin="Well, darn it.", env=env)
@@ -165,6 +172,27 @@ def test_third_party_plugin_installs_and_changes_output(tmp_path: Path) -> None:
     config.write_text('[options.censor]\nwords = ["heck"]\n', encoding="utf-8")
     configured = run_cli("--config", str(config), "text", "--json", "-", stdin="heck", env=env)
     assert json.loads(configured)[0]["transcript"] == "bleep."
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_an_installed_plugin_runs_where_a_configured_one_does_wherever_it_is_installed(
+    censor_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Installed plugins are registered after the built-ins wherever they lie on the path, so
+    one without tryfirst or trylast runs before the built-ins, as it does from settings: the
+    censor sees "Q3" before normalize reads it as "Q three"."""
+    settings = Settings(options={"censor": {"words": ["Q3"]}}, dictionaries=())
+    module = censor_site / "sonicpipe_censor.py"  # the same module, not installed
+    (tmp_path / module.name).write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "path", [str(tmp_path), *sys.path])
+        configured = PluginHost(settings.with_(plugins=("sonicpipe_censor",))).hook_order()
+    site = [str(censor_site), *sys.path] if where == "first" else [*sys.path, str(censor_site)]
+    monkeypatch.setattr(sys, "path", site)
+    installed = PluginHost(settings)
+    assert installed.hook_order() == configured
+    assert configured["sonicpipe_normalize_text"] == ["pronounce", "censor", "normalize"]
+    assert TextChain(host=installed).prepare("Q3 results")[0].text == "bleep results."
 
 
 def test_disabling_an_unknown_plugin_names_the_installed_ones() -> None:

@@ -21,8 +21,11 @@ The text side runs in this order, once per text (or once per sentence of a strea
         ->  sonicpipe_refine_segment (per segment)  ->  rendered for the model
 
 Within one hook, implementations run in pluggy's order: ``tryfirst`` ones, then the others
-(the most recently registered first), then ``trylast`` ones. ``sonicpipe plugins`` prints the
-order in force.
+(the most recently registered first), then ``trylast`` ones. Plugins are registered in this
+order: the built-ins, installed plugins by entry-point name (wherever they are installed),
+then ``plugins`` from settings, then Python ones; so a plugin of yours runs before the
+built-ins that are neither ``tryfirst`` nor ``trylast``, however it is registered.
+``sonicpipe plugins`` prints the order in force.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from sonicpipe import hookspecs
 from sonicpipe.config import ConfigError, Settings
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
+DIST = "sonicpipe"  # the distribution of the built-in plugins
 
 
 class PluginError(RuntimeError):
@@ -33,6 +34,15 @@ class PluginInfo:
     version: str | None
     source: str  # "entry point (dist)", "python" or "config"
     hooks: list[str] = field(default_factory=list)
+
+
+def installed_plugins() -> list[importlib.metadata.EntryPoint]:
+    """The entry points of the ``sonicpipe`` group in the order they are registered: the
+    built-ins, then the others by name. Not in the order of the path, so that a plugin runs in
+    the same place wherever it is installed (and where it would from settings: after the
+    built-ins, so before them in call order)."""
+    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    return sorted(entry_points, key=lambda e: (e.dist is None or e.dist.name != DIST, e.name))
 
 
 def load_object(reference: str) -> Any:
@@ -111,11 +121,12 @@ def _name_settings_file(
 class PluginHost:
     """A pluggy plugin manager with sonicpipe's hooks and plugins loaded.
 
-    Loads the ``sonicpipe`` entry-point group (the built-ins live there too), then the
-    ``module:object`` references in ``settings.plugins``, then ``extra`` objects passed in
-    Python. Plugins named in ``settings.disable`` are blocked before anything is loaded. A
-    name in ``disable`` or an ``[options.<name>]`` table that names no plugin is an error, and
-    so is a key that a plugin does not declare (:meth:`check_options`).
+    Loads the ``sonicpipe`` entry-point group (the built-ins first, then the others by name:
+    :func:`installed_plugins`), then the ``module:object`` references in ``settings.plugins``,
+    then ``extra`` objects passed in Python. Plugins named in ``settings.disable`` are blocked
+    before anything is loaded. A name in ``disable`` or an ``[options.<name>]`` table that
+    names no plugin is an error, and so is a key that a plugin does not declare
+    (:meth:`check_options`).
 
     The hooks that make audio processors and sentence streams run once here, so that the
     values of their options are checked before any text or audio flows; the text and writer
@@ -141,7 +152,7 @@ class PluginHost:
         for name in self.settings.disable:
             self.pm.set_blocked(name)
         if entry_points:
-            for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            for entry_point in installed_plugins():
                 self._register_installed(entry_point)
         for reference in self.settings.plugins:
             try:
