@@ -64,3 +64,12 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
     assert err == ""
+
+
+def test_a_logged_warning_reads_as_the_command_s_own_warnings() -> None:
+    """The unknown model's warning was a bare line that did not say it came from sonicpipe."""
+    done = run("text", "-", "--model", "sonic-9", stdin=b"Hello there.")
+    assert done.returncode == 0
+    assert done.stderr.startswith("sonicpipe: warning: model 'sonic-9' is not one sonicpipe knows")
+    assert done.stderr.endswith("; it is sent as is\n") and done.stderr.count("\n") == 1
+    assert done.stdout == "[0.0] Hello there.\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -243,6 +244,22 @@ def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
     print(f"sonicpipe: warning: {message}", file=sys.stderr)
 
 
+class _PlainLog(logging.Formatter):
+    """A log record as the command's own lines read: ``sonicpipe: warning: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"sonicpipe: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _last_resort() -> logging.Handler:
+    """The handler of warnings logged while nothing else handles logs (``serve`` sets up its
+    own): Python's bare message would not say where it came from."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_PlainLog())
+    return handler
+
+
 def _drop_stdout() -> None:
     """Point standard output at the null device, so that nothing more is written to a closed
     pipe (Python's flush at exit would complain of it)."""
@@ -260,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     terminate = _Terminate()
     previous = signal.signal(signal.SIGTERM, terminate) if in_main else None
+    last_resort, logging.lastResort = logging.lastResort, _last_resort()
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
@@ -276,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sonicpipe: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 128 + (signal.SIGTERM if terminate.received else signal.SIGINT)
     finally:
+        logging.lastResort = last_resort
         if in_main:
             signal.signal(signal.SIGTERM, previous)
 
