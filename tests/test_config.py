@@ -194,6 +194,17 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
         Settings.load(tmp_path / "absent.toml")
 
 
+def test_a_file_that_is_not_utf8_is_a_config_error_naming_it(tmp_path: Path) -> None:
+    """The error was the codec's alone, naming no file."""
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('voice = "Andr\u00e9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        Settings.load(path)
+    assert str(info.value) == (
+        f"{path}: not UTF-8 text (byte 13: invalid continuation byte); TOML is UTF-8"
+    )
+
+
 def test_api_key_never_shows(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -198,6 +198,10 @@ class Settings:
             raise ConfigError(f"{path}: {exc}") from None
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); TOML is UTF-8"
+            ) from None
         try:
             return cls.from_dict(data, base_dir=path.parent).with_(source=path)
         except ConfigError as exc:
