@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -99,22 +100,52 @@ def test_serve_refuses_an_empty_key_variable(
     assert "SONICPIPE_TEST_KEY is empty" in capsys.readouterr().err
 
 
-def test_serve_refuses_a_port_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--port", "99999"]) == 2
-    assert "port 99999: must be from 0 to 65535" in capsys.readouterr().err
+def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The usage error of ``sonicpipe ARGV``: its last line, after exit status 2."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    return capsys.readouterr().err.splitlines()[-1]
 
 
-def test_serve_refuses_a_thread_count_below_one(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["serve", "--threads", "0"]) == 2
-    assert "threads 0: expected a whole number >= 1" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("value", ["nan", "inf", "-1"])
-def test_serve_refuses_a_linger_that_is_not_a_finite_count_of_seconds(
-    value: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--port", "99999", "must be from 0 to 65535 (0: any free port), got '99999'"),
+        ("--port", "-1", "must be from 0 to 65535 (0: any free port), got '-1'"),
+        ("--port", "http", "expected a whole number, got 'http'"),
+        ("--threads", "0", "expected a whole number >= 1 (or none: all cores), got '0'"),
+        ("--max-contexts", "0", "must be at least 1, got '0'"),
+        ("--max-contexts", "1.5", "expected a whole number, got '1.5'"),
+        ("--linger", "nan", "must be a finite number of seconds, 0 or more, got 'nan'"),
+        ("--linger", "inf", "must be a finite number of seconds, 0 or more, got 'inf'"),
+        ("--linger", "-1", "must be a finite number of seconds, 0 or more, got '-1'"),
+        ("--linger", "soon", "expected a number, got 'soon'"),
+    ],
+)
+def test_serve_refuses_a_bad_number_naming_the_option(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["serve", "--linger", value]) == 2
-    assert "must be a finite number of seconds, 0 or more" in capsys.readouterr().err
+    """The errors named the config's fields ('max_contexts 0: ...'), not the options."""
+    assert refused(["serve", option, value], capsys) == (
+        f"sonicpipe serve: error: argument {option}: {message}"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "192.0.2.1"])  # taken; not this machine's
+def test_serve_that_cannot_listen_says_where_and_why(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The errors were the socket's ('[Errno 98] error while attempting to bind on ...')."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--engine", "espeak", "--host", host, "--port", str(port)]) == 2
+    reason = "Address already in use" if host == "127.0.0.1" else "Cannot assign requested address"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"sonicpipe: error: cannot listen on {host} port {port}: {reason} (see --host and --port)"
+    )
 
 
 def test_server_config_refuses_a_nan_linger() -> None:

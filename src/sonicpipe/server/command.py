@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
+import socket
+from collections.abc import Callable
 
 from sonicpipe.config import Secret
 from sonicpipe.server.app import ServerConfig, SonicServer
 from sonicpipe.server.engines import ENGINES
 
 DEFAULT_PORT = 8765
+# What a socket that cannot listen where it is asked to says (the name or the port).
+LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -39,7 +44,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
         asyncio.run(server.serve_forever())
     except KeyboardInterrupt:
         return 0
+    except OSError as exc:
+        if not isinstance(exc, socket.gaierror) and exc.errno not in LISTEN_ERRORS:
+            raise
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else os.strerror(exc.errno)
+        raise OSError(
+            f"cannot listen on {args.host} port {args.port}: {reason} (see --host and --port)"
+        ) from None
     return 0
+
+
+def config_value(name: str, kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a number that :class:`ServerConfig` takes as its ``name``; the
+    error is the config's, after the option's name (not the field's)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        try:
+            ServerConfig(**{name: value})
+        except ValueError as exc:  # "port 99999: must be from 0 to 65535 (0: any free port)"
+            raise argparse.ArgumentTypeError(
+                f"{str(exc).partition(': ')[2]}, got {text!r}"
+            ) from None
+        return value
+
+    return parse
 
 
 def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,7 +81,12 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "serve", help="run the local Sonic-compatible server (offline voice)"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
+    serve.add_argument(
+        "--port",
+        type=config_value("port", int),
+        default=DEFAULT_PORT,
+        help=f"port ({DEFAULT_PORT}; 0: any free port)",
+    )
     serve.add_argument(
         "--engine",
         choices=ENGINES,
@@ -57,20 +95,20 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
     )
     serve.add_argument(
         "--threads",
-        type=int,
+        type=config_value("threads", int),
         default=None,
         metavar="N",
         help="cores one synthesis may use (piper; default: all) - leave the rest to other work",
     )
     serve.add_argument(
         "--max-contexts",
-        type=int,
+        type=config_value("max_contexts", int),
         default=ServerConfig.max_contexts,
         help="concurrency limit in live context ids (past it: 429)",
     )
     serve.add_argument(
         "--linger",
-        type=float,
+        type=config_value("linger", float),
         default=ServerConfig.linger,
         help="seconds a context that streams input stays live after its last generation (5)",
     )
