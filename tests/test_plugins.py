@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from sonicpipe import ConfigError, Document, PluginError, PluginHost, Settings, TextChain, hookimpl
+from sonicpipe import (
+    ConfigError,
+    Document,
+    PluginError,
+    PluginHost,
+    Segment,
+    Settings,
+    TextChain,
+    hookimpl,
+)
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
@@ -511,3 +520,62 @@ def test_an_installed_plugin_that_cannot_load_names_its_entry_point_and_how_to_d
     # Disabled, it is not even imported, and the rest loads.
     host = PluginHost(Settings(disable=tuple(BROKEN_ENTRY_POINTS)))
     assert "normalize" in {info.name for info in host.describe()}
+
+
+class _Failing:
+    """A plugin whose hooks fail on some words, as a plugin's own bug would."""
+
+    sonicpipe_name = "failing"
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> None:
+        if "KPI" in doc.text:
+            int("KPI")
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, segment: Segment) -> None:
+        if "OKR" in segment.text:
+            {}["OKR"]
+
+
+FAILING = _Failing()
+
+
+@pytest.mark.parametrize(
+    ("text", "hook", "error"),
+    [
+        ("KPI", "normalize_text", "ValueError: invalid literal for int() with base 10: 'KPI'"),
+        ("OKR", "refine_segment", "KeyError: 'OKR'"),
+    ],
+)
+def test_an_exception_out_of_a_plugins_hook_names_the_plugin_and_the_hook(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    hook: str,
+    error: str,
+) -> None:
+    message = f"plugin 'failing' failed in sonicpipe_{hook}: {error}"
+    chain = TextChain(host=PluginHost(extra=[FAILING]))
+    with pytest.raises(PluginError) as raised:
+        chain.prepare(text)
+    assert str(raised.value) == message
+    assert type(raised.value.__cause__).__name__ == error.split(":")[0]
+    monkeypatch.syspath_prepend(str(REPO))
+    source = tmp_path / "in.txt"
+    source.write_text(text, encoding="utf-8")
+    assert main(["text", str(source), "--plugin", f"{__name__}:FAILING"]) == 2
+    assert capsys.readouterr().err == f"sonicpipe: error: {message}\n"
+
+
+def test_a_plugins_config_error_stays_one_naming_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "examples" / "censor-plugin"))
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text('plugins = ["sonicpipe_censor"]\n[options.censor]\nwords = "heck"\n')
+    chain = TextChain(Settings.load(config))
+    message = f"{config}: options.censor.words: expected a non-empty list of words, got 'heck'"
+    with pytest.raises(ConfigError, match="^" + re.escape(message) + "$"):
+        chain.prepare("Oh heck.")

@@ -15,6 +15,11 @@ Two optional attributes describe a plugin to the host:
   naming the settings file, so a misspelt option cannot be ignored. A plugin that declares
   none gets its table as it is; the values are the plugin's to check.
 
+A :class:`~sonicpipe.config.ConfigError` that a hook raises about its options reaches the
+user led by the settings file's name. Any other exception out of a hook of yours reaches them
+as a :class:`~sonicpipe.plugins.PluginError` naming your plugin and the hook, with the
+exception's type and message (the exception itself is its ``__cause__``).
+
 The text side runs in this order, once per text (or once per sentence of a streamed turn)::
 
     sonicpipe_clean_text  ->  sonicpipe_normalize_text  ->  sonicpipe_split_sentences

@@ -6,7 +6,7 @@ import importlib
 import importlib.metadata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 import pluggy
@@ -109,13 +109,46 @@ def stable_name(plugin: object) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _name_settings_file(
-    outcome: pluggy.Result[Any], hook: str, impls: Sequence[Any], kwargs: Mapping[str, Any]
+def is_builtin(plugin: object) -> bool:
+    """Whether a plugin is part of sonicpipe (its module, or its class's, is sonicpipe's)."""
+    module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+    return module.partition(".")[0] == __package__
+
+
+def raised_in(exc: BaseException, impls: Sequence[pluggy.HookImpl]) -> pluggy.HookImpl | None:
+    """The hook implementation that ``exc`` came out of, from its traceback (None when it was
+    raised before any ran)."""
+    codes: dict[CodeType, pluggy.HookImpl] = {}
+    for impl in impls:
+        function = getattr(impl.function, "__func__", impl.function)  # a method's function
+        if code := getattr(function, "__code__", None):
+            codes[code] = impl
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code not in codes:
+        tb = tb.tb_next
+    return None if tb is None else codes[tb.tb_frame.f_code]
+
+
+def _name_the_source(
+    outcome: pluggy.Result[Any],
+    hook: str,
+    impls: Sequence[pluggy.HookImpl],
+    kwargs: Mapping[str, Any],
 ) -> None:
-    """Lead a hook's ConfigError by the file its settings come from (hook-call monitor)."""
+    """Lead a hook's ConfigError by the file its settings come from; make any other exception
+    out of a plugin not of sonicpipe's a PluginError naming the plugin and the hook, caused by
+    it (hook-call monitor). The built-ins' errors are worded for the user as they are."""
     exc, settings = outcome.exception, kwargs.get("settings")
-    if isinstance(exc, ConfigError) and isinstance(settings, Settings):
-        exc.args = (settings.in_source(str(exc)),)
+    if isinstance(exc, ConfigError):
+        if isinstance(settings, Settings):
+            exc.args = (settings.in_source(str(exc)),)
+    elif isinstance(exc, Exception) and not isinstance(exc, PluginError):
+        impl = raised_in(exc, impls)
+        if impl is not None and not is_builtin(impl.plugin):
+            name = impl.plugin_name
+            error = PluginError(f"plugin {name!r} failed in {hook}: {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
+            outcome.force_exception(error)
 
 
 class PluginHost:
@@ -131,7 +164,8 @@ class PluginHost:
     The hooks that make audio processors and sentence streams run once here, so that the
     values of their options are checked before any text or audio flows; the text and writer
     hooks check theirs when they run. A :class:`ConfigError` out of any hook names the
-    settings file, if any.
+    settings file, if any; any other exception out of a plugin not of sonicpipe's becomes a
+    :class:`PluginError` naming the plugin and the hook.
     """
 
     def __init__(
@@ -144,7 +178,7 @@ class PluginHost:
         self.settings = settings or Settings()
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
-        self.pm.add_hookcall_monitoring(self._check_call, _name_settings_file)
+        self.pm.add_hookcall_monitoring(self._check_call, _name_the_source)
         self._checked: Settings | None = None  # the settings whose options were checked last
         self._sources: dict[str, str] = {}
         self._versions: dict[str, str] = {}  # of installed plugins
