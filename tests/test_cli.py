@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sonicpipe.cli import main
+from sonicpipe.cli import _commands, build_parser, main
 
 
 def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -73,3 +74,42 @@ def test_a_logged_warning_reads_as_the_command_s_own_warnings() -> None:
     assert done.stderr.startswith("sonicpipe: warning: model 'sonic-9' is not one sonicpipe knows")
     assert done.stderr.endswith("; it is sent as is\n") and done.stderr.count("\n") == 1
     assert done.stdout == "[0.0] Hello there.\n"
+
+
+def help_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--help"])
+    assert info.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_every_command_s_help_says_what_it_does_and_states_its_defaults(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A command's help had no description (only the summary in the list of commands), and
+    defaults such as serve's 16 contexts went unsaid."""
+    commands = _commands(build_parser())
+    assert len(commands) == 7
+    for command in commands:
+        argv = command.prog.split()[1:]
+        assert command.description, argv
+        page = help_of(argv, capsys)
+        assert page.split("\n\n", 1)[1].startswith(command.description), argv  # after usage
+        for action in command._actions:
+            if action.default in (None, False, argparse.SUPPRESS) or action.dest == "help":
+                continue
+            default = action.default
+            said = f"{default:g}" if isinstance(default, int | float) else str(default)
+            assert said in " ".join(action.help.split()), (argv, action.dest)
+
+
+@pytest.mark.parametrize("argv", [[], ["audio"], ["book"]])
+def test_a_missing_command_is_named_command(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It read 'the following arguments are required: audio_command'."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.endswith(": error: the following arguments are required: COMMAND\n")

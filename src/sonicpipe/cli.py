@@ -22,10 +22,29 @@ from sonicpipe.dictionaries import names_a_file
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost, check_references
 from sonicpipe.server.command import add_serve_parser
+from sonicpipe.server.engines import ENGINES
 from sonicpipe.sonic.client import SonicError
 from sonicpipe.text import TextChain
 
 DESCRIPTION = "Text to speech with Cartesia Sonic (or a local voice), from text to audio files."
+EPILOG = """\
+examples:
+  sonicpipe text notes.md --json          the segments as they would be sent
+  sonicpipe render notes.md -o notes.mp3  text to an audio file
+  sonicpipe book render alice.epub --format mp3 --preset acx
+  sonicpipe serve --engine espeak         a local Sonic-compatible server
+  sonicpipe COMMAND --help                a command's options
+
+Sonic speaks when an API key is set (CARTESIA_API_KEY, or api_key in the settings
+file); without one, the local voice does, offline.
+
+exit status: 0 done; 1 a check failed (audio measure) or sentences went missing
+(book render); 2 bad usage or input; 130 interrupted (143: SIGTERM); 141 the reader
+of the output went away"""
+MODEL_HELP = "Sonic model id: sonic-3, sonic-3.5, sonic-2, sonic-turbo, sonic-latest or a dated "
+MODEL_HELP += "snapshot (default from the settings, else sonic-3)"
+ENGINE_HELP = "the local voice, used without an API key (default: piper when the local extra "
+ENGINE_HELP += "is installed, else espeak)"
 # Errors that are the user's to fix: printed as one line, exit status 2.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ControlError, PluginError, ValueError,
                                             OSError, SonicError)  # fmt: skip
@@ -146,39 +165,93 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_command(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    summary: str,
+    description: str,
+    examples: Sequence[str] = (),
+) -> argparse.ArgumentParser:
+    """A command's parser: ``summary`` in the list of commands, ``description`` (already
+    wrapped) and ``examples`` in its own help."""
+    epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples) if examples else None
+    return commands.add_parser(name, help=summary, description=description, epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``sonicpipe`` command."""
-    parser = argparse.ArgumentParser(prog="sonicpipe", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="sonicpipe",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_common_options(parser)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    text = sub.add_parser("text", help="print the segments of a text as they would be sent")
-    text.add_argument("input", help="a text file, or - for standard input")
-    text.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
-    text.add_argument("--json", action="store_true", help="machine-readable output")
+    text = add_command(
+        sub,
+        "text",
+        "print the segments of a text as they would be sent",
+        "Print the segments of a text exactly as they would be sent to Sonic: each\n"
+        "transcript after the text hooks (cleanup, normalize, pronounce, markup), the\n"
+        "controls in force, and a note for each control the model has no form for.",
+        ['echo "Dr. Smith paid $1.2M." | sonicpipe text -',
+         "sonicpipe text chapter.md --model sonic-2 --json"],
+    )  # fmt: skip
+    text.add_argument("input", help="a text file (UTF-8), or - for standard input")
+    text.add_argument("--model", help=MODEL_HELP)
+    text.add_argument(
+        "--json", action="store_true", help="print a JSON list of the segments instead"
+    )
     add_dictionary_option(text)
     text.set_defaults(func=cmd_text)
 
-    render = sub.add_parser("render", help="render a text to an audio file")
-    render.add_argument("input", help="a text file, or - for standard input")
+    render = add_command(
+        sub,
+        "render",
+        "render a text to an audio file",
+        "Render a text to one audio file: Sonic speaks it when an API key is set, else the\n"
+        "local voice does. The output's suffix chooses the format.",
+        ["sonicpipe render notes.txt                  notes.wav, local voice",
+         'echo "Hello there." | sonicpipe render - -o hello.mp3 --engine espeak',
+         "sonicpipe -c sonicpipe.toml render script.md -o script.m4b"],
+    )  # fmt: skip
+    render.add_argument("input", help="a text file (UTF-8), or - for standard input")
     render.add_argument(
         "-o",
         "--output",
         help="audio file (.wav .flac .mp3 .m4b ...); default: the input's name with .wav, "
         "in the current folder (speech.wav for standard input)",
     )
-    render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
-    render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
+    render.add_argument("--model", help=MODEL_HELP)
+    render.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
     add_dictionary_option(render)
     render.set_defaults(func=cmd_render)
 
-    plugins = sub.add_parser("plugins", help="list plugins and the hooks they implement")
-    plugins.add_argument("--json", action="store_true", help="machine-readable output")
+    plugins = add_command(
+        sub,
+        "plugins",
+        "list plugins and the hooks they implement",
+        "List the plugins (built-in, installed and --plugin), their versions and origins,\n"
+        "the hooks each implements, and each hook's call order.",
+    )
+    plugins.add_argument(
+        "--json", action="store_true", help="print the same as one JSON object instead"
+    )
     plugins.set_defaults(func=cmd_plugins)
 
-    phon = sub.add_parser("phonemes", help="print the <<...>> IPA of a word for a model")
+    phon = add_command(
+        sub,
+        "phonemes",
+        "print the <<...>> IPA of a word for a model",
+        "Print the <<...>> phonemes of a word or a sounds-like spelling, as the model\n"
+        "takes them: for a pronunciation dictionary entry or inline in a text.",
+        ['sonicpipe phonemes "engine x"', "sonicpipe phonemes nginx --model sonic-2"],
+    )
     phon.add_argument("spelling", help="a word or a sounds-like spelling, e.g. 'engine x'")
-    phon.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    phon.add_argument("--model", help=MODEL_HELP)
     phon.set_defaults(func=cmd_phonemes, takes=("config",))
     add_serve_parser(sub)
     add_audio_parser(sub)
@@ -197,7 +270,9 @@ def _add_common_options(
     """The options of settings ``names`` (see :data:`SETTINGS_OPTIONS`), before or after the
     command's name."""
     if "config" in names:
-        parser.add_argument("--config", "-c", default=default, help="settings file (TOML)")
+        parser.add_argument(
+            "--config", "-c", default=default, help="settings file (TOML; default: none)"
+        )
     if "plugin" in names:
         parser.add_argument(
             "--plugin", action="append", default=default, help="register a plugin (module:object)"

@@ -56,11 +56,24 @@ def cmd_measure(args: argparse.Namespace) -> int:
 
 def add_audio_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``sonicpipe audio measure`` to the command line."""
-    audio = subparsers.add_parser("audio", help="audio tools")
-    tools = audio.add_subparsers(dest="audio_command", required=True)
-    meter = tools.add_parser("measure", help="loudness, peaks, noise floor and an ACX check")
+    from sonicpipe.cli import add_command  # the command line that adds this one
+
+    audio = add_command(subparsers, "audio", "audio tools", "Audio tools: measure.")
+    tools = audio.add_subparsers(dest="audio_command", required=True, metavar="COMMAND")
+    meter = add_command(
+        tools,
+        "measure",
+        "loudness, peaks, noise floor and an ACX check",
+        "Print a file's integrated loudness, loudness range, true peak, sample peak, RMS\n"
+        "and noise floor, then check them against a delivery preset.\n\n"
+        "exit status: 0 every check passes, 1 a check fails, 2 the file cannot be read",
+        ["sonicpipe audio measure chapter01.mp3",
+         "sonicpipe audio measure episode.wav --preset podcast --json"],
+    )  # fmt: skip
     meter.add_argument("file", type=Path, help="an audio file (WAV, FLAC, MP3, M4B, ...)")
     meter.add_argument("--preset", choices=sorted(PRESETS), default="acx",
                        help="the delivery target to check against (default: acx)")  # fmt: skip
-    meter.add_argument("--json", action="store_true", help="machine-readable output")
+    meter.add_argument(
+        "--json", action="store_true", help="print the same as one JSON object instead"
+    )
     meter.set_defaults(func=cmd_measure, takes=())  # reads no settings

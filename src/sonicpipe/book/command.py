@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.book.delivery import FORMATS, Delivery, acx_requirement, number_problem
+from sonicpipe.server.engines import ENGINES
 
 
 def cmd_book_render(args: argparse.Namespace) -> int:
@@ -93,26 +94,37 @@ def whole_number(text: str) -> int:
 
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``book render`` to the ``sonicpipe`` command."""
-    from sonicpipe.cli import add_dictionary_option  # the command line that adds this one
+    from sonicpipe.cli import ENGINE_HELP, MODEL_HELP, add_command, add_dictionary_option
 
-    book = subparsers.add_parser("book", help="render whole books into audiobooks")
-    sub = book.add_subparsers(dest="book_command", required=True)
-    render = sub.add_parser(
-        "render", help="render a book (.txt .md .epub); a rerun resumes where it stopped"
+    book = add_command(
+        subparsers, "book", "render whole books into audiobooks", "Audiobooks: render."
     )
+    sub = book.add_subparsers(dest="book_command", required=True, metavar="COMMAND")
+    render = add_command(
+        sub,
+        "render",
+        "render a book (.txt .md .epub); a rerun resumes where it stopped",
+        "Render a whole book to a finished audiobook in the output folder: one .m4b with\n"
+        "chapters, or a file per chapter, with captions and a report (report.txt) of each\n"
+        "file's levels against the preset. Paragraphs are cached: an interrupted render\n"
+        "resumes, and an edited book renders only what changed.\n\n"
+        "exit status: 0 delivered; 1 sentences went missing (nothing is delivered)",
+        ["sonicpipe book render alice.txt -o alice-audiobook",
+         "sonicpipe book render alice.epub --format mp3 --preset acx --head-tone 1"],
+    )  # fmt: skip
     render.add_argument("input", help="the book: .txt (Project Gutenberg aware), .md or .epub")
     render.add_argument("-o", "--output", help="output folder (default: INPUT-audiobook)")
     render.add_argument(
         "--title", help="the book's title (default: its header or metadata, else the file name)"
     )
     render.add_argument("--author", help="the book's author (default: its header or metadata)")
-    render.add_argument("--voice", help="voice id (default from settings)")
-    render.add_argument("--model", help="Sonic model id (default from settings: sonic-3)")
+    render.add_argument("--voice", help="Sonic voice id (default from the settings)")
+    render.add_argument("--model", help=MODEL_HELP)
     render.add_argument(
         "--format",
         choices=FORMATS,
         default="m4b",
-        help="m4b: one file with chapters; others: a file per chapter",
+        help="m4b (default): one file with chapters; the others: a file per chapter",
     )
     render.add_argument(
         "--preset",
@@ -152,7 +164,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         help="paragraphs rendered at once (default 4)",
     )
     add_dictionary_option(render)
-    render.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
+    render.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
     render.add_argument(
         "--front-matter",
         action="store_true",

@@ -77,15 +77,25 @@ def config_value(name: str, kind: type[int] | type[float]) -> Callable[[str], in
 
 def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``serve`` subcommand to the ``sonicpipe`` command."""
-    serve = subparsers.add_parser(
-        "serve", help="run the local Sonic-compatible server (offline voice)"
+    from sonicpipe.cli import add_command  # the command line that adds this one
+
+    serve = add_command(
+        subparsers,
+        "serve",
+        "run the local Sonic-compatible server (offline voice)",
+        "Serve Sonic's WebSocket protocol (ws://HOST:PORT/tts/websocket) with an offline\n"
+        "voice until Ctrl-C: a drop-in for Cartesia's API, for any Sonic client.",
+        ["sonicpipe serve --engine espeak --port 9000 --max-contexts 4",
+         "LOCAL_KEY=secret sonicpipe serve --api-key-env LOCAL_KEY"],
+    )  # fmt: skip
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument(
         "--port",
         type=config_value("port", int),
         default=DEFAULT_PORT,
-        help=f"port ({DEFAULT_PORT}; 0: any free port)",
+        help=f"port (default {DEFAULT_PORT}; 0: any free port)",
     )
     serve.add_argument(
         "--engine",
@@ -104,16 +114,22 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "--max-contexts",
         type=config_value("max_contexts", int),
         default=ServerConfig.max_contexts,
-        help="concurrency limit in live context ids (past it: 429)",
+        metavar="N",
+        help=f"live contexts at once, over all connections (default {ServerConfig.max_contexts}"
+        "); past it, a new context gets a 429 error",
     )
     serve.add_argument(
         "--linger",
         type=config_value("linger", float),
         default=ServerConfig.linger,
-        help="seconds a context that streams input stays live after its last generation (5)",
+        metavar="SECONDS",
+        help="seconds a context that streams input stays live after its last generation "
+        f"(default {ServerConfig.linger:g})",
     )
     serve.add_argument(
-        "--api-key-env", metavar="VAR", help="require the API key held in environment variable VAR"
+        "--api-key-env",
+        metavar="VAR",
+        help="require the API key held in environment variable VAR (default: no key)",
     )
-    serve.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    serve.add_argument("--verbose", "-v", action="store_true", help="log at debug level too")
     serve.set_defaults(func=cmd_serve, takes=())  # reads no settings
