@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,10 @@ def test_a_missing_command_is_named_command(
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.endswith(": error: the following arguments are required: COMMAND\n")
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"sonicpipe {version('sonicpipe')}\n"

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from sonicpipe import __version__
 from sonicpipe.audio.command import add_audio_parser
 from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_common_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
