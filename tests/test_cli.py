@@ -121,3 +121,18 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
         main(["--version"])
     assert info.value.code == 0
     assert capsys.readouterr().out == f"sonicpipe {version('sonicpipe')}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["text", "-", "--model", ""], "model: unknown model ''; valid: sonic-3, "),
+        (["book", "render", "book.txt", "--voice", ""], "voice: expected a non-empty voice id"),
+    ],
+)
+def test_an_empty_model_or_voice_is_refused(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty --model or --voice was taken as not given: the settings' spoke instead."""
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith(f"sonicpipe: error: {message}")

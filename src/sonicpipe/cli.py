@@ -60,7 +60,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
     settings = Settings.load(args.config) if args.config else Settings()
     changes: dict[str, object] = {}
     for name in ("model", "voice"):
-        if value := getattr(args, name, None):
+        if (value := getattr(args, name, None)) is not None:  # "" is an error, not unset
             changes[name] = value
     if dictionaries := getattr(args, "dictionary", None):
         changes["dictionaries"] = (*settings.dictionaries, *map(_dictionary_file, dictionaries))
