@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sonicpipe.cli import _commands, build_parser, main
+from sonicpipe.cli import _commands, build_parser, main, settings_of
 
 
 def run(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -136,3 +136,13 @@ def test_an_empty_model_or_voice_is_refused(
     """An empty --model or --voice was taken as not given: the settings' spoke instead."""
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(f"sonicpipe: error: {message}")
+
+
+@pytest.mark.parametrize("command", [["render"], ["book", "render"]])
+def test_render_and_book_render_take_a_voice(command: list[str], tmp_path: Path) -> None:
+    """Only book render took --voice: render's voice could come from a settings file alone."""
+    config = tmp_path / "sonicpipe.toml"
+    config.write_text('voice = "from-the-file"\nmodel = "sonic-2"\n')
+    args = build_parser().parse_args([*command, "in.txt", "-c", str(config), "--voice", "v-1"])
+    settings = settings_of(args)
+    assert (settings.voice, settings.model) == ("v-1", "sonic-2")

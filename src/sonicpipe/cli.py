@@ -44,6 +44,7 @@ exit status: 0 done; 1 a check failed (audio measure) or sentences went missing
 of the output went away"""
 MODEL_HELP = "Sonic model id: sonic-3, sonic-3.5, sonic-2, sonic-turbo, sonic-latest or a dated "
 MODEL_HELP += "snapshot (default from the settings, else sonic-3)"
+VOICE_HELP = "Sonic voice id (default from the settings; the local voice speaks any id alike)"
 ENGINE_HELP = "the local voice, used without an API key (default: piper when the local extra "
 ENGINE_HELP += "is installed, else espeak)"
 # Errors that are the user's to fix: printed as one line, exit status 2.
@@ -227,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="audio file (.wav .flac .mp3 .m4b ...); default: the input's name with .wav, "
         "in the current folder (speech.wav for standard input)",
     )
+    render.add_argument("--voice", help=VOICE_HELP)
     render.add_argument("--model", help=MODEL_HELP)
     render.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
     add_dictionary_option(render)

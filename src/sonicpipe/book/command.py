@@ -94,7 +94,13 @@ def whole_number(text: str) -> int:
 
 def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add ``book render`` to the ``sonicpipe`` command."""
-    from sonicpipe.cli import ENGINE_HELP, MODEL_HELP, add_command, add_dictionary_option
+    from sonicpipe.cli import (
+        ENGINE_HELP,
+        MODEL_HELP,
+        VOICE_HELP,
+        add_command,
+        add_dictionary_option,
+    )
 
     book = add_command(
         subparsers, "book", "render whole books into audiobooks", "Audiobooks: render."
@@ -118,7 +124,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         "--title", help="the book's title (default: its header or metadata, else the file name)"
     )
     render.add_argument("--author", help="the book's author (default: its header or metadata)")
-    render.add_argument("--voice", help="Sonic voice id (default from the settings)")
+    render.add_argument("--voice", help=VOICE_HELP)
     render.add_argument("--model", help=MODEL_HELP)
     render.add_argument(
         "--format",
