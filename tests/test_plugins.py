@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sonicpipe import (
@@ -20,6 +21,7 @@ from sonicpipe import (
     TextChain,
     hookimpl,
 )
+from sonicpipe.audio.chain import AudioChain
 from sonicpipe.audio.writers import open_writer
 from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
@@ -579,3 +581,74 @@ def test_a_plugins_config_error_stays_one_naming_the_settings_file(
     message = f"{config}: options.censor.words: expected a non-empty list of words, got 'heck'"
     with pytest.raises(ConfigError, match="^" + re.escape(message) + "$"):
         chain.prepare("Oh heck.")
+
+
+class _Misshapen:
+    """An audio processor that gets one thing wrong, named by ``mode``."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    def open(self, sample_rate: int) -> int | None:
+        return None if self.mode == "open" else sample_rate
+
+    def process(self, samples: np.ndarray) -> object:
+        wrong = {
+            "stereo": np.stack([samples, samples], axis=1),
+            "float64": samples.astype(np.float64),
+            "int16": (samples * 32767).astype(np.int16),
+            "list": list(samples),
+            "none": None,
+        }
+        return wrong.get(self.mode, samples)
+
+    def boundary(self, kind: str) -> np.ndarray:
+        return np.zeros(3) if self.mode == "boundary" else np.zeros(0, np.float32)
+
+    def flush(self) -> object:
+        return None if self.mode == "flush" else np.zeros(0, np.float32)
+
+
+class _MisshapenAudio:
+    """A plugin whose processors get one thing wrong (``mode``)."""
+
+    sonicpipe_name = "misshapen"
+    mode = ""
+
+    @hookimpl
+    def sonicpipe_audio_processor(self) -> object:
+        return 0.5 if self.mode == "no processor" else _Misshapen(self.mode)
+
+
+PROCESSOR = f"audio processor {__name__}._Misshapen"
+MONO = "; a processor returns mono float32 samples (a one-dimensional float32 numpy array)"
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("no processor", "sonicpipe_audio_processor returned a float, not a processor (with "
+                         "open, process and flush)"),
+        ("open", f"{PROCESSOR}: open(24000) returned None, not its output rate (a positive int)"),
+        ("stereo", f"{PROCESSOR}: process() returned a float32 array of shape (2400, 2){MONO}"),
+        ("float64", f"{PROCESSOR}: process() returned a float64 array of shape (2400,){MONO}"),
+        ("int16", f"{PROCESSOR}: process() returned an int16 array of shape (2400,){MONO}"),
+        ("list", f"{PROCESSOR}: process() returned a list{MONO}"),
+        ("none", f"{PROCESSOR}: process() returned None{MONO}"),
+        ("boundary", f"{PROCESSOR}: boundary('sentence') returned a float64 array of shape (3,)"
+                     f"{MONO}"),
+        ("flush", f"{PROCESSOR}: flush() returned None{MONO}"),
+    ],
+)  # fmt: skip
+def test_an_audio_processor_that_breaks_the_contract_is_named_with_its_plugin(
+    mode: str, message: str
+) -> None:
+    plugin = _MisshapenAudio()
+    plugin.mode = mode
+    with pytest.raises(PluginError, match="^" + re.escape(f"plugin 'misshapen': {message}") + "$"):
+        chain = AudioChain(host=PluginHost(extra=[plugin]))
+        chain.open(24000)
+        samples = np.full(2400, 0.1, np.float32)
+        chain.process(samples)
+        chain.boundary("sentence")
+        chain.flush()

@@ -150,6 +150,10 @@ class SentenceStream(Protocol):
 class AudioProcessor(Protocol):
     """A stateful audio stage for one stream: mono float32 samples in, samples out.
 
+    Every method that returns samples returns a one-dimensional float32 numpy array (maybe
+    empty); anything else, or an ``open`` that returns no rate, is an error naming the
+    processor and its plugin.
+
     A processor may also define ``boundary(kind: str) -> np.ndarray``: the chain calls it
     where a sentence (``kind="sentence"``) or a paragraph (``"paragraph"``) of the stream
     ends, and passes on what it returns, like ``process``. Processors without it simply do

@@ -109,10 +109,14 @@ def stable_name(plugin: object) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
+def home_module(plugin: object) -> str:
+    """The name of a plugin's module: the module itself, or the one of its class."""
+    return plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+
+
 def is_builtin(plugin: object) -> bool:
     """Whether a plugin is part of sonicpipe (its module, or its class's, is sonicpipe's)."""
-    module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
-    return module.partition(".")[0] == __package__
+    return home_module(plugin).partition(".")[0] == __package__
 
 
 def raised_in(exc: BaseException, impls: Sequence[pluggy.HookImpl]) -> pluggy.HookImpl | None:
@@ -324,6 +328,21 @@ class PluginHost:
             if impls and hook_name.startswith(hookspecs.PROJECT):
                 order[hook_name] = [impl.plugin_name for impl in reversed(impls)]
         return order
+
+    def made_by(self, value: object, hook: str) -> str:
+        """Who returned ``value`` from ``hook``, to lead an error about it: ``plugin 'name'``
+        for the plugin that is ``value`` or the one plugin of the hook whose module holds its
+        class, else the hook's plugins that are not sonicpipe's (pluggy does not say which
+        implementation returned what)."""
+        impls = getattr(self.pm.hook, hook).get_hookimpls()[::-1]  # in call order
+        module = type(value).__module__
+        homes = [i for i in impls if i.plugin is value] or [
+            i for i in impls if home_module(i.plugin) == module
+        ]
+        if len(homes) != 1:
+            homes = [i for i in impls if not is_builtin(i.plugin)] or impls
+        names = ", ".join(repr(impl.plugin_name) for impl in homes)
+        return f"plugin {names}" if len(homes) == 1 else f"one of the plugins {names}"
 
     def describe(self) -> list[PluginInfo]:
         """Every registered plugin with its version, origin and implemented hooks."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from numbers import Integral
 
 import numpy as np
 
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioProcessor
-from sonicpipe.plugins import PluginHost
+from sonicpipe.plugins import PluginError, PluginHost
 
 BOUNDARIES = ("sentence", "paragraph")
 EMPTY = np.zeros(0, dtype=np.float32)
+HOOK = "sonicpipe_audio_processor"
+PROCESSOR_METHODS = ("open", "process", "flush")
+MONO = "; a processor returns mono float32 samples (a one-dimensional float32 numpy array)"
+NOT_A_RATE = ", not its output rate (a positive int)"
 
 
 def as_samples(samples: np.ndarray) -> np.ndarray:
@@ -27,7 +31,10 @@ class AudioChain:
 
     Feed it with :meth:`process` chunk by chunk, mark sentence and paragraph ends with
     :meth:`boundary`, and call :meth:`flush` at the end; each returns the samples ready at
-    :attr:`out_rate`. Make one chain per stream: processors keep state.
+    :attr:`out_rate`. Make one chain per stream: processors keep state. A processor that
+    breaks the contract of :class:`~sonicpipe.hookspecs.AudioProcessor` (no ``open``,
+    ``process`` and ``flush``, no output rate, anything but mono float32 samples out) is a
+    :class:`PluginError` naming it and its plugin.
 
     >>> chain = AudioChain(Settings(options={"resample": {"target_rate": 8000}}))
     >>> chain.open(24000)
@@ -40,13 +47,41 @@ class AudioChain:
         self.processors: list[AudioProcessor] = self.host.hook.sonicpipe_audio_processor(
             settings=self.settings
         )
+        for processor in self.processors:
+            if not all(callable(getattr(processor, m, None)) for m in PROCESSOR_METHODS):
+                who, kind = self.host.made_by(processor, HOOK), type(processor).__name__
+                raise PluginError(
+                    f"{who}: {HOOK} returned a {kind}, not a processor (with open, process and "
+                    "flush)"
+                )
         self.out_rate: int | None = None
+
+    def _error(self, processor: AudioProcessor, call: str, value: object, want: str) -> PluginError:
+        """The error for a ``call`` of ``processor`` that returned ``value``, not ``want``."""
+        what = "None" if value is None else f"a {type(value).__name__}"
+        if isinstance(value, np.ndarray):
+            article = "an" if value.dtype.name[0] in "aeiou" else "a"
+            what = f"{article} {value.dtype} array of shape {value.shape}"
+        kind = type(processor)
+        where = f"audio processor {kind.__module__}.{kind.__qualname__}"
+        return PluginError(
+            f"{self.host.made_by(processor, HOOK)}: {where}: {call} returned {what}{want}"
+        )
+
+    def _checked(self, processor: AudioProcessor, call: str, samples: object) -> np.ndarray:
+        """``samples``, which ``call`` of ``processor`` returned, if they are mono float32."""
+        if isinstance(samples, np.ndarray) and samples.dtype == np.float32 and samples.ndim == 1:
+            return samples
+        raise self._error(processor, call, samples, MONO)
 
     def open(self, sample_rate: int) -> int:
         """Open every processor for a stream at ``sample_rate``; return the output rate."""
         rate = sample_rate
         for processor in self.processors:
-            rate = processor.open(rate)
+            opened = processor.open(rate)
+            if isinstance(opened, bool) or not isinstance(opened, Integral) or opened <= 0:
+                raise self._error(processor, f"open({rate})", opened, NOT_A_RATE)
+            rate = int(opened)
         self.out_rate = rate
         return rate
 
@@ -56,24 +91,29 @@ class AudioChain:
         for processor in self.processors:
             if not samples.size:  # a stage is holding it all (a pause being measured)
                 break
-            samples = processor.process(samples)
+            samples = self._checked(processor, "process()", processor.process(samples))
         return samples
 
     def boundary(self, kind: str) -> np.ndarray:
         """Tell the chain a sentence or paragraph ended here; return the samples ready."""
         if kind not in BOUNDARIES:
             raise ValueError(f"boundary {kind!r} is not valid; valid: {', '.join(BOUNDARIES)}")
-        return self._drain(lambda p: p.boundary(kind) if hasattr(p, "boundary") else EMPTY)
+        return self._drain("boundary", kind)
 
     def flush(self) -> np.ndarray:
         """End of stream: return everything the processors still hold."""
-        return self._drain(lambda p: p.flush())
+        return self._drain("flush")
 
-    def _drain(self, end: Callable[[AudioProcessor], np.ndarray]) -> np.ndarray:
+    def _drain(self, method: str, *args: str) -> np.ndarray:
+        """Pass what each processor returns on through the later ones, then call ``method``
+        (``boundary``, which a processor may lack, or ``flush``) of each."""
+        call = f"{method}({', '.join(map(repr, args))})"
         carry = EMPTY
         for processor in self.processors:
             ready = processor.process(carry) if carry.size else EMPTY
-            carry = np.concatenate([ready, end(processor)])
+            end = getattr(processor, method, None)
+            held = EMPTY if end is None else self._checked(processor, call, end(*args))
+            carry = np.concatenate([self._checked(processor, "process()", ready), held])
         return carry
 
     def run(self, samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, int]:
