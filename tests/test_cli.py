@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import pty
+import select
 import subprocess
 import sys
 from importlib.metadata import version
@@ -146,3 +148,37 @@ def test_render_and_book_render_take_a_voice(command: list[str], tmp_path: Path)
     args = build_parser().parse_args([*command, "in.txt", "-c", str(config), "--voice", "v-1"])
     settings = settings_of(args)
     assert (settings.voice, settings.model) == ("v-1", "sonic-2")
+
+
+def on_a_terminal(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, bytes]:
+    """Run ``sonicpipe ARGV`` with a terminal for its output: its status and what it showed."""
+    main_end, term_end = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "sonicpipe.cli", *argv], cwd=cwd, env=env,
+                            stdin=subprocess.DEVNULL, stdout=term_end, stderr=term_end)  # fmt: skip
+    os.close(term_end)
+    shown = b""
+    while True:  # read as it comes: a terminal holds little
+        if select.select([main_end], [], [], 120)[0]:
+            try:
+                chunk = os.read(main_end, 65536)
+            except OSError:  # the program ended and closed the terminal
+                chunk = b""
+            if chunk:
+                shown += chunk
+                continue
+        break
+    os.close(main_end)
+    return proc.wait(timeout=120), shown
+
+
+def test_book_render_on_a_dumb_terminal_logs_lines_without_cursor_moves(tmp_path: Path) -> None:
+    """TERM=dumb (an editor's shell) got the live bars' escape codes."""
+    (tmp_path / "book.txt").write_text("CHAPTER I\n\nThe rabbit ran down the long hole.\n")
+    env = {k: v for k, v in os.environ.items() if k != "CARTESIA_API_KEY"}
+    argv = ["book", "render", "book.txt", "-o", "out", "--engine", "espeak", "--format", "wav"]
+    status, shown = on_a_terminal(argv, {**env, "TERM": "dumb"}, tmp_path)
+    assert status == 0, shown
+    assert b"\x1b" not in shown
+    assert b"done 1/1: CHAPTER I" in shown
+    status, shown = on_a_terminal(argv, {**env, "TERM": "xterm"}, tmp_path)
+    assert status == 0 and b"\x1b[" in shown, "live bars on a real terminal"

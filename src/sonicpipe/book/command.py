@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,8 @@ def cmd_book_render(args: argparse.Namespace) -> int:
     from sonicpipe.cli import settings_of
 
     output = Path(args.output or Path(args.input).stem + "-audiobook")
-    progress = Progress(quiet=args.quiet)
+    # A dumb terminal (an editor's shell) cannot move the cursor to redraw the bars.
+    progress = Progress(quiet=args.quiet or os.environ.get("TERM") == "dumb")
     source: str | Book = args.input
     if args.title or args.author:  # a text without a Gutenberg header names neither
         source = book = read_book(args.input, args.front_matter, args.licence)
@@ -180,6 +182,10 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         "--licence", action="store_true", help="also narrate a Project Gutenberg licence"
     )
     render.add_argument(
-        "-q", "--quiet", action="store_true", help="log lines instead of progress bars"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="log lines instead of progress bars (as when the output is not a terminal, or "
+        "TERM is dumb)",
     )
     render.set_defaults(func=cmd_book_render)
