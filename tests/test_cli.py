@@ -182,3 +182,28 @@ def test_book_render_on_a_dumb_terminal_logs_lines_without_cursor_moves(tmp_path
     assert b"done 1/1: CHAPTER I" in shown
     status, shown = on_a_terminal(argv, {**env, "TERM": "xterm"}, tmp_path)
     assert status == 0 and b"\x1b[" in shown, "live bars on a real terminal"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["render", "in.txt", "-o", "-"], "-o -: audio is not written to standard output; "
+                                           "give a file name such as speech.wav"),
+        (["book", "render", "-"], "-: a book is read from a file (.txt, .md or .epub), not "
+                                  "from standard input"),
+    ],
+)  # fmt: skip
+def test_a_dash_where_standard_input_or_output_is_not_taken_says_so(
+    argv: list[str],
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """They read "no writer for 'files without a suffix'" and "cannot read 'a file without a
+    suffix' books"."""
+    (tmp_path / "in.txt").write_text("Hello there.")
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"sonicpipe: error: {message}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]

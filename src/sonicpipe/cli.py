@@ -139,6 +139,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     """Render a text file to audio (the local voice unless an API key is configured)."""
     from sonicpipe.pipeline import Pipeline
 
+    if args.output == "-":
+        raise ValueError("-o -: audio is not written to standard output; give a file name "
+                         "such as speech.wav")  # fmt: skip
     text, source = _read_input(args.input)
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
     with Pipeline(settings_of(args), engine=args.engine) as pipe:

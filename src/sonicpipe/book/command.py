@@ -21,6 +21,9 @@ def cmd_book_render(args: argparse.Namespace) -> int:
     from sonicpipe.book.render import GapError
     from sonicpipe.cli import settings_of
 
+    if args.input == "-":
+        raise ValueError("-: a book is read from a file (.txt, .md or .epub), not from "
+                         "standard input")  # fmt: skip
     output = Path(args.output or Path(args.input).stem + "-audiobook")
     # A dumb terminal (an editor's shell) cannot move the cursor to redraw the bars.
     progress = Progress(quiet=args.quiet or os.environ.get("TERM") == "dumb")
