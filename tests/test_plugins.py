@@ -652,3 +652,48 @@ def test_an_audio_processor_that_breaks_the_contract_is_named_with_its_plugin(
         chain.process(samples)
         chain.boundary("sentence")
         chain.flush()
+
+
+class _Splitter:
+    """A sentence splitter that answers as ``mode`` says."""
+
+    sonicpipe_name = "splitter"
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    @hookimpl(tryfirst=True)
+    def sonicpipe_split_sentences(self, text: str) -> object:
+        answers = {
+            "lines": text.replace(", ", ",\n").splitlines(),
+            "str": text,
+            "none inside": [text, None],
+            "drops": [text.split(",")[0]],
+            "empty": [],
+        }
+        return answers[self.mode]
+
+
+SPLIT = "plugin 'splitter': sonicpipe_split_sentences "
+NOT_SENTENCES = ", not a list of sentences (str)"
+HOLD = "; the sentences, joined, hold every non-space character of the paragraph in order"
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("str", f"{SPLIT}returned a str{NOT_SENTENCES}"),
+        ("none inside", f"{SPLIT}returned a list holding a NoneType{NOT_SENTENCES}"),
+        ("drops", f"{SPLIT}lost the paragraph's text from ', then lunch.'{HOLD}"),
+        ("empty", f"{SPLIT}lost the paragraph's text from 'Coffee, then lunch.'{HOLD}"),
+    ],
+)
+def test_a_sentence_splitter_that_loses_text_is_named(mode: str, message: str) -> None:
+    chain = TextChain(host=PluginHost(Settings(dictionaries=()), extra=[_Splitter(mode)]))
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        chain.prepare("Coffee, then lunch.")
+
+
+def test_a_sentence_splitter_of_yours_splits_the_text() -> None:
+    chain = TextChain(host=PluginHost(Settings(dictionaries=()), extra=[_Splitter("lines")]))
+    assert [s.text for s in chain.prepare("Coffee, then lunch.")] == ["Coffee,", "then lunch."]

@@ -81,7 +81,9 @@ def sonicpipe_split_sentences(text: str, language: str, settings: Settings) -> l
     """Stage 3: split one paragraph into sentences; the first non-None result wins.
 
     The returned sentences, joined, must contain every non-space character of ``text``
-    (mark placeholders included) in order.
+    (mark placeholders included) in order; a result that is not a list of str, or that loses
+    text, is an error naming the plugin. Return None to leave the paragraph to the next
+    splitter (the built-in ``segment`` one is ``trylast``).
     """
 
 

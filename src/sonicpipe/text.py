@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, Rendered, render
 from sonicpipe.model import Document, Segment
-from sonicpipe.plugins import PluginHost
+from sonicpipe.plugins import PluginError, PluginHost
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SPLIT_HOOK = "sonicpipe_split_sentences"
+NOT_SENTENCES = ", not a list of sentences (str)"
+
+
+def lost_at(sentences: Sequence[str], text: str) -> int | None:
+    """Where in ``text`` the first non-space character lies that ``sentences``, joined, do not
+    hold in order; None when they hold them all."""
+    joined = iter("".join(sentences))
+    for index, char in enumerate(text):
+        if not char.isspace() and char not in joined:  # consumes ``joined`` up to ``char``
+            return index
+    return None
 
 
 def paragraphs(text: str) -> list[str]:
@@ -37,11 +50,31 @@ class TextChain:
         return doc
 
     def split(self, paragraph: str) -> list[str]:
-        """Run stage 3 on one paragraph (the whole paragraph if no splitter is registered)."""
+        """Run stage 3 on one paragraph (the whole paragraph if no splitter answers). A
+        splitter that answers anything but sentences that hold all of the paragraph is a
+        :class:`PluginError` naming it: text it lost would go unsaid without a word."""
         sentences = self.host.hook.sonicpipe_split_sentences(
             text=paragraph, language=self.settings.language, settings=self.settings
         )
-        return [s.strip() for s in (sentences or [paragraph]) if s.strip()]
+        if sentences is None:
+            return [paragraph]
+        kind = type(sentences).__name__
+        if not isinstance(sentences, list | tuple):
+            raise self._split_error(sentences, f"returned a {kind}{NOT_SENTENCES}")
+        if odd := [s for s in sentences if not isinstance(s, str)]:
+            held = type(odd[0]).__name__
+            raise self._split_error(sentences, f"returned a {kind} holding a {held}{NOT_SENTENCES}")
+        if (lost := lost_at(sentences, paragraph)) is not None:
+            raise self._split_error(
+                sentences,
+                f"lost the paragraph's text from {paragraph[lost : lost + 40]!r}; the sentences, "
+                "joined, hold every non-space character of the paragraph in order",
+            )
+        return [s.strip() for s in sentences if s.strip()]
+
+    def _split_error(self, sentences: object, problem: str) -> PluginError:
+        who = self.host.made_by(sentences, SPLIT_HOOK)
+        return PluginError(f"{who}: {SPLIT_HOOK} {problem}")
 
     def prepare(self, text: str, source: str = "<text>", first_index: int = 0) -> list[Segment]:
         """Run the whole text chain; return the segments in order, refined by stage 4."""
