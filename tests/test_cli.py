@@ -207,3 +207,10 @@ def test_a_dash_where_standard_input_or_output_is_not_taken_says_so(
     assert main(argv) == 2
     assert capsys.readouterr().err == f"sonicpipe: error: {message}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]
+
+
+def test_a_closed_standard_input_is_an_error_not_a_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "sonicpipe.cli", "text", "-"], text=True,
+                          capture_output=True, preexec_fn=lambda: os.close(0))  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == "sonicpipe: error: <stdin>: cannot read: standard input is closed\n"

@@ -98,6 +98,8 @@ def _read_input(name: str) -> tuple[str, str]:
     """The text of a file, or of standard input for ``-``, and its name for messages; both
     must be UTF-8, and a file that cannot be read is an error naming it."""
     source = "<stdin>" if name == "-" else name
+    if name == "-" and sys.stdin is None:
+        raise OSError("<stdin>: cannot read: standard input is closed")
     try:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         return data.decode("utf-8"), source
