@@ -143,19 +143,41 @@ def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> s
     return result.stdout
 
 
-@pytest.fixture(scope="module")
-def censor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """examples/censor-plugin installed with pip into a folder of its own (put it on the path
-    to install it)."""
-    target = tmp_path_factory.mktemp("censor-site")
+def pip_install(project: Path, site: Path) -> Path:
+    """Install the project in folder ``project`` with pip into the folder ``site`` (put it on
+    the path to install it); return ``site``."""
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(REPO / "examples" / "censor-plugin")],
+         "--no-index", "--target", str(site), str(project)],
         check=True,
         capture_output=True,
-        cwd=target,
+        cwd=site,
     )  # fmt: skip
-    return target
+    return site
+
+
+def plugin_project(
+    folder: Path, dist: str, modules: dict[str, str], entry_points: dict[str, str]
+) -> Path:
+    """Write into ``folder`` a project ``dist`` 0.1.0 of ``modules`` (name: source) with
+    ``entry_points`` (name: reference) in the ``sonicpipe`` group; return ``folder``."""
+    for module, source in modules.items():
+        (folder / f"{module}.py").write_text(source, encoding="utf-8")
+    lines = "".join(f'"{name}" = "{reference}"\n' for name, reference in entry_points.items())
+    (folder / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+        f'[project]\nname = "{dist}"\nversion = "0.1.0"\n'
+        f"[project.entry-points.sonicpipe]\n{lines}"
+        f"[tool.setuptools]\npy-modules = {json.dumps(sorted(modules))}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def censor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/censor-plugin installed with pip into a folder of its own."""
+    return pip_install(REPO / "examples" / "censor-plugin", tmp_path_factory.mktemp("censor"))
 
 
 def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_path: Path) -> None:
@@ -481,27 +503,11 @@ BROKEN_ENTRY_POINTS = {
 @pytest.fixture(scope="module")
 def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A distribution whose ``sonicpipe`` entry points are each broken in one way, installed
-    with pip into a folder of its own (put it on the path to install it)."""
-    project = tmp_path_factory.mktemp("broken-plugins")
-    for module, source in BROKEN_MODULES.items():
-        (project / f"{module}.py").write_text(source, encoding="utf-8")
-    entry_points = "".join(f'{n} = "{ref}"\n' for n, (ref, _) in BROKEN_ENTRY_POINTS.items())
-    (project / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
-        '[project]\nname = "sonicpipe-broken"\nversion = "0.1.0"\n'
-        f"[project.entry-points.sonicpipe]\n{entry_points}"
-        f"[tool.setuptools]\npy-modules = {sorted(BROKEN_MODULES)}\n".replace("'", '"'),
-        encoding="utf-8",
-    )
-    site = tmp_path_factory.mktemp("broken-site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(site), str(project)],
-        check=True,
-        capture_output=True,
-        cwd=project,
-    )  # fmt: skip
-    return site
+    with pip into a folder of its own."""
+    entry_points = {name: reference for name, (reference, _) in BROKEN_ENTRY_POINTS.items()}
+    folder = tmp_path_factory.mktemp("broken")
+    project = plugin_project(folder, "sonicpipe-broken", BROKEN_MODULES, entry_points)
+    return pip_install(project, tmp_path_factory.mktemp("broken-site"))
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN_ENTRY_POINTS))
@@ -697,3 +703,43 @@ def test_a_sentence_splitter_that_loses_text_is_named(mode: str, message: str) -
 def test_a_sentence_splitter_of_yours_splits_the_text() -> None:
     chain = TextChain(host=PluginHost(Settings(dictionaries=()), extra=[_Splitter("lines")]))
     assert [s.text for s in chain.prepare("Coffee, then lunch.")] == ["Coffee,", "then lunch."]
+
+
+NAMED_MODULE = """\
+from sonicpipe import hookimpl
+
+sonicpipe_name = "acme"
+sonicpipe_options = ("suffix",)
+
+
+@hookimpl
+def sonicpipe_normalize_text(doc, settings):
+    doc.text += settings.plugin_options("acme").get("suffix", "")
+"""
+
+
+@pytest.fixture(scope="module")
+def named_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plugin installed under the entry point 'acme-tools' that names itself 'acme'."""
+    folder = tmp_path_factory.mktemp("named")
+    modules, entry_points = {"sonicpipe_acme": NAMED_MODULE}, {"acme-tools": "sonicpipe_acme"}
+    project = plugin_project(folder, "sonicpipe-acme", modules, entry_points)
+    return pip_install(project, tmp_path_factory.mktemp("named-site"))
+
+
+@pytest.mark.parametrize("disable", ["acme", "acme-tools"])
+def test_an_installed_plugin_that_names_itself_goes_by_that_name(
+    named_site: Path, monkeypatch: pytest.MonkeyPatch, disable: str
+) -> None:
+    """As a configured one does: its options table, ``disable`` and the listing use it."""
+    monkeypatch.syspath_prepend(str(named_site))
+    settings = Settings(options={"acme": {"suffix": " Over."}}, dictionaries=())
+    host = PluginHost(settings)
+    infos = {info.name: info for info in host.describe()}
+    assert (infos["acme"].source, infos["acme"].version) == (
+        "entry point (sonicpipe-acme)",
+        "0.1.0",
+    )
+    assert [s.text for s in TextChain(host=host).prepare("Hello.")] == ["Hello.", "Over."]
+    blocked = PluginHost(settings.with_(options={}, disable=(disable,)))
+    assert "acme" not in {info.name for info in blocked.describe()}

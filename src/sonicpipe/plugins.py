@@ -283,8 +283,9 @@ class PluginHost:
         return name
 
     def _register_installed(self, entry_point: importlib.metadata.EntryPoint) -> None:
-        """Load and register an installed plugin, unless disabled (then it is not imported)
-        or its name is taken. One that cannot be loaded or registered is an error naming its
+        """Load and register an installed plugin under the name it declares, else its entry
+        point's, unless either is disabled (the entry point's: then it is not imported) or
+        its name is taken. One that cannot be loaded or registered is an error naming its
         entry point and how to leave it out, so that it need not stop every command."""
         name, dist = entry_point.name, entry_point.dist
         if self.pm.has_plugin(name) or self.pm.is_blocked(name):
@@ -292,7 +293,9 @@ class PluginHost:
         origin = f", from {dist.name} {dist.version}" if dist else ""
         where = f"installed plugin {name!r} ({entry_point.value}{origin})"
         try:
-            self.register(entry_point.load(), name, f"entry point ({dist.name if dist else '?'})")
+            plugin = entry_point.load()
+            source = f"entry point ({dist.name if dist else '?'})"
+            name = self.register(plugin, declared_name(plugin) or name, source)
         except Exception as exc:
             cause = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
             hint = f"leave it out with disable = [{name!r}] or --disable {name}"
