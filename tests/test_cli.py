@@ -214,3 +214,13 @@ def test_a_closed_standard_input_is_an_error_not_a_traceback() -> None:
                           capture_output=True, preexec_fn=lambda: os.close(0))  # fmt: skip
     assert done.returncode == 2
     assert done.stderr == "sonicpipe: error: <stdin>: cannot read: standard input is closed\n"
+
+
+@pytest.mark.parametrize("command", [["plugins", "--json"], ["text", "in.txt"]])
+def test_a_closed_standard_output_is_not_a_traceback(command: list[str], tmp_path: Path) -> None:
+    """'sonicpipe plugins --json >&-' was an AttributeError traceback."""
+    (tmp_path / "in.txt").write_text("Hello there.")
+    done = subprocess.run([sys.executable, "-m", "sonicpipe.cli", *command], text=True,
+                          stderr=subprocess.PIPE, cwd=tmp_path,
+                          preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")

@@ -358,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if unused := _unused_options(args):
         parser.error(f"{' and '.join(unused)}: not used by this command")
+    if sys.stdout is None:  # closed ('>&-'): what is printed goes nowhere, as print() does
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - standard output from now on
     in_main = threading.current_thread() is threading.main_thread()
     terminate = _Terminate()
     previous = signal.signal(signal.SIGTERM, terminate) if in_main else None
