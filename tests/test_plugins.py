@@ -743,3 +743,24 @@ def test_an_installed_plugin_that_names_itself_goes_by_that_name(
     assert [s.text for s in TextChain(host=host).prepare("Hello.")] == ["Hello.", "Over."]
     blocked = PluginHost(settings.with_(options={}, disable=(disable,)))
     assert "acme" not in {info.name for info in blocked.describe()}
+
+
+class _Unmarked:
+    """Marks one hook and forgets the other."""
+
+    sonicpipe_name = "forgetful"
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> None: ...
+
+    def sonicpipe_refine_segment(self, segment: Segment) -> None: ...
+
+
+def test_a_hook_function_not_marked_as_one_is_an_error_not_ignored() -> None:
+    message = (
+        "plugin 'forgetful': sonicpipe_refine_segment is not marked @hookimpl, so it would "
+        "never be called (from sonicpipe import hookimpl)"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(extra=[_Unmarked()])
+    PluginHost(Settings(disable=("forgetful",)), extra=[_Unmarked()])  # disabled: not checked

@@ -1,8 +1,9 @@
 """Every hook of sonicpipe: what it receives, what it returns, and where it runs.
 
 A plugin is any module or object with functions named like the hooks below and marked with
-:data:`hookimpl`. Hooks take keyword arguments, so an implementation may accept only the
-arguments it needs. Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
+:data:`hookimpl` (one named like a hook but not marked is an error, not silently skipped).
+Hooks take keyword arguments, so an implementation may accept only the arguments it needs.
+Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
 
 Two optional attributes describe a plugin to the host:
 

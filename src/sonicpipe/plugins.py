@@ -16,6 +16,7 @@ from sonicpipe.config import ConfigError, Settings
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 DIST = "sonicpipe"  # the distribution of the built-in plugins
+HOOKS = frozenset(name for name in vars(hookspecs) if name.startswith(f"{hookspecs.PROJECT}_"))
 
 
 class PluginError(RuntimeError):
@@ -265,6 +266,12 @@ class PluginHost:
         if name is not None and self.pm.is_blocked(name):
             self._left_out.add(name)
             return name
+        for attr in sorted(HOOKS & set(dir(plugin))):
+            if self.pm.parse_hookimpl_opts(plugin, attr) is None:
+                raise PluginError(
+                    f"plugin {name or stable_name(plugin)!r}: {attr} is not marked @hookimpl, "
+                    "so it would never be called (from sonicpipe import hookimpl)"
+                )
         if not any(self.pm.parse_hookimpl_opts(plugin, attr) is not None for attr in dir(plugin)):
             raise NotAPluginError(
                 f"plugin {name or plugin!r}: implements no sonicpipe hook; a plugin is a module "
