@@ -348,7 +348,9 @@ def _drop_stdout() -> None:
     """Point standard output at the null device, so that nothing more is written to a closed
     pipe (Python's flush at exit would complain of it)."""
     with contextlib.suppress(OSError, ValueError):  # not a real file (a test's capture)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
