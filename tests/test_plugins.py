@@ -455,7 +455,8 @@ def test_plugins_from_the_settings_file_and_the_command_line_load_together(
     assert main(argv) == 0
     plugins = json.loads(capsys.readouterr().out)["plugins"]
     sources = {plugin["name"]: plugin["source"] for plugin in plugins}
-    assert sources["tests.test_plugins:LATE"] == sources["echo"] == "config"
+    assert sources["tests.test_plugins:LATE"] == "config (tests.test_plugins:LATE)"
+    assert sources["echo"] == "config (tests.test_plugins:NAMED)"  # which module it is
     config.write_text('plugins = ["json"]\n', encoding="utf-8")
     assert main(argv) == 2  # the file's own bad plugin still names the file
     err = capsys.readouterr().err

@@ -33,7 +33,7 @@ class PluginInfo:
 
     name: str
     version: str | None
-    source: str  # "entry point (dist)", "python" or "config"
+    source: str  # "entry point (dist)", "config (module:object)" or "python"
     hooks: list[str] = field(default_factory=list)
 
 
@@ -314,7 +314,8 @@ class PluginHost:
         """Import a ``module:object`` reference and register it (as settings' plugins are);
         return its name."""
         plugin = load_object(reference)
-        return self.register(plugin, name=declared_name(plugin) or reference, source="config")
+        name = declared_name(plugin) or reference
+        return self.register(plugin, name=name, source=f"config ({reference})")
 
     def _unused(self, base: str) -> str:
         """``base``, or ``base#2``, ``base#3``... the first that names no plugin yet."""
