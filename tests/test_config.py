@@ -205,6 +205,16 @@ def test_a_file_that_is_not_utf8_is_a_config_error_naming_it(tmp_path: Path) -> 
     )
 
 
+@pytest.mark.parametrize("url", ["sk_car_pastedInTheWrongPlace123", "localhost"])
+def test_a_url_that_is_no_url_is_not_shown(url: str) -> None:
+    """A key pasted into url (a common slip) was shown in the error."""
+    with pytest.raises(ConfigError) as info:
+        Settings(url=url)
+    assert str(info.value) == (
+        "url: expected a ws:// or wss:// URL, got a value that is not one (not shown)"
+    )
+
+
 def test_api_key_never_shows(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -252,6 +252,9 @@ def check_url(url: object) -> None:
             "by a query string or fragment (not shown)"
         )
     if not url.startswith(URL_SCHEMES):
+        if not any(mark in url for mark in ".:/"):  # no host or scheme: perhaps a pasted key
+            raise ConfigError("url: expected a ws:// or wss:// URL, got a value that is not "
+                              "one (not shown)")  # fmt: skip
         raise ConfigError(f"url: expected a ws:// or wss:// URL, got {url!r}")
 
 
