@@ -765,3 +765,47 @@ def test_a_hook_function_not_marked_as_one_is_an_error_not_ignored() -> None:
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         PluginHost(extra=[_Unmarked()])
     PluginHost(Settings(disable=("forgetful",)), extra=[_Unmarked()])  # disabled: not checked
+
+
+class _DropsMarks:
+    """Strips what it does not know (the mark placeholders too) at one stage."""
+
+    sonicpipe_name = "stripper"
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> None:
+        if self.stage == "normalize":
+            doc.text = re.sub(r"[^\w\s.,!?'-]", "", doc.text)
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, segment: Segment) -> None:
+        if self.stage == "refine":
+            segment.text = segment.plain_text
+        elif self.stage == "refine to None":
+            segment.text = None  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    ("stage", "markup", "mark"),
+    [("normalize", "[break 1s]", "break 1000"), ("refine", "[excited]", "emotion excited")],
+)
+def test_a_text_hook_that_drops_author_markup_is_named(stage: str, markup: str, mark: str) -> None:
+    """Mark placeholders stand for the author's controls: one lost is a control lost."""
+    host = PluginHost(Settings(dictionaries=()), extra=[_DropsMarks(stage)])
+    hook = "sonicpipe_normalize_text" if stage == "normalize" else "sonicpipe_refine_segment"
+    message = (
+        f"plugin 'stripper': {hook} dropped the mark of {mark!r} from the text; mark "
+        "placeholders must be kept"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        TextChain(host=host).prepare(f"Wait {markup} for it.")
+
+
+def test_a_text_hook_that_leaves_no_text_is_named() -> None:
+    host = PluginHost(Settings(dictionaries=()), extra=[_DropsMarks("refine to None")])
+    message = "plugin 'stripper': sonicpipe_refine_segment left a NoneType as the text"
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        TextChain(host=host).prepare("Wait for it.")

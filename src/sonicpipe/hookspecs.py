@@ -73,7 +73,9 @@ def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
 
     Numbers, money, dates, times, units, abbreviations, symbols, for ``doc.language``. An
     implementation that does not know the language leaves the text alone. Mark placeholders
-    must be kept where they are.
+    must be kept where they are: one dropped (an author's control lost) is an error naming the
+    plugin. Add controls of your own with ``doc.marks.add(Mark(...))``, which returns the
+    placeholder to put in the text.
     """
 
 
@@ -105,6 +107,7 @@ def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
 
     Runs on every segment after splitting. Replace words by marks (for IPA) or by plain text
     (sounds-like spellings); append to ``segment.notes`` for anything the user should see.
+    The segment's mark placeholders must stay, in order, as in stage 2.
     """
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, Rendered, render
-from sonicpipe.model import Document, Segment
+from sonicpipe.model import MARK_RE, Document, Segment
 from sonicpipe.plugins import PluginError, PluginHost
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -46,7 +46,9 @@ class TextChain:
         """Run stages 1 and 2 (cleanup with markup, then normalization) on ``text``."""
         doc = Document(text, language=self.settings.language, source=source)
         self.host.hook.sonicpipe_clean_text(doc=doc, settings=self.settings)
+        cleaned = doc.text
         self.host.hook.sonicpipe_normalize_text(doc=doc, settings=self.settings)
+        self._check_kept(cleaned, doc, "sonicpipe_normalize_text")
         return doc
 
     def split(self, paragraph: str) -> list[str]:
@@ -72,6 +74,23 @@ class TextChain:
             )
         return [s.strip() for s in sentences if s.strip()]
 
+    def _check_kept(self, before: str, refined: Document | Segment, hook: str) -> None:
+        """After ``hook`` rewrote ``before`` into ``refined.text``: the text is a str and
+        holds every mark placeholder of ``before`` in order (each is an author's control);
+        else a :class:`PluginError` naming the plugin."""
+        who = self.host.made_by(refined, hook)
+        if not isinstance(refined.text, str):
+            raise PluginError(f"{who}: {hook} left a {type(refined.text).__name__} as the text")
+        kept = iter(MARK_RE.findall(refined.text))
+        for placeholder in MARK_RE.findall(before):
+            if placeholder not in kept:  # consumes ``kept`` up to ``placeholder``
+                mark = refined.marks.get(placeholder)
+                shown = mark.source or f"{mark.kind} {mark.value}"
+                raise PluginError(
+                    f"{who}: {hook} dropped the mark of {shown!r} from the text; mark "
+                    "placeholders must be kept"
+                )
+
     def _split_error(self, sentences: object, problem: str) -> PluginError:
         who = self.host.made_by(sentences, SPLIT_HOOK)
         return PluginError(f"{who}: {SPLIT_HOOK} {problem}")
@@ -90,6 +109,7 @@ class TextChain:
                     paragraph=number,
                 )
                 self.host.hook.sonicpipe_refine_segment(segment=segment, settings=self.settings)
+                self._check_kept(sentence, segment, "sonicpipe_refine_segment")
                 if segment.text.strip():
                     segments.append(segment)
         return segments
