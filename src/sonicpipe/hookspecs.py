@@ -136,7 +136,10 @@ def sonicpipe_audio_writer(
     The first non-None result wins, so a plugin adds a format by answering for its suffix
     (and may replace a built-in one with ``tryfirst``). ``sample_rate`` is the rate of the
     samples the writer will get; writers read their options from
-    ``settings.plugin_options(<their plugin name>)``.
+    ``settings.plugin_options(<their plugin name>)``. A render hands the writer a temporary
+    name beside the file, with the same suffix (``out.part.au`` for ``out.au``), and renames
+    it once ``close`` returns; when the render fails it calls ``close`` and deletes it, so a
+    writer need not write atomically itself.
     """
 
 
