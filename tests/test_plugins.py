@@ -809,3 +809,24 @@ def test_a_text_hook_that_leaves_no_text_is_named() -> None:
     message = "plugin 'stripper': sonicpipe_refine_segment left a NoneType as the text"
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         TextChain(host=host).prepare("Wait for it.")
+
+
+class _Marked:
+    """Runs first where the built-ins are tryfirst, last where they are trylast."""
+
+    @hookimpl(tryfirst=True)
+    def sonicpipe_normalize_text(self, doc: Document) -> None: ...
+
+    @hookimpl(trylast=True)
+    def sonicpipe_audio_processor(self) -> None: ...
+
+    @hookimpl(trylast=True)
+    def sonicpipe_split_sentences(self) -> None: ...
+
+
+def test_a_marked_plugin_runs_as_hookspecs_says_beside_the_builtins_with_its_mark() -> None:
+    name = f"{__name__}._Marked"
+    order = PluginHost(extra=[_Marked()]).hook_order()
+    assert order["sonicpipe_normalize_text"] == [name, "pronounce", "normalize"]
+    assert order["sonicpipe_audio_processor"] == ["pauses", "resample", "loudness", name]
+    assert order["sonicpipe_split_sentences"] == ["segment", name]

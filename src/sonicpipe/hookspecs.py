@@ -26,12 +26,13 @@ The text side runs in this order, once per text (or once per sentence of a strea
     sonicpipe_clean_text  ->  sonicpipe_normalize_text  ->  sonicpipe_split_sentences
         ->  sonicpipe_refine_segment (per segment)  ->  rendered for the model
 
-Within one hook, implementations run in pluggy's order: ``tryfirst`` ones, then the others
-(the most recently registered first), then ``trylast`` ones. Plugins are registered in this
-order: the built-ins, installed plugins by entry-point name (wherever they are installed),
-then ``plugins`` from settings, then Python ones; so a plugin of yours runs before the
-built-ins that are neither ``tryfirst`` nor ``trylast``, however it is registered.
-``sonicpipe plugins`` prints the order in force.
+Within one hook, implementations run in pluggy's order: ``tryfirst`` ones, then the others,
+then ``trylast`` ones; the most recently registered runs first among ``tryfirst`` ones and
+among the others, but last among ``trylast`` ones. Plugins are registered in this order: the
+built-ins, installed plugins by entry-point name (wherever they are installed), then
+``plugins`` from settings, then Python ones. So a plugin of yours runs before the built-ins
+that have the same mark, except with ``trylast``: after them. ``sonicpipe plugins`` prints
+the order in force.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
     ``settings.plugin_options(<its plugin name>)`` and returns None when it has nothing to
     do, so the default chain stays cheap. The built-ins run in this order: ``pauses``
     (``tryfirst``), ``resample``, ``loudness`` (``trylast``: its true-peak ceiling holds at
-    the output rate).
+    the output rate). An unmarked processor of yours runs after ``pauses`` and before
+    ``resample`` (at Sonic's rate); a ``trylast`` one after ``loudness``, past its ceiling.
     """
 
 
