@@ -470,3 +470,36 @@ async def test_a_context_waits_for_a_slot_at_most_the_timeout(
         waiting = asyncio.create_task(sonic.context(template()))
         await held[0].cancel()
         assert not (await waiting).finished, "a slot freed while waiting is taken"
+
+
+async def test_a_server_echoing_the_api_key_never_gets_it_shown(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Sonic's error texts come from the server: a key it echoes is masked in errors and logs."""
+    secret = "sk_car_" + "echo" * 6
+
+    async def echoing(ws: websockets.ServerConnection) -> None:
+        key = ws.request.headers[p.API_KEY_HEADER]
+        async for raw in ws:
+            context_id = json.loads(raw)["context_id"]
+            error = {"type": "error", "context_id": context_id, "status_code": 400,
+                     "done": True, "error": f"bad key {key}"}  # fmt: skip
+            await ws.send(json.dumps(error))
+            await ws.send(json.dumps({**error, "context_id": "gone"}))  # for no live context
+            await ws.close(1008, f"closing for {key}")
+
+    with caplog.at_level(logging.DEBUG):
+        async with websockets.serve(echoing, "127.0.0.1", 0) as listener:
+            url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+            async with SonicClient(url, Secret(secret), retries=0) as sonic:
+                with pytest.raises(BadRequestError) as refused:
+                    await collect(sonic.generate(template(), ["Hello."]))
+                context = await sonic.context(template())
+                with pytest.raises(ConnectionLost) as lost:
+                    for _ in range(3):
+                        await context.send("Hello again.", more=True)
+                        await asyncio.sleep(0.05)
+    assert str(refused.value) == "Sonic error 400: bad key ********"
+    assert secret not in str(lost.value)
+    client_side = [r for r in caplog.records if not r.name.startswith("websockets.server")]
+    assert client_side and not [r for r in client_side if secret in r.getMessage()]

@@ -46,6 +46,10 @@ class Secret:
         """Return the secret itself, for the one place that must send it."""
         return self._value
 
+    def mask(self, text: str) -> str:
+        """``text`` with the secret, wherever it appears (a server may echo it), masked."""
+        return text.replace(self._value, "********") if self else text
+
     def __repr__(self) -> str:
         return "Secret('********')"
 

@@ -92,9 +92,12 @@ class NoFreeContext(SonicTimeout):
     """No context slot came free in time: ``max_contexts`` contexts stayed in use."""
 
 
-def error_for(message: p.ErrorMessage) -> SonicError:
-    """The typed exception for an error message from the server."""
+def error_for(message: p.ErrorMessage, key: Secret | None = None) -> SonicError:
+    """The typed exception for an error message from the server, the API ``key`` masked out
+    of it (a server may echo what it was sent)."""
     text = f"Sonic error {message.status_code}: {message.error}"
+    if key is not None:
+        text = key.mask(text)
     if message.status_code == 401:
         return AuthError(text)
     if message.status_code == 429:
@@ -105,16 +108,17 @@ def error_for(message: p.ErrorMessage) -> SonicError:
 
 
 class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
-    """websockets logs request headers at debug level: keep the API key out of them."""
+    """websockets logs request headers and frames at debug level: keep the API key out."""
 
     def __init__(self, logger: logging.Logger, secret: Secret | None) -> None:
         super().__init__(logger, {})
-        self.secret = secret.reveal() if secret else None
+        self.secret = secret
 
     def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
-        if self.secret and args:
+        if self.secret and args and self.isEnabledFor(level):
+            # frames too ("< %s"): a server may echo the key in a message or a close reason
             args = tuple(
-                a.replace(self.secret, "********") if isinstance(a, str) else a for a in args
+                a if isinstance(a, int | float) else self.secret.mask(str(a)) for a in args
             )
         super().log(level, msg, *args, **kwargs)
 
@@ -224,7 +228,8 @@ class Context:
         try:
             await ws.send(json.dumps(message))
         except ConnectionClosed as exc:
-            raise ConnectionLost(f"context {self.id}: the connection dropped ({exc})") from None
+            reason = self.client._masked(str(exc))
+            raise ConnectionLost(f"context {self.id}: the connection dropped ({reason})") from None
 
     def _finish(self) -> None:
         self.finished = True
@@ -258,7 +263,7 @@ class Context:
                 if isinstance(item, _Lost):
                     raise ConnectionLost(f"context {self.id}: {item.reason}")
                 if isinstance(item, p.ErrorMessage):
-                    raise error_for(item)
+                    raise error_for(item, self.client._key)
                 if isinstance(item, p.Done):
                     return
                 yield item
@@ -346,6 +351,10 @@ class SonicClient:
         key = "set" if self._key else "none"
         return f"SonicClient({self.url!r}, api_key={key}, contexts={len(self._routes)})"
 
+    def _masked(self, text: str) -> str:
+        """``text`` from the server with the API key masked, should it echo it."""
+        return self._key.mask(text) if self._key is not None else text
+
     async def __aenter__(self) -> SonicClient:
         await self._connection()
         return self
@@ -400,7 +409,7 @@ class SonicClient:
             detail = p.ErrorMessage.from_dict(json.loads(body)).error
         except (ValueError, AttributeError):
             detail = exc.response.reason_phrase
-        return error_for(p.ErrorMessage(f"connection refused: {detail}", status))
+        return error_for(p.ErrorMessage(f"connection refused: {detail}", status), self._key)
 
     async def _read(self, ws: ClientConnection) -> None:
         reason = "the connection closed"
@@ -417,7 +426,8 @@ class SonicClient:
                 elif isinstance(message, p.ErrorMessage):
                     # for a context already given up (cancelled, retried): nobody to tell
                     level = logging.DEBUG if message.context_id else logging.WARNING
-                    log.log(level, "Sonic error for no live context: %s", message.error)
+                    error = self._masked(message.error)
+                    log.log(level, "Sonic error for no live context: %s", error)
         except ConnectionClosed as exc:
             reason = f"the connection dropped ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
         finally:
