@@ -18,6 +18,8 @@ NOT_SENTENCES = ", not a list of sentences (str)"
 def lost_at(sentences: Sequence[str], text: str) -> int | None:
     """Where in ``text`` the first non-space character lies that ``sentences``, joined, do not
     hold in order; None when they hold them all."""
+    if "".join("".join(sentences).split()) == "".join(text.split()):
+        return None  # the splitter's usual answer: every character, cut only at spaces
     joined = iter("".join(sentences))
     for index, char in enumerate(text):
         if not char.isspace() and char not in joined:  # consumes ``joined`` up to ``char``
@@ -78,17 +80,18 @@ class TextChain:
         """After ``hook`` rewrote ``before`` into ``refined.text``: the text is a str and
         holds every mark placeholder of ``before`` in order (each is an author's control);
         else a :class:`PluginError` naming the plugin."""
-        who = self.host.made_by(refined, hook)
         if not isinstance(refined.text, str):
+            who = self.host.made_by(refined, hook)
             raise PluginError(f"{who}: {hook} left a {type(refined.text).__name__} as the text")
-        kept = iter(MARK_RE.findall(refined.text))
-        for placeholder in MARK_RE.findall(before):
+        placeholders = MARK_RE.findall(before)  # most texts have none
+        kept = iter(MARK_RE.findall(refined.text) if placeholders else ())
+        for placeholder in placeholders:
             if placeholder not in kept:  # consumes ``kept`` up to ``placeholder``
                 mark = refined.marks.get(placeholder)
                 shown = mark.source or f"{mark.kind} {mark.value}"
                 raise PluginError(
-                    f"{who}: {hook} dropped the mark of {shown!r} from the text; mark "
-                    "placeholders must be kept"
+                    f"{self.host.made_by(refined, hook)}: {hook} dropped the mark of "
+                    f"{shown!r} from the text; mark placeholders must be kept"
                 )
 
     def _split_error(self, sentences: object, problem: str) -> PluginError:
