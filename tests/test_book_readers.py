@@ -190,6 +190,8 @@ def test_a_book_that_cannot_be_read_is_named_with_why(tmp_path: Path, name: str)
     folder.mkdir()
     with pytest.raises(BookError, match=f"^{re.escape(str(folder))}: a folder, not a book$"):
         read_book(folder)
+    with pytest.raises(BookError, match=f"^{re.escape(str(tmp_path))}: a folder, not a book$"):
+        read_book(tmp_path)  # a folder without a book's suffix too
     path = tmp_path / name
     path.write_bytes(b"")
     path.chmod(0)

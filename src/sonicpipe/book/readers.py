@@ -122,13 +122,15 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     """Read a .txt, .md or .epub book; ``front_matter``/``licence`` keep those parts."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # whatever its name ("books/", "chapters.md/")
+        raise BookError(f"{path}: a folder, not a book")
     if suffix not in FORMATS:
         raise BookError(
             f"{path}: cannot read {suffix or 'a file without a suffix'!r} books; "
             f"valid: {', '.join(FORMATS)}"
         )
     if not path.is_file():
-        raise BookError(f"{path}: {'a folder, not a book' if path.is_dir() else 'no such file'}")
+        raise BookError(f"{path}: no such file")
     if suffix == ".epub":
         book = read_epub(path, front_matter)
     else:
