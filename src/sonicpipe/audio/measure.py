@@ -28,6 +28,7 @@ from sonicpipe.audio.loudness import (
     true_peak,
 )
 from sonicpipe.audio.presets import Preset
+from sonicpipe.audio.writers import system_reason
 
 NOISE_FLOOR_HOPS = 5  # ACX measures the noise floor over 0.5 s windows
 
@@ -92,9 +93,8 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
             frames = [_planar(f) for f in container.decode(stream)]
             rate = stream.rate
     except av.FFmpegError as exc:  # its str() leads with FFmpeg's error number
-        reason = exc.strerror or str(exc)
         raise ValueError(
-            f"{path}: not an audio file this can read ({reason[:1].lower()}{reason[1:]})"
+            f"{path}: not an audio file this can read ({system_reason(exc)})"
         ) from None
     planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
     if planar.dtype.kind != "f":

@@ -99,6 +99,17 @@ def checked_metadata(path: Path | str, metadata: Mapping[str, str] | None) -> di
     return {key: value for key, value in (metadata or {}).items() if value}
 
 
+def in_sentence(reason: str) -> str:
+    """A system's message (``Permission denied``) as words after a colon: its first letter in
+    lower case."""
+    return reason[:1].lower() + reason[1:]
+
+
+def system_reason(exc: BaseException) -> str:
+    """The system's reason for ``exc`` in words (``no space left on device``)."""
+    return in_sentence(getattr(exc, "strerror", None) or str(exc))
+
+
 def system_error(path: Path) -> str | None:
     """The system's reason why ``path`` cannot be created or truncated (say, ``Permission
     denied``), found by opening it for writing; None when it can be (a file it made is
@@ -121,7 +132,7 @@ def cannot_write(path: Path, reason: str | None) -> OSError:
     elif not os.path.isdir(path.parent):
         reason = "no such folder"
     elif reason:
-        reason = reason[0].lower() + reason[1:]
+        reason = in_sentence(reason)
     return OSError(f"{path}: cannot write: {reason or 'unknown error'}")
 
 
@@ -137,8 +148,7 @@ def refused_write(path: Path) -> str:
         finally:
             os.close(handle)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return reason[:1].lower() + reason[1:]
+        return system_reason(exc)
     return "the system refused to write more"
 
 

@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
+from sonicpipe.audio.writers import system_reason
+
 FORMATS = (".txt", ".md", ".markdown", ".epub")
 FRONT_MATTER = "Front matter"
 LICENCE = "Project Gutenberg licence"
@@ -152,12 +154,6 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
 def unreadable(path: Path, exc: OSError) -> BookError:
     """A book file the system will not read (``permission denied``), named."""
     return BookError(f"{path}: cannot read: {system_reason(exc)}")
-
-
-def system_reason(exc: OSError) -> str:
-    """The system's reason for ``exc`` as words in a sentence (``no space left on device``)."""
-    reason = exc.strerror or str(exc)
-    return reason[:1].lower() + reason[1:]
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:

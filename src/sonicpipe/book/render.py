@@ -38,9 +38,9 @@ import numpy as np
 import soundfile
 
 from sonicpipe.audio.chain import EMPTY
-from sonicpipe.audio.writers import SoundFileWriter, refused_write
+from sonicpipe.audio.writers import SoundFileWriter, refused_write, system_reason
 from sonicpipe.book.progress import Progress
-from sonicpipe.book.readers import Book, BookError, system_reason
+from sonicpipe.book.readers import Book, BookError
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, in_force_after
 from sonicpipe.hookspecs import hookimpl
