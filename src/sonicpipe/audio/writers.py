@@ -154,9 +154,11 @@ def refused_write(path: Path) -> str:
 
 @contextmanager
 def writing(target: Path, name: Path) -> Iterator[None]:
-    """Opening, writing or closing ``target``, a temporary name for the file ``name``: a
-    failure (a full disk) is an :class:`OSError` naming ``name``, with the system's reason
-    (:func:`cannot_write`). ``target`` is thrown away after a failure: a probe may add to it."""
+    """Opening, writing or closing ``target``, a temporary name for the file ``name`` (in
+    the same folder, or in a staging folder for ``name``'s): a failure (a full disk) is an
+    :class:`OSError` naming ``name``, with the system's reason (:func:`cannot_write`); one
+    without a reason is said with ``name`` and its folder for ``target``'s. ``target`` is
+    thrown away after a failure: a probe may add to it."""
     try:
         yield
     except soundfile.LibsndfileError:  # says only "System error."
@@ -164,7 +166,8 @@ def writing(target: Path, name: Path) -> Iterator[None]:
     except OSError as exc:
         if exc.strerror:  # the system's reason, with or without the file's name
             raise cannot_write(name, exc.strerror) from None
-        raise OSError(str(exc).replace(str(target), str(name))) from None
+        message = str(exc).replace(str(target), str(name))
+        raise OSError(message.replace(str(target.parent), str(name.parent))) from None
 
 
 @contextmanager

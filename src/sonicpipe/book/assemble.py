@@ -35,8 +35,8 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ import soundfile
 from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Check, Measurement, Meter, check
-from sonicpipe.audio.writers import cannot_write, open_writer, refused_write
+from sonicpipe.audio.writers import open_writer, writing
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
@@ -443,19 +443,10 @@ class Assembler:
         with self._delivering(out.path):
             return write_captions(out.path, out.captions)
 
-    @contextmanager
-    def _delivering(self, path: Path) -> Iterator[None]:
+    def _delivering(self, path: Path) -> AbstractContextManager[None]:
         """Writes of the file ``path`` (in the staging folder): a failure (a full disk) names
         the file as delivered, with the system's reason."""
-        shown = self.output / path.name
-        try:
-            yield
-        except soundfile.LibsndfileError:
-            raise cannot_write(shown, refused_write(path)) from None
-        except OSError as exc:
-            if exc.strerror:
-                raise cannot_write(shown, exc.strerror) from None
-            raise OSError(str(exc).replace(str(self.staging), str(self.output))) from None
+        return writing(path, self.output / path.name)
 
     def run(
         self,
