@@ -215,6 +215,14 @@ NOT_PLURAL_NOUNS = frozenset(
         "across besides towards afterwards whereas"
     )
 )
+# Words before "30s" that make it a time in seconds, not a decade ("the timeout is 30s", "wait
+# 10s", "every 30s"; but "in the 30s", "in her 30s", "80s music").
+SECONDS_BEFORE = frozenset(
+    _words(
+        "is was be are were of every after wait waits waited within for take takes took than "
+        "under over last lasts lasted in"
+    )
+)
 # Words before a number that make it a year.
 YEAR_WORDS = frozenset(
     _words(
@@ -889,6 +897,16 @@ def _is_plural_noun(word: str) -> bool:
     )
 
 
+def _tens_of_seconds(text: str, start: int, numeral: str) -> bool:
+    """Whether "30s" at ``start`` is thirty seconds, not the thirties (see SECONDS_BEFORE):
+    after one of those words, "=", ":" or "~" ("timeout=30s"), but not before "of" ("10s of
+    thousands")."""
+    if len(numeral) != 2 or _word_after(text, start + 3) == "of":
+        return False
+    before = text[max(0, start - 1) : start]
+    return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
+
+
 def _counts_big(text: str, start: int, end: int) -> bool:
     """Whether "M" or "B" just before ``end`` is million or billion (see BIG_COUNT_NOUNS)."""
     if _word_before(text, start).lower() in BIG_LABELS:
@@ -1347,6 +1365,7 @@ class EnglishNormalizer:
                 or (
                     numeral.replace(",", "").isdigit()
                     and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
+                    and not _tens_of_seconds(text, m.start(), numeral)
                 )
             ):
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s"

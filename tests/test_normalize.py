@@ -583,6 +583,22 @@ def test_years_versus_quantities(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("The timeout is 30s.", "The timeout is thirty seconds."),
+        ("Wait 10s, then poll every 30s.", "Wait ten seconds, then poll every thirty seconds."),
+        ("Set timeout=30s.", "Set timeout equals thirty seconds."),
+        ("It took 20s to load.", "It took twenty seconds to load."),
+        ("She is in her 30s.", "She is in her thirties."),
+        ("Temperatures in the 80s and 90s.", "Temperatures in the eighties and nineties."),
+        ("It was 10s of thousands.", "It was tens of thousands."),
+    ],
+)
+def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 # -- phones and ranges ------------------------------------------------------------------------
 
 
