@@ -1144,6 +1144,15 @@ class EnglishNormalizer:
         return _date(mo, d, year(y), self.day_first)
 
     def _slashdate(self, m: re.Match[str]) -> str:
+        if (
+            m["ss"] == "."
+            and len(m["sy"]) == 2
+            and (
+                len(m["sa"] + m["sb"]) < 4
+                or _word_before(m.string, m.start()).lower() in VERSION_WORDS
+            )
+        ):
+            return number_words(m.group())  # a version: "4.17.21", "version 10.11.12"
         a, b, y = int(m["sa"]), int(m["sb"]), int(m["sy"])
         if len(m["sy"]) == 2:
             y += 2000 if y < 50 else 1900

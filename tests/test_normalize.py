@@ -444,6 +444,23 @@ def test_dates(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Bump lodash from 4.17.20 to 4.17.21.",
+         "Bump lodash from four point seventeen point twenty to four point seventeen point "
+         "twenty-one."),
+        ("Upgrade to 1.2.10 now.", "Upgrade to one point two point ten now."),
+        ("Version 10.11.12 is out.", "Version ten point eleven point twelve is out."),
+        ("Released 17.04.20 in Berlin.",
+         "Released the seventeenth of April twenty twenty in Berlin."),
+        ("On 3.4.2024 we met.", "On the third of April twenty twenty-four we met."),
+    ],
+)  # fmt: skip
+def test_dotted_versions_with_two_digit_ends_are_no_dates(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 def test_day_first_dates_are_an_option() -> None:
     check(
         [
