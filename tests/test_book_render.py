@@ -223,6 +223,53 @@ def test_editing_one_sentence_synthesizes_only_it_again(tmp_path: Path) -> None:
     assert again["runs"][-1]["synthesized"] == []
 
 
+def test_paragraphs_an_edit_left_unused_are_counted_and_removed_with_prune(
+    tmp_path: Path,
+) -> None:
+    book = Book("Edits", "Someone", [Chapter("One", ["The first draft.", "Kept as it is."])])
+    output, log = tmp_path / "out", io.StringIO()
+    options = {"engine": "espeak", "format": "wav", "preset": None}
+    first = keys_of(render_book(book, output, **options))
+    (output / CACHE / "notes.txt").write_text("mine", encoding="utf-8")  # no cache entry
+    book.chapters[0].paragraphs[0] = "The second draft."
+    progress = Progress(log, quiet=True)
+    after = render_book(book, output, **options, progress=progress)
+    assert after["runs"][-1]["unused_cache"]["paragraphs"] == 1
+    assert Cache(output / CACHE).has(first[0])  # counted, kept
+    lines = log.getvalue().splitlines()
+    assert [
+        line for line in lines if line.endswith("the book no longer uses: --prune removes them")
+    ]
+    log = io.StringIO()
+    pruned = render_book(book, output, **options, prune=True, progress=Progress(log, quiet=True))
+    run = pruned["runs"][-1]
+    assert run["synthesized"] == [] and run["unused_cache"]["removed"]
+    assert run["unused_cache"]["paragraphs"] == 1 and run["unused_cache"]["bytes"] > 0
+    assert not list((output / CACHE).glob(f"{first[0]}.*"))
+    names = sorted(p.name for p in (output / CACHE).iterdir())
+    assert names == sorted([*(f"{k}.{ext}" for k in keys_of(pruned) for ext in ("flac", "json")),
+                            "notes.txt"])  # fmt: skip
+    said = r"removed 1 cached paragraph \(\d+\.\d MB\) the book no longer uses"
+    assert [line for line in log.getvalue().splitlines() if re.fullmatch(said, line)]
+    assert render_book(book, output, **options, prune=True)["runs"][-1]["synthesized"] == []
+
+
+def test_prune_on_the_command_line_removes_what_an_edit_left(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, output = tmp_path / "book.txt", tmp_path / "out"
+    command = ["book", "render", str(source), "-o", str(output), "--engine", "espeak",
+               "--format", "wav", "--preset", "none", "-q"]  # fmt: skip
+    source.write_text("# One\n\nA first line.\n\nA second line.\n", encoding="utf-8")
+    assert main(command) == 0
+    source.write_text("# One\n\nAn edited line.\n\nA second line.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*command, "--prune"]) == 0
+    assert "removed 1 cached paragraph (" in capsys.readouterr().err
+    kept = {path.name.partition(".")[0] for path in (output / CACHE).iterdir()}
+    assert kept == set(keys_of(manifest_of(output)))
+
+
 class DropsTheTuesday:
     """A real plugin that loses a sentence on the way (a broken segment hook)."""
 

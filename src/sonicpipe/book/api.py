@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sonicpipe.audio.writers import system_reason
 from sonicpipe.book.assemble import Assembler, checked, verdict
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, number_problem
 from sonicpipe.book.progress import Progress, clock
@@ -23,6 +24,7 @@ from sonicpipe.book.render import (
     CACHE,
     PARAGRAPH_PAUSE,
     Cache,
+    ChapterPlan,
     folder_lock,
     open_pipeline,
     plan_book,
@@ -49,6 +51,7 @@ async def arender_book(
     parallelism: int = 4,
     front_matter: bool = False,
     licence: bool = False,
+    prune: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Render a book (a .txt/.md/.epub path, or a :class:`Book`) into ``output``; resumable.
@@ -56,6 +59,8 @@ async def arender_book(
     ``format``, ``preset``, ``paragraph_pause``, ``head``, ``tail`` and ``max_minutes`` are
     the :class:`~sonicpipe.book.delivery.Delivery`'s; None: its default, and for
     ``paragraph_pause`` that of ``[options.pauses]`` first.
+    ``prune``: once the book is delivered, remove the cached paragraphs it no longer uses
+    (edited since, or rendered with another voice or format); else they are only counted.
     Returns the manifest: the plan, the run log, the delivered files and the report.
     Raises :class:`~sonicpipe.book.render.GapError` when sentences are missing.
     """
@@ -133,6 +138,7 @@ async def arender_book(
             "voice": round(voice_done - text_done, 2),
             "assembly": round(time.monotonic() - voice_done, 2),
         }
+        manifest.run["unused_cache"] = unused_cache(Cache(output / CACHE), plans, prune, progress)
         manifest.end("delivered")
     progress.finish(summary(manifest.data, report, output))
     return manifest.data
@@ -166,6 +172,29 @@ def book_delivery(
             "one level for the whole book"
         )
     return delivery
+
+
+def unused_cache(
+    cache: Cache, plans: list[ChapterPlan], prune: bool, progress: Progress
+) -> dict[str, Any]:
+    """Count the cached paragraphs no chapter of ``plans`` uses, and remove them if ``prune``.
+
+    The book is delivered by then: a file that cannot be removed is said, not raised.
+    """
+    entries = cache.unused({p.key for plan in plans for p in plan.paragraphs})
+    files = [path for paths in entries.values() for path in paths]
+    size = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    if prune:
+        try:
+            for path in files:
+                path.unlink(missing_ok=True)
+        except OSError as exc:
+            progress.message(f"{cache.root}: cannot remove unused paragraphs: {system_reason(exc)}")
+            prune = False
+    return {"paragraphs": len(entries), "bytes": size, "removed": prune}
 
 
 async def in_daemon_thread(func: Callable[..., T], *args: Any) -> T:
@@ -243,7 +272,8 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
     same = f" ({repeated} the same as another)" if repeated else ""
     sentences = report["sentences"]
     audio = [n for n in manifest["delivery"]["files"] if Path(n).suffix[1:] in FORMATS]
-    return [
+    unused = run["unused_cache"]
+    lines = [
         f"rendered {counted(len(keys), 'paragraph')}{same}: {fresh} synthesized now, "
         f"{len(set(keys)) - fresh} from earlier runs",
         f"sentences: {sentences['rendered']} of {sentences['text']} rendered",
@@ -254,6 +284,15 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
         f"{checked(report)}: {verdict(report)}"
         + ("" if report["check"]["pass"] else f"; see {output / 'report.txt'}"),
     ]
+    if unused["paragraphs"]:
+        held = counted(unused["paragraphs"], "cached paragraph")
+        held += f" ({unused['bytes'] / 1e6:.1f} MB)"
+        lines.append(
+            f"removed {held} the book no longer uses"
+            if unused["removed"]
+            else f"{held} the book no longer uses: --prune removes them"
+        )
+    return lines
 
 
 def counted(number: int, noun: str) -> str:

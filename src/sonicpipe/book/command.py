@@ -47,6 +47,7 @@ def cmd_book_render(args: argparse.Namespace) -> int:
             parallelism=args.parallel,
             front_matter=args.front_matter,
             licence=args.licence,
+            prune=args.prune,
             progress=progress,
         )
     except GapError as exc:
@@ -183,6 +184,12 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     render.add_argument(
         "--licence", action="store_true", help="also narrate a Project Gutenberg licence"
+    )
+    render.add_argument(
+        "--prune",
+        action="store_true",
+        help="once the book is delivered, remove the cached paragraphs it no longer uses "
+        "(edited since, or rendered with another voice or format)",
     )
     render.add_argument(
         "-q",

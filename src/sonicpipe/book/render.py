@@ -26,6 +26,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ except ImportError:  # Windows: no advisory file locks
 
 MANIFEST = "manifest.json"
 CACHE = "cache"
+KEY_RE = re.compile(r"[0-9a-f]{64}")  # a cache entry's name: its SHA-256 (paragraph_key)
 VERSION = 1
 PARAGRAPH_PAUSE = "paragraph_pause"  # [options.pauses] key the delivery takes
 BATCH_MIN, BATCH_MAX = 400, 4000  # characters per context
@@ -300,6 +302,16 @@ class Cache:
         """Delete files a killed run left half-written."""
         for part in self.root.glob("*.part-*"):
             part.unlink(missing_ok=True)
+
+    def unused(self, keep: AbstractSet[str]) -> dict[str, list[Path]]:
+        """The entries (key: its files) not in ``keep``: paragraphs since edited, or rendered
+        with another voice or format. Files that are no cache entry are not listed."""
+        entries: dict[str, list[Path]] = {}
+        for path in sorted(self.root.iterdir()):
+            key = path.name.partition(".")[0]
+            if path.suffix in (".flac", ".json") and KEY_RE.fullmatch(key) and key not in keep:
+                entries.setdefault(key, []).append(path)
+        return entries
 
     def put(self, paragraph: Paragraph, part: Path, info: dict[str, Any]) -> None:
         """Move a finished audio file into place, then write its facts (the 'done' mark).
