@@ -66,7 +66,9 @@ Options, from ``[options.cleanup]``:
   alt text (``"alt"``).
 * ``emoji`` (``"remove"``): emoji (pictographs, flags, skin tones, ZWJ sequences, keycaps) are
   removed (``"remove"``), replaced by their Unicode names (``"describe"``: "thumbs up sign"),
-  or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole.
+  or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole. Text
+  emoticons apart from words (``:)``, ``;-)``, ``:D``, ``:(``, ``<3`` at a line's end, the
+  shrug) go the same way ("smiley", "heart").
 """
 
 from __future__ import annotations
@@ -222,6 +224,33 @@ def _emoji_run(match: re.Match[str], mode: str) -> str:
         if words and (not spoken or spoken[-1] != words):
             spoken.append(words)
     return " " + ", ".join(spoken) + " "
+
+
+# Text emoticons, read like emoji (see the ``emoji`` option): a face standing apart from words
+# (":)", ":-(", ";)", ":D"; not "http:/", "(a:)" nor "at 10:30"), a heart "<3" with no word
+# after it on its line ("love you <3"; not "values <3 are dropped") and the shrug.
+EMOTICONS = {
+    ")": "smiley", "]": "smiley", "(": "sad face", "[": "sad face", "D": "grinning face",
+    "P": "face with tongue", "p": "face with tongue", "O": "surprised face",
+    "o": "surprised face", "/": "unsure face", "\\": "unsure face", "|": "straight face",
+}  # fmt: skip
+EMOTICON_RE = re.compile(
+    r"(?<!\S)(?:(?P<eyes>[:;])(?P<tear>['’])?-?(?P<mouth>[)(\]\[DPpOo/\\|])"
+    r"|(?P<heart><3+)(?=[ \t]*(?:[.!?]*[ \t]*$|\n))|¯\\_\(ツ\)_/¯)(?![^\s.,!?;:)\]])",
+    re.M,
+)
+
+
+def _emoticon(match: re.Match[str], mode: str) -> str:
+    if mode == "remove":
+        return " "
+    if match["heart"]:
+        return " heart "
+    if not match["mouth"]:
+        return " shrug "
+    if match["tear"]:
+        return " crying face "
+    return " winking face " if match["eyes"] == ";" else f" {EMOTICONS[match['mouth']]} "
 
 
 # -- blocks ----------------------------------------------------------------------------------
@@ -669,8 +698,10 @@ def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
         text = BULLET_RE.sub(_bullet, text)
-    if options.emoji != "keep" and not text.isascii():
-        text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
+    if options.emoji != "keep":
+        if not text.isascii():
+            text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
+        text = EMOTICON_RE.sub(lambda m: _emoticon(m, options.emoji), text)
     if "–" in text:
         text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
     if "«" in text or "»" in text:

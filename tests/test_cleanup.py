@@ -452,6 +452,27 @@ def test_emoji_kept() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("raw", "removed", "described"),
+    [
+        ("best. day. ever. :) :D <3", "best. day. ever.",
+         "best. day. ever. smiley grinning face heart."),
+        ("be there at 7 ;-) ok", "be there at 7 ok.", "be there at 7 winking face ok."),
+        ("nooo :'( why :/", "nooo why.", "nooo crying face why unsure face."),
+        ("meh ¯\\_(ツ)_/¯", "meh.", "meh shrug."),
+        ("values <3 are dropped; see (a:) at 10:30, 3:1", "values <3 are dropped; see (a:) at "
+         "10:30, 3:1.", "values <3 are dropped; see (a:) at 10:30, 3:1."),
+    ],
+)  # fmt: skip
+def test_text_emoticons_go_like_emoji(raw: str, removed: str, described: str) -> None:
+    assert clean(raw) == removed
+    assert clean(raw, CleanupOptions(emoji="describe")) == described
+
+
+def test_text_emoticons_kept() -> None:
+    assert clean("ever :) <3", CleanupOptions(emoji="keep")) == "ever :) <3."
+
+
 def test_symbols_that_are_not_emoji_stay() -> None:
     assert clean("© 2026 Acme™, 3 → 4, ½ cup") == "© 2026 Acme™, 3 → 4, ½ cup."
 
