@@ -382,6 +382,25 @@ def test_measures(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Spreads widened 15bp to 120 bps; up 1 bp.",
+         "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
+         "point."),
+        ("Brent traded at $82.10/bbl.",
+         "Brent traded at eighty-two dollars and ten cents per barrel."),
+        ("Follow up in 2 wks. He is 3 yrs old; kids 6 mos. and up.",
+         "Follow up in two weeks. He is three years old; kids six months and up."),
+        ("A 54 y/o male; she is 30 y/o.", "A fifty-four year-old male; she is thirty years old."),
+        ("He scored 25 pts. Bring 4 qts of water.",
+         "He scored twenty-five points. Bring four quarts of water."),
+    ],
+)  # fmt: skip
+def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("5M users", "Five million users"),
         ("A 70B parameters model.", "A seventy billion parameters model."),
         ("We sold 1.2M units.", "We sold one point two million units."),
