@@ -407,9 +407,16 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     """
     where, source = _source(name, base_dir or Path())
     try:
-        text = source.read_text(encoding="utf-8")
+        data = source.read_bytes()
     except OSError as exc:
         raise DictionaryError(f"{where}: cannot read dictionary: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows editors) is no content
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DictionaryError(
+            f"{where}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); save the dictionary as UTF-8"
+        ) from None
     is_json = source.name.endswith(".json")
     raws = _json_entries(text, where) if is_json else _toml_entries(text, where)
     entries: dict[str, tuple[_Raw, Entry]] = {}

@@ -100,6 +100,22 @@ def test_json_errors_are_found_at_the_right_line(tmp_path: Path) -> None:
         assert where in str(caught.value) and what in str(caught.value), (text, caught.value)
 
 
+def test_a_dictionary_not_in_utf8_names_file_and_line_and_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    path.write_bytes(
+        '[[word]]\ntext = "a"\nsounds_like = "b"\n\n[[word]]\ntext = "café"\n'.encode("latin-1")
+    )
+    with pytest.raises(DictionaryError) as caught:
+        load(str(path), "sonic-3")
+    assert str(caught.value) == f"{path}:6: not UTF-8 (byte 0xe9); save the dictionary as UTF-8"
+    # A UTF-8 byte order mark, as Windows editors write it, is read past in both formats.
+    path.write_bytes(b"\xef\xbb\xbf" + b'[[word]]\ntext = "a"\nsounds_like = "b"\n')
+    assert [e.sounds_like for e in load(str(path), "sonic-3")] == ["b"]
+    json_path = tmp_path / "d.json"
+    json_path.write_bytes(b'\xef\xbb\xbf[{"text": "a", "pronunciation": "b"}]')
+    assert [e.sounds_like for e in load(str(json_path), "sonic-3")] == ["b"]
+
+
 def test_toml_entries_need_exactly_one_way_to_say_the_word(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
     cases = {
