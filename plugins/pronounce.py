@@ -26,8 +26,10 @@ file formats:
 
 Matching is on whole words, longest entry first ("Visual Studio Code" beats "Code"), and
 case-sensitive, except that an all-lowercase entry also matches its capitalized form at the
-start of a sentence or paragraph. IPA replaces the words with a PHONEMES mark (rendered
-``<<...>>``), so later stages cannot alter it; sounds-like text replaces them as plain text.
+start of a sentence or paragraph. Entries are read as cleanup leaves the text (Unicode NFC,
+typographic apostrophes and hyphens made plain): "O’Reilly" finds "O’Reilly" and "O'Reilly".
+IPA replaces the words with a PHONEMES mark (rendered ``<<...>>``), so later stages cannot
+alter it; sounds-like text replaces them as plain text.
 Mark placeholders are never matched. The dictionaries are English: text in other languages is
 left alone.
 
@@ -46,6 +48,7 @@ import json
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -53,6 +56,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from sonicpipe.builtin.cleanup import CHARACTERS
 from sonicpipe.dictionaries import names_a_file, shipped
 
 from sonicpipe import phonemes
@@ -319,12 +323,15 @@ def _resolve(raw: _Raw, model: str, is_json: bool) -> Entry:
         raise DictionaryError(f'{label}: entry has no "text" (the words to replace)')
     if MARK_RE.search(raw.text) or "<<" in raw.text:
         raise DictionaryError(f"{label}: entry text {raw.text!r} contains markup")
+    # Written as cleanup leaves the text (NFC, plain apostrophes and hyphens): "O’Reilly"
+    # finds "O’Reilly", which the text holds as "O'Reilly".
+    text = unicodedata.normalize("NFC", raw.text).translate(CHARACTERS)
     spec = dict(raw.spec)
     target = phonemes.phoneme_set(model)
     try:
         if is_json:
-            return _spoken(raw.text, spec["pronunciation"], target, target, label)
-        return _toml_spoken(raw.text, spec, target, model, label)
+            return _spoken(text, spec["pronunciation"], target, target, label)
+        return _toml_spoken(text, spec, target, model, label)
     except PhonemeError as exc:
         hint = ""
         if is_json and target is phonemes.MFA:
@@ -422,13 +429,13 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     entries: dict[str, tuple[_Raw, Entry]] = {}
     for raw in raws:
         entry = _resolve(raw, model, is_json)
-        previous = entries.get(raw.text)
+        previous = entries.get(entry.text)
         if previous is not None and previous[0].spec != raw.spec:
             raise DictionaryError(
                 f"{raw.label}: {raw.text!r} is already defined at {previous[0].label} "
                 "with a different pronunciation"
             )
-        entries[raw.text] = (raw, entry)
+        entries[entry.text] = (raw, entry)
     return [entry for _, entry in entries.values()]
 
 

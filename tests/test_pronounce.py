@@ -3,6 +3,7 @@
 import gc
 import io
 import json
+import unicodedata
 import weakref
 from pathlib import Path
 
@@ -398,6 +399,31 @@ def test_default_dictionary_leaves_ordinary_english_alone() -> None:
     chain = TextChain(Settings())
     [segment] = chain.prepare("Char the peppers, then let the char cool.")
     assert chain.render(segment).transcript == "Char the peppers, then let the char cool."
+
+
+def test_entries_are_read_as_cleanup_leaves_the_text(tmp_path: Path) -> None:
+    # Typographic apostrophes and hyphens, and decomposed accents (NFD, as some editors save
+    # them), in an entry: the cleaned text has them plain and composed.
+    cafe = unicodedata.normalize("NFD", "café")
+    (tmp_path / "mine.toml").write_text(
+        f'[[word]]\ntext = "O’Reilly"\nsounds_like = "oh rye lee"\n\n'
+        f'[[word]]\ntext = "{cafe}"\nsounds_like = "kaffay"\n\n'
+        '[[word]]\ntext = "Jean\u2010Luc"\nsounds_like = "zhon luke"\n',
+        encoding="utf-8",
+    )
+    settings = Settings(dictionaries=("mine.toml",), base_dir=tmp_path)
+    assert (
+        transcript(settings, "O’Reilly and O'Reilly met Jean-Luc at the café.")
+        == "oh rye lee and oh rye lee met zhon luke at the kaffay."
+    )
+    # Two spellings of one entry are one entry: told apart, they are a duplicate.
+    (tmp_path / "mine.toml").write_text(
+        '[[word]]\ntext = "O\'Reilly"\nsounds_like = "a"\n\n'
+        '[[word]]\ntext = "O’Reilly"\nsounds_like = "b"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DictionaryError, match=r"mine\.toml:5: 'O’Reilly' is already defined at"):
+        load(str(tmp_path / "mine.toml"), "sonic-3")
 
 
 def test_entries_with_symbols_or_digits_match_the_text_as_written(tmp_path: Path) -> None:
