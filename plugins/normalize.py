@@ -310,7 +310,7 @@ ROMAN_TRIGGERS = _words(
     "chapter book part volume vol act scene section article appendix psalm canto war phase "
     "stage level tier class round title lesson unit episode bowl type no number series "
     "division league apollo gemini mark mk rule schedule annex figure fig table plate "
-    "letter stave epistle lecture sermon essay issue grade form olympiad chap sect bk pt"
+    "letter stave epistle lecture sermon essay issue grade form olympiad chap sect bk pt art"
 )
 REGNAL_NAMES = frozenset(
     _words(
@@ -534,6 +534,13 @@ BRANCHES = {
     # US retirement plans and tax-exempt bodies named by their tax-code section: "401(k)" is
     # four oh one k, "501(c)(3)" five oh one c three.
     "taxcode": r"(?<![\w.])(?P<tcn>401|403|457|501)\((?P<tcl>[a-z])\)(?:\((?P<tcp>\d)\))?(?!\w)",
+    # A numbered provision's subdivisions: "§ 12(b)(3)" is twelve B three, "Article 6(1)(f)" six
+    # one F, "Rule 23(b)(2)(iii)" twenty-three B two three; one subdivision only with a letter
+    # ("12(b)"): "2(3)" may be a product.
+    "subsection": (
+        r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){2,6}+"
+        r"|\((?:[a-z]|[A-Z])\)(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){0,5}+)(?!\w)"
+    ),
     "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
     "number": (
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
@@ -617,7 +624,8 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
-      "lsd", "oldmoney", "money", "fraction", "taxcode", "shortyear", "number")),
+      "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection",
+      "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
@@ -1348,6 +1356,19 @@ class EnglishNormalizer:
     def _taxcode(self, m: re.Match[str]) -> str:
         words = f"{digits(m['tcn'], zero='oh')} {m['tcl']}"
         return f"{words} {cardinal(int(m['tcp']))}" if m["tcp"] else words
+
+    def _subsection(self, m: re.Match[str]) -> str:
+        """ "12(b)(3)(ii)": twelve B three two; a Roman numeral after a letter is a number."""
+        words = [self._plain_integer(m.string, m.start(), m.end("ssn"), int(m["ssn"]))]
+        lettered = False
+        for part in re.findall(r"\((\w+)\)", m["ssp"]):
+            value = _roman_value(part) if lettered and part.islower() else None
+            if part.isdigit() or (value and value <= 10):
+                words.append(cardinal(value or int(part)))
+            else:
+                words.append(part.upper())
+                lettered = True
+        return " ".join(words)
 
     def _shortyear(self, m: re.Match[str]) -> str:
         """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""

@@ -174,6 +174,24 @@ def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> 
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Pursuant to § 12(b)(3) of the Act.", "Pursuant to section twelve B three of the Act."),
+        ("Section 230(c)(1) and Article 6(1)(f) apply.",
+         "Section two hundred thirty C one and Article six one F apply."),
+        ("Rule 23(b)(2)(iii) and clause 14(2)(a)(iv).",
+         "Rule twenty-three B two three and clause fourteen two A four."),
+        ("See 42 U.S.C. § 1983(a).", "See forty-two U.S.C. section nineteen eighty-three A."),
+        ("Art. III standing; Art. I, Section 8.",
+         "Article three standing; Article one, Section eight."),
+        ("Multiply 2(3) here; 401(k) plans.", "Multiply two(three) here; four oh one k plans."),
+    ],
+)  # fmt: skip
+def test_legal_provisions_and_their_subdivisions(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Save in a 401(k) plan.", "Save in a four oh one k plan."),
         ("A 403(b) and a 501(c)(3).", "A four oh three b and a five oh one c three."),
         ("Text STOP to 55555.", "Text STOP to five five five five five."),
@@ -181,7 +199,7 @@ def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> 
         ("Text JOIN NOW to 4444.", "Text JOIN NOW to four four four four."),
         ("Text 55555.", "Text five five five five five."),
         # other numbers keep their reading
-        ("Section 230(c) applies.", "Section two hundred thirty(c) applies."),
+        ("Section 230(c) applies.", "Section two hundred thirty C applies."),
         ("Send it to 55555 people.",
          "Send it to fifty-five thousand five hundred fifty-five people."),
         ("Text your team to 10000 people.", "Text your team to ten thousand people."),
