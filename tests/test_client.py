@@ -503,3 +503,45 @@ async def test_a_server_echoing_the_api_key_never_gets_it_shown(
     assert secret not in str(lost.value)
     client_side = [r for r in caplog.records if not r.name.startswith("websockets.server")]
     assert client_side and not [r for r in client_side if secret in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"), [("no server", ConnectionLost), ("wrong key", AuthError)]
+)
+async def test_a_context_that_cannot_reach_the_server_fails_its_reader_too(
+    fault: str, error: type[Exception]
+) -> None:
+    """A voice agent reads a turn's audio while it feeds it: when the first input cannot
+    reach the server, the reader gets that error too instead of waiting for ever, and the
+    context's slot comes free."""
+    with LocalServer(engine="espeak", api_key=Secret("right-key")) as local:
+        url = local.url
+        if fault == "no server":
+            local.stop()
+        key = Secret("wrong-key" if fault == "wrong key" else "right-key")
+        sonic = SonicClient(url, key, max_contexts=1, timeout=60, retries=0)
+        context = await sonic.context(template())
+        reader = asyncio.create_task(collect(context.responses()))
+        await asyncio.sleep(0)  # the reader waits for audio
+        with pytest.raises(error):
+            await context.send(SENTENCES[0])
+        with pytest.raises(error):
+            await asyncio.wait_for(reader, 10)
+        assert context.finished
+        await sonic.close()
+
+
+async def test_a_context_that_could_not_connect_sends_no_later_input(
+    serve_process: ServeProcess,
+) -> None:
+    """A live context whose first input met no server is over: once the server is back, a
+    later input fails too rather than starting the turn half-way on a new connection."""
+    serve_process.kill()
+    sonic = SonicClient(serve_process.url, retries=0)
+    context = await sonic.context(template())
+    with pytest.raises(ConnectionLost, match="cannot connect"):
+        await context.send(SENTENCES[0])
+    serve_process.start()
+    with pytest.raises(ConnectionLost, match="cannot connect"):
+        await context.send(SENTENCES[1])
+    await sonic.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import json
 import logging
 import random
@@ -123,11 +124,12 @@ class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
         super().log(level, msg, *args, **kwargs)
 
 
-class _Lost:
-    """Put in a context's queue when the connection it lived on drops."""
+class _Failed:
+    """Put in a context's queue when it fails outside Sonic's messages (its connection dropped
+    or could not be made): its reader raises ``error``."""
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+    def __init__(self, error: SonicError) -> None:
+        self.error = error
 
 
 class _Owed:
@@ -145,9 +147,10 @@ class Context:
         self.client = client
         self.id = template.context_id
         self.template = template
-        self.queue: asyncio.Queue[p.Response | _Lost | _Owed] = asyncio.Queue()
+        self.queue: asyncio.Queue[p.Response | _Failed | _Owed] = asyncio.Queue()
         self.finished = False
         self._ws: ClientConnection | None = None
+        self._failed: SonicError | None = None  # why no input can go out any more
         # What the server owes us: silence is a timeout only while an answer is owed, so a
         # live context may wait idle for its next input (an LLM thinking) as long as it likes.
         self._ended = False  # the empty transcript was sent: `done` is owed
@@ -219,17 +222,39 @@ class Context:
             await ws.send(json.dumps(p.CancelRequest(self.id).to_dict()))
 
     async def _send(self, message: dict[str, Any]) -> None:
-        ws = await self.client._connection()
-        if self._ws is None:
-            self._ws = ws
-            self.client._routes[self.id] = self
-        elif ws is not self._ws:
-            raise ConnectionLost(f"context {self.id}: the connection dropped; start a new context")
+        """Send on the context's connection (the first input opens it, if need be); an input
+        that cannot go out fails the context (see :meth:`_fail`)."""
+        if self._failed is not None:
+            raise copy.copy(self._failed)
         try:
+            ws = await self.client._connection()
+            if self._ws is None:
+                self._ws = ws
+                self.client._routes[self.id] = self
+            elif ws is not self._ws:
+                raise ConnectionLost(
+                    f"context {self.id}: the connection dropped; start a new context"
+                )
             await ws.send(json.dumps(message))
         except ConnectionClosed as exc:
             reason = self.client._masked(str(exc))
-            raise ConnectionLost(f"context {self.id}: the connection dropped ({reason})") from None
+            error: SonicError = ConnectionLost(
+                f"context {self.id}: the connection dropped ({reason})"
+            )
+        except SonicError as exc:  # no connection: refused, unreachable, or a closed client
+            error = exc
+        else:
+            return
+        self._fail(error)
+        raise error from None
+
+    def _fail(self, error: SonicError) -> None:
+        """The context cannot go on: its reader raises ``error`` (also one waiting now, who
+        would wait for ever), and so does every later input, even once a new connection is
+        up (the context's slot is freed when its reader stops)."""
+        if self._failed is None:
+            self._failed = error
+            self.queue.put_nowait(_Failed(copy.copy(error)))
 
     def _finish(self) -> None:
         self.finished = True
@@ -241,7 +266,8 @@ class Context:
         """Yield chunks, timestamps and flush_done messages until ``done``.
 
         An error message raises its typed :class:`SonicError`; silence longer than the client's
-        timeout raises :class:`SonicTimeout`; a dropped connection :class:`ConnectionLost`.
+        timeout raises :class:`SonicTimeout`; a dropped connection :class:`ConnectionLost`; an
+        input that could not reach Sonic the error it met.
         Closing the iterator early, or cancelling its consumer, leaves the context live, for
         its owner to read on or :meth:`cancel`.
         """
@@ -260,8 +286,8 @@ class Context:
                 self._unanswered = False
                 if isinstance(item, p.FlushDone):
                     self._flushes_owed = max(0, self._flushes_owed - 1)
-                if isinstance(item, _Lost):
-                    raise ConnectionLost(f"context {self.id}: {item.reason}")
+                if isinstance(item, _Failed):
+                    raise item.error
                 if isinstance(item, p.ErrorMessage):
                     raise error_for(item, self.client._key)
                 if isinstance(item, p.Done):
@@ -435,7 +461,7 @@ class SonicClient:
                 self._ws = None
             for context in list(self._routes.values()):
                 if context._ws is ws:
-                    context.queue.put_nowait(_Lost(reason))
+                    context._fail(ConnectionLost(f"context {context.id}: {reason}"))
 
     async def context(self, template: p.GenerationRequest) -> Context:
         """Open a live context: waits for a free slot under ``max_contexts``, at most the
