@@ -515,8 +515,9 @@ BRANCHES = {
         rf"|(?<![\w.])L(?P<lL>\d{{1,3}}(?:,\d{{3}})+)(?![\w,]|\.\d)"
     ),
     "money": (
-        rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?(?P<mneg2>[-−])?"
-        rf"(?P<amt>{NUM}|\.\d+)(?:{H}?(?P<mult>{MULT_RE}){RB})?"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?"
+        rf"(?:(?P<mneg2>[-−])|(?P<mpar>\())?"  # "$-3", and a loss in accounts: "$(45.2)"
+        rf"(?P<amt>{NUM}|\.\d+)(?(mpar)\))(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k){RB}"  # "$3/mo", "$0.10/1M tokens"
@@ -1247,7 +1248,7 @@ class EnglishNormalizer:
             words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
         else:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
-        if sign := m["mneg"] or m["mneg2"]:  # "-$3", "$-3", "~$5"
+        if sign := m["mneg"] or m["mneg2"] or m["mpar"]:  # "-$3", "$-3", "~$5", "$(3)"
             words = {"+": "plus ", "~": "about "}.get(sign, "minus ") + words
         for per in (m["per"], m["per_b"]):
             if per:

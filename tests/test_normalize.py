@@ -283,6 +283,11 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("Pay EUR 12.50 or CHF 3.", "Pay twelve euros and fifty cents or three Swiss francs."),
         ("Only $.50 now.", "Only fifty cents now."),
         ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
+        (
+            "Net income was $(45.2) million, or $(0.12) per share; $5 (or more).",
+            "Net income was minus forty-five point two million dollars, or minus twelve cents per "
+            "share; five dollars (or more).",
+        ),
         ("It costs 5$ or 10 € or 3€.", "It costs five dollars or ten euros or three euros."),
         (
             "A cheque for £1 17s. 9d, and 2s. 6d. more.",
