@@ -39,6 +39,7 @@ from sonicpipe.controls import (
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import Document, Mark, MarkKind, is_english, strip_marks
 from sonicpipe.phonemes import PhonemeError, check
+from sonicpipe.phonemes import parse as parse_phonemes
 
 __version__ = "0.1.0"
 sonicpipe_options = ()  # takes no options
@@ -62,7 +63,8 @@ INSTEAD_OF = {  # SSML tags Sonic has no form of, and the markup that does their
     "phoneme": "write the pronunciation inline in IPA, <<p|h|o|n|e|m|e|s>>",
 }
 TOKEN_RE = re.compile(
-    r"<<(?P<phonemes>[^<>\s]+)>>"
+    # "<<h | i>>" and "<<>>" too, to be errors: left as text they were read out ("shifted left")
+    r"<<(?P<phonemes>[^<>\s]*|[^<>]*\|[^<>]*)>>"
     r"|<spell>(?P<spell>.*?)</spell>"
     rf"|<(?P<close>/)?(?P<tag>{'|'.join(TAG_NAMES)})\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
     r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()",  # "[text](url)" is a link
@@ -174,12 +176,12 @@ def _token(
     model_id: str | None,
 ) -> Mark | None:
     if match.group("phonemes") is not None:
-        phonemes = tuple(p for p in match.group("phonemes").split("|") if p)
-        if model_id is not None:
-            try:
+        try:
+            (phonemes,) = parse_phonemes(match.group())
+            if model_id is not None:
                 phonemes = check(phonemes, model_id)
-            except PhonemeError as exc:
-                raise ControlError(str(exc)) from None
+        except PhonemeError as exc:
+            raise ControlError(str(exc)) from None
         return Mark(MarkKind.PHONEMES, phonemes, match.group())
     if match.group("spell") is not None:
         return Mark(MarkKind.SPELL, match.group("spell").strip(), match.group())

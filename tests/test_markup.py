@@ -67,6 +67,30 @@ def test_inline_phonemes_are_checked_against_the_model() -> None:
         parse(Document("Say <<k|ɑ|ˈ>>."), "sonic-3")
 
 
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<<k | ɑ | ɹ>>", r"notes.md:2: <<k \| ɑ \| ɹ>>: no spaces inside <<...>>; separate"),
+        ("<<k|ɑ\n|ɹ>>", r"notes.md:2: <<k\|ɑ\n\|ɹ>>: no spaces inside"),
+        ("<<>>", r"notes.md:2: '<<>>' is not IPA in Sonic's syntax: write <<p\|h\|o\|n\|e\|s>>"),
+        ("<<|>>", r"notes.md:2: '<<\|>>' is not IPA in Sonic's syntax"),
+    ],
+)
+def test_inline_phonemes_with_spaces_or_nothing_inside_are_errors(
+    markup: str, expected: str
+) -> None:
+    # They were left as text, and the normalizer read "<<" aloud as "shifted left by".
+    for model in ("sonic-3", None):
+        with pytest.raises(MarkupError, match=expected):
+            parse(Document(f"Fine.\nSay {markup} now.", source="notes.md"), model)
+
+
+def test_double_angle_brackets_around_words_stay_text() -> None:
+    doc = Document("Shift a << b >> c, or <<Bonjour mon ami>>.")
+    parse(doc, "sonic-3")
+    assert doc.text == "Shift a << b >> c, or <<Bonjour mon ami>>." and not doc.marks.marks
+
+
 def test_unknown_emotion_names_file_line_and_valid_values() -> None:
     doc = Document('Line one.\nLine two <emotion value="furious"/>.', source="story.md")
     with pytest.raises(MarkupError) as err:
