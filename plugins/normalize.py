@@ -238,6 +238,8 @@ YEAR_WORDS = frozenset(
         "d ad est established"
     )
 )
+# Words before a number from 1900 that make it a year even before a plural ("our 2024 results").
+POSSESSIVES = frozenset(_words("its our their his her my your"))
 # Lower-case words after a bare number that make it a year ("1897 was", "1897 saw").
 AFTER_YEAR = frozenset(
     _words(
@@ -354,6 +356,11 @@ FUNCTION_WORDS = frozenset(
         "the a an in of and or to for on at by with from but if as is was it he she we they you "
         "this that i my his her our their its not no so be"
     )
+)
+# Words after a number from 2010 to 2039 that keep it a quantity: "send 2025 more", "2016 of
+# them"; any other singular lower-case word makes it a year ("2025 revenue").
+COUNT_WORDS = (
+    NOT_NOUNS | FUNCTION_WORDS | frozenset(_words("more less fewer extra additional other new"))
 )
 # Abbreviations read only before a number (they are also ordinary words: "no.", "fig.").
 NUMBER_ABBREVIATIONS = {
@@ -1544,10 +1551,14 @@ class EnglishNormalizer:
         if YEAR_RANGE_BEFORE.search(before) or YEAR_RANGE_AFTER.match(text, end):
             return True
         after = _word_after(text, end)
+        if n >= 1900 and (word in POSSESSIVES or before.endswith(("'s ", "’s "))):
+            return True  # "its 2024 results", "Apple's 2023 sales"
         if after and _is_plural_noun(after):
             return False  # "1897 people"
         if word in YEAR_WORDS or not after or not after.islower():
             return True  # "in 1897", "Paris, 1897."
+        if 2010 <= n <= 2039 and after.isalpha() and after not in COUNT_WORDS:
+            return True  # "expect 2025 revenue", "a 2030 target"; but "send 2025 more"
         return after in AFTER_YEAR  # "1897 was a year", but "paid 1897 for it"
 
     def _dash(self, m: re.Match[str]) -> str:

@@ -636,6 +636,11 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
          "H one twenty twenty-three sales, FY twenty twenty-four and FY twenty twenty-five "
          "results."),
         ("Q3 1500 units shipped.", "Q three one thousand five hundred units shipped."),
+        ("Analysts expect 2025 revenue; send 2025 more.",
+         "Analysts expect twenty twenty-five revenue; send two thousand twenty-five more."),
+        ("Its 2024 results and Apple's 2023 sales; they sold 2020 units.",
+         "Its twenty twenty-four results and Apple's twenty twenty-three sales; they sold two "
+         "thousand twenty units."),
     ],
 )  # fmt: skip
 def test_years_versus_quantities(written: str, spoken: str) -> None:
