@@ -257,6 +257,8 @@ LABEL_WORDS = frozenset(
 # Words before a version number, whose parts are read as numbers ("version 3.11": three point
 # eleven).
 VERSION_WORDS = frozenset(_words("version versions v ver release update rev python ios android"))
+# Names before "N/M" that make it two versions, not a date: "Windows 10/11", "iOS 17/18".
+VERSIONED_NAMES = VERSION_WORDS | frozenset(_words("windows macos ubuntu java node php ie"))
 # A version range's start, so that its end is read as a version too: "Python 3.8-3.12".
 VERSION_RANGE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:{'|'.join(VERSION_WORDS)})[ \t]?\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?$"
@@ -1319,6 +1321,12 @@ class EnglishNormalizer:
                 return f"{words} {unit[1]}" if unit else words
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
                 return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
+            if (
+                not whole
+                and not unit
+                and _word_before(m.string, m.start()).lower() in VERSIONED_NAMES
+            ):
+                return f"{cardinal(num)} slash {cardinal(den)}"  # "Windows 10/11"
             if not whole and not unit:
                 month, day = (den, num) if self.day_first else (num, den)
                 leading_zero = "0" in (m["fn"][0], m["fd"][0])

@@ -497,9 +497,12 @@ def test_dates(written: str, spoken: str) -> None:
         ("Released 17.04.20 in Berlin.",
          "Released the seventeenth of April twenty twenty in Berlin."),
         ("On 3.4.2024 we met.", "On the third of April twenty twenty-four we met."),
+        ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
+         "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
+         "eleventh."),
     ],
 )  # fmt: skip
-def test_dotted_versions_with_two_digit_ends_are_no_dates(written: str, spoken: str) -> None:
+def test_versions_are_no_dates(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
