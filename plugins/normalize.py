@@ -109,7 +109,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("ft|ft.|′", "foot", "feet")
     add("ft²|sq ft|sq. ft.", "square foot", "square feet")
     add("ft³|cu ft|cu. ft.", "cubic foot", "cubic feet")
-    add("in.|″", "inch", "inches")
+    add('in.|″|"', "inch", "inches")  # '"' only where it closes no quotation: see _number
     add("in²|sq in|sq. in.", "square inch", "square inches")
     add("in³|cu in|cu. in.", "cubic inch", "cubic inches")
     add("mi|mi.", "mile")
@@ -932,6 +932,16 @@ def _tens_of_seconds(text: str, start: int, numeral: str) -> bool:
     return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
 
 
+QUOTE_MARK = re.compile(r'(?<!\d)"')
+
+
+def _closes_quote(text: str, pos: int) -> bool:
+    """Whether the '"' at ``pos`` closes a quotation opened earlier in its paragraph (the
+    marks after a digit before it are taken for inches)."""
+    start = text.rfind("\n\n", 0, pos) + 1
+    return len(QUOTE_MARK.findall(text, start, pos)) % 2 == 1
+
+
 def _counts_big(text: str, start: int, end: int) -> bool:
     """Whether "M" or "B" just before ``end`` is million or billion (see BIG_COUNT_NOUNS)."""
     if _word_before(text, start).lower() in BIG_LABELS:
@@ -1434,6 +1444,8 @@ class EnglishNormalizer:
             elif m["compass"]:
                 words += " " + COMPASS[m["compass"]]
             return prefix + words
+        if m["unit"] == '"' and (m["usp"] or _closes_quote(text, m.end() - 1)):
+            return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
         if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"

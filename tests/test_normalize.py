@@ -415,6 +415,11 @@ def test_measures(written: str, spoken: str) -> None:
         ("A 54 y/o male; she is 30 y/o.", "A fifty-four year-old male; she is thirty years old."),
         ("He scored 25 pts. Bring 4 qts of water.",
          "He scored twenty-five points. Bring four quarts of water."),
+        ('Use a 10" skillet; a 15" laptop and a 27" monitor; 12" long.',
+         "Use a ten inch skillet; a fifteen inch laptop and a twenty-seven inch monitor; twelve "
+         "inches long."),
+        ('He said "I have 10" and left. Call it 10 "units".',
+         'He said "I have ten" and left. Call it ten "units".'),
     ],
 )  # fmt: skip
 def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str) -> None:
