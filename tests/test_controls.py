@@ -106,6 +106,34 @@ def test_sonic2_maps_emotion_and_speed_and_notes_what_it_drops() -> None:
     assert seg.notes == rendered.notes
 
 
+def test_sonic2_controls_after_the_last_words_are_for_the_next_segment() -> None:
+    # "Hello there. [excited]" ending a paragraph: on sonic-3 the tag holds from that point,
+    # so "Hello there." is not excited; sonic-2 sent it excited (the segment's last control).
+    ending = segment("Hello there. ", Mark(MarkKind.EMOTION, "excited"), Mark(MarkKind.SPEED, 0.7))
+    rendered = render(ending, "sonic-2")
+    assert rendered.experimental_controls == {} and rendered.notes == []
+    after = in_force_after(ending, Defaults())
+    assert render(segment("Wow."), "sonic-2", after).experimental_controls == {
+        "emotion": ["positivity:highest"],
+        "speed": -0.75,
+    }
+
+
+def test_sonic2_notes_a_change_between_a_segments_words() -> None:
+    slowly = segment("I said ", Mark(MarkKind.SPEED, 0.7), "slowly", Mark(MarkKind.SPEED, 1.0),
+                     " then.")  # fmt: skip
+    rendered = render(slowly, "sonic-2")
+    assert rendered.experimental_controls == {"speed": 0.0}
+    assert rendered.notes == [
+        "sonic-2 models take one speed per request: a speed change within the segment "
+        "applies to all of it (the one at its last words)"
+    ]
+    # Controls before the first words, or saying what is in force already, change nothing.
+    calm = segment(Mark(MarkKind.EMOTION, "sad"), "Oh ", Mark(MarkKind.EMOTION, "sad"), "no",
+                   Mark(MarkKind.SPEED, 1.0), ".")  # fmt: skip
+    assert render(calm, "sonic-2").notes == []
+
+
 def test_sonic2_emotion_without_equivalent_is_noted() -> None:
     rendered = render(segment(Mark(MarkKind.EMOTION, "sarcastic"), "Sure."), "sonic-turbo")
     assert "emotion" not in rendered.experimental_controls

@@ -312,25 +312,52 @@ def sonic2_ratio(speed: float | str) -> float:
     return 1.0 + value * ((1.0 - low) if value < 0 else (high - 1.0))
 
 
+# What an unset control means to the model, to tell a real change from an explicit default.
+_UNSET = Defaults(emotion="neutral", speed=1.0, volume=1.0)
+_PER_REQUEST = (MarkKind.EMOTION, MarkKind.SPEED)  # sonic-2's, in Defaults' field names
+
+
+def _differ(a: Defaults, b: Defaults, kind: MarkKind) -> bool:
+    first, second = getattr(a, kind.value), getattr(b, kind.value)
+    unset = getattr(_UNSET, kind.value)
+    return (unset if first is None else first) != (unset if second is None else second)
+
+
 def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
     rendered = Rendered("")
     controls: dict[str, Any] = {}
     parts: list[str | Mark] = []
+    # One emotion and speed per request: those in force where the segment's last words are
+    # spoken. A control after them ("Hello. [excited]" ending a paragraph) is for the next
+    # segment (see in_force_after), as it is on sonic-3; a change between words is noted.
+    in_force = defaults
+    spoken: Defaults | None = None  # in force at the last words so far
     for piece in segment.marks.split(segment.text):
         if isinstance(piece, str):
             parts.append(piece)
+            words = any(ch.isalnum() for ch in piece)
+        elif piece.kind in _PER_REQUEST:
+            in_force = replace(in_force, **{piece.kind.value: piece.value})
             continue
-        match piece.kind:
-            case MarkKind.EMOTION | MarkKind.SPEED:
-                pass  # read from in_force_after below
-            case MarkKind.SPELL:
-                parts.append(_spelled(str(piece.value)))
-            case MarkKind.PHONEMES:
-                parts.append(piece)
-            case _:
-                rendered.note(f"sonic-2 models have no {piece.kind} control; dropped")
-    in_force = in_force_after(segment, defaults)  # the last ones in the segment win
-    emotion, speed = in_force.emotion, in_force.speed
+        else:
+            words = piece.kind in (MarkKind.SPELL, MarkKind.PHONEMES)
+            match piece.kind:
+                case MarkKind.SPELL:
+                    parts.append(_spelled(str(piece.value)))
+                case MarkKind.PHONEMES:
+                    parts.append(piece)
+                case _:
+                    rendered.note(f"sonic-2 models have no {piece.kind} control; dropped")
+        if words:
+            for kind in _PER_REQUEST:
+                if spoken is not None and _differ(spoken, in_force, kind):
+                    rendered.note(
+                        f"sonic-2 models take one {kind} per request: a {kind} change within "
+                        "the segment applies to all of it (the one at its last words)"
+                    )
+            spoken = in_force
+    sent = spoken or in_force  # a segment of controls alone: the last ones
+    emotion, speed = sent.emotion, sent.speed
     if emotion is not None:
         mapped = SONIC2_EMOTION_MAP.get(emotion)
         if mapped:
@@ -353,8 +380,9 @@ def render(segment: Segment, model_id: str, defaults: Defaults | None = None) ->
     :func:`in_force_after` the previous segment of the same context). sonic-3 family: marks
     become inline tags, which hold to the end of the context, and ``defaults`` go to
     ``generation_config``. sonic-2 family: emotion and speed go to the voice's experimental
-    controls (the last one in the segment wins); these are per request, so rendering the
-    next segment from :func:`in_force_after` carries them on. Spelled text is spaced out,
+    controls (those in force at the segment's last words; a change between its words is
+    noted); these are per request, so rendering the next segment from :func:`in_force_after`
+    carries them on. Spelled text is spaced out,
     and controls the family lacks are dropped with a note. The notes are also added to
     ``segment.notes``, each once: rendering a segment again (a retry, a cache key) adds none.
     """
