@@ -558,7 +558,7 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB})?"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB})?"
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
@@ -1448,6 +1448,18 @@ class EnglishNormalizer:
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
+        if m["bscale"]:  # "35C", "220C/200C fan"; but "Seat 12C", "0x1F"
+            words = number_words(numeral)
+            start = m.start()
+            if (
+                len(numeral) > 3
+                or (start and text[start - 1].isalnum())
+                or _word_before(text, start).lower() in BIG_LABELS
+            ):
+                return f"{prefix}{words} {m['bscale']}"
+            attributive = _attributive(text, start, m.end())  # "a 35C day"
+            degrees = _with_unit(words, numeral, ("degree", "degrees"), attributive)
+            return f"{prefix}{degrees} {DEGREE_SCALES[m['bscale']]}"
         if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"
             scale = MULTIPLIERS[m["big"]] if _counts_big(text, m.start(), m.end()) else m["big"]
             return f"{prefix}{number_words(numeral)} {scale}"
