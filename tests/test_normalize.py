@@ -423,7 +423,8 @@ def test_measures(written: str, spoken: str) -> None:
         ("It was 35C in London, -5C at night, on a 30C day. Preheat to 425F.",
          "It was thirty-five degrees Celsius in London, minus five degrees Celsius at night, on a "
          "thirty degree Celsius day. Preheat to four hundred twenty-five degrees Fahrenheit."),
-        ("Seat 12C, apartment 4C and gate 22F.", "Seat twelve C, apartment four C and gate twenty-two F."),
+        ("Seat 12C, apartment 4C and gate 22F.",
+         "Seat twelve C, apartment four C and gate twenty-two F."),
     ],
 )  # fmt: skip
 def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str) -> None:
