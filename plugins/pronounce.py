@@ -344,6 +344,13 @@ def _spoken(text: str, value: Any, written: PhonemeSet, target: PhonemeSet, labe
     if not isinstance(value, str) or not value.strip():
         raise DictionaryError(f"{label}: entry {text!r} has an empty pronunciation")
     if "<<" not in value and ">>" not in value:
+        # Put in the text after markup became controls: a tag would reach Sonic unchecked
+        # (sonic-2 reads it aloud).
+        if MARK_RE.search(value) or any(c in value for c in "<>[]"):
+            raise DictionaryError(
+                f"{label}: entry {text!r}: sounds-like text {value.strip()!r} holds markup; "
+                "write plain words (controls belong in the text itself)"
+            )
         return Entry(text, sounds_like=value.strip(), origin=label)
     groups = [phonemes.check_set(group, written) for group in phonemes.parse(value)]
     ipa = tuple(phonemes.convert(group, written, target) for group in groups)

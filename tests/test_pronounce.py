@@ -125,6 +125,9 @@ def test_toml_entries_need_exactly_one_way_to_say_the_word(tmp_path: Path) -> No
         '[[word]]\ntext = "a"\nsound_like = "b"\n': "unknown key 'sound_like'",
         '[[word]]\ntext = "a"\nipa = "bee"\n': "ipa must be IPA in <<...>> form",
         '[[word]]\ntext = "a"\nsounds_like = "<<b|i>>"\n': "IPA belongs in ipa =",
+        # Markup in sounds-like text reached Sonic as it was: sonic-2 read the tag aloud.
+        '[[word]]\ntext = "a"\nsounds_like = "<break time=\'1s\'/> b"\n': "holds markup; write",
+        '[[word]]\ntext = "a"\nsounds_like = "[excited] b"\n': "'[excited] b' holds markup",
         '[[word]]\ntext = "a"\nphonemize = 3\n': "phonemize is true or a spelling",
         "words = 1\n": "unknown top-level key 'words'",
         'word = [{text = "a"}, {text = "b"}]\n': ": [[word]] #1: entry 'a' needs exactly one",
