@@ -591,8 +591,10 @@ BRANCHES = {
     ),
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
-        rf"(?<![^\W_])(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
-        rf"(?!\w)"
+        rf"(?<![^\W_])(?:(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
+        rf"(?!\w)"  # "Mon-Fri"; and one day before a time: "Sat 10am", "Sun. 11:30"
+        rf"|(?P<d3>Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
+        rf"(?=,?{H}\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w))))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
     "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
@@ -1691,6 +1693,8 @@ class EnglishNormalizer:
         return " ".join(m.group())
 
     def _days(self, m: re.Match[str]) -> str:
+        if m["d3"]:
+            return DAY_OF[m["d3"][:3].lower()]
         words = f"{DAY_OF[m['d1'][:3].lower()]} to {DAY_OF[m['d2'][:3].lower()]}"
         return words + _period(m.string, m.end()) if m["d2end"] == "." else words
 

@@ -483,6 +483,10 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ("In Sept. 1939 war came.", "In September nineteen thirty-nine war came."),
         ("Sat., March 2 was cold.", "Saturday, March second was cold."),
         ("Open Mon.-Fri. and Monday–Saturday.", "Open Monday to Friday and Monday to Saturday."),
+        (
+            "Sat 10am-2pm, Sun. 11:30 to 4; the Sun 10 times.",
+            "Saturday ten AM to two PM, Sunday eleven thirty to four; the Sun ten times.",
+        ),
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
         ("From March 3-5.", "From March third to fifth."),
         ("Smith (b. 1920, d. 1980)", "Smith (born nineteen twenty, died nineteen eighty)"),
