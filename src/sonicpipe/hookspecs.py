@@ -84,7 +84,8 @@ def sonicpipe_normalize_text(doc: Document, settings: Settings) -> None:
 def sonicpipe_split_sentences(text: str, language: str, settings: Settings) -> list[str] | None:
     """Stage 3: split one paragraph into sentences; the first non-None result wins.
 
-    The returned sentences, joined, must contain every non-space character of ``text``
+    ``text`` holds no blank line (the built-in ``cleanup`` has also joined its single line
+    breaks). The returned sentences, joined, must contain every non-space character of ``text``
     (mark placeholders included) in order; a result that is not a list of str, or that loses
     text, is an error naming the plugin. Return None to leave the paragraph to the next
     splitter (the built-in ``segment`` one is ``trylast``).
@@ -106,9 +107,11 @@ def sonicpipe_sentence_stream(language: str, settings: Settings) -> SentenceStre
 def sonicpipe_refine_segment(segment: Segment, settings: Settings) -> None:
     """Stage 4: refine one segment in place (pronunciations, per-sentence controls).
 
-    Runs on every segment after splitting. Replace words by marks (for IPA) or by plain text
+    Runs on every segment after splitting; ``segment.text`` is one sentence. Replace words by
+    marks (``segment.marks.add``, shared with the whole document; for IPA) or by plain text
     (sounds-like spellings); append to ``segment.notes`` for anything the user should see.
-    The segment's mark placeholders must stay, in order, as in stage 2.
+    The segment's mark placeholders must stay, in order, as in stage 2. A segment left blank
+    is not sent.
     """
 
 
