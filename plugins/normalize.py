@@ -398,6 +398,12 @@ PREFIX_ABBREVIATIONS = frozenset(
 # "pens, paper, etc. 3 of us"). Others have a number after them within a sentence ("2 lb.
 # 3 oz.", "Mon.-Fri. 9 to 5", "Acme Inc. 2023 report").
 END_BEFORE_NUMBER_RE = re.compile(r"[AaPp]\.?[Mm]\.|[Ee]tc\.")
+# Words that go on with a sentence after "p.m." (news style: "at 5 p.m. Friday").
+AFTER_CLOCK = frozenset(
+    _words(
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Eastern Pacific Central Mountain"
+    )
+)
 TIME_ZONES = frozenset(
     _words("UTC GMT BST CET CEST EET IST JST AEST ET CT MT PT EST EDT CST CDT MST MDT PST PDT")
 )
@@ -907,8 +913,10 @@ def _period(text: str, end: int, before_number: bool = False) -> str:
 
 
 def _clock_period(text: str, end: int) -> str:
-    """The period after "p.m." to keep: a sentence end, but not before a time zone."""
-    return "" if _word_after(text, end) in TIME_ZONES else _period(text, end, True)
+    """The period after "p.m." to keep: a sentence end, but not before a time zone or a day
+    ("at 5 p.m. EST", "at 5 p.m. Friday", "9 a.m. Eastern time")."""
+    after = _word_after(text, end)
+    return "" if after in TIME_ZONES or after in AFTER_CLOCK else _period(text, end, True)
 
 
 def _is_plural_noun(word: str) -> bool:

@@ -558,6 +558,8 @@ def test_day_first_dates_are_an_option() -> None:
          "Open nine o'clock to seventeen hundred or nine o'clock to seventeen hundred."),
         ("From 9:00 to 5:00 and 9:00-5 pm.", "From nine to five o'clock and nine to five PM."),
         ("He left at 5 p.m. Then she went.", "He left at five PM. Then she went."),
+        ("Polls close at 8 p.m. Friday, 9 a.m. Eastern on Sat.",
+         "Polls close at eight PM Friday, nine AM Eastern on Sat."),
         ("It ended at 5 p.m.", "It ended at five PM."),
         ("He spoke at 2:30 p.m. EST. Then he left.",
          "He spoke at two thirty PM EST. Then he left."),
@@ -1371,8 +1373,11 @@ def test_sentence_ends_survive_segmentation() -> None:
         ("It weighs 2 lb. 3 oz. in all.", ["It weighs two pounds three ounces in all."]),
         ("Open Mon.-Fri. 9 to 5 daily.", ["Open Monday to Friday nine to five daily."]),
         ("See fig. 3 for it.", ["See figure three for it."]),
+        # a day or a time zone after "p.m." goes on with the sentence
+        ("Polls close at 8 p.m. Friday. Results follow.",
+         ["Polls close at eight PM Friday.", "Results follow."]),
     ],
-)
+)  # fmt: skip
 def test_a_number_after_am_pm_or_etc_starts_a_sentence(text: str, sentences: list[str]) -> None:
     settings = Settings()
     chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
