@@ -53,6 +53,12 @@ def test_check_accepts_and_normalizes() -> None:
         (("ˈ", "aj"), "sonic-2", "ˈ", "carry no stress marks"),
         (("aɪ",), "sonic-2", "aɪ", "belongs to the charsiu"),
         (("k", "x"), "sonic-3", "x", ""),
+        # What people type from a keyboard or copy from a dictionary's IPA.
+        (("h", "ɛ", "r", "i"), "sonic-3", "r", "; for 'r' write 'ɹ'"),
+        (("r", "ɛ", "d"), "sonic-2", "r", "; for 'r' write 'ɹ'"),
+        (("'", "k", "æ", "t"), "sonic-3", "'", "; for \"'\" write 'ˈ'"),
+        (("k", "iː", "p"), "sonic-3", "iː", "length marks and syllable dots are no phonemes"),
+        (("k", "æ", ".", "t"), "sonic-3", ".", "length marks and syllable dots are no phonemes"),
     ],
 )
 def test_check_names_the_bad_phoneme_and_the_valid_set(

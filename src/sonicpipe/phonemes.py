@@ -124,7 +124,17 @@ def phoneme_set(model_id: str) -> PhonemeSet:
     return CHARSIU if family_of(model_id) is Family.SONIC3 else MFA
 
 
+# Keyboard stand-ins for a phoneme or stress mark: named in the error, not read as it (an
+# "r" may be meant as a trill; a "'" may be a typo).
+TYPED = {"r": "ɹ", "'": "ˈ", ",": "ˌ"}
+NOT_ITEMS = frozenset("ːˑ.")  # length marks and syllable dots (as dictionaries print IPA)
+
+
 def _hint(item: str, pset: PhonemeSet) -> str:
+    if TYPED.get(item) in pset.valid:
+        return f"; for {item!r} write {TYPED[item]!r}"
+    if item in NOT_ITEMS or (item[-1:] in NOT_ITEMS and item[:-1] in pset.phones):
+        return "; length marks and syllable dots are no phonemes: leave them out"
     if item[:1] in STRESS and len(item) > 1:
         return f"; stress marks are items of their own: {item[0]}|{item[1:]}"
     other = MFA if pset is CHARSIU else CHARSIU
