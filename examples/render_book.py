@@ -1,6 +1,7 @@
 """Render a book into an audiobook from Python, as a content pipeline would.
 
-    python examples/render_book.py BOOK.(txt|md|epub) OUTPUT_FOLDER [--format mp3] [--preset acx]
+    python examples/render_book.py BOOK.(txt|md|epub) OUT [--format mp3] [--preset acx]
+        [--engine espeak]
 
 Without an API key the local voice speaks. Run it again after a crash or an edit: only the
 paragraphs not yet rendered (or changed) are synthesized. The manifest it returns says what
@@ -21,7 +22,7 @@ def main() -> None:
     parser.add_argument("book")
     parser.add_argument("output")
     parser.add_argument("--format", default="m4b", choices=("m4b", "mp3", "wav", "flac"))
-    parser.add_argument("--preset", default="acx", choices=("acx", "podcast", "broadcast"))
+    parser.add_argument("--preset", default="acx", choices=("acx", "podcast", "broadcast", "none"))
     parser.add_argument("--engine", choices=("piper", "espeak"), help="local voice engine")
     args = parser.parse_args()
 
@@ -32,7 +33,7 @@ def main() -> None:
         settings=settings,
         engine=args.engine,
         format=args.format,
-        preset=args.preset,
+        preset=None if args.preset == "none" else args.preset,  # None: no loudness preset
         parallelism=4,
         progress=Progress(),
     )
