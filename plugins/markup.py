@@ -184,7 +184,12 @@ def _token(
             raise ControlError(str(exc)) from None
         return Mark(MarkKind.PHONEMES, phonemes, match.group())
     if match.group("spell") is not None:
-        return Mark(MarkKind.SPELL, match.group("spell").strip(), match.group())
+        spelled = " ".join(match.group("spell").split())
+        if not spelled:
+            raise ControlError("<spell> has nothing to spell: <spell>AB-123</spell>")
+        if "<" in spelled or ">" in spelled:  # Sonic would get a tag inside <spell>, unchecked
+            raise ControlError("<spell> spells plain characters: no markup inside it")
+        return Mark(MarkKind.SPELL, spelled, match.group())
     if match.group("bracket") is not None:
         return _bracket(match.group("bracket"))
     tag = match.group("tag").lower()

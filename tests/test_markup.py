@@ -28,6 +28,12 @@ def test_tags_become_marks_and_text_keeps_no_tag() -> None:
     ]
 
 
+def test_spelled_text_is_one_line() -> None:
+    doc = Document("Code <spell>AB\n\n  12</spell>.")
+    parse(doc)
+    assert kinds(doc) == [(MarkKind.SPELL, "AB 12")]
+
+
 def test_bracket_forms() -> None:
     doc = Document("[excited] Yes! [laughter] [break 250ms] [speed 1.2] [volume=0.8] [sic]")
     parse(doc)
@@ -154,6 +160,10 @@ def test_near_miss_in_an_explicit_emotion_control_suggests_the_valid_one(markup:
         ("<emotion/>", r'needs a value="..." attribute'),
         ("</speed>", r"closes nothing: no <speed> is open"),
         ("[speed 9]", r"out of range"),
+        # These reached Sonic as they were: an empty <spell>, a tag inside one.
+        ("<spell> </spell>", r"<spell> has nothing to spell"),
+        ('<spell>AB<break time="1s"/>C</spell>', r"<spell> spells plain characters: no markup"),
+        ("<spell><<k|æ|t>></spell>", r"no markup inside it"),
     ],
 )
 def test_bad_values_are_errors(markup: str, expected: str) -> None:
