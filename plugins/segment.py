@@ -18,7 +18,9 @@ On top of Punkt a few rules fit text meant to be spoken:
   (``No. I. is the first``, but ``No. I refuse.``);
 * nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
   initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
-  never end a sentence, so ``signed J.K. Then`` stays one sentence;
+  never end a sentence, so ``signed J.K. Then`` stays one sentence; nor do ``U.S.``, ``U.K.``,
+  ``U.N.`` and ``E.U.`` before a capitalised word that is no common sentence starter
+  (``the U.S. District Court``, but ``in the U.S. The next year``);
 * nor after a name's single initial: a capital other than ``I`` after a capitalised word or
   an opening quote, before a capitalised word that is no common sentence starter by Punkt's
   data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
@@ -63,6 +65,7 @@ from nltk.tokenize.punkt import (
     PunktToken,
     PunktTrainer,
 )
+from sonicpipe.builtin.normalize import SENTENCE_STARTERS
 
 from sonicpipe import dictionaries
 from sonicpipe.config import ConfigError, Settings
@@ -108,6 +111,8 @@ WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")  # searched up to a single cap
 DEGREE_PART_RE = re.compile(r"[A-Z][a-z]{1,3}\.[,;]?")
 NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 ARTICLES = frozenset({"a", "an", "the"})
+#: Initials that often stand before a name, as in ``U.S. District Court`` or ``E.U. Commission``.
+ADJECTIVE_INITIALS = frozenset({"U.S.", "U.K.", "U.N.", "E.U."})
 # Punctuation that goes on with a sentence, maybe after a short aside: "; Vol. II.", "(Octavo), and"
 CONTINUATION_RE = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?[;:,]")
 ASIDE_START_RE = re.compile(r"\s*\(")
@@ -552,6 +557,8 @@ def _ends_sentence(masked: str, start: int, cut: int, punkt: FastPunkt) -> bool:
         and previous.lower() not in ARTICLES
     ):
         return False  # "J.K. Rowling"; Punkt decides "U.S." and "the F.B.I."
+    if initials and _before_name(initials[1], masked, cut):
+        return False  # "the U.S. District Court"; but "to the U.S. The next year"
     if CONTINUATION_RE.match(masked, cut):
         return False  # "George III.; Vol. II."
     if last_word in NUMBER_LABELS and NUMERAL_RE.match(masked, cut):
@@ -586,6 +593,20 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     if previous.endswith(".,") and DEGREE_PART_RE.fullmatch(after[1]):
         return True  # "D. Ph., D. Lit."
     return not punkt.common_starter(after[1])
+
+
+def _before_name(initials: str, masked: str, cut: int) -> bool:
+    """Whether a country's or union's ``initials`` (see :data:`ADJECTIVE_INITIALS`) go with
+    the capitalised word after ``cut``: one that is not a common sentence starter
+    (``U.S. District Court``, but ``in the U.S. The next year``)."""
+    if initials not in ADJECTIVE_INITIALS:
+        return False
+    after = NEXT_WORD_RE.match(masked, cut)
+    return (
+        after is not None
+        and after[1][0].isupper()
+        and after[1].rstrip(",;:") not in SENTENCE_STARTERS
+    )
 
 
 def letter_ends_sentence(text: str, period: int, context: str) -> bool:
