@@ -5,7 +5,7 @@ A plugin is any module or object with functions named like the hooks below and m
 Hooks take keyword arguments, so an implementation may accept only the arguments it needs.
 Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
 
-Two optional attributes describe a plugin to the host:
+Three optional attributes describe a plugin to the host:
 
 - ``sonicpipe_name``: its name (``sonicpipe_name = "censor"``), the one its options table
   (``[options.censor]``), ``disable`` and ``sonicpipe plugins`` use however it is registered;
@@ -15,6 +15,8 @@ Two optional attributes describe a plugin to the host:
   ("words",)``; empty: it takes no options). The host rejects any other key when it loads,
   naming the settings file, so a misspelt option cannot be ignored. A plugin that declares
   none gets its table as it is; the values are the plugin's to check.
+- ``__version__``: the version ``sonicpipe plugins`` shows for a plugin that is not installed
+  (an installed one shows its distribution's).
 
 A :class:`~sonicpipe.config.ConfigError` that a hook raises about its options reaches the
 user led by the settings file's name. Any other exception out of a hook of yours reaches them
