@@ -148,6 +148,14 @@ def test_phonemizer_reads_words_and_spellings() -> None:
     assert engine_x == [("ˈ", "ɛ", "n", "dʒ", "ɪ", "n"), ("ˈ", "ɛ", "k", "s")]
     with pytest.raises(PhonemeError, match="empty"):
         phonemes.phonemize("  ", "sonic-3")
+    assert phonemes.phonemize("a letter", "sonic-3")[1] == ("l", "ˈ", "ɛ", "t", "ɚ")
+
+
+@pytest.mark.parametrize("spelling", ["Nguyễn", "日本"])
+def test_phonemizer_refuses_what_espeak_can_only_name(spelling: str) -> None:
+    # espeak read "ễ" as "letter 1EC5" and 日 as "Chinese letter": a name spoken as that.
+    with pytest.raises(PhonemeError, match=f"espeak cannot read '{spelling}': it names a char"):
+        phonemes.phonemize(spelling, "sonic-3")
 
 
 @pytest.mark.parametrize("model", ["sonic-3", "sonic-2"])

@@ -230,6 +230,8 @@ def from_espeak(ipa: str, target: PhonemeSet) -> tuple[str, ...]:
 
 
 _ESPEAK_LOCK = threading.Lock()
+# espeak says "letter" and a code point ("ễ": "letter 1EC5") for a character it cannot read.
+_LETTER_NAME = re.compile("l[ˈˌ]?ɛɾɚ")
 
 
 @cache
@@ -260,6 +262,11 @@ def phonemize(spelling: str, model_id: str, language: str = "en-us") -> list[tup
     words = ipa.split()
     if not words:
         raise PhonemeError(f"espeak found nothing to pronounce in {spelling!r}")
+    if _LETTER_NAME.search(ipa) and "letter" not in spelling.lower():
+        raise PhonemeError(
+            f"espeak cannot read {spelling!r}: it names a character it does not know ('letter "
+            "...', 'Chinese letter') instead of saying it; give a spelling in English letters"
+        )
     return [from_espeak(word, target) for word in words]
 
 
