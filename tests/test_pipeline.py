@@ -31,7 +31,7 @@ from sonicpipe.pipeline import Pipeline, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
-from sonicpipe.sonic.client import ConnectionLost
+from sonicpipe.sonic.client import ConnectionLost, RateLimitError
 from sonicpipe.words import WordTime
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
@@ -392,6 +392,73 @@ async def test_a_turn_interrupted_during_429_back_off_ends_at_once_and_quietly()
             await turn.interrupt()
             chunks = await asyncio.wait_for(consumer, 4.0)  # at once, not after the back-off
     assert chunks == []
+
+
+async def test_a_turn_refused_past_its_retries_fails_and_sends_no_more() -> None:
+    """A 429 that outlasts the retries fails the turn: its later text is refused with the
+    error rather than sent on the refused context."""
+    with LocalServer(engine="espeak", max_contexts=1, linger=60.0) as tight:
+        async with Pipeline(Settings(url=tight.url, retries=0)) as pipe:
+            client = await pipe.client()
+            busy = await client.context(replace(pipe.template(), context_id="busy"))
+            await busy.send("Somebody else is talking. ")  # holds the only slot for 60 s
+            assert isinstance(await anext(busy.responses()), p.Chunk)
+            turn = await pipe.turn()
+            await turn.feed("Hello there, this is the turn speaking now. ")
+            await turn.flush()
+            with pytest.raises(RateLimitError):
+                await _collect(turn.audio())
+            with pytest.raises(RuntimeError, match=r"this turn failed \(Sonic error 429"):
+                await turn.feed("And more text after it.")
+    assert isinstance(turn.error, RateLimitError) and not turn.interrupted
+
+
+class Gate:
+    """A real voice that notes each text it speaks; the first waits for ``release``."""
+
+    def __init__(self, voice: Engine) -> None:
+        self.voice = voice
+        self.name, self.sample_rate = self.voice.name, self.voice.sample_rate
+        self.release = threading.Event()
+        self.spoken: list[str] = []
+
+    def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+        self.spoken.append(" ".join(w.text for w in words))
+        if len(self.spoken) == 1:
+            self.release.wait(20)
+        return self.voice.synthesize(words, speed)
+
+
+async def test_text_fed_while_a_refused_turn_backs_off_waits_for_its_new_context(
+    server: LocalServer,
+) -> None:
+    """Text fed while a turn refused with 429 backs off goes out only on the new context: sent
+    on the refused one, once a slot freed it would be spoken for nobody, holding that slot."""
+    assert server.server.engine is not None
+    voice = Gate(server.server.engine)
+    with LocalServer(engine=voice, max_contexts=1, linger=0.0) as tight:
+        async with Pipeline(Settings(url=tight.url)) as pipe:
+            client = await pipe.client()
+            client.backoff = 2.0  # 1 to 3 s: the text below comes meanwhile
+            busy = await client.context(replace(pipe.template(), context_id="busy"))
+            await busy.send("Somebody else is talking. ")
+            while not voice.spoken:  # busy speaks: the only slot is taken
+                await asyncio.sleep(0.01)
+            turn = await pipe.turn()
+            consumer = asyncio.create_task(_collect(turn.audio()))
+            await turn.feed("Hello there, this is the turn speaking now. ")
+            await turn.flush()
+            while not turn.context.finished:  # refused with 429: backing off
+                await asyncio.sleep(0.01)
+            voice.release.set()
+            await busy.cancel()
+            while tight.server.live_contexts():  # the slot is free again
+                await asyncio.sleep(0.01)
+            await turn.feed("And this sentence came meanwhile.")
+            await turn.end()
+            audio = await asyncio.wait_for(consumer, 20)
+    assert sum(len(c) for c in audio) / 44100 > 1.0
+    assert [t for t in voice.spoken if "meanwhile" in t] == ["And this sentence came meanwhile."]
 
 
 def test_sync_pipeline_shared_by_threads_runs_one_loop(server: LocalServer) -> None:

@@ -562,7 +562,8 @@ class Turn:
     first input until it has a few words). :meth:`end` sends the rest and the empty transcript
     that ends the context; :meth:`interrupt` cancels it. Iterate :meth:`audio` concurrently.
     Bad text in a sentence (a markup error) fails the turn: the call that sent it and
-    :meth:`audio` raise the error (kept as ``error``), and the context is cancelled.
+    :meth:`audio` raise the error (kept as ``error``), and the context is cancelled. So does a
+    429 that outlasts the retries (:meth:`audio` raises it); later text is refused.
     """
 
     def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
@@ -581,6 +582,7 @@ class Turn:
         self._text_done = False  # end() was called: no more text
         self.error: Exception | None = None  # what failed the turn (bad markup in its text)
         self._barge_in = asyncio.Event()  # interrupted, or failed: nothing more is sent
+        self._refused = False  # refused with 429: text waits for the retry's new context
 
     @classmethod
     async def start(cls, pipeline: Pipeline) -> Turn:
@@ -632,7 +634,8 @@ class Turn:
             await self._fail(error)
             raise error from None
         self.inputs.append(fields)
-        await self._send_input(fields)
+        if not self._refused:  # else the retry sends it (see _reopen)
+            await self._send_input(fields)
 
     async def _fail(self, error: Exception) -> None:
         """End the turn with ``error``: its context is cancelled (its slot freed), and
@@ -653,7 +656,8 @@ class Turn:
             await self._send(sentence)
         if not self._stopped:
             self.ended = True
-            await self.context.end()
+            if not self._refused:
+                await self.context.end()
 
     @property
     def interrupted(self) -> bool:
@@ -680,8 +684,8 @@ class Turn:
         played so far holds. Each input's end is a sentence boundary
         for the audio hooks (the pauses stage paces sentences as in :meth:`Pipeline.astream`).
         A 429 before any audio arrived is retried with back-off on a new context, replaying the
-        inputs sent so far; a dropped connection raises
-        :class:`~sonicpipe.sonic.client.ConnectionLost`.
+        inputs sent so far (text fed meanwhile waits for it); past the retries it fails the turn.
+        A dropped connection raises :class:`~sonicpipe.sonic.client.ConnectionLost`.
 
         Stopping early interrupts the turn, as :meth:`interrupt` does: closing the iterator
         (``aclose()``, or its collection after a ``break``) or cancelling the task that reads
@@ -710,12 +714,14 @@ class Turn:
                         if out.size:
                             yield out
                 break
-            except RateLimitError:
+            except RateLimitError as exc:
                 attempt += 1
                 if self._stopped:
                     break
                 if output.heard or attempt > self.client.retries:
+                    await self._fail(exc)
                     raise
+                self._refused = True
                 with contextlib.suppress(TimeoutError):  # back off, unless barged in
                     async with asyncio.timeout(backoff_delay(self.client.backoff, attempt)):
                         await self._barge_in.wait()
@@ -740,10 +746,11 @@ class Turn:
     async def _reopen(self) -> None:
         self.context = await self.client.context(replace(self.context.template,
                                                          context_id=new_context_id()))  # fmt: skip
-        for fields in self.inputs:
+        for fields in self.inputs:  # with those fed meanwhile
             if self._stopped:
                 break
             await self._send_input(fields)
+        self._refused = False
         if self._stopped:  # interrupt() cancelled the old context meanwhile
             await self.context.cancel()
         elif self.ended:
