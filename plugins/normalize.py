@@ -56,6 +56,8 @@ CURRENCIES = {  # symbol: unit, units, subunit, subunits
     "€": ("euro", "euros", "cent", "cents"),
     "¥": ("yen", "yen", "sen", "sen"),
     "₹": ("rupee", "rupees", "paisa", "paise"),
+    "Rs.": ("rupee", "rupees", "paisa", "paise"),
+    "Rs": ("rupee", "rupees", "paisa", "paise"),
     "₩": ("won", "won", "jeon", "jeon"),
     "₽": ("ruble", "rubles", "kopeck", "kopecks"),
     "₿": ("bitcoin", "bitcoins", "satoshi", "satoshis"),
@@ -75,7 +77,7 @@ MULTIPLIERS = {
     "k": "thousand", "K": "thousand", "m": "million", "M": "million", "mn": "million",
     "b": "billion", "B": "billion", "bn": "billion", "t": "trillion", "T": "trillion",
     "tn": "trillion", "thousand": "thousand", "million": "million", "billion": "billion",
-    "trillion": "trillion",
+    "trillion": "trillion", "lakh": "lakh", "crore": "crore", "lakh crore": "lakh crore",
 }  # fmt: skip
 PER = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day"}
 # A price per thousand, million or billion: "$0.10/1M tokens", "$15/M tokens", "$2/1K calls".
@@ -639,7 +641,7 @@ WORD_GUARD = (
 # space only when one of them follows it: "5 - 3", "2 x 4".)
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
-    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL])",
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJILR])",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection",

@@ -284,6 +284,11 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("Only $.50 now.", "Only fifty cents now."),
         ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
         (
+            "It allots ₹11.1 lakh crore, ₹500 crore and Rs 2 lakh; tickets Rs. 450; the three Rs.",
+            "It allots eleven point one lakh crore rupees, five hundred crore rupees and two lakh "
+            "rupees; tickets four hundred fifty rupees; the three Rs.",
+        ),
+        (
             "Net income was $(45.2) million, or $(0.12) per share; $5 (or more).",
             "Net income was minus forty-five point two million dollars, or minus twelve cents per "
             "share; five dollars (or more).",
