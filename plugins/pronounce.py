@@ -432,6 +432,9 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
             f"{where}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); save the dictionary as UTF-8"
         ) from None
     is_json = source.name.endswith(".json")
+    if not text.strip():  # a failed save, or the wrong file: not a dictionary of no words
+        form = '[{"text": ..., "pronunciation": ...}]' if is_json else "[[word]] tables"
+        raise DictionaryError(f"{where}: the dictionary file is empty; write its entries as {form}")
     raws = _json_entries(text, where) if is_json else _toml_entries(text, where)
     entries: dict[str, tuple[_Raw, Entry]] = {}
     for raw in raws:

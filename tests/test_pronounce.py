@@ -3,6 +3,7 @@
 import gc
 import io
 import json
+import re
 import unicodedata
 import weakref
 from pathlib import Path
@@ -115,6 +116,20 @@ def test_a_dictionary_not_in_utf8_names_file_and_line_and_a_bom_is_read(tmp_path
     json_path = tmp_path / "d.json"
     json_path.write_bytes(b'\xef\xbb\xbf[{"text": "a", "pronunciation": "b"}]')
     assert [e.sounds_like for e in load(str(json_path), "sonic-3")] == ["b"]
+
+
+@pytest.mark.parametrize("name", ["d.toml", "d.json"])
+def test_an_empty_dictionary_file_is_an_error(tmp_path: Path, name: str) -> None:
+    # A failed save left the file empty: the render went on without its words.
+    path = tmp_path / name
+    path.write_text(" \n\n", encoding="utf-8")
+    with pytest.raises(
+        DictionaryError, match=rf"^{re.escape(str(path))}: the dictionary file is empty; write"
+    ):
+        load(str(path), "sonic-3")
+    # A dictionary written with no entries yet is one.
+    path.write_text("[]" if name.endswith(".json") else "# names to come\n", encoding="utf-8")
+    assert load(str(path), "sonic-3") == []
 
 
 def test_toml_entries_need_exactly_one_way_to_say_the_word(tmp_path: Path) -> None:
