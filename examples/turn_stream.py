@@ -43,12 +43,14 @@ async def main(path: str) -> None:
                 await turn.feed(token)
             await turn.end()
 
-        writer = open_writer(path, pipe.output_rate, pipe.settings)
-        producer = asyncio.create_task(produce())
-        with writer:
-            async for chunk in turn.audio():
-                writer.write(chunk)
-        await producer
+        # In a task group, a failure on either side stops the other: a broken LLM stream ends
+        # the playback (stopping turn.audio() interrupts the turn) instead of leaving it
+        # waiting for text that never comes, and a failed playback stops the LLM stream.
+        with open_writer(path, pipe.output_rate, pipe.settings) as writer:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(produce())
+                async for chunk in turn.audio():
+                    writer.write(chunk)
     print(f"wrote {path}")
 
 
