@@ -98,7 +98,11 @@ def sonicpipe_split_sentences(text: str, language: str, settings: Settings) -> l
 def sonicpipe_sentence_stream(language: str, settings: Settings) -> SentenceStream | None:
     """Return a new streaming splitter for text arriving in fragments (LLM tokens).
 
-    The first non-None result wins. Used by conversational turns before stage 1.
+    The first non-None result wins. Used by conversational turns before stage 1: it gets the
+    text as fed (author markup, markdown and URLs as written), and each sentence it returns
+    goes through stages 1 to 4 on its own. So a sentence must not cut author markup
+    (``[...]``, ``<...>``, ``<<...>>``, or a paired tag from its close): the half of a tag
+    would be read aloud or be an error, as the built-in ``segment`` one knows.
     """
 
 
