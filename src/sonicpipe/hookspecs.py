@@ -102,7 +102,7 @@ def sonicpipe_sentence_stream(language: str, settings: Settings) -> SentenceStre
     text as fed (author markup, markdown and URLs as written), and each sentence it returns
     goes through stages 1 to 4 on its own. So a sentence must not cut author markup
     (``[...]``, ``<...>``, ``<<...>>``, or a paired tag from its close): the half of a tag
-    would be read aloud or be an error, as the built-in ``segment`` one knows.
+    would be read aloud or be an error (the built-in ``segment`` one keeps markup whole).
     """
 
 
