@@ -621,6 +621,8 @@ BRANCHES = {
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
     "joint": r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))",
+    # An underscore inside a name is said, as in an address: "max_retries", "@jenny_smith".
+    "underscore": r"(?<=[^\W_])_++(?=[^\W_])",
     "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
@@ -652,7 +654,8 @@ FAMILIES: tuple[Family, ...] = (
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/])", ("shift", "symbol", "joint", "hash", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/_])",
+     ("shift", "symbol", "joint", "underscore", "hash", "power")),
 )  # fmt: skip
 
 
@@ -1822,6 +1825,9 @@ class EnglishNormalizer:
 
     def _joint(self, m: re.Match[str]) -> str:
         return " "  # "HTTP/2": HTTP two
+
+    def _underscore(self, m: re.Match[str]) -> str:
+        return " underscore "
 
     def _shift(self, m: re.Match[str]) -> str:
         left = re.search(r"(\w+)\)? ?$", m.string[max(0, m.start() - 40) : m.start()])

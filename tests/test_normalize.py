@@ -174,6 +174,19 @@ def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> 
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Set max_retries to 3.", "Set max underscore retries to three."),
+        ("@jenny_smith said hi.", "At jenny underscore smith said hi."),
+        ("Call __init__ on x86_64 and _private.",
+         "Call __init__ on x eighty-six sixty-four and _private."),
+    ],
+)  # fmt: skip
+def test_an_underscore_inside_a_name_is_said(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Pursuant to § 12(b)(3) of the Act.", "Pursuant to section twelve B three of the Act."),
         ("Section 230(c)(1) and Article 6(1)(f) apply.",
          "Section two hundred thirty C one and Article six one F apply."),
