@@ -7,12 +7,12 @@ then restore the previous value)::
     <break time="500ms"/>        <spell>ABC-123</spell>  <<k|ɑ|ɹ|ˈ|t|i|ʒ|ə>>
 
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
-``[volume 0.8]``, ``[emotion excited]``, in any case (LLM-written scripts say ``[Excited]``).
-A bare bracket is markup only when it is exactly an emotion or nonverbal name; any other
-bracketed text (``[sic]``, ``[contents]``, ``[break in the text]``) and a markdown link text
-(``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
-control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
-becomes a mark placeholder in ``doc.text``.
+``[volume 0.8]``, ``[emotion excited]``, ``[pause 2 seconds]``, in any case (LLM-written
+scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an emotion or
+nonverbal name; any other bracketed text (``[sic]``, ``[contents]``, ``[break in the text]``)
+and a markdown link text (``[content](https://...)``, whose text cleanup keeps) stay text. A
+bad value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
+values. Each control becomes a mark placeholder in ``doc.text``.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -70,10 +70,14 @@ TOKEN_RE = re.compile(
     r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()",  # "[text](url)" is a link
     re.IGNORECASE | re.DOTALL,
 )
-# "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]": a control word and one value
+# "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]", "[pause 2 seconds]": a control word and
+# one value (a number may have a unit word)
 EXPLICIT_RE = re.compile(
-    r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\S+(?:\s*m?s)?)", re.IGNORECASE
+    r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\d[\d.]*\s*[a-z]+|\S+(?:\s*m?s)?)",
+    re.IGNORECASE,
 )
+# Unit words that scripts write for a pause, read as Sonic's ms and s
+UNIT_WORDS = re.compile(r"\s*(?:(milliseconds?|msecs?)|seconds?|secs?)$", re.IGNORECASE)
 ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
 ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
@@ -108,7 +112,8 @@ def _control(kind: str, value: str) -> Mark:
         case "volume":
             return Mark(MarkKind.VOLUME, check_volume(value))
         case "break" | "pause":
-            return Mark(MarkKind.BREAK, parse_break(value))
+            time = UNIT_WORDS.sub(lambda unit: "ms" if unit.group(1) else "s", value.strip())
+            return Mark(MarkKind.BREAK, parse_break(time))
     raise AssertionError(kind)
 
 

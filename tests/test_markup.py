@@ -47,6 +47,17 @@ def test_bracket_forms() -> None:
     assert doc.text.endswith("[sic]"), "ordinary bracketed text stays text"
 
 
+def test_pauses_written_with_unit_words() -> None:
+    # "[pause 2 seconds]" stayed text, and was read aloud as "pause two seconds".
+    doc = Document(
+        '[pause 2 seconds] [break 1 sec] [Break 250 Milliseconds] <break time="1 second"/>'
+    )
+    parse(doc)
+    assert kinds(doc) == [(MarkKind.BREAK, ms) for ms in (2000, 1000, 250, 1000)]
+    with pytest.raises(MarkupError, match=r"break time '1 minute' is not valid; write it as '1s'"):
+        parse(Document("Wait [break 1 minute] here."))
+
+
 def test_paired_tags_restore_the_previous_value() -> None:
     doc = Document('<speed ratio="0.8"/>a <speed ratio="1.3">b</speed> c')
     parse(doc)
@@ -113,6 +124,7 @@ def test_unknown_emotion_names_file_line_and_valid_values() -> None:
         "See [Content](https://example.com/c) or [content](https://example.com/c) first.",
         "The [contents] page and the [exited] sign.",
         "A [break in the text] and the [speed of light] and [emotion is good].",
+        "A [pause for effect] and [speed up now].",
     ],
 )
 def test_ordinary_brackets_and_links_stay_text(text: str) -> None:
