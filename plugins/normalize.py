@@ -592,6 +592,14 @@ BRANCHES = {
         rf"(?P<rn>[IVXLCDM]+|[ivxlcdm]+){RB}(?!['’](?:m|d|ll|ve|re)\b)(?P<rdot>\.)?"
         rf"|(?<![^\n])(?P<rh>[IVXLCDM]+)(?=\.?[ \t]*(?:\n|\Z))"
     ),
+    # A file name with a common extension: "config.py", "README.md", "next.config.js" (but a
+    # name like "Node.js" is left to the dictionaries). It starts with letters and a period, as
+    # WORD_GUARD lets through.
+    "filename": (
+        r"(?<![A-Za-z\d@./-])(?=[A-Za-z]{1,12}+\.)(?:[A-Za-z\d-]+\.)*(?:[A-Za-z\d-]+\.(?:py|ts"
+        r"|tsx|jsx|json|md|txt|html|css|yaml|yml|toml|sh|go|rs|java|cpp|rb|php|csv|xml|sql|ini"
+        r"|cfg|log|pdf|png|jpg|jpeg|gif|svg|zip|ipynb)|[a-z\d-]+\.js)(?![\w-]|\.\w)"
+    ),
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
     "month": (
         rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
@@ -649,7 +657,7 @@ FAMILIES: tuple[Family, ...] = (
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection",
       "shortyear", "number")),
     (WORD_GUARD,
-     ("echo", "romanitem", "roman",
+     ("echo", "filename", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
@@ -1825,6 +1833,9 @@ class EnglishNormalizer:
 
     def _joint(self, m: re.Match[str]) -> str:
         return " "  # "HTTP/2": HTTP two
+
+    def _filename(self, m: re.Match[str]) -> str:
+        return m.group().replace(".", " dot ")  # "config.py": config dot py
 
     def _underscore(self, m: re.Match[str]) -> str:
         return " underscore "

@@ -187,6 +187,21 @@ def test_an_underscore_inside_a_name_is_said(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Edit config.py, then README.md and next.config.js.",
+         "Edit config dot py, then README dot md and next dot config dot js."),
+        ("Open report.pdf or session_manager.py.",
+         "Open report dot pdf or session underscore manager dot py."),
+        ("Use Node.js, e.g. v2.0.1, not the end.Then", "Use Node.js, for example v two point zero "
+         "point one, not the end.Then"),
+    ],
+)  # fmt: skip
+def test_file_names_are_said_with_dot(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Pursuant to § 12(b)(3) of the Act.", "Pursuant to section twelve B three of the Act."),
         ("Section 230(c)(1) and Article 6(1)(f) apply.",
          "Section two hundred thirty C one and Article six one F apply."),
