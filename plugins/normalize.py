@@ -566,7 +566,8 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB})?"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
+        rf"|(?P<wild>\.x){RB})?"
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
@@ -1471,6 +1472,8 @@ class EnglishNormalizer:
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
+        if m["wild"]:  # "Node 18.x": any version 18
+            return f"{prefix}{number_words(numeral)} point x"
         if m["bscale"]:  # "35C", "220C/200C fan"; but "Seat 12C", "0x1F"
             words = number_words(numeral)
             start = m.start()

@@ -544,6 +544,7 @@ def test_dates(written: str, spoken: str) -> None:
         ("Released 17.04.20 in Berlin.",
          "Released the seventeenth of April twenty twenty in Berlin."),
         ("On 3.4.2024 we met.", "On the third of April twenty twenty-four we met."),
+        ("Needs Node 18.x or 2.1.x.", "Needs Node eighteen point x or two point one point x."),
         ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
          "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
          "eleventh."),
