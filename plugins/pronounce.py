@@ -319,13 +319,14 @@ def _toml_entries(text: str, where: str) -> Iterator[_Raw]:
 def _resolve(raw: _Raw, model: str, is_json: bool) -> Entry:
     """Check one written entry and turn it into what the target model reads."""
     label = raw.label
-    if not isinstance(raw.text, str) or not raw.text.strip():
+    # Read as cleanup leaves the text (NFC, plain apostrophes and hyphens, no zero-width or
+    # control characters): "O’Reilly" finds "O’Reilly", which the text holds as "O'Reilly".
+    written = raw.text if isinstance(raw.text, str) else ""
+    text = unicodedata.normalize("NFC", written).translate(CHARACTERS)
+    if not text.strip():
         raise DictionaryError(f'{label}: entry has no "text" (the words to replace)')
     if MARK_RE.search(raw.text) or "<<" in raw.text:
         raise DictionaryError(f"{label}: entry text {raw.text!r} contains markup")
-    # Written as cleanup leaves the text (NFC, plain apostrophes and hyphens): "O’Reilly"
-    # finds "O’Reilly", which the text holds as "O'Reilly".
-    text = unicodedata.normalize("NFC", raw.text).translate(CHARACTERS)
     spec = dict(raw.spec)
     target = phonemes.phoneme_set(model)
     try:

@@ -147,6 +147,7 @@ def test_toml_entries_need_exactly_one_way_to_say_the_word(tmp_path: Path) -> No
         "words = 1\n": "unknown top-level key 'words'",
         'word = [{text = "a"}, {text = "b"}]\n': ": [[word]] #1: entry 'a' needs exactly one",
         '[[word]]\ntext = "a\U000f0000"\nsounds_like = "b"\n': "contains markup",
+        '[[word]]\ntext = "\\u200b"\nsounds_like = "b"\n': 'entry has no "text"',
     }
     for text, what in cases.items():
         path.write_text(text, encoding="utf-8")
