@@ -126,6 +126,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("gal|gal.", "gallon")
     add("qt|qt.|qts|qts.", "quart")
     add("bbl|bbls", "barrel")
+    add("c.", "cup")  # only before a lower-case word: see _number
     add("tsp|tsp.", "teaspoon")
     add("tbsp|tbsp.|Tbsp|Tbsp.|tbs", "tablespoon")
     add("ms", "millisecond")
@@ -1470,6 +1471,8 @@ class EnglishNormalizer:
             return prefix + words
         if m["unit"] == '"' and (m["usp"] or _closes_quote(text, m.end() - 1)):
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
+        if m["unit"] == "c." and not _word_after(text, m.end()).islower():
+            return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
         if m["wild"]:  # "Node 18.x": any version 18

@@ -448,6 +448,8 @@ def test_measures(written: str, spoken: str) -> None:
         ("A 54 y/o male; she is 30 y/o.", "A fifty-four year-old male; she is thirty years old."),
         ("He scored 25 pts. Bring 4 qts of water.",
          "He scored twenty-five points. Bring four quarts of water."),
+        ("Stir in 1 c. milk and 2 c. of flour; see Fig. 3 c. The end.",
+         "Stir in one cup milk and two cups of flour; see Figure three c. The end."),
         ('Use a 10" skillet; a 15" laptop and a 27" monitor; 12" long.',
          "Use a ten inch skillet; a fifteen inch laptop and a twenty-seven inch monitor; twelve "
          "inches long."),
