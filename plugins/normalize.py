@@ -166,6 +166,9 @@ def _units() -> dict[str, tuple[str, str]]:
     add("rpm", "revolution per minute", "revolutions per minute")
     add("psi", "pound per square inch", "pounds per square inch")
     add("mmHg", "millimeter of mercury", "millimeters of mercury")
+    add("mmol", "millimole")
+    add("µmol|μmol", "micromole")
+    add("mol", "mole")
     add("kcal", "kilocalorie")
     add("cal", "calorie")
     add("hp", "horsepower", "horsepower")
@@ -495,7 +498,8 @@ BRANCHES = {
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
         rf"|(?<![\w+-])\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,5}}(?![\w-])"
         rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
-        rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-]))"
+        rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-])"
+        rf"|(?<![\w.,+-])07\d{{3}} \d{{6}}(?![\w-]))"  # a UK mobile: "07700 900123"
         rf"(?:,?{H}?(?:x|ext\.?|extension){H}?(?P<ext>\d{{1,5}})(?!\w))?"
     ),
     "isodate": (

@@ -417,8 +417,11 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("A 10-km race and a 4-H club.", "A ten-kilometer race and a four-H club."),
         ("It has 50k followers.", "It has fifty thousand followers."),
         ("Sugar 95 mg/dL, sodium 140 mmol, 5 g/L and 2 L/day.",
-         "Sugar ninety-five milligrams per deciliter, sodium one hundred forty mmol, five grams "
-         "per liter and two liters per day."),
+         "Sugar ninety-five milligrams per deciliter, sodium one hundred forty millimoles, five "
+         "grams per liter and two liters per day."),
+        ("Cholesterol 5.2 mmol/L; 1 mol of gas; 40 µmol/L.",
+         "Cholesterol five point two millimoles per liter; one mole of gas; forty micromoles per "
+         "liter."),
         ("A 3.3V rail, 5 mV and 11 kV; 512MiB or 2 GiB.",
          "A three point three volt rail, five millivolts and eleven kilovolts; five hundred "
          "twelve mebibytes or two gibibytes."),
