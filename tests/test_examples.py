@@ -87,6 +87,16 @@ def test_readme_settings_example_names_every_setting_and_is_valid(tmp_path: Path
     assert loaded.plugin_options("loudness") == {"preset": "podcast"}
 
 
+def test_readme_text_side_example_prints_each_segment_as_sent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    exec(readme_block("python", "from sonicpipe import TextChain"), {})
+    [printed] = capsys.readouterr().out.splitlines()  # one sentence, one segment
+    sent = ast.literal_eval(printed)
+    assert "five dollars and twenty cents" in sent["transcript"]
+    assert "example dot com slash docs" in sent["transcript"]
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     """The commands directly under ``parser`` (none for a command itself)."""
     for action in parser._actions:  # argparse keeps subparsers only here
