@@ -748,6 +748,7 @@ def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
         ("Call 020 7946 0958.", "Call oh two oh, seven nine four six, oh nine five eight."),
         ("Call +44 20 7946 0958.",
          "Call plus four four, two oh, seven nine four six, oh nine five eight."),
+        ("UK mobile: 07700 900123.", "UK mobile: oh seven seven oh oh, nine oh oh one two three."),
     ],
 )  # fmt: skip
 def test_phone_numbers(written: str, spoken: str) -> None:
