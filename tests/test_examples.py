@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import soundfile
 
-from sonicpipe import ConfigError, TextChain
+from sonicpipe import ConfigError, PluginError, TextChain
 from sonicpipe.cli import build_parser
 from sonicpipe.config import _TABLES, Settings
 
@@ -85,6 +85,20 @@ def test_readme_settings_example_names_every_setting_and_is_valid(tmp_path: Path
     loaded = Settings.load(path)  # every value in it is valid
     assert loaded.controls.volume == 1.0
     assert loaded.plugin_options("loudness") == {"preset": "podcast"}
+
+
+def test_readme_settings_example_runs_without_the_files_it_names_as_yours(tmp_path: Path) -> None:
+    """As the README says: its dictionary file and plugin are errors until you have them."""
+    example = readme_block("toml", "model = ")
+    path = tmp_path / "sonicpipe.toml"
+    path.write_text(example, encoding="utf-8")
+    with pytest.raises(PluginError, match=re.escape("cannot import 'mypackage.plugin'")):
+        TextChain(Settings.load(path))
+    yours = ("dictionaries = ", "plugins = ")
+    kept = [line for line in example.splitlines() if not line.startswith(yours)]
+    path.write_text("\n".join(kept), encoding="utf-8")
+    [segment] = TextChain(Settings.load(path)).prepare("Hello there.")
+    assert segment.text == "Hello there."
 
 
 def test_readme_text_side_example_prints_each_segment_as_sent(
