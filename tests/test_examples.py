@@ -88,7 +88,7 @@ def test_readme_settings_example_names_every_setting_and_is_valid(tmp_path: Path
 
 
 def test_readme_settings_example_runs_without_the_files_it_names_as_yours(tmp_path: Path) -> None:
-    """As the README says: its dictionary file and plugin are errors until you have them."""
+    """As the README says: the plugin it names as yours is an error until you have it."""
     example = readme_block("toml", "model = ")
     path = tmp_path / "sonicpipe.toml"
     path.write_text(example, encoding="utf-8")
