@@ -1162,10 +1162,11 @@ class EnglishNormalizer:
             first = len(words) - len(words.lstrip(OPENERS))
             if (
                 words[first : first + 1].islower()
-                and not text[start].isalpha()
+                and (not text[start].isalpha() or m.lastgroup == "money")
                 and _starts_sentence(text, start)
             ):
-                words = words[:first] + words[first].upper() + words[first + 1 :]  # "Three men"
+                # "Three men", "USD 5m raised": Five million US dollars
+                words = words[:first] + words[first].upper() + words[first + 1 :]
             last[:] = [end, words]
             return words
 

@@ -309,6 +309,10 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
             "It costs twelve US dollars and fifty cents or five Canadian dollars.",
         ),
         ("Pay EUR 12.50 or CHF 3.", "Pay twelve euros and fifty cents or three Swiss francs."),
+        (
+            "USD 5m was raised. EUR 5 is fine.",
+            "Five million US dollars was raised. Five euros is fine.",
+        ),
         ("Only $.50 now.", "Only fifty cents now."),
         ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
         (
