@@ -70,6 +70,9 @@ TOKEN_RE = re.compile(
     r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()",  # "[text](url)" is a link
     re.IGNORECASE | re.DOTALL,
 )
+# Phonemes missing their << or >> ("<<k|æ|t now", "k|æ|t>>"), read out if left as text; no
+# digits: "x<<2|y" is code
+HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>\s\d]*>>")
 # "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]", "[pause 2 seconds]": a control word and
 # one value (a number may have a unit word)
 EXPLICIT_RE = re.compile(
@@ -148,6 +151,7 @@ def parse(doc: Document, model_id: str | None = None) -> None:
     check_phonemes = model_id if model_id and is_english(doc.language) else None
     text = strip_marks(doc.text)  # placeholders are ours alone
     out: list[str] = []
+    spans: list[tuple[int, int]] = []  # of the text between the markup
     pos = 0
     open_tags: list[_Open] = []
     current: dict[MarkKind, Mark] = {}
@@ -161,17 +165,31 @@ def parse(doc: Document, model_id: str | None = None) -> None:
         if mark is None:
             continue
         out.append(text[pos : match.start()])
+        spans.append((pos, match.start()))
         out.append(doc.marks.add(mark))
         pos = match.end()
         if mark.kind in DEFAULT_OF:
             current[mark.kind] = mark
     out.append(text[pos:])
+    spans.append((pos, len(text)))
+    if half := _half_pronunciation(text, spans):
+        raise MarkupError(
+            f"{doc.source}:{_line(half)}: {half.group()!r} is half a pronunciation: "
+            "write <<p|h|o|n|e|s>>"
+        )
     if open_tags:
         tag, _, line = open_tags[-1]
         raise MarkupError(
             f"{doc.source}:{line}: <{tag}> is never closed; add </{tag}> where it should end"
         )
     doc.text = "".join(out)
+
+
+def _half_pronunciation(text: str, spans: list[tuple[int, int]]) -> re.Match[str] | None:
+    """The first pronunciation missing its ``<<`` or ``>>`` in ``spans`` of ``text``."""
+    if "|" not in text or ("<<" not in text and ">>" not in text):  # most texts
+        return None
+    return next(filter(None, (HALF_RE.search(text, *span) for span in spans)), None)
 
 
 def _token(

@@ -91,6 +91,10 @@ def test_inline_phonemes_are_checked_against_the_model() -> None:
         ("<<k|ɑ\n|ɹ>>", r"notes.md:2: <<k\|ɑ\n\|ɹ>>: no spaces inside"),
         ("<<>>", r"notes.md:2: '<<>>' is not IPA in Sonic's syntax: write <<p\|h\|o\|n\|e\|s>>"),
         ("<<|>>", r"notes.md:2: '<<\|>>' is not IPA in Sonic's syntax"),
+        ("<<k|ɑ|ɹ", r"notes.md:2: '<<k\|ɑ\|ɹ' is half a pronunciation: write <<p\|h"),
+        ("<<k|ɑ|ɹ>", r"notes.md:2: '<<k\|ɑ\|ɹ>' is half a pronunciation"),
+        ("k|ɑ|ɹ>>", r"notes.md:2: 'k\|ɑ\|ɹ>>' is half a pronunciation"),
+        ("<k|ɑ|ɹ>>", r"notes.md:2: '<k\|ɑ\|ɹ>>' is half a pronunciation"),
     ],
 )
 def test_inline_phonemes_with_spaces_or_nothing_inside_are_errors(
@@ -103,9 +107,10 @@ def test_inline_phonemes_with_spaces_or_nothing_inside_are_errors(
 
 
 def test_double_angle_brackets_around_words_stay_text() -> None:
-    doc = Document("Shift a << b >> c, or <<Bonjour mon ami>>.")
+    text = "Shift a << b >> c, or <<Bonjour mon ami>>, cat a|b >> c, x<<2|y."
+    doc = Document(text)
     parse(doc, "sonic-3")
-    assert doc.text == "Shift a << b >> c, or <<Bonjour mon ami>>." and not doc.marks.marks
+    assert doc.text == text and not doc.marks.marks
 
 
 def test_unknown_emotion_names_file_line_and_valid_values() -> None:
