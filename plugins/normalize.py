@@ -550,7 +550,8 @@ BRANCHES = {
     # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
     "rating": r"(?<![\w.,/])(?P<rtn>\d{1,2}\.\d{1,2})/(?P<rtd>5|10|100)(?![\w/]|[.,]\d)",
     "fraction": (
-        rf"(?:(?<![\w/.,])(?:(?P<fw>\d{{1,9}})(?:{H}|-))?(?P<fn>\d{{1,9}})[/⁄](?P<fd>\d{{1,9}})"
+        rf"(?:(?:(?<![\w/.,])|(?<=FY))(?:(?P<fw>\d{{1,9}})(?:{H}|-))?(?P<fn>\d{{1,9}})[/⁄]"
+        rf"(?P<fd>\d{{1,9}})"
         rf"(?![\w/]|[.,]\d)|(?<![\w.,])(?:(?P<vw>\d{{1,9}}){H}?)?(?P<vf>{VULGAR_RE}))"
         rf"(?:{H}?(?P<funit>{UNIT_RE})(?!\w))?"
     ),
@@ -564,7 +565,10 @@ BRANCHES = {
         r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){2,6}+"
         r"|\((?:[a-z]|[A-Z])\)(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){0,5}+)(?!\w)"
     ),
-    "shortyear": r"(?<![^\W_])['’‘](?P<sy2>\d{2})(?P<sys>s?)(?![\w'’]|[.,]\d)",
+    "shortyear": (  # "the '90s", "class of '97", "Q3'24"
+        r"(?:(?<![^\W_])|(?<=Q[1-4])|(?<=H[12])|(?<=FY))['’‘](?P<sy2>\d{2})(?P<sys>s?)"
+        r"(?![\w'’]|[.,]\d)"
+    ),
     "number": (
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
@@ -1016,6 +1020,15 @@ def _to_roman(n: int) -> str:
     return "".join(out)
 
 
+def _year_end(n: int, written: str) -> str:
+    """The year ``n`` ending a range, as ``written``: "2024" or "00" whole, "24" as
+    twenty-four, "01" as oh one."""
+    short = n % 100
+    if len(written) > 2 or short == 0:
+        return year(n)
+    return f"oh {cardinal(short)}" if short < 10 else cardinal(short)
+
+
 def _military_time(hhmm: str) -> str:
     """ "0800" -> "oh eight hundred", "1430" -> "fourteen thirty"."""
     hour, minute = int(hhmm[:2]), int(hhmm[2:])
@@ -1364,6 +1377,13 @@ class EnglishNormalizer:
             if (
                 not whole
                 and not unit
+                and 1900 <= num <= 2099
+                and (den == num + 1 or (len(m["fd"]) == 2 and den == (num + 1) % 100))
+            ):  # a season or fiscal year: "2023/24", "2009/10", "2023/2024"
+                return f"{year(num)} to {_year_end(num + 1, m['fd'])}"
+            if (
+                not whole
+                and not unit
                 and _word_before(m.string, m.start()).lower() in VERSIONED_NAMES
             ):
                 return f"{cardinal(num)} slash {cardinal(den)}"  # "Windows 10/11"
@@ -1431,7 +1451,10 @@ class EnglishNormalizer:
         words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
         if m["sys"]:
             return plural(words)
-        if _word_before(m.string, m.start()).lower() in YEAR_WORDS:
+        before = m.string[max(0, m.start() - 4) : m.start()]
+        if _word_before(m.string, m.start()).lower() in YEAR_WORDS or (
+            FISCAL_PERIOD_BEFORE.search(before)  # "Q3'24", "FY'25"
+        ):
             return words
         return m.group()[0] + cardinal(int(m["sy2"]))  # an opening quote: "'50 pounds,' he said"
 

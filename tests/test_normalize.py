@@ -698,6 +698,13 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
          "H one twenty twenty-three sales, FY twenty twenty-four and FY twenty twenty-five "
          "results."),
         ("Q3 1500 units shipped.", "Q three one thousand five hundred units shipped."),
+        ("The 2023/24 season, FY2023/24, 2009/10, 1999/00 and 2023/2024; not 2023/25.",
+         "The twenty twenty-three to twenty-four season, FY twenty twenty-three to twenty-four, "
+         "two thousand nine to ten, nineteen ninety-nine to two thousand and twenty twenty-three "
+         "to twenty twenty-four; not two thousand twenty-three twenty-five."),
+        ("Q3'24 EPS rose; FY'25 and H1'24 sales; he said '24 hours'.",
+         "Q three twenty-four EPS rose; FY twenty-five and H one twenty-four sales; he said "
+         "'twenty-four hours'."),
         ("Analysts expect 2025 revenue; send 2025 more.",
          "Analysts expect twenty twenty-five revenue; send two thousand twenty-five more."),
         ("Its 2024 results and Apple's 2023 sales; they sold 2020 units.",
