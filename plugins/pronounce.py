@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from sonicpipe.builtin.cleanup import CHARACTERS
-from sonicpipe.dictionaries import names_a_file, shipped
+from sonicpipe.dictionaries import SUFFIXES, names_a_file, shipped
 
 from sonicpipe import phonemes
 from sonicpipe.config import Settings
@@ -421,6 +421,12 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
     Raises DictionaryError naming the file and line of the first bad entry.
     """
     where, source = _source(name, base_dir or Path())
+    suffix = Path(source.name).suffix.lower()
+    if suffix not in SUFFIXES:  # read as TOML, a TSV list was "invalid TOML" at its first line
+        raise DictionaryError(
+            f"{where}: a dictionary is a .toml or .json (Cartesia's format) file, "
+            f"not {suffix or 'a file without a suffix'}"
+        )
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -432,7 +438,7 @@ def load(name: str, model: str, base_dir: Path | None = None) -> list[Entry]:
         raise DictionaryError(
             f"{where}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); save the dictionary as UTF-8"
         ) from None
-    is_json = source.name.endswith(".json")
+    is_json = suffix == ".json"
     if not text.strip():  # a failed save, or the wrong file: not a dictionary of no words
         form = '[{"text": ..., "pronunciation": ...}]' if is_json else "[[word]] tables"
         raise DictionaryError(f"{where}: the dictionary file is empty; write its entries as {form}")

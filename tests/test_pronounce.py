@@ -118,6 +118,19 @@ def test_a_dictionary_not_in_utf8_names_file_and_line_and_a_bom_is_read(tmp_path
     assert [e.sounds_like for e in load(str(json_path), "sonic-3")] == ["b"]
 
 
+def test_a_dictionary_file_is_told_by_its_suffix_in_any_case(tmp_path: Path) -> None:
+    (tmp_path / "names.tsv").write_text("nginx\tengine x\n", encoding="utf-8")
+    (tmp_path / "names").write_text("nginx = 1\n", encoding="utf-8")
+    (tmp_path / "NAMES.JSON").write_text('[{"text": "a", "pronunciation": "b"}]', "utf-8")
+    # The TSV list was read as TOML: "invalid TOML: Expected '=' after a key".
+    with pytest.raises(DictionaryError, match=r"names\.tsv: a dictionary is a \.toml or \.json .*"
+                       r"file, not \.tsv$"):  # fmt: skip
+        load("./names.tsv", "sonic-3", tmp_path)
+    with pytest.raises(DictionaryError, match=r"file, not a file without a suffix$"):
+        load("./names", "sonic-3", tmp_path)
+    assert [e.sounds_like for e in load("./NAMES.JSON", "sonic-3", tmp_path)] == ["b"]
+
+
 @pytest.mark.parametrize("name", ["d.toml", "d.json"])
 def test_an_empty_dictionary_file_is_an_error(tmp_path: Path, name: str) -> None:
     # A failed save left the file empty: the render went on without its words.
