@@ -33,7 +33,7 @@ def main() -> None:
         settings=settings,
         engine=args.engine,
         format=args.format,
-        preset=None if args.preset == "none" else args.preset,  # None: no loudness preset
+        preset=args.preset,  # "none" (or None): no loudness preset
         parallelism=4,
         progress=Progress(),
     )

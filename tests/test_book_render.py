@@ -486,6 +486,7 @@ def test_a_bad_delivery_option_is_one_line_naming_it(
         ({"tail": "2"}, "tail '2': expected a number of seconds >= 0 and <= 60"),
         ({"tail": 3600}, "tail 3600: expected a number of seconds >= 0 and <= 60"),
         ({"parallelism": 0}, "parallelism 0: expected a whole number >= 1"),
+        ({"preset": "loud"}, "preset 'loud' is not valid; valid: acx, podcast, broadcast or none"),
         (
             {"paragraph_pause": True},
             "paragraph_pause True: expected a number of seconds >= 0 and <= 10",
@@ -499,6 +500,11 @@ def test_a_bad_delivery_keyword_is_refused_before_anything_is_rendered(
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         render_book(book, tmp_path / "out", engine="espeak", **options)
     assert not (tmp_path / "out").exists()
+
+
+def test_preset_none_is_no_preset_as_on_the_command_line() -> None:
+    assert Delivery("wav", "none").preset is None
+    assert Delivery("wav", "none").target is None
 
 
 def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: Path) -> None:

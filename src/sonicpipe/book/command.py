@@ -39,7 +39,7 @@ def cmd_book_render(args: argparse.Namespace) -> int:
             settings=settings_of(args),
             engine=args.engine,
             format=args.format,
-            preset=None if args.preset == "none" else args.preset,
+            preset=args.preset,
             paragraph_pause=args.paragraph_pause,
             head=args.head_tone,
             tail=args.tail_tone,

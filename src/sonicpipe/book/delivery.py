@@ -50,7 +50,8 @@ def number_problem(name: str, value: object) -> str | None:
 
 @dataclass(frozen=True)
 class Delivery:
-    """How the book is delivered (see the module docs); ``preset`` None: no normalization."""
+    """How the book is delivered (see the module docs); ``preset`` None (or ``"none"``): no
+    normalization."""
 
     format: str = "m4b"
     preset: str | None = "acx"
@@ -68,6 +69,8 @@ class Delivery:
                 raise ValueError(f"{name} {value!r}: {problem}")
         if self.format not in FORMATS:
             raise ValueError(f"format {self.format!r} is not valid; valid: {', '.join(FORMATS)}")
+        if self.preset == "none":  # as the command writes it
+            object.__setattr__(self, "preset", None)
         if self.preset is not None and self.preset not in PRESETS:
             raise ValueError(
                 f"preset {self.preset!r} is not valid; valid: {', '.join(PRESETS)} or none"
