@@ -641,7 +641,13 @@ BRANCHES = {
     "joint": r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))",
     # An underscore inside a name is said, as in an address: "max_retries", "@jenny_smith".
     "underscore": r"(?<=[^\W_])_++(?=[^\W_])",
-    "hash": r"(?<=[A-G])#(?!\w)|#(?=\d)|(?<![\w&])#(?=[A-Za-z])",
+    # "C#", "#1", and a hashtag or a handle, whose words are said apart: "#MondayMotivation"
+    # is hashtag Monday Motivation, "@BBCBreaking" at BBC Breaking, "@jenny_smith" at jenny
+    # underscore smith.
+    "hash": (
+        r"(?<=[A-G])#(?!\w)|#(?=\d)"
+        r"|(?<![\w&])(?P<tagsign>[#@])(?P<tag>[A-Za-z][A-Za-z\d_]*+)(?![\w@]|[-+.'’]\w)"
+    ),
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){H}?{sign}" for sign in ECHOED_SIGNS),
 }
 # Where a branch of the word family may start: a capital, "v" ("vs") or "x" ("x86"), else a
@@ -673,7 +679,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/_])",
-     ("shift", "symbol", "joint", "underscore", "hash", "power")),
+     ("shift", "hash", "symbol", "joint", "underscore", "power")),
 )  # fmt: skip
 
 
@@ -965,6 +971,8 @@ def _tens_of_seconds(text: str, start: int, numeral: str) -> bool:
     return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
 
 
+# Where a name written in CamelCase parts splits: "MondayMotivation", "BBCBreaking"
+CAMEL_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 QUOTE_MARK = re.compile(r'(?<!\d)"')
 
 
@@ -1885,13 +1893,13 @@ class EnglishNormalizer:
         return '"'
 
     def _hash(self, m: re.Match[str]) -> str:
-        text = m.string
-        start, end = m.span()
-        if start and text[start - 1] in "ABCDEFG":
-            return "sharp"
-        if end < len(text) and text[end].isdigit():
-            return "number"
-        return "hashtag"
+        if tag := m["tag"]:
+            if tag[0].isupper():  # not "iPhone"
+                tag = CAMEL_PARTS.sub(" ", tag)
+            words = tag.replace("_", " underscore ")
+            return f"{'hashtag' if m['tagsign'] == '#' else 'at'} {words}"
+        start = m.start()
+        return "sharp" if start and m.string[start - 1] in "ABCDEFG" else "number"  # "C#", "#1"
 
 
 def _the(text: str, start: int) -> str:

@@ -1096,6 +1096,11 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
         ("Trending: #sonic", "Trending: hashtag sonic"),
+        (
+            "Trending: #MondayMotivation via @BBCBreaking, @jenny_smith and @iPhone #iOS17.",
+            "Trending: hashtag Monday Motivation via at BBC Breaking, at jenny underscore smith "
+            "and at iPhone hashtag iOS17.",
+        ),
         ("So 2 + 2 = 4.", "So two plus two equals four."),
         (
             "So 10 / 2 = 5 and 3 * 4 = 12.",
