@@ -639,7 +639,7 @@ BRANCHES = {
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
     "joint": r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))",
-    # An underscore inside a name is said, as in an address: "max_retries", "@jenny_smith".
+    # An underscore inside a name is said, as in an address: "max_retries", "get_user_by_id".
     "underscore": r"(?<=[^\W_])_++(?=[^\W_])",
     # "C#", "#1", and a hashtag or a handle, whose words are said apart: "#MondayMotivation"
     # is hashtag Monday Motivation, "@BBCBreaking" at BBC Breaking, "@jenny_smith" at jenny
