@@ -228,7 +228,8 @@ def _emoji_run(match: re.Match[str], mode: str) -> str:
 
 # Text emoticons, read like emoji (see the ``emoji`` option): a face standing apart from words
 # (":)", ":-(", ";)", ":D"; not "http:/", "(a:)" nor "at 10:30"), a heart "<3" with no word
-# after it on its line ("love you <3"; not "values <3 are dropped") and the shrug.
+# after it on its line ("love you <3"; not "values <3 are dropped"), "<3" after the pronoun "I",
+# always read "love" ("I <3 NY"), and the shrug.
 EMOTICONS = {
     ")": "smiley", "]": "smiley", "(": "sad face", "[": "sad face", "D": "grinning face",
     "P": "face with tongue", "p": "face with tongue", "O": "surprised face",
@@ -236,12 +237,16 @@ EMOTICONS = {
 }  # fmt: skip
 EMOTICON_RE = re.compile(
     r"(?<!\S)(?:(?P<eyes>[:;])(?P<tear>['’])?-?(?P<mouth>[)(\]\[DPpOo/\\|])"
-    r"|(?P<heart><3+)(?=[ \t]*(?:[.!?]*[ \t]*$|\n))|¯\\_\(ツ\)_/¯)(?![^\s.,!?;:)\]])",
+    r"|(?P<heart><3+)(?=[ \t]*(?:[.!?]*[ \t]*$|\n))|(?<=(?<!\S)[Ii] )(?P<love><3)(?=[ \t])"
+    r"|¯\\_\(ツ\)_/¯)"
+    r"(?![^\s.,!?;:)\]])",
     re.M,
 )
 
 
 def _emoticon(match: re.Match[str], mode: str) -> str:
+    if match["love"]:
+        return " love "  # "I <3 NY" in any mode
     if mode == "remove":
         return " "
     if match["heart"]:

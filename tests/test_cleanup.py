@@ -460,6 +460,7 @@ def test_emoji_kept() -> None:
         ("be there at 7 ;-) ok", "be there at 7 ok.", "be there at 7 winking face ok."),
         ("nooo :'( why :/", "nooo why.", "nooo crying face why unsure face."),
         ("meh ¯\\_(ツ)_/¯", "meh.", "meh shrug."),
+        ("I <3 NY", "I love NY.", "I love NY."),
         ("values <3 are dropped; see (a:) at 10:30, 3:1", "values <3 are dropped; see (a:) at "
          "10:30, 3:1.", "values <3 are dropped; see (a:) at 10:30, 3:1."),
     ],
