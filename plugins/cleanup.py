@@ -68,7 +68,7 @@ Options, from ``[options.cleanup]``:
   removed (``"remove"``), replaced by their Unicode names (``"describe"``: "thumbs up sign"),
   or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole. Text
   emoticons apart from words (``:)``, ``;-)``, ``:D``, ``:(``, ``<3`` at a line's end, the
-  shrug) go the same way ("smiley", "heart").
+  shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY".
 """
 
 from __future__ import annotations
