@@ -289,6 +289,12 @@ BIG_COUNT_NOUNS = frozenset(
         "installs members residents euros pounds yen yuan rupees francs"
     )
 )
+# A count of people before "8.9m" in its sentence makes it millions: "a population of 8.9m",
+# "Unemployment rose to 1.5m".
+MILLIONS_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?i:population|unemployment|unemployed|jobless|viewers|voters|subscribers"
+    r"|residents|users|customers|visitors|members|audience)(?![A-Za-z])[^.;!?\n]*$"
+)
 # Plurals after "100m" that name races in meters, not a count in millions ("the 400m hurdles").
 RACES = frozenset(_words("hurdles relays heats sprints splits repeats intervals"))
 BIG_COUNT_ADJECTIVES = frozenset(_words("active monthly daily weekly new unique registered paying"))
@@ -1581,10 +1587,13 @@ class EnglishNormalizer:
         if (
             unit == "m"
             and not m["usp"]
-            and _is_plural_noun(after := _word_after(m.string, m.end()))
-            and after not in RACES
+            and (
+                (_is_plural_noun(after := _word_after(m.string, m.end())) and after not in RACES)
+                or MILLIONS_BEFORE.search(m.string, max(0, m.start() - 40), m.start())
+            )
         ):
-            return f"{number_words(numeral)} million"  # "5m people", but "a 100m sprint"
+            # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
+            return f"{number_words(numeral)} million"
         attributive = _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)

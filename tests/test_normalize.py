@@ -499,6 +499,9 @@ def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str
         ("See Figure 2.1B.", "See Figure two point one B."),
         ("After the 100M and 200M events.", "After the one hundred M and two hundred M events."),
         ("Row 5M users.", "Row five M users."),
+        ("A population of 8.9m; unemployment rose to 1.5m. He is 1.8m tall.",
+         "A population of eight point nine million; unemployment rose to one point five million. "
+         "He is one point eight meters tall."),
     ],
 )  # fmt: skip
 def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
