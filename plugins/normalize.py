@@ -509,7 +509,10 @@ BRANCHES = {
         rf"(?:,?{H}?(?:x|ext\.?|extension){H}?(?P<ext>\d{{1,5}})(?!\w))?"
     ),
     "isodate": (
-        r"(?<![\w./-])(?P<iy>\d{4})(?P<is>[-/.])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})(?![\w/-]|\.\d)"
+        r"(?<![\w./-])(?P<iy>\d{4})(?P<is>[-/.])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})"
+        # a timestamp's time: "2024-03-15T14:30:00Z", "...T09:05:30.123+02:00"
+        r"(?:(?<=-\d\d)T(?P<ih>[01]\d|2[0-3]):(?P<imin>[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?"
+        r"(?P<iz>Z|[+-]\d\d:?\d\d)?)?(?![\w/-]|\.\d)"
     ),
     "slashdate": (
         r"(?<![\w/.-])(?P<sa>\d{1,2})(?P<ss>[/.-])(?P<sb>\d{1,2})(?P=ss)(?P<sy>\d{4}|\d{2})"
@@ -1034,6 +1037,20 @@ def _to_roman(n: int) -> str:
     return "".join(out)
 
 
+def _clock(hour: int, minute: int) -> str:
+    """A time on the 24-hour clock: "fourteen thirty", "nine oh five", "seventeen hundred"."""
+    if minute == 0:
+        return f"{cardinal(hour)} hundred" if hour else "midnight"
+    return f"{cardinal(hour)} {'oh ' if minute < 10 else ''}{cardinal(minute)}"
+
+
+def _offset(zone: str) -> str:
+    """A UTC offset: "+02:00" -> "plus two", "-05:30" -> "minus five thirty"."""
+    hours, minutes = int(zone[1:3]), int(zone[-2:])
+    sign = "plus" if zone[0] == "+" else "minus"
+    return f"{sign} {cardinal(hours)}" + (f" {cardinal(minutes)}" if minutes else "")
+
+
 def _year_end(n: int, written: str) -> str:
     """The year ``n`` ending a range, as ``written``: "2024" or "00" whole, "24" as
     twenty-four, "01" as oh one."""
@@ -1233,7 +1250,12 @@ class EnglishNormalizer:
         y, mo, d = int(m["iy"]), int(m["im"]), int(m["id"])
         if not (1 <= mo <= 12 and 1 <= d <= 31):
             return " ".join(cardinal(int(p)) for p in (m["iy"], m["im"], m["id"]))
-        return _date(mo, d, year(y), self.day_first)
+        words = _date(mo, d, year(y), self.day_first)
+        if m["ih"]:
+            words += f", {_clock(int(m['ih']), int(m['imin']))}"
+            if zone := m["iz"]:
+                words += " UTC" if zone == "Z" else f" UTC {_offset(zone)}"
+        return words
 
     def _slashdate(self, m: re.Match[str]) -> str:
         if (

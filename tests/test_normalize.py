@@ -566,6 +566,20 @@ def test_versions_are_no_dates(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It starts at 2024-03-15T14:30:00Z.",
+         "It starts at March fifteenth, twenty twenty-four, fourteen thirty UTC."),
+        ("Built 2024-03-15T09:05:30.123+02:00 and 2024-03-15T00:00-05:30.",
+         "Built March fifteenth, twenty twenty-four, nine oh five UTC plus two and March "
+         "fifteenth, twenty twenty-four, midnight UTC minus five thirty."),
+    ],
+)  # fmt: skip
+def test_iso_timestamps(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
 def test_day_first_dates_are_an_option() -> None:
     check(
         [
