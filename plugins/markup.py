@@ -180,7 +180,8 @@ def parse(doc: Document, model_id: str | None = None) -> None:
     if open_tags:
         tag, _, line = open_tags[-1]
         raise MarkupError(
-            f"{doc.source}:{line}: <{tag}> is never closed; add </{tag}> where it should end"
+            f"{doc.source}:{line}: <{tag}> is never closed; add </{tag}> where it should end, "
+            f'or make it apply from there on: <{tag} {ATTRIBUTE_OF[tag]}="..."/>'
         )
     doc.text = "".join(out)
 

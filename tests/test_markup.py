@@ -192,6 +192,9 @@ def test_unclosed_paired_tag_names_the_line_where_it_opened() -> None:
     doc = Document('One.\nTwo <speed ratio="1.1">slow\nthree.', source="story.md")
     with pytest.raises(MarkupError, match=r"^story\.md:2: <speed> is never closed; .*</speed>"):
         parse(doc)
+    # The self-closing form, which the author may have meant (as LLM scripts write it), is said.
+    with pytest.raises(MarkupError, match=r'from there on: <emotion value="..."/>$'):
+        parse(Document('<emotion value="sad">Oh no. It is gone.'))
 
 
 def test_misnested_tags_say_which_tag_to_close_first() -> None:
