@@ -776,9 +776,16 @@ class _DropsMarks:
         self.stage = stage
 
     @hookimpl
+    def sonicpipe_clean_text(self, doc: Document) -> None:
+        if self.stage == "clean to None":
+            doc.text = None  # type: ignore[assignment]
+
+    @hookimpl
     def sonicpipe_normalize_text(self, doc: Document) -> None:
         if self.stage == "normalize":
             doc.text = re.sub(r"[^\w\s.,!?'-]", "", doc.text)
+        elif self.stage == "normalize to None":
+            doc.text = None  # type: ignore[assignment]
 
     @hookimpl
     def sonicpipe_refine_segment(self, segment: Segment) -> None:
@@ -804,10 +811,13 @@ def test_a_text_hook_that_drops_author_markup_is_named(stage: str, markup: str, 
         TextChain(host=host).prepare(f"Wait {markup} for it.")
 
 
-def test_a_text_hook_that_leaves_no_text_is_named() -> None:
-    host = PluginHost(Settings(dictionaries=()), extra=[_DropsMarks("refine to None")])
-    message = "plugin 'stripper': sonicpipe_refine_segment left a NoneType as the text"
-    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+@pytest.mark.parametrize("stage", ["clean", "normalize", "refine"])
+def test_a_text_hook_that_leaves_no_text_is_named(stage: str) -> None:
+    """Named even when a built-in that runs after it fails on the None first."""
+    host = PluginHost(extra=[_DropsMarks(f"{stage} to None")])
+    hook = {"clean": "sonicpipe_clean_text", "normalize": "sonicpipe_normalize_text"}
+    message = f"plugin 'stripper': {hook.get(stage, 'sonicpipe_refine_segment')} left a NoneType"
+    with pytest.raises(PluginError, match="^" + re.escape(message) + " as the text$"):
         TextChain(host=host).prepare("Wait for it.")
 
 

@@ -47,11 +47,28 @@ class TextChain:
     def clean(self, text: str, source: str = "<text>") -> Document:
         """Run stages 1 and 2 (cleanup with markup, then normalization) on ``text``."""
         doc = Document(text, language=self.settings.language, source=source)
-        self.host.hook.sonicpipe_clean_text(doc=doc, settings=self.settings)
+        self._run("sonicpipe_clean_text", doc, doc=doc)
         cleaned = doc.text
-        self.host.hook.sonicpipe_normalize_text(doc=doc, settings=self.settings)
+        self._run("sonicpipe_normalize_text", doc, doc=doc)
         self._check_kept(cleaned, doc, "sonicpipe_normalize_text")
         return doc
+
+    def _run(self, hook: str, target: Document | Segment, **kwargs: object) -> None:
+        """Call ``hook`` on ``target``; a text it leaves that is not a str is a
+        :class:`PluginError` naming the plugin, also when a later plugin of the hook fails
+        on it first."""
+        try:
+            getattr(self.host.hook, hook)(settings=self.settings, **kwargs)
+        except Exception as exc:
+            if isinstance(target.text, str):
+                raise
+            raise self._not_text(target, hook) from exc
+        if not isinstance(target.text, str):
+            raise self._not_text(target, hook)
+
+    def _not_text(self, target: Document | Segment, hook: str) -> PluginError:
+        who = self.host.made_by(target, hook)
+        return PluginError(f"{who}: {hook} left a {type(target.text).__name__} as the text")
 
     def split(self, paragraph: str) -> list[str]:
         """Run stage 3 on one paragraph (the whole paragraph if no splitter answers). A
@@ -77,12 +94,9 @@ class TextChain:
         return [s.strip() for s in sentences if s.strip()]
 
     def _check_kept(self, before: str, refined: Document | Segment, hook: str) -> None:
-        """After ``hook`` rewrote ``before`` into ``refined.text``: the text is a str and
-        holds every mark placeholder of ``before`` in order (each is an author's control);
-        else a :class:`PluginError` naming the plugin."""
-        if not isinstance(refined.text, str):
-            who = self.host.made_by(refined, hook)
-            raise PluginError(f"{who}: {hook} left a {type(refined.text).__name__} as the text")
+        """After ``hook`` rewrote ``before`` into ``refined.text`` (a str): the text holds
+        every mark placeholder of ``before`` in order (each is an author's control); else a
+        :class:`PluginError` naming the plugin."""
         placeholders = MARK_RE.findall(before)  # most texts have none
         kept = iter(MARK_RE.findall(refined.text) if placeholders else ())
         for placeholder in placeholders:
@@ -111,7 +125,7 @@ class TextChain:
                     index=first_index + len(segments),
                     paragraph=number,
                 )
-                self.host.hook.sonicpipe_refine_segment(segment=segment, settings=self.settings)
+                self._run("sonicpipe_refine_segment", segment, segment=segment)
                 self._check_kept(sentence, segment, "sonicpipe_refine_segment")
                 if segment.text.strip():
                     segments.append(segment)
