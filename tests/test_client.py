@@ -394,6 +394,33 @@ async def test_a_live_context_waits_idle_but_times_out_while_audio_is_owed(mute_
             await waiting
 
 
+async def test_a_context_that_times_out_is_cancelled_on_the_server() -> None:
+    """A context given up for silence is cancelled there too: a server that is only slow
+    would otherwise go on speaking it for nobody, holding a slot the client counts free."""
+    frames: list[dict] = []
+    gone = asyncio.Event()
+
+    async def mute(ws: websockets.ServerConnection) -> None:
+        try:
+            async for frame in ws:
+                frames.append(json.loads(frame))
+        finally:
+            gone.set()
+
+    async with websockets.serve(mute, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        async with SonicClient(url, timeout=0.3, retries=0) as sonic:
+            context = await sonic.context(template(context_id="slow"))
+            await context.send("Hello there, how are you? ")
+            with pytest.raises(SonicTimeout):
+                await collect(context.responses())
+            with pytest.raises(SonicTimeout):
+                await collect(sonic.generate(template(), ["Hello."]))
+        await asyncio.wait_for(gone.wait(), 5)  # every frame the client sent is in
+    cancels = [f["context_id"] for f in frames if f.get("cancel")]
+    assert cancels[0] == "slow" and len(cancels) == 2
+
+
 async def test_closing_cancels_live_contexts_and_never_reconnects() -> None:
     """close() cancels the contexts still live on the connection; a cancel or an input after
     it (an abandoned generator finalized late) opens no new connection."""

@@ -266,8 +266,8 @@ class Context:
         """Yield chunks, timestamps and flush_done messages until ``done``.
 
         An error message raises its typed :class:`SonicError`; silence longer than the client's
-        timeout raises :class:`SonicTimeout`; a dropped connection :class:`ConnectionLost`; an
-        input that could not reach Sonic the error it met.
+        timeout raises :class:`SonicTimeout` (and cancels the context); a dropped connection
+        :class:`ConnectionLost`; an input that could not reach Sonic the error it met.
         Closing the iterator early, or cancelling its consumer, leaves the context live, for
         its owner to read on or :meth:`cancel`.
         """
@@ -278,6 +278,7 @@ class Context:
                     async with asyncio.timeout(self.client.timeout if self._owed() else None):
                         item = await self.queue.get()
                 except TimeoutError:
+                    await self.cancel()  # Sonic may only be slow: free its slot there too
                     raise SonicTimeout(
                         f"context {self.id}: no answer in {self.client.timeout:g} s"
                     ) from None
