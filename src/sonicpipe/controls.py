@@ -383,8 +383,8 @@ def render(segment: Segment, model_id: str, defaults: Defaults | None = None) ->
     controls (those in force at the segment's last words; a change between its words is
     noted); these are per request, so rendering the next segment from :func:`in_force_after`
     carries them on. Spelled text is spaced out, and controls the family lacks are dropped
-    with a note. The notes are also added to
-    ``segment.notes``, each once: rendering a segment again (a retry, a cache key) adds none.
+    with a note. The notes are also added to ``segment.notes``, each once: rendering a
+    segment again (a retry, a cache key) adds none.
     """
     defaults = defaults or Defaults()
     if family_of(model_id) is Family.SONIC3:
