@@ -103,10 +103,22 @@ def test_disabled_plugin_is_not_loaded() -> None:
 
 
 BAD_REFERENCES = [
-    ("no_such_module_xyz:thing", "cannot import 'no_such_module_xyz': No module named"),
+    ("no_such_module_xyz:thing",
+     "cannot import 'no_such_module_xyz': No module named 'no_such_module_xyz'"),
     ("json:nope", "json has no 'nope'"),
-    ("json", "implements no sonicpipe hook"),
-]
+    ("json", "implements no sonicpipe hook; a plugin is a module or an object with functions "
+     "marked @hookimpl"),
+    ("tests.test_plugins:Upper", "a class, whose hooks are called on an instance; register one "
+     "(e.g. plugin = Upper() in its module)"),
+]  # fmt: skip
+
+
+class Upper:
+    """A plugin class: its instances are plugins."""
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, segment: Segment) -> None:
+        segment.text = segment.text.upper()
 
 
 @pytest.mark.parametrize(("reference", "message"), BAD_REFERENCES)
@@ -116,9 +128,9 @@ def test_a_bad_plugin_reference_names_the_settings_file_and_key(
     config = tmp_path / "sonicpipe.toml"
     config.write_text(f'plugins = ["{reference}"]\n', encoding="utf-8")
     error = re.escape(f"plugins: plugin {reference!r}: {message}")
-    with pytest.raises(PluginError, match="^" + re.escape(f"{config}: ") + error):
+    with pytest.raises(PluginError, match="^" + re.escape(f"{config}: ") + error + "$"):
         PluginHost(Settings.load(config))
-    with pytest.raises(PluginError, match="^" + error):  # not from a file: no file to name
+    with pytest.raises(PluginError, match="^" + error + "$"):  # not from a file: none to name
         PluginHost(Settings(plugins=(reference,)))
 
 
@@ -376,7 +388,9 @@ def test_options_checked_when_their_hook_runs_name_the_file(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("value", ["tests.test_plugins:LATE", 42, None, object()])
 def test_a_value_that_is_no_plugin_is_rejected(value: object) -> None:
-    with pytest.raises(TypeError, match=r"implements no sonicpipe hook; a plugin is a module or"):
+    hint = " ('module:object' references go in Settings.plugins)" * isinstance(value, str)
+    message = "implements no sonicpipe hook; a plugin is a module or an object with functions"
+    with pytest.raises(TypeError, match=re.escape(f"{message} marked @hookimpl{hint}") + "$"):
         Pipeline(plugins=[value])
     with pytest.raises(PluginError, match=re.escape(f"plugin {value!r}: implements no")):
         PluginHost(extra=[value])

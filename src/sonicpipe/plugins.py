@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import inspect
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import CodeType, ModuleType
@@ -272,11 +273,19 @@ class PluginHost:
                     f"plugin {name or stable_name(plugin)!r}: {attr} is not marked @hookimpl, "
                     "so it would never be called (from sonicpipe import hookimpl)"
                 )
-        if not any(self.pm.parse_hookimpl_opts(plugin, attr) is not None for attr in dir(plugin)):
+        marked = [a for a in dir(plugin) if self.pm.parse_hookimpl_opts(plugin, a) is not None]
+        if not marked:
+            hint = " ('module:object' references go in Settings.plugins)" * isinstance(plugin, str)
             raise NotAPluginError(
                 f"plugin {name or plugin!r}: implements no sonicpipe hook; a plugin is a module "
-                "or an object with functions marked @hookimpl ('module:object' references go in "
-                "Settings.plugins)"
+                f"or an object with functions marked @hookimpl{hint}"
+            )
+        if isinstance(plugin, type) and any(
+            inspect.isfunction(inspect.getattr_static(plugin, attr)) for attr in marked
+        ):
+            raise NotAPluginError(
+                f"plugin {name or stable_name(plugin)!r}: a class, whose hooks are called on an "
+                f"instance; register one (e.g. plugin = {plugin.__name__}() in its module)"
             )
         name = self._unused(name or stable_name(plugin))
         try:
