@@ -231,8 +231,21 @@ class _Raw:
 _JSON_SPACE = re.compile(r"[ \t\r\n]*")
 
 
+class _TwiceGiven(ValueError):
+    """A key given twice in one JSON object (json keeps the last without a word)."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _TwiceGiven(key)
+        out[key] = value
+    return out
+
+
 def _json_entries(text: str, where: str) -> Iterator[_Raw]:
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(object_pairs_hook=_unique)
     line, counted = 1, 0
 
     def line_at(pos: int) -> int:  # positions only move forward: count each newline once
@@ -258,6 +271,8 @@ def _json_entries(text: str, where: str) -> Iterator[_Raw]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise DictionaryError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        except _TwiceGiven as exc:
+            raise fail(pos, f"the entry gives {exc.args[0]!r} twice") from None
         if not isinstance(item, dict):
             raise fail(pos, f"expected an object with text and pronunciation, got {item!r}")
         unknown = sorted(set(item) - set(JSON_KEYS))

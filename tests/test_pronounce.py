@@ -94,6 +94,11 @@ def test_json_errors_are_found_at_the_right_line(tmp_path: Path) -> None:
         '[\n{"text": "a"}\n]': ("d.json:2:", 'no "pronunciation"'),
         '[{"text": "a", "pronunciation": "b"}] []': ("d.json:1:", "after the closing"),
         '[{"text": "a", "pronunciation": "b"},\n]': ("d.json:2:", "invalid JSON"),
+        # json keeps the last of a key given twice, without a word.
+        '[\n{"text": "a", "pronunciation": "b",\n "pronunciation": "c"}]': (
+            "d.json:2:",
+            "the entry gives 'pronunciation' twice",
+        ),
     }
     for text, (where, what) in cases.items():
         path.write_text(text, encoding="utf-8")
