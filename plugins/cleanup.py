@@ -238,10 +238,14 @@ EMOTICONS = {
 EMOTICON_RE = re.compile(
     r"(?<!\S)(?:(?P<eyes>[:;])(?P<tear>['’])?-?(?P<mouth>[)(\]\[DPpOo/\\|])"
     r"|(?P<heart><3+)(?=[ \t]*(?:[.!?]*[ \t]*$|\n))|(?<=(?<!\S)[Ii] )(?P<love><3)(?=[ \t])"
-    r"|¯\\_\(ツ\)_/¯)"
+    r"|¯\\?_\(ツ\)_/¯)"  # the shrug, maybe with its markdown escape removed
     r"(?![^\s.,!?;:)\]])",
     re.M,
 )
+
+# What an emoticon has, looked for before the pattern (a speed-up: few paragraphs have one).
+# It starts with one set of characters, which the regex engine scans for fast.
+EMOTICON_HINT_RE = re.compile(r"[:;<¯](?:(?<=[:;])['’]?-?[)(\]\[DPpOo/\\|]|(?<=<)3|(?<=¯))")
 
 
 def _emoticon(match: re.Match[str], mode: str) -> str:
@@ -703,10 +707,8 @@ def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
         text = BULLET_RE.sub(_bullet, text)
-    if options.emoji != "keep":
-        if not text.isascii():
-            text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
-        text = EMOTICON_RE.sub(lambda m: _emoticon(m, options.emoji), text)
+    if options.emoji != "keep" and not text.isascii():
+        text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
     if "–" in text:
         text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
     if "«" in text or "»" in text:
@@ -765,6 +767,8 @@ def _clean(text: str, options: CleanupOptions) -> str:
     pending = ""  # paragraphs of marks alone join the next paragraph
     for block in blocks:
         paragraph = _prose(block, options, labels)
+        if options.emoji != "keep" and EMOTICON_HINT_RE.search(paragraph):
+            paragraph = EMOTICON_RE.sub(lambda m: _emoticon(m, options.emoji), paragraph)
         if ADDRESS_HINT_RE.search(paragraph):
             paragraph = ADDRESS_RE.sub(_say_address, paragraph)
         if "/" in paragraph:
