@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 import os
 import random
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+import websockets
 from conftest import ServeProcess, run_with_file_size_limit
 
 from sonicpipe import ConfigError, Secret, Settings
@@ -31,7 +33,7 @@ from sonicpipe.pipeline import Pipeline, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
-from sonicpipe.sonic.client import ConnectionLost, RateLimitError
+from sonicpipe.sonic.client import ConnectionLost, RateLimitError, SonicTimeout
 from sonicpipe.words import WordTime
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
@@ -411,6 +413,30 @@ async def test_a_turn_refused_past_its_retries_fails_and_sends_no_more() -> None
             with pytest.raises(RuntimeError, match=r"this turn failed \(Sonic error 429"):
                 await turn.feed("And more text after it.")
     assert isinstance(turn.error, RateLimitError) and not turn.interrupted
+
+
+async def test_a_turn_whose_audio_failed_refuses_more_text() -> None:
+    """Once turn.audio() raised (here: no answer in time), nothing plays the rest: text fed
+    after it is refused with the error rather than sent on the given-up context."""
+    frames: list[dict] = []
+
+    async def mute(ws: websockets.ServerConnection) -> None:
+        async for frame in ws:
+            frames.append(json.loads(frame))
+
+    async with websockets.serve(mute, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        async with Pipeline(Settings(url=url, timeout=0.3)) as pipe:
+            turn = await pipe.turn()
+            await turn.feed("Hello there, this is the turn speaking now. ")
+            await turn.flush()
+            with pytest.raises(SonicTimeout):
+                await _collect(turn.audio())
+            with pytest.raises(RuntimeError, match=r"this turn failed \(.*no answer in 0\.3 s"):
+                await turn.feed("More text after it. ")
+                await turn.flush()
+    assert isinstance(turn.error, SonicTimeout)
+    assert not [f for f in frames if "More text" in f.get("transcript", "")]
 
 
 class Gate:

@@ -562,8 +562,9 @@ class Turn:
     first input until it has a few words). :meth:`end` sends the rest and the empty transcript
     that ends the context; :meth:`interrupt` cancels it. Iterate :meth:`audio` concurrently.
     Bad text in a sentence (a markup error) fails the turn: the call that sent it and
-    :meth:`audio` raise the error (kept as ``error``), and the context is cancelled. So does a
-    429 that outlasts the retries (:meth:`audio` raises it); later text is refused.
+    :meth:`audio` raise the error (kept as ``error``), and the context is cancelled. So does
+    any error :meth:`audio` raises (a dropped connection, a 429 past the retries): nothing
+    plays the rest. A failed turn refuses more text.
     """
 
     def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
@@ -580,7 +581,7 @@ class Turn:
         self.in_force: Defaults | None = None  # controls in force after the inputs sent
         self.ended = False  # the context's end was sent
         self._text_done = False  # end() was called: no more text
-        self.error: Exception | None = None  # what failed the turn (bad markup in its text)
+        self.error: Exception | None = None  # what failed the turn (see the class docstring)
         self._barge_in = asyncio.Event()  # interrupted, or failed: nothing more is sent
         self._refused = False  # refused with 429: text waits for the retry's new context
 
@@ -684,8 +685,8 @@ class Turn:
         played so far holds. Each input's end is a sentence boundary
         for the audio hooks (the pauses stage paces sentences as in :meth:`Pipeline.astream`).
         A 429 before any audio arrived is retried with back-off on a new context, replaying the
-        inputs sent so far (text fed meanwhile waits for it); past the retries it fails the turn.
-        A dropped connection raises :class:`~sonicpipe.sonic.client.ConnectionLost`.
+        inputs sent so far (text fed meanwhile waits for it). A dropped connection raises
+        :class:`~sonicpipe.sonic.client.ConnectionLost`. An error raised here fails the turn.
 
         Stopping early interrupts the turn, as :meth:`interrupt` does: closing the iterator
         (``aclose()``, or its collection after a ``break``) or cancelling the task that reads
@@ -697,6 +698,10 @@ class Turn:
                     yield chunk
             except (GeneratorExit, asyncio.CancelledError):
                 await self.interrupt()
+                raise
+            except Exception as exc:  # nothing plays the rest: the turn is over
+                if self.error is None:
+                    await self._fail(exc)
                 raise
 
     async def _audio(self, words: list[WordTime] | None) -> AsyncIterator[np.ndarray]:
@@ -714,12 +719,11 @@ class Turn:
                         if out.size:
                             yield out
                 break
-            except RateLimitError as exc:
+            except RateLimitError:
                 attempt += 1
                 if self._stopped:
                     break
                 if output.heard or attempt > self.client.retries:
-                    await self._fail(exc)
                     raise
                 self._refused = True
                 with contextlib.suppress(TimeoutError):  # back off, unless barged in
