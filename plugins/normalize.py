@@ -676,7 +676,7 @@ WORD_GUARD = (
 # space only when one of them follows it: "5 - 3", "2 x 4".)
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
-    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJILR])",
+    (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection",
