@@ -611,9 +611,13 @@ class _Misshapen:
         self.mode = mode
 
     def open(self, sample_rate: int) -> int | None:
+        if self.mode == "open raises":
+            raise OSError("no such device")
         return None if self.mode == "open" else sample_rate
 
     def process(self, samples: np.ndarray) -> object:
+        if self.mode == "process raises":
+            raise KeyError("gain")
         wrong = {
             "stereo": np.stack([samples, samples], axis=1),
             "float64": samples.astype(np.float64),
@@ -627,6 +631,8 @@ class _Misshapen:
         return np.zeros(3) if self.mode == "boundary" else np.zeros(0, np.float32)
 
     def flush(self) -> object:
+        if self.mode == "flush raises":
+            raise ZeroDivisionError("division by zero")
         return None if self.mode == "flush" else np.zeros(0, np.float32)
 
 
@@ -659,6 +665,9 @@ MONO = "; a processor returns mono float32 samples (a one-dimensional float32 nu
         ("boundary", f"{PROCESSOR}: boundary('sentence') returned a float64 array of shape (3,)"
                      f"{MONO}"),
         ("flush", f"{PROCESSOR}: flush() returned None{MONO}"),
+        ("open raises", f"{PROCESSOR}: open(24000) failed: OSError: no such device"),
+        ("process raises", f"{PROCESSOR}: process() failed: KeyError: 'gain'"),
+        ("flush raises", f"{PROCESSOR}: flush() failed: ZeroDivisionError: division by zero"),
     ],
 )  # fmt: skip
 def test_an_audio_processor_that_breaks_the_contract_is_named_with_its_plugin(

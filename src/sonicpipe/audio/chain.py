@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioProcessor
-from sonicpipe.plugins import PluginError, PluginHost
+from sonicpipe.plugins import PluginError, PluginHost, is_builtin
 
 BOUNDARIES = ("sentence", "paragraph")
 EMPTY = np.zeros(0, dtype=np.float32)
@@ -62,14 +63,28 @@ class AudioChain:
         if isinstance(value, np.ndarray):
             article = "an" if value.dtype.name[0] in "aeiou" else "a"
             what = f"{article} {value.dtype} array of shape {value.shape}"
+        return PluginError(f"{self._where(processor)}: {call} returned {what}{want}")
+
+    def _where(self, processor: AudioProcessor) -> str:
+        """``plugin 'name': audio processor module.Class``, to lead an error about it."""
         kind = type(processor)
         where = f"audio processor {kind.__module__}.{kind.__qualname__}"
-        return PluginError(
-            f"{self.host.made_by(processor, HOOK)}: {where}: {call} returned {what}{want}"
-        )
+        return f"{self.host.made_by(processor, HOOK)}: {where}"
 
-    def _checked(self, processor: AudioProcessor, call: str, samples: object) -> np.ndarray:
-        """``samples``, which ``call`` of ``processor`` returned, if they are mono float32."""
+    def _call(self, processor: AudioProcessor, call: str, method: Any, *args: Any) -> Any:
+        """``method(*args)`` of ``processor``; an exception out of a plugin's processor becomes
+        a :class:`PluginError` naming it (the built-ins' errors are worded for the user)."""
+        try:
+            return method(*args)
+        except Exception as exc:
+            if isinstance(exc, PluginError) or is_builtin(processor):
+                raise
+            problem = f"{call} failed: {type(exc).__name__}: {exc}"
+            raise PluginError(f"{self._where(processor)}: {problem}") from exc
+
+    def _samples(self, processor: AudioProcessor, call: str, method: Any, *args: Any) -> np.ndarray:
+        """What ``method(*args)`` (``call`` of ``processor``) returns, if mono float32."""
+        samples = self._call(processor, call, method, *args)
         if isinstance(samples, np.ndarray) and samples.dtype == np.float32 and samples.ndim == 1:
             return samples
         raise self._error(processor, call, samples, MONO)
@@ -78,7 +93,7 @@ class AudioChain:
         """Open every processor for a stream at ``sample_rate``; return the output rate."""
         rate = sample_rate
         for processor in self.processors:
-            opened = processor.open(rate)
+            opened = self._call(processor, f"open({rate})", processor.open, rate)
             if isinstance(opened, bool) or not isinstance(opened, Integral) or opened <= 0:
                 raise self._error(processor, f"open({rate})", opened, NOT_A_RATE)
             rate = int(opened)
@@ -91,7 +106,7 @@ class AudioChain:
         for processor in self.processors:
             if not samples.size:  # a stage is holding it all (a pause being measured)
                 break
-            samples = self._checked(processor, "process()", processor.process(samples))
+            samples = self._samples(processor, "process()", processor.process, samples)
         return samples
 
     def boundary(self, kind: str) -> np.ndarray:
@@ -110,10 +125,12 @@ class AudioChain:
         call = f"{method}({', '.join(map(repr, args))})"
         carry = EMPTY
         for processor in self.processors:
-            ready = processor.process(carry) if carry.size else EMPTY
+            ready = EMPTY
+            if carry.size:
+                ready = self._samples(processor, "process()", processor.process, carry)
             end = getattr(processor, method, None)
-            held = EMPTY if end is None else self._checked(processor, call, end(*args))
-            carry = np.concatenate([self._checked(processor, "process()", ready), held])
+            held = EMPTY if end is None else self._samples(processor, call, end, *args)
+            carry = np.concatenate([ready, held])
         return carry
 
     def run(self, samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, int]:
