@@ -276,7 +276,7 @@ HOST_BEFORE = re.compile(rf"(?:(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}|(?<![\w.])l
 # Words before four dotted numbers that make them no IP address: "version 1.2.3.4".
 NOT_ADDRESS_WORDS = VERSION_WORDS | LABEL_WORDS | frozenset(_words("section sec clause article"))
 PAIRED_LABELS = frozenset(
-    _words("room flight route highway bus platform gate channel apartment apt suite ste train")
+    _words("room flight route highway bus platform gate channel apartment apt suite ste train port")
 )
 # "M" and "B" after a bare number are million and billion only before one of these count nouns
 # (maybe after one of BIG_COUNT_ADJECTIVES): "5M users", "70B parameters". Any plural will not do,

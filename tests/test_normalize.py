@@ -184,6 +184,13 @@ def test_an_underscore_inside_a_name_is_said(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
 
+def test_ports_are_read_in_pairs() -> None:
+    assert norm("Port 5432 is Postgres; the default port is 8080, then port 22.") == (
+        "Port fifty-four thirty-two is Postgres; the default port is eighty eighty, then port "
+        "twenty-two."
+    )
+
+
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
