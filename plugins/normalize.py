@@ -769,6 +769,8 @@ CLOCK_TIME_BEFORE = re.compile(
     rf"(?:(?<![A-Za-z])(?i:at|by|until|till|since|from)|\d{{4}}-\d\d?-\d\d?"
     rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
 )
+# Hours before "25m" make it minutes: "1h 25m", "2h30m", "3 hrs 5m".
+HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
 CLOCK_BEFORE = re.compile(r":\d\d$")
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
@@ -1616,6 +1618,8 @@ class EnglishNormalizer:
         ):
             # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
             return f"{number_words(numeral)} million"
+        if unit == "m" and HOURS_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
+            unit = "min"  # "1h 25m", "2h30m": minutes
         attributive = _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)

@@ -460,6 +460,9 @@ def test_measures(written: str, spoken: str) -> None:
         ("Follow up in 2 wks. He is 3 yrs old; kids 6 mos. and up.",
          "Follow up in two weeks. He is three years old; kids six months and up."),
         ("A 54 y/o male; she is 30 y/o.", "A fifty-four year-old male; she is thirty years old."),
+        ("Total: 1h 25m; 3 hrs 5m; a 25m pool.",
+         "Total: one hour twenty-five minutes; three hours five minutes; a twenty-five meter "
+         "pool."),
         ("He scored 25 pts. Bring 4 qts of water.",
          "He scored twenty-five points. Bring four quarts of water."),
         ("Stir in 1 c. milk and 2 c. of flour; see Fig. 3 c. The end.",
