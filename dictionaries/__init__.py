@@ -11,8 +11,8 @@ ABBREVIATIONS = "en-abbreviations.tsv"
 
 def names_a_file(name: str) -> bool:
     """Whether a dictionary setting names a file (``names.toml``, ``d/x``), not a shipped
-    dictionary (``tech``)."""
-    return name.endswith(SUFFIXES) or "/" in name or "\\" in name
+    dictionary (``tech``); the suffix in any case (``NAMES.JSON``)."""
+    return name.lower().endswith(SUFFIXES) or "/" in name or "\\" in name
 
 
 def shipped() -> dict[str, Traversable]:

@@ -239,6 +239,13 @@ def test_a_dictionary_on_the_command_line_is_found_from_the_current_folder(
     assert capsys.readouterr().err.strip() == (
         "sonicpipe: error: --dictionary: nope.toml: no such file"
     )
+    assert main([*argv, "conf/"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "sonicpipe: error: --dictionary: conf/: a folder, not a dictionary file"
+    )
+    (tmp_path / "names.toml").rename(tmp_path / "NAMES.TOML")  # the suffix in any case
+    assert main([*argv, "NAMES.TOML"]) == 0
+    assert "engine x is up." in capsys.readouterr().out
 
 
 # -- formats ------------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def _dictionary_file(name: str) -> str:
         return name
     path = Path(name).absolute()
     if not path.is_file():
-        raise ValueError(f"--dictionary: {name}: no such file")
+        problem = "a folder, not a dictionary file" if path.is_dir() else "no such file"
+        raise ValueError(f"--dictionary: {name}: {problem}")
     return str(path)
 
 
