@@ -624,6 +624,7 @@ BRANCHES = {
         rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
         rf"|(?P<moncaps>(?!MAY|JUNE|JULY){MONTH_CAPS_RE})(?={H}(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)))"
     ),
+    "degreescale": r"(?<=degrees )(?P<sc>[CFK])(?![\w'’]|\.\w)",  # "350 degrees F": Fahrenheit
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
         rf"(?<![^\W_])(?:(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
@@ -683,7 +684,7 @@ FAMILIES: tuple[Family, ...] = (
       "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "filename", "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "month", "initialism", "days", "bare")),
+      ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
@@ -1749,7 +1750,9 @@ class EnglishNormalizer:
         words = self._roman_reading(m)
         if words is None:  # not a numeral: the word after may still be an abbreviation ("c.")
             tail = m["rn"]
-            if m["rdot"]:
+            if m["rw"] == "degrees" and tail == "C":  # "180 degrees C."
+                tail = DEGREE_SCALES[tail] + (_period(text, m.end()) if m["rdot"] else "")
+            elif m["rdot"]:
                 tail = self._abbreviation(tail + ".", text, m.start("rn"), m.end())
             return m.group()[: m.start("rn") - m.start()] + tail
         if m["rdot"] and not re.match(rf"{H}[a-z]", text[m.end() : m.end() + 2]):
@@ -1783,6 +1786,9 @@ class EnglishNormalizer:
 
     def _worldwar(self, m: re.Match[str]) -> str:
         return f"World War {cardinal(len(m['ww']))}"
+
+    def _degreescale(self, m: re.Match[str]) -> str:
+        return DEGREE_SCALES[m["sc"]]
 
     def _month(self, m: re.Match[str]) -> str:
         return _month(m["mon"] or m["moncaps"])

@@ -475,6 +475,9 @@ def test_measures(written: str, spoken: str) -> None:
         ("It was 35C in London, -5C at night, on a 30C day. Preheat to 425F.",
          "It was thirty-five degrees Celsius in London, minus five degrees Celsius at night, on a "
          "thirty degree Celsius day. Preheat to four hundred twenty-five degrees Fahrenheit."),
+        ("Bake at 350 degrees F, or 180 degrees C. Then stir; 5 degrees C in Oslo.",
+         "Bake at three hundred fifty degrees Fahrenheit, or one hundred eighty degrees Celsius. "
+         "Then stir; five degrees Celsius in Oslo."),
         ("Seat 12C, apartment 4C and gate 22F.",
          "Seat twelve C, apartment four C and gate twenty-two F."),
     ],
