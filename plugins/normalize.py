@@ -574,9 +574,9 @@ BRANCHES = {
         r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){2,6}+"
         r"|\((?:[a-z]|[A-Z])\)(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){0,5}+)(?!\w)"
     ),
-    "shortyear": (  # "the '90s", "class of '97", "Q3'24"
-        r"(?:(?<![^\W_])|(?<=Q[1-4])|(?<=H[12])|(?<=FY))['’‘](?P<sy2>\d{2})(?P<sys>s?)"
-        r"(?![\w'’]|[.,]\d)"
+    "shortyear": (  # "the '90s", "class of '97", "Q3'24", "'65-'68"
+        r"(?:(?<![^\W_])|(?<=Q[1-4])|(?<=H[12])|(?<=FY))['’‘](?P<sy2>\d{2})(?P<sys>s)?"
+        r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
     ),
     "number": (
         rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
@@ -1054,6 +1054,12 @@ def _offset(zone: str) -> str:
     return f"{sign} {cardinal(hours)}" + (f" {cardinal(minutes)}" if minutes else "")
 
 
+def _short_year(digits_: str) -> str:
+    """A year written with two digits: "97" ninety-seven, "08" two thousand eight."""
+    n = int(digits_)
+    return year(2000 + n) if digits_[0] == "0" else cardinal(n)
+
+
 def _year_end(n: int, written: str) -> str:
     """The year ``n`` ending a range, as ``written``: "2024" or "00" whole, "24" as
     twenty-four, "01" as oh one."""
@@ -1487,12 +1493,16 @@ class EnglishNormalizer:
 
     def _shortyear(self, m: re.Match[str]) -> str:
         """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""
-        words = cardinal(int(m["sy2"])) if m["sy2"][0] != "0" else year(2000 + int(m["sy2"]))
+        words = _short_year(m["sy2"])
+        if m["sy3"]:  # "'65-'68", "the '60s-'70s"
+            words = f"{words} to {_short_year(m['sy3'])}"
         if m["sys"]:
-            return plural(words)
+            return plural(words) if not m["sy3"] else " to ".join(map(plural, words.split(" to ")))
         before = m.string[max(0, m.start() - 4) : m.start()]
-        if _word_before(m.string, m.start()).lower() in YEAR_WORDS or (
-            FISCAL_PERIOD_BEFORE.search(before)  # "Q3'24", "FY'25"
+        if (
+            m["sy3"]
+            or _word_before(m.string, m.start()).lower() in YEAR_WORDS
+            or FISCAL_PERIOD_BEFORE.search(before)  # "Q3'24", "FY'25"
         ):
             return words
         return m.group()[0] + cardinal(int(m["sy2"]))  # an opening quote: "'50 pounds,' he said"

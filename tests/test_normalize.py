@@ -715,6 +715,8 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
         ("Music of the '90s.", "Music of the nineties."),
         ("Music of the ’60s and 80s.", "Music of the sixties and eighties."),
         ("The class of '97.", "The class of ninety-seven."),
+        ("In Vietnam ('65-'68); the '60s-'70s.",
+         "In Vietnam (sixty-five to sixty-eight); the sixties to seventies."),
         ("He said, '50 pounds, sir.'", "He said, 'fifty pounds, sir.'"),
         ("Page 1234 of the book.", "Page one thousand two hundred thirty-four of the book."),
         ("Between 1750 and 1788 it grew.",
