@@ -178,7 +178,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("x", "times", "times")
     add("k", "thousand", "thousand")
     add("bn", "billion", "billion")
-    add("%", "percent", "percent")
+    add("%|pc", "percent", "percent")  # "a 3pc rise", as UK papers write it
     for currency, (one, many, _, _) in CURRENCIES.items():
         add(currency, one, many)  # after an amount: "5 EUR", "5$"
     add("¢", "cent")

@@ -463,6 +463,9 @@ def test_measures(written: str, spoken: str) -> None:
         ("Total: 1h 25m; 3 hrs 5m; a 25m pool.",
          "Total: one hour twenty-five minutes; three hours five minutes; a twenty-five meter "
          "pool."),
+        ("The FTSE 250 dipped 0.2pc, a 3pc fall; 3 pcs.",
+         "The FTSE two hundred fifty dipped zero point two percent, a three percent fall; three "
+         "pcs."),
         ("He scored 25 pts. Bring 4 qts of water.",
          "He scored twenty-five points. Bring four quarts of water."),
         ("Stir in 1 c. milk and 2 c. of flour; see Fig. 3 c. The end.",
