@@ -639,6 +639,8 @@ def test_day_first_dates_are_an_option() -> None:
         ("It ended at 5 p.m.", "It ended at five PM."),
         ("He spoke at 2:30 p.m. EST. Then he left.",
          "He spoke at two thirty PM EST. Then he left."),
+        ("The train at 08.15 and a 09.00 start; it fell to 0.15.",
+         "The train at eight fifteen and a nine o'clock start; it fell to zero point one five."),
     ],
 )  # fmt: skip
 def test_times(written: str, spoken: str) -> None:
