@@ -422,8 +422,8 @@ async def test_a_context_that_times_out_is_cancelled_on_the_server() -> None:
 
 
 async def test_closing_cancels_live_contexts_and_never_reconnects() -> None:
-    """close() cancels the contexts still live on the connection; a cancel or an input after
-    it (an abandoned generator finalized late) opens no new connection."""
+    """close() cancels the contexts still live on the connection; a cancel after it (an
+    abandoned generator finalized late) opens no new connection, and a new context is refused."""
     connections: list[list[dict]] = []
     gone = asyncio.Event()
 
@@ -444,12 +444,29 @@ async def test_closing_cancels_live_contexts_and_never_reconnects() -> None:
         await sonic.close()
         await asyncio.wait_for(gone.wait(), 5)
         await live.cancel()
-        later = await sonic.context(template(context_id="later"))
         with pytest.raises(ConnectionLost, match="is closed"):
-            await later.send("Too late. ")
+            await sonic.context(template(context_id="later"))
     assert len(connections) == 1
     assert connections[0][-1] == {"context_id": "live", "cancel": True}
     assert live.finished and not sonic._routes
+
+
+async def test_closing_ends_a_reader_waiting_on_a_context_with_no_input_yet(
+    server: LocalServer,
+) -> None:
+    """A turn's reader may wait before its first input (an LLM thinking): closing the client
+    fails it as it fails the contexts that spoke, instead of leaving it waiting for ever."""
+    sonic = SonicClient(server.url, timeout=60)
+    spoke = await sonic.context(template())
+    await spoke.send(SENTENCES[0])
+    thinking = await sonic.context(template())
+    readers = [asyncio.create_task(collect(c.responses())) for c in (spoke, thinking)]
+    await asyncio.sleep(0)  # both readers wait
+    await sonic.close()
+    for reader in readers:
+        with pytest.raises(ConnectionLost, match="closed"):
+            await asyncio.wait_for(reader, 10)
+    assert thinking.finished and not sonic._routes
 
 
 async def test_what_arrived_before_a_cancel_stays_readable() -> None:

@@ -230,7 +230,6 @@ class Context:
             ws = await self.client._connection()
             if self._ws is None:
                 self._ws = ws
-                self.client._routes[self.id] = self
             elif ws is not self._ws:
                 raise ConnectionLost(
                     f"context {self.id}: the connection dropped; start a new context"
@@ -391,7 +390,8 @@ class SonicClient:
 
     async def close(self) -> None:
         """Close the connection for good: live contexts are cancelled on the server and fail
-        here with :class:`ConnectionLost`; a closed client does not connect again."""
+        here with :class:`ConnectionLost`, as do those that sent nothing yet; a closed client
+        does not connect again."""
         self._closed = True
         ws, self._ws = self._ws, None
         if ws is not None:
@@ -402,11 +402,17 @@ class SonicClient:
         if self._reader is not None:
             await self._reader
             self._reader = None
+        for context in list(self._routes.values()):  # not on the connection: none sent yet
+            context._fail(ConnectionLost(f"context {context.id}: the client is closed"))
+
+    def _check_open(self) -> None:
+        """Refuse to go on once :meth:`close` was called."""
+        if self._closed:
+            raise ConnectionLost(f"{self!r} is closed; make a new client")
 
     async def _connection(self) -> ClientConnection:
         async with self._connecting:
-            if self._closed:
-                raise ConnectionLost(f"{self!r} is closed; make a new client")
+            self._check_open()
             if self._ws is not None:
                 return self._ws
             headers = {p.VERSION_HEADER: self.version}
@@ -468,12 +474,15 @@ class SonicClient:
         """Open a live context: waits for a free slot under ``max_contexts``, at most the
         client's ``timeout`` (then :class:`NoFreeContext`).
 
-        The template's ``context_id`` is used when set, else a fresh one is made.
+        The template's ``context_id`` is used when set, else a fresh one is made. A closed
+        client raises :class:`ConnectionLost`.
         """
+        self._check_open()
         if not template.context_id:
             template = replace(template, context_id=new_context_id())
         context = Context(self, template)
         await self._slots.acquire(context, self.timeout)
+        self._routes[context.id] = context
         return context
 
     async def generate(
