@@ -208,6 +208,7 @@ SYMBOLS = {
     "<": "less than", ">": "more than", "<=": "less than or equal to",
     ">=": "greater than or equal to", "~": "about", "²": "squared", "³": "cubed",
     "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
+    "⌘": "Command", "⌥": "Option", "⇧": "Shift", "⌃": "Control",
 }  # fmt: skip
 # "≥" and "≤" with nothing to compare on their left: "(≥ 18)", "age ≥ 18" (but "x ≥ 5", "a ≤ b").
 COMPARISONS = {"≥": "at least", "≤": "at most", ">=": "at least", "<=": "at most"}
@@ -643,7 +644,7 @@ BRANCHES = {
     # pair reaches Sonic, which would take "<< two >>" for phonemes.
     "shift": r"<<|>>",
     "symbol": (
-        r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
+        r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
         r"|(?<![<>=!-])[<>]=?(?= ?[-−]?\d)"  # "x<5", "<5", "y >= 10"; not "->" (an arrow)
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
@@ -688,7 +689,7 @@ FAMILIES: tuple[Family, ...] = (
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYx])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→%+~<>#^/_])",
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),
 )  # fmt: skip
 

@@ -1133,6 +1133,7 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
         ("Trending: #sonic", "Trending: hashtag sonic"),
+        ("Press ⌘K, ⌘⇧P or ⌥-click.", "Press Command K, Command Shift P or Option-click."),
         (
             "Trending: #MondayMotivation via @BBCBreaking, @jenny_smith and @iPhone #iOS17.",
             "Trending: hashtag Monday Motivation via at BBC Breaking, at jenny underscore smith "
