@@ -552,7 +552,7 @@ BRANCHES = {
         rf"(?P<amt>{NUM}|\.\d+)(?(mpar)\))(?:{H}?(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
-        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k){RB}"  # "$3/mo", "$0.10/1M tokens"
+        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k|[dcm]?L){RB}"  # "$3/mo", "$0.10/1M"
         rf"(?:{H}?/{H}?(?P<per_b>[a-z]{{1,6}}){RB})?)?"  # "$25/user/mo"
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)

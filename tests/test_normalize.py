@@ -322,6 +322,7 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ),
         ("Only $.50 now.", "Only fifty cents now."),
         ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
+        ("Fuel at €1.50/L.", "Fuel at one euro and fifty cents per liter."),
         (
             "It allots ₹11.1 lakh crore, ₹500 crore and Rs 2 lakh; tickets Rs. 450; the three Rs.",
             "It allots eleven point one lakh crore rupees, five hundred crore rupees and two lakh "
