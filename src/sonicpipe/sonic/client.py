@@ -12,8 +12,9 @@ Two ways to generate:
   already delivered is skipped (a retried input may be phrased slightly differently, so only
   that one input can join two generations).
 * :meth:`SonicClient.context` — a *live* context fed as text arrives (a conversational turn). A
-  429 on its first input is retried the same way; a dropped connection fails it with
-  :class:`ConnectionLost`, since the caller may already have played part of it.
+  429 is raised by its responses (a pipeline turn retries one that came before any audio, on
+  a new context); a dropped connection, or an input that cannot reach Sonic, fails it with
+  that error, since the caller may already have played part of it.
 
 The API key travels only in the ``X-API-Key`` header; it never appears in URLs, logs, reprs or
 error messages.
