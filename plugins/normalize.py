@@ -634,7 +634,10 @@ BRANCHES = {
         rf"(?=,?{H}\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w))))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
-    "bare": rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)(?={H}[A-Z])",
+    "bare": (  # "Mr Smith", "Dr Who"; "vs" before anything: "3% vs 2%", "cats vs dogs"
+        rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)"
+        rf"(?={H}(?:[A-Z]|(?<=vs[ \t\xa0])[\w$£€¥]))"
+    ),
     "abbr": (
         r"(?<![\w.])(?:et al\.|[A-Za-z]{1,3}+\.(?:[A-Za-z]{1,3}+\.)+|[A-Za-z]{1,7}+\.)"
         r"(?![^\W\d])"  # a digit may follow: "No.1"

@@ -1136,6 +1136,10 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Trending: #sonic", "Trending: hashtag sonic"),
         ("Press ⌘K, ⌘⇧P or ⌥-click.", "Press Command K, Command Shift P or Option-click."),
         (
+            "Margins hit 21% vs 19%; cats vs dogs.",
+            "Margins hit twenty-one percent versus nineteen percent; cats versus dogs.",
+        ),
+        (
             "Trending: #MondayMotivation via @BBCBreaking, @jenny_smith and @iPhone #iOS17.",
             "Trending: hashtag Monday Motivation via at BBC Breaking, at jenny underscore smith "
             "and at iPhone hashtag iOS17.",
