@@ -1136,6 +1136,11 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Trending: #sonic", "Trending: hashtag sonic"),
         ("Press ⌘K, ⌘⇧P or ⌥-click.", "Press Command K, Command Shift P or Option-click."),
         (
+            "CPI rose 0.3% m/m and 3.4% y/y; GDP 1% q/q; any/y stays.",
+            "CPI rose zero point three percent month over month and three point four percent year "
+            "over year; GDP one percent quarter over quarter; any/y stays.",
+        ),
+        (
             "Margins hit 21% vs 19%; cats vs dogs.",
             "Margins hit twenty-one percent versus nineteen percent; cats versus dogs.",
         ),
