@@ -591,7 +591,7 @@ BRANCHES = {
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
-        rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d)"
+        rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d|{MONTH_RE}\.?{H}\d)"  # "April 30-May 1"
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
     # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)

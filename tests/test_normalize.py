@@ -551,6 +551,10 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ),
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
         ("From March 3-5.", "From March third to fifth."),
+        (
+            "It meets April 30-May 1 and Dec. 24–Jan. 2.",
+            "It meets April thirtieth to May first and December twenty-fourth to January second.",
+        ),
         ("Smith (b. 1920, d. 1980)", "Smith (born nineteen twenty, died nineteen eighty)"),
         ("Meet on Tuesday, 5/14.", "Meet on Tuesday, May fourteenth."),
         ("From 3-5 May.", "From the third to the fifth of May."),
