@@ -630,9 +630,10 @@ BRANCHES = {
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
         rf"(?<![^\W_])(?:(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
-        rf"(?!\w)"  # "Mon-Fri"; and one day before a time: "Sat 10am", "Sun. 11:30"
+        rf"(?!\w)"  # "Mon-Fri"; one day before a time or date: "Sat 10am", "Tue 14 May"
         rf"|(?P<d3>Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
-        rf"(?=,?{H}\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w))))"
+        rf"(?=,?{H}(?:\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w))"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?{H}{MONTH_RE}(?![a-z])|{MONTH_RE}\.?{H}\d)))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
     "bare": (  # "Mr Smith", "Dr Who"; "vs" before anything: "3% vs 2%", "cats vs dogs"
@@ -988,6 +989,8 @@ def _tens_of_seconds(text: str, start: int, numeral: str) -> bool:
     return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
 
 
+# A code after "#" that numbers something, not a hashtag: "order #A12345" (but "#G7", "#F1").
+ORDER_NUMBER = re.compile(r"[A-Z]{1,2}\d{3,}")
 # Where a name written in CamelCase parts splits: "MondayMotivation", "BBCBreaking"
 CAMEL_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 QUOTE_MARK = re.compile(r'(?<!\d)"')
@@ -1949,7 +1952,9 @@ class EnglishNormalizer:
         return '"'
 
     def _hash(self, m: re.Match[str]) -> str:
-        if tag := m["tag"]:
+        if (tag := m["tag"]) and ORDER_NUMBER.fullmatch(tag):
+            return f"number {tag}"  # "order #A12345"
+        if tag:
             if tag[0].isupper():  # not "iPhone"
                 tag = CAMEL_PARTS.sub(" ", tag)
             words = tag.replace("_", " underscore ")
