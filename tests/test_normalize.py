@@ -552,6 +552,11 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
         ("From March 3-5.", "From March third to fifth."),
         (
+            "On Tue 14 May, Wed, 5 June and Sat March 3rd; the Sun 14 times.",
+            "On Tuesday the fourteenth of May, Wednesday, the fifth of June and Saturday March "
+            "third; the Sun fourteen times.",
+        ),
+        (
             "It meets April 30-May 1 and Dec. 24–Jan. 2.",
             "It meets April thirtieth to May first and December twenty-fourth to January second.",
         ),
@@ -1138,6 +1143,10 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("We are #1!", "We are number one!"),
         ("Play it in C# minor.", "Play it in C sharp minor."),
         ("Trending: #sonic", "Trending: hashtag sonic"),
+        (
+            "Your order #A12345 shipped; #G7 trends.",
+            "Your order number A12345 shipped; hashtag G7 trends.",
+        ),
         ("Press ⌘K, ⌘⇧P or ⌥-click.", "Press Command K, Command Shift P or Option-click."),
         (
             "CPI rose 0.3% m/m and 3.4% y/y; GDP 1% q/q; any/y stays.",
