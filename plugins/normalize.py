@@ -778,6 +778,9 @@ CLOCK_TIME_BEFORE = re.compile(
 )
 # Hours before "25m" make it minutes: "1h 25m", "2h30m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
+BETWEEN_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?)?$"
+)
 CLOCK_BEFORE = re.compile(r":\d\d$")
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
@@ -1360,7 +1363,8 @@ class EnglishNormalizer:
         attributive = _attributive(m.string, m.start(), m.end())  # "a $5 bill"
         if m["amt2"]:
             first = self._amount(m["amt"], m["mult"], unit, bare=True)
-            words = f"{first} to {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
+            joint = "and" if _word_before(m.string, m.start()).lower() == "between" else "to"
+            words = f"{first} {joint} {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
         else:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
         if sign := m["mneg"] or m["mneg2"] or m["mpar"]:  # "-$3", "$-3", "~$5", "$(3)"
@@ -1725,6 +1729,8 @@ class EnglishNormalizer:
             return " minus "
         if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             return " "  # "CVE-2023-12345": the parts of a name, not a range
+        if BETWEEN_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            return " and "  # "between 9-5": between nine and five
         return " to "
 
     def _arith(self, m: re.Match[str]) -> str:

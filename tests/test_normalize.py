@@ -552,6 +552,11 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
         ("From March 3-5.", "From March third to fifth."),
         (
+            "Call between 9-5 or between 10am-2pm, for between $5-$10; from 9-5.",
+            "Call between nine and five or between ten AM and two PM, for between five and ten "
+            "dollars; from nine to five.",
+        ),
+        (
             "On Tue 14 May, Wed, 5 June and Sat March 3rd; the Sun 14 times.",
             "On Tuesday the fourteenth of May, Wednesday, the fifth of June and Saturday March "
             "third; the Sun fourteen times.",
