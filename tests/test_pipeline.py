@@ -29,7 +29,7 @@ from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.controls import Defaults
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.pipeline import Pipeline, group_inputs
+from sonicpipe.pipeline import Pipeline, Turn, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
@@ -437,6 +437,21 @@ async def test_a_turn_whose_audio_failed_refuses_more_text() -> None:
                 await turn.flush()
     assert isinstance(turn.error, SonicTimeout)
     assert not [f for f in frames if "More text" in f.get("transcript", "")]
+
+
+async def test_a_turn_whose_input_cannot_reach_the_server_fails_and_frees_its_slot() -> None:
+    """An agent that catches the error of a feed and moves on to the next turn (no audio read)
+    finds the slot free: the turn failed at once, and refuses more text."""
+    async with LocalServer(engine="espeak") as gone:
+        url = gone.url
+    async with Pipeline(Settings(url=url, timeout=1.0), max_contexts=1) as pipe:
+        turn = await pipe.turn()
+        with pytest.raises(ConnectionLost, match="cannot connect"):
+            await turn.feed("Hello there, this is the turn speaking now. ")
+            await turn.flush()
+        with pytest.raises(RuntimeError, match=r"this turn failed \(cannot connect"):
+            await turn.feed("More text. ")
+        assert isinstance(await pipe.turn(), Turn), "the only slot is free"
 
 
 class Gate:

@@ -35,6 +35,7 @@ from sonicpipe.sonic.client import (
     Context,
     RateLimitError,
     SonicClient,
+    SonicError,
     backoff_delay,
     new_context_id,
 )
@@ -564,7 +565,8 @@ class Turn:
     Bad text in a sentence (a markup error) fails the turn: the call that sent it and
     :meth:`audio` raise the error (kept as ``error``), and the context is cancelled. So does
     any error :meth:`audio` raises (a dropped connection, a 429 past the retries): nothing
-    plays the rest. A failed turn refuses more text.
+    plays the rest; and so does text that cannot reach Sonic (no connection, a refused key).
+    A failed turn refuses more text.
     """
 
     def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
@@ -648,7 +650,15 @@ class Turn:
     async def _send_input(self, fields: dict[str, Any]) -> None:
         extra = {k: v for k, v in fields.items() if k != "transcript"}
         # flushed, so the context knows audio is owed until each input's flush_done
-        await self.context.send(fields["transcript"], flush=True, **extra)
+        await self._sent(self.context.send(fields["transcript"], flush=True, **extra))
+
+    async def _sent(self, sending: Awaitable[None]) -> None:
+        """Await ``sending``; what cannot reach Sonic fails the turn (see :meth:`_fail`)."""
+        try:
+            await sending
+        except SonicError as exc:
+            await self._fail(exc)
+            raise
 
     async def end(self) -> None:
         """No more fragments: send what is left and end the context."""
@@ -658,7 +668,7 @@ class Turn:
         if not self._stopped:
             self.ended = True
             if not self._refused:
-                await self.context.end()
+                await self._sent(self.context.end())
 
     @property
     def interrupted(self) -> bool:
