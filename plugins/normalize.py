@@ -375,7 +375,9 @@ FUNCTION_WORDS = frozenset(
 # Words after a number from 2010 to 2039 that keep it a quantity: "send 2025 more", "2016 of
 # them"; any other singular lower-case word makes it a year ("2025 revenue").
 COUNT_WORDS = (
-    NOT_NOUNS | FUNCTION_WORDS | frozenset(_words("more less fewer extra additional other new"))
+    NOT_NOUNS
+    | FUNCTION_WORDS
+    | frozenset(_words("more less fewer extra additional other new yen yuan won baht rand"))
 )
 # Abbreviations read only before a number (they are also ordinary words: "no.", "fig.").
 NUMBER_ABBREVIATIONS = {

@@ -757,8 +757,9 @@ def test_whole_hours_and_time_ranges(written: str, spoken: str) -> None:
         ("Q3'24 EPS rose; FY'25 and H1'24 sales; he said '24 hours'.",
          "Q three twenty-four EPS rose; FY twenty-five and H one twenty-four sales; he said "
          "'twenty-four hours'."),
-        ("Analysts expect 2025 revenue; send 2025 more.",
-         "Analysts expect twenty twenty-five revenue; send two thousand twenty-five more."),
+        ("Analysts expect 2025 revenue; send 2025 more; it cost 2020 yen.",
+         "Analysts expect twenty twenty-five revenue; send two thousand twenty-five more; it cost "
+         "two thousand twenty yen."),
         ("Its 2024 results and Apple's 2023 sales; they sold 2020 units.",
          "Its twenty twenty-four results and Apple's twenty twenty-three sales; they sold two "
          "thousand twenty units."),
