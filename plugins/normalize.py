@@ -444,7 +444,8 @@ SENTENCE_STARTERS = frozenset(
 SAID = {
     "Ctrl": "Control", "Cmd": "Command", "YoY": "year over year", "QoQ": "quarter over quarter",
     "MoM": "month over month", "y/y": "year over year", "q/q": "quarter over quarter",
-    "m/m": "month over month", "x86_64": "x eighty-six sixty-four",
+    "m/m": "month over month", "w/o": "without", "w/": "with", "P/E": "P E",
+    "x86_64": "x eighty-six sixty-four",
     "x86-64": "x eighty-six sixty-four",
 }  # fmt: skip
 
@@ -670,11 +671,11 @@ BRANCHES = {
 }
 # Where a branch of the word family may start: a capital, "v" ("vs") or "x" ("x86"), else a
 # word followed by a period (abbreviations, "a.m.", "No. II"), by a Roman numeral ("chapter
-# iv") or by an echoed sign ("copyright ©"); or "et al.", "y/y" (and "q/q", "m/m"), or an
-# echoed sign's name of two words. Most words of prose are none of these and fail here at once.
+# iv") or by an echoed sign ("copyright ©"); or "et al.", "y/y" (and "q/q", "m/m"), "w/", or
+# an echoed sign's name of two words. Most words of prose are none of these and fail here at once.
 WORD_GUARD = (
     rf"(?<![^\W_])(?=[A-Zvx]|[A-Za-z]{{1,12}}+(?:\.|{H}(?:[IVXLCDM]+|[ivxlcdm]+)(?![^\W_])"
-    rf"|{H}?[{ECHOED_SIGNS}])|et al\.|[mqy]/[mqy]"
+    rf"|{H}?[{ECHOED_SIGNS}])|et al\.|[mqy]/[mqy]|w/"
     + "".join(
         f"|(?i:{SYMBOLS[sign].replace(' ', H)})" for sign in ECHOED_SIGNS if " " in SYMBOLS[sign]
     )
@@ -693,7 +694,7 @@ FAMILIES: tuple[Family, ...] = (
     (WORD_GUARD,
      ("echo", "filename", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare")),
-      (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMQYxmqy])", ("said",)), "abbr")),
+      (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",

@@ -1155,6 +1155,10 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ),
         ("Press ⌘K, ⌘⇧P or ⌥-click.", "Press Command K, Command Shift P or Option-click."),
         (
+            "Served w/ rice, w/o sugar; a P/E of 25.",
+            "Served with rice, without sugar; a P E of twenty-five.",
+        ),
+        (
             "CPI rose 0.3% m/m and 3.4% y/y; GDP 1% q/q; any/y stays.",
             "CPI rose zero point three percent month over month and three point four percent year "
             "over year; GDP one percent quarter over quarter; any/y stays.",
