@@ -166,6 +166,8 @@ def _units() -> dict[str, tuple[str, str]]:
     add("rpm", "revolution per minute", "revolutions per minute")
     add("psi", "pound per square inch", "pounds per square inch")
     add("mmHg", "millimeter of mercury", "millimeters of mercury")
+    add("mcg", "microgram")
+    add("mEq", "milliequivalent")
     add("mmol", "millimole")
     add("µmol|μmol", "micromole")
     add("mol", "mole")
@@ -589,7 +591,8 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB})?|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
+        rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
     ),
     "dash": (
@@ -1653,6 +1656,8 @@ class EnglishNormalizer:
             words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
         if m["unit2"]:
             words += " " + _per(m["per2"])
+            if m["per3"]:
+                words += " " + _per(m["per3"])  # "10 mg/kg/day"
         elif unit.endswith("."):
             words += _period(m.string, m.end())
         return words

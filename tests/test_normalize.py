@@ -431,6 +431,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("Sugar 95 mg/dL, sodium 140 mmol, 5 g/L and 2 L/day.",
          "Sugar ninety-five milligrams per deciliter, sodium one hundred forty millimoles, five "
          "grams per liter and two liters per day."),
+        ("Give 50 mcg, 10 mg/kg/day and 20 mEq.",
+         "Give fifty micrograms, ten milligrams per kilogram per day and twenty "
+         "milliequivalents."),
         ("Cholesterol 5.2 mmol/L; 1 mol of gas; 40 µmol/L.",
          "Cholesterol five point two millimoles per liter; one mole of gas; forty micromoles per "
          "liter."),
