@@ -782,8 +782,9 @@ CLOCK_TIME_BEFORE = re.compile(
     rf"(?:(?<![A-Za-z])(?i:at|by|until|till|since|from)|\d{{4}}-\d\d?-\d\d?"
     rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
 )
-# Hours before "25m" make it minutes: "1h 25m", "2h30m", "3 hrs 5m".
+# Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
+# "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm".
 BETWEEN_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?)?$"
 )
