@@ -1512,11 +1512,10 @@ class EnglishNormalizer:
 
     def _shortyear(self, m: re.Match[str]) -> str:
         """ "the '90s" -> "the nineties", "class of '97" -> "ninety-seven"."""
-        words = _short_year(m["sy2"])
-        if m["sy3"]:  # "'65-'68", "the '60s-'70s"
-            words = f"{words} to {_short_year(m['sy3'])}"
+        parts = [_short_year(y) for y in (m["sy2"], m["sy3"]) if y]  # "'65-'68", "'60s-'70s"
+        words = " to ".join(map(plural, parts) if m["sys"] else parts)
         if m["sys"]:
-            return plural(words) if not m["sy3"] else " to ".join(map(plural, words.split(" to ")))
+            return words
         before = m.string[max(0, m.start() - 4) : m.start()]
         if (
             m["sy3"]
@@ -1649,7 +1648,7 @@ class EnglishNormalizer:
             # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
             return f"{number_words(numeral)} million"
         if unit == "m" and HOURS_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
-            unit = "min"  # "1h 25m", "2h30m": minutes
+            unit = "min"  # "1h 25m": minutes
         attributive = _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)
