@@ -469,6 +469,38 @@ async def test_closing_ends_a_reader_waiting_on_a_context_with_no_input_yet(
     assert thinking.finished and not sonic._routes
 
 
+async def test_a_cancel_while_the_connection_opens_stops_the_input_waiting_for_it() -> None:
+    """A barge-in while the first input waits for the connection: the input is not sent
+    after the cancel (Sonic would speak it for nobody, in a slot the client counts free)."""
+    frames: list[dict] = []
+    arrived, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_handshake(connection: object, request: object) -> None:
+        arrived.set()
+        await answer.wait()
+
+    async def record(ws: websockets.ServerConnection) -> None:
+        async for frame in ws:
+            frames.append(json.loads(frame))
+
+    async with websockets.serve(record, "127.0.0.1", 0, process_request=slow_handshake) as ws:
+        url = f"ws://127.0.0.1:{ws.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, timeout=5)
+        first = await sonic.context(template(context_id="barged-in"))
+        sending = asyncio.create_task(first.send(SENTENCES[0]))
+        await arrived.wait()  # the connection is opening
+        await first.cancel()
+        answer.set()
+        await sending
+        after = await sonic.context(template(context_id="next"))
+        await after.send(SENTENCES[1])
+        while not frames:  # the next context's input came: any earlier frame is in
+            await asyncio.sleep(0.01)
+        await sonic.close()
+    assert frames[0]["context_id"] == "next"
+    assert "barged-in" not in [f["context_id"] for f in frames]
+
+
 async def test_what_arrived_before_a_cancel_stays_readable() -> None:
     """Sonic may send timestamps after the audio they cover: a consumer that cancels on
     reading the audio still gets them from unread()."""

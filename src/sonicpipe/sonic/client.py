@@ -167,7 +167,8 @@ class Context:
         """Send one input; ``more=False`` says no input follows (it ends the context).
 
         ``flush=True`` asks for a ``flush_done`` once this input's audio is out. ``fields``
-        override the template for this input (e.g. ``generation_config``).
+        override the template for this input (e.g. ``generation_config``). Nothing goes out
+        on a finished context (one cancelled while its first input waited for the connection).
         """
         request = replace(
             self.template, **fields, transcript=transcript, continue_=more, flush=flush
@@ -229,6 +230,8 @@ class Context:
             raise copy.copy(self._failed)
         try:
             ws = await self.client._connection()
+            if self.finished:  # cancelled while the connection opened: no input now
+                return
             if self._ws is None:
                 self._ws = ws
             elif ws is not self._ws:
