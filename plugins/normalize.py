@@ -495,6 +495,11 @@ US_STATES = (
 )
 PART_RE = "|".join(re.escape(part) for part in PART_OF_PENNY)
 
+FILE_EXTENSIONS = (
+    "py|ts|tsx|jsx|json|md|txt|html|css|yaml|yml|toml|sh|go|rs|java|cpp|rb|php|csv|xml|sql|ini|"
+    "cfg|log|pdf|png|jpg|jpeg|gif|svg|zip|ipynb"
+)
+
 BRANCHES = {
     # A US ZIP code after a city and a state's postal code: "Beverly Hills, CA 90210",
     # "Washington, DC 20500-0001" (but "OK 10000 people").
@@ -581,6 +586,11 @@ BRANCHES = {
         r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){2,6}+"
         r"|\((?:[a-z]|[A-Z])\)(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){0,5}+)(?!\w)"
     ),
+    # A dotfile or a bare extension: "your .env", ".gitignore", "a .py file"
+    "dotfile": (
+        rf"(?<![\w./-])\.(?:env|gitignore|dockerignore|bashrc|zshrc|npmrc|profile"
+        rf"|{FILE_EXTENSIONS}|js)(?![\w-]|\.\w)"
+    ),
     "shortyear": (  # "the '90s", "class of '97", "Q3'24", "'65-'68"
         r"(?:(?<![^\W_])|(?<=Q[1-4])|(?<=H[12])|(?<=FY))['’‘](?P<sy2>\d{2})(?P<sys>s)?"
         r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
@@ -623,9 +633,8 @@ BRANCHES = {
     # name like "Node.js" is left to the dictionaries). It starts with letters and a period, as
     # WORD_GUARD lets through.
     "filename": (
-        r"(?<![A-Za-z\d@./-])(?=[A-Za-z]{1,12}+\.)(?:[A-Za-z\d-]+\.)*(?:[A-Za-z\d-]+\.(?:py|ts"
-        r"|tsx|jsx|json|md|txt|html|css|yaml|yml|toml|sh|go|rs|java|cpp|rb|php|csv|xml|sql|ini"
-        r"|cfg|log|pdf|png|jpg|jpeg|gif|svg|zip|ipynb)|[a-z\d-]+\.js)(?![\w-]|\.\w)"
+        rf"(?<![A-Za-z\d@./-])(?=[A-Za-z]{{1,12}}+\.)(?:[A-Za-z\d-]+\.)*"
+        rf"(?:[A-Za-z\d-]+\.(?:{FILE_EXTENSIONS})|[a-z\d-]+\.js)(?![\w-]|\.\w)"
     ),
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
     "month": (
@@ -692,7 +701,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
-      "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection",
+      "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "filename", "romanitem", "roman",
@@ -1951,6 +1960,9 @@ class EnglishNormalizer:
 
     def _filename(self, m: re.Match[str]) -> str:
         return m.group().replace(".", " dot ")  # "config.py": config dot py
+
+    def _dotfile(self, m: re.Match[str]) -> str:
+        return "dot " + m.group()[1:]  # ".env": dot env
 
     def _underscore(self, m: re.Match[str]) -> str:
         return " underscore "

@@ -194,6 +194,8 @@ def test_ports_are_read_in_pairs() -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Add it to your .env and .gitignore; save a .py file; pi is .5.",
+         "Add it to your dot env and dot gitignore; save a dot py file; pi is point five."),
         ("Edit config.py, then README.md and next.config.js.",
          "Edit config dot py, then README dot md and next dot config dot js."),
         ("Open report.pdf or session_manager.py.",
