@@ -580,11 +580,10 @@ BRANCHES = {
     # four oh one k, "501(c)(3)" five oh one c three.
     "taxcode": r"(?<![\w.])(?P<tcn>401|403|457|501)\((?P<tcl>[a-z])\)(?:\((?P<tcp>\d)\))?(?!\w)",
     # A numbered provision's subdivisions: "§ 12(b)(3)" is twelve B three, "Article 6(1)(f)" six
-    # one F, "Rule 23(b)(2)(iii)" twenty-three B two three; one subdivision only with a letter
-    # ("12(b)"): "2(3)" may be a product.
+    # one F, "Rule 23(b)(2)(iii)" twenty-three B two three; one numbered subdivision only after
+    # a provision's name ("s. 3(1)", see PROVISIONS): "2(3)" may be a product.
     "subsection": (
-        r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){2,6}+"
-        r"|\((?:[a-z]|[A-Z])\)(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){0,5}+)(?!\w)"
+        r"(?<![\w.])(?P<ssn>\d{1,5})(?P<ssp>(?:\((?:[a-z]{1,4}|[A-Z]|\d{1,2})\)){1,6}+)(?!\w)"
     ),
     # A dotfile or a bare extension: "your .env", ".gitignore", "a .py file"
     "dotfile": (
@@ -747,6 +746,13 @@ MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 NUMBER_AFTER = re.compile(rf"{H}?(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
 COUNT_AFTER = re.compile(rf"{H}?\d+(?={H}[a-z])")  # "the ref. 5 minutes later"
 YEAR_AFTER = re.compile(rf"{H}?[12]\d{{3}}(?!\w|[.,]\d)")
+# Names of provisions before a number with one numbered subdivision: "s. 3(1)", "Article 17(2)".
+PROVISIONS = frozenset(
+    _words(
+        "s ss section sections art article articles rule rules reg regulation regulations "
+        "clause clauses para paragraph paragraphs sch schedule"
+    )
+)
 # Words before a phone number, which is read digit by digit: "call 911", "Tel. 555 1234", "Our
 # number is 555 000 123". After "call", "dial" and "text" any number is one; after the others
 # only one of PHONE_DIGITS digits or more ("The fax: 12 pages were sent"). The cleanup plugin
@@ -1508,9 +1514,18 @@ class EnglishNormalizer:
 
     def _subsection(self, m: re.Match[str]) -> str:
         """ "12(b)(3)(ii)": twelve B three two; a Roman numeral after a letter is a number."""
-        words = [self._plain_integer(m.string, m.start(), m.end("ssn"), int(m["ssn"]))]
+        text, start = m.string, m.start()
+        words = [self._plain_integer(text, start, m.end("ssn"), int(m["ssn"]))]
+        parts = re.findall(r"\((\w+)\)", m["ssp"])
+        if (
+            len(parts) == 1
+            and parts[0].isdigit()
+            and _word_before(text, start).lower() not in PROVISIONS
+            and not text.endswith("§ ", 0, start)
+        ):
+            return f"{words[0]}({cardinal(int(parts[0]))})"  # "2(3)": as written
         lettered = False
-        for part in re.findall(r"\((\w+)\)", m["ssp"]):
+        for part in parts:
             value = _roman_value(part) if lettered and part.islower() else None
             if part.isdigit() or (value and value <= 10):
                 words.append(cardinal(value or int(part)))

@@ -219,6 +219,8 @@ def test_file_names_are_said_with_dot(written: str, spoken: str) -> None:
         ("See 42 U.S.C. § 1983(a).", "See forty-two U.S.C. section nineteen eighty-three A."),
         ("Art. III standing; Art. I, Section 8.",
          "Article three standing; Article one, Section eight."),
+        ("Article 17(2), § 5(2) and clause 4(a) apply.",
+         "Article seventeen two, section five two and clause four A apply."),
         ("Multiply 2(3) here; 401(k) plans.", "Multiply two(three) here; four oh one k plans."),
     ],
 )  # fmt: skip
