@@ -99,6 +99,14 @@ def test_errors_name_file_and_key(tmp_path: Path, body: str, message: str) -> No
         ({"disable": ["cleanup", 3]}, r"disable: expected a list of strings, got \['cleanup', 3\]"),
         ({"options": {"cleanup": "emoji"}}, r"options\.cleanup: expected a table, got 'emoji'"),
         ({"url": "api.cartesia.ai"}, r"url: expected a ws:// or wss:// URL, got 'api\.cartesia"),
+        (
+            {"url": "ws://localhost:99999"},
+            r"url: the port of 'ws://localhost:99999' is not a number from 0 to 65535$",
+        ),
+        (
+            {"url": "ws://:8765"},
+            r"url: 'ws://:8765' names no host; expected e\.g\. ws://127\.0\.0\.1",
+        ),
         ({"api_key": b"sk-bytes"}, r"api_key: expected a string, got bytes$"),
         ({"timeout": 0}, r"timeout: expected seconds above 0, at most 3600, got 0$"),
         ({"timeout": "30"}, r"timeout: expected seconds above 0, at most 3600, got '30'$"),

@@ -260,6 +260,12 @@ def check_url(url: object) -> None:
             raise ConfigError("url: expected a ws:// or wss:// URL, got a value that is not "
                               "one (not shown)")  # fmt: skip
         raise ConfigError(f"url: expected a ws:// or wss:// URL, got {url!r}")
+    try:
+        parts.port  # noqa: B018 (reading it checks the port)
+    except ValueError:
+        raise ConfigError(f"url: the port of {url!r} is not a number from 0 to 65535") from None
+    if not parts.hostname:
+        raise ConfigError(f"url: {url!r} names no host; expected e.g. ws://127.0.0.1:8765")
 
 
 def _expect(key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
