@@ -1507,6 +1507,11 @@ def test_sentence_ends_survive_segmentation() -> None:
         ("It weighs 2 lb. 3 oz. in all.", ["It weighs two pounds three ounces in all."]),
         ("Open Mon.-Fri. 9 to 5 daily.", ["Open Monday to Friday nine to five daily."]),
         ("See fig. 3 for it.", ["See figure three for it."]),
+        # a US state as news agencies write it is read in full and ends no sentence
+        ("Rep. Jane Doe (D-Calif.) met voters in Miami, Fla. on Monday. She flew to N.Y. Then "
+         "she rested.",
+         ["Representative Jane Doe (D-California) met voters in Miami, Florida on Monday.",
+          "She flew to New York.", "Then she rested."]),
         # a day or a time zone after "p.m." goes on with the sentence
         ("Polls close at 8 p.m. Friday. Results follow.",
          ["Polls close at eight PM Friday.", "Results follow."]),
