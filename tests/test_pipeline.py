@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import websockets
+import websockets.asyncio.server
 from conftest import ServeProcess, run_with_file_size_limit
 
 from sonicpipe import ConfigError, Secret, Settings
@@ -33,7 +34,7 @@ from sonicpipe.pipeline import Pipeline, Turn, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word
 from sonicpipe.sonic import protocol as p
-from sonicpipe.sonic.client import ConnectionLost, RateLimitError, SonicTimeout
+from sonicpipe.sonic.client import AuthError, ConnectionLost, RateLimitError, SonicTimeout
 from sonicpipe.words import WordTime
 
 TEXT = "Dr. Smith paid $5 at 7:45 p.m. It was cheap.\n\nA new paragraph starts here."
@@ -240,6 +241,37 @@ async def test_turn_fails_clearly_when_the_server_dies(serve_process: ServeProce
         with pytest.raises(ConnectionLost, match="the connection dropped"):
             async for _ in turn.audio():
                 serve_process.kill()
+
+
+async def test_connect_opens_the_connection_before_any_request() -> None:
+    """A voice agent connects at start-up, so that its first turn pays no handshake."""
+    opened: list[object] = []
+
+    async def answer(ws: websockets.asyncio.server.ServerConnection) -> None:
+        opened.append(ws)
+        await ws.wait_closed()
+
+    async with websockets.asyncio.server.serve(answer, "127.0.0.1", 0) as bare:
+        url = f"ws://127.0.0.1:{bare.sockets[0].getsockname()[1]}"
+        async with Pipeline(Settings(url=url)) as pipe:
+            await pipe.aconnect()
+            await pipe.aconnect()  # connected already: nothing more
+            for _ in range(200):  # the server's handler runs just after the handshake
+                if opened:
+                    break
+                await asyncio.sleep(0.01)
+            assert len(opened) == 1
+
+
+def test_connect_raises_a_refused_key_at_once_without_showing_it() -> None:
+    with LocalServer(engine="espeak", api_key=Secret("right-key")) as local:
+        with Pipeline(Settings(url=local.url, api_key=Secret("wrong-key"))) as pipe:
+            with pytest.raises(AuthError) as refused:
+                pipe.connect()
+            assert "wrong-key" not in str(refused.value)
+        with Pipeline(Settings(url=local.url, api_key=Secret("right-key"))) as pipe:
+            pipe.connect()
+            assert pipe.speak("Connected first.").seconds > 0.3
 
 
 async def test_concurrent_first_calls_share_one_client() -> None:

@@ -471,6 +471,12 @@ class Pipeline:
         """Start a conversational turn on a new context."""
         return await Turn.start(self)
 
+    async def aconnect(self) -> None:
+        """Connect to Sonic now (and start the local voice, without an API key) rather than on
+        the first request, which then starts at once: a voice agent calls it at start-up. A
+        refused key or an unreachable server raises here (``AuthError``, ``ConnectionLost``)."""
+        await (await self.client()).connect()
+
     async def aclose(self) -> None:
         """Close the connection of this event loop (its live contexts cancelled); stop the
         local server once no other running event loop still uses it."""
@@ -505,6 +511,10 @@ class Pipeline:
                 self._runner = _LoopThread()
             runner = self._runner
         return runner.run(coro)
+
+    def connect(self) -> None:
+        """Connect to Sonic now (blocking); see :meth:`aconnect`."""
+        self._run(self.aconnect())
 
     def speak(self, text: str) -> Audio:
         """Synthesize ``text`` and return the finished audio (blocking)."""

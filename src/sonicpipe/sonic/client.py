@@ -392,6 +392,11 @@ class SonicClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
+    async def connect(self) -> None:
+        """Open the connection now rather than at the first context's first input: that input
+        then pays no handshake, and a refused key or a missing server is known at once."""
+        await self._connection()
+
     async def close(self) -> None:
         """Close the connection for good: live contexts are cancelled on the server and fail
         here with :class:`ConnectionLost`, as do those that sent nothing yet; a closed client
