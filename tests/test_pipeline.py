@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import math
 import os
 import random
@@ -359,15 +360,20 @@ async def test_a_turn_flush_sends_a_held_sentence_before_more_text(server: Local
     ]
 
 
-async def test_feeding_a_turn_after_its_end_is_an_error(server: LocalServer) -> None:
+async def test_feeding_a_turn_after_its_end_is_an_error(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
     async with Pipeline(settings_for(server)) as pipe:
         turn = await pipe.turn()
         await turn.feed("Hello there my friend.")
         await turn.end()
         with pytest.raises(RuntimeError, match=r"turn\.feed\(\) after turn\.end\(\)"):
             await turn.feed("More words after the end. Another sentence after the end. ")
+        with caplog.at_level(logging.DEBUG, logger="websockets.client"):
+            await turn.end()  # again: nothing more is sent
         assert [chunk async for chunk in turn.audio()]
     assert [i["transcript"] for i in turn.inputs] == ["Hello there my friend. "]
+    assert not [r for r in caplog.records if r.getMessage().startswith("> TEXT")]
 
 
 async def test_bad_markup_in_a_turns_text_fails_the_turn(server: LocalServer) -> None:

@@ -671,7 +671,10 @@ class Turn:
             raise
 
     async def end(self) -> None:
-        """No more fragments: send what is left and end the context."""
+        """No more fragments: send what is left and end the context (once: a second call
+        does nothing)."""
+        if self.ended:
+            return
         self._text_done = True
         for sentence in self.splitter.flush():
             await self._send(sentence)
