@@ -85,6 +85,8 @@ def test_a_dropped_control_leaves_no_space_before_punctuation() -> None:
                   Mark(MarkKind.NONVERBAL, "laughter"), " again ", Mark(MarkKind.NONVERBAL,
                   "laughter"), "!")  # fmt: skip
     assert render(seg, "sonic-2", Defaults()).transcript == "Well there ok. And again!"
+    seg = segment("Build with ", Mark(MarkKind.NONVERBAL, "laughter"), " .NET today.")
+    assert render(seg, "sonic-2", Defaults()).transcript == "Build with .NET today."
 
 
 def test_sonic2_maps_emotion_and_speed_and_notes_what_it_drops() -> None:

@@ -224,9 +224,10 @@ def in_force_after(segment: Segment, start: Defaults) -> Defaults:
 
 def _join(parts: list[str]) -> str:
     """The parts as one transcript: runs of spaces as one, none before closing punctuation
-    (where a dropped control stood: "ok [laughter]." on sonic-2 is "ok.")."""
+    (where a dropped control stood: "ok [laughter]." on sonic-2 is "ok."), though a word
+    may start with a period (".NET")."""
     joined = re.sub(r"[ \t]{2,}", " ", "".join(parts))
-    return re.sub(r" +(?=[.,;:!?)\]])", "", joined).strip()
+    return re.sub(r" +(?=[.,;:!?)\]](?!\w))", "", joined).strip()
 
 
 def _written(mark: Mark) -> str | None:
