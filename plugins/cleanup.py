@@ -77,6 +77,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -88,7 +89,7 @@ from sonicpipe.builtin.normalize import PHONE_WORDS
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_CHARS as MARKS
-from sonicpipe.model import MARK_RE, Document, strip_marks
+from sonicpipe.model import MARK_RE, Document, MarkKind, strip_marks
 
 __version__ = "0.1.0"
 
@@ -719,13 +720,17 @@ def _characters(text: str, options: CleanupOptions) -> str:
     return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
 
 
-def _finish(paragraph: str) -> str:
-    """Collapse spaces and end the paragraph with punctuation."""
+def _finish(paragraph: str, spoken: AbstractSet[str]) -> str:
+    """Collapse spaces and end the paragraph with punctuation: after its last words, which
+    may be ``spoken`` marks (a pronunciation, a spelling), before the controls that follow."""
     paragraph = " ".join(paragraph.split())
     if any(space_punct in paragraph for space_punct in SPACED_PUNCTUATION):
         paragraph = SPACE_BEFORE_PUNCT_RE.sub("", paragraph)
-    end = len(paragraph)  # trailing marks stay after the period
-    while end and (paragraph[end - 1] == " " or MARK_RE.match(paragraph, end - 1)):
+    end = len(paragraph)  # trailing controls stay after the period
+    while end and (
+        paragraph[end - 1] == " "
+        or (MARK_RE.match(paragraph, end - 1) and paragraph[end - 1] not in spoken)
+    ):
         end -= 1
     last = paragraph[:end].rstrip(CLOSING)[-1:]
     if last and last not in ".!?:;,":
@@ -733,13 +738,19 @@ def _finish(paragraph: str) -> str:
     return paragraph
 
 
-def clean(text: str, options: CleanupOptions | None = None, source: str = "<text>") -> str:
+def clean(
+    text: str,
+    options: CleanupOptions | None = None,
+    source: str = "<text>",
+    spoken: AbstractSet[str] = frozenset(),
+) -> str:
     """Return ``text`` cleaned for speech: paragraphs separated by one blank line.
 
-    A tag it cannot read is a :class:`MarkupError` naming ``source`` and the line.
+    ``spoken``: the mark placeholders that stand for words (a pronunciation, a spelling). A
+    tag it cannot read is a :class:`MarkupError` naming ``source`` and the line.
     """
     try:
-        return _clean(text, options or CleanupOptions())
+        return _clean(text, options or CleanupOptions(), spoken)
     except _UnsupportedTag as exc:
         tag, name = exc.args
         where = f"{source}:{_line_of(text, tag)}"
@@ -754,7 +765,7 @@ def _line_of(text: str, tag: str) -> int:
     return text.count("\n", 0, index) + 1
 
 
-def _clean(text: str, options: CleanupOptions) -> str:
+def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
     text = _characters(text, options)
     if options.markdown and "<" in text:
         text = HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text)
@@ -773,7 +784,7 @@ def _clean(text: str, options: CleanupOptions) -> str:
             paragraph = ADDRESS_RE.sub(_say_address, paragraph)
         if "/" in paragraph:
             paragraph = PATH_RE.sub(_say_path, paragraph)
-        paragraph = _finish(pending + paragraph)
+        paragraph = _finish(pending + paragraph, spoken)
         if not strip_marks(paragraph).strip():
             pending = paragraph
             continue
@@ -790,4 +801,5 @@ def _clean(text: str, options: CleanupOptions) -> str:
 def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
     """Clean ``doc.text`` for speech (after the ``markup`` plugin lifted author markup)."""
     options = CleanupOptions.from_mapping(settings.plugin_options("cleanup"))
-    doc.text = clean(doc.text, options, doc.source)
+    spoken = doc.marks.placeholders(MarkKind.PHONEMES, MarkKind.SPELL)
+    doc.text = clean(doc.text, options, doc.source, spoken)

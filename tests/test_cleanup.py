@@ -579,6 +579,24 @@ def test_marks_before_block_markers_and_marks_alone() -> None:
     assert clean("") == clean(" \n\n ") == ""
 
 
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        ("My name is <<h|ɚ|ˈ|m|aɪ|ə|n|i>>", "My name is <<h|ɚ|ˈ|m|aɪ|ə|n|i>>."),
+        ("The code is <spell>AB12</spell>", "The code is <spell>AB12</spell>."),
+        ("Wait for it [break 1s]", 'Wait for it. <break time="1000ms"/>'),
+        ("Say <spell>AB</spell> [excited]", 'Say <spell>AB</spell>. <emotion value="excited"/>'),
+    ],
+)
+def test_a_paragraph_ends_after_its_last_words_and_before_its_last_controls(
+    raw: str, sent: str
+) -> None:
+    """A pronunciation or a spelling is words; a pause or an emotion is none."""
+    host = PluginHost(Settings(), [markup, cleanup], entry_points=False)
+    chain = TextChain(Settings(), host)
+    assert [chain.render(s).transcript for s in chain.prepare(raw)] == [sent]
+
+
 def test_full_text_chain_with_markup_and_cleanup() -> None:
     settings = Settings(options={"cleanup": {"emoji": "describe"}})
     host = PluginHost(settings, [markup, cleanup], entry_points=False)

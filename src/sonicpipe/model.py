@@ -60,6 +60,12 @@ class MarkTable:
         """Return the mark a placeholder character stands for."""
         return self.marks[ord(placeholder) - MARK_FIRST]
 
+    def placeholders(self, *kinds: MarkKind) -> frozenset[str]:
+        """The placeholders of the marks of ``kinds``."""
+        return frozenset(
+            chr(MARK_FIRST + number) for number, mark in enumerate(self.marks) if mark.kind in kinds
+        )
+
     def split(self, text: str) -> Iterator[str | Mark]:
         """Yield the text runs and marks of ``text`` in order (empty runs skipped)."""
         pos = 0
