@@ -1569,13 +1569,14 @@ class EnglishNormalizer:
             if (
                 "'" in m["plural"]
                 or "’" in m["plural"]
+                or text[m.start() - 1 : m.start()].isalpha()  # a name's: "MP3s", "PS5s"
                 or (
                     numeral.replace(",", "").isdigit()
                     and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
                     and not _tens_of_seconds(text, m.start(), numeral)
                 )
             ):
-                return prefix + self._plural_number(numeral)  # "1990s", "the 747s"
+                return prefix + self._plural_number(numeral)  # "1990s", "the 747s", "MP3s"
             return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"])  # "4.2s"
         if m["agent"] and numeral.isdigit():  # "the 49ers", "a 76er": forty-niners, seventy-sixer
             words = number_words(numeral)

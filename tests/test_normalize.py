@@ -81,6 +81,8 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
         ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
         ("The 747s flew.", "The seven hundred forty-sevens flew."),
+        ("Two MP3s, three PS5s and the Win11s.",
+         "Two MP threes, three PS fives and the Win elevens."),
         ("She ran it in 48.2s.", "She ran it in forty-eight point two seconds."),
     ],
 )  # fmt: skip
