@@ -122,14 +122,6 @@ def parse_break(value: str) -> int:
     return millis
 
 
-def check_nonverbal(value: str) -> str:
-    """Return a supported nonverbal sound name, or raise naming the valid ones."""
-    name = value.strip().lower()
-    if name not in NONVERBALS:
-        raise ControlError(f"unknown nonverbal {value!r}; valid: {', '.join(NONVERBALS)}")
-    return name
-
-
 @dataclass(frozen=True)
 class PhonemeWord:
     """Words a transcript gives Sonic as ``<<…>>``, and what they stand for as written.
