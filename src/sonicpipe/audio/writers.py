@@ -152,6 +152,23 @@ def refused_write(path: Path) -> str:
     return "the system refused to write more"
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
+
+    A failure (a full disk) is an :class:`OSError` naming ``path``, the temporary file gone.
+    """
+    part = path.with_name(f"{path.name}.part-{os.getpid()}")
+    try:
+        with open(part, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
+
+
 @contextmanager
 def writing(target: Path, name: Path) -> Iterator[None]:
     """Opening, writing or closing ``target``, a temporary name for the file ``name`` (in

@@ -47,11 +47,12 @@ import soundfile
 from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Check, Measurement, Meter, check
-from sonicpipe.audio.writers import open_writer, writing
+from sonicpipe.audio.writers import open_writer, write_atomic, writing
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
-from sonicpipe.book.render import Cache, ChapterPlan, write_atomic, write_json
+from sonicpipe.book.render import Cache, ChapterPlan, write_json
+from sonicpipe.captions import Caption, cues, write_captions
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
@@ -63,7 +64,6 @@ REPORT = "report.json"
 # What a run delivers (and so may remove when a later run no longer delivers it).
 DELIVERED = (*(f".{f}" for f in FORMATS), ".srt", ".vtt")
 COVERS = ("cover.jpg", "cover.png")
-SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
 
 
 def room_tone(seconds: float, sample_rate: int, level_db: float, seed: int) -> np.ndarray:
@@ -85,73 +85,6 @@ def safe_name(text: str, limit: int = 60) -> str:
 
 
 # -- layout --------------------------------------------------------------------------------
-
-
-@dataclass
-class Caption:
-    """One caption cue, in seconds of its file."""
-
-    start: float
-    end: float
-    text: str
-
-
-def cues(
-    words: list[list[Any]], offset: float, max_words: int = 12, max_seconds: float = 6.0
-) -> list[Caption]:
-    """Caption cues from one paragraph's word timings, shifted by ``offset`` seconds.
-
-    A cue ends at a sentence end, at ``max_words`` words or after ``max_seconds``.
-    """
-    out: list[Caption] = []
-    current: list[list[Any]] = []
-    for word in words:
-        current.append(word)
-        text = str(word[0])
-        if (
-            SENTENCE_END.search(text)
-            or len(current) >= max_words
-            or word[2] - current[0][1] >= max_seconds
-        ):
-            out.append(
-                Caption(
-                    offset + current[0][1],
-                    offset + current[-1][2],
-                    " ".join(str(w[0]) for w in current),
-                )
-            )
-            current = []
-    if current:
-        out.append(
-            Caption(
-                offset + current[0][1],
-                offset + current[-1][2],
-                " ".join(str(w[0]) for w in current),
-            )
-        )
-    return out
-
-
-def stamp(seconds: float, separator: str) -> str:
-    """``HH:MM:SS,mmm`` (SRT) or ``HH:MM:SS.mmm`` (WebVTT)."""
-    millis = max(0, round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
-
-
-def write_captions(path: Path, captions: list[Caption]) -> list[Path]:
-    """Write ``path`` with .srt and .vtt suffixes; return both paths."""
-    srt = [
-        f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n{c.text}\n"
-        for n, c in enumerate(captions, 1)
-    ]
-    vtt = [f"{stamp(c.start, '.')} --> {stamp(c.end, '.')}\n{c.text}\n" for c in captions]
-    srt_path, vtt_path = path.with_suffix(".srt"), path.with_suffix(".vtt")
-    write_atomic(srt_path, "\n".join(srt).encode("utf-8"))
-    write_atomic(vtt_path, ("WEBVTT\n\n" + "\n".join(vtt)).encode("utf-8"))
-    return [srt_path, vtt_path]
 
 
 class BackgroundWriter:

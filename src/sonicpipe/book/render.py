@@ -39,7 +39,7 @@ import numpy as np
 import soundfile
 
 from sonicpipe.audio.chain import EMPTY
-from sonicpipe.audio.writers import SoundFileWriter, refused_write, system_reason
+from sonicpipe.audio.writers import SoundFileWriter, refused_write, system_reason, write_atomic
 from sonicpipe.book.progress import Progress
 from sonicpipe.book.readers import Book, BookError
 from sonicpipe.config import Settings
@@ -105,23 +105,6 @@ def folder_lock(output: Path) -> Iterator[None]:
             (output / ".lock").unlink()
             output.rmdir()
         raise
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
-
-    A failure (a full disk) is an :class:`OSError` naming ``path``, the temporary file gone.
-    """
-    part = path.with_name(f"{path.name}.part-{os.getpid()}")
-    try:
-        with open(part, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(part, path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
 
 
 def write_json(path: Path, data: Any, indent: int | None = 1) -> None:
