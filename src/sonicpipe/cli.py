@@ -147,9 +147,12 @@ def cmd_render(args: argparse.Namespace) -> int:
                          "such as speech.wav")  # fmt: skip
     text, source = _read_input(args.input)
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
-    with Pipeline(settings_of(args), engine=args.engine) as pipe:
-        pipe.render(text, output, source=source)
-    print(f"wrote {output}")
+    with Pipeline(settings_of(args), engine=args.engine, timestamps=args.captions) as pipe:
+        pipe.render(text, output, source=source, captions=args.captions)
+    if args.captions:
+        print(f"wrote {output}, {output.with_suffix('.srt')} and {output.with_suffix('.vtt')}")
+    else:
+        print(f"wrote {output}")
     return 0
 
 
@@ -225,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
         "local voice does. The output's suffix chooses the format.",
         ["sonicpipe render notes.txt                  notes.wav, local voice",
          'echo "Hello there." | sonicpipe render - -o hello.mp3 --engine espeak',
-         "sonicpipe -c sonicpipe.toml render script.md -o script.m4b"],
+         "sonicpipe -c sonicpipe.toml render script.md -o script.m4b",
+         "sonicpipe render voiceover.txt -o voiceover.mp3 --captions   with .srt and .vtt"],
     )  # fmt: skip
     render.add_argument("input", help="a text file (UTF-8), or - for standard input")
     render.add_argument(
@@ -237,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--voice", help=VOICE_HELP)
     render.add_argument("--model", help=MODEL_HELP)
     render.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
+    render.add_argument(
+        "--captions",
+        action="store_true",
+        help="also write captions from the word timestamps: OUTPUT's .srt and .vtt",
+    )
     add_dictionary_option(render)
     render.set_defaults(func=cmd_render)
 

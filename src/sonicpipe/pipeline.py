@@ -25,6 +25,7 @@ import numpy as np
 from sonicpipe import pcm
 from sonicpipe.audio.chain import EMPTY, AudioChain
 from sonicpipe.audio.writers import open_writer, writing
+from sonicpipe.captions import cues, write_captions
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.controls import Defaults, Family, PhonemeWord, family_of, in_force_after
 from sonicpipe.controls import render as render_segment
@@ -435,15 +436,22 @@ class Pipeline:
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
         return Audio(samples, self.output_rate, words)
 
-    async def arender(self, text: str, path: str | Path, *, source: str = "<text>") -> Path:
+    async def arender(
+        self, text: str, path: str | Path, *, source: str = "<text>", captions: bool = False
+    ) -> Path:
         """Synthesize ``text`` into a file; the format follows the suffix (.wav, .flac...).
 
         The file appears only once it is complete: a failed render leaves any earlier file
         at ``path`` as it was. A text with nothing to speak is a :class:`ValueError`; a file
         that cannot be written (a full disk) an :class:`OSError` naming ``path``, with the
         system's reason. ``source`` names the text in markup errors (a file name, say).
+        ``captions`` also writes ``path``'s .srt and .vtt captions from the word timestamps
+        (the pipeline's ``timestamps`` must be on).
         """
         self._check_open()
+        if captions and not self.timestamps:
+            raise ValueError("captions come from word timestamps: make the Pipeline with "
+                             "timestamps=True")  # fmt: skip
         path = Path(path)
         if path.is_dir() or not path.parent.is_dir():
             problem = "a folder" if path.is_dir() else f"no folder {path.parent}"
@@ -453,8 +461,9 @@ class Pipeline:
             raise ValueError(f"{path}: nothing to speak (the text has no words)")
         part = path.with_name(f"{path.stem}.part{path.suffix}")
         writer = open_writer(part, self.output_rate, self.settings, self.host, name=path)
+        words: list[WordTime] | None = [] if captions else None
         try:
-            async for chunk in self.astream_segments(segments):
+            async for chunk in self.astream_segments(segments, words):
                 with writing(part, path):
                     writer.write(chunk)
             with writing(part, path):
@@ -465,6 +474,8 @@ class Pipeline:
                 writer.close()
             part.unlink(missing_ok=True)
             raise
+        if words is not None:
+            write_captions(path, cues((w.word, w.start, w.end) for w in words))
         return path
 
     async def turn(self) -> Turn:
@@ -520,12 +531,14 @@ class Pipeline:
         """Synthesize ``text`` and return the finished audio (blocking)."""
         return self._run(self.aspeak(text))
 
-    def render(self, text: str, path: str | Path, *, source: str = "<text>") -> Path:
+    def render(
+        self, text: str, path: str | Path, *, source: str = "<text>", captions: bool = False
+    ) -> Path:
         """Synthesize ``text`` into a file (blocking); the suffix picks the format.
 
-        ``source`` names the text in markup errors.
+        ``source`` names the text in markup errors; ``captions``: see :meth:`arender`.
         """
-        return self._run(self.arender(text, path, source=source))
+        return self._run(self.arender(text, path, source=source, captions=captions))
 
     def stream(self, text: str, words: list[WordTime] | None = None) -> Iterator[np.ndarray]:
         """Yield audio chunks as they arrive (blocking iterator).
