@@ -67,6 +67,19 @@ def test_the_inside_of_a_sentence_is_untouched() -> None:
     assert np.array_equal(out, voice)  # the mid-sentence pause stays, the edges go
 
 
+def test_the_kept_edge_silence_is_faded_so_the_cut_is_silent() -> None:
+    shaper = PauseShaper(keep=0.02)
+    shaper.open(RATE)
+    hum = np.full(RATE // 2, 0.002, dtype=np.float32)  # -54 dBFS: under the -50 dB threshold
+    out = run(shaper, [np.concatenate([hum, sine(220, RATE, 0.5, -12.0), hum])], [""], 480)
+    keep = round(0.02 * RATE)
+    head, tail = out[:keep], out[-keep:][::-1]
+    for edge in (head, tail):  # from silence up to the hum, never a step
+        assert edge[0] < 0.002 / 100
+        assert np.all(np.diff(edge) > 0)
+        assert edge[-1] == pytest.approx(0.002, rel=0.01)
+
+
 def test_a_silent_sentence_leaves_only_the_pause() -> None:
     shaper = PauseShaper(sentence_pause=0.25)
     shaper.open(RATE)
