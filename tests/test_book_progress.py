@@ -33,6 +33,29 @@ class Terminal:
             self.seen += os.read(self.master, 65536)
         return self.seen.decode()
 
+    def screen(self) -> list[str]:
+        """The lines the terminal shows now: text, newlines and the cursor and erase codes
+        Progress uses (up n lines, erase the line, erase to the end of the screen)."""
+        lines, row, col = [""], 0, 0
+        for token in re.split(r"(\x1b\[\d*[A-Za-z]|\n)", self.getvalue()):
+            if token == "\n":
+                row, col = row + 1, 0
+                lines += [""] * (row + 1 - len(lines))
+            elif token.startswith("\x1b["):
+                arg, code = token[2:-1], token[-1]
+                assert code in "FKJ", f"a code the test terminal does not know: {token!r}"
+                if code == "F":
+                    row, col = max(row - int(arg or 1), 0), 0
+                elif code == "K":
+                    lines[row] = ""
+                else:
+                    del lines[row + 1 :]
+                    lines[row] = lines[row][:col]
+            elif token:
+                lines[row] = lines[row][:col] + token + lines[row][col + len(token) :]
+                col += len(token)
+        return lines[:-1] if lines[-1] == "" else lines
+
     def close(self) -> None:
         self.stream.close()
         os.close(self.master)
@@ -82,6 +105,26 @@ def test_terminal_shows_book_and_current_chapter_bars_with_rate_and_eta(
     out = stream.getvalue()
     assert "a note\n" in out and out.endswith("summary\n")
     assert "400/400 chars" in out
+
+
+def test_redraws_replace_the_bars_in_place_and_a_message_takes_their_place(
+    terminal: Terminal,
+) -> None:
+    progress = Progress(terminal.stream)
+    progress.start([("One", 100), ("Two", 300)])
+    progress.advance(1, 150, synthesized=True)
+    assert [line[:9] for line in terminal.screen()] == ["book     ", "ch 2     "]
+    progress._last = 0.0  # redraw now
+    progress.advance(0, 100, synthesized=True)
+    shown = terminal.screen()
+    assert [line[:9] for line in shown] == ["book     ", "ch 2     "], "drawn over the last bars"
+    assert " 250/400 chars" in shown[0]
+    progress.advance(1, 150, synthesized=True)  # the book is done: one bar left
+    [book] = terminal.screen()
+    assert book.startswith("book     [########################] 400/400 chars")
+    progress.message("a note")
+    progress.finish(["summary"])
+    assert terminal.screen() == ["a note", "summary"], "the bars gave way to the message"
 
 
 def test_the_time_left_counts_an_assembly_that_trails_the_voice(terminal: Terminal) -> None:
