@@ -11,14 +11,21 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sonicpipe import __version__
 from sonicpipe.audio.command import add_audio_parser
 from sonicpipe.book.command import add_book_parser
 from sonicpipe.config import ConfigError, Settings
-from sonicpipe.controls import ControlError, in_force_after
+from sonicpipe.controls import (
+    ControlError,
+    check_emotion,
+    check_speed,
+    check_volume,
+    in_force_after,
+)
 from sonicpipe.dictionaries import names_a_file
 from sonicpipe.phonemes import cmd_phonemes
 from sonicpipe.plugins import PluginError, PluginHost, check_references
@@ -63,6 +70,9 @@ def settings_of(args: argparse.Namespace) -> Settings:
     for name in ("model", "voice"):
         if (value := getattr(args, name, None)) is not None:  # "" is an error, not unset
             changes[name] = value
+    controls = {name: getattr(args, name, None) for name in CONTROL_OPTIONS}
+    if given := {name: value for name, value in controls.items() if value is not None}:
+        changes["controls"] = replace(settings.controls, **given)
     if dictionaries := getattr(args, "dictionary", None):
         changes["dictionaries"] = (*settings.dictionaries, *map(_dictionary_file, dictionaries))
     for option, name in (("plugin", "plugins"), ("disable", "disable")):
@@ -71,6 +81,33 @@ def settings_of(args: argparse.Namespace) -> Settings:
     if args.plugin:
         check_references(args.plugin, "--plugin")
     return settings.with_(**changes) if changes else settings
+
+
+def _control(check: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a control's check: its error is the option's."""
+
+    def parse(text: str) -> object:
+        try:
+            return check(text)
+        except ControlError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+CONTROL_OPTIONS = {
+    "speed": (check_speed, "RATIO", "speaking speed for the whole text, 0.6 to 1.5"),
+    "volume": (check_volume, "RATIO", "volume for the whole text, 0.5 to 2.0"),
+    "emotion": (check_emotion, "NAME", "emotion for the whole text (an unknown one lists the"
+                " valid ones); markup in the text changes it from there on"),
+}  # fmt: skip
+
+
+def add_control_options(parser: argparse.ArgumentParser) -> None:
+    """``--speed``, ``--volume`` and ``--emotion``: the settings' ``[controls]`` defaults."""
+    for name, (check, metavar, help) in CONTROL_OPTIONS.items():
+        parser.add_argument(f"--{name}", type=_control(check), metavar=metavar,
+                            help=f"{help} (default from the settings' [controls])")  # fmt: skip
 
 
 def add_dictionary_option(parser: argparse.ArgumentParser) -> None:
@@ -217,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument(
         "--json", action="store_true", help="print a JSON list of the segments instead"
     )
+    add_control_options(text)
     add_dictionary_option(text)
     text.set_defaults(func=cmd_text)
 
@@ -246,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write captions from the word timestamps: OUTPUT's .srt and .vtt",
     )
+    add_control_options(render)
     add_dictionary_option(render)
     render.set_defaults(func=cmd_render)
 

@@ -105,6 +105,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         MODEL_HELP,
         VOICE_HELP,
         add_command,
+        add_control_options,
         add_dictionary_option,
     )
 
@@ -132,6 +133,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
     render.add_argument("--author", help="the book's author (default: its header or metadata)")
     render.add_argument("--voice", help=VOICE_HELP)
     render.add_argument("--model", help=MODEL_HELP)
+    add_control_options(render)
     render.add_argument(
         "--format",
         choices=FORMATS,
