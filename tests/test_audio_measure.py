@@ -47,6 +47,9 @@ def test_a_calibrated_tone_measures_its_known_figures(
     assert data["noise_floor_dbfs"] is None  # a second of digital silence: -inf
     assert data["loudness_range_lu"] < 1.5  # steady: only the blocks at its end spread
     assert (status, data["passed"]) == (0, True)  # -23 LUFS, -1 dBTP: broadcast passes
+    status, data = measure_json(path, capsys, "--preset", "podcast")
+    checks = {c["name"]: c["passed"] for c in data["checks"]}
+    assert (status, checks) == (1, {"integrated": False, "true peak": True})  # 7 LU from -16
 
 
 def test_acx_table_passes_normalized_speech_and_fails_raw(
