@@ -41,6 +41,7 @@ from sonicpipe.book.render import (
 from sonicpipe.cli import main
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
+from sonicpipe.plugins import PluginError
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -296,14 +297,14 @@ class Breaks:
         return np.zeros(0, np.float32)
 
 
-def test_a_failed_run_is_logged_with_the_error_type_when_it_has_no_message(
+def test_a_failed_run_is_logged_naming_the_plugin_and_the_error_type_of_a_bare_error(
     tmp_path: Path,
 ) -> None:
     source = tmp_path / "one.md"
     source.write_text("# One\n\nA single sentence.\n", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(PluginError, match=r"Breaks: process\(\) failed: OSError") as caught:
         render_book(source, tmp_path / "out", engine="espeak", plugins=(Breaks(),), preset=None)
-    assert manifest_of(tmp_path / "out")["runs"][-1]["status"] == "failed: OSError"
+    assert manifest_of(tmp_path / "out")["runs"][-1]["status"] == f"failed: {caught.value}"
 
 
 def test_a_lost_sentence_fails_the_render_loudly(tmp_path: Path) -> None:
