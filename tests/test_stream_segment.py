@@ -248,6 +248,11 @@ def test_hook_builds_a_stream_with_the_configured_minimum() -> None:
     host = PluginHost(settings, extra=[segment], entry_points=False)
     stream = host.hook.sonicpipe_sentence_stream(language="en", settings=settings)
     assert stream.feed("Hi. There you are. ") == ["Hi."]
+    default = host.hook.sonicpipe_sentence_stream(language="en", settings=Settings())
+    assert default.feed("Hi. There you are. ") == []  # merged up to the default minimum
     bad = Settings(options={"segment": {"first_min_words": "four"}})
-    with pytest.raises(ConfigError, match=r"options\.segment\.first_min_words.*'four'"):
+    with pytest.raises(ConfigError) as err:
         host.hook.sonicpipe_sentence_stream(language="en", settings=bad)
+    assert str(err.value) == (
+        "options.segment.first_min_words: expected a whole number from 0 to 50, got 'four'"
+    )
