@@ -11,9 +11,10 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sonicpipe import __version__
 from sonicpipe.audio.command import add_audio_parser
@@ -33,6 +34,9 @@ from sonicpipe.server.command import add_serve_parser
 from sonicpipe.server.engines import ENGINES
 from sonicpipe.sonic.client import SonicError
 from sonicpipe.text import TextChain
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DESCRIPTION = "Text to speech with Cartesia Sonic (or a local voice), from text to audio files."
 EPILOG = """\
@@ -179,10 +183,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     """Render a text file to audio (the local voice unless an API key is configured)."""
     from sonicpipe.pipeline import Pipeline
 
-    if args.output == "-":
-        raise ValueError("-o -: audio is not written to standard output; give a file name "
-                         "such as speech.wav")  # fmt: skip
+    if args.output == "-" and args.captions:
+        raise ValueError("--captions: captions are files; give -o a file name, not -")
     text, source = _read_input(args.input)
+    if args.output == "-":
+        with Pipeline(settings_of(args), engine=args.engine) as pipe:
+            _wav_to_stdout(pipe.stream(text, source=source), pipe.output_rate)
+        return 0
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
     with Pipeline(settings_of(args), engine=args.engine, timestamps=args.captions) as pipe:
         pipe.render(text, output, source=source, captions=args.captions)
@@ -191,6 +198,21 @@ def cmd_render(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {output}")
     return 0
+
+
+def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> None:
+    """A 16-bit WAV stream on standard output, chunk by chunk as the audio comes (to a player:
+    ``| ffplay -``, ``| aplay``); the header goes with the first chunk, so that an error before
+    any audio writes nothing."""
+    from sonicpipe import pcm
+    from sonicpipe.audio.writers import streaming_wav_header
+
+    out = sys.stdout.buffer
+    header = streaming_wav_header(sample_rate)
+    for chunk in chunks:
+        out.write(header + pcm.encode(chunk, "pcm_s16le"))
+        out.flush()
+        header = b""
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
@@ -273,8 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "-o",
         "--output",
-        help="audio file (.wav .flac .mp3 .m4b ...); default: the input's name with .wav, "
-        "in the current folder (speech.wav for standard input)",
+        help="audio file (.wav .flac .mp3 .m4b ...), or - for a WAV stream on standard output; "
+        "default: the input's name with .wav, in the current folder (speech.wav for standard "
+        "input)",
     )
     render.add_argument("--voice", help=VOICE_HELP)
     render.add_argument("--model", help=MODEL_HELP)

@@ -359,14 +359,15 @@ class Pipeline:
     # -- async core ------------------------------------------------------------------------
 
     async def astream(
-        self, text: str, words: list[WordTime] | None = None
+        self, text: str, words: list[WordTime] | None = None, *, source: str = "<text>"
     ) -> AsyncIterator[np.ndarray]:
         """Yield audio chunks (after the audio hooks) as Sonic returns them.
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
-        time of the yielded audio (see :class:`WordTime`).
+        time of the yielded audio (see :class:`WordTime`). ``source`` names the text in
+        markup errors.
         """
-        segments = self.text.prepare(text)
+        segments = self.text.prepare(text, source=source)
         async with contextlib.aclosing(self.astream_segments(segments, words)) as chunks:
             async for chunk in chunks:
                 yield chunk
@@ -540,7 +541,9 @@ class Pipeline:
         """
         return self._run(self.arender(text, path, source=source, captions=captions))
 
-    def stream(self, text: str, words: list[WordTime] | None = None) -> Iterator[np.ndarray]:
+    def stream(
+        self, text: str, words: list[WordTime] | None = None, *, source: str = "<text>"
+    ) -> Iterator[np.ndarray]:
         """Yield audio chunks as they arrive (blocking iterator).
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), as
@@ -548,7 +551,7 @@ class Pipeline:
         (they may follow its audio) and the pauses stage has cut or kept the silence around
         it, so words may trail the chunks; all are there when the iterator ends.
         """
-        chunks = self.astream(text, words)
+        chunks = self.astream(text, words, source=source)
         try:
             while True:
                 try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from fractions import Fraction
@@ -150,6 +151,15 @@ def refused_write(path: Path) -> str:
     except OSError as exc:
         return system_reason(exc)
     return "the system refused to write more"
+
+
+def streaming_wav_header(sample_rate: int) -> bytes:
+    """The header of a 16-bit mono WAV stream of unknown length (to a pipe, which cannot be
+    rewound to write the sizes): both sizes are 0xFFFFFFFF, as FFmpeg writes them, which
+    players read as "until the end"."""
+    unknown = 0xFFFFFFFF
+    return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", unknown, b"WAVE", b"fmt ", 16, 1, 1,
+                       sample_rate, sample_rate * 2, 2, 16, b"data", unknown)  # fmt: skip
 
 
 def write_atomic(path: Path, data: bytes) -> None:
