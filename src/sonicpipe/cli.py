@@ -290,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
          'echo "Hello there." | sonicpipe render - -o hello.mp3 --engine espeak',
          "sonicpipe -c sonicpipe.toml render script.md -o script.m4b",
          "sonicpipe render voiceover.txt -o voiceover.mp3 --captions   with .srt and .vtt",
-         "sonicpipe render notes.txt -o - | aplay    a WAV stream to a player"],
+         "sonicpipe render notes.txt -o - | aplay     a WAV stream to a player"],
     )  # fmt: skip
     render.add_argument("input", help="a text file (UTF-8), or - for standard input")
     render.add_argument(
