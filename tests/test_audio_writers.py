@@ -181,6 +181,9 @@ def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path
     book = mutagen.mp4.MP4(path)  # an independent MP4 parser, not FFmpeg
     chapters = [(round(c.start, 3), c.title) for c in book.chapters]
     assert chapters == [(0.0, "Loomings"), (2.0, "The Carpet-Bag"), (5.5, "The Spouter-Inn")]
+    with av.open(str(path)) as container:  # each chapter ends where the next starts, or the book
+        ends = [float(c["end"] * c["time_base"]) for c in container.chapters()]
+    assert ends == pytest.approx([2.0, 5.5, 7.0], abs=0.001)
     assert book.tags["©nam"] == ["Three Parts"]
     assert book.tags["©ART"] == ["Sonic Pipe"]
     assert bytes(book.tags["covr"][0]) == cover.read_bytes()
