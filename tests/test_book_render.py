@@ -46,6 +46,7 @@ from sonicpipe.plugins import PluginError
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 ALICE = CORPUS / "alice-in-wonderland.txt"
+CLI = "import sys; from sonicpipe.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def excerpt(path: Path, chapters: int, paragraphs: int, licence: bool = True) -> Path:
@@ -891,36 +892,19 @@ def test_a_bad_writer_option_fails_before_the_voice(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").rglob("*.flac")), "nothing synthesized"
 
 
-class _FullDisk:
-    """A writer whose disk fills up at its first audio (a fault not made for real here)."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        target.write_bytes(b"")
-
-    def write(self, samples: np.ndarray) -> None:
-        raise OSError(f"{self.target}: No space left on device")
-
-    def chapter(self, title: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _FullDiskPlugin:
-    @hookimpl(tryfirst=True)
-    def sonicpipe_audio_writer(self, target: Path, sample_rate: int, settings: Settings):
-        return _FullDisk(target)
-
-
 def test_a_failed_assembly_is_logged_as_failed_not_rendered(tmp_path: Path) -> None:
-    book = Book("Full", "Someone", [Chapter("One", ["A short chapter."])])
-    with pytest.raises(OSError, match="No space left on device"):
-        render_book(book, tmp_path / "out", engine="espeak", plugins=(_FullDiskPlugin(),))
-    [run] = manifest_of(tmp_path / "out")["runs"]
-    assert run["status"].startswith("failed: ") and "No space left" in run["status"]
-    assert Cache(tmp_path / "out" / CACHE).has(keys_of(manifest_of(tmp_path / "out"))[0])
+    """The disk fills up once the paragraphs are cached, as the chapter's file is written."""
+    source, out = tmp_path / "full.md", tmp_path / "out"
+    source.write_text("# One\n\nA short chapter.\n", encoding="utf-8")
+    command = ["book", "render", str(source), "-o", str(out), "--engine", "espeak", "-q",
+               "--format", "wav", "--preset", "none"]  # fmt: skip
+    said = run_with_file_size_limit(200_000, CLI, *command).stdout  # a cached paragraph fits
+    error = f"{out / '01 One.wav'}: cannot write: file too large"
+    assert said.splitlines()[-1] == f"sonicpipe: error: {error}"
+    manifest = manifest_of(out)
+    [run] = manifest["runs"]
+    assert run["status"] == f"failed: {error}"
+    assert all(Cache(out / CACHE).has(key) for key in keys_of(manifest))
 
 
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
@@ -993,9 +977,6 @@ def test_a_file_that_cannot_be_written_whole_is_named_and_no_temporary_file_is_l
     said = run_with_file_size_limit(1000, code, str(path)).stdout
     assert said == f"{path}: cannot write: file too large\n"
     assert list(tmp_path.iterdir()) == []
-
-
-CLI = "import sys; from sonicpipe.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def test_a_full_disk_while_rendering_is_one_line_and_the_rerun_resumes(tmp_path: Path) -> None:
