@@ -55,8 +55,11 @@ Section 1. General Terms of Use and Redistributing Project Gutenberg-tm electron
 """
 
 
-def test_gutenberg_text_drops_header_front_matter_licence_and_footnote_markers() -> None:
-    book = read_text(GUTENBERG.replace("\n", "\r\n"))
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])  # Windows and old Mac line ends
+def test_gutenberg_text_drops_header_front_matter_licence_and_footnote_markers(
+    newline: str,
+) -> None:
+    book = read_text(GUTENBERG.replace("\n", newline))
     assert (book.title, book.author) == ("A Small Test", "Ann Author")
     assert [c.title for c in book.chapters] == ["CHAPTER I. The Start", "CHAPTER II. The End"]
     first = book.chapters[0]
@@ -174,6 +177,18 @@ def test_markdown_title_and_author_from_a_yaml_metadata_block(tmp_path: Path) ->
     book = read_book(path, front_matter=True)
     assert (book.title, book.author) == ("story", "")
     assert book.chapters[0].paragraphs == ["---", "A rule above.", "---"]
+
+
+def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
+    """Windows editors start UTF-8 files with one: the first heading is still a heading."""
+    path = tmp_path / "story.md"
+    path.write_bytes("\ufeff# The Story\n\n## One\n\nFirst.\n\n## Two\n\nLast.\n".encode())
+    book = read_book(path)
+    assert (book.title, book.encoding) == ("The Story", "utf-8")
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["## One", "First."]),
+        ("Two", ["## Two", "Last."]),
+    ]
 
 
 def test_unknown_suffix_and_missing_file_are_clear(tmp_path: Path) -> None:
@@ -334,8 +349,14 @@ def rewrite(
     [
         ({"rename": {"EPUB/text/two.xhtml": "../escape.xhtml"}}, "'../escape.xhtml' escapes"),
         ({"rename": {"EPUB/text/two.xhtml": "/etc/escape.xhtml"}}, "is absolute"),
+        ({"rename": {"EPUB/text/two.xhtml": "C:/escape.xhtml"}}, "'C:/escape.xhtml' is absolute"),
+        ({"rename": {"EPUB/text/two.xhtml": "..\\escape.xhtml"}}, r"escape\.xhtml' escapes"),
         ({"opf_edit": ('href="text/two.xhtml"', 'href="../../two.xhtml"')}, "escapes the book"),
         ({"drop": "EPUB/text/two.xhtml"}, "'text/two.xhtml' is missing from the archive"),
+        (
+            {"opf_edit": ('idref="chapter_1"', 'idref="chapter_9"')},
+            "spine item 'chapter_9' is not in the manifest",
+        ),
     ],
 )
 def test_hostile_epub_entries_are_rejected(tmp_path: Path, change: dict, message: str) -> None:
