@@ -221,17 +221,30 @@ def audio_per_input(messages: list[p.Response]) -> list[float]:
     return seconds
 
 
+def word_starts(messages: list[p.Response]) -> list[tuple[str, float]]:
+    """Each timed word and its start, in order."""
+    return [
+        (word, start)
+        for m in messages
+        if isinstance(m, p.Timestamps)
+        for word, start in zip(m.words, m.start, strict=True)
+    ]
+
+
 async def test_killed_server_whole_text_is_retried_without_loss(
     serve_process: ServeProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
-    inputs = SENTENCES * 2
+    """Killed once the first input's audio is in: the retry resumes past it, so its chunks,
+    flush ids and word times go on from where the first attempt stopped."""
+    inputs = SENTENCES * 3
+    timed = template(add_timestamps=True)
     async with SonicClient(serve_process.url, backoff=0.3, retries=8) as sonic:
-        reference = await collect(sonic.generate(template(), inputs))
+        reference = await collect(sonic.generate(timed, inputs))
         received: list[p.Response] = []
         with caplog.at_level(logging.INFO, logger="sonicpipe.sonic.client"):
-            async for message in sonic.generate(template(), inputs):
+            async for message in sonic.generate(timed, inputs):
                 received.append(message)
-                if isinstance(message, p.Chunk) and serve_process.starts == 1:
+                if isinstance(message, p.Chunk) and message.flush_id and serve_process.starts == 1:
                     serve_process.kill()
                     serve_process.start()
     assert serve_process.starts == 2
@@ -242,6 +255,18 @@ async def test_killed_server_whole_text_is_retried_without_loss(
     assert len(got) == len(expected)
     for want, have in zip(expected, got, strict=True):
         assert have == pytest.approx(want, rel=0.1), "no input lost, cut or doubled"
+    # A chunk carries the id of the last flush_done before it, across the retry too.
+    done = 0
+    for message in received:
+        if isinstance(message, p.FlushDone):
+            done = message.flush_id
+        elif isinstance(message, p.Chunk):
+            assert message.flush_id == (done or None)
+    # Every word once, timed from the start of all audio (espeak varies a little per run).
+    want_words, got_words = word_starts(reference), word_starts(received)
+    assert [w for w, _ in got_words] == [w for w, _ in want_words]
+    for (_, want_start), (word, start) in zip(want_words, got_words, strict=True):
+        assert start == pytest.approx(want_start, abs=0.15), word
 
 
 async def test_killed_server_fails_a_live_context_clearly(serve_process: ServeProcess) -> None:
