@@ -190,11 +190,24 @@ def test_response_shapes_follow_the_spec() -> None:
     assert p.Done("c").to_dict() == {"type": "done", "done": True, "status_code": 200,
                                      "context_id": "c"}  # fmt: skip
     stamps = p.Timestamps("c", ("Hi",), (0.0,), (0.2,)).to_dict()
-    assert stamps["word_timestamps"] == {"words": ["Hi"], "start": [0.0], "end": [0.2]}
-    flush = p.FlushDone("c", 1).to_dict()
-    assert flush["flush_done"] is True and flush["flush_id"] == 1 and flush["done"] is False
+    assert stamps == {
+        "type": "timestamps", "done": False, "status_code": 206, "context_id": "c",
+        "word_timestamps": {"words": ["Hi"], "start": [0.0], "end": [0.2]},
+    }  # fmt: skip
+    phonemes = p.PhonemeTimestamps("c", ("h", "aɪ"), (0.0, 0.1), (0.1, 0.2), 2).to_dict()
+    assert phonemes == {
+        "type": "phoneme_timestamps", "done": False, "status_code": 206, "context_id": "c",
+        "flush_id": 2,
+        "phoneme_timestamps": {"phonemes": ["h", "aɪ"], "start": [0.0, 0.1], "end": [0.1, 0.2]},
+    }  # fmt: skip
+    assert p.FlushDone("c", 1).to_dict() == {"type": "flush_done", "flush_done": True,
+                                             "flush_id": 1, "done": False, "status_code": 206,
+                                             "context_id": "c"}  # fmt: skip
     error = p.ErrorMessage("too many", 429, "c").to_dict()
-    assert error["title"] == "Too Many Requests" and error["message"] == "too many"
+    assert error == {
+        "type": "error", "done": True, "error": "too many", "status_code": 429,
+        "title": "Too Many Requests", "message": "too many", "context_id": "c",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
