@@ -78,10 +78,10 @@ def test_markup_runs_first_in_its_hook() -> None:
 def test_python_plugin_changes_output_and_unregisters() -> None:
     host = PluginHost(Settings(dictionaries=()), extra=[Shouter()])
     chain = TextChain(host=host)
-    assert chain.render(chain.prepare("hello there")[0]).transcript.startswith("HELLO")
+    assert chain.render(chain.prepare("hello there")[0]).transcript == "HELLO THERE."
     name = next(i.name for i in host.describe() if i.source == "python")
     host.unregister(name)
-    assert chain.render(chain.prepare("hello there")[0]).transcript.startswith("hello")
+    assert chain.render(chain.prepare("hello there")[0]).transcript == "hello there."
 
 
 def test_config_plugin_reference_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,15 +91,14 @@ def test_config_plugin_reference_and_order(monkeypatch: pytest.MonkeyPatch) -> N
     order = host.hook_order()["sonicpipe_normalize_text"]
     assert order[-1] == "tests.test_plugins:LATE", "trylast runs last"
     chain = TextChain(host=host)
-    assert chain.render(chain.prepare("hello")[0]).transcript.startswith("HOWDY")
+    assert chain.render(chain.prepare("hello")[0]).transcript == "HOWDY."
 
 
 def test_disabled_plugin_is_not_loaded() -> None:
     host = PluginHost(Settings(disable=("markup",)))
     assert "markup" not in {info.name for info in host.describe()}
     chain = TextChain(host=host)
-    text = chain.render(chain.prepare("[excited] Hi")[0]).transcript
-    assert "emotion" not in text
+    assert chain.render(chain.prepare("[excited] Hi")[0]).transcript == "[excited] Hi."
 
 
 BAD_REFERENCES = [
@@ -139,8 +138,14 @@ def test_plugin_with_misspelled_hook_is_rejected() -> None:
         @hookimpl
         def sonicpipe_normalise_text(self, doc: Document) -> None: ...
 
-    with pytest.raises(PluginError, match="sonicpipe_normalise_text"):
+    with pytest.raises(PluginError) as error:
         PluginHost(extra=[Typo()])
+    name = re.escape(f"{__name__}.{Typo.__qualname__}")
+    assert re.fullmatch(
+        rf"cannot register plugin '{name}': unknown hook 'sonicpipe_normalise_text' in plugin "
+        rf"<{name} object at 0x[0-9a-f]+>",
+        str(error.value),
+    )
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
@@ -198,7 +203,7 @@ def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_p
 
     before = run_cli("text", "--json", "-", stdin="Well, darn it.")
     after = run_cli("text", "--json", "-", stdin="Well, darn it.", env=env)
-    assert "darn" in json.loads(before)[0]["transcript"]
+    assert json.loads(before)[0]["transcript"] == "Well, darn it."
     assert json.loads(after)[0]["transcript"] == "Well, bleep it."
 
     listing = json.loads(run_cli("plugins", "--json", env=env))
@@ -206,7 +211,7 @@ def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_p
     assert censor["version"] == "1.0.0"
     assert censor["source"] == "entry point (sonicpipe-censor)"
     assert censor["hooks"] == ["sonicpipe_normalize_text"]
-    assert "censor" in listing["hook_order"]["sonicpipe_normalize_text"]
+    assert listing["hook_order"]["sonicpipe_normalize_text"] == ["pronounce", "censor", "normalize"]
 
     config = tmp_path / "s.toml"
     config.write_text('disable = ["censor"]\n', encoding="utf-8")
@@ -271,8 +276,9 @@ DECLARING = [*sorted(BUILTINS), "loudness", "pauses", "resample", "writers"]
 
 @pytest.mark.parametrize("name", DECLARING)
 def test_an_unknown_option_of_a_builtin_fails_when_the_host_loads(name: str) -> None:
-    with pytest.raises(ConfigError, match=rf"^options\.{name}: unknown option 'no_such_option'"):
+    with pytest.raises(ConfigError) as error:
         PluginHost(Settings(options={name: {"no_such_option": 1}}))
+    assert str(error.value).startswith(f"options.{name}: unknown option 'no_such_option'; ")
 
 
 @pytest.mark.parametrize(
@@ -344,8 +350,11 @@ class _Undeclared:
 def test_sonicpipe_options_must_be_a_collection_of_key_names(keys: object) -> None:
     plugin = _Undeclared()
     plugin.sonicpipe_options = keys  # type: ignore[attr-defined]
-    with pytest.raises(PluginError, match=r"plugin 'loose': sonicpipe_options must be a collect"):
+    with pytest.raises(PluginError) as error:
         PluginHost(Settings(options={"loose": {"words": 1}}), extra=[plugin])
+    assert str(error.value) == (
+        f"plugin 'loose': sonicpipe_options must be a collection of key names, got {keys!r}"
+    )
 
 
 def test_a_plugin_that_declares_no_options_gets_its_table_unchecked() -> None:
@@ -356,21 +365,24 @@ def test_a_plugin_that_declares_no_options_gets_its_table_unchecked() -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('[options.loudness]\npreset = "loud"', "options.loudness.preset: 'loud' is not valid"),
-        ("[options.resample]\ntarget_rate = 1", "options.resample.target_rate: 1 is not valid"),
-        ('[options.segment]\nfirst_min_words = "4"', "options.segment.first_min_words: expected"),
+        ('[options.loudness]\npreset = "loud"', "options.loudness.preset: 'loud' is not valid; "
+                                                "valid: acx, podcast, broadcast, custom"),
+        ("[options.resample]\ntarget_rate = 1", "options.resample.target_rate: 1 is not valid; "
+                                                "valid: 8000, 16000, 22050, 24000, 44100, 48000"),
+        ('[options.segment]\nfirst_min_words = "4"', "options.segment.first_min_words: expected a "
+                                                     "whole number from 0 to 50, got '4'"),
     ],
-)
+)  # fmt: skip
 def test_bad_audio_and_stream_options_fail_at_once_naming_the_file(
     tmp_path: Path, table: str, message: str
 ) -> None:
     """Checked when the host is made, before any text is prepared or Sonic is reached."""
     config = tmp_path / "sonicpipe.toml"
     config.write_text(table + "\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(f"{config}: {message}")):
+    with pytest.raises(ConfigError, match="^" + re.escape(f"{config}: {message}") + "$"):
         PluginHost(Settings.load(config))
     settings = Settings.from_dict(tomllib.loads(table))  # not from a file: no file to name
-    with pytest.raises(ConfigError, match="^" + re.escape(message)):
+    with pytest.raises(ConfigError, match="^" + re.escape(message) + "$"):
         PluginHost(settings)
 
 
@@ -379,10 +391,17 @@ def test_options_checked_when_their_hook_runs_name_the_file(tmp_path: Path) -> N
     config.write_text('[options.cleanup]\nemoji = "shout"\n[options.writers]\nbitrate = 1\n')
     settings = Settings.load(config)
     chain = TextChain(settings)
-    with pytest.raises(ConfigError, match=re.escape(f"{config}: options.cleanup.emoji: 'shout'")):
+    with pytest.raises(ConfigError) as error:
         chain.prepare("Hello there.")
-    with pytest.raises(ConfigError, match=re.escape(f"{config}: options.writers.bitrate: ")):
+    assert str(error.value) == (
+        f"{config}: options.cleanup.emoji: 'shout' is not valid; valid: 'remove', 'describe', "
+        "'keep'"
+    )
+    with pytest.raises(ConfigError) as error:
         open_writer(tmp_path / "out.mp3", 24000, settings, chain.host)
+    assert str(error.value) == (
+        f"{config}: options.writers.bitrate: expected a number from 8 to 320, got 1"
+    )
     assert not (tmp_path / "out.mp3").exists()
 
 
@@ -392,7 +411,7 @@ def test_a_value_that_is_no_plugin_is_rejected(value: object) -> None:
     message = "implements no sonicpipe hook; a plugin is a module or an object with functions"
     with pytest.raises(TypeError, match=re.escape(f"{message} marked @hookimpl{hint}") + "$"):
         Pipeline(plugins=[value])
-    with pytest.raises(PluginError, match=re.escape(f"plugin {value!r}: implements no")):
+    with pytest.raises(PluginError, match="^" + re.escape(f"plugin {value!r}: {message}")):
         PluginHost(extra=[value])
 
 
@@ -415,9 +434,9 @@ def test_a_plugin_that_names_itself_takes_that_options_table(how: str) -> None:
     else:
         host = PluginHost(settings, extra=[NAMED])
     assert "echo" in {info.name for info in host.describe()}
-    assert TextChain(host=host).prepare("Say it")[0].text.endswith("again")
+    assert TextChain(host=host).prepare("Say it")[0].text == "Say it. again"
     blocked = PluginHost(settings.with_(disable=("echo",)), extra=[NAMED])
-    assert "again" not in TextChain(host=blocked).prepare("Say it")[0].text
+    assert TextChain(host=blocked).prepare("Say it")[0].text == "Say it."
 
 
 def test_a_plugin_registered_twice_is_registered_once() -> None:
@@ -455,7 +474,7 @@ def test_a_bad_plugin_option_is_named_as_the_option_not_the_settings_file(
     argv += ["-o", str(out)] if "render" in command else []
     assert main([*argv, "--config", str(config), "--plugin", reference]) == 2
     err = capsys.readouterr().err.splitlines()[-1]
-    assert err.startswith(f"sonicpipe: error: --plugin: plugin {reference!r}: {message}")
+    assert err == f"sonicpipe: error: --plugin: plugin {reference!r}: {message}"
     assert not out.exists()
 
 
@@ -473,8 +492,10 @@ def test_plugins_from_the_settings_file_and_the_command_line_load_together(
     assert sources["echo"] == "config (tests.test_plugins:NAMED)"  # which module it is
     config.write_text('plugins = ["json"]\n', encoding="utf-8")
     assert main(argv) == 2  # the file's own bad plugin still names the file
-    err = capsys.readouterr().err
-    assert f"sonicpipe: error: {config}: plugins: plugin 'json': implements no" in err
+    assert capsys.readouterr().err == (
+        f"sonicpipe: error: {config}: plugins: plugin 'json': implements no sonicpipe hook; a "
+        "plugin is a module or an object with functions marked @hookimpl\n"
+    )
 
 
 @pytest.mark.parametrize(
