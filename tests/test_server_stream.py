@@ -82,12 +82,16 @@ def speak(ws: ClientConnection, context_id: str, rate: int, encoding: str) -> li
                 }
             )
         )
-    return until_done(ws)
+    messages = until_done(ws, context_id)
+    flushes = [m["flush_id"] for m in messages if m["type"] == "flush_done"]
+    assert flushes == list(range(1, len(SENTENCES) + 1))
+    return messages
 
 
-def until_done(ws: ClientConnection) -> list[dict]:
+def until_done(ws: ClientConnection, context_id: str) -> list[dict]:
     """The messages of the context being spoken, up to its done (none may be an error); each
-    a JSON text frame, audio included (base64 in ``data``), as the spec has it."""
+    a JSON text frame, audio included (base64 in ``data``), as the spec has it, carrying the
+    context's id."""
     messages = []
     while True:
         frame = ws.recv(timeout=30)
@@ -95,7 +99,10 @@ def until_done(ws: ClientConnection) -> list[dict]:
         message = json.loads(frame)
         messages.append(message)
         assert message["type"] != "error", message
+        assert message["context_id"] == context_id, message["type"]
         if message["type"] == "done":
+            assert message == {"type": "done", "done": True, "status_code": 200,
+                               "context_id": context_id}  # fmt: skip
             return messages
 
 
@@ -182,7 +189,7 @@ def test_sonic2_controls_apply_to_their_own_request(ws: ClientConnection, voice:
             "continue": index < 3, "max_buffer_delay_ms": 0,
             "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000},
         }))  # fmt: skip
-    until_done(ws)
+    until_done(ws, "sonic2-speeds")
     assert voice.speeds == [1.0, 1.5, pytest.approx(0.8), 1.0]
 
 
@@ -200,7 +207,7 @@ def test_sonic3_speed_starts_at_generation_config_and_a_tag_holds_for_later_inpu
             "voice": VOICE, "continue": index < 2, "max_buffer_delay_ms": 0,
             "generation_config": {"speed": 0.8}, "output_format": OUR_FORMAT,
         }))  # fmt: skip
-    until_done(ws)
+    until_done(ws, "sonic3-speeds")
     assert voice.speeds == [0.8, 1.5, 1.5]
 
 
@@ -246,7 +253,7 @@ def test_a_control_of_the_other_model_family_is_ignored_with_a_note(
         "context_id": context_id, "model_id": model, "transcript": SENTENCES[0] + tags
         + SENTENCES[1], "continue": False, "output_format": OUR_FORMAT, **fields,
     }))  # fmt: skip
-    audio = audio_of(until_done(ws))
+    audio = audio_of(until_done(ws, context_id))
     assert voice.speeds == [1.0, 1.0]
     assert audio == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
     other = "sonic-3" if model == "sonic-2" else "sonic-2"
@@ -290,7 +297,7 @@ def test_a_field_the_local_voice_cannot_honour_is_accepted_with_a_note(
         "continue": False, "output_format": OUR_FORMAT, "voice": VOICE, "add_timestamps": True,
         **fields,
     }))  # fmt: skip
-    messages = until_done(ws)
+    messages = until_done(ws, context_id)
     assert audio_of(messages) == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
     timed = [m["word_timestamps"]["words"] for m in messages if m["type"] == "timestamps"]
     assert [word for words in timed for word in words] == transcript.split()
@@ -317,7 +324,7 @@ def test_break_and_spell_tags_on_the_sonic2_family_are_skipped_with_one_note_eac
         "context_id": context_id, "model_id": model, "transcript": transcript, "continue": False,
         "output_format": OUR_FORMAT, "voice": VOICE,
     }))  # fmt: skip
-    audio = audio_of(until_done(ws))
+    audio = audio_of(until_done(ws, context_id))
     assert voice.words == [SENTENCES[0].split(), ["Call", "AB-12", "now.", "C3", "too."]]
     assert audio == engine_audio(voice.said, voice.sample_rate, 16000, "pcm_s16le")
     notes = [r.getMessage() for r in caplog.records]
