@@ -36,9 +36,12 @@ def connection(server: LocalServer):
 
 
 def collect(context) -> tuple[bytes, list]:
+    """The audio and the events of ``context``, each of which must carry its id (the SDK
+    yields events of other contexts too)."""
     audio = b""
     events = []
     for event in context.receive():
+        assert event.context_id == context._context_id, event.type
         events.append(event)
         if event.type == "chunk":
             audio += event.audio
@@ -108,6 +111,9 @@ def test_word_and_phoneme_timestamps(connection) -> None:
     phonemes = [e.phoneme_timestamps for e in events if e.type == "phoneme_timestamps"]
     phoneme_starts = [s for stamp in phonemes for s in stamp.start]
     assert len(phoneme_starts) > 40 and phoneme_starts == sorted(phoneme_starts)
+    names = [n for stamp in phonemes for n in stamp.phonemes]
+    assert names[:4] == ["ð", "ə", "k", "w"]  # "The quick"
+    assert len(names) == len(phoneme_starts) and all(names)
 
 
 def test_flush_answers_flush_done_and_later_chunks_carry_its_id(connection) -> None:
