@@ -45,19 +45,26 @@ def test_options_default_and_valid_values() -> None:
         ),
         ({"markdown": "yes"}, "options.cleanup.markdown: 'yes' is not valid; valid: true, false"),
         ({"markdown": 1}, "options.cleanup.markdown: 1 is not valid; valid: true, false"),
-        ({"code_blocks": "read"}, "valid: 'announce', 'drop'"),
+        (
+            {"code_blocks": "read"},
+            "options.cleanup.code_blocks: 'read' is not valid; valid: 'announce', 'drop'",
+        ),
     ],
 )
 def test_bad_options_name_the_valid_ones(table: dict[str, object], message: str) -> None:
-    with pytest.raises(ConfigError, match=re.escape(message)):
+    with pytest.raises(ConfigError) as error:
         CleanupOptions.from_mapping(table)
+    assert str(error.value) == message
 
 
 def test_bad_option_is_reported_through_the_hook() -> None:
     settings = Settings(options={"cleanup": {"code_blocks": "skip"}})
     chain = TextChain(settings, PluginHost(settings, [markup, cleanup], entry_points=False))
-    with pytest.raises(ConfigError, match="valid: 'announce', 'drop'"):
+    with pytest.raises(ConfigError) as error:
         chain.clean("Hello.")
+    assert str(error.value) == (
+        "options.cleanup.code_blocks: 'skip' is not valid; valid: 'announce', 'drop'"
+    )
 
 
 # -- characters ------------------------------------------------------------------------------
@@ -279,21 +286,21 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "start"),
+    ("raw", "cleaned"),
     [
-        ("*a " * 20_000, "a *a *a"),
-        ("_a " * 20_000, "_a _a _a"),
-        ("[" * 20_000 + "x", "[[[["),
-        ("x.y" * 30_000, "x.yx.yx.y"),
+        ("*a " * 20_000, "a" + " *a" * 19_999 + "."),
+        ("_a " * 20_000, "_a" + " _a" * 19_999 + "."),
+        ("[" * 20_000 + "x", "[" * 20_000 + "x."),
+        ("x.y" * 30_000, "x.y" * 30_000 + "."),
         ("x " + "`" * 20_000 + "a", "x a."),  # mid-line: a code span, not a fence
-        ("a@" * 20_000, "a@a@a@"),
-        ("<!--" * 20_000, "<! <! <!"),
+        ("a@" * 20_000, "a@" * 20_000 + "."),
+        ("<!--" * 20_000, " ".join(["<!"] * 20_000) + "..."),
         ("<script>" * 20_000 + "x", "x."),  # an unclosed script tag is a stray HTML tag
     ],
 )
-def test_markers_that_never_close_are_left_alone(raw: str, start: str) -> None:
+def test_markers_that_never_close_are_left_alone(raw: str, cleaned: str) -> None:
     """Each unclosed marker is looked at briefly (a backtracking regex would hang here)."""
-    assert clean(raw).startswith(start)
+    assert clean(raw) == cleaned
 
 
 def test_markdown_blocks_become_paragraphs() -> None:
@@ -617,5 +624,7 @@ def test_full_text_chain_with_markup_and_cleanup() -> None:
     ]
     assert [s.paragraph for s in segments] == [0, 1, 2, 3]
     assert MARK_RE.findall(segments[3].text) == [chr(0xF0002)]
-    rendered = chain.render(segments[1]).transcript
-    assert '<break time="500ms"/>' in rendered and '<emotion value="excited"/>' in rendered
+    assert chain.render(segments[1]).transcript == (
+        'She said "wait"<break time="500ms"/>, and then <emotion value="excited"/> laughed face '
+        "with tears of joy."
+    )
