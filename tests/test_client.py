@@ -71,14 +71,18 @@ async def collect(stream: AsyncIterator[p.Response]) -> list[p.Response]:
     return [message async for message in stream]
 
 
+def spoken_seconds(sentences: list[str]) -> float:
+    """How long the server's voice takes to say ``sentences`` (at any output rate)."""
+    voice = load_engine("espeak")
+    return sum(voice.synthesize(words_of(sentence)).duration for sentence in sentences)
+
+
 async def test_whole_text_generation_returns_audio_of_expected_format(client: SonicClient) -> None:
     messages = await collect(client.generate(template(), SENTENCES))
     audio = audio_of(messages)
     seconds = pcm.duration(len(audio), FORMAT.encoding, FORMAT.sample_rate)
     assert len(audio) % 2 == 0
-    voice = load_engine("espeak")  # the server's voice: what it says, at any rate
-    spoken = sum(voice.synthesize(words_of(sentence)).duration for sentence in SENTENCES)
-    assert seconds == pytest.approx(spoken, rel=0.03), "three sentences at 16 kHz"
+    assert seconds == pytest.approx(spoken_seconds(SENTENCES), rel=0.03), "at 16 kHz"
     assert pcm.decode(audio, FORMAT.encoding).std() > 0.01, "not silence"
     assert len({m.context_id for m in messages}) == 1, "one context"
 
@@ -112,6 +116,13 @@ async def test_two_contexts_interleave_on_one_connection(client: SonicClient) ->
     assert await client._connection() is connection, "both contexts used one connection"
     assert order[0] == "a" and order[-1] == "a" and "b" in order
     assert b.finished and a.finished
+    seconds = {
+        k: pcm.duration(len(v), FORMAT.encoding, FORMAT.sample_rate) for k, v in audio.items()
+    }
+    assert seconds == {
+        "a": pytest.approx(spoken_seconds(SENTENCES[:2]), rel=0.03),
+        "b": pytest.approx(spoken_seconds(SENTENCES), rel=0.03),
+    }, "each context got its own audio, all of it"
 
 
 async def test_cancel_stops_a_context_mid_stream(client: SonicClient) -> None:
