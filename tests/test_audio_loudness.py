@@ -192,6 +192,26 @@ def test_acx_measurements_of_a_known_signal() -> None:
     assert measure(speech_like(rate, 30.0, seed=2), rate).loudness_range_lu > 1.0
 
 
+@pytest.mark.parametrize(("levels", "expected"), [([-20, -30], 10), ([-40, -20], 20),
+                                                  ([-50, -35, -20, -35, -50], 15)])  # fmt: skip
+def test_loudness_range_of_the_ebu_tech_3342_signals(levels: list[float], expected: float) -> None:
+    # EBU Tech 3342's signals 1, 3 and 4: a 1 kHz tone, 20 s at each level. The -50 dBFS
+    # parts of the last are under the relative gate (20 LU below the mean).
+    rate = 24000
+    tones = np.concatenate([sine(1000, rate, 20.0, level) for level in levels])
+    assert measure(tones, rate).loudness_range_lu == pytest.approx(expected, abs=0.1)
+
+
+def test_loudness_range_spans_the_10th_to_the_95th_percentile() -> None:
+    # A tone rising evenly from -40 to -20 dBFS over 60 s: the 3 s blocks' loudness spreads
+    # evenly over the 19 dB between the first block's middle (1.5 s) and the last's (58.5 s).
+    rate = 24000
+    t = np.arange(60 * rate) / rate
+    rising = np.sqrt(2) * undb(-40 + 20 * t / 60) * np.sin(2 * np.pi * 1000 * t)
+    result = measure(rising.astype(np.float32), rate)
+    assert result.loudness_range_lu == pytest.approx((0.95 - 0.10) * 19, abs=0.05)
+
+
 # -- limiter -------------------------------------------------------------------------------
 
 
@@ -306,7 +326,12 @@ def test_file_mode_through_the_chain_equals_normalize() -> None:
     speech = speech_like(rate, 8.0, seed=8, level_db=-30)
     chain = AudioChain(Settings(options={"loudness": {"preset": "broadcast", "mode": "file"}}))
     assert chain.open(rate) == rate
-    pieces = [chain.process(speech[i : i + 2400]) for i in range(0, speech.size, 2400)]
+    buffer = np.empty(2400, dtype=np.float32)  # the caller reuses one buffer for every chunk
+    pieces = []
+    for i in range(0, speech.size, buffer.size):
+        chunk = buffer[: speech[i : i + buffer.size].size]
+        chunk[:] = speech[i : i + buffer.size]
+        pieces.append(chain.process(chunk))
     assert all(p.size == 0 for p in pieces)  # nothing before the end in file mode
     out = chain.flush()
     assert np.allclose(out, normalize(speech, rate, PRESETS["broadcast"]), atol=1e-6)
