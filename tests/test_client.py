@@ -161,11 +161,14 @@ async def test_flush_ids_mark_where_audio_of_each_input_ends(client: SonicClient
     messages = await collect(client.generate(template(), SENTENCES))
     flushes = [m for m in messages if isinstance(m, p.FlushDone)]
     assert [f.flush_id for f in flushes] == [1, 2, 3]
-    first_flush = messages.index(flushes[0])
-    chunks_before = [m for m in messages[:first_flush] if isinstance(m, p.Chunk)]
-    chunks_after = [m for m in messages[first_flush:] if isinstance(m, p.Chunk)]
-    assert chunks_before and all(c.flush_id is None for c in chunks_before)
-    assert chunks_after and all(c.flush_id and c.flush_id >= 1 for c in chunks_after)
+    done = 0  # a chunk carries the id of the last flush_done before it
+    for message in messages:
+        if isinstance(message, p.FlushDone):
+            done = message.flush_id
+        elif isinstance(message, p.Chunk):
+            assert message.flush_id == (done or None)
+    each = [pytest.approx(spoken_seconds([sentence]), rel=0.05) for sentence in SENTENCES]
+    assert audio_per_input(messages) == each, "each flush_done follows its input's audio"
 
 
 async def test_word_timestamps(client: SonicClient) -> None:
