@@ -61,7 +61,7 @@ def test_an_embedding_voice_and_the_longest_buffer_delay_parse() -> None:
 def test_defaults_and_the_sdk_shapes_of_voice() -> None:
     parsed = p.parse_request(request(voice="6ccbfb76-1fc6-48f7-b71d-91ac6298247b"))
     assert parsed.voice.id == "6ccbfb76-1fc6-48f7-b71d-91ac6298247b"
-    assert parsed.buffer_delay_ms == p.DEFAULT_BUFFER_DELAY_MS
+    assert parsed.buffer_delay_ms == 3000  # the spec's default
     ended = p.parse_request(request(transcript="", **{"continue": False}))
     assert ended.ends_context and ended.transcript == ""
     sonic2 = p.parse_request(

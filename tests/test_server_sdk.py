@@ -10,7 +10,6 @@ import pytest
 from cartesia import Cartesia
 
 from sonicpipe import pcm
-from sonicpipe.config import ENCODINGS, SAMPLE_RATES
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import load_engine, words_of
 
@@ -70,8 +69,8 @@ def test_continuations_return_audio_of_the_requested_format_and_length(connectio
     assert np.sqrt(np.mean(samples**2)) > 0.02  # speech, not silence
 
 
-@pytest.mark.parametrize("encoding", ENCODINGS)
-@pytest.mark.parametrize("rate", SAMPLE_RATES)
+@pytest.mark.parametrize("encoding", ["pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw"])
+@pytest.mark.parametrize("rate", [8000, 16000, 22050, 24000, 44100, 48000])  # the spec's
 def test_every_encoding_at_every_sample_rate(connection, encoding: str, rate: int) -> None:
     fmt = {"container": "raw", "encoding": encoding, "sample_rate": rate}
     context = connection.context(model_id="sonic-2", voice=VOICE, output_format=fmt)
