@@ -160,33 +160,42 @@ def test_an_unknown_emotion_in_python_lists_the_valid_ones() -> None:
     ],
 )
 def test_a_credential_in_the_url_is_refused_without_showing_it(tmp_path: Path, url: str) -> None:
-    where = r"url: the URL carries a credential \(not shown\); put the API key in the api_key"
+    said = (
+        "url: the URL carries a credential (not shown); put the API key in the api_key setting "
+        "or the CARTESIA_API_KEY environment variable, never in the URL"
+    )
     path = write(tmp_path, f'url = "{url}"')
-    for build in (lambda: Settings(url=url), lambda: Settings.load(path)):
-        with pytest.raises(ConfigError, match=where) as err:
-            build()
-        assert "SECRET" not in str(err.value)
-    with pytest.raises(ValueError, match=where) as err:  # the client checks the same way
+    with pytest.raises(ConfigError) as err:
+        Settings(url=url)
+    assert str(err.value) == said
+    with pytest.raises(ConfigError) as err:
+        Settings.load(path)
+    assert str(err.value) == f"{path}: {said}"
+    with pytest.raises(ValueError) as err:  # the client checks the same way
         SonicClient(url)
-    assert "SECRET" not in str(err.value)
+    assert str(err.value) == said
+
+
+BASE_URL = "url: expected a base URL such as wss://api.cartesia.ai"
+QUERY = "followed by a query string or fragment (not shown)"
 
 
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("ws://127.0.0.1:8801/?token=SECRET", r"got 'ws://127\.0\.0\.1:8801/' followed by a query"),
-        ("ws://127.0.0.1:8801#SECRET", r"got 'ws://127\.0\.0\.1:8801' followed by a query"),
-        ("ws://[::1?api_key=SECRET", r"url: not a valid URL \(not shown\)$"),
-        ("http://localhost?token=SECRET", r"followed by a query string or fragment"),
+        ("ws://127.0.0.1:8801/?token=SECRET", f"{BASE_URL}, got 'ws://127.0.0.1:8801/' {QUERY}"),
+        ("ws://127.0.0.1:8801#SECRET", f"{BASE_URL}, got 'ws://127.0.0.1:8801' {QUERY}"),
+        ("ws://[::1?api_key=SECRET", "url: not a valid URL (not shown)"),
+        ("http://localhost?token=SECRET", f"{BASE_URL}, got 'http://localhost' {QUERY}"),
     ],
 )
 def test_a_url_with_a_query_or_fragment_is_refused_without_showing_it(
     url: str, message: str
 ) -> None:
     """The client appends Sonic's path to the URL: a query there would break it."""
-    with pytest.raises(ConfigError, match=message) as err:
+    with pytest.raises(ConfigError) as err:
         Settings(url=url)
-    assert "SECRET" not in str(err.value)
+    assert str(err.value) == message
 
 
 def test_output_format_rejects_a_float_rate() -> None:
