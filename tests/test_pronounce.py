@@ -258,7 +258,7 @@ def test_a_dictionary_on_the_command_line_is_found_from_the_current_folder(
     monkeypatch.chdir(tmp_path)
     argv = ["text", str(source), "--config", "conf/sonicpipe.toml", "--dictionary"]
     assert main([*argv, "names.toml"]) == 0
-    assert "engine x is up." in capsys.readouterr().out
+    assert capsys.readouterr().out == "[0.0] engine x is up.\n"
     assert main([*argv, "nope.toml"]) == 2
     assert capsys.readouterr().err.strip() == (
         "sonicpipe: error: --dictionary: nope.toml: no such file"
@@ -269,7 +269,7 @@ def test_a_dictionary_on_the_command_line_is_found_from_the_current_folder(
     )
     (tmp_path / "names.toml").rename(tmp_path / "NAMES.TOML")  # the suffix in any case
     assert main([*argv, "NAMES.TOML"]) == 0
-    assert "engine x is up." in capsys.readouterr().out
+    assert capsys.readouterr().out == "[0.0] engine x is up.\n"
 
 
 # -- formats ------------------------------------------------------------------------------------
@@ -547,11 +547,15 @@ def test_a_dictionary_broken_by_an_edit_names_file_and_line(tmp_path: Path) -> N
         '[\n{"text": "nginx", "pronunciation": "engine x"},\n{"text": "k"}\n]', encoding="utf-8"
     )
     for _ in range(2):  # a failure is not cached: it is reported every time
-        with pytest.raises(DictionaryError, match=r'mine\.json:3: entry has no "pronunciation"'):
+        with pytest.raises(DictionaryError) as caught:
             for_settings(settings)
+        assert str(caught.value) == f'dictionaries: {path}:3: entry has no "pronunciation"'
     path.unlink()
-    with pytest.raises(DictionaryError, match=r"mine\.json: cannot read dictionary"):
+    with pytest.raises(DictionaryError) as caught:
         for_settings(settings)
+    assert str(caught.value) == (
+        f"dictionaries: {path}: cannot read dictionary: No such file or directory"
+    )
     path.write_text('[{"text": "kubectl", "pronunciation": "cube control"}]', encoding="utf-8")
     assert transcript(settings, "Run kubectl.") == "Run cube control."
 
