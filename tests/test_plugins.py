@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -64,10 +65,22 @@ NAMED = _Named()
 def test_builtins_are_loaded_from_entry_points() -> None:
     host = PluginHost()
     infos = {info.name: info for info in host.describe()}
-    assert set(infos) >= BUILTINS
-    assert infos["markup"].source == "entry point (sonicpipe)"
-    assert infos["markup"].version
-    assert "sonicpipe_clean_text" in infos["markup"].hooks
+    hooks = {
+        "markup": ["sonicpipe_clean_text"],
+        "cleanup": ["sonicpipe_clean_text"],
+        "normalize": ["sonicpipe_normalize_text"],
+        "segment": ["sonicpipe_sentence_stream", "sonicpipe_split_sentences"],
+        "pronounce": ["sonicpipe_normalize_text", "sonicpipe_refine_segment"],
+        "loudness": ["sonicpipe_audio_processor"],
+        "pauses": ["sonicpipe_audio_processor"],
+        "resample": ["sonicpipe_audio_processor"],
+        "writers": ["sonicpipe_audio_writer"],
+    }
+    assert set(infos) >= set(hooks) >= BUILTINS
+    for name, implemented in hooks.items():
+        info = infos[name]
+        assert (info.source, info.version) == ("entry point (sonicpipe)", version("sonicpipe"))
+        assert info.hooks == implemented, name
 
 
 def test_markup_runs_first_in_its_hook() -> None:
