@@ -337,8 +337,11 @@ def test_settings_given_to_a_hook_are_checked_too() -> None:
     first gets them."""
     host = PluginHost(Settings(dictionaries=()))
     chain = TextChain(Settings(options={"segment": {"first_min_word": 4}}), host)
-    with pytest.raises(ConfigError, match=r"^options\.segment: unknown option 'first_min_word'"):
+    with pytest.raises(ConfigError) as error:
         chain.prepare("Hello there.")
+    assert str(error.value) == (
+        "options.segment: unknown option 'first_min_word'; valid: first_min_words"
+    )
 
 
 def test_the_censor_example_declares_its_words_option(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -424,8 +427,9 @@ def test_a_value_that_is_no_plugin_is_rejected(value: object) -> None:
     message = "implements no sonicpipe hook; a plugin is a module or an object with functions"
     with pytest.raises(TypeError, match=re.escape(f"{message} marked @hookimpl{hint}") + "$"):
         Pipeline(plugins=[value])
-    with pytest.raises(PluginError, match="^" + re.escape(f"plugin {value!r}: {message}")):
+    with pytest.raises(PluginError) as error:
         PluginHost(extra=[value])
+    assert str(error.value) == f"plugin {value!r}: {message} marked @hookimpl{hint}"
 
 
 def test_python_plugins_get_readable_unique_names() -> None:
