@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -15,8 +16,10 @@ from conftest import ServeProcess, free_port
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from sonicpipe import pcm
 from sonicpipe.cli import build_parser, main
 from sonicpipe.server.app import ServerConfig
+from sonicpipe.server.engines import load_engine, words_of
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +46,19 @@ def test_serve_speaks_and_checks_the_key(served: str) -> None:
     with pytest.raises(InvalidStatus) as info:
         connect(served)
     assert info.value.response.status_code == 401
+    transcript = "Served from the command."
     with connect(served, additional_headers={"X-API-Key": "cli-secret"}) as ws:
-        ws.send(
-            json.dumps({**REQUEST, "context_id": "cli", "transcript": "Served from the command."})
-        )
-        kinds = []
-        while not kinds or kinds[-1] not in ("done", "error"):
-            kinds.append(json.loads(ws.recv(timeout=30))["type"])
-    assert kinds[0] == "chunk" and kinds[-1] == "done"
+        ws.send(json.dumps({**REQUEST, "context_id": "cli", "transcript": transcript}))
+        messages: list[dict] = []
+        while not messages or messages[-1]["type"] not in ("done", "error"):
+            messages.append(json.loads(ws.recv(timeout=30)))
+    assert messages[0]["type"] == "chunk" and messages[-1]["type"] == "done"
+    assert {m["context_id"] for m in messages} == {"cli"}
+    audio = b"".join(base64.b64decode(m["data"]) for m in messages if m["type"] == "chunk")
+    # In mu-law at 8 kHz (one byte a sample).
+    spoken = load_engine("espeak").synthesize(words_of(transcript)).duration
+    assert pcm.duration(len(audio), "pcm_mulaw", 8000) == pytest.approx(spoken, rel=0.03)
+    assert pcm.decode(audio, "pcm_mulaw").std() > 0.01, "not silence"
 
 
 def next_error(ws: ClientConnection) -> dict:
@@ -76,6 +84,7 @@ def test_serve_logs_client_errors_with_their_context() -> None:
             logged = process.read_output()
     finally:
         process.stop()
+    assert f"server at {process.url} (endpoint /tts/websocket; voice: espeak; limit: 1 " in logged
     assert "WARNING sonicpipe.server.app: context full: refused with 429: too many" in logged
     assert "INFO sonicpipe.server.app: context open: refused with 400: unknown field" in logged
     assert "INFO sonicpipe.server.app: refused with 400: message is not valid JSON" in logged
