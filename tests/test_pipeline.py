@@ -33,7 +33,7 @@ from sonicpipe.controls import Defaults
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.pipeline import Pipeline, Turn, group_inputs
 from sonicpipe.server import LocalServer
-from sonicpipe.server.engines import Engine, Synthesis, Word
+from sonicpipe.server.engines import Engine, Synthesis, Word, words_of
 from sonicpipe.sonic import protocol as p
 from sonicpipe.sonic.client import AuthError, ConnectionLost, RateLimitError, SonicTimeout
 from sonicpipe.words import WordTime
@@ -59,7 +59,9 @@ def test_speak_with_timestamps(server: LocalServer) -> None:
     assert 3.0 < audio.seconds < 20.0
     words = [w.word.strip(".,") for w in audio.words]
     assert words[:6] == ["Doctor", "Smith", "paid", "five", "dollars", "at"]
+    assert words[-8:] == ["It", "was", "cheap", "A", "new", "paragraph", "starts", "here"]
     assert all(b.start >= a.start for a, b in zip(audio.words, audio.words[1:], strict=False))
+    assert audio.seconds - 0.3 < audio.words[-1].end <= audio.seconds, "words time the audio"
 
 
 def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path) -> None:
@@ -123,10 +125,14 @@ def test_pipeline_from_toml_file(server: LocalServer, tmp_path: Path) -> None:
         '[output_format]\nencoding = "pcm_mulaw"\nsample_rate = 8000\n',
         encoding="utf-8",
     )
+    text = "Calling from the telephone line."
     with Pipeline.from_file(config) as pipe:
-        audio = pipe.speak("Calling from the telephone line.")
+        audio = pipe.speak(text)
     assert audio.sample_rate == 8000
-    assert audio.seconds > 1.0
+    # As long as the voice says it: asked, decoded and labelled as mu-law at 8 kHz.
+    assert server.server.engine is not None
+    said = server.server.engine.synthesize(words_of(text)).duration
+    assert audio.seconds == pytest.approx(said, rel=0.05)
     assert np.abs(audio.samples).max() <= 1.0
 
 
