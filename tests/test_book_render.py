@@ -509,20 +509,39 @@ def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: 
     shutil.copytree(output / CACHE, out / CACHE)  # assembly only
     log = io.StringIO()
     progress = Progress(log, quiet=True)
-    manifest = render_book(source, out, engine="espeak", format="flac", head=0.3, tail=1.0,
+    manifest = render_book(source, out, engine="espeak", format="flac", head=0.3, tail=6.0,
                            progress=progress)  # fmt: skip
     assert progress.assembled == progress.total > 0, "the assembly's progress counts it all"
-    assert "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it" in log.getvalue()
-    assert "tail" not in log.getvalue().split("preparing")[0], "1 s is ACX's shortest tail"
+    said = log.getvalue().split("preparing")[0].splitlines()
+    assert said == [
+        "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it",
+        "tail 6 s: ACX asks for 1 to 5 s; the report will fail it",
+    ]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert manifest["delivery"]["check"] == report["check"] and not report["check"]["pass"]
     for row in report["chapters"]:
         (part,) = row["parts"]
         failed = [rule for rule in part["check"]["rules"] if not rule["pass"]]
-        assert failed == [{"name": "head", "value": 0.3, "requirement": "0.5 to 1 s",
-                           "pass": False}]  # fmt: skip
-    assert "FAIL (head)" in (out / "report.txt").read_text(encoding="utf-8")
+        assert failed == [
+            {"name": "head", "value": 0.3, "requirement": "0.5 to 1 s", "pass": False},
+            {"name": "tail", "value": 6.0, "requirement": "1 to 5 s", "pass": False},
+        ]
+    assert "FAIL (head, tail)" in (out / "report.txt").read_text(encoding="utf-8")
     assert "acx (RMS -20 dBFS, -3 dBTP): chapters 1, 2, 3 fail" in log.getvalue()
+
+
+def test_what_acx_would_refuse_is_noted_only_outside_its_ranges_and_when_acx_checks() -> None:
+    notes = Delivery("flac", head=0.3, tail=6.0, max_minutes=150).outside_acx()
+    assert notes == [
+        "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it",
+        "tail 6 s: ACX asks for 1 to 5 s; the report will fail it",
+        "max_minutes 150: ACX takes files of <= 120 min; the report will fail a longer one",
+    ]
+    for edge in ({"head": 0.5, "tail": 1.0, "max_minutes": 120}, {"head": 1.0, "tail": 5.0}):
+        assert Delivery("flac", **edge).outside_acx() == [], edge
+    assert Delivery("flac", None, head=0.3).outside_acx() != [], "no preset: ACX's rules"
+    assert Delivery("m4b", max_minutes=150).outside_acx() == [], "an M4B has no file length"
+    assert Delivery("flac", "podcast", head=0.3, tail=6.0).outside_acx() == []
 
 
 def test_a_book_with_nothing_to_say_is_refused_like_an_empty_one(tmp_path: Path) -> None:
