@@ -121,8 +121,10 @@ def test_a_missing_command_is_named_command(
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.endswith(": error: the following arguments are required: COMMAND\n")
+    usage, said = capsys.readouterr().err.rstrip("\n").rsplit("\n", 1)
+    prog = " ".join(["sonicpipe", *argv])
+    assert usage.startswith(f"usage: {prog} ")
+    assert said == f"{prog}: error: the following arguments are required: COMMAND"
 
 
 def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
