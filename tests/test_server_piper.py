@@ -94,6 +94,11 @@ def test_custom_pronunciations_reach_the_engine(engine_name: str) -> None:
     assert word.duration > short.duration + 0.1
     assert len(word.word_times) == 1
     assert np.sqrt(np.mean(word.samples**2)) > 0.01
+    # The phonemes are said, not the text: a long word given two phonemes is short.
+    long = "antidisestablishmentarianism"
+    said_as_ka = engine.synthesize([Word(long, ("k", "ɑ"))]).duration
+    assert said_as_ka == pytest.approx(short.duration, abs=0.1)
+    assert said_as_ka < engine.synthesize([Word(long)]).duration - 1.0
 
 
 @pytest.mark.parametrize("engine_name", ["piper", "espeak"])
