@@ -777,6 +777,16 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     alone = Assembler(opening, plans[:1], cache, tmp_path / "b", delivery, 44100)
     assert report["gain_db"] == alone.run()["gain_db"]
     assert all(abs(c["parts"][0]["levels"]["rms_dbfs"] + 20) < 1.5 for c in report["chapters"])
+    # The gain reported is the one the voice got: away from the peaks the limiter takes down,
+    # each sample is the unnormalized one times that gain.
+    raw = Assembler(book, plans, cache, tmp_path / "raw", Delivery("flac", None), 44100).run()
+    [name] = [n for n in report["chapters"][0]["files"] if n.endswith(".flac")]
+    assert raw["chapters"][0]["files"] == report["chapters"][0]["files"]
+    louder, _ = soundfile.read(tmp_path / "a" / name, dtype="float32")
+    plain, _ = soundfile.read(tmp_path / "raw" / name, dtype="float32")
+    voiced = np.abs(plain) > 0.01
+    ratio = np.median(louder[voiced] / plain[voiced])
+    assert 20 * np.log10(ratio) == pytest.approx(report["gain_db"], abs=0.02)
 
 
 def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:
