@@ -469,15 +469,16 @@ def test_unfinished_text_waits_the_buffer_delay_3000_ms_unless_told(ws: ClientCo
     unfinished = "no punctuation here"
     ws.send(request("default", unfinished, **{"continue": True}))
     ws.send(request("zero", unfinished, max_buffer_delay_ms=0, **{"continue": True}))
-    time.sleep(1.0)  # so that 1000 ms taken for the default would end after the default's
+    time.sleep(1.0)  # so that the default, 3000 ms, ends between these two: 2000 and 4000 ms
     ws.send(request("second", unfinished, max_buffer_delay_ms=1000, **{"continue": True}))
+    ws.send(request("fourth", unfinished, max_buffer_delay_ms=3000, **{"continue": True}))
     heard: list[str] = []
-    while len(heard) < 3:
+    while len(heard) < 4:
         message = receive(ws)
         assert message["type"] == "chunk", message
         if message["context_id"] not in heard:
             heard.append(message["context_id"])
-    assert heard == ["zero", "second", "default"]
+    assert heard == ["zero", "second", "default", "fourth"]
     for context_id in heard:
         ws.send(request(context_id, ""))
         assert until_end(ws, context_id)[-1]["type"] == "done"
