@@ -342,8 +342,11 @@ def _cells(row: str) -> str:
     return ", ".join(cell.replace("\\|", "|") for cell in cells if cell)
 
 
-def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
-    """Split text into paragraphs, one line each; also return markdown reference labels."""
+def _blocks(
+    text: str, options: CleanupOptions, spoken: AbstractSet[str]
+) -> tuple[list[str], set[str]]:
+    """Split text into paragraphs, one line each; also return markdown reference labels.
+    ``spoken``: the mark placeholders that stand for words."""
     paragraphs: list[str] = []
     labels: set[str] = set()
     lines: list[str] = []  # lines of the open paragraph
@@ -422,7 +425,11 @@ def _blocks(text: str, options: CleanupOptions) -> tuple[list[str], set[str]]:
             number = number + 1 if lazy else int(item.group(1) or 0)
             written = item.group(1)
             close("item")
-            marks, content = item.group(2), item.group(3).strip()
+            # Controls at the item's start go before its number; a spoken mark (a spelling,
+            # a pronunciation) is the item's first word and stays after it.
+            marks = item.group(2)
+            words = next((i for i, mark in enumerate(marks) if mark in spoken), len(marks))
+            marks, content = marks[:words], (marks[words:] + item.group(3)).strip()
             lines.append(f"{marks}{number}. {content}" if written else marks + content)
             continue
         if footnote := FOOTNOTE_DEF_RE.fullmatch(line):
@@ -773,7 +780,7 @@ def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
         text = _join_hyphenated(text)
     if options.markdown and MARK_RE.search(text):
         text = LEADING_MARKS_RE.sub(r"\2\1", text)
-    blocks, labels = _blocks(text, options)
+    blocks, labels = _blocks(text, options, spoken)
     paragraphs: list[str] = []
     pending = ""  # paragraphs of marks alone join the next paragraph
     for block in blocks:

@@ -604,6 +604,26 @@ def test_a_paragraph_ends_after_its_last_words_and_before_its_last_controls(
     assert [chain.render(s).transcript for s in chain.prepare(raw)] == [sent]
 
 
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        ("1. <spell>AB12</spell> is the code", ["1. <spell>AB12</spell> is the code."]),
+        ("- <<k|ɑ|ɹ>> is fine", ["<<k|ɑ|ɹ>> is fine."]),
+        ("• <spell>AB</spell> item", ["<spell>AB</spell> item."]),
+        (
+            "1. [excited] <spell>AB</spell> wow",
+            ['<emotion value="excited"/>1. <spell>AB</spell> wow.'],
+        ),
+    ],
+)
+def test_a_list_item_that_starts_with_a_spoken_mark_keeps_it_as_its_first_word(
+    raw: str, sent: list[str]
+) -> None:
+    """A control at the item's start goes before its number; a spelling stays after it."""
+    chain = TextChain(Settings(), PluginHost(Settings(), [markup, cleanup], entry_points=False))
+    assert [chain.render(s).transcript for s in chain.prepare(raw)] == sent
+
+
 def test_full_text_chain_with_markup_and_cleanup() -> None:
     settings = Settings(options={"cleanup": {"emoji": "describe"}})
     host = PluginHost(settings, [markup, cleanup], entry_points=False)
@@ -624,6 +644,7 @@ def test_full_text_chain_with_markup_and_cleanup() -> None:
     ]
     assert [s.paragraph for s in segments] == [0, 1, 2, 3]
     assert MARK_RE.findall(segments[3].text) == [chr(0xF0002)]
+    assert chain.render(segments[3]).transcript == "<spell>ABC</spell> done."
     assert chain.render(segments[1]).transcript == (
         'She said "wait"<break time="500ms"/>, and then <emotion value="excited"/> laughed face '
         "with tears of joy."
