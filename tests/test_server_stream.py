@@ -56,7 +56,7 @@ def voice() -> Recording:
 @pytest.fixture(scope="module")
 def ws(voice: Recording) -> Iterator[ClientConnection]:
     with (
-        LocalServer(engine=voice, max_contexts=8) as running,
+        LocalServer(engine=voice, max_contexts=32) as running,
         connect(running.url + p.WEBSOCKET_PATH, max_size=None) as conn,
     ):
         yield conn
@@ -121,7 +121,10 @@ def engine_audio(said: list[np.ndarray], engine_rate: int, rate: int, encoding: 
     return pcm.encode(audio, encoding)
 
 
-@pytest.mark.parametrize(("rate", "encoding"), [(22050, "pcm_s16le"), (44100, "pcm_mulaw")])
+@pytest.mark.parametrize(
+    ("rate", "encoding"),
+    [(22050, "pcm_s16le"), (44100, "pcm_mulaw"), (8000, "pcm_alaw"), (48000, "pcm_f32le")],
+)
 def test_streamed_audio_is_exactly_the_engines_audio_in_order(
     ws: ClientConnection, voice: Recording, rate: int, encoding: str
 ) -> None:
