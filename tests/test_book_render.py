@@ -347,6 +347,29 @@ def test_a_chapter_with_nothing_to_say_is_left_out() -> None:
     assert plans[0].paragraphs[0].chapter == 0
 
 
+def test_a_paragraph_key_changes_with_what_shapes_its_audio_and_nothing_else() -> None:
+    """The cache serves a paragraph again only while its audio would come out the same."""
+    book = Book("T", "A", [Chapter("One", ["The fox ran over the hill.", "It slept."])])
+
+    def keys(settings: Settings) -> list[str]:
+        plans = plan_book(book, open_pipeline(settings, engine="espeak"))
+        return [paragraph.key for plan in plans for paragraph in plan.paragraphs]
+
+    base = keys(Settings())
+    assert len(set(base)) == 2 and keys(Settings()) == base
+    for what, settings in [
+        ("voice", Settings(voice="another-voice")),
+        ("sentence pause", Settings(options={"pauses": {"sentence_pause": 1.5}})),
+        ("output rate", Settings(options={"resample": {"target_rate": 22050}})),
+    ]:
+        assert not set(keys(settings)) & set(base), what
+    for what, settings in [  # laid out by the assembly, not rendered into the paragraphs
+        ("loudness", Settings(options={"loudness": {"preset": "podcast"}})),
+        ("paragraph pause", Settings(options={"pauses": {"paragraph_pause": 3.0}})),
+    ]:
+        assert keys(settings) == base, what
+
+
 def test_a_control_lasts_to_the_end_of_its_chapter_whatever_the_batch(tmp_path: Path) -> None:
     """A speed set in one paragraph holds for the next, also when that one is rendered on a
     context of its own; the next chapter starts at the book's own speed."""
