@@ -356,6 +356,28 @@ def test_title_author_album_and_track_tag_every_file_format(tmp_path: Path, name
     assert found["track"] == tags["track"]
 
 
+@pytest.mark.parametrize("name", ["untagged.wav", "untagged.flac", "untagged.mp3", "untagged.m4a"])
+def test_an_empty_tag_is_left_out(tmp_path: Path, name: str) -> None:
+    """A book without an author: libsndfile refused the empty artist ("cannot write")."""
+    tags = {"title": "Chapter One", "author": "", "album": ""}
+    with open_writer(tmp_path / name, 44100, Settings(options={"writers": tags})) as writer:
+        write_in_chunks(writer, tone(44100, 0.2))
+    with av.open(str(tmp_path / name)) as container:
+        found = {key.lower(): value for key, value in container.metadata.items()}
+    assert found["title"] == "Chapter One"
+    assert "artist" not in found and "album" not in found
+
+
+@pytest.mark.parametrize("name", ["twice.raw", "twice.wav", "twice.mp3", "twice.m4b"])
+def test_a_second_close_does_nothing(tmp_path: Path, name: str) -> None:
+    writer = open_writer(tmp_path / name, 24000)
+    write_in_chunks(writer, tone(24000, 0.2))
+    writer.close()
+    written = (tmp_path / name).read_bytes()
+    writer.close()
+    assert (tmp_path / name).read_bytes() == written
+
+
 @pytest.mark.parametrize("name", ["x.wav", "x.mp3", "x.m4b"])
 def test_a_track_that_is_not_a_number_is_refused_before_any_file(tmp_path: Path, name: str) -> None:
     settings = Settings(options={"writers": {"track": "abc"}})
