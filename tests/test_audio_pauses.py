@@ -130,8 +130,10 @@ def test_silence_held_by_the_pauses_stage_passes_streaming_loudness() -> None:
     out.append(chain.process(silence(2.0)))
     out += [chain.process(sentence(0.1, 0.5, 0.1)), chain.flush()]
     audio = np.concatenate(out)
-    assert len(voiced_spans(audio)) == 2
-    assert audio.size / RATE > 0.5 + 0.4 + 0.5
+    (_, first_end), (second_start, _) = voiced_spans(audio)
+    # The silence was the next sentence's lead: trimmed to the 20 ms kept before its voice.
+    assert second_start - first_end == pytest.approx(0.02 + 0.4 + 0.02, abs=0.011)
+    assert audio.size / RATE == pytest.approx(0.02 + 0.5 + 0.44 + 0.5 + 0.02, abs=0.011)
 
 
 @pytest.mark.parametrize("chunk", [137, 480, 100_000])
