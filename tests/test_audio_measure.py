@@ -102,7 +102,8 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         (tmp_path / "call.raw", "headerless PCM has no rate or encoding"),
     ]:
         assert main(["audio", "measure", str(path)]) == 2
-        assert message in capsys.readouterr().err
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith("sonicpipe: error: ") and message in line
 
 
 def test_the_meter_fed_in_pieces_measures_what_the_whole_file_measures() -> None:
