@@ -68,7 +68,10 @@ def audio_of(messages: list[p.Response]) -> bytes:
 
 
 async def collect(stream: AsyncIterator[p.Response]) -> list[p.Response]:
-    return [message async for message in stream]
+    """Every message of ``stream``; a stream that never ends fails in a minute (a context the
+    server never finishes owes nothing the client would time out on)."""
+    async with asyncio.timeout(60):
+        return [message async for message in stream]
 
 
 def spoken_seconds(sentences: list[str]) -> float:
