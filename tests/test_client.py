@@ -326,6 +326,7 @@ async def test_client_frames_match_the_protocol_reference() -> None:
     frames: list[dict[str, object]] = []
     binary: list[bool] = []
     seen: dict[str, object] = {}
+    cancelled = asyncio.Event()
 
     async def peer(ws: websockets.ServerConnection) -> None:
         seen["path"] = ws.request.path
@@ -334,6 +335,8 @@ async def test_client_frames_match_the_protocol_reference() -> None:
             binary.append(isinstance(raw, bytes))
             message = json.loads(raw)
             frames.append(message)
+            if message.get("cancel"):
+                cancelled.set()
             if message.get("cancel") or message.get("continue") is False:
                 await ws.send(json.dumps(p.Done(message["context_id"]).to_dict()))
 
@@ -346,7 +349,7 @@ async def test_client_frames_match_the_protocol_reference() -> None:
             live = await c.context(template(context_id="live"))
             await live.send("Hi. ")
             await live.cancel()
-            await asyncio.sleep(0.1)
+            await asyncio.wait_for(cancelled.wait(), 10)
 
     assert binary and not any(binary), "requests go as JSON text frames"
     assert seen["path"] == "/tts/websocket"
