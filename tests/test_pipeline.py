@@ -673,11 +673,15 @@ def test_closing_a_pipeline_with_a_sync_stream_held_is_quiet() -> None:
 def test_sonic2_requests_carry_controls_only_as_experimental_controls() -> None:
     controls = Defaults(speed=1.2, emotion="excited")
     sonic3 = Pipeline(Settings(model="sonic-3", controls=controls)).template()
-    sonic2 = Pipeline(Settings(model="sonic-2", controls=controls)).template()
-    assert sonic3.generation_config is not None
-    assert sonic3.generation_config.emotion == "excited"
+    pipe = Pipeline(Settings(model="sonic-2", controls=controls))
+    sonic2 = pipe.template()
+    assert sonic3.generation_config == p.GenerationConfig(speed=1.2, emotion="excited")
     assert sonic2.generation_config is None
     assert "generation_config" not in sonic2.to_dict()
+    # sonic-2's speed scale is -1 to 1 around 0 (0.6 to 1.5 linearly): 1.2 is 0.4.
+    inputs = pipe.context_inputs(group_inputs(pipe.text.prepare("Hello there my friend. Bye.")))
+    sent = [i["voice"].experimental_controls for i in inputs]
+    assert sent == [{"emotion": ["positivity:highest"], "speed": 0.4}] * len(inputs)
 
 
 async def test_own_local_server_never_refuses_the_pipelines_contexts() -> None:
