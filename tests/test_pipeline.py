@@ -1119,6 +1119,23 @@ async def test_words_said_as_phonemes_are_timed_as_written(
     assert [(w.start, w.end) for w in audio.words] == spans
 
 
+async def test_a_turn_yields_the_audio_speak_makes_of_the_same_text(server: LocalServer) -> None:
+    """Fed the same sentences, a turn gives exactly what speak() gives (the voice says each
+    sentence the same every time): every chunk through the audio hooks, their tail too."""
+    assert server.server.engine is not None
+    text = "Your order shipped on Monday morning. It should arrive by noon."
+    options = {"pauses": {"sentence_pause": 1.0}, "resample": {"target_rate": 16000}}
+    with LocalServer(engine=Replayed(server.server.engine)) as replayed:
+        async with Pipeline(Settings(url=replayed.url, options=options)) as pipe:
+            spoken = await pipe.aspeak(text)
+            turn = await pipe.turn()
+            await turn.feed(text)
+            await turn.end()
+            audio = np.concatenate([chunk async for chunk in turn.audio()])
+    assert len(turn.inputs) == 2 and spoken.seconds > 3.0
+    np.testing.assert_array_equal(audio, spoken.samples)
+
+
 async def test_a_turn_and_a_stream_time_words_as_written(server: LocalServer) -> None:
     options = {"pauses": {"sentence_pause": 0.5}}
     async with Pipeline(settings_for(server, options=options), timestamps=True) as pipe:
