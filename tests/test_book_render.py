@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import av
@@ -957,6 +958,36 @@ def test_a_failed_assembly_is_logged_as_failed_not_rendered(tmp_path: Path) -> N
     [run] = manifest["runs"]
     assert run["status"] == f"failed: {error}"
     assert all(Cache(out / CACHE).has(key) for key in keys_of(manifest))
+
+
+def test_the_manifest_names_the_book_and_dates_each_run(tmp_path: Path) -> None:
+    source, out = tmp_path / "note.txt", tmp_path / "out"
+    source.write_text(
+        "Title: A Note\nAuthor: Ann Author\n\n*** START OF THE PROJECT GUTENBERG EBOOK A NOTE "
+        "***\n\nSaid once.\n",
+        encoding="utf-8",
+    )
+    options = {"engine": "espeak", "format": "wav", "preset": None}
+    render_book(source, out, **options)
+    manifest = render_book(source, out, **options)
+    assert manifest["book"] == {"title": "A Note", "author": "Ann Author", "source": str(source)}
+    first, second = manifest["runs"]
+    times = [datetime.fromisoformat(run[when]) for run in (first, second)
+             for when in ("started", "finished")]  # fmt: skip
+    assert times == sorted(times) and all(t.utcoffset() == timedelta(0) for t in times)
+    assert [run["status"] for run in (first, second)] == ["delivered", "delivered"]
+    assert (len(first["synthesized"]), second["synthesized"], second["reused"]) == (1, [], 1)
+
+
+def test_a_manifest_that_is_not_json_is_named_with_what_to_do(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text("{not json", encoding="utf-8")
+    book = Book("T", "A", [Chapter("One", ["Said once."])])
+    said = rf"^{re.escape(str(out / MANIFEST))}: not a valid manifest \(.+\); delete it to start"
+    with pytest.raises(ValueError, match=said):
+        render_book(book, out, engine="espeak")
+    assert (out / MANIFEST).read_text(encoding="utf-8") == "{not json", "left for the user"
 
 
 def test_a_second_render_of_the_same_folder_is_refused(tmp_path: Path) -> None:
