@@ -83,6 +83,18 @@ def test_gutenberg_front_matter_and_licence_on_request() -> None:
     assert "General Terms of Use" in book.chapters[-1].text
 
 
+def test_older_gutenberg_markers_and_a_text_without_licence_or_title() -> None:
+    """Older files say "START OF THIS PROJECT GUTENBERG EBOOK"; a text without the markers
+    has no licence to add, and no title but its name."""
+    older = GUTENBERG.replace("OF THE PROJECT", "OF THIS PROJECT")
+    assert older != GUTENBERG
+    book = read_text(older)
+    assert (book.title, book.author) == ("A Small Test", "Ann Author")
+    assert [c.title for c in book.chapters] == ["CHAPTER I. The Start", "CHAPTER II. The End"]
+    bare = read_text("CHAPTER I.\n\nIt began.\n\nCHAPTER II.\n\nIt ended.\n", "tale", licence=True)
+    assert (bare.title, [c.title for c in bare.chapters]) == ("tale", ["CHAPTER I.", "CHAPTER II."])
+
+
 def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
     book = read_book(CORPUS / "alice-in-wonderland.txt")
     assert len(book.chapters) == 12
@@ -467,6 +479,19 @@ def test_an_opening_before_the_second_chapter_is_the_first(
     assert book.chapters[0].paragraphs == ["Alice was tired."]
 
 
+def test_a_long_paragraph_that_starts_like_a_heading_is_prose() -> None:
+    said = (
+        "Chapter two of his life began in a small town by the sea, where the boats came in at "
+        "dawn and left again at dusk, and where nobody ever asked a stranger his name or what "
+        "he had come for, or why he stayed on so long."
+    )
+    book = read_text(f"CHAPTER I.\n\nIt began.\n\n{said}\n\nCHAPTER II.\n\nIt ended.\n")
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("CHAPTER I.", ["CHAPTER I.", "It began.", said]),
+        ("CHAPTER II.", ["CHAPTER II.", "It ended."]),
+    ]
+
+
 def test_an_opening_is_named_by_its_own_capitals_heading() -> None:
     book = read_text("ETYMOLOGY.\n\nThe pale Usher.\n\nCHAPTER 1. Loomings.\n\nCall me.\n")
     assert [c.title for c in book.chapters] == ["ETYMOLOGY.", "CHAPTER 1. Loomings."]
@@ -511,7 +536,10 @@ def test_a_bare_numbered_heading_takes_the_capitals_line_after_it_as_its_title()
         "CHAPTER II\n\nJONATHAN HARKER'S JOURNAL--_continued_\n\n_5 May._--I slept.\n\n"
         "CHAPTER III\n\n_Letter, Mina Harker to Lucy Westenra._\n\nMy dearest Lucy.\n\n"
         "CHAPTER IV. The Pool\n\nALICE SAID NOTHING\n\nShe swam.\n\n"
-        "CHAPTER V\n\nIt was DARK.\n"
+        "CHAPTER V\n\nIt was DARK.\n\n"
+        "CHAPTER VI.\n\nTHE STORM\n\nIt blew.\n\n"
+        "CHAPTER VII\n\nAND THEN THE WHOLE OF THE VILLAGE CAME DOWN TO THE HARBOUR TO WATCH "
+        "THE BOATS GO OUT.\n"
     )
     book = read_text(text)
     assert [c.title for c in book.chapters] == [
@@ -519,6 +547,8 @@ def test_a_bare_numbered_heading_takes_the_capitals_line_after_it_as_its_title()
         "CHAPTER III",  # a line in italics, not a title in capitals
         "CHAPTER IV. The Pool",  # the heading has its title already
         "CHAPTER V",
+        "CHAPTER VI. THE STORM",  # one period between them
+        "CHAPTER VII",  # a shouted sentence (over 80 characters), not a title
     ]
     assert book.chapters[0].paragraphs[1] == "JONATHAN HARKER'S JOURNAL--_continued_"  # narrated
 
