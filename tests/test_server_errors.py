@@ -311,6 +311,9 @@ def test_handshake_checks_path_and_version_and_echoes_the_version(server: LocalS
         connect(server.url + "/tts/other")
     assert info.value.response.status_code == 404
     assert info.value.response.headers.get_all("Content-Type") == ["application/json"]
+    body = json.loads(info.value.response.body)
+    assert body["type"] == "error" and body["status_code"] == 404
+    assert body["error"] == "no endpoint '/tts/other'; connect to /tts/websocket"
     with connect(server.url + PATH, additional_headers={"Cartesia-Version": "2024-11-13"}) as c:
         assert c.response.headers["Cartesia-Version"] == "2024-11-13"
     with connect(server.url + PATH + "?cartesia_version=2024-06-10") as c:
