@@ -270,6 +270,44 @@ def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
     assert book.cover is not None and book.cover.startswith(b"\x89PNG")
 
 
+def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:
+    """Scripts and styles are not read, a line break ends a paragraph, a link to a chapter
+    is words (a numbered one is a note), a lettered note marker goes; a page out of the
+    reading order (linear="no") is left out; an image named as the cover is the cover."""
+    book = epub.EpubBook()
+    book.set_identifier("body")
+    book.set_title("Body")
+    book.set_language("en")
+    one = epub.EpubHtml(title="One", file_name="one.xhtml", lang="en")
+    one.content = (
+        "<html><head><script>var hidden = 1;</script><style>p { color: red }</style></head>"
+        "<body><h1>One</h1><script>var alsoHidden = 2;</script><p>First line<br/>second line</p>"
+        "<p>As <a href='two.xhtml#t'>the next chapter</a> says.</p>"
+        "<p>Water<sup>a</sup> is wet.</p></body></html>"
+    )
+    two = epub.EpubHtml(title="Two", file_name="two.xhtml", lang="en")
+    two.content = "<html><body><p id='t'>Plain words.</p></body></html>"
+    aside = epub.EpubHtml(title="Aside", file_name="aside.xhtml", lang="en")
+    aside.content = "<html><body><p>An aside out of the reading order.</p></body></html>"
+    art = b"\xff\xd8\xff\xe0" + bytes(20)
+    image = epub.EpubImage(
+        uid="art", file_name="images/cover.jpg", media_type="image/jpeg", content=art
+    )
+    for item in (one, two, aside, image):
+        book.add_item(item)
+    book.toc = [epub.Link("one.xhtml", "One", "one"), epub.Link("two.xhtml", "Two", "two")]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", one, two, (aside, "no")]
+    epub.write_epub(str(tmp_path / "body.epub"), book)
+    read = read_book(tmp_path / "body.epub", front_matter=True)
+    assert [(c.title, c.paragraphs) for c in read.chapters] == [
+        ("One", ["One", "First line", "second line", "As the next chapter says.", "Water is wet."]),
+        ("Two", ["Plain words."]),
+    ]
+    assert read.cover == art
+
+
 def shared_file_epub(path: Path, toc: list) -> Path:
     """An EPUB whose chapters share files, as converters split a book: ``more.xhtml`` (in no
     table of contents) and ``all.xhtml`` hold the rest of chapter one, and ``all.xhtml``
