@@ -296,9 +296,13 @@ async def test_cloud_without_a_cartesia_voice_is_a_clear_error() -> None:
         await pipe.aspeak("Hello.")
 
 
-async def test_a_turn_refused_with_429_is_retried_on_a_new_context() -> None:
-    """The only slot is busy when the turn starts; it is replayed once the slot frees."""
-    with LocalServer(engine="espeak", max_contexts=1, linger=0.5) as tight:
+async def test_a_turn_refused_with_429_is_retried_on_a_new_context(server: LocalServer) -> None:
+    """The only slot is busy when the turn starts; it is replayed once the slot frees: all of
+    it, as a turn that was never refused speaks it (the voice says each sentence the same)."""
+    assert server.server.engine is not None
+    voice = Replayed(server.server.engine)
+    text = "Hello there, this is the turn speaking now. And more."
+    with LocalServer(engine=voice, max_contexts=1, linger=0.5) as tight:
         async with Pipeline(Settings(url=tight.url)) as pipe:
             client = await pipe.client()
             busy = await client.context(replace(pipe.template(), context_id="busy"))
@@ -307,12 +311,19 @@ async def test_a_turn_refused_with_429_is_retried_on_a_new_context() -> None:
             assert isinstance(first, p.Chunk)
             turn = await pipe.turn()
             refused = turn.context.id
-            await turn.feed("Hello there, this is the turn speaking now. And more.")
+            await turn.feed(text)
             await turn.end()
             await busy.cancel()
-            audio = [chunk async for chunk in turn.audio()]
+            audio = np.concatenate([chunk async for chunk in turn.audio()])
+            while tight.server.live_contexts():  # the turn's linger: the slot is free after it
+                await asyncio.sleep(0.01)
+            unrefused = await pipe.turn()
+            await unrefused.feed(text)
+            await unrefused.end()
+            expected = np.concatenate([chunk async for chunk in unrefused.audio()])
     assert turn.context.id != refused, "the turn was replayed on a new context"
-    assert sum(len(c) for c in audio) / 44100 > 1.0
+    assert len(turn.inputs) == 2 and audio.size / 44100 > 2.5
+    np.testing.assert_array_equal(audio, expected)
 
 
 async def test_interrupt_wakes_a_consumer_waiting_for_audio(server: LocalServer) -> None:
