@@ -179,3 +179,19 @@ def test_output_time_without_trimming_adds_the_pauses() -> None:
     run(shaper, [sentence(0.1, 0.3, 0.1)] * 3, ["sentence", "paragraph", ""], 480)
     assert [shaper.output_time(t) for t in (0.2, 0.7, 1.2)] == pytest.approx([0.2, 1.2, 2.7])
     assert shaper.output_time(0.5, end=True) == pytest.approx(0.5)
+
+
+def test_a_word_span_moves_with_the_trims_and_never_takes_the_pause_in() -> None:
+    shaper = PauseShaper(sentence_pause=0.5, keep=0.0)
+    shaper.open(RATE)
+    shaper.process(sentence(0.2, 0.5, 0.4))  # voice from 0.2 to 0.7 s of the input
+    assert shaper.output_span(0.3, 0.5) == pytest.approx((0.1, 0.3), abs=0.002)
+    assert shaper.output_span(0.5, 0.9) is None, "its end, in silence, is not decided yet"
+    shaper.boundary("sentence")
+    shaper.process(sentence(0.2, 0.5, 0.0))  # input from 1.1 s: its voice from 1.3 s
+    shaper.flush()
+    # Sonic put the word's end past its sentence, into the next one's lead: out of the cut
+    # silence it would end after the pause (1.0 s); it keeps its 0.5 s instead.
+    assert shaper.output_time(1.15, end=True) == pytest.approx(0.5 + 0.5, abs=0.002)
+    assert shaper.output_span(0.65, 1.15) == pytest.approx((0.45, 0.95), abs=0.002)
+    assert shaper.output_span(1.35, 1.5) == pytest.approx((1.05, 1.2), abs=0.002)
