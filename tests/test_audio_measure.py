@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import av
@@ -92,8 +94,13 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     (tmp_path / "call.raw").write_bytes(bytes(100))
     telegraph = tmp_path / "telegraph.wav"
     soundfile.write(telegraph, sine(440, 4000, 1.0, -20.0), 4000)
+    picture = tmp_path / "cover.png"  # a real image, one grey pixel: FFmpeg opens it as video
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1 x 1, 8-bit grey
+    pixel = zlib.compress(b"\x00\x80")
+    picture.write_bytes(png_chunks([(b"IHDR", header), (b"IDAT", pixel), (b"IEND", b"")]))
     for path, message in [
         (telegraph, "telegraph.wav: loudness is measured at 8000 Hz and above"),
+        (picture, "cover.png: no audio stream"),
         (surround, "6 channels; measure reads mono and stereo files"),
         (text, "notes.wav: not an audio file this can read (invalid data found when processing"),
         (tmp_path / "missing.wav", "no such file"),
@@ -104,6 +111,15 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert main(["audio", "measure", str(path)]) == 2
         [line] = capsys.readouterr().err.splitlines()
         assert line.startswith("sonicpipe: error: ") and message in line
+
+
+def png_chunks(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    """A PNG file of ``chunks`` (type, data), each with its length and CRC."""
+    body = b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in chunks
+    )
+    return b"\x89PNG\r\n\x1a\n" + body
 
 
 def test_the_meter_fed_in_pieces_measures_what_the_whole_file_measures() -> None:
