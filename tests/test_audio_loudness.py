@@ -399,7 +399,10 @@ def test_streaming_gain_holds_through_pauses_and_moves_smoothly(
     rate, chunk = 24000, 480  # 20 ms chunks
     target = PRESETS[preset]
     speech = at_rate(long_voice, rate)[: 25 * rate]
-    pause = np.zeros(rate * 4, dtype=np.float32)
+    # Digital silence (under the absolute gate), then room tone at -50 dBFS: over the absolute
+    # gate, but 10 LU and more under the speech so far (the relative gate).
+    hiss = np.random.default_rng(15).standard_normal(rate * 2) * undb(-50)
+    pause = np.concatenate([np.zeros(rate * 2), hiss]).astype(np.float32)
     stage = StreamingLoudness(target)
     stage.open(rate)
     first, gains = [], []
@@ -420,6 +423,25 @@ def test_streaming_gain_holds_through_pauses_and_moves_smoothly(
     # After the pause the stream goes on from the gain it had: no new start-up.
     assert integrated_loudness(second, rate) == pytest.approx(target.lufs, abs=0.5)
     assert db(true_peak(second)) <= target.true_peak
+
+
+def test_streaming_gain_moves_sample_by_sample_and_stops_at_its_cap() -> None:
+    # A tone 60 dB under full scale needs 44 dB to reach -16 LUFS: the gain stops at its cap,
+    # reached at the start within a hop, ramped across it, never stepped (a click).
+    rate = 24000
+    tone = sine(997, rate, 3.0, -40.0) * np.float32(undb(-20))
+    stage = StreamingLoudness(PRESETS["podcast"])
+    stage.open(rate)
+    gains, out = [], []
+    for i in range(0, tone.size, 480):
+        out.append(stage.process(tone[i : i + 480]))
+        gains.append(stage.gain_db)
+    out = np.concatenate([*out, stage.flush()])
+    assert max(gains) == pytest.approx(stage.MAX_GAIN_DB) and gains[-1] == max(gains)
+    loud = np.flatnonzero(np.abs(tone) > 0.5 * np.abs(tone).max())  # away from zero crossings
+    gain = 20 * np.log10(np.abs(out[loud] / tone[loud]))
+    assert gain[-1] == pytest.approx(stage.MAX_GAIN_DB, abs=0.01)
+    assert np.max(np.abs(np.diff(gain)[np.diff(loud) == 1])) < 0.1  # dB from one sample on
 
 
 # -- with resampling: the ceiling holds at the output rate ----------------------------------
@@ -507,3 +529,5 @@ def test_loudness_plugin_modes_and_default() -> None:
     assert (stage.preset.lufs, stage.preset.true_peak) == (-19, -2)
     acx = AudioChain(Settings(options={"loudness": {"preset": "acx", "mode": "file"}}))
     assert isinstance(acx.processors[0], FileNormalizer)
+    with pytest.raises(ValueError, match="'acx' targets RMS over the whole file: use mode 'file'"):
+        StreamingLoudness(PRESETS["acx"])  # made in Python, not through the options
