@@ -651,6 +651,8 @@ class _Misshapen:
     def open(self, sample_rate: int) -> int | None:
         if self.mode == "open raises":
             raise OSError("no such device")
+        if self.mode == "open raises bare":
+            raise OSError
         return None if self.mode == "open" else sample_rate
 
     def process(self, samples: np.ndarray) -> object:
@@ -706,6 +708,7 @@ MONO = "; a processor returns mono float32 samples (a one-dimensional float32 nu
         ("open raises", f"{PROCESSOR}: open(24000) failed: OSError: no such device"),
         ("process raises", f"{PROCESSOR}: process() failed: KeyError: 'gain'"),
         ("flush raises", f"{PROCESSOR}: flush() failed: ZeroDivisionError: division by zero"),
+        ("open raises bare", f"{PROCESSOR}: open(24000) failed: OSError"),
     ],
 )  # fmt: skip
 def test_an_audio_processor_that_breaks_the_contract_is_named_with_its_plugin(

@@ -121,6 +121,11 @@ def is_builtin(plugin: object) -> bool:
     return home_module(plugin).partition(".")[0] == __package__
 
 
+def described(exc: BaseException) -> str:
+    """``KeyError: 'gain'``, or the type alone for an exception without a message."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def raised_in(exc: BaseException, impls: Sequence[pluggy.HookImpl]) -> pluggy.HookImpl | None:
     """The hook implementation that ``exc`` came out of, from its traceback (None when it was
     raised before any ran)."""
@@ -152,7 +157,7 @@ def _name_the_source(
         impl = raised_in(exc, impls)
         if impl is not None and not is_builtin(impl.plugin):
             name = impl.plugin_name
-            error = PluginError(f"plugin {name!r} failed in {hook}: {type(exc).__name__}: {exc}")
+            error = PluginError(f"plugin {name!r} failed in {hook}: {described(exc)}")
             error.__cause__ = exc
             outcome.force_exception(error)
 
@@ -313,7 +318,7 @@ class PluginHost:
             source = f"entry point ({dist.name if dist else '?'})"
             name = self.register(plugin, declared_name(plugin) or name, source)
         except Exception as exc:
-            cause = str(exc) if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+            cause = str(exc) if isinstance(exc, PluginError) else described(exc)
             hint = f"leave it out with disable = [{name!r}] or --disable {name}"
             raise PluginError(f"{where}: {cause}; {hint}") from exc
         if dist:

@@ -9,7 +9,7 @@ import numpy as np
 
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioProcessor
-from sonicpipe.plugins import PluginError, PluginHost, is_builtin
+from sonicpipe.plugins import PluginError, PluginHost, described, is_builtin
 
 BOUNDARIES = ("sentence", "paragraph")
 EMPTY = np.zeros(0, dtype=np.float32)
@@ -79,7 +79,7 @@ class AudioChain:
         except Exception as exc:
             if isinstance(exc, PluginError) or is_builtin(processor):
                 raise
-            problem = f"{call} failed: {type(exc).__name__}: {exc}"
+            problem = f"{call} failed: {described(exc)}"
             raise PluginError(f"{self._where(processor)}: {problem}") from exc
 
     def _samples(self, processor: AudioProcessor, call: str, method: Any, *args: Any) -> np.ndarray:
