@@ -232,8 +232,9 @@ def test_a_book_that_cannot_be_read_is_named_with_why(tmp_path: Path, name: str)
     assert done.stdout == f"{path}: cannot read: permission denied\n"
 
 
-def make_epub(path: Path) -> Path:
-    """A small EPUB 3: cover page, two chapters (one with a note reference), nav and NCX."""
+def make_epub(path: Path, ncx: bool = True) -> Path:
+    """A small EPUB 3: cover page, two chapters (one with a note reference), nav and NCX
+    (without ``ncx``, the spine still names one, as ebooklib writes it)."""
     book = epub.EpubBook()
     book.set_identifier("test-book")
     book.set_title("The Test Book")
@@ -254,7 +255,8 @@ def make_epub(path: Path) -> Path:
         epub.Link("text/one.xhtml", "The First", "one"),
         epub.Link("text/two.xhtml", "The Second", "two"),
     ]
-    book.add_item(epub.EpubNcx())
+    if ncx:
+        book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
     book.spine = ["cover", "nav", one, two]
     epub.write_epub(str(path), book)
@@ -268,6 +270,13 @@ def test_epub_spine_toc_titles_metadata_cover_and_notes(tmp_path: Path) -> None:
     assert book.chapters[0].paragraphs == ["One", "The first line. Then more.", "Second paragraph."]
     assert book.chapters[1].paragraphs == ["Two", "The end."]
     assert book.cover is not None and book.cover.startswith(b"\x89PNG")
+
+
+def test_an_epub_whose_spine_names_a_missing_ncx_is_read_by_its_nav(tmp_path: Path) -> None:
+    """ebooklib could not read it ("'NoneType' object has no attribute 'get_name'")."""
+    book = read_book(make_epub(tmp_path / "book.epub", ncx=False))
+    assert [c.title for c in book.chapters] == ["The First", "The Second"]
+    assert book.chapters[1].paragraphs == ["Two", "The end."]
 
 
 def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:

@@ -496,8 +496,11 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
     check_archive(path)
     try:
         doc = epub.read_epub(str(path), {"ignore_ncx": False})
-    except Exception as exc:  # ebooklib raises bare exceptions of many kinds
-        raise BookError(f"{path}: cannot read EPUB: {exc}") from None
+    except Exception:  # ebooklib raises bare exceptions of many kinds
+        try:  # a spine naming an NCX the book lacks (ebooklib writes such files): without it
+            doc = epub.read_epub(str(path), {"ignore_ncx": True})
+        except Exception as exc:
+            raise BookError(f"{path}: cannot read EPUB: {exc}") from None
     entries = _toc_entries(doc.toc)
     titles: dict[str, str] = {}
     for target, _, entry_title, _ in entries:
