@@ -1577,7 +1577,8 @@ class EnglishNormalizer:
                 )
             ):
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s", "MP3s"
-            return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"])  # "4.2s"
+            attributive = _attributive(text, m.start(), m.end())  # "a 5s delay"
+            return prefix + _with_unit(number_words(numeral), numeral, UNITS["s"], attributive)
         if m["agent"] and numeral.isdigit():  # "the 49ers", "a 76er": forty-niners, seventy-sixer
             words = number_words(numeral)
             return prefix + words + ("r" if words.endswith("e") else "er") + m["agents"]

@@ -84,6 +84,7 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Two MP3s, three PS5s and the Win11s.",
          "Two MP threes, three PS fives and the Win elevens."),
         ("She ran it in 48.2s.", "She ran it in forty-eight point two seconds."),
+        ("Add a 5s delay.", "Add a five second delay."),
     ],
 )  # fmt: skip
 def test_numbers(written: str, spoken: str) -> None:
