@@ -568,6 +568,8 @@ BRANCHES = {
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
     "sci": r"(?<![\w.])(?P<scm>\d{1,3}(?:\.\d+)?)[eE](?P<sce>[-+−]?\d{1,3})(?!\w|\.\d)",
+    # A hexadecimal literal is said "hex" and its digits one by one: "0x1F" is hex one F
+    "hex": r"(?<![\w.])0[xX](?P<hx>[0-9A-Fa-f]{1,16})(?!\w|\.\w)",
     # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
     "rating": r"(?<![\w.,/])(?P<rtn>\d{1,2}\.\d{1,2})/(?P<rtd>5|10|100)(?![\w/]|[.,]\d)",
     "fraction": (
@@ -699,7 +701,7 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
-      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci")),
+      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci", "hex")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
@@ -1431,6 +1433,10 @@ class EnglishNormalizer:
         sign = "minus " if exponent[0] in "-−" else ""
         power = cardinal(int(exponent.lstrip("-−")))
         return f"{number_words(m['scm'])} times ten to the power of {sign}{power}"
+
+    def _hex(self, m: re.Match[str]) -> str:
+        """ "0x1F": hex one F; "0xff": hex F F."""
+        return "hex " + " ".join(digits(c) if c.isdigit() else c.upper() for c in m["hx"])
 
     def _rating(self, m: re.Match[str]) -> str:
         return f"{number_words(m['rtn'])} out of {cardinal(int(m['rtd']))}"  # "4.5/5 stars"

@@ -85,6 +85,7 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
          "Two MP threes, three PS fives and the Win elevens."),
         ("She ran it in 48.2s.", "She ran it in forty-eight point two seconds."),
         ("Add a 5s delay.", "Add a five second delay."),
+        ("Set 0xFF, then 0x1f and 0x7FFF.", "Set hex F F, then hex one F and hex seven F F F."),
     ],
 )  # fmt: skip
 def test_numbers(written: str, spoken: str) -> None:
