@@ -568,6 +568,11 @@ BRANCHES = {
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
     "sci": r"(?<![\w.])(?P<scm>\d{1,3}(?:\.\d+)?)[eE](?P<sce>[-+−]?\d{1,3})(?!\w|\.\d)",
+    # A duration written in one word: "2h30m" is two hours and thirty minutes, "45m30s"
+    "compact": (
+        r"(?<![\w.])(?=\d{1,3}[hm]\d)(?:(?P<cph>\d{1,3})h)?(?:(?P<cpm>\d{1,3})m)?"
+        r"(?:(?P<cps>\d{1,3})s)?(?!\w)"
+    ),
     # A hexadecimal literal is said "hex" and its digits one by one: "0x1F" is hex one F
     "hex": r"(?<![\w.])0[xX](?P<hx>[0-9A-Fa-f]{1,16})(?!\w|\.\w)",
     # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
@@ -701,7 +706,7 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
-      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci", "hex")),
+      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci", "hex", "compact")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
@@ -1433,6 +1438,9 @@ class EnglishNormalizer:
         sign = "minus " if exponent[0] in "-−" else ""
         power = cardinal(int(exponent.lstrip("-−")))
         return f"{number_words(m['scm'])} times ten to the power of {sign}{power}"
+
+    def _compact(self, m: re.Match[str]) -> str:
+        return _duration(*(int(m[part] or 0) for part in ("cph", "cpm", "cps")))
 
     def _hex(self, m: re.Match[str]) -> str:
         """ "0x1F": hex one F; "0xff": hex F F."""

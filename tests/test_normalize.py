@@ -86,6 +86,9 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("She ran it in 48.2s.", "She ran it in forty-eight point two seconds."),
         ("Add a 5s delay.", "Add a five second delay."),
         ("Set 0xFF, then 0x1f and 0x7FFF.", "Set hex F F, then hex one F and hex seven F F F."),
+        ("It took 2h30m, then 45m30s and 1h5m10s.",
+         "It took two hours and thirty minutes, then forty-five minutes and thirty seconds and "
+         "one hour, five minutes and ten seconds."),
     ],
 )  # fmt: skip
 def test_numbers(written: str, spoken: str) -> None:
