@@ -230,3 +230,15 @@ def test_a_closed_standard_output_is_not_a_traceback(command: list[str], tmp_pat
                           stderr=subprocess.PIPE, cwd=tmp_path,
                           preexec_fn=lambda: os.close(1))  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_an_epub_given_as_a_text_says_to_render_it_as_a_book(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "novel.epub"
+    book.write_bytes(b"PK\x03\x04" + bytes(range(256)))  # a zip: no UTF-8 text
+    for command in ("text", "render"):
+        assert main([command, str(book)]) == 2
+        assert capsys.readouterr().err == (
+            f"sonicpipe: error: {book}: an EPUB book; render it with sonicpipe book render\n"
+        )

@@ -148,6 +148,9 @@ def _read_input(name: str) -> tuple[str, str]:
     except OSError as exc:
         raise OSError(f"{source}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
+        if source.lower().endswith(".epub"):
+            book = "an EPUB book; render it with sonicpipe book render"
+            raise ValueError(f"{source}: {book}") from None
         raise ValueError(
             f"{source}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
         ) from None
