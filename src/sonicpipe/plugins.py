@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata
 import inspect
@@ -279,6 +280,19 @@ class PluginHost:
                     "so it would never be called (from sonicpipe import hookimpl)"
                 )
         marked = [a for a in dir(plugin) if self.pm.parse_hookimpl_opts(plugin, a) is not None]
+        prefix = f"{hookspecs.PROJECT}_"
+        for attr in marked:
+            if attr.startswith(prefix) and attr not in HOOKS:
+                stems = [hook.removeprefix(prefix) for hook in HOOKS]  # the prefix matches all
+                close = difflib.get_close_matches(attr.removeprefix(prefix), stems, 1)
+                hint = (
+                    f"did you mean {prefix + close[0]!r}?"
+                    if close
+                    else f"hooks: {', '.join(sorted(HOOKS))}"
+                )
+                raise PluginError(
+                    f"plugin {name or stable_name(plugin)!r}: {attr} is no sonicpipe hook; {hint}"
+                )
         if not marked:
             hint = " ('module:object' references go in Settings.plugins)" * isinstance(plugin, str)
             raise NotAPluginError(
