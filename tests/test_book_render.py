@@ -244,9 +244,26 @@ def test_paragraphs_an_edit_left_unused_are_counted_and_removed_with_prune(
     names = sorted(p.name for p in (output / CACHE).iterdir())
     assert names == sorted([*(f"{k}.{ext}" for k in keys_of(pruned) for ext in ("flac", "json")),
                             "notes.txt"])  # fmt: skip
-    said = r"removed 1 cached paragraph \(\d+\.\d MB\) the book no longer uses"
+    said = r"removed 1 cached paragraph \(\d+ KB\) the book no longer uses"
     assert [line for line in log.getvalue().splitlines() if re.fullmatch(said, line)]
     assert render_book(book, output, **options, prune=True)["runs"][-1]["synthesized"] == []
+    # An entry that cannot be removed is named; the others still go.
+    stuck, other = "a" * 64, "b" * 64
+    (output / CACHE / f"{stuck}.flac").mkdir()  # a folder: unlink refuses it
+    (output / CACHE / f"{other}.json").write_text("{}", encoding="utf-8")
+    (output / CACHE / f"{stuck}.json").write_text("{}", encoding="utf-8")
+    log = io.StringIO()
+    run = render_book(book, output, **options, prune=True, progress=Progress(log, quiet=True))
+    assert run["runs"][-1]["unused_cache"] | {"bytes": 0, "removed_bytes": 0} == {
+        "paragraphs": 2, "bytes": 0, "prune": True, "removed": 1, "removed_bytes": 0
+    }  # fmt: skip
+    lines = log.getvalue().splitlines()
+    assert (
+        f"{output / CACHE / stuck}.flac: cannot remove this unused paragraph: is a directory"
+        in lines
+    )
+    assert "removed 1 cached paragraph (1 KB) the book no longer uses; 1 left" in lines
+    assert not (output / CACHE / f"{other}.json").exists()
 
 
 def test_prune_on_the_command_line_removes_what_an_edit_left(

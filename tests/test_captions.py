@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 
-from sonicpipe import Settings
+from sonicpipe import Settings, hookimpl
 from sonicpipe.captions import Caption, cues, stamp, write_captions
 from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
@@ -18,15 +19,22 @@ from sonicpipe.server import LocalServer
 TEXT = "Hello there, this is a short voice-over. It has two sentences! Does it work?"
 
 
-def test_a_cue_ends_at_a_sentence_end_at_twelve_words_or_after_six_seconds() -> None:
+def test_a_cue_ends_at_a_sentence_end_at_twelve_words_or_before_six_seconds() -> None:
     words = [("One", 0.0, 0.4), ("two.", 0.5, 0.9), *((f"w{n}", n, n + 0.5) for n in range(1, 14))]
     made = cues(words, offset=10.0)
     assert made[0] == Caption(10.0, 10.9, "One two.")
-    assert made[1].text == " ".join(f"w{n}" for n in range(1, 8))  # 6 s from w1 to w7
-    assert (made[1].start, made[1].end) == (11.0, 17.5)
-    assert made[2].text == " ".join(f"w{n}" for n in range(8, 14))  # the rest
+    assert made[1].text == " ".join(f"w{n}" for n in range(1, 7))  # w7 would end 6.5 s in
+    assert (made[1].start, made[1].end) == (11.0, 16.5)
+    assert made[2].text == " ".join(f"w{n}" for n in range(7, 13))
+    assert made[3].text == "w13"
     few = [(f"w{n}", n / 10, n / 10 + 0.05) for n in range(13)]
     assert [len(c.text.split()) for c in cues(few)] == [12, 1]
+
+
+def test_a_pause_ends_a_cue_so_that_none_stays_on_screen_through_it() -> None:
+    words = [("Wait", 0.0, 0.3), ("for", 0.35, 0.5), ("it", 0.55, 0.7), ("and", 8.7, 8.9),
+             ("then.", 9.0, 9.4)]  # fmt: skip
+    assert cues(words) == [Caption(0.0, 0.7, "Wait for it"), Caption(8.7, 9.4, "and then.")]
 
 
 def test_srt_and_webvtt_are_written_side_by_side(tmp_path: Path) -> None:
@@ -40,6 +48,13 @@ def test_srt_and_webvtt_are_written_side_by_side(tmp_path: Path) -> None:
         "WEBVTT\n\n00:00:01.500 --> 01:02:03.250\nHi.\n\n00:00:04.000 --> 00:00:05.000\nBye.\n"
     )
     assert stamp(-0.2, ",") == "00:00:00,000"
+    write_captions(tmp_path / "code.wav", [Caption(0, 1, "if a < b & c > d")])
+    assert (
+        (tmp_path / "code.vtt")
+        .read_text(encoding="utf-8")
+        .endswith("\nif a &lt; b &amp; c &gt; d\n")
+    )  # a bare "<" starts a tag in WebVTT
+    assert (tmp_path / "code.srt").read_text(encoding="utf-8").endswith("\nif a < b & c > d\n")
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +117,57 @@ def test_render_captions_on_the_command_line(
     srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
     assert capsys.readouterr().out.strip() == f"wrote {out}, {srt} and {vtt}"
     assert len(srt_cues(srt)) == 3 and vtt.is_file()
+
+
+class SlowMotion:
+    """A real audio plugin that plays the audio at half speed and does not say how that moves
+    times: the word timings are dropped (with a warning)."""
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: Settings) -> SlowMotion:
+        return self
+
+    def open(self, sample_rate: int) -> int:
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        return np.repeat(samples, 2)
+
+    def flush(self) -> np.ndarray:
+        return np.zeros(0, np.float32)
+
+
+def test_captions_without_word_timings_are_an_error_and_the_audio_stays(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    settings = Settings(url=server.url)
+    with Pipeline(settings, plugins=[SlowMotion()], timestamps=True) as pipe:
+        message = f"^{re.escape(str(tmp_path / 'vo.wav'))}: written without captions: no word "
+        with pytest.warns(UserWarning), pytest.raises(ValueError, match=message):
+            pipe.render(TEXT, tmp_path / "vo.wav", captions=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vo.wav"]
+
+
+def test_a_folder_in_the_way_of_the_captions_is_found_before_any_audio(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    (tmp_path / "vo.vtt").mkdir()
+    message = f"^{re.escape(str(tmp_path / 'vo.vtt'))}: cannot write: a folder$"
+    pipe = Pipeline(Settings(url=server.url), timestamps=True)
+    with pipe, pytest.raises(OSError, match=message):
+        pipe.render(TEXT, tmp_path / "vo.wav", captions=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vo.vtt"]
+
+
+def test_captions_never_overwrite_the_text_they_come_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("talk.srt").write_text("My precious script.\n", encoding="utf-8")
+    assert main(["render", "talk.srt", "--captions", "--engine", "espeak"]) == 2
+    assert capsys.readouterr().err == (
+        "sonicpipe: error: --captions: they would overwrite talk.srt, the text; give -o another "
+        "name\n"
+    )
+    assert Path("talk.srt").read_text(encoding="utf-8") == "My precious script.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.srt"]

@@ -58,6 +58,9 @@ def test_errors_before_any_audio_write_nothing_to_standard_output(
     done = render_to_stdout(server, tmp_path, "Hello [emotion exited] there.\n")
     assert done.returncode == 2 and done.stdout == b""
     assert b"in.txt:1: unknown emotion 'exited'" in done.stderr
+    done = render_to_stdout(server, tmp_path, "  \n")
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode().strip().endswith("in.txt: nothing to speak (the text has no words)")
     done = render_to_stdout(server, tmp_path, "Hello there.\n", "--captions")
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode().strip() == (

@@ -27,21 +27,23 @@ def cues(
     offset: float = 0.0,
     max_words: int = 12,
     max_seconds: float = 6.0,
+    max_gap: float = 1.5,
 ) -> list[Caption]:
     """Caption cues from word timings, shifted by ``offset`` seconds: ``(word, start, end)``
     in seconds, as a book's paragraph cache stores them.
 
-    A cue ends at a sentence end, at ``max_words`` words or after ``max_seconds``.
+    A cue ends at a sentence end and at ``max_words`` words; a word that would take it past
+    ``max_seconds``, or that follows a pause longer than ``max_gap``, starts the next one (no
+    cue stays on screen through a silence).
     """
     out: list[Caption] = []
     current: list[tuple[str, float, float]] = []
     for word, start, end in words:
+        if current and (start - current[-1][2] > max_gap or end - current[0][1] > max_seconds):
+            out.append(_cue(current, offset))
+            current = []
         current.append((str(word), float(start), float(end)))
-        if (
-            SENTENCE_END.search(current[-1][0])
-            or len(current) >= max_words
-            or current[-1][2] - current[0][1] >= max_seconds
-        ):
+        if SENTENCE_END.search(current[-1][0]) or len(current) >= max_words:
             out.append(_cue(current, offset))
             current = []
     if current:
@@ -53,6 +55,11 @@ def _cue(words: list[tuple[str, float, float]], offset: float) -> Caption:
     return Caption(offset + words[0][1], offset + words[-1][2], " ".join(w for w, _, _ in words))
 
 
+def _vtt_text(text: str) -> str:
+    """Cue text for WebVTT, where ``<`` starts a tag and ``&`` an entity."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def stamp(seconds: float, separator: str) -> str:
     """``HH:MM:SS,mmm`` (SRT) or ``HH:MM:SS.mmm`` (WebVTT)."""
     millis = max(0, round(seconds * 1000))
@@ -62,14 +69,21 @@ def stamp(seconds: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
+def caption_paths(path: Path) -> list[Path]:
+    """The captions of the audio file ``path``: its name with .srt and .vtt."""
+    return [path.with_suffix(".srt"), path.with_suffix(".vtt")]
+
+
 def write_captions(path: Path, captions: list[Caption]) -> list[Path]:
     """Write ``path`` with .srt and .vtt suffixes, each atomically; return both paths."""
     srt = [
         f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n{c.text}\n"
         for n, c in enumerate(captions, 1)
     ]
-    vtt = [f"{stamp(c.start, '.')} --> {stamp(c.end, '.')}\n{c.text}\n" for c in captions]
-    srt_path, vtt_path = path.with_suffix(".srt"), path.with_suffix(".vtt")
+    vtt = [
+        f"{stamp(c.start, '.')} --> {stamp(c.end, '.')}\n{_vtt_text(c.text)}\n" for c in captions
+    ]
+    srt_path, vtt_path = caption_paths(path)
     write_atomic(srt_path, "\n".join(srt).encode("utf-8"))
     write_atomic(vtt_path, ("WEBVTT\n\n" + "\n".join(vtt)).encode("utf-8"))
     return [srt_path, vtt_path]

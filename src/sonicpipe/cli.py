@@ -191,9 +191,16 @@ def cmd_render(args: argparse.Namespace) -> int:
     text, source = _read_input(args.input)
     if args.output == "-":
         with Pipeline(settings_of(args), engine=args.engine) as pipe:
-            _wav_to_stdout(pipe.stream(text, source=source), pipe.output_rate)
+            if not _wav_to_stdout(pipe.stream(text, source=source), pipe.output_rate):
+                raise ValueError(f"{source}: nothing to speak (the text has no words)")
         return 0
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
+    if args.captions and source != "<stdin>":
+        from sonicpipe.captions import caption_paths
+
+        if Path(source).resolve() in {p.resolve() for p in caption_paths(output)}:
+            raise ValueError(f"--captions: they would overwrite {source}, the text; give -o "
+                             "another name")  # fmt: skip
     with Pipeline(settings_of(args), engine=args.engine, timestamps=args.captions) as pipe:
         pipe.render(text, output, source=source, captions=args.captions)
     if args.captions:
@@ -203,10 +210,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> None:
+def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> bool:
     """A 16-bit WAV stream on standard output, chunk by chunk as the audio comes (to a player:
     ``| ffplay -``, ``| aplay``); the header goes with the first chunk, so that an error before
-    any audio writes nothing."""
+    any audio writes nothing. Returns whether any audio came."""
     from sonicpipe import pcm
     from sonicpipe.audio.writers import streaming_wav_header
 
@@ -216,6 +223,7 @@ def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> None:
         out.write(header + pcm.encode(chunk, "pcm_s16le"))
         out.flush()
         header = b""
+    return not header
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:

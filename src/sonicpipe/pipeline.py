@@ -24,8 +24,8 @@ import numpy as np
 
 from sonicpipe import pcm
 from sonicpipe.audio.chain import EMPTY, AudioChain
-from sonicpipe.audio.writers import open_writer, writing
-from sonicpipe.captions import cues, write_captions
+from sonicpipe.audio.writers import cannot_write, open_writer, writing
+from sonicpipe.captions import caption_paths, cues, write_captions
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.controls import Defaults, Family, PhonemeWord, family_of, in_force_after
 from sonicpipe.controls import render as render_segment
@@ -460,6 +460,9 @@ class Pipeline:
         segments = self.text.prepare(text, source=source)
         if not segments:
             raise ValueError(f"{path}: nothing to speak (the text has no words)")
+        for caption in caption_paths(path) if captions else ():
+            if caption.is_dir():  # found now, before the audio replaces an earlier file
+                raise cannot_write(caption, None)
         part = path.with_name(f"{path.stem}.part{path.suffix}")
         writer = open_writer(part, self.output_rate, self.settings, self.host, name=path)
         words: list[WordTime] | None = [] if captions else None
@@ -476,6 +479,8 @@ class Pipeline:
             part.unlink(missing_ok=True)
             raise
         if words is not None:
+            if not words:  # the audio hooks changed timing without saying how: warned of
+                raise ValueError(f"{path}: written without captions: no word timings came")
             write_captions(path, cues((w.word, w.start, w.end) for w in words))
         return path
 

@@ -60,7 +60,7 @@ async def arender_book(
     the :class:`~sonicpipe.book.delivery.Delivery`'s; None: its default, and for
     ``paragraph_pause`` that of ``[options.pauses]`` first.
     ``prune``: once the book is delivered, remove the cached paragraphs it no longer uses
-    (edited since, or rendered with another voice or format); else they are only counted.
+    (edited since, or rendered with another voice, model or audio settings); else only counted.
     Returns the manifest: the plan, the run log, the delivered files and the report.
     Raises :class:`~sonicpipe.book.render.GapError` when sentences are missing.
     """
@@ -179,22 +179,38 @@ def unused_cache(
 ) -> dict[str, Any]:
     """Count the cached paragraphs no chapter of ``plans`` uses, and remove them if ``prune``.
 
-    The book is delivered by then: a file that cannot be removed is said, not raised.
+    The book is delivered by then: an entry that cannot be removed is said (the first, with
+    how many more), not raised, and the others are still removed.
     """
     entries = cache.unused({p.key for plan in plans for p in plan.paragraphs})
-    files = [path for paths in entries.values() for path in paths]
-    size = 0
-    for path in files:
-        with contextlib.suppress(OSError):
-            size += path.stat().st_size
-    if prune:
+    sizes = {key: sum(_size_of(path) for path in paths) for key, paths in entries.items()}
+    removed: list[str] = []
+    failed: list[tuple[Path, OSError]] = []
+    for key, paths in entries.items() if prune else ():
         try:
-            for path in files:
+            for path in paths:
                 path.unlink(missing_ok=True)
         except OSError as exc:
-            progress.message(f"{cache.root}: cannot remove unused paragraphs: {system_reason(exc)}")
-            prune = False
-    return {"paragraphs": len(entries), "bytes": size, "removed": prune}
+            failed.append((path, exc))
+        else:
+            removed.append(key)
+    if failed:
+        (path, exc), more = failed[0], len(failed) - 1
+        also = f" ({more} more could not be removed either)" if more else ""
+        progress.message(f"{path}: cannot remove this unused paragraph: {system_reason(exc)}{also}")
+    return {
+        "paragraphs": len(entries),
+        "bytes": sum(sizes.values()),
+        "prune": prune,
+        "removed": len(removed),
+        "removed_bytes": sum(sizes[key] for key in removed),
+    }
+
+
+def _size_of(path: Path) -> int:
+    with contextlib.suppress(OSError):
+        return path.stat().st_size
+    return 0
 
 
 async def in_daemon_thread(func: Callable[..., T], *args: Any) -> T:
@@ -284,15 +300,19 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
         f"{checked(report)}: {verdict(report)}"
         + ("" if report["check"]["pass"] else f"; see {output / 'report.txt'}"),
     ]
-    if unused["paragraphs"]:
-        held = counted(unused["paragraphs"], "cached paragraph")
-        held += f" ({unused['bytes'] / 1e6:.1f} MB)"
-        lines.append(
-            f"removed {held} the book no longer uses"
-            if unused["removed"]
-            else f"{held} the book no longer uses: --prune removes them"
-        )
+    if unused["prune"] and unused["removed"]:
+        held = f"{counted(unused['removed'], 'cached paragraph')} ({size(unused['removed_bytes'])})"
+        left = unused["paragraphs"] - unused["removed"]
+        lines.append(f"removed {held} the book no longer uses" + (f"; {left} left" if left else ""))
+    elif unused["paragraphs"] and not unused["prune"]:
+        held = f"{counted(unused['paragraphs'], 'cached paragraph')} ({size(unused['bytes'])})"
+        lines.append(f"{held} the book no longer uses: --prune removes them")
     return lines
+
+
+def size(count: int) -> str:
+    """``45 KB``, ``1.2 MB``: a size in bytes, for a person."""
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{max(round(count / 1e3), 1)} KB"
 
 
 def counted(number: int, noun: str) -> str:

@@ -191,7 +191,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         "--prune",
         action="store_true",
         help="once the book is delivered, remove the cached paragraphs it no longer uses "
-        "(edited since, or rendered with another voice or format)",
+        "(edited since, or rendered with another voice, model or audio settings)",
     )
     render.add_argument(
         "-q",

@@ -288,7 +288,7 @@ class Cache:
 
     def unused(self, keep: AbstractSet[str]) -> dict[str, list[Path]]:
         """The entries (key: its files) not in ``keep``: paragraphs since edited, or rendered
-        with another voice or format. Files that are no cache entry are not listed."""
+        with another voice, model or audio settings. Files that are no entry are not listed."""
         entries: dict[str, list[Path]] = {}
         for path in sorted(self.root.iterdir()):
             key = path.name.partition(".")[0]
