@@ -13,7 +13,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
+
+from sonicpipe import hookimpl
 
 
 def free_port() -> int:
@@ -106,3 +109,21 @@ def run_with_file_size_limit(limit: int, code: str, *args: str) -> subprocess.Co
     return subprocess.run([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, preexec_fn=limit_file_size,
                           timeout=120)  # fmt: skip
+
+
+class SlowMotion:
+    """A real audio plugin that plays the audio at half speed (every sample twice) and does
+    not say how that moves times."""
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: object) -> SlowMotion:
+        return self
+
+    def open(self, sample_rate: int) -> int:
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        return np.repeat(samples, 2)
+
+    def flush(self) -> np.ndarray:
+        return np.zeros(0, np.float32)

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile as sf
+from conftest import SlowMotion
 
-from sonicpipe import Settings, hookimpl
+from sonicpipe import Settings
 from sonicpipe.captions import Caption, cues, stamp, write_captions
 from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
@@ -117,24 +117,6 @@ def test_render_captions_on_the_command_line(
     srt, vtt = out.with_suffix(".srt"), out.with_suffix(".vtt")
     assert capsys.readouterr().out.strip() == f"wrote {out}, {srt} and {vtt}"
     assert len(srt_cues(srt)) == 3 and vtt.is_file()
-
-
-class SlowMotion:
-    """A real audio plugin that plays the audio at half speed and does not say how that moves
-    times: the word timings are dropped (with a warning)."""
-
-    @hookimpl
-    def sonicpipe_audio_processor(self, settings: Settings) -> SlowMotion:
-        return self
-
-    def open(self, sample_rate: int) -> int:
-        return sample_rate
-
-    def process(self, samples: np.ndarray) -> np.ndarray:
-        return np.repeat(samples, 2)
-
-    def flush(self) -> np.ndarray:
-        return np.zeros(0, np.float32)
 
 
 def test_captions_without_word_timings_are_an_error_and_the_audio_stays(

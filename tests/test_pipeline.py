@@ -25,12 +25,11 @@ import pytest
 import soundfile as sf
 import websockets
 import websockets.asyncio.server
-from conftest import ServeProcess, run_with_file_size_limit
+from conftest import ServeProcess, SlowMotion, run_with_file_size_limit
 
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
 from sonicpipe.controls import Defaults
-from sonicpipe.hookspecs import hookimpl
 from sonicpipe.pipeline import Pipeline, Turn, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word, words_of
@@ -1021,24 +1020,6 @@ def test_sync_stream_gives_word_times_like_speak(server: LocalServer) -> None:
     spans = voiced_spans(samples, 16000, gap=0.7)
     assert len(spans) == 3
     assert flat(sentence_times(words)) == pytest.approx(flat(spans), abs=0.05)
-
-
-class SlowMotion:
-    """A real audio plugin that plays the audio at half speed (every sample twice) and does
-    not say how that moves times."""
-
-    @hookimpl
-    def sonicpipe_audio_processor(self, settings: Settings) -> SlowMotion:
-        return self
-
-    def open(self, sample_rate: int) -> int:
-        return sample_rate
-
-    def process(self, samples: np.ndarray) -> np.ndarray:
-        return np.repeat(samples, 2)
-
-    def flush(self) -> np.ndarray:
-        return np.zeros(0, np.float32)
 
 
 def test_word_times_a_stage_moved_unseen_are_dropped_with_one_warning(
