@@ -184,6 +184,7 @@ def cmd_text(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Render a text file to audio (the local voice unless an API key is configured)."""
+    from sonicpipe.captions import caption_paths
     from sonicpipe.pipeline import Pipeline
 
     if args.output == "-" and args.captions:
@@ -195,16 +196,15 @@ def cmd_render(args: argparse.Namespace) -> int:
                 raise ValueError(f"{source}: nothing to speak (the text has no words)")
         return 0
     output = Path(args.output or Path(source if source != "<stdin>" else "speech").stem + ".wav")
-    if args.captions and source != "<stdin>":
-        from sonicpipe.captions import caption_paths
-
-        if Path(source).resolve() in {p.resolve() for p in caption_paths(output)}:
-            raise ValueError(f"--captions: they would overwrite {source}, the text; give -o "
-                             "another name")  # fmt: skip
+    overwritten = {p.resolve() for p in caption_paths(output)} if args.captions else set()
+    if source != "<stdin>" and Path(source).resolve() in overwritten:
+        raise ValueError(f"--captions: they would overwrite {source}, the text; give -o "
+                         "another name")  # fmt: skip
     with Pipeline(settings_of(args), engine=args.engine, timestamps=args.captions) as pipe:
         pipe.render(text, output, source=source, captions=args.captions)
     if args.captions:
-        print(f"wrote {output}, {output.with_suffix('.srt')} and {output.with_suffix('.vtt')}")
+        srt, vtt = caption_paths(output)
+        print(f"wrote {output}, {srt} and {vtt}")
     else:
         print(f"wrote {output}")
     return 0

@@ -119,10 +119,7 @@ async def arender_book(
             report = await assembly
         except BaseException as exc:  # interrupted: the thread stops at its next paragraph
             chapters.stop()
-            stopped = isinstance(exc, asyncio.CancelledError | KeyboardInterrupt)
-            status = "interrupted" if stopped else f"failed: {str(exc) or type(exc).__name__}"
-            with contextlib.suppress(OSError):  # a full disk: the error raised says so
-                manifest.end(status)
+            manifest.stopped_by(exc)
             raise
         files = [name for row in report["chapters"] for name in row["files"]]
         manifest.data["delivery"] = {

@@ -540,6 +540,13 @@ class Manifest:
         self.run.update(finished=now(), status=status)
         self.save()
 
+    def stopped_by(self, exc: BaseException) -> None:
+        """Close the current run as ``exc`` stopped it (``interrupted`` by Ctrl-C, which asyncio
+        turns into a cancel, else ``failed: ...``); a full disk here is left to ``exc`` to say."""
+        stopped = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
+        with contextlib.suppress(OSError):
+            self.end("interrupted" if stopped else f"failed: {str(exc) or type(exc).__name__}")
+
     def save(self) -> None:
         """Write the manifest atomically."""
         write_json(self.path, self.data)
@@ -625,11 +632,7 @@ async def render_paragraphs(
     except BaseException as exc:
         first = _first(exc)
         manifest.plan(plans, cache)
-        with contextlib.suppress(OSError):  # a full disk: the error below says so
-            if isinstance(first, KeyboardInterrupt | asyncio.CancelledError):
-                manifest.end("interrupted")  # Ctrl-C: asyncio cancels the render
-            else:
-                manifest.end(f"failed: {str(first) or type(first).__name__}")
+        manifest.stopped_by(first)
         if first is not exc:
             raise first from None
         raise
