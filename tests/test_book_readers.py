@@ -673,3 +673,23 @@ def test_a_chapter_under_part_and_book_headings_is_no_contents_entry() -> None:
         ("CHAPTER I", "It began."),
         ("CHAPTER I", "It went on."),
     ]
+
+
+def test_a_contents_entry_with_its_title_ends_the_list_of_bare_numbered_headings() -> None:
+    """Dracula's Gutenberg text lists ``CHAPTER XXVII. Mina Harker's Journal``, then the
+    book's title; its chapters are headed ``CHAPTER XXVII`` with the title on a line after.
+    The last entry is the contents' end, not a chapter read before the first."""
+    text = (
+        "DRACULA\n\nby Bram Stoker\n\nContents\n\n"
+        "CHAPTER I. Jonathan Harker's Journal\n\nCHAPTER II. Jonathan Harker's Journal\n\n"
+        "DRACULA\n\n"
+        "CHAPTER I\n\nJONATHAN HARKER'S JOURNAL\n\n_3 May. Bistritz._--Left Munich.\n\n"
+        "CHAPTER II\n\nJONATHAN HARKER'S JOURNAL--_continued_\n\n_5 May._--I slept.\n"
+    )
+    book = read_text(text)
+    assert [c.title for c in book.chapters] == [
+        "CHAPTER I. JONATHAN HARKER'S JOURNAL",
+        "CHAPTER II. JONATHAN HARKER'S JOURNAL--continued",
+    ]
+    front = read_text(text, front_matter=True).chapters[0]
+    assert front.title == "Front matter" and front.paragraphs[-1] == "DRACULA"

@@ -282,8 +282,12 @@ def _ends_contents(paragraphs: list[str], headings: list[int], start: int) -> bo
 
 
 def _same(heading: str) -> str:
-    """A heading as compared with another: letters and digits only, in one case."""
-    return re.sub(r"\W+", "", heading).casefold()
+    """A heading as compared with another: a numbered one by its word and number (a contents
+    entry ``CHAPTER II. The Pool`` is the heading ``CHAPTER II``, its title on a line after),
+    else by its letters and digits, in one case."""
+    match = HEADING.match(heading.strip())
+    found = f"{match['word']} {match['number']}" if match else heading
+    return re.sub(r"\W+", "", found).casefold()
 
 
 def _title(heading: str, after: str = "") -> str:
