@@ -693,3 +693,32 @@ def test_a_contents_entry_with_its_title_ends_the_list_of_bare_numbered_headings
     ]
     front = read_text(text, front_matter=True).chapters[0]
     assert front.title == "Front matter" and front.paragraphs[-1] == "DRACULA"
+
+
+def test_a_part_in_the_contents_pointing_at_its_first_chapter_does_not_rename_it(
+    tmp_path: Path,
+) -> None:
+    """An NCX part (it must point somewhere) often points at its first chapter's file: that
+    chapter keeps its own title, for its marker, and so does every other."""
+    book = epub.EpubBook()
+    book.set_identifier("parts")
+    book.set_title("Parts")
+    book.set_language("fr")
+    chapters = []
+    for number, words in enumerate(["Un.", "Deux.", "Trois."], 1):
+        chapter = epub.EpubHtml(title=words, file_name=f"c{number}.xhtml", lang="fr")
+        chapter.content = f"<html><body><h2>Chapitre {number}</h2><p>{words}</p></body></html>"
+        book.add_item(chapter)
+        chapters.append(chapter)
+    link = [epub.Link(f"c{n}.xhtml", f"Chapitre {n}", f"c{n}") for n in (1, 2, 3)]
+    book.toc = [(epub.Section("Partie I"), link[:2]), (epub.Section("Partie II"), link[2:])]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    epub.write_epub(str(tmp_path / "parts.epub"), book)
+    read = read_book(tmp_path / "parts.epub")
+    assert [(c.title, c.paragraphs[-1]) for c in read.chapters] == [
+        ("Chapitre 1", "Un."),
+        ("Chapitre 2", "Deux."),
+        ("Chapitre 3", "Trois."),
+    ]

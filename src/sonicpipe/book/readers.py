@@ -506,9 +506,6 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         except Exception as exc:
             raise BookError(f"{path}: cannot read EPUB: {exc}") from None
     entries = _toc_entries(doc.toc)
-    titles: dict[str, str] = {}
-    for target, _, entry_title, _ in entries:
-        titles.setdefault(target, entry_title)
     chapters: list[Chapter] = []
     started = False
     for idref, linear in doc.spine:
@@ -521,14 +518,14 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         starts = _chapter_starts(entries, name)
         anchors = {fragment for fragment, _ in starts if fragment}
         heading, paragraphs, kinds, found = html_paragraphs(item.get_content(), anchors)
-        title = titles.get(name)
-        front = bool(kinds & FRONT_TYPES) or (titles and title is None and not started)
+        title = starts[0][1] if starts else None
+        front = bool(kinds & FRONT_TYPES) or (entries and title is None and not started)
         if front and not front_matter:
             continue
         started = started or not front
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
         if len(starts) < 2:
-            if paragraphs and title is None and not heading and titles and chapters and not front:
+            if paragraphs and title is None and not heading and entries and chapters and not front:
                 chapters[-1].paragraphs += paragraphs  # a file split off the chapter before
             elif paragraphs:
                 chapters.append(Chapter(title or heading or fallback, paragraphs))
@@ -582,7 +579,9 @@ def _toc_entries(toc: Any) -> list[tuple[str, str, str, int]]:
 def _chapter_starts(entries: list[tuple[str, str, str, int]], name: str) -> list[tuple[str, str]]:
     """(fragment, title) of each chapter that starts in the file ``name``: the entries that
     point into it at their shallowest depth (deeper ones are its sections), in order; an
-    empty fragment is the file's start."""
+    empty fragment is the file's start. A start is named by the deepest entry pointing at
+    it: a part that points at its first chapter (an NCX entry must point somewhere) leaves
+    that chapter its own title."""
     mine = [(fragment, title, depth) for target, fragment, title, depth in entries
             if target == name]  # fmt: skip
     top = min((depth for *_, depth in mine), default=0)
@@ -590,6 +589,10 @@ def _chapter_starts(entries: list[tuple[str, str, str, int]], name: str) -> list
     for fragment, title, depth in mine:
         if depth == top:
             starts.setdefault(fragment, title)
+    deepest = dict.fromkeys(starts, top)
+    for fragment, title, depth in mine:
+        if fragment in starts and depth > deepest[fragment]:
+            starts[fragment], deepest[fragment] = title, depth
     return list(starts.items())
 
 
