@@ -92,6 +92,13 @@ def assert_error(message: dict, status: int, words: str, context_id: str | None)
     ("frame", "status", "words", "context_id"),
     [
         ('{"context_id": "c1", "transcript": ', 400, "not valid JSON", None),
+        ("[" * 100_000, 400, "not valid JSON: nested too deeply", None),
+        (
+            '{"transcript": ' + "9" * 5000 + "}",
+            400,
+            "not valid JSON: a number of more than 4300 digits",
+            None,
+        ),
         (b"\x00\xffbinary", 400, "binary frames are not accepted", None),
         ('"just a string"', 400, "expected a JSON object", None),
         (request("c2", transcript=42), 400, "transcript: expected a string, got int 42", "c2"),
