@@ -670,3 +670,29 @@ async def test_a_context_that_could_not_connect_sends_no_later_input(
     with pytest.raises(ConnectionLost, match="cannot connect"):
         await context.send(SENTENCES[1])
     await sonic.close()
+
+
+@pytest.mark.parametrize("answer", [b"", b"SSH-2.0-OpenSSH_9.6\r\n"])
+async def test_a_peer_that_is_no_websocket_server_is_a_lost_connection_retried(
+    answer: bytes,
+) -> None:
+    """A port that closes at once, or speaks another protocol, fails the handshake: that is a
+    ``ConnectionLost`` naming the URL (retried as a dropped connection), not a websockets
+    exception that escapes the typed errors and the retries."""
+    attempts = 0
+
+    async def not_websocket(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal attempts
+        attempts += 1
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(not_websocket, "127.0.0.1", 0)
+    async with listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, retries=1, backoff=0.01)
+        with pytest.raises(ConnectionLost, match=f"cannot connect to {url}/tts/websocket: "):
+            await collect(sonic.generate(template(), ["Hello."]))
+        await sonic.close()
+    assert attempts == 2

@@ -35,7 +35,7 @@ from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from sonicpipe import pcm
 from sonicpipe.config import Secret, check_url
@@ -438,7 +438,8 @@ class SonicClient:
                 )
             except InvalidStatus as exc:
                 raise self._refused(exc) from None
-            except (OSError, TimeoutError) as exc:
+            # InvalidHandshake: the peer closed during the handshake or is no HTTP server
+            except (OSError, TimeoutError, InvalidHandshake) as exc:
                 raise ConnectionLost(f"cannot connect to {self.url}: {exc}") from None
             self._ws = ws
             self._reader = asyncio.create_task(self._read(ws), name="sonic-reader")
