@@ -860,6 +860,8 @@ ADDRESS_AFTER = re.compile(
 )
 CLOSERS = "\"'”’)]}_*"
 OPENERS = "\"'“‘(["
+BRACKETS = {"(": ")", "[": "]"}
+MAX_ASIDE = 200  # characters a bracketed aside is looked through for its end
 SPACES = " \t\xa0\u2009\u202f\r\n"
 LEADERS = SPACES + OPENERS + "_*"  # what may stand between a sentence end and its next word
 WORD_BEFORE_PERIOD = re.compile(r"[A-Za-z.]+$")
@@ -893,9 +895,10 @@ def _skip(text: str, pos: int, chars: str) -> int:
 def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
     """Whether a period just before ``end`` also ends the sentence.
 
-    It does before a capital letter (also after an opening quote or bracket), before a digit
-    if ``before_number`` (see END_BEFORE_NUMBER_RE), at the end of the text and at a paragraph
-    break.
+    It does before a capital letter (also after an opening quote), before a digit if
+    ``before_number`` (see END_BEFORE_NUMBER_RE), at the end of the text and at a paragraph
+    break. Before a bracket it does only if the bracket holds a sentence of its own, as the
+    sentence splitter reads it: "at Acme Corp. (He left.)", not "Acme Corp. (NYSE: ACME) rose".
     """
     pos = _skip(text, end, CLOSERS)
     after = _skip(text, pos, SPACES)
@@ -903,6 +906,11 @@ def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
         return pos >= len(text)
     if after >= len(text) or text.count("\n", pos, after) > 1:
         return True
+    if text[after] in BRACKETS:
+        aside = BRACKETS[text[after]]
+        close = text.find(aside, after, after + MAX_ASIDE)
+        if close > 0 and text[close - 1] not in ".!?":
+            return False
     after = _skip(text, after, OPENERS)
     return after < len(text) and (
         text[after].isupper() or (before_number and text[after].isdigit())
