@@ -38,6 +38,7 @@ from sonicpipe.sonic.client import (
     SonicClient,
     SonicError,
     backoff_delay,
+    check_max_contexts,
     new_context_id,
 )
 from sonicpipe.text import TextChain
@@ -208,7 +209,7 @@ class Pipeline:
         self.text = TextChain(self.settings, self.host)
         self.timestamps = timestamps
         self.engine = engine
-        self.max_contexts = max_contexts
+        self.max_contexts = check_max_contexts(max_contexts)
         self._server: Any = None
         self._lock = threading.Lock()  # guards the server, the clients and the runner
         self._clients: dict[asyncio.AbstractEventLoop, SonicClient] = {}

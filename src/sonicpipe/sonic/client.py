@@ -94,6 +94,13 @@ class NoFreeContext(SonicTimeout):
     """No context slot came free in time: ``max_contexts`` contexts stayed in use."""
 
 
+def check_max_contexts(value: object) -> int:
+    """``value`` as a ``max_contexts``: a whole number of at least 1, else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_contexts: expected a whole number of at least 1, got {value!r}")
+    return value
+
+
 def error_for(message: p.ErrorMessage, key: Secret | None = None) -> SonicError:
     """The typed exception for an error message from the server, the API ``key`` masked out
     of it (a server may echo what it was sent)."""
@@ -365,7 +372,7 @@ class SonicClient:
         self.url = base if base.endswith(p.WEBSOCKET_PATH) else base + p.WEBSOCKET_PATH
         self._key = api_key if isinstance(api_key, Secret | None) else Secret(api_key)
         self.version = version
-        self.max_contexts = max_contexts
+        self.max_contexts = check_max_contexts(max_contexts)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
