@@ -132,12 +132,33 @@ def test_streamed_audio_is_exactly_the_engines_audio_in_order(
     messages = speak(ws, f"exact-{rate}", rate, encoding)
     audio = audio_of(messages)
     assert len(voice.said) == len(SENTENCES)
-    assert audio == engine_audio(voice.said, voice.sample_rate, rate, encoding)
+    # Every sentence is flushed: each is resampled as a stream of its own, drained at its flush.
+    said = [engine_audio([part], voice.sample_rate, rate, encoding) for part in voice.said]
+    assert audio == b"".join(said)
     # Word timestamps count time from the context's start.
     starts = [
         t for m in messages if m["type"] == "timestamps" for t in m["word_timestamps"]["start"]
     ]
     assert starts == sorted(starts) and starts[-1] > 5.0
+
+
+def test_the_audio_of_a_flushed_part_is_all_sent_before_its_flush_done(
+    ws: ClientConnection, voice: Recording
+) -> None:
+    """flush_id maps audio to the text before each flush: every sample of a part comes
+    before its flush_done, with that part's flush_id (the resampler's delay held a part's
+    last samples back until after the flush_done, with the next part's id)."""
+    voice.said.clear()
+    messages = speak(ws, "parts", 44100, "pcm_s16le")
+    parts = [b""]  # the audio between flush_dones
+    for message in messages:
+        if message["type"] == "flush_done":
+            parts.append(b"")
+        elif message["type"] == "chunk":
+            assert message.get("flush_id") == (len(parts) - 1 or None)
+            parts[-1] += base64.b64decode(message["data"])
+    said = [engine_audio([part], voice.sample_rate, 44100, "pcm_s16le") for part in voice.said]
+    assert parts == [*said, b""]
 
 
 def test_word_timestamps_come_no_later_than_the_audio_they_cover(

@@ -217,12 +217,9 @@ class _Context:
         self.sonic2 = family_of(request.model_id) is Family.SONIC2
         self.clock = 0.0  # seconds of audio generated so far
         self.out = 0  # samples of audio put in chunks so far (the output's rate)
-        engine_rate = self.server.engine.sample_rate
-        self.resampler = (
-            soxr.ResampleStream(engine_rate, self.format.sample_rate, 1, dtype="float32")
-            if engine_rate != self.format.sample_rate
-            else None
-        )
+        # Made with the first audio to resample (~70 kB: an idle context costs little), drained
+        # at each flush and the end, then made afresh.
+        self.resampler: soxr.ResampleStream | None = None
         self.last_generation: float | None = None  # monotonic time; None: nothing generated
         self.streaming = False  # input streaming: some request said continue true
         self.stopped = threading.Event()  # read by the worker threads: emit nothing more
@@ -377,13 +374,15 @@ class _Context:
                 item = await self.queue.get()
                 if item is _END:
                     await self._settle()
-                    tail = self._resample(np.zeros(0, np.float32), last=True)
-                    made.put_nowait([*self._chunks(tail, 0.0, self.flush_id), p.Done(self.id)])
+                    made.put_nowait([*self._drained(), p.Done(self.id)])
                     return
                 if isinstance(item, _Flush):
                     await self._settle()
+                    # All audio of the text before the flush goes before its flush_done, with
+                    # that text's flush_id: flush ids map audio to transcript submissions.
+                    tail = self._drained()
                     self.flush_id = item.flush_id
-                    made.put_nowait([p.FlushDone(self.id, item.flush_id)])
+                    made.put_nowait([*tail, p.FlushDone(self.id, item.flush_id)])
                     continue
                 await self._speak(item)
                 if self.queue.empty() and not self.buffer.strip():
@@ -476,9 +475,22 @@ class _Context:
         self._deliver([*batch, _UTTERANCE_END])
 
     def _resample(self, samples: np.ndarray, last: bool) -> np.ndarray:
-        if self.resampler is None:
+        """``samples`` at the output rate; ``last`` drains the resampler (what it holds back)."""
+        rate = self.server.engine.sample_rate
+        if rate == self.format.sample_rate:
             return samples
-        return self.resampler.resample_chunk(samples, last=last)
+        if self.resampler is None:
+            if last and not len(samples):
+                return samples
+            self.resampler = soxr.ResampleStream(rate, self.format.sample_rate, 1, "float32")
+        out = self.resampler.resample_chunk(samples, last=last)
+        if last:
+            self.resampler = None
+        return out
+
+    def _drained(self) -> list[Any]:
+        """Chunk messages of the audio the resampler still holds (none without resampling)."""
+        return self._chunks(self._resample(np.zeros(0, np.float32), last=True), 0.0, self.flush_id)
 
     def _chunks(
         self,
