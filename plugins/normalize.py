@@ -1399,7 +1399,12 @@ class EnglishNormalizer:
         unit = CURRENCIES[m["code"] or m["cur"]]
         attributive = _attributive(m.string, m.start(), m.end())  # "a $5 bill"
         if m["amt2"]:
-            first = self._amount(m["amt"], m["mult"], unit, bare=True)
+            # "$5-$10": five to ten dollars; but "$4.10-$4.25" is read out in full
+            cents = any(
+                not mult and len(amount.partition(".")[2]) == 2
+                for amount, mult in ((m["amt"], m["mult"]), (m["amt2"], m["mult2"]))
+            )
+            first = self._amount(m["amt"], m["mult"], unit, bare=not cents)
             joint = "and" if _word_before(m.string, m.start()).lower() == "between" else "to"
             words = f"{first} {joint} {self._amount(m['amt2'], m['mult2'], unit, attributive)}"
         else:
@@ -1419,7 +1424,8 @@ class EnglishNormalizer:
         attributive: bool = False,
         bare: bool = False,
     ) -> str:
-        """Read one amount of money; ``bare`` leaves out the currency (first of a range)."""
+        """Read one amount of money; ``bare`` leaves out the currency (the first of a range
+        of whole amounts: "five to ten dollars")."""
         one, many, sub_one, sub_many = unit
         amount = amount.translate(GROUP_SPACES)
         if mult:
@@ -1431,8 +1437,6 @@ class EnglishNormalizer:
             return words if bare else _with_unit(words, amount, (one, many), attributive)
         main = _integer(whole or "0")  # "$.50"
         sub = int(cents)
-        if bare:
-            return number_words(amount)
         if main == 0 and sub:
             return _with_unit(cardinal(sub), cents.lstrip("0"), (sub_one, sub_many))
         words = _with_unit(cardinal(main), whole, (one, many))

@@ -308,6 +308,11 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("Fares of $10-$20.", "Fares of ten to twenty dollars."),
         ("Rent is $900/mo.", "Rent is nine hundred dollars per month."),
         ("Beef is $3.50/lb.", "Beef is three dollars and fifty cents per pound."),
+        (
+            "Guidance of $4.10–$4.25 and $4-$4.50.",
+            "Guidance of four dollars and ten cents to four dollars and twenty-five cents and four "
+            "dollars to four dollars and fifty cents.",
+        ),
         ("A $5 bill.", "A five dollar bill."),
         ("A loss of -$40.", "A loss of minus forty dollars."),
         ("It costs 20 USD or 15 EUR.", "It costs twenty US dollars or fifteen euros."),
