@@ -17,3 +17,15 @@ def test_max_contexts_must_be_a_positive_whole_number(bad: object) -> None:
         Pipeline(max_contexts=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=f"^{expected}$"):
         SonicClient("ws://127.0.0.1:1", max_contexts=bad)  # type: ignore[arg-type]
+
+
+def test_settings_must_be_settings_and_plugins_a_sequence_of_objects() -> None:
+    """A mapping given as settings failed with "'dict' object has no attribute 'disable'",
+    and a 'module:object' string given as plugins was taken letter by letter ('plugin 'm':
+    implements no sonicpipe hook')."""
+    dict_given = r"^settings: expected a Settings, got dict \(Settings.from_dict"
+    with pytest.raises(TypeError, match=dict_given):
+        Pipeline({"model": "sonic-3"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^plugins: expected a sequence of plugin objects, got "
+                       r"the string 'mymod:plugin'.*Settings\(plugins="):  # fmt: skip
+        Pipeline(plugins="mymod:plugin")

@@ -204,6 +204,16 @@ class Pipeline:
         engine: str | None = None,
         max_contexts: int = 8,
     ) -> None:
+        if not isinstance(settings, Settings | None):
+            raise TypeError(
+                f"settings: expected a Settings, got {type(settings).__name__} "
+                "(Settings.from_dict builds one from a mapping shaped like sonicpipe.toml)"
+            )
+        if isinstance(plugins, str):
+            raise TypeError(
+                f"plugins: expected a sequence of plugin objects, got the string {plugins!r} "
+                f"(a 'module:object' reference goes in Settings(plugins=[{plugins!r}]))"
+            )
         self.settings = settings or Settings()
         self.host = PluginHost(self.settings, extra=plugins)
         self.text = TextChain(self.settings, self.host)
