@@ -722,3 +722,37 @@ def test_a_part_in_the_contents_pointing_at_its_first_chapter_does_not_rename_it
         ("Chapitre 2", "Deux."),
         ("Chapitre 3", "Trois."),
     ]
+
+
+def test_markdown_underlined_headings_are_headings(tmp_path: Path) -> None:
+    """Setext headings (a line of ``=`` or ``-`` under the text, as older Pandoc and many
+    editors write them) make chapters as ``#`` headings do."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "The Story\n=========\n\nA preface.\n\nOne\n---\n\nFirst words.\n\n"
+        "Two\n---\n\nLast words.\n\n---\n\nAfter a rule.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert book.title == "The Story"
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["One\n---", "First words."]),
+        ("Two", ["Two\n---", "Last words.", "---", "After a rule."]),
+    ]
+
+
+def test_markdown_footnote_definitions_are_not_narrated(tmp_path: Path) -> None:
+    """A note's text (``[^1]: ...`` and the indented paragraphs that go on with it) is not
+    read where it is defined, as an EPUB's notes are not."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "# One\n\nThe cellar was damp.[^damp] Nobody went down.\n\n"
+        "[^damp]: It flooded in spring.\n\n    And in autumn.\n\n"
+        "Later that day.\n\n# Two\n\nThe end.[^2]\n\n[^2]: A last note.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["# One", "The cellar was damp.[^damp] Nobody went down.", "Later that day."]),
+        ("Two", ["# Two", "The end.[^2]"]),
+    ]

@@ -15,9 +15,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
   (or ``Opening``).
-* Markdown: chapters start at the shallowest heading level used more than once; a single
-  heading above that level is the book's title. A YAML metadata block at the top (Pandoc's,
-  between ``---`` lines) gives the title and author, and is never narrated.
+* Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
+  or ``-``) used more than once; a single heading above that level is the book's title.
+  A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
+  author, and is never narrated.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -30,8 +31,8 @@ Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
 number is read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
-and a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
-the paragraph whose ``word.*`` points at it.
+a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
+the paragraph whose ``word.*`` points at it, and a Markdown file's ``[^1]: ...`` definitions.
 """
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ METADATA_BLOCK = re.compile(
     r"\A---[ \t]*\n(?P<yaml>[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
 )
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
+MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z", re.S)
+# A footnote's definition (``[^1]: ...``); indented paragraphs after it go on with it.
+MD_NOTE = re.compile(r"\A {0,3}\[\^[^\]\s]+\]:")
 BLANK = re.compile(r"\n[ \t]*\n")
 DECLARED = re.compile(rb"^Character set encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.I | re.M)
 # Labels that mean Windows-1252 in practice (as browsers read them: the WHATWG Encoding
@@ -326,12 +331,8 @@ def read_markdown(
     metadata, text = _metadata_block(text)
     body, tail, fields = _gutenberg(text)
     fields.update(metadata)
-    paragraphs = split_paragraphs(body)
-    levels = [
-        (n, len(m.group(1)), m.group(2))
-        for n, p in enumerate(paragraphs)
-        if (m := MD_HEADING.match(p.strip()))
-    ]
+    paragraphs = _without_md_notes(split_paragraphs(body))
+    levels = [(n, *found) for n, p in enumerate(paragraphs) if (found := _md_heading(p))]
     title = fields.get("title") or name
     counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
     repeated = sorted(level for level, count in counts.items() if count > 1)
@@ -353,6 +354,27 @@ def read_markdown(
     if licence and tail.strip():
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     return Book(title, fields.get("author", ""), chapters)
+
+
+def _md_heading(paragraph: str) -> tuple[int, str] | None:
+    """(level, text) of a Markdown heading paragraph: ``## Text`` or text underlined with
+    ``=`` or ``-``; None for any other paragraph."""
+    if found := MD_HEADING.match(paragraph.strip()):
+        return len(found[1]), found[2]
+    if found := MD_UNDERLINED.match(paragraph.strip("\n")):
+        return 1 if found["line"][0] == "=" else 2, " ".join(found["text"].split())
+    return None
+
+
+def _without_md_notes(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without footnote definitions (see :data:`MD_NOTE`)."""
+    kept: list[str] = []
+    in_note = False
+    for paragraph in paragraphs:
+        in_note = bool(MD_NOTE.match(paragraph)) or (in_note and paragraph[:1] in (" ", "\t"))
+        if not in_note:
+            kept.append(paragraph)
+    return kept
 
 
 def _metadata_block(text: str) -> tuple[dict[str, str], str]:
