@@ -629,15 +629,25 @@ CONTENTS
 
 ETYMOLOGY.
 
+EXTRACTS (Supplied by a Sub-Sub-Librarian).
+
 CHAPTER 1. Loomings.
 
 CHAPTER 2. The Carpet-Bag.
 
 Epilogue
 
+Original Transcriber's Notes:
+
+This text is a combination of etexts.
+
 ETYMOLOGY.
 
 The pale Usher.
+
+EXTRACTS (Supplied by a Sub-Sub-Librarian).
+
+It will be seen.
 
 CHAPTER 1.
 Loomings.
@@ -656,14 +666,29 @@ One did survive.
 
 def test_the_last_entry_of_a_contents_list_is_no_chapter() -> None:
     book = read_text(LISTED)
-    assert [c.title for c in book.chapters] == [
+    assert [c.title for c in book.chapters][-3:] == [
         "CHAPTER 1. Loomings.",
         "CHAPTER 2. The Carpet-Bag.",
         "Epilogue",
     ]
     assert book.chapters[-1].paragraphs == ["Epilogue", "One did survive."]
+
+
+def test_sections_a_contents_list_names_before_the_first_chapter_are_chapters() -> None:
+    """Moby-Dick's Gutenberg text lists ETYMOLOGY and EXTRACTS before CHAPTER 1: they are
+    the book's, narrated (as when there is no contents list); what comes before them (the
+    title page, the list, a transcriber's note) is front matter."""
+    book = read_text(LISTED)
+    assert [(c.title, c.paragraphs) for c in book.chapters[:2]] == [
+        ("ETYMOLOGY.", ["ETYMOLOGY.", "The pale Usher."]),
+        (
+            "EXTRACTS (Supplied by a Sub-Sub-Librarian).",
+            ["EXTRACTS (Supplied by a Sub-Sub-Librarian).", "It will be seen."],
+        ),
+    ]
     front = read_text(LISTED, front_matter=True).chapters[0]
-    assert front.title == "Front matter" and "The pale Usher." in front.paragraphs
+    assert front.title == "Front matter"
+    assert front.paragraphs[-1] == "This text is a combination of etexts."
 
 
 def test_a_chapter_under_part_and_book_headings_is_no_contents_entry() -> None:

@@ -9,8 +9,11 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
   ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
   after it (``JONATHAN HARKER'S JOURNAL``) into its title. Headings with no text before the
-  next one are a table of contents, and so is the last of them when it and another come
-  again later: they and everything before them are front matter.
+  next one are a table of contents (``CHAPTER II. The Pool`` is the heading ``CHAPTER II``),
+  and so is the last of them when it and another come again later: they and everything
+  before them are front matter, and so is what follows until the first chapter, but for
+  sections the contents list by name: a line after it that repeats such an entry
+  (Moby-Dick's ``ETYMOLOGY.``) starts a chapter.
   Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
@@ -226,15 +229,19 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     opening = paragraphs[:first]
     chapters: list[Chapter] = []
     if opening:
-        has_contents = any(n < first for n in contents) or any(
-            p.strip().lower().rstrip(".") == "contents" for p in opening
-        )
-        if not has_contents:
+        marks = [n for n, p in enumerate(opening) if _same(p) == "contents"]
+        listed = [n for n in contents if n < first]
+        if not marks and not listed:
             after = paragraphs[first] if chapters_at else ""
             title = _opening_title(opening, after, fields.get("title") or UNTITLED)
             chapters.append(Chapter(title, opening))
-        elif front_matter:
-            chapters.append(Chapter(FRONT_MATTER, opening))
+        else:
+            starts = _listed_sections(opening, marks, listed)
+            bounds = [*starts, len(opening)]
+            if front_matter:
+                chapters.append(Chapter(FRONT_MATTER, opening[: bounds[0]]))
+            for start, stop in zip(starts, bounds[1:], strict=True):
+                chapters.append(Chapter(" ".join(opening[start].split()), opening[start:stop]))
     for n, start in enumerate(chapters_at):
         stop = chapters_at[n + 1] if n + 1 < len(chapters_at) else len(paragraphs)
         body_paragraphs = [
@@ -248,6 +255,21 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     title = fields.get("title") or name
     return Book(title, fields.get("author", ""), chapters)
+
+
+def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) -> list[int]:
+    """Where the sections of an ``opening`` with a contents list start: after the list, a
+    line that repeats one of its entries other than a numbered heading starts one
+    (Moby-Dick's ``ETYMOLOGY.``, listed before ``CHAPTER 1``); before the first is front
+    matter. ``marks``: the ``Contents`` lines; ``listed``: the headings in the list."""
+    start = marks[0] + 1 if marks else listed[0]
+    end = listed[-1] + 1 if listed else start + 1  # else the list is one block of lines
+    entries = {_same(line) for p in opening[start:end] for line in p.splitlines()
+               if not HEADING.match(line.strip())}  # fmt: skip
+    entries.discard("")
+    starts = [n for n in range(end, len(opening))
+              if "\n" not in opening[n].strip() and _same(opening[n]) in entries]  # fmt: skip
+    return starts
 
 
 def _without_notes(paragraphs: list[str]) -> list[str]:
