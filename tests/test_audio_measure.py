@@ -190,3 +190,19 @@ def test_interleaved_stereo_decoded_by_ffmpeg_keeps_its_channels(tmp_path: Path)
     samples, rate = read_audio(path)
     assert (samples.shape, rate) == ((RATE, 2), RATE)
     np.testing.assert_array_equal(samples, packed / np.float32(32768))  # int16 full scale: 2**15
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_float_file_with_samples_that_are_not_numbers_is_refused_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: float
+) -> None:
+    """A damaged float WAV measured as silence passed the peak checks; it is an error."""
+    speech = speech_like(RATE, 3.0)
+    speech[[1000, 50_000, 90_000]] = bad
+    path = tmp_path / "damaged.wav"
+    soundfile.write(path, speech, RATE, subtype="FLOAT")
+    assert main(["audio", "measure", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert "damaged.wav: 3 samples are not numbers (NaN or infinite)" in line, line

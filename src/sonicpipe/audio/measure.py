@@ -112,6 +112,11 @@ def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> M
     """Measure float samples: mono (frames) or stereo (frames x 2)."""
     if not samples.size:
         raise ValueError(f"{path}: no audio to measure")
+    if not np.isfinite(samples).all():  # NaN would measure as silence and pass the peaks
+        count = samples.size - np.count_nonzero(np.isfinite(samples))
+        raise ValueError(
+            f"{path}: {count} samples are not numbers (NaN or infinite): the file is damaged"
+        )
     try:
         meter = Meter(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
     except ValueError as exc:  # a rate loudness is not measured at
