@@ -392,6 +392,22 @@ def test_the_sdk_gets_done_for_a_context_ended_before_any_push(server: LocalServ
         assert [e.type for e in context.receive()][-1] == "done"
 
 
+@pytest.mark.parametrize("ended_by", ["done", "error", "cancel"])
+def test_text_on_an_ended_context_id_starts_it_anew(ws: ClientConnection, ended_by: str) -> None:
+    """The spec does not say what Sonic does with text on a context id that ended (done,
+    error or cancel); the local server speaks it as a new context on that id."""
+    cid = f"anew-{ended_by}"
+    if ended_by == "cancel":
+        ws.send(request(cid, "Words wait in the buffer", **{"continue": True}))
+        ws.send(json.dumps({"context_id": cid, "cancel": True}))
+    else:
+        ws.send(request(cid, "Fine." if ended_by == "done" else "<<q|w|x>>"))
+        assert until_end(ws, cid)[-1]["type"] == ended_by
+    ws.send(request(cid, "Spoken anew."))
+    messages = until_end(ws, cid)
+    assert messages[-1]["type"] == "done" and any(m["type"] == "chunk" for m in messages)
+
+
 def test_ending_a_context_that_failed_sends_nothing_more(ws: ClientConnection) -> None:
     ws.send(request("failed", "<<q|w|x>>", **{"continue": True}))
     assert_error(receive(ws), 400, "phoneme 'q'", "failed")

@@ -664,6 +664,8 @@ class _Connection:
                 context_id=request.context_id,
             )
         if context is None:
+            # Also on an id that ended (done, error or cancel): the spec does not say what Sonic
+            # does with text on such an id; it is spoken as a new context on that id.
             context = _Context(self, request)
             self.contexts[request.context_id] = context
         context.feed(request)
