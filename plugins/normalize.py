@@ -158,6 +158,7 @@ def _units() -> dict[str, tuple[str, str]]:
     for prefix, name in (("Ki", "kibi"), ("Mi", "mebi"), ("Gi", "gibi"), ("Ti", "tebi")):
         add(prefix + "B", name + "byte")
     add("V", "volt")
+    add("W", "watt")  # only written on the number, before no capital: see _number
     add("mV", "millivolt")
     add("kV", "kilovolt")
     add("mAh", "milliamp hour")
@@ -612,7 +613,8 @@ BRANCHES = {
         rf"|(?P<wild>\.x){RB})?"
     ),
     "dash": (
-        rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))"
+        rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)"
+        rf"|(?<=\d[^\W\d_])|(?<=\d[^\W\d_]{{2}})|(?<=\d[^\W\d_]{{3}}))"  # "5kW-10kW": see _dash
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d|{MONTH_RE}\.?{H}\d)"  # "April 30-May 1"
     ),
     "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
@@ -713,7 +715,7 @@ FAMILIES: tuple[Family, ...] = (
      ("echo", "filename", "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
-    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\dhdtMm.%])",
+    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\d\w.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),
@@ -806,6 +808,9 @@ CLOCK_TIME_BEFORE = re.compile(
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
+# The letters written on a number before a range's dash: a unit ("5kW-10kW"), a clock time
+# ("9am-5pm") or an ordinal ("1st-3rd"); but no name ("SHA2-256").
+LETTERS_BEFORE_DASH = re.compile(r"\d([^\W\d_]{1,3})$")
 # "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm".
 BETWEEN_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?)?$"
@@ -914,6 +919,14 @@ def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
     after = _skip(text, after, OPENERS)
     return after < len(text) and (
         text[after].isupper() or (before_number and text[after].isdigit())
+    )
+
+
+def _measure_before(text: str, dash: int) -> bool:
+    """Whether the letters before ``dash`` end a measure, a clock time or an ordinal."""
+    letters = LETTERS_BEFORE_DASH.search(text, max(0, dash - 4), dash)
+    return letters is not None and (
+        letters[1] in UNITS or letters[1].lower() in ("am", "pm", "st", "nd", "rd", "th")
     )
 
 
@@ -1620,6 +1633,8 @@ class EnglishNormalizer:
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"] == "c." and not _word_after(text, m.end()).islower():
             return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
+        if m["unit"] == "W" and (m["usp"] or _word_after(text, m.end())[:1].isupper()):
+            return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
         if m["wild"]:  # "Node 18.x": any version 18
@@ -1778,6 +1793,8 @@ class EnglishNormalizer:
 
     def _dash(self, m: re.Match[str]) -> str:
         text = m.string
+        if text[m.start() - 1].isalpha() and not _measure_before(text, m.start()):
+            return m.group()  # "SHA2-256", "B12-5": no measure before the dash
         clock = CLOCK_BEFORE.search(text, max(0, m.start() - 4), m.start())  # "9:00 - 17:00 = 8 h"
         if (
             m.group().strip() == "-"

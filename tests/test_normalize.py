@@ -463,6 +463,10 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "We have five million users and minus two point five billion dollars in debt."),
         ("The 3M plant, apartment 4B and 5MB.", "The three M plant, apartment four B and five "
          "megabytes."),
+        ("A 60W bulb draws 60W; 2.5W.",
+         "A sixty watt bulb draws sixty watts; two point five watts."),
+        ("At 350 W Main St. and 350W Elm St.",  # a lone W is watts only on a number, before
+         "At three hundred fifty W Main Street and three hundred fifty W Elm Street."),  # no name
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
@@ -899,6 +903,10 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
         ("Open 9am-5pm.", "Open nine AM to five PM."),
         ("The 1st–3rd rows.", "The first to third rows."),
+        ("Bulbs of 60W-100W.", "Bulbs of sixty watts to one hundred watts."),
+        ("Use 5V-12V or 5kg–10kg.",
+         "Use five volts to twelve volts or five kilograms to ten kilograms."),
+        ("Rooms 2A-3B.", "Rooms two A-three B."),  # no unit: the dash is left alone
     ],
 )  # fmt: skip
 def test_ranges(written: str, spoken: str) -> None:
