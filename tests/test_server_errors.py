@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import socket
 import time
 from collections.abc import Iterator
 
@@ -188,6 +190,25 @@ def test_a_client_vanishing_mid_stream_does_not_hurt_others(server: LocalServer)
     with other:
         assert_still_serving(other, "survivor")
     assert live_at_most(server, 0), "the vanished client's context was released"
+
+
+def test_errors_owed_to_a_vanished_client_are_dropped_without_a_trace(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A context whose error finds its client gone ends quietly: sending the error raised
+    ConnectionClosed out of the context's task, logged by asyncio as 'Task exception was
+    never retrieved' with a traceback (hundreds for these 200 contexts)."""
+    with LocalServer(engine="espeak", max_contexts=64) as running:
+        for _ in range(10):
+            with connect(running.url + PATH) as leaving:
+                for index in range(20):
+                    leaving.send(request(f"bad-{index}", "<<q|w|x>>"))
+                leaving.socket.shutdown(socket.SHUT_RDWR)  # gone without a closing handshake
+                leaving.socket.close()
+        with connect(running.url + PATH) as other:
+            assert_still_serving(other)
+    gc.collect()  # a task's unretrieved exception is logged when the task is collected
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_engine_failure_is_a_500_for_that_context_only() -> None:

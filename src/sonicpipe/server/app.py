@@ -326,30 +326,31 @@ class _Context:
         producer = asyncio.create_task(self._produce())
         send = self.connection.ws.send
         try:
-            while True:
-                batch = await self.made.get()
-                if isinstance(batch, BaseException):
-                    raise batch
-                for message in batch:
-                    if isinstance(message, bytes):
-                        await send(message, text=True)
-                    elif message is _UTTERANCE_END:
-                        self.ahead.release()
-                    else:
-                        await self.connection.send(message)
-                        if isinstance(message, p.Done):
-                            return
-        except asyncio.CancelledError:
-            raise
+            try:
+                while True:
+                    batch = await self.made.get()
+                    if isinstance(batch, BaseException):
+                        raise batch
+                    for message in batch:
+                        if isinstance(message, bytes):
+                            await send(message, text=True)
+                        elif message is _UTTERANCE_END:
+                            self.ahead.release()
+                        else:
+                            await self.connection.send(message)
+                            if isinstance(message, p.Done):
+                                return
+            except ConnectionClosed:
+                raise
+            except p.ProtocolError as exc:
+                exc.context_id = self.id
+                await self.connection.refuse(exc)
+            except Exception as exc:
+                log.error("context %s: synthesis failed", self.id, exc_info=exc)
+                message = "the local voice failed to synthesize this input; see the server log"
+                await self.connection.send(p.ErrorMessage(message, 500, self.id))
         except ConnectionClosed:
-            return
-        except p.ProtocolError as exc:
-            exc.context_id = self.id
-            await self.connection.refuse(exc)
-        except Exception as exc:
-            log.error("context %s: synthesis failed", self.id, exc_info=exc)
-            message = "the local voice failed to synthesize this input; see the server log"
-            await self.connection.send(p.ErrorMessage(message, 500, self.id))
+            return  # the client is gone (also while being told of an error): nobody to tell
         finally:
             self.stopped.set()
             producer.cancel()
