@@ -409,7 +409,8 @@ PREFIX_ABBREVIATIONS = frozenset(
     _words(
         "Mr. Mrs. Ms. Messrs. Mme. Mlle. Dr. Drs. Prof. Rev. Hon. Fr. St. Sts. Gen. Capt. Lt. "
         "Col. Maj. Sgt. Cpl. Pvt. Adm. Cmdr. Gov. Sen. Rep. Pres. Supt. Insp. Det. Atty. Mt. "
-        "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. Vol. vol. Ch. ch. pp. Nos. trans."
+        "Ft. e.g. i.e. cf. viz. vs. v. ca. approx. esp. incl. inc. excl. Vol. vol. Ch. ch. pp. "
+        "Nos. trans."
     )
 )
 # Abbreviations whose period, before a number, ends the sentence ("at 3:45pm. 24/7 support",

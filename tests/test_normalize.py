@@ -1016,6 +1016,8 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("We climbed Mt. Everest.", "We climbed Mount Everest."),
         ("She lives on Fifth Ave. now.", "She lives on Fifth Avenue now."),
         ("Acme Inc. makes it.", "Acme Incorporated makes it."),
+        ("It is £999 (inc. VAT), excl. delivery.",
+         "It is nine hundred ninety-nine pounds (including VAT), excluding delivery."),
         ("ACME Corp. (NYSE: ACME) rose.", "ACME Corporation (NYSE: ACME) rose."),
         ("He joined Acme Corp. (He likes it.) Then he left.",
          "He joined Acme Corporation. (He likes it.) Then he left."),
