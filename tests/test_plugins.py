@@ -913,3 +913,33 @@ def test_a_marked_plugin_runs_as_hookspecs_says_beside_the_builtins_with_its_mar
     assert order["sonicpipe_normalize_text"] == [name, "pronounce", "normalize"]
     assert order["sonicpipe_audio_processor"] == ["pauses", "resample", "loudness", name]
     assert order["sonicpipe_split_sentences"] == ["segment", name]
+
+
+@pytest.mark.parametrize(
+    ("source", "cause"),
+    [
+        ("def f(:\n", "SyntaxError: invalid syntax (faulty_module.py, line 1)"),
+        ("raise RuntimeError('no licence key')\n", "RuntimeError: no licence key"),
+    ],
+)
+def test_a_plugin_whose_module_fails_to_run_is_named_without_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    cause: str,
+) -> None:
+    (tmp_path / "faulty_module.py").write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    message = f"plugin 'faulty_module': cannot import 'faulty_module': {cause}"
+    with pytest.raises(PluginError, match="^" + re.escape(f"plugins: {message}") + "$"):
+        PluginHost(Settings(plugins=("faulty_module",)))
+    assert main(["--plugin", "faulty_module", "plugins"]) == 2
+    assert capsys.readouterr().err == f"sonicpipe: error: --plugin: {message}\n"
+
+
+@pytest.mark.parametrize("reference", ["", ":plugin", "  "])
+def test_a_plugin_reference_without_a_module_says_what_one_looks_like(reference: str) -> None:
+    message = f"plugins: plugin {reference!r}: expected 'module:object' or a module's name"
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(Settings(plugins=(reference,)))

@@ -51,10 +51,13 @@ def installed_plugins() -> list[importlib.metadata.EntryPoint]:
 def load_object(reference: str) -> Any:
     """Import ``module:object`` (or a bare module) and return it."""
     module_name, _, attr = reference.partition(":")
+    if not module_name.strip():
+        raise PluginError(f"plugin {reference!r}: expected 'module:object' or a module's name")
     try:
         obj: Any = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise PluginError(f"plugin {reference!r}: cannot import {module_name!r}: {exc}") from exc
+    except Exception as exc:  # its own code may fail too (a SyntaxError, a RuntimeError...)
+        cause = str(exc) if isinstance(exc, ImportError) else described(exc)
+        raise PluginError(f"plugin {reference!r}: cannot import {module_name!r}: {cause}") from exc
     for part in filter(None, attr.split(".")):
         try:
             obj = getattr(obj, part)
