@@ -660,6 +660,7 @@ BRANCHES = {
         rf"|\d{{1,2}}(?:st|nd|rd|th)?{H}{MONTH_RE}(?![a-z])|{MONTH_RE}\.?{H}\d)))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
+    "vnum": rf"{LB}v(?=\d+\.\d)",  # "v3.2": version three point two (but "V8", "v1")
     "bare": (  # "Mr Smith", "Dr Who"; "vs" before anything: "3% vs 2%", "cats vs dogs"
         rf"{LB}(?P<btitle>Mr|Mrs|Ms|Dr|St|Prof|Capt|Col|Gen|Lt|Sgt|Mt|Revd|vs)"
         rf"(?={H}(?:[A-Z]|(?<=vs[ \t\xa0])[\w$£€¥]))"
@@ -714,7 +715,8 @@ FAMILIES: tuple[Family, ...] = (
       "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "filename", "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare")),
+      ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare",
+                         "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\d\w.%])",
      ("dash", "by", "ratio", "hostport", "arith")),
@@ -1906,6 +1908,9 @@ class EnglishNormalizer:
 
     def _said(self, m: re.Match[str]) -> str:
         return SAID[m.group()]
+
+    def _vnum(self, m: re.Match[str]) -> str:
+        return "version"
 
     def _bare(self, m: re.Match[str]) -> str:
         return abbreviations().get(m["btitle"] + ".") or m.group()

@@ -611,6 +611,9 @@ def test_dates(written: str, spoken: str) -> None:
          "Released the seventeenth of April twenty twenty in Berlin."),
         ("On 3.4.2024 we met.", "On the third of April twenty twenty-four we met."),
         ("Needs Node 18.x or 2.1.x.", "Needs Node eighteen point x or two point one point x."),
+        ("Release v3.2 needs v2.10.1; a V8 and the v1 API.",
+         "Release version three point two needs version two point ten point one; a V eight and "
+         "the v one API."),
         ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
          "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
          "eleventh."),
