@@ -558,7 +558,7 @@ BROKEN_MODULES = {
 BROKEN_ENTRY_POINTS = {
     "brokenimport": ("broken_import", "ModuleNotFoundError: No module named 'no_such_dependenc"),
     "brokenattr": ("broken_signature:nothing", "AttributeError: module 'broken_signature' has no"),
-    "brokensig": ("broken_signature", "Argument(s) {'glossary'} are declared in the hookimpl"),
+    "brokensig": ("broken_signature", "sonicpipe_normalize_text takes 'glossary', which the hook"),
 }
 
 
@@ -943,3 +943,70 @@ def test_a_plugin_reference_without_a_module_says_what_one_looks_like(reference:
     message = f"plugins: plugin {reference!r}: expected 'module:object' or a module's name"
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         PluginHost(Settings(plugins=(reference,)))
+
+
+class _Misnamed:
+    """Takes an argument the hook does not pass (``seg``, not ``segment``)."""
+
+    sonicpipe_name = "misnamed"
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, seg: Segment, settings: Settings) -> None: ...
+
+
+class _Async:
+    sonicpipe_name = "eager"
+
+    @hookimpl
+    async def sonicpipe_refine_segment(self, segment: Segment) -> None: ...
+
+
+class _NotAWrapper:
+    sonicpipe_name = "wrapper"
+
+    @hookimpl(wrapper=True)
+    def sonicpipe_refine_segment(self, segment: Segment) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("plugin", "message"),
+    [
+        (_Misnamed(), "plugin 'misnamed': sonicpipe_refine_segment takes 'seg', which the hook "
+         "does not pass (did you mean 'segment'?); it passes segment, settings, by name: take "
+         "any of them"),
+        (_Async(), "plugin 'eager': sonicpipe_refine_segment is async, but hooks are called "
+         "without await (it would never run); make it a plain def"),
+        (_NotAWrapper(), "cannot register plugin 'wrapper': Plugin 'wrapper' for hook "
+         "'sonicpipe_refine_segment'; hookimpl definition: sonicpipe_refine_segment(segment: "
+         "sonicpipe.model.Segment) -> None; "
+         "Declared as wrapper=True or hookwrapper=True but function is not a generator "
+         "function"),
+    ],
+)  # fmt: skip
+def test_a_hook_that_cannot_be_called_as_the_spec_says_is_named_in_one_line(
+    plugin: object, message: str
+) -> None:
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(extra=[plugin])
+
+
+def test_a_module_whose_plugin_is_a_class_says_to_register_an_instance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "classy_plugin.py").write_text(
+        "from sonicpipe import hookimpl\n\n\n"
+        "class Shout:\n"
+        "    @hookimpl\n"
+        "    def sonicpipe_refine_segment(self, segment):\n"
+        "        segment.text = segment.text.upper()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    message = (
+        "plugins: plugin 'classy_plugin': implements no sonicpipe hook; a plugin is a module or "
+        "an object with functions marked @hookimpl; its class Shout has hooks, which are called "
+        "on an instance: register one (e.g. plugin = Shout() in classy_plugin, then "
+        "'classy_plugin:plugin')"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(Settings(plugins=("classy_plugin",)))

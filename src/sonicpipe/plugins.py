@@ -300,7 +300,7 @@ class PluginHost:
             hint = " ('module:object' references go in Settings.plugins)" * isinstance(plugin, str)
             raise NotAPluginError(
                 f"plugin {name or plugin!r}: implements no sonicpipe hook; a plugin is a module "
-                f"or an object with functions marked @hookimpl{hint}"
+                f"or an object with functions marked @hookimpl{hint or self._classes_hint(plugin)}"
             )
         if isinstance(plugin, type) and any(
             inspect.isfunction(inspect.getattr_static(plugin, attr)) for attr in marked
@@ -309,6 +309,8 @@ class PluginHost:
                 f"plugin {name or stable_name(plugin)!r}: a class, whose hooks are called on an "
                 f"instance; register one (e.g. plugin = {plugin.__name__}() in its module)"
             )
+        for attr in marked:
+            self._check_signature(plugin, name or stable_name(plugin), attr)
         name = self._unused(name or stable_name(plugin))
         try:
             self.pm.register(plugin, name=name)
@@ -316,9 +318,64 @@ class PluginHost:
         except (ValueError, pluggy.PluginValidationError) as exc:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
-            raise PluginError(f"cannot register plugin {name!r}: {exc}") from exc
+            problem = str(exc).replace("\n", "; ")  # pluggy's message has three lines
+            raise PluginError(f"cannot register plugin {name!r}: {problem}") from exc
         self._sources[name] = source
         return name
+
+    def _classes_hint(self, plugin: object) -> str:
+        """For a module that implements no hook but defines classes that do: how to register
+        one of them (their hooks are called on an instance)."""
+        if not isinstance(plugin, ModuleType):
+            return ""
+        classes = [
+            value.__name__
+            for value in vars(plugin).values()
+            if isinstance(value, type)
+            and value.__module__ == plugin.__name__
+            and any(self.pm.parse_hookimpl_opts(value, attr) for attr in dir(value))
+        ]
+        if not classes:
+            return ""
+        return (
+            f"; its class {classes[0]} has hooks, which are called on an instance: register "
+            f"one (e.g. plugin = {classes[0]}() in {plugin.__name__}, then "
+            f"'{plugin.__name__}:plugin')"
+        )
+
+    def _check_signature(self, plugin: object, name: str, attr: str) -> None:
+        """A hook implementation is a plain function whose arguments without a default are
+        among the hook's (by name); else a PluginError naming the plugin, the hook and what
+        the hook passes (pluggy's own message does not say the latter)."""
+        function = getattr(plugin, attr)
+        opts = self.pm.parse_hookimpl_opts(plugin, attr) or {}
+        hook = opts.get("specname") or attr
+        caller = getattr(self.pm.hook, hook, None)
+        if caller is None or caller.spec is None:
+            return  # a misspelled hook, named before this is called
+        if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
+            raise PluginError(
+                f"plugin {name!r}: {attr} is async, but hooks are called without await (it "
+                "would never run); make it a plain def"
+            )
+        try:
+            parameters = inspect.signature(function).parameters.values()
+        except (TypeError, ValueError):  # no signature to read: pluggy judges it
+            return
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        passed = caller.spec.argnames
+        unknown = [
+            p.name
+            for p in parameters
+            if p.kind in positional and p.default is p.empty and p.name not in passed
+        ]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], passed, 1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise PluginError(
+                f"plugin {name!r}: {attr} takes {', '.join(map(repr, unknown))}, which the hook "
+                f"does not pass{hint}; it passes {', '.join(passed)}, by name: take any of them"
+            )
 
     def _register_installed(self, entry_point: importlib.metadata.EntryPoint) -> None:
         """Load and register an installed plugin under the name it declares, else its entry
