@@ -67,7 +67,8 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Call 911 now.", "Call nine one one now."),
         ("Sales rose 50% and 3.5 %.", "Sales rose fifty percent and three point five percent."),
         ("Version 2.0.1 is out.", "Version two point zero point one is out."),
-        ("Python 3.11 and v2.10 ship.", "Python three point eleven and v two point ten ship."),
+        ("Python 3.11 and v2.10 ship.",
+         "Python three point eleven and version two point ten ship."),
         ("Ping 192.168.1.1, 8.8.8.8 or 127.0.0.1:8000; open localhost:3000.",
          "Ping one ninety-two dot one sixty-eight dot one dot one, eight dot eight dot eight dot "
          "eight or one twenty-seven dot zero dot zero dot one colon eight thousand; open "
@@ -207,8 +208,8 @@ def test_ports_are_read_in_pairs() -> None:
          "Edit config dot py, then README dot md and next dot config dot js."),
         ("Open report.pdf or session_manager.py.",
          "Open report dot pdf or session underscore manager dot py."),
-        ("Use Node.js, e.g. v2.0.1, not the end.Then", "Use Node.js, for example v two point zero "
-         "point one, not the end.Then"),
+        ("Use Node.js, e.g. v2.0.1, not the end.Then", "Use Node.js, for example version two point "
+         "zero point one, not the end.Then"),
     ],
 )  # fmt: skip
 def test_file_names_are_said_with_dot(written: str, spoken: str) -> None:
