@@ -166,6 +166,25 @@ def test_mp3_decodes_to_exactly_the_samples_written_none_late(
     assert lags[np.argmax(signal.correlate(decoded, speech))] == 0
 
 
+@pytest.mark.parametrize(
+    ("rate", "length"), [(8000, 9217), (16000, 9248), (24000, 10395), (44100, 9217), (48000, 11542)]
+)
+def test_an_mp3_ending_just_past_a_whole_frame_decodes_to_its_length(
+    tmp_path: Path, rate: int, length: int
+) -> None:
+    """FFmpeg wrote the LAME tag's end padding up to 47 samples short for such lengths: both
+    FFmpeg and libsndfile (mpg123) decoded that many samples too many."""
+    speech = speech_like(rate, 3.0, seed=2)[:length]
+    with open_writer(tmp_path / "out.mp3", rate) as writer:
+        write_in_chunks(writer, speech)
+    with av.open(str(tmp_path / "out.mp3")) as container:
+        decoded = np.concatenate([f.to_ndarray()[0] for f in container.decode(audio=0)])
+    assert decoded.size == length
+    assert soundfile.info(tmp_path / "out.mp3").frames == length
+    lags = signal.correlation_lags(decoded.size, speech.size)
+    assert lags[np.argmax(signal.correlate(decoded, speech))] == 0
+
+
 def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path) -> None:
     rate = 24000
     cover = tmp_path / "cover.jpg"

@@ -374,6 +374,7 @@ class Mp3Writer(Writer):
             self._container.mux(self._stream.encode(None))
         finally:
             self._container.close()
+        mend_mp3_padding(self.path, self.frames)
         if self._tags:
             from mutagen import id3
 
@@ -382,6 +383,49 @@ class Mp3Writer(Writer):
                 tag.add(getattr(id3, ID3_FRAMES[key])(encoding=id3.Encoding.UTF8, text=value))
             with tagging():
                 tag.save(self.path)
+
+
+def _lame_crc(data: bytes) -> int:
+    """CRC-16 (polynomial 0x8005, bits reflected, from 0) as the LAME tag holds it."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def mend_mp3_padding(path: Path, samples: int) -> None:
+    """Set the end padding in the LAME tag of the MP3 ``path`` (its first frame, the Info
+    frame) so that decoders trim the file to ``samples``, and the tag's CRC to match.
+
+    FFmpeg writes that padding from its encoder's last packet, which is up to 47 samples
+    short when the stream ends less than 48 samples past a whole frame: FFmpeg and mpg123
+    decoded that many samples too many. The tag's frame count and encoder delay are right.
+    """
+    with open(path, "r+b") as file:
+        frame = bytearray(file.read(192))
+        at = frame.find(b"Info", 0, 40)  # after the header and the side information
+        if at < 0 or len(frame) < 190:
+            return
+        flags = int.from_bytes(frame[at + 4 : at + 8], "big")
+        if not flags & 1:  # no frame count
+            return
+        frames = int.from_bytes(frame[at + 8 : at + 12], "big")
+        lame = at + 8 + 4 * (flags & 1) + 4 * (flags >> 1 & 1) + 100 * (flags >> 2 & 1)
+        lame += 4 * (flags >> 3 & 1)  # the LAME extension: delay and padding at +21, CRC at +34
+        if lame + 36 > len(frame):
+            return
+        per_frame = 1152 if frame[1] >> 3 & 3 == 3 else 576  # MPEG-1, else MPEG-2 and 2.5
+        delay = int.from_bytes(frame[lame + 21 : lame + 24], "big") >> 12
+        padding = frames * per_frame - delay - samples
+        if not 0 <= padding < 4096:
+            return
+        frame[lame + 21 : lame + 24] = (delay << 12 | padding).to_bytes(3, "big")
+        frame[lame + 34 : lame + 36] = bytes(2)  # the CRC covers 190 bytes, its own as zeros
+        frame[lame + 34 : lame + 36] = _lame_crc(frame[:190]).to_bytes(2, "big")
+        file.seek(0)
+        file.write(frame)
 
 
 def ffmpeg_frame(samples: np.ndarray, sample_rate: int, start: int) -> av.AudioFrame:
