@@ -1010,3 +1010,63 @@ def test_a_module_whose_plugin_is_a_class_says_to_register_an_instance(
     )
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         PluginHost(Settings(plugins=("classy_plugin",)))
+
+
+class _Returns:
+    """Returns what a hook does not return: a new text, or an object without the methods its
+    caller calls."""
+
+    sonicpipe_name = "returns"
+
+    def __init__(self, hook: str) -> None:
+        self.hook = hook
+
+    @hookimpl
+    def sonicpipe_normalize_text(self, doc: Document) -> str | None:
+        return doc.text.upper() if self.hook == "normalize" else None
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, segment: Segment) -> str | None:
+        return segment.text.upper() if self.hook == "refine" else None
+
+    @hookimpl
+    def sonicpipe_sentence_stream(self) -> object:
+        return 42 if self.hook == "stream" else None
+
+    @hookimpl(tryfirst=True)
+    def sonicpipe_audio_writer(self) -> object:
+        return "out.wav" if self.hook == "writer" else None
+
+
+@pytest.mark.parametrize(
+    ("hook", "message"),
+    [
+        ("normalize", "sonicpipe_normalize_text returned a str; it changes doc.text in place "
+         "and returns None"),
+        ("refine", "sonicpipe_refine_segment returned a str; it changes segment.text in place "
+         "and returns None"),
+    ],
+)  # fmt: skip
+def test_a_text_hook_that_returns_its_text_instead_of_setting_it_is_named(
+    hook: str, message: str
+) -> None:
+    chain = TextChain(host=PluginHost(extra=[_Returns(hook)]))
+    with pytest.raises(PluginError, match="^" + re.escape(f"plugin 'returns': {message}") + "$"):
+        chain.prepare("Hello there.")
+
+
+def test_a_sentence_stream_or_writer_without_its_methods_is_named(tmp_path: Path) -> None:
+    message = (
+        "plugin 'returns': sonicpipe_sentence_stream returned an int, not a sentence stream "
+        "(with feed and flush)"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(extra=[_Returns("stream")])  # made once when the host loads
+    host = PluginHost(extra=[_Returns("writer")])
+    message = (
+        "plugin 'returns': sonicpipe_audio_writer returned a str, not a writer (with write, "
+        "chapter and close)"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        open_writer(tmp_path / "out.wav", 24000, host=host)
+    assert not list(tmp_path.iterdir())

@@ -19,6 +19,17 @@ from sonicpipe.config import ConfigError, Settings
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 DIST = "sonicpipe"  # the distribution of the built-in plugins
 HOOKS = frozenset(name for name in vars(hookspecs) if name.startswith(f"{hookspecs.PROJECT}_"))
+# The hooks that change their argument in place, and what they change.
+IN_PLACE = {
+    "sonicpipe_clean_text": "doc.text",
+    "sonicpipe_normalize_text": "doc.text",
+    "sonicpipe_refine_segment": "segment.text",
+}
+# The hooks that return an object, what it is, and the methods it must have.
+MAKERS = {
+    "sonicpipe_sentence_stream": ("sentence stream", ("feed", "flush")),
+    "sonicpipe_audio_writer": ("writer", ("write", "chapter", "close")),
+}
 
 
 class PluginError(RuntimeError):
@@ -193,7 +204,7 @@ class PluginHost:
         self.settings = settings or Settings()
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
-        self.pm.add_hookcall_monitoring(self._check_call, _name_the_source)
+        self.pm.add_hookcall_monitoring(self._check_call, self._check_outcome)
         self._checked: Settings | None = None  # the settings whose options were checked last
         self._sources: dict[str, str] = {}
         self._versions: dict[str, str] = {}  # of installed plugins
@@ -260,6 +271,35 @@ class PluginHost:
         settings = kwargs.get("settings")
         if isinstance(settings, Settings) and settings is not self._checked:
             self.check_options(settings)
+
+    def _check_outcome(
+        self,
+        outcome: pluggy.Result[Any],
+        hook: str,
+        impls: Sequence[pluggy.HookImpl],
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        """Name the source of a hook's error (:func:`_name_the_source`), and make a result
+        the hook's spec does not allow a PluginError naming the plugin (hook-call monitor):
+        a value returned by a hook that works in place (it would be dropped without a word),
+        or an object without the methods its caller will call."""
+        _name_the_source(outcome, hook, impls, kwargs)
+        if outcome.exception is not None:
+            return
+        result = outcome.get_result()
+        problem = None
+        if hook in IN_PLACE and result:  # the results that are not None
+            result = result[0]
+            problem = f"; it changes {IN_PLACE[hook]} in place and returns None"
+        elif hook in MAKERS and result is not None:
+            kind, methods = MAKERS[hook]
+            if not all(callable(getattr(result, method, None)) for method in methods):
+                problem = f", not a {kind} (with {', '.join(methods[:-1])} and {methods[-1]})"
+        if problem is not None:
+            kind = type(result).__name__
+            returned = f"{hook} returned {'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}"
+            error = PluginError(f"{self.made_by(result, hook)}: {returned}{problem}")
+            outcome.force_exception(error)
 
     @property
     def hook(self) -> Any:
