@@ -618,7 +618,7 @@ BRANCHES = {
         rf"|(?<=\d[^\W\d_])|(?<=\d[^\W\d_]{{2}})|(?<=\d[^\W\d_]{{3}}))"  # "5kW-10kW": see _dash
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d|{MONTH_RE}\.?{H}\d)"  # "April 30-May 1"
     ),
-    "by": rf"(?<=\d)(?:{H}?[x×]{H}?)(?=\d)",
+    "by": rf"(?:(?<=\d)|(?<=\d[\"″′']))(?:{H}?[x×]{H}?)(?=\d)",  # "12\" x 8\""
     # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)
     "ratio": r"(?<=\d):(?=\d(?!\d))|(?<=(?<![\w.:,])1):(?=\d{3}|\d{1,3},\d{3})",
     # "10^3", "2^-4"; a power of 2 or 3 is said like "²" and "³" ("x^2" is x squared), but
@@ -718,7 +718,7 @@ FAMILIES: tuple[Family, ...] = (
       ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare",
                          "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
-    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\d\w.%])",
+    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\d\w.%\"″′'])",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),

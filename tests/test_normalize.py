@@ -464,6 +464,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "We have five million users and minus two point five billion dollars in debt."),
         ("The 3M plant, apartment 4B and 5MB.", "The three M plant, apartment four B and five "
          "megabytes."),
+        ('A box of 12" x 8" x 4", rugs of 5′ x 7′.',
+         "A box of twelve inches by eight inches by four inches, rugs of five feet by seven "
+         "feet."),
         ("A 60W bulb draws 60W; 2.5W.",
          "A sixty watt bulb draws sixty watts; two point five watts."),
         ("At 350 W Main St. and 350W Elm St.",  # a lone W is watts only on a number, before
