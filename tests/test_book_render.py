@@ -612,6 +612,7 @@ def test_end_to_end_m4b_chapters_markers_captions_report(rendered: tuple) -> Non
     assert manifest["delivery"]["files"][0] == m4b.name
     audio = MP4(m4b)
     assert audio["\xa9nam"] == ["Alice's Adventures in Wonderland"]
+    assert audio["\xa9alb"] == ["Alice's Adventures in Wonderland"]  # players file books by it
     assert audio["\xa9ART"] == ["Lewis Carroll"]
     assert [c.title for c in audio.chapters] == titles
     expected = np.cumsum([0] + [c["seconds"] for c in report["chapters"]])[:-1]

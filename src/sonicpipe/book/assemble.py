@@ -513,7 +513,8 @@ class Assembler:
     def _m4b(self) -> list[dict[str, Any]]:
         """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
         path = self.staging / f"{safe_name(self.book.title)}.m4b"
-        out = self._open(path, {"title": self.book.title, "author": self.book.author})
+        tags = {"title": self.book.title, "album": self.book.title, "author": self.book.author}
+        out = self._open(path, tags)
         rows = []
         for number, plan in enumerate(self.plans):
             self.wait(number)
