@@ -713,6 +713,20 @@ def planned(rendered: tuple) -> tuple[Book, list[ChapterPlan], Cache]:
     return book, plan_book(book, open_pipeline(engine="espeak")), Cache(output / CACHE)
 
 
+def test_each_paragraph_keeps_its_own_words_where_a_batch_is_cut(planned: tuple) -> None:
+    """Paragraphs rendered on one context are cut apart at their boundaries: the next
+    paragraph's first word, whose start the voice gives a fraction of a millisecond before
+    the cut, is that paragraph's (it was the one before's, zero-length: a caption cue with
+    no time on screen, and a word missing from the next paragraph's captions)."""
+    _, plans, cache = planned
+    for plan in plans:
+        for paragraph in plan.paragraphs:
+            words = cache.info(paragraph.key)["words"]
+            first = paragraph.segments[0].plain_text.split()[0]
+            assert words[0][0] == first, (plan.title, paragraph.index, words[:2])
+            assert all(end > start for _, start, end in words), (plan.title, words[-2:])
+
+
 def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> None:
     book, plans, cache = planned
     delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes

@@ -432,10 +432,12 @@ class _Batch:
                 "the voice returned no audio"
             )
         begin, end = self.start / self.rate, (self.start + frames) / self.rate
+        # A word is the paragraph's where its middle is: the voice's times are rounded, and
+        # the next paragraph's first word can start a hair before the cut.
         words = [
             [w.word, round(max(w.start - begin, 0), 3), round(min(w.end, end) - begin, 3)]
             for w in self.words
-            if begin <= w.start < end
+            if begin <= (w.start + w.end) / 2 < end
         ]
         info = {"frames": frames, "sample_rate": self.rate, "words": words}
         self.cache.put(paragraph, self.part, info)
