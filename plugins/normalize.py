@@ -654,9 +654,9 @@ BRANCHES = {
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
         rf"(?<![^\W_])(?:(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
-        rf"(?!\w)"  # "Mon-Fri"; one day before a time or date: "Sat 10am", "Tue 14 May"
+        rf"(?!\w)"  # "Mon-Fri"; one day before a time or date: "Sat 10am", "Tue 14 May", "Tue 3/14"
         rf"|(?P<d3>Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
-        rf"(?=,?{H}(?:\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w))"
+        rf"(?=,?{H}(?:\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w)|/\d{{1,2}}(?!\d))"
         rf"|\d{{1,2}}(?:st|nd|rd|th)?{H}{MONTH_RE}(?![a-z])|{MONTH_RE}\.?{H}\d)))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C

@@ -577,6 +577,11 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
             "Saturday ten AM to two PM, Sunday eleven thirty to four; the Sun ten times.",
         ),
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
+        (
+            "Booked for Tue, 3/14 and Sat 12/24/2024.",
+            "Booked for Tuesday, March fourteenth and Saturday December twenty-fourth, twenty "
+            "twenty-four.",
+        ),
         ("From March 3-5.", "From March third to fifth."),
         (
             "Call between 9-5 or between 10am-2pm, for between $5-$10; from 9-5.",
