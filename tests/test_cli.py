@@ -113,6 +113,21 @@ def test_every_command_s_help_says_what_it_does_and_states_its_defaults(
             assert said in " ".join(action.help.split()), (argv, action.dest)
 
 
+def test_the_settings_options_say_what_they_take_and_only_where_they_are_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """They read --config CONFIG, --plugin PLUGIN and --disable DISABLE."""
+    page = help_of(["plugins"], capsys)
+    for option in ("--config FILE", "--plugin MODULE:OBJECT", "--disable NAME"):
+        assert option in page
+    assert "--dictionary NAME|FILE" in help_of(["text"], capsys)
+    phonemes = help_of(["phonemes"], capsys)
+    assert "--config FILE" in phonemes
+    assert "--plugin" not in phonemes
+    assert "--disable" not in phonemes
+    assert "--config" not in help_of(["serve"], capsys)
+
+
 @pytest.mark.parametrize("argv", [[], ["audio"], ["book"]])
 def test_a_missing_command_is_named_command(
     argv: list[str], capsys: pytest.CaptureFixture[str]

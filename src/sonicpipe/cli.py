@@ -119,6 +119,7 @@ def add_dictionary_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dictionary",
         action="append",
+        metavar="NAME|FILE",
         help="an extra pronunciation dictionary: a shipped name or a file (from the current "
         "folder); may be repeated",
     )
@@ -351,28 +352,37 @@ def build_parser() -> argparse.ArgumentParser:
     add_book_parser(sub)
     for command in _commands(parser):  # "sonicpipe plugins --config x" works too
         takes = command.get_default("takes")
-        _add_common_options(
-            command, SETTINGS_OPTIONS if takes is None else takes, argparse.SUPPRESS
-        )
+        takes = SETTINGS_OPTIONS if takes is None else takes
+        _add_common_options(command, takes, argparse.SUPPRESS)
+        # The others are refused by name (_unused_options), not as unrecognized arguments.
+        others = [name for name in SETTINGS_OPTIONS if name not in takes]
+        _add_common_options(command, others, argparse.SUPPRESS, argparse.SUPPRESS)
     return parser
 
 
+SETTINGS_HELP = {
+    "config": ("FILE", "settings file (TOML; default: none)"),
+    "plugin": ("MODULE:OBJECT", "register a plugin (a module, or an object in one, importable "
+               "from the Python path); may be repeated"),
+    "disable": ("NAME", "disable a plugin by name (sonicpipe plugins lists them); may be "
+                "repeated"),
+}  # fmt: skip
+
+
 def _add_common_options(
-    parser: argparse.ArgumentParser, names: Sequence[str] = SETTINGS_OPTIONS, default: object = None
+    parser: argparse.ArgumentParser,
+    names: Sequence[str] = SETTINGS_OPTIONS,
+    default: object = None,
+    help: str | None = None,
 ) -> None:
     """The options of settings ``names`` (see :data:`SETTINGS_OPTIONS`), before or after the
-    command's name."""
-    if "config" in names:
+    command's name; ``help`` replaces their help (``argparse.SUPPRESS`` hides them)."""
+    for name in names:
+        metavar, text = SETTINGS_HELP[name]
+        flags = ("--config", "-c") if name == "config" else (f"--{name}",)
+        action = "store" if name == "config" else "append"
         parser.add_argument(
-            "--config", "-c", default=default, help="settings file (TOML; default: none)"
-        )
-    if "plugin" in names:
-        parser.add_argument(
-            "--plugin", action="append", default=default, help="register a plugin (module:object)"
-        )
-    if "disable" in names:
-        parser.add_argument(
-            "--disable", action="append", default=default, help="disable a plugin by name"
+            *flags, action=action, default=default, metavar=metavar, help=help or text
         )
 
 
