@@ -22,7 +22,6 @@ that does its work.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import NamedTuple
 
@@ -109,7 +108,7 @@ def _control(kind: str, value: str) -> Mark:
     """Validate one control value and return its mark."""
     match kind:
         case "emotion":
-            return Mark(MarkKind.EMOTION, _emotion(value))
+            return Mark(MarkKind.EMOTION, check_emotion(value))
         case "speed":
             return Mark(MarkKind.SPEED, check_speed(value))
         case "volume":
@@ -118,17 +117,6 @@ def _control(kind: str, value: str) -> Mark:
             time = UNIT_WORDS.sub(lambda unit: "ms" if unit.group(1) else "s", value.strip())
             return Mark(MarkKind.BREAK, parse_break(time))
     raise AssertionError(kind)
-
-
-def _emotion(value: str) -> str:
-    """Return a valid emotion; an unknown one is an error that suggests the nearest."""
-    try:
-        return check_emotion(value)
-    except ControlError as exc:
-        near = difflib.get_close_matches(value.strip().lower(), EMOTIONS, n=1, cutoff=0.8)
-        if not near:
-            raise
-        raise ControlError(f"{exc}; did you mean {near[0]!r}?") from None
 
 
 def _bracket(content: str) -> Mark | None:

@@ -75,6 +75,8 @@ def test_emotion_is_case_insensitive_and_checked() -> None:
     assert message.endswith(
         ", wistful (best results: neutral, angry, excited, content, sad, scared)"
     )
+    with pytest.raises(ControlError, match=r"scared\); did you mean 'happy'\?$"):
+        check_emotion("happyy")  # --emotion, [controls] and markup all say it
 
 
 def test_sonic3_inline_tags_and_generation_config() -> None:

@@ -8,6 +8,7 @@ rather than silently ignored by the server.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -75,12 +76,14 @@ def family_of(model_id: str) -> Family:
 
 
 def check_emotion(value: str) -> str:
-    """Return ``value`` normalized, or raise naming the valid emotions."""
+    """Return ``value`` normalized, or raise naming the valid emotions (and the nearest)."""
     name = value.strip().lower()
     if name not in EMOTIONS:
+        near = difflib.get_close_matches(name, EMOTIONS, n=1, cutoff=0.8)
         raise ControlError(
             f"unknown emotion {value!r}; valid emotions are: {', '.join(sorted(EMOTIONS))} "
             f"(best results: {', '.join(PRIMARY_EMOTIONS)})"
+            + (f"; did you mean {near[0]!r}?" if near else "")
         )
     return name
 
