@@ -3,7 +3,7 @@
 The four encodings are the ones Sonic returns (``sonicpipe.config.ENCODINGS``): little-endian
 float32, little-endian signed 16-bit, and the two G.711 companded 8-bit codes (mu-law and
 A-law, bit-exact with the ITU-T G.711 reference tables). Samples are mono floats in [-1, 1];
-values outside are clipped when encoding to an integer format.
+values outside are clipped when encoding to an integer format, and NaN is encoded as 0.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ def _check_encoding(encoding: str) -> None:
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
-    """Float samples in [-1, 1] to int16 (clipped, rounded to nearest, ties to even)."""
+    """Float samples in [-1, 1] to int16 (clipped, rounded to nearest, ties to even; NaN
+    is 0)."""
     samples = np.asarray(samples)
     # Scaling by a power of two is exact, so float32 input needs no float64 copy.
     dtype = np.float32 if samples.dtype == np.float32 else np.float64
     scaled = np.multiply(samples, _S16_SCALE, dtype=dtype)
+    scaled[np.isnan(scaled)] = 0  # a cast of NaN is undefined (and warns)
     np.rint(scaled, out=scaled)
     np.clip(scaled, -32768, 32767, out=scaled)
     return scaled.astype(np.int16)

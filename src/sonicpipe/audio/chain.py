@@ -20,11 +20,16 @@ NOT_A_RATE = ", not its output rate (a positive int)"
 
 
 def as_samples(samples: np.ndarray) -> np.ndarray:
-    """``samples`` as a one-dimensional float32 array (mono); an error for anything else."""
+    """``samples`` as a one-dimensional float32 array (mono); an error for anything else.
+
+    A sample that is not a number (NaN, infinity: a damaged stream) becomes silence, in a
+    copy: one of them would stay in the filters' state of every later chunk of a stream.
+    """
     array = np.asarray(samples, dtype=np.float32)
     if array.ndim != 1:
         raise ValueError(f"audio samples must be mono (one dimension), got shape {array.shape}")
-    return array
+    finite = np.isfinite(array)
+    return array if finite.all() else np.where(finite, array, np.float32(0))
 
 
 class AudioChain:
