@@ -781,3 +781,64 @@ def test_markdown_footnote_definitions_are_not_narrated(tmp_path: Path) -> None:
         ("One", ["# One", "The cellar was damp.[^damp] Nobody went down.", "Later that day."]),
         ("Two", ["# Two", "The end.[^2]"]),
     ]
+
+
+def gutenberg_epub(path: Path) -> Path:
+    """An EPUB as Project Gutenberg makes them: its header (``pg-header``) and licence
+    (``pg-footer``) in the book's file, the contents a table, a contents entry for each."""
+    book = epub.EpubBook()
+    book.set_identifier("pg11")
+    book.set_title("Alice's Adventures in Wonderland")
+    book.add_author("Lewis Carroll")
+    book.set_language("en")
+    text = epub.EpubHtml(title="Alice", file_name="11-h-0.htm.xhtml", lang="en")
+    text.content = (
+        "<html><body>"
+        "<section class='pg-boilerplate pgheader' id='pg-header'>"
+        "<h2 id='pg-header-heading'>The Project Gutenberg eBook of Alice</h2>"
+        "<div>This ebook is for the use of anyone anywhere.</div>"
+        "<div id='pg-start-separator'>*** START OF THE PROJECT GUTENBERG EBOOK ALICE ***</div>"
+        "</section>"
+        "<h1>Alice's Adventures in Wonderland</h1><p>by Lewis Carroll</p>"
+        "<h2 id='contents'>Contents</h2><table>"
+        "<tr><td><a href='#chap01'>CHAPTER I.</a></td><td>Down the Rabbit-Hole</td></tr>"
+        "<tr><td><a href='#chap02'>CHAPTER II.</a></td><td>The Pool of Tears</td></tr></table>"
+        "<h2 id='chap01'>CHAPTER I.<br/>Down the Rabbit-Hole</h2><p>Alice was tired.</p>"
+        "<h2 id='chap02'>CHAPTER II.<br/>The Pool of Tears</h2><p>Curiouser!</p>"
+        "<section class='pg-boilerplate pgheader' id='pg-footer'>"
+        "<div id='pg-end-separator'>*** END OF THE PROJECT GUTENBERG EBOOK ALICE ***</div>"
+        "<h2 id='pg-footer-heading'>THE FULL PROJECT GUTENBERG LICENSE</h2>"
+        "<p>PLEASE READ THIS BEFORE YOU DISTRIBUTE OR USE THIS WORK</p>"
+        "</section></body></html>"
+    )
+    book.add_item(text)
+    name = text.file_name
+    book.toc = [
+        epub.Link(f"{name}#pg-header", "Alice's Adventures in Wonderland", "title"),
+        epub.Link(f"{name}#contents", "Contents", "contents"),
+        epub.Link(f"{name}#chap01", "CHAPTER I. Down the Rabbit-Hole", "chap01"),
+        epub.Link(f"{name}#chap02", "CHAPTER II. The Pool of Tears", "chap02"),
+        epub.Link(f"{name}#pg-footer-heading", "THE FULL PROJECT GUTENBERG LICENSE", "licence"),
+    ]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", text]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_a_gutenberg_epub_leaves_out_its_header_contents_and_licence(tmp_path: Path) -> None:
+    """As the same book's plain text does: the header and licence of Project Gutenberg and
+    the contents are not narrated (the title page is: the book's opening credits)."""
+    path = gutenberg_epub(tmp_path / "pg11.epub")
+    book = read_book(path)
+    assert [(c.title, c.paragraphs[-1]) for c in book.chapters] == [
+        ("Alice's Adventures in Wonderland", "by Lewis Carroll"),
+        ("CHAPTER I. Down the Rabbit-Hole", "Alice was tired."),
+        ("CHAPTER II. The Pool of Tears", "Curiouser!"),
+    ]
+    assert book.chapters[0].paragraphs == ["Alice's Adventures in Wonderland", "by Lewis Carroll"]
+    asked = read_book(path, front_matter=True, licence=True).chapters
+    assert [c.title for c in asked][1] == "Contents"
+    assert asked[-1].title == "Project Gutenberg licence"
+    assert asked[-1].paragraphs[-1] == "PLEASE READ THIS BEFORE YOU DISTRIBUTE OR USE THIS WORK"

@@ -26,8 +26,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
   file it does not point into, with no heading of its own, goes on with the chapter before
-  (a converter split it off). Archive paths that are absolute or escape the book,
-  and spine items whose file is missing, are errors.
+  (a converter split it off). A contents page is front matter, and Project Gutenberg's
+  header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
+  texts. Archive paths that are absolute or escape the book, and spine items whose file is
+  missing, are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
@@ -142,7 +144,7 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     if not path.is_file():
         raise BookError(f"{path}: no such file")
     if suffix == ".epub":
-        book = read_epub(path, front_matter)
+        book = read_epub(path, front_matter, licence)
     else:
         try:
             data = path.read_bytes()
@@ -452,6 +454,9 @@ BLOCKS = {
     "br",
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
+# Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
+BOILERPLATE = ("pg-header", "pg-footer")
+CONTENTS = {"contents", "tableofcontents"}  # the titles of a contents page, as _same gives them
 NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref"}
 FRONT_TYPES = {
     "cover",
@@ -535,9 +540,8 @@ def _opf_path(path: Path, archive: zipfile.ZipFile) -> str:
     return opf
 
 
-def read_epub(path: str | Path, front_matter: bool = False) -> Book:
+def read_epub(path: str | Path, front_matter: bool = False, licence: bool = False) -> Book:
     """An EPUB 2/3 book (see the module docs)."""
-    import ebooklib
     from ebooklib import epub
 
     path = Path(path)
@@ -554,7 +558,7 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
     started = False
     for idref, linear in doc.spine:
         item = doc.get_item_with_id(idref)
-        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
+        if not _is_document(item):
             continue
         if isinstance(item, epub.EpubNav) or linear == "no":
             continue
@@ -563,7 +567,11 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         anchors = {fragment for fragment, _ in starts if fragment}
         heading, paragraphs, kinds, found = html_paragraphs(item.get_content(), anchors)
         title = starts[0][1] if starts else None
-        front = bool(kinds & FRONT_TYPES) or (entries and title is None and not started)
+        front = (
+            bool(kinds & FRONT_TYPES)
+            or (entries and title is None and not started)
+            or _same(title or heading) in CONTENTS
+        )
         if front and not front_matter:
             continue
         started = started or not front
@@ -587,8 +595,12 @@ def read_epub(path: str | Path, front_matter: bool = False) -> Book:
         elif lead:
             chapters.append(Chapter(heading or fallback, lead))
         for start, stop in zip(at, [*at[1:], len(paragraphs)], strict=True):
-            if paragraphs[start:stop]:
+            if paragraphs[start:stop] and (front_matter or _same(cuts[start]) not in CONTENTS):
                 chapters.append(Chapter(cuts[start], paragraphs[start:stop]))
+    if licence:
+        items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
+        found = [p for item in items if _is_document(item) for p in _licence(item)]
+        chapters += [Chapter(LICENCE, found)] if found else []
     title = _meta(doc, "title") or path.stem
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc))
 
@@ -651,6 +663,25 @@ def _cover(doc: Any) -> bytes | None:
     return None
 
 
+def _is_document(item: Any) -> bool:
+    """Whether a spine item is an (X)HTML document."""
+    import ebooklib
+
+    return item is not None and item.get_type() == ebooklib.ITEM_DOCUMENT
+
+
+def _licence(item: Any) -> list[str]:
+    """The paragraphs of the Project Gutenberg licence (``pg-footer``) in a document."""
+    from lxml import html
+
+    content = item.get_content()
+    footer = html.fromstring(content).find(".//*[@id='pg-footer']") if content.strip() else None
+    if footer is None:
+        return []
+    footer.attrib.clear()  # no longer boilerplate to leave out
+    return html_paragraphs(html.tostring(footer))[1]
+
+
 def html_paragraphs(
     content: bytes, anchors: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, list[str], set[str], dict[str, int]]:
@@ -683,7 +714,7 @@ def html_paragraphs(
         nonlocal heading
         tag = element.tag if isinstance(element.tag, str) else ""
         kind = _types(element)
-        if tag in SKIPPED or kind & NOTE_TYPES or _is_noteref(element):
+        if tag in SKIPPED or kind & NOTE_TYPES or _is_noteref(element) or _is_boilerplate(element):
             if element.tail:
                 current.append(element.tail)
             return
@@ -714,6 +745,14 @@ def _types(element: Any) -> set[str]:
     """The ``epub:type`` values of an element."""
     value = element.get("{http://www.idpf.org/2007/ops}type") or element.get("epub:type")
     return set((value or "").split())
+
+
+def _is_boilerplate(element: Any) -> bool:
+    """Project Gutenberg's header or licence (see :data:`BOILERPLATE`)."""
+    if not isinstance(element.tag, str):
+        return False
+    classes = (element.get("class") or "").split()
+    return element.get("id") in BOILERPLATE or "pg-boilerplate" in classes
 
 
 def _is_noteref(element: Any) -> bool:
