@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -215,8 +216,12 @@ def plugin_project(
 
 @pytest.fixture(scope="module")
 def censor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """examples/censor-plugin installed with pip into a folder of its own."""
-    return pip_install(REPO / "examples" / "censor-plugin", tmp_path_factory.mktemp("censor"))
+    """examples/censor-plugin installed with pip into a folder of its own, from a copy: pip
+    builds in the project's folder, and its build/ and egg-info there made the example an
+    installed plugin wherever that folder is on the path."""
+    project = tmp_path_factory.mktemp("censor-project") / "censor-plugin"
+    shutil.copytree(REPO / "examples" / "censor-plugin", project)
+    return pip_install(project, tmp_path_factory.mktemp("censor"))
 
 
 def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_path: Path) -> None:
