@@ -92,11 +92,16 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
             stream = container.streams.audio[0]
             frames = [_planar(f) for f in container.decode(stream)]
             rate = stream.rate
+            # MP4's edit list ends the audio, but FFmpeg decodes the last AAC frame whole
+            # (up to 1023 samples of padding): its duration is the length written.
+            mp4 = "mp4" in container.format.name.split(",") and stream.duration is not None
+            length = round(stream.duration * stream.time_base * rate) if mp4 else None
     except av.FFmpegError as exc:  # its str() leads with FFmpeg's error number
         raise ValueError(
             f"{path}: not an audio file this can read ({system_reason(exc)})"
         ) from None
     planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
+    planar = planar[:, :length]
     if planar.dtype.kind != "f":
         planar = planar / np.float32(-np.iinfo(planar.dtype).min)
     return planar.T.astype(np.float32), rate
