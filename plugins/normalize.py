@@ -240,6 +240,14 @@ SECONDS_BEFORE = frozenset(
         "under over last lasts lasted in"
     )
 )
+# Nouns after "5s" or "30s" that make it a time in seconds: "the 5s timeout", "a 30s delay"
+# (but "the 5s and 6s", "the 30s boom").
+TIMED_NOUNS = frozenset(
+    _words(
+        "timeout timeouts delay delays interval intervals wait pause pauses countdown cooldown "
+        "window windows clip clips video videos ad ads exposure exposures lag latency ttl"
+    )
+)
 # Words before a number that make it a year.
 YEAR_WORDS = frozenset(
     _words(
@@ -1035,11 +1043,15 @@ def _is_plural_noun(word: str) -> bool:
     )
 
 
-def _tens_of_seconds(text: str, start: int, numeral: str) -> bool:
-    """Whether "30s" at ``start`` is thirty seconds, not the thirties (see SECONDS_BEFORE):
-    after one of those words, "=", ":" or "~" ("timeout=30s"), but not before "of" ("10s of
-    thousands")."""
-    if len(numeral) != 2 or _word_after(text, start + 3) == "of":
+def _in_seconds(text: str, start: int, end: int, numeral: str) -> bool:
+    """Whether "5s" or "30s" at ``start:end`` is a time in seconds, not a plural ("the 5s")
+    or a decade ("the thirties"): before a noun a time describes (see TIMED_NOUNS), or "30s"
+    after one of SECONDS_BEFORE, "=", ":" or "~" ("timeout=30s"), but not before "of" ("10s
+    of thousands")."""
+    after = _word_after(text, end)
+    if after.lower() in TIMED_NOUNS:
+        return True
+    if len(numeral) != 2 or after == "of":
         return False
     before = text[max(0, start - 1) : start]
     return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
@@ -1615,7 +1627,7 @@ class EnglishNormalizer:
                 or (
                     numeral.replace(",", "").isdigit()
                     and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
-                    and not _tens_of_seconds(text, m.start(), numeral)
+                    and not _in_seconds(text, m.start(), m.end(), numeral)
                 )
             ):
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s", "MP3s"

@@ -814,8 +814,10 @@ def test_years_versus_quantities(written: str, spoken: str) -> None:
         ("She is in her 30s.", "She is in her thirties."),
         ("Temperatures in the 80s and 90s.", "Temperatures in the eighties and nineties."),
         ("It was 10s of thousands.", "It was tens of thousands."),
+        ("Set the 5s timeout and a 30s delay; the 30s boom.",
+         "Set the five second timeout and a thirty second delay; the thirties boom."),
     ],
-)
+)  # fmt: skip
 def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
     assert norm(written) == spoken
 
