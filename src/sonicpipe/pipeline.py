@@ -14,7 +14,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +29,7 @@ from sonicpipe.captions import caption_paths, cues, write_captions
 from sonicpipe.config import DEFAULT_VOICE, ConfigError, Settings
 from sonicpipe.controls import Defaults, Family, PhonemeWord, family_of, in_force_after
 from sonicpipe.controls import render as render_segment
+from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.model import Segment
 from sonicpipe.plugins import PluginHost
 from sonicpipe.sonic import protocol as p
@@ -172,6 +173,31 @@ def group_inputs(segments: Sequence[Segment]) -> list[list[Segment]]:
 
 async def _await(awaitable: Awaitable[T]) -> T:
     return await awaitable
+
+
+async def _off_loop(call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)`` in a worker thread, so that the event loop runs on meanwhile. A cancel
+    waits for it to return: what it works on (a writer) is not shared with the clean-up."""
+    future = asyncio.get_running_loop().run_in_executor(None, call, *args)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await future
+        raise
+
+
+def _write_chunk(writer: AudioWriter, chunk: np.ndarray, part: Path, path: Path) -> None:
+    """Write ``chunk`` to ``part``, the temporary name of ``path`` (see :func:`writing`)."""
+    with writing(part, path):
+        writer.write(chunk)
+
+
+def _deliver(writer: AudioWriter, part: Path, path: Path) -> None:
+    """Close the writer of ``part`` and give the finished file its name ``path``."""
+    with writing(part, path):
+        writer.close()
+        os.replace(part, path)
 
 
 def _settle(task: asyncio.Task[T], result: concurrent.futures.Future[T]) -> None:
@@ -479,11 +505,9 @@ class Pipeline:
         words: list[WordTime] | None = [] if captions else None
         try:
             async for chunk in self.astream_segments(segments, words):
-                with writing(part, path):
-                    writer.write(chunk)
-            with writing(part, path):
-                writer.close()
-                os.replace(part, path)
+                # in a thread: an encoder (MP3, AAC) would stall the event loop
+                await _off_loop(_write_chunk, writer, chunk, part, path)
+            await _off_loop(_deliver, writer, part, path)
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.close()
