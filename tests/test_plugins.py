@@ -634,7 +634,10 @@ def test_an_exception_out_of_a_plugins_hook_names_the_plugin_and_the_hook(
     hook: str,
     error: str,
 ) -> None:
-    message = f"plugin 'failing' failed in sonicpipe_{hook}: {error}"
+    raising = {"KPI": 'int("KPI")', "OKR": '{}["OKR"]'}[text]  # the plugin's line that raises
+    line = Path(__file__).read_text(encoding="utf-8").splitlines().index(f"            {raising}")
+    where = f"test_plugins.py, line {line + 1}"
+    message = f"plugin 'failing' failed in sonicpipe_{hook}: {error} ({where})"
     chain = TextChain(host=PluginHost(extra=[FAILING]))
     with pytest.raises(PluginError) as raised:
         chain.prepare(text)

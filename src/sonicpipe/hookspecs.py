@@ -21,7 +21,8 @@ Three optional attributes describe a plugin to the host:
 A :class:`~sonicpipe.config.ConfigError` that a hook raises about its options reaches the
 user led by the settings file's name. Any other exception out of a hook of yours reaches them
 as a :class:`~sonicpipe.plugins.PluginError` naming your plugin and the hook, with the
-exception's type and message (the exception itself is its ``__cause__``). So does an answer
+exception's type and message and the last line of your hook's file it went through (the
+exception itself, with its traceback, is the error's ``__cause__``). So does an answer
 a hook does not take: a value returned by the hooks that work in place (``clean_text``,
 ``normalize_text``, ``refine_segment``), or an object without the methods of its protocol.
 

@@ -8,6 +8,7 @@ import importlib.metadata
 import inspect
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
@@ -141,13 +142,29 @@ def described(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def line_in(exc: BaseException, filename: str) -> str:
+    """`` (plugin.py, line 12)``: the last line of ``filename`` that ``exc`` went through,
+    where a plugin's own code raised it or called what did; empty if it went through none."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return "" if line is None else f" ({Path(filename).name}, line {line})"
+
+
+def _code_of(impl: pluggy.HookImpl) -> CodeType | None:
+    """The code of a hook implementation (of a method's function)."""
+    function = getattr(impl.function, "__func__", impl.function)
+    return getattr(function, "__code__", None)
+
+
 def raised_in(exc: BaseException, impls: Sequence[pluggy.HookImpl]) -> pluggy.HookImpl | None:
     """The hook implementation that ``exc`` came out of, from its traceback (None when it was
     raised before any ran)."""
     codes: dict[CodeType, pluggy.HookImpl] = {}
     for impl in impls:
-        function = getattr(impl.function, "__func__", impl.function)  # a method's function
-        if code := getattr(function, "__code__", None):
+        if code := _code_of(impl):
             codes[code] = impl
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code not in codes:
@@ -171,8 +188,9 @@ def _name_the_source(
     elif isinstance(exc, Exception) and not isinstance(exc, PluginError):
         impl = raised_in(exc, impls)
         if impl is not None and not is_builtin(impl.plugin):
-            name = impl.plugin_name
-            error = PluginError(f"plugin {name!r} failed in {hook}: {described(exc)}")
+            name, code = impl.plugin_name, _code_of(impl)
+            where = "" if code is None else line_in(exc, code.co_filename)
+            error = PluginError(f"plugin {name!r} failed in {hook}: {described(exc)}{where}")
             error.__cause__ = exc
             outcome.force_exception(error)
 
