@@ -220,3 +220,20 @@ def test_an_aac_file_reads_back_as_long_as_it_was_written(
     samples, read_rate = read_audio(tmp_path / name)
     assert (samples.size, read_rate) == (speech.size, rate)
     assert measure(samples, rate).seconds == pytest.approx(1.3)
+
+
+def test_unsigned_8_bit_audio_decoded_by_ffmpeg_is_centred_on_128(tmp_path: Path) -> None:
+    """8-bit PCM is unsigned (128 is silence): it read as infinity."""
+    tone = sine(440, RATE, 1.0, -6.0)
+    path = tmp_path / "call.mka"  # Matroska: libsndfile cannot read it, FFmpeg decodes it
+    codes = np.round(128 + 127 * tone).astype(np.uint8)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_u8", rate=RATE, layout="mono")
+        frame = av.AudioFrame.from_ndarray(codes.reshape(1, -1), format="u8", layout="mono")
+        frame.sample_rate = RATE
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    samples, rate = read_audio(path)
+    assert rate == RATE
+    np.testing.assert_array_equal(samples, (codes.astype(np.float32) - 128) / 128)
+    assert measure(samples, rate).sample_peak_dbfs == pytest.approx(-6.0, abs=0.1)

@@ -103,7 +103,10 @@ def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
     planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
     planar = planar[:, :length]
     if planar.dtype.kind != "f":
-        planar = planar / np.float32(-np.iinfo(planar.dtype).min)
+        limits = np.iinfo(planar.dtype)
+        full_scale = np.float32((limits.max + 1 - limits.min) // 2)  # 2**(bits - 1)
+        centre = limits.min + full_scale  # 0, or 128 for unsigned 8-bit audio
+        planar = (planar - centre) / full_scale
     return planar.T.astype(np.float32), rate
 
 
