@@ -487,8 +487,12 @@ def test_common_options_go_before_or_after_the_command(
     options = ["--config", str(config), "--disable", "resample"]
     argv = [*options, "plugins", "--json"] if where == "before" else ["plugins", "--json", *options]
     assert main(argv) == 0
-    names = {plugin["name"] for plugin in json.loads(capsys.readouterr().out)["plugins"]}
+    listing = json.loads(capsys.readouterr().out)
+    names = {plugin["name"] for plugin in listing["plugins"]}
     assert names >= {"cleanup", "loudness"} and not names & {"pauses", "resample"}
+    assert listing["disabled"] == ["pauses", "resample"]  # listed apart, not left unsaid
+    assert main([arg for arg in argv if arg != "--json"]) == 0
+    assert capsys.readouterr().out.endswith("\n\ndisabled: pauses, resample\n")
 
 
 @pytest.mark.parametrize("command", ["plugins", "text", "render", "book render"])

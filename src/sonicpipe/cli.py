@@ -232,8 +232,9 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     host = PluginHost(settings_of(args))
     infos = host.describe()
     order = host.hook_order()
+    disabled = sorted(set(host.settings.disable))  # each names a plugin (else an error)
     if args.json:
-        data = {"plugins": [vars(i) for i in infos], "hook_order": order}
+        data = {"plugins": [vars(i) for i in infos], "hook_order": order, "disabled": disabled}
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
@@ -244,6 +245,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     print("\ncall order:")
     for hook, names in order.items():
         print(f"  {hook}: {' -> '.join(names)}")
+    if disabled:
+        print(f"\ndisabled: {', '.join(disabled)}")
     return 0
 
 
