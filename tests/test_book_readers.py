@@ -692,12 +692,30 @@ def test_sections_a_contents_list_names_before_the_first_chapter_are_chapters() 
 
 
 def test_a_chapter_under_part_and_book_headings_is_no_contents_entry() -> None:
+    """The part and book headings over a chapter are narrated with it and name it (two
+    markers 'CHAPTER I' did not say which part they were in, and 'PART II' went unsaid)."""
     text = "PART I\n\nBOOK I\n\nCHAPTER I\n\nIt began.\n\nPART II\n\nCHAPTER I\n\nIt went on.\n"
     book = read_text(text)
-    assert [(c.title, c.paragraphs[-1]) for c in book.chapters] == [
-        ("CHAPTER I", "It began."),
-        ("CHAPTER I", "It went on."),
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("PART I. BOOK I. CHAPTER I", ["PART I", "BOOK I", "CHAPTER I", "It began."]),
+        ("PART II. CHAPTER I", ["PART II", "CHAPTER I", "It went on."]),
     ]
+
+
+def test_part_headings_listed_in_the_contents_are_still_contents() -> None:
+    text = (
+        "Contents\n\nPART ONE\n\nPART TWO\n\n"
+        "PART ONE\n\nCHAPTER I\n\nJONATHAN'S JOURNAL\n\nIt began.\n\n"
+        "CHAPTER II\n\nOn.\n\nPART TWO\n\nCHAPTER I\n\nIt went on.\n"
+    )
+    book = read_text(text, front_matter=True)
+    assert [(c.title, c.paragraphs[0]) for c in book.chapters] == [
+        ("Front matter", "Contents"),
+        ("PART ONE. CHAPTER I. JONATHAN'S JOURNAL", "PART ONE"),
+        ("CHAPTER II", "CHAPTER II"),
+        ("PART TWO. CHAPTER I", "PART TWO"),
+    ]
+    assert book.chapters[0].paragraphs == ["Contents", "PART ONE", "PART TWO"]
 
 
 def test_a_contents_entry_with_its_title_ends_the_list_of_bare_numbered_headings() -> None:

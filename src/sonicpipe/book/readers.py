@@ -8,9 +8,11 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
   arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
   ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
-  after it (``JONATHAN HARKER'S JOURNAL``) into its title. Headings with no text before the
-  next one are a table of contents (``CHAPTER II. The Pool`` is the heading ``CHAPTER II``),
-  and so is the last of them when it and another come again later: they and everything
+  after it (``JONATHAN HARKER'S JOURNAL``) into its title, and the ``PART``/``BOOK``
+  headings right over it, which no later heading repeats, are narrated with it and name it
+  (``PART II. CHAPTER I``). Other headings with no text before the next one are a table of
+  contents (``CHAPTER II. The Pool`` is the heading ``CHAPTER II``),
+  and so is the last of them when it and the one before come again later: they and everything
   before them are front matter, and so is what follows until the first chapter, but for
   sections the contents list by name: a line after it that repeats such an entry
   (Moby-Dick's ``ETYMOLOGY.``) starts a chapter.
@@ -226,8 +228,11 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
     if chapters_at and _ends_contents(paragraphs, headings, chapters_at[0]):
         chapters_at.pop(0)  # the text after it is front matter (an epigraph, say)
-    contents = [n for n in headings if n not in chapters_at]
-    first = chapters_at[0] if chapters_at else len(paragraphs)
+    over = {n: _parts_over(paragraphs, headings, n) for n in chapters_at}
+    begins = [(over[n] or [n])[0] for n in chapters_at]  # a chapter begins with its parts
+    placed = {m for parts in over.values() for m in parts}
+    contents = [n for n in headings if n not in chapters_at and n not in placed]
+    first = begins[0] if begins else len(paragraphs)
     opening = paragraphs[:first]
     chapters: list[Chapter] = []
     if opening:
@@ -244,15 +249,12 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
                 chapters.append(Chapter(FRONT_MATTER, opening[: bounds[0]]))
             for start, stop in zip(starts, bounds[1:], strict=True):
                 chapters.append(Chapter(" ".join(opening[start].split()), opening[start:stop]))
-    for n, start in enumerate(chapters_at):
-        stop = chapters_at[n + 1] if n + 1 < len(chapters_at) else len(paragraphs)
-        body_paragraphs = [
-            p
-            for i, p in enumerate(paragraphs[start:stop], start)
-            if i == start or i not in contents
-        ]
-        after = body_paragraphs[1] if len(body_paragraphs) > 1 else ""
-        chapters.append(Chapter(_title(paragraphs[start], after), body_paragraphs))
+    for n, (start, heading) in enumerate(zip(begins, chapters_at, strict=True)):
+        stop = begins[n + 1] if n + 1 < len(begins) else len(paragraphs)
+        body = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in contents]
+        title = _title(paragraphs[heading], paragraphs[heading + 1] if heading + 1 < stop else "")
+        parts = [_title(paragraphs[m]).rstrip(".:") for m in over[heading]]
+        chapters.append(Chapter(". ".join([*parts, title]), body))
     if licence and tail.strip():
         chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
     title = fields.get("title") or name
@@ -272,6 +274,22 @@ def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) ->
     starts = [n for n in range(end, len(opening))
               if "\n" not in opening[n].strip() and _same(opening[n]) in entries]  # fmt: skip
     return starts
+
+
+def _parts_over(paragraphs: list[str], headings: list[int], start: int) -> list[int]:
+    """The part and book headings right over the chapter heading at ``start`` (``PART II``
+    before ``CHAPTER I``), which no later heading repeats (a contents list's entries do):
+    they are narrated with the chapter and name it."""
+    listed = set(headings)
+    over: list[int] = []
+    at = start - 1
+    while at in listed and (found := HEADING.match(paragraphs[at].strip())):
+        later = {_same(paragraphs[n]) for n in headings if n > at}
+        if found["word"].lower() not in ("part", "book") or _same(paragraphs[at]) in later:
+            break
+        over.insert(0, at)
+        at -= 1
+    return over
 
 
 def _without_notes(paragraphs: list[str]) -> list[str]:
@@ -298,16 +316,13 @@ def _is_heading(paragraph: str) -> bool:
 
 
 def _ends_contents(paragraphs: list[str], headings: list[int], start: int) -> bool:
-    """Whether the heading at ``start`` is the last entry of a contents list: it follows
-    other headings, and it and one of them come again later as headings."""
-    listed = set(headings)
-    run = [start]
-    while run[0] - 1 in listed:
-        run.insert(0, run[0] - 1)
+    """Whether the heading at ``start`` is the last entry of a contents list: it and the
+    heading right before it come again later as headings (a part heading over the first
+    chapter, ``PART ONE`` before ``CHAPTER I``, does not, though ``CHAPTER I`` may)."""
+    if start - 1 not in headings:
+        return False
     later = {_same(paragraphs[n]) for n in headings if n > start}
-    return _same(paragraphs[start]) in later and any(
-        _same(paragraphs[n]) in later for n in run[:-1]
-    )
+    return _same(paragraphs[start]) in later and _same(paragraphs[start - 1]) in later
 
 
 def _same(heading: str) -> str:
