@@ -726,7 +726,8 @@ FAMILIES: tuple[Family, ...] = (
       ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare",
                          "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
-    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])(?<=[\d\w.%\"″′'])",
+    (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
+     r"(?:(?<=[\dhdtMm.%\"″′'])|(?<=\d[^\W\d_]{2})|(?<=\d[^\W\d_]{3})|(?<=\d[^\W\d_]))",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),
