@@ -80,3 +80,19 @@ def test_integer_encodings_give_nan_the_code_of_zero_and_infinity_full_scale(
         data = pcm.encode(np.array([np.nan, np.inf, -np.inf], np.float32), encoding)
         expected = pcm.encode(np.array([0.0, 1.0, -1.0], np.float32), encoding)
     assert data == expected
+
+
+def test_integer_pcm_is_refused_rather_than_played_at_full_scale(tmp_path: Path) -> None:
+    """int16 PCM taken for floats is every sample clipped to full scale: loud noise."""
+    pcm16 = np.round(speech_like(RATE, 0.5) * 32767).astype(np.int16)
+    message = r"audio samples are floats in \[-1, 1\], not int16 .*divide by 32768"
+    with (
+        open_writer(tmp_path / "call.wav", RATE) as writer,
+        pytest.raises(ValueError, match=message),
+    ):
+        writer.write(pcm16)
+    chain = AudioChain(Settings(options={"resample": {"target_rate": 8000}}))
+    chain.open(RATE)
+    with pytest.raises(ValueError, match=message):
+        chain.process(pcm16)
+    assert soundfile.info(tmp_path / "call.wav").frames == 0

@@ -24,7 +24,18 @@ def as_samples(samples: np.ndarray) -> np.ndarray:
 
     A sample that is not a number (NaN, infinity: a damaged stream) becomes silence, in a
     copy: one of them would stay in the filters' state of every later chunk of a stream.
+    An array of integer PCM is an error: taken for floats, it would be noise at full scale.
     """
+    if isinstance(samples, np.ndarray) and samples.dtype.kind in "iu":
+        half = 2 ** (samples.dtype.itemsize * 8 - 1)
+        scale = (
+            f"divide by {half}"
+            if samples.dtype.kind == "i"
+            else f"subtract {half}, then divide by {half}"
+        )
+        raise ValueError(
+            f"audio samples are floats in [-1, 1], not {samples.dtype} (integer PCM: {scale})"
+        )
     array = np.asarray(samples, dtype=np.float32)
     if array.ndim != 1:
         raise ValueError(f"audio samples must be mono (one dimension), got shape {array.shape}")
