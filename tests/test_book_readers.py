@@ -860,3 +860,33 @@ def test_a_gutenberg_epub_leaves_out_its_header_contents_and_licence(tmp_path: P
     assert [c.title for c in asked][1] == "Contents"
     assert asked[-1].title == "Project Gutenberg licence"
     assert asked[-1].paragraphs[-1] == "PLEASE READ THIS BEFORE YOU DISTRIBUTE OR USE THIS WORK"
+
+
+def test_an_epub_endnotes_section_is_not_a_chapter(tmp_path: Path) -> None:
+    """Standard Ebooks' endnotes: a section typed ``endnotes`` with its heading, listed in
+    the contents; it was a chapter that said 'Endnotes' and nothing else."""
+    book = epub.EpubBook()
+    book.set_identifier("se")
+    book.set_title("Notes")
+    book.set_language("en")
+    one = epub.EpubHtml(title="One", file_name="one.xhtml", lang="en")
+    one.content = (
+        "<html><body><section epub:type='chapter'><h2>One</h2><p>It rained."
+        "<a href='endnotes.xhtml#note-1' id='noteref-1' epub:type='noteref'>1</a></p>"
+        "</section></body></html>"
+    )
+    notes = epub.EpubHtml(title="Endnotes", file_name="endnotes.xhtml", lang="en")
+    notes.content = (
+        "<html><body epub:type='backmatter'><section id='endnotes' epub:type='endnotes'>"
+        "<h2 epub:type='title'>Endnotes</h2><ol><li id='note-1' epub:type='endnote'>"
+        "<p>It often did.</p></li></ol></section></body></html>"
+    )
+    for item in (one, notes):
+        book.add_item(item)
+    book.toc = [epub.Link("one.xhtml", "One", "one"), epub.Link("endnotes.xhtml", "Endnotes", "n")]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", one, notes]
+    epub.write_epub(str(tmp_path / "se.epub"), book)
+    read = read_book(tmp_path / "se.epub")
+    assert [(c.title, c.paragraphs) for c in read.chapters] == [("One", ["One", "It rained."])]

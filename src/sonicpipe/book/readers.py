@@ -472,7 +472,9 @@ SKIPPED = {"script", "style", "head", "title", "nav"}
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
 BOILERPLATE = ("pg-header", "pg-footer")
 CONTENTS = {"contents", "tableofcontents"}  # the titles of a contents page, as _same gives them
-NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref"}
+# A note, its marker, and a section of them (Standard Ebooks' "endnotes", with its heading).
+NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref", "footnotes", "endnotes",
+              "rearnotes"}  # fmt: skip
 FRONT_TYPES = {
     "cover",
     "titlepage",
