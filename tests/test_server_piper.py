@@ -101,6 +101,16 @@ def test_custom_pronunciations_reach_the_engine(engine_name: str) -> None:
     assert said_as_ka < engine.synthesize([Word(long)]).duration - 1.0
 
 
+def test_a_nul_character_is_refused_as_invalid_text(server: LocalServer) -> None:
+    """JSON allows "\\u0000"; piper's phonemizer takes C strings and failed on it (a 500 with
+    a traceback; espeak read on). Like a lone surrogate, it is a 400 for either voice."""
+    audio, events = run_context(server, ["Fine so far. ", "Then a\x00b."])
+    assert len(audio) > 0  # the sentence before it was spoken
+    error = events[-1]
+    assert (error.type, error.status_code) == ("error", 400)
+    assert "transcript is not valid text: NUL character U+0000 in 'Then a\\x00b.'" in error.error
+
+
 @pytest.mark.parametrize("engine_name", ["piper", "espeak"])
 def test_raw_engine_phonemes_in_text_are_read_as_text(engine_name: str) -> None:
     """Both voices take [[...]] as raw phonemes; in a transcript it is only text."""

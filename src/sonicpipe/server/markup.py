@@ -114,19 +114,22 @@ def _pronunciation(body: str, model_id: str) -> Word:
     return Word("".join(p for p in checked if p not in ipa.STRESS), checked)
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Text no engine can take: NUL (piper's phonemizer takes C strings) and lone surrogates.
+_NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
     """Read ``transcript`` (one sentence or more) under ``voicing``, which tags update.
 
-    Text no engine can take is refused here: a lone surrogate (JSON allows ``"\\ud800"``).
+    Text no engine can take is refused here, though JSON allows it (``"\\u0000"``,
+    ``"\\ud800"``): a NUL character or a lone surrogate.
     """
-    surrogate = _SURROGATE.search(transcript)
-    if surrogate:
-        where = transcript[max(surrogate.start() - 20, 0) : surrogate.end() + 20]
+    bad = _NOT_TEXT.search(transcript)
+    if bad:
+        what = "NUL character" if bad[0] == "\x00" else "lone surrogate"
+        where = transcript[max(bad.start() - 20, 0) : bad.end() + 20]
         raise ProtocolError(
-            f"transcript is not valid text: lone surrogate U+{ord(surrogate[0]):04X} in {where!r}"
+            f"transcript is not valid text: {what} U+{ord(bad[0]):04X} in {where!r}"
         )
     reading = Reading()
     words: list[Word] = []
