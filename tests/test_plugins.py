@@ -1085,3 +1085,26 @@ def test_a_sentence_stream_or_writer_without_its_methods_is_named(tmp_path: Path
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         open_writer(tmp_path / "out.wav", 24000, host=host)
     assert not list(tmp_path.iterdir())
+
+
+class _Impostor:
+    """Names itself like a built-in."""
+
+    sonicpipe_name = "normalize"
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, segment: Segment) -> None:
+        segment.text = segment.text.upper()
+
+
+def test_a_plugin_that_names_itself_like_another_is_refused() -> None:
+    """It ran as 'normalize#2', while [options.normalize] and disable went to the built-in."""
+    message = (
+        f"plugin 'normalize' ({__name__}): the name is taken by another plugin (entry point "
+        "(sonicpipe)), whose [options.normalize] and disable it would share; give it another "
+        "sonicpipe_name"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(extra=[_Impostor()])
+    host = PluginHost(extra=[_Named(), Shouter(), Shouter()])  # undeclared names are numbered
+    assert {"echo", f"{__name__}.Shouter#2"} <= {info.name for info in host.describe()}

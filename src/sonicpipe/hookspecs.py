@@ -10,7 +10,8 @@ Three optional attributes describe a plugin to the host:
 - ``sonicpipe_name``: its name (``sonicpipe_name = "censor"``), the one its options table
   (``[options.censor]``), ``disable`` and ``sonicpipe plugins`` use however it is registered;
   without it, an installed plugin is named by its entry point, a configured one by its
-  reference, a Python one by its module (or ``module.Class``).
+  reference, a Python one by its module (or ``module.Class``). A name another plugin has is
+  an error.
 - ``sonicpipe_options``: the keys its options table may hold (``sonicpipe_options =
   ("words",)``; empty: it takes no options). The host rejects any other key when it loads,
   naming the settings file, so a misspelt option cannot be ignored. A plugin that declares

@@ -327,13 +327,21 @@ class PluginHost:
     def register(self, plugin: object, name: str | None = None, source: str = "python") -> str:
         """Register a plugin module or object; return its name: ``name``, else its
         :func:`stable_name` (``#2``, ``#3``... for more objects of one class). A plugin whose
-        name is in ``settings.disable`` is left out; one registered already stays as it is."""
+        name is in ``settings.disable`` is left out; one registered already stays as it is. A
+        name a plugin declares (``sonicpipe_name``) that another plugin has is an error: the
+        two would share an options table and ``disable``."""
         if self.pm.is_registered(plugin):  # e.g. an installed plugin referenced in settings
             return self.pm.get_name(plugin) or ""
         name = name or declared_name(plugin)
         if name is not None and self.pm.is_blocked(name):
             self._left_out.add(name)
             return name
+        if (declared := declared_name(plugin)) is not None and self.pm.has_plugin(declared):
+            raise PluginError(
+                f"plugin {declared!r} ({home_module(plugin)}): the name is taken by another "
+                f"plugin ({self._sources.get(declared, 'python')}), whose [options.{declared}] "
+                "and disable it would share; give it another sonicpipe_name"
+            )
         for attr in sorted(HOOKS & set(dir(plugin))):
             if self.pm.parse_hookimpl_opts(plugin, attr) is None:
                 raise PluginError(
