@@ -890,3 +890,21 @@ def test_an_epub_endnotes_section_is_not_a_chapter(tmp_path: Path) -> None:
     epub.write_epub(str(tmp_path / "se.epub"), book)
     read = read_book(tmp_path / "se.epub")
     assert [(c.title, c.paragraphs) for c in read.chapters] == [("One", ["One", "It rained."])]
+
+
+def test_epub_contents_titles_are_one_line(tmp_path: Path) -> None:
+    """A title laid out over lines in the contents (hand-formatted XHTML) is one line in
+    the markers, the report's table and the file names."""
+    book = epub.EpubBook()
+    book.set_identifier("lines")
+    book.set_title("Lines")
+    book.set_language("fr")
+    one = epub.EpubHtml(title="Un", file_name="un.xhtml", lang="fr")
+    one.content = "<html><body><p>Texte un.</p></body></html>"
+    book.add_item(one)
+    book.toc = [epub.Link("un.xhtml", "\n      Chapitre\n      Un  ", "un")]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", one]
+    epub.write_epub(str(tmp_path / "lines.epub"), book)
+    assert [c.title for c in read_book(tmp_path / "lines.epub").chapters] == ["Chapitre Un"]

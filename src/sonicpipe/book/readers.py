@@ -641,9 +641,9 @@ def _toc_entries(toc: Any) -> list[tuple[str, str, str, int]]:
                 visit(entry, depth)
             elif href := getattr(entry, "href", None):
                 target, fragment = urldefrag(href)
-                entries.append(
-                    (posixpath.normpath(unquote(target)), unquote(fragment), entry.title, depth)
-                )
+                title = " ".join((entry.title or "").split())  # laid out over lines
+                target = posixpath.normpath(unquote(target))
+                entries.append((target, unquote(fragment), title, depth))
 
     visit(toc, 0)
     return entries
