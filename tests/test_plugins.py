@@ -238,6 +238,7 @@ def test_third_party_plugin_installs_and_changes_output(censor_site: Path, tmp_p
     assert censor["version"] == "1.0.0"
     assert censor["source"] == "entry point (sonicpipe-censor)"
     assert censor["hooks"] == ["sonicpipe_normalize_text"]
+    assert censor["options"] == ["words"]
     assert listing["hook_order"]["sonicpipe_normalize_text"] == ["pronounce", "censor", "normalize"]
 
     config = tmp_path / "s.toml"
@@ -365,6 +366,9 @@ def test_the_censor_example_declares_its_words_option(monkeypatch: pytest.Monkey
         PluginHost(settings)
     host = PluginHost(settings.with_(options={"censor": {"words": ["heck"]}}, dictionaries=()))
     assert TextChain(host=host).prepare("Oh heck.")[0].text == "Oh bleep."
+    options = {info.name: info.options for info in host.describe()}  # sonicpipe plugins shows
+    assert options["censor"] == ["words"]
+    assert options["markup"] == []  # takes none
 
 
 class _Undeclared:
@@ -389,7 +393,7 @@ def test_sonicpipe_options_must_be_a_collection_of_key_names(keys: object) -> No
 
 def test_a_plugin_that_declares_no_options_gets_its_table_unchecked() -> None:
     host = PluginHost(Settings(options={"loose": {"anything": 1}}), extra=[_Undeclared()])
-    assert "loose" in {info.name for info in host.describe()}
+    assert {info.name: info.options for info in host.describe()}["loose"] is None  # unknown
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,7 @@ def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> bool:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
-    """List plugins, their versions, origins and hooks, and each hook's call order."""
+    """List plugins, their versions, origins, hooks and options, and each hook's call order."""
     host = PluginHost(settings_of(args))
     infos = host.describe()
     order = host.hook_order()
@@ -242,6 +242,8 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         print(f"{info.name} {info.version or '-'}  [{info.source}]")
         for hook in info.hooks:
             print(f"    {hook}")
+        if info.options:
+            print(f"    [options.{info.name}]: {', '.join(info.options)}")
     print("\ncall order:")
     for hook, names in order.items():
         print(f"  {hook}: {' -> '.join(names)}")
@@ -332,7 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
         "plugins",
         "list plugins and the hooks they implement",
         "List the plugins (built-in, installed and --plugin), their versions and origins,\n"
-        "the hooks each implements, and each hook's call order.",
+        "the hooks each implements and the keys of its [options.NAME] table, each hook's\n"
+        "call order, and the disabled plugins.",
     )
     plugins.add_argument(
         "--json", action="store_true", help="print the same as one JSON object instead"

@@ -49,6 +49,7 @@ class PluginInfo:
     version: str | None
     source: str  # "entry point (dist)", "config (module:object)" or "python"
     hooks: list[str] = field(default_factory=list)
+    options: list[str] | None = None  # the keys of its options table, if it declares them
 
 
 def installed_plugins() -> list[importlib.metadata.EntryPoint]:
@@ -510,13 +511,16 @@ class PluginHost:
         return f"plugin {names}" if len(homes) == 1 else f"one of the plugins {names}"
 
     def describe(self) -> list[PluginInfo]:
-        """Every registered plugin with its version, origin and implemented hooks."""
+        """Every registered plugin with its version, origin, implemented hooks and the keys
+        of its options table (when it declares them)."""
         infos: dict[str, PluginInfo] = {}
         for name, plugin in self.pm.list_name_plugin():
             if plugin is None:  # blocked
                 continue
             version = self._versions.get(name) or getattr(plugin, "__version__", None)
-            infos[name] = PluginInfo(name, version, self._sources.get(name, "python"))
+            keys = declared_options(plugin)
+            options = None if keys is None else sorted(keys)
+            infos[name] = PluginInfo(name, version, self._sources.get(name, "python"), [], options)
         for hook_name, names in self.hook_order().items():
             for name in names:
                 infos[name].hooks.append(hook_name)
