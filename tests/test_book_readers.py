@@ -95,6 +95,26 @@ def test_older_gutenberg_markers_and_a_text_without_licence_or_title() -> None:
     assert (bare.title, [c.title for c in bare.chapters]) == ("tale", ["CHAPTER I.", "CHAPTER II."])
 
 
+def test_older_gutenberg_credits_and_end_line_are_not_narrated() -> None:
+    """Older files credit their producers right after the start marker and say 'End of
+    Project Gutenberg's ...' right before the end marker: neither is the book's; the end
+    line goes with the licence."""
+    older = (
+        "Title: A Small Test\n\n*** START OF THIS PROJECT GUTENBERG EBOOK A SMALL TEST ***\n\n"
+        "Produced by Ann Volunteer and the Online Distributed\nProofreading Team\n\n"
+        "A SMALL TEST\n\nCHAPTER I.\n\nIt began.\n\nTHE END\n\n"
+        "End of the Project Gutenberg EBook of A Small Test, by\nAnn Author\n\n"
+        "*** END OF THIS PROJECT GUTENBERG EBOOK A SMALL TEST ***\n\nSection 1. Terms.\n"
+    )
+    book = read_text(older, licence=True)
+    assert [(c.title, c.paragraphs) for c in book.chapters[:-1]] == [
+        ("A SMALL TEST", ["A SMALL TEST"]),
+        ("CHAPTER I.", ["CHAPTER I.", "It began.", "THE END"]),
+    ]
+    assert book.chapters[-1].title == "Project Gutenberg licence"
+    assert book.chapters[-1].paragraphs[0].startswith("End of the Project Gutenberg EBook")
+
+
 def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
     book = read_book(CORPUS / "alice-in-wonderland.txt")
     assert len(book.chapters) == 12

@@ -76,6 +76,16 @@ NAMED = re.compile(
 BEFORE_TWO = {"ii": "i", "2": "1", "two": "one", "second": "first"}
 START = re.compile(r"^\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
 END = re.compile(r"^\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.IGNORECASE | re.M)
+# An older file's credits, its first paragraph after the start marker.
+CREDITS = re.compile(
+    r"\A\s*(?:this e-?(?:text|book) was )?(?:produced|prepared|e-?text prepared)[ \t\n]+by\b"
+    r".*?(?:\n[ \t]*\n|\Z)",
+    re.IGNORECASE | re.S,
+)
+# An older file's last paragraph before the end marker: "End of Project Gutenberg's ...".
+END_LINE = re.compile(
+    r"^[ \t]*End of (?:the )?Project Gutenberg\b(?:(?!\n[ \t]*\n).)*\s*\Z", re.I | re.M | re.S
+)
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 # A text's own footnote (Moby-Dick's): a marker in the running text, an asterisk right after
@@ -206,16 +216,23 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _gutenberg(text: str) -> tuple[str, str, dict[str, str]]:
-    """(body, licence, header fields) of a Project Gutenberg text (body = text without them)."""
+    """(body, licence, header fields) of a Project Gutenberg text (body = text without them).
+
+    Older files credit their producers right after the start marker (left out, as the
+    header is) and close with an ``End of Project Gutenberg's ...`` line (the licence's)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fields: dict[str, str] = {}
     start = START.search(text)
     if start:
         fields = {k.lower(): v.strip() for k, v in HEADER_FIELD.findall(text[: start.start()])}
         text = text[text.index("\n", start.end()) + 1 :] if "\n" in text[start.end() :] else ""
+        text = CREDITS.sub("", text, count=1)
     end = END.search(text)
     if end:
-        return text[: end.start()], text[end.start() :], fields
+        body = text[: end.start()]
+        last = END_LINE.search(body)
+        cut = last.start() if last else len(body)
+        return body[:cut], body[cut:] + text[end.start() :], fields
     return text, "", fields
 
 
