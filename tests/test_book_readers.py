@@ -115,6 +115,24 @@ def test_older_gutenberg_credits_and_end_line_are_not_narrated() -> None:
     assert book.chapters[-1].paragraphs[0].startswith("End of the Project Gutenberg EBook")
 
 
+def test_gutenberg_illustration_and_footnote_blocks_are_not_narrated() -> None:
+    """Project Gutenberg marks pictures ``[Illustration: ...]`` and notes ``[Footnote 1:
+    ...]`` in paragraphs of their own (a note may run over several): the voice read them
+    out ('Illustration: Alice and the Rabbit') in the middle of a chapter."""
+    text = (
+        "CHAPTER I.\n\n[Illustration]\n\nIt began.[1]\n\n"
+        "[Illustration: Alice and\nthe Rabbit]\n\n[Footnote 1: A short note.]\n\n"
+        "It went on.\n\n[Footnote 2: A long note,\n\nin two paragraphs.]\n\n"
+        "[Aside] he said, [Illustration] and left.\n"
+    )
+    assert read_text(text).chapters[0].paragraphs == [
+        "CHAPTER I.",
+        "It began.",
+        "It went on.",
+        "[Aside] he said, and left.",
+    ]
+
+
 def test_corpus_book_without_first_heading_keeps_its_opening() -> None:
     book = read_book(CORPUS / "alice-in-wonderland.txt")
     assert len(book.chapters) == 12

@@ -39,7 +39,9 @@ Front matter (before the first chapter) and the Gutenberg licence are left out u
 for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
 number is read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
 a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
-the paragraph whose ``word.*`` points at it, and a Markdown file's ``[^1]: ...`` definitions.
+the paragraph whose ``word.*`` points at it, a plain text's ``[Footnote 1: ...]`` (Project
+Gutenberg's), and a Markdown file's ``[^1]: ...`` definitions; nor are Project Gutenberg's
+``[Illustration: ...]`` marks.
 """
 
 from __future__ import annotations
@@ -86,6 +88,9 @@ CREDITS = re.compile(
 END_LINE = re.compile(
     r"^[ \t]*End of (?:the )?Project Gutenberg\b(?:(?!\n[ \t]*\n).)*\s*\Z", re.I | re.M | re.S
 )
+# Project Gutenberg's marks of a picture, and the start of one of its notes.
+ILLUSTRATION = re.compile(r"[ \t]*\[Illustration(?:[.:][^\]]*)?\]", re.I)
+PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 # A text's own footnote (Moby-Dick's): a marker in the running text, an asterisk right after
@@ -239,7 +244,7 @@ def _gutenberg(text: str) -> tuple[str, str, dict[str, str]]:
 def read_text(text: str, name: str = "", front_matter: bool = False, licence: bool = False) -> Book:
     """A plain-text book (see the module docs); ``name`` is the title when none is found."""
     body, tail, fields = _gutenberg(text)
-    paragraphs = _without_notes(split_paragraphs(body))
+    paragraphs = _without_notes(_without_marked_blocks(split_paragraphs(body)))
     headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
     # A heading directly followed by another heading is a contents entry, not a chapter.
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
@@ -307,6 +312,21 @@ def _parts_over(paragraphs: list[str], headings: list[int], start: int) -> list[
         over.insert(0, at)
         at -= 1
     return over
+
+
+def _without_marked_blocks(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` without Project Gutenberg's ``[Illustration: ...]`` marks and its
+    ``[Footnote 1: ...]`` notes, each a paragraph or more of its own."""
+    kept: list[str] = []
+    in_note = False
+    for paragraph in paragraphs:
+        in_note = in_note or bool(PG_NOTE.match(paragraph))
+        if in_note:
+            in_note = not paragraph.rstrip().endswith("]")
+            continue
+        if text := ILLUSTRATION.sub("", paragraph).strip("\n"):
+            kept.append(text)
+    return kept
 
 
 def _without_notes(paragraphs: list[str]) -> list[str]:
