@@ -2,8 +2,9 @@
 
 Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
-(default 192, or the most the sample rate allows) and M4B/M4A (default 64); ``title``,
-``author``, ``album`` and ``track`` ("n" or "n/total") tag WAV, FLAC, MP3 and M4B/M4A files;
+(default 192, or the most the sample rate allows) and M4B/M4A (default 64; at most what
+AAC holds, 6 per kHz of the rate: 144 at 24 kHz); ``title``, ``author``, ``album`` and
+``track`` ("n" or "n/total") tag WAV, FLAC, MP3 and M4B/M4A files;
 ``cover`` a JPEG or PNG file for M4B/M4A cover art (relative to the settings file's folder,
 ``settings.base_dir``, like dictionaries).
 """
@@ -20,6 +21,7 @@ from sonicpipe.audio.writers import (
     RawSink,
     SoundFileWriter,
     Writer,
+    aac_bitrate_problem,
     bitrate_problem,
     encoding_problem,
     track_problem,
@@ -84,7 +86,9 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         if bitrate is not None:
             _check("bitrate", bitrate_problem(bitrate, sample_rate))
         return Mp3Writer(target, sample_rate, bitrate, metadata)
+    if bitrate is not None:
+        _check("bitrate", aac_bitrate_problem(bitrate, sample_rate, suffix))
     cover = _image(options["cover"], settings.base_dir) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
 
-    return M4bWriter(target, sample_rate, bitrate=bitrate or 64, metadata=metadata, cover=cover)
+    return M4bWriter(target, sample_rate, bitrate=bitrate, metadata=metadata, cover=cover)

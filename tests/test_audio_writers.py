@@ -185,6 +185,24 @@ def test_an_mp3_ending_just_past_a_whole_frame_decodes_to_its_length(
     assert lags[np.argmax(signal.correlate(decoded, speech))] == 0
 
 
+@pytest.mark.parametrize(("rate", "most"), [(8000, 48), (22050, 132), (24000, 144), (48000, 288)])
+def test_an_m4b_bitrate_aac_cannot_hold_is_refused_not_lowered_unsaid(
+    tmp_path: Path, rate: int, most: int
+) -> None:
+    """FFmpeg's AAC encoder lowers a rate above 6144 bits a frame to that, unsaid (192 kbps at
+    24 kHz came out at 118); the default (64) comes down to the limit at 8 kHz."""
+    with pytest.raises(ValueError, match=rf"x\.m4a: M4A bitrate {most + 1} kbps is more than "
+                       rf"AAC holds at {rate} Hz; at most {most}$"):  # fmt: skip
+        M4bWriter(tmp_path / "x.m4a", rate, bitrate=most + 1)
+    assert not (tmp_path / "x.m4a").exists()
+    noise = (0.3 * np.random.default_rng(0).standard_normal(rate * 3)).astype(np.float32)
+    with M4bWriter(tmp_path / "book.m4b", rate, bitrate=most) as writer:
+        writer.write(noise)
+    with open_writer(tmp_path / "default.m4b", rate) as writer:
+        writer.write(noise)
+    assert audio_kbps(tmp_path / "default.m4b") <= min(64, most) * 1.05
+
+
 def test_m4b_with_three_chapters_reads_back_with_titles_and_times(tmp_path: Path) -> None:
     rate = 24000
     cover = tmp_path / "cover.jpg"
@@ -247,6 +265,12 @@ def test_unknown_suffix_names_the_known_ones(tmp_path: Path) -> None:
             r"valid: 8, 16, 24, .*, 144, 160$",
         ),
         ("out.m4b", {"bitrate": 1000}, "from 8 to 320"),
+        (
+            "out.m4b",
+            {"bitrate": 192},
+            r"^options\.writers\.bitrate: M4B bitrate 192 kbps is more than AAC holds at "
+            r"24000 Hz; at most 144$",
+        ),
         (
             "out.mp3",
             {"bitrate": 128.5},

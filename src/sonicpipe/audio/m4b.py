@@ -14,7 +14,14 @@ from pathlib import Path
 import av
 import numpy as np
 
-from sonicpipe.audio.writers import Writer, checked_metadata, ffmpeg_frame, tagging
+from sonicpipe.audio.writers import (
+    Writer,
+    aac_bitrate_limit,
+    aac_bitrate_problem,
+    checked_metadata,
+    ffmpeg_frame,
+    tagging,
+)
 
 # FFmpeg's MP4 metadata key for each of the writer's tags ("artist" becomes the ©ART atom).
 FFMPEG_KEYS = {"title": "title", "author": "artist", "album": "album", "track": "track"}
@@ -33,18 +40,25 @@ ENCODER_OPTIONS = {"aac_coder": "fast"}
 
 class M4bWriter(Writer):
     """Mono AAC-LC at ``bitrate`` kbps (the encoder's target: speech with silent gaps comes
-    out above it, see ``ENCODER_OPTIONS``); :meth:`chapter` marks where each chapter starts."""
+    out above it, see ``ENCODER_OPTIONS``); :meth:`chapter` marks where each chapter starts.
+
+    ``bitrate`` defaults to 64, or the most AAC holds at the rate (48 at 8 kHz); a higher
+    one than that (:func:`~sonicpipe.audio.writers.aac_bitrate_limit`) is refused.
+    """
 
     def __init__(
         self,
         path: str | Path,
         sample_rate: int,
-        bitrate: int = 64,
+        bitrate: int | None = None,
         metadata: Mapping[str, str] | None = None,
         cover: bytes | None = None,
     ) -> None:
         super().__init__(sample_rate)
         self.path = Path(path)
+        bitrate = bitrate or min(64, aac_bitrate_limit(sample_rate))
+        if problem := aac_bitrate_problem(bitrate, sample_rate, self.path.suffix):
+            raise ValueError(f"{self.path}: {problem}")
         self.cover = cover
         try:  # a bad image fails now, not after the encoding
             self._cover_png = cover is not None and cover_suffix(cover) == ".png"

@@ -70,6 +70,24 @@ def bitrate_problem(bitrate: int, sample_rate: int) -> str | None:
     )
 
 
+def aac_bitrate_limit(sample_rate: int) -> int:
+    """The highest AAC bit rate (kbps) of mono audio at ``sample_rate``: 6144 bits a frame of
+    1024 samples. FFmpeg's encoder lowers any higher rate to it, unsaid."""
+    return 6 * sample_rate // 1000
+
+
+def aac_bitrate_problem(bitrate: int, sample_rate: int, suffix: str = ".m4b") -> str | None:
+    """Why an AAC file (M4B, M4A by ``suffix``) at ``sample_rate`` cannot have ``bitrate``
+    (kbps); None when it can."""
+    most = aac_bitrate_limit(sample_rate)
+    if bitrate <= most:
+        return None
+    kind = suffix.lower().lstrip(".").upper()
+    return (
+        f"{kind} bitrate {bitrate} kbps is more than AAC holds at {sample_rate} Hz; at most {most}"
+    )
+
+
 def encoding_problem(suffix: str, encoding: str) -> str | None:
     """Why a WAV or FLAC file (by its ``suffix``) cannot hold ``encoding``; None when it can."""
     kind = suffix.lower().lstrip(".")
