@@ -946,3 +946,22 @@ def test_epub_contents_titles_are_one_line(tmp_path: Path) -> None:
     book.spine = ["nav", one]
     epub.write_epub(str(tmp_path / "lines.epub"), book)
     assert [c.title for c in read_book(tmp_path / "lines.epub").chapters] == ["Chapitre Un"]
+
+
+def test_markdown_parts_over_chapters_name_them(tmp_path: Path) -> None:
+    """A part heading followed at once by a chapter heading one level down is a part: the
+    chapters are a level down, and a part is narrated with its first chapter and names it
+    (the parts were the chapters: an M4B of two markers for three chapters)."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "# The Story\n\n## Part One\n\n### Chapter 1\n\nA.\n\n#### A scene\n\nA2.\n\n"
+        "### Chapter 2\n\nB.\n\n## Part Two\n\n### Chapter 3\n\nC.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert book.title == "The Story"
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("Part One. Chapter 1", ["## Part One", "### Chapter 1", "A.", "#### A scene", "A2."]),
+        ("Chapter 2", ["### Chapter 2", "B."]),
+        ("Part Two. Chapter 3", ["## Part Two", "### Chapter 3", "C."]),
+    ]

@@ -21,7 +21,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
   (or ``Opening``).
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
-  or ``-``) used more than once; a single heading above that level is the book's title.
+  or ``-``) used more than once, but for parts (``## Part One`` each followed at once by a
+  deeper heading): a part is narrated with its first chapter and names it. A single
+  heading above that level is the book's title.
   A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
@@ -107,6 +109,8 @@ METADATA_BLOCK = re.compile(
     r"\A---[ \t]*\n(?P<yaml>[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
 )
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A Markdown heading naming a part of the book (its chapters are a level down).
+PART = re.compile(r"(?:part|book|volume)\b", re.I)
 # A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
 MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z", re.S)
 # A footnote's definition (``[^1]: ...``); indented paragraphs after it go on with it.
@@ -412,12 +416,25 @@ def read_markdown(
     title = fields.get("title") or name
     counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
     repeated = sorted(level for level, count in counts.items() if count > 1)
-    chapter_level = repeated[0] if repeated else min(counts, default=1)
-    tops = [(n, heading) for n, level, heading in levels if level < chapter_level]
+    chapter_level = part_level = repeated[0] if repeated else min(counts, default=1)
+    at = {n: level for n, level, _ in levels}
+    if len(repeated) > 1 and all(
+        at.get(n + 1, 0) > level and PART.match(heading)
+        for n, level, heading in levels
+        if level == part_level
+    ):  # each a part, followed at once by a deeper heading: the chapters are those
+        chapter_level = repeated[1]
+    tops = [(n, heading) for n, level, heading in levels if level < part_level]
     if len(tops) == 1:
         title = tops[0][1]
-    starts = [(n, heading) for n, level, heading in levels if level == chapter_level]
     dropped = {n for n, _ in tops} if len(tops) == 1 else set()
+    named = {n: heading for n, _, heading in levels}
+    starts = []  # (where a chapter starts, with the part heading right over it; its title)
+    for n, level, heading in levels:
+        if level == chapter_level and part_level < chapter_level and at.get(n - 1) == part_level:
+            starts.append((n - 1, f"{named[n - 1].rstrip('.:')}. {heading}"))
+        elif level == chapter_level:
+            starts.append((n, heading))
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
     chapters = (
