@@ -696,3 +696,34 @@ async def test_a_peer_that_is_no_websocket_server_is_a_lost_connection_retried(
             await collect(sonic.generate(template(), ["Hello."]))
         await sonic.close()
     assert attempts == 2
+
+
+async def test_closing_while_the_connection_opens_leaves_no_connection_open() -> None:
+    """A client closed during the handshake (an agent shutting down as it starts) sent the
+    waiting input on the connection once it opened, and kept that connection for ever."""
+    handshake, begun = asyncio.Event(), asyncio.Event()
+    connections: list[websockets.ServerConnection] = []
+    received: list[str | bytes] = []
+
+    async def held(connection: websockets.ServerConnection, request: object) -> None:
+        begun.set()
+        await handshake.wait()
+
+    async def handler(ws: websockets.ServerConnection) -> None:
+        connections.append(ws)
+        async for message in ws:
+            received.append(message)
+
+    async with websockets.serve(handler, "127.0.0.1", 0, process_request=held) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url)
+        context = await sonic.context(template())
+        sending = asyncio.create_task(context.send(SENTENCES[0]))
+        await begun.wait()
+        await sonic.close()
+        handshake.set()
+        with pytest.raises(ConnectionLost, match="is closed"):
+            await sending
+        async with asyncio.timeout(10):
+            await connections[0].wait_closed()
+    assert received == []

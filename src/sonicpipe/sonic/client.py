@@ -448,6 +448,9 @@ class SonicClient:
             # InvalidHandshake: the peer closed during the handshake or is no HTTP server
             except (OSError, TimeoutError, InvalidHandshake) as exc:
                 raise ConnectionLost(f"cannot connect to {self.url}: {exc}") from None
+            if self._closed:  # close() came during the handshake: this connection is not kept
+                await ws.close()
+                self._check_open()
             self._ws = ws
             self._reader = asyncio.create_task(self._read(ws), name="sonic-reader")
             return ws
