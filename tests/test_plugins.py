@@ -1112,3 +1112,36 @@ def test_a_plugin_that_names_itself_like_another_is_refused() -> None:
         PluginHost(extra=[_Impostor()])
     host = PluginHost(extra=[_Named(), Shouter(), Shouter()])  # undeclared names are numbered
     assert {"echo", f"{__name__}.Shouter#2"} <= {info.name for info in host.describe()}
+
+
+@pytest.mark.parametrize(
+    ("reference", "named", "folder"),
+    [
+        ("./my_plugin.py", "my_plugin", "."),
+        ("plugins/my_plugin.py:PLUGIN", "my_plugin:PLUGIN", "plugins"),
+        ("my_plugin.py", "my_plugin", "."),
+    ],
+)
+def test_a_plugin_given_as_a_file_says_to_give_its_module(
+    reference: str, named: str, folder: str
+) -> None:
+    message = (
+        f"plugins: plugin {reference!r}: expected a module's name, not a file: {named!r}, with its "
+        f"folder on the Python path (PYTHONPATH={folder})"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(Settings(plugins=(reference,)))
+
+
+def test_a_plugin_in_the_current_folder_but_not_on_the_path_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's folder is not on its path, as the interpreter's is for python -c."""
+    (tmp_path / "folder_plugin.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--plugin", "folder_plugin", "plugins"]) == 2
+    assert capsys.readouterr().err == (
+        "sonicpipe: error: --plugin: plugin 'folder_plugin': cannot import 'folder_plugin': No "
+        "module named 'folder_plugin' (it is in the current folder, which is not on the Python "
+        "path: PYTHONPATH=.)\n"
+    )

@@ -66,10 +66,20 @@ def load_object(reference: str) -> Any:
     module_name, _, attr = reference.partition(":")
     if not module_name.strip():
         raise PluginError(f"plugin {reference!r}: expected 'module:object' or a module's name")
+    if module_name.endswith(".py") or "/" in module_name or "\\" in module_name:
+        file = Path(module_name)
+        named = file.stem + reference[len(module_name) :]  # and its ':object', if any
+        raise PluginError(
+            f"plugin {reference!r}: expected a module's name, not a file: {named!r}, with "
+            f"its folder on the Python path (PYTHONPATH={file.parent})"
+        )
     try:
         obj: Any = importlib.import_module(module_name)
     except Exception as exc:  # its own code may fail too (a SyntaxError, a RuntimeError...)
         cause = str(exc) if isinstance(exc, ImportError) else described(exc)
+        top = module_name.partition(".")[0]
+        if isinstance(exc, ModuleNotFoundError) and exc.name == top and _in_this_folder(top):
+            cause += " (it is in the current folder, which is not on the Python path: PYTHONPATH=.)"
         raise PluginError(f"plugin {reference!r}: cannot import {module_name!r}: {cause}") from exc
     for part in filter(None, attr.split(".")):
         try:
@@ -77,6 +87,11 @@ def load_object(reference: str) -> Any:
         except AttributeError:
             raise PluginError(f"plugin {reference!r}: {module_name} has no {attr!r}") from None
     return obj
+
+
+def _in_this_folder(module: str) -> bool:
+    """Whether the current folder holds ``module`` (``module.py`` or a package)."""
+    return Path(f"{module}.py").is_file() or Path(module, "__init__.py").is_file()
 
 
 def check_references(references: Iterable[str], origin: str) -> None:
