@@ -11,7 +11,8 @@ Three optional attributes describe a plugin to the host:
   (``[options.censor]``), ``disable`` and ``sonicpipe plugins`` use however it is registered;
   without it, an installed plugin is named by its entry point, a configured one by its
   reference, a Python one by its module (or ``module.Class``). A name another plugin has is
-  an error.
+  an error. A plugin that reads ``settings.plugin_options(name)`` declares it, so that its
+  table has one name however the plugin is registered.
 - ``sonicpipe_options``: the keys its options table may hold (``sonicpipe_options =
   ("words",)``; empty: it takes no options). The host rejects any other key when it loads,
   naming the settings file, so a misspelt option cannot be ignored. A plugin that declares
