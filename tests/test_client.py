@@ -727,3 +727,30 @@ async def test_closing_while_the_connection_opens_leaves_no_connection_open() ->
         async with asyncio.timeout(10):
             await connections[0].wait_closed()
     assert received == []
+
+
+async def test_a_malformed_message_is_skipped_and_the_connection_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A message of the wrong shape (timestamps as a list) is logged and skipped; it ended
+    the reader, which failed the context as 'the connection closed' while it was open, and
+    close() then raised the reader's AttributeError."""
+
+    async def sloppy(ws: websockets.ServerConnection) -> None:
+        async for raw in ws:
+            context_id = json.loads(raw)["context_id"]
+            await ws.send(json.dumps({"type": "timestamps", "context_id": context_id,
+                                      "word_timestamps": [1, 2]}))  # fmt: skip
+            await ws.send(json.dumps(p.Chunk(context_id, b"\x00\x01").to_dict()))
+            await ws.send(json.dumps(p.FlushDone(context_id, 1).to_dict()))
+            await ws.send(json.dumps(p.Done(context_id).to_dict()))
+
+    async with websockets.serve(sloppy, "127.0.0.1", 0) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, retries=0)
+        messages = await collect(sonic.generate(template(), ["Hello."]))
+        await sonic.close()
+    assert audio_of(messages) == b"\x00\x01"
+    assert "ignoring a malformed message from Sonic: word_timestamps: expected an object" in (
+        caplog.text
+    )

@@ -1,6 +1,7 @@
 """Sonic message types: parsing, validation errors, and symmetric to_dict/from_dict."""
 
 import json
+import re
 
 import pytest
 
@@ -236,3 +237,33 @@ def test_version_values() -> None:
     for value in ("latest", "2024-13-45", "2025-02-30", "2024-06-10\n", "２０２４-06-10"):
         with pytest.raises(p.ProtocolError, match="is not a version; use a date such as 2025"):
             p.check_version(value)
+
+
+@pytest.mark.parametrize(
+    ("wire", "words"),
+    [
+        ({"type": "timestamps", "context_id": "c", "word_timestamps": [1, 2]},
+         "word_timestamps: expected an object, got list"),
+        ({"type": "timestamps", "context_id": "c",
+          "word_timestamps": {"words": ["a"], "start": ["0"], "end": [0.1]}},
+         "word_timestamps.start: expected a list of numbers, got list"),
+        ({"type": "timestamps", "context_id": "c",
+          "word_timestamps": {"words": ["a", "b"], "start": [0.0], "end": [0.1]}},
+         "word_timestamps: 2 words, 1 start and 1 end times"),
+        ({"type": "phoneme_timestamps", "context_id": "c",
+          "phoneme_timestamps": {"phonemes": "h", "start": [0.0], "end": [0.1]}},
+         "phoneme_timestamps.phonemes: expected a list of strings, got str"),
+        ({"type": "error", "context_id": ["c"], "error": "boom"},
+         "context_id: expected a string, got list"),
+        ({"type": "chunk", "context_id": 7, "data": ""}, "context_id: expected a string, got int"),
+        ({"type": "chunk", "context_id": "c", "data": "", "flush_id": "2"},
+         "flush_id: expected a whole number, got str"),
+        ({"type": "flush_done", "context_id": "c", "flush_id": 1.5},
+         "flush_id: expected a whole number, got float"),
+    ],
+)  # fmt: skip
+def test_a_malformed_response_is_a_protocol_error_naming_the_field(wire: dict, words: str) -> None:
+    """A server message of the wrong shape raised AttributeError or TypeError, which ended
+    the client's reader (its contexts failed as if the connection had closed)."""
+    with pytest.raises(p.ProtocolError, match=re.escape(words)):
+        p.parse_response(json.dumps(wire))

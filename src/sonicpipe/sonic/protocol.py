@@ -168,6 +168,25 @@ def _object(data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, 
     return value
 
 
+def _whole(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise _type_error(key, "a whole number", value)
+    return value
+
+
+def _items(
+    body: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], what: str
+) -> tuple[Any, ...]:
+    """The list ``body[key]`` (empty when absent) of ``kind`` items, as a tuple."""
+    value = body.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(item, kind) and not isinstance(item, bool) for item in value
+    ):
+        raise _type_error(where + key, what, value)
+    return tuple(value)
+
+
 def _no_unknown(data: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
     unknown = sorted(set(data) - set(known))
     if unknown:
@@ -546,8 +565,8 @@ class Chunk:
             audio = base64.b64decode(data.get("data") or "", validate=True)
         except (binascii.Error, TypeError):
             raise ProtocolError("chunk.data: expected base64 audio") from None
-        return cls(str(data.get("context_id")), audio, float(data.get("step_time") or 0.0),
-                   data.get("flush_id"))  # fmt: skip
+        return cls(str(_str(data, "context_id")), audio, float(data.get("step_time") or 0.0),
+                   _whole(data, "flush_id"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -592,10 +611,15 @@ class Timestamps:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Timestamps:
         """Parse a timestamps message."""
-        body = data.get(cls.KEY) or {}
-        return cls(str(data.get("context_id")), tuple(body.get(cls.ITEMS, ())),
-                   tuple(body.get("start", ())), tuple(body.get("end", ())),
-                   data.get("flush_id"))  # fmt: skip
+        body = _object(data, cls.KEY) or {}
+        where = f"{cls.KEY}."
+        items = _items(body, cls.ITEMS, where, str, "a list of strings")
+        start = _items(body, "start", where, (int, float), "a list of numbers")
+        end = _items(body, "end", where, (int, float), "a list of numbers")
+        if not len(items) == len(start) == len(end):
+            raise ProtocolError(f"{cls.KEY}: {len(items)} {cls.ITEMS}, {len(start)} start and "
+                                f"{len(end)} end times")  # fmt: skip
+        return cls(str(_str(data, "context_id")), items, start, end, _whole(data, "flush_id"))
 
 
 @dataclass(frozen=True)
@@ -622,7 +646,7 @@ class FlushDone:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FlushDone:
         """Parse a flush_done message."""
-        return cls(str(data.get("context_id")), int(data.get("flush_id") or 0))
+        return cls(str(_str(data, "context_id")), _whole(data, "flush_id") or 0)
 
 
 @dataclass(frozen=True)
@@ -638,7 +662,7 @@ class Done:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Done:
         """Parse a done message."""
-        return cls(str(data.get("context_id")))
+        return cls(str(_str(data, "context_id")))
 
 
 @dataclass(frozen=True)
@@ -671,7 +695,7 @@ class ErrorMessage:
     def from_dict(cls, data: Mapping[str, Any]) -> ErrorMessage:
         """Parse an error message (``error`` or the SDK's ``message`` field)."""
         text = data.get("error") or data.get("message") or data.get("title") or "unknown error"
-        return cls(str(text), int(data.get("status_code") or 500), data.get("context_id"))
+        return cls(str(text), int(data.get("status_code") or 500), _str(data, "context_id"))
 
 
 Response = Chunk | Timestamps | PhonemeTimestamps | FlushDone | Done | ErrorMessage
