@@ -611,6 +611,7 @@ async def test_a_server_echoing_the_api_key_never_gets_it_shown(
                      "done": True, "error": f"bad key {key}"}  # fmt: skip
             await ws.send(json.dumps(error))
             await ws.send(json.dumps({**error, "context_id": "gone"}))  # for no live context
+            await ws.send(json.dumps({"type": f"echo {key}"}))  # malformed: logged, skipped
             await ws.close(1008, f"closing for {key}")
 
     with caplog.at_level(logging.DEBUG):
@@ -628,6 +629,7 @@ async def test_a_server_echoing_the_api_key_never_gets_it_shown(
     assert secret not in str(lost.value)
     client_side = [r for r in caplog.records if not r.name.startswith("websockets.server")]
     assert client_side and not [r for r in client_side if secret in r.getMessage()]
+    assert "ignoring a malformed message from Sonic: response type 'echo ********'" in caplog.text
 
 
 @pytest.mark.parametrize(

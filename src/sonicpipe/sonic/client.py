@@ -471,7 +471,8 @@ class SonicClient:
                 try:
                     message = p.parse_response(raw)
                 except (p.ProtocolError, ValueError) as exc:
-                    log.warning("ignoring a malformed message from Sonic: %s", exc)
+                    error = self._masked(str(exc))
+                    log.warning("ignoring a malformed message from Sonic: %s", error)
                     continue
                 context = self._routes.get(message.context_id or "")
                 if context is not None:
