@@ -14,7 +14,7 @@ from conftest import without_write_permission
 from ebooklib import epub
 from mutagen.mp3 import MP3
 
-from sonicpipe.book.readers import BookError, read_book, read_text
+from sonicpipe.book.readers import BookError, html_paragraphs, read_book, read_text
 from sonicpipe.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -965,3 +965,13 @@ def test_markdown_parts_over_chapters_name_them(tmp_path: Path) -> None:
         ("Chapter 2", ["### Chapter 2", "B."]),
         ("Part Two. Chapter 3", ["## Part Two", "### Chapter 3", "C."]),
     ]
+
+
+def test_table_cells_are_words_apart() -> None:
+    """Cells of a table (a ship's log, a list of characters) are read as words apart; they
+    ran together ('Alice7') when the XHTML has no space between them."""
+    _, paragraphs, _, _ = html_paragraphs(
+        b"<html><body><table><tr><th>Name</th><th>Age</th></tr>"
+        b"<tr><td>Alice</td><td>7</td></tr></table></body></html>"
+    )
+    assert paragraphs == ["Name Age", "Alice 7"]

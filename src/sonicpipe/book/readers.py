@@ -793,6 +793,8 @@ def html_paragraphs(
         anchor = element.get("id") or element.get("name") if tag else None
         if block or (anchor in anchors and anchor not in found):
             close()
+        if tag in ("td", "th"):
+            current.append(" ")  # cells are words apart
         if anchor in anchors:
             found.setdefault(anchor, len(paragraphs))
         if element.text and tag:
