@@ -384,11 +384,12 @@ class _Undeclared:
 def test_sonicpipe_options_must_be_a_collection_of_key_names(keys: object) -> None:
     plugin = _Undeclared()
     plugin.sonicpipe_options = keys  # type: ignore[attr-defined]
-    with pytest.raises(PluginError) as error:
-        PluginHost(Settings(options={"loose": {"words": 1}}), extra=[plugin])
-    assert str(error.value) == (
-        f"plugin 'loose': sonicpipe_options must be a collection of key names, got {keys!r}"
-    )
+    one = " (one key is ('words',), with a comma)" * isinstance(keys, str)
+    message = f"plugin 'loose': sonicpipe_options must be a collection of key names, got {keys!r}"
+    for options in ({"loose": {"words": 1}}, {}):  # with or without a table for it
+        with pytest.raises(PluginError) as error:
+            PluginHost(Settings(options=options), extra=[plugin])
+        assert str(error.value) == message + one
 
 
 def test_a_plugin_that_declares_no_options_gets_its_table_unchecked() -> None:
@@ -1007,6 +1008,30 @@ def test_a_hook_that_cannot_be_called_as_the_spec_says_is_named_in_one_line(
 ) -> None:
     with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
         PluginHost(extra=[plugin])
+
+
+def test_a_hook_given_as_the_plugin_says_to_give_its_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an entry point naming 'module:hook' would: a hook is not a plugin."""
+    (tmp_path / "hook_module.py").write_text(
+        "from sonicpipe import hookimpl\n\n\n"
+        "@hookimpl\n"
+        "def sonicpipe_refine_segment(segment):\n"
+        "    segment.text = segment.text.upper()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    message = (
+        "plugins: plugin 'hook_module:sonicpipe_refine_segment': implements no sonicpipe hook; a "
+        "plugin is a module or an object with functions marked @hookimpl; "
+        "sonicpipe_refine_segment is a hook: register the module that holds it ('hook_module')"
+    )
+    with pytest.raises(PluginError, match="^" + re.escape(message) + "$"):
+        PluginHost(Settings(plugins=("hook_module:sonicpipe_refine_segment",)))
+    assert "hook_module" in {
+        i.name for i in PluginHost(Settings(plugins=("hook_module",))).describe()
+    }
 
 
 def test_a_module_whose_plugin_is_a_class_says_to_register_an_instance(

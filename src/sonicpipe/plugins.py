@@ -124,9 +124,10 @@ def declared_options(plugin: object) -> frozenset[str] | None:
         or not isinstance(keys, Collection)
         or not all(isinstance(key, str) for key in keys)
     ):
+        one = f" (one key is ({keys!r},), with a comma)" if isinstance(keys, str) else ""
         raise PluginError(
             f"plugin {stable_name(plugin)!r}: sonicpipe_options must be a collection of key "
-            f"names, got {keys!r}"
+            f"names, got {keys!r}{one}"
         )
     return frozenset(keys)
 
@@ -380,9 +381,10 @@ class PluginHost:
                 )
         if not marked:
             hint = " ('module:object' references go in Settings.plugins)" * isinstance(plugin, str)
+            hint = hint or self._what_to_register(plugin)
             raise NotAPluginError(
                 f"plugin {name or plugin!r}: implements no sonicpipe hook; a plugin is a module "
-                f"or an object with functions marked @hookimpl{hint or self._classes_hint(plugin)}"
+                f"or an object with functions marked @hookimpl{hint}"
             )
         if isinstance(plugin, type) and any(
             inspect.isfunction(inspect.getattr_static(plugin, attr)) for attr in marked
@@ -393,6 +395,7 @@ class PluginHost:
             )
         for attr in marked:
             self._check_signature(plugin, name or stable_name(plugin), attr)
+        declared_options(plugin)  # a malformed declaration is an error whatever the settings
         name = self._unused(name or stable_name(plugin))
         try:
             self.pm.register(plugin, name=name)
@@ -405,9 +408,15 @@ class PluginHost:
         self._sources[name] = source
         return name
 
-    def _classes_hint(self, plugin: object) -> str:
-        """For a module that implements no hook but defines classes that do: how to register
-        one of them (their hooks are called on an instance)."""
+    def _what_to_register(self, plugin: object) -> str:
+        """For a value that implements no hook: the plugin it likely meant. A hook function
+        is not a plugin but its module is; a module that defines classes with hooks holds
+        plugins in their instances."""
+        if inspect.isfunction(plugin) and plugin.__name__ in HOOKS:
+            return (
+                f"; {plugin.__name__} is a hook: register the module that holds it "
+                f"({plugin.__module__!r})"
+            )
         if not isinstance(plugin, ModuleType):
             return ""
         classes = [
