@@ -487,6 +487,18 @@ def test_not_a_zip_is_a_clear_error(tmp_path: Path) -> None:
         read_book(path)
 
 
+def test_an_epub_that_unpacks_to_more_than_a_book_is_refused_unread(tmp_path: Path) -> None:
+    """A zip bomb (a few MB that unpack to many GB) would fill the memory, since every file
+    of an EPUB is read into it: its sizes are checked first."""
+    data = bytearray(make_epub(tmp_path / "book.epub").read_bytes())
+    entry = data.rindex(b"PK\x01\x02")  # the last entry of the central directory
+    data[entry + 24 : entry + 28] = (3 << 30).to_bytes(4, "little")  # says it holds 3 GiB
+    bomb = tmp_path / "bomb.epub"
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(BookError, match=r"bomb\.epub: unpacks to 3\.2 GB, more than a book"):
+        read_book(bomb)
+
+
 def test_epub_with_empty_title_and_creator_reads_with_the_file_name(tmp_path: Path) -> None:
     good = make_epub(tmp_path / "good.epub")
     no_title = rewrite(

@@ -32,8 +32,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   file it does not point into, with no heading of its own, goes on with the chapter before
   (a converter split it off). A contents page is front matter, and Project Gutenberg's
   header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
-  texts. Archive paths that are absolute or escape the book, and spine items whose file is
-  missing, are errors.
+  texts. Archive paths that are absolute or escape the book, spine items whose file is
+  missing, and an archive that unpacks to more than 1 GB, are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
@@ -542,8 +542,12 @@ FRONT_TYPES = {
 }
 
 
+MAX_UNPACKED = 1_000_000_000  # bytes an EPUB may unpack to (every file is read into memory)
+
+
 def check_archive(path: Path) -> None:
-    """Reject an EPUB whose entries or manifest paths are absolute or leave the book."""
+    """Reject an EPUB whose entries or manifest paths are absolute or leave the book, or
+    that unpacks to more than :data:`MAX_UNPACKED` (a zip bomb)."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -551,6 +555,12 @@ def check_archive(path: Path) -> None:
     except OSError as exc:
         raise unreadable(path, exc) from None
     with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise BookError(
+                f"{path}: unpacks to {unpacked / 1e9:.1f} GB, more than a book "
+                f"(at most {MAX_UNPACKED / 1e9:g} GB); not read"
+            )
         names = set(archive.namelist())
         for name in names:
             _safe(path, name, name)
