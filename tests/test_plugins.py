@@ -981,6 +981,15 @@ class _Async:
     async def sonicpipe_refine_segment(self, segment: Segment) -> None: ...
 
 
+class _Collects:
+    """Takes the hook's arguments as **kwargs, which pluggy leaves empty."""
+
+    sonicpipe_name = "collects"
+
+    @hookimpl
+    def sonicpipe_refine_segment(self, **kwargs: object) -> None: ...
+
+
 class _NotAWrapper:
     sonicpipe_name = "wrapper"
 
@@ -996,6 +1005,8 @@ class _NotAWrapper:
          "any of them"),
         (_Async(), "plugin 'eager': sonicpipe_refine_segment is async, but hooks are called "
          "without await (it would never run); make it a plain def"),
+        (_Collects(), "plugin 'collects': sonicpipe_refine_segment takes only **kwargs, which "
+         "gets nothing: a hook gets the arguments it names (segment, settings)"),
         (_NotAWrapper(), "cannot register plugin 'wrapper': Plugin 'wrapper' for hook "
          "'sonicpipe_refine_segment'; hookimpl definition: sonicpipe_refine_segment(segment: "
          "sonicpipe.model.Segment) -> None; "

@@ -2,7 +2,8 @@
 
 A plugin is any module or object with functions named like the hooks below and marked with
 :data:`hookimpl` (one named like a hook but not marked is an error, not silently skipped).
-Hooks take keyword arguments, so an implementation may accept only the arguments it needs.
+Hooks take keyword arguments, so an implementation may accept only the arguments it needs,
+by name (``*args`` and ``**kwargs`` get nothing).
 Built-in plugins (``sonicpipe.builtin.*``) use exactly this contract.
 
 Three optional attributes describe a plugin to the host:

@@ -455,6 +455,13 @@ class PluginHost:
             return
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         passed = caller.spec.argnames
+        stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+        collected = [f"{stars[p.kind]}{p.name}" for p in parameters if p.kind in stars]
+        if collected and not any(p.kind in positional for p in parameters):
+            raise PluginError(
+                f"plugin {name!r}: {attr} takes only {collected[0]}, which gets nothing: a hook "
+                f"gets the arguments it names ({', '.join(passed)})"
+            )
         unknown = [
             p.name
             for p in parameters
