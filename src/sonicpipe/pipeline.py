@@ -253,6 +253,7 @@ class Pipeline:
         self._closed = False
         self._timing_warned = False
         self._noted: set[str] = set()  # notes already warned of
+        self._closing: asyncio.Task[None] | None = None  # close() in async code: see there
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
@@ -605,6 +606,9 @@ class Pipeline:
     def close(self) -> None:
         """Close connections and stop the local server (if this pipeline started one).
 
+        The async face's connections are closed on their event loops: at once on a loop
+        running in another thread; on the loop running this call (``close()`` in async code,
+        as in a notebook) just after it returns, since that loop cannot run while it waits.
         Neither the synchronous nor the async face can be used after this.
         """
         with self._lock:
@@ -612,7 +616,25 @@ class Pipeline:
         if runner is not None:
             runner.run(self.aclose())
             runner.stop()
-        self._stop_server()
+        try:
+            current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        with self._lock:
+            loops = [loop for loop in self._clients if loop.is_running()]
+        for loop in loops:
+            if loop is current:
+                self._closing = loop.create_task(self.aclose())  # referenced till it ends
+            else:
+                asyncio.run_coroutine_threadsafe(self.aclose(), loop).result()
+        with self._lock:
+            server, self._server = self._server, None
+        if server is None:
+            return
+        if current in loops:  # it waits for this loop's side of the connection to close
+            threading.Thread(target=server.stop, name="sonicpipe-stop", daemon=True).start()
+        else:
+            server.stop()
 
     def __enter__(self) -> Pipeline:
         return self
