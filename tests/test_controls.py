@@ -121,6 +121,7 @@ def test_sonic2_maps_emotion_and_speed_and_notes_what_it_drops() -> None:
         "sonic-2 models have no volume control; dropped",
     ]
     assert seg.notes == rendered.notes
+    assert render(segment("Later on."), "sonic-2", Defaults(volume=1.0)).notes == []
 
 
 def test_sonic2_controls_after_the_last_words_are_for_the_next_segment() -> None:

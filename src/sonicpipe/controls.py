@@ -362,7 +362,7 @@ def _render_sonic2(segment: Segment, defaults: Defaults) -> Rendered:
             rendered.note(f"emotion {emotion!r} has no sonic-2 equivalent; dropped")
     if speed is not None:
         controls["speed"] = sonic2_speed(speed)
-    if defaults.volume is not None:
+    if defaults.volume not in (None, 1.0):  # 1.0 (after "</volume>") changes nothing
         rendered.note("sonic-2 models have no volume control; dropped")
     rendered.transcript, rendered.phoneme_words = _transcript(parts)
     rendered.experimental_controls = controls
