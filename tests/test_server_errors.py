@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -17,7 +19,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.config import Secret
 from sonicpipe.server import LocalServer
-from sonicpipe.server.engines import Synthesis, Word
+from sonicpipe.server.engines import Synthesis, Word, load_engine
 
 FORMAT = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 16000}
 PATH = "/tts/websocket"
@@ -64,6 +66,16 @@ def server() -> Iterator[LocalServer]:
 def ws(server: LocalServer) -> Iterator[ClientConnection]:
     with connect(server.url + PATH) as conn:
         yield conn
+
+
+def live_at_least(running: LocalServer, count: int, within: float = 20.0) -> bool:
+    """Wait (polling) until the server counts at least ``count`` live contexts."""
+    deadline = time.monotonic() + within
+    while running.server.live_contexts() < count:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def live_at_most(running: LocalServer, count: int, within: float = 20.0) -> bool:
@@ -456,6 +468,69 @@ def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
         assert_error(until_end(conn, "open")[-1], 429, "the limit is 1", "open")
         conn.send(request("new", "Ending."))
         assert until_end(conn, "new")[-1]["type"] == "done"
+
+
+class GatedVoice:
+    """The real espeak voice; a sentence whose first word has a gate waits until it opens
+    (holding a worker thread), after saying it has started."""
+
+    name = "espeak"
+
+    def __init__(self, *words: str) -> None:
+        self.engine = load_engine("espeak")
+        self.sample_rate = self.engine.sample_rate
+        self.started = {word: threading.Event() for word in words}
+        self.gates = {word: threading.Event() for word in words}
+
+    def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
+        first = words[0].text.rstrip(".")
+        if first in self.gates:
+            self.started[first].set()
+            assert self.gates[first].wait(30), f"gate {first} never opened"
+        return self.engine.synthesize(words, speed)
+
+    def wait_started(self, *words: str) -> None:
+        for word in words:
+            assert self.started[word].wait(30), f"{word} never started"
+
+
+def test_input_that_comes_while_a_context_turns_idle_keeps_it_live() -> None:
+    """A context is live while it has text to speak. It turns idle when its last sentence is
+    made, after waiting for that sentence's resampling and encoding; input that came in that
+    wait was not seen, so the context lingered out while speaking it (linger 0 here). The
+    wait is made to last by keeping every worker thread busy, then letting one free."""
+    workers = os.cpu_count() or 1  # SonicServer's pool with more contexts allowed than cores
+    held = [f"Held{i}" for i in range(workers - 1)]  # each keeps a worker until the end
+    voice = GatedVoice(*held, "First", "Last", "Second")
+    with (
+        LocalServer(engine=voice, max_contexts=workers + 1, linger=0) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        for word in held:
+            conn.send(request(word, f"{word} here."))
+        voice.wait_started(*held)
+        conn.send(request("a", "First. ", **{"continue": True}))  # on the last free worker
+        voice.wait_started("First")
+        # Live while its unfinished text waits (5 s, more than this test needs).
+        waiting = {"continue": True, "max_buffer_delay_ms": 5000}
+        conn.send(request("b", "Last here. And the rest", **waiting))  # waits for a worker
+        assert live_at_least(running, len(held) + 2)  # "b" is taken in, its "Last" queued
+        voice.gates["First"].set()  # its worker takes "b": "a" waits to finish "First"
+        voice.wait_started("Last")
+        conn.send(request("a", "Second. ", **{"continue": True}))  # while "a" turns idle
+        voice.gates["Last"].set()  # the worker finishes "First", then "a" speaks "Second"
+        voice.wait_started("Second")
+        assert running.server.live_contexts() == len(held) + 2  # "a" and "b" too
+        for gate in voice.gates.values():
+            gate.set()
+        conn.send(request("a", ""))
+        conn.send(request("b", ""))
+        ends = {"a", "b", *held}
+        while ends:
+            message = receive(conn)
+            assert message["type"] != "error", message
+            if message["type"] == "done":
+                ends.remove(message["context_id"])
 
 
 def messages_until(ws: ClientConnection, context_id: str, kind: str) -> list[dict]:

@@ -389,9 +389,10 @@ class _Context:
                     continue
                 await self._speak(item)
                 if self.queue.empty() and not self.buffer.strip():
-                    # Idle: live for the linger time after this generation, unless more comes.
                     await self._settle()
-                    self.server.release(self.key, self.lingers_from())
+                    if self.queue.empty() and not self.buffer.strip():  # none came meanwhile
+                        # Idle: live for the linger time after this generation, unless more.
+                        self.server.release(self.key, self.lingers_from())
         except asyncio.CancelledError:
             raise
         except Exception as exc:
