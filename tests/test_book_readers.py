@@ -987,3 +987,14 @@ def test_table_cells_are_words_apart() -> None:
         b"<tr><td>Alice</td><td>7</td></tr></table></body></html>"
     )
     assert paragraphs == ["Name Age", "Alice 7"]
+
+
+def test_a_heading_over_two_lines_is_the_whole_heading() -> None:
+    """Project Gutenberg's HTML heads a chapter ``CHAPTER I.<br/>Down the Rabbit-Hole``:
+    a file with no contents entry is named by both lines, not by the second alone."""
+    heading, paragraphs, _, _ = html_paragraphs(
+        b"<html><body><h2>CHAPTER I.<br/>Down the Rabbit-Hole</h2><p>Alice was tired.</p>"
+        b"<h3>Not this</h3></body></html>"
+    )
+    assert heading == "CHAPTER I. Down the Rabbit-Hole"
+    assert paragraphs[:2] == ["CHAPTER I.", "Down the Rabbit-Hole"]  # read as two lines

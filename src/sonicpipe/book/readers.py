@@ -809,11 +809,12 @@ def html_paragraphs(
             found.setdefault(anchor, len(paragraphs))
         if element.text and tag:
             current.append(element.text)
+        lines = len(paragraphs)  # a heading's lines before its last (``<br/>``) are paragraphs
         for child in element:
             walk(child)
         if block:
             if tag in ("h1", "h2", "h3") and not heading:
-                heading = " ".join("".join(current).split())
+                heading = " ".join(" ".join([*paragraphs[lines:], *current]).split())
             close()
         if element.tail:
             current.append(element.tail)
