@@ -814,7 +814,7 @@ def html_paragraphs(
             walk(child)
         if block:
             if tag in ("h1", "h2", "h3") and not heading:
-                heading = " ".join(" ".join([*paragraphs[lines:], *current]).split())
+                heading = " ".join(" ".join([*paragraphs[lines:], "".join(current)]).split())
             close()
         if element.tail:
             current.append(element.tail)
