@@ -756,3 +756,26 @@ async def test_a_malformed_message_is_skipped_and_the_connection_goes_on(
     assert "ignoring a malformed message from Sonic: word_timestamps: expected an object" in (
         caplog.text
     )
+
+
+@pytest.mark.parametrize(
+    "pasted", ["{key}\n", "{key}\r\n", "  {key}\t"], ids=["lf", "crlf", "blanks"]
+)
+async def test_a_key_read_with_its_line_end_is_sent_without_it(pasted: str) -> None:
+    """A key read from a file or a .env line keeps its line end: the connection failed with
+    'invalid X-API-Key header: <the key>', the key shown in full."""
+    secret = "sk_car_" + "pasted" * 4
+    with LocalServer(engine="espeak", api_key=Secret(secret)) as guarded:
+        async with SonicClient(guarded.url, Secret(pasted.format(key=secret))) as sonic:
+            assert audio_of(await collect(sonic.generate(template(), ["Hello."])))
+
+
+async def test_a_key_the_header_cannot_carry_is_refused_without_showing_it(
+    server: LocalServer,
+) -> None:
+    secret = "sk_car_" + "broken" * 4
+    sonic = SonicClient(server.url, Secret(secret[:10] + "\n" + secret[10:]))
+    with pytest.raises(ConnectionLost, match="cannot connect") as refused:
+        await sonic.connect()
+    assert secret[:10] not in str(refused.value) and secret[10:] not in str(refused.value)
+    await sonic.close()

@@ -35,12 +35,15 @@ class ConfigError(ValueError):
 
 
 class Secret:
-    """A string that never shows itself in reprs, logs or error messages."""
+    """A string that never shows itself in reprs, logs or error messages.
+
+    Blanks around it (the line end of a key read from a file) are not part of it.
+    """
 
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
-        self._value = value
+        self._value = value.strip()
 
     def reveal(self) -> str:
         """Return the secret itself, for the one place that must send it."""
@@ -57,7 +60,7 @@ class Secret:
 
     def __bool__(self) -> bool:
         """False for an empty or whitespace-only value: that is no key."""
-        return bool(self._value.strip())
+        return bool(self._value)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Secret) and other._value == self._value

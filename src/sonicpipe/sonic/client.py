@@ -447,7 +447,10 @@ class SonicClient:
                 raise self._refused(exc) from None
             # InvalidHandshake: the peer closed during the handshake or is no HTTP server
             except (OSError, TimeoutError, InvalidHandshake) as exc:
-                raise ConnectionLost(f"cannot connect to {self.url}: {exc}") from None
+                # masked: a header value no header can carry (a key with a line break in it)
+                # is quoted in the error
+                reason = self._masked(str(exc))
+                raise ConnectionLost(f"cannot connect to {self.url}: {reason}") from None
             if self._closed:  # close() came during the handshake: this connection is not kept
                 await ws.close()
                 self._check_open()
