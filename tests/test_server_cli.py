@@ -18,6 +18,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe import pcm
 from sonicpipe.cli import build_parser, main
+from sonicpipe.config import Secret
 from sonicpipe.server.app import ServerConfig
 from sonicpipe.server.engines import load_engine, words_of
 
@@ -160,6 +161,18 @@ def test_serve_that_cannot_listen_says_where_and_why(
 def test_server_config_refuses_a_nan_linger() -> None:
     with pytest.raises(ValueError, match="linger nan: must be a finite number"):
         ServerConfig(linger=float("nan"))
+
+
+@pytest.mark.parametrize("key", ["", " \t", Secret(" ")])
+def test_server_config_refuses_a_blank_api_key(key: str | Secret) -> None:
+    """A blank key is no key: every client would be refused with 401."""
+    with pytest.raises(ValueError, match=r"^api_key: blank; give a key, or None for no key check$"):
+        ServerConfig(api_key=key)
+
+
+def test_server_config_refuses_an_api_key_that_is_no_text() -> None:
+    with pytest.raises(TypeError, match=r"^api_key: expected a Secret or a string, got int$"):
+        ServerConfig(api_key=1234)
 
 
 @pytest.mark.parametrize(

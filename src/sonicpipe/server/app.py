@@ -69,7 +69,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 0
     max_contexts: int = 16
-    api_key: Secret | None = None
+    api_key: Secret | str | None = None  # a string is kept as a Secret
     linger: float = 5.0
     max_transcript_chars: int = 50_000
     max_message_bytes: int = 4 * 1024 * 1024
@@ -78,6 +78,13 @@ class ServerConfig:
 
     def __post_init__(self) -> None:
         check_threads(self.threads)
+        if isinstance(self.api_key, str):
+            object.__setattr__(self, "api_key", Secret(self.api_key))
+        if not isinstance(self.api_key, Secret | None):
+            kind = type(self.api_key).__name__
+            raise TypeError(f"api_key: expected a Secret or a string, got {kind}")
+        if self.api_key is not None and not self.api_key:
+            raise ValueError("api_key: blank; give a key, or None for no key check")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port}: must be from 0 to 65535 (0: any free port)")
         for name in ("max_contexts", "max_transcript_chars", "max_message_bytes",
@@ -812,7 +819,7 @@ class SonicServer:
         return None
 
     def _authorized(self, headers: Headers, query: dict[str, list[str]]) -> bool:
-        assert self.config.api_key is not None
+        assert isinstance(self.config.api_key, Secret)
         expected = self.config.api_key.reveal().encode()
         bearer = headers.get("Authorization", "")
         offered = [
