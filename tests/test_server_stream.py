@@ -240,6 +240,32 @@ VOICE = {"mode": "id", "id": "any"}
 
 
 @pytest.mark.parametrize(
+    ("model", "controls", "speed"),
+    [
+        ("sonic-3", {"generation_config": {"speed": 0.8}}, 0.8),
+        ("sonic-3", {}, 1.25),
+        ("sonic-2", {"voice": {"mode": "id", "id": "any",
+                               "__experimental_controls": {"speed": "fastest"}}}, 1.5),
+        ("sonic-2", {}, 1.25),
+    ],
+)  # fmt: skip
+def test_the_family_speed_control_wins_over_the_top_level_speed_word(
+    ws: ClientConnection, voice: Recording, model: str, controls: dict, speed: float
+) -> None:
+    """The top-level ``speed`` ("fast" here; not in the spec's table, the SDK sends it for any
+    model) holds where the model's own control is not set; generation_config's speed on the
+    sonic-3 family (it gave way to the word), voice.__experimental_controls on sonic-2."""
+    voice.speeds.clear()
+    ws.send(json.dumps({
+        "context_id": f"word-{model}-{len(controls)}", "model_id": model,
+        "transcript": SENTENCES[0], "voice": VOICE, "speed": "fast",
+        "output_format": OUR_FORMAT, **controls,
+    }))  # fmt: skip
+    until_done(ws, f"word-{model}-{len(controls)}")
+    assert voice.speeds == [pytest.approx(speed)]
+
+
+@pytest.mark.parametrize(
     ("model", "fields", "ignored"),
     [
         (

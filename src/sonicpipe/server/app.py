@@ -98,19 +98,23 @@ class ServerConfig:
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
     """Speed and volume a context starts with, from its first request: from
     ``generation_config`` on the sonic-3 family, ``voice.__experimental_controls`` on sonic-2
-    (each family's own controls only; see :func:`_other_family_fields`)."""
+    (each family's own controls only; see :func:`_other_family_fields`). The top-level
+    ``speed`` word, which the spec's table does not list, holds where the family's speed is
+    not set."""
     voicing = markup.Voicing()
-    speed = request.speed
+    speed: float | None
     if family_of(request.model_id) is Family.SONIC3:
         config = request.generation_config or p.GenerationConfig()
-        if config.speed is not None:
-            voicing.speed = config.speed
         if config.volume is not None:
             voicing.volume = config.volume
+        speed = config.speed
     else:
-        speed = (request.voice.experimental_controls or {}).get("speed", speed)
+        control = (request.voice.experimental_controls or {}).get("speed")
+        speed = sonic2_ratio(control) if control is not None else None
+    if speed is None and request.speed is not None:
+        speed = sonic2_ratio(request.speed)
     if speed is not None:
-        voicing.speed = sonic2_ratio(speed)
+        voicing.speed = speed
     return voicing
 
 
