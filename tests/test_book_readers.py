@@ -998,3 +998,11 @@ def test_a_heading_over_two_lines_is_the_whole_heading() -> None:
     )
     assert heading == "CHAPTER I. Down the Rabbit-Hole"
     assert paragraphs[:2] == ["CHAPTER I.", "Down the Rabbit-Hole"]  # read as two lines
+
+
+def test_a_table_of_contents_by_that_name_is_front_matter() -> None:
+    text = (
+        "A SMALL TEST\n\nTABLE OF CONTENTS\n\n  I. The Start\n  II. The End\n\n"
+        "CHAPTER I.\n\nIt began.\n\nCHAPTER II.\n\nIt ended.\n"
+    )
+    assert [c.title for c in read_text(text).chapters] == ["CHAPTER I.", "CHAPTER II."]

@@ -262,7 +262,7 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     opening = paragraphs[:first]
     chapters: list[Chapter] = []
     if opening:
-        marks = [n for n, p in enumerate(opening) if _same(p) == "contents"]
+        marks = [n for n, p in enumerate(opening) if _same(p) in CONTENTS]
         listed = [n for n in contents if n < first]
         if not marks and not listed:
             after = paragraphs[first] if chapters_at else ""
