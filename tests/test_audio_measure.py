@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import struct
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -237,3 +239,43 @@ def test_unsigned_8_bit_audio_decoded_by_ffmpeg_is_centred_on_128(tmp_path: Path
     assert rate == RATE
     np.testing.assert_array_equal(samples, (codes.astype(np.float32) - 128) / 128)
     assert measure(samples, rate).sample_peak_dbfs == pytest.approx(-6.0, abs=0.1)
+
+
+def test_true_peaks_of_pieces_are_those_of_the_whole_stream() -> None:
+    """The meter looked at each piece with zeros past its edges: a piece that ends on a loud
+    sample rang there (a step), so a stream cut into pieces read a higher true peak."""
+    hum = sine(100, RATE, 6.0, -6.0) + speech_like(RATE, 6.0, seed=8, level_db=-60)
+    whole = measure(hum, RATE)
+    meter = Meter(RATE)
+    crests = [441 * n + 110 for n in (10, 11, 300, 301)]  # the hum's crests: 110.25 + 441 n
+    for start, stop in itertools.pairwise([0, 7, *crests, 4 * RATE + 1, hum.size]):
+        meter.add(hum[start:stop])
+    assert meter.measurement("<pieces>").true_peak_dbtp == whole.true_peak_dbtp
+
+
+@pytest.mark.parametrize("name", ["chapter.flac", "chapter.m4b"])
+def test_a_long_file_is_measured_a_block_at_a_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """A book of hours does not fit in memory decoded (10 hours at 44.1 kHz: 6 GB as float32);
+    the meter measures it as it is read, to the same figures."""
+    path = tmp_path / name
+    with open_writer(path, RATE) as writer:
+        for seed in range(8):  # 2 minutes
+            writer.write(speech_like(RATE, 15.0, seed=seed, level_db=-18))
+    samples, rate = read_audio(path)
+    whole = measure(samples, rate, str(path))
+    decoded = samples.nbytes  # 21 MB
+    del samples
+    tracemalloc.start()
+    try:
+        status, data = measure_json(path, capsys)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert status == 1  # speech at -18 dBFS RMS: ACX asks for -20 and a -60 dBFS noise floor
+    assert peak < decoded / 4
+    assert data["seconds"] == whole.seconds
+    assert data["true_peak_dbtp"] == pytest.approx(whole.true_peak_dbtp, abs=1e-9)
+    for key in ("integrated_lufs", "loudness_range_lu", "rms_dbfs", "noise_floor_dbfs"):
+        assert data[key] == pytest.approx(getattr(whole, key), abs=1e-3), key

@@ -23,10 +23,9 @@ def _number(value: float) -> float | None:
 
 def cmd_measure(args: argparse.Namespace) -> int:
     """Measure a file and print the report; exit 1 when a check fails."""
-    from sonicpipe.audio.measure import check, measure, read_audio  # loads the DSP libraries
+    from sonicpipe.audio.measure import check, measure_file  # loads the DSP libraries
 
-    samples, rate = read_audio(args.file)
-    result = measure(samples, rate, str(args.file))
+    result = measure_file(args.file)
     preset = PRESETS[args.preset]
     rows = check(result, preset)
     if args.json:
@@ -37,7 +36,7 @@ def cmd_measure(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(f"{result.path}: {result.seconds:.2f} s at {rate} Hz")
+        print(f"{result.path}: {result.seconds:.2f} s at {result.sample_rate} Hz")
         for label, value, unit in [
             ("integrated loudness", result.integrated_lufs, "LUFS"),
             ("loudness range", result.loudness_range_lu, "LU"),

@@ -9,6 +9,8 @@ their power; peaks are the larger channel's). :class:`Meter` measures a stream i
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,14 +20,16 @@ import soundfile
 
 from sonicpipe.audio.loudness import (
     BLOCK_HOPS,
+    HALF,
     block_powers,
     db,
     gated_loudness,
     hop_size,
     k_filter,
     k_weighting,
+    peaks_over,
     powers_range,
-    true_peak,
+    risky_regions,
 )
 from sonicpipe.audio.presets import Preset
 from sonicpipe.audio.writers import system_reason
@@ -58,8 +62,13 @@ class Check:
     passed: bool
 
 
-def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
-    """Decode a mono or stereo file: float32 samples (frames, or frames x 2) and their rate."""
+BLOCK_FRAMES = 1 << 16  # frames decoded and measured at a time: memory stays bounded
+
+
+@contextmanager
+def open_audio(path: str | Path) -> Iterator[tuple[int, int, Iterator[np.ndarray]]]:
+    """A mono or stereo file opened for reading: its rate, its channels and an iterator of
+    float32 blocks of at most :data:`BLOCK_FRAMES` frames (frames, or frames x 2)."""
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path}: a folder, not an audio file")
@@ -73,41 +82,88 @@ def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
             "MP3 or M4B (render with one of those suffixes)"
         )
     try:
-        samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
+        sound = soundfile.SoundFile(path)
     except soundfile.LibsndfileError:
-        samples, rate = _read_with_ffmpeg(path)
-    if samples.shape[1] > 2:
-        raise ValueError(
-            f"{path}: {samples.shape[1]} channels; measure reads mono and stereo files "
-            "(surround loudness needs each channel's BS.1770 weight)"
-        )
-    return np.ascontiguousarray(samples[:, 0] if samples.shape[1] == 1 else samples), int(rate)
-
-
-def _read_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+        sound = None
+    if sound is not None:
+        with sound:
+            _check_channels(path, sound.channels)
+            blocks = sound.blocks(BLOCK_FRAMES, dtype="float32", always_2d=True)
+            yield sound.samplerate, sound.channels, (_frames(b) for b in blocks)
+        return
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
                 raise ValueError(f"{path}: no audio stream")
             stream = container.streams.audio[0]
-            frames = [_planar(f) for f in container.decode(stream)]
-            rate = stream.rate
-            # MP4's edit list ends the audio, but FFmpeg decodes the last AAC frame whole
-            # (up to 1023 samples of padding): its duration is the length written.
-            mp4 = "mp4" in container.format.name.split(",") and stream.duration is not None
-            length = round(stream.duration * stream.time_base * rate) if mp4 else None
-    except av.FFmpegError as exc:  # its str() leads with FFmpeg's error number
+            _check_channels(path, stream.codec_context.channels)
+            yield stream.rate, stream.codec_context.channels, _decoded(path, container, stream)
+    except av.FFmpegError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: av.FFmpegError) -> ValueError:
+    """The error for a file FFmpeg cannot read (its str() leads with FFmpeg's error number)."""
+    return ValueError(f"{path}: not an audio file this can read ({system_reason(exc)})")
+
+
+def _check_channels(path: Path, channels: int) -> None:
+    """An error for more channels than mono and stereo."""
+    if channels > 2:
         raise ValueError(
-            f"{path}: not an audio file this can read ({system_reason(exc)})"
-        ) from None
-    planar = np.concatenate(frames, axis=1) if frames else np.zeros((1, 0), np.float32)
-    planar = planar[:, :length]
-    if planar.dtype.kind != "f":
-        limits = np.iinfo(planar.dtype)
-        full_scale = np.float32((limits.max + 1 - limits.min) // 2)  # 2**(bits - 1)
-        centre = limits.min + full_scale  # 0, or 128 for unsigned 8-bit audio
-        planar = (planar - centre) / full_scale
-    return planar.T.astype(np.float32), rate
+            f"{path}: {channels} channels; measure reads mono and stereo files "
+            "(surround loudness needs each channel's BS.1770 weight)"
+        )
+
+
+def _frames(block: np.ndarray) -> np.ndarray:
+    """A block of frames x channels as the meter takes it: mono one-dimensional."""
+    return np.ascontiguousarray(block[:, 0] if block.shape[1] == 1 else block)
+
+
+def _decoded(
+    path: Path, container: av.container.InputContainer, stream: av.AudioStream
+) -> Iterator[np.ndarray]:
+    """The audio FFmpeg decodes, in blocks of :data:`BLOCK_FRAMES` frames or so."""
+    # MP4's edit list ends the audio, but FFmpeg decodes the last AAC frame whole (up to
+    # 1023 samples of padding): its duration is the length written.
+    mp4 = "mp4" in container.format.name.split(",") and stream.duration is not None
+    left = round(stream.duration * stream.time_base * stream.rate) if mp4 else math.inf
+    pending: list[np.ndarray] = []
+    held = 0  # frames in pending
+    try:
+        for frame in container.decode(stream):
+            planar = _planar(frame)
+            if left < planar.shape[1]:
+                planar = planar[:, : max(left, 0)]
+            left -= planar.shape[1]
+            pending.append(_as_float(planar).T)
+            held += planar.shape[1]
+            if held >= BLOCK_FRAMES:
+                yield _frames(np.concatenate(pending))
+                pending, held = [], 0
+    except av.FFmpegError as exc:
+        raise _unreadable(path, exc) from None
+    if pending:
+        yield _frames(np.concatenate(pending))
+
+
+def _as_float(planar: np.ndarray) -> np.ndarray:
+    """Decoded samples as float32 in [-1, 1] (integer ones scaled, unsigned ones centred)."""
+    if planar.dtype.kind == "f":
+        return planar.astype(np.float32, copy=False)
+    limits = np.iinfo(planar.dtype)
+    full_scale = np.float32((limits.max + 1 - limits.min) // 2)  # 2**(bits - 1)
+    centre = limits.min + full_scale  # 0, or 128 for unsigned 8-bit audio
+    return ((planar - centre) / full_scale).astype(np.float32)
+
+
+def read_audio(path: str | Path) -> tuple[np.ndarray, int]:
+    """Decode a mono or stereo file whole: float32 samples (frames, or frames x 2) and their
+    rate. (:func:`measure_file` measures a file without holding it.)"""
+    with open_audio(path) as (rate, channels, blocks):
+        empty = np.zeros((0,) if channels == 1 else (0, channels), np.float32)
+        return np.concatenate([empty, *blocks]), int(rate)
 
 
 def _planar(frame: av.AudioFrame) -> np.ndarray:
@@ -118,18 +174,38 @@ def _planar(frame: av.AudioFrame) -> np.ndarray:
 
 def measure(samples: np.ndarray, sample_rate: int, path: str = "<samples>") -> Measurement:
     """Measure float samples: mono (frames) or stereo (frames x 2)."""
-    if not samples.size:
-        raise ValueError(f"{path}: no audio to measure")
-    if not np.isfinite(samples).all():  # NaN would measure as silence and pass the peaks
-        count = samples.size - np.count_nonzero(np.isfinite(samples))
-        raise ValueError(
-            f"{path}: {count} samples are not numbers (NaN or infinite): the file is damaged"
-        )
+    channels = 1 if samples.ndim == 1 else samples.shape[1]
+    return _measure_blocks([samples], sample_rate, channels, path)
+
+
+def measure_file(path: str | Path) -> Measurement:
+    """Measure a mono or stereo file as it is decoded, a block at a time: a book of hours
+    needs no more memory than a minute."""
+    with open_audio(path) as (rate, channels, blocks):
+        return _measure_blocks(blocks, rate, channels, str(path))
+
+
+def _measure_blocks(
+    blocks: Iterable[np.ndarray], sample_rate: int, channels: int, path: str
+) -> Measurement:
+    """Measure a stream of float blocks; errors for no audio, or samples that are no numbers."""
     try:
-        meter = Meter(sample_rate, 1 if samples.ndim == 1 else samples.shape[1])
+        meter = Meter(sample_rate, channels)
     except ValueError as exc:  # a rate loudness is not measured at
         raise ValueError(f"{path}: {exc}") from None
-    meter.add(samples)
+    damaged = 0
+    for block in blocks:
+        finite = np.isfinite(block)
+        if not finite.all():  # NaN would measure as silence and pass the peaks
+            damaged += block.size - np.count_nonzero(finite)
+        elif not damaged:
+            meter.add(block)
+    if damaged:
+        raise ValueError(
+            f"{path}: {damaged} samples are not numbers (NaN or infinite): the file is damaged"
+        )
+    if not meter.frames:
+        raise ValueError(f"{path}: no audio to measure")
     return meter.measurement(path)
 
 
@@ -137,9 +213,9 @@ class Meter:
     """Every level of :class:`Measurement` over a stream fed piece by piece, in one pass.
 
     Keeps per-100 ms hop powers (K-weighted and plain) and running sums, so memory grows by
-    two numbers per 100 ms; the K-weighting filter's state carries across pieces. True peaks
-    are found per piece (:func:`~sonicpipe.audio.loudness.true_peak` reads zeros past its
-    edges), so feed whole utterances or known-quiet pieces with ``peaks=False``. With
+    two numbers per 100 ms; the K-weighting filter's state carries across pieces, and so do
+    the samples the true-peak interpolator reads across a cut: pieces measure what the whole
+    stream does. ``peaks=False`` skips the true peaks of a piece known to be quiet. With
     ``channels`` 2, pieces are frames x 2: K-weighted powers add up (BS.1770, weight 1 for
     left and right), plain ones (RMS, noise floor) are averaged.
     """
@@ -160,6 +236,8 @@ class Meter:
         self.true_peak = 0.0
         empty = np.zeros((0,) if channels == 1 else (0, channels), np.float32)
         self.carry = self.k_carry = empty  # samples of an unfinished hop
+        self.context = empty  # the last samples: the true peaks of its last `waiting` ones
+        self.waiting = 0  # wait for the samples after them
         self.powers: list[np.ndarray] = []  # K-weighted hop powers
         self.plain: list[np.ndarray] = []  # unweighted hop powers (noise floor)
 
@@ -174,15 +252,33 @@ class Meter:
         self.frames += samples.shape[0]
         self.squares += _squares(samples) / self.channels
         self.peak = max(self.peak, float(np.max(np.abs(samples))))
-        if peaks:
-            channels = [samples] if samples.ndim == 1 else samples.T
-            self.true_peak = max(self.true_peak, *(true_peak(c) for c in channels))
+        data = np.concatenate([self.context, samples])
+        start = self.context.shape[0] - self.waiting
+        # Samples whose interpolation reads past the piece wait for the next (or the end).
+        stop = max(data.shape[0] - HALF, start) if peaks else self.context.shape[0]
+        self._true_peaks(data, start, stop)
+        self.waiting = data.shape[0] - stop if peaks else 0
+        self.context = data[-(self.waiting + HALF) :]
         weighted, self.state = k_filter(self.sos, samples, self.state, axis=0)
         self.k_squares += _squares(weighted)
         self.k_carry, k_hops = self._hops(self.k_carry, weighted)
         self.carry, hops = self._hops(self.carry, samples)
         self.powers.append(k_hops)
         self.plain.append(hops / self.channels)
+
+    def _true_peaks(self, data: np.ndarray, start: int, stop: int) -> None:
+        """Raise :attr:`true_peak` to that of ``data[start:stop]`` (its interpolation reads
+        the neighbours in ``data``, and zeros past its ends)."""
+        if start >= stop:
+            return
+        for channel in [data] if data.ndim == 1 else np.ascontiguousarray(data.T):
+            best = max(self.true_peak, float(np.max(np.abs(channel[start:stop]))))
+            for low, high in risky_regions(channel, best):  # where it may be above best
+                low, high = max(low, start), min(high, stop)
+                if low < high:
+                    _, peaks = peaks_over(channel, best, low, high)
+                    best = max(best, float(peaks.max(initial=best)))
+            self.true_peak = best
 
     def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sums of squares of each whole hop (all channels) and the unfinished rest."""
@@ -193,6 +289,8 @@ class Meter:
 
     def measurement(self, path: str) -> Measurement:
         """What was measured (levels of no audio at all are -inf)."""
+        self._true_peaks(self.context, self.context.shape[0] - self.waiting, self.context.shape[0])
+        self.waiting = 0  # the stream ends here: zeros after it
         powers = np.concatenate(self.powers) if self.powers else np.zeros(0)
         plain = np.concatenate(self.plain) if self.plain else np.zeros(0)
         blocks = block_powers(powers, BLOCK_HOPS, self.hop)
