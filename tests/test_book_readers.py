@@ -1006,3 +1006,44 @@ def test_a_table_of_contents_by_that_name_is_front_matter() -> None:
         "CHAPTER I.\n\nIt began.\n\nCHAPTER II.\n\nIt ended.\n"
     )
     assert [c.title for c in read_text(text).chapters] == ["CHAPTER I.", "CHAPTER II."]
+
+
+def test_a_gutenberg_epub_split_in_files_names_no_chapter_after_its_header(
+    tmp_path: Path,
+) -> None:
+    """Project Gutenberg's EPUBs split the book at its chapters; the first contents entry
+    points at its header (``#pg-header``): that file, the title page, is front matter, not a
+    chapter named 'The Project Gutenberg eBook of ...'."""
+    book = epub.EpubBook()
+    book.set_identifier("pg-split")
+    book.set_title("Alice")
+    book.set_language("en")
+    files = [
+        "<section class='pg-boilerplate' id='pg-header'><h2>The Project Gutenberg eBook of "
+        "Alice</h2><p>This ebook is for the use of anyone.</p></section>"
+        "<h1>Alice's Adventures in Wonderland</h1><p>by Lewis Carroll</p>",
+        "<h2 id='chap01'>CHAPTER I.</h2><p>Alice was tired.</p>"
+        "<section class='pg-boilerplate' id='pg-footer'><h2 id='pg-footer-heading'>THE FULL "
+        "PROJECT GUTENBERG LICENSE</h2><p>Please read this.</p></section>",
+    ]
+    items = []
+    for number, body in enumerate(files):
+        item = epub.EpubHtml(title=str(number), file_name=f"h-{number}.xhtml", lang="en")
+        item.content = f"<html><body>{body}</body></html>"
+        book.add_item(item)
+        items.append(item)
+    book.toc = [
+        epub.Link("h-0.xhtml#pg-header", "The Project Gutenberg eBook of Alice", "h"),
+        epub.Link("h-1.xhtml#chap01", "CHAPTER I.", "c1"),
+        epub.Link("h-1.xhtml#pg-footer-heading", "THE FULL PROJECT GUTENBERG LICENSE", "l"),
+    ]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *items]
+    epub.write_epub(str(tmp_path / "split.epub"), book)
+    read = read_book(tmp_path / "split.epub")
+    assert [(c.title, c.paragraphs) for c in read.chapters] == [
+        ("CHAPTER I.", ["CHAPTER I.", "Alice was tired."])
+    ]
+    front = read_book(tmp_path / "split.epub", front_matter=True).chapters[0]
+    assert front.paragraphs == ["Alice's Adventures in Wonderland", "by Lewis Carroll"]

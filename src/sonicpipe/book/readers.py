@@ -651,7 +651,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         front = (
             bool(kinds & FRONT_TYPES)
             or (entries and title is None and not started)
-            or _same(title or heading) in CONTENTS
+            or (len(starts) < 2 and _same(title or heading) in CONTENTS)
         )
         if front and not front_matter:
             continue
@@ -703,7 +703,7 @@ def _toc_entries(toc: Any) -> list[tuple[str, str, str, int]]:
                 visit(entry[1], depth + 1)
             elif isinstance(entry, list | tuple):
                 visit(entry, depth)
-            elif href := getattr(entry, "href", None):
+            elif (href := getattr(entry, "href", None)) and not _into_boilerplate(href):
                 target, fragment = urldefrag(href)
                 title = " ".join((entry.title or "").split())  # laid out over lines
                 target = posixpath.normpath(unquote(target))
@@ -711,6 +711,12 @@ def _toc_entries(toc: Any) -> list[tuple[str, str, str, int]]:
 
     visit(toc, 0)
     return entries
+
+
+def _into_boilerplate(href: str) -> bool:
+    """Whether a contents entry points into Project Gutenberg's header or licence (left
+    out, so no chapter starts there): ``#pg-header``, ``#pg-footer-heading``."""
+    return unquote(urldefrag(href)[1]).startswith(BOILERPLATE)
 
 
 def _chapter_starts(entries: list[tuple[str, str, str, int]], name: str) -> list[tuple[str, str]]:
