@@ -82,6 +82,25 @@ def test_raw_sink_writes_linear_pcm_to_a_binary_stream() -> None:
         sink.write(signal)
 
 
+def test_raw_sink_refuses_an_async_sink_it_could_never_await() -> None:
+    """A websocket's ``send`` is a coroutine function: called and never awaited, it sent
+    nothing, and said so only in a warning when the coroutine was collected."""
+    sent: list[bytes] = []
+
+    async def send(data: bytes) -> None:
+        sent.append(data)
+
+    class AsyncFile:
+        async def write(self, data: bytes) -> None:
+            sent.append(data)
+
+    for sink, name in [(send, "send"), (AsyncFile(), "write")]:
+        with pytest.raises(TypeError, match=rf"sink: .*{name}.* is async; RawSink calls it as "
+                           "audio comes, without awaiting"):  # fmt: skip
+            RawSink(sink, "pcm_mulaw", 8000)
+    assert sent == []
+
+
 def test_raw_sink_rejects_unknown_encoding() -> None:
     with pytest.raises(ValueError, match="valid: pcm_f32le, pcm_s16le, pcm_mulaw, pcm_alaw"):
         RawSink(io.BytesIO(), "pcm_u8")

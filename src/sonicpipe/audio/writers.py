@@ -8,6 +8,7 @@ chapters is in :mod:`sonicpipe.audio.m4b`.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import struct
@@ -295,10 +296,14 @@ class RawSink(Writer):
         if isinstance(sink, str | Path):
             self._file = open(sink, "wb")  # noqa: SIM115 - closed by close()
             self._send: Callable[[bytes], object] = self._file.write
-        elif callable(sink):
-            self._send = sink
         else:
-            self._send = sink.write
+            self._send = sink if callable(sink) else sink.write
+            if inspect.iscoroutinefunction(self._send):  # its coroutines would never run
+                raise TypeError(
+                    f"sink: {self._send!r} is async; RawSink calls it as audio comes, without "
+                    "awaiting (give a plain function, say one that puts the bytes on an "
+                    "asyncio.Queue)"
+                )
 
     def _write(self, samples: np.ndarray) -> None:
         self._send(pcm.encode(samples, self.encoding))
