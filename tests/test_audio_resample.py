@@ -126,6 +126,16 @@ def test_bad_resample_options_name_the_valid_values(options: dict, message: str)
         AudioChain(Settings(options={"resample": options}))
 
 
+def test_a_target_rate_written_with_a_decimal_point_is_that_rate() -> None:
+    """TOML's ``target_rate = 8000.0`` is a float: the chain blamed the plugin ('open(24000)
+    returned a float, not its output rate')."""
+    chain = AudioChain(Settings(options={"resample": {"target_rate": 8000.0}}))
+    rate = chain.open(24000)
+    assert (rate, type(rate)) == (8000, int)
+    out = np.concatenate([chain.process(sine(300, 24000, 0.3)), chain.flush()])
+    assert out.size == 2400
+
+
 def test_chain_rejects_unknown_boundary_and_stereo_input() -> None:
     chain = AudioChain(resample_settings(8000))
     chain.open(24000)
