@@ -401,6 +401,17 @@ def test_a_real_date_that_is_no_known_version_is_accepted(
         assert_still_serving(conn)
 
 
+@pytest.mark.parametrize("version", ["2024-06-10", "2025-04-16"])
+def test_an_embedding_voice_is_spoken_on_every_version(server: LocalServer, version: str) -> None:
+    """The spec has embedding mode "on old versions" without naming them: no version refuses
+    it, and the local voice speaks it."""
+    with connect(server.url + PATH, additional_headers={"Cartesia-Version": version}) as conn:
+        voice = {"mode": "embedding", "embedding": [0.25] * 192}
+        conn.send(request("embedded", voice=voice))
+        messages = until_end(conn, "embedded")
+        assert messages[-1]["type"] == "done" and any(m["type"] == "chunk" for m in messages)
+
+
 def test_ending_a_finished_context_sends_nothing(ws: ClientConnection) -> None:
     ws.send(request("once"))
     assert until_end(ws, "once")[-1]["type"] == "done"

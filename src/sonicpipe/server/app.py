@@ -864,7 +864,11 @@ class SonicServer:
             self._live[key] = lingers_from + self.config.linger
 
     def note_voice(self, voice: p.Voice) -> None:
-        """Log once per voice id that the local voice speaks for it."""
+        """Log once per voice id that the local voice speaks for it.
+
+        An embedding voice is spoken too, on every API version: the spec has embedding mode
+        "on old versions" without saying which, so no version refuses it here.
+        """
         name = voice.id or voice.mode
         if name not in self._voices:
             self._voices.add(name)
