@@ -65,7 +65,10 @@ class M4bWriter(Writer):
         except ValueError as exc:
             raise ValueError(f"{self.path}: {exc}") from None
         tags = checked_metadata(self.path, metadata)
-        self._container = av.open(str(self.path), "w", format="ipod")
+        # The movie's time scale is the rate (FFmpeg's default is 1000): the edit list, which
+        # players trim the last AAC frame's padding by, ends the audio to the sample.
+        timescale = {"movie_timescale": str(sample_rate)}
+        self._container = av.open(str(self.path), "w", format="ipod", options=timescale)
         for key, value in tags.items():
             self._container.metadata[FFMPEG_KEYS[key]] = value
         self._stream = self._container.add_stream("aac", rate=sample_rate, layout="mono")
