@@ -195,3 +195,18 @@ def test_a_word_span_moves_with_the_trims_and_never_takes_the_pause_in() -> None
     assert shaper.output_time(1.15, end=True) == pytest.approx(0.5 + 0.5, abs=0.002)
     assert shaper.output_span(0.65, 1.15) == pytest.approx((0.45, 0.95), abs=0.002)
     assert shaper.output_span(1.35, 1.5) == pytest.approx((1.05, 1.2), abs=0.002)
+
+
+def test_a_start_rounded_to_just_before_a_sentence_end_starts_the_next_sentence() -> None:
+    """Sonic's times are rounded: the next sentence's first word, which starts where the
+    sentence before ends, may read a hair before that end; it still starts after the pause,
+    also when both sentences are voiced right to their edges (no silence was cut between)."""
+    shaper = PauseShaper(sentence_pause=0.5, keep=0.02)
+    shaper.open(RATE)
+    shaper.process(sine(220, RATE, 1.0, -12.0))
+    shaper.boundary("sentence")
+    shaper.process(sine(220, RATE, 1.0, -12.0))
+    shaper.flush()
+    assert shaper.output_time(1.0 - 0.00005) == pytest.approx(1.5)
+    assert shaper.output_time(1.0 - 0.01) == pytest.approx(1.0 - 0.01)  # no rounding: its own
+    assert shaper.output_time(1.0 - 0.00005, end=True) == pytest.approx(1.0, abs=0.0001)

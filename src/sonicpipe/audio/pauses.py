@@ -24,6 +24,10 @@ import numpy as np
 from sonicpipe.audio.chain import BOUNDARIES, EMPTY, as_samples
 
 FRAME = 0.01  # seconds per analysis frame
+# A word that starts this close before a sentence end starts the next sentence: Sonic's times
+# are rounded (the local server's to 0.1 ms), and the next sentence's first word starts at
+# the end of this one.
+ROUNDING = 0.001
 
 
 class PauseShaper:
@@ -50,6 +54,7 @@ class PauseShaper:
         # (input position, output position, length) of each stretch of input passed on as
         # it is; a zero length marks a sentence end (what follows comes out at that point)
         self._runs: list[tuple[int, int, int]] = []
+        self._ends: list[int] = []  # input position of each sentence end
         self._in = 0  # input samples received
         self._out = 0  # output samples returned
         self._finished = False
@@ -95,11 +100,16 @@ class PauseShaper:
         """Where ``seconds`` of the input fall in the output; None while not yet decided.
 
         A time in silence that was cut away goes to the audio after the cut (the start of a
-        word), or with ``end`` to the audio before it (the end of a word).
+        word), or with ``end`` to the audio before it (the end of a word). A start within
+        ``ROUNDING`` before a sentence end is taken for that end.
         """
         position, runs = seconds * self._rate, self._runs
         if not self._finished and (not runs or position >= runs[-1][0] + runs[-1][2]):
             return None
+        ends = self._ends
+        after = bisect_left(ends, position)
+        if not end and after < len(ends) and ends[after] - position <= ROUNDING * self._rate:
+            position = ends[after]
         if end:  # the last stretch that starts before the position
             index = max(bisect_left(runs, position, key=itemgetter(0)) - 1, 0)
             start, out, length = runs[index]
@@ -139,6 +149,8 @@ class PauseShaper:
         if self._runs and self._runs[-1][2] == 0 and self._runs[-1][0] == self._in:
             self._runs.pop()  # two ends with nothing between: the later one holds
         self._runs.append((self._in, self._out, 0))
+        if not self._ends or self._ends[-1] != self._in:
+            self._ends.append(self._in)
 
     def _end_sentence(self) -> np.ndarray:
         """The sentence's audio still held, trailing silence trimmed."""
