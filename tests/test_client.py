@@ -779,3 +779,23 @@ async def test_a_key_the_header_cannot_carry_is_refused_without_showing_it(
         await sonic.connect()
     assert secret[:10] not in str(refused.value) and secret[10:] not in str(refused.value)
     await sonic.close()
+
+
+@pytest.mark.parametrize("blank", ["", "  \n"])
+async def test_an_empty_key_is_no_key_and_sends_no_header(blank: str) -> None:
+    """As in the settings, an empty key means none: no empty X-API-Key header goes out."""
+    headers: list[websockets.datastructures.Headers] = []
+
+    def record(connection: websockets.ServerConnection, request: websockets.Request) -> None:
+        headers.append(request.headers)
+
+    async def idle(ws: websockets.ServerConnection) -> None:
+        await ws.wait_closed()
+
+    async with websockets.serve(idle, "127.0.0.1", 0, process_request=record) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, blank)
+        await sonic.connect()
+        await sonic.close()
+    assert "api_key=none" in repr(sonic)
+    assert len(headers) == 1 and p.API_KEY_HEADER not in headers[0]

@@ -370,7 +370,8 @@ class SonicClient:
         check_url(url)  # no credential (nor query) in the URL: the key goes in a header
         base = url.rstrip("/")
         self.url = base if base.endswith(p.WEBSOCKET_PATH) else base + p.WEBSOCKET_PATH
-        self._key = api_key if isinstance(api_key, Secret | None) else Secret(api_key)
+        key = api_key if isinstance(api_key, Secret | None) else Secret(api_key)
+        self._key = key or None  # an empty key is no key, as in the settings
         self.version = version
         self.max_contexts = check_max_contexts(max_contexts)
         self.timeout = timeout
