@@ -128,6 +128,31 @@ def test_the_settings_options_say_what_they_take_and_only_where_they_are_read(
     assert "--config" not in help_of(["serve"], capsys)
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["render", "in.txt", "--captins"], "render: error: unrecognized arguments: --captins "
+         "(did you mean --captions?)"),
+        (["book", "render", "b.txt", "--head-tones=1"], "book render: error: unrecognized "
+         "arguments: --head-tones=1 (did you mean --head-tone?)"),
+        (["text", "in.txt", "--plugn", "m"], "text: error: unrecognized arguments: --plugn m "
+         "(did you mean --plugin?)"),
+        (["plugins", "extra"], "plugins: error: unrecognized arguments: extra"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_option_is_refused_under_its_command_with_the_one_it_likely_meant(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse named no option, under the top-level usage."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    usage, error = capsys.readouterr().err.rstrip("\n").rsplit("\n", 1)
+    prog = "sonicpipe " + said.partition(":")[0]
+    assert usage.startswith(f"usage: {prog} ")
+    assert error == f"sonicpipe {said}"
+
+
 @pytest.mark.parametrize("argv", [[], ["audio"], ["book"]])
 def test_a_missing_command_is_named_command(
     argv: list[str], capsys: pytest.CaptureFixture[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import logging
 import os
@@ -399,6 +400,26 @@ def _unused_options(args: argparse.Namespace) -> list[str]:
     return [f"--{name}" for name in SETTINGS_OPTIONS if getattr(args, name) and name not in takes]
 
 
+def _refuse_unknown(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, unknown: list[str]
+) -> None:
+    """Exit with argparse's error for arguments no parser took, under the command's usage,
+    with the command's option that a misspelt one likely meant (argparse names none)."""
+    command = next(c for c in _commands(parser) if c.get_default("func") is args.func)
+    options = [
+        flag
+        for action in command._actions
+        if action.help != argparse.SUPPRESS
+        for flag in action.option_strings
+        if flag.startswith("--")
+    ]
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    flags = [arg.partition("=")[0] for arg in unknown if arg.startswith("--")]
+    if flags and (close := difflib.get_close_matches(flags[0], options, 1)):
+        message += f" (did you mean {close[0]}?)"
+    command.error(message)
+
+
 def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     """The parsers of the commands under ``parser`` that take no subcommand themselves."""
     found = []
@@ -457,7 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM, 141
     when the reader of standard output went away)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _refuse_unknown(parser, args, unknown)
     if unused := _unused_options(args):
         parser.error(f"{' and '.join(unused)}: not used by this command")
     if sys.stdout is None:  # closed ('>&-'): what is printed goes nowhere, as print() does
