@@ -63,6 +63,19 @@ def test_speak_with_timestamps(server: LocalServer) -> None:
     assert audio.seconds - 0.3 < audio.words[-1].end <= audio.seconds, "words time the audio"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [(None, "not NoneType"), (b"Hello.", r"not bytes \(decode bytes first\)"), (5, "not int")],
+)
+def test_a_text_that_is_no_str_is_a_type_error(
+    server: LocalServer, text: object, message: str
+) -> None:
+    """Not a plugin's fault (a PluginError blamed markup and cleanup for it)."""
+    wanted = f"the text to speak must be a str, {message}"
+    with Pipeline(settings_for(server)) as pipe, pytest.raises(TypeError, match=wanted):
+        pipe.speak(text)  # type: ignore[arg-type]
+
+
 def test_render_wav_through_the_audio_chain(server: LocalServer, tmp_path: Path) -> None:
     """Audio from the local server runs through the audio hooks (pauses, loudness, 16 kHz)."""
     options = {

@@ -46,6 +46,9 @@ class TextChain:
 
     def clean(self, text: str, source: str = "<text>") -> Document:
         """Run stages 1 and 2 (cleanup with markup, then normalization) on ``text``."""
+        if not isinstance(text, str):
+            hint = " (decode bytes first)" if isinstance(text, bytes | bytearray) else ""
+            raise TypeError(f"the text to speak must be a str, not {type(text).__name__}{hint}")
         doc = Document(text, language=self.settings.language, source=source)
         self._run("sonicpipe_clean_text", doc, doc=doc)
         cleaned = doc.text
