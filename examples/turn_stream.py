@@ -46,7 +46,8 @@ async def main(path: str) -> None:
         # In a task group, a failure on either side stops the other: a broken LLM stream ends
         # the playback (stopping turn.audio() interrupts the turn) instead of leaving it
         # waiting for text that never comes, and a failed playback stops the LLM stream.
-        with open_writer(path, pipe.output_rate, pipe.settings) as writer:
+        # The pipeline's own plugins choose the writer (a writer plugin given to it too).
+        with open_writer(path, pipe.output_rate, pipe.settings, pipe.host) as writer:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(produce())
                 async for chunk in turn.audio():
