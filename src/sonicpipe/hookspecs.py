@@ -16,8 +16,9 @@ Three optional attributes describe a plugin to the host:
   table has one name however the plugin is registered.
 - ``sonicpipe_options``: the keys its options table may hold (``sonicpipe_options =
   ("words",)``; empty: it takes no options). The host rejects any other key when it loads,
-  naming the settings file, so a misspelt option cannot be ignored. A plugin that declares
-  none gets its table as it is; the values are the plugin's to check.
+  naming the settings file, so a misspelt option cannot be ignored, and ``sonicpipe plugins``
+  lists them. A plugin that declares none gets its table as it is; the values are the
+  plugin's to check.
 - ``__version__``: the version ``sonicpipe plugins`` shows for a plugin that is not installed
   (an installed one shows its distribution's).
 
