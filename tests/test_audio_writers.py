@@ -22,7 +22,7 @@ from sonicpipe.audio import open_writer
 from sonicpipe.audio.m4b import M4bWriter
 from sonicpipe.audio.resample import Resampler
 from sonicpipe.audio.signals import speech_like
-from sonicpipe.audio.writers import Mp3Writer, RawSink, SoundFileWriter
+from sonicpipe.audio.writers import Mp3Writer, RawSink, SoundFileWriter, write_atomic
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.server.engines import Word, load_engine
 
@@ -516,3 +516,18 @@ def test_an_m4b_of_the_neural_voice_has_the_bitrate_asked_for(tmp_path: Path, kb
         write_in_chunks(writer, resampler.process(voice.samples), 4096)
         writer.write(resampler.flush())
     assert audio_kbps(tmp_path / "voice.m4b") == pytest.approx(kbps, rel=0.15)
+
+
+def test_an_interrupted_atomic_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the data goes to disk (a mock: the moment cannot be hit for real) leaves
+    neither the file nor its temporary part, and the interruption goes on."""
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("os.fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "paragraph.wav", bytes(5000))
+    assert list(tmp_path.iterdir()) == []

@@ -184,7 +184,8 @@ def streaming_wav_header(sample_rate: int) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename (never half-written).
 
-    A failure (a full disk) is an :class:`OSError` naming ``path``, the temporary file gone.
+    A failure (a full disk) is an :class:`OSError` naming ``path``; the temporary file is
+    gone after it, and after an interruption (Ctrl-C).
     """
     part = path.with_name(f"{path.name}.part-{os.getpid()}")
     try:
@@ -193,9 +194,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(part, path)
-    except OSError as exc:
+    except BaseException as exc:
         part.unlink(missing_ok=True)
-        raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
+        if isinstance(exc, OSError):
+            raise OSError(f"{path}: cannot write: {system_reason(exc)}") from None
+        raise
 
 
 @contextmanager
