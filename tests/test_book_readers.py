@@ -1047,3 +1047,15 @@ def test_a_gutenberg_epub_split_in_files_names_no_chapter_after_its_header(
     ]
     front = read_book(tmp_path / "split.epub", front_matter=True).chapters[0]
     assert front.paragraphs == ["Alice's Adventures in Wonderland", "by Lewis Carroll"]
+
+
+def test_what_is_left_out_is_counted(tmp_path: Path) -> None:
+    """A reader says how many paragraphs of front matter and licence it left out, so that
+    a render can say so (Moby-Dick's ETYMOLOGY went unsaid, and unnoticed)."""
+    assert read_text(GUTENBERG).left_out == {"front matter": 4, "licence": 2}
+    assert read_text(GUTENBERG, front_matter=True, licence=True).left_out == {}
+    path = gutenberg_epub(tmp_path / "pg11.epub")
+    assert read_book(path).left_out == {"front matter": 3, "licence": 3}
+    markdown = tmp_path / "story.md"
+    markdown.write_text("# The Story\n\nA preface.\n\n## One\n\nA.\n\n## Two\n\nB.\n")
+    assert read_book(markdown).left_out == {"front matter": 1}

@@ -656,6 +656,9 @@ def test_acx_delivery_reuses_the_cache(rendered: tuple, tmp_path: Path) -> None:
     assert [p.name[:3] for p in mp3s] == ["01 ", "02 ", "03 "]
     seconds = clock(manifest["delivery"]["seconds"])  # three files; their captions not counted
     assert f"audio {seconds} in 3 files, with captions, in {output}" in log.getvalue()
+    assert f"{source}: left out the Project Gutenberg licence (2 paragraphs; --licence " in (
+        log.getvalue()
+    )
     book = read_book(source)
     for number, path in enumerate(mp3s):
         info = MP3(path).info

@@ -85,6 +85,8 @@ async def arender_book(
                     f"preset acx delivers {ACX_RATE} Hz; this pipeline gives {pipe.output_rate} Hz "
                     f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
                 )
+            if book.left_out:
+                progress.message(left_out(book))
             progress.message(f"preparing the text of {counted(len(book.chapters), 'chapter')}")
             # The text hooks run in a thread while the connection (and a local voice) comes up.
             plans, _ = await asyncio.gather(in_daemon_thread(plan_book, book, pipe), pipe.client())
@@ -139,6 +141,15 @@ async def arender_book(
         manifest.end("delivered")
     progress.finish(summary(manifest.data, report, output))
     return manifest.data
+
+
+def left_out(book: Book) -> str:
+    """What the reader left out of the narration, and the options that keep it."""
+    parts = {"front matter": ("front matter", "--front-matter"),
+             "licence": ("the Project Gutenberg licence", "--licence")}  # fmt: skip
+    said = [f"{parts[part][0]} ({counted(count, 'paragraph')}; {parts[part][1]} narrates it)"
+            for part, count in book.left_out.items()]  # fmt: skip
+    return f"{book.source}: left out {' and '.join(said)}"
 
 
 def book_delivery(

@@ -38,8 +38,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
-for. Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no
-number is read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
+for, and counted (``Book.left_out``) so that a render can say what it did not narrate.
+Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no number is
+read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
 a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
 the paragraph whose ``word.*`` points at it, a plain text's ``[Footnote 1: ...]`` (Project
 Gutenberg's), and a Markdown file's ``[^1]: ...`` definitions; nor are Project Gutenberg's
@@ -52,7 +53,7 @@ import codecs
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
@@ -149,6 +150,8 @@ class Book:
     cover: bytes | None = None  # an image as found (the M4B takes JPEG or PNG)
     source: str = ""
     encoding: str = "utf-8"  # of a text file: another only when its header declares it
+    # Paragraphs not narrated unless asked for: "front matter" and "licence", when any.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 def read_book(path: str | Path, front_matter: bool = False, licence: bool = False) -> Book:
@@ -261,6 +264,7 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     first = begins[0] if begins else len(paragraphs)
     opening = paragraphs[:first]
     chapters: list[Chapter] = []
+    left: dict[str, int] = {}
     if opening:
         marks = [n for n, p in enumerate(opening) if _same(p) in CONTENTS]
         listed = [n for n in contents if n < first]
@@ -273,6 +277,8 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
             bounds = [*starts, len(opening)]
             if front_matter:
                 chapters.append(Chapter(FRONT_MATTER, opening[: bounds[0]]))
+            else:
+                left["front matter"] = bounds[0]
             for start, stop in zip(starts, bounds[1:], strict=True):
                 chapters.append(Chapter(" ".join(opening[start].split()), opening[start:stop]))
     for n, (start, heading) in enumerate(zip(begins, chapters_at, strict=True)):
@@ -281,10 +287,9 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
         title = _title(paragraphs[heading], paragraphs[heading + 1] if heading + 1 < stop else "")
         parts = [_title(paragraphs[m]).rstrip(".:") for m in over[heading]]
         chapters.append(Chapter(". ".join([*parts, title]), body))
-    if licence and tail.strip():
-        chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
+    _licence_chapter(chapters, left, split_paragraphs(tail), licence)
     title = fields.get("title") or name
-    return Book(title, fields.get("author", ""), chapters)
+    return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
 
 
 def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) -> list[int]:
@@ -440,13 +445,28 @@ def read_markdown(
     chapters = (
         [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) else []
     )
+    left = {"front matter": len(opening) if starts and not front_matter else 0}
     for n, (start, heading) in enumerate(starts):
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(paragraphs)
         kept = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in dropped]
         chapters.append(Chapter(heading, kept))
-    if licence and tail.strip():
-        chapters.append(Chapter(LICENCE, split_paragraphs(tail)))
-    return Book(title, fields.get("author", ""), chapters)
+    _licence_chapter(chapters, left, split_paragraphs(tail), licence)
+    return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
+
+
+def _licence_chapter(
+    chapters: list[Chapter], left: dict[str, int], paragraphs: list[str], licence: bool
+) -> None:
+    """Add the licence's ``paragraphs`` as the last chapter if asked for, else count them."""
+    if licence and paragraphs:
+        chapters.append(Chapter(LICENCE, paragraphs))
+    elif paragraphs:
+        left["licence"] = len(paragraphs)
+
+
+def _counted(left: dict[str, int]) -> dict[str, int]:
+    """``left`` without the parts that held no paragraph."""
+    return {part: count for part, count in left.items() if count}
 
 
 def _md_heading(paragraph: str) -> tuple[int, str] | None:
@@ -636,6 +656,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
             raise BookError(f"{path}: cannot read EPUB: {exc}") from None
     entries = _toc_entries(doc.toc)
     chapters: list[Chapter] = []
+    left = {"front matter": 0}
     started = False
     for idref, linear in doc.spine:
         item = doc.get_item_with_id(idref)
@@ -654,6 +675,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
             or (len(starts) < 2 and _same(title or heading) in CONTENTS)
         )
         if front and not front_matter:
+            left["front matter"] += len(paragraphs)
             continue
         started = started or not front
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
@@ -676,14 +698,15 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         elif lead:
             chapters.append(Chapter(heading or fallback, lead))
         for start, stop in zip(at, [*at[1:], len(paragraphs)], strict=True):
-            if paragraphs[start:stop] and (front_matter or _same(cuts[start]) not in CONTENTS):
+            if not front_matter and _same(cuts[start]) in CONTENTS:
+                left["front matter"] += stop - start
+            elif paragraphs[start:stop]:
                 chapters.append(Chapter(cuts[start], paragraphs[start:stop]))
-    if licence:
-        items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
-        found = [p for item in items if _is_document(item) for p in _licence(item)]
-        chapters += [Chapter(LICENCE, found)] if found else []
+    items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
+    found = [p for item in items if _is_document(item) for p in _licence(item)]
+    _licence_chapter(chapters, left, found, licence)
     title = _meta(doc, "title") or path.stem
-    return Book(title, _meta(doc, "creator"), chapters, _cover(doc))
+    return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
 
 
 def _meta(doc: Any, name: str) -> str:
