@@ -11,12 +11,15 @@ import runpy
 import shlex
 import subprocess
 import sys
+import types
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile
 
-from sonicpipe import ConfigError, PluginError, TextChain
+from sonicpipe import ConfigError, PluginError, PluginHost, TextChain
+from sonicpipe.audio.chain import AudioChain
 from sonicpipe.cli import build_parser
 from sonicpipe.config import _TABLES, Settings
 from sonicpipe.pipeline import Pipeline
@@ -201,3 +204,22 @@ def test_the_censor_example_checks_its_words(
     assert str(err.value) == (
         f"options.censor.words: expected a non-empty list of words, got {words!r}"
     )
+
+
+def test_readme_audio_processor_snippet_scales_the_audio_where_the_readme_says() -> None:
+    gain = types.ModuleType("sonicpipe_gain")
+    exec(readme_block("python", "# sonicpipe_gain.py"), gain.__dict__)
+    settings = Settings(options={"gain": {"factor": 0.5}})
+    host = PluginHost(settings, extra=[gain])
+    order = host.hook_order()["sonicpipe_audio_processor"]
+    assert order == ["pauses", "gain", "resample", "loudness"]  # after pauses, before resample
+    assert host.describe()[-1].options == ["factor"]
+    tone = (0.4 * np.sin(np.arange(2400) / 5)).astype(np.float32)
+    out, rate = AudioChain(settings, host).run(tone, 24000)  # the built-ins have no options
+    assert rate == 24000
+    np.testing.assert_array_equal(out, tone * np.float32(0.5))
+    assert out.dtype == np.float32
+    alone, _ = AudioChain(Settings(), PluginHost(extra=[gain])).run(tone, 24000)
+    np.testing.assert_array_equal(alone, tone)  # without [options.gain] it stays out
+    with pytest.raises(ConfigError, match=r"^options\.gain\.factor: expected a number from 0 to 4"):
+        PluginHost(Settings(options={"gain": {"factor": "loud"}}), extra=[gain])
