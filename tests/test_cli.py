@@ -6,6 +6,7 @@ import argparse
 import os
 import pty
 import select
+import shlex
 import subprocess
 import sys
 from importlib.metadata import version
@@ -151,6 +152,21 @@ def test_a_misspelt_option_is_refused_under_its_command_with_the_one_it_likely_m
     prog = "sonicpipe " + said.partition(":")[0]
     assert usage.startswith(f"usage: {prog} ")
     assert error == f"sonicpipe {said}"
+
+
+def test_the_help_s_echo_examples_reach_the_command_as_written() -> None:
+    """'echo "Dr. Smith paid $1.2M."' gave the shell $1 to expand: 'Dr. Smith paid .2M.'."""
+    lines = [
+        line.strip()
+        for command in _commands(build_parser())
+        for line in (command.epilog or "").splitlines()
+        if line.strip().startswith("echo ")
+    ]
+    assert lines
+    for line in lines:
+        echo = line.partition(" | ")[0]
+        said = subprocess.run(["sh", "-c", echo], capture_output=True, text=True, check=True)
+        assert said.stdout == shlex.split(echo)[1] + "\n", line
 
 
 @pytest.mark.parametrize("argv", [[], ["audio"], ["book"]])

@@ -286,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Print the segments of a text exactly as they would be sent to Sonic: each\n"
         "transcript after the text hooks (cleanup, normalize, pronounce, markup), the\n"
         "controls in force, and a note for each control the model has no form for.",
-        ['echo "Dr. Smith paid $1.2M." | sonicpipe text -',
+        ["echo 'Dr. Smith paid $1.2M.' | sonicpipe text -",
          "sonicpipe text chapter.md --model sonic-2 --json"],
     )  # fmt: skip
     text.add_argument("input", help="a text file (UTF-8), or - for standard input")
