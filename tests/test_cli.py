@@ -154,6 +154,22 @@ def test_a_misspelt_option_is_refused_under_its_command_with_the_one_it_likely_m
     assert error == f"sonicpipe {said}"
 
 
+def test_the_help_s_examples_run_as_pasted() -> None:
+    """Each example line parses as the command line it is, its comment after a '#': the
+    comments were set off by spaces alone ('sonicpipe render notes.txt   notes.wav, local
+    voice' was refused: unrecognized arguments)."""
+    parser = build_parser()
+    pages = [parser.epilog or "", *(command.epilog or "" for command in _commands(parser))]
+    lines = [line.split(" #")[0] for page in pages for line in page.splitlines()]
+    runs = [part for line in lines for part in line.split("|") if "sonicpipe " in part]
+    assert len(runs) >= 10
+    for run_ in runs:
+        words = shlex.split(run_)
+        words = words[words.index("sonicpipe") + 1 :]
+        if "COMMAND" not in words:
+            build_parser().parse_args(words)  # exits on a word it does not take
+
+
 def test_the_help_s_echo_examples_reach_the_command_as_written() -> None:
     """'echo "Dr. Smith paid $1.2M."' gave the shell $1 to expand: 'Dr. Smith paid .2M.'."""
     lines = [

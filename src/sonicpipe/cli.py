@@ -42,11 +42,11 @@ if TYPE_CHECKING:
 DESCRIPTION = "Text to speech with Cartesia Sonic (or a local voice), from text to audio files."
 EPILOG = """\
 examples:
-  sonicpipe text notes.md --json          the segments as they would be sent
-  sonicpipe render notes.md -o notes.mp3  text to an audio file
+  sonicpipe text notes.md --json          # the segments as they would be sent
+  sonicpipe render notes.md -o notes.mp3  # text to an audio file
   sonicpipe book render alice.epub --format mp3 --preset acx
-  sonicpipe serve --engine espeak         a local Sonic-compatible server
-  sonicpipe COMMAND --help                a command's options
+  sonicpipe serve --engine espeak         # a local Sonic-compatible server
+  sonicpipe COMMAND --help                # a command's options
 
 Sonic speaks when an API key is set (CARTESIA_API_KEY, or api_key in the settings
 file); without one, the local voice does, offline.
@@ -304,11 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
         "render a text to an audio file",
         "Render a text to one audio file: Sonic speaks it when an API key is set, else the\n"
         "local voice does. The output's suffix chooses the format.",
-        ["sonicpipe render notes.txt                  notes.wav, local voice",
-         'echo "Hello there." | sonicpipe render - -o hello.mp3 --engine espeak',
+        ["sonicpipe render notes.txt                # notes.wav, local voice",
+         "echo 'Hello there.' | sonicpipe render - -o hello.mp3 --engine espeak",
          "sonicpipe -c sonicpipe.toml render script.md -o script.m4b",
-         "sonicpipe render voiceover.txt -o voiceover.mp3 --captions   with .srt and .vtt",
-         "sonicpipe render notes.txt -o - | aplay     a WAV stream to a player"],
+         "sonicpipe render voiceover.txt -o voiceover.mp3 --captions  # with .srt and .vtt",
+         "sonicpipe render notes.txt -o - | aplay   # a WAV stream to a player"],
     )  # fmt: skip
     render.add_argument("input", help="a text file (UTF-8), or - for standard input")
     render.add_argument(
