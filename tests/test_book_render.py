@@ -557,6 +557,7 @@ def test_room_tone_acx_would_refuse_fails_the_report(rendered: tuple, tmp_path: 
     assert said == [
         "head 0.3 s: ACX asks for 0.5 to 1 s; the report will fail it",
         "tail 6 s: ACX asks for 1 to 5 s; the report will fail it",
+        f"{source}: left out the Project Gutenberg licence (2 paragraphs; --licence narrates it)",
     ]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert manifest["delivery"]["check"] == report["check"] and not report["check"]["pass"]
