@@ -1181,3 +1181,25 @@ def test_a_plugin_in_the_current_folder_but_not_on_the_path_says_so(
         "module named 'folder_plugin' (it is in the current folder, which is not on the Python "
         "path: PYTHONPATH=.)\n"
     )
+
+
+def test_plugins_lists_the_others_when_an_installed_one_cannot_load(
+    broken_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listing is where one looks when a plugin is broken; it stopped at the first."""
+    monkeypatch.syspath_prepend(str(broken_site))
+    assert main(["plugins", "--disable", "brokenattr"]) == 2
+    out, err = capsys.readouterr()
+    assert "normalize 0.1.0  [entry point (sonicpipe)]" in out
+    assert out.endswith("\ndisabled: brokenattr\n")  # the user's, not the broken ones
+    errors = err.splitlines()
+    assert [line.split("'")[1] for line in errors] == ["brokenimport", "brokensig"]
+    assert all(line.startswith("sonicpipe: error: installed plugin '") for line in errors)
+    assert main(["plugins", "--json", "--disable", "brokenattr"]) == 2
+    listing = json.loads(capsys.readouterr().out)
+    assert sorted(listing["broken"]) == ["brokenimport", "brokensig"]
+    assert "leave it out with disable = ['brokensig']" in listing["broken"]["brokensig"]
+    assert {"normalize", "segment"} <= {plugin["name"] for plugin in listing["plugins"]}
+    every = [arg for name in sorted(BROKEN_ENTRY_POINTS) for arg in ("--disable", name)]
+    assert main(["plugins", *every]) == 0
+    assert not capsys.readouterr().err

@@ -30,7 +30,7 @@ from sonicpipe.controls import (
 )
 from sonicpipe.dictionaries import names_a_file
 from sonicpipe.phonemes import cmd_phonemes
-from sonicpipe.plugins import PluginError, PluginHost, check_references
+from sonicpipe.plugins import InstalledPluginError, PluginError, PluginHost, check_references
 from sonicpipe.server.command import add_serve_parser
 from sonicpipe.server.engines import ENGINES
 from sonicpipe.sonic.client import SonicError
@@ -230,15 +230,27 @@ def _wav_to_stdout(chunks: Iterable[np.ndarray], sample_rate: int) -> bool:
 
 def cmd_plugins(args: argparse.Namespace) -> int:
     """List plugins, their versions, origins, hooks and options, and each hook's call order."""
-    host = PluginHost(settings_of(args))
+    settings = settings_of(args)
+    broken: dict[str, str] = {}  # installed plugins that cannot load: listed without them
+    while True:
+        try:
+            host = PluginHost(settings.with_(disable=(*settings.disable, *broken)))
+            break
+        except InstalledPluginError as exc:
+            if exc.name in broken:  # disabled, it is not loaded again: never so
+                raise
+            broken[exc.name] = str(exc)
     infos = host.describe()
     order = host.hook_order()
-    disabled = sorted(set(host.settings.disable))  # each names a plugin (else an error)
+    disabled = sorted(set(settings.disable))  # each names a plugin (else an error)
+    status = 2 if broken else 0
     if args.json:
-        data = {"plugins": [vars(i) for i in infos], "hook_order": order, "disabled": disabled}
+        data = {"plugins": [vars(i) for i in infos], "hook_order": order, "disabled": disabled,
+                "broken": broken}  # fmt: skip
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
-        return 0
+        _say_broken(broken)
+        return status
     for info in infos:
         print(f"{info.name} {info.version or '-'}  [{info.source}]")
         for hook in info.hooks:
@@ -250,7 +262,15 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         print(f"  {hook}: {' -> '.join(names)}")
     if disabled:
         print(f"\ndisabled: {', '.join(disabled)}")
-    return 0
+    _say_broken(broken)
+    return status
+
+
+def _say_broken(broken: dict[str, str]) -> None:
+    """Each installed plugin that cannot load, as the error any other command stops with."""
+    sys.stdout.flush()
+    for message in broken.values():
+        print(f"sonicpipe: error: {message}", file=sys.stderr)
 
 
 def add_command(
@@ -336,7 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
         "list plugins and the hooks they implement",
         "List the plugins (built-in, installed and --plugin), their versions and origins,\n"
         "the hooks each implements and the keys of its [options.NAME] table, each hook's\n"
-        "call order, and the disabled plugins.",
+        "call order, and the disabled plugins. An installed plugin that cannot load is\n"
+        "named in an error after the others (exit status 2).",
     )
     plugins.add_argument(
         "--json", action="store_true", help="print the same as one JSON object instead"

@@ -41,6 +41,15 @@ class NotAPluginError(PluginError, TypeError):
     """A value given as a plugin that implements no hook (a string, a number...)."""
 
 
+class InstalledPluginError(PluginError):
+    """An installed plugin that cannot be loaded or registered; ``name`` is its entry point's,
+    the name that disables it."""
+
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
 @dataclass
 class PluginInfo:
     """One registered plugin, as ``sonicpipe plugins`` shows it."""
@@ -492,7 +501,7 @@ class PluginHost:
         except Exception as exc:
             cause = str(exc) if isinstance(exc, PluginError) else described(exc)
             hint = f"leave it out with disable = [{name!r}] or --disable {name}"
-            raise PluginError(f"{where}: {cause}; {hint}") from exc
+            raise InstalledPluginError(f"{where}: {cause}; {hint}", name) from exc
         if dist:
             self._versions[name] = dist.version
 
