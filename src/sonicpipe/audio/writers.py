@@ -387,7 +387,10 @@ class Mp3Writer(Writer):
         self._container = av.open(str(self.path), "w", format="mp3", options={"id3v2_version": "0"})
         self._stream = self._container.add_stream("libmp3lame", rate=sample_rate, layout="mono")
         self._stream.bit_rate = bitrate * 1000
-        self._stream.options = {"compression_level": "2"}  # LAME -q 2: high quality
+        # LAME -q 3 (its default): on 192 kbps mono speech as close to the input as -q 2 (30.0
+        # and 29.8 dB SNR) at twice the speed (29x and 15x real time): a book's MP3s take half
+        # the assembly time.
+        self._stream.options = {"compression_level": "3"}
         self._container.start_encoding()  # the file now: a folder it cannot be made in fails here
 
     def _write(self, samples: np.ndarray) -> None:
