@@ -233,7 +233,10 @@ def test_paragraphs_an_edit_left_unused_are_counted_and_removed_with_prune(
     assert Cache(output / CACHE).has(first[0])  # counted, kept
     lines = log.getvalue().splitlines()
     assert [
-        line for line in lines if line.endswith("the book no longer uses: --prune removes them")
+        line
+        for line in lines
+        if line.startswith("1 cached paragraph (")
+        and line.endswith("the book no longer uses: --prune removes it")
     ]
     log = io.StringIO()
     pruned = render_book(book, output, **options, prune=True, progress=Progress(log, quiet=True))

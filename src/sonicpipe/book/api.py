@@ -314,7 +314,8 @@ def summary(manifest: dict[str, Any], report: dict[str, Any], output: Path) -> l
         lines.append(f"removed {held} the book no longer uses" + (f"; {left} left" if left else ""))
     elif unused["paragraphs"] and not unused["prune"]:
         held = f"{counted(unused['paragraphs'], 'cached paragraph')} ({size(unused['bytes'])})"
-        lines.append(f"{held} the book no longer uses: --prune removes them")
+        them = "them" if unused["paragraphs"] > 1 else "it"
+        lines.append(f"{held} the book no longer uses: --prune removes {them}")
     return lines
 
 
