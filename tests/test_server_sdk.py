@@ -208,3 +208,18 @@ def test_ending_an_ended_context_again_is_harmless(connection) -> None:
     audio, events = collect(context)
     assert [e.type for e in events if e.type != "chunk"] == ["done"]
     assert pcm.duration(len(audio), "pcm_s16le", 8000) > 1.0
+
+
+def test_the_sdk_ends_a_context_whose_model_and_format_came_with_each_push(connection) -> None:
+    """A context made without model_id and output_format takes them with each push; the SDK's
+    no_more_inputs() then sends its defaults (sonic-latest, pcm_f32le at 44100 Hz). An end
+    brings no text to speak in any format: it ends the context, where it was refused as a
+    change of model (400) and the pushed text's audio was lost."""
+    fmt = {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}
+    context = connection.context(voice=VOICE)
+    context.push("The model and the format come with this push.", model_id="sonic-3",
+                 output_format=fmt)  # fmt: skip
+    context.no_more_inputs()
+    audio, events = collect(context)
+    assert events[-1].type == "done"
+    assert pcm.duration(len(audio), "pcm_s16le", 24000) > 1.0

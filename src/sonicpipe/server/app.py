@@ -259,7 +259,8 @@ class _Context:
                     self.id,
                 )
             return
-        self._check_unchanged(request)
+        if request.transcript.strip():  # an end or flush alone has no audio to be in a format
+            self._check_unchanged(request)
         self._note_request(request)
         self.streaming |= not request.ends_context
         self.buffer += request.transcript
@@ -281,7 +282,9 @@ class _Context:
         The spec does not say whether the inputs of one context may differ; Cartesia's docs say
         they keep all fields but transcript and continue. A context is spoken in its first
         input's model and format, so a change is refused, not ignored: the audio would not be
-        in the format the input asked for.
+        in the format the input asked for. Input without text is not checked: an end or a
+        flush asks for no audio of its own (the official SDK's no_more_inputs() sends its
+        default model and format when the context was made without them).
         """
         first = self.first
         for name, was, now in (
