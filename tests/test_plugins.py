@@ -717,6 +717,14 @@ class _MisshapenAudio:
 
 
 PROCESSOR = f"audio processor {__name__}._Misshapen"
+
+
+def raised_at(statement: str) -> str:
+    """`` (test_plugins.py, line N)``: where ``statement`` of this file is."""
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    return f" (test_plugins.py, line {lines.index(' ' * 12 + statement) + 1})"
+
+
 MONO = "; a processor returns mono float32 samples (a one-dimensional float32 numpy array)"
 
 
@@ -734,10 +742,14 @@ MONO = "; a processor returns mono float32 samples (a one-dimensional float32 nu
         ("boundary", f"{PROCESSOR}: boundary('sentence') returned a float64 array of shape (3,)"
                      f"{MONO}"),
         ("flush", f"{PROCESSOR}: flush() returned None{MONO}"),
-        ("open raises", f"{PROCESSOR}: open(24000) failed: OSError: no such device"),
-        ("process raises", f"{PROCESSOR}: process() failed: KeyError: 'gain'"),
-        ("flush raises", f"{PROCESSOR}: flush() failed: ZeroDivisionError: division by zero"),
-        ("open raises bare", f"{PROCESSOR}: open(24000) failed: OSError"),
+        ("open raises", f"{PROCESSOR}: open(24000) failed: OSError: no such device"
+                        + raised_at('raise OSError("no such device")')),
+        ("process raises", f"{PROCESSOR}: process() failed: KeyError: 'gain'"
+                           + raised_at('raise KeyError("gain")')),
+        ("flush raises", f"{PROCESSOR}: flush() failed: ZeroDivisionError: division by zero"
+                         + raised_at('raise ZeroDivisionError("division by zero")')),
+        ("open raises bare", f"{PROCESSOR}: open(24000) failed: OSError"
+                             + raised_at("raise OSError")),
     ],
 )  # fmt: skip
 def test_an_audio_processor_that_breaks_the_contract_is_named_with_its_plugin(

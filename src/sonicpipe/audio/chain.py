@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from numbers import Integral
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioProcessor
-from sonicpipe.plugins import PluginError, PluginHost, described, is_builtin
+from sonicpipe.plugins import PluginError, PluginHost, described, is_builtin, line_in
 
 BOUNDARIES = ("sentence", "paragraph")
 EMPTY = np.zeros(0, dtype=np.float32)
@@ -95,7 +96,8 @@ class AudioChain:
         except Exception as exc:
             if isinstance(exc, PluginError) or is_builtin(processor):
                 raise
-            problem = f"{call} failed: {described(exc)}"
+            source = getattr(sys.modules.get(type(processor).__module__), "__file__", None)
+            problem = f"{call} failed: {described(exc)}{line_in(exc, source or '')}"
             raise PluginError(f"{self._where(processor)}: {problem}") from exc
 
     def _samples(self, processor: AudioProcessor, call: str, method: Any, *args: Any) -> np.ndarray:
