@@ -231,6 +231,27 @@ def test_unknown_response_type_is_named() -> None:
         p.parse_response({"type": "audio"})
 
 
+@pytest.mark.parametrize("parse", [p.parse_request, p.parse_response])
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("[" * 100_000, "message is not valid JSON: nested too deeply"),
+        ('{"flush_id": ' + "1" * 5000 + "}", "message is not valid JSON: a number of more than"),
+        ('{"type": ', "message is not valid JSON: Expecting value at position 9"),
+    ],
+)
+def test_json_past_the_decoders_limits_is_a_protocol_error(parse, message: str, words: str) -> None:
+    """json.loads raises RecursionError and ValueError for these, not JSONDecodeError: out of
+    the client's reader, they ended it (and the server answered 500)."""
+    with pytest.raises(p.ProtocolError, match=re.escape(words)):
+        parse(message)
+
+
+def test_response_bytes_that_are_no_utf8_are_a_protocol_error() -> None:
+    with pytest.raises(p.ProtocolError, match="message is not valid JSON: 'utf-8' codec"):
+        p.parse_response(b"\xff")
+
+
 def test_version_values() -> None:
     assert p.check_version("2026-08-14") == "2026-08-14"
     assert p.check_version("2024-02-29") == "2024-02-29"  # any real date: newer versions too

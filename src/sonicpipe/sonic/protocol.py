@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -512,21 +513,34 @@ class CancelRequest:
         return cls(cid)
 
 
+def _decoded(message: str | bytes) -> Any:
+    """``message`` decoded from JSON; JSON that is not valid, or is past the decoder's
+    limits, is a ProtocolError.
+
+    Besides JSONDecodeError, ``json.loads`` raises RecursionError for deep nesting and
+    ValueError for an integer of more than ``sys.get_int_max_str_digits()`` digits (or bytes
+    that are no UTF-8): a peer's message must not raise those out of a reader.
+    """
+    try:
+        return json.loads(message)
+    except json.JSONDecodeError as exc:
+        reason = f"{exc.msg} at position {exc.pos}"
+    except RecursionError:
+        reason = "nested too deeply"
+    except ValueError as exc:
+        reason = str(exc)
+        if "integer string conversion" in reason:
+            reason = f"a number of more than {sys.get_int_max_str_digits()} digits"
+    raise ProtocolError(f"message is not valid JSON: {reason}") from None
+
+
 def parse_request(message: str | bytes | Mapping[str, Any]) -> GenerationRequest | CancelRequest:
     """Parse one client message (JSON text or an already decoded object)."""
     if isinstance(message, bytes):
         raise ProtocolError(
             "binary frames are not accepted; send each request as a JSON text frame"
         )
-    if isinstance(message, str):
-        try:
-            data = json.loads(message)
-        except json.JSONDecodeError as exc:
-            raise ProtocolError(
-                f"message is not valid JSON: {exc.msg} at position {exc.pos}"
-            ) from None
-    else:
-        data = message
+    data = _decoded(message) if isinstance(message, str) else message
     if not isinstance(data, Mapping):
         raise _type_error("message", "a JSON object", data)
     if "cancel" in data:
@@ -711,7 +725,7 @@ _RESPONSE_TYPES: dict[str, type[Response]] = {
 
 def parse_response(message: str | bytes | Mapping[str, Any]) -> Response:
     """Parse one server message into its typed form."""
-    data = json.loads(message) if isinstance(message, str | bytes) else message
+    data = _decoded(message) if isinstance(message, str | bytes) else message
     if not isinstance(data, Mapping):
         raise _type_error("response", "a JSON object", data)
     kind = data.get("type")
