@@ -25,6 +25,6 @@ def sonicpipe_audio_processor(settings: Settings) -> Resampler | None:
     options = settings.plugin_options(NAME)
     if "target_rate" not in options:
         return None
-    rate = int(choice(NAME, "target_rate", options["target_rate"], SAMPLE_RATES))  # 8000.0 too
+    rate = choice(NAME, "target_rate", options["target_rate"], SAMPLE_RATES)
     quality = choice(NAME, "quality", options.get("quality", "HQ"), QUALITIES)
     return Resampler(rate, quality)

@@ -10,12 +10,14 @@ from sonicpipe.config import ConfigError
 
 
 def choice(plugin: str, key: str, value: Any, valid: Collection[Any]) -> Any:
-    """``value`` if it is one of ``valid``, else an error naming them."""
-    if isinstance(value, bool) or value not in valid:
-        raise ConfigError(
-            f"options.{plugin}.{key}: {value!r} is not valid; valid: {', '.join(map(str, valid))}"
-        )
-    return value
+    """The one of ``valid`` that ``value`` equals (``8000`` for TOML's ``8000.0``), else an
+    error naming them."""
+    for member in valid:
+        if member == value and not isinstance(value, bool):
+            return member
+    raise ConfigError(
+        f"options.{plugin}.{key}: {value!r} is not valid; valid: {', '.join(map(str, valid))}"
+    )
 
 
 def number(plugin: str, key: str, value: Any, low: float, high: float) -> float:
