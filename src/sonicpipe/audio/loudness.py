@@ -331,15 +331,23 @@ def _peaks_over(samples: np.ndarray, threshold: float) -> tuple[np.ndarray, np.n
     return candidates[over], peaks[over]
 
 
-def true_peak(samples: np.ndarray) -> float:
-    """True peak (linear) per BS.1770-4 Annex 2, never below the sample peak."""
+def true_peak(
+    samples: np.ndarray, start: int = 0, stop: int | None = None, floor: float = 0.0
+) -> float:
+    """True peak (linear) per BS.1770-4 Annex 2, never below the sample peak, of
+    ``samples[start:stop]`` (all of them by default): the interpolation reads the neighbours
+    in ``samples`` and zeros past its ends. ``floor`` is a peak already found (of earlier
+    samples): none lower is returned, and no sample below it is interpolated."""
     samples = as_samples(samples)
-    if not samples.size:
-        return 0.0
-    best = float(np.max(np.abs(samples)))
-    for start, stop in risky_regions(samples, best):
-        _, peaks = peaks_over(samples, best, start, stop)
-        best = max(best, float(peaks.max(initial=best)))
+    stop = samples.size if stop is None else stop
+    if start >= stop:
+        return floor
+    best = max(floor, float(np.max(np.abs(samples[start:stop]))))
+    for low, high in risky_regions(samples, best):  # where it may be above best
+        low, high = max(low, start), min(high, stop)
+        if low < high:
+            _, peaks = peaks_over(samples, best, low, high)
+            best = max(best, float(peaks.max(initial=best)))
     return best
 
 

@@ -27,9 +27,8 @@ from sonicpipe.audio.loudness import (
     hop_size,
     k_filter,
     k_weighting,
-    peaks_over,
     powers_range,
-    risky_regions,
+    true_peak,
 )
 from sonicpipe.audio.presets import Preset
 from sonicpipe.audio.writers import system_reason
@@ -269,16 +268,8 @@ class Meter:
     def _true_peaks(self, data: np.ndarray, start: int, stop: int) -> None:
         """Raise :attr:`true_peak` to that of ``data[start:stop]`` (its interpolation reads
         the neighbours in ``data``, and zeros past its ends)."""
-        if start >= stop:
-            return
         for channel in [data] if data.ndim == 1 else np.ascontiguousarray(data.T):
-            best = max(self.true_peak, float(np.max(np.abs(channel[start:stop]))))
-            for low, high in risky_regions(channel, best):  # where it may be above best
-                low, high = max(low, start), min(high, stop)
-                if low < high:
-                    _, peaks = peaks_over(channel, best, low, high)
-                    best = max(best, float(peaks.max(initial=best)))
-            self.true_peak = best
+            self.true_peak = true_peak(channel, start, stop, self.true_peak)
 
     def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sums of squares of each whole hop (all channels) and the unfinished rest."""
