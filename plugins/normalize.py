@@ -821,8 +821,8 @@ CLOCK_TIME_BEFORE = re.compile(
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
 # The letters written on a number before a range's dash: a unit ("5kW-10kW"), a clock time
-# ("9am-5pm") or an ordinal ("1st-3rd"); but no name ("SHA2-256").
-LETTERS_BEFORE_DASH = re.compile(r"\d([^\W\d_]{1,3})$")
+# ("9am-5pm", "9 am-5 pm") or an ordinal ("1st-3rd"); but no name ("2A-3B").
+LETTERS_BEFORE_DASH = re.compile(rf"\d{H}?([^\W\d_]{{1,3}})$")
 # "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm".
 BETWEEN_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?)?$"
@@ -936,7 +936,7 @@ def _ends_sentence(text: str, end: int, before_number: bool = False) -> bool:
 
 def _measure_before(text: str, dash: int) -> bool:
     """Whether the letters before ``dash`` end a measure, a clock time or an ordinal."""
-    letters = LETTERS_BEFORE_DASH.search(text, max(0, dash - 4), dash)
+    letters = LETTERS_BEFORE_DASH.search(text, max(0, dash - 5), dash)
     return letters is not None and (
         letters[1] in UNITS or letters[1].lower() in ("am", "pm", "st", "nd", "rd", "th")
     )
@@ -1810,7 +1810,7 @@ class EnglishNormalizer:
     def _dash(self, m: re.Match[str]) -> str:
         text = m.string
         if text[m.start() - 1].isalpha() and not _measure_before(text, m.start()):
-            return m.group()  # "SHA2-256", "B12-5": no measure before the dash
+            return m.group()  # "2A-3B": no measure before the dash
         clock = CLOCK_BEFORE.search(text, max(0, m.start() - 4), m.start())  # "9:00 - 17:00 = 8 h"
         if (
             m.group().strip() == "-"

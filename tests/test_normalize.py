@@ -916,6 +916,7 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
          "It fixes CVE-twenty twenty-three twelve thousand three hundred forty-five."),
         ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
         ("Open 9am-5pm.", "Open nine AM to five PM."),
+        ("Open 9 am-5 pm, 9 AM-5 PM.", "Open nine AM to five PM, nine AM to five PM."),
         ("The 1st–3rd rows.", "The first to third rows."),
         ("Bulbs of 60W-100W.", "Bulbs of sixty watts to one hundred watts."),
         ("Use 5V-12V or 5kg–10kg.",
