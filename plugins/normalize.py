@@ -241,11 +241,12 @@ SECONDS_BEFORE = frozenset(
     )
 )
 # Nouns after "5s" or "30s" that make it a time in seconds: "the 5s timeout", "a 30s delay"
-# (but "the 5s and 6s", "the 30s boom").
+# (but "the 5s and 6s", "the 30s boom"). Not those a decade describes as often: "90s video",
+# "80s ads", "60s clips".
 TIMED_NOUNS = frozenset(
     _words(
         "timeout timeouts delay delays interval intervals wait pause pauses countdown cooldown "
-        "window windows clip clips video videos ad ads exposure exposures lag latency ttl"
+        "window windows exposure exposures lag latency ttl"
     )
 )
 # Words before a number that make it a year.

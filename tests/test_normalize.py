@@ -816,6 +816,8 @@ def test_years_versus_quantities(written: str, spoken: str) -> None:
         ("It was 10s of thousands.", "It was tens of thousands."),
         ("Set the 5s timeout and a 30s delay; the 30s boom.",
          "Set the five second timeout and a thirty second delay; the thirties boom."),
+        ("The 90s video, 80s ads and a 15s clip.",
+         "The nineties video, eighties ads and a fifteen second clip."),
     ],
 )  # fmt: skip
 def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
