@@ -26,10 +26,12 @@ IN_PLACE = {
     "sonicpipe_normalize_text": "doc.text",
     "sonicpipe_refine_segment": "segment.text",
 }
-# The hooks that return an object, what it is, and the methods it must have.
+# The hooks that return an object (each plugin one, for the audio processors), what it is,
+# and the methods it must have.
 MAKERS = {
     "sonicpipe_sentence_stream": ("sentence stream", ("feed", "flush")),
     "sonicpipe_audio_writer": ("writer", ("write", "chapter", "close")),
+    "sonicpipe_audio_processor": ("processor", ("open", "process", "flush")),
 }
 
 
@@ -337,8 +339,12 @@ class PluginHost:
             problem = f"; it changes {IN_PLACE[hook]} in place and returns None"
         elif hook in MAKERS and result is not None:
             kind, methods = MAKERS[hook]
-            if not all(callable(getattr(result, method, None)) for method in methods):
-                problem = f", not a {kind} (with {', '.join(methods[:-1])} and {methods[-1]})"
+            first = getattr(self.pm.hook, hook).spec.opts.get("firstresult")
+            for made in [result] if first else result:
+                if not all(callable(getattr(made, method, None)) for method in methods):
+                    result = made
+                    problem = f", not a {kind} (with {', '.join(methods[:-1])} and {methods[-1]})"
+                    break
         if problem is not None:
             kind = type(result).__name__
             returned = f"{hook} returned {'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}"

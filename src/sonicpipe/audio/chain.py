@@ -15,7 +15,6 @@ from sonicpipe.plugins import PluginError, PluginHost, described, is_builtin, li
 BOUNDARIES = ("sentence", "paragraph")
 EMPTY = np.zeros(0, dtype=np.float32)
 HOOK = "sonicpipe_audio_processor"
-PROCESSOR_METHODS = ("open", "process", "flush")
 MONO = "; a processor returns mono float32 samples (a one-dimensional float32 numpy array)"
 NOT_A_RATE = ", not its output rate (a positive int)"
 
@@ -62,16 +61,10 @@ class AudioChain:
     def __init__(self, settings: Settings | None = None, host: PluginHost | None = None) -> None:
         self.settings = settings or (host.settings if host else Settings())
         self.host = host or PluginHost(self.settings)
+        # each has open, process and flush (else the host's PluginError naming its plugin)
         self.processors: list[AudioProcessor] = self.host.hook.sonicpipe_audio_processor(
             settings=self.settings
         )
-        for processor in self.processors:
-            if not all(callable(getattr(processor, m, None)) for m in PROCESSOR_METHODS):
-                who, kind = self.host.made_by(processor, HOOK), type(processor).__name__
-                raise PluginError(
-                    f"{who}: {HOOK} returned a {kind}, not a processor (with open, process and "
-                    "flush)"
-                )
         self.out_rate: int | None = None
 
     def _error(self, processor: AudioProcessor, call: str, value: object, want: str) -> PluginError:
