@@ -237,7 +237,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
             host = PluginHost(settings.with_(disable=(*settings.disable, *broken)))
             break
         except InstalledPluginError as exc:
-            if exc.name in broken:  # disabled, it is not loaded again: never so
+            if exc.name in broken:  # cannot be: a disabled one is not loaded (no endless loop)
                 raise
             broken[exc.name] = str(exc)
     infos = host.describe()
