@@ -758,6 +758,30 @@ async def test_a_malformed_message_is_skipped_and_the_connection_goes_on(
     )
 
 
+async def test_a_message_past_the_json_decoders_limits_is_skipped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """JSON nested 100,000 deep made json.loads raise RecursionError, which the reader did not
+    catch: it ended, failing the context as if the connection had closed."""
+
+    async def deep(ws: websockets.ServerConnection) -> None:
+        async for raw in ws:
+            context_id = json.loads(raw)["context_id"]
+            await ws.send("[" * 100_000)
+            await ws.send(json.dumps(p.Chunk(context_id, b"\x00\x01").to_dict()))
+            await ws.send(json.dumps(p.Done(context_id).to_dict()))
+
+    async with websockets.serve(deep, "127.0.0.1", 0, max_size=None) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, retries=0)
+        messages = await collect(sonic.generate(template(), ["Hello."]))
+        await sonic.close()
+    assert audio_of(messages) == b"\x00\x01"
+    assert "ignoring a malformed message from Sonic: message is not valid JSON: nested too " in (
+        caplog.text
+    )
+
+
 @pytest.mark.parametrize(
     "pasted", ["{key}\n", "{key}\r\n", "  {key}\t"], ids=["lf", "crlf", "blanks"]
 )
