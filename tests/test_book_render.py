@@ -316,7 +316,9 @@ def test_a_failed_run_is_logged_naming_the_plugin_and_the_error_type_of_a_bare_e
 ) -> None:
     source = tmp_path / "one.md"
     source.write_text("# One\n\nA single sentence.\n", encoding="utf-8")
-    with pytest.raises(PluginError, match=r"Breaks: process\(\) failed: OSError$") as caught:
+    line = Path(__file__).read_text(encoding="utf-8").splitlines().index("        raise OSError")
+    bare = rf"Breaks: process\(\) failed: OSError \(test_book_render.py, line {line + 1}\)$"
+    with pytest.raises(PluginError, match=bare) as caught:
         render_book(source, tmp_path / "out", engine="espeak", plugins=(Breaks(),), preset=None)
     assert manifest_of(tmp_path / "out")["runs"][-1]["status"] == f"failed: {caught.value}"
 
