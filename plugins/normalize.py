@@ -821,6 +821,13 @@ CLOCK_TIME_BEFORE = re.compile(
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
+# Before a number, what makes the "W" on it west rather than watts: a road's word ("Route 9W",
+# "Exit 12W"), a road's letters and hyphen ("I-35W") or a latitude ("45N 93W").
+WEST_BEFORE = re.compile(
+    rf"(?:(?<!\w)(?:Route|Rte|Exit|Hwy|Highway|Interstate|US|SR)\.?{H}"
+    r"|(?<!\w)[A-Z]{1,3}[-–]"
+    rf"|\d[NS]{H})$"
+)
 # The letters written on a number before a range's dash: a unit ("5kW-10kW"), a clock time
 # ("9am-5pm", "9 am-5 pm") or an ordinal ("1st-3rd"); but no name ("2A-3B").
 LETTERS_BEFORE_DASH = re.compile(rf"\d{H}?([^\W\d_]{{1,3}})$")
@@ -1650,7 +1657,11 @@ class EnglishNormalizer:
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"] == "c." and not _word_after(text, m.end()).islower():
             return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
-        if m["unit"] == "W" and (m["usp"] or _word_after(text, m.end())[:1].isupper()):
+        if m["unit"] == "W" and (
+            m["usp"]
+            or _word_after(text, m.end())[:1].isupper()
+            or WEST_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        ):
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)

@@ -471,6 +471,8 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "A sixty watt bulb draws sixty watts; two point five watts."),
         ("At 350 W Main St. and 350W Elm St.",  # a lone W is watts only on a number, before
          "At three hundred fifty W Main Street and three hundred fifty W Elm Street."),  # no name
+        ("Take I-35W or Route 9W to Exit 12W, at 45N 93W.",  # a road's or a longitude's W
+         "Take I-thirty-five W or Route nine W to Exit twelve W, at forty-five N ninety-three W."),
     ],
 )  # fmt: skip
 def test_measures(written: str, spoken: str) -> None:
