@@ -831,9 +831,10 @@ WEST_BEFORE = re.compile(
 # The letters written on a number before a range's dash: a unit ("5kW-10kW"), a clock time
 # ("9am-5pm", "9 am-5 pm") or an ordinal ("1st-3rd"); but no name ("2A-3B").
 LETTERS_BEFORE_DASH = re.compile(rf"\d{H}?([^\W\d_]{{1,3}})$")
-# "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm".
+# "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm",
+# "between 5mg-10mg".
 BETWEEN_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?)?$"
+    rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?|[^\W\d_]{{1,3}})?$"
 )
 CLOCK_BEFORE = re.compile(r":\d\d$")
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"

@@ -923,6 +923,7 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("Open 9 am-5 pm, 9 AM-5 PM.", "Open nine AM to five PM, nine AM to five PM."),
         ("The 1st–3rd rows.", "The first to third rows."),
         ("Bulbs of 60W-100W.", "Bulbs of sixty watts to one hundred watts."),
+        ("Take between 5mg-10mg.", "Take between five milligrams and ten milligrams."),
         ("Use 5V-12V or 5kg–10kg.",
          "Use five volts to twelve volts or five kilograms to ten kilograms."),
         ("Rooms 2A-3B.", "Rooms two A-three B."),  # no unit: the dash is left alone
