@@ -21,7 +21,6 @@ import json
 import logging
 import math
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -643,7 +642,7 @@ class _Connection:
                 context.stop()
 
     async def _handle(self, message: str | bytes) -> None:
-        request = _parse(message)
+        request = p.parse_request(message)
         if isinstance(request, p.CancelRequest):
             context = self.contexts.get(request.context_id)
             if context is not None:
@@ -687,28 +686,6 @@ class _Connection:
             context = _Context(self, request)
             self.contexts[request.context_id] = context
         context.feed(request)
-
-
-def _parse(message: str | bytes) -> p.GenerationRequest | p.CancelRequest:
-    """Parse one client message; JSON past the decoder's limits is bad JSON like any other.
-
-    ``json.loads`` raises RecursionError for deep nesting and ValueError for an integer of more
-    than ``sys.get_int_max_str_digits()`` digits, not the JSONDecodeError that
-    :func:`p.parse_request` answers with its 400: both were a 500 with a traceback.
-    """
-    try:
-        return p.parse_request(message)
-    except RecursionError:
-        raise p.ProtocolError("message is not valid JSON: nested too deeply") from None
-    except p.ProtocolError:
-        raise
-    except ValueError as exc:
-        if "integer string conversion" not in str(exc):
-            raise
-        raise p.ProtocolError(
-            f"message is not valid JSON: a number of more than {sys.get_int_max_str_digits()} "
-            "digits"
-        ) from None
 
 
 def _asked_version(request: Request) -> str:
