@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import websockets
@@ -731,6 +732,16 @@ async def test_closing_while_the_connection_opens_leaves_no_connection_open() ->
     assert received == []
 
 
+async def audio_from(handler: Callable[..., Awaitable[None]], **options: Any) -> bytes:
+    """The audio a client collects for "Hello." from a loopback peer running ``handler``."""
+    async with websockets.serve(handler, "127.0.0.1", 0, **options) as listener:
+        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
+        sonic = SonicClient(url, retries=0)
+        messages = await collect(sonic.generate(template(), ["Hello."]))
+        await sonic.close()
+    return audio_of(messages)
+
+
 async def test_a_malformed_message_is_skipped_and_the_connection_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -747,12 +758,7 @@ async def test_a_malformed_message_is_skipped_and_the_connection_goes_on(
             await ws.send(json.dumps(p.FlushDone(context_id, 1).to_dict()))
             await ws.send(json.dumps(p.Done(context_id).to_dict()))
 
-    async with websockets.serve(sloppy, "127.0.0.1", 0) as listener:
-        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
-        sonic = SonicClient(url, retries=0)
-        messages = await collect(sonic.generate(template(), ["Hello."]))
-        await sonic.close()
-    assert audio_of(messages) == b"\x00\x01"
+    assert await audio_from(sloppy) == b"\x00\x01"
     assert "ignoring a malformed message from Sonic: word_timestamps: expected an object" in (
         caplog.text
     )
@@ -771,12 +777,7 @@ async def test_a_message_past_the_json_decoders_limits_is_skipped(
             await ws.send(json.dumps(p.Chunk(context_id, b"\x00\x01").to_dict()))
             await ws.send(json.dumps(p.Done(context_id).to_dict()))
 
-    async with websockets.serve(deep, "127.0.0.1", 0, max_size=None) as listener:
-        url = f"ws://127.0.0.1:{listener.sockets[0].getsockname()[1]}"
-        sonic = SonicClient(url, retries=0)
-        messages = await collect(sonic.generate(template(), ["Hello."]))
-        await sonic.close()
-    assert audio_of(messages) == b"\x00\x01"
+    assert await audio_from(deep, max_size=None) == b"\x00\x01"
     assert "ignoring a malformed message from Sonic: message is not valid JSON: nested too " in (
         caplog.text
     )
