@@ -112,6 +112,9 @@ class Audio:
         return len(self.samples) / self.sample_rate
 
 
+WAKE_SECONDS = 0.2  # how often the synchronous face's wait for the loop looks for signals
+
+
 class _LoopThread:
     """One event loop in a daemon thread, for the synchronous face."""
 
@@ -134,6 +137,11 @@ class _LoopThread:
 
         self.loop.call_soon_threadsafe(start)
         try:
+            # Woken now and then: a signal the kernel hands to another thread (any may take a
+            # process's signal) interrupts no wait here, and runs its handler (Ctrl-C,
+            # SIGTERM) only once this thread runs Python again.
+            while not concurrent.futures.wait([result], timeout=WAKE_SECONDS).done:
+                pass
             return result.result()
         except BaseException:
             if not result.done():
