@@ -468,6 +468,9 @@ SAID = {
 H = r"[ \t\xa0\u2009\u202f\n]"  # one space, never two (a blank line separates paragraphs)
 LB = r"(?<![^\W_])"  # not after a letter or digit
 RB = r"(?![^\W_])"  # not before a letter or digit
+# Just after one to three letters written on a number: a unit, a clock's am/pm or an ordinal's
+# suffix ("5kW-10kW", "9am-5pm", "1st-3rd"); _dash tells them from a name's ("2A-3B").
+AFTER_LETTERS_ON_NUMBER = r"(?<=\d[^\W\d_])|(?<=\d[^\W\d_]{2})|(?<=\d[^\W\d_]{3})"
 # Thousands grouped by spaces. A no-break, narrow no-break or thin space between digit groups is
 # a thousands separator (SI style: "10\u202f000"), so such groups always join. A plain space also
 # separates the items of a list ("1 2 3", "rooms 101 102", "3 100 dollar bills"), so groups
@@ -623,8 +626,7 @@ BRANCHES = {
         rf"|(?P<wild>\.x){RB})?"
     ),
     "dash": (
-        rf"(?:(?<=[\d%])|(?<=\dst|\dnd|\drd|\dth)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)"
-        rf"|(?<=\d[^\W\d_])|(?<=\d[^\W\d_]{{2}})|(?<=\d[^\W\d_]{{3}}))"  # "5kW-10kW": see _dash
+        rf"(?:(?<=[\d%])|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)|{AFTER_LETTERS_ON_NUMBER})"
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d|{MONTH_RE}\.?{H}\d)"  # "April 30-May 1"
     ),
     "by": rf"(?:(?<=\d)|(?<=\d[\"″′']))(?:{H}?[x×]{H}?)(?=\d)",  # "12\" x 8\""
@@ -728,7 +730,7 @@ FAMILIES: tuple[Family, ...] = (
                          "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
-     r"(?:(?<=[\dhdtMm.%\"″′'])|(?<=\d[^\W\d_]{2})|(?<=\d[^\W\d_]{3})|(?<=\d[^\W\d_]))",
+     rf"(?:(?<=[\dhdtMm.%\"″′'])|{AFTER_LETTERS_ON_NUMBER})",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),
