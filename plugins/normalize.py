@@ -1246,6 +1246,16 @@ def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: boo
     return f"{words} {one if singular else many}"
 
 
+def _west(text: str, start: int, end: int, spaced: bool) -> bool:
+    """Whether the "W" after the number at ``start`` ending at ``end`` is west, not watts: before
+    a name ("350 W Main St."), after a road's word or a latitude (see WEST_BEFORE), or apart
+    from the number unless a lower-case word follows ("a 100 W amp", "draws 100 W at peak")."""
+    after = _word_after(text, end)
+    if after[:1].isupper() or WEST_BEFORE.search(text, max(0, start - 12), start):
+        return True
+    return spaced and not after.islower()
+
+
 def _attributive(text: str, start: int, end: int) -> bool:
     """Whether the measure at ``text[start:end]`` qualifies a noun: "a 5 km walk"."""
     before = _word_before(text, start).lower()
@@ -1660,11 +1670,7 @@ class EnglishNormalizer:
             return prefix + number_words(numeral) + m["usp"] + '"'  # 'He said "I am 10"'
         if m["unit"] == "c." and not _word_after(text, m.end()).islower():
             return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
-        if m["unit"] == "W" and (
-            m["usp"]
-            or _word_after(text, m.end())[:1].isupper()
-            or WEST_BEFORE.search(text, max(0, m.start() - 12), m.start())
-        ):
+        if m["unit"] == "W" and _west(text, m.start(), m.end(), bool(m["usp"])):
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
