@@ -823,6 +823,21 @@ CLOCK_TIME_BEFORE = re.compile(
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
+# A kitchen's (or a timer's) verb around "10m" makes it minutes: "simmer for 10m", "cook time:
+# 15m", "10m-15m to cook", "5m or until golden", "3m per side" (but "a 10m rope", "swim 10m").
+_TIMED_VERBS = (
+    r"cook|bake|boil|simmer|roast|fry|grill|broil|steam|poach|braise|sear|toast|saut[eé]|rest"
+    r"|marinate|steep|brew|chill|cool|soak|proof|prove|knead|stir|whisk|blend|microwave"
+    r"|freeze|infuse|reduce|wait|timer|prep"
+)
+MINUTES_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{_TIMED_VERBS})(?:s|e?d|ing)?(?:{H}time)?:?"
+    rf"(?:{H}(?:for|about|another|around|approx\.?|in)){{0,2}}{H}(?:[\d.]+m?{H}?[-–]{H}?)?$"
+)
+MINUTES_AFTER = re.compile(
+    rf"(?:{H}?[-–]{H}?[\d.]+m)?,?{H}(?:to{H}(?i:{_TIMED_VERBS})|(?:or{H})?until|(?:per|each|on"
+    rf"{H}each){H}side)(?![A-Za-z])"
+)
 # Before a number, what makes the "W" on it west rather than watts: a road's word ("Route 9W",
 # "Exit 12W"), a road's letters and hyphen ("I-35W") or a latitude ("45N 93W").
 WEST_BEFORE = re.compile(
@@ -1751,8 +1766,12 @@ class EnglishNormalizer:
         ):
             # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
             return f"{number_words(numeral)} million"
-        if unit == "m" and HOURS_BEFORE.search(m.string, max(0, m.start() - 8), m.start()):
-            unit = "min"  # "1h 25m": minutes
+        if unit == "m" and (
+            HOURS_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
+            or MINUTES_BEFORE.search(m.string, max(0, m.start() - 32), m.start())
+            or MINUTES_AFTER.match(m.string, m.end())
+        ):
+            unit = "min"  # "1h 25m", "simmer 10m-15m": minutes
         attributive = _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)

@@ -496,6 +496,14 @@ def test_measures(written: str, spoken: str) -> None:
         ("Total: 1h 25m; 3 hrs 5m; a 25m pool.",
          "Total: one hour twenty-five minutes; three hours five minutes; a twenty-five meter "
          "pool."),
+        ("Simmer 10m-15m to cook through; bake for about 25m. Cook time: 5m.",  # a kitchen's
+         "Simmer ten minutes to fifteen minutes to cook through; bake for about twenty-five "
+         "minutes. Cook time: five minutes."),
+        ("Fry 3m per side, rest 5-10m; boil 8m or until soft. The rope is 10m-15m long; swim "
+         "10m; the sea could rise 2m.",
+         "Fry three minutes per side, rest five to ten minutes; boil eight minutes or until soft. "
+         "The rope is ten meters to fifteen meters long; swim ten meters; the sea could rise two "
+         "meters."),
         ("The FTSE 250 dipped 0.2pc, a 3pc fall; 3 pcs.",
          "The FTSE two hundred fifty dipped zero point two percent, a three percent fall; three "
          "pcs."),
