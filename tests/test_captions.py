@@ -16,6 +16,7 @@ from sonicpipe.cli import main
 from sonicpipe.pipeline import Pipeline
 from sonicpipe.server import LocalServer
 
+NUMBERS = "one two three four five six seven eight nine ten eleven"
 TEXT = "Hello there, this is a short voice-over. It has two sentences! Does it work?"
 
 
@@ -35,6 +36,28 @@ def test_a_pause_ends_a_cue_so_that_none_stays_on_screen_through_it() -> None:
     words = [("Wait", 0.0, 0.3), ("for", 0.35, 0.5), ("it", 0.55, 0.7), ("and", 8.7, 8.9),
              ("then.", 9.0, 9.4)]  # fmt: skip
     assert cues(words) == [Caption(0.0, 0.7, "Wait for it"), Caption(8.7, 9.4, "and then.")]
+
+
+def test_a_cue_holds_at_most_two_lines_of_42_characters_broken_evenly() -> None:
+    text = ("Nevertheless, the extraordinarily comprehensive documentation accompanying "
+            "international telecommunications regulations remained")  # fmt: skip
+    words = [(word, n * 0.3, n * 0.3 + 0.25) for n, word in enumerate(text.split())]
+    made = cues(words)
+    lines = [line for cue in made for line in cue.text.split("\n")]
+    assert all(len(line) <= 42 for line in lines), lines
+    assert all(cue.text.count("\n") <= 1 for cue in made)
+    assert " ".join(lines) == text, "every word, in order"
+    assert (
+        made[0].text
+        == "Nevertheless, the extraordinarily\ncomprehensive documentation accompanying"
+    )
+    assert made[1].text.startswith("international"), "a word for a third line starts a cue"
+    counted = [(word, n * 0.3, n * 0.3 + 0.25) for n, word in enumerate(NUMBERS.split())]
+    assert cues(counted)[0].text == "one two three four five six\nseven eight nine ten eleven"
+    assert cues([("Short", 0.0, 0.2), ("cue.", 0.3, 0.5)])[0].text == "Short cue."
+    url = "https://example.com/a/very/long/path/that/no/line/can/hold"
+    made = cues([("See", 0.0, 0.2), (url, 0.3, 2.0), ("now.", 2.1, 2.4)])
+    assert [cue.text for cue in made] == ["See", url, "now."], "a too-long word stands alone"
 
 
 def test_srt_and_webvtt_are_written_side_by_side(tmp_path: Path) -> None:
@@ -65,7 +88,7 @@ def server() -> Iterator[LocalServer]:
 
 def srt_cues(path: Path) -> list[tuple[float, float, str]]:
     found = re.findall(
-        r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n(.+)\n",
+        r"(\d+)\n(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})\n((?:.+\n)+)",
         path.read_text(encoding="utf-8"),
     )
     assert [int(f[0]) for f in found] == list(range(1, len(found) + 1))
@@ -74,7 +97,10 @@ def srt_cues(path: Path) -> list[tuple[float, float, str]]:
         for f in found
         for h, m, s, ms in (f[1:5], f[5:9])
     ]
-    return [(seconds[2 * i], seconds[2 * i + 1], f[9]) for i, f in enumerate(found)]
+    return [
+        (seconds[2 * i], seconds[2 * i + 1], " ".join(f[9].splitlines()))
+        for i, f in enumerate(found)
+    ]
 
 
 def test_a_render_with_captions_times_every_word_within_its_audio(

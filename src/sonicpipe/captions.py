@@ -11,6 +11,8 @@ from typing import Any
 from sonicpipe.audio.writers import write_atomic
 
 SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+# Characters per caption line: Netflix's English guideline (the BBC's is 37); a cue has two.
+LINE_CHARS = 42
 
 
 @dataclass
@@ -28,31 +30,53 @@ def cues(
     max_words: int = 12,
     max_seconds: float = 6.0,
     max_gap: float = 1.5,
+    line_chars: int = LINE_CHARS,
 ) -> list[Caption]:
     """Caption cues from word timings, shifted by ``offset`` seconds: ``(word, start, end)``
     in seconds, as a book's paragraph cache stores them.
 
     A cue ends at a sentence end and at ``max_words`` words; a word that would take it past
     ``max_seconds``, or that follows a pause longer than ``max_gap``, starts the next one (no
-    cue stays on screen through a silence).
+    cue stays on screen through a silence), as does a word that would not fit on the cue's two
+    lines of at most ``line_chars`` characters. A cue longer than a line is broken into two.
     """
     out: list[Caption] = []
     current: list[tuple[str, float, float]] = []
     for word, start, end in words:
-        if current and (start - current[-1][2] > max_gap or end - current[0][1] > max_seconds):
-            out.append(_cue(current, offset))
+        word = str(word)
+        if current and (
+            start - current[-1][2] > max_gap
+            or end - current[0][1] > max_seconds
+            or not _lines([*(w for w, _, _ in current), word], line_chars)
+        ):
+            out.append(_cue(current, offset, line_chars))
             current = []
-        current.append((str(word), float(start), float(end)))
-        if SENTENCE_END.search(current[-1][0]) or len(current) >= max_words:
-            out.append(_cue(current, offset))
+        current.append((word, float(start), float(end)))
+        if SENTENCE_END.search(word) or len(current) >= max_words:
+            out.append(_cue(current, offset, line_chars))
             current = []
     if current:
-        out.append(_cue(current, offset))
+        out.append(_cue(current, offset, line_chars))
     return out
 
 
-def _cue(words: list[tuple[str, float, float]], offset: float) -> Caption:
-    return Caption(offset + words[0][1], offset + words[-1][2], " ".join(w for w, _, _ in words))
+def _cue(words: list[tuple[str, float, float]], offset: float, line_chars: int) -> Caption:
+    texts = [w for w, _, _ in words]
+    lines = _lines(texts, line_chars) or [" ".join(texts)]  # one word longer than a line
+    return Caption(offset + words[0][1], offset + words[-1][2], "\n".join(lines))
+
+
+def _lines(words: list[str], width: int) -> list[str]:
+    """``words`` on one line of at most ``width`` characters, or on two as even as they can
+    be (the shorter line on top); [] if they do not fit on two."""
+    if len(" ".join(words)) <= width:
+        return [" ".join(words)]
+    splits = [(" ".join(words[:n]), " ".join(words[n:])) for n in range(1, len(words))]
+    fitting = [(top, bottom) for top, bottom in splits if max(len(top), len(bottom)) <= width]
+    if not fitting:
+        return []
+    top, bottom = min(fitting, key=lambda pair: (max(map(len, pair)), len(pair[0])))
+    return [top, bottom]
 
 
 def _vtt_text(text: str) -> str:
