@@ -59,6 +59,10 @@ CHUNK_SAMPLES = 32768
 AHEAD = 4
 # Ended context ids a connection remembers, so that ending one again gets no second answer.
 ENDED_KEPT = 1024
+# Seconds a client has, when the server stops, to answer the closing handshake; then its
+# connection is cut (a client that does not read would otherwise hold the stop for as long as
+# its full socket buffer keeps the close frame from being sent).
+CLOSE_GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -714,6 +718,7 @@ class SonicServer:
         self._server: Server | None = None
         self._live: dict[tuple[int, str], float] = {}
         self._voices: set[str] = set()
+        self._connections: set[_Connection] = set()
         self._pool = ThreadPoolExecutor(
             max_workers=min(self.config.max_contexts, os.cpu_count() or 1),
             thread_name_prefix="sonic-voice",
@@ -747,6 +752,7 @@ class SonicServer:
             process_response=self._add_headers,
             max_size=self.config.max_message_bytes,
             logger=_WS_LOG,
+            close_timeout=CLOSE_GRACE,
             compression=None,  # deflating base64 audio costs more than the synthesis
         )
         log.info(
@@ -758,10 +764,17 @@ class SonicServer:
         )
 
     async def close(self) -> None:
-        """Stop listening, close connections and the worker threads."""
+        """Stop listening, close connections (cutting those that do not close within
+        :data:`CLOSE_GRACE` seconds) and the worker threads."""
         if self._server is not None:
             self._server.close()
-            await self._server.wait_closed()
+            try:
+                async with asyncio.timeout(CLOSE_GRACE):
+                    await self._server.wait_closed()
+            except TimeoutError:
+                for connection in list(self._connections):
+                    connection.ws.transport.abort()
+                await self._server.wait_closed()
             self._server = None
         self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -860,7 +873,12 @@ class SonicServer:
         return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
 
     async def _handle(self, ws: ServerConnection) -> None:
-        await _Connection(self, ws).serve()
+        connection = _Connection(self, ws)
+        self._connections.add(connection)
+        try:
+            await connection.serve()
+        finally:
+            self._connections.discard(connection)
 
 
 class LocalServer:

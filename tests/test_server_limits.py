@@ -1,0 +1,68 @@
+"""The local server's bounds: what a misbehaving client cannot make it hold, or hold up."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+
+import pytest
+from websockets.sync.client import connect
+
+from sonicpipe.server import LocalServer
+from sonicpipe.server.app import CLOSE_GRACE
+
+PATH = "/tts/websocket"
+LOUD = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 48000}  # most bytes per second
+
+
+def request(context_id: str, transcript: str, **changes: object) -> str:
+    data = {
+        "context_id": context_id,
+        "model_id": "sonic-3",
+        "transcript": transcript,
+        "voice": {"mode": "id", "id": "any"},
+        "output_format": LOUD,
+        "continue": False,
+    }
+    data.update(changes)
+    return json.dumps(data)
+
+
+def server_cannot_send(running: LocalServer, within: float = 30.0) -> bool:
+    """Wait (polling) until some connection holds audio its client does not take: the kernel's
+    buffers are full and the rest waits in the server's own write buffer."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        connections = list(running.server._connections)
+        if any(c.ws.transport.get_write_buffer_size() for c in connections):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_stopping_cuts_a_client_that_does_not_read_after_a_short_grace(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A client that stopped reading keeps the server's close frame behind the audio it does
+    not take: stopping waited for websockets' timeouts (10 s and more). It is cut after
+    CLOSE_GRACE now, without a warning: a stopping server owes such a client nothing."""
+    running = LocalServer(engine="espeak").__enter__()
+    try:
+        with socket.create_connection(("127.0.0.1", running.server.port)) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            # max_queue=1: the client's reading thread stops after one frame nobody takes.
+            with connect(running.url + PATH, sock=sock, max_queue=1) as conn:
+                conn.send(request("flood", "A sentence to keep the voice busy for a while. " * 60))
+                assert server_cannot_send(running)
+                stopper = threading.Thread(target=running.stop)
+                stopper.start()
+                # Far under websockets' own 10 s close timeout that the stop waited for.
+                stopper.join(CLOSE_GRACE + 5)
+                assert not stopper.is_alive(), "the stop waits for a client that does not read"
+    finally:
+        running.stop()
+    server_side = [r for r in caplog.records if r.name.startswith(("sonicpipe", "asyncio"))]
+    assert [r.getMessage() for r in server_side if r.levelno >= logging.WARNING] == []
