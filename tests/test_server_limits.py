@@ -9,10 +9,10 @@ import threading
 import time
 
 import pytest
-from websockets.sync.client import connect
+from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.server import LocalServer
-from sonicpipe.server.app import CLOSE_GRACE
+from sonicpipe.server.app import CLOSE_GRACE, VOICES_KEPT
 
 PATH = "/tts/websocket"
 LOUD = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 48000}  # most bytes per second
@@ -66,3 +66,35 @@ def test_stopping_cuts_a_client_that_does_not_read_after_a_short_grace(
         running.stop()
     server_side = [r for r in caplog.records if r.name.startswith(("sonicpipe", "asyncio"))]
     assert [r.getMessage() for r in server_side if r.levelno >= logging.WARNING] == []
+
+
+def test_the_voice_ids_the_server_remembers_are_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    """The server logs each voice id once; it kept every id a client ever sent, so a client
+    sending ever new ids grew its memory without limit. It keeps the VOICES_KEPT most recently
+    used: past them the oldest is forgotten (and logged again when it comes back)."""
+    caplog.set_level(logging.INFO, logger="sonicpipe")
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        # A context opened without text and cancelled: each brings its voice, nothing to say.
+        for index in range(VOICES_KEPT + 1):
+            conn.send(request(f"c{index}", "", voice=voice(index), **{"continue": True}))
+            conn.send(json.dumps({"context_id": f"c{index}", "cancel": True}))
+        conn.send(request("again", "Hello.", voice=voice(0)))  # the first id, now forgotten
+        assert until_done(conn, "again")
+        assert len(running.server._voices) == VOICES_KEPT
+    told = [r.getMessage() for r in caplog.records if r.getMessage().startswith("voice ")]
+    assert len(told) == VOICES_KEPT + 2
+    assert told[0] == told[-1] == "voice v0 is spoken by the local espeak voice"
+
+
+def voice(index: int) -> dict[str, str]:
+    return {"mode": "id", "id": f"v{index}"}
+
+
+def until_done(conn: ClientConnection, context_id: str) -> bool:
+    """Read up to the done of ``context_id``; False on an error first."""
+    while True:
+        message = json.loads(conn.recv(timeout=30))
+        if message["type"] == "error":
+            return False
+        if (message["type"], message.get("context_id")) == ("done", context_id):
+            return True

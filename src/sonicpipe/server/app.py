@@ -59,6 +59,9 @@ CHUNK_SAMPLES = 32768
 AHEAD = 4
 # Ended context ids a connection remembers, so that ending one again gets no second answer.
 ENDED_KEPT = 1024
+# Voice ids the server remembers having logged (the most recently used): a client that sends
+# ever new ids must not grow the server's memory; a forgotten id is logged again.
+VOICES_KEPT = 1024
 # Seconds a client has, when the server stops, to answer the closing handshake; then its
 # connection is cut (a client that does not read would otherwise hold the stop for as long as
 # its full socket buffer keeps the close frame from being sent).
@@ -585,6 +588,17 @@ class _Context:
         self.connection.forget(self)  # also when the task is cancelled before it ever ran
 
 
+def remember(kept: dict[str, None], key: str, limit: int) -> bool:
+    """Put ``key`` last in ``kept`` (most recently used), forgetting the oldest past ``limit``
+    keys; True if ``key`` was not kept before."""
+    new = key not in kept
+    kept.pop(key, None)
+    kept[key] = None
+    if len(kept) > limit:
+        del kept[next(iter(kept))]
+    return new
+
+
 class _Connection:
     """One client socket: its contexts and the order of its replies."""
 
@@ -614,10 +628,7 @@ class _Connection:
 
     def note_ended(self, context_id: str) -> None:
         """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids)."""
-        self.ended.pop(context_id, None)
-        self.ended[context_id] = None
-        if len(self.ended) > ENDED_KEPT:
-            del self.ended[next(iter(self.ended))]
+        remember(self.ended, context_id, ENDED_KEPT)
 
     async def serve(self) -> None:
         """Answer messages until the client goes away."""
@@ -717,7 +728,7 @@ class SonicServer:
         self._engine_name = engine if isinstance(engine, str) else None
         self._server: Server | None = None
         self._live: dict[tuple[int, str], float] = {}
-        self._voices: set[str] = set()
+        self._voices: dict[str, None] = {}  # most recently used last
         self._connections: set[_Connection] = set()
         self._pool = ThreadPoolExecutor(
             max_workers=min(self.config.max_contexts, os.cpu_count() or 1),
@@ -857,16 +868,15 @@ class SonicServer:
             self._live[key] = lingers_from + self.config.linger
 
     def note_voice(self, voice: p.Voice) -> None:
-        """Log once per voice id that the local voice speaks for it.
+        """Log once per voice id (of the :data:`VOICES_KEPT` most recently used) that the
+        local voice speaks for it.
 
         An embedding voice is spoken too, on every API version: the spec has embedding mode
         "on old versions" without saying which, so no version refuses it here.
         """
         name = voice.id or voice.mode
-        if name not in self._voices:
-            self._voices.add(name)
-            if name != DEFAULT_VOICE:
-                log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
+        if remember(self._voices, name, VOICES_KEPT) and name != DEFAULT_VOICE:
+            log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run ``function`` (synthesis and what follows) in the worker pool, off the loop."""
