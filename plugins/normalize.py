@@ -232,12 +232,15 @@ NOT_PLURAL_NOUNS = frozenset(
         "across besides towards afterwards whereas"
     )
 )
+# The other end of a range of "Ns": "5s-10s", "the 80s-90s".
+SECONDS_RANGE_BEFORE = re.compile(r"(?<![\w.,])(\d{1,3})s[-–]$")
+SECONDS_RANGE_AFTER = re.compile(r"[-–]\d{1,3}s(?![\w'’])")
 # Words before "30s" that make it a time in seconds, not a decade ("the timeout is 30s", "wait
 # 10s", "every 30s"; but "in the 30s", "in her 30s", "80s music").
 SECONDS_BEFORE = frozenset(
     _words(
         "is was be are were of every after wait waits waited within for take takes took than "
-        "under over last lasts lasted in"
+        "under over last lasts lasted in rest hold holds timeout"
     )
 )
 # Nouns after "5s" or "30s" that make it a time in seconds: "the 5s timeout", "a 30s delay"
@@ -1084,6 +1087,21 @@ def _in_seconds(text: str, start: int, end: int, numeral: str) -> bool:
     return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
 
 
+def _counts_plural(text: str, start: int, end: int, numeral: str) -> bool:
+    """Whether "Ns" at ``start:end`` is a plural ("the 747s", "the 1990s", "80s music"), not a
+    time in seconds ("wait 5s", "a 30s delay"). Both ends of a range are read as its first
+    is, with the words around the whole range: "5s-10s" seconds, "the 80s-90s" decades."""
+    if before := SECONDS_RANGE_BEFORE.search(text, max(0, start - 5), start):
+        start, numeral = before.start(), before[1]
+    elif after := SECONDS_RANGE_AFTER.match(text, end):
+        end = after.end()
+    return (
+        numeral.replace(",", "").isdigit()
+        and (numeral.endswith("0") or _word_before(text, start).lower() == "the")
+        and not _in_seconds(text, start, end, numeral)
+    )
+
+
 # A code after "#" that numbers something, not a hashtag: "order #A12345" (but "#G7", "#F1").
 ORDER_NUMBER = re.compile(r"[A-Z]{1,2}\d{3,}")
 # Where a name written in CamelCase parts splits: "MondayMotivation", "BBCBreaking"
@@ -1661,11 +1679,7 @@ class EnglishNormalizer:
                 "'" in m["plural"]
                 or "’" in m["plural"]
                 or text[m.start() - 1 : m.start()].isalpha()  # a name's: "MP3s", "PS5s"
-                or (
-                    numeral.replace(",", "").isdigit()
-                    and (numeral.endswith("0") or _word_before(text, m.start()).lower() == "the")
-                    and not _in_seconds(text, m.start(), m.end(), numeral)
-                )
+                or _counts_plural(text, m.start(), m.end(), numeral)
             ):
                 return prefix + self._plural_number(numeral)  # "1990s", "the 747s", "MP3s"
             attributive = _attributive(text, m.start(), m.end())  # "a 5s delay"

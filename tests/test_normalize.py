@@ -831,6 +831,9 @@ def test_years_versus_quantities(written: str, spoken: str) -> None:
          "Set the five second timeout and a thirty second delay; the thirties boom."),
         ("The 90s video, 80s ads and a 15s clip.",
          "The nineties video, eighties ads and a fifteen second clip."),
+        ("Wait 5s-10s, rest 20s-30s; the 80s-90s music, in her 20s-30s; the 5s-6s sold.",
+         "Wait five seconds to ten seconds, rest twenty seconds to thirty seconds; the eighties "
+         "to nineties music, in her twenties to thirties; the fives to sixes sold."),
     ],
 )  # fmt: skip
 def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
