@@ -136,10 +136,9 @@ def test_the_time_left_counts_an_assembly_that_trails_the_voice(terminal: Termin
     progress.advance(1, 300, synthesized=False)
     assert progress.left() is None  # nothing synthesized, nothing assembled: not known yet
     assert "ETA" not in terminal.getvalue() and "assembly" not in terminal.getvalue()
-    progress.assemble(50)
-    progress.assembly_started = time.monotonic() - 10  # 100 characters in 10 s, once this:
+    progress.assemble(50, 4.0)
     progress._last = 0.0  # redraw now
-    progress.assemble(50)
+    progress.assemble(50, 6.0)  # 100 characters in 10 s of work
     shown = terminal.getvalue()
     assert "book     [########################] 400/400 chars  ETA 0:30" in shown
     assert "assembly [######------------------] 100/400 chars in files" in shown
@@ -151,10 +150,24 @@ def test_the_time_left_is_the_voice_s_while_the_assembly_keeps_up() -> None:
     progress.start([("One", 400)])
     progress.started = time.monotonic() - 10
     progress.advance(0, 100, synthesized=True)  # 10 chars/s: 30 s left
-    progress.assemble(100)
-    progress.assembly_started = time.monotonic() - 5  # 20 chars/s: 15 s left
+    progress.assemble(100, 5.0)  # 20 chars/s: 15 s left
     left = progress.left()
     assert left is not None and 29.9 < left < 30.5
+
+
+def test_the_assembly_s_time_left_counts_its_work_not_its_waits_for_the_voice() -> None:
+    """An MP3 book: the assembly kept up with the voice, waiting for each chapter, and is
+    left encoding the last ones after it. Its time left is at the speed it works (here 100
+    characters in 10 s of work, over the 5 minutes the voice took): 30 s, not 15 minutes."""
+    progress = Progress(io.StringIO(), quiet=True)
+    progress.start([("One", 100), ("Two", 300)])
+    progress.started = time.monotonic() - 300
+    progress.advance(0, 100, synthesized=True)
+    progress.advance(1, 300, synthesized=True)  # the voice is done
+    for _ in range(10):  # laid out as chapter 1 came in: 1 s of work for each paragraph
+        progress.assemble(10, 1.0)
+    left = progress.left()
+    assert left is not None and 29.9 < left < 30.1
 
 
 def test_clock_and_bar_formats() -> None:

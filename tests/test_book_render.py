@@ -854,6 +854,30 @@ def test_gain_comes_from_the_opening_and_chapters_wait_their_turn(
     assert 20 * np.log10(ratio) == pytest.approx(report["gain_db"], abs=0.02)
 
 
+def test_the_assembly_reports_its_work_without_its_waits_for_the_voice(
+    planned: tuple, tmp_path: Path
+) -> None:
+    """The progress's time left for the assembly comes from these seconds: a wait for a
+    chapter the voice has not finished is no work."""
+    book, plans, cache = planned
+    waited = 0.0
+
+    def slow_voice(chapter: int) -> None:
+        nonlocal waited
+        before = time.monotonic()
+        time.sleep(0.2)
+        waited += time.monotonic() - before
+
+    worked: list[tuple[int, float]] = []
+    started = time.monotonic()
+    Assembler(book, plans, cache, tmp_path, Delivery("mp3"), 44100,
+              on_paragraph=lambda *done: worked.append(done)).run(slow_voice)  # fmt: skip
+    took = time.monotonic() - started
+    assert [chars for chars, _ in worked] == [p.chars for plan in plans for p in plan.paragraphs]
+    assert all(seconds > 0 for _, seconds in worked)
+    assert sum(seconds for _, seconds in worked) <= took - waited
+
+
 def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:
     said = "The same words, said twice over."
     chapters = [Chapter("One", [said, said, "And something else to end with."])]

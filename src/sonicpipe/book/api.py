@@ -95,7 +95,7 @@ async def arender_book(
             assembler = Assembler(
                 book, plans, Cache(output / CACHE), output, delivery, pipe.output_rate,
                 pipe.settings, lambda line: loop.call_soon_threadsafe(progress.message, line),
-                pipe.host, lambda chars: loop.call_soon_threadsafe(progress.assemble, chars),
+                pipe.host, lambda *done: loop.call_soon_threadsafe(progress.assemble, *done),
             )  # fmt: skip
             assembler.check_writer()
             chapters = Chapters(len(plans))

@@ -35,6 +35,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
@@ -173,10 +174,11 @@ class Assembler:
         settings: Settings | None = None,
         on_chapter: Callable[[str], None] | None = None,
         host: PluginHost | None = None,
-        on_paragraph: Callable[[int], None] | None = None,
+        on_paragraph: Callable[[int, float], None] | None = None,
     ) -> None:
         """``on_chapter`` gets a line per chapter written (and notes), ``on_paragraph`` the
-        characters of each paragraph laid out into a file."""
+        characters of each paragraph laid out into a file and the seconds of work since the
+        paragraph before (time spent waiting for the voice left out: see :meth:`run`)."""
         self.book = book
         self.on_chapter = on_chapter
         self.on_paragraph = on_paragraph
@@ -189,6 +191,7 @@ class Assembler:
         self.host = host or PluginHost(self.settings)  # loaded once, for every file written
         self.rate = sample_rate
         self.wait: Callable[[int], None] = _no_wait
+        self._worked_from = time.monotonic()  # since the last paragraph, less the waits
         self.check: Callable[[], None] = _go_on
         self.staging = output / STAGING  # files move to ``output`` once all are written
         self._files: list[_File] = []
@@ -283,7 +286,7 @@ class Assembler:
         for number, plan in enumerate(self.plans):
             if seconds >= limit:
                 break
-            self.wait(number)
+            self._wait(number)
             for n, paragraph in enumerate(plan.paragraphs):
                 if seconds >= limit:
                     break
@@ -351,8 +354,16 @@ class Assembler:
         offset = out.writer.seconds
         self._emit(out, self._paragraph(key), section, peaks=True)
         out.captions.extend(cues(self.cache.info(key)["words"], offset))
+        now = time.monotonic()
+        worked, self._worked_from = now - self._worked_from, now
         if self.on_paragraph is not None:
-            self.on_paragraph(self._chars[key])
+            self.on_paragraph(self._chars[key], worked)
+
+    def _wait(self, chapter: int) -> None:
+        """Wait for chapter ``chapter`` to be in the cache; the time waited is no work."""
+        before = time.monotonic()
+        self.wait(chapter)
+        self._worked_from += time.monotonic() - before
 
     def _start(self, path: Path, section: Meter, tags: dict[str, str]) -> _File:
         out = self._open(path, tags)
@@ -393,9 +404,11 @@ class Assembler:
         the whole render is over with no sentence missing (it is called before any file moves
         into place); ``check()`` is called before each paragraph is read. Any of them may
         raise to stop (nothing is delivered then). By default the render is taken to be done.
+        The time spent in ``wait`` is not counted as work (see ``on_paragraph``).
         """
         self.wait = wait or _no_wait
         self.check = check or _go_on
+        self._worked_from = time.monotonic()
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
         try:
@@ -469,7 +482,7 @@ class Assembler:
         suffix = "." + self.delivery.format
         digits = max(2, len(str(len(self.plans))))  # "100 ..." sorts after "99 ..."
         for number, plan in enumerate(self.plans):
-            self.wait(number)
+            self._wait(number)
             base = f"{number + 1:0{digits}d} {safe_name(plan.title)}"
             files: list[str] = []
             measured: list[dict[str, Any]] = []
@@ -517,7 +530,7 @@ class Assembler:
         out = self._open(path, tags)
         rows = []
         for number, plan in enumerate(self.plans):
-            self.wait(number)
+            self._wait(number)
             section = Meter(self.rate)
             out.writer.chapter(plan.title)
             self._emit(out, self._tone(self.delivery.head), section)

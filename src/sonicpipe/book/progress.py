@@ -4,7 +4,9 @@ On a terminal, one bar for the whole book and one for each chapter being rendere
 characters per second of fresh synthesis and the time left, and once files are being written
 a bar for the assembly (which can trail the voice: a fast local voice, or a rerun with every
 paragraph cached); the time left is until the book is delivered, the voice's or the
-assembly's, whichever is longer. Lines fit the terminal's width
+assembly's, whichever is longer. The assembly's rate counts the time it worked, not the time
+it waited for the voice to finish a chapter: once the voice is done, what is left goes at the
+speed of the files' encoders, not at the voice's. Lines fit the terminal's width
 (the book's bar shrinks first), since a line that wraps breaks the redraw. In quiet mode (or
 when the stream is not a terminal) a line per finished chapter, for logs. Either way a
 summary at the end.
@@ -53,8 +55,8 @@ class Progress:
         self.chapters: list[_Chapter] = []
         self.fresh = 0  # characters synthesized in this run
         self.assembled = 0  # characters laid out into the delivered files
+        self.assembly_busy = 0.0  # seconds the assembly worked (not waiting for the voice)
         self.started = time.monotonic()
-        self.assembly_started: float | None = None  # when the first paragraph was laid out
         self._drawn = 0
         self._last = 0.0
 
@@ -87,13 +89,12 @@ class Progress:
                 f"({entry.total:,} chars){self._rates()}"
             )
 
-    def assemble(self, chars: int) -> None:
-        """A paragraph of ``chars`` characters is laid out into its file."""
-        now = time.monotonic()
-        if self.assembly_started is None:
-            self.assembly_started = now
+    def assemble(self, chars: int, seconds: float) -> None:
+        """A paragraph of ``chars`` characters is laid out into its file, after ``seconds``
+        of work since the one before (time spent waiting for the voice left out)."""
         self.assembled += chars
-        if self.live and (now - self._last >= REDRAW or self.assembled == self.total):
+        self.assembly_busy += seconds
+        if self.live and (time.monotonic() - self._last >= REDRAW or self.assembled == self.total):
             self._draw()
 
     def rate(self) -> float:
@@ -103,14 +104,12 @@ class Progress:
 
     def left(self) -> float | None:
         """Seconds until the book is delivered (None: not known yet): the voice's time left
-        at its rate, or the assembly's at its rate, whichever is longer."""
+        at its rate, or the assembly's at the rate it works, whichever is longer."""
         lefts = []
         if (rate := self.rate()) > 0:
             lefts.append((self.total - self.done) / rate)
-        if self.assembly_started is not None:
-            elapsed = time.monotonic() - self.assembly_started
-            if elapsed > 0 and self.assembled:
-                lefts.append((self.total - self.assembled) * elapsed / self.assembled)
+        if self.assembled:
+            lefts.append((self.total - self.assembled) * self.assembly_busy / self.assembled)
         return max(lefts, default=None)
 
     def _rates(self) -> str:
