@@ -941,6 +941,9 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("Use 5V-12V or 5kg–10kg.",
          "Use five volts to twelve volts or five kilograms to ten kilograms."),
         ("Rooms 2A-3B.", "Rooms two A-three B."),  # no unit: the dash is left alone
+        ("Use v1.2-v1.4 or v2.0–v3.1.",
+         "Use version one point two to version one point four or version two point zero to "
+         "version three point one."),
     ],
 )  # fmt: skip
 def test_ranges(written: str, spoken: str) -> None:
