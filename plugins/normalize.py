@@ -669,9 +669,11 @@ BRANCHES = {
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
         rf"(?<![^\W_])(?:(?P<d1>{DAY_RE})(?:day|\.)?{H}?[-–]{H}?(?P<d2>{DAY_RE})(?P<d2end>day|\.)?"
-        rf"(?!\w)"  # "Mon-Fri"; one day before a time or date: "Sat 10am", "Tue 14 May", "Tue 3/14"
+        # "Mon-Fri"; one day before a time, hours or a date: "Sat 10am", "Sat 9-1", "Tue 3/14"
+        rf"(?!\w)"
         rf"|(?P<d3>Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
         rf"(?=,?{H}(?:\d{{1,2}}(?::\d\d|{H}?[AaPp]\.?[Mm](?!\w)|/\d{{1,2}}(?!\d))"
+        rf"|(?:1?\d|2[0-4])[-–](?:1?\d|2[0-4])(?::\d\d)?(?!\d|[.,:]\d)"
         rf"|\d{{1,2}}(?:st|nd|rd|th)?{H}{MONTH_RE}(?![a-z])|{MONTH_RE}\.?{H}\d)))"
     ),
     "said": rf"(?:{'|'.join(map(re.escape, SAID))})(?![\w'’])",  # "Ctrl+C": Control plus C
@@ -1970,6 +1972,8 @@ class EnglishNormalizer:
 
     def _days(self, m: re.Match[str]) -> str:
         if m["d3"]:
+            if m["d3"] == "Sun" and _word_before(m.string, m.start()).lower() == "the":
+                return m.group()  # a paper's or a team's name: "the Sun 3-2"
             return DAY_OF[m["d3"][:3].lower()]
         words = f"{DAY_OF[m['d1'][:3].lower()]} to {DAY_OF[m['d2'][:3].lower()]}"
         return words + _period(m.string, m.end()) if m["d2end"] == "." else words

@@ -589,6 +589,11 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
             "Sat 10am-2pm, Sun. 11:30 to 4; the Sun 10 times.",
             "Saturday ten AM to two PM, Sunday eleven thirty to four; the Sun ten times.",
         ),
+        (
+            "Open Mon-Fri 9-5, Sat 9–1, Sun 10-4:30; the Sun 3-2 win, Sun 85-79.",
+            "Open Monday to Friday nine to five, Saturday nine to one, Sunday ten to four thirty; "
+            "the Sun three to two win, Sun eighty-five to seventy-nine.",
+        ),
         ("Due Jan 5 and Sept 30.", "Due January fifth and September thirtieth."),
         (
             "Booked for Tue, 3/14 and Sat 12/24/2024.",
