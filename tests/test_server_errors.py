@@ -620,3 +620,37 @@ def test_unfinished_text_waits_the_buffer_delay_3000_ms_unless_told(ws: ClientCo
     for context_id in heard:
         ws.send(request(context_id, ""))
         assert until_end(ws, context_id)[-1]["type"] == "done"
+
+
+def test_each_input_s_buffer_delay_bounds_the_wait_of_its_own_text(ws: ClientConnection) -> None:
+    """The spec does not say whose max_buffer_delay_ms holds when the inputs of a context give
+    different ones. The server used the delay of the input that started the wait for all later
+    text: a later, shorter delay was not kept, and text left alone in the buffer once the older
+    text was spoken got the older input's time, cutting it short. Each input's delay now bounds
+    its own text's wait: the buffer is spoken when the earliest delay in it ends."""
+    waiting = {"continue": True, "add_timestamps": True}
+    sent = [  # context, transcript, delay (ms): unfinished text is spoken at the time noted
+        ("forward", "no punctuation here", 5000),
+        ("forward", " and more", 1000),  # at 1 s (was 5 s)
+        ("kept", "older words", 1000),
+        ("kept", " newer words", 5000),  # at 1 s: the older text's delay holds
+        ("alone", "Waiting words", 1000),
+        ("alone", " end. Then more", 5000),  # "Then more" is alone: at 5 s (was 1 s)
+        ("reference", "no punctuation here", 3000),  # at 3 s
+    ]
+    for context_id, transcript, delay in sent:
+        ws.send(request(context_id, transcript, max_buffer_delay_ms=delay, **waiting))
+    firsts = {"forward": "no", "kept": "older", "alone": "Then", "reference": "no"}
+    heard: list[str] = []
+    while len(heard) < len(firsts):
+        message = receive(ws)
+        assert message["type"] != "error", message
+        context_id = message["context_id"]
+        if message["type"] != "timestamps" or context_id in heard:
+            continue
+        if firsts[context_id] in message["word_timestamps"]["words"]:
+            heard.append(context_id)
+    assert sorted(heard[:2]) == ["forward", "kept"] and heard[2:] == ["reference", "alone"]
+    for context_id in heard:
+        ws.send(request(context_id, ""))
+        assert until_end(ws, context_id)[-1]["type"] == "done"

@@ -272,9 +272,7 @@ class _Context:
         self.buffer += request.transcript
         everything = request.flush or request.ends_context or request.buffer_delay_ms == 0
         self._emit(request, final=everything)
-        if self.buffer.strip() and self.timer is None:
-            delay = request.buffer_delay_ms / 1000
-            self.timer = asyncio.get_running_loop().call_later(delay, self._emit, request, True)
+        self._time_buffer(request)
         if request.flush:
             self.flushes += 1
             self.queue.put_nowait(_Flush(self.flushes))
@@ -304,6 +302,31 @@ class _Context:
                     "output_format; start a new context to change them",
                     context_id=self.id,
                 )
+
+    def _time_buffer(self, request: p.GenerationRequest) -> None:
+        """Set when the unfinished text left in the buffer is spoken even so.
+
+        The spec gives ``max_buffer_delay_ms`` as how long the server may buffer continuation
+        text, without saying whose delay holds when the inputs of a context give different
+        ones. Here each input's delay bounds the wait of its own text: the buffer is spoken
+        when the earliest delay of the text in it ends. A later input with a shorter delay
+        brings that time forward, one with a longer delay does not put off older text, and
+        text left alone in the buffer (the older text spoken as sentences) waits its own
+        input's delay. The timer speaks it with the latest input's fields, as a sentence
+        that this input completes is.
+        """
+        due = None
+        if self.timer is not None:
+            due = self.timer.when()
+            self.timer.cancel()
+            self.timer = None
+        if not self.buffer.strip():
+            return
+        loop = asyncio.get_running_loop()
+        when = loop.time() + request.buffer_delay_ms / 1000
+        if due is not None and len(self.buffer) > len(request.transcript):
+            when = min(when, due)  # older text is in the buffer: due no later than it was
+        self.timer = loop.call_at(when, self._emit, request, True)
 
     def _emit(self, request: p.GenerationRequest, final: bool) -> None:
         sentences, self.buffer = markup.split_sentences(
