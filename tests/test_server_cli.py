@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ServeProcess, free_port
 from websockets.exceptions import InvalidStatus
@@ -127,6 +128,7 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         ("--threads", "0", "expected a whole number >= 1 (or none: all cores), got '0'"),
         ("--max-contexts", "0", "must be at least 1, got '0'"),
         ("--max-contexts", "1.5", "expected a whole number, got '1.5'"),
+        ("--max-contexts", "true", "expected a whole number, got 'true'"),
         ("--linger", "nan", "must be a finite number of seconds, 0 or more, got 'nan'"),
         ("--linger", "inf", "must be a finite number of seconds, 0 or more, got 'inf'"),
         ("--linger", "-1", "must be a finite number of seconds, 0 or more, got '-1'"),
@@ -183,6 +185,35 @@ def test_server_config_refuses_a_size_limit_under_one(field: str, value: int) ->
     """max_sentence_chars=0 made the first sentence split loop forever on the event loop."""
     with pytest.raises(ValueError, match=f"^{field} {value}: must be at least 1$"):
         ServerConfig(**{field: value})
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["port", "max_contexts", "max_transcript_chars", "max_message_bytes", "max_sentence_chars",
+     "threads"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "given"),
+    [(1.5, "float 1.5"), (True, "bool True"), (4.0, "float 4.0"), ("4", "str '4'")],
+)
+def test_server_config_refuses_a_whole_number_field_that_is_no_whole_number(
+    field: str, value: object, given: str
+) -> None:
+    """max_contexts=1.5 and max_contexts=True were taken (True counted as 1)."""
+    with pytest.raises(TypeError, match=f"^{field}: expected a whole number, got {given}$"):
+        ServerConfig(**{field: value})
+
+
+@pytest.mark.parametrize(("value", "given"), [(True, "bool True"), ("5", "str '5'")])
+def test_server_config_refuses_a_linger_that_is_no_number(value: object, given: str) -> None:
+    with pytest.raises(TypeError, match=f"^linger: expected a number of seconds, got {given}$"):
+        ServerConfig(linger=value)
+
+
+def test_server_config_takes_whole_numbers_of_any_integer_type_as_ints() -> None:
+    config = ServerConfig(max_contexts=np.int64(3), linger=2)
+    assert type(config.max_contexts) is int and config.max_contexts == 3
+    assert type(config.linger) is float and config.linger == 2.0
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "0"], ["render", "-", "-o", "x.wav"]])

@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 import math
+import numbers
 import os
 import threading
 import time
@@ -83,6 +84,11 @@ class ServerConfig:
     threads: int | None = None  # cores one synthesis may use (piper); None: all
 
     def __post_init__(self) -> None:
+        for name in _WHOLE_NUMBERS:
+            value = getattr(self, name)
+            if not (name == "threads" and value is None):
+                object.__setattr__(self, name, _number(name, value, numbers.Integral))
+        object.__setattr__(self, "linger", _number("linger", self.linger, numbers.Real))
         check_threads(self.threads)
         if isinstance(self.api_key, str):
             object.__setattr__(self, "api_key", Secret(self.api_key))
@@ -99,6 +105,20 @@ class ServerConfig:
                 raise ValueError(f"{name} {getattr(self, name)}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
             raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
+
+
+# The fields of ServerConfig that are whole numbers (threads may also be None).
+_WHOLE_NUMBERS = ("port", "max_contexts", "max_transcript_chars", "max_message_bytes",
+                  "max_sentence_chars", "threads")  # fmt: skip
+
+
+def _number(name: str, value: object, kind: type[numbers.Integral] | type[numbers.Real]) -> Any:
+    """``value`` of field ``name`` as an int (``kind`` Integral) or a float (Real); a bool, a
+    fraction for a whole number or anything else is refused (True would be 1, 1.5 cut to 1)."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        what = "a whole number" if kind is numbers.Integral else "a number of seconds"
+        raise TypeError(f"{name}: expected {what}, got {type(value).__name__} {value!r}")
+    return int(value) if kind is numbers.Integral else float(value)
 
 
 def base_voicing(request: p.GenerationRequest) -> markup.Voicing:
