@@ -372,6 +372,18 @@ NOT_NOUNS = frozenset(
         "which who per each away ahead later long"
     )
 )
+# Plurals a measure describes with no article before it ("make 3 cm cuts", "in 5 kg bags",
+# "60W-100W bulbs"); not those it counts out ("add 200 g walnuts", "100 g oats").
+MEASURED_NOUNS = frozenset(
+    _words(
+        "cuts pieces slices chunks cubes strips lengths sections segments squares rounds "
+        "portions bags sacks bottles jars cans tins boxes packs packets cartons tubs containers "
+        "tanks drums barrels jugs rolls sheets boards planks tiles panels pipes tubes cables "
+        "wires hoses screws bolts nails holes gaps steps runs walks hikes rides races laps loops "
+        "climbs trips bulbs batteries amps speakers heaters motors engines chargers adapters "
+        "drives cards sticks intervals increments doses tablets capsules pills"
+    )
+)
 # Words that follow the pronoun "I" (so "Peter I think" is not Peter the First).
 AFTER_PRONOUN_I = frozenset(
     _words(
@@ -826,6 +838,14 @@ DURATION_AFTER = re.compile(rf"{H}(?:long|into|video|film|movie|recording|track|
 CLOCK_TIME_BEFORE = re.compile(
     rf"(?:(?<![A-Za-z])(?i:at|by|until|till|since|from)|\d{{4}}-\d\d?-\d\d?"
     rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
+)
+# The start of a range before its end: "5-" in "a 5-10 kg bag", "5 kg to " in "a 5 kg to 10 kg
+# bag".
+RANGE_START_BEFORE = re.compile(
+    rf"(?<![\w.,])[$£€¥]?\d[\d.,]*(?:{H}?[^\W\d_]{{1,3}})?(?:{H}?[-–—]{H}?|{H}to{H})$"
+)
+RANGE_END_AFTER = re.compile(  # "-100W" in "60W-100W bulbs", "-10 kg" in "5 kg-10 kg bags"
+    rf"(?:{H}?[-–—]{H}?|{H}to{H})[$£€¥]?\d[\d.,]*(?:{H}?[^\W\d_]{{1,3}}(?![^\W\d_]))?"
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{H}?(?:h|hrs?){H}?$")
@@ -1293,13 +1313,20 @@ def _west(text: str, start: int, end: int, spaced: bool) -> bool:
 
 
 def _attributive(text: str, start: int, end: int) -> bool:
-    """Whether the measure at ``text[start:end]`` qualifies a noun: "a 5 km walk"."""
+    """Whether the measure at ``text[start:end]`` qualifies a noun: "a 5 km walk", "a 5-10 kg
+    bag", "3 cm cuts" (see MEASURED_NOUNS)."""
+    if range_start := RANGE_START_BEFORE.search(text, max(0, start - 16), start):
+        start = range_start.start()
+    elif range_end := RANGE_END_AFTER.match(text, end):
+        end = range_end.end()
     before = _word_before(text, start).lower()
     if before in ("a", "an"):
         return True
+    after = _word_after(text, end)
+    if after in MEASURED_NOUNS:
+        return True
     if before not in DETERMINERS:
         return False
-    after = _word_after(text, end)
     return after.isalpha() and after.islower() and after not in NOT_NOUNS
 
 

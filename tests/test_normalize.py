@@ -946,6 +946,13 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("Use 5V-12V or 5kg–10kg.",
          "Use five volts to twelve volts or five kilograms to ten kilograms."),
         ("Rooms 2A-3B.", "Rooms two A-three B."),  # no unit: the dash is left alone
+        ("Buy a 5-10 kg bag, a 5 kg to 10 kg sack and 60W-100W bulbs; make 3–4 cm cuts in "
+         "200 g walnuts. It weighs 5-10 kg.",  # a range qualifies the noun after it
+         "Buy a five to ten kilogram bag, a five kilogram to ten kilogram sack and sixty watt to "
+         "one hundred watt bulbs; make three to four centimeter cuts in two hundred grams "
+         "walnuts. It weighs five to ten kilograms."),
+        ("A 5s-10s delay and a $5-$10 gift.",
+         "A five second to ten second delay and a five to ten dollar gift."),
         ("Use v1.2-v1.4 or v2.0–v3.1.",
          "Use version one point two to version one point four or version two point zero to "
          "version three point one."),
