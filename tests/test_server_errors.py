@@ -654,3 +654,24 @@ def test_each_input_s_buffer_delay_bounds_the_wait_of_its_own_text(ws: ClientCon
     for context_id in heard:
         ws.send(request(context_id, ""))
         assert until_end(ws, context_id)[-1]["type"] == "done"
+
+
+def test_an_id_taken_anew_right_after_its_cancel_counts_as_live() -> None:
+    """A cancelled context's task ended after its id was taken anew (the cancel and the new
+    text came in one read): ending, it released the live slot of the new context, which then
+    spoke uncounted, past the concurrency limit."""
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=60.0) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        waiting = {"continue": True, "max_buffer_delay_ms": 5000}
+        conn.send(request("a", "Waiting for more", **waiting))
+        assert live_at_least(running, 1)
+        conn.send(json.dumps({"context_id": "a", "cancel": True}))
+        conn.send(request("a", "Taken anew", **waiting))
+        conn.send(request("probe", ""))  # its done comes once the cancelled task has ended
+        assert until_end(conn, "probe")[-1]["type"] == "done"
+        conn.send(request("b", "One too many."))
+        assert_error(until_end(conn, "b")[-1], 429, "the limit is 1", "b")
+        conn.send(request("a", ""))
+        assert until_end(conn, "a")[-1]["type"] == "done"

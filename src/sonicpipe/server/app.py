@@ -453,7 +453,8 @@ class _Context:
                 await self._speak(item)
                 if self.queue.empty() and not self.buffer.strip():
                     await self._settle()
-                    if self.queue.empty() and not self.buffer.strip():  # none came meanwhile
+                    # Unless more came meanwhile, or it was stopped (its id may be anew live).
+                    if self.queue.empty() and not self.buffer.strip() and not self.stopped.is_set():
                         # Idle: live for the linger time after this generation, unless more.
                         self.server.release(self.key, self.lingers_from())
         except asyncio.CancelledError:
@@ -663,11 +664,13 @@ class _Connection:
         await self.send(error.to_response())
 
     def forget(self, context: _Context) -> None:
-        """Drop a finished, failed or cancelled context and start its linger time."""
+        """Drop a finished, failed or cancelled context and start its linger time (once: a
+        context stopped, then ending, is dropped when stopped; its id may be taken by a new
+        context by the time it ends, whose live slot is not this one's to release)."""
         if self.contexts.get(context.id) is context:
             del self.contexts[context.id]
             self.note_ended(context.id)
-        self.server.release(context.key, context.lingers_from())
+            self.server.release(context.key, context.lingers_from())
 
     def note_ended(self, context_id: str) -> None:
         """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids)."""
