@@ -139,6 +139,11 @@ def test_the_settings_options_say_what_they_take_and_only_where_they_are_read(
         (["text", "in.txt", "--plugn", "m"], "text: error: unrecognized arguments: --plugn m "
          "(did you mean --plugin?)"),
         (["plugins", "extra"], "plugins: error: unrecognized arguments: extra"),
+        # A prefix of an option is a typo too, not that option: "--por 5" once served on 5.
+        (["serve", "--por", "5"], "serve: error: unrecognized arguments: --por 5 "
+         "(did you mean --port?)"),
+        (["book", "render", "b.txt", "--para", "2"], "book render: error: unrecognized "
+         "arguments: --para 2 (did you mean --parallel?)"),
     ],
 )  # fmt: skip
 def test_a_misspelt_option_is_refused_under_its_command_with_the_one_it_likely_meant(

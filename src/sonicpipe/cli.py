@@ -284,7 +284,8 @@ def add_command(
     wrapped) and ``examples`` in its own help."""
     epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples) if examples else None
     return commands.add_parser(name, help=summary, description=description, epilog=epilog,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               allow_abbrev=False)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # "--por 5" is not "--port 5": a typo is said, not guessed
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_common_options(parser)
