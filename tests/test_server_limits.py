@@ -12,7 +12,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.server import LocalServer
-from sonicpipe.server.app import CLOSE_GRACE, VOICES_KEPT
+from sonicpipe.server.app import CLOSE_GRACE, OPEN_PER_CONNECTION, VOICES_KEPT
 
 PATH = "/tts/websocket"
 LOUD = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 48000}  # most bytes per second
@@ -98,3 +98,28 @@ def until_done(conn: ClientConnection, context_id: str) -> bool:
             return False
         if (message["type"], message.get("context_id")) == ("done", context_id):
             return True
+
+
+def test_a_connection_holds_a_bounded_number_of_open_contexts() -> None:
+    """Contexts opened and never ended stayed in memory (about 12 kB each), live or not: a
+    client could grow the server without limit. Past OPEN_PER_CONNECTION open contexts a new
+    one is refused with 429, saying how to end them; ending one makes room."""
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        for index in range(OPEN_PER_CONNECTION):
+            conn.send(request(f"c{index}", "", **{"continue": True}))
+        conn.send(request("one-more", "Hello."))
+        error = json.loads(conn.recv(timeout=30))
+        assert error["type"] == "error" and error["status_code"] == 429
+        assert error["context_id"] == "one-more"
+        assert error["error"] == (
+            f"too many open contexts on this connection: {OPEN_PER_CONNECTION} have not ended; "
+            "end each context when its input is done (an empty transcript with continue "
+            "false), or cancel it"
+        )
+        conn.send(request("c0", ""))  # ends c0
+        assert until_done(conn, "c0")
+        conn.send(request("one-more", "Hello."))
+        assert until_done(conn, "one-more")
+        with connect(running.url + PATH) as other:  # the bound is each connection's own
+            other.send(request("elsewhere", "Hello."))
+            assert until_done(other, "elsewhere")

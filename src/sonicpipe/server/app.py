@@ -60,6 +60,10 @@ CHUNK_SAMPLES = 32768
 AHEAD = 4
 # Ended context ids a connection remembers, so that ending one again gets no second answer.
 ENDED_KEPT = 1024
+# Contexts a connection may hold open (not ended) at once, or max_contexts if more. The spec
+# does not say how many Sonic keeps: an open context costs memory even when it is not live, so
+# a client that opens contexts and never ends them is refused (429) past this many.
+OPEN_PER_CONNECTION = 1024
 # Voice ids the server remembers having logged (the most recently used): a client that sends
 # ever new ids must not grow the server's memory; a forgotten id is logged again.
 VOICES_KEPT = 1024
@@ -728,6 +732,15 @@ class _Connection:
                     self.note_ended(request.context_id)
                     await self.send(p.Done(request.context_id))
                 return
+            limit = max(OPEN_PER_CONNECTION, self.server.config.max_contexts)
+            if len(self.contexts) >= limit:
+                raise p.ProtocolError(
+                    f"too many open contexts on this connection: {limit} have not ended; end "
+                    "each context when its input is done (an empty transcript with continue "
+                    "false), or cancel it",
+                    status_code=429,
+                    context_id=request.context_id,
+                )
             self.server.note_voice(request.voice)
         # Only text to speak takes a live slot: the spec counts a context live until 5 s after
         # its last generation, and input without text (an empty or blank continuation, a flush
