@@ -96,14 +96,12 @@ class M4bWriter(Writer):
                 audio.save()
 
     def _chapter_table(self) -> list[dict]:
-        """The chapters as PyAV wants them: each ends where the next starts, the last at the end."""
+        """The chapters as PyAV wants them (:meth:`~Writer.chapter_spans`)."""
         base = Fraction(1, self.sample_rate)
-        starts = [round(start * self.sample_rate) for start, _ in self.chapters]
-        ends = [*starts[1:], self.frames]
         return [
-            {"id": n + 1, "start": starts[n], "end": ends[n], "time_base": base,
+            {"id": n + 1, "start": start, "end": end, "time_base": base,
              "metadata": {"title": title}}
-            for n, (_, title) in enumerate(self.chapters)
+            for n, (start, end, title) in enumerate(self.chapter_spans())
         ]  # fmt: skip
 
 

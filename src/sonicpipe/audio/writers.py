@@ -30,12 +30,13 @@ from sonicpipe.plugins import PluginHost
 
 if TYPE_CHECKING:
     import av
+    from mutagen import id3
 
 # The suffixes the built-in ``writers`` plugin answers for.
 FORMATS = {
     ".wav": "WAV (pcm_s16le, pcm_f32le, pcm_mulaw or pcm_alaw)",
     ".flac": "FLAC (16-bit)",
-    ".mp3": "MP3 (constant bit rate)",
+    ".mp3": "MP3 (constant bit rate, with chapters)",
     ".m4b": "AAC in MP4, audiobook, with chapters",
     ".m4a": "AAC in MP4, with chapters",
     ".raw": "headerless PCM (any Sonic encoding)",
@@ -48,6 +49,7 @@ G711_LEVELS = {"pcm_mulaw": pcm.MULAW_TO_LINEAR, "pcm_alaw": pcm.ALAW_TO_LINEAR}
 METADATA_KEYS = ("title", "author", "album", "track")
 SOUNDFILE_TAGS = {"title": "title", "author": "artist", "album": "album", "track": "tracknumber"}
 ID3_FRAMES = {"title": "TIT2", "author": "TPE1", "album": "TALB", "track": "TRCK"}
+NO_OFFSET = 0xFFFFFFFF  # an ID3 chapter's byte offsets: unused, its times hold
 # Bit rates (kbps) of MPEG-1 (32 kHz and up), MPEG-2 (16-24 kHz) and MPEG-2.5 Layer III.
 MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
@@ -258,6 +260,14 @@ class Writer:
         """Start a chapter named ``title`` at the current position."""
         self.chapters.append((self.frames / self.sample_rate, title))
 
+    def chapter_spans(self) -> list[tuple[int, int, str]]:
+        """Each chapter's first frame, end frame and title: a chapter ends where the next
+        starts, the last at the end of the audio."""
+        starts = [round(start * self.sample_rate) for start, _ in self.chapters]
+        ends = [*starts[1:], self.frames] if starts else []
+        titles = [title for _, title in self.chapters]
+        return list(zip(starts, ends, titles, strict=True))
+
     def close(self) -> None:
         """Finish and release the output (a second call does nothing)."""
         if not self.closed:
@@ -362,7 +372,8 @@ class Mp3Writer(Writer):
     """Constant-bit-rate mono MP3 through LAME (FFmpeg's ``libmp3lame``, through PyAV).
 
     ``bitrate`` (kbps) defaults to 192 (what ACX asks, at 44.1 kHz), or the highest the
-    sample rate allows below 32 kHz. ``metadata`` becomes an ID3v2 tag at the file's start.
+    sample rate allows below 32 kHz. ``metadata`` and the chapters (:meth:`chapter`) become
+    an ID3v2 tag at the file's start (CHAP and CTOC frames, see :func:`id3_tag`).
     The first frame is a LAME "Info" tag with the encoder's delay and padding, so players
     trim them: the file decodes to exactly the samples written, none late (LAME's bare
     frames decoded 1105 samples late, up to 1536 too many).
@@ -404,14 +415,33 @@ class Mp3Writer(Writer):
         finally:
             self._container.close()
         mend_mp3_padding(self.path, self.frames)
-        if self._tags:
-            from mutagen import id3
-
-            tag = id3.ID3()
-            for key, value in self._tags.items():
-                tag.add(getattr(id3, ID3_FRAMES[key])(encoding=id3.Encoding.UTF8, text=value))
+        if self._tags or self.chapters:
+            tag = id3_tag(self._tags, self.chapter_spans(), self.sample_rate)
             with tagging():
                 tag.save(self.path)
+
+
+def id3_tag(
+    tags: Mapping[str, str], chapters: list[tuple[int, int, str]], sample_rate: int
+) -> id3.ID3:
+    """An ID3v2 tag of ``tags`` (see ``ID3_FRAMES``) and ``chapters`` (first and end frame,
+    title; :meth:`Writer.chapter_spans`): a CHAP frame each, times in ms, and a CTOC frame
+    listing them in order, as podcast and audiobook players read them."""
+    from mutagen import id3
+
+    tag = id3.ID3()
+    for key, value in tags.items():
+        tag.add(getattr(id3, ID3_FRAMES[key])(encoding=id3.Encoding.UTF8, text=value))
+    ids = [f"chp{n}" for n in range(len(chapters))]
+    for element, (start, end, title) in zip(ids, chapters, strict=True):
+        title_frame = id3.TIT2(encoding=id3.Encoding.UTF8, text=title)
+        tag.add(id3.CHAP(element_id=element, start_time=round(start * 1000 / sample_rate),
+                         end_time=round(end * 1000 / sample_rate), start_offset=NO_OFFSET,
+                         end_offset=NO_OFFSET, sub_frames=[title_frame]))  # fmt: skip
+    if ids:
+        flags = id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED
+        tag.add(id3.CTOC(element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[]))
+    return tag
 
 
 def _lame_crc(data: bytes) -> int:

@@ -1,0 +1,70 @@
+"""MP3 files as players open them: ID3 chapters, and files of a few milliseconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import mutagen.id3
+import mutagen.mp3
+import numpy as np
+import pytest
+import soundfile
+
+from sonicpipe.audio import open_writer
+from sonicpipe.audio.signals import speech_like
+from sonicpipe.audio.writers import Mp3Writer
+from sonicpipe.config import Settings
+
+
+def decoded(path: Path) -> np.ndarray:
+    """The samples FFmpeg decodes from ``path``, found by probing it (no format named)."""
+    with av.open(str(path)) as container:
+        assert container.format.name == "mp3"
+        return np.concatenate(
+            [np.zeros(0, np.float32), *(f.to_ndarray()[0] for f in container.decode(audio=0))]
+        )
+
+
+@pytest.mark.parametrize("rate", [22050, 44100])
+def test_mp3_chapters_read_back_as_id3_chap_and_ctoc_frames(tmp_path: Path, rate: int) -> None:
+    """Players (and FFmpeg) read an MP3's chapters from ID3v2 CHAP frames, in the order of a
+    top-level CTOC; the writer dropped the chapter marks a book gives it."""
+    path = tmp_path / "book.mp3"
+    settings = Settings(options={"writers": {"title": "Three Parts"}})
+    parts = [("Loomings", 2.0), ("The Carpet-Bag", 3.5), ("The Spouter-Inn", 1.25)]
+    with open_writer(path, rate, settings) as writer:
+        for n, (title, seconds) in enumerate(parts):
+            writer.chapter(title)
+            writer.write(speech_like(rate, seconds, seed=n))
+    tag = mutagen.id3.ID3(path)  # an independent ID3 parser
+    assert tag["TIT2"].text == ["Three Parts"]
+    (toc,) = tag.getall("CTOC")
+    assert toc.flags & mutagen.id3.CTOCFlags.TOP_LEVEL
+    assert toc.flags & mutagen.id3.CTOCFlags.ORDERED
+    chapters = [tag[f"CHAP:{element}"] for element in toc.child_element_ids]
+    assert [(c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in chapters] == [
+        ("Loomings", 0, 2000),
+        ("The Carpet-Bag", 2000, 5500),
+        ("The Spouter-Inn", 5500, 6750),
+    ]
+    with av.open(str(path)) as container:  # FFmpeg reads them too
+        found = [(c["metadata"]["title"], float(c["start"] * c["time_base"]),
+                  float(c["end"] * c["time_base"])) for c in container.chapters()]  # fmt: skip
+    assert found == [("Loomings", 0.0, 2.0), ("The Carpet-Bag", 2.0, 5.5),
+                     ("The Spouter-Inn", 5.5, 6.75)]  # fmt: skip
+    assert decoded(path).size == writer.frames  # the tag moved no audio
+    assert soundfile.info(path).frames == writer.frames  # libsndfile (mpg123) as well
+
+
+def test_a_chapter_mark_in_ms_rounds_to_the_nearest_ms(tmp_path: Path) -> None:
+    rate = 22050
+    with Mp3Writer(tmp_path / "odd.mp3", rate) as writer:
+        writer.chapter("one")
+        writer.write(np.zeros(1001, np.float32))  # 45.397 ms
+        writer.chapter("two")
+        writer.write(np.zeros(1000, np.float32))  # ends at 90.748 ms
+    tag = mutagen.id3.ID3(tmp_path / "odd.mp3")
+    times = [(c.start_time, c.end_time) for c in tag.getall("CHAP")]
+    assert sorted(times) == [(0, 45), (45, 91)]
+    assert not tag.getall("TIT2")  # chapters alone: no empty title
