@@ -500,6 +500,11 @@ SPACED_INT = (
 GROUP_SPACES = str.maketrans(dict.fromkeys(" \xa0\u202f\u2009", ","))
 INT = rf"{SPACED_INT}|\d{{1,3}}(?:,\d{{3}}){{1,11}}+(?!,\d)|\d{{1,36}}"  # longer runs: in pieces
 NUM = rf"(?:{INT})(?:\.\d+)?"
+# An amount written in the European way, where no English number reads the same: thousands
+# grouped by periods and cents after a comma ("1.234,56"), or cents alone after a comma
+# ("12,50"; English groups thousands by three digits).
+EURO_NUM = r"\d{1,3}+(?:\.\d{3})*+,\d\d(?!\d|[.,]\d)"
+EURO_DIGITS = str.maketrans(".,", ",.")  # "1.234,56" -> "1,234.56"
 AMPM = rf"(?P<{{0}}>[AaPp])\.?{H}?[Mm]\.?{RB}"
 MONTH_RE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -589,8 +594,9 @@ BRANCHES = {
     "money": (
         rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){H}?"
         rf"(?:(?P<mneg2>[-−])|(?P<mpar>\())?"  # "$-3", and a loss in accounts: "$(45.2)"
-        rf"(?P<amt>{NUM}|\.\d+)(?(mpar)\))(?:{H}?(?P<mult>{MULT_RE}){RB})?"
-        rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{NUM})(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
+        rf"(?P<amt>{EURO_NUM}|{NUM}|\.\d+)(?(mpar)\))(?:{H}?(?P<mult>{MULT_RE}){RB})?"
+        rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{EURO_NUM}|{NUM})"
+        rf"(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
         rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k|[dcm]?L){RB}"  # "$3/mo", "$0.10/1M"
         rf"(?:{H}?/{H}?(?P<per_b>[a-z]{{1,6}}){RB})?)?"  # "$25/user/mo"
@@ -631,7 +637,8 @@ BRANCHES = {
         r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
     ),
     "number": (
-        rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?(?P<n>(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
+        rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?"
+        rf"(?P<n>{EURO_NUM}(?={H}?(?:{CURRENCY_RE})(?!\w))|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
@@ -1540,6 +1547,8 @@ class EnglishNormalizer:
         """Read one amount of money; ``bare`` leaves out the currency (the first of a range
         of whole amounts: "five to ten dollars")."""
         one, many, sub_one, sub_many = unit
+        if amount[-3:-2] == ",":
+            amount = amount.translate(EURO_DIGITS)  # "1.234,56": "1,234.56"
         amount = amount.translate(GROUP_SPACES)
         if mult:
             words = f"{number_words(amount)} {MULTIPLIERS[mult]}"

@@ -360,6 +360,17 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
             "It cost £5 10s. Then he paid £2 2s.",
             "It cost five pounds ten shillings. Then he paid two pounds two shillings.",
         ),
+        (  # written the European way, where no English number reads the same
+            "It was €1.234,56, now 1.299,00 €; EUR 12,50 or 3,50 € each, CHF 1.000,00.",
+            "It was one thousand two hundred thirty-four euros and fifty-six cents, now one "
+            "thousand two hundred ninety-nine euros; twelve euros and fifty cents or three euros "
+            "and fifty cents each, one thousand Swiss francs.",
+        ),
+        (
+            "Paid €5,10-€7,20 and $1,234; 1.234 kg.",
+            "Paid five euros and ten cents to seven euros and twenty cents and one thousand two "
+            "hundred thirty-four dollars; one point two three four kilograms.",
+        ),
     ],
 )
 def test_money(written: str, spoken: str) -> None:
