@@ -736,6 +736,41 @@ def test_each_paragraph_keeps_its_own_words_where_a_batch_is_cut(planned: tuple)
             assert all(end > start for _, start, end in words), (plan.title, words[-2:])
 
 
+def zero_runs(samples: np.ndarray, shortest: int) -> list[tuple[int, int]]:
+    """(start, end) of each run of exact zeros at least ``shortest`` samples long."""
+    edges = np.flatnonzero(np.diff((samples == 0).astype(np.int8), prepend=0, append=0))
+    return [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= shortest]
+
+
+def test_digital_silence_in_paragraphs_gets_room_tone_and_the_voice_is_kept(
+    planned: tuple, tmp_path: Path
+) -> None:
+    """The pauses between a paragraph's sentences are exact zeros in the cache; ACX refuses
+    digital silence. Laid out, they are the head's room tone, and the noise floor the report
+    gives is that room tone's (it was below it, and -inf for a long pause)."""
+    book, plans, cache = planned
+    delivery = Delivery("wav", None)  # no gain, no limiter: the voice's samples as cached
+    report = Assembler(book, plans[:1], cache, tmp_path, delivery, 44100).run()
+    [name] = [n for n in report["chapters"][0]["files"] if n.endswith(".wav")]
+    laid_out, rate = soundfile.read(tmp_path / name, dtype="float32")
+    frames = [cache.info(p.key)["frames"] for p in plans[0].paragraphs]
+    longest = frames.index(max(frames))
+    voice, _ = soundfile.read(cache.audio(plans[0].paragraphs[longest].key), dtype="float32")
+    pauses = zero_runs(voice, rate // 10)
+    assert len(pauses) >= 2, "the cached paragraph has pauses of digital silence"
+    start = round(delivery.head * rate)
+    start += sum(n + round(delivery.paragraph_pause * rate) for n in frames[:longest])
+    paragraph = laid_out[start : start + voice.size]
+    spoken = voice != 0
+    np.testing.assert_array_equal(paragraph[spoken], voice[spoken])  # the voice untouched
+    for a, b in pauses:
+        level = 20 * np.log10(np.sqrt(np.mean(np.square(paragraph[a:b], dtype=np.float64))))
+        assert abs(level - delivery.room_tone_db) < 1.5, (a, b, level)
+    assert not zero_runs(laid_out, round(0.005 * rate))
+    floor = report["chapters"][0]["parts"][0]["levels"]["noise_floor_dbfs"]
+    assert floor is not None and abs(floor - delivery.room_tone_db) < 1
+
+
 def test_long_chapters_are_cut_into_parts(planned: tuple, tmp_path: Path) -> None:
     book, plans, cache = planned
     delivery = Delivery("wav", preset=None, max_minutes=0.75)  # chapters: 1-1.5 minutes

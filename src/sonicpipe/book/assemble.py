@@ -7,7 +7,10 @@ a true-peak limiter (the audio package's) holds every paragraph under the preset
 less a margin for lossy encoders. Each file starts with ``head`` seconds of room tone and ends
 with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are
 ``tail + head`` apart.
-Room tone is quiet noise (``room_tone_db``), never digital silence.
+Room tone is quiet noise (``room_tone_db``), never digital silence: the digital silence
+inside a paragraph (its pauses between sentences, exact zeros) gets the same room tone, as the
+paragraph is laid out, and the voice's samples are kept as they are. So the noise floor the
+report gives is the room tone's, as ACX would measure it, not -inf.
 
 M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG or PNG
 cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
@@ -65,14 +68,28 @@ REPORT = "report.json"
 # What a run delivers (and so may remove when a later run no longer delivers it).
 DELIVERED = (*(f".{f}" for f in FORMATS), ".srt", ".vtt")
 COVERS = ("cover.jpg", "cover.png")
+# Seconds of exact zeros that are digital silence (a pause, which ACX refuses: it wants room
+# tone) rather than a voice's waveform crossing zero; a voice's 16-bit samples cross it in
+# runs of a few samples.
+DIGITAL_SILENCE = 0.005
 
 
-def room_tone(seconds: float, sample_rate: int, level_db: float, seed: int) -> np.ndarray:
-    """Quiet white noise at ``level_db`` dBFS RMS (reproducible for a seed)."""
+def room_tone(frames: int, level_db: float, seed: int) -> np.ndarray:
+    """``frames`` samples of quiet white noise at ``level_db`` dBFS RMS (reproducible for a
+    seed)."""
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal(round(seconds * sample_rate)) * 10 ** (level_db / 20)).astype(
-        np.float32
-    )
+    return (rng.standard_normal(frames) * 10 ** (level_db / 20)).astype(np.float32)
+
+
+def digital_silence(samples: np.ndarray, shortest: int) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the runs of exact zeros in ``samples`` at least ``shortest`` long."""
+    zero = samples == 0
+    if not zero.any():  # most paragraphs of a recorded voice: one pass, nothing found
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    edges = np.flatnonzero(np.diff(zero.view(np.int8), prepend=0, append=0))
+    starts, ends = edges[::2], edges[1::2]
+    long = ends - starts >= shortest
+    return starts[long], ends[long]
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -213,8 +230,23 @@ class Assembler:
     # -- the pieces of a file, in order -----------------------------------------------------
 
     def _tone(self, seconds: float) -> np.ndarray:
+        return self._noise(round(seconds * self.rate))
+
+    def _noise(self, frames: int) -> np.ndarray:
         self._seed += 1
-        return room_tone(seconds, self.rate, self.delivery.room_tone_db, self._seed)
+        return room_tone(frames, self.delivery.room_tone_db, self._seed)
+
+    def _room_tone_in(self, samples: np.ndarray) -> np.ndarray:
+        """``samples`` (an array of ours) with its digital silence (see
+        :data:`DIGITAL_SILENCE`) filled, in place, with room tone; every other sample kept."""
+        starts, ends = digital_silence(samples, round(DIGITAL_SILENCE * self.rate))
+        if starts.size:
+            tone = self._noise(int((ends - starts).sum()))
+            taken = 0
+            for start, end in zip(starts, ends, strict=True):
+                samples[start:end] = tone[taken : taken + end - start]
+                taken += end - start
+        return samples
 
     def _read(self, key: str) -> np.ndarray:
         """A paragraph's audio: held from the opening (see :meth:`measure_gain`), else read
@@ -228,11 +260,14 @@ class Assembler:
         return samples
 
     def _paragraph(self, key: str) -> np.ndarray:
-        """A paragraph at the book's gain, true peaks limited to the book's ceiling."""
+        """A paragraph at the book's gain, true peaks limited to the book's ceiling, its
+        digital silence (the pauses between its sentences) filled with room tone."""
         samples = self._read(key)
         if self.gain != 1.0:
             samples = samples * np.float32(self.gain)
-        return self.limiter.apply(samples) if self.limiter is not None else samples
+        if self.limiter is not None:
+            samples = self.limiter.apply(samples)
+        return self._room_tone_in(samples)
 
     def measure_gain(self) -> float:
         """The one gain (linear) that brings the book to the preset's level once limited.
