@@ -318,7 +318,7 @@ def test_an_epub_whose_spine_names_a_missing_ncx_is_read_by_its_nav(tmp_path: Pa
 
 
 def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:
-    """Scripts and styles are not read, a line break ends a paragraph, a link to a chapter
+    """Scripts and styles are not read, a line break is kept in its paragraph, a link to a chapter
     is words (a numbered one is a note), a lettered note marker goes; a page out of the
     reading order (linear="no") is left out; an image named as the cover is the cover."""
     book = epub.EpubBook()
@@ -349,7 +349,10 @@ def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:
     epub.write_epub(str(tmp_path / "body.epub"), book)
     read = read_book(tmp_path / "body.epub", front_matter=True)
     assert [(c.title, c.paragraphs) for c in read.chapters] == [
-        ("One", ["One", "First line", "second line", "As the next chapter says.", "Water is wet."]),
+        (
+            "One",
+            ["One", "First line\u2028second line", "As the next chapter says.", "Water is wet."],
+        ),
         ("Two", ["Plain words."]),
     ]
     assert read.cover == art
@@ -997,7 +1000,7 @@ def test_a_heading_over_two_lines_is_the_whole_heading() -> None:
         b"<p>Alice was tired.</p><h3>Not this</h3></body></html>"
     )
     assert heading == "CHAPTER I. Down the Rabbit-Hole"
-    assert paragraphs[:2] == ["CHAPTER I.", "Down the Rabbit-Hole"]  # read as two lines
+    assert paragraphs[0] == "CHAPTER I.\u2028Down the Rabbit-Hole"  # read as two lines
 
 
 def test_a_table_of_contents_by_that_name_is_front_matter() -> None:
@@ -1059,3 +1062,45 @@ def test_what_is_left_out_is_counted(tmp_path: Path) -> None:
     markdown = tmp_path / "story.md"
     markdown.write_text("# The Story\n\nA preface.\n\n## One\n\nA.\n\n## Two\n\nB.\n")
     assert read_book(markdown).left_out == {"front matter": 1}
+
+
+def pages_epub(path: Path, pages: list[tuple[str, str]]) -> Path:
+    """An EPUB of ``pages`` (contents title, body XHTML), each a file in the contents, in
+    the spine in order, none typed (no epub:type), as many converters write them."""
+    book = epub.EpubBook()
+    book.set_identifier("pages")
+    book.set_title("The Quiet Harbour")
+    book.add_author("Ann Author")
+    book.set_language("en")
+    items = []
+    for number, (title, body) in enumerate(pages, 1):
+        item = epub.EpubHtml(title=title, file_name=f"p{number}.xhtml", lang="en")
+        item.content = f"<html><body>{body}</body></html>"
+        book.add_item(item)
+        items.append(item)
+    book.toc = [epub.Link(i.file_name, i.title, f"p{n}") for n, i in enumerate(items, 1)]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *items]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_epub_line_breaks_stay_in_their_paragraph_as_lines(tmp_path: Path) -> None:
+    """Verse: each ``<br/>`` ends a line of the paragraph (its lines ran as separate
+    paragraphs, a paragraph's pause apart); two in a row set paragraphs apart."""
+    verse = (
+        "<h1>CHAPTER II.<br/>The Song</h1>"
+        "<p class='verse'>How doth the little crocodile<br/>\n  Improve his shining tail,<br/>"
+        "And pour the waters of the Nile<br/>On every golden scale!<br/></p>"
+        "<p>A letter ends<br/><br/>and another begins.</p>"
+    )
+    book = read_book(pages_epub(tmp_path / "verse.epub", [("The Song", verse)]))
+    [chapter] = book.chapters
+    assert chapter.paragraphs == [
+        "CHAPTER II.\u2028The Song",
+        "How doth the little crocodile\u2028Improve his shining tail,\u2028"
+        "And pour the waters of the Nile\u2028On every golden scale!",
+        "A letter ends",
+        "and another begins.",
+    ]

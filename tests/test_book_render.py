@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import soundfile
 from conftest import run_with_file_size_limit, without_write_permission
+from ebooklib import epub
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, MP4Cover
 
@@ -911,6 +912,39 @@ def test_the_assembly_reports_its_work_without_its_waits_for_the_voice(
     assert [chars for chars, _ in worked] == [p.chars for plan in plans for p in plan.paragraphs]
     assert all(seconds > 0 for _, seconds in worked)
     assert sum(seconds for _, seconds in worked) <= took - waited
+
+
+def test_the_lines_of_a_verse_paragraph_are_its_sentences(tmp_path: Path) -> None:
+    """An EPUB's ``<br/>`` lines (verse) are read each as a sentence, a sentence's pause
+    apart, in one paragraph: one cache entry, one context (its lines ran together)."""
+    book = epub.EpubBook()
+    book.set_identifier("verse")
+    book.set_title("Verse")
+    book.set_language("en")
+    page = epub.EpubHtml(title="The Song", file_name="song.xhtml", lang="en")
+    page.content = (
+        "<html><body><h1>The Song</h1><p>She sang it through, slowly, to the end.</p>"
+        "<p>How doth the little crocodile<br/>Improve his shining tail,<br/>"
+        "And pour the waters of the Nile<br/>On every golden scale!</p></body></html>"
+    )
+    book.add_item(page)
+    book.toc = [epub.Link("song.xhtml", "The Song", "song")]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", page]
+    epub.write_epub(str(tmp_path / "verse.epub"), book)
+    paced = Settings(options={"pauses": {"sentence_pause": 1.0}})
+    manifest = render_book(tmp_path / "verse.epub", tmp_path / "out", engine="espeak",
+                           format="wav", preset=None, settings=paced)  # fmt: skip
+    [chapter] = manifest["chapters"]
+    assert [p["sentences"] for p in chapter["paragraphs"]] == [1, 1, 4]
+    assert chapter["sentences"] == {"text": 6, "rendered": 6}
+    [plan] = plan_book(read_book(tmp_path / "verse.epub"), open_pipeline(paced, "espeak"))
+    lines = [s.plain_text for s in plan.paragraphs[2].segments]
+    assert lines[0].startswith("How doth") and lines[3].startswith("On every golden")
+    # The sentences' pause (as digital silence in the cache) between each two lines.
+    voice, rate = soundfile.read(Cache(tmp_path / "out" / CACHE).audio(plan.paragraphs[2].key))
+    assert len(zero_runs(voice, round(0.9 * rate))) == 3
 
 
 def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:

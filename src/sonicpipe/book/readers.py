@@ -32,8 +32,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   file it does not point into, with no heading of its own, goes on with the chapter before
   (a converter split it off). A contents page is front matter, and Project Gutenberg's
   header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
-  texts. Archive paths that are absolute or escape the book, spine items whose file is
-  missing, and an archive that unpacks to more than 1 GB, are errors.
+  texts. A ``<br/>`` is a line break within its paragraph (:data:`LINE_BREAK`: verse is read
+  a line to a sentence), two in a row a paragraph break. Archive paths that are absolute or
+  escape the book, spine items whose file is missing, and an archive that unpacks to more
+  than 1 GB, are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
@@ -61,6 +63,10 @@ from urllib.parse import unquote, urldefrag
 from sonicpipe.audio.writers import system_reason
 
 FORMATS = (".txt", ".md", ".markdown", ".epub")
+# A line break within a paragraph (an EPUB's ``<br/>``: verse, an address): Unicode's LINE
+# SEPARATOR. The render reads each line as a sentence of the paragraph; the text chain
+# alone would join it to the next line as a wrapped one.
+LINE_BREAK = "\u2028"
 FRONT_MATTER = "Front matter"
 LICENCE = "Project Gutenberg licence"
 UNTITLED = "Opening"
@@ -540,7 +546,6 @@ BLOCKS = {
     "figcaption",
     "section",
     "article",
-    "br",
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
@@ -815,10 +820,20 @@ def html_paragraphs(
     found: dict[str, int] = {}
 
     def close() -> None:
-        text = " ".join("".join(current).split())
+        lines = (" ".join(line.split()) for line in "".join(current).split(LINE_BREAK))
+        text = LINE_BREAK.join(line for line in lines if line)
         current.clear()
         if text:
             paragraphs.append(text)
+
+    def line_break() -> None:
+        """A ``<br/>``: a line break, or, after another with nothing but space between,
+        a paragraph break (``<br/><br/>`` sets paragraphs apart)."""
+        last = next((piece for piece in reversed(current) if piece.strip(" \t\n\r")), "")
+        if last.rstrip(" \t\n\r").endswith(LINE_BREAK):
+            close()
+        else:
+            current.append(LINE_BREAK)
 
     def walk(element: Any) -> None:
         nonlocal heading
@@ -834,11 +849,13 @@ def html_paragraphs(
             close()
         if tag in ("td", "th"):
             current.append(" ")  # cells are words apart
+        if tag == "br":
+            line_break()
         if anchor in anchors:
             found.setdefault(anchor, len(paragraphs))
         if element.text and tag:
             current.append(element.text)
-        lines = len(paragraphs)  # a heading's lines before its last (``<br/>``) are paragraphs
+        lines = len(paragraphs)  # a heading over paragraphs (``<br/><br/>``) is named by all
         for child in element:
             walk(child)
         if block:

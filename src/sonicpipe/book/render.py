@@ -41,7 +41,7 @@ import soundfile
 from sonicpipe.audio.chain import EMPTY
 from sonicpipe.audio.writers import SoundFileWriter, refused_write, system_reason, write_atomic
 from sonicpipe.book.progress import Progress
-from sonicpipe.book.readers import Book, BookError
+from sonicpipe.book.readers import LINE_BREAK, Book, BookError, Chapter
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, in_force_after
 from sonicpipe.hookspecs import hookimpl
@@ -196,6 +196,8 @@ def paragraph_key(pipe: Pipeline, base: dict[str, Any], segments: list[Segment])
 def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     """Run every chapter through the text hooks; cut it into keyed paragraphs.
 
+    The lines of a paragraph (split by :data:`~sonicpipe.book.readers.LINE_BREAK`, an
+    EPUB's ``<br/>``) are its sentences, each read as one, with the pause between sentences.
     A chapter with nothing to say (no spoken sentence in its text or its segments, only
     ``* * *`` or ``...``) is left out; a :class:`BookError` if that leaves none.
     """
@@ -203,16 +205,20 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     plans: list[ChapterPlan] = []
     for position, chapter in enumerate(book.chapters):
         source = f"{book.source or book.title}#{position + 1}"
-        segments = pipe.text.prepare(chapter.text, source=source)
-        grouped: dict[int, list[Segment]] = {}
-        for segment in segments:
-            grouped.setdefault(segment.paragraph, []).append(segment)
-        sentences = count_sentences(pipe, chapter.text)
+        groups: list[list[Segment]] = []
+        sentences = 0
+        for text, lines in _pieces(chapter):
+            grouped: dict[int, list[Segment]] = {}
+            for segment in pipe.text.prepare(text, source=source):
+                grouped.setdefault(0 if lines else segment.paragraph, []).append(segment)
+            groups += grouped.values()
+            sentences += count_sentences(pipe, text)
+        segments = [segment for group in groups for segment in group]
         if not sentences and not any(SPOKEN.search(s.plain_text) for s in segments):
             continue
         items = []
         in_force = pipe.settings.controls
-        for index, group in enumerate(grouped.values()):
+        for index, group in enumerate(groups):
             group, in_force = carried(group, in_force, pipe.settings.controls)
             key = paragraph_key(pipe, base, group)
             items.append(
@@ -222,6 +228,23 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     if not plans:
         raise BookError(f"{book.source or book.title}: no text to narrate")
     return plans
+
+
+def _pieces(chapter: Chapter) -> Iterator[tuple[str, bool]]:
+    """The chapter's text as the text chain takes it: runs of paragraphs, and each paragraph
+    with line breaks (verse) alone, its lines set apart so that each is read as a sentence;
+    with each, whether it is one paragraph for the voice (the lines of one)."""
+    run: list[str] = []
+    for paragraph in chapter.paragraphs:
+        if LINE_BREAK not in paragraph:
+            run.append(paragraph)
+            continue
+        if run:
+            yield "\n\n".join(run), False
+            run = []
+        yield "\n\n".join(paragraph.split(LINE_BREAK)), True
+    if run:
+        yield "\n\n".join(run), False
 
 
 def carried(
