@@ -1086,6 +1086,45 @@ def pages_epub(path: Path, pages: list[tuple[str, str]]) -> Path:
     return path
 
 
+COPYRIGHT_PAGE = (
+    "<p>Copyright \u00a9 2021 by Ann Author</p><p>All rights reserved.</p>"
+    "<p>No part of this book may be reproduced in any form without permission.</p>"
+    "<p>Published by Tidewater Press, Portland</p><p>ISBN 978-1-23456-789-0</p>"
+    "<p>Printed in the United States of America</p><p>First Edition</p>"
+    "<p>10 9 8 7 6 5 4 3 2 1</p>"
+)
+
+
+@pytest.mark.parametrize("title", ["Copyright", "Imprint", "Rights"])
+def test_an_epub_copyright_page_not_typed_as_such_is_front_matter(
+    tmp_path: Path, title: str
+) -> None:
+    """A copyright page in the contents, with no epub:type: its notice, ISBN and publisher
+    were narrated as the book's first chapter. Known by its title, or by what it holds."""
+    pages = [
+        ("Title Page", "<h1>The Quiet Harbour</h1><p>Ann Author</p><p>Tidewater Press</p>"),
+        (title, COPYRIGHT_PAGE),
+        ("Chapter One", "<h1>Chapter One</h1><p>The boats came in at dusk.</p>"),
+        ("Chapter Two", "<h1>Chapter Two</h1><p>The copyright of the harbour's song "
+                        "was nobody's; all rights to it were the sea's.</p>"),
+    ]  # fmt: skip
+    path = pages_epub(tmp_path / "harbour.epub", pages)
+    book = read_book(path)
+    assert [c.title for c in book.chapters] == ["Chapter One", "Chapter Two"]
+    assert book.left_out == {"front matter": 3 + 8}
+    kept = read_book(path, front_matter=True)
+    assert [c.title for c in kept.chapters][:2] == ["Title Page", title]
+
+
+def test_a_short_chapter_that_mentions_copyright_is_still_narrated(tmp_path: Path) -> None:
+    pages = [
+        ("One", "<h1>One</h1><p>She sold the copyright.</p><p>Then she sailed away.</p>"
+                "<p>Nobody saw her again, ever.</p>"),
+    ]  # fmt: skip
+    book = read_book(pages_epub(tmp_path / "one.epub", pages))
+    assert [c.title for c in book.chapters] == ["One"]
+
+
 def test_epub_line_breaks_stay_in_their_paragraph_as_lines(tmp_path: Path) -> None:
     """Verse: each ``<br/>`` ends a line of the paragraph (its lines ran as separate
     paragraphs, a paragraph's pause apart); two in a row set paragraphs apart."""

@@ -30,7 +30,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
   file it does not point into, with no heading of its own, goes on with the chapter before
-  (a converter split it off). A contents page is front matter, and Project Gutenberg's
+  (a converter split it off). A contents page is front matter, and so is a title or copyright
+  page, by its type, its title or what it holds (notices, ISBN, publisher); Project Gutenberg's
   header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
   texts. A ``<br/>`` is a line break within its paragraph (:data:`LINE_BREAK`: verse is read
   a line to a sentence), two in a row a paragraph break. Archive paths that are absolute or
@@ -551,6 +552,23 @@ SKIPPED = {"script", "style", "head", "title", "nav"}
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
 BOILERPLATE = ("pg-header", "pg-footer")
 CONTENTS = {"contents", "tableofcontents"}  # the titles of a contents page, as _same gives them
+# The titles of other front matter pages (in the contents, or their heading), as _same gives them.
+FRONT_TITLES = {"titlepage", "halftitle", "halftitlepage", "copyright", "copyrightpage",
+                "copyrights", "imprint", "colophon"}  # fmt: skip
+# A copyright or imprint page's lines: its notice, ISBN, publisher, edition, printer's key.
+IMPRINT_LINE = re.compile(
+    r"\u00a9|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bISBN\b|\bISSN\b"
+    r"|\b(?:first|second|third|revised|this)\s+(?:\w+\s+)?(?:edition|published|printing)\b"
+    r"|\b(?:published|printed|reprinted|distributed|typeset|manufactured)\s+(?:by|in)\b"
+    r"|\b(?:cover|book|jacket)\s+(?:design|art|image|illustration|photograph)\b"
+    r"|\blibrary of congress\b|\bcatalogu?ing\b|\bno part of this\b|\bwork of fiction\b"
+    r"|\b(?:press|publishing|publishers|books|inc|ltd|llc)\.?\s*$|www\.|https?://|@"
+    r"|^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$",
+    re.I,
+)
+# What makes such a page one: a notice of copyright or an ISBN.
+IMPRINT_MARK = re.compile(r"\u00a9|\bcopyright\b|\ball rights reserved\b|\bISBN\b", re.I)
+IMPRINT_MOST = 3000  # characters: a copyright page is short
 # A note, its marker, and a section of them (Standard Ebooks' "endnotes", with its heading).
 NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref", "footnotes", "endnotes",
               "rearnotes"}  # fmt: skip
@@ -677,7 +695,8 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         front = (
             bool(kinds & FRONT_TYPES)
             or (entries and title is None and not started)
-            or (len(starts) < 2 and _same(title or heading) in CONTENTS)
+            or (len(starts) < 2 and _same(title or heading) in CONTENTS | FRONT_TITLES)
+            or is_imprint(paragraphs)
         )
         if front and not front_matter:
             left["front matter"] += len(paragraphs)
@@ -712,6 +731,19 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     _licence_chapter(chapters, left, found, licence)
     title = _meta(doc, "title") or path.stem
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
+
+
+def is_imprint(paragraphs: list[str]) -> bool:
+    """Whether a page is a copyright or imprint page: short, with a notice of copyright or
+    an ISBN, most of its lines (a heading over them aside) such lines, and two such marks at
+    least (a chapter's line on a copyright sold is one)."""
+    if not paragraphs or sum(len(p) for p in paragraphs) > IMPRINT_MOST:
+        return False
+    if not any(IMPRINT_MARK.search(p) for p in paragraphs):
+        return False
+    body = paragraphs[1:] if _same(paragraphs[0]) in FRONT_TITLES else paragraphs
+    marks = [len(IMPRINT_LINE.findall(line)) for p in body for line in p.split(LINE_BREAK)]
+    return sum(marks) >= 2 and 2 * sum(1 for n in marks if n) > len(marks)
 
 
 def _meta(doc: Any, name: str) -> str:
