@@ -30,6 +30,10 @@ start of a sentence or paragraph. Entries are read as cleanup leaves the text (U
 typographic apostrophes and hyphens made plain): "O’Reilly" finds "O’Reilly" and "O'Reilly".
 IPA replaces the words with a PHONEMES mark (rendered ``<<...>>``), so later stages cannot
 alter it; sounds-like text replaces them as plain text.
+An entry in capitals (an acronym: "GIF", "API") also matches its plural with a lowercase s
+("GIFs"), unless an entry of its own says that: sounds-like text gets "s" ("es" after a
+hissing sound, "'s" after a spelled letter: "U R L's"), IPA the plural ending its last sound
+takes (/s/, /z/ or /ɪz/).
 Mark placeholders are never matched. The dictionaries are English: text in other languages is
 left alone.
 
@@ -114,6 +118,35 @@ def _as_written(text: str) -> bool:
     return any(not (c.isalpha() or c.isspace() or c in PLAIN_MARKS) for c in text)
 
 
+# The last sounds that take /ɪz/ or /s/ as the plural ending (any other takes /z/), without
+# MFA's secondary articulations (SECONDARY): "bus" -> /ɪz/, "cat" -> /s/, "dog" -> /z/.
+HISSING = frozenset({"s", "z", "ʃ", "ʒ", "tʃ", "dʒ"})
+VOICELESS = frozenset({"p", "t", "k", "c", "f", "θ", "ʈ", "ç", "ʔ"})
+HISSING_SPELLING = re.compile(r"(?:s|x|z|sh|ch)$", re.IGNORECASE)
+LETTER_SPELLED = re.compile(r"(?:^|\s)[^\W\d_]$")  # "U R L": a lone letter ends it
+
+
+def _plural(entry: Entry) -> Entry:
+    """The entry of an acronym's plural ("GIF" -> "GIFs"): said with the plural ending."""
+    if not entry.ipa:
+        like = entry.sounds_like
+        # "U R L's", not "U R Ls": "A P Is" reads "A P is".
+        ending = (
+            "'s" if LETTER_SPELLED.search(like) else "es" if HISSING_SPELLING.search(like) else "s"
+        )
+        return Entry(entry.text + "s", sounds_like=like + ending, origin=entry.origin)
+    *before, last = entry.ipa
+    phones = [p for p in last if p not in phonemes.STRESS]
+    sound = phonemes.SECONDARY.sub("", phones[-1]) if phones else ""
+    ending = ("ɪ", "z") if sound in HISSING else ("s",) if sound in VOICELESS else ("z",)
+    return Entry(entry.text + "s", ipa=(*before, (*last, *ending)), origin=entry.origin)
+
+
+def _acronym(text: str) -> bool:
+    """Whether ``text`` is one word in capitals (digits may follow a letter): "GIF", "MP3"."""
+    return len(text) > 1 and text.isupper() and text.isalnum()
+
+
 class Dictionary:
     """Entries compiled for fast whole-word, longest-first matching.
 
@@ -125,6 +158,8 @@ class Dictionary:
         self._entries: dict[tuple[str, ...], Entry] = {}
         for entry in entries:
             self._entries[tuple(_normalized(TOKEN_RE.findall(entry.text.strip())))] = entry
+        for entry in [e for e in self._entries.values() if _acronym(e.text)]:
+            self._entries.setdefault((entry.text + "s",), _plural(entry))  # its own entry wins
         lengths: dict[str, set[int]] = {}
         for key in self._entries:
             lengths.setdefault(key[0], set()).add(len(key))

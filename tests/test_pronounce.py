@@ -365,6 +365,25 @@ def test_case_rule_lowercase_entries_match_their_sentence_start_capital() -> Non
     assert say("Formats:\n\nNginx, Nginx", nginx) == "Formats:\n\nengine x, Nginx"
 
 
+def test_an_acronym_entry_also_says_its_plural() -> None:
+    gif = Entry("GIF", ipa=(("ɡ", "ˈ", "ɪ", "f"),))
+    sql = Entry("SQL", ipa=(("s", "ˈ", "i", "k", "w", "ə", "l"),))
+    bus = Entry("BUS", ipa=(("b", "ˈ", "ʌ", "s"),))
+    assert say("Two GIFs, one GIF.", gif) == "Two <<ɡ|ˈ|ɪ|f|s>>, one <<ɡ|ˈ|ɪ|f>>."
+    assert say("SQLs and BUSs", sql, bus) == "<<s|ˈ|i|k|w|ə|l|z>> and <<b|ˈ|ʌ|s|ɪ|z>>"
+    assert say("The GIFs' frames", gif) == "The <<ɡ|ˈ|ɪ|f|s>>' frames"
+    # Sounds-like text: "s", "es" after a hissing sound, "'s" after a spelled letter.
+    assert say("JPEGs", sounds("JPEG", "jay peg")) == "jay pegs"
+    assert say("NICs", sounds("NIC", "nix")) == "nixes"
+    assert say("Both APIs", sounds("API", "A P I")) == "Both A P I's", "not 'A P Is' (is)"
+    # An entry of the plural's own wins; lowercase and mixed-case entries get no plural.
+    own = (sounds("GIF", "jif"), sounds("GIFs", "jiffies"))
+    assert say("GIFs", *own) == "jiffies"
+    assert say("nginxs and Kubes", sounds("nginx", "engine x"), sounds("Kube", "coob")) == (
+        "nginxs and Kubes"
+    )
+
+
 def test_marks_are_never_matched_inside() -> None:
     marks = MarkTable()
     author_mark = Mark(MarkKind.PHONEMES, ("n", "ɛ"), "<<n|ɛ>>")
