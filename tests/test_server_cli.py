@@ -133,6 +133,8 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         ("--linger", "inf", "must be a finite number of seconds, 0 or more, got 'inf'"),
         ("--linger", "-1", "must be a finite number of seconds, 0 or more, got '-1'"),
         ("--linger", "soon", "expected a number, got 'soon'"),
+        ("--send-timeout", "0", "must be a finite number of seconds, over 0, got '0'"),
+        ("--send-timeout", "inf", "must be a finite number of seconds, over 0, got 'inf'"),
     ],
 )
 def test_serve_refuses_a_bad_number_naming_the_option(
@@ -204,10 +206,13 @@ def test_server_config_refuses_a_whole_number_field_that_is_no_whole_number(
         ServerConfig(**{field: value})
 
 
+@pytest.mark.parametrize("field", ["linger", "send_timeout"])
 @pytest.mark.parametrize(("value", "given"), [(True, "bool True"), ("5", "str '5'")])
-def test_server_config_refuses_a_linger_that_is_no_number(value: object, given: str) -> None:
-    with pytest.raises(TypeError, match=f"^linger: expected a number of seconds, got {given}$"):
-        ServerConfig(linger=value)
+def test_server_config_refuses_seconds_that_are_no_number(
+    field: str, value: object, given: str
+) -> None:
+    with pytest.raises(TypeError, match=f"^{field}: expected a number of seconds, got {given}$"):
+        ServerConfig(**{field: value})
 
 
 def test_server_config_takes_whole_numbers_of_any_integer_type_as_ints() -> None:

@@ -123,3 +123,34 @@ def test_a_connection_holds_a_bounded_number_of_open_contexts() -> None:
         with connect(running.url + PATH) as other:  # the bound is each connection's own
             other.send(request("elsewhere", "Hello."))
             assert until_done(other, "elsewhere")
+
+
+def test_a_client_that_stops_reading_is_cut_and_frees_its_contexts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A client that stopped reading held its live contexts for good (its sends waited, and
+    so did websockets' keepalive ping, behind audio it did not take): with max_contexts 1 no
+    other client was served. After send_timeout seconds of taking nothing it is cut."""
+    with LocalServer(engine="espeak", max_contexts=1, send_timeout=0.5) as running:
+        with socket.create_connection(("127.0.0.1", running.server.port)) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            with connect(running.url + PATH, sock=sock, max_queue=1) as stuck:
+                stuck.send(request("flood", "A sentence to keep the voice busy for a while. " * 60))
+                assert server_cannot_send(running)
+                assert live_contexts_at_most(running, 0), "the stuck client holds its context"
+        with connect(running.url + PATH) as other:
+            other.send(request("served", "Hello."))
+            assert until_done(other, "served")
+    cut = [r for r in caplog.records if "cut: it took none of the" in r.getMessage()]
+    assert [r.levelno for r in cut] == [logging.WARNING]
+    assert cut[0].getMessage().endswith("bytes owed to it in 0.5 s")
+
+
+def live_contexts_at_most(running: LocalServer, count: int, within: float = 30.0) -> bool:
+    """Wait (polling) until the server counts at most ``count`` live contexts."""
+    deadline = time.monotonic() + within
+    while running.server.live_contexts() > count:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True

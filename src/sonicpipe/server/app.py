@@ -86,13 +86,17 @@ class ServerConfig:
     max_message_bytes: int = 4 * 1024 * 1024
     max_sentence_chars: int = 400
     threads: int | None = None  # cores one synthesis may use (piper); None: all
+    # Seconds a client may take none of what is sent to it (its socket full) before its
+    # connection is cut: one that stops reading would hold its live contexts for good.
+    send_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         for name in _WHOLE_NUMBERS:
             value = getattr(self, name)
             if not (name == "threads" and value is None):
                 object.__setattr__(self, name, _number(name, value, numbers.Integral))
-        object.__setattr__(self, "linger", _number("linger", self.linger, numbers.Real))
+        for name in ("linger", "send_timeout"):
+            object.__setattr__(self, name, _number(name, getattr(self, name), numbers.Real))
         check_threads(self.threads)
         if isinstance(self.api_key, str):
             object.__setattr__(self, "api_key", Secret(self.api_key))
@@ -109,6 +113,10 @@ class ServerConfig:
                 raise ValueError(f"{name} {getattr(self, name)}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
             raise ValueError(f"linger {self.linger}: must be a finite number of seconds, 0 or more")
+        if not (math.isfinite(self.send_timeout) and self.send_timeout > 0):
+            raise ValueError(
+                f"send_timeout {self.send_timeout}: must be a finite number of seconds, over 0"
+            )
 
 
 # The fields of ServerConfig that are whole numbers (threads may also be None).
@@ -682,6 +690,7 @@ class _Connection:
 
     async def serve(self) -> None:
         """Answer messages until the client goes away."""
+        watch = asyncio.create_task(self._watch_reading())
         try:
             async for message in self.ws:
                 try:
@@ -703,8 +712,29 @@ class _Connection:
         except ConnectionClosed:
             pass
         finally:
+            watch.cancel()
             for context in list(self.contexts.values()):
                 context.stop()
+
+    async def _watch_reading(self) -> None:
+        """Cut the connection once its client has taken none of what is owed to it for
+        ``send_timeout`` seconds (checked that often: what waits in the server's write buffer,
+        which fills only when the socket's buffers are full, has not moved)."""
+        timeout = self.server.config.send_timeout
+        transport = self.ws.transport
+        owed = 0
+        while True:
+            await asyncio.sleep(timeout)
+            before, owed = owed, transport.get_write_buffer_size()
+            if owed and owed == before:
+                log.warning(
+                    "connection from %s:%s cut: it took none of the %d bytes owed to it in %g s",
+                    *self.ws.remote_address[:2],
+                    owed,
+                    timeout,
+                )
+                transport.abort()
+                return
 
     async def _handle(self, message: str | bytes) -> None:
         request = p.parse_request(message)

@@ -34,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         api_key=key,
         linger=args.linger,
         threads=args.threads,
+        send_timeout=args.send_timeout,
     )
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -125,6 +126,14 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         metavar="SECONDS",
         help="seconds a context that streams input stays live after its last generation "
         f"(default {ServerConfig.linger:g})",
+    )
+    serve.add_argument(
+        "--send-timeout",
+        type=config_value("send_timeout", float),
+        default=ServerConfig.send_timeout,
+        metavar="SECONDS",
+        help="cut a client that takes none of the audio sent to it for this long (default "
+        f"{ServerConfig.send_timeout:g}): one that stops reading holds its contexts",
     )
     serve.add_argument(
         "--api-key-env",
