@@ -887,6 +887,8 @@ BETWEEN_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?|[^\W\d_]{{1,3}})?$"
 )
 CLOCK_BEFORE = re.compile(r":\d\d$")
+BY_AFTER = re.compile(rf"{H}?\d")  # "120 x 60": a size, not "120 x" (times)
+SUM_AFTER = re.compile(rf"{H}?[\d.,]+{H}?=")  # "3 x 4 = 12": times
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
 ID_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[A-Z\d]*-\d+$")
@@ -1740,6 +1742,9 @@ class EnglishNormalizer:
             return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
         if m["unit"] == "W" and _west(text, m.start(), m.end(), bool(m["usp"])):
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
+        if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
+            by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
+            return f"{prefix}{number_words(numeral)} {by}"
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
         if m["wild"]:  # "Node 18.x": any version 18
@@ -1926,8 +1931,7 @@ class EnglishNormalizer:
         return " to "  # "3:1"
 
     def _by(self, m: re.Match[str]) -> str:
-        scientific = m.string.startswith("10^", m.end())  # "5 x 10^3"
-        return "times" if "×" in m.group() or scientific else "by"
+        return _times_or_by(m.string, m.end(), "×" in m.group())
 
     def _hostport(self, m: re.Match[str]) -> str:
         """The colon before a port, after "localhost" or an IP address."""
@@ -2161,6 +2165,14 @@ class EnglishNormalizer:
             return f"{'hashtag' if m['tagsign'] == '#' else 'at'} {words}"
         start = m.start()
         return "sharp" if start and m.string[start - 1] in "ABCDEFG" else "number"  # "C#", "#1"
+
+
+def _times_or_by(text: str, end: int, times_sign: bool) -> str:
+    """The word for "x" between numbers before ``end``: "by" of sizes ("2x4", "120 x 60 cm"),
+    "times" for "×", a power of ten ("5 x 10^3") or a sum ("3 x 4 = 12")."""
+    if times_sign or text.startswith("10^", _skip(text, end, " ")) or SUM_AFTER.match(text, end):
+        return "times"
+    return "by"
 
 
 def _the(text: str, start: int) -> str:

@@ -444,6 +444,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("Pour in 1/3 oz.", "Pour in one third of an ounce."),
         ("It is 3x faster.", "It is three times faster."),
         ("A 2x4 board.", "A two by four board."),
+        ("A desk of 120 x 60 x 75 cm; 3 x 4 = 12 and 2x4 = 8.",
+         "A desk of one hundred twenty by sixty by seventy-five centimeters; three times four "
+         "equals twelve and two times four equals eight."),
         ("At 40°N.", "At forty degrees north."),
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
         ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
