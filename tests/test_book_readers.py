@@ -1143,3 +1143,24 @@ def test_epub_line_breaks_stay_in_their_paragraph_as_lines(tmp_path: Path) -> No
         "A letter ends",
         "and another begins.",
     ]
+
+
+def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps() -> None:
+    """Indented lines that each start with a capital are verse (Alice's songs), read a line
+    to a sentence; an indented letter wrapped at the margin is prose, its lines joined."""
+    text = (
+        "CHAPTER I. Songs\n\nShe sang:\n\n"
+        "     'How doth the little crocodile\n      Improve his shining tail,\n"
+        "     And pour the waters of the Nile\n      On every golden scale!'\n\n"
+        '     "My Friend.--Welcome to the Carpathians. I am anxiously expecting\n'
+        '     you. Sleep well to-night."\n'
+    )
+    [chapter] = read_text(text).chapters
+    assert chapter.paragraphs[2] == (
+        "'How doth the little crocodile\u2028Improve his shining tail,\u2028"
+        "And pour the waters of the Nile\u2028On every golden scale!'"
+    )
+    assert "\u2028" not in chapter.paragraphs[3]
+    alice = read_book(CORPUS / "alice-in-wonderland.txt")
+    songs = [p for c in alice.chapters for p in c.paragraphs if "\u2028" in p]
+    assert any(p.startswith("'How doth the little crocodile\u2028") for p in songs)

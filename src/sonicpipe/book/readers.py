@@ -19,7 +19,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
   when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
   named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
-  (or ``Opening``).
+  (or ``Opening``). A paragraph of indented lines that each start with a capital (verse)
+  keeps them as lines (:data:`LINE_BREAK`); others are wrapped text.
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, but for parts (``## Part One`` each followed at once by a
   deeper heading): a part is narrated with its first chapter and names it. A single
@@ -101,6 +102,8 @@ END_LINE = re.compile(
 # Project Gutenberg's marks of a picture, and the start of one of its notes.
 ILLUSTRATION = re.compile(r"[ \t]*\[Illustration(?:[.:][^\]]*)?\]", re.I)
 PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
+# A line of verse in a plain text: indented, starting with a capital (after quotes).
+VERSE_LINE = re.compile(r"[ \t]{2,}[\"'\u201c\u2018(\[_]*[A-Z]")
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 # A text's own footnote (Moby-Dick's): a marker in the running text, an asterisk right after
@@ -294,9 +297,21 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
         title = _title(paragraphs[heading], paragraphs[heading + 1] if heading + 1 < stop else "")
         parts = [_title(paragraphs[m]).rstrip(".:") for m in over[heading]]
         chapters.append(Chapter(". ".join([*parts, title]), body))
+    for chapter in chapters:
+        chapter.paragraphs = [verse_lines(p) for p in chapter.paragraphs]
     _licence_chapter(chapters, left, split_paragraphs(tail), licence)
     title = fields.get("title") or name
     return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
+
+
+def verse_lines(paragraph: str) -> str:
+    """A plain text's paragraph of indented lines that each start with a capital (verse, an
+    address, the rows of a table) with :data:`LINE_BREAK` between its lines; any other (a
+    wrapped one: some of its lines go on with a small letter) as it is."""
+    lines = paragraph.split("\n")
+    if len(lines) < 2 or not all(VERSE_LINE.match(line) for line in lines):
+        return paragraph
+    return LINE_BREAK.join(line.strip() for line in lines)
 
 
 def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) -> list[int]:
