@@ -1164,3 +1164,18 @@ def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps()
     alice = read_book(CORPUS / "alice-in-wonderland.txt")
     songs = [p for c in alice.chapters for p in c.paragraphs if "\u2028" in p]
     assert any(p.startswith("'How doth the little crocodile\u2028") for p in songs)
+
+
+def test_markdown_hard_line_breaks_keep_verse_lines_and_code_stays_whole(tmp_path: Path) -> None:
+    path = tmp_path / "poems.md"
+    path.write_text(
+        "# The Song\n\nHow doth the little crocodile  \nImprove his shining tail,\\\n"
+        "And pour the waters\nof the Nile.\n\n```\nx = 1  \ny = 2\n```\n",
+        encoding="utf-8",
+    )
+    [chapter] = read_book(path).chapters
+    assert chapter.paragraphs[1] == (
+        "How doth the little crocodile\u2028Improve his shining tail,\u2028"
+        "And pour the waters\nof the Nile."
+    )
+    assert chapter.paragraphs[2] == "```\nx = 1  \ny = 2\n```"

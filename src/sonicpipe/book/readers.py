@@ -26,7 +26,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   deeper heading): a part is narrated with its first chapter and names it. A single
   heading above that level is the book's title.
   A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
-  author, and is never narrated.
+  author, and is never narrated. A hard line break (a line ending in two spaces or a
+  backslash) keeps the lines apart (:data:`LINE_BREAK`), as in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -127,6 +128,7 @@ MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z
 # A footnote's definition (``[^1]: ...``); indented paragraphs after it go on with it.
 MD_NOTE = re.compile(r"\A {0,3}\[\^[^\]\s]+\]:")
 BLANK = re.compile(r"\n[ \t]*\n")
+MD_HARD_BREAK = re.compile(r"(?: {2,}|\\)\n(?=[ \t]*\S)")  # a line's end kept as a line break
 DECLARED = re.compile(rb"^Character set encoding:[ \t]*([^\r\n]*?)[ \t]*\r?$", re.I | re.M)
 # Labels that mean Windows-1252 in practice (as browsers read them: the WHATWG Encoding
 # standard); Latin-1 texts often hold its curly quotes and dashes.
@@ -472,8 +474,18 @@ def read_markdown(
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(paragraphs)
         kept = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in dropped]
         chapters.append(Chapter(heading, kept))
+    for chapter in chapters:
+        chapter.paragraphs = [hard_breaks(p) for p in chapter.paragraphs]
     _licence_chapter(chapters, left, split_paragraphs(tail), licence)
     return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
+
+
+def hard_breaks(paragraph: str) -> str:
+    """A Markdown paragraph with its hard line breaks (a line ending in two spaces or a
+    backslash: verse, an address) as :data:`LINE_BREAK`; a fenced code block as it is."""
+    if paragraph.lstrip().startswith(("```", "~~~")):
+        return paragraph
+    return MD_HARD_BREAK.sub(LINE_BREAK, paragraph)
 
 
 def _licence_chapter(
