@@ -252,6 +252,9 @@ TIMED_NOUNS = frozenset(
         "window windows exposure exposures lag latency ttl"
     )
 )
+TIMED_NOUN_BEFORE = re.compile(  # "set the timeout to 30s"
+    rf"(?<![A-Za-z])(?i:{'|'.join(sorted(TIMED_NOUNS))})[ \t\xa0](?:to|at)[ \t\xa0]$"
+)
 # Words before a number that make it a year.
 YEAR_WORDS = frozenset(
     _words(
@@ -1108,15 +1111,19 @@ def _is_plural_noun(word: str) -> bool:
 def _in_seconds(text: str, start: int, end: int, numeral: str) -> bool:
     """Whether "5s" or "30s" at ``start:end`` is a time in seconds, not a plural ("the 5s")
     or a decade ("the thirties"): before a noun a time describes (see TIMED_NOUNS), or "30s"
-    after one of SECONDS_BEFORE, "=", ":" or "~" ("timeout=30s"), but not before "of" ("10s
-    of thousands")."""
+    after one of SECONDS_BEFORE, "=", ":", "~" ("timeout=30s") or such a noun and one word
+    ("the timeout to 30s"), but not before "of" ("10s of thousands")."""
     after = _word_after(text, end)
     if after.lower() in TIMED_NOUNS:
         return True
     if len(numeral) != 2 or after == "of":
         return False
     before = text[max(0, start - 1) : start]
-    return before in ("=", ":", "~") or _word_before(text, start).lower() in SECONDS_BEFORE
+    return (
+        before in ("=", ":", "~")
+        or _word_before(text, start).lower() in SECONDS_BEFORE
+        or TIMED_NOUN_BEFORE.search(text, max(0, start - 16), start) is not None
+    )
 
 
 def _counts_plural(text: str, start: int, end: int, numeral: str) -> bool:

@@ -850,6 +850,9 @@ def test_years_versus_quantities(written: str, spoken: str) -> None:
          "Set the five second timeout and a thirty second delay; the thirties boom."),
         ("The 90s video, 80s ads and a 15s clip.",
          "The nineties video, eighties ads and a fifteen second clip."),
+        ("Set the timeout to 30s and the delay to 60s; from the 20s to 30s.",
+         "Set the timeout to thirty seconds and the delay to sixty seconds; from the twenties to "
+         "thirties."),
         ("Wait 5s-10s, rest 20s-30s; the 80s-90s music, in her 20s-30s; the 5s-6s sold.",
          "Wait five seconds to ten seconds, rest twenty seconds to thirty seconds; the eighties "
          "to nineties music, in her twenties to thirties; the fives to sixes sold."),
