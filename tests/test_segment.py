@@ -57,6 +57,9 @@ TRICKY = [
     ("Mrs. Harker wrote to Dr. Van Helsing. See ch. 3 and pp. 10-12. Fine.",
      ["Mrs. Harker wrote to Dr. Van Helsing.", "See ch. 3 and pp. 10-12.", "Fine."]),
     ("She was ill. Then she recovered.", ["She was ill.", "Then she recovered."]),
+    # office shorthand: a district, a division or a department goes on
+    ("Dist. 5 is in Div. 2 of the dept. Head office. The avg. yr. Ends.",
+     ["Dist. 5 is in Div. 2 of the dept.", "Head office.", "The avg. yr.", "Ends."]),
     ("Dr. Who left. Prof. Then agreed.", ["Dr. Who left.", "Prof. Then agreed."]),
     # initials
     ("J. R. R. Tolkien wrote it. H. G. Wells did not.",
