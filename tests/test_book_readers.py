@@ -1179,3 +1179,18 @@ def test_markdown_hard_line_breaks_keep_verse_lines_and_code_stays_whole(tmp_pat
         "And pour the waters\nof the Nile."
     )
     assert chapter.paragraphs[2] == "```\nx = 1  \ny = 2\n```"
+
+
+def test_a_book_of_front_matter_alone_says_what_would_narrate_it(tmp_path: Path) -> None:
+    pages = [("Title Page", "<h1>The Quiet Harbour</h1>"), ("Copyright", COPYRIGHT_PAGE)]
+    path = pages_epub(tmp_path / "front.epub", pages)
+    with pytest.raises(BookError) as raised:
+        read_book(path)
+    assert str(raised.value) == (
+        f"{path}: no text to narrate but its front matter (9 paragraphs; --front-matter "
+        "narrates it)"
+    )
+    assert [c.title for c in read_book(path, front_matter=True).chapters] == [
+        "Title Page",
+        "Copyright",
+    ]

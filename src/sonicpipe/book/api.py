@@ -19,7 +19,7 @@ from sonicpipe.audio.writers import system_reason
 from sonicpipe.book.assemble import Assembler, checked, verdict
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, number_problem
 from sonicpipe.book.progress import Progress, clock
-from sonicpipe.book.readers import Book, read_book
+from sonicpipe.book.readers import Book, left_out, read_book
 from sonicpipe.book.render import (
     CACHE,
     PARAGRAPH_PAUSE,
@@ -86,7 +86,7 @@ async def arender_book(
                     f"(set output_format.sample_rate = {ACX_RATE} or resample to it)"
                 )
             if book.left_out:
-                progress.message(left_out(book))
+                progress.message(f"{book.source}: left out {left_out(book.left_out)}")
             progress.message(f"preparing the text of {counted(len(book.chapters), 'chapter')}")
             # The text hooks run in a thread while the connection (and a local voice) comes up.
             plans, _ = await asyncio.gather(in_daemon_thread(plan_book, book, pipe), pipe.client())
@@ -141,15 +141,6 @@ async def arender_book(
         manifest.end("delivered")
     progress.finish(summary(manifest.data, report, output))
     return manifest.data
-
-
-def left_out(book: Book) -> str:
-    """What the reader left out of the narration, and the options that keep it."""
-    parts = {"front matter": ("front matter", "--front-matter"),
-             "licence": ("the Project Gutenberg licence", "--licence")}  # fmt: skip
-    said = [f"{parts[part][0]} ({counted(count, 'paragraph')}; {parts[part][1]} narrates it)"
-            for part, count in book.left_out.items()]  # fmt: skip
-    return f"{book.source}: left out {' and '.join(said)}"
 
 
 def book_delivery(

@@ -193,8 +193,20 @@ def read_book(path: str | Path, front_matter: bool = False, licence: bool = Fals
     book.source = str(path)
     book.chapters = [c for c in book.chapters if c.paragraphs]
     if not book.chapters:
-        raise BookError(f"{path}: no text to narrate")
+        but = f" but its {left_out(book.left_out)}" if book.left_out else ""
+        raise BookError(f"{path}: no text to narrate{but}")
     return book
+
+
+def left_out(parts: dict[str, int]) -> str:
+    """What a reader left out (``Book.left_out``) and the options that narrate it, e.g.
+    ``front matter (5 paragraphs; --front-matter narrates it)``."""
+    names = {"front matter": ("front matter", "--front-matter"),
+             "licence": ("the Project Gutenberg licence", "--licence")}  # fmt: skip
+    return " and ".join(
+        f"{names[part][0]} ({count} paragraph{'s' * (count != 1)}; {names[part][1]} narrates it)"
+        for part, count in parts.items()
+    )
 
 
 def unreadable(path: Path, exc: OSError) -> BookError:
