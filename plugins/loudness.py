@@ -11,7 +11,8 @@ Options (``[options.loudness]``); without any the plugin stays out of the chain:
 - ``mode``: ``stream`` (default: a gated short-term gain with ~11 ms latency, within 1 LU
   over any 20 s of speech) or ``file`` (exact: the whole stream is measured, then normalized
   and limited; ``acx`` needs it). Both raise the gain to make up for what the limiter takes
-  off, by 6 dB at most.
+  off, by 6 dB at most. In a conversation (the turns of a voice agent) each turn's stream
+  goes on from the level the turns before measured, so short replies are at the target.
 
 Runs last (``trylast``), after ``resample``: the limiter sees the audio at the output rate,
 so resampling (whose filter rings and moves inter-sample peaks) cannot lift the true peak

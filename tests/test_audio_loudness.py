@@ -9,6 +9,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 import soxr
+from conftest import SlowMotion
 from scipy import signal
 
 from sonicpipe.audio import AudioChain
@@ -34,6 +35,7 @@ from sonicpipe.audio.measure import check, measure
 from sonicpipe.audio.presets import PRESETS, Preset
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.config import SAMPLE_RATES, ConfigError, Settings
+from sonicpipe.plugins import PluginHost
 from sonicpipe.server.engines import load_engine, words_of
 
 VOICE_SENTENCES = (
@@ -487,6 +489,50 @@ def test_every_preset_passes_its_checks_at_the_resampled_rate(
     failed = [row for row in check(result, PRESETS[preset]) if not row.passed]
     assert not failed
     assert result.true_peak_dbtp <= PRESETS[preset].true_peak  # the limiter's own ceiling
+
+
+# -- the turns of a conversation --------------------------------------------------------------
+
+
+def test_a_stream_resumed_from_a_settled_one_is_at_the_target_from_its_start(
+    long_voice: tuple[np.ndarray, int],
+) -> None:
+    """A reply of a voice agent, shorter than the start-up, measured afresh is far under the
+    target; resumed from the turns before (the same voice), it is on it."""
+    rate, podcast = 24000, PRESETS["podcast"]
+    settled = StreamingLoudness(podcast)
+    settled.open(rate)
+    feed(settled, at_rate(long_voice, rate)[: 10 * rate], 480)
+    reply = at_rate(spoken(("Okay, I have changed the address.",), 0.0), rate)
+    alone, resumed = StreamingLoudness(podcast), StreamingLoudness(podcast)
+    alone.open(rate)
+    resumed.open(rate)
+    resumed.resume(settled.carry())
+    assert resumed.gain_db == settled.gain_db > 3
+    assert integrated_loudness(feed(resumed, reply, 480), rate) == pytest.approx(-16, abs=1.0)
+    assert integrated_loudness(feed(alone, reply, 480), rate) < -17.5
+
+
+def test_a_chain_opened_after_another_hands_on_the_loudness_it_measured() -> None:
+    """Only to a chain of the same plugins and settings; a processor without carry and
+    resume (SlowMotion, a third-party one) starts afresh as before."""
+    rate = 24000
+    settings = Settings(options={"loudness": {"preset": "podcast"}})
+    host = PluginHost(settings, extra=[SlowMotion()])
+    before = AudioChain(settings, host)
+    before.open(rate)
+    before.process(speech_like(rate, 5.0, seed=4, level_db=-30))
+    stage = before.processors[-1]
+    assert isinstance(stage, StreamingLoudness) and stage.gain_db > 3
+
+    def opened_after(settings: Settings) -> StreamingLoudness:
+        chain = AudioChain(settings, host)
+        chain.open(rate, after=before)
+        return chain.processors[-1]
+
+    assert opened_after(settings).gain_db == stage.gain_db
+    custom = Settings(options={"loudness": {"preset": "custom", "target": -16}})
+    assert opened_after(custom).gain_db == 0  # other settings: no carry
 
 
 def test_streaming_latency_is_bounded() -> None:

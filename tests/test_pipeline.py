@@ -29,8 +29,9 @@ from conftest import ServeProcess, SlowMotion, run_with_file_size_limit
 
 from sonicpipe import ConfigError, Secret, Settings
 from sonicpipe.audio.loudness import integrated_loudness, true_peak, undb
+from sonicpipe.audio.presets import PRESETS
 from sonicpipe.controls import Defaults
-from sonicpipe.pipeline import Pipeline, Turn, group_inputs
+from sonicpipe.pipeline import Conversation, Pipeline, Turn, group_inputs
 from sonicpipe.server import LocalServer
 from sonicpipe.server.engines import Engine, Synthesis, Word, words_of
 from sonicpipe.sonic import protocol as p
@@ -1195,3 +1196,63 @@ async def test_after_a_barge_in_words_hold_every_word_of_the_audio_yielded(
                 assert words[: len(heard)] == heard, f"interrupted after {seconds:.2f} s"
                 assert all(w.start < seconds for w in words), f"after {seconds:.2f} s"
     assert " ".join(w.word for w in everything) == BARGED
+
+
+# A voice agent's short replies, 1.1 to 1.9 s each in the local voice.
+REPLIES = (
+    "Sure, I can help with that.",
+    "Your order shipped on Monday.",
+    "It should arrive by noon tomorrow.",
+    "Is there anything else?",
+    "Okay, I have changed the address.",
+    "You are welcome, goodbye for now.",
+    "The weather is sunny today.",
+    "Let me check that for you.",
+    "Thanks for calling, have a great day.",
+    "I found three flights to Boston.",
+)
+
+
+async def reply(pipe: Pipeline, text: str, conversation: Conversation | None = None) -> np.ndarray:
+    """The audio of a turn that says ``text``."""
+    turn = await pipe.turn(conversation)
+    await turn.feed(text)
+    await turn.end()
+    return np.concatenate([chunk async for chunk in turn.audio()])
+
+
+@pytest.mark.parametrize("preset", ["podcast", "broadcast"])
+async def test_the_short_turns_of_a_conversation_are_at_the_target_after_the_first_few(
+    server: LocalServer, preset: str
+) -> None:
+    """Each turn's streaming loudness stage measured the voice afresh, so replies too short
+    for it to settle came out about 2.5 LU under the podcast target (1 under broadcast's);
+    a turn goes on from the level the turns before measured. What remains is the voice's own
+    spread from one sentence to the next (about 0.8 LU either way for this one)."""
+    async with Pipeline(settings_for(server, options={"loudness": {"preset": preset}})) as pipe:
+        levels = [integrated_loudness(await reply(pipe, text), 44100) for text in REPLIES]
+    target = PRESETS[preset].lufs
+    assert target is not None
+    off = [round(level - target, 2) for level in levels]
+    assert all(abs(lu) <= 1.0 for lu in off[4:]), f"LU off the target, turn by turn: {off}"
+
+
+async def test_a_new_conversation_measures_the_voice_afresh(server: LocalServer) -> None:
+    """pipe.new_conversation(), or a Conversation of its own, starts from nothing: its first
+    turn is exactly the first turn of a new pipeline, while the pipeline's conversation went
+    on (the voice says each sentence the same every time)."""
+    assert server.server.engine is not None
+    options = {"loudness": {"preset": "podcast"}}
+    with LocalServer(engine=Replayed(server.server.engine)) as replayed:
+        async with Pipeline(Settings(url=replayed.url, options=options)) as pipe:
+            first = await reply(pipe, REPLIES[0])
+            for text in REPLIES[1:4]:
+                await reply(pipe, text)
+            apart = await reply(pipe, REPLIES[0], Conversation())
+            again = await reply(pipe, REPLIES[0])
+            pipe.new_conversation()
+            anew = await reply(pipe, REPLIES[0])
+    np.testing.assert_array_equal(apart, first)
+    np.testing.assert_array_equal(anew, first)
+    louder = integrated_loudness(again, 44100) - integrated_loudness(first, 44100)
+    assert louder > 1.5, "the conversation went on from the level it measured"

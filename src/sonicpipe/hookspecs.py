@@ -189,6 +189,13 @@ class AudioProcessor(Protocol):
     input (seconds) lies in its output, or None while it cannot tell yet; word timestamps
     follow it. Without it, a stage that changes the stream's length drops its words, with a
     warning.
+
+    The streams of a conversation (the turns of a voice agent) are one voice's replies, each
+    with processors of its own. A processor that measures the voice may carry what it learnt
+    to the next turn: ``carry() -> object`` returns it, and the processor of its class at its
+    place in the next turn's chain gets it in ``resume(carried)``, just after its ``open``.
+    ``carry`` may be called from another thread while the processor works: return an
+    immutable value. Processors without them start every turn afresh, as every stream does.
     """
 
     def open(self, sample_rate: int) -> int:

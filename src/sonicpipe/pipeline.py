@@ -56,16 +56,45 @@ FED = "<turn>"
 T = TypeVar("T")
 
 
+class Conversation:
+    """The turns of one conversation: one voice's replies, each through audio stages of its
+    own, which go on from the state the reply before left them in (see ``carry`` in
+    :class:`~sonicpipe.hookspecs.AudioProcessor`). So the streaming loudness stage goes on
+    from the level it measured, and a reply too short for it to settle is at the target
+    from its first words, once a few seconds were said.
+
+    A pipeline's turns are those of its :attr:`Pipeline.conversation`; a new one
+    (:meth:`Pipeline.new_conversation`) starts afresh. To hold several at once on one
+    pipeline (calls from several users), give each turn its own:
+    ``await pipe.turn(conversation=Conversation())``.
+    """
+
+    def __init__(self) -> None:
+        self._chain: AudioChain | None = None  # the audio chain of its latest stream
+
+    def audio_chain(self, pipeline: Pipeline) -> AudioChain:
+        """A new audio chain for the next stream, going on from the last one's."""
+        self._chain = pipeline.audio_chain(after=self._chain)
+        return self._chain
+
+
 class _Output:
     """One stream of Sonic's responses through a new audio chain: chunks processed,
     flush boundaries passed on, word times (into ``words``, if given) placed as decided;
-    ``spoken``: the phoneme words of the stream's inputs (see :class:`WordClock`)."""
+    ``spoken``: the phoneme words of the stream's inputs (see :class:`WordClock`). The chain
+    goes on from the conversation's last one, if given."""
 
     def __init__(
-        self, pipeline: Pipeline, words: list[WordTime] | None, spoken: list[PhonemeWord]
+        self,
+        pipeline: Pipeline,
+        words: list[WordTime] | None,
+        spoken: list[PhonemeWord],
+        conversation: Conversation | None = None,
     ) -> None:
         self.pipeline = pipeline
-        self.chain = pipeline.audio_chain()
+        self.chain = (
+            pipeline.audio_chain() if conversation is None else conversation.audio_chain(pipeline)
+        )
         self.clock = None
         if words is not None:
             self.clock = WordClock(self.chain, words, spoken, pipeline.settings.model)
@@ -226,7 +255,8 @@ class Pipeline:
     local voice is started on first use and stopped by :meth:`close`. ``plugins`` are extra
     plugin objects; ``timestamps`` asks Sonic for word timestamps; ``max_contexts`` bounds
     the contexts open at once on the connection. After :meth:`close` neither face can be
-    used (:meth:`aclose` only closes one event loop's connection).
+    used (:meth:`aclose` only closes one event loop's connection). :attr:`conversation` is
+    the one whose replies :meth:`turn` makes (see :class:`Conversation`).
     """
 
     def __init__(
@@ -262,6 +292,7 @@ class Pipeline:
         self._timing_warned = False
         self._noted: set[str] = set()  # notes already warned of
         self._closing: asyncio.Task[None] | None = None  # close() in async code: see there
+        self.conversation = Conversation()  # that of turn() (see Conversation)
 
     @classmethod
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
@@ -405,21 +436,33 @@ class Pipeline:
     # -- async core ------------------------------------------------------------------------
 
     async def astream(
-        self, text: str, words: list[WordTime] | None = None, *, source: str = "<text>"
+        self,
+        text: str,
+        words: list[WordTime] | None = None,
+        *,
+        source: str = "<text>",
+        conversation: Conversation | None = None,
     ) -> AsyncIterator[np.ndarray]:
         """Yield audio chunks (after the audio hooks) as Sonic returns them.
 
         Word timings are appended to ``words`` when given (and ``timestamps`` is on), in the
         time of the yielded audio (see :class:`WordTime`). ``source`` names the text in
-        markup errors.
+        markup errors. ``conversation``: the text is a reply of it (a voice agent that
+        streams whole replies: ``pipe.conversation``), whose audio stages go on from the last
+        reply's (see :class:`Conversation`); without it the stream stands alone.
         """
         segments = self.text.prepare(text, source=source)
-        async with contextlib.aclosing(self.astream_segments(segments, words)) as chunks:
+        replies = self.astream_segments(segments, words, conversation=conversation)
+        async with contextlib.aclosing(replies) as chunks:
             async for chunk in chunks:
                 yield chunk
 
     async def astream_segments(
-        self, segments: Sequence[Segment], words: list[WordTime] | None = None
+        self,
+        segments: Sequence[Segment],
+        words: list[WordTime] | None = None,
+        *,
+        conversation: Conversation | None = None,
     ) -> AsyncIterator[np.ndarray]:
         """Like :meth:`astream`, for segments already prepared by ``self.text``."""
         self._check_open()
@@ -429,7 +472,7 @@ class Pipeline:
         client = await self.client()
         spoken: list[PhonemeWord] = []
         inputs = self.context_inputs(groups, spoken)
-        output = _Output(self, words, spoken)
+        output = _Output(self, words, spoken, conversation)
         async with contextlib.aclosing(client.generate(self.template(), inputs)) as messages:
             async for message in messages:
                 boundary = None
@@ -461,10 +504,11 @@ class Pipeline:
                 stacklevel=2,
             )
 
-    def audio_chain(self) -> AudioChain:
-        """A new audio chain for one stream, opened at Sonic's output rate."""
+    def audio_chain(self, after: AudioChain | None = None) -> AudioChain:
+        """A new audio chain for one stream, opened at Sonic's output rate; ``after``: the
+        chain of the stream before it in a conversation (see :meth:`AudioChain.open`)."""
         chain = AudioChain(self.settings, self.host)
-        chain.open(self.settings.output_format.sample_rate)
+        chain.open(self.settings.output_format.sample_rate, after)
         return chain
 
     def decode(self, chunk: p.Chunk) -> np.ndarray:
@@ -528,9 +572,17 @@ class Pipeline:
             write_captions(path, cues((w.word, w.start, w.end) for w in words))
         return path
 
-    async def turn(self) -> Turn:
-        """Start a conversational turn on a new context."""
-        return await Turn.start(self)
+    async def turn(self, conversation: Conversation | None = None) -> Turn:
+        """Start a conversational turn on a new context: a reply of ``conversation``
+        (default: :attr:`conversation`), whose audio stages go on from its last reply's."""
+        return await Turn.start(self, conversation)
+
+    def new_conversation(self) -> Conversation:
+        """Start a new :attr:`conversation` (a new call, a new user) and return it: its
+        first turn's audio stages start afresh, the loudness stage measuring the voice anew,
+        rather than going on from the last conversation's."""
+        self.conversation = Conversation()
+        return self.conversation
 
     async def aconnect(self) -> None:
         """Connect to Sonic now (and start the local voice, without an API key) rather than on
@@ -591,7 +643,12 @@ class Pipeline:
         return self._run(self.arender(text, path, source=source, captions=captions))
 
     def stream(
-        self, text: str, words: list[WordTime] | None = None, *, source: str = "<text>"
+        self,
+        text: str,
+        words: list[WordTime] | None = None,
+        *,
+        source: str = "<text>",
+        conversation: Conversation | None = None,
     ) -> Iterator[np.ndarray]:
         """Yield audio chunks as they arrive (blocking iterator).
 
@@ -599,8 +656,9 @@ class Pipeline:
         with :meth:`astream`, while the audio arrives: a word comes once its timestamps did
         (they may follow its audio) and the pauses stage has cut or kept the silence around
         it, so words may trail the chunks; all are there when the iterator ends.
+        ``conversation``: as in :meth:`astream`.
         """
-        chunks = self.astream(text, words, source=source)
+        chunks = self.astream(text, words, source=source, conversation=conversation)
         try:
             while True:
                 try:
@@ -665,10 +723,18 @@ class Turn:
     A failed turn refuses more text.
     """
 
-    def __init__(self, pipeline: Pipeline, client: SonicClient, context: Context) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        client: SonicClient,
+        context: Context,
+        conversation: Conversation | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.client = client
         self.context = context
+        # the conversation whose reply it is (see Conversation): the pipeline's by default
+        self.conversation = pipeline.conversation if conversation is None else conversation
         self.splitter = pipeline.host.hook.sonicpipe_sentence_stream(
             language=pipeline.settings.language, settings=pipeline.settings
         )
@@ -684,11 +750,11 @@ class Turn:
         self._refused = False  # refused with 429: text waits for the retry's new context
 
     @classmethod
-    async def start(cls, pipeline: Pipeline) -> Turn:
-        """Open a new context for a turn."""
+    async def start(cls, pipeline: Pipeline, conversation: Conversation | None = None) -> Turn:
+        """Open a new context for a turn of ``conversation`` (default: the pipeline's)."""
         client = await pipeline.client()
         context = await client.context(replace(pipeline.template(), context_id=new_context_id()))
-        return cls(pipeline, client, context)
+        return cls(pipeline, client, context, conversation)
 
     async def feed(self, fragment: str) -> None:
         """Add a text fragment; complete sentences are sent at once.
@@ -814,7 +880,7 @@ class Turn:
                 raise
 
     async def _audio(self, words: list[WordTime] | None) -> AsyncIterator[np.ndarray]:
-        output = _Output(self.pipeline, words, self.spoken)
+        output = _Output(self.pipeline, words, self.spoken, self.conversation)
         attempt = 0
         while True:
             try:

@@ -100,8 +100,15 @@ class AudioChain:
             return samples
         raise self._error(processor, call, samples, MONO)
 
-    def open(self, sample_rate: int) -> int:
-        """Open every processor for a stream at ``sample_rate``; return the output rate."""
+    def open(self, sample_rate: int, after: AudioChain | None = None) -> int:
+        """Open every processor for a stream at ``sample_rate``; return the output rate.
+
+        ``after``: the chain of the stream before this one in a conversation (the turns of a
+        voice agent). Each processor that has ``resume`` goes on from what ``carry()`` of the
+        processor at its place there returns, if that is of its class and the two chains
+        come from one host and equal settings: a streaming loudness stage goes on from the
+        level it measured instead of measuring afresh.
+        """
         rate = sample_rate
         for processor in self.processors:
             opened = self._call(processor, f"open({rate})", processor.open, rate)
@@ -109,7 +116,20 @@ class AudioChain:
                 raise self._error(processor, f"open({rate})", opened, NOT_A_RATE)
             rate = int(opened)
         self.out_rate = rate
+        if after is not None:
+            self._resume(after)
         return rate
+
+    def _resume(self, before: AudioChain) -> None:
+        """Hand what each processor of ``before`` carries to its counterpart here."""
+        if before.host is not self.host or before.settings != self.settings:
+            return
+        if len(before.processors) != len(self.processors):
+            return  # a plugin stayed out of one of them: places do not match
+        for old, new in zip(before.processors, self.processors, strict=True):
+            carry, resume = getattr(old, "carry", None), getattr(new, "resume", None)
+            if type(old) is type(new) and carry is not None and resume is not None:
+                self._call(new, "resume()", resume, self._call(old, "carry()", carry))
 
     def process(self, samples: np.ndarray) -> np.ndarray:
         """Run one chunk through the chain; return the samples ready so far."""

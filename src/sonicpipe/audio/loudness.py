@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pyloudnorm.iirfilter import IIRfilter
@@ -724,6 +724,20 @@ def _energy(samples: np.ndarray) -> float:
     return float(np.einsum("i,i->", samples, samples, dtype=np.float64))
 
 
+@dataclass(frozen=True)
+class Measured:
+    """What :class:`StreamingLoudness` measured of the speech so far, and the gains it reached:
+    what one stream of a conversation hands on to the next. One value, replaced once a hop,
+    so that another thread reads it whole."""
+
+    gated: tuple[tuple[int, float], ...] = ()  # (age in hops, gated block power), last 3 s
+    total: float = 0.0  # power sum of all gated blocks
+    count: int = 0  # and their number
+    level_db: float = 0.0  # the gain toward the target from the input's level
+    makeup_db: float = 0.0  # the gain making up for the limiter
+    gain_db: float = 0.0  # the gain reached at the end of the current hop
+
+
 class StreamingLoudness:
     """Streaming mode: a slowly moving gain toward the target, from gated measurements.
 
@@ -740,6 +754,10 @@ class StreamingLoudness:
     The make-up reads the output only up to :attr:`MAKEUP_DELAY` hops back, and the limiter
     runs at least that often: whatever the chunks, every hop's gain comes from the same
     measurements, so the output does not depend on how the stream is cut.
+
+    The turns of a conversation (short replies of a voice agent) are streams of one voice:
+    :meth:`resume` starts a stream from what :meth:`carry` of the one before returns, so
+    that a reply shorter than the start-up is at the target from its first words.
     """
 
     MAX_GAIN_DB = 24.0
@@ -768,21 +786,28 @@ class StreamingLoudness:
         self._unmeasured: list[np.ndarray] = []  # output not yet measured
         self._out = HopEnergies(self._hop)  # K-weighted energies of the output
         self._hops: list[float] = []  # K-weighted input energies of the last BLOCK_HOPS hops
-        self._gated: list[tuple[int, float]] = []  # (age, gated block power), last 3 s
-        self._total, self._count = 0.0, 0  # power sum and count of all gated blocks
         self._gained: list[float] = []  # K-weighted gained energies of hops not yet let out
         self._limited: list[tuple[int, float, float]] = []  # (hop, gained, output energies)
-        self._level_db = 0.0  # the gain toward the target from the input's level
-        self._makeup_db = 0.0  # the gain making up for the limiter
-        self._gain_db = 0.0  # gain reached at the end of the current hop
+        self._measured = Measured()
         self._gains = np.ones(self._hop, dtype=np.float32)  # the current hop's gains
         self._limiter = StreamingLimiter(Limiter(sample_rate, self.preset.true_peak))
         return sample_rate
 
+    def carry(self) -> Measured:
+        """What the next stream of the conversation starts from (see :meth:`resume`)."""
+        return self._measured
+
+    def resume(self, carried: Measured) -> None:
+        """Go on, in this stream just opened, from what :meth:`carry` of the conversation's
+        stream before returned: the level of the speech so far and the gains it reached
+        (the filters and the limiter start afresh: the streams are not one signal)."""
+        self._measured = carried
+        self._gains = np.full(self._hop, undb(carried.gain_db), dtype=np.float32)
+
     @property
     def gain_db(self) -> float:
         """The gain (dB) the stream is moving to in the current hop."""
-        return self._gain_db
+        return self._measured.gain_db
 
     def process(self, samples: np.ndarray) -> np.ndarray:
         """Gain and limit one chunk; return what the limiter lets out."""
@@ -835,34 +860,38 @@ class StreamingLoudness:
     def _end_hop(self) -> None:
         self._hops = [*self._hops[-(BLOCK_HOPS - 1) :], _energy(self._weighted)]
         self._filled = 0
-        self._gated = [(age + 1, power) for age, power in self._gated if age + 1 < SHORT_TERM_HOPS]
         # Measured up to its look-ahead before the end of one of the last MAKEUP_DELAY hops,
         # the output is paired up to this hop at least; the make-up reads no further.
         last = self._ended - 1 - self.MAKEUP_DELAY
         self._limited = [pair for pair in self._limited if pair[0] > last - SHORT_TERM_HOPS]
-        start_db = self._gain_db
-        self._update_gain(last)
-        first, end = undb(start_db), undb(self._gain_db)
+        before = self._measured
+        aged = tuple((age + 1, power) for age, power in before.gated if age + 1 < SHORT_TERM_HOPS)
+        self._measured = self._updated(replace(before, gated=aged), last)
+        first, end = undb(before.gain_db), undb(self._measured.gain_db)
         self._gains = first + (end - first) * self._ramp  # linear across the next hop
 
-    def _update_gain(self, last: int) -> None:
-        """Gate the last block; unless it is silence or a pause, move the gain."""
+    def _updated(self, measured: Measured, last: int) -> Measured:
+        """``measured`` with the last block gated; unless it is silence or a pause, the block
+        counts and the gain moves."""
         if len(self._hops) < BLOCK_HOPS:
-            return
+            return measured
         power = sum(self._hops) / (BLOCK_HOPS * self._hop)
         loudness = to_lufs(power)
-        so_far = to_lufs(self._total / self._count) if self._count else ABSOLUTE_GATE
+        so_far = to_lufs(measured.total / measured.count) if measured.count else ABSOLUTE_GATE
         if loudness < ABSOLUTE_GATE or loudness < so_far + RELATIVE_GATE:
-            return  # silence or a pause: hold the gain
-        self._total += power
-        self._count += 1
-        self._gated.append((0, power))
-        measured = to_lufs(np.mean([p for _, p in self._gated]))
-        goal = min(max(self.preset.lufs - measured, -self.MAX_GAIN_DB), self.MAX_GAIN_DB)
-        self._level_db += (goal - self._level_db) * max(1 / self._count, HOP / self.TIME_CONSTANT)
+            return measured  # silence or a pause: hold the gain
+        count = measured.count + 1
+        gated = (*measured.gated, (0, power))
+        level = to_lufs(np.mean([p for _, p in gated]))
+        goal = min(max(self.preset.lufs - level, -self.MAX_GAIN_DB), self.MAX_GAIN_DB)
+        level_db = measured.level_db
+        level_db += (goal - level_db) * max(1 / count, HOP / self.TIME_CONSTANT)
         window = [(gained, out) for hop, gained, out in self._limited if hop <= last]
-        gained = sum(energy for energy, _ in window)
-        limited = sum(energy for _, energy in window)
-        loss = min(max(10 * math.log10(gained / limited), 0.0), MAKEUP_DB) if limited else 0.0
-        self._makeup_db += (loss - self._makeup_db) * HOP / self.MAKEUP_TIME_CONSTANT
-        self._gain_db = min(self._level_db + self._makeup_db, self.MAX_GAIN_DB)
+        makeup_db = measured.makeup_db
+        if window:  # none yet at a stream's start: a make-up carried from the last one holds
+            gained = sum(energy for energy, _ in window)
+            limited = sum(energy for _, energy in window)
+            loss = min(max(10 * math.log10(gained / limited), 0.0), MAKEUP_DB) if limited else 0.0
+            makeup_db += (loss - makeup_db) * HOP / self.MAKEUP_TIME_CONSTANT
+        gain_db = min(level_db + makeup_db, self.MAX_GAIN_DB)
+        return Measured(gated, measured.total + power, count, level_db, makeup_db, gain_db)
