@@ -125,6 +125,13 @@ def assert_error(message: dict, status: int, words: str, context_id: str | None)
         (request("c10", transcript="<<q|w|x>>"), 400, "phoneme 'q'", "c10"),
         (request("c11", generation_config={"speed": 9}), 400, "0.6 to 1.5", "c11"),
         ('{"context_id": "c12", "cancel": "yes"}', 400, "cancel: expected true", "c12"),
+        # The spec sets no limit; a connection keeps many ids, and every chunk echoes its id.
+        (
+            request("i" * 257),
+            400,
+            "context_id of 257 characters is too long; at most 256",
+            "i" * 257,
+        ),
     ],
 )
 def test_each_bad_message_gets_a_spec_shaped_error_and_the_socket_keeps_working(

@@ -12,7 +12,12 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.server import LocalServer
-from sonicpipe.server.app import CLOSE_GRACE, OPEN_PER_CONNECTION, VOICES_KEPT
+from sonicpipe.server.app import (
+    CLOSE_GRACE,
+    MAX_ID_CHARS,
+    OPEN_PER_CONNECTION,
+    VOICES_KEPT,
+)
 
 PATH = "/tts/websocket"
 LOUD = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 48000}  # most bytes per second
@@ -84,6 +89,20 @@ def test_the_voice_ids_the_server_remembers_are_bounded(caplog: pytest.LogCaptur
     told = [r.getMessage() for r in caplog.records if r.getMessage().startswith("voice ")]
     assert len(told) == VOICES_KEPT + 2
     assert told[0] == told[-1] == "voice v0 is spoken by the local espeak voice"
+
+
+def test_a_long_voice_id_is_kept_and_logged_by_its_start(caplog: pytest.LogCaptureFixture) -> None:
+    """Each remembered voice id was kept whole: VOICES_KEPT ids of up to max_message_bytes
+    each (4 MB) were gigabytes. The server keeps and logs an id's first MAX_ID_CHARS."""
+    caplog.set_level(logging.INFO, logger="sonicpipe")
+    long_id = "v" * 100_000
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        for context_id in ("one", "two"):  # the same voice: logged once
+            conn.send(request(context_id, "Hello.", voice={"mode": "id", "id": long_id}))
+            assert until_done(conn, context_id)
+        assert list(running.server._voices) == ["v" * MAX_ID_CHARS + "..."]
+    told = [r.getMessage() for r in caplog.records if r.getMessage().startswith("voice ")]
+    assert told == [f"voice {'v' * MAX_ID_CHARS}... is spoken by the local espeak voice"]
 
 
 def voice(index: int) -> dict[str, str]:

@@ -64,6 +64,9 @@ ENDED_KEPT = 1024
 # does not say how many Sonic keeps: an open context costs memory even when it is not live, so
 # a client that opens contexts and never ends them is refused (429) past this many.
 OPEN_PER_CONNECTION = 1024
+# Characters of a context id the server takes (the spec sets no limit; ids are the client's,
+# usually UUIDs): a connection keeps many ids, and every chunk message echoes its id.
+MAX_ID_CHARS = 256
 # Voice ids the server remembers having logged (the most recently used): a client that sends
 # ever new ids must not grow the server's memory; a forgotten id is logged again.
 VOICES_KEPT = 1024
@@ -685,8 +688,10 @@ class _Connection:
             self.server.release(context.key, context.lingers_from())
 
     def note_ended(self, context_id: str) -> None:
-        """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids)."""
-        remember(self.ended, context_id, ENDED_KEPT)
+        """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids; an id
+        too long to be taken is not kept)."""
+        if len(context_id) <= MAX_ID_CHARS:
+            remember(self.ended, context_id, ENDED_KEPT)
 
     async def serve(self) -> None:
         """Answer messages until the client goes away."""
@@ -743,6 +748,12 @@ class _Connection:
             if context is not None:
                 context.stop()
             return
+        if len(request.context_id) > MAX_ID_CHARS:
+            raise p.ProtocolError(
+                f"context_id of {len(request.context_id)} characters is too long; at most "
+                f"{MAX_ID_CHARS}",
+                context_id=request.context_id,
+            )
         limit = self.server.config.max_transcript_chars
         if len(request.transcript) > limit:
             raise p.ProtocolError(
@@ -964,6 +975,8 @@ class SonicServer:
         "on old versions" without saying which, so no version refuses it here.
         """
         name = voice.id or voice.mode
+        if len(name) > MAX_ID_CHARS:  # kept and logged by its start: the voice is the same
+            name = name[:MAX_ID_CHARS] + "..."
         if remember(self._voices, name, VOICES_KEPT) and name != DEFAULT_VOICE:
             log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
 
