@@ -10,6 +10,7 @@ import mutagen.mp3
 import numpy as np
 import pytest
 import soundfile
+from scipy import signal
 
 from sonicpipe.audio import open_writer
 from sonicpipe.audio.signals import speech_like
@@ -68,3 +69,31 @@ def test_a_chapter_mark_in_ms_rounds_to_the_nearest_ms(tmp_path: Path) -> None:
     times = [(c.start_time, c.end_time) for c in tag.getall("CHAP")]
     assert sorted(times) == [(0, 45), (45, 91)]
     assert not tag.getall("TIT2")  # chapters alone: no empty title
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 22050, 24000, 44100, 48000])
+@pytest.mark.parametrize("ms", [0.1, 1, 5, 24, 60])
+def test_an_mp3_of_a_few_ms_opens_and_decodes_to_its_length(
+    tmp_path: Path, rate: int, ms: float
+) -> None:
+    """An MP3 of under 25 ms was 2 or 3 frames, which FFmpeg's probe took for h263 or vvc
+    video (no audio stream), or decoded 529 samples too many (under 48 samples at 24 kHz)."""
+    length = max(round(rate * ms / 1000), 1)
+    speech = speech_like(rate, 1.0, seed=3, level_db=-10)[rate // 2 : rate // 2 + length]
+    path = tmp_path / "blip.mp3"
+    with Mp3Writer(path, rate) as writer:
+        for start in range(0, length, 100):  # pieces, as a chain gives them
+            writer.write(speech[start : start + 100])
+    back = decoded(path)
+    assert back.size == length
+    assert soundfile.read(path, dtype="float32")[0].size == length  # libsndfile (mpg123)
+    if length >= 100:  # the audio in its place, not silence
+        lags = signal.correlation_lags(back.size, speech.size)
+        assert lags[np.argmax(signal.correlate(back, speech))] == 0
+        assert np.corrcoef(back, speech)[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("rate", [8000, 44100])
+def test_an_mp3_without_audio_opens_and_decodes_to_nothing(tmp_path: Path, rate: int) -> None:
+    Mp3Writer(tmp_path / "empty.mp3", rate).close()
+    assert decoded(tmp_path / "empty.mp3").size == 0

@@ -53,6 +53,38 @@ NO_OFFSET = 0xFFFFFFFF  # an ID3 chapter's byte offsets: unused, its times hold
 # Bit rates (kbps) of MPEG-1 (32 kHz and up), MPEG-2 (16-24 kHz) and MPEG-2.5 Layer III.
 MPEG1_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MPEG2_BITRATES = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+LAME_DELAY = 576  # samples of silence LAME codes before the audio (its tag's encoder delay)
+LAME_FIELD_MOST = 4095  # the most the LAME tag's delay and padding fields hold (12 bits each)
+DECODER_DELAY = 529  # samples FFmpeg and mpg123 skip past the LAME delay (their decoder's)
+# FFmpeg's probe takes a file for MP3 by the frames in a row at its start: 7 win over every
+# other format (h263 or vvc won over an MP3 of 3 frames, which then had no audio stream).
+PROBE_FRAMES = 7
+
+
+def samples_per_frame(sample_rate: int) -> int:
+    """Samples in an MP3 frame at ``sample_rate``: 1152 in MPEG-1 (32 kHz and up), else 576."""
+    return 1152 if sample_rate >= 32000 else 576
+
+
+def short_mp3_silence(samples: int, per_frame: int) -> tuple[int, int]:
+    """Samples of silence to code before and after ``samples`` so that an MP3 of frames of
+    ``per_frame`` has the audio frames :data:`PROBE_FRAMES` asks for (the Info frame is one
+    more), held in the LAME tag's delay and padding, which decoders trim: (0, 0) when
+    ``samples`` fill them alone.
+
+    LAME codes 6.25 frames' span (its delay, silence, audio, silence) in 7 frames, or 8 in
+    MPEG-2; the lead keeps the padding of the longer in its field. Audio shorter than a
+    frame starts on a frame past the decoder's delay: FFmpeg forgets a start it has yet
+    to skip at the packet that carries the end's padding (it decoded 529 samples too many).
+    """
+    span = (PROBE_FRAMES - 1) * per_frame + per_frame // 4
+    if samples + LAME_DELAY >= span:
+        return 0, 0
+    most = ((span + LAME_DELAY - 1) // per_frame + 1) * per_frame  # its flush, at most
+    lead = max(0, most - LAME_DELAY - LAME_FIELD_MOST - samples)
+    if samples < per_frame:
+        lead += -(LAME_DELAY + DECODER_DELAY + lead) % per_frame
+    return lead, span - LAME_DELAY - lead - samples
 
 
 def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
@@ -376,7 +408,11 @@ class Mp3Writer(Writer):
     an ID3v2 tag at the file's start (CHAP and CTOC frames, see :func:`id3_tag`).
     The first frame is a LAME "Info" tag with the encoder's delay and padding, so players
     trim them: the file decodes to exactly the samples written, none late (LAME's bare
-    frames decoded 1105 samples late, up to 1536 too many).
+    frames decoded 1105 samples late, up to 1536 too many). The first samples are held
+    until more come: audio shorter than 5.75 frames (150 ms at 44.1 kHz, 3024 samples below
+    32 kHz) is coded between silence that the delay and padding trim
+    (:func:`short_mp3_silence`), so FFmpeg takes the file for an MP3 (one of 3 frames had
+    no audio stream to it) and decodes it to its length.
     """
 
     def __init__(
@@ -403,18 +439,32 @@ class Mp3Writer(Writer):
         # the assembly time.
         self._stream.options = {"compression_level": "3"}
         self._container.start_encoding()  # the file now: a folder it cannot be made in fails here
+        self._per_frame = samples_per_frame(sample_rate)
+        self._held: list[np.ndarray] | None = []  # the start, until it is not short
 
     def _write(self, samples: np.ndarray) -> None:
-        self._container.mux(
-            self._stream.encode(ffmpeg_frame(samples, self.sample_rate, self.frames))
-        )
+        start = self.frames
+        if self._held is not None:
+            self._held.append(samples)
+            if short_mp3_silence(self.frames + samples.size, self._per_frame) != (0, 0):
+                return
+            samples, start, self._held = np.concatenate(self._held), 0, None
+        self._encode(samples, start)
+
+    def _encode(self, samples: np.ndarray, start: int) -> None:
+        self._container.mux(self._stream.encode(ffmpeg_frame(samples, self.sample_rate, start)))
 
     def _close(self) -> None:
+        lead = 0
         try:
+            if self._held is not None:  # short: between silence the LAME tag trims
+                lead, tail = short_mp3_silence(self.frames, self._per_frame)
+                silence = np.zeros(max(lead, tail), np.float32)
+                self._encode(np.concatenate([silence[:lead], *self._held, silence[:tail]]), 0)
             self._container.mux(self._stream.encode(None))
         finally:
             self._container.close()
-        mend_mp3_padding(self.path, self.frames)
+        mend_mp3_padding(self.path, self.frames, lead)
         if self._tags or self.chapters:
             tag = id3_tag(self._tags, self.chapter_spans(), self.sample_rate)
             with tagging():
@@ -454,9 +504,10 @@ def _lame_crc(data: bytes) -> int:
     return crc
 
 
-def mend_mp3_padding(path: Path, samples: int) -> None:
+def mend_mp3_padding(path: Path, samples: int, lead: int = 0) -> None:
     """Set the end padding in the LAME tag of the MP3 ``path`` (its first frame, the Info
-    frame) so that decoders trim the file to ``samples``, and the tag's CRC to match.
+    frame) so that decoders trim the file to ``samples``, and the tag's CRC to match;
+    ``lead``: samples of silence coded before them, added to the encoder delay.
 
     FFmpeg writes that padding from its encoder's last packet, which is up to 47 samples
     short when the stream ends less than 48 samples past a whole frame: FFmpeg and mpg123
@@ -476,9 +527,9 @@ def mend_mp3_padding(path: Path, samples: int) -> None:
         if lame + 36 > len(frame):
             return
         per_frame = 1152 if frame[1] >> 3 & 3 == 3 else 576  # MPEG-1, else MPEG-2 and 2.5
-        delay = int.from_bytes(frame[lame + 21 : lame + 24], "big") >> 12
+        delay = (int.from_bytes(frame[lame + 21 : lame + 24], "big") >> 12) + lead
         padding = frames * per_frame - delay - samples
-        if not 0 <= padding < 4096:
+        if not (0 <= padding <= LAME_FIELD_MOST and delay <= LAME_FIELD_MOST):
             return
         frame[lame + 21 : lame + 24] = (delay << 12 | padding).to_bytes(3, "big")
         frame[lame + 34 : lame + 36] = bytes(2)  # the CRC covers 190 bytes, its own as zeros
