@@ -111,7 +111,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("ft|ft.|′", "foot", "feet")
     add("ft²|sq ft|sq. ft.", "square foot", "square feet")
     add("ft³|cu ft|cu. ft.", "cubic foot", "cubic feet")
-    add('in.|″|"', "inch", "inches")  # '"' only where it closes no quotation: see _number
+    add('in.|″|"|in', "inch", "inches")  # '"' only where it closes no quotation: see _number
     add("in²|sq in|sq. in.", "square inch", "square inches")
     add("in³|cu in|cu. in.", "cubic inch", "cubic inches")
     add("mi|mi.", "mile")
@@ -142,6 +142,10 @@ def _units() -> dict[str, tuple[str, str]]:
     add("bp|bps", "basis point")
     add("pts|pts.", "point")
     add("mph", "mile per hour", "miles per hour")
+    add("mpg", "mile per gallon", "miles per gallon")
+    add("lb-ft|lb.-ft.|lb ft", "pound-foot", "pound-feet")
+    add("Nm|N·m", "newton meter")
+    add("ppg", "point per game", "points per game")
     add("km/h|kph|kmh", "kilometer per hour", "kilometers per hour")
     add("m/s", "meter per second", "meters per second")
     add("m/s²|m/s2", "meter per second squared", "meters per second squared")
@@ -517,7 +521,8 @@ MONTH_RE = (
 # "DEC. 2024"): elsewhere they are initialisms ("6.5% APR", "the MAR report").
 MONTH_CAPS_RE = r"(?:JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)"
 DATE_NUMBER_AFTER = re.compile(rf"{H}?(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)")
-UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# "in" only on a number ("a 27in monitor"; but "5 in the morning"): see the number branch
+UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "in")
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 DAY_RE = r"Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun"
@@ -645,7 +650,7 @@ BRANCHES = {
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
-        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE})(?P<upow>\^[23](?!\d))?(?!\w)"
+        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)in)(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
@@ -1111,7 +1116,7 @@ def _is_plural_noun(word: str) -> bool:
 def _in_seconds(text: str, start: int, end: int, numeral: str) -> bool:
     """Whether "5s" or "30s" at ``start:end`` is a time in seconds, not a plural ("the 5s")
     or a decade ("the thirties"): before a noun a time describes (see TIMED_NOUNS), or "30s"
-    after one of SECONDS_BEFORE, "=", ":", "~" ("timeout=30s") or such a noun and one word
+    after one of SECONDS_BEFORE, "=", ":", "~" ("timeout=30s") or such a noun and "to" or "at"
     ("the timeout to 30s"), but not before "of" ("10s of thousands")."""
     after = _word_after(text, end)
     if after.lower() in TIMED_NOUNS:

@@ -536,6 +536,11 @@ def test_measures(written: str, spoken: str) -> None:
         ("Bake at 350 degrees F, or 180 degrees C. Then stir; 5 degrees C in Oslo.",
          "Bake at three hundred fifty degrees Fahrenheit, or one hundred eighty degrees Celsius. "
          "Then stir; five degrees Celsius in Oslo."),
+        ("It makes 400 Nm and 295 lb-ft, gets 30 mpg; he scores 24.5 ppg.",
+         "It makes four hundred newton meters and two hundred ninety-five pound-feet, gets thirty "
+         "miles per gallon; he scores twenty-four point five points per game."),
+        ("A 27in monitor, 6in deep; buy 10 in total, 1/2 in the pot.",  # "in" only on a number
+         "A twenty-seven inch monitor, six inches deep; buy ten in total, one half in the pot."),
         ("Seat 12C, apartment 4C and gate 22F.",
          "Seat twelve C, apartment four C and gate twenty-two F."),
     ],
