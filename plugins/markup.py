@@ -9,10 +9,11 @@ then restore the previous value)::
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
 ``[volume 0.8]``, ``[emotion excited]``, ``[pause 2 seconds]``, in any case (LLM-written
 scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an emotion or
-nonverbal name; any other bracketed text (``[sic]``, ``[contents]``, ``[break in the text]``)
-and a markdown link text (``[content](https://...)``, whose text cleanup keeps) stay text. A
-bad value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
-values. Each control becomes a mark placeholder in ``doc.text``.
+nonverbal name, or a transcript's or another TTS's word for laughter (``[laughs]``,
+``[chuckles]``: ``[laughter]``); any other bracketed text (``[sic]``, ``[contents]``,
+``[break in the text]``) and a markdown link text (``[content](https://...)``, whose text
+cleanup keeps) stay text. A bad value in an explicit control (a tag, or ``[emotion exited]``)
+is an error naming the valid values. Each control becomes a mark placeholder in ``doc.text``.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -42,6 +43,14 @@ from sonicpipe.phonemes import parse as parse_phonemes
 
 __version__ = "0.1.0"
 sonicpipe_options = ()  # takes no options
+
+
+# Laughter as transcripts and other voices' scripts mark it (ElevenLabs' "[laughs]").
+LAUGHTER = dict.fromkeys(
+    ("laughs", "laugh", "laughing", "chuckles", "chuckle", "chuckling", "giggles", "giggle",
+     "giggling"),
+    "laughter",
+)  # fmt: skip
 
 
 class MarkupError(ValueError):
@@ -124,8 +133,8 @@ def _bracket(content: str) -> Mark | None:
     name = content.strip().lower()
     if name in EMOTIONS:
         return Mark(MarkKind.EMOTION, name)
-    if name in NONVERBALS:
-        return Mark(MarkKind.NONVERBAL, name)
+    if name in NONVERBALS or name in LAUGHTER:
+        return Mark(MarkKind.NONVERBAL, LAUGHTER.get(name, name))
     explicit = EXPLICIT_RE.fullmatch(content.strip())
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 

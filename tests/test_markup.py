@@ -76,6 +76,20 @@ def test_bracket_forms() -> None:
     ]
 
 
+def test_laughter_as_transcripts_and_other_voices_mark_it_is_sonic_laughter() -> None:
+    doc = Document("Ha [laughs] so [Chuckles] funny [giggling] [laughs at him] [sighs]")
+    parse(doc)
+    assert pieces(doc) == [
+        "Ha ",
+        (MarkKind.NONVERBAL, "laughter"),
+        " so ",
+        (MarkKind.NONVERBAL, "laughter"),
+        " funny ",
+        (MarkKind.NONVERBAL, "laughter"),
+        " [laughs at him] [sighs]",  # only the words for laughter alone
+    ]
+
+
 def test_pauses_written_with_unit_words() -> None:
     # "[pause 2 seconds]" stayed text, and was read aloud as "pause two seconds".
     doc = Document(
