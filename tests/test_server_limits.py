@@ -16,6 +16,7 @@ from sonicpipe.server.app import (
     CLOSE_GRACE,
     MAX_ID_CHARS,
     OPEN_PER_CONNECTION,
+    PENDING_PER_CONNECTION,
     VOICES_KEPT,
 )
 
@@ -173,3 +174,26 @@ def live_contexts_at_most(running: LocalServer, count: int, within: float = 30.0
             return False
         time.sleep(0.02)
     return True
+
+
+def test_text_waiting_to_be_spoken_on_a_connection_is_bounded() -> None:
+    """Text comes faster than it is spoken: a client sending continuations without end grew
+    the server's queues without end. Past PENDING_PER_CONNECTION characters waiting, input is
+    refused with 429 (ending its context); what was queued is dropped with it."""
+    piece = "Words to say. " * 3_500  # 49,000 characters
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        sent = 0
+        while sent <= PENDING_PER_CONNECTION:
+            conn.send(request("flood", piece, **{"continue": True}))
+            sent += len(piece)
+        while (message := json.loads(conn.recv(timeout=30)))["type"] != "error":
+            assert message["context_id"] == "flood"
+        assert message["status_code"] == 429 and message["context_id"] == "flood"
+        assert message["error"].startswith("too much text waiting to be spoken on this connection")
+        assert message["error"].endswith(
+            f"at most {PENDING_PER_CONNECTION}; send more as its audio comes"
+        )
+        conn.send(request("after", piece, **{"continue": True}))  # room again: no error
+        conn.send(json.dumps({"context_id": "after", "cancel": True}))
+        conn.send(request("check", "Hello."))
+        assert until_done(conn, "check")

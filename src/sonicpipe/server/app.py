@@ -64,6 +64,10 @@ ENDED_KEPT = 1024
 # does not say how many Sonic keeps: an open context costs memory even when it is not live, so
 # a client that opens contexts and never ends them is refused (429) past this many.
 OPEN_PER_CONNECTION = 1024
+# Characters of text a connection may have waiting to be spoken (about a day of speech), or
+# max_transcript_chars if more: text comes faster than it is spoken, and a client that sends
+# it without end would grow the server without end. Past it, input is refused with 429.
+PENDING_PER_CONNECTION = 1_000_000
 # Characters of a context id the server takes (the spec sets no limit; ids are the client's,
 # usually UUIDs): a connection keeps many ids, and every chunk message echoes its id.
 MAX_ID_CHARS = 256
@@ -262,6 +266,7 @@ class _Context:
         self.first = request
         self.format = request.output_format
         self.buffer = ""
+        self.pending = 0  # characters queued, not yet taken to be spoken
         self.timer: asyncio.TimerHandle | None = None
         self.queue: asyncio.Queue[Any] = asyncio.Queue()
         self.flushes = 0
@@ -368,6 +373,7 @@ class _Context:
             self.buffer, final, self.server.config.max_sentence_chars
         )
         for sentence in sentences:
+            self._count(len(sentence))
             self.queue.put_nowait(_Sentence(sentence, request))
         if final and self.timer is not None:
             self.timer.cancel()
@@ -483,7 +489,14 @@ class _Context:
             finishing, self._finishing = self._finishing, None
             await finishing
 
+    def _count(self, chars: int) -> None:
+        """Count ``chars`` more (or fewer) characters as waiting to be spoken."""
+        self.pending += chars
+        self.connection.pending += chars
+
     async def _speak(self, sentence: _Sentence) -> None:
+        if not self.stopped.is_set():  # once stopped, its connection counts none of its text
+            self._count(-len(sentence.text))
         if self.sonic2:  # its controls are fields of each request, for that request's text
             self.voicing.speed = base_voicing(sentence.request).speed
         reading = markup.read(sentence.text, self.first.model_id, self.voicing)
@@ -666,6 +679,7 @@ class _Connection:
         self.ws = ws
         self.contexts: dict[str, _Context] = {}
         self.ended: dict[str, None] = {}  # ids whose done or error was sent, oldest first
+        self.pending = 0  # characters its contexts have queued, not yet taken to be spoken
 
     async def send(self, message: Any) -> None:
         """Send one response message as a JSON text frame."""
@@ -686,6 +700,7 @@ class _Connection:
             del self.contexts[context.id]
             self.note_ended(context.id)
             self.server.release(context.key, context.lingers_from())
+            context._count(-context.pending)  # what it had queued is not to be spoken
 
     def note_ended(self, context_id: str) -> None:
         """Remember that ``context_id`` ended (the most recent :data:`ENDED_KEPT` ids; an id
@@ -759,6 +774,14 @@ class _Connection:
             raise p.ProtocolError(
                 f"transcript of {len(request.transcript)} characters is too long; send at most "
                 f"{limit} characters per request (continue the context with more requests)",
+                context_id=request.context_id,
+            )
+        pending = max(PENDING_PER_CONNECTION, limit)
+        if self.pending + len(request.transcript) > pending:
+            raise p.ProtocolError(
+                f"too much text waiting to be spoken on this connection: {self.pending} "
+                f"characters, and at most {pending}; send more as its audio comes",
+                status_code=429,
                 context_id=request.context_id,
             )
         context = self.contexts.get(request.context_id)
