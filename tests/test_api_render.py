@@ -1,5 +1,6 @@
-"""Pipeline.arender from async code: the writer works off the event loop, and a cancel waits
-for a write in progress before the clean-up closes the writer and removes the part file."""
+"""The async API's work stays off the event loop: arender's writer, and the audio chain on
+large chunks; a cancel waits for a write in progress before the clean-up closes the writer
+and removes the part file."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from sonicpipe import Settings, hookimpl
-from sonicpipe.pipeline import Pipeline
+from sonicpipe.pipeline import INLINE_SAMPLES, Pipeline
 from sonicpipe.server import LocalServer
 
 
@@ -20,6 +21,15 @@ from sonicpipe.server import LocalServer
 def server() -> Iterator[LocalServer]:
     with LocalServer(engine="espeak") as local:
         yield local
+
+
+def in_event_loop() -> bool:
+    """Whether an event loop runs in this thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class Tape:
@@ -43,11 +53,7 @@ class Tape:
 
     def _record(self, call: str) -> bool:
         """Record ``call``; return whether it was made inside a running event loop."""
-        try:
-            asyncio.get_running_loop()
-            in_loop = True
-        except RuntimeError:
-            in_loop = False
+        in_loop = in_event_loop()
         self.calls.append((call, in_loop))
         return in_loop
 
@@ -98,3 +104,69 @@ async def test_a_cancelled_render_closes_its_writer_after_the_write_in_progress(
     assert calls.index("close") > calls.index("write done")
     assert calls.count("write") == 1
     assert not list(tmp_path.iterdir())  # the part file is removed, no file delivered
+
+
+class LoopWatcher:
+    """A real audio processor that passes the audio on as it is, and notes for each call
+    its size, whether it ran in the event loop's thread, and whether the loop ran another
+    task meanwhile: off the loop, a call waits for ``tick``, which a task of the loop sets."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, bool, bool]] = []  # call, samples, in loop, loop ran
+        self.received: list[np.ndarray] = []
+        self.tick = threading.Event()
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: object) -> LoopWatcher:
+        return self
+
+    def open(self, sample_rate: int) -> int:
+        return sample_rate
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        self.received.append(samples.copy())
+        return self._note("process", samples)
+
+    def flush(self) -> np.ndarray:
+        return self._note("flush", np.zeros(0, np.float32))
+
+    def _note(self, call: str, samples: np.ndarray) -> np.ndarray:
+        in_loop = in_event_loop()
+        self.tick.clear()
+        ran = not in_loop and self.tick.wait(60)  # in the loop, no task can run meanwhile
+        self.calls.append((call, samples.size, in_loop, ran))
+        return samples
+
+
+async def ticking(tick: threading.Event) -> None:
+    """Set ``tick`` whenever the event loop runs this task."""
+    while True:
+        tick.set()
+        await asyncio.sleep(0.005)
+
+
+async def test_large_chunks_go_through_the_audio_chain_off_the_event_loop(
+    server: LocalServer,
+) -> None:
+    """The audio chain ran in the event loop: the local server's 0.74 s chunks through
+    loudness and resampling held it for milliseconds each, a file-mode loudness flush for
+    the whole stream's work, and every other task of the loop waited. Large chunks and the
+    end now go through it in a worker thread while the loop runs on; small ones (a live
+    stream's, the server's first) stay in the loop, with no hand-off to wait for; the audio
+    keeps its order."""
+    watcher = LoopWatcher()
+    text = "Hello there. This sentence is long enough to come in more than one chunk."
+    async with Pipeline(Settings(url=server.url), plugins=[watcher]) as pipe:
+        ticker = asyncio.create_task(ticking(watcher.tick))
+        try:
+            audio = await pipe.aspeak(text)
+        finally:
+            ticker.cancel()
+    processed = [call for call in watcher.calls if call[0] == "process"]
+    small = [(size, in_loop) for _, size, in_loop, _ in processed if size <= INLINE_SAMPLES]
+    large = [(size, in_loop, ran) for _, size, in_loop, ran in processed if size > INLINE_SAMPLES]
+    assert small and large, f"the server's chunks: {[size for _, size, _, _ in processed]}"
+    assert all(in_loop for _, in_loop in small), f"small chunks off the loop: {small}"
+    assert all(not in_loop and ran for _, in_loop, ran in large), f"large chunks: {large}"
+    assert watcher.calls[-1][0] == "flush" and watcher.calls[-1][2:] == (False, True)
+    np.testing.assert_array_equal(audio.samples, np.concatenate(watcher.received))

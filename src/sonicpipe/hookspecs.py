@@ -142,6 +142,8 @@ def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
     (``tryfirst``), ``resample``, ``loudness`` (``trylast``: its true-peak ceiling holds at
     the output rate). An unmarked processor of yours runs after ``pauses`` and before
     ``resample`` (at Sonic's rate); a ``trylast`` one after ``loudness``, past its ceiling.
+    A processor's methods are called one at a time, in the stream's order, but not always
+    in one thread: the async API works on large chunks in a worker thread, off the event loop.
     """
 
 

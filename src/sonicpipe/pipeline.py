@@ -53,6 +53,11 @@ CLOSED = "this pipeline is closed; make a new Pipeline"
 TIMING_TOLERANCE = 0.01  # seconds
 # The source a turn's sentences are prepared as: its markup errors name the sentence instead.
 FED = "<turn>"
+# A chunk of up to this many samples goes through the audio chain in the event loop (a
+# millisecond or two of work, with no hand-off to a thread to wait for: a live stream's
+# chunks, the local server's first); a larger one, and a boundary's or the end's audio (the
+# whole stream, for file-mode loudness), in a worker thread, so the loop's other tasks run.
+INLINE_SAMPLES = 4096
 T = TypeVar("T")
 
 
@@ -100,15 +105,15 @@ class _Output:
             self.clock = WordClock(self.chain, words, spoken, pipeline.settings.model)
         self.heard = self.said = 0  # samples from Sonic, samples given out
 
-    def take(self, message: p.Response, boundary: str | None) -> np.ndarray:
+    async def take(self, message: p.Response, boundary: str | None) -> np.ndarray:
         """The audio ready after ``message`` (maybe none); ``boundary`` is the kind a
         ``flush_done`` marks ("sentence", "paragraph"), or None where it marks none."""
         if isinstance(message, p.Chunk):
             samples = self.pipeline.decode(message)
             self.heard += samples.size
-            out = self.chain.process(samples)
+            out = await self._work(samples.size <= INLINE_SAMPLES, self.chain.process, samples)
         elif isinstance(message, p.FlushDone) and boundary is not None:
-            out = self.chain.boundary(boundary)
+            out = await self._work(False, self.chain.boundary, boundary)
         else:
             if isinstance(message, p.Timestamps) and message.TYPE == "timestamps" and self.clock:
                 self.clock.add(message)
@@ -118,13 +123,21 @@ class _Output:
         self.said += out.size
         return out
 
-    def finish(self) -> np.ndarray:
+    async def finish(self) -> np.ndarray:
         """The end of the stream: what the chain still holds; the last word times placed."""
-        tail = self.chain.flush()
+        tail = await self._work(False, self.chain.flush)
         self.said += tail.size
         if self.clock is not None:
             self.pipeline._check_timing(self.clock, self.heard, self.said)
         return tail
+
+    async def _work(self, small: bool, call: Callable[..., np.ndarray], *args: Any) -> np.ndarray:
+        """``call(*args)`` of the chain: at once if ``small`` (see :data:`INLINE_SAMPLES`) or
+        the chain empty, else in a worker thread while the event loop runs on. One at a time,
+        in the stream's order: each is awaited before the next message is taken."""
+        if small or not self.chain.processors:
+            return call(*args)
+        return await _off_loop(call, *args)
 
 
 @dataclass
@@ -480,10 +493,10 @@ class Pipeline:
                     done = groups[message.flush_id - 1][-1]
                     following = groups[message.flush_id][0]
                     boundary = "paragraph" if following.paragraph != done.paragraph else "sentence"
-                out = output.take(message, boundary)
+                out = await output.take(message, boundary)
                 if out.size:
                     yield out
-        tail = output.finish()
+        tail = await output.finish()
         if tail.size:
             yield tail
 
@@ -890,7 +903,7 @@ class Turn:
                         last = isinstance(message, p.FlushDone) and (
                             self.ended and message.flush_id >= len(self.inputs)
                         )
-                        out = output.take(message, None if last else "sentence")
+                        out = await output.take(message, None if last else "sentence")
                         if out.size:
                             yield out
                 break
@@ -910,7 +923,7 @@ class Turn:
         if self.error is not None:
             raise self.error
         if not self._stopped:
-            tail = output.finish()
+            tail = await output.finish()
             if tail.size:
                 yield tail
         elif output.clock is not None:
@@ -919,7 +932,7 @@ class Turn:
             taken = output.heard / self.pipeline.settings.output_format.sample_rate
             for message in self.context.unread():
                 if isinstance(message, p.Timestamps):
-                    output.take(message.starting_before(taken), None)
+                    await output.take(message.starting_before(taken), None)
             output.clock.place(final=True)  # no more comes: a word held for more is whole
 
     async def _reopen(self) -> None:
