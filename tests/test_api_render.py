@@ -1,6 +1,6 @@
-"""The async API's work stays off the event loop: arender's writer, and the audio chain on
-large chunks; a cancel waits for a write in progress before the clean-up closes the writer
-and removes the part file."""
+"""The async API's work stays off the event loop: loading the plugins (Pipeline.aopen),
+arender's writer, and the audio chain on large chunks; a cancel waits for a write in
+progress before the clean-up closes the writer and removes the part file."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sonicpipe import Settings, hookimpl
+from sonicpipe import ConfigError, Settings, hookimpl
 from sonicpipe.pipeline import INLINE_SAMPLES, Pipeline
 from sonicpipe.server import LocalServer
 
@@ -131,11 +131,17 @@ class LoopWatcher:
         return self._note("flush", np.zeros(0, np.float32))
 
     def _note(self, call: str, samples: np.ndarray) -> np.ndarray:
-        in_loop = in_event_loop()
-        self.tick.clear()
-        ran = not in_loop and self.tick.wait(60)  # in the loop, no task can run meanwhile
-        self.calls.append((call, samples.size, in_loop, ran))
+        self.calls.append((call, samples.size, *watch_the_loop(self.tick)))
         return samples
+
+
+def watch_the_loop(tick: threading.Event) -> tuple[bool, bool]:
+    """Whether this runs in an event loop's thread and, if not, whether the loop ran another
+    task meanwhile: it waits for ``tick``, which :func:`ticking` sets (in the loop's thread,
+    no task can run while it waits: it does not wait)."""
+    in_loop = in_event_loop()
+    tick.clear()
+    return in_loop, not in_loop and tick.wait(60)
 
 
 async def ticking(tick: threading.Event) -> None:
@@ -170,3 +176,34 @@ async def test_large_chunks_go_through_the_audio_chain_off_the_event_loop(
     assert all(not in_loop and ran for _, in_loop, ran in large), f"large chunks: {large}"
     assert watcher.calls[-1][0] == "flush" and watcher.calls[-1][2:] == (False, True)
     np.testing.assert_array_equal(audio.samples, np.concatenate(watcher.received))
+
+
+class LoadWatcher:
+    """A real plugin that notes, each time its audio processor hook is called (the first
+    time by the plugin host as it loads, to check the options), what :func:`watch_the_loop`
+    sees; it stays out of the audio."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[bool, bool]] = []  # in the loop's thread, the loop ran
+        self.tick = threading.Event()
+
+    @hookimpl
+    def sonicpipe_audio_processor(self, settings: object) -> None:
+        self.calls.append(watch_the_loop(self.tick))
+
+
+async def test_aopen_loads_the_plugins_off_the_event_loop(server: LocalServer) -> None:
+    """Pipeline() loads its plugins, importing them and checking their options: made in async
+    code, it held the event loop for 0.6 s and more (nltk for the sentence splitter, the
+    first time). Pipeline.aopen makes it in a worker thread while the loop runs on."""
+    watcher = LoadWatcher()
+    ticker = asyncio.create_task(ticking(watcher.tick))
+    try:
+        async with await Pipeline.aopen(Settings(url=server.url), plugins=[watcher]) as pipe:
+            audio = await pipe.aspeak("Hello there.")
+        with pytest.raises(ConfigError, match=r"^options\.loudness\.preset: 'loud' is not valid"):
+            await Pipeline.aopen(Settings(options={"loudness": {"preset": "loud"}}))
+    finally:
+        ticker.cancel()
+    assert watcher.calls[0] == (False, True), "loaded in a worker thread while the loop ran"
+    assert audio.seconds > 0.5

@@ -267,7 +267,8 @@ class Pipeline:
     With no API key and no ``url`` in the settings, a local Sonic-compatible server with the
     local voice is started on first use and stopped by :meth:`close`. ``plugins`` are extra
     plugin objects; ``timestamps`` asks Sonic for word timestamps; ``max_contexts`` bounds
-    the contexts open at once on the connection. After :meth:`close` neither face can be
+    the contexts open at once on the connection. In async code, make it with :meth:`aopen`,
+    which loads the plugins off the event loop. After :meth:`close` neither face can be
     used (:meth:`aclose` only closes one event loop's connection). :attr:`conversation` is
     the one whose replies :meth:`turn` makes (see :class:`Conversation`).
     """
@@ -311,6 +312,13 @@ class Pipeline:
     def from_file(cls, path: str | Path, **options: Any) -> Pipeline:
         """A pipeline configured by a TOML settings file."""
         return cls(Settings.load(path), **options)
+
+    @classmethod
+    async def aopen(cls, settings: Settings | None = None, **options: Any) -> Pipeline:
+        """``Pipeline(settings, **options)`` for async code, made in a worker thread: loading
+        the plugins (importing them, checking their options) takes half a second or more,
+        which would stall the event loop. ``async with await Pipeline.aopen(...) as pipe:``"""
+        return await asyncio.to_thread(cls, settings, **options)
 
     def __repr__(self) -> str:
         return f"Pipeline(model={self.settings.model!r}, url={self.url!r})"
