@@ -1237,10 +1237,16 @@ async def test_the_short_turns_of_a_conversation_are_at_the_target_after_the_fir
     assert all(abs(lu) <= 1.0 for lu in off[4:]), f"LU off the target, turn by turn: {off}"
 
 
+async def streamed(pipe: Pipeline, text: str, conversation: Conversation | None) -> np.ndarray:
+    """The audio of ``pipe.astream(text, conversation=conversation)``."""
+    return np.concatenate([c async for c in pipe.astream(text, conversation=conversation)])
+
+
 async def test_a_new_conversation_measures_the_voice_afresh(server: LocalServer) -> None:
-    """pipe.new_conversation(), or a Conversation of its own, starts from nothing: its first
-    turn is exactly the first turn of a new pipeline, while the pipeline's conversation went
-    on (the voice says each sentence the same every time)."""
+    """pipe.new_conversation(), a Conversation of its own, or a stream without one starts
+    from nothing: exactly as the first turn of a new pipeline, while the pipeline's
+    conversation, turns and a stream of it, went on (the voice says each sentence the same
+    every time)."""
     assert server.server.engine is not None
     options = {"loudness": {"preset": "podcast"}}
     with LocalServer(engine=Replayed(server.server.engine)) as replayed:
@@ -1248,11 +1254,14 @@ async def test_a_new_conversation_measures_the_voice_afresh(server: LocalServer)
             first = await reply(pipe, REPLIES[0])
             for text in REPLIES[1:4]:
                 await reply(pipe, text)
-            apart = await reply(pipe, REPLIES[0], Conversation())
-            again = await reply(pipe, REPLIES[0])
+            fresh = [await reply(pipe, REPLIES[0], Conversation())]
+            fresh.append(await streamed(pipe, REPLIES[0], None))
+            went_on = [await reply(pipe, REPLIES[0])]
+            went_on.append(await streamed(pipe, REPLIES[0], pipe.conversation))
             pipe.new_conversation()
-            anew = await reply(pipe, REPLIES[0])
-    np.testing.assert_array_equal(apart, first)
-    np.testing.assert_array_equal(anew, first)
-    louder = integrated_loudness(again, 44100) - integrated_loudness(first, 44100)
-    assert louder > 1.5, "the conversation went on from the level it measured"
+            fresh.append(await reply(pipe, REPLIES[0]))
+    for audio in fresh:
+        np.testing.assert_array_equal(audio, first)
+    for audio in went_on:
+        louder = integrated_loudness(audio, 44100) - integrated_loudness(first, 44100)
+        assert louder > 1.5, "the conversation went on from the level it measured"
