@@ -15,6 +15,7 @@ from sonicpipe.server import LocalServer
 from sonicpipe.server.app import (
     CLOSE_GRACE,
     MAX_ID_CHARS,
+    NOTES_KEPT,
     OPEN_PER_CONNECTION,
     PENDING_PER_CONNECTION,
     VOICES_KEPT,
@@ -104,6 +105,26 @@ def test_a_long_voice_id_is_kept_and_logged_by_its_start(caplog: pytest.LogCaptu
         assert list(running.server._voices) == ["v" * MAX_ID_CHARS + "..."]
     told = [r.getMessage() for r in caplog.records if r.getMessage().startswith("voice ")]
     assert told == [f"voice {'v' * MAX_ID_CHARS}... is spoken by the local espeak voice"]
+
+
+def test_the_notes_a_context_logs_once_are_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    """A context logged each note once and kept them all: a client sending a new language with
+    every input (any text, up to 4 MB) grew it without limit, and logged the text whole. The
+    NOTES_KEPT most recent are kept; a language is logged by its first 32 characters."""
+    caplog.set_level(logging.INFO, logger="sonicpipe")
+    languages = [f"l{index}" for index in range(NOTES_KEPT + 1)]
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        for language in [*languages, "x" * 100_000, "l0"]:  # l0 again: forgotten by now
+            conn.send(request("many", "", language=language, **{"continue": True}))
+        conn.send(request("many", ""))
+        assert until_done(conn, "many")
+    told = [r.getMessage() for r in caplog.records if r.getMessage().startswith("context many")]
+    assert told == [
+        *(f"context many: language '{language}' is spoken with the English local voice"
+          for language in languages),
+        f"context many: language '{'x' * 32}'... is spoken with the English local voice",
+        "context many: language 'l0' is spoken with the English local voice",
+    ]  # fmt: skip
 
 
 def voice(index: int) -> dict[str, str]:

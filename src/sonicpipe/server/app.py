@@ -71,6 +71,8 @@ PENDING_PER_CONNECTION = 1_000_000
 # Characters of a context id the server takes (the spec sets no limit; ids are the client's,
 # usually UUIDs): a connection keeps many ids, and every chunk message echoes its id.
 MAX_ID_CHARS = 256
+# Notes a context remembers having logged (the most recent).
+NOTES_KEPT = 64
 # Voice ids the server remembers having logged (the most recently used): a client that sends
 # ever new ids must not grow the server's memory; a forgotten id is logged again.
 VOICES_KEPT = 1024
@@ -287,7 +289,7 @@ class _Context:
         self.ahead = asyncio.Semaphore(AHEAD)  # utterances made but not yet sent
         self._loop = asyncio.get_running_loop()
         self._finishing: asyncio.Future[None] | None = None
-        self._noted: set[str] = set()
+        self._noted: dict[str, None] = {}  # notes logged, most recent last
         self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
 
     # --- input ---------------------------------------------------------------------------
@@ -380,8 +382,9 @@ class _Context:
             self.timer = None
 
     def _note(self, message: str) -> None:
-        if message not in self._noted:
-            self._noted.add(message)
+        """Log ``message`` once (of the :data:`NOTES_KEPT` most recent: a client may vary
+        what it asks for with every input, e.g. its language)."""
+        if remember(self._noted, message, NOTES_KEPT):
             log.info("context %s: %s", self.id, message)
 
     def _note_request(self, request: p.GenerationRequest) -> None:
@@ -403,7 +406,9 @@ class _Context:
                 "are on the transcript as written"
             )
         if request.language and request.language != "en":
-            self._note(f"language {request.language!r} is spoken with the English local voice")
+            language = request.language
+            shown = repr(language) if len(language) <= 32 else f"{language[:32]!r}..."
+            self._note(f"language {shown} is spoken with the English local voice")
 
     # --- output --------------------------------------------------------------------------
 
