@@ -652,6 +652,8 @@ BRANCHES = {
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)in)(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
+        # a distance's compass point: "25 km SW of the city", "3 km N of here"
+        rf"(?:{H}(?P<bearing>[NS]{{1,2}}[EW]|[EW][NS][EW]|[NSEW])(?={H}of{H}))?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
     ),
@@ -1847,6 +1849,9 @@ class EnglishNormalizer:
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)
         else:
             words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
+        if point := m["bearing"]:  # "N": north; "SW": southwest; "NNE": north-northeast
+            bearing = "".join(COMPASS[letter] for letter in point[-2:])
+            words += f" {COMPASS[point[0]]}-{bearing}" if len(point) == 3 else f" {bearing}"
         if m["unit2"]:
             words += " " + _per(m["per2"])
             if m["per3"]:
