@@ -781,11 +781,11 @@ class _Connection:
                 f"{limit} characters per request (continue the context with more requests)",
                 context_id=request.context_id,
             )
-        pending = max(PENDING_PER_CONNECTION, limit)
-        if self.pending + len(request.transcript) > pending:
+        most_pending = max(PENDING_PER_CONNECTION, limit)
+        if self.pending + len(request.transcript) > most_pending:
             raise p.ProtocolError(
                 f"too much text waiting to be spoken on this connection: {self.pending} "
-                f"characters, and at most {pending}; send more as its audio comes",
+                f"characters, and at most {most_pending}; send more as its audio comes",
                 status_code=429,
                 context_id=request.context_id,
             )
@@ -801,10 +801,10 @@ class _Connection:
                     self.note_ended(request.context_id)
                     await self.send(p.Done(request.context_id))
                 return
-            limit = max(OPEN_PER_CONNECTION, self.server.config.max_contexts)
-            if len(self.contexts) >= limit:
+            most_open = max(OPEN_PER_CONNECTION, self.server.config.max_contexts)
+            if len(self.contexts) >= most_open:
                 raise p.ProtocolError(
-                    f"too many open contexts on this connection: {limit} have not ended; end "
+                    f"too many open contexts on this connection: {most_open} have not ended; end "
                     "each context when its input is done (an empty transcript with continue "
                     "false), or cancel it",
                     status_code=429,
