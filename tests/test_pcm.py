@@ -95,3 +95,53 @@ def test_float32_and_float64_samples_round_to_the_same_int16() -> None:
     assert np.array_equal(pcm.to_int16(samples), reference.astype(np.int16))
     assert np.array_equal(pcm.to_int16(samples.astype(np.float64)), reference.astype(np.int16))
     assert pcm.to_int16(samples).dtype == np.int16
+
+
+def limited_speech(rate: int, ceiling_db: float) -> np.ndarray:
+    """Speech-like audio normalized and limited to ``ceiling_db`` dBTP by the loudness stage."""
+    from sonicpipe.audio.loudness import normalize
+    from sonicpipe.audio.presets import Preset
+    from sonicpipe.audio.signals import speech_like
+
+    preset = Preset("custom", true_peak=ceiling_db, lufs=-16.0)
+    return normalize(speech_like(rate, 8.0, seed=1), rate, preset)
+
+
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+@pytest.mark.parametrize("chunk", [160, 1 << 20])
+def test_g711_codes_decode_no_louder_than_the_loudest_sample(encoding: str, chunk: int) -> None:
+    """The nearest code decodes to the middle of its step, up to half a step above the
+    sample: speech limited to -1 dBTP came back 0.055 dB (mu-law) over its sample peak.
+    Here the loudest sample is 29800 (of 32768), whose nearest codes decode to 30076
+    (mu-law) and 30208 (A-law)."""
+    speech = limited_speech(8000, -1.0)
+    speech *= np.float32(29800 / 32768) / np.max(np.abs(speech))
+    pieces = [speech[i : i + chunk] for i in range(0, speech.size, chunk)]
+    data = b"".join(pcm.encode(piece, encoding) for piece in pieces)
+    back = pcm.decode(data, encoding)
+    assert np.max(np.abs(back)) <= np.max(np.abs(speech)) + 0.5 / 32768  # int16 rounding
+    reference = {"pcm_mulaw": pcm.linear_to_mulaw, "pcm_alaw": pcm.linear_to_alaw}[encoding]
+    before = np.frombuffer(reference(pcm.to_int16(speech)).tobytes(), np.uint8)
+    assert np.max(np.abs(pcm.decode(before.tobytes(), encoding))) > np.max(np.abs(speech))
+    moved = np.flatnonzero(np.frombuffer(data, np.uint8) != before)
+    rounded = np.abs(pcm.to_int16(speech).astype(np.float32) / 32768)  # what is encoded
+    piece_peaks = np.maximum.reduceat(rounded, np.arange(0, speech.size, chunk))
+    nearest = np.abs(pcm.decode(before.tobytes(), encoding))
+    louder = nearest > piece_peaks[np.arange(speech.size) // chunk]
+    assert np.array_equal(moved, np.flatnonzero(louder))  # those codes alone, each a step down
+    assert np.all(np.abs(back[moved]) <= piece_peaks[moved // chunk])
+    noise = back - speech
+    assert 10 * np.log10(np.sum(speech**2) / np.sum(noise**2)) > 35  # G.711's quality kept
+
+
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+@pytest.mark.parametrize("rate", [8000, 16000])
+def test_g711_lifts_a_true_peak_no_more_than_its_documented_bound(encoding: str, rate: int) -> None:
+    from sonicpipe.audio.loudness import true_peak
+
+    speech = limited_speech(rate, -1.0)
+    back = pcm.decode(pcm.encode(speech, encoding), encoding)
+    before, after = true_peak(speech), true_peak(back)
+    rise = 20 * np.log10(after / before)
+    assert rise <= pcm.g711_true_peak_rise(encoding, before)
+    assert pcm.g711_true_peak_rise(encoding, before) == pytest.approx(0.6, abs=0.01)
