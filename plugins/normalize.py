@@ -652,8 +652,9 @@ BRANCHES = {
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)in)(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
-        # a distance's compass point: "25 km SW of the city", "3 km N of here"
-        rf"(?:{H}(?P<bearing>[NS]{{1,2}}[EW]|[EW][NS][EW]|[NSEW])(?={H}of{H}))?"
+        # a distance's compass point: "25 km SW of the city", "3 km N of here" (not after the
+        # units _number reads apart)
+        rf"(?:(?<![\"Wx])(?<!c\.){H}(?P<bearing>[NS]{{1,2}}[EW]|[EW][NS][EW]|[NSEW])(?={H}of{H}))?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
     ),

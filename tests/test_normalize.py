@@ -451,6 +451,7 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("It struck 25 km SW of Lima, 8 km WSW of the coast and 5 mi. N of town.",
          "It struck twenty-five kilometers southwest of Lima, eight kilometers west-southwest of "
          "the coast and five miles north of town."),
+        ('Hang it 10" N of the shelf.', "Hang it ten inches N of the shelf."),  # no text is lost
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
         ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
          "It holds five cubic feet or two cubic meters or three cubic feet, on thirty square "
