@@ -954,6 +954,7 @@ MAX_ASIDE = 200  # characters a bracketed aside is looked through for its end
 SPACES = " \t\xa0\u2009\u202f\r\n"
 LEADERS = SPACES + OPENERS + "_*"  # what may stand between a sentence end and its next word
 WORD_BEFORE_PERIOD = re.compile(r"[A-Za-z.]+$")
+NUMBER_BEFORE_UNIT = re.compile(rf"\d{H}?$")
 
 
 # -- context helpers --------------------------------------------------------------------------
@@ -1033,6 +1034,11 @@ def _starts_sentence(text: str, start: int) -> bool:
     token = word.group() + "."
     if END_BEFORE_NUMBER_RE.fullmatch(token):
         return _ends_sentence(text, pos, before_number=True)
+    unit = word.start()
+    if word.group() in UNITS and NUMBER_BEFORE_UNIT.search(text, max(0, unit - 2), unit):
+        # a unit read with its number: its period ends the sentence unless it is the unit's
+        # own ("at 15 mph. 20% chance", but "2 lb. 3 oz.", "5 min. 30 sec.")
+        return token not in UNITS
     title = token
     if token.isupper() and not _is_time_zone(text, word.start(), token):
         title = token[0] + token[1:].lower()  # "EST. 1999", but "at 5 EST. 1999 was"

@@ -451,6 +451,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("It struck 25 km SW of Lima, 8 km WSW of the coast and 5 mi. N of town.",
          "It struck twenty-five kilometers southwest of Lima, eight kilometers west-southwest of "
          "the coast and five miles north of town."),
+        ("Winds at 10-15 mph. 20% chance of rain. Swim 10 m. 3 sets of 2 lb. 3 oz. each.",
+         "Winds at ten to fifteen miles per hour. Twenty percent chance of rain. Swim ten meters. "
+         "Three sets of two pounds three ounces each."),  # the unit's own period ends nothing
         ('Hang it 10" N of the shelf.', "Hang it ten inches N of the shelf."),  # no text is lost
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
         ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
