@@ -328,7 +328,7 @@ def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:
     one = epub.EpubHtml(title="One", file_name="one.xhtml", lang="en")
     one.content = (
         "<html><head><script>var hidden = 1;</script><style>p { color: red }</style></head>"
-        "<body><h1>One</h1><script>var alsoHidden = 2;</script><p>First line<br/>second line</p>"
+        "<body><h1>One</h1><script>var alsoHidden = 2;</script><p>First line<br/>Second line</p>"
         "<p>As <a href='two.xhtml#t'>the next chapter</a> says.</p>"
         "<p>Water<sup>a</sup> is wet.</p></body></html>"
     )
@@ -351,7 +351,7 @@ def test_epub_text_is_what_a_reader_sees(tmp_path: Path) -> None:
     assert [(c.title, c.paragraphs) for c in read.chapters] == [
         (
             "One",
-            ["One", "First line\u2028second line", "As the next chapter says.", "Water is wet."],
+            ["One", "First line\u2028Second line", "As the next chapter says.", "Water is wet."],
         ),
         ("Two", ["Plain words."]),
     ]
@@ -1193,4 +1193,18 @@ def test_a_book_of_front_matter_alone_says_what_would_narrate_it(tmp_path: Path)
     assert [c.title for c in read_book(path, front_matter=True).chapters] == [
         "Title Page",
         "Copyright",
+    ]
+
+
+def test_an_epub_line_break_in_the_middle_of_a_sentence_is_a_wrap() -> None:
+    """A converted PDF breaks every line with ``<br/>``: a break after a word and before a
+    small letter is a wrap (the text chain joins it, and a word hyphenated over it), not a
+    line of verse read as a sentence."""
+    _, paragraphs, _, _ = html_paragraphs(
+        b"<html><body><p>I found my German very useful; indeed, I<br/>don't know how I "
+        b"should get on with-<br/>out it.<br/>The End</p></body></html>"
+    )
+    assert paragraphs == [
+        "I found my German very useful; indeed, I\ndon't know how I should get on with-\n"
+        "out it.\u2028The End"
     ]

@@ -36,7 +36,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   page, by its type, its title or what it holds (notices, ISBN, publisher); Project Gutenberg's
   header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
   texts. A ``<br/>`` is a line break within its paragraph (:data:`LINE_BREAK`: verse is read
-  a line to a sentence), two in a row a paragraph break. Archive paths that are absolute or
+  a line to a sentence), two in a row a paragraph break, and one in the middle of a sentence
+  (before a small letter, after a word) a wrap. Archive paths that are absolute or
   escape the book, spine items whose file is missing, and an archive that unpacks to more
   than 1 GB, are errors.
 
@@ -588,6 +589,7 @@ BLOCKS = {
     "article",
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
+WRAPPED_END = re.compile(r"[^\W\d_]-?$")  # a line's end that a wrap may cut: a word's
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
 BOILERPLATE = ("pg-header", "pg-footer")
 CONTENTS = {"contents", "tableofcontents"}  # the titles of a contents page, as _same gives them
@@ -892,7 +894,7 @@ def html_paragraphs(
 
     def close() -> None:
         lines = (" ".join(line.split()) for line in "".join(current).split(LINE_BREAK))
-        text = LINE_BREAK.join(line for line in lines if line)
+        text = LINE_BREAK.join(_unwrapped([line for line in lines if line]))
         current.clear()
         if text:
             paragraphs.append(text)
@@ -940,6 +942,19 @@ def html_paragraphs(
     walk(body if body is not None else root)
     close()
     return heading, paragraphs, kinds, found
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines of a paragraph, those a ``<br/>`` wraps (a converted PDF's: the line ends
+    in a letter or a hyphen and the next goes on with a small letter) joined to the line
+    before as wrapped text is (cleanup joins ``wonder-\\nful``)."""
+    kept: list[str] = []
+    for line in lines:
+        if kept and WRAPPED_END.search(kept[-1]) and line[:1].islower():
+            kept[-1] += "\n" + line
+        else:
+            kept.append(line)
+    return kept
 
 
 def _types(element: Any) -> set[str]:
