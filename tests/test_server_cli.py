@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -133,11 +134,12 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         ("--linger", "inf", "must be a finite number of seconds, 0 or more, got 'inf'"),
         ("--linger", "-1", "must be a finite number of seconds, 0 or more, got '-1'"),
         ("--linger", "soon", "expected a number, got 'soon'"),
+        ("--host", "", "blank; give an address or a name (0.0.0.0: every interface), got ''"),
         ("--send-timeout", "0", "must be a finite number of seconds, over 0, got '0'"),
         ("--send-timeout", "inf", "must be a finite number of seconds, over 0, got 'inf'"),
     ],
 )
-def test_serve_refuses_a_bad_number_naming_the_option(
+def test_serve_refuses_a_bad_value_naming_the_option(
     option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The errors named the config's fields ('max_contexts 0: ...'), not the options."""
@@ -160,6 +162,23 @@ def test_serve_that_cannot_listen_says_where_and_why(
     assert capsys.readouterr().err.splitlines()[-1] == (
         f"sonicpipe: error: cannot listen on {host} port {port}: {reason} (see --host and --port)"
     )
+
+
+@pytest.mark.parametrize(
+    ("host", "error", "message"),
+    [
+        ("", ValueError, "host: blank; give an address or a name (0.0.0.0: every interface)"),
+        (" ", ValueError, "host: blank; give an address or a name (0.0.0.0: every interface)"),
+        (8765, TypeError, "host: expected a string, got int"),
+    ],
+)
+def test_server_config_refuses_a_host_that_is_no_address(
+    host: object, error: type[Exception], message: str
+) -> None:
+    """A blank host listened on every interface and named the server ws://:PORT; a number
+    failed with "argument of type 'int' is not iterable"."""
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        ServerConfig(host=host)
 
 
 def test_server_config_refuses_a_nan_linger() -> None:

@@ -100,6 +100,10 @@ class ServerConfig:
     send_timeout: float = 30.0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.host, str):
+            raise TypeError(f"host: expected a string, got {type(self.host).__name__}")
+        if not self.host.strip():  # asyncio would listen on every interface, and say ws://:PORT
+            raise ValueError("host: blank; give an address or a name (0.0.0.0: every interface)")
         for name in _WHOLE_NUMBERS:
             value = getattr(self, name)
             if not (name == "threads" and value is None):

@@ -55,11 +55,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def config_value(name: str, kind: type[int] | type[float]) -> Callable[[str], int | float]:
-    """An argparse type: a number that :class:`ServerConfig` takes as its ``name``; the
-    error is the config's, after the option's name (not the field's)."""
+def config_value(
+    name: str, kind: type[int] | type[float] | type[str]
+) -> Callable[[str], int | float | str]:
+    """An argparse type: a value (a number or text) that :class:`ServerConfig` takes as its
+    ``name``; the error is the config's, after the option's name (not the field's)."""
 
-    def parse(text: str) -> int | float:
+    def parse(text: str) -> int | float | str:
         try:
             value = kind(text)
         except ValueError:
@@ -90,7 +92,10 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
          "LOCAL_KEY=secret sonicpipe serve --api-key-env LOCAL_KEY"],
     )  # fmt: skip
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        "--host",
+        type=config_value("host", str),
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0: every interface)",
     )
     serve.add_argument(
         "--port",
