@@ -1208,3 +1208,17 @@ def test_an_epub_line_break_in_the_middle_of_a_sentence_is_a_wrap() -> None:
         "I found my German very useful; indeed, I\ndon't know how I should get on with-\n"
         "out it.\u2028The End"
     ]
+
+
+def test_an_epub_title_page_named_as_the_book_is_front_matter(tmp_path: Path) -> None:
+    """A converter's title page, in the contents under the book's title: 'The Quiet
+    Harbour. Ann Author. Tidewater Press.' was the first chapter."""
+    pages = [
+        ("The Quiet Harbour", "<h1>The Quiet<br/>Harbour</h1><p>Ann Author</p><p>Tidewater</p>"),
+        ("The Quiet Harbour", "<h1>The Quiet Harbour</h1><p>The boats came in at dusk.</p>"
+                              "<p>Nobody waited for them on the quay, not even the cat.</p>"
+                              "<p>" + "The tide rose. " * 20 + "</p>"),
+    ]  # fmt: skip
+    book = read_book(pages_epub(tmp_path / "harbour.epub", pages))
+    assert [c.paragraphs[1] for c in book.chapters] == ["The boats came in at dusk."]
+    assert book.left_out == {"front matter": 3}

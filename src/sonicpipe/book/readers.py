@@ -610,6 +610,7 @@ IMPRINT_LINE = re.compile(
 # What makes such a page one: a notice of copyright or an ISBN.
 IMPRINT_MARK = re.compile(r"\u00a9|\bcopyright\b|\ball rights reserved\b|\bISBN\b", re.I)
 IMPRINT_MOST = 3000  # characters: a copyright page is short
+TITLE_PAGE_LINES, TITLE_PAGE_MOST = 6, 300  # paragraphs and characters of a title page at most
 # A note, its marker, and a section of them (Standard Ebooks' "endnotes", with its heading).
 NOTE_TYPES = {"noteref", "footnote", "endnote", "rearnote", "annoref", "footnotes", "endnotes",
               "rearnotes"}  # fmt: skip
@@ -719,6 +720,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         except Exception as exc:
             raise BookError(f"{path}: cannot read EPUB: {exc}") from None
     entries = _toc_entries(doc.toc)
+    title = _meta(doc, "title") or path.stem
     chapters: list[Chapter] = []
     left = {"front matter": 0}
     started = False
@@ -732,12 +734,13 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         starts = _chapter_starts(entries, name)
         anchors = {fragment for fragment, _ in starts if fragment}
         heading, paragraphs, kinds, found = html_paragraphs(item.get_content(), anchors)
-        title = starts[0][1] if starts else None
+        named = starts[0][1] if starts else None
         front = (
             bool(kinds & FRONT_TYPES)
-            or (entries and title is None and not started)
-            or (len(starts) < 2 and _same(title or heading) in CONTENTS | FRONT_TITLES)
+            or (entries and named is None and not started)
+            or (len(starts) < 2 and _same(named or heading) in CONTENTS | FRONT_TITLES)
             or is_imprint(paragraphs)
+            or (not started and _is_title_page(paragraphs, title))
         )
         if front and not front_matter:
             left["front matter"] += len(paragraphs)
@@ -745,10 +748,10 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         started = started or not front
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
         if len(starts) < 2:
-            if paragraphs and title is None and not heading and entries and chapters and not front:
+            if paragraphs and named is None and not heading and entries and chapters and not front:
                 chapters[-1].paragraphs += paragraphs  # a file split off the chapter before
             elif paragraphs:
-                chapters.append(Chapter(title or heading or fallback, paragraphs))
+                chapters.append(Chapter(named or heading or fallback, paragraphs))
             continue
         # Several chapters in one file: cut it where each starts; what comes before the first
         # ends the chapter before.
@@ -770,7 +773,6 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
     found = [p for item in items if _is_document(item) for p in _licence(item)]
     _licence_chapter(chapters, left, found, licence)
-    title = _meta(doc, "title") or path.stem
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
 
 
@@ -785,6 +787,15 @@ def is_imprint(paragraphs: list[str]) -> bool:
     body = paragraphs[1:] if _same(paragraphs[0]) in FRONT_TITLES else paragraphs
     marks = [len(IMPRINT_LINE.findall(line)) for p in body for line in p.split(LINE_BREAK)]
     return sum(marks) >= 2 and 2 * sum(1 for n in marks if n) > len(marks)
+
+
+def _is_title_page(paragraphs: list[str], title: str) -> bool:
+    """Whether a page is a title page: a few short lines, the book's title among them."""
+    return (
+        0 < len(paragraphs) <= TITLE_PAGE_LINES
+        and sum(len(p) for p in paragraphs) <= TITLE_PAGE_MOST
+        and any(_same(p) == _same(title) for p in paragraphs)
+    )
 
 
 def _meta(doc: Any, name: str) -> str:
