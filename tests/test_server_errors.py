@@ -648,19 +648,8 @@ def test_each_input_s_buffer_delay_bounds_the_wait_of_its_own_text(ws: ClientCon
     for context_id, transcript, delay in sent:
         ws.send(request(context_id, transcript, max_buffer_delay_ms=delay, **waiting))
     firsts = {"forward": "no", "kept": "older", "alone": "Then", "reference": "no"}
-    heard: list[str] = []
-    while len(heard) < len(firsts):
-        message = receive(ws)
-        assert message["type"] != "error", message
-        context_id = message["context_id"]
-        if message["type"] != "timestamps" or context_id in heard:
-            continue
-        if firsts[context_id] in message["word_timestamps"]["words"]:
-            heard.append(context_id)
+    heard = first_words_heard(ws, firsts)
     assert sorted(heard[:2]) == ["forward", "kept"] and heard[2:] == ["reference", "alone"]
-    for context_id in heard:
-        ws.send(request(context_id, ""))
-        assert until_end(ws, context_id)[-1]["type"] == "done"
 
 
 def test_an_id_taken_anew_right_after_its_cancel_counts_as_live() -> None:
@@ -682,3 +671,34 @@ def test_an_id_taken_anew_right_after_its_cancel_counts_as_live() -> None:
         assert_error(until_end(conn, "b")[-1], 429, "the limit is 1", "b")
         conn.send(request("a", ""))
         assert until_end(conn, "a")[-1]["type"] == "done"
+
+
+def test_a_continuation_without_a_buffer_delay_keeps_the_context_s_delay(
+    ws: ClientConnection,
+) -> None:
+    """The spec does not say whether a continuation that leaves max_buffer_delay_ms out goes
+    back to the default (3000 ms). It keeps the delay its context was last given: a client that
+    asked for 0 on its first input had each later unfinished input wait 3 s."""
+    stamped = {"continue": True, "add_timestamps": True}
+    ws.send(request("kept", "Said at once", max_buffer_delay_ms=0, **stamped))
+    ws.send(request("reference", "no punctuation here", max_buffer_delay_ms=1000, **stamped))
+    ws.send(request("kept", " and this too", **stamped))  # no delay given: still 0
+    assert first_words_heard(ws, {"kept": "and", "reference": "no"}) == ["kept", "reference"]
+
+
+def first_words_heard(ws: ClientConnection, firsts: dict[str, str]) -> list[str]:
+    """The contexts of ``firsts`` in the order their word (each context's first of the text
+    under test) is in their word timestamps; then each context is ended."""
+    heard: list[str] = []
+    while len(heard) < len(firsts):
+        message = receive(ws)
+        assert message["type"] != "error", message
+        context_id = message["context_id"]
+        if message["type"] != "timestamps" or context_id in heard:
+            continue
+        if firsts[context_id] in message["word_timestamps"]["words"]:
+            heard.append(context_id)
+    for context_id in heard:
+        ws.send(request(context_id, ""))
+        assert until_end(ws, context_id)[-1]["type"] == "done"
+    return heard

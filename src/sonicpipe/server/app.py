@@ -274,6 +274,7 @@ class _Context:
         self.buffer = ""
         self.pending = 0  # characters queued, not yet taken to be spoken
         self.timer: asyncio.TimerHandle | None = None
+        self.delay_ms = request.buffer_delay_ms  # the buffer delay it was last given
         self.queue: asyncio.Queue[Any] = asyncio.Queue()
         self.flushes = 0
         self.flush_id: int | None = None
@@ -316,7 +317,9 @@ class _Context:
         self._note_request(request)
         self.streaming |= not request.ends_context
         self.buffer += request.transcript
-        everything = request.flush or request.ends_context or request.buffer_delay_ms == 0
+        if request.max_buffer_delay_ms is not None:
+            self.delay_ms = request.max_buffer_delay_ms
+        everything = request.flush or request.ends_context or self.delay_ms == 0
         self._emit(request, final=everything)
         self._time_buffer(request)
         if request.flush:
@@ -358,8 +361,12 @@ class _Context:
         when the earliest delay of the text in it ends. A later input with a shorter delay
         brings that time forward, one with a longer delay does not put off older text, and
         text left alone in the buffer (the older text spoken as sentences) waits its own
-        input's delay. The timer speaks it with the latest input's fields, as a sentence
-        that this input completes is.
+        input's delay. An input without ``max_buffer_delay_ms`` has the delay its context
+        was last given (the spec's default, 3000 ms, until one is given): the spec does not say
+        whether a continuation that leaves it out goes back to the default, and an omitted field
+        changing nothing is the least surprise (the official SDK sends it with every input).
+        The timer speaks the buffer with the latest input's fields, as a sentence that this
+        input completes is.
         """
         due = None
         if self.timer is not None:
@@ -369,7 +376,7 @@ class _Context:
         if not self.buffer.strip():
             return
         loop = asyncio.get_running_loop()
-        when = loop.time() + request.buffer_delay_ms / 1000
+        when = loop.time() + self.delay_ms / 1000
         if due is not None and len(self.buffer) > len(request.transcript):
             when = min(when, due)  # older text is in the buffer: due no later than it was
         self.timer = loop.call_at(when, self._emit, request, True)
