@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from math import gcd
 from typing import Any
 
 from sonicpipe.dictionaries import abbreviations
@@ -572,6 +573,11 @@ BRANCHES = {
         r"(?<![\w/.-])(?P<sa>\d{1,2})(?P<ss>[/.-])(?P<sb>\d{1,2})(?P=ss)(?P<sy>\d{4}|\d{2})"
         r"(?![\w/]|\.\d)"
     ),
+    # Three or more measures to choose from: "128/256/512 GB" (the last is read with its unit)
+    "options": (
+        rf"(?<![\w./])(?:\d{{1,6}}(?:\.\d+)?/){{2,}}+"
+        rf"(?=\d{{1,6}}(?:\.\d+)?{H}?(?:{UNIT_RE})(?!\w))"
+    ),
     "time": (
         rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?![\d:]|,\d{{3}})"
         rf"|\.(?P<tm2>\d{{2}})(?={H}?[AaPp]\.?{H}?[Mm]{RB}|(?<=0\d\.[0-5]\d)(?![\w.,]\d|\w)))"
@@ -757,7 +763,8 @@ Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("zip", "vanity")), "phone",
-      (r"(?=\d)", ("isodate", "slashdate", "time", "feet", "rating", "sci", "hex", "compact")),
+      (r"(?=\d)", ("isodate", "slashdate", "options", "time", "feet", "rating", "sci", "hex",
+                   "compact")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
@@ -1603,6 +1610,10 @@ class EnglishNormalizer:
         """ "0x1F": hex one F; "0xff": hex F F."""
         return "hex " + " ".join(digits(c) if c.isdigit() else c.upper() for c in m["hx"])
 
+    def _options(self, m: re.Match[str]) -> str:
+        """ "128/256/": "one hundred twenty-eight, two hundred fifty-six or "."""
+        return ", ".join(map(number_words, m.group().split("/")[:-1])) + " or "
+
     def _rating(self, m: re.Match[str]) -> str:
         return f"{number_words(m['rtn'])} out of {cardinal(int(m['rtd']))}"  # "4.5/5 stars"
 
@@ -1622,6 +1633,8 @@ class EnglishNormalizer:
             if not whole and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
                 words = f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
                 return f"{words} {unit[1]}" if unit else words
+            if not whole and unit and gcd(num, den) > 1:  # "8/16 GB": no fraction is written so
+                return f"{cardinal(num)} or {cardinal(den)} {unit[1]}"
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
                 return f"{cardinal(num)} out of {cardinal(den)}"  # "rated 8/10"
             if (

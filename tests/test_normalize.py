@@ -454,6 +454,10 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("Winds at 10-15 mph. 20% chance of rain. Swim 10 m. 3 sets of 2 lb. 3 oz. each.",
          "Winds at ten to fifteen miles per hour. Twenty percent chance of rain. Swim ten meters. "
          "Three sets of two pounds three ounces each."),  # the unit's own period ends nothing
+        ("In 128/256/512 GB, 8/16 GB or 12/24 V; 3/16 oz.",  # sizes to choose from
+         "In one hundred twenty-eight, two hundred fifty-six or five hundred twelve gigabytes, "
+         "eight or sixteen gigabytes or twelve or twenty-four volts; three sixteenths of an "
+         "ounce."),
         ('Hang it 10" N of the shelf.', "Hang it ten inches N of the shelf."),  # no text is lost
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
         ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
