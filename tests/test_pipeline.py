@@ -1198,18 +1198,20 @@ async def test_after_a_barge_in_words_hold_every_word_of_the_audio_yielded(
     assert " ".join(w.word for w in everything) == BARGED
 
 
-# A voice agent's short replies, 1.1 to 1.9 s each in the local voice.
+# A voice agent's short replies, 1.3 to 2 s each in the local voice, which says them within
+# 0.5 LU of their mean level (its sentences spread over 1.6 LU: a stage that follows the
+# voice's level cannot make each one as loud as the others).
 REPLIES = (
-    "Sure, I can help with that.",
-    "Your order shipped on Monday.",
-    "It should arrive by noon tomorrow.",
-    "Is there anything else?",
-    "Okay, I have changed the address.",
-    "You are welcome, goodbye for now.",
-    "The weather is sunny today.",
     "Let me check that for you.",
-    "Thanks for calling, have a great day.",
     "I found three flights to Boston.",
+    "The train leaves from platform four.",
+    "The refund takes about five days.",
+    "I sent the receipt to your email.",
+    "Your package is out for delivery.",
+    "Please hold on for a moment.",
+    "It will rain later this evening.",
+    "I can move the meeting to Friday.",
+    "The store opens at ten tomorrow.",
 )
 
 
@@ -1223,18 +1225,19 @@ async def reply(pipe: Pipeline, text: str, conversation: Conversation | None = N
 
 @pytest.mark.parametrize("preset", ["podcast", "broadcast"])
 async def test_the_short_turns_of_a_conversation_are_at_the_target_after_the_first_few(
-    server: LocalServer, preset: str
+    preset: str,
 ) -> None:
     """Each turn's streaming loudness stage measured the voice afresh, so replies too short
-    for it to settle came out about 2.5 LU under the podcast target (1 under broadcast's);
-    a turn goes on from the level the turns before measured. What remains is the voice's own
-    spread from one sentence to the next (about 0.8 LU either way for this one)."""
-    async with Pipeline(settings_for(server, options={"loudness": {"preset": preset}})) as pipe:
+    for it to settle came out 2 to 3 LU under the podcast target; a turn goes on from the
+    level the turns before measured. (A local server of its own: a shared one counts each
+    context as live for 5 s after it ends, and would refuse some of these with a 429.)"""
+    settings = Settings(options={"loudness": {"preset": preset}})
+    async with Pipeline(settings, engine="espeak") as pipe:
         levels = [integrated_loudness(await reply(pipe, text), 44100) for text in REPLIES]
     target = PRESETS[preset].lufs
     assert target is not None
     off = [round(level - target, 2) for level in levels]
-    assert all(abs(lu) <= 1.0 for lu in off[4:]), f"LU off the target, turn by turn: {off}"
+    assert all(abs(lu) <= 1.0 for lu in off[3:]), f"LU off the target, turn by turn: {off}"
 
 
 async def streamed(pipe: Pipeline, text: str, conversation: Conversation | None) -> np.ndarray:
