@@ -741,7 +741,8 @@ class Turn:
     :meth:`audio` raise the error (kept as ``error``), and the context is cancelled. So does
     any error :meth:`audio` raises (a dropped connection, a 429 past the retries): nothing
     plays the rest; and so does text that cannot reach Sonic (no connection, a refused key).
-    A failed turn refuses more text.
+    A failed turn refuses more text. Its audio stages go on from its conversation's last
+    reply (see :class:`Conversation`).
     """
 
     def __init__(
