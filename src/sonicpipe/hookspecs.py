@@ -143,7 +143,8 @@ def sonicpipe_audio_processor(settings: Settings) -> AudioProcessor | None:
     the output rate). An unmarked processor of yours runs after ``pauses`` and before
     ``resample`` (at Sonic's rate); a ``trylast`` one after ``loudness``, past its ceiling.
     A processor's methods are called one at a time, in the stream's order, but not always
-    in one thread: the async API works on large chunks in a worker thread, off the event loop.
+    in one thread: the async API hands large chunks, boundaries and the end of a stream to a
+    worker thread, off the event loop.
     """
 
 
