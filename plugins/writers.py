@@ -1,4 +1,4 @@
-"""The built-in file writers: WAV, FLAC, MP3, M4B/M4A (with chapters) and raw PCM.
+"""The built-in file writers: WAV (RF64 past 4 GiB), FLAC, MP3, M4B/M4A (chapters), raw PCM.
 
 Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
@@ -20,6 +20,7 @@ from sonicpipe.audio.writers import (
     Mp3Writer,
     RawSink,
     SoundFileWriter,
+    WavWriter,
     Writer,
     aac_bitrate_problem,
     bitrate_problem,
@@ -78,7 +79,8 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         _check("track", track_problem(metadata["track"]))
     if suffix in (".wav", ".flac"):
         _check("encoding", encoding_problem(suffix, encoding))
-        return SoundFileWriter(target, sample_rate, encoding, metadata)
+        kind = WavWriter if suffix == ".wav" else SoundFileWriter
+        return kind(target, sample_rate, encoding, metadata)
     bitrate = options.get("bitrate")
     if bitrate is not None:
         bitrate = whole_number(NAME, "bitrate", bitrate, 8, 320)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
 import sys
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +24,14 @@ from sonicpipe.audio import open_writer
 from sonicpipe.audio.m4b import M4bWriter
 from sonicpipe.audio.resample import Resampler
 from sonicpipe.audio.signals import speech_like
-from sonicpipe.audio.writers import Mp3Writer, RawSink, SoundFileWriter, write_atomic
+from sonicpipe.audio.writers import (
+    Mp3Writer,
+    RawSink,
+    SoundFileWriter,
+    WavWriter,
+    wav_header,
+    write_atomic,
+)
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.server.engines import Word, load_engine
 
@@ -175,6 +184,83 @@ def test_a_g711_wav_measures_no_louder_than_the_audio_written(
     measured = measure_file(tmp_path / "call.wav")  # libsndfile decodes it
     assert measured.sample_peak_dbfs <= 20 * np.log10(29800 / 32768)
     assert measured.sample_peak_dbfs > 20 * np.log10(29800 / 32768) - 0.3  # a step below
+
+
+def coded(samples: np.ndarray, encoding: str, size: int) -> np.ndarray:
+    """``samples`` as ``encoding`` holds them, encoded as ``write_in_chunks`` gives them."""
+    pieces = [samples[i : i + size] for i in range(0, samples.size, size)]
+    return pcm.decode(b"".join(pcm.encode(p, encoding) for p in pieces), encoding)
+
+
+def ffmpeg_samples(path: Path) -> np.ndarray:
+    """The mono samples FFmpeg decodes from ``path``, as float32 (int16 ones scaled)."""
+    with av.open(str(path)) as container:
+        data = np.concatenate([f.to_ndarray()[0] for f in container.decode(audio=0)])
+    return data.astype(np.float32) / 32768 if data.dtype == np.int16 else data
+
+
+def test_a_wav_past_4_gib_gets_an_rf64_header_of_the_same_length() -> None:
+    """A RIFF size field wraps past 4 GiB (players read the file as cut short): such a WAV
+    is RF64, its sizes in ds64, written over the JUNK chunk a smaller one carries."""
+    tags = {"title": "Moby-Dick"}
+    data = 5 << 30  # 5 GiB of float samples: 7.8 hours at 48 kHz
+    header = wav_header("pcm_f32le", 48000, data, tags)
+    assert header[:4] == b"RF64" and header[4:8] == b"\xff\xff\xff\xff"
+    assert header[12:20] == b"ds64\x1c\x00\x00\x00"
+    riff, size, frames, table = struct.unpack("<QQQI", header[20:48])
+    assert (riff, size, frames, table) == (len(header) - 8 + data, data, data // 4, 0)
+    assert header.endswith(b"data\xff\xff\xff\xff")
+    small = wav_header("pcm_f32le", 48000, 4800, tags)
+    assert small[:4] == b"RIFF" and small[12:20] == b"JUNK\x1c\x00\x00\x00"
+    assert len(small) == len(header)  # rewritten in place on close
+    most = 0xFFFFFFFF - (len(header) - 8)  # the most data a RIFF WAV holds with this header
+    assert wav_header("pcm_mulaw", 8000, most - 1, tags)[:4] == b"RIFF"  # and its pad byte
+    assert wav_header("pcm_mulaw", 8000, most, tags)[:4] == b"RF64"  # no room for the pad
+
+
+class SmallRiffWavWriter(WavWriter):
+    riff_most = 1000  # RF64 past 1000 bytes: 4 GiB of audio is not written in a test
+
+
+@pytest.mark.parametrize("encoding", ["pcm_s16le", "pcm_f32le", "pcm_mulaw"])
+def test_an_rf64_wav_reads_back_whole_with_libsndfile_and_ffmpeg(
+    tmp_path: Path, encoding: str
+) -> None:
+    speech = speech_like(8000, 0.5, seed=6)
+    path = tmp_path / "long.wav"
+    with SmallRiffWavWriter(path, 8000, encoding, {"title": "Long"}) as writer:
+        write_in_chunks(writer, speech, 333)
+    expected = coded(speech, encoding, 333)
+    assert path.read_bytes()[:4] == b"RF64"
+    info = soundfile.info(path)
+    assert (info.format, info.frames, info.samplerate) == ("RF64", speech.size, 8000)
+    back, _ = soundfile.read(path, dtype="float32")
+    assert np.array_equal(back, expected)
+    assert np.array_equal(ffmpeg_samples(path), expected)
+
+
+@pytest.mark.parametrize("encoding", ["pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"])
+def test_a_wav_under_4_gib_is_a_plain_riff_wav_every_reader_opens(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Its JUNK chunk (room for RF64's ds64) is skipped by libsndfile, FFmpeg and Python's
+    own wave module (which reads no RF64 and no WAVE_FORMAT_EXTENSIBLE)."""
+    speech = speech_like(16000, 0.3, seed=7)
+    path = tmp_path / "call.wav"
+    settings = Settings(options={"writers": {"encoding": encoding, "album": "Calls"}})
+    with open_writer(path, 16000, settings) as writer:
+        write_in_chunks(writer, speech, 160)
+    expected = coded(speech, encoding, 160)
+    back, rate = soundfile.read(path, dtype="float32")
+    assert rate == 16000 and np.array_equal(back, expected)
+    with av.open(str(path)) as container:
+        assert container.metadata["album"] == "Calls"
+    assert np.array_equal(ffmpeg_samples(path), expected)
+    if encoding == "pcm_s16le":
+        with wave.open(str(path)) as plain:
+            assert (plain.getframerate(), plain.getnframes()) == (16000, speech.size)
+            frames = np.frombuffer(plain.readframes(speech.size), "<i2") / 32768
+        assert np.array_equal(frames.astype(np.float32), expected)
 
 
 @pytest.mark.parametrize(("rate", "bitrate"), [(44100, 192), (24000, 160)])

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # The suffixes the built-in ``writers`` plugin answers for.
 FORMATS = {
-    ".wav": "WAV (pcm_s16le, pcm_f32le, pcm_mulaw or pcm_alaw)",
+    ".wav": "WAV (pcm_s16le, pcm_f32le, pcm_mulaw or pcm_alaw; RF64 past 4 GiB)",
     ".flac": "FLAC (16-bit)",
     ".mp3": "MP3 (constant bit rate, with chapters)",
     ".m4b": "AAC in MP4, audiobook, with chapters",
@@ -358,9 +358,94 @@ class RawSink(Writer):
             self._file.close()
 
 
+WAV_FORMAT_TAGS = {"pcm_s16le": 1, "pcm_f32le": 3, "pcm_mulaw": 7, "pcm_alaw": 6}
+INFO_IDS = {"title": b"INAM", "author": b"IART", "album": b"IPRD", "track": b"ITRK"}
+RIFF_MOST = 0xFFFFFFFF  # the largest size a RIFF chunk's 32-bit field holds (4 GiB less 1)
+
+
+def riff_chunk(kind: bytes, data: bytes) -> bytes:
+    """A RIFF chunk: its four-letter kind, its size and ``data``, padded to an even size."""
+    return kind + struct.pack("<I", len(data)) + data + bytes(len(data) % 2)
+
+
+def wav_header(
+    encoding: str, sample_rate: int, data_bytes: int, tags: Mapping[str, str] | None = None,
+    most: int = RIFF_MOST,
+) -> bytes:  # fmt: skip
+    """The header of a mono WAV of ``data_bytes`` of ``encoding`` audio (its tags in a LIST
+    INFO chunk), up to its data: RIFF, with a JUNK chunk where RF64's ds64 would go, while
+    the file's size fits a RIFF size field (``most``); RF64 (EBU Tech 3306) past that, with
+    the sizes in ds64. Both are the same length: a file is rewritten as RF64 in place."""
+    width = pcm.BYTES_PER_SAMPLE[encoding]
+    kind = WAV_FORMAT_TAGS[encoding]
+    fmt = struct.pack("<HHIIHH", kind, 1, sample_rate, sample_rate * width, width, 8 * width)
+    frames = data_bytes // width
+    chunks = [riff_chunk(b"fmt ", fmt if kind == 1 else fmt + bytes(2))]  # cbSize 0
+    if kind != 1:  # a compressed or float WAV counts its frames
+        chunks.append(riff_chunk(b"fact", struct.pack("<I", min(frames, RIFF_MOST))))
+    if tags:
+        info = [riff_chunk(INFO_IDS[key], value.encode() + b"\0") for key, value in tags.items()]
+        chunks.append(riff_chunk(b"LIST", b"INFO" + b"".join(info)))
+    body = b"".join(chunks)
+    size = 4 + 36 + len(body) + 8 + data_bytes + data_bytes % 2  # all after the RIFF size
+    if size <= most:
+        head, data_size = b"RIFF" + struct.pack("<I", size), data_bytes
+        room = riff_chunk(b"JUNK", bytes(28))
+    else:  # the 32-bit sizes say "see ds64"
+        head, data_size = b"RF64" + struct.pack("<I", RIFF_MOST), RIFF_MOST
+        room = riff_chunk(b"ds64", struct.pack("<QQQI", size, data_bytes, frames, 0))
+    return head + b"WAVE" + room + body + b"data" + struct.pack("<I", data_size)
+
+
+class WavWriter(Writer):
+    """WAV in any of Sonic's encodings, written as it comes: a RIFF WAV while it fits 4 GiB,
+    else RF64 (libsndfile, FFmpeg and most DAWs read it; a RIFF size field wraps past 4 GiB,
+    which players read as a file cut short). The header is rewritten on close with the
+    sizes; the JUNK chunk it keeps for RF64's ds64 is skipped by WAV readers."""
+
+    riff_most = RIFF_MOST
+
+    def __init__(
+        self,
+        path: str | Path,
+        sample_rate: int,
+        encoding: str = "pcm_s16le",
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(sample_rate)
+        self.path = Path(path)
+        self._tags = checked_metadata(self.path, metadata)
+        if problem := encoding_problem(self.path.suffix, encoding):
+            raise ValueError(f"{self.path}: {problem}")
+        self.encoding = encoding
+        self.data_bytes = 0
+        try:
+            self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise cannot_write(self.path, exc.strerror) from None
+        self._header()
+
+    def _header(self) -> None:
+        self._file.seek(0)
+        self._file.write(wav_header(self.encoding, self.sample_rate, self.data_bytes,
+                                    self._tags, self.riff_most))  # fmt: skip
+
+    def _write(self, samples: np.ndarray) -> None:
+        data = pcm.encode(samples, self.encoding)
+        self._file.write(data)
+        self.data_bytes += len(data)
+
+    def _close(self) -> None:
+        with self._file:
+            self._file.write(bytes(self.data_bytes % 2))  # RIFF pads a chunk to an even size
+            self._header()
+
+
 class SoundFileWriter(Writer):
     """WAV or FLAC through libsndfile; integer formats get :func:`sonicpipe.pcm.to_int16`,
-    G.711 the reference codes of :mod:`sonicpipe.pcm` (as the raw stream has them)."""
+    G.711 the codes of :mod:`sonicpipe.pcm` (as the raw stream has them). Its WAV stops at
+    4 GiB (libsndfile's size fields wrap): the ``writers`` plugin writes WAV files with
+    :class:`WavWriter`, RF64 past that."""
 
     def __init__(
         self,
