@@ -7,7 +7,14 @@ import json
 import pytest
 
 from sonicpipe.server.engines import Word
-from sonicpipe.server.markup import Pause, Utterance, Voicing, read, split_sentences
+from sonicpipe.server.markup import (
+    MAX_UTTERANCE_WORDS,
+    Pause,
+    Utterance,
+    Voicing,
+    read,
+    split_sentences,
+)
 from sonicpipe.sonic.protocol import ProtocolError
 
 
@@ -69,6 +76,25 @@ def test_text_without_spaces_is_cut_before_markup_at_the_limit() -> None:
     pieces, rest = split_sentences(text, final=False, max_chars=400)
     assert pieces == ["x" * 395, "<<k|ɑ|ɹ>>" + "y" * 10, spelled]
     assert rest == "z" * 10
+
+
+@pytest.mark.parametrize(
+    "markup", ["[" + "x" * 5000 + "]", "<<" + "k|" * 3000 + ">>", "<" + "y" * 5000 + ">"]
+)
+def test_markup_longer_than_the_limit_is_cut_as_text(markup: str) -> None:
+    """It was kept whole: one piece, read as one word of any length (a 50,000-character
+    bracket was over ten minutes of audio made, resampled and encoded at once)."""
+    pieces, rest = split_sentences(markup, final=True, max_chars=400)
+    assert "".join(pieces) == markup and rest == ""
+    assert all(len(p) <= 400 for p in pieces)
+
+
+def test_a_long_spell_is_read_in_utterances_of_bounded_length() -> None:
+    """A <spell> stays whole in the sentence split, however long: it was one utterance of as
+    many words as letters (5,000 letters: 200 s of audio made, resampled and encoded at once)."""
+    reading = read("<spell>" + "A" * 5000 + "</spell>", "sonic-3", Voicing())
+    sizes = [len(item.words) for item in reading.items if isinstance(item, Utterance)]
+    assert sum(sizes) == 5000 and max(sizes) == MAX_UTTERANCE_WORDS
 
 
 def test_a_lone_surrogate_is_refused_as_invalid_text() -> None:

@@ -60,6 +60,12 @@ _CHECKS: dict[str, Callable[[str], Any]] = {
 _SONIC3_TAGS = ("emotion", "speed", "volume", "break")
 
 
+# Words one utterance holds at most: an utterance is synthesized, resampled and encoded whole,
+# and a <spell> is kept whole by the sentence split however long it is (each letter a word).
+# Four hundred is more than a sentence of max_sentence_chars (400 by default) has otherwise.
+MAX_UTTERANCE_WORDS = 400
+
+
 @dataclass
 class Voicing:
     """Speed and volume in force; inline tags change them for the rest of the context."""
@@ -135,9 +141,10 @@ def read(transcript: str, model_id: str, voicing: Voicing) -> Reading:
     words: list[Word] = []
 
     def close() -> None:
-        if words:
-            reading.items.append(Utterance(words.copy(), voicing.speed, voicing.volume))
-            words.clear()
+        for start in range(0, len(words), MAX_UTTERANCE_WORDS):
+            piece = words[start : start + MAX_UTTERANCE_WORDS]
+            reading.items.append(Utterance(piece, voicing.speed, voicing.volume))
+        words.clear()
 
     sonic2 = family_of(model_id) is Family.SONIC2
     position = 0
@@ -195,10 +202,19 @@ _MARKUP = re.compile(rf"<<[^<>]*>>|{_SPELL}|<[^<>]*>|\[[^\[\]]*\]")
 
 
 class _Spans:
-    """The markup spans of a text, found once, and which one a position falls inside."""
+    """The markup spans of a text, found once, and which one a position falls inside.
 
-    def __init__(self, text: str) -> None:
-        self.spans = [m.span() for m in _MARKUP.finditer(text)]
+    Markup longer than ``max_chars`` is no span (cut as text), but for ``<spell>``: no tag,
+    pronunciation or bracket is that long, and kept whole it would be one utterance of any
+    length (a <spell> is read in utterances of at most :data:`MAX_UTTERANCE_WORDS`).
+    """
+
+    def __init__(self, text: str, max_chars: int) -> None:
+        self.spans = [
+            m.span()
+            for m in _MARKUP.finditer(text)
+            if m.end() - m.start() <= max_chars or m["spell"] is not None
+        ]
         self.starts = [start for start, _ in self.spans]
 
     def around(self, position: int) -> tuple[int, int] | None:
@@ -232,10 +248,11 @@ def split_sentences(text: str, final: bool, max_chars: int = 400) -> tuple[list[
 
     With ``final`` everything is complete. A piece longer than ``max_chars`` is cut at its last
     space within the limit, so text without punctuation still streams out. No cut falls inside
-    markup (a tag, ``<spell>…</spell>``, ``<<…>>`` or ``[…]``). Linear in the text's length:
+    markup (a tag, ``<spell>…</spell>``, ``<<…>>`` or ``[…]``) of at most ``max_chars``, nor
+    inside a longer ``<spell>``. Linear in the text's length:
     a hostile transcript cannot hold the event loop.
     """
-    spans = _Spans(text)
+    spans = _Spans(text, max_chars)
     ends = [m.end() for m in _SENTENCE_END.finditer(text) if spans.around(m.start()) is None]
     if final and text[ends[-1] if ends else 0 :].strip():
         ends.append(len(text))
