@@ -79,6 +79,7 @@ import unicodedata
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote
@@ -596,21 +597,23 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
     return text
 
 
-def _dash(match: re.Match[str]) -> str:
-    """A dash used as a pause, read by its neighbours (see the module docstring)."""
+def _dash(match: re.Match[str], before_code: str = "", after_code: str = "") -> str:
+    """A dash used as a pause, read by its neighbours (see the module docstring); a dash at
+    an edge of its text is read by ``before_code`` and ``after_code``, the text of the code
+    spans around it ("run `pip` -- it works")."""
     text, start, end = match.string, match.start(), match.end()
-    lead = match.group()[:1] == " " or not start or text[start - 1] in "(["
+    before = text[max(start - 2, 0) : start] or before_code
+    lead = match.group()[:1] == " " or not before or before[-1] in "(["
     if lead and match.group().lstrip(" ") == "--" and OPTION_RE.match(text, end):
         return match.group()  # "Use the --verbose flag": an option, said as written
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
+    after = text[end] if end < len(text) else after_code
     if not before:
         return ""
     if not after or CLOSED_RE.match(text, end):
-        return "" if before in ",;:" else "..."  # "Dear Sirs,--" and "as follows:--" end there
+        return "" if before[-1] in ",;:" else "..."  # "Dear Sirs,--", "as follows:--" end there
     if after in ",.;:!?":
         return ""
-    if before in ",.;:!?" or text[max(start - 2, 0) : start].strip(CLOSING)[-1:] in ".!?;:,":
+    if before.strip(CLOSING)[-1:] in ".!?;:,":  # "end.--", 'said."--'
         return " "
     return ", "
 
@@ -626,7 +629,9 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
         elif "<" in part:
             part = _tags(part, options)
         if "--" in part:
-            part = DASH_RE.sub(_dash, part)
+            code_after = parts[index + 2].strip()[:1] if index + 2 < len(parts) else ""
+            part = DASH_RE.sub(partial(_dash, before_code=out[-1][-2:] if out else "",
+                                       after_code=code_after), part)  # fmt: skip
         out.append(part)
         if index + 2 < len(parts):
             out.append(parts[index + 2].strip())

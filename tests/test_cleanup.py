@@ -139,8 +139,13 @@ def test_no_break_spaces_in_phone_numbers_stay_spaces(raw: str, cleaned: str) ->
         ("--Left Munich early.", "Left Munich early."),
         ("Well,--no; not yet--.", "Well, no; not yet."),
         ('She said--"Stop!"', 'She said, "Stop!"'),
+        # beside a code span: the span's text is the dash's neighbour
+        ("Run `pip install x` — it takes ~30s.", "Run pip install x, it takes ~30s."),
+        ("Run `pip`—it works; then -- `ls`. Or `ls` --all.",
+         "Run pip, it works; then, ls. Or ls --all."),
+        ("Type `exit` --", "Type exit..."),
     ],
-)
+)  # fmt: skip
 def test_dashes_read_as_pauses(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
 
