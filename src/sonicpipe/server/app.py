@@ -8,7 +8,11 @@ context is live while it has text to speak and, with input streaming, for ``ling
 after its last generation (an open context that stays idle longer stops counting until new
 input comes); past the limit, input that would make one more context live gets a 429 error.
 Every bad message gets a spec-shaped error for its context only: other contexts and
-connections carry on.
+connections carry on. A client holds bounded resources: a connection keeps at most
+:data:`OPEN_PER_CONNECTION` open contexts and :data:`PENDING_PER_CONNECTION` characters waiting
+to be spoken (429 past either), and one that takes none of what is sent to it for
+``send_timeout`` seconds is cut, as is, after :data:`CLOSE_GRACE`, one that does not close when
+the server stops.
 """
 
 from __future__ import annotations
