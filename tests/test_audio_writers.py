@@ -218,6 +218,26 @@ def test_a_wav_past_4_gib_gets_an_rf64_header_of_the_same_length() -> None:
     assert wav_header("pcm_mulaw", 8000, most, tags)[:4] == b"RF64"  # no room for the pad
 
 
+KILLED = """
+import os, sys
+import numpy as np
+from sonicpipe.audio import open_writer
+writer = open_writer(sys.argv[1], 16000)
+writer.write(np.full(16000, 0.25, np.float32))
+os._exit(9)  # killed before close: no sizes written
+"""
+
+
+def test_a_wav_whose_writing_was_cut_off_reads_to_its_end(tmp_path: Path) -> None:
+    """Its sizes say "to the end of the file" until close writes them: a writer killed
+    mid-stream left a WAV that libsndfile (so ``audio measure``) read as empty."""
+    path = tmp_path / "cut.wav"
+    subprocess.run([sys.executable, "-c", KILLED, str(path)], check=False)
+    back, rate = soundfile.read(path, dtype="float32")
+    assert rate == 16000 and back.size == 16000 and np.all(back == 0.25)
+    assert ffmpeg_samples(path).size == 16000
+
+
 class SmallRiffWavWriter(WavWriter):
     riff_most = 1000  # RF64 past 1000 bytes: 4 GiB of audio is not written in a test
 

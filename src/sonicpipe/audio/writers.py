@@ -369,13 +369,19 @@ def riff_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def wav_header(
-    encoding: str, sample_rate: int, data_bytes: int, tags: Mapping[str, str] | None = None,
+    encoding: str, sample_rate: int, data_bytes: int | None, tags: Mapping[str, str] | None = None,
     most: int = RIFF_MOST,
 ) -> bytes:  # fmt: skip
     """The header of a mono WAV of ``data_bytes`` of ``encoding`` audio (its tags in a LIST
     INFO chunk), up to its data: RIFF, with a JUNK chunk where RF64's ds64 would go, while
     the file's size fits a RIFF size field (``most``); RF64 (EBU Tech 3306) past that, with
-    the sizes in ds64. Both are the same length: a file is rewritten as RF64 in place."""
+    the sizes in ds64. Both are the same length: a file is rewritten as RF64 in place.
+    ``data_bytes`` None: a length still unknown, both sizes 0xFFFFFFFF, which readers take
+    for "to the end of the file" (a file whose writing was cut off reads whole)."""
+    if data_bytes is None:
+        header = wav_header(encoding, sample_rate, 0, tags, most)
+        unknown = struct.pack("<I", RIFF_MOST)
+        return header[:4] + unknown + header[8:-4] + unknown
     width = pcm.BYTES_PER_SAMPLE[encoding]
     kind = WAV_FORMAT_TAGS[encoding]
     fmt = struct.pack("<HHIIHH", kind, 1, sample_rate, sample_rate * width, width, 8 * width)
@@ -423,12 +429,12 @@ class WavWriter(Writer):
             self._file = open(self.path, "wb")  # noqa: SIM115 - closed by close()
         except OSError as exc:
             raise cannot_write(self.path, exc.strerror) from None
-        self._header()
+        self._header(None)  # sizes unknown until close: a cut-off file reads to its end
 
-    def _header(self) -> None:
+    def _header(self, data_bytes: int | None) -> None:
         self._file.seek(0)
-        self._file.write(wav_header(self.encoding, self.sample_rate, self.data_bytes,
-                                    self._tags, self.riff_most))  # fmt: skip
+        self._file.write(wav_header(self.encoding, self.sample_rate, data_bytes, self._tags,
+                                    self.riff_most))  # fmt: skip
 
     def _write(self, samples: np.ndarray) -> None:
         data = pcm.encode(samples, self.encoding)
@@ -438,7 +444,7 @@ class WavWriter(Writer):
     def _close(self) -> None:
         with self._file:
             self._file.write(bytes(self.data_bytes % 2))  # RIFF pads a chunk to an even size
-            self._header()
+            self._header(self.data_bytes)
 
 
 class SoundFileWriter(Writer):
