@@ -904,6 +904,9 @@ LETTERS_BEFORE_DASH = re.compile(rf"\d{H}?([^\W\d_]{{1,3}})$")
 BETWEEN_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{H}?[AaPp]\.?[Mm]\.?|[^\W\d_]{{1,3}})?$"
 )
+# A number between two dashes: "4-4-2", "68-70-69-71" (a series, not a range).
+SERIES_BEFORE = re.compile(r"\d-\d{1,3}$")
+SERIES_AFTER = re.compile(r"\d{1,3}-\d")
 CLOCK_BEFORE = re.compile(r":\d\d$")
 BY_AFTER = re.compile(rf"{H}?\d")  # "120 x 60": a size, not "120 x" (times)
 SUM_AFTER = re.compile(rf"{H}?[\d.,]+{H}?=")  # "3 x 4 = 12": times
@@ -1481,8 +1484,9 @@ class EnglishNormalizer:
         mo, d = (b, a) if day_first else (a, b)
         if mo > 12 and d <= 12:
             mo, d = d, mo
-        if not (1 <= mo <= 12 and 1 <= d <= 31):
-            return " ".join(cardinal(int(p)) for p in (m["sa"], m["sb"], m["sy"]))
+        if not (1 <= mo <= 12 and 1 <= d <= 31):  # "68-70-69": a series, as the dash reads
+            joint = ", " if m["ss"] == "-" else " "
+            return joint.join(cardinal(int(p)) for p in (m["sa"], m["sb"], m["sy"]))
         return _date(mo, d, year(y), day_first)
 
     def _time(self, m: re.Match[str]) -> str:
@@ -1957,6 +1961,11 @@ class EnglishNormalizer:
             return " minus "
         if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             return " "  # "CVE-2023-12345": the parts of a name, not a range
+        if m.group() == "-" and (
+            SERIES_BEFORE.search(text, max(0, m.start() - 5), m.start())
+            or SERIES_AFTER.match(text, m.end())
+        ):
+            return ", "  # "4-4-2", "68-70-69-71": a series of numbers, no range
         if BETWEEN_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             return " and "  # "between 9-5": between nine and five
         return " to "
