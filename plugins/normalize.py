@@ -651,7 +651,7 @@ BRANCHES = {
         r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
     ),
     "number": (
-        rf"(?P<sign>(?<![\w.,%\-–—])[-−+±~])?"
+        rf"(?P<sign>(?<![\w.,%\-–—])(?:[-−±~]|\+(?!\d{{1,2}}:\d\d)))?"  # "+0:45": a time
         rf"(?P<n>{EURO_NUM}(?={H}?(?:{CURRENCY_RE})(?!\w))|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"

@@ -986,8 +986,9 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
          "walnuts. It weighs five to ten kilograms."),
         ("A 5s-10s delay and a $5-$10 gift.",
          "A five second to ten second delay and a five to ten dollar gift."),
-        ("She shot 68-70-69-71 in a 4-4-2 year.",  # a series, no range
-         "She shot sixty-eight, seventy, sixty-nine, seventy-one in a four, four, two year."),
+        ("She shot 68-70-69-71 in a 4-4-2 year; Kenya won, Ethiopia +0:45, USA +1:12.",
+         "She shot sixty-eight, seventy, sixty-nine, seventy-one in a four, four, two year; Kenya "
+         "won, Ethiopia plus zero forty-five, USA plus one twelve."),  # a series; a time's gap
         ("Use v1.2-v1.4 or v2.0–v3.1.",
          "Use version one point two to version one point four or version two point zero to "
          "version three point one."),
