@@ -310,7 +310,9 @@ BIG_COUNT_NOUNS = frozenset(
     _words(
         "users people views downloads parameters subscribers customers units visitors followers "
         "streams players copies records rows tokens dollars years viewers listeners readers "
-        "installs members residents euros pounds yen yuan rupees francs"
+        "installs members residents euros pounds yen yuan rupees francs transistors devices "
+        "requests queries messages images photos videos songs apps accounts passengers vehicles "
+        "households homes jobs votes doses cases deaths barrels tonnes tons"
     )
 )
 # A count of people before "8.9m" in its sentence makes it millions: "a population of 8.9m",

@@ -589,6 +589,9 @@ def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str
         ("A population of 8.9m; unemployment rose to 1.5m. He is 1.8m tall.",
          "A population of eight point nine million; unemployment rose to one point five million. "
          "He is one point eight meters tall."),
+        ("It has 19B transistors and serves 2M requests; 5M households lost power.",
+         "It has nineteen billion transistors and serves two million requests; five million "
+         "households lost power."),
     ],
 )  # fmt: skip
 def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
