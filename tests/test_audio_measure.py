@@ -100,7 +100,10 @@ def test_measure_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1 x 1, 8-bit grey
     pixel = zlib.compress(b"\x00\x80")
     picture.write_bytes(png_chunks([(b"IHDR", header), (b"IDAT", pixel), (b"IEND", b"")]))
+    empty = tmp_path / "empty.flac"
+    empty.write_bytes(b"")  # FFmpeg opens it as FLAC with 0 channels
     for path, message in [
+        (empty, "empty.flac: no audio to measure (the file has no channels)"),
         (telegraph, "telegraph.wav: loudness is measured at 8000 Hz and above"),
         (picture, "cover.png: no audio stream"),
         (surround, "6 channels; measure reads mono and stereo files"),

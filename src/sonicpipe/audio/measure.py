@@ -107,7 +107,9 @@ def _unreadable(path: Path, exc: av.FFmpegError) -> ValueError:
 
 
 def _check_channels(path: Path, channels: int) -> None:
-    """An error for more channels than mono and stereo."""
+    """An error for no channels (FFmpeg opens an empty FLAC so), or more than stereo."""
+    if channels < 1:
+        raise ValueError(f"{path}: no audio to measure (the file has no channels)")
     if channels > 2:
         raise ValueError(
             f"{path}: {channels} channels; measure reads mono and stereo files "
