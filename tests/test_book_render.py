@@ -894,7 +894,8 @@ def test_the_assembly_reports_its_work_without_its_waits_for_the_voice(
     planned: tuple, tmp_path: Path
 ) -> None:
     """The progress's time left for the assembly comes from these seconds: a wait for a
-    chapter the voice has not finished is no work."""
+    chapter the voice has not finished is no work, nor is the gain's measure, done once
+    (the first paragraph's rate, with it, put the first time left at many times the real)."""
     book, plans, cache = planned
     waited = 0.0
 
@@ -904,14 +905,31 @@ def test_the_assembly_reports_its_work_without_its_waits_for_the_voice(
         time.sleep(0.2)
         waited += time.monotonic() - before
 
-    worked: list[tuple[int, float]] = []
+    worked: list[tuple[int, float, float]] = []
+
+    def laid_out(chars: int, seconds: float) -> None:
+        worked.append((chars, seconds, time.monotonic()))
+
+    assembler = Assembler(book, plans, cache, tmp_path, Delivery("mp3"), 44100,
+                          on_paragraph=laid_out)  # fmt: skip
+    measure = assembler.measure_gain
+    measured = 0.0
+
+    def timed_measure() -> float:
+        nonlocal measured
+        gain = measure()
+        measured = time.monotonic()
+        return gain
+
+    assembler.measure_gain = timed_measure  # type: ignore[method-assign]
     started = time.monotonic()
-    Assembler(book, plans, cache, tmp_path, Delivery("mp3"), 44100,
-              on_paragraph=lambda *done: worked.append(done)).run(slow_voice)  # fmt: skip
+    assembler.run(slow_voice)
     took = time.monotonic() - started
-    assert [chars for chars, _ in worked] == [p.chars for plan in plans for p in plan.paragraphs]
-    assert all(seconds > 0 for _, seconds in worked)
-    assert sum(seconds for _, seconds in worked) <= took - waited
+    assert [chars for chars, *_ in worked] == [p.chars for plan in plans for p in plan.paragraphs]
+    assert all(seconds > 0 for _, seconds, _ in worked)
+    assert sum(seconds for _, seconds, _ in worked) <= took - waited
+    _, first, at = worked[0]
+    assert first <= at - measured  # the first paragraph's work began after the measure
 
 
 def test_the_lines_of_a_verse_paragraph_are_its_sentences(tmp_path: Path) -> None:

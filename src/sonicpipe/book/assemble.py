@@ -198,7 +198,8 @@ class Assembler:
     ) -> None:
         """``on_chapter`` gets a line per chapter written (and notes), ``on_paragraph`` the
         characters of each paragraph laid out into a file and the seconds of work since the
-        paragraph before (time spent waiting for the voice left out: see :meth:`run`)."""
+        paragraph before (time spent waiting for the voice left out: see :meth:`run`; and the
+        gain's measure, done once, which would make the first rate far too slow)."""
         self.book = book
         self.on_chapter = on_chapter
         self.on_paragraph = on_paragraph
@@ -211,7 +212,7 @@ class Assembler:
         self.host = host or PluginHost(self.settings)  # loaded once, for every file written
         self.rate = sample_rate
         self.wait: Callable[[int], None] = _no_wait
-        self._worked_from = time.monotonic()  # since the last paragraph, less the waits
+        self._worked_from = 0.0  # since the last paragraph, less the waits (see run)
         self.check: Callable[[], None] = _go_on
         self.staging = output / STAGING  # files move to ``output`` once all are written
         self._files: list[_File] = []
@@ -451,11 +452,11 @@ class Assembler:
         """
         self.wait = wait or _no_wait
         self.check = check or _go_on
-        self._worked_from = time.monotonic()
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir(parents=True)
         try:
             self.gain = self.measure_gain()
+            self._worked_from = time.monotonic()  # done once: no part of a paragraph's work
             chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
             if complete is not None:
                 complete()
