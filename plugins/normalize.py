@@ -436,8 +436,10 @@ CAPITALIZED_BEFORE_NUMBER = frozenset(_words("Approx. Ext. Incl. Ch. Vs."))
 NOUN_ABBREVIATIONS = frozenset(_words("ref."))
 # "Est." before a year: "Est. 1999" (but "est. 1500 people" are estimated).
 FOUNDED = {"Est.": "Established", "est.": "established"}
-# Day abbreviations that are also words: read only before a date ("Sat., March 3").
+# Day abbreviations that are also words: read only before a date ("Sat., March 3")
 DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
+# ... or after one of these words: "closed Wed.", "open until Sun."
+DAY_WORDS = frozenset(_words("by until till next last every closed open through"))
 # Abbreviations that stand before a name; their period never ends a sentence mid-paragraph.
 PREFIX_ABBREVIATIONS = frozenset(
     _words(
@@ -2112,6 +2114,8 @@ class EnglishNormalizer:
         if token in DAY_ABBREVIATIONS:
             if re.match(rf",?{H}(?:{MONTH_RE}|\d)", text[end : end + 8]):
                 return DAY_ABBREVIATIONS[token]
+            if _word_before(text, start).lower() in DAY_WORDS:  # "closed Wed."
+                return DAY_ABBREVIATIONS[token] + _period(text, end)
             return token
         expansion = abbreviations().get(token)
         if (token in CAPITALIZED_BEFORE_NUMBER and NUMBER_AFTER.match(text, end)) or (

@@ -617,6 +617,10 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ("Sent Jan. 5, 1999.", "Sent January fifth, nineteen ninety-nine."),
         ("In Sept. 1939 war came.", "In September nineteen thirty-nine war came."),
         ("Sat., March 2 was cold.", "Saturday, March second was cold."),
+        (
+            "Closed Wed. and open until Sun. Then we rest.",
+            "Closed Wednesday and open until Sunday. Then we rest.",
+        ),
         ("Open Mon.-Fri. and Monday–Saturday.", "Open Monday to Friday and Monday to Saturday."),
         (
             "Sat 10am-2pm, Sun. 11:30 to 4; the Sun 10 times.",
