@@ -35,7 +35,7 @@ async def fake_llm(text: str, seed: int = 7) -> AsyncIterator[str]:
 
 
 async def main(path: str) -> None:
-    async with Pipeline() as pipe:
+    async with await Pipeline.aopen() as pipe:
         turn = await pipe.turn()
 
         async def produce() -> None:
