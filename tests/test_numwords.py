@@ -104,6 +104,8 @@ def test_decimal(text: str, words: str) -> None:
         (7, 20, "seven twentieths"),
         (3, 100, "three hundredths"),
         (1, 1000, "one thousandth"),
+        (-1, 2, "minus one half"),
+        (-3, 4, "minus three quarters"),
     ],
 )
 def test_fraction(num: int, den: int, words: str) -> None:

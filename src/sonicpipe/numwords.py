@@ -163,4 +163,4 @@ def fraction(numerator: int, denominator: int) -> str:
     else:
         one = ordinal(denominator).removeprefix("one ")  # "hundredth", not "one hundredth"
         many = plural(one)
-    return f"{head} {one if numerator == 1 else many}"
+    return f"{head} {one if abs(numerator) == 1 else many}"  # "minus one half"
