@@ -157,10 +157,13 @@ def encode(samples: np.ndarray, encoding: str) -> bytes:
     table, magnitude, toward_zero = _G711[encoding]
     codes = table[pcm.view(np.uint16)]
     if codes.size:
-        peak = max(int(pcm.max()), -int(pcm.min()))
-        over = magnitude[codes] > peak
-        if over.any():
-            codes[over] = toward_zero[codes[over]]
+        # Codes rise with the value: only the codes of the highest and the lowest sample can
+        # decode louder than the peak (the next code is a whole step quieter).
+        high, low = int(pcm.max()), int(pcm.min())
+        for value in {high, low}:
+            code = table[value & 0xFFFF]
+            if magnitude[code] > max(high, -low):
+                codes[codes == code] = toward_zero[code]
     return codes.tobytes()
 
 
