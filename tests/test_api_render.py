@@ -1,6 +1,6 @@
 """The async API's work stays off the event loop: loading the plugins (Pipeline.aopen),
-arender's writer, and the audio chain on large chunks; a cancel waits for a write in
-progress before the clean-up closes the writer and removes the part file."""
+preparing a long text, arender's writer, and the audio chain on large chunks; a cancel waits
+for a write in progress before the clean-up closes the writer and removes the part file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 
-from sonicpipe import ConfigError, Settings, hookimpl
-from sonicpipe.pipeline import INLINE_SAMPLES, Pipeline
+from sonicpipe import ConfigError, Document, Settings, hookimpl
+from sonicpipe.pipeline import INLINE_CHARS, INLINE_SAMPLES, Pipeline
 from sonicpipe.server import LocalServer
 
 
@@ -176,6 +177,39 @@ async def test_large_chunks_go_through_the_audio_chain_off_the_event_loop(
     assert all(not in_loop and ran for _, in_loop, ran in large), f"large chunks: {large}"
     assert watcher.calls[-1][0] == "flush" and watcher.calls[-1][2:] == (False, True)
     np.testing.assert_array_equal(audio.samples, np.concatenate(watcher.received))
+
+
+class TextWatcher:
+    """A real text plugin that notes what :func:`watch_the_loop` sees as it cleans a text."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, bool, bool]] = []  # text length, in the loop, loop ran
+        self.tick = threading.Event()
+
+    @hookimpl
+    def sonicpipe_clean_text(self, doc: Document) -> None:
+        self.calls.append((len(doc.text), *watch_the_loop(self.tick)))
+
+
+async def test_a_long_text_is_prepared_off_the_event_loop(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    """The text hooks ran in the event loop: a chapter's 50,000 characters held it for over a
+    second. A text over INLINE_CHARS is now prepared in a worker thread while the loop runs
+    on; a reply's few sentences stay in the loop, with no hand-off to wait for."""
+    watcher = TextWatcher()
+    long = "The rain in Spain stays mainly in the plain. " * (INLINE_CHARS // 40)
+    async with Pipeline(Settings(url=server.url), plugins=[watcher]) as pipe:
+        ticker = asyncio.create_task(ticking(watcher.tick))
+        try:
+            short = await pipe.aspeak("Hello there.")
+            await pipe.arender(long, tmp_path / "long.wav")
+            chunks = [chunk async for chunk in pipe.astream(long)]
+        finally:
+            ticker.cancel()
+    assert watcher.calls == [(12, True, False), (len(long), False, True), (len(long), False, True)]
+    assert short.seconds > 0.3 and sum(chunk.size for chunk in chunks) > 44100
+    assert sf.info(tmp_path / "long.wav").duration > 10
 
 
 class LoadWatcher:

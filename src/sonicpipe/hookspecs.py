@@ -35,6 +35,11 @@ The text side runs in this order, once per text (or once per sentence of a strea
     sonicpipe_clean_text  ->  sonicpipe_normalize_text  ->  sonicpipe_split_sentences
         ->  sonicpipe_refine_segment (per segment)  ->  rendered for the model
 
+A text's hooks run one after the other in one thread, but not always the caller's: the async
+API prepares a long text in a worker thread (a book, each chapter in one), and pipelines in
+different threads prepare texts at the same time. A hook that keeps state between calls
+guards it.
+
 Within one hook, implementations run in pluggy's order: ``tryfirst`` ones, then the others,
 then ``trylast`` ones; the most recently registered runs first among ``tryfirst`` ones and
 among the others, but last among ``trylast`` ones. Plugins are registered in this order: the

@@ -58,6 +58,10 @@ FED = "<turn>"
 # chunks, the local server's first); a larger one, and a boundary's or the end's audio (the
 # whole stream, for file-mode loudness), in a worker thread, so the loop's other tasks run.
 INLINE_SAMPLES = 4096
+# A text longer than this is prepared (the text hooks) in a worker thread in async code: a
+# chapter's 50,000 characters held the event loop for over a second. A shorter one (a reply,
+# about 10 ms of work) is prepared in the loop, with no hand-off to wait for.
+INLINE_CHARS = 500
 T = TypeVar("T")
 
 
@@ -472,11 +476,18 @@ class Pipeline:
         streams whole replies: ``pipe.conversation``), whose audio stages go on from the last
         reply's (see :class:`Conversation`); without it the stream stands alone.
         """
-        segments = self.text.prepare(text, source=source)
+        segments = await self._aprepare(text, source)
         replies = self.astream_segments(segments, words, conversation=conversation)
         async with contextlib.aclosing(replies) as chunks:
             async for chunk in chunks:
                 yield chunk
+
+    async def _aprepare(self, text: str, source: str) -> list[Segment]:
+        """``self.text.prepare`` for async code: a long text in a worker thread (see
+        :data:`INLINE_CHARS`), so that the event loop runs on."""
+        if len(text) <= INLINE_CHARS:
+            return self.text.prepare(text, source=source)
+        return await asyncio.to_thread(self.text.prepare, text, source=source)
 
     async def astream_segments(
         self,
@@ -568,7 +579,7 @@ class Pipeline:
         if path.is_dir() or not path.parent.is_dir():
             problem = "a folder" if path.is_dir() else f"no folder {path.parent}"
             raise OSError(f"{path}: cannot write: {problem}")
-        segments = self.text.prepare(text, source=source)
+        segments = await self._aprepare(text, source)
         if not segments:
             raise ValueError(f"{path}: nothing to speak (the text has no words)")
         for caption in caption_paths(path) if captions else ():
