@@ -476,6 +476,12 @@ HTML_TAG_NAME_RE = re.compile(  # HTML's elements, and a few old ones (big, cent
     "strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|"
     "title|tr|track|tt|u|ul|var|video|wbr"
 )
+# Elements that end a block or a table cell: a list item or a paragraph ends a sentence.
+BLOCK_TAG_RE = re.compile(
+    "p|li|h[1-6]|div|td|th|dt|dd|blockquote|title|caption|figcaption|section|article|header|footer",
+    re.I,
+)
+ROW_END_RE = re.compile(r"\s*</(?:tr|table|tbody)\s*>", re.I)
 # <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
 TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?P<attrs>\s[^<>]*)?/?>", re.I)
 WORD_CHAR_RE = re.compile(r"\w")
@@ -537,12 +543,27 @@ def _tag(match: re.Match[str], options: CleanupOptions) -> str:
     if options.markdown and HTML_TAG_NAME_RE.fullmatch(name):
         if options.images == "alt" and name == "img" and (alt := ALT_RE.search(tag)):
             return f" {alt.group(1) or alt.group(2)} "
-        return f" {_marks_in(tag)} "
+        return f"{_block_end(match, name)} {_marks_in(tag)} "
     if name == "speak":
         return " "
     if name in TAG_NAMES or (after_word and not match["close"]):  # TAG_NAMES: markup is off
         return tag
     raise _UnsupportedTag(tag, name)
+
+
+def _block_end(match: re.Match[str], name: str) -> str:
+    """The punctuation an HTML tag that ends a block or a cell stands for, right after words
+    that have none: "." for ``</li>``, ``</p>`` and the like, "," for ``</td>`` but "." for a
+    row's last cell (a ``<br>`` within a block is a space)."""
+    if not match["close"] or not BLOCK_TAG_RE.fullmatch(name):
+        return ""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[max(0, start - 8) : start].rstrip()[-1:]
+    if not (before.isalnum() or before in "\"')]%"):
+        return ""  # "done.</p>", and "</p></li>": the first tag has said it
+    if name in ("td", "th") and not ROW_END_RE.match(text, end):
+        return ","
+    return "."
 
 
 def _tags(text: str, options: CleanupOptions) -> str:

@@ -268,6 +268,11 @@ def test_readme_with_other_options() -> None:
         ("Use a<b>c</b>d.", "Use a c d."),
         ('x<a href="y">link</a>s and w<img alt="cat" src="c.png">z', "x link s and w z."),
         ("One<br/>two, x<br />y and a<i class=k>b</i>.", "One two, x y and a b."),
+        (  # a block or a cell that ends without punctuation ends a sentence or a clause
+            "<p>A 2&nbsp;L jar</p><ul><li>Speed: 30,000 rpm</li><li><p>Price: $5</p></li></ul>"
+            "<table><tr><td>Free</td><td>$0</td></tr></table><h2>Done.</h2>",
+            "A 2 L jar. Speed: 30,000 rpm. Price: $5. Free, $0. Done.",
+        ),
         (
             "Escaped \\*stars\\* and \\_under\\_ &amp; &copy; &nbsp;2026",
             "Escaped *stars* and _under_ & © 2026.",
