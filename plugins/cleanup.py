@@ -610,6 +610,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = _italics_across_paragraphs(text)
     if "*" in text:
         text = FOOTNOTE_STAR_RE.sub("", text)
+    if "•" in text:
+        text = text.replace("•", "--")  # a bullet inside a line: "$35 • Returns", a pause
     text = text.replace("`", "")  # a stray backtick (code spans are already out)
     if "\\" in text:
         text = ESCAPE_RE.sub(r"\1", text)

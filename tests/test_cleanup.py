@@ -375,6 +375,7 @@ def test_unicode_bullets_are_list_items() -> None:
         "first.", "second.", "nested.",
     ]  # fmt: skip
     assert clean("• one\n• two", CleanupOptions(markdown=False)) == "• one • two."
+    assert clean("Free over $35 • Returns: 30 days") == "Free over $35, Returns: 30 days."
     mark = MarkTable().add(Mark(MarkKind.EMOTION, "calm"))
     assert clean(f"Intro\n{mark}• an item") == f"Intro.\n\n{mark}an item."
 
