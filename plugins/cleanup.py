@@ -35,7 +35,9 @@ Decisions a later stage can rely on:
   ``slash usr slash bin``, ``./configure`` (a path from the root needs two parts: ``/help``
   stays).
 * Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
-  stays); an SSML ``<speak>`` wrapper always goes. Any other tag outside code (``<prosody>``,
+  stays; a block or cell closed after words with no punctuation, ``</li>``, ``</p>``,
+  ``</td>``, gets a period or, between cells, a comma); an SSML ``<speak>`` wrapper always
+  goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
   markup. Not tags: ``a < b``, ``x<5``, ``<<...>>``, an opening tag right after a word, a
   type parameter (``List<T>``), and a would-be tag between two words whose text after the name
@@ -56,7 +58,7 @@ Options, from ``[options.cleanup]``:
   a code span is kept exactly; indented code blocks are not recognised (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
-  inside a paragraph it stays a dash.
+  inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash.
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
   (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
   text, as in CommonMark (a reply cut off inside its code). A bare ``~~~`` line (no info string
