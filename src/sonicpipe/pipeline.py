@@ -485,7 +485,7 @@ class Pipeline:
     async def _aprepare(self, text: str, source: str) -> list[Segment]:
         """``self.text.prepare`` for async code: a long text in a worker thread (see
         :data:`INLINE_CHARS`), so that the event loop runs on."""
-        if len(text) <= INLINE_CHARS:
+        if not isinstance(text, str) or len(text) <= INLINE_CHARS:  # prepare says what is wrong
             return self.text.prepare(text, source=source)
         return await asyncio.to_thread(self.text.prepare, text, source=source)
 
