@@ -218,3 +218,16 @@ def test_text_waiting_to_be_spoken_on_a_connection_is_bounded() -> None:
         conn.send(json.dumps({"context_id": "after", "cancel": True}))
         conn.send(request("check", "Hello."))
         assert until_done(conn, "check")
+
+
+def test_a_context_that_failed_leaves_no_text_counted_as_waiting() -> None:
+    """A context that failed (here a 400 for its first sentence) kept its buffer timer: when
+    it fired, the unfinished text was queued for nobody and counted as waiting for good,
+    until the connection was refused for text it never had."""
+    with LocalServer(engine="espeak") as running, connect(running.url + PATH) as conn:
+        transcript = "<<q|w|x>>. Unfinished words"
+        conn.send(request("bad", transcript, max_buffer_delay_ms=100, **{"continue": True}))
+        assert not until_done(conn, "bad")  # its error
+        time.sleep(0.5)  # past the buffer delay: a timer left running has fired
+        (connection,) = running.server._connections
+        assert connection.pending == 0

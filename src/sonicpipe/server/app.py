@@ -459,6 +459,8 @@ class _Context:
             return  # the client is gone (also while being told of an error): nobody to tell
         finally:
             self.stopped.set()
+            if self.timer is not None:  # its text would be queued, and counted, for nobody
+                self.timer.cancel()
             producer.cancel()
             if self._finishing is not None:
                 self._finishing.cancel()
