@@ -583,7 +583,8 @@ BRANCHES = {
         rf"(?=\d{{1,6}}(?:\.\d+)?{H}?(?:{UNIT_RE})(?!\w))"
     ),
     "time": (
-        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?![\d:]|,\d{{3}})"
+        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}})|\.(?P<tcs>\d{{1,3}}))?"
+        rf"(?![\d:]|\.\d|,\d{{3}})"  # "3:52.01": a race time in minutes, seconds and hundredths
         rf"|\.(?P<tm2>\d{{2}})(?={H}?[AaPp]\.?{H}?[Mm]{RB}|(?<=0\d\.[0-5]\d)(?![\w.,]\d|\w)))"
         rf"(?:{H}?{AMPM.format('tap')})?"
         rf"|(?<![\w:.,])(?P<th2>\d{{1,2}}){H}?{AMPM.format('tap2')}"
@@ -1502,6 +1503,9 @@ class EnglishNormalizer:
         seconds = int(m["ts"] or 0)
         if m["ts"] and not ap and minute <= 59 and seconds <= 59 and _is_duration(m):
             return _duration(hour, minute, seconds)
+        if m["tcs"]:  # "3:52.01": three fifty-two point zero one
+            tail = digits(minute_text, zero="oh") if minute < 10 else cardinal(minute)
+            return f"{cardinal(hour)} {tail} point {digits(m['tcs'])}"
         if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
             return f"{cardinal(hour)} {cardinal(minute)}"
         parts = [cardinal(hour)]
