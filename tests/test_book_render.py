@@ -965,6 +965,26 @@ def test_the_lines_of_a_verse_paragraph_are_its_sentences(tmp_path: Path) -> Non
     assert len(zero_runs(voice, round(0.9 * rate))) == 3
 
 
+@pytest.mark.parametrize("list_first", [False, True])
+def test_verse_lines_are_gathered_into_their_paragraph_whatever_cleanup_does(
+    list_first: bool,
+) -> None:
+    """The chapter goes through the text chain at once, a line a paragraph; a list, which
+    cleanup cuts into paragraphs, sends it a piece at a time: the same paragraphs either way."""
+    prose = ["Shopping:\n- bread\n- milk"] if list_first else ["She began to sing."]
+    verse = "How doth the little crocodile\u2028Improve his shining tail,\u2028On every scale!"
+    book = Book("T", "A", [Chapter("One", [*prose, verse, "And then she stopped."])])
+    [plan] = plan_book(book, open_pipeline(engine="espeak"))
+    texts = [[s.plain_text for s in p.segments] for p in plan.paragraphs]
+    lead = [["Shopping:"], ["bread."], ["milk."]] if list_first else [["She began to sing."]]
+    assert texts == [
+        *lead,
+        ["How doth the little crocodile.", "Improve his shining tail,", "On every scale!"],
+        ["And then she stopped."],
+    ]
+    assert plan.sentences_text == sum(len(t) for t in texts)
+
+
 def test_a_paragraph_repeated_in_the_opening_is_delivered_each_time(tmp_path: Path) -> None:
     said = "The same words, said twice over."
     chapters = [Chapter("One", [said, said, "And something else to end with."])]

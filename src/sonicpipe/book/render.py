@@ -205,14 +205,7 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     plans: list[ChapterPlan] = []
     for position, chapter in enumerate(book.chapters):
         source = f"{book.source or book.title}#{position + 1}"
-        groups: list[list[Segment]] = []
-        sentences = 0
-        for text, lines in _pieces(chapter):
-            grouped: dict[int, list[Segment]] = {}
-            for segment in pipe.text.prepare(text, source=source):
-                grouped.setdefault(0 if lines else segment.paragraph, []).append(segment)
-            groups += grouped.values()
-            sentences += count_sentences(pipe, text)
+        groups, sentences = _grouped(pipe, chapter, source)
         segments = [segment for group in groups for segment in group]
         if not sentences and not any(SPOKEN.search(s.plain_text) for s in segments):
             continue
@@ -230,21 +223,69 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
     return plans
 
 
-def _pieces(chapter: Chapter) -> Iterator[tuple[str, bool]]:
-    """The chapter's text as the text chain takes it: runs of paragraphs, and each paragraph
-    with line breaks (verse) alone, its lines set apart so that each is read as a sentence;
-    with each, whether it is one paragraph for the voice (the lines of one)."""
+def _grouped(pipe: Pipeline, chapter: Chapter, source: str) -> tuple[list[list[Segment]], int]:
+    """The chapter's segments in the paragraphs the voice reads, and the count of spoken
+    sentences in its text (see :func:`count_sentences`).
+
+    A paragraph with line breaks goes to the text chain as a paragraph per line, so that
+    each line is a sentence, and its segments are gathered again into one paragraph. The
+    chapter goes through the text chain at once while cleanup keeps its paragraphs one for
+    one (it may cut one in two: a list, a table), else a run of paragraphs at a time, and
+    each paragraph with line breaks alone.
+    """
+    if not any(LINE_BREAK in paragraph for paragraph in chapter.paragraphs):
+        segments, cleaned = _through_chain(pipe, chapter.paragraphs, source)
+        return _by_paragraph(segments), spoken_sentences(pipe, cleaned)
+    blocks: list[str] = []
+    owner: list[int] = []  # the chapter's paragraph of each block sent
+    for number, paragraph in enumerate(chapter.paragraphs):
+        lines = paragraph.split(LINE_BREAK)
+        blocks += lines
+        owner += [number] * len(lines)
+    segments, cleaned = _through_chain(pipe, blocks, source)
+    if len(cleaned) == len(blocks):
+        return _by_paragraph(segments, owner), spoken_sentences(pipe, cleaned)
+    groups: list[list[Segment]] = []
+    sentences = 0
+    for piece, lines in _pieces(chapter):
+        segments, cleaned = _through_chain(pipe, piece, source)
+        groups += [segments] if lines and segments else _by_paragraph(segments)
+        sentences += spoken_sentences(pipe, cleaned)
+    return groups, sentences
+
+
+def _pieces(chapter: Chapter) -> Iterator[tuple[list[str], bool]]:
+    """The chapter in pieces: runs of paragraphs without line breaks, and the lines of each
+    paragraph with them (True)."""
     run: list[str] = []
     for paragraph in chapter.paragraphs:
         if LINE_BREAK not in paragraph:
             run.append(paragraph)
             continue
         if run:
-            yield "\n\n".join(run), False
+            yield run, False
             run = []
-        yield "\n\n".join(paragraph.split(LINE_BREAK)), True
+        yield paragraph.split(LINE_BREAK), True
     if run:
-        yield "\n\n".join(run), False
+        yield run, False
+
+
+def _through_chain(
+    pipe: Pipeline, blocks: list[str], source: str
+) -> tuple[list[Segment], list[str]]:
+    """``blocks``, as paragraphs, through the text chain: their segments, and the paragraphs
+    cleanup made of them (whose sentences are counted before any segment hook)."""
+    text = "\n\n".join(blocks)
+    return pipe.text.prepare(text, source=source), paragraphs(pipe.text.clean(text).text)
+
+
+def _by_paragraph(segments: list[Segment], owner: list[int] | None = None) -> list[list[Segment]]:
+    """``segments`` grouped by their paragraph, or by ``owner`` of their paragraph."""
+    grouped: dict[int, list[Segment]] = {}
+    for segment in segments:
+        at = segment.paragraph if owner is None else owner[segment.paragraph]
+        grouped.setdefault(at, []).append(segment)
+    return list(grouped.values())
 
 
 def carried(
@@ -272,13 +313,15 @@ def carried(
 
 def count_sentences(pipe: Pipeline, text: str) -> int:
     """Spoken sentences of ``text`` as the splitter sees them, before any segment hook."""
-    doc = pipe.text.clean(text)
+    return spoken_sentences(pipe, paragraphs(pipe.text.clean(text).text))
+
+
+def spoken_sentences(pipe: Pipeline, cleaned: list[str]) -> int:
+    """Spoken sentences of paragraphs already cleaned, as the splitter sees them."""
     return sum(
-        1
-        for paragraph in paragraphs(doc.text)
-        for sentence in pipe.text.split(paragraph)
+        1 for paragraph in cleaned for sentence in pipe.text.split(paragraph)
         if SPOKEN.search(sentence)
-    )
+    )  # fmt: skip
 
 
 class Cache:
