@@ -737,7 +737,10 @@ BRANCHES = {
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
-    "joint": r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))",
+    "joint": (  # and a lens's f-number: "f/2.8" is f two point eight
+        r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))"
+        r"|(?<=(?<![\w.])f)/(?=\d{1,2}(?:\.\d)?(?![\w/]|\.\d))"
+    ),
     # An underscore inside a name is said, as in an address: "max_retries", "get_user_by_id".
     "underscore": r"(?<=[^\W_])_++(?=[^\W_])",
     # "C#", "#1", and a hashtag or a handle, whose words are said apart: "#MondayMotivation"

@@ -173,6 +173,11 @@ def test_all_caps_months_only_in_dates(written: str, spoken: str) -> None:
         ("Open 24/7.", "Open twenty-four seven."),
         ("Use and/or.", "Use and/or."),
         ("PDF/A files.", "PDF/A files."),
+        (
+            "A 24-70mm f/2.8 lens, shot at f/8; 5f/2 and if/5.",
+            "A twenty-four to seventy millimeter f two point eight lens, shot at f eight; five f/two "
+            "and if/five.",
+        ),
     ],
 )
 def test_slash_after_an_all_caps_name_is_not_said(written: str, spoken: str) -> None:
