@@ -335,6 +335,24 @@ def test_an_mp3_ending_just_past_a_whole_frame_decodes_to_its_length(
     assert lags[np.argmax(signal.correlate(decoded, speech))] == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "rate"), [("x.mp3", 96000), ("x.mp3", 7350), ("x.mp3", 64000), ("x.m4b", 7000)]
+)
+def test_a_rate_the_format_has_not_is_refused_by_name_before_any_file(
+    tmp_path: Path, name: str, rate: int
+) -> None:
+    """FFmpeg said only 'avcodec_open2("libmp3lame", ...) returned 22' and left the file."""
+    kind = name[2:].upper()
+    hint = r"\(resample to one: options\.resample\.target_rate\)$"
+    with pytest.raises(ValueError, match=rf"x\.{kind.lower()}: {kind} has no {rate} Hz audio; "
+                       rf"its rates: .* {hint}"):  # fmt: skip
+        open_writer(tmp_path / name, rate)
+    assert not (tmp_path / name).exists()
+    with open_writer(tmp_path / "x.m4a", 7350) as writer:  # AAC has 7350, 64000 and up
+        writer.write(tone(7350, 0.5))
+    assert mutagen.mp4.MP4(tmp_path / "x.m4a").info.sample_rate == 7350
+
+
 @pytest.mark.parametrize(("rate", "most"), [(8000, 48), (22050, 132), (24000, 144), (48000, 288)])
 def test_an_m4b_bitrate_aac_cannot_hold_is_refused_not_lowered_unsaid(
     tmp_path: Path, rate: int, most: int

@@ -15,11 +15,13 @@ import av
 import numpy as np
 
 from sonicpipe.audio.writers import (
+    AAC_RATES,
     Writer,
     aac_bitrate_limit,
     aac_bitrate_problem,
     checked_metadata,
     ffmpeg_frame,
+    rate_problem,
     tagging,
 )
 
@@ -56,6 +58,9 @@ class M4bWriter(Writer):
     ) -> None:
         super().__init__(sample_rate)
         self.path = Path(path)
+        kind = self.path.suffix.lower().lstrip(".").upper()
+        if problem := rate_problem(kind, sample_rate, AAC_RATES):
+            raise ValueError(f"{self.path}: {problem}")
         bitrate = bitrate or min(64, aac_bitrate_limit(sample_rate))
         if problem := aac_bitrate_problem(bitrate, sample_rate, self.path.suffix):
             raise ValueError(f"{self.path}: {problem}")

@@ -87,6 +87,22 @@ def short_mp3_silence(samples: int, per_frame: int) -> tuple[int, int]:
     return lead, span - LAME_DELAY - lead - samples
 
 
+# The sample rates each lossy format has (MPEG-1, 2 and 2.5 Layer III; AAC's table).
+MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
+AAC_RATES = (7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200,
+             96000)  # fmt: skip
+
+
+def rate_problem(kind: str, sample_rate: int, rates: tuple[int, ...]) -> str | None:
+    """Why a ``kind`` file (MP3, M4B) cannot be at ``sample_rate``; None when it can be."""
+    if sample_rate in rates:
+        return None
+    return (
+        f"{kind} has no {sample_rate} Hz audio; its rates: {', '.join(map(str, rates))} "
+        "(resample to one: options.resample.target_rate)"
+    )
+
+
 def mp3_bitrates(sample_rate: int) -> tuple[int, ...]:
     """The MP3 bit rates (kbps) possible at ``sample_rate``."""
     if sample_rate >= 32000:
@@ -516,6 +532,8 @@ class Mp3Writer(Writer):
         super().__init__(sample_rate)
         self.path = Path(path)
         self._tags = checked_metadata(path, metadata)
+        if problem := rate_problem("MP3", sample_rate, MP3_RATES):
+            raise ValueError(f"{path}: {problem}")
         bitrate = bitrate or min(192, mp3_bitrates(sample_rate)[-1])
         if problem := bitrate_problem(bitrate, sample_rate):
             raise ValueError(f"{path}: {problem}")
