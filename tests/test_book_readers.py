@@ -1064,12 +1064,12 @@ def test_what_is_left_out_is_counted(tmp_path: Path) -> None:
     assert read_book(markdown).left_out == {"front matter": 1}
 
 
-def pages_epub(path: Path, pages: list[tuple[str, str]]) -> Path:
+def pages_epub(path: Path, pages: list[tuple[str, str]], title: str = "The Quiet Harbour") -> Path:
     """An EPUB of ``pages`` (contents title, body XHTML), each a file in the contents, in
     the spine in order, none typed (no epub:type), as many converters write them."""
     book = epub.EpubBook()
     book.set_identifier("pages")
-    book.set_title("The Quiet Harbour")
+    book.set_title(title)
     book.add_author("Ann Author")
     book.set_language("en")
     items = []
@@ -1222,3 +1222,11 @@ def test_an_epub_title_page_named_as_the_book_is_front_matter(tmp_path: Path) ->
     book = read_book(pages_epub(tmp_path / "harbour.epub", pages))
     assert [c.paragraphs[1] for c in book.chapters] == ["The boats came in at dusk."]
     assert book.left_out == {"front matter": 3}
+
+
+def test_a_book_without_a_title_in_letters_has_no_title_page_by_it(tmp_path: Path) -> None:
+    """A file named ``---.epub`` with no title: a short first page of a break (``* * *``,
+    no letters either) is no title page by that name."""
+    pages = [("One", "<h1>One</h1><p>* * *</p><p>It was short.</p>")]
+    book = read_book(pages_epub(tmp_path / "---.epub", pages, title=""))
+    assert [c.title for c in book.chapters] == ["One"]

@@ -791,10 +791,12 @@ def is_imprint(paragraphs: list[str]) -> bool:
 
 def _is_title_page(paragraphs: list[str], title: str) -> bool:
     """Whether a page is a title page: a few short lines, the book's title among them."""
+    named = _same(title)
     return (
-        0 < len(paragraphs) <= TITLE_PAGE_LINES
+        bool(named)
+        and 0 < len(paragraphs) <= TITLE_PAGE_LINES
         and sum(len(p) for p in paragraphs) <= TITLE_PAGE_MOST
-        and any(_same(p) == _same(title) for p in paragraphs)
+        and any(_same(p) == named for p in paragraphs)
     )
 
 
