@@ -315,11 +315,12 @@ BIG_COUNT_NOUNS = frozenset(
         "households homes jobs votes doses cases deaths barrels tonnes tons"
     )
 )
-# A count of people before "8.9m" in its sentence makes it millions: "a population of 8.9m",
-# "Unemployment rose to 1.5m".
+# A count of people before "8.9m" or "250M" in its sentence makes it millions: "a population of
+# 8.9m", "Unemployment rose to 1.5m", "users hit 250M".
 MILLIONS_BEFORE = re.compile(
     r"(?<![A-Za-z])(?i:population|unemployment|unemployed|jobless|viewers|voters|subscribers"
-    r"|residents|users|customers|visitors|members|audience)(?![A-Za-z])[^.;!?\n]*$"
+    r"|residents|users|customers|visitors|members|audience|downloads|installs|followers"
+    r"|listeners|players|streams)(?![A-Za-z])(?:[^.;!?\n]|\.\d)*$"
 )
 # Plurals after "100m" that name races in meters, not a count in millions ("the 400m hurdles").
 RACES = frozenset(_words("hurdles relays heats sprints splits repeats intervals"))
@@ -1187,10 +1188,22 @@ def _closes_quote(text: str, pos: int) -> bool:
     return len(QUOTE_MARK.findall(text, start, pos)) % 2 == 1
 
 
+def _millions_before(text: str, start: int, end: int) -> bool:
+    """Whether a count of people before the number at ``start`` in its sentence makes "m" or
+    "M" on it millions (see MILLIONS_BEFORE), unless a noun follows that it names or measures
+    ("users of the 3M plant", "users ran the 100m sprint")."""
+    after = _word_after(text, end)
+    return (not after or after.lower() in COUNT_WORDS) and bool(
+        MILLIONS_BEFORE.search(text, max(0, start - 40), start)
+    )
+
+
 def _counts_big(text: str, start: int, end: int) -> bool:
     """Whether "M" or "B" just before ``end`` is million or billion (see BIG_COUNT_NOUNS)."""
     if _word_before(text, start).lower() in BIG_LABELS:
         return False
+    if _millions_before(text, start, end):
+        return True  # "Daily active users hit 250M", "Downloads: 1.5M"
     for _ in range(3):  # "5M users", "2B monthly active users"
         after = WORD_AFTER.match(text, end)
         if not after or after.group(1) not in BIG_COUNT_ADJECTIVES:
@@ -1868,7 +1881,7 @@ class EnglishNormalizer:
             and not m["usp"]
             and (
                 (_is_plural_noun(after := _word_after(m.string, m.end())) and after not in RACES)
-                or MILLIONS_BEFORE.search(m.string, max(0, m.start() - 40), m.start())
+                or _millions_before(m.string, m.start(), m.end())
             )
         ):
             # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"

@@ -175,8 +175,8 @@ def test_all_caps_months_only_in_dates(written: str, spoken: str) -> None:
         ("PDF/A files.", "PDF/A files."),
         (
             "A 24-70mm f/2.8 lens, shot at f/8; 5f/2 and if/5.",
-            "A twenty-four to seventy millimeter f two point eight lens, shot at f eight; five f/two "
-            "and if/five.",
+            "A twenty-four to seventy millimeter f two point eight lens, shot at f eight; five "
+            "f/two and if/five.",
         ),
     ],
 )
@@ -594,6 +594,10 @@ def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str
         ("A population of 8.9m; unemployment rose to 1.5m. He is 1.8m tall.",
          "A population of eight point nine million; unemployment rose to one point five million. "
          "He is one point eight meters tall."),
+        ("Daily active users hit 250M, up 20M; downloads: 1.5M. Users of the 3M plant ran the "
+         "100m sprint.",  # a count of people before: millions, but not before a noun
+         "Daily active users hit two hundred fifty million, up twenty million; downloads: one "
+         "point five million. Users of the three M plant ran the one hundred meter sprint."),
         ("It has 19B transistors and serves 2M requests; 5M households lost power.",
          "It has nineteen billion transistors and serves two million requests; five million "
          "households lost power."),
