@@ -197,3 +197,19 @@ def test_terminal_lines_fit_its_width_so_redraws_stay_in_place(
     assert lines and all(len(line) < columns for line in lines)
     if columns == 80:  # a standard terminal shows it all, with a shorter bar
         assert "1,136,658/1,204,175 chars" in lines[0] and "ETA" in lines[0]
+
+
+def test_once_the_voice_is_done_the_assembly_s_time_left_is_at_its_pace_alone() -> None:
+    """While the voice ran, the assembly shared the processor with it; after, it goes
+    faster, and after a few seconds of work alone its time left is at that pace."""
+    progress = Progress(io.StringIO(), quiet=True)
+    progress.start([("One", 1000)])
+    progress.advance(0, 500, synthesized=False)
+    progress.assemble(100, 10.0)  # 10 chars/s beside the voice
+    progress.advance(0, 500, synthesized=False)  # the voice is done
+    progress.assemble(100, 1.0)  # 1 s alone: not yet enough to go by
+    left = progress.left()
+    assert left is not None and 43.9 < left < 44.1  # 800 at 200 chars in 11 s
+    progress.assemble(100, 1.0)  # 2 s alone, 100 chars/s
+    left = progress.left()
+    assert left is not None and 6.9 < left < 7.1  # 700 at 100 chars/s

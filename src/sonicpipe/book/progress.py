@@ -6,7 +6,9 @@ a bar for the assembly (which can trail the voice: a fast local voice, or a reru
 paragraph cached); the time left is until the book is delivered, the voice's or the
 assembly's, whichever is longer. The assembly's rate counts the time it worked, not the time
 it waited for the voice to finish a chapter: once the voice is done, what is left goes at the
-speed of the files' encoders, not at the voice's. Lines fit the terminal's width
+speed of the files' encoders, not at the voice's; and once it has worked a few seconds alone,
+at the rate it has since (faster: the voice no longer takes its share of the processor).
+Lines fit the terminal's width
 (the book's bar shrinks first), since a line that wraps breaks the redraw. In quiet mode (or
 when the stream is not a terminal) a line per finished chapter, for logs. Either way a
 summary at the end.
@@ -23,6 +25,7 @@ from typing import TextIO
 BAR = 24  # characters of a bar
 MIN_BAR = 8  # the book's bar shrinks to this on a narrow terminal
 REDRAW = 0.2  # seconds between redraws on a terminal
+ALONE = 2.0  # seconds of assembly work after the voice that give its rate from then on
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Progress:
         self.fresh = 0  # characters synthesized in this run
         self.assembled = 0  # characters laid out into the delivered files
         self.assembly_busy = 0.0  # seconds the assembly worked (not waiting for the voice)
+        self._voice_done: tuple[int, float] | None = None  # (assembled, busy) then
         self.started = time.monotonic()
         self._drawn = 0
         self._last = 0.0
@@ -80,6 +84,8 @@ class Progress:
         entry = self.chapters[chapter]
         entry.done += chars
         self.fresh += chars if synthesized else 0
+        if self.done == self.total and self._voice_done is None:
+            self._voice_done = (self.assembled, self.assembly_busy)
         if self.live:
             if time.monotonic() - self._last >= REDRAW or self.done == self.total:
                 self._draw()
@@ -104,12 +110,16 @@ class Progress:
 
     def left(self) -> float | None:
         """Seconds until the book is delivered (None: not known yet): the voice's time left
-        at its rate, or the assembly's at the rate it works, whichever is longer."""
+        at its rate, or the assembly's at the rate it works (since the voice is done, once it
+        has worked :data:`ALONE` seconds since), whichever is longer."""
         lefts = []
         if (rate := self.rate()) > 0:
             lefts.append((self.total - self.done) / rate)
-        if self.assembled:
-            lefts.append((self.total - self.assembled) * self.assembly_busy / self.assembled)
+        chars, busy = self.assembled, self.assembly_busy
+        if self._voice_done is not None and busy - self._voice_done[1] >= ALONE:
+            chars, busy = chars - self._voice_done[0], busy - self._voice_done[1]
+        if chars > 0:
+            lefts.append((self.total - self.assembled) * busy / chars)
         return max(lefts, default=None)
 
     def _rates(self) -> str:
