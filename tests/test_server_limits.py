@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from test_server_errors import live_at_most, request
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.server import LocalServer
@@ -23,19 +24,7 @@ from sonicpipe.server.app import (
 
 PATH = "/tts/websocket"
 LOUD = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 48000}  # most bytes per second
-
-
-def request(context_id: str, transcript: str, **changes: object) -> str:
-    data = {
-        "context_id": context_id,
-        "model_id": "sonic-3",
-        "transcript": transcript,
-        "voice": {"mode": "id", "id": "any"},
-        "output_format": LOUD,
-        "continue": False,
-    }
-    data.update(changes)
-    return json.dumps(data)
+FLOOD = "A sentence to keep the voice busy for a while. " * 60
 
 
 def server_cannot_send(running: LocalServer, within: float = 30.0) -> bool:
@@ -62,7 +51,7 @@ def test_stopping_cuts_a_client_that_does_not_read_after_a_short_grace(
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             # max_queue=1: the client's reading thread stops after one frame nobody takes.
             with connect(running.url + PATH, sock=sock, max_queue=1) as conn:
-                conn.send(request("flood", "A sentence to keep the voice busy for a while. " * 60))
+                conn.send(request("flood", FLOOD, output_format=LOUD))
                 assert server_cannot_send(running)
                 stopper = threading.Thread(target=running.stop)
                 stopper.start()
@@ -176,25 +165,15 @@ def test_a_client_that_stops_reading_is_cut_and_frees_its_contexts(
         with socket.create_connection(("127.0.0.1", running.server.port)) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             with connect(running.url + PATH, sock=sock, max_queue=1) as stuck:
-                stuck.send(request("flood", "A sentence to keep the voice busy for a while. " * 60))
+                stuck.send(request("flood", FLOOD, output_format=LOUD))
                 assert server_cannot_send(running)
-                assert live_contexts_at_most(running, 0), "the stuck client holds its context"
+                assert live_at_most(running, 0), "the stuck client holds its context"
         with connect(running.url + PATH) as other:
             other.send(request("served", "Hello."))
             assert until_done(other, "served")
     cut = [r for r in caplog.records if "cut: it took none of the" in r.getMessage()]
     assert [r.levelno for r in cut] == [logging.WARNING]
     assert cut[0].getMessage().endswith("bytes owed to it in 0.5 s")
-
-
-def live_contexts_at_most(running: LocalServer, count: int, within: float = 30.0) -> bool:
-    """Wait (polling) until the server counts at most ``count`` live contexts."""
-    deadline = time.monotonic() + within
-    while running.server.live_contexts() > count:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def test_text_waiting_to_be_spoken_on_a_connection_is_bounded() -> None:
