@@ -190,6 +190,7 @@ def _units() -> dict[str, tuple[str, str]]:
     for currency, (one, many, _, _) in CURRENCIES.items():
         add(currency, one, many)  # after an amount: "5 EUR", "5$"
     add("¢", "cent")
+    add("p", "penny", "pence")  # only written on the number: "99p"; see the number branch
     return table
 
 
@@ -527,8 +528,11 @@ MONTH_RE = (
 # "DEC. 2024"): elsewhere they are initialisms ("6.5% APR", "the MAR report").
 MONTH_CAPS_RE = r"(?:JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)"
 DATE_NUMBER_AFTER = re.compile(rf"{H}?(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)")
-# "in" only on a number ("a 27in monitor"; but "5 in the morning"): see the number branch
-UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "in")
+# Units read only when written on a number: "a 27in monitor", "99p" (but "5 in the morning")
+ATTACHED_UNITS = ("in", "p")
+UNIT_RE = "|".join(
+    re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u not in ATTACHED_UNITS
+)
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 DAY_RE = r"Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun"
@@ -662,7 +666,7 @@ BRANCHES = {
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
-        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)in)(?P<upow>\^[23](?!\d))?(?!\w)"
+        rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)(?:{'|'.join(ATTACHED_UNITS)}))(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
         # a distance's compass point: "25 km SW of the city", "3 km N of here" (not after the
         # units _number reads apart)
@@ -1804,6 +1808,8 @@ class EnglishNormalizer:
             return f"{prefix}{number_words(numeral)}{m['usp']}c."  # "in Fig. 3 c. The"
         if m["unit"] == "W" and _west(text, m.start(), m.end(), bool(m["usp"])):
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
+        if m["unit"] == "p" and len(numeral) > 2 and "." not in numeral:
+            return f"{prefix}{year(_integer(numeral))} p"  # "1080p": ten eighty p, no pence
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
             return f"{prefix}{number_words(numeral)} {by}"
@@ -1892,7 +1898,8 @@ class EnglishNormalizer:
             or MINUTES_AFTER.match(m.string, m.end())
         ):
             unit = "min"  # "1h 25m", "simmer 10m-15m": minutes
-        attributive = _attributive(m.string, m.start(), m.end())
+        # "a 50p coin" is a fifty pence coin, as said in Britain
+        attributive = unit != "p" and _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)
         else:

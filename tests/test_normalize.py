@@ -552,6 +552,9 @@ def test_measures(written: str, spoken: str) -> None:
         ("Bake at 350 degrees F, or 180 degrees C. Then stir; 5 degrees C in Oslo.",
          "Bake at three hundred fifty degrees Fahrenheit, or one hundred eighty degrees Celsius. "
          "Then stir; five degrees Celsius in Oslo."),
+        ("Crisps cost 99p, petrol 142.9p; a 50p coin, 1p. Stream 1080p or 720p.",  # pence
+         "Crisps cost ninety-nine pence, petrol one hundred forty-two point nine pence; a fifty "
+         "pence coin, one penny. Stream ten eighty p or seven twenty p."),
         ("It makes 400 Nm and 295 lb-ft, gets 30 mpg; he scores 24.5 ppg.",
          "It makes four hundred newton meters and two hundred ninety-five pound-feet, gets thirty "
          "miles per gallon; he scores twenty-four point five points per game."),
