@@ -458,7 +458,8 @@ END_BEFORE_NUMBER_RE = re.compile(r"[AaPp]\.?[Mm]\.|[Ee]tc\.")
 # Words that go on with a sentence after "p.m." (news style: "at 5 p.m. Friday").
 AFTER_CLOCK = frozenset(
     _words(
-        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Eastern Pacific Central Mountain"
+        "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Eastern Pacific Central Mountain "
+        "Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun"
     )
 )
 TIME_ZONES = frozenset(
