@@ -1153,7 +1153,9 @@ def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps()
         "     'How doth the little crocodile\n      Improve his shining tail,\n"
         "     And pour the waters of the Nile\n      On every golden scale!'\n\n"
         '     "My Friend.--Welcome to the Carpathians. I am anxiously expecting\n'
-        '     you. Sleep well to-night."\n'
+        '     you. Sleep well to-night."\n\n'
+        '     "Am coming up by train. Jonathan at Whitby. Important news.--MINA\n'
+        '     HARKER."\n'
     )
     [chapter] = read_text(text).chapters
     assert chapter.paragraphs[2] == (
@@ -1161,6 +1163,7 @@ def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps()
         "And pour the waters of the Nile\u2028On every golden scale!'"
     )
     assert "\u2028" not in chapter.paragraphs[3]
+    assert chapter.paragraphs[4].endswith('news.--MINA\nHARKER."')  # a name, not two lines
     alice = read_book(CORPUS / "alice-in-wonderland.txt")
     songs = [p for c in alice.chapters for p in c.paragraphs if "\u2028" in p]
     assert any(p.startswith("'How doth the little crocodile\u2028") for p in songs)

@@ -326,7 +326,7 @@ def verse_lines(paragraph: str) -> str:
     lines = paragraph.split("\n")
     if len(lines) < 2 or not all(VERSE_LINE.match(line) for line in lines):
         return paragraph
-    return LINE_BREAK.join(line.strip() for line in lines)
+    return LINE_BREAK.join(_unwrapped([line.strip() for line in lines]))
 
 
 def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) -> list[int]:
@@ -590,6 +590,9 @@ BLOCKS = {
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
 WRAPPED_END = re.compile(r"[^\W\d_]-?$")  # a line's end that a wrap may cut: a word's
+# A name in capitals cut by a line's end ("--MINA" / "HARKER."): a capitals word ends the line
+# and one starts the next.
+CAPITALS_END, CAPITALS_START = re.compile(r"\b[A-Z][A-Z']+$"), re.compile(r"[A-Z][A-Z']+\b")
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
 BOILERPLATE = ("pg-header", "pg-footer")
 CONTENTS = {"contents", "tableofcontents"}  # the titles of a contents page, as _same gives them
@@ -958,12 +961,15 @@ def html_paragraphs(
 
 
 def _unwrapped(lines: list[str]) -> list[str]:
-    """The lines of a paragraph, those a ``<br/>`` wraps (a converted PDF's: the line ends
-    in a letter or a hyphen and the next goes on with a small letter) joined to the line
-    before as wrapped text is (cleanup joins ``wonder-\\nful``)."""
+    """The lines of a paragraph, those a line break wraps (a converted PDF's: the line ends
+    in a letter or a hyphen and the next goes on with a small letter; a name in capitals cut
+    in two) joined to the line before as wrapped text is (cleanup joins ``wonder-\\nful``)."""
     kept: list[str] = []
     for line in lines:
-        if kept and WRAPPED_END.search(kept[-1]) and line[:1].islower():
+        if kept and (
+            (WRAPPED_END.search(kept[-1]) and line[:1].islower())
+            or (CAPITALS_END.search(kept[-1]) and CAPITALS_START.match(line))
+        ):
             kept[-1] += "\n" + line
         else:
             kept.append(line)
