@@ -1164,6 +1164,9 @@ def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps()
     )
     assert "\u2028" not in chapter.paragraphs[3]
     assert chapter.paragraphs[4].endswith('news.--MINA\nHARKER."')  # a name, not two lines
+    assert html_paragraphs(b"<html><body><h1>CHAPTER II<br/>THE POOL</h1></body></html>")[1] == [
+        "CHAPTER II\u2028THE POOL"
+    ]
     alice = read_book(CORPUS / "alice-in-wonderland.txt")
     songs = [p for c in alice.chapters for p in c.paragraphs if "\u2028" in p]
     assert any(p.startswith("'How doth the little crocodile\u2028") for p in songs)

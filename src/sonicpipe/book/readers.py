@@ -968,7 +968,11 @@ def _unwrapped(lines: list[str]) -> list[str]:
     for line in lines:
         if kept and (
             (WRAPPED_END.search(kept[-1]) and line[:1].islower())
-            or (CAPITALS_END.search(kept[-1]) and CAPITALS_START.match(line))
+            or (
+                CAPITALS_END.search(kept[-1])
+                and CAPITALS_START.match(line)
+                and not HEADING.match(kept[-1])  # CHAPTER II / THE POOL: a title below it
+            )
         ):
             kept[-1] += "\n" + line
         else:
