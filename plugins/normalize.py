@@ -677,8 +677,10 @@ BRANCHES = {
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)|{AFTER_LETTERS_ON_NUMBER})"
-        # before a number, a version ("v1.2-v1.4") or a month and day ("April 30-May 1")
-        rf"(?:{H}?[–—]{H}?|-|{H}-{H})(?=[$£€¥]?\.?\d|v\d+\.\d|{MONTH_RE}\.?{H}\d)"
+        # before a number, a version ("v1.2-v1.4"), a quarter or half ("Q1-Q3", "H1-H2") or a
+        # month and day ("April 30-May 1")
+        rf"(?:{H}?[–—]{H}?|-|{H}-{H})"
+        rf"(?=[$£€¥]?\.?\d|v\d+\.\d|(?<=[QH][1-4][-–])[QH][1-4](?!\w)|{MONTH_RE}\.?{H}\d)"
     ),
     "by": rf"(?:(?<=\d)|(?<=\d[\"″′']))(?:{H}?[x×]{H}?)(?=\d)",  # "12\" x 8\""
     # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)

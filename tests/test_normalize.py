@@ -1013,6 +1013,7 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("She shot 68-70-69-71 in a 4-4-2 year; Kenya won, Ethiopia +0:45, USA +1:12.",
          "She shot sixty-eight, seventy, sixty-nine, seventy-one in a four, four, two year; Kenya "
          "won, Ethiopia plus zero forty-five, USA plus one twelve."),  # a series; a time's gap
+        ("Q1-Q3 sales rose; H1–H2 too.", "Q one to Q three sales rose; H one to H two too."),
         ("Use v1.2-v1.4 or v2.0–v3.1.",
          "Use version one point two to version one point four or version two point zero to "
          "version three point one."),
