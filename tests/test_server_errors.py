@@ -702,3 +702,20 @@ def first_words_heard(ws: ClientConnection, firsts: dict[str, str]) -> list[str]
         ws.send(request(context_id, ""))
         assert until_end(ws, context_id)[-1]["type"] == "done"
     return heard
+
+
+def test_a_context_idle_after_a_flush_stops_counting_after_its_linger() -> None:
+    """A context whose last input was flushed (the official SDK's push(text, flush=True), the
+    context left open for more) stayed live for good: it turned idle only after a sentence,
+    and here a flush came last. With max_contexts 1, every other context got 429."""
+    with (
+        LocalServer(engine="espeak", max_contexts=1, linger=0.2) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("flushed", "Spoken and flushed.", flush=True, **{"continue": True}))
+        assert messages_until(conn, "flushed", "flush_done")[-1]["flush_id"] == 1
+        assert live_at_most(running, 0)
+        conn.send(request("next", "Room for me."))
+        assert until_end(conn, "next")[-1]["type"] == "done"
+        conn.send(request("flushed", ""))
+        assert until_end(conn, "flushed")[-1]["type"] == "done"

@@ -492,8 +492,10 @@ class _Context:
                     tail = self._drained()
                     self.flush_id = item.flush_id
                     made.put_nowait([*tail, p.FlushDone(self.id, item.flush_id)])
-                    continue
-                await self._speak(item)
+                else:
+                    await self._speak(item)
+                # Idle after a sentence or a flush (a flush ended the last input: the context
+                # stayed live for good).
                 if self.queue.empty() and not self.buffer.strip():
                     await self._settle()
                     # Unless more came meanwhile, or it was stopped (its id may be anew live).
