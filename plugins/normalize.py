@@ -291,8 +291,11 @@ VERSION_WORDS = frozenset(_words("version versions v ver release update rev pyth
 # Names before "N/M" that make it two versions, not a date: "Windows 10/11", "iOS 17/18".
 VERSIONED_NAMES = VERSION_WORDS | frozenset(_words("windows macos ubuntu java node php ie"))
 # A version range's start, so that its end is read as a version too: "Python 3.8-3.12".
+# So is a bound after such a word: "Python >=3.10", "Python >=3.8,<3.13".
 VERSION_RANGE_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?i:{'|'.join(VERSION_WORDS)})[ \t]?\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?$"
+    rf"(?<![A-Za-z])(?i:{'|'.join(sorted(VERSION_WORDS))})[ \t]?"
+    rf"(?:\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?"
+    rf"|(?:[<>=!~^]{{1,2}}[ \t]?\d+(?:\.\d+)*,[ \t]?)*[<>=!~^]{{1,2}}[ \t]?)$"
 )
 # An IPv4 address, and what stands before the colon of a port: "127.0.0.1:8000", "localhost:3000".
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"

@@ -79,6 +79,9 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("Python 3.8-3.12, versions 1.9 to 1.10 and 3.8-3.12 cm.",
          "Python three point eight to three point twelve, versions one point nine to one point "
          "ten and three point eight to three point one two centimeters."),
+        ("Needs Python >=3.10,<3.13; numbers >=3.10.",  # a version's bounds
+         "Needs Python at least three point ten, less than three point thirteen; numbers at least "
+         "three point one zero."),
         ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
         ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
         ("The 747s flew.", "The seven hundred forty-sevens flew."),
