@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import socket
 import threading
 import time
+import tracemalloc
 
 import pytest
 from test_server_errors import live_at_most, request
@@ -210,3 +212,29 @@ def test_a_context_that_failed_leaves_no_text_counted_as_waiting() -> None:
         time.sleep(0.5)  # past the buffer delay: a timer left running has fired
         (connection,) = running.server._connections
         assert connection.pending == 0
+
+
+def test_an_idle_open_context_keeps_no_transcript() -> None:
+    """An open context kept its first input (and its producer the last one it spoke) while it
+    waited: OPEN_PER_CONNECTION idle contexts held as many transcripts of up to
+    max_transcript_chars. A hundred of 150,000 characters each (15 MB kept) now hold about the
+    14 kB each that an idle context costs."""
+    with (
+        LocalServer(engine="espeak", linger=0, max_transcript_chars=200_000) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("warm", "Hello."))  # the voice and the pool get going before counting
+        assert until_done(conn, "warm")
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for index in range(100):  # each spoken, flushed and left open, idle
+                conn.send(request(f"c{index}", "Hi." + " " * 150_000, flush=True,
+                                  **{"continue": True}))  # fmt: skip
+                while json.loads(conn.recv(timeout=30))["type"] != "flush_done":
+                    pass
+            gc.collect()
+            held, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert held < 5 * 2**20, f"{held / 2**20:.1f} MB held by 100 idle contexts"

@@ -273,7 +273,9 @@ class _Context:
         self.server = connection.server
         self.id = request.context_id
         self.key = (id(connection), request.context_id)
-        self.first = request
+        # Its first input's model and format (not the input: an idle open context would keep
+        # its first transcript, up to max_transcript_chars, for as long as it stays open).
+        self.model_id = request.model_id
         self.format = request.output_format
         self.buffer = ""
         self.pending = 0  # characters queued, not yet taken to be spoken
@@ -343,10 +345,9 @@ class _Context:
         flush asks for no audio of its own (the official SDK's no_more_inputs() sends its
         default model and format when the context was made without them).
         """
-        first = self.first
         for name, was, now in (
-            ("model_id", first.model_id, request.model_id),
-            ("output_format", first.output_format.to_dict(), request.output_format.to_dict()),
+            ("model_id", self.model_id, request.model_id),
+            ("output_format", self.format.to_dict(), request.output_format.to_dict()),
         ):
             if now != was:
                 raise p.ProtocolError(
@@ -494,6 +495,7 @@ class _Context:
                     made.put_nowait([*tail, p.FlushDone(self.id, item.flush_id)])
                 else:
                     await self._speak(item)
+                del item  # waiting idle, it keeps no input (its request, its transcript)
                 # Idle after a sentence or a flush (a flush ended the last input: the context
                 # stayed live for good).
                 if self.queue.empty() and not self.buffer.strip():
@@ -523,7 +525,7 @@ class _Context:
             self._count(-len(sentence.text))
         if self.sonic2:  # its controls are fields of each request, for that request's text
             self.voicing.speed = base_voicing(sentence.request).speed
-        reading = markup.read(sentence.text, self.first.model_id, self.voicing)
+        reading = markup.read(sentence.text, self.model_id, self.voicing)
         for what in reading.unsupported:
             self._note(f"{what} is not supported by the local voice; skipped")
         for message in reading.ignored:
