@@ -51,16 +51,13 @@ def part_of(path: Path) -> Path:
     return path.with_name(f"{path.stem}.part{path.suffix}")
 
 
-def g711_tolerance(x: np.ndarray, peak: float) -> np.ndarray:
-    """Half a G.711 quantization step at each magnitude, plus int16 rounding and truncation;
-    a whole step within a step of ``peak``, the loudest sample of the piece encoded.
+def g711_tolerance(x: np.ndarray) -> np.ndarray:
+    """Half a G.711 quantization step at each magnitude, plus int16 rounding and truncation.
 
     Both laws quantize a magnitude m (16-bit scale, mu-law biased by 132) with steps of at
-    most m/16, and decode to the middle of the step: an error of at most m/32. A code that
-    would decode louder than ``peak`` is the one a step nearer zero (pcm's G.711 peaks).
+    most m/16, and decode to the middle of the step: an error of at most m/32.
     """
-    half = (np.abs(x) + 132 / 32768) / 32 + 8 / 32768
-    return np.where(np.abs(x) + 2 * half >= peak, 2 * half, half)
+    return (np.abs(x) + 132 / 32768) / 32 + 8 / 32768
 
 
 @pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
@@ -77,10 +74,7 @@ def test_g711_raw_stream_round_trip_stays_within_tolerance(encoding: str) -> Non
     assert all(len(chunk) == 160 for chunk in sent[:-1])
     back = pcm.decode(data, encoding)
     error = np.abs(back - signal)
-    for start in range(0, signal.size, 160):
-        piece = slice(start, start + 160)
-        tolerance = g711_tolerance(signal[piece], float(np.max(np.abs(signal[piece]))))
-        assert np.all(error[piece] <= tolerance)
+    assert np.all(error <= g711_tolerance(signal))
     snr = 10 * np.log10(np.sum(speech_like**2) / np.sum((back[ramp.size :] - speech_like) ** 2))
     assert snr > 30  # G.711 gives about 38 dB on a loud signal
 
@@ -159,31 +153,12 @@ def test_a_g711_wav_holds_the_standard_codes_of_the_raw_stream(
     data = (tmp_path / "g711.wav").read_bytes()
     start = data.index(b"data") + 8
     wav = np.frombuffer(data[start : start + every_value.size], np.uint8)
-    pieces = [every_value[i : i + 4097] for i in range(0, every_value.size, 4097)]
-    raw = np.frombuffer(b"".join(pcm.encode(p, encoding) for p in pieces), np.uint8)  # sent
+    raw = np.frombuffer(pcm.encode(every_value, encoding), np.uint8)  # G.711 reference codes
     if encoding == "pcm_mulaw":  # its two zeros: libsndfile writes -0 (0x7F) as +0 (0xFF)
         raw = np.where(raw == 0x7F, 0xFF, raw)
     assert np.array_equal(raw, wav)
     back, _ = soundfile.read(tmp_path / "g711.wav", dtype="float32")
     assert np.array_equal(back, pcm.decode(raw.astype(np.uint8).tobytes(), encoding))
-
-
-@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
-def test_a_g711_wav_measures_no_louder_than_the_audio_written(
-    tmp_path: Path, encoding: str
-) -> None:
-    """A G.711 code decodes to the middle of its step: the loudest sample (29800 of 32768,
-    -0.83 dBFS) came back at 30076 (mu-law) or 30208 (A-law), over a ceiling it kept."""
-    from sonicpipe.audio.measure import measure_file
-
-    speech = speech_like(8000, 4.0, seed=4, level_db=-14)
-    speech *= np.float32(29800 / 32768) / np.max(np.abs(speech))
-    settings = Settings(options={"writers": {"encoding": encoding}})
-    with open_writer(tmp_path / "call.wav", 8000, settings) as writer:
-        write_in_chunks(writer, speech, 160)
-    measured = measure_file(tmp_path / "call.wav")  # libsndfile decodes it
-    assert measured.sample_peak_dbfs <= 20 * np.log10(29800 / 32768)
-    assert measured.sample_peak_dbfs > 20 * np.log10(29800 / 32768) - 0.3  # a step below
 
 
 def coded(samples: np.ndarray, encoding: str, size: int) -> np.ndarray:

@@ -4,25 +4,9 @@ The four encodings are the ones Sonic returns (``sonicpipe.config.ENCODINGS``): 
 float32, little-endian signed 16-bit, and the two G.711 companded 8-bit codes (mu-law and
 A-law, bit-exact with the ITU-T G.711 reference tables). Samples are mono floats in [-1, 1];
 values outside are clipped when encoding to an integer format, and NaN is encoded as 0.
-
-G.711 peaks: a code decodes to the middle of its step, so the nearest code of a sample can
-decode up to half a step louder (near full scale a step is 1/32 to 1/16 of the level: on
-speech limited to -1 dBFS, peaks came out 0.06 dB over). :func:`encode` gives such a code,
-where it would decode above the loudest sample of the samples it is given, the code one
-step nearer zero: no decoded sample is louder than the loudest sample encoded (to its int16
-rounding), so a sample-peak ceiling the audio kept holds, and the codes are the reference
-ones elsewhere. A true-peak (dBTP) ceiling is not kept so: the steps are noise that moves
-the peaks between samples too, by up to :func:`g711_true_peak_rise` (0.6 dB at -1 dBTP;
-+0.15 to +0.18 dB measured on speech, sines and noise limited to -1 dBTP, over a limiter's
-0.1 dB margin). Keeping it would take the ceiling and the samples after each chunk, which
-a 20 ms telephony frame is sent without, or codes farther from the samples (rounding the
-loudest 3 dB toward zero costs 2 dB of signal-to-noise and still lifts peaks 0.05 dB): the
-limiter ahead of G.711 output, which knows the ceiling, is where to leave room for it.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -108,63 +92,16 @@ _S16_TO_ALAW = np.empty(65536, np.uint8)
 _S16_TO_ALAW[_ALL_S16.view(np.uint16)] = linear_to_alaw(_ALL_S16)
 
 
-def _toward_zero(levels: np.ndarray) -> np.ndarray:
-    """For each G.711 code (decoding to ``levels``), the code one step nearer zero, of the
-    same sign (itself for the quietest)."""
-    level = levels.astype(np.int32)
-    quieter = (np.sign(level)[None, :] == np.sign(level)[:, None]) & (
-        np.abs(level)[None, :] < np.abs(level)[:, None]
-    )
-    loudest = np.where(quieter, np.abs(level)[None, :], -1)
-    nearest = loudest.argmax(axis=1)
-    return np.where(loudest.max(axis=1) >= 0, nearest, np.arange(256)).astype(np.uint8)
-
-
-# Per G.711 encoding: int16 to code (indexed by the value's bits), the magnitude each code
-# decodes to, and the code a step nearer zero.
-_G711 = {
-    "pcm_mulaw": (_S16_TO_MULAW, np.abs(MULAW_TO_LINEAR.astype(np.int32)),
-                  _toward_zero(MULAW_TO_LINEAR)),
-    "pcm_alaw": (_S16_TO_ALAW, np.abs(ALAW_TO_LINEAR.astype(np.int32)),
-                 _toward_zero(ALAW_TO_LINEAR)),
-}  # fmt: skip
-# The magnitudes of the taps of each phase of BS.1770-4's 4x true-peak interpolator sum to
-# 1.434 or 2.023: the most an error of 1 in each sample moves an interpolated value.
-TRUE_PEAK_TAPS_SUM = 2.023
-
-
-def g711_true_peak_rise(encoding: str, peak: float) -> float:
-    """The most (dB) :func:`encode` in G.711 ``encoding`` can lift the true peak of audio
-    whose true peak is ``peak`` (linear): each decoded sample is within a step (the one at
-    ``peak``, which no sample is above) and half an int16 step of the sample, and the
-    interpolator adds those errors up by :data:`TRUE_PEAK_TAPS_SUM` at most."""
-    _, magnitude, _ = _G711[encoding]
-    levels = np.unique(magnitude)
-    above = min(int(np.searchsorted(levels, peak * _S16_SCALE)), levels.size - 1)
-    step = (levels[above] - levels[max(above - 1, 0)] + 0.5) / _S16_SCALE
-    return 20 * math.log10(1 + TRUE_PEAK_TAPS_SUM * step / peak)
-
-
 def encode(samples: np.ndarray, encoding: str) -> bytes:
-    """Encode mono float samples in [-1, 1] as ``encoding`` bytes; G.711 codes decode no
-    louder than the loudest of ``samples`` (see the module's notes)."""
+    """Encode mono float samples in [-1, 1] as ``encoding`` bytes."""
     _check_encoding(encoding)
     if encoding == "pcm_f32le":
         return np.asarray(samples, dtype="<f4").tobytes()
     pcm = to_int16(samples)
     if encoding == "pcm_s16le":
         return pcm.astype("<i2", copy=False).tobytes()
-    table, magnitude, toward_zero = _G711[encoding]
-    codes = table[pcm.view(np.uint16)]
-    if codes.size:
-        # Codes rise with the value: only the codes of the highest and the lowest sample can
-        # decode louder than the peak (the next code is a whole step quieter).
-        high, low = int(pcm.max()), int(pcm.min())
-        for value in {high, low}:
-            code = table[value & 0xFFFF]
-            if magnitude[code] > max(high, -low):
-                codes[codes == code] = toward_zero[code]
-    return codes.tobytes()
+    table = _S16_TO_MULAW if encoding == "pcm_mulaw" else _S16_TO_ALAW
+    return table[pcm.view(np.uint16)].tobytes()
 
 
 def decode(data: bytes, encoding: str) -> np.ndarray:
