@@ -97,3 +97,20 @@ def test_an_mp3_of_a_few_ms_opens_and_decodes_to_its_length(
 def test_an_mp3_without_audio_opens_and_decodes_to_nothing(tmp_path: Path, rate: int) -> None:
     Mp3Writer(tmp_path / "empty.mp3", rate).close()
     assert decoded(tmp_path / "empty.mp3").size == 0
+
+
+def test_a_short_mp3_keeps_the_audio_written_though_its_buffer_is_reused(
+    tmp_path: Path,
+) -> None:
+    """A short MP3's start is held until close (to pad it); it held the caller's arrays,
+    so a caller that refilled one buffer for each chunk got its last chunk twice."""
+    buffer = np.empty(441, np.float32)
+    with open_writer(tmp_path / "beep.mp3", 44100) as writer:
+        for level in (0.5, -0.5):
+            buffer[:] = level
+            writer.write(buffer)
+        buffer[:] = 0.0
+    back = decoded(tmp_path / "beep.mp3")
+    assert back.size == 882
+    assert np.median(back[100:341]) == pytest.approx(0.5, abs=0.05)
+    assert np.median(back[541:782]) == pytest.approx(-0.5, abs=0.05)

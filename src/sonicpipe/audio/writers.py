@@ -554,7 +554,7 @@ class Mp3Writer(Writer):
     def _write(self, samples: np.ndarray) -> None:
         start = self.frames
         if self._held is not None:
-            self._held.append(samples)
+            self._held.append(samples.copy())  # the caller may reuse its buffer meanwhile
             if short_mp3_silence(self.frames + samples.size, self._per_frame) != (0, 0):
                 return
             samples, start, self._held = np.concatenate(self._held), 0, None
