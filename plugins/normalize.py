@@ -665,7 +665,7 @@ BRANCHES = {
         r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
     ),
     "number": (
-        rf"(?P<sign>(?<![\w.,%\-–—])(?:[-−±~]|\+(?!\d{{1,2}}:\d\d)))?"  # "+0:45": a time
+        rf"(?P<sign>(?<![\w.,%°\-–—])(?:[-−±~]|\+(?!\d{{1,2}}:\d\d)))?"  # "+0:45": a time
         rf"(?P<n>{EURO_NUM}(?={H}?(?:{CURRENCY_RE})(?!\w))|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
@@ -679,7 +679,7 @@ BRANCHES = {
         rf"|(?P<wild>\.x){RB})?"
     ),
     "dash": (
-        rf"(?:(?<=[\d%])|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)|{AFTER_LETTERS_ON_NUMBER})"
+        rf"(?:(?<=[\d%])|(?<=\d°)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)|{AFTER_LETTERS_ON_NUMBER})"
         # before a number, a version ("v1.2-v1.4"), a quarter or half ("Q1-Q3", "H1-H2") or a
         # month and day ("April 30-May 1")
         rf"(?:{H}?[–—]{H}?|-|{H}-{H})"
@@ -792,7 +792,7 @@ FAMILIES: tuple[Family, ...] = (
                          "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
-     rf"(?:(?<=[\dhdtMm.%\"″′'])|{AFTER_LETTERS_ON_NUMBER})",
+     rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
      ("shift", "hash", "symbol", "joint", "underscore", "power")),

@@ -1016,6 +1016,9 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         ("She shot 68-70-69-71 in a 4-4-2 year; Kenya won, Ethiopia +0:45, USA +1:12.",
          "She shot sixty-eight, seventy, sixty-nine, seventy-one in a four, four, two year; Kenya "
          "won, Ethiopia plus zero forty-five, USA plus one twelve."),  # a series; a time's gap
+        ("It runs at 32°–104°F, turns 90°-180° and fell to -5°.",
+         "It runs at thirty-two degrees to one hundred four degrees Fahrenheit, turns ninety "
+         "degrees to one hundred eighty degrees and fell to minus five degrees."),
         ("Q1-Q3 sales rose; H1–H2 too.", "Q one to Q three sales rose; H one to H two too."),
         ("Use v1.2-v1.4 or v2.0–v3.1.",
          "Use version one point two to version one point four or version two point zero to "
