@@ -52,8 +52,8 @@ Sonic speaks when an API key is set (CARTESIA_API_KEY, or api_key in the setting
 file); without one, the local voice does, offline.
 
 exit status: 0 done; 1 a check failed (audio measure) or sentences went missing
-(book render); 2 bad usage or input; 130 interrupted (143: SIGTERM); 141 the reader
-of the output went away"""
+(book render); 2 bad usage or input; 130 interrupted (143: SIGTERM; serve, which runs
+until stopped, ends with 0); 141 the reader of the output went away"""
 MODEL_HELP = "Sonic model id: sonic-3, sonic-3.5, sonic-2, sonic-turbo, sonic-latest or a dated "
 MODEL_HELP += "snapshot (default from the settings, else sonic-3)"
 VOICE_HELP = "Sonic voice id (default from the settings; the local voice speaks any id alike)"
