@@ -913,7 +913,7 @@ MINUTES_AFTER = re.compile(
 WEST_BEFORE = re.compile(
     rf"(?:(?<!\w)(?:Route|Rte|Exit|Hwy|Highway|Interstate|US|SR)\.?{H}"
     r"|(?<!\w)[A-Z]{1,3}[-–]"
-    rf"|\d[NS]{H})$"
+    rf"|\d°?{H}?[NS],?{H})$"  # "45N 93W", "45.1° N, 93.2° W"
 )
 # The letters written on a number before a range's dash: a unit ("5kW-10kW"), a clock time
 # ("9am-5pm", "9 am-5 pm") or an ordinal ("1st-3rd"); but no name ("2A-3B").
@@ -1376,11 +1376,12 @@ def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: boo
 def _west(text: str, start: int, end: int, spaced: bool) -> bool:
     """Whether the "W" after the number at ``start`` ending at ``end`` is west, not watts: before
     a name ("350 W Main St."), after a road's word or a latitude (see WEST_BEFORE), or apart
-    from the number unless a lower-case word follows ("a 100 W amp", "draws 100 W at peak")."""
+    from a whole number unless a lower-case word follows ("a 100 W amp", "draws 100 W at
+    peak", "standby 0.5 W.")."""
     after = _word_after(text, end)
     if after[:1].isupper() or WEST_BEFORE.search(text, max(0, start - 12), start):
         return True
-    return spaced and not after.islower()
+    return spaced and not after.islower() and "." not in text[start:end]  # "<0.5 W": watts
 
 
 def _attributive(text: str, start: int, end: int) -> bool:

@@ -506,6 +506,8 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "At three hundred fifty W Main Street and three hundred fifty W Elm Street."),  # no name
         ("Take I-35W or Route 9W to Exit 12W, at 45N 93W.",  # a road's or a longitude's W
          "Take I-thirty-five W or Route nine W to Exit twelve W, at forty-five N ninety-three W."),
+        ("Standby 0.5 W. At 45.1 N, 93.2 W.",  # a decimal is no house number
+         "Standby zero point five watts. At forty-five point one N, ninety-three point two W."),
         ("Get a 100 W amp; it draws 100 W at peak, as at 100 W Elm.",  # a lower-case word after
          "Get a one hundred watt amp; it draws one hundred watts at peak, as at one hundred W "
          "Elm."),
