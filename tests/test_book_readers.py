@@ -1236,3 +1236,18 @@ def test_a_book_without_a_title_in_letters_has_no_title_page_by_it(tmp_path: Pat
     pages = [("One", "<h1>One</h1><p>* * *</p><p>It was short.</p>")]
     book = read_book(pages_epub(tmp_path / "---.epub", pages, title=""))
     assert [c.title for c in book.chapters] == ["One"]
+
+
+def test_epub_verse_in_pre_keeps_its_lines_and_stanzas() -> None:
+    """Verse set in ``<pre>``: its line ends are line breaks and a blank line a stanza's end
+    (its whole text ran together as one paragraph)."""
+    _, paragraphs, _, _ = html_paragraphs(
+        b"<html><body><pre>\nHow doth the little crocodile\n  Improve his <i>shining</i> tail,"
+        b"\n\nHow cheerfully he seems to grin,\n  How neatly spread his claws,\n</pre>"
+        b"<p>After it\n went on.</p></body></html>"
+    )
+    assert paragraphs == [
+        "How doth the little crocodile\u2028Improve his shining tail,",
+        "How cheerfully he seems to grin,\u2028How neatly spread his claws,",
+        "After it went on.",
+    ]

@@ -37,9 +37,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
   texts. A ``<br/>`` is a line break within its paragraph (:data:`LINE_BREAK`: verse is read
   a line to a sentence), two in a row a paragraph break, and one in the middle of a sentence
-  (before a small letter, after a word) a wrap. Archive paths that are absolute or
-  escape the book, spine items whose file is missing, and an archive that unpacks to more
-  than 1 GB, are errors.
+  (before a small letter, after a word) a wrap; so are the line ends in ``<pre>``. Archive
+  paths that are absolute or escape the book, spine items whose file is missing, and an
+  archive that unpacks to more than 1 GB, are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
@@ -908,29 +908,31 @@ def html_paragraphs(
     current: list[str] = []
     found: dict[str, int] = {}
 
-    def close() -> None:
-        lines = (" ".join(line.split()) for line in "".join(current).split(LINE_BREAK))
-        text = LINE_BREAK.join(_unwrapped([line for line in lines if line]))
-        current.clear()
-        if text:
-            paragraphs.append(text)
+    pre = 0  # how deep in <pre> the walk is: there a line's end is a line break
 
-    def line_break() -> None:
-        """A ``<br/>``: a line break, or, after another with nothing but space between,
-        a paragraph break (``<br/><br/>`` sets paragraphs apart)."""
-        last = next((piece for piece in reversed(current) if piece.strip(" \t\n\r")), "")
-        if last.rstrip(" \t\n\r").endswith(LINE_BREAK):
-            close()
-        else:
-            current.append(LINE_BREAK)
+    def close() -> None:
+        """End the paragraph being read; an empty line in it (``<br/><br/>``, a blank line
+        in ``<pre>``) sets paragraphs apart."""
+        lines = [" ".join(line.split()) for line in "".join(current).split(LINE_BREAK)]
+        current.clear()
+        stanza: list[str] = []
+        for line in [*lines, ""]:
+            if line:
+                stanza.append(line)
+            elif stanza:
+                paragraphs.append(LINE_BREAK.join(_unwrapped(stanza)))
+                stanza = []
+
+    def add(text: str) -> None:
+        current.append(text.replace("\n", LINE_BREAK) if pre else text)
 
     def walk(element: Any) -> None:
-        nonlocal heading
+        nonlocal heading, pre
         tag = element.tag if isinstance(element.tag, str) else ""
         kind = _types(element)
         if tag in SKIPPED or kind & NOTE_TYPES or _is_noteref(element) or _is_boilerplate(element):
             if element.tail:
-                current.append(element.tail)
+                add(element.tail)
             return
         block = tag in BLOCKS
         anchor = element.get("id") or element.get("name") if tag else None
@@ -939,11 +941,12 @@ def html_paragraphs(
         if tag in ("td", "th"):
             current.append(" ")  # cells are words apart
         if tag == "br":
-            line_break()
+            current.append(LINE_BREAK)
         if anchor in anchors:
             found.setdefault(anchor, len(paragraphs))
+        pre += tag == "pre"
         if element.text and tag:
-            current.append(element.text)
+            add(element.text)
         lines = len(paragraphs)  # a heading over paragraphs (``<br/><br/>``) is named by all
         for child in element:
             walk(child)
@@ -951,8 +954,9 @@ def html_paragraphs(
             if tag in ("h1", "h2", "h3") and not heading:
                 heading = " ".join(" ".join([*paragraphs[lines:], "".join(current)]).split())
             close()
+        pre -= tag == "pre"
         if element.tail:
-            current.append(element.tail)
+            add(element.tail)
 
     body = root.find("body") if root.tag != "body" else root
     walk(body if body is not None else root)
