@@ -752,6 +752,8 @@ BRANCHES = {
         r"(?<=[A-Z]{2})/(?=[A-Z]{2}|\d+(?:\.\d+)?(?![\w/]|\.\d))"
         r"|(?<=(?<![\w.])f)/(?=\d{1,2}(?:\.\d)?(?![\w/]|\.\d))"
     ),
+    # A slash between measures written on their numbers is "or": "128GB/256GB", "5mg/10mg"
+    "unitslash": rf"(?:{AFTER_LETTERS_ON_NUMBER})/(?=\d)",
     # An underscore inside a name is said, as in an address: "max_retries", "get_user_by_id".
     "underscore": r"(?<=[^\W_])_++(?=[^\W_])",
     # "C#", "#1", and a hashtag or a handle, whose words are said apart: "#MondayMotivation"
@@ -795,7 +797,7 @@ FAMILIES: tuple[Family, ...] = (
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
      ("dash", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
-     ("shift", "hash", "symbol", "joint", "underscore", "power")),
+     ("shift", "hash", "symbol", "joint", "unitslash", "underscore", "power")),
 )  # fmt: skip
 
 
@@ -2227,6 +2229,9 @@ class EnglishNormalizer:
 
     def _dotfile(self, m: re.Match[str]) -> str:
         return "dot " + m.group()[1:]  # ".env": dot env
+
+    def _unitslash(self, m: re.Match[str]) -> str:
+        return " or " if _measure_before(m.string, m.start()) else m.group()
 
     def _underscore(self, m: re.Match[str]) -> str:
         return " underscore "

@@ -462,6 +462,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("Winds at 10-15 mph. 20% chance of rain. Swim 10 m. 3 sets of 2 lb. 3 oz. each.",
          "Winds at ten to fifteen miles per hour. Twenty percent chance of rain. Swim ten meters. "
          "Three sets of two pounds three ounces each."),  # the unit's own period ends nothing
+        ("In 256GB/1TB; take 5mg/10mg, not 2A/3B.",  # measures to choose from
+         "In two hundred fifty-six gigabytes or one terabyte; take five milligrams or ten "
+         "milligrams, not two A/three B."),
         ("In 128/256/512 GB, 8/16 GB or 12/24 V; 3/16 oz.",  # sizes to choose from
          "In one hundred twenty-eight, two hundred fifty-six or five hundred twelve gigabytes, "
          "eight or sixteen gigabytes or twelve or twenty-four volts; three sixteenths of an "
