@@ -938,6 +938,9 @@ def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
         ("Call +44 20 7946 0958.",
          "Call plus four four, two oh, seven nine four six, oh nine five eight."),
         ("UK mobile: 07700 900123.", "UK mobile: oh seven seven oh oh, nine oh oh one two three."),
+        ("Call (020) 7946 0958 or (0161) 496 0000.",  # a UK number with its area code in brackets
+         "Call oh two oh, seven nine four six, oh nine five eight or oh one six one, four nine "
+         "six, oh oh oh oh."),
     ],
 )  # fmt: skip
 def test_phone_numbers(written: str, spoken: str) -> None:
