@@ -523,6 +523,9 @@ NUM = rf"(?:{INT})(?:\.\d+)?"
 # ("12,50"; English groups thousands by three digits).
 EURO_NUM = r"\d{1,3}+(?:\.\d{3})*+,\d\d(?!\d|[.,]\d)"
 EURO_DIGITS = str.maketrans(".,", ",.")  # "1.234,56" -> "1,234.56"
+# Before "€" or "EUR", thousands grouped by periods have no cents: "1.500 €" (one can write
+# "€1.500" for one and a half euros, but puts the sign after the amount only the European way)
+EURO_GROUPS = rf"[1-9]\d{{0,2}}+(?:\.\d{{3}})++(?!\d|[.,]\d)(?={H}?(?:€|EUR)(?!\w))"
 AMPM = rf"(?P<{{0}}>[AaPp])\.?{H}?[Mm]\.?{RB}"
 MONTH_RE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -667,7 +670,8 @@ BRANCHES = {
     ),
     "number": (
         rf"(?P<sign>(?<![\w.,%°\-–—])(?:[-−±~]|\+(?!\d{{1,2}}:\d\d)))?"  # "+0:45": a time
-        rf"(?P<n>{EURO_NUM}(?={H}?(?:{CURRENCY_RE})(?!\w))|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
+        rf"(?P<n>{EURO_NUM}(?={H}?(?:{CURRENCY_RE})(?!\w))|(?P<egroups>{EURO_GROUPS})"
+        rf"|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
@@ -1782,6 +1786,8 @@ class EnglishNormalizer:
                 digits(g, zero="oh") for g in m["n"].split()
             )  # "number is 555 000 123"
         numeral = m["n"].translate(GROUP_SPACES)  # "10 000" -> "10,000"
+        if m["egroups"]:
+            numeral = numeral.replace(".", ",")  # "1.500 €" -> "1,500"
         sign = m["sign"] or ""
         prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
                   "~": "about ", "": ""}[sign]  # fmt: skip

@@ -374,6 +374,11 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
             "thousand two hundred ninety-nine euros; twelve euros and fifty cents or three euros "
             "and fifty cents each, one thousand Swiss francs.",
         ),
+        (  # the sign after an amount is European: its periods group thousands
+            "Paid 1.500 € and 12.500.000 EUR, not 1.5 € or 1.500 kg.",
+            "Paid one thousand five hundred euros and twelve million five hundred thousand euros, "
+            "not one point five euros or one point five zero zero kilograms.",
+        ),
         (
             "Paid €5,10-€7,20 and $1,234; 1.234 kg.",
             "Paid five euros and ten cents to seven euros and twenty cents and one thousand two "
