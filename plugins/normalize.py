@@ -639,6 +639,9 @@ BRANCHES = {
     "compact": (
         r"(?<![\w.])(?=\d{1,3}[hm]\d)(?:(?P<cph>\d{1,3})h)?(?:(?P<cpm>\d{1,3})m)?"
         r"(?:(?P<cps>\d{1,3})s)?(?!\w)"
+        # and a clock time written the French way: "16h30" is sixteen thirty ("2h30" stays: a
+        # duration as often)
+        r"|(?<![\w.])(?P<ceh>1\d|2[0-3])h(?P<cem>[0-5]\d)(?!\w)"
     ),
     # A hexadecimal literal is said "hex" and its digits one by one: "0x1F" is hex one F
     "hex": r"(?<![\w.])0[xX](?P<hx>[0-9A-Fa-f]{1,16})(?!\w|\.\w)",
@@ -1650,6 +1653,8 @@ class EnglishNormalizer:
         return f"{number_words(m['scm'])} times ten to the power of {sign}{power}"
 
     def _compact(self, m: re.Match[str]) -> str:
+        if m["ceh"]:
+            return _clock(int(m["ceh"]), int(m["cem"]))
         return _duration(*(int(m[part] or 0) for part in ("cph", "cpm", "cps")))
 
     def _hex(self, m: re.Match[str]) -> str:

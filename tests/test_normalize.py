@@ -771,6 +771,9 @@ def test_day_first_dates_are_an_option() -> None:
          "He spoke at two thirty PM EST. Then he left."),
         ("The train at 08.15 and a 09.00 start; it fell to 0.15.",
          "The train at eight fifteen and a nine o'clock start; it fell to zero point one five."),
+        ("Last entry 16h30, closes 18h00; a 2h30m film.",  # a clock time the French way
+         "Last entry sixteen thirty, closes eighteen hundred; a two hours and thirty minutes "
+         "film."),
         ("On sale 10 a.m. Fri., Sept. 6; it ended at 5 p.m. The end.",
          "On sale ten AM Friday, September sixth; it ended at five PM. The end."),
         ("She ran 3:52.01 and 1:05.2. We met at 10:30.",  # a race time with hundredths
