@@ -1185,6 +1185,9 @@ def test_markdown_hard_line_breaks_keep_verse_lines_and_code_stays_whole(tmp_pat
         "And pour the waters\nof the Nile."
     )
     assert chapter.paragraphs[2] == "```\nx = 1  \ny = 2\n```"
+    # Two spaces an editor left at a line's end in mid-sentence wrap it, as in prose.
+    path.write_text("# Prose\n\nIt wraps  \nin the middle of a sentence.\n", encoding="utf-8")
+    assert read_book(path).chapters[0].paragraphs[1:] == ["It wraps\nin the middle of a sentence."]
 
 
 def test_a_book_of_front_matter_alone_says_what_would_narrate_it(tmp_path: Path) -> None:

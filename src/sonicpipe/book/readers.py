@@ -495,10 +495,12 @@ def read_markdown(
 
 def hard_breaks(paragraph: str) -> str:
     """A Markdown paragraph with its hard line breaks (a line ending in two spaces or a
-    backslash: verse, an address) as :data:`LINE_BREAK`; a fenced code block as it is."""
+    backslash: verse, an address) as :data:`LINE_BREAK`, but those that wrap a sentence (see
+    :func:`_unwrapped`); a fenced code block as it is."""
     if paragraph.lstrip().startswith(("```", "~~~")):
         return paragraph
-    return MD_HARD_BREAK.sub(LINE_BREAK, paragraph)
+    # A break in mid-sentence (two spaces an editor left at a line's end) is a wrap.
+    return LINE_BREAK.join(_unwrapped(MD_HARD_BREAK.split(paragraph)))
 
 
 def _licence_chapter(
