@@ -117,7 +117,11 @@ class TextChain:
 
     def prepare(self, text: str, source: str = "<text>", first_index: int = 0) -> list[Segment]:
         """Run the whole text chain; return the segments in order, refined by stage 4."""
-        doc = self.clean(text, source)
+        return self.segments(self.clean(text, source), first_index)
+
+    def segments(self, doc: Document, first_index: int = 0) -> list[Segment]:
+        """The rest of the chain for a document :meth:`clean` made: its paragraphs split
+        into sentences (stage 3), each refined into a segment (stage 4), in order."""
         segments: list[Segment] = []
         for number, paragraph in enumerate(paragraphs(doc.text)):
             for sentence in self.split(paragraph):

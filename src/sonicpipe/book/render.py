@@ -275,8 +275,8 @@ def _through_chain(
 ) -> tuple[list[Segment], list[str]]:
     """``blocks``, as paragraphs, through the text chain: their segments, and the paragraphs
     cleanup made of them (whose sentences are counted before any segment hook)."""
-    text = "\n\n".join(blocks)
-    return pipe.text.prepare(text, source=source), paragraphs(pipe.text.clean(text).text)
+    doc = pipe.text.clean("\n\n".join(blocks), source)
+    return pipe.text.segments(doc), paragraphs(doc.text)
 
 
 def _by_paragraph(segments: list[Segment], owner: list[int] | None = None) -> list[list[Segment]]:
