@@ -1167,6 +1167,10 @@ def test_a_plain_text_s_verse_keeps_its_lines_and_an_indented_letter_its_wraps()
     assert html_paragraphs(b"<html><body><h1>CHAPTER II<br/>THE POOL</h1></body></html>")[1] == [
         "CHAPTER II\u2028THE POOL"
     ]
+    sign = (
+        b"<html><body><p>STOP<br/>LOOK AND LISTEN</p><p>Chapter II<br/>THE POOL</p></body></html>"
+    )
+    assert html_paragraphs(sign)[1] == ["STOP\u2028LOOK AND LISTEN", "Chapter II\u2028THE POOL"]
     alice = read_book(CORPUS / "alice-in-wonderland.txt")
     songs = [p for c in alice.chapters for p in c.paragraphs if "\u2028" in p]
     assert any(p.startswith("'How doth the little crocodile\u2028") for p in songs)

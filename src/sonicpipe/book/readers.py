@@ -592,8 +592,8 @@ BLOCKS = {
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
 WRAPPED_END = re.compile(r"[^\W\d_]-?$")  # a line's end that a wrap may cut: a word's
-# A name in capitals cut by a line's end ("--MINA" / "HARKER."): a capitals word ends the line
-# and one starts the next.
+# A name in capitals cut by a line's end ("news.--MINA" / "HARKER."): a capitals word ends a
+# line of prose and one starts the next ("STOP" / "LOOK AND LISTEN", all capitals, stay lines).
 CAPITALS_END, CAPITALS_START = re.compile(r"\b[A-Z][A-Z']+$"), re.compile(r"[A-Z][A-Z']+\b")
 # Project Gutenberg's header and licence in its EPUBs (``<section id="pg-header">``).
 BOILERPLATE = ("pg-header", "pg-footer")
@@ -977,6 +977,7 @@ def _unwrapped(lines: list[str]) -> list[str]:
             or (
                 CAPITALS_END.search(kept[-1])
                 and CAPITALS_START.match(line)
+                and any(c.islower() for c in kept[-1])  # a name after prose; not a sign's
                 and not HEADING.match(kept[-1])  # CHAPTER II / THE POOL: a title below it
             )
         ):
