@@ -129,6 +129,9 @@ def _units() -> dict[str, tuple[str, str]]:
     add("bbl|bbls", "barrel")
     add("c.", "cup")  # only before a lower-case word: see _number
     add("tsp|tsp.", "teaspoon")
+    add("pkg|pkg.|pkgs|pkgs.", "package")  # a recipe's: "1 pkg (8 oz)", "2 doz.", "2 lg eggs"
+    add("doz|doz.", "dozen", "dozen")
+    add("lg", "large", "large")
     add("tbsp|tbsp.|Tbsp|Tbsp.|tbs", "tablespoon")
     add("ms", "millisecond")
     add("µs|μs", "microsecond")

@@ -565,6 +565,8 @@ def test_measures(written: str, spoken: str) -> None:
         ("Bake at 350 degrees F, or 180 degrees C. Then stir; 5 degrees C in Oslo.",
          "Bake at three hundred fifty degrees Fahrenheit, or one hundred eighty degrees Celsius. "
          "Then stir; five degrees Celsius in Oslo."),
+        ("Use 1 pkg (8 oz) cheese and 2 lg eggs. Yields 2 doz. Bake.",  # a recipe's words
+         "Use one package (eight ounces) cheese and two large eggs. Yields two dozen. Bake."),
         ("Crisps cost 99p, petrol 142.9p; a 50p coin, 1p. Stream 1080p or 720p.",  # pence
          "Crisps cost ninety-nine pence, petrol one hundred forty-two point nine pence; a fifty "
          "pence coin, one penny. Stream ten eighty p or seven twenty p."),
