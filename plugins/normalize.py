@@ -599,7 +599,7 @@ BRANCHES = {
         rf"(?=\d{{1,6}}(?:\.\d+)?{H}?(?:{UNIT_RE})(?!\w))"
     ),
     "time": (
-        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}})|\.(?P<tcs>\d{{1,3}}))?"
+        rf"(?<![\w:.,])(?P<th>\d{{1,2}})(?::(?P<tm>\d{{2}})(?::(?P<ts>\d{{2}}))?(?:\.(?P<tcs>\d{{1,3}}))?"
         rf"(?![\d:]|\.\d|,\d{{3}})"  # "3:52.01": a race time in minutes, seconds and hundredths
         rf"|\.(?P<tm2>\d{{2}})(?={H}?[AaPp]\.?{H}?[Mm]{RB}|(?<=0\d\.[0-5]\d)(?![\w.,]\d|\w)))"
         rf"(?:{H}?{AMPM.format('tap')})?"
@@ -1386,6 +1386,28 @@ def _with_unit(words: str, numeral: str, unit: tuple[str, str], attributive: boo
     return f"{words} {one if singular else many}"
 
 
+# Money near a "p" written on a whole number makes it pence ("costs 99p", "a 50p coin", "£1
+# and 20p"); elsewhere it stays a p ("meet at 3p", "a 4p game", "9a-5p"). "142.9p" is pence.
+SENTENCE_END_NEAR = re.compile(r"[.!?](?=\s)")
+PENCE_NEAR = re.compile(
+    r"£|\b(?:cost|costs|costing|price[ds]?|pay|paid|pays|coins?|each|stamps?|cheap(?:er)?"
+    r"|sale|save|saving|pence|penny|pound|pounds|quid|sterling|litre|liter|per)\b",
+    re.IGNORECASE,
+)
+
+
+def _pence(text: str, start: int, end: int) -> bool:
+    """Whether the "p" on the whole number at ``text[start:end]`` is pence: money is said
+    near it in its sentence (see PENCE_NEAR)."""
+    low = max(0, start - 40)
+    if ends := [m.end() for m in SENTENCE_END_NEAR.finditer(text, low, start)]:
+        low = ends[-1]
+    high = min(len(text), end + 16)
+    if after := SENTENCE_END_NEAR.search(text, end, high):
+        high = after.start()
+    return PENCE_NEAR.search(text, low, high) is not None
+
+
 def _west(text: str, start: int, end: int, spaced: bool) -> bool:
     """Whether the "W" after the number at ``start`` ending at ``end`` is west, not watts: before
     a name ("350 W Main St."), after a road's word or a latitude (see WEST_BEFORE), or apart
@@ -1541,11 +1563,14 @@ class EnglishNormalizer:
         minute = int(minute_text or 0)
         ap = m["tap"] or m["tap2"]
         seconds = int(m["ts"] or 0)
+        if m["tcs"]:  # "3:52.01": three fifty-two point zero one; "2:05:30.5" two oh five...
+            fields = [f for f in (minute_text, m["ts"]) if f]
+            tail = " ".join(
+                digits(f, zero="oh") if int(f) < 10 else cardinal(int(f)) for f in fields
+            )
+            return f"{cardinal(hour)} {tail} point {digits(m['tcs'])}"
         if m["ts"] and not ap and minute <= 59 and seconds <= 59 and _is_duration(m):
             return _duration(hour, minute, seconds)
-        if m["tcs"]:  # "3:52.01": three fifty-two point zero one
-            tail = digits(minute_text, zero="oh") if minute < 10 else cardinal(minute)
-            return f"{cardinal(hour)} {tail} point {digits(m['tcs'])}"
         if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
             return f"{cardinal(hour)} {cardinal(minute)}"
         parts = [cardinal(hour)]
@@ -1834,6 +1859,8 @@ class EnglishNormalizer:
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
         if m["unit"] == "p" and len(numeral) > 2 and "." not in numeral:
             return f"{prefix}{year(_integer(numeral))} p"  # "1080p": ten eighty p, no pence
+        if m["unit"] == "p" and "." not in numeral and not _pence(text, m.start(), m.end()):
+            return f"{prefix}{number_words(numeral)} p"  # "at 3p", "a 4p game": no money
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
             return f"{prefix}{number_words(numeral)} {by}"

@@ -570,6 +570,8 @@ def test_measures(written: str, spoken: str) -> None:
         ("Crisps cost 99p, petrol 142.9p; a 50p coin, 1p. Stream 1080p or 720p.",  # pence
          "Crisps cost ninety-nine pence, petrol one hundred forty-two point nine pence; a fifty "
          "pence coin, one penny. Stream ten eighty p or seven twenty p."),
+        ("Open 9a-5p daily. Meet at 3p. A 4p game. It costs 20p.",  # no money, no pence
+         "Open nine a-five p daily. Meet at three p. A four p game. It costs twenty pence."),
         ("It makes 400 Nm and 295 lb-ft, gets 30 mpg; he scores 24.5 ppg.",
          "It makes four hundred newton meters and two hundred ninety-five pound-feet, gets thirty "
          "miles per gallon; he scores twenty-four point five points per game."),
@@ -781,6 +783,9 @@ def test_day_first_dates_are_an_option() -> None:
         ("She ran 3:52.01 and 1:05.2. We met at 10:30.",  # a race time with hundredths
          "She ran three fifty-two point zero one and one oh five point two. We met at ten "
          "thirty."),
+        ("The record is 1:02:03.456; she ran 2:05:30.5.",  # hours too: no colon is read
+         "The record is one oh two oh three point four five six; she ran two oh five thirty "
+         "point five."),
     ],
 )  # fmt: skip
 def test_times(written: str, spoken: str) -> None:
