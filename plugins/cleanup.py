@@ -483,6 +483,7 @@ BLOCK_TAG_RE = re.compile(
     "p|li|h[1-6]|div|td|th|dt|dd|blockquote|title|caption|figcaption|section|article|header|footer",
     re.I,
 )
+TAG_BEFORE_RE = re.compile(r"<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>$", re.I)
 ROW_END_RE = re.compile(r"\s*</(?:tr|table|tbody)\s*>", re.I)
 # <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
 TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?P<attrs>\s[^<>]*)?/?>", re.I)
@@ -560,9 +561,14 @@ def _block_end(match: re.Match[str], name: str) -> str:
     if not match["close"] or not BLOCK_TAG_RE.fullmatch(name):
         return ""
     text, start, end = match.string, match.start(), match.end()
-    before = text[max(0, start - 8) : start].rstrip()[-1:]
+    head = text[max(0, start - 200) : start].rstrip()
+    while tag := TAG_BEFORE_RE.search(head):  # "<b>Speed</b></li>": the words before </b>
+        if BLOCK_TAG_RE.fullmatch(tag["name"]):
+            return ""  # "</p></li>": the first tag has said it
+        head = head[: tag.start()].rstrip()
+    before = head[-1:]
     if not (before.isalnum() or before in "\"')]%"):
-        return ""  # "done.</p>", and "</p></li>": the first tag has said it
+        return ""  # "done.</p>"
     if name in ("td", "th") and not ROW_END_RE.match(text, end):
         return ","
     return "."

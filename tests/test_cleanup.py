@@ -273,6 +273,11 @@ def test_readme_with_other_options() -> None:
             "<table><tr><td>Free</td><td>$0</td></tr></table><h2>Done.</h2>",
             "A 2 L jar. Speed: 30,000 rpm. Price: $5. Free, $0. Done.",
         ),
+        (  # ... also when its words end inside an inline tag
+            "<ul><li><b>Speed</b></li><li><b>Price</b></li></ul><table><tr><td><em>Size</em>"
+            "</td><td><em>Large</em></td></tr></table><p>Hello <span>world</span></p><p>Next</p>",
+            "Speed. Price. Size, Large. Hello world. Next.",
+        ),
         (
             "Escaped \\*stars\\* and \\_under\\_ &amp; &copy; &nbsp;2026",
             "Escaped *stars* and _under_ & © 2026.",
