@@ -419,6 +419,15 @@ def wav_header(
     return head + b"WAVE" + room + body + b"data" + struct.pack("<I", data_size)
 
 
+def checked_file(path: Path, encoding: str, metadata: Mapping[str, str] | None) -> dict[str, str]:
+    """The tags of a WAV or FLAC writer for ``path``, checked, once ``encoding`` is found to
+    suit its format (else a :class:`ValueError` naming ``path``)."""
+    tags = checked_metadata(path, metadata)
+    if problem := encoding_problem(path.suffix, encoding):
+        raise ValueError(f"{path}: {problem}")
+    return tags
+
+
 class WavWriter(Writer):
     """WAV in any of Sonic's encodings, written as it comes: a RIFF WAV while it fits 4 GiB,
     else RF64 (libsndfile, FFmpeg and most DAWs read it; a RIFF size field wraps past 4 GiB,
@@ -436,9 +445,7 @@ class WavWriter(Writer):
     ) -> None:
         super().__init__(sample_rate)
         self.path = Path(path)
-        self._tags = checked_metadata(self.path, metadata)
-        if problem := encoding_problem(self.path.suffix, encoding):
-            raise ValueError(f"{self.path}: {problem}")
+        self._tags = checked_file(self.path, encoding, metadata)
         self.encoding = encoding
         self.data_bytes = 0
         try:
@@ -478,9 +485,7 @@ class SoundFileWriter(Writer):
     ) -> None:
         super().__init__(sample_rate)
         path = Path(path)
-        tags = checked_metadata(path, metadata)
-        if problem := encoding_problem(path.suffix, encoding):
-            raise ValueError(f"{path}: {problem}")
+        tags = checked_file(path, encoding, metadata)
         kind = path.suffix.lower().lstrip(".")
         self._encoding = encoding
         try:
