@@ -117,25 +117,33 @@ class TextChain:
 
     def prepare(self, text: str, source: str = "<text>", first_index: int = 0) -> list[Segment]:
         """Run the whole text chain; return the segments in order, refined by stage 4."""
-        return self.segments(self.clean(text, source), first_index)
+        doc = self.clean(text, source)
+        return self.refined(doc, self.sentences(paragraphs(doc.text)), first_index)
 
-    def segments(self, doc: Document, first_index: int = 0) -> list[Segment]:
-        """The rest of the chain for a document :meth:`clean` made: its paragraphs split
-        into sentences (stage 3), each refined into a segment (stage 4), in order."""
+    def sentences(self, cleaned: list[str]) -> list[tuple[int, str]]:
+        """Stage 3 on the paragraphs of a cleaned document: (paragraph number, sentence)."""
+        return [
+            (number, s) for number, paragraph in enumerate(cleaned) for s in self.split(paragraph)
+        ]
+
+    def refined(
+        self, doc: Document, sentences: list[tuple[int, str]], first_index: int = 0
+    ) -> list[Segment]:
+        """Stage 4: each of ``doc``'s ``sentences`` (:meth:`sentences`) refined into a
+        segment, in order; a segment left blank is dropped."""
         segments: list[Segment] = []
-        for number, paragraph in enumerate(paragraphs(doc.text)):
-            for sentence in self.split(paragraph):
-                segment = Segment(
-                    sentence,
-                    doc.marks,
-                    language=doc.language,
-                    index=first_index + len(segments),
-                    paragraph=number,
-                )
-                self._run("sonicpipe_refine_segment", segment, segment=segment)
-                self._check_kept(sentence, segment, "sonicpipe_refine_segment")
-                if segment.text.strip():
-                    segments.append(segment)
+        for number, sentence in sentences:
+            segment = Segment(
+                sentence,
+                doc.marks,
+                language=doc.language,
+                index=first_index + len(segments),
+                paragraph=number,
+            )
+            self._run("sonicpipe_refine_segment", segment, segment=segment)
+            self._check_kept(sentence, segment, "sonicpipe_refine_segment")
+            if segment.text.strip():
+                segments.append(segment)
         return segments
 
     def render(self, segment: Segment, in_force: Defaults | None = None) -> Rendered:

@@ -225,7 +225,7 @@ def plan_book(book: Book, pipe: Pipeline) -> list[ChapterPlan]:
 
 def _grouped(pipe: Pipeline, chapter: Chapter, source: str) -> tuple[list[list[Segment]], int]:
     """The chapter's segments in the paragraphs the voice reads, and the count of spoken
-    sentences in its text (see :func:`count_sentences`).
+    sentences in its text, as the splitter sees them, before any segment hook.
 
     A paragraph with line breaks goes to the text chain as a paragraph per line, so that
     each line is a sentence, and its segments are gathered again into one paragraph. The
@@ -234,23 +234,23 @@ def _grouped(pipe: Pipeline, chapter: Chapter, source: str) -> tuple[list[list[S
     each paragraph with line breaks alone.
     """
     if not any(LINE_BREAK in paragraph for paragraph in chapter.paragraphs):
-        segments, cleaned = _through_chain(pipe, chapter.paragraphs, source)
-        return _by_paragraph(segments), spoken_sentences(pipe, cleaned)
+        segments, spoken, _ = _through_chain(pipe, chapter.paragraphs, source)
+        return _by_paragraph(segments), spoken
     blocks: list[str] = []
     owner: list[int] = []  # the chapter's paragraph of each block sent
     for number, paragraph in enumerate(chapter.paragraphs):
         lines = paragraph.split(LINE_BREAK)
         blocks += lines
         owner += [number] * len(lines)
-    segments, cleaned = _through_chain(pipe, blocks, source)
-    if len(cleaned) == len(blocks):
-        return _by_paragraph(segments, owner), spoken_sentences(pipe, cleaned)
+    segments, spoken, cleaned = _through_chain(pipe, blocks, source)
+    if cleaned == len(blocks):
+        return _by_paragraph(segments, owner), spoken
     groups: list[list[Segment]] = []
     sentences = 0
     for piece, lines in _pieces(chapter):
-        segments, cleaned = _through_chain(pipe, piece, source)
+        segments, spoken, _ = _through_chain(pipe, piece, source)
         groups += [segments] if lines and segments else _by_paragraph(segments)
-        sentences += spoken_sentences(pipe, cleaned)
+        sentences += spoken
     return groups, sentences
 
 
@@ -272,11 +272,15 @@ def _pieces(chapter: Chapter) -> Iterator[tuple[list[str], bool]]:
 
 def _through_chain(
     pipe: Pipeline, blocks: list[str], source: str
-) -> tuple[list[Segment], list[str]]:
-    """``blocks``, as paragraphs, through the text chain: their segments, and the paragraphs
-    cleanup made of them (whose sentences are counted before any segment hook)."""
+) -> tuple[list[Segment], int, int]:
+    """``blocks``, as paragraphs, through the text chain (once): their segments, their spoken
+    sentences as the splitter sees them (before any segment hook), and how many paragraphs
+    cleanup made of them."""
     doc = pipe.text.clean("\n\n".join(blocks), source)
-    return pipe.text.segments(doc), paragraphs(doc.text)
+    cleaned = paragraphs(doc.text)
+    split = pipe.text.sentences(cleaned)
+    spoken = sum(1 for _, sentence in split if SPOKEN.search(sentence))
+    return pipe.text.refined(doc, split), spoken, len(cleaned)
 
 
 def _by_paragraph(segments: list[Segment], owner: list[int] | None = None) -> list[list[Segment]]:
@@ -309,19 +313,6 @@ def carried(
     for segment in segments:
         in_force = in_force_after(segment, in_force)
     return segments, in_force
-
-
-def count_sentences(pipe: Pipeline, text: str) -> int:
-    """Spoken sentences of ``text`` as the splitter sees them, before any segment hook."""
-    return spoken_sentences(pipe, paragraphs(pipe.text.clean(text).text))
-
-
-def spoken_sentences(pipe: Pipeline, cleaned: list[str]) -> int:
-    """Spoken sentences of paragraphs already cleaned, as the splitter sees them."""
-    return sum(
-        1 for paragraph in cleaned for sentence in pipe.text.split(paragraph)
-        if SPOKEN.search(sentence)
-    )  # fmt: skip
 
 
 class Cache:
