@@ -20,7 +20,8 @@ On top of Punkt a few rules fit text meant to be spoken:
   initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
   never end a sentence, so ``signed J.K. Then`` stays one sentence; nor do ``U.S.``, ``U.K.``,
   ``U.N.`` and ``E.U.`` before a capitalised word that is no common sentence starter
-  (``the U.S. District Court``, but ``in the U.S. The next year``);
+  (``the U.S. District Court``, but ``in the U.S. The next year``), nor ``Jr.`` and ``Sr.``
+  between a capitalised word and one such (``King Jr. Day``, but ``Smith Jr. Then``);
 * nor after a name's single initial: a capital other than ``I`` after a capitalised word or
   an opening quote, before a capitalised word that is no common sentence starter by Punkt's
   data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
@@ -65,7 +66,7 @@ from nltk.tokenize.punkt import (
     PunktToken,
     PunktTrainer,
 )
-from sonicpipe.builtin.normalize import SENTENCE_STARTERS
+from sonicpipe.builtin.normalize import NAME_SUFFIXES, SENTENCE_STARTERS
 
 from sonicpipe import dictionaries
 from sonicpipe.config import ConfigError, Settings
@@ -557,8 +558,8 @@ def _ends_sentence(masked: str, start: int, cut: int, punkt: FastPunkt) -> bool:
         and previous.lower() not in ARTICLES
     ):
         return False  # "J.K. Rowling"; Punkt decides "U.S." and "the F.B.I."
-    if initials and _before_name(initials[1], masked, cut):
-        return False  # "the U.S. District Court"; but "to the U.S. The next year"
+    if _before_name(initials[1] if initials else last_word, previous, masked, cut):
+        return False  # "the U.S. District Court", "King Jr. Day"; but "to the U.S. The next"
     if CONTINUATION_RE.match(masked, cut):
         return False  # "George III.; Vol. II."
     if last_word in NUMBER_LABELS and NUMERAL_RE.match(masked, cut):
@@ -595,11 +596,13 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     return not punkt.common_starter(after[1])
 
 
-def _before_name(initials: str, masked: str, cut: int) -> bool:
-    """Whether a country's or union's ``initials`` (see :data:`ADJECTIVE_INITIALS`) go with
-    the capitalised word after ``cut``: one that is not a common sentence starter
-    (``U.S. District Court``, but ``in the U.S. The next year``)."""
-    if initials not in ADJECTIVE_INITIALS:
+def _before_name(word: str, previous: str, masked: str, cut: int) -> bool:
+    """Whether ``word``, the last before ``cut``, goes with the capitalised word after it, one
+    that is not a common sentence starter: a country's or union's initials (see
+    :data:`ADJECTIVE_INITIALS`: ``U.S. District Court``, but ``in the U.S. The next year``) or
+    a name's suffix after a capitalised word (``previous``; see ``NAME_SUFFIXES``: ``King Jr.
+    Day``, but ``met John Smith Jr. Then he left``), as the normalizer reads them."""
+    if word not in ADJECTIVE_INITIALS and not (word in NAME_SUFFIXES and _capitalised(previous)):
         return False
     after = NEXT_WORD_RE.match(masked, cut)
     return (

@@ -1129,6 +1129,11 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Capt. Hook, Lt. Dan and Col. Mustard.",
          "Captain Hook, Lieutenant Dan and Colonel Mustard."),
         ("Martin Luther King Jr. spoke.", "Martin Luther King Junior spoke."),
+        # a name's suffix before a word that goes on with the name ends no sentence
+        ("Martin Luther King Jr. Day is a holiday.", "Martin Luther King Junior Day is a holiday."),
+        ("John Smith Sr. High School", "John Smith Senior High School"),
+        ("He met John Smith Jr. Then he left.", "He met John Smith Junior. Then he left."),
+        ("He met John Smith Sr. He left.", "He met John Smith Senior. He left."),
         ("Smith vs. Jones", "Smith versus Jones"),
         ("Lakers vs Celtics", "Lakers versus Celtics"),
         ("Hats, boots, &c. were sold. Wigs, &c. Then more.",
@@ -1288,6 +1293,25 @@ def test_capitalized_abbreviations_before_numbers(written: str, spoken: str) -> 
 )  # fmt: skip
 def test_comparisons_and_powers_of_units(written: str, spoken: str) -> None:
     assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Martin Luther King Jr. Day is a holiday.",
+         ["Martin Luther King Junior Day is a holiday."]),
+        ("We walked MLK Jr. Boulevard and John Smith Sr. High School. It was late.",
+         ["We walked MLK Junior Boulevard and John Smith Senior High School.", "It was late."]),
+        ("He met John Smith Jr. Then he left.", ["He met John Smith Junior.", "Then he left."]),
+        ("Sammy Davis Jr. was a singer.", ["Sammy Davis Junior was a singer."]),
+    ],
+)  # fmt: skip
+def test_a_name_suffix_before_the_name_going_on_ends_no_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    settings = Settings()
+    chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
+    assert [s.text for s in chain.prepare(text)] == sentences
 
 
 def test_abbreviations_before_numbers_do_not_end_sentences() -> None:

@@ -54,6 +54,9 @@ TRICKY = [
     ("It went to the U.S. District Court and the E.U. Commission. It is in the U.K. The end.",
      ["It went to the U.S. District Court and the E.U. Commission.", "It is in the U.K.",
       "The end."]),
+    # a name's suffix between capitalised words goes on, unless a sentence starter follows
+    ("Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left.",
+     ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left."]),
     ("Mrs. Harker wrote to Dr. Van Helsing. See ch. 3 and pp. 10-12. Fine.",
      ["Mrs. Harker wrote to Dr. Van Helsing.", "See ch. 3 and pp. 10-12.", "Fine."]),
     ("She was ill. Then she recovered.", ["She was ill.", "Then she recovered."]),
