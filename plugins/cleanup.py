@@ -1,8 +1,9 @@
 """Built-in plugin: cleanup, stage 1 of the text chain.
 
 Runs after the ``markup`` plugin (which is ``tryfirst``), so author markup is already a mark
-placeholder; every placeholder is kept, in order, even inside text that cleanup drops (a code
-block, a link target, an HTML comment); a paragraph of marks alone joins the next paragraph.
+placeholder (markup shown in code, :func:`code_regions`, is still text, read as code); every
+placeholder is kept, in order, even inside text that cleanup drops (a code block, a link
+target, an HTML comment); a paragraph of marks alone joins the next paragraph.
 The result has one paragraph per block, paragraphs separated by exactly one blank line, no hard
 line wraps (the lines of a paragraph are joined by spaces) and only single spaces.
 
@@ -339,6 +340,48 @@ def _fences_code(source: list[str], start: int, closing: re.Pattern[str]) -> boo
     return False
 
 
+def _opening_fence(source: list[str], number: int) -> re.Pattern[str] | None:
+    """The closing fence of the code block that line ``number`` of ``source`` opens; None
+    when it opens none (a bare "~~~" around prose is a section break)."""
+    opening = FENCE_RE.match(source[number])
+    if opening is None:
+        return None
+    closing = _closing_fence(opening.group(1))
+    if SEPARATOR_RE.fullmatch(source[number]) and not _fences_code(source, number + 1, closing):
+        return None
+    return closing
+
+
+def code_regions(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (before cleanup) holds markdown code as cleanup reads it: the (start,
+    end) of each fenced code block, fences included, and of each code span, in order. The
+    markup plugin leaves markup there as text."""
+    lines = text.splitlines(keepends=True)  # the line ends cleanup makes "\n"
+    source = [line.rstrip("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029") for line in lines]
+    regions: list[tuple[int, int]] = []
+    start = offset = 0  # where the open code block or the prose after the last one starts
+    fence: re.Pattern[str] | None = None
+    for number, line in enumerate(lines):
+        if fence is None and (fence := _opening_fence(source, number)):
+            regions += _code_spans(text, start, offset)
+            start = offset
+        elif fence is not None and fence.fullmatch(source[number]):
+            fence = None
+            regions.append((start, offset + len(line)))
+            start = offset + len(line)
+        offset += len(line)
+    if fence is not None:
+        regions.append((start, len(text)))  # never closed: code to the end
+    else:
+        regions += _code_spans(text, start, len(text))
+    return regions
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of the code spans of ``text[start:end]``, which holds no code block."""
+    return [span.span() for span in CODE_SPAN_IN_LINES_RE.finditer(text, start, end)]
+
+
 def _cells(row: str) -> str:
     """A table row read as its cells joined by commas."""
     cells = (cell.strip() for cell in CELL_SPLIT_RE.split(row.strip().strip("|")))
@@ -385,18 +428,13 @@ def _blocks(
         if not stripped:
             close()
             continue
-        if markdown:
-            opening = FENCE_RE.match(line)
-            closing = opening and _closing_fence(opening.group(1))
-            if closing and (
-                not SEPARATOR_RE.fullmatch(line) or _fences_code(source, number + 1, closing)
-            ):
-                close()
-                fence, fenced_marks = closing, [_marks_in(line)]
-                continue
-            if SETEXT_RE.fullmatch(line) and lines and kind == "text":
-                close()
-                continue
+        if markdown and (closing := _opening_fence(source, number)):
+            close()
+            fence, fenced_marks = closing, [_marks_in(line)]
+            continue
+        if markdown and SETEXT_RE.fullmatch(line) and lines and kind == "text":
+            close()
+            continue
         if SEPARATOR_RE.fullmatch(line):
             close()
             continue
@@ -460,6 +498,9 @@ def _is_delimiter_row(line: str) -> bool:
 # -- inline ----------------------------------------------------------------------------------
 
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+# The same in text whose paragraphs are not yet joined: a span may run over a line's end, not
+# over a blank line
+CODE_SPAN_IN_LINES_RE = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]|\n(?![ \t]*\n))+?)(?<!`)\1(?!`)")
 _TARGET = r"\(\s*<?[^()\s]*(?:\([^()\s]*\)[^()\s]*)*>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 _LABEL = r"\[([^\[\]]*)\]"  # brackets do not nest: each "[" looks no further than the next
 IMAGE_RE = re.compile(rf"!{_LABEL}(?:{_TARGET}|\[[^\[\]]*\])")

@@ -14,6 +14,8 @@ nonverbal name, or a transcript's or another TTS's word for laughter (``[laughs]
 ``[break in the text]``) and a markdown link text (``[content](https://...)``, whose text
 cleanup keeps) stay text. A bad value in an explicit control (a tag, or ``[emotion exited]``)
 is an error naming the valid values. Each control becomes a mark placeholder in ``doc.text``.
+Markup shown in markdown code (a code span, a fenced block: see ``cleanup.code_regions``) is
+code, not markup, while cleanup reads markdown: it stays text for cleanup to read as code.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -24,6 +26,7 @@ that does its work.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sonicpipe.config import Settings
@@ -139,36 +142,38 @@ def _bracket(content: str) -> Mark | None:
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
 
-def parse(doc: Document, model_id: str | None = None) -> None:
+def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, int]] = ()) -> None:
     """Replace every piece of markup in ``doc.text`` by a mark placeholder.
 
     With ``model_id``, inline ``<<...>>`` phonemes of English text are checked against that
-    model's phoneme set.
+    model's phoneme set. ``code``: the (start, end) of each stretch of code in ``doc.text``
+    (in order, ``doc.text`` holding no mark placeholder), whose markup stays text.
     """
     check_phonemes = model_id if model_id and is_english(doc.language) else None
     text = strip_marks(doc.text)  # placeholders are ours alone
     out: list[str] = []
-    spans: list[tuple[int, int]] = []  # of the text between the markup
+    spans: list[tuple[int, int]] = []  # of the text between the markup, outside code
     pos = 0
     open_tags: list[_Open] = []
     current: dict[MarkKind, Mark] = {}
 
-    for match in TOKEN_RE.finditer(text):
-        try:
-            mark = _token(match, open_tags, current, check_phonemes)
-        except ControlError as exc:
-            where = f"{doc.source}:{_line(match)}"
-            raise MarkupError(f"{where}: {exc} (in {match.group()!r})") from None
-        if mark is None:
-            continue
-        out.append(text[pos : match.start()])
-        spans.append((pos, match.start()))
-        out.append(doc.marks.add(mark))
-        pos = match.end()
-        if mark.kind in DEFAULT_OF:
-            current[mark.kind] = mark
+    for start, end in _outside(code, len(text)):
+        for match in TOKEN_RE.finditer(text, start, end):
+            try:
+                mark = _token(match, open_tags, current, check_phonemes)
+            except ControlError as exc:
+                where = f"{doc.source}:{_line(match)}"
+                raise MarkupError(f"{where}: {exc} (in {match.group()!r})") from None
+            if mark is None:
+                continue
+            out.append(text[pos : match.start()])
+            spans.append((start, match.start()))
+            out.append(doc.marks.add(mark))
+            pos = start = match.end()
+            if mark.kind in DEFAULT_OF:
+                current[mark.kind] = mark
+        spans.append((start, end))
     out.append(text[pos:])
-    spans.append((pos, len(text)))
     if half := _half_pronunciation(text, spans):
         raise MarkupError(
             f"{doc.source}:{_line(half)}: {half.group()!r} is half a pronunciation: "
@@ -181,6 +186,12 @@ def parse(doc: Document, model_id: str | None = None) -> None:
             f'or make it apply from there on: <{tag} {ATTRIBUTE_OF[tag]}="..."/>'
         )
     doc.text = "".join(out)
+
+
+def _outside(code: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The (start, end) of the stretches of a text of ``length`` around its ``code``."""
+    bounds = [0, *(bound for region in code for bound in region), length]
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def _half_pronunciation(text: str, spans: list[tuple[int, int]]) -> re.Match[str] | None:
@@ -251,5 +262,13 @@ def _close(tag: str, open_tags: list[_Open]) -> Mark:
 
 @hookimpl(tryfirst=True)
 def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
-    """Lift author markup into marks before any other cleanup sees the text."""
-    parse(doc, settings.model)
+    """Lift author markup into marks before any other cleanup sees the text; markup in
+    markdown code (when cleanup reads markdown) stays text, which cleanup reads as code."""
+    # cleanup imports this module, so it is imported here, once both are loaded
+    from sonicpipe.builtin.cleanup import CleanupOptions, code_regions
+
+    markdown = CleanupOptions.from_mapping(settings.plugin_options("cleanup")).markdown
+    doc.text = strip_marks(doc.text)
+    has_code = markdown and ("`" in doc.text or "~~~" in doc.text)
+    code = code_regions(doc.text) if has_code else ()
+    parse(doc, settings.model, code)

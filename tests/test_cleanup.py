@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sonicpipe.builtin import cleanup, markup
-from sonicpipe.builtin.cleanup import CleanupOptions, clean
+from sonicpipe.builtin.cleanup import CleanupOptions, clean, code_regions
 
 from sonicpipe import ConfigError, Document, Mark, MarkKind, PluginHost, Settings, TextChain
 from sonicpipe.model import MARK_RE, MarkTable
@@ -665,3 +665,13 @@ def test_full_text_chain_with_markup_and_cleanup() -> None:
         'She said "wait"<break time="500ms"/>, and then <emotion value="excited"/> laughed face '
         "with tears of joy."
     )
+
+
+def test_code_regions_are_where_cleanup_reads_code() -> None:
+    # a bare "~~~" pair around prose is no code, nor a span over a blank line
+    text = "Use `a`\r\n```\r\n[sad]\r\n```\r\nthen ``b` c``\u2028~~~\u2028It is.\u2028~~~\n`x\n\ny`"
+    assert [text[start:end] for start, end in code_regions(text)] == [
+        "`a`",
+        "```\r\n[sad]\r\n```\r\n",
+        "``b` c``",
+    ]

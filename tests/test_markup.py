@@ -377,3 +377,50 @@ def test_chain_renders_experimental_controls_for_sonic2() -> None:
     rendered = chain.render(segment)
     assert rendered.transcript == "Stop that."  # cleanup ends a bare line as a sentence
     assert rendered.experimental_controls == {"emotion": ["anger:high"], "speed": 1.0}
+
+
+# -- markup shown in markdown code ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # a code span shows the markup; cleanup keeps a code span's text
+        ("Write `[emotion: angry]` to sound angry.", "Write [emotion: angry] to sound angry."),
+        ("Type ``[Excited]`` first.", "Type [Excited] first."),
+        ("A span over\na line: `[speed\n1.2]` here.", "A span over a line: [speed 1.2] here."),
+        # a fenced block, closed or not, a "~~~" one too, is code omitted
+        ("Set it:\n\n```toml\n[speed 1.2]\n[volume 0.8]\n```\n\nDone.",
+         "Set it: Code omitted. Done."),
+        ("Set it:\n\n~~~\n[excited] = 1;\n~~~", "Set it: Code omitted."),
+        ("Cut off:\n\n```\n[sad]", "Cut off: Code omitted."),
+        # markup that would be an error is code, no error
+        ('`<prosody rate="x">` or `[emotion exited]`, `<<k|a>>`.',
+         '<prosody rate="x"> or [emotion exited], <<k|a>>.'),
+        ('```html\n<emotion value="bogus"/>\n<<h | i>>\n<spell>\n```', "Code omitted."),
+    ],
+)  # fmt: skip
+def test_markup_in_markdown_code_is_text(text: str, spoken: str) -> None:
+    chain = TextChain(Settings(dictionaries=(), disable=("normalize",)))
+    segments = chain.prepare(text)
+    assert " ".join(s.plain_text for s in segments) == spoken
+    assert all(not s.marks.marks for s in segments)
+
+
+def test_markup_around_code_still_applies(chain: TextChain) -> None:
+    text = (
+        '<speed ratio="0.8">Run `[sad]` slowly</speed> [excited] then:\n\n'
+        "```\n[break 2s]\n```\n\n"
+        "[break 1s] Done."
+    )
+    assert [chain.render(s).transcript for s in chain.prepare(text)] == [
+        '<speed ratio="0.8"/>Run [sad] slowly<speed ratio="1"/> <emotion value="excited"/> then:',
+        "Code omitted.",
+        '<break time="1000ms"/> Done.',
+    ]
+
+
+def test_without_markdown_backticks_are_no_code() -> None:
+    settings = Settings(dictionaries=(), options={"cleanup": {"markdown": False}})
+    doc = TextChain(settings).clean("Say `[excited]` now.")
+    assert kinds(doc) == [(MarkKind.EMOTION, "excited")]
