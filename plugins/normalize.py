@@ -566,6 +566,14 @@ FILE_EXTENSIONS = (
     "cfg|log|pdf|png|jpg|jpeg|gif|svg|zip|ipynb"
 )
 
+# A compass point after a distance, before "of" and a place: "3 km N of here", "5 miles W of
+# the river", "5 W of Lima" (but "5 W of power": watts).
+BEARING = r"[NS]{1,2}[EW]|[EW][NS][EW]|[NSEW]"
+DISTANCE_WORDS = (
+    rf"(?:(?:nautical{H})?miles?|kilomet(?:er|re)s?|met(?:er|re)s?|yards?|feet|leagues?|blocks?)"
+)
+PLACE_AFTER = rf"{H}of{H}(?:here|there|town|us|the{H}|[A-Z])"
+
 BRANCHES = {
     # A US ZIP code after a city and a state's postal code: "Beverly Hills, CA 90210",
     # "Washington, DC 20500-0001" (but "OK 10000 people").
@@ -686,12 +694,14 @@ BRANCHES = {
         rf"|(?P<plural>['’]?s){RB}|(?P<agent>er)(?P<agents>s?){RB}"
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)(?:{'|'.join(ATTACHED_UNITS)}))(?P<upow>\^[23](?!\d))?(?!\w)"
+        rf"(?<!{H}W(?={PLACE_AFTER}))"  # "5 W of here": west, not watts
         rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
-        # a distance's compass point: "25 km SW of the city", "3 km N of here" (not after the
-        # units _number reads apart)
-        rf"(?:(?<![\"Wx])(?<!c\.){H}(?P<bearing>[NS]{{1,2}}[EW]|[EW][NS][EW]|[NSEW])(?={H}of{H}))?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
+        # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
+        # here" (not after the units _number reads apart)
+        rf"(?:(?<![\"Wx])(?<!c\.)(?P<distance>{H}{DISTANCE_WORDS})?{H}(?P<bearing>{BEARING})"
+        rf"(?={PLACE_AFTER}))?"
     ),
     "dash": (
         rf"(?:(?<=[\d%])|(?<=\d°)|(?<=[AaPp][Mm])|(?<=[AaPp]\.[Mm]\.)|{AFTER_LETTERS_ON_NUMBER})"
@@ -1828,6 +1838,15 @@ class EnglishNormalizer:
         return m.group()[0] + cardinal(int(m["sy2"]))  # an opening quote: "'50 pounds,' he said"
 
     def _number(self, m: re.Match[str]) -> str:
+        words = self._number_words(m)
+        if point := m["bearing"]:  # "N": north; "SW": southwest; "NNE": north-northeast
+            bearing = "".join(COMPASS[letter] for letter in point[-2:])
+            words += m["distance"] or ""  # "5 miles W of here"
+            words += f" {COMPASS[point[0]]}-{bearing}" if len(point) == 3 else f" {bearing}"
+        return words
+
+    def _number_words(self, m: re.Match[str]) -> str:
+        """The number (with what is written on it) of a match of the "number" branch."""
         text = m.string
         if " " in m["n"] and _is_phone_number(text, m.start("n"), m.end("n")):
             return ", ".join(
@@ -1970,9 +1989,6 @@ class EnglishNormalizer:
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)
         else:
             words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)
-        if point := m["bearing"]:  # "N": north; "SW": southwest; "NNE": north-northeast
-            bearing = "".join(COMPASS[letter] for letter in point[-2:])
-            words += f" {COMPASS[point[0]]}-{bearing}" if len(point) == 3 else f" {bearing}"
         if m["unit2"]:
             words += " " + _per(m["per2"])
             if m["per3"]:

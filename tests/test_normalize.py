@@ -475,6 +475,14 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "eight or sixteen gigabytes or twelve or twenty-four volts; three sixteenths of an "
          "ounce."),
         ('Hang it 10" N of the shelf.', "Hang it ten inches N of the shelf."),  # no text is lost
+        # a compass point before "of" and a place, after a distance or a bare number
+        ("The storm is 5 W of here, 5 miles W of here and 3 blocks NE of Main St.",
+         "The storm is five west of here, five miles west of here and three blocks northeast of "
+         "Main Street."),
+        ("It lies 20 nautical miles S of the cape, 10 E of town.",
+         "It lies twenty nautical miles south of the cape, ten east of town."),
+        ("It gives 5 W of power and 10 N of force.",  # no place after "of": measures
+         "It gives five watts of power and ten N of force."),
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
         ("It holds 5 ft³ or 2 m³ or 3 cu ft, on 30 m² or 4 mm² or 2 sq in.",
          "It holds five cubic feet or two cubic meters or three cubic feet, on thirty square "
