@@ -56,7 +56,9 @@ Options, from ``[options.cleanup]``:
   its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub-
   and superscripts lose their braces (``H_{2}O`` -> ``H2O``, ``4^{th}`` -> ``4th``); a
   superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
-  a code span is kept exactly; indented code blocks are not recognised (they read as text).
+  a code span is kept exactly, but for Sonic's own markup shown in it, which loses its
+  brackets (``<break time="1s"/>``: ``break time="1s"``, ``[laughter]``: ``laughter``) so
+  that Sonic does not act on it; indented code blocks are not recognised (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
   inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash.
@@ -550,6 +552,10 @@ SCRIPT_RE = re.compile(r"(?<=[^\W_])(?:_\{([^\W_]{1,12})\}|\^\{([^\W_]{1,12})\})
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
+# Sonic's own markup shown in a code span, which Sonic would act on in the transcript
+SONIC_SYNTAX_RE = re.compile(
+    rf"</?((?:{'|'.join(TAG_NAMES)})\b[^<>]*?)/?>|\[(laughter)\]", re.IGNORECASE
+)
 # A command-line option after " --", "(--" or "--" at the start ("--verbose", "--dry-run",
 # "--level=2"): prose puts no space before a dash pause without one after it ("word--word",
 # "word -- word"), and starts no lower-case word with one.
@@ -706,7 +712,7 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
                                        after_code=code_after), part)  # fmt: skip
         out.append(part)
         if index + 2 < len(parts):
-            out.append(parts[index + 2].strip())
+            out.append(SONIC_SYNTAX_RE.sub(r" \1\2 ", parts[index + 2]).strip())
     return "".join(out)
 
 

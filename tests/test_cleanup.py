@@ -675,3 +675,19 @@ def test_code_regions_are_where_cleanup_reads_code() -> None:
         "```\r\n[sad]\r\n```\r\n",
         "``b` c``",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("Use `[laughter]` there.", "Use laughter there."),
+        ('Add `<break time="1s"/>` now.', 'Add break time="1s" now.'),
+        ("Wrap it: `<spell>AB</spell>`.", "Wrap it: spell AB spell."),
+        ('`<Speed ratio="1.2">fast</speed>`', 'Speed ratio="1.2" fast speed.'),
+        # other tags and brackets in code are no Sonic markup: kept as written
+        ("The `<dependency>` tag and `[sic]`.", "The <dependency> tag and [sic]."),
+    ],
+)
+def test_sonic_markup_shown_in_a_code_span_loses_its_brackets(text: str, cleaned: str) -> None:
+    """Sonic would act on its tags and [laughter] in the transcript; code is only read."""
+    assert clean(text) == cleaned
