@@ -116,6 +116,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("in²|sq in|sq. in.", "square inch", "square inches")
     add("in³|cu in|cu. in.", "cubic inch", "cubic inches")
     add("mi|mi.", "mile")
+    add("nmi", "nautical mile")  # and "nm" near the sea or the air: see _number_unit_words
     add("sq mi|sq. mi.", "square mile")
     add("yd|yd.|yds|yds.", "yard")
     add("lb|lb.|lbs|lbs.", "pound")
@@ -1421,16 +1422,32 @@ PENCE_NEAR = re.compile(
 )
 
 
-def _pence(text: str, start: int, end: int) -> bool:
-    """Whether the "p" on the whole number at ``text[start:end]`` is pence: money is said
-    near it in its sentence (see PENCE_NEAR)."""
+# Words of the sea or the air near "20 nm" make it nautical miles ("20 nm offshore", "20 nm
+# off the coast", "a ship 20 nm out"), unless words of the very small are near too ("a sea of
+# 3 nm chips"); elsewhere it is nanometers ("a wavelength of 20 nm").
+NANO_NEAR = re.compile(
+    r"\b(?:wavelengths?|light|lasers?|chips?|process|nodes?|transistors?|lithography|wafers?"
+    r"|particles?|films?|layers?|thick|pores?|semiconductors?|atoms?|molecules?|nano\w*)\b",
+    re.IGNORECASE,
+)
+NAUTICAL_NEAR = re.compile(
+    r"\b(?:offshore|coast(?:al|line)?|shore|sea|seas|port|harbou?r|vessels?|ships?|boats?"
+    r"|yachts?|knots|islands?|sail(?:ed|ing)?|nautical|aircraft|airports?|runways?|flights?"
+    r"|pilots?|fleet)\b",
+    re.IGNORECASE,
+)
+
+
+def _near(text: str, start: int, end: int, words: re.Pattern[str], after: int = 16) -> bool:
+    """Whether one of ``words`` is said near ``text[start:end]`` in its sentence: in the 40
+    characters before it or the ``after`` characters after it."""
     low = max(0, start - 40)
     if ends := [m.end() for m in SENTENCE_END_NEAR.finditer(text, low, start)]:
         low = ends[-1]
-    high = min(len(text), end + 16)
-    if after := SENTENCE_END_NEAR.search(text, end, high):
-        high = after.start()
-    return PENCE_NEAR.search(text, low, high) is not None
+    high = min(len(text), end + after)
+    if found := SENTENCE_END_NEAR.search(text, end, high):
+        high = found.start()
+    return words.search(text, low, high) is not None
 
 
 def _west(text: str, start: int, end: int, spaced: bool) -> bool:
@@ -1893,7 +1910,8 @@ class EnglishNormalizer:
             return f"{prefix}{number_words(numeral)}{m['usp'] or ' '}W"  # "350 W Main St.": west
         if m["unit"] == "p" and len(numeral) > 2 and "." not in numeral:
             return f"{prefix}{year(_integer(numeral))} p"  # "1080p": ten eighty p, no pence
-        if m["unit"] == "p" and "." not in numeral and not _pence(text, m.start(), m.end()):
+        pence = m["unit"] == "p" and _near(text, m.start(), m.end(), PENCE_NEAR)
+        if m["unit"] == "p" and "." not in numeral and not pence:
             return f"{prefix}{number_words(numeral)} p"  # "at 3p", "a 4p game": no money
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
@@ -1983,6 +2001,12 @@ class EnglishNormalizer:
             or MINUTES_AFTER.match(m.string, m.end())
         ):
             unit = "min"  # "1h 25m", "simmer 10m-15m": minutes
+        if (
+            unit == "nm"
+            and _near(m.string, m.start(), m.end(), NAUTICAL_NEAR, after=40)
+            and not _near(m.string, m.start(), m.end(), NANO_NEAR, after=40)
+        ):
+            unit = "nmi"  # "20 nm offshore": nautical miles
         # "a 50p coin" is a fifty pence coin, as said in Britain
         attributive = unit != "p" and _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"

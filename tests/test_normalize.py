@@ -481,6 +481,15 @@ def test_old_british_money(written: str, spoken: str) -> None:
          "Main Street."),
         ("It lies 20 nautical miles S of the cape, 10 E of town.",
          "It lies twenty nautical miles south of the cape, ten east of town."),
+        # "nm" near the sea or the air is nautical miles, else nanometers
+        ("It sank 20 nm offshore, 12 nm from the coast; the storm is 40 nm SE of the island.",
+         "It sank twenty nautical miles offshore, twelve nautical miles from the coast; the storm "
+         "is forty nautical miles southeast of the island."),
+        ("Visibility 5 nm at the airport; 3 nmi out.",
+         "Visibility five nautical miles at the airport; three nautical miles out."),
+        ("A wavelength of 20 nm, a 5 nm chip; the port ships a 3 nm wafer.",
+         "A wavelength of twenty nanometers, a five nanometer chip; the port ships a three "
+         "nanometer wafer."),
         ("It gives 5 W of power and 10 N of force.",  # no place after "of": measures
          "It gives five watts of power and ten N of force."),
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
