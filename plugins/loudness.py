@@ -16,7 +16,9 @@ Options (``[options.loudness]``); without any the plugin stays out of the chain:
 
 Runs last (``trylast``), after ``resample``: the limiter sees the audio at the output rate,
 so resampling (whose filter rings and moves inter-sample peaks) cannot lift the true peak
-over the ceiling afterwards.
+over the ceiling afterwards. When the writers' ``encoding`` (``[options.writers]``) is G.711
+(``pcm_mulaw``, ``pcm_alaw``), the limiter aims lower by the codec's worst rounding, so that
+the decoded audio keeps the ceiling (see :func:`sonicpipe.audio.loudness.codec_ceiling`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from sonicpipe.audio.options import choice, number
 from sonicpipe.audio.presets import PRESETS, Preset
-from sonicpipe.config import ConfigError, Settings
+from sonicpipe.config import ENCODINGS, ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 NAME = "loudness"
+WRITERS = "writers"  # the plugin whose ``encoding`` option names the encoding written
 MODES = ("stream", "file")
 sonicpipe_options = ("preset", "target", "true_peak", "mode")
 
@@ -67,11 +70,13 @@ def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNor
 
     preset = preset_from(options)
     mode = choice(NAME, "mode", options.get("mode", "stream"), MODES)
+    written = settings.plugin_options(WRITERS).get("encoding", "pcm_s16le")
+    encoding = choice(WRITERS, "encoding", written, ENCODINGS)
     if mode == "file":
-        return FileNormalizer(preset)
+        return FileNormalizer(preset, encoding)
     if preset.lufs is None:
         raise ConfigError(
             f"options.{NAME}: preset {preset.name!r} measures RMS over the whole file; "
             "set mode = 'file'"
         )
-    return StreamingLoudness(preset)
+    return StreamingLoudness(preset, encoding)

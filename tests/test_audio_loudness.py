@@ -21,6 +21,7 @@ from sonicpipe.audio.loudness import (
     Limiter,
     StreamingLimiter,
     StreamingLoudness,
+    codec_ceiling,
     db,
     exceeds,
     integrated_loudness,
@@ -35,6 +36,7 @@ from sonicpipe.audio.measure import check, measure
 from sonicpipe.audio.presets import PRESETS, Preset
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.config import SAMPLE_RATES, ConfigError, Settings
+from sonicpipe.pcm import decode, encode
 from sonicpipe.plugins import PluginHost
 from sonicpipe.server.engines import load_engine, words_of
 
@@ -489,6 +491,68 @@ def test_every_preset_passes_its_checks_at_the_resampled_rate(
     failed = [row for row in check(result, PRESETS[preset]) if not row.passed]
     assert not failed
     assert result.true_peak_dbtp <= PRESETS[preset].true_peak  # the limiter's own ceiling
+
+
+# -- G.711 output: the ceiling holds in the decoded audio ------------------------------------
+
+
+def telephony(options: dict, encoding: str | None) -> AudioChain:
+    """A chain to 8 kHz with the loudness ``options``, writing ``encoding`` (None: the default)."""
+    writers = {} if encoding is None else {"writers": {"encoding": encoding}}
+    settings = Settings(options={"loudness": options, "resample": {"target_rate": 8000}, **writers})
+    chain = AudioChain(settings)
+    assert chain.open(24000) == 8000
+    return chain
+
+
+def loud(kind: str) -> np.ndarray:
+    """4 s at 24 kHz that the limiter works hard on: loud speech, or quiet speech with clicks."""
+    rate = 24000
+    if kind == "clicks":
+        samples = speech_like(rate, 4.0, seed=3, level_db=-24)
+        samples[:: rate // 4] += 0.9  # a one-sample click every 250 ms
+        return samples
+    return speech_like(rate, 4.0, seed=12, level_db=-10)
+
+
+@pytest.mark.parametrize("kind", ["speech", "clicks"])
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"preset": "podcast"},
+        {"preset": "podcast", "mode": "file"},
+        # G.711's steps near -6 dBFS sit where the limiter's peaks rounded up past the ceiling
+        {"target": -12, "true_peak": -5.92},
+        {"target": -12, "true_peak": -5.92, "mode": "file"},
+    ],
+)
+def test_g711_output_keeps_the_ceiling_once_decoded(
+    options: dict, encoding: str, kind: str
+) -> None:
+    # Before the loudness stage knew the output was G.711, the decoded audio went over the
+    # ceiling: its samples by up to 0.17 dB (-5.92 dBTP), its true peak by up to 0.1 dB.
+    chain = telephony(options, encoding)
+    ceiling = chain.processors[-1].preset.true_peak
+    decoded = decode(encode(feed(chain, loud(kind), 1000), encoding), encoding)
+    assert db(float(np.max(np.abs(decoded)))) <= ceiling
+    assert db(true_peak(decoded)) <= ceiling
+
+
+@pytest.mark.parametrize("encoding", ["pcm_s16le", "pcm_f32le"])
+@pytest.mark.parametrize("options", [{"preset": "podcast"}, {"preset": "podcast", "mode": "file"}])
+def test_pcm_output_gets_no_codec_margin(options: dict, encoding: str) -> None:
+    speech = loud("speech")
+    written = feed(telephony(options, encoding), speech, 1000)
+    assert np.array_equal(written, feed(telephony(options, None), speech, 1000))
+    assert true_peak(written) > undb(-1.1)  # at the limiter's own target, not below it
+
+
+def test_codec_margin_needs_a_valid_encoding() -> None:
+    with pytest.raises(ConfigError, match=r"options\.writers\.encoding: 'mulaw' is not valid"):
+        telephony({"preset": "podcast"}, "mulaw")
+    with pytest.raises(ValueError, match="encoding 'ulaw' is not valid; valid: pcm_f32le"):
+        codec_ceiling(-1.0, "ulaw")
 
 
 # -- the turns of a conversation --------------------------------------------------------------

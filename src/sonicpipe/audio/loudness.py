@@ -9,6 +9,9 @@ long book measures in one pass. Three gaps of pyloudnorm are closed here:
 - clips shorter than one 400 ms block measure as one block instead of raising;
 - normalizing never clips: :func:`normalize` hands every over to :class:`Limiter`.
 
+For G.711 output (mu-law, A-law), whose steps near full scale are large, the limiter aims
+lower (:func:`codec_ceiling`), so that the decoded audio keeps the ceiling.
+
 Blocks whose sample peak cannot reach the ceiling, whatever the interpolation, are never
 oversampled (the interpolator's gain is bounded), which keeps true-peak work to the few
 loud spots of speech.
@@ -24,8 +27,10 @@ import numpy as np
 from pyloudnorm.iirfilter import IIRfilter
 from scipy import ndimage, signal
 
+from sonicpipe import pcm
 from sonicpipe.audio.chain import EMPTY, as_samples
 from sonicpipe.audio.presets import Preset
+from sonicpipe.config import ENCODINGS
 
 ABSOLUTE_GATE = -70.0  # LUFS
 RELATIVE_GATE = -10.0  # LU below the absolute-gated loudness
@@ -92,6 +97,7 @@ K_WEIGHTING_48K = np.array([
         IIRfilter(0.0, 0.5003270373253953, 38.13547087613982, 48000, "high_pass_DeMan"),
     )
 ])  # fmt: skip
+G711 = ("pcm_mulaw", "pcm_alaw")  # the encodings whose steps need a margin under the ceiling
 K_MATCHED_AT = (1500.0, 40.0)  # Hz: where each section matches at other rates (see k_weighting)
 LOWEST_RATE = 8000  # Hz
 
@@ -369,6 +375,29 @@ def rms_db(samples: np.ndarray) -> float:
     return db(math.sqrt(np.mean(np.square(samples, dtype=np.float64))))
 
 
+def codec_ceiling(ceiling_db: float, encoding: str) -> float:
+    """The true-peak ceiling (dBTP) to limit to so that audio written as ``encoding`` (one of
+    Sonic's) keeps ``ceiling_db`` once decoded: ``ceiling_db`` itself for PCM.
+
+    G.711 (``pcm_mulaw``, ``pcm_alaw``) is standard, so its decoders round a sample by up to
+    half a step, and its steps near full scale are large: at -6 dBFS a peak may decode 0.27 dB
+    higher. The ceiling is lowered by the worst error of any sample up to it (``e``, read off
+    the codec itself), times :data:`INTERPOLATION_BOUND` for the interpolated values: no
+    sample, nor any 4x-interpolated value, of the decoded audio can then exceed ``ceiling_db``
+    (0.3 dB under a -1 dBTP ceiling).
+    """
+    if encoding not in ENCODINGS:
+        raise ValueError(f"encoding {encoding!r} is not valid; valid: {', '.join(ENCODINGS)}")
+    if encoding not in G711:
+        return ceiling_db
+    ceiling = undb(ceiling_db)
+    top = math.ceil(ceiling * 32768)  # any |x| <= ceiling rounds to a 16-bit value up to it
+    values = np.arange(-top, top + 1) / 32768  # exact in float64
+    decoded = pcm.decode(pcm.encode(values, encoding), encoding)
+    e = float(np.max(np.abs(decoded - values))) + 0.5 / 32768  # + the rounding to 16 bits
+    return db(ceiling - INTERPOLATION_BOUND * e)
+
+
 # -- the limiter ---------------------------------------------------------------------------
 
 
@@ -559,8 +588,11 @@ def level(samples: np.ndarray, sample_rate: int, preset: Preset) -> float:
     return integrated_loudness(samples, sample_rate) if preset.lufs is not None else rms_db(samples)
 
 
-def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarray:
-    """The whole signal at the preset's level, true peaks limited to its ceiling.
+def normalize(
+    samples: np.ndarray, sample_rate: int, preset: Preset, ceiling_db: float | None = None
+) -> np.ndarray:
+    """The whole signal at the preset's level, true peaks limited to its ceiling (or to
+    ``ceiling_db``: :func:`codec_ceiling` for G.711 output).
 
     The gain makes up for what the limiter takes off (:func:`limited_gain`). A signal whose
     peaks stand too far above its loudness cannot reach the goal under the ceiling, since more
@@ -572,7 +604,7 @@ def normalize(samples: np.ndarray, sample_rate: int, preset: Preset) -> np.ndarr
     goal = preset.lufs if preset.lufs is not None else preset.rms
     if not samples.size or not math.isfinite(start := level(samples, sample_rate, preset)):
         return samples
-    limiter = Limiter(sample_rate, preset.true_peak)
+    limiter = Limiter(sample_rate, preset.true_peak if ceiling_db is None else ceiling_db)
     first = goal - start
     if not exceeds(samples, limiter.target / undb(first)):
         return samples * np.float32(undb(first))  # nothing to limit: the level is the goal
@@ -637,10 +669,13 @@ class FileNormalizer:
     """File mode: holds the whole stream, then returns it normalized and limited, exactly.
 
     It keeps the stream in memory until flush: about 10 MB a minute at 44.1 kHz.
+    ``encoding``: the one the output is written in; the limiter's ceiling is ``ceiling_db``
+    (see :func:`codec_ceiling`).
     """
 
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, preset: Preset, encoding: str = "pcm_f32le") -> None:
         self.preset = preset
+        self.ceiling_db = codec_ceiling(preset.true_peak, encoding)
         self._parts: list[np.ndarray] = []
         self._rate = 0
 
@@ -658,7 +693,7 @@ class FileNormalizer:
         """Measure the whole stream and return it normalized and limited."""
         whole = np.concatenate(self._parts) if self._parts else EMPTY
         self._parts = []
-        return normalize(whole, self._rate, self.preset)
+        return normalize(whole, self._rate, self.preset, self.ceiling_db)
 
 
 class StreamingLimiter:
@@ -758,6 +793,9 @@ class StreamingLoudness:
     The turns of a conversation (short replies of a voice agent) are streams of one voice:
     :meth:`resume` starts a stream from what :meth:`carry` of the one before returns, so
     that a reply shorter than the start-up is at the target from its first words.
+
+    ``encoding``: the one the output is written in; the limiter's ceiling is ``ceiling_db``
+    (see :func:`codec_ceiling`).
     """
 
     MAX_GAIN_DB = 24.0
@@ -765,12 +803,13 @@ class StreamingLoudness:
     MAKEUP_TIME_CONSTANT = 1.0  # seconds, of the make-up for the limiter
     MAKEUP_DELAY = 5  # hops: long chunks are limited this many hops at a time
 
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, preset: Preset, encoding: str = "pcm_f32le") -> None:
         if preset.lufs is None:
             raise ValueError(
                 f"preset {preset.name!r} targets RMS over the whole file: use mode 'file'"
             )
         self.preset = preset
+        self.ceiling_db = codec_ceiling(preset.true_peak, encoding)
 
     def open(self, sample_rate: int) -> int:
         """Start a stream; the rate is unchanged."""
@@ -790,7 +829,7 @@ class StreamingLoudness:
         self._limited: list[tuple[int, float, float]] = []  # (hop, gained, output energies)
         self._measured = Measured()
         self._gains = np.ones(self._hop, dtype=np.float32)  # the current hop's gains
-        self._limiter = StreamingLimiter(Limiter(sample_rate, self.preset.true_peak))
+        self._limiter = StreamingLimiter(Limiter(sample_rate, self.ceiling_db))
         return sample_rate
 
     def carry(self) -> Measured:
