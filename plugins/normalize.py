@@ -292,13 +292,26 @@ LABEL_WORDS = frozenset(
 # Words before a version number, whose parts are read as numbers ("version 3.11": three point
 # eleven).
 VERSION_WORDS = frozenset(_words("version versions v ver release update rev python ios android"))
+# Software named before its version, as written, case and all ("Kubernetes 1.29": one point
+# twenty-nine; "Go 1.22", but "go 1.25 miles").
+SOFTWARE_NAMES = frozenset(
+    _words(
+        "Kubernetes Docker Terraform Ansible Helm Istio Nginx Go Rust Node Deno Java Kotlin Scala "
+        "Swift Ruby Rails Perl PHP Lua Elixir Erlang Haskell GHC Zig Dart Flutter TypeScript "
+        "Django Flask FastAPI React Angular Vue Svelte Vite Webpack Electron Laravel Symfony "
+        "Spring WordPress Drupal PostgreSQL Postgres MySQL MariaDB Redis MongoDB SQLite Kafka "
+        "Spark Hadoop Elasticsearch Debian Fedora macOS Chrome Firefox Safari Xcode Git GCC Clang "
+        "LLVM OpenSSL OpenSSH NumPy pandas PyTorch TensorFlow Gradle Maven npm pip"
+    )
+)
 # Names before "N/M" that make it two versions, not a date: "Windows 10/11", "iOS 17/18".
 VERSIONED_NAMES = VERSION_WORDS | frozenset(_words("windows macos ubuntu java node php ie"))
-# A version range's start, so that its end is read as a version too: "Python 3.8-3.12".
-# So is a bound after such a word: "Python >=3.10", "Python >=3.8,<3.13".
+# A version range's or list's start, so that its end is read as a version too: "Python
+# 3.8-3.12", "Kubernetes 1.29 and 1.30", "Python 3.11, 3.12 or 3.13". So is a bound after
+# such a word: "Python >=3.10", "Python >=3.8,<3.13".
 VERSION_RANGE_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?i:{'|'.join(sorted(VERSION_WORDS))})[ \t]?"
-    rf"(?:\d+\.\d+[ \t]?(?:[-–]|to )[ \t]?"
+    rf"(?<![A-Za-z])(?:(?i:{'|'.join(sorted(VERSION_WORDS))})|{'|'.join(sorted(SOFTWARE_NAMES))})"
+    rf"[ \t]?(?:(?:\d+\.\d+(?:,[ \t]?(?:(?:and|or)[ \t])?|[ \t]?(?:[-–]|to |and |or )[ \t]?))+"
     rf"|(?:[<>=!~^]{{1,2}}[ \t]?\d+(?:\.\d+)*,[ \t]?)*[<>=!~^]{{1,2}}[ \t]?)$"
 )
 # An IPv4 address, and what stands before the colon of a port: "127.0.0.1:8000", "localhost:3000".
@@ -1158,6 +1171,17 @@ def _in_name(text: str, start: int, end: int) -> bool:
     )
 
 
+def _says_version(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the number at ``start`` is a version by the word before it: a word like
+    "version" (see VERSION_WORDS) or a name of software (see SOFTWARE_NAMES); with the
+    number's ``end``, a name only if no plural follows ("Go 1.22 is out", but "Go 1.25 miles
+    north", where "Go" counts nothing)."""
+    word = _word_before(text, start)
+    return word.lower() in VERSION_WORDS or (
+        word in SOFTWARE_NAMES and (end is None or not _is_plural_noun(_word_after(text, end)))
+    )
+
+
 def _paragraph_ends(text: str, end: int) -> bool:
     """Whether only closing punctuation and space stand between ``end`` and the paragraph end."""
     pos = _skip(text, end, CLOSERS)
@@ -1580,10 +1604,7 @@ class EnglishNormalizer:
         if (
             m["ss"] == "."
             and len(m["sy"]) == 2
-            and (
-                len(m["sa"] + m["sb"]) < 4
-                or _word_before(m.string, m.start()).lower() in VERSION_WORDS
-            )
+            and (len(m["sa"] + m["sb"]) < 4 or _says_version(m.string, m.start()))
         ):
             return number_words(m.group())  # a version: "4.17.21", "version 10.11.12"
         a, b, y = int(m["sa"]), int(m["sb"]), int(m["sy"])
@@ -1966,9 +1987,9 @@ class EnglishNormalizer:
         ):
             return prefix + " dot ".join(_pair(int(p)) for p in numeral.split("."))  # "192.168.1.1"
         if numeral.count(".") == 1 and (
-            _word_before(text, m.start()).lower() in VERSION_WORDS
-            or VERSION_RANGE_BEFORE.search(text, max(0, m.start() - 32), m.start())
-        ):  # "Python 3.11", "Python 3.8-3.12"
+            _says_version(text, m.start(), m.end())
+            or VERSION_RANGE_BEFORE.search(text, max(0, m.start() - 48), m.start())
+        ):  # "Python 3.11", "Kubernetes 1.29", "Python 3.8-3.12"
             return prefix + " point ".join(number_words(p) for p in numeral.split("."))
         return prefix + number_words(numeral)
 

@@ -724,6 +724,16 @@ def test_dates(written: str, spoken: str) -> None:
         ("Release v3.2 needs v2.10.1; a V8 and the v1 API.",
          "Release version three point two needs version two point ten point one; a V eight and "
          "the v one API."),
+        # a version after a software's name, as written ("Go", not "go")
+        ("Kubernetes 1.29 and 1.30, Node 18.12, Rust 1.75 and Go 1.22 are out.",
+         "Kubernetes one point twenty-nine and one point thirty, Node eighteen point twelve, Rust "
+         "one point seventy-five and Go one point twenty-two are out."),
+        ("Python 3.11, 3.12 or 3.13; Kubernetes 10.11.12 ships.",
+         "Python three point eleven, three point twelve or three point thirteen; Kubernetes ten "
+         "point eleven point twelve ships."),
+        ("Go 1.25 miles north; go 1.25 km; it is 1.29 m.",  # no software: decimals
+         "Go one point two five miles north; go one point two five kilometers; it is one point "
+         "two nine meters."),
         ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
          "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
          "eleventh."),
