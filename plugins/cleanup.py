@@ -23,6 +23,11 @@ Decisions a later stage can rely on:
   form occurs elsewhere in the text (``sea-captain``).
 * Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
   does not end in punctuation gets a period, so it is spoken as its own sentence.
+* A line break (U+2028, LINE SEPARATOR: a book's verse, an address) ends a line of its
+  paragraph. A line whose words end without punctuation runs its sentence on to the next line
+  and gets a comma, a light pause, not a sentence's falling end: "Up above the world so
+  high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``) gets a period. Two
+  line breaks in a row (an empty line: a stanza's end) end the paragraph.
 * A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
   ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
   the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
@@ -153,7 +158,7 @@ _REPLACE = {
     "…": "...",
     **dict.fromkeys("\t\xa0\u1680\u202f\u205f\u3000", " "),
     **dict.fromkeys([chr(c) for c in range(0x2000, 0x200B)], " "),
-    **dict.fromkeys("\v\f\x1c\x1d\x1e\x85\u2028", "\n"),
+    **dict.fromkeys("\v\f\x1c\x1d\x1e\x85", "\n"),  # and LINE_BREAK: see _line_end
     "\u2029": "\n\n",
 }
 _REMOVE = (
@@ -191,6 +196,9 @@ PHONE_WORDS_BEFORE = re.compile(rf"{PHONE_WORDS}\s*$")
 EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
+LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
+LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
+STANZA_END_RE = re.compile(rf"[ \t{MARKS}]*{LINE_BREAK}")  # an empty line after it
 
 # -- emoji -----------------------------------------------------------------------------------
 
@@ -855,8 +863,27 @@ def _line_of(text: str, tag: str) -> int:
     return text.count("\n", 0, index) + 1
 
 
+def _line_end(match: re.Match[str], spoken: AbstractSet[str]) -> str:
+    """A line break (see the module docstring) as the end of its line, the line's words
+    ended by a comma (a period for a line in capitals), before the controls after them."""
+    text, marks = match.string, match["marks"]
+    if STANZA_END_RE.match(text, match.end()):
+        return marks + "\n"
+    said = max((i + 1 for i, mark in enumerate(marks) if mark in spoken), default=0)
+    start = match.start()
+    line = text[max(text.rfind("\n", 0, start), text.rfind(LINE_BREAK, 0, start)) + 1 : start]
+    line += marks[:said]
+    if not said and not line.rstrip(CLOSING)[-1:].isalnum():
+        return marks + "\n"  # its own punctuation, or a dash (a pause already)
+    letters = [char for char in line if char.isalpha()]
+    end = "." if letters and not any(map(str.islower, letters)) else ","
+    return f"{marks[:said]}{end}{marks[said:]}\n"
+
+
 def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
     text = _characters(text, options)
+    if LINE_BREAK in text:
+        text = LINE_BREAK_RE.sub(partial(_line_end, spoken=spoken), text)
     if options.markdown and "<" in text:
         text = HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text)
     if "-\n" in text:

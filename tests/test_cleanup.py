@@ -691,3 +691,36 @@ def test_code_regions_are_where_cleanup_reads_code() -> None:
 def test_sonic_markup_shown_in_a_code_span_loses_its_brackets(text: str, cleaned: str) -> None:
     """Sonic would act on its tags and [laughter] in the transcript; code is only read."""
     assert clean(text) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        # a line that runs its sentence on gets a comma; a line's own punctuation stays
+        ("Twinkle, twinkle, little star,\u2028How I wonder what you are!\u2028"
+         "Up above the world so high\u2028Like a diamond in the sky.",
+         "Twinkle, twinkle, little star, How I wonder what you are! "
+         "Up above the world so high, Like a diamond in the sky."),
+        ('"Stop it"\u2028he said', '"Stop it", he said.'),
+        ("Because I could not stop for Death \u2013\u2028He kindly stopped for me",
+         "Because I could not stop for Death, He kindly stopped for me."),
+        # a heading's lines in capitals end as sentences
+        ("CHAPTER II\u2028THE POOL", "CHAPTER II. THE POOL."),
+        # an empty line ends the stanza
+        ("He will not see me stopping here\u2028To watch\u2028\u2028Whose woods",
+         "He will not see me stopping here, To watch.\n\nWhose woods."),
+        # a line sent as a paragraph of its own still runs on
+        ("How doth the little crocodile\u2028\n\nImprove his shining tail",
+         "How doth the little crocodile,\n\nImprove his shining tail."),
+    ],
+)  # fmt: skip
+def test_a_line_break_ends_a_verse_line_with_a_light_pause(text: str, cleaned: str) -> None:
+    assert clean(text) == cleaned
+
+
+def test_a_line_break_puts_its_comma_after_a_spoken_mark_and_before_controls() -> None:
+    table = MarkTable()
+    spell = table.add(Mark(MarkKind.SPELL, "AB"))
+    pause = table.add(Mark(MarkKind.BREAK, 300))
+    text = f"Call {spell}\u2028then wait {pause}\u2028and go"
+    assert clean(text, spoken={spell}) == f"Call {spell}, then wait, {pause} and go."
