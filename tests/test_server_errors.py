@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import os
 import socket
 import threading
 import time
@@ -495,7 +494,7 @@ def test_an_idle_open_context_stops_counting_after_its_linger() -> None:
 
 class GatedVoice:
     """The real espeak voice; a sentence whose first word has a gate waits until it opens
-    (holding a worker thread), after saying it has started."""
+    (holding the server's voice thread), after saying it has started."""
 
     name = "espeak"
 
@@ -518,42 +517,25 @@ class GatedVoice:
 
 
 def test_input_that_comes_while_a_context_turns_idle_keeps_it_live() -> None:
-    """A context is live while it has text to speak. It turns idle when its last sentence is
-    made, after waiting for that sentence's resampling and encoding; input that came in that
-    wait was not seen, so the context lingered out while speaking it (linger 0 here). The
-    wait is made to last by keeping every worker thread busy, then letting one free."""
-    workers = os.cpu_count() or 1  # SonicServer's pool with more contexts allowed than cores
-    held = [f"Held{i}" for i in range(workers - 1)]  # each keeps a worker until the end
-    voice = GatedVoice(*held, "First", "Last", "Second")
+    """A context is live while it has text to speak. With nothing more queued it waits for its
+    last sentence to be made (spoken, resampled, encoded), then turns idle; input that comes
+    in that wait must keep it live (linger 0 here: idle, it would stop counting at once)."""
+    voice = GatedVoice("First", "Second")
     with (
-        LocalServer(engine=voice, max_contexts=workers + 1, linger=0) as running,
+        LocalServer(engine=voice, linger=0) as running,
         connect(running.url + PATH) as conn,
     ):
-        for word in held:
-            conn.send(request(word, f"{word} here."))
-        voice.wait_started(*held)
-        conn.send(request("a", "First. ", **{"continue": True}))  # on the last free worker
-        voice.wait_started("First")
-        # Live while its unfinished text waits (5 s, more than this test needs).
-        waiting = {"continue": True, "max_buffer_delay_ms": 5000}
-        conn.send(request("b", "Last here. And the rest", **waiting))  # waits for a worker
-        assert live_at_least(running, len(held) + 2)  # "b" is taken in, its "Last" queued
-        voice.gates["First"].set()  # its worker takes "b": "a" waits to finish "First"
-        voice.wait_started("Last")
-        conn.send(request("a", "Second. ", **{"continue": True}))  # while "a" turns idle
-        voice.gates["Last"].set()  # the worker finishes "First", then "a" speaks "Second"
+        conn.send(request("a", "First. ", **{"continue": True}))
+        voice.wait_started("First")  # "a" has nothing else: it waits for "First" to be made
+        conn.send(request("a", "Second. ", **{"continue": True}))  # comes in that wait
+        assert live_at_least(running, 1)
+        voice.gates["First"].set()
         voice.wait_started("Second")
-        assert running.server.live_contexts() == len(held) + 2  # "a" and "b" too
-        for gate in voice.gates.values():
-            gate.set()
+        assert running.server.live_contexts() == 1  # live while it speaks "Second"
+        voice.gates["Second"].set()
         conn.send(request("a", ""))
-        conn.send(request("b", ""))
-        ends = {"a", "b", *held}
-        while ends:
-            message = receive(conn)
-            assert message["type"] != "error", message
-            if message["type"] == "done":
-                ends.remove(message["context_id"])
+        messages = until_end(conn, "a")
+        assert messages[-1]["type"] == "done", messages[-1]
 
 
 def messages_until(ws: ClientConnection, context_id: str, kind: str) -> list[dict]:

@@ -300,6 +300,9 @@ class _Context:
         self.ahead = asyncio.Semaphore(AHEAD)  # utterances made but not yet sent
         self._loop = asyncio.get_running_loop()
         self._finishing: asyncio.Future[None] | None = None
+        # The voice's two latest utterances for it, earlier first (see _speak).
+        self._making: tuple[asyncio.Future[_Spoken] | None, asyncio.Future[_Spoken] | None]
+        self._making = (None, None)
         self._noted: dict[str, None] = {}  # notes logged, most recent last
         self.task = asyncio.create_task(self._run(), name=f"sonic-context-{self.id}")
 
@@ -533,26 +536,38 @@ class _Context:
         request = sentence.request
         for item in reading.items:
             await self.ahead.acquire()  # released when the sender reaches this utterance's end
+            # At most two of its utterances are with the voice: the one being spoken and the
+            # next, queued so that the voice goes on to it without waiting for this loop.
+            earlier, latest = self._making
+            if earlier is not None:
+                await asyncio.wait([earlier])
             flush_id = self.flush_id
             # With nothing else on the way, the worker sends the first chunk itself at once.
             idle = self._finishing is None or self._finishing.done()
-            spoken = await self.server.run(self._make, item, request, flush_id, idle)
-            finish = self._finish_after(self._finishing, spoken, flush_id)
+            making = self.server.speak(self._make, item, request, flush_id, idle)
+            self._making = (latest, making)
+            finish = self._finish_after(self._finishing, making, flush_id)
             self._finishing = asyncio.ensure_future(finish)
 
     async def _finish_after(
         self,
         previous: asyncio.Future[None] | None,
-        spoken: _Spoken,
+        making: asyncio.Future[_Spoken],
         flush_id: int | None,
     ) -> None:
-        """Finish ``spoken`` once the previous utterance is finished (order; one resampler)."""
-        if previous is not None:
-            await previous
+        """Finish what ``making`` speaks once the previous utterance is finished (order; one
+        resampler)."""
         try:
+            if previous is not None:
+                await previous
+            spoken = await making
             await self.server.run(self._finish, spoken, flush_id)
         except Exception as exc:
             self.made.put_nowait(exc)  # after what is already made: the sender ends there
+        finally:
+            # Stopped first: what it speaks goes nowhere (and a failure of it is no news).
+            if not making.cancel() and not making.cancelled():
+                making.exception()
 
     def _make(
         self,
@@ -879,9 +894,13 @@ class SonicServer:
         self._live: dict[tuple[int, str], float] = {}
         self._voices: dict[str, None] = {}  # most recently used last
         self._connections: set[_Connection] = set()
+        # One synthesis at a time, in the order asked (each voice speaks one utterance at a
+        # time anyway): queued on its own thread, the next utterance starts the moment the voice
+        # is free, never behind the event loop or the resampling and encoding of the last.
+        self._voice = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sonic-voice")
         self._pool = ThreadPoolExecutor(
             max_workers=min(self.config.max_contexts, os.cpu_count() or 1),
-            thread_name_prefix="sonic-voice",
+            thread_name_prefix="sonic-work",
         )
 
     @property
@@ -936,6 +955,7 @@ class SonicServer:
                     connection.ws.transport.abort()
                 await self._server.wait_closed()
             self._server = None
+        self._voice.shutdown(wait=False, cancel_futures=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def serve_forever(self) -> None:
@@ -1029,8 +1049,13 @@ class SonicServer:
         if remember(self._voices, name, VOICES_KEPT) and name != DEFAULT_VOICE:
             log.info("voice %s is spoken by the local %s voice", name, self.engine.name)
 
+    def speak(self, function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """Start ``function`` (a synthesis) on the voice's thread, after those asked before:
+        its future."""
+        return asyncio.get_running_loop().run_in_executor(self._voice, function, *args)
+
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """Run ``function`` (synthesis and what follows) in the worker pool, off the loop."""
+        """Run ``function`` (what follows a synthesis) in the worker pool, off the loop."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
 
     async def _handle(self, ws: ServerConnection) -> None:

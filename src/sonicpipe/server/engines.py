@@ -114,7 +114,8 @@ class Engine(Protocol):
     sample_rate: int
 
     def synthesize(self, words: list[Word], speed: float = 1.0) -> Synthesis:
-        """Speak ``words`` at ``speed`` (1.0 normal); called from worker threads."""
+        """Speak ``words`` at ``speed`` (1.0 normal); the server calls it from one thread of
+        its own, one utterance at a time."""
         ...
 
 
