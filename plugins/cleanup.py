@@ -42,8 +42,9 @@ Decisions a later stage can rely on:
   stays).
 * Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
   stays; a block or cell closed after words with no punctuation, ``</li>``, ``</p>``,
-  ``</td>``, gets a period or, between cells, a comma); an SSML ``<speak>`` wrapper always
-  goes. Any other tag outside code (``<prosody>``,
+  ``</td>``, gets a period or, between cells, a comma; a page's ``<head>``, its title too,
+  which the page's heading says again, and ``<!DOCTYPE>`` go whole); an SSML ``<speak>``
+  wrapper always goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
   markup. Not tags: ``a < b``, ``x<5``, ``<<...>>``, an opening tag right after a word, a
   type parameter (``List<T>``), and a would-be tag between two words whose text after the name
@@ -280,7 +281,9 @@ def _emoticon(match: re.Match[str], mode: str) -> str:
 # -- blocks ----------------------------------------------------------------------------------
 
 HTML_DROP_RE = re.compile(  # an unclosed "<!--" looks no further than the next one
-    r"<!--(?:(?!<!--).)*?-->|<(script|style)\b[^>]*>(?:(?!<\1\b).)*?</\1\s*>", re.S | re.I
+    r"<!--(?:(?!<!--).)*?-->|<(script|style|head)\b[^>]*>(?:(?!<\1\b).)*?</\1\s*>"
+    r"|<![a-z][^<>]*>|<\?xml\b[^<>]*\?>",  # "<!DOCTYPE html>", '<?xml version="1.0"?>'
+    re.S | re.I,
 )
 # marks before a block marker go after it, so "<emotion/># Title" is still a heading
 LEADING_MARKS_RE = re.compile(

@@ -724,3 +724,13 @@ def test_a_line_break_puts_its_comma_after_a_spoken_mark_and_before_controls() -
     pause = table.add(Mark(MarkKind.BREAK, 300))
     text = f"Call {spell}\u2028then wait {pause}\u2028and go"
     assert clean(text, spoken={spell}) == f"Call {spell}, then wait, {pause} and go."
+
+
+def test_a_web_page_is_read_from_its_body() -> None:
+    """Its doctype and head (the title, which the page's heading says again) are not read."""
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html><head>'
+        '<meta charset="utf-8"><title>Weekly Digest</title><style>p { color: red }</style>'
+        "</head>\n<body><header><h1>Weekly Digest</h1></header><p>Hi there</p></body></html>"
+    )
+    assert clean(page) == "Weekly Digest. Hi there."
