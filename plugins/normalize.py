@@ -970,6 +970,18 @@ SERIES_AFTER = re.compile(r"\d{1,3}-\d")
 CLOCK_BEFORE = re.compile(r":\d\d$")
 BY_AFTER = re.compile(rf"{H}?\d")  # "120 x 60": a size, not "120 x" (times)
 SUM_AFTER = re.compile(rf"{H}?[\d.,]+{H}?=")  # "3 x 4 = 12": times
+# A weight or a volume after "x" is what a count of packs holds, no size: "2 x 400g tins" is
+# two times four hundred gram tins, "2 x 5 mg" two times five milligrams ("120 x 60 cm" is by).
+COUNT_TIMES_BEFORE = re.compile(rf"\d{H}?[x×]{H}?$")  # "2 x " before "330ml cans"
+PACK_AFTER = re.compile(
+    rf"{H}?[\d.,]+{H}?(?:"
+    + "|".join(
+        re.escape(unit)
+        for unit, (one, _) in UNITS.items()
+        if one.endswith(("gram", "liter", "ounce", "pound", "gallon", "quart"))
+    )
+    + r")(?!\w)"
+)
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
 ID_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[A-Z\d]*-\d+$")
@@ -1498,6 +1510,8 @@ def _attributive(text: str, start: int, end: int) -> bool:
     after = _word_after(text, end)
     if after in MEASURED_NOUNS:
         return True
+    if COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start):
+        return _is_plural_noun(after)  # "2 x 330ml cans", but "2 x 5 mg daily"
     if before not in DETERMINERS:
         return False
     return after.isalpha() and after.islower() and after not in NOT_NOUNS
@@ -2380,8 +2394,14 @@ class EnglishNormalizer:
 
 def _times_or_by(text: str, end: int, times_sign: bool) -> str:
     """The word for "x" between numbers before ``end``: "by" of sizes ("2x4", "120 x 60 cm"),
-    "times" for "×", a power of ten ("5 x 10^3") or a sum ("3 x 4 = 12")."""
-    if times_sign or text.startswith("10^", _skip(text, end, " ")) or SUM_AFTER.match(text, end):
+    "times" for "×", a power of ten ("5 x 10^3"), a sum ("3 x 4 = 12") or packs of a weight or
+    a volume ("2 x 400g tins", see PACK_AFTER)."""
+    if (
+        times_sign
+        or text.startswith("10^", _skip(text, end, " "))
+        or SUM_AFTER.match(text, end)
+        or PACK_AFTER.match(text, end)
+    ):
         return "times"
     return "by"
 

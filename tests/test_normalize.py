@@ -460,6 +460,13 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("A desk of 120 x 60 x 75 cm; 3 x 4 = 12 and 2x4 = 8.",
          "A desk of one hundred twenty by sixty by seventy-five centimeters; three times four "
          "equals twelve and two times four equals eight."),
+        # a count of packs of a weight or a volume is "times", a size "by"
+        ("Add 2 x 400g tins, 2x 400g tins, 4 x 250 ml cups and 6x330ml cans.",
+         "Add two times four hundred gram tins, two times four hundred gram tins, four times two "
+         "hundred fifty milliliter cups and six times three hundred thirty milliliter cans."),
+        ("Take 2 x 5 mg daily; a 3x3 grid of 2 x 4 m boards.",
+         "Take two times five milligrams daily; a three by three grid of two by four meter "
+         "boards."),
         ("At 40°N.", "At forty degrees north."),
         ("It struck 25 km SW of Lima, 8 km WSW of the coast and 5 mi. N of town.",
          "It struck twenty-five kilometers southwest of Lima, eight kilometers west-southwest of "
