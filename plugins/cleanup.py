@@ -682,7 +682,7 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
     if "\\" in text:
         text = ESCAPE_RE.sub(r"\1", text)
     if "&" in text:
-        text = html.unescape(text).translate(_characters_table(options))
+        text = _emoji(html.unescape(text), options).translate(_characters_table(options))
     return text
 
 
@@ -805,12 +805,18 @@ def _digit_groups(match: re.Match[str]) -> str:
     return re.sub(_GROUP_SPACE, ",", match.group())
 
 
+def _emoji(text: str, options: CleanupOptions) -> str:
+    """``text`` with its emoji removed or described, as ``options`` say."""
+    if options.emoji == "keep" or text.isascii():
+        return text
+    return EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
+
+
 def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
         text = BULLET_RE.sub(_bullet, text)
-    if options.emoji != "keep" and not text.isascii():
-        text = EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
+    text = _emoji(text, options)
     if "–" in text:
         text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
     if "«" in text or "»" in text:

@@ -734,3 +734,13 @@ def test_a_web_page_is_read_from_its_body() -> None:
         "</head>\n<body><header><h1>Weekly Digest</h1></header><p>Hi there</p></body></html>"
     )
     assert clean(page) == "Weekly Digest. Hi there."
+
+
+@pytest.mark.parametrize(
+    ("emoji", "cleaned"),
+    [("remove", "Grab a coffee and go."), ("describe", "Grab a coffee hot beverage and go."),
+     ("keep", "Grab a coffee ☕ and go.")],
+)  # fmt: skip
+def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str) -> None:
+    """A newsletter's '&#9749;' is read as the emoji option says, as a typed '☕' is."""
+    assert clean("Grab a coffee &#9749; and go.", CleanupOptions(emoji=emoji)) == cleaned
