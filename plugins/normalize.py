@@ -80,7 +80,10 @@ MULTIPLIERS = {
     "tn": "trillion", "thousand": "thousand", "million": "million", "billion": "billion",
     "trillion": "trillion", "lakh": "lakh", "crore": "crore", "lakh crore": "lakh crore",
 }  # fmt: skip
-PER = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day"}
+PER = {
+    "mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day",
+    "l": "liter",  # "€/l" (but "5 l" may be a list's: no unit of its own)
+}  # fmt: skip
 # A price per thousand, million or billion: "$0.10/1M tokens", "$15/M tokens", "$2/1K calls".
 PER |= {"1k": "thousand"} | {
     f"{one}{letter}": MULTIPLIERS[letter] for one in ("", "1") for letter in "KMB"
@@ -544,6 +547,11 @@ NUM = rf"(?:{INT})(?:\.\d+)?"
 # ("12,50"; English groups thousands by three digits).
 EURO_NUM = r"\d{1,3}+(?:\.\d{3})*+,\d\d(?!\d|[.,]\d)"
 EURO_DIGITS = str.maketrans(".,", ",.")  # "1.234,56" -> "1,234.56"
+# A comma before three digits, before a currency written after the amount, is a decimal comma
+# after a lone 0 ("0,289 €") or in a price per liter, as fuel is priced in Europe ("1,899 €/l":
+# one point eight nine nine euros per liter); else it groups thousands ("1,899 €").
+EURO_THOUSANDTHS = re.compile(r"\d,\d{3}")
+LITERS = ("l", "L", "ltr", "liter", "litre")
 # Before "€" or "EUR", thousands grouped by periods have no cents: "1.500 €" (one can write
 # "€1.500" for one and a half euros, but puts the sign after the amount only the European way)
 EURO_GROUPS = rf"[1-9]\d{{0,2}}+(?:\.\d{{3}})++(?!\d|[.,]\d)(?={H}?(?:€|EUR)(?!\w))"
@@ -659,7 +667,7 @@ BRANCHES = {
         rf"(?:{H}?[-–—]{H}?(?:{CURRENCY_RE})?(?P<amt2>{EURO_NUM}|{NUM})"
         rf"(?:{H}?(?P<mult2>{MULT_RE}){RB})?)?"
         rf"(?:{H}(?P<code>{'|'.join(CURRENCY_CODES)})(?!\w))?"  # "$5 CAD": the code says which
-        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k|[dcm]?L){RB}"  # "$3/mo", "$0.10/1M"
+        rf"(?:{H}?/{H}?(?P<per>[a-z]{{1,6}}|1?[KMB]|1k|[dcm]?L|kWh){RB}"  # "$3/mo", "$0.10/1M"
         rf"(?:{H}?/{H}?(?P<per_b>[a-z]{{1,6}}){RB})?)?"  # "$25/user/mo"
     ),
     # Scientific notation: "1e-3", "6.02E23" (a learning rate, a constant)
@@ -709,7 +717,7 @@ BRANCHES = {
         rf"|(?P<deg>{H}?[°º˚](?:{H}?(?P<scale>[CFK])(?!\w)|{H}?(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{H}?|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)(?:{'|'.join(ATTACHED_UNITS)}))(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?<!{H}W(?={PLACE_AFTER}))"  # "5 W of here": west, not watts
-        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
+        rf"(?P<unit2>{H}?/{H}?(?P<per2>[a-z]{{1,6}}|[dcm]?L|kWh){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
         # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
@@ -2045,6 +2053,8 @@ class EnglishNormalizer:
         # "a 50p coin" is a fifty pence coin, as said in Britain
         attributive = unit != "p" and _attributive(m.string, m.start(), m.end())
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
+            if EURO_THOUSANDTHS.fullmatch(numeral) and (numeral[0] == "0" or m["per2"] in LITERS):
+                numeral = numeral.replace(",", ".")  # "1,899 €/l": one point eight nine nine
             words = self._amount(numeral, None, CURRENCIES[unit], attributive)
         else:
             words = _with_unit(number_words(numeral), numeral, UNITS[unit], attributive)

@@ -348,6 +348,19 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("Only $.50 now.", "Only fifty cents now."),
         ("It fell $-3 and -$3.", "It fell minus three dollars and minus three dollars."),
         ("Fuel at €1.50/L.", "Fuel at one euro and fifty cents per liter."),
+        # a European fuel price: thousandths after a decimal comma
+        (
+            "Diesel: 1,899 €/l, 1,899 EUR/L or 1,799 €/litre; power 0,289 €/kWh or $0.15/kWh.",
+            "Diesel: one point eight nine nine euros per liter, one point eight nine nine euros per "
+            "liter or one point seven nine nine euros per litre; power zero point two eight nine "
+            "euros per kilowatt hour or fifteen cents per kilowatt hour.",
+        ),
+        (
+            "A 1,899 € laptop, 1,899 €/kg of saffron, 2,50 €/l and $4/gal.",
+            "A one thousand eight hundred ninety-nine euro laptop, one thousand eight hundred "
+            "ninety-nine euros per kilogram of saffron, two euros and fifty cents per liter and four "
+            "dollars per gallon.",
+        ),
         (
             "It allots ₹11.1 lakh crore, ₹500 crore and Rs 2 lakh; tickets Rs. 450; the three Rs.",
             "It allots eleven point one lakh crore rupees, five hundred crore rupees and two lakh "
