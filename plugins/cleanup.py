@@ -67,7 +67,8 @@ Options, from ``[options.cleanup]``:
   that Sonic does not act on it; indented code blocks are not recognised (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
-  inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash.
+  inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash, and so
+  is a spaced ``|`` (``Home | About``; ``a|b`` stays).
 * ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
   (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
   text, as in CommonMark (a reply cut off inside its code). A bare ``~~~`` line (no info string
@@ -396,9 +397,11 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _cells(row: str) -> str:
-    """A table row read as its cells joined by commas."""
+    """A table row read as its cells joined by commas. A cell's escaped ``\\|`` is a bar: in
+    a code span now, elsewhere when inline markdown reads the escape (not a pause, then)."""
     cells = (cell.strip() for cell in CELL_SPLIT_RE.split(row.strip().strip("|")))
-    return ", ".join(cell.replace("\\|", "|") for cell in cells if cell)
+    bars_in_code = partial(CODE_SPAN_RE.sub, lambda code: code.group().replace("\\|", "|"))
+    return ", ".join(bars_in_code(cell) for cell in cells if cell)
 
 
 def _blocks(
@@ -678,6 +681,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = FOOTNOTE_STAR_RE.sub("", text)
     if "•" in text:
         text = text.replace("•", "--")  # a bullet inside a line: "$35 • Returns", a pause
+    if " | " in text:
+        text = text.replace(" | ", " -- ")  # so is a bar between links: "Home | About"
     text = text.replace("`", "")  # a stray backtick (code spans are already out)
     if "\\" in text:
         text = ESCAPE_RE.sub(r"\1", text)

@@ -385,6 +385,22 @@ def test_unicode_bullets_are_list_items() -> None:
     assert clean(f"Intro\n{mark}• an item") == f"Intro.\n\n{mark}an item."
 
 
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("[Unsubscribe](https://x.org/u) | [Preferences](https://x.org/p)",
+         "Unsubscribe, Preferences."),
+        ("Home | About | Contact", "Home, About, Contact."),
+        ("Run `ls | wc` or a|b.", "Run ls | wc or a|b."),  # code and an unspaced bar stay
+        # and so does an escaped bar in a table's cell, in code or not
+        ("| Op | Means |\n|---|---|\n| `a \\| b` | a or b \\| c |",
+         "Op, Means.\n\na | b, a or b | c."),
+    ],
+)  # fmt: skip
+def test_a_spaced_bar_between_words_is_a_pause(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
 def test_an_en_dash_at_a_line_start_inside_prose_is_a_pause() -> None:
     assert clean("He paused\n– then went on.") == "He paused, then went on."
     assert clean("– Hello, he said.") == "Hello, he said."
