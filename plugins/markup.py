@@ -9,13 +9,15 @@ then restore the previous value)::
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
 ``[volume 0.8]``, ``[emotion excited]``, ``[pause 2 seconds]``, in any case (LLM-written
 scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an emotion or
-nonverbal name, or a transcript's or another TTS's word for laughter (``[laughs]``,
-``[chuckles]``: ``[laughter]``); any other bracketed text (``[sic]``, ``[contents]``,
-``[break in the text]``) and a markdown link text (``[content](https://...)``, whose text
-cleanup keeps) stay text. A bad value in an explicit control (a tag, or ``[emotion exited]``)
-is an error naming the valid values. Each control becomes a mark placeholder in ``doc.text``.
-Markup shown in markdown code (a code span, a fenced block: see ``cleanup.code_regions``) is
-code, not markup, while cleanup reads markdown: it stays text for cleanup to read as code.
+nonverbal name, a transcript's or another TTS's word for laughter (``[laughs]``,
+``[chuckles]``: ``[laughter]``), or a script's pause with no time (``[pause]``: 1s,
+``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s); any other bracketed text
+(``[sic]``, ``[contents]``, ``[break in the text]``) and a markdown link text
+(``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
+control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
+becomes a mark placeholder in ``doc.text``. Markup shown in markdown code (a code span, a
+fenced block: see ``cleanup.code_regions``) is code, not markup, while cleanup reads
+markdown: it stays text for cleanup to read as code.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -54,6 +56,9 @@ LAUGHTER = dict.fromkeys(
      "giggling"),
     "laughter",
 )  # fmt: skip
+
+# A pause as scripts mark it with no time: "[pause]", "[long pause]", a screenplay's "[beat]"
+PAUSES = {"pause": 1000, "short pause": 500, "long pause": 2000, "beat": 500}
 
 
 class MarkupError(ValueError):
@@ -138,6 +143,8 @@ def _bracket(content: str) -> Mark | None:
         return Mark(MarkKind.EMOTION, name)
     if name in NONVERBALS or name in LAUGHTER:
         return Mark(MarkKind.NONVERBAL, LAUGHTER.get(name, name))
+    if name in PAUSES:
+        return Mark(MarkKind.BREAK, PAUSES[name])
     explicit = EXPLICIT_RE.fullmatch(content.strip())
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
