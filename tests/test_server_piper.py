@@ -104,8 +104,11 @@ def test_custom_pronunciations_reach_the_engine(engine_name: str) -> None:
 def test_a_nul_character_is_refused_as_invalid_text(server: LocalServer) -> None:
     """JSON allows "\\u0000"; piper's phonemizer takes C strings and failed on it (a 500 with
     a traceback; espeak read on). Like a lone surrogate, it is a 400 for either voice."""
-    audio, events = run_context(server, ["Fine so far. ", "Then a\x00b."])
-    assert len(audio) > 0  # the sentence before it was spoken
+    before = "Fine so far, and on for a while, so that this takes its time to be spoken. "
+    audio, events = run_context(server, [before, "Then a\x00b."])
+    # The sentence before it was spoken, all of it, before the error.
+    alone = load_engine("piper").synthesize(words_of(before)).duration
+    assert pcm.duration(len(audio), "pcm_s16le", 44100) > 0.8 * alone
     error = events[-1]
     assert (error.type, error.status_code) == ("error", 400)
     assert "transcript is not valid text: NUL character U+0000 in 'Then a\\x00b.'" in error.error

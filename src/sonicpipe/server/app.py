@@ -510,6 +510,7 @@ class _Context:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            await self._settle()  # what its earlier input made is sent first
             made.put_nowait(exc)
 
     async def _settle(self) -> None:
