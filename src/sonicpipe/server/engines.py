@@ -120,10 +120,14 @@ class Engine(Protocol):
 
 
 def _spread(total: float, weights: list[int]) -> list[tuple[float, float]]:
-    """Share ``total`` seconds among items in proportion to ``weights``."""
-    edges = np.concatenate([[0.0], np.cumsum(np.maximum(weights, 1))])
-    edges = edges / edges[-1] * total
-    return [(float(a), float(b)) for a, b in itertools.pairwise(edges)]
+    """Share ``total`` seconds among items in proportion to ``weights`` (each at least 1).
+
+    Plain Python: the lists are a few words long, and numpy's per-call cost would be most
+    of the work (this runs once per word of every utterance).
+    """
+    edges = list(itertools.accumulate((max(w, 1) for w in weights), initial=0))
+    scale = total / max(edges[-1], 1)
+    return [(a * scale, b * scale) for a, b in itertools.pairwise(edges)]
 
 
 def _word_times_from_groups(
@@ -405,13 +409,11 @@ class EspeakEngine:
                 text, len(text) + 1, 0, 0, 0, _CHARS_UTF8 | _PHONEMES_INPUT, None, None
             )
             self._lib.espeak_Synchronize()
-        samples = (
-            np.concatenate(state.samples).astype(np.float32) / 32768.0
-            if state.samples
-            else np.zeros(0, np.float32)
-        )
-        peak = float(np.abs(samples).max(initial=0.0))
-        samples *= np.float32(min(_ESPEAK_GAIN, HEADROOM / peak) if peak else _ESPEAK_GAIN)
+        pcm16 = np.concatenate(state.samples) if state.samples else np.zeros(0, np.int16)
+        peak = max(-int(pcm16.min(initial=0)), int(pcm16.max(initial=0))) / 32768.0
+        samples = pcm16.astype(np.float32)
+        gain = min(_ESPEAK_GAIN, HEADROOM / peak) if peak else _ESPEAK_GAIN
+        samples *= np.float32(gain / 32768.0)
         rate = self.sample_rate
         end = _speech_end(samples) / rate
         # A word event belongs to the word whose text it points into.
