@@ -1466,6 +1466,13 @@ PENCE_NEAR = re.compile(
 )
 
 
+# Words of cricket near "245/6" make it runs for wickets: two hundred forty-five for six (see
+# _fraction_words); elsewhere it stays as it was read.
+CRICKET_NEAR = re.compile(
+    r"\b(?:runs|wickets?|wkts|overs|innings|stumps|declared|(?-i:dec)|cricket|batting"
+    r"|batsm[ae]n|bowl(?:ed|ing|ers?)|all out)\b",
+    re.IGNORECASE,
+)
 # Words of the sea or the air near "20 nm" make it nautical miles ("20 nm offshore", "20 nm
 # off the coast", "a ship 20 nm out"), unless words of the very small are near too ("a sea of
 # 3 nm chips"); elsewhere it is nanometers ("a wavelength of 20 nm").
@@ -1797,6 +1804,18 @@ class EnglishNormalizer:
             if not whole and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
                 words = f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
                 return f"{words} {unit[1]}" if unit else words
+            if (
+                not whole
+                and not unit
+                and min(num, den) <= 10 < max(num, den)
+                and (num, den) != (24, 7)  # "open 24/7"
+                and _word_after(m.string, m.end()) != "of"
+                and not (  # "on 5/14": a date
+                    max(num, den) <= 31 and _word_before(m.string, m.start()).lower() in DATE_BEFORE
+                )
+                and _near(m.string, m.start(), m.end(), CRICKET_NEAR, after=40)
+            ):  # a cricket score, "245/6" (and Australian "6/245"), or bowling figures, "5/32"
+                return f"{cardinal(num)} for {cardinal(den)}"
             if not whole and unit and gcd(num, den) > 1:  # "8/16 GB": no fraction is written so
                 return f"{cardinal(num)} or {cardinal(den)} {unit[1]}"
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):

@@ -127,6 +127,23 @@ def test_numbers(written: str, spoken: str) -> None:
             "Rated 4.5/5 stars; a 7.5/10.",
             "Rated four point five out of five stars; a seven point five out of ten.",
         ),
+        # runs for wickets, and bowling figures, with a word of cricket near
+        (
+            "They made 245/6 in 50 overs; England declared on 310/4.",
+            "They made two hundred forty-five for six in fifty overs; England declared on three "
+            "hundred ten for four.",
+        ),
+        (
+            "Australia were 6/245 at stumps. He took 5/32 in the innings.",
+            "Australia were six for two hundred forty-five at stumps. He took five for "
+            "thirty-two in the innings.",
+        ),
+        (
+            "On 5/14 he took 5/14 in 10 overs; open 24/7 for cricket fans, 3/4 of the runs.",
+            "On May fourteenth he took five for fourteen in ten overs; open twenty-four seven for "
+            "cricket fans, three quarters of the runs.",
+        ),
+        ("The score was 245/6.", "The score was two hundred forty-five six."),  # no cricket near
         # dates and fractions keep their reading
         ("Paid on 5/5/2024.", "Paid on May fifth, twenty twenty-four."),
         ("Due on 5/5.", "Due on May fifth."),
@@ -351,15 +368,15 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         # a European fuel price: thousandths after a decimal comma
         (
             "Diesel: 1,899 €/l, 1,899 EUR/L or 1,799 €/litre; power 0,289 €/kWh or $0.15/kWh.",
-            "Diesel: one point eight nine nine euros per liter, one point eight nine nine euros per "
-            "liter or one point seven nine nine euros per litre; power zero point two eight nine "
-            "euros per kilowatt hour or fifteen cents per kilowatt hour.",
+            "Diesel: one point eight nine nine euros per liter, one point eight nine nine "
+            "euros per liter or one point seven nine nine euros per litre; power zero point two "
+            "eight nine euros per kilowatt hour or fifteen cents per kilowatt hour.",
         ),
         (
             "A 1,899 € laptop, 1,899 €/kg of saffron, 2,50 €/l and $4/gal.",
             "A one thousand eight hundred ninety-nine euro laptop, one thousand eight hundred "
-            "ninety-nine euros per kilogram of saffron, two euros and fifty cents per liter and four "
-            "dollars per gallon.",
+            "ninety-nine euros per kilogram of saffron, two euros and fifty cents per liter and "
+            "four dollars per gallon.",
         ),
         (
             "It allots ₹11.1 lakh crore, ₹500 crore and Rs 2 lakh; tickets Rs. 450; the three Rs.",
