@@ -28,6 +28,9 @@ Decisions a later stage can rely on:
   and gets a comma, a light pause, not a sentence's falling end: "Up above the world so
   high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``) gets a period. Two
   line breaks in a row (an empty line: a stanza's end) end the paragraph.
+* A paragraph's first line of a few words in capitals, above a line that is not, is a
+  speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
+  ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?".
 * A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
   ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
   the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
@@ -198,6 +201,7 @@ PHONE_WORDS_BEFORE = re.compile(rf"{PHONE_WORDS}\s*$")
 EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
+MAX_NAME_WORDS = 4  # of a line in capitals that ends its own sentence (see _names_the_next)
 LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
 LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
 STANZA_END_RE = re.compile(rf"[ \t{MARKS}]*{LINE_BREAK}")  # an empty line after it
@@ -500,6 +504,8 @@ def _blocks(
             continue
         if kind == "table":
             close()
+        if kind == "text" and len(lines) == 1 and _names_the_next(lines[0], stripped):
+            lines[0] = _finish(lines[0], spoken)
         lines.append(stripped)
     close()
     if fence:
@@ -889,9 +895,26 @@ def _line_end(match: re.Match[str], spoken: AbstractSet[str]) -> str:
     line += marks[:said]
     if not said and not line.rstrip(CLOSING)[-1:].isalnum():
         return marks + "\n"  # its own punctuation, or a dash (a pause already)
-    letters = [char for char in line if char.isalpha()]
-    end = "." if letters and not any(map(str.islower, letters)) else ","
+    end = "." if _in_capitals(line) else ","
     return f"{marks[:said]}{end}{marks[said:]}\n"
+
+
+def _names_the_next(line: str, next_line: str) -> bool:
+    """Whether ``line``, first in its paragraph, is a speaker's name over their words or a
+    heading over its text (a script's "SARAH" / "(whispering) Is anyone here?", "CHAPTER II"
+    / "Down the Hole"): a few words in capitals, not wrapped capitals over more."""
+    return (
+        len(line.split()) <= MAX_NAME_WORDS
+        and _in_capitals(line)
+        and any(map(str.islower, next_line))
+    )
+
+
+def _in_capitals(line: str) -> bool:
+    """Whether ``line`` is words in capitals (a heading, a speaker's name): two letters or
+    more, none small."""
+    letters = [char for char in line if char.isalpha()]
+    return len(letters) > 1 and not any(map(str.islower, letters))
 
 
 def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:

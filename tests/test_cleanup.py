@@ -760,3 +760,22 @@ def test_a_web_page_is_read_from_its_body() -> None:
 def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str) -> None:
     """A newsletter's '&#9749;' is read as the emoji option says, as a typed '☕' is."""
     assert clean("Grab a coffee &#9749; and go.", CleanupOptions(emoji=emoji)) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("SARAH\n(whispering)\nIs anyone here?", "SARAH. (whispering) Is anyone here?"),
+        ("JOHN\n[laughs] You scared me!", "JOHN. [laughs] You scared me!"),
+        ("CHAPTER II\nDown the Hole", "CHAPTER II. Down the Hole."),
+        ("SARAH:\nHello.", "SARAH: Hello."),  # its own punctuation
+        # wrapped capitals (a stage direction in Moby-Dick) and a long line are prose
+        ("THE COFFIN LAID UPON TWO LINE-TUBS, BETWEEN THE\nVICE-BENCH AND THE HATCHWAY",
+         "THE COFFIN LAID UPON TWO LINE-TUBS, BETWEEN THE VICE-BENCH AND THE HATCHWAY."),
+        ("I SAW THE SIGN THAT SAID\nslow down", "I SAW THE SIGN THAT SAID slow down."),
+        ("Then I\nwent home", "Then I went home."),
+    ],
+)  # fmt: skip
+def test_a_name_in_capitals_over_its_words_ends_a_sentence(raw: str, cleaned: str) -> None:
+    """A script's speaker, on a line of their own, ran into their first words."""
+    assert clean(raw) == cleaned
