@@ -595,6 +595,8 @@ DISTANCE_WORDS = (
     rf"(?:(?:nautical{H})?miles?|kilomet(?:er|re)s?|met(?:er|re)s?|yards?|feet|leagues?|blocks?)"
 )
 PLACE_AFTER = rf"{H}of{H}(?:here|there|town|us|the{H}|[A-Z])"
+# Words before a bare number that make it no distance: "the 5 W of the story", "page 5 E of".
+NO_DISTANCE_BEFORE = DETERMINERS | LABEL_WORDS | {"a", "an"}
 
 BRANCHES = {
     # A US ZIP code after a city and a state's postal code: "Beverly Hills, CA 90210",
@@ -986,7 +988,7 @@ PACK_AFTER = re.compile(
     + "|".join(
         re.escape(unit)
         for unit, (one, _) in UNITS.items()
-        if one.endswith(("gram", "liter", "ounce", "pound", "gallon", "quart"))
+        if one.endswith(("gram", "liter", "ounce", "pound", "gallon", "quart", "spoon"))
     )
     + r")(?!\w)"
 )
@@ -1918,11 +1920,16 @@ class EnglishNormalizer:
 
     def _number(self, m: re.Match[str]) -> str:
         words = self._number_words(m)
-        if point := m["bearing"]:  # "N": north; "SW": southwest; "NNE": north-northeast
-            bearing = "".join(COMPASS[letter] for letter in point[-2:])
-            words += m["distance"] or ""  # "5 miles W of here"
-            words += f" {COMPASS[point[0]]}-{bearing}" if len(point) == 3 else f" {bearing}"
-        return words
+        point = m["bearing"]
+        if not point:
+            return words
+        if not (m["unit"] or m["distance"]) and (
+            _word_before(m.string, m.start()).lower() in NO_DISTANCE_BEFORE
+        ):  # "the 5 W of the story": no distance
+            return words + m.string[m.start("bearing") - 1 : m.end()]
+        bearing = "".join(COMPASS[letter] for letter in point[-2:])
+        words += m["distance"] or ""  # "5 miles W of here"
+        return words + (f" {COMPASS[point[0]]}-{bearing}" if len(point) == 3 else f" {bearing}")
 
     def _number_words(self, m: re.Match[str]) -> str:
         """The number (with what is written on it) of a match of the "number" branch."""

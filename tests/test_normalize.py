@@ -494,6 +494,7 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("Add 2 x 400g tins, 2x 400g tins, 4 x 250 ml cups and 6x330ml cans.",
          "Add two times four hundred gram tins, two times four hundred gram tins, four times two "
          "hundred fifty milliliter cups and six times three hundred thirty milliliter cans."),
+        ("Mix 3 x 2 tbsp sugar.", "Mix three times two tablespoons sugar."),
         ("Take 2 x 5 mg daily; a 3x3 grid of 2 x 4 m boards.",
          "Take two times five milligrams daily; a three by three grid of two by four meter "
          "boards."),
@@ -527,6 +528,8 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("A wavelength of 20 nm, a 5 nm chip; the port ships a 3 nm wafer.",
          "A wavelength of twenty nanometers, a five nanometer chip; the port ships a three "
          "nanometer wafer."),
+        ("The 5 W of the story, page 5 E of the Act; the 5 km N of here.",  # no distance
+         "The five W of the story, page five E of the Act; the five kilometers north of here."),
         ("It gives 5 W of power and 10 N of force.",  # no place after "of": measures
          "It gives five watts of power and ten N of force."),
         ("It lies at 45° N, 3 ° W.", "It lies at forty-five degrees north, three degrees west."),
