@@ -60,14 +60,15 @@ Options, from ``[options.cleanup]``:
   links (their text is kept), autolinks, HTML tags, block quotes, lists, tables (cells joined by
   commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
   ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
-  count as emphasis only around a word (never in ``5 * 3`` or ``file_name.txt``); an ``_``
-  that opens or closes italics spanning paragraphs goes too, when it is the only stray one at
-  its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub-
-  and superscripts lose their braces (``H_{2}O`` -> ``H2O``, ``4^{th}`` -> ``4th``); a
-  superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
-  a code span is kept exactly, but for Sonic's own markup shown in it, which loses its
-  brackets (``<break time="1s"/>``: ``break time="1s"``, ``[laughter]``: ``laughter``) so
-  that Sonic does not act on it; indented code blocks are not recognised (they read as text).
+  count as emphasis only around a word or a code span (``**`--force`**``; never in ``5 * 3``
+  or ``file_name.txt``); an ``_`` that opens or closes italics spanning paragraphs goes too,
+  when it is the only stray one at its paragraph's start or end (Gutenberg's ``_"We are,``
+  ... ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` ->
+  ``H2O``, ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` ->
+  ``x^2``). The text of a code span is kept exactly, but for Sonic's own markup shown in it,
+  which loses its brackets (``<break time="1s"/>``: ``break time="1s"``, ``[laughter]``:
+  ``laughter``) so that Sonic does not act on it; indented code blocks are not recognised
+  (they read as text).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
   inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash, and so
@@ -563,6 +564,7 @@ EMPHASIS_RES = (
     re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])((?:[^_]|(?<=\w)_(?=\w))+?)(?<=[^\s_\\])\1(?!\w)"),
     re.compile(r"(?<![~\\])(~~)(?=[^\s~])([^~]+?)(?<=[^\s~\\])~~(?!~)"),
 )
+EMPHASIS_BEFORE_CODE_RE = re.compile(r"(?<![\w*~\\])(?:\*{1,3}|_{1,3}|~~)\Z")
 # An underscore at a word's edge that no other closes: the only one at a paragraph's start or
 # end opens or closes italics that span paragraphs (Gutenberg's '_"We are, dear Sirs,' ...
 # 'SON."_'); others are left alone.
@@ -721,6 +723,12 @@ def _dash(match: re.Match[str], before_code: str = "", after_code: str = "") -> 
 def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Inline cleanup of a paragraph, leaving the text of code spans as it is."""
     parts = CODE_SPAN_RE.split(text) if options.markdown and "`" in text else [text]
+    for index in range(0, len(parts) - 3, 3):  # emphasis around a code span: **`--force`**
+        opening = EMPHASIS_BEFORE_CODE_RE.search(parts[index])
+        marker = opening.group() if opening else ""
+        if opening and re.match(rf"{re.escape(marker)}(?![\w*~])", parts[index + 3]):
+            parts[index] = parts[index][: opening.start()]
+            parts[index + 3] = parts[index + 3][len(marker) :]
     out: list[str] = []
     for index in range(0, len(parts), 3):  # prose, then the backticks and text of a code span
         part = parts[index]

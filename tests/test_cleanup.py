@@ -779,3 +779,17 @@ def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str
 def test_a_name_in_capitals_over_its_words_ends_a_sentence(raw: str, cleaned: str) -> None:
     """A script's speaker, on a line of their own, ran into their first words."""
     assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Use **`--force`** with care.", "Use --force with care."),
+        ("The ~~`old_api()`~~ call and _`x`_.", "The old_api() call and x."),
+        ("**`a`** and *`b`*", "a and b."),
+        ("5 * `a` * 3", "5 * a * 3."),  # no emphasis
+    ],
+)
+def test_emphasis_around_a_code_span_goes(raw: str, cleaned: str) -> None:
+    """Its markers were left in the text, for the voice to read."""
+    assert clean(raw) == cleaned
