@@ -63,13 +63,22 @@ class PluginInfo:
     options: list[str] | None = None  # the keys of its options table, if it declares them
 
 
-def installed_plugins() -> list[importlib.metadata.EntryPoint]:
-    """The entry points of the ``sonicpipe`` group in the order they are registered: the
-    built-ins, then the others by name. Not in the order of the path, so that a plugin runs in
-    the same place wherever it is installed (and where it would from settings: after the
-    built-ins, so before them in call order)."""
-    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-    return sorted(entry_points, key=lambda e: (e.dist is None or e.dist.name != DIST, e.name))
+def installed_plugins() -> list[tuple[importlib.metadata.EntryPoint, str | None, str | None]]:
+    """The entry points of the ``sonicpipe`` group, each with its distribution's name and
+    version (None without one), in the order they are registered: the built-ins, then the
+    others by name. Not in the order of the path, so that a plugin runs in the same place
+    wherever it is installed (and where it would from settings: after the built-ins, so before
+    them in call order)."""
+    labels: dict[int, tuple[str | None, str | None]] = {}
+    found = []
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = entry_point.dist
+        if dist is not None and id(dist) not in labels:
+            # Read once: dist.name and dist.version each parse all of it (ours holds the README).
+            metadata = dist.metadata
+            labels[id(dist)] = (metadata["Name"], metadata["Version"])
+        found.append((entry_point, *labels.get(id(dist), (None, None))))
+    return sorted(found, key=lambda item: (item[1] != DIST, item[0].name))
 
 
 def load_object(reference: str) -> Any:
@@ -258,8 +267,8 @@ class PluginHost:
         for name in self.settings.disable:
             self.pm.set_blocked(name)
         if entry_points:
-            for entry_point in installed_plugins():
-                self._register_installed(entry_point)
+            for entry_point, dist, version in installed_plugins():
+                self._register_installed(entry_point, dist, version)
         for reference in self.settings.plugins:
             try:
                 self.register_reference(reference)
@@ -490,26 +499,29 @@ class PluginHost:
                 f"does not pass{hint}; it passes {', '.join(passed)}, by name: take any of them"
             )
 
-    def _register_installed(self, entry_point: importlib.metadata.EntryPoint) -> None:
-        """Load and register an installed plugin under the name it declares, else its entry
-        point's, unless either is disabled (the entry point's: then it is not imported) or
-        its name is taken. One that cannot be loaded or registered is an error naming its
-        entry point and how to leave it out, so that it need not stop every command."""
-        name, dist = entry_point.name, entry_point.dist
+    def _register_installed(
+        self, entry_point: importlib.metadata.EntryPoint, dist: str | None, version: str | None
+    ) -> None:
+        """Load and register an installed plugin (of distribution ``dist`` at ``version``)
+        under the name it declares, else its entry point's, unless either is disabled (the
+        entry point's: then it is not imported) or its name is taken. One that cannot be loaded
+        or registered is an error naming its entry point and how to leave it out, so that it
+        need not stop every command."""
+        name = entry_point.name
         if self.pm.has_plugin(name) or self.pm.is_blocked(name):
             return
-        origin = f", from {dist.name} {dist.version}" if dist else ""
+        origin = f", from {dist} {version}" if dist else ""
         where = f"installed plugin {name!r} ({entry_point.value}{origin})"
         try:
             plugin = entry_point.load()
-            source = f"entry point ({dist.name if dist else '?'})"
+            source = f"entry point ({dist or '?'})"
             name = self.register(plugin, declared_name(plugin) or name, source)
         except Exception as exc:
             cause = str(exc) if isinstance(exc, PluginError) else described(exc)
             hint = f"leave it out with disable = [{name!r}] or --disable {name}"
             raise InstalledPluginError(f"{where}: {cause}; {hint}", name) from exc
-        if dist:
-            self._versions[name] = dist.version
+        if version:
+            self._versions[name] = version
 
     def register_reference(self, reference: str) -> str:
         """Import a ``module:object`` reference and register it (as settings' plugins are);
