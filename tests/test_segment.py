@@ -36,6 +36,11 @@ LETTER_ENDS = (
      "See Appendix A.", "Smith's table.", "We met John F. Kennedy and Mr. H. G. Wells.",
      "Plan A. B. C. Smith agreed."],
 )  # fmt: skip
+# a name's suffix between capitalised words goes on, unless a sentence starter follows
+NAME_SUFFIXES = (
+    "Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left.",
+    ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left."],
+)
 TRICKY = [
     # abbreviations mid-sentence and at the end of a sentence
     ("Dr. Smith met Mr. Jones at St. Paul's. They talked.",
@@ -54,9 +59,7 @@ TRICKY = [
     ("It went to the U.S. District Court and the E.U. Commission. It is in the U.K. The end.",
      ["It went to the U.S. District Court and the E.U. Commission.", "It is in the U.K.",
       "The end."]),
-    # a name's suffix between capitalised words goes on, unless a sentence starter follows
-    ("Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left.",
-     ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left."]),
+    NAME_SUFFIXES,
     ("Mrs. Harker wrote to Dr. Van Helsing. See ch. 3 and pp. 10-12. Fine.",
      ["Mrs. Harker wrote to Dr. Van Helsing.", "See ch. 3 and pp. 10-12.", "Fine."]),
     ("She was ill. Then she recovered.", ["She was ill.", "Then she recovered."]),
@@ -149,7 +152,8 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [*TRICKY[-3:], LETTER_ENDS, ("Hmm?? OK!!!", ["Hmm??", "OK!!!"])],  # the asides, "No. I"
+    # the asides, "No. I", a name's suffix
+    [*TRICKY[-3:], LETTER_ENDS, NAME_SUFFIXES, ("Hmm?? OK!!!", ["Hmm??", "OK!!!"])],
 )
 def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(
     text: str, expected: list[str]
