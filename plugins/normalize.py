@@ -1469,12 +1469,14 @@ PENCE_NEAR = re.compile(
 
 
 # Words of cricket near "245/6" make it runs for wickets: two hundred forty-five for six (see
-# _fraction_words); elsewhere it stays as it was read.
-CRICKET_NEAR = re.compile(
-    r"\b(?:runs|wickets?|wkts|overs|innings|stumps|declared|(?-i:dec)|cricket|batting"
-    r"|batsm[ae]n|bowl(?:ed|ing|ers?)|all out)\b",
-    re.IGNORECASE,
+# _is_cricket); elsewhere it stays as it was read. "runs" alone will not do for a pair that
+# may be a date ("the sale runs 3/15").
+_CRICKET = (
+    r"wickets?|wkts|overs|innings|stumps|declared|(?-i:dec)|cricket|batting|batsm[ae]n"
+    r"|bowl(?:ed|ing|ers?)|all out"
 )
+CRICKET_NEAR = re.compile(rf"\b(?:runs|{_CRICKET})\b", re.IGNORECASE)
+CRICKET_PLAY_NEAR = re.compile(rf"\b(?:{_CRICKET})\b", re.IGNORECASE)
 # Words of the sea or the air near "20 nm" make it nautical miles ("20 nm offshore", "20 nm
 # off the coast", "a ship 20 nm out"), unless words of the very small are near too ("a sea of
 # 3 nm chips"); elsewhere it is nanometers ("a wavelength of 20 nm").
@@ -1806,18 +1808,8 @@ class EnglishNormalizer:
             if not whole and PRESSURE_BEFORE.search(m.string, max(0, m.start() - 24), m.start()):
                 words = f"{_pair(num)} over {_pair(den)}"  # "BP 120/80": one twenty over eighty
                 return f"{words} {unit[1]}" if unit else words
-            if (
-                not whole
-                and not unit
-                and min(num, den) <= 10 < max(num, den)
-                and (num, den) != (24, 7)  # "open 24/7"
-                and _word_after(m.string, m.end()) != "of"
-                and not (  # "on 5/14": a date
-                    max(num, den) <= 31 and _word_before(m.string, m.start()).lower() in DATE_BEFORE
-                )
-                and _near(m.string, m.start(), m.end(), CRICKET_NEAR, after=40)
-            ):  # a cricket score, "245/6" (and Australian "6/245"), or bowling figures, "5/32"
-                return f"{cardinal(num)} for {cardinal(den)}"
+            if not whole and not unit and self._is_cricket(m.string, m.start(), m.end(), num, den):
+                return f"{cardinal(num)} for {cardinal(den)}"  # "245/6": runs for wickets
             if not whole and unit and gcd(num, den) > 1:  # "8/16 GB": no fraction is written so
                 return f"{cardinal(num)} or {cardinal(den)} {unit[1]}"
             if not whole and not unit and self._is_score(m.string, m.start(), m.end(), num, den):
@@ -1876,6 +1868,21 @@ class EnglishNormalizer:
             or SCORE_BEFORE.search(text, max(0, start - 24), start) is not None
             or (den == 5 and _word_before(text, start).lower() in OUT_OF_FIVE_BEFORE)
         )
+
+    @staticmethod
+    def _is_cricket(text: str, start: int, end: int, num: int, den: int) -> bool:
+        """Whether ``num/den`` at ``text[start:end]`` is a cricket score with a word of cricket
+        near (see CRICKET_NEAR): runs for wickets, "245/6" (or the Australian "6/245"), or
+        bowling figures, "5/32"; not "24/7", "3/4 of" nor a date ("on 5/14")."""
+        if not min(num, den) <= 10 < max(num, den) or (num, den) == (24, 7):
+            return False
+        if _word_after(text, end) == "of":
+            return False
+        if max(num, den) <= 31:  # shaped like a date
+            return _word_before(text, start).lower() not in DATE_BEFORE and _near(
+                text, start, end, CRICKET_PLAY_NEAR, after=40
+            )
+        return _near(text, start, end, CRICKET_NEAR, after=40)
 
     def _taxcode(self, m: re.Match[str]) -> str:
         words = f"{digits(m['tcn'], zero='oh')} {m['tcl']}"

@@ -144,6 +144,11 @@ def test_numbers(written: str, spoken: str) -> None:
             "cricket fans, three quarters of the runs.",
         ),
         ("The score was 245/6.", "The score was two hundred forty-five six."),  # no cricket near
+        (
+            "They made 245/6, 80 runs behind; the sale runs 3/15 to 4/15.",  # "runs" of a date
+            "They made two hundred forty-five for six, eighty runs behind; the sale runs March "
+            "fifteenth to April fifteenth.",
+        ),
         # dates and fractions keep their reading
         ("Paid on 5/5/2024.", "Paid on May fifth, twenty twenty-four."),
         ("Due on 5/5.", "Due on May fifth."),
