@@ -73,9 +73,10 @@ Options, from ``[options.cleanup]``:
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
   inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash, and so
   is a spaced ``|`` (``Home | About``; ``a|b`` stays).
-* ``code_blocks`` (``"announce"``): a fenced code block becomes the paragraph "Code omitted."
-  (``"announce"``) or nothing (``"drop"``). A fence that is never closed runs to the end of the
-  text, as in CommonMark (a reply cut off inside its code). A bare ``~~~`` line (no info string
+* ``code_blocks`` (``"announce"``): a fenced code block (an HTML ``<pre>`` too, as an HTML
+  ``<code>`` is a code span) becomes the paragraph "Code omitted." (``"announce"``) or
+  nothing (``"drop"``). A fence that is never closed runs to the end of the text, as in
+  CommonMark (a reply cut off inside its code). A bare ``~~~`` line (no info string
   like ``~~~python``) is a section break instead when it is never closed, or when the lines up
   to its closing ``~~~`` read as prose: some line ends a sentence and none looks like code.
 * ``images`` (``"drop"``): markdown and HTML images are dropped (``"drop"``) or read as their
@@ -286,6 +287,9 @@ def _emoticon(match: re.Match[str], mode: str) -> str:
 
 # -- blocks ----------------------------------------------------------------------------------
 
+HTML_CODE_RE = re.compile(r"<(?P<name>pre|code)\b[^<>]*>(?P<text>.*?)</(?P=name)\s*>", re.S | re.I)
+INNER_TAG_RE = re.compile(r"<[^<>]*>")  # the highlighting inside HTML code: <span class=k>
+BACKTICKS_RE = re.compile(r"`+")
 HTML_DROP_RE = re.compile(  # an unclosed "<!--" looks no further than the next one
     r"<!--(?:(?!<!--).)*?-->|<(script|style|head)\b[^>]*>(?:(?!<\1\b).)*?</\1\s*>"
     r"|<![a-z][^<>]*>|<\?xml\b[^<>]*\?>",  # "<!DOCTYPE html>", '<?xml version="1.0"?>'
@@ -373,8 +377,18 @@ def _opening_fence(source: list[str], number: int) -> re.Pattern[str] | None:
 
 def code_regions(text: str) -> list[tuple[int, int]]:
     """Where ``text`` (before cleanup) holds markdown code as cleanup reads it: the (start,
-    end) of each fenced code block, fences included, and of each code span, in order. The
-    markup plugin leaves markup there as text."""
+    end) of each fenced code block, fences included, code span, and HTML ``<pre>`` or
+    ``<code>`` element, in order. The markup plugin leaves markup there as text."""
+    if "`" not in text and "~~~" not in text and "<" not in text:  # most texts
+        return []
+    regions = _markdown_code(text)
+    if "<" in text:
+        regions = sorted(regions + [code.span() for code in _html_code(text, regions)])
+    return regions
+
+
+def _markdown_code(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of the fenced code blocks and code spans of ``text``, in order."""
     lines = text.splitlines(keepends=True)  # the line ends cleanup makes "\n"
     source = [line.rstrip("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029") for line in lines]
     regions: list[tuple[int, int]] = []
@@ -394,6 +408,35 @@ def code_regions(text: str) -> list[tuple[int, int]]:
     else:
         regions += _code_spans(text, start, len(text))
     return regions
+
+
+def _html_code(text: str, markdown_code: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """The HTML ``<pre>`` and ``<code>`` elements of ``text`` outside its ``markdown_code``
+    (``"```html"`` shows them)."""
+    return [
+        code
+        for code in HTML_CODE_RE.finditer(text)
+        if not any(start < code.end() and code.start() < end for start, end in markdown_code)
+    ]
+
+
+def _html_as_markdown(text: str) -> str:
+    """``text`` with its HTML code written as markdown's: a ``<pre>`` as a fenced code block
+    (which keeps only its marks), a ``<code>`` as a code span of its unescaped text."""
+    if not HTML_CODE_RE.search(text):  # most texts
+        return text
+    out: list[str] = []
+    pos = 0
+    for code in _html_code(text, _markdown_code(text)):
+        out.append(text[pos : code.start()])
+        pos = code.end()
+        if code["name"].lower() == "pre":
+            out.append(f"\n\n```\n{_marks_in(code.group())}\n```\n\n")
+            continue
+        words = " ".join(html.unescape(INNER_TAG_RE.sub("", code["text"])).split())
+        ticks = "`" * (max(map(len, BACKTICKS_RE.findall(words)), default=0) + 1)
+        out.append(f"{ticks} {words} {ticks}" if words else "")
+    return "".join(out) + text[pos:]
 
 
 def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -930,7 +973,7 @@ def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
     if LINE_BREAK in text:
         text = LINE_BREAK_RE.sub(partial(_line_end, spoken=spoken), text)
     if options.markdown and "<" in text:
-        text = HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text)
+        text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
     if "-\n" in text:
         text = _join_hyphenated(text)
     if options.markdown and MARK_RE.search(text):

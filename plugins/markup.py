@@ -276,6 +276,5 @@ def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
 
     markdown = CleanupOptions.from_mapping(settings.plugin_options("cleanup")).markdown
     doc.text = strip_marks(doc.text)
-    has_code = markdown and ("`" in doc.text or "~~~" in doc.text)
-    code = code_regions(doc.text) if has_code else ()
+    code = code_regions(doc.text) if markdown else ()
     parse(doc, settings.model, code)

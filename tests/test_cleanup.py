@@ -793,3 +793,17 @@ def test_a_name_in_capitals_over_its_words_ends_a_sentence(raw: str, cleaned: st
 def test_emphasis_around_a_code_span_goes(raw: str, cleaned: str) -> None:
     """Its markers were left in the text, for the voice to read."""
     assert clean(raw) == cleaned
+
+
+def test_html_code_is_read_as_markdown_code_is() -> None:
+    """A <pre> block was read aloud, run into the paragraph before it, and a <code>'s
+    entities and Sonic markup were read as prose's."""
+    html_text = (
+        '<p>Install it:</p>\n<pre><code class="bash">pip install foo\n'
+        "foo --run</code></pre>\n<p>Use <code>a &lt; b</code>, <CODE>x`y</CODE>, "
+        "<code><span>[laughter]</span></code> and <code></code>.</p>"
+    )
+    assert clean(html_text) == "Install it:\n\nCode omitted.\n\nUse a < b, x`y, laughter and."
+    assert clean(html_text, CleanupOptions(code_blocks="drop")).startswith("Install it:\n\nUse")
+    shown = "Its HTML:\n\n```html\n<pre>x</pre>\n```\n\nAnd `<code>y</code>` here."
+    assert clean(shown) == "Its HTML:\n\nCode omitted.\n\nAnd <code>y</code> here."

@@ -409,6 +409,9 @@ def test_chain_renders_experimental_controls_for_sonic2() -> None:
         ('`<prosody rate="x">` or `[emotion exited]`, `<<k|a>>`.',
          '<prosody rate="x"> or [emotion exited], <<k|a>>.'),
         ('```html\n<emotion value="bogus"/>\n<<h | i>>\n<spell>\n```', "Code omitted."),
+        # and so is HTML code
+        ("<p>Use <code>[sad]</code> so:</p><pre>[break 2s]\n<<h | i>></pre>",
+         "Use [sad] so: Code omitted."),
     ],
 )  # fmt: skip
 def test_markup_in_markdown_code_is_text(text: str, spoken: str) -> None:
