@@ -287,7 +287,9 @@ def _emoticon(match: re.Match[str], mode: str) -> str:
 
 # -- blocks ----------------------------------------------------------------------------------
 
-HTML_CODE_RE = re.compile(r"<(?P<name>pre|code)\b[^<>]*>(?P<text>.*?)</(?P=name)\s*>", re.S | re.I)
+HTML_CODE_RE = re.compile(  # an unclosed one looks no further than the next
+    r"<(?P<name>pre|code)\b[^<>]*>(?P<text>(?:(?!<(?P=name)\b).)*?)</(?P=name)\s*>", re.S | re.I
+)
 INNER_TAG_RE = re.compile(r"<[^<>]*>")  # the highlighting inside HTML code: <span class=k>
 BACKTICKS_RE = re.compile(r"`+")
 HTML_DROP_RE = re.compile(  # an unclosed "<!--" looks no further than the next one

@@ -311,6 +311,8 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("a@" * 20_000, "a@" * 20_000 + "."),
         ("<!--" * 20_000, " ".join(["<!"] * 20_000) + "..."),
         ("<script>" * 20_000 + "x", "x."),  # an unclosed script tag is a stray HTML tag
+        ("<code>" * 20_000 + "x", "x."),  # and so is an unclosed <code> or <pre>
+        ("<pre> a " * 20_000, "a" + " a" * 19_999 + "."),
     ],
 )
 def test_markers_that_never_close_are_left_alone(raw: str, cleaned: str) -> None:
