@@ -355,7 +355,8 @@ def _fences_code(source: list[str], start: int, closing: re.Pattern[str]) -> boo
     closed later, and the lines before the close are neither empty nor prose (one ends a
     sentence and none looks like code); a bare "~~~" pair around prose is two section breaks."""
     body: list[str] = []
-    for line in islice(source, start, None):
+    for index in range(start, len(source)):  # not islice: it would step over the lines before
+        line = source[index]
         if closing.fullmatch(line):
             prose = any(SENTENCE_END_RE.search(b) for b in body)
             return any(b.strip() for b in body) and (

@@ -313,6 +313,7 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("<script>" * 20_000 + "x", "x."),  # an unclosed script tag is a stray HTML tag
         ("<code>" * 20_000 + "x", "x."),  # and so is an unclosed <code> or <pre>
         ("<pre> a " * 20_000, "a" + " a" * 19_999 + "."),
+        ("~~~\n" * 100_000, ""),  # bare "~~~" lines, each a section break
     ],
 )
 def test_markers_that_never_close_are_left_alone(raw: str, cleaned: str) -> None:
