@@ -594,6 +594,7 @@ BLOCK_TAG_RE = re.compile(
     re.I,
 )
 TAG_BEFORE_RE = re.compile(r"<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>$", re.I)
+SENTENCE_PUNCTUATION = ".!?:;,…"  # after which a block's end needs no more
 ROW_END_RE = re.compile(r"\s*</(?:tr|table|tbody)\s*>", re.I)
 # <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
 TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?P<attrs>\s[^<>]*)?/?>", re.I)
@@ -670,19 +671,20 @@ def _tag(match: re.Match[str], options: CleanupOptions) -> str:
 
 
 def _block_end(match: re.Match[str], name: str) -> str:
-    """The punctuation an HTML tag that ends a block or a cell stands for, right after words
-    that have none: "." for ``</li>``, ``</p>`` and the like, "," for ``</td>`` but "." for a
-    row's last cell (a ``<br>`` within a block is a space)."""
+    """The punctuation an HTML tag that ends a block or a cell stands for, right after text
+    (words, a symbol, an entity, a control) that has none: "." for ``</li>``, ``</p>`` and the
+    like, "," for ``</td>`` but "." for a row's last cell (a ``<br>`` within a block is a
+    space)."""
     if not match["close"] or not BLOCK_TAG_RE.fullmatch(name):
         return ""
     text, start, end = match.string, match.start(), match.end()
-    head = text[max(0, start - 200) : start].rstrip()
+    head = strip_marks(text[max(0, start - 200) : start]).rstrip()
     while tag := TAG_BEFORE_RE.search(head):  # "<b>Speed</b></li>": the words before </b>
         if BLOCK_TAG_RE.fullmatch(tag["name"]):
             return ""  # "</p></li>": the first tag has said it
         head = head[: tag.start()].rstrip()
-    before = head[-1:]
-    if not (before.isalnum() or before in "\"')]%"):
+    before = html.unescape(head[-12:]).rstrip()[-1:]  # "Shop now &rarr;</a>"
+    if not before or before in SENTENCE_PUNCTUATION:
         return ""  # "done.</p>"
     if name in ("td", "th") and not ROW_END_RE.match(text, end):
         return ","

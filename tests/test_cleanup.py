@@ -810,3 +810,26 @@ def test_html_code_is_read_as_markdown_code_is() -> None:
     assert clean(html_text, CleanupOptions(code_blocks="drop")).startswith("Install it:\n\nUse")
     shown = "Its HTML:\n\n```html\n<pre>x</pre>\n```\n\nAnd `<code>y</code>` here."
     assert clean(shown) == "Its HTML:\n\nCode omitted.\n\nAnd <code>y</code> here."
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ('<td><a href="x">Shop now &rarr;</a></td></tr><tr><td>Questions?</td>',
+         "Shop now →. Questions?"),
+        ("<li>Price: 5 &euro;</li><li>Next</li>", "Price: 5 €. Next."),
+        ("<p>Wait&hellip;</p><p>Go</p>", "Wait... Go."),  # its own punctuation
+    ],
+)  # fmt: skip
+def test_a_block_that_ends_in_a_symbol_or_an_entity_ends_its_sentence(
+    raw: str, cleaned: str
+) -> None:
+    """Words after a symbol ran on into the next block's."""
+    assert clean(raw) == cleaned
+
+
+def test_a_block_that_ends_in_a_control_ends_its_sentence() -> None:
+    mark = MarkTable().add(Mark(MarkKind.EMOTION, "calm"))
+    assert clean(f"<p>Hello {mark}</p><p>{mark}</p><p>again</p>") == (
+        f"Hello {mark}. {mark} again."
+    )
