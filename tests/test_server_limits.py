@@ -238,3 +238,19 @@ def test_an_idle_open_context_keeps_no_transcript() -> None:
         finally:
             tracemalloc.stop()
         assert held < 5 * 2**20, f"{held / 2**20:.1f} MB held by 100 idle contexts"
+
+
+def test_lingering_slots_of_closed_connections_are_not_taken_by_new_ones() -> None:
+    """A context that streamed input stays live for the linger time after its last
+    generation, also once its connection has closed. The connections that come after, one at
+    a time and each with the same context id, each take a slot of their own (a new
+    connection's id() may be a closed one's: its context was taken for the lingering one)."""
+    with LocalServer(engine="espeak", max_contexts=64, linger=30) as running:
+        for _ in range(12):
+            with connect(running.url + PATH) as ws:
+                ws.send(request("same", "Hi.", **{"continue": True, "max_buffer_delay_ms": 0}))
+                while json.loads(ws.recv())["type"] != "chunk":
+                    pass
+            time.sleep(0.1)  # the server is done with the closed connection:
+            gc.collect()  # its memory is free for the next one's
+        assert running.server.live_contexts() == 12

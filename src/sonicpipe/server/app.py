@@ -21,6 +21,7 @@ import asyncio
 import binascii
 import contextlib
 import hmac
+import itertools
 import json
 import logging
 import math
@@ -272,7 +273,7 @@ class _Context:
         self.connection = connection
         self.server = connection.server
         self.id = request.context_id
-        self.key = (id(connection), request.context_id)
+        self.key = (connection.number, request.context_id)
         # Its first input's model and format (not the input: an idle open context would keep
         # its first transcript, up to max_transcript_chars, for as long as it stays open).
         self.model_id = request.model_id
@@ -713,12 +714,18 @@ def remember(kept: dict[str, None], key: str, limit: int) -> bool:
     return new
 
 
+_NUMBERS = itertools.count()
+
+
 class _Connection:
     """One client socket: its contexts and the order of its replies."""
 
     def __init__(self, server: SonicServer, ws: ServerConnection) -> None:
         self.server = server
         self.ws = ws
+        # Its live slots are (number, context id): they linger after it closes, when its id()
+        # may already be another connection's.
+        self.number = next(_NUMBERS)
         self.contexts: dict[str, _Context] = {}
         self.ended: dict[str, None] = {}  # ids whose done or error was sent, oldest first
         self.pending = 0  # characters its contexts have queued, not yet taken to be spoken
@@ -852,7 +859,7 @@ class _Connection:
         # its last generation, and input without text (an empty or blank continuation, a flush
         # or an end with nothing buffered) generates nothing.
         speaks = request.transcript.strip() or (context is not None and context.buffer.strip())
-        if speaks and not self.server.acquire((id(self), request.context_id)):
+        if speaks and not self.server.acquire((self.number, request.context_id)):
             raise p.ProtocolError(
                 f"too many concurrent contexts: the limit is {self.server.config.max_contexts}"
                 f" live context ids (a context that streams input stays live "
