@@ -18,6 +18,9 @@ Decisions a later stage can rely on:
   at the start of a paragraph it goes, and before a closing quote or the end of a paragraph
   (an interruption) it becomes ``...``, unless ``,``, ``;`` or ``:`` ends the words before it
   (``Dear Sirs,--``, ``as follows:--``): then it goes.
+* An arrow that points at a link or at what comes next (``Shop now →``, ``→ Next step``,
+  ``Read more ->``: at a paragraph's start or end, or before a sentence's punctuation) is
+  decoration and goes; ``Paris → London`` keeps it, and so does code.
 * A word hyphenated across a line break (``wonder-\\nful``) is joined, unless the next line
   starts with a capital, the first part is itself hyphenated (``well-to-``) or the hyphenated
   form occurs elsewhere in the text (``sea-captain``).
@@ -621,6 +624,11 @@ SCRIPT_RE = re.compile(r"(?<=[^\W_])(?:_\{([^\W_]{1,12})\}|\^\{([^\W_]{1,12})\})
 FOOTNOTE_STAR_RE = re.compile(r"(?<=[\w.,;:!?\"')\]])\*+(?=\s|$|--)|^\*+(?=[^\W\d_])")
 ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 DASH_RE = re.compile(r" *-{2,} *")
+_ARROW = r"(?:[→⇒⟶⟹⇨↦⟼←⇐⟵]+|-+>|=+>)"  # one that points sideways: "Read more ->"
+ARROW_HINT_RE = re.compile(r"[→⇒⟶⟹⇨↦⟼←⇐⟵>]")
+ARROW_BEFORE_STOP_RE = re.compile(rf"[ \t]+{_ARROW}(?=[{MARKS}\s]*[.,;:!?](?:\s|$))")
+LEADING_ARROW_RE = re.compile(rf"^([{MARKS}\s]*){_ARROW}[ \t]+")
+TRAILING_ARROW_RE = re.compile(rf"[ \t]+{_ARROW}([{MARKS}\s]*)$")
 # Sonic's own markup shown in a code span, which Sonic would act on in the transcript
 SONIC_SYNTAX_RE = re.compile(
     rf"</?((?:{'|'.join(TAG_NAMES)})\b[^<>]*?)/?>|\[(laughter)\]", re.IGNORECASE
@@ -768,6 +776,18 @@ def _dash(match: re.Match[str], before_code: str = "", after_code: str = "") -> 
     return ", "
 
 
+def _without_pointing_arrows(part: str, first: bool, last: bool) -> str:
+    """A paragraph's ``part`` of prose (its ``first``, its ``last``) without the arrows that
+    point at a link or what comes next, decoration: before a sentence's punctuation, at the
+    paragraph's start and at its end ("Shop now →", "→ Next step", "Read more ->")."""
+    part = ARROW_BEFORE_STOP_RE.sub("", part)
+    if first:
+        part = LEADING_ARROW_RE.sub(r"\1", part, count=1)
+    if last:
+        part = TRAILING_ARROW_RE.sub(r"\1", part, count=1)
+    return part
+
+
 def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Inline cleanup of a paragraph, leaving the text of code spans as it is."""
     parts = CODE_SPAN_RE.split(text) if options.markdown and "`" in text else [text]
@@ -784,6 +804,8 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
             part = _markdown_inline(part, options, labels)
         elif "<" in part:
             part = _tags(part, options)
+        if ARROW_HINT_RE.search(part):
+            part = _without_pointing_arrows(part, index == 0, index == len(parts) - 1)
         if "--" in part:
             code_after = parts[index + 2].strip()[:1] if index + 2 < len(parts) else ""
             part = DASH_RE.sub(partial(_dash, before_code=out[-1][-2:] if out else "",

@@ -815,8 +815,8 @@ def test_html_code_is_read_as_markdown_code_is() -> None:
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
-        ('<td><a href="x">Shop now &rarr;</a></td></tr><tr><td>Questions?</td>',
-         "Shop now →. Questions?"),
+        ('<td><a href="x">Try Acme&trade;</a></td></tr><tr><td>Questions?</td>',
+         "Try Acme™. Questions?"),
         ("<li>Price: 5 &euro;</li><li>Next</li>", "Price: 5 €. Next."),
         ("<p>Wait&hellip;</p><p>Go</p>", "Wait... Go."),  # its own punctuation
     ],
@@ -833,3 +833,22 @@ def test_a_block_that_ends_in_a_control_ends_its_sentence() -> None:
     assert clean(f"<p>Hello {mark}</p><p>{mark}</p><p>again</p>") == (
         f"Hello {mark}. {mark} again."
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("Shop now →", "Shop now."),
+        ("→ Next step", "Next step."),
+        ("Read more -->\n\n← Back to blog", "Read more.\n\nBack to blog."),
+        ("<td><a href=x>Shop now &rarr;</a></td></tr><tr><td>Questions?</td>",
+         "Shop now. Questions?"),
+        # an arrow between words, or in code, is read
+        ("Paris → London, x => y.", "Paris → London, x => y."),
+        ("Use `->`", "Use ->."),
+        ("Type -> `cmd`", "Type -> cmd."),
+    ],
+)  # fmt: skip
+def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
+    """A newsletter's "Shop now →" was read "Shop now to"."""
+    assert clean(raw) == cleaned
