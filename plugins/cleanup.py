@@ -75,7 +75,7 @@ Options, from ``[options.cleanup]``:
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
   inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash, and so
-  is a spaced ``|`` (``Home | About``; ``a|b`` stays).
+  is a spaced ``|`` or ``·`` (``Home | About``, ``Unsubscribe · View``; ``a|b`` stays).
 * ``code_blocks`` (``"announce"``): a fenced code block (an HTML ``<pre>`` too, as an HTML
   ``<code>`` is a code span) becomes the paragraph "Code omitted." (``"announce"``) or
   nothing (``"drop"``). A fence that is never closed runs to the end of the text, as in
@@ -743,15 +743,17 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = _italics_across_paragraphs(text)
     if "*" in text:
         text = FOOTNOTE_STAR_RE.sub("", text)
-    if "•" in text:
-        text = text.replace("•", "--")  # a bullet inside a line: "$35 • Returns", a pause
-    if " | " in text:
-        text = text.replace(" | ", " -- ")  # so is a bar between links: "Home | About"
+    if " | " in text:  # a bar between links, "Home | About", is a pause (not an escaped one)
+        text = text.replace(" | ", " -- ")
     text = text.replace("`", "")  # a stray backtick (code spans are already out)
     if "\\" in text:
         text = ESCAPE_RE.sub(r"\1", text)
     if "&" in text:
         text = _emoji(html.unescape(text), options).translate(_characters_table(options))
+    if "•" in text:
+        text = text.replace("•", "--")  # so is a bullet inside a line: "$35 • Returns"
+    if " · " in text:
+        text = text.replace(" · ", " -- ")  # and a spaced dot: "Unsubscribe &middot; View"
     return text
 
 

@@ -394,6 +394,9 @@ def test_unicode_bullets_are_list_items() -> None:
         ("[Unsubscribe](https://x.org/u) | [Preferences](https://x.org/p)",
          "Unsubscribe, Preferences."),
         ("Home | About | Contact", "Home, About, Contact."),
+        ("<a href=u>Unsubscribe</a> &middot; <a href=v>View</a>", "Unsubscribe, View."),
+        ("Col·legi 2·3", "Col·legi 2·3."),  # an unspaced dot stays
+        ("Free over $35 &bull; Returns", "Free over $35, Returns."),  # a bullet's entity too
         ("Run `ls | wc` or a|b.", "Run ls | wc or a|b."),  # code and an unspaced bar stay
         # and so does an escaped bar in a table's cell, in code or not
         ("| Op | Means |\n|---|---|\n| `a \\| b` | a or b \\| c |",
