@@ -96,6 +96,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -419,11 +420,13 @@ def _markdown_code(text: str) -> list[tuple[int, int]]:
 def _html_code(text: str, markdown_code: list[tuple[int, int]]) -> list[re.Match[str]]:
     """The HTML ``<pre>`` and ``<code>`` elements of ``text`` outside its ``markdown_code``
     (``"```html"`` shows them)."""
-    return [
-        code
-        for code in HTML_CODE_RE.finditer(text)
-        if not any(start < code.end() and code.start() < end for start, end in markdown_code)
-    ]
+    starts = [start for start, _ in markdown_code]
+
+    def outside(code: re.Match[str]) -> bool:
+        after = bisect_left(starts, code.end())  # the regions before it: up to the one before
+        return not after or markdown_code[after - 1][1] <= code.start()
+
+    return list(filter(outside, HTML_CODE_RE.finditer(text)))
 
 
 def _html_as_markdown(text: str) -> str:

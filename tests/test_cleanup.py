@@ -314,6 +314,7 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("<code>" * 20_000 + "x", "x."),  # and so is an unclosed <code> or <pre>
         ("<pre> a " * 20_000, "a" + " a" * 19_999 + "."),
         ("~~~\n" * 100_000, ""),  # bare "~~~" lines, each a section break
+        ("`a` <code>b</code> " * 20_000, "a b " * 19_999 + "a b."),  # code both ways
     ],
 )
 def test_markers_that_never_close_are_left_alone(raw: str, cleaned: str) -> None:
