@@ -18,7 +18,7 @@ import soundfile
 
 from sonicpipe.audio import open_writer
 from sonicpipe.audio.loudness import integrated_loudness, normalize
-from sonicpipe.audio.measure import Meter, measure, read_audio
+from sonicpipe.audio.measure import Meter, measure, measure_file, read_audio
 from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.signals import sine, speech_like
 from sonicpipe.cli import main
@@ -283,3 +283,28 @@ def test_a_long_file_is_measured_a_block_at_a_time(
     assert data["true_peak_dbtp"] == pytest.approx(whole.true_peak_dbtp, abs=1e-9)
     for key in ("integrated_lufs", "loudness_range_lu", "rms_dbfs", "noise_floor_dbfs"):
         assert data[key] == pytest.approx(getattr(whole, key), abs=1e-3), key
+
+
+@pytest.mark.parametrize("rate", [8000, 16000])
+def test_true_peak_at_8_and_16_khz_reads_the_peak_between_samples(
+    tmp_path: Path, rate: int
+) -> None:
+    """BS.1770's 4x interpolation reads a short burst near Nyquist low at 8 and 16 kHz (up
+    to about 0.36 dB): the meter interpolates more densely there, so a file's true peak is
+    the waveform's, as read by 64x band-limited (FFT) oversampling of the same samples."""
+    from scipy import signal
+
+    from sonicpipe.audio.loudness import db, true_peak
+
+    n = round(0.01 * rate)  # 10 ms, 3.5 kHz at 8 kHz
+    t = np.arange(n) / rate
+    burst = (0.5 * np.sin(2 * np.pi * 0.4375 * rate * t + 1) * np.hanning(n + 2)[1:-1]).astype(
+        np.float32
+    )
+    padded = np.pad(burst, rate // 10)  # silence around it: FFT resampling sees no wrap
+    reference = db(float(np.max(np.abs(signal.resample(padded, 64 * padded.size)))))
+    path = tmp_path / "burst.wav"
+    soundfile.write(path, padded, rate, subtype="FLOAT")
+    measured = measure_file(path).true_peak_dbtp
+    assert abs(measured - reference) < 0.03, (measured, reference)
+    assert db(true_peak(padded)) < reference - 0.1  # what BS.1770's 4x reads at this rate

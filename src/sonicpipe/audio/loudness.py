@@ -96,7 +96,6 @@ class Interpolator:
 
 
 BS1770 = Interpolator(TRUE_PEAK_PHASES)
-HALF = BS1770.half
 INTERPOLATION_BOUND = BS1770.bound
 # Below this rate the standard's 4x misses peaks: speech fills the band up to Nyquist (at
 # 8 kHz, BS.1770's interpolator reads clicks band-limited to 3.6 kHz 0.26 dB low, and bursts

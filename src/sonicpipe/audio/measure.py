@@ -20,11 +20,11 @@ import soundfile
 
 from sonicpipe.audio.loudness import (
     BLOCK_HOPS,
-    HALF,
     block_powers,
     db,
     gated_loudness,
     hop_size,
+    interpolator,
     k_filter,
     k_weighting,
     powers_range,
@@ -226,6 +226,8 @@ class Meter:
             raise ValueError(f"channels {channels!r}: the meter takes mono (1) or stereo (2)")
         self.rate = sample_rate
         self.channels = channels
+        # BS.1770's 4x from 22.05 kHz; below, denser (its 4x reads up to 0.36 dB low there)
+        self.interp = interpolator(sample_rate)
         self.hop = hop_size(sample_rate)
         self.sos = k_weighting(sample_rate)
         shape = (self.sos.shape[0], 2) if channels == 1 else (self.sos.shape[0], 2, channels)
@@ -256,10 +258,11 @@ class Meter:
         data = np.concatenate([self.context, samples])
         start = self.context.shape[0] - self.waiting
         # Samples whose interpolation reads past the piece wait for the next (or the end).
-        stop = max(data.shape[0] - HALF, start) if peaks else self.context.shape[0]
+        half = self.interp.half
+        stop = max(data.shape[0] - half, start) if peaks else self.context.shape[0]
         self._true_peaks(data, start, stop)
         self.waiting = data.shape[0] - stop if peaks else 0
-        self.context = data[-(self.waiting + HALF) :]
+        self.context = data[-(self.waiting + half) :]
         weighted, self.state = k_filter(self.sos, samples, self.state, axis=0)
         self.k_squares += _squares(weighted)
         self.k_carry, k_hops = self._hops(self.k_carry, weighted)
@@ -271,7 +274,7 @@ class Meter:
         """Raise :attr:`true_peak` to that of ``data[start:stop]`` (its interpolation reads
         the neighbours in ``data``, and zeros past its ends)."""
         for channel in [data] if data.ndim == 1 else np.ascontiguousarray(data.T):
-            self.true_peak = true_peak(channel, start, stop, self.true_peak)
+            self.true_peak = true_peak(channel, start, stop, self.true_peak, self.interp)
 
     def _hops(self, carry: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sums of squares of each whole hop (all channels) and the unfinished rest."""
