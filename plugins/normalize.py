@@ -202,6 +202,12 @@ def _units() -> dict[str, tuple[str, str]]:
 
 
 UNITS = _units()
+# Units of a length or an area: a measure in one qualifies any noun after it ("3 nm chips").
+SIZES = frozenset(
+    unit
+    for unit, (one, _) in UNITS.items()
+    if re.fullmatch(r"(?:square )?(?:\w*meter|foot|inch|(?:nautical )?mile|yard)", one)
+)
 DEGREE_SCALES = {"C": "Celsius", "F": "Fahrenheit", "K": "Kelvin"}
 # Parts of a penny in old British money: "1/2d." is a halfpenny, "2 1/2d." two and a half pence.
 HALFPENCE = dict.fromkeys(("1/2", "½"), "a halfpenny") | dict.fromkeys(("1/4", "¼"), "a farthing")
@@ -408,17 +414,45 @@ NOT_NOUNS = frozenset(
     )
 )
 # Plurals a measure describes with no article before it ("make 3 cm cuts", "in 5 kg bags",
-# "60W-100W bulbs"); not those it counts out ("add 200 g walnuts", "100 g oats").
-MEASURED_NOUNS = frozenset(
+# "60W-100W bulbs"), and their singulars ("1 x 2kg bag"); not those it counts out ("add 200 g
+# walnuts", "100 g oats").
+_MEASURED_PLURALS = _words(
+    "cuts pieces slices chunks cubes strips lengths sections segments squares rounds "
+    "portions bags sacks bottles jars cans tins boxes packs packets cartons tubs containers "
+    "tanks drums barrels jugs rolls sheets boards planks tiles panels pipes tubes cables "
+    "wires hoses screws bolts nails holes gaps steps runs walks hikes rides races laps loops "
+    "climbs trips bulbs batteries amps speakers heaters motors engines chargers adapters "
+    "drives cards sticks intervals increments doses tablets capsules pills"
+)
+MEASURED_NOUNS = frozenset(_MEASURED_PLURALS) | {
+    word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith("xes") else word[:-1]
+    for word in _MEASURED_PLURALS
+}
+# Words after a measure that show it qualifies no noun, but is said of something: a verb, a
+# preposition, a conjunction or an adverb ("the 5 km were long", "3 nm is", "ran 5 km today",
+# "20 nm offshore", "5 km north of here"); see _attributive.
+NOT_QUALIFIED = NOT_NOUNS | frozenset(
     _words(
-        "cuts pieces slices chunks cubes strips lengths sections segments squares rounds "
-        "portions bags sacks bottles jars cans tins boxes packs packets cartons tubs containers "
-        "tanks drums barrels jugs rolls sheets boards planks tiles panels pipes tubes cables "
-        "wires hoses screws bolts nails holes gaps steps runs walks hikes rides races laps loops "
-        "climbs trips bulbs batteries amps speakers heaters motors engines chargers adapters "
-        "drives cards sticks intervals increments doses tablets capsules pills"
+        "am being has have had will would shall should can could may might must do does did x "
+        "into onto upon over under above below beneath beyond behind across along around "
+        "about through past near via toward towards against among between during within "
+        "without inside outside after before since until till like plus minus nor so yet if "
+        "when while though although because unless whereas then it he she we they you i me "
+        "him us them there here now today tonight tomorrow yesterday ago again already still "
+        "once twice soon too also not no just even instead apart back home abroad aside "
+        "ashore aloft inland offshore onshore overhead underground underwater upstream "
+        "downstream uphill downhill upwind downwind overboard up down off out more less "
+        "round further farther total overall altogether apiece max maximum min minimum tops "
+        "north south east west northeast northwest southeast southwest"
     )
 )
+# Nouns among words ending like adverbs ("ran 5 km daily", "10 m westward"; but "a 12 V
+# supply").
+ADVERB_ENDINGS = ("ly", "ward", "wards")
+NOUNS_LIKE_ADVERBS = frozenset(_words("supply assembly family rally belly jelly fly ward wards"))
+# Words of size between a measure and the noun it qualifies: "3 m long cables", "a 3 nm thick
+# layer" (but "it is 10 cm wide", "the room is 4 m square").
+DIMENSION_WORDS = frozenset(_words("long wide tall high deep thick thin broad square"))
 # Words that follow the pronoun "I" (so "Peter I think" is not Peter the First).
 AFTER_PRONOUN_I = frozenset(
     _words(
@@ -1516,9 +1550,13 @@ def _west(text: str, start: int, end: int, spaced: bool) -> bool:
     return spaced and not after.islower() and "." not in text[start:end]  # "<0.5 W": watts
 
 
-def _attributive(text: str, start: int, end: int) -> bool:
-    """Whether the measure at ``text[start:end]`` qualifies a noun: "a 5 km walk", "a 5-10 kg
-    bag", "3 cm cuts" (see MEASURED_NOUNS)."""
+def _attributive(text: str, start: int, end: int, size: bool = False) -> bool:
+    """Whether the measure at ``text[start:end]`` qualifies a noun, and so takes the singular:
+    "a 5 km walk", "a 5-10 kg bag", "3 cm cuts", "1 x 2kg bag" (see MEASURED_NOUNS), "the 3 m
+    long cable", or, when it is a ``size`` (a length or an area), any noun at all ("a sea of 3
+    nm chips", "120 x 60 cm desk"); not when it is said of something ("it weighs 10 lb", "the
+    desk is 120 x 60 cm", "20 nm offshore", "it is 10 cm wide", see NOT_QUALIFIED), nor when
+    it counts out an amount ("add 200 g walnuts", "2 x 5 mg daily")."""
     if range_start := RANGE_START_BEFORE.search(text, max(0, start - 16), start):
         start = range_start.start()
     elif range_end := RANGE_END_AFTER.match(text, end):
@@ -1526,14 +1564,23 @@ def _attributive(text: str, start: int, end: int) -> bool:
     before = _word_before(text, start).lower()
     if before in ("a", "an"):
         return True
-    after = _word_after(text, end)
-    if after in MEASURED_NOUNS:
-        return True
-    if COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start):
-        return _is_plural_noun(after)  # "2 x 330ml cans", but "2 x 5 mg daily"
-    if before not in DETERMINERS:
+    after = WORD_AFTER.match(text, end)
+    if after and after[1] in DIMENSION_WORDS:  # "3 m long cables": the noun after "long"
+        after = WORD_AFTER.match(text, after.end())
+    word = after[1] if after else ""
+    if word in NOT_QUALIFIED:
         return False
-    return after.isalpha() and after.islower() and after not in NOT_NOUNS
+    if word in MEASURED_NOUNS:
+        return True
+    if not size and COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start):
+        return _is_plural_noun(word)  # "2 x 330ml cans", but "2 x 5 mg daily", "3 x 2 tbsp sugar"
+    if not size and before not in DETERMINERS:
+        return False
+    return (
+        word.isalpha()
+        and word.islower()
+        and (not word.endswith(ADVERB_ENDINGS) or word in NOUNS_LIKE_ADVERBS)
+    )
 
 
 def _per(unit: str) -> str:
@@ -2084,7 +2131,7 @@ class EnglishNormalizer:
         ):
             unit = "nmi"  # "20 nm offshore": nautical miles
         # "a 50p coin" is a fifty pence coin, as said in Britain
-        attributive = unit != "p" and _attributive(m.string, m.start(), m.end())
+        attributive = unit != "p" and _attributive(m.string, m.start(), m.end(), unit in SIZES)
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             if EURO_THOUSANDTHS.fullmatch(numeral) and (numeral[0] == "0" or m["per2"] in LITERS):
                 numeral = numeral.replace(",", ".")  # "1,899 €/l": one point eight nine nine

@@ -590,6 +590,41 @@ def test_measures(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        # a size before its noun takes the singular, article or none
+        ("A sea of 3 nm chips; 3 nm chips are made.",
+         "A sea of three nanometer chips; three nanometer chips are made."),
+        ("A 120 x 60 cm desk, 10 ft poles and 200 sq ft rooms.",
+         "A one hundred twenty by sixty centimeter desk, ten foot poles and two hundred square "
+         "foot rooms."),
+        ("Make 3 m long cables, a 3 nm thick layer, 5 cm square pieces.",  # a noun after "long"
+         "Make three meter long cables, a three nanometer thick layer, five centimeter square "
+         "pieces."),
+        ("1 x 2kg bag, a 5 km run, a 10 lb weight and a 2-litre bottle.",  # a pack's noun
+         "One times two kilogram bag, a five kilometer run, a ten pound weight and a two-litre "
+         "bottle."),
+        # said of something: a verb, a preposition, an adverb, a size's word or the end after it
+        ("The desk is 120 x 60 cm. It weighs 10 lb.",
+         "The desk is one hundred twenty by sixty centimeters. It weighs ten pounds."),
+        ("It is 10 cm wide, 3 nm thick and 4 m square; he is 6 ft tall.",
+         "It is ten centimeters wide, three nanometers thick and four meters square; he is six "
+         "feet tall."),
+        ("We ran 5 km today, 3 km north of here, 2 km then 60 m easily and 3 cm westward.",
+         "We ran five kilometers today, three kilometers north of here, two kilometers then "
+         "sixty meters easily and three centimeters westward."),
+        ("The 10 kg can be lifted; drive 5 km round the lake.",  # "can", "round": no noun
+         "The ten kilograms can be lifted; drive five kilometers round the lake."),
+        # an amount counted out stays plural
+        ("Buy 2 kg apples and 3 x 2 tbsp sugar.",
+         "Buy two kilograms apples and three times two tablespoons sugar."),
+    ],
+)  # fmt: skip
+def test_a_measure_before_its_noun_is_singular(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Spreads widened 15bp to 120 bps; up 1 bp.",
          "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
          "point."),
