@@ -26,11 +26,13 @@ Decisions a later stage can rely on:
   form occurs elsewhere in the text (``sea-captain``).
 * Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
   does not end in punctuation gets a period, so it is spoken as its own sentence.
-* A line break (U+2028, LINE SEPARATOR: a book's verse, an address) ends a line of its
-  paragraph. A line whose words end without punctuation runs its sentence on to the next line
-  and gets a comma, a light pause, not a sentence's falling end: "Up above the world so
-  high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``) gets a period. Two
-  line breaks in a row (an empty line: a stanza's end) end the paragraph.
+* A line break (U+2028, LINE SEPARATOR: a book's verse, an address; with ``markdown``, a
+  hard break, a line's trailing backslash or two spaces, and a ``<br>`` inside a block too)
+  ends a line of its paragraph. A line whose words end without punctuation runs its sentence
+  on to the next line and gets a comma, a light pause, not a sentence's falling end: "Up
+  above the world so high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``)
+  gets a period; one that the next goes on from with a small letter is wrapped text. Two
+  U+2028 in a row (an empty line: a stanza's end) end the paragraph.
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
   ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?".
@@ -97,7 +99,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
@@ -210,6 +212,11 @@ SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
 MAX_NAME_WORDS = 4  # of a line in capitals that ends its own sentence (see _names_the_next)
 LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
 LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
+# A markdown hard break before a line (a backslash or two spaces at its end), a <br> in a block
+HARD_BREAK_RE = re.compile(r"(?:\\|[ \t]{2,})(?=\n[ \t]*\S)|(?P<br>[ \t]*<br\s*/?>)", re.I)
+LINE_START_RE = re.compile(rf"\n|{LINE_BREAK}|<br\s*/?>", re.I)
+# What starts a markdown block: the line before it ends its own, with no break
+NEXT_BLOCK_RE = re.compile(r"\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||```|~~~|$)")
 STANZA_END_RE = re.compile(rf"[ \t{MARKS}]*{LINE_BREAK}")  # an empty line after it
 
 # -- emoji -----------------------------------------------------------------------------------
@@ -448,6 +455,16 @@ def _html_as_markdown(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` made to its prose, between its markdown code."""
+    out: list[str] = []
+    pos = 0
+    for start, end in _markdown_code(text):
+        out += [change(text[pos:start]), text[start:end]]
+        pos = end
+    return "".join(out) + change(text[pos:])
+
+
 def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The (start, end) of the code spans of ``text[start:end]``, which holds no code block."""
     return [span.span() for span in CODE_SPAN_IN_LINES_RE.finditer(text, start, end)]
@@ -684,8 +701,8 @@ def _tag(match: re.Match[str], options: CleanupOptions) -> str:
 def _block_end(match: re.Match[str], name: str) -> str:
     """The punctuation an HTML tag that ends a block or a cell stands for, right after text
     (words, a symbol, an entity, a control) that has none: "." for ``</li>``, ``</p>`` and the
-    like, "," for ``</td>`` but "." for a row's last cell (a ``<br>`` within a block is a
-    space)."""
+    like, "," for ``</td>`` but "." for a row's last cell (a ``<br>`` within a block ends a
+    line: :func:`_hard_break`)."""
     if not match["close"] or not BLOCK_TAG_RE.fullmatch(name):
         return ""
     text, start, end = match.string, match.start(), match.end()
@@ -973,13 +990,35 @@ def _line_end(match: re.Match[str], spoken: AbstractSet[str]) -> str:
     if STANZA_END_RE.match(text, match.end()):
         return marks + "\n"
     said = max((i + 1 for i, mark in enumerate(marks) if mark in spoken), default=0)
-    start = match.start()
-    line = text[max(text.rfind("\n", 0, start), text.rfind(LINE_BREAK, 0, start)) + 1 : start]
-    line += marks[:said]
-    if not said and not line.rstrip(CLOSING)[-1:].isalnum():
-        return marks + "\n"  # its own punctuation, or a dash (a pause already)
-    end = "." if _in_capitals(line) else ","
+    end = _line_end_punctuation(text, match.start(), match.end(), marks[:said])
     return f"{marks[:said]}{end}{marks[said:]}\n"
+
+
+def _hard_break(match: re.Match[str]) -> str:
+    """A markdown hard break (a line's trailing backslash or spaces) or a ``<br>`` inside a
+    block, as a line break in prose: the punctuation that ends its line (the ``<br>`` then
+    goes as any tag)."""
+    text = match.string
+    line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+    if "|" in line or HEADING_RE.fullmatch(line) or NEXT_BLOCK_RE.match(text, match.end()):
+        end = ""  # a table's row, a heading, or the block's end: no line of prose
+    else:
+        end = _line_end_punctuation(text, match.start(), match.end())
+    return end + (match["br"] or "")
+
+
+def _line_end_punctuation(text: str, start: int, after: int, said: str = "") -> str:
+    """The punctuation for the end of the line of ``text`` that a line break ends at
+    ``start`` and that goes on at ``after`` (``said``: the spoken marks that end the line):
+    a comma when its words end without punctuation (a light pause), a period for a line in
+    capitals, none when it ends in punctuation or the next line goes on with a small letter
+    (a wrapped line)."""
+    line = LINE_START_RE.split(strip_marks(text[max(0, start - 200) : start]))[-1] + said
+    if not said and not line.rstrip().rstrip(CLOSING)[-1:].isalnum():
+        return ""  # its own punctuation, or a dash (a pause already)
+    if strip_marks(text[after : after + 40]).lstrip()[:1].islower():
+        return ""
+    return "." if _in_capitals(line) else ","
 
 
 def _names_the_next(line: str, next_line: str) -> bool:
@@ -1002,10 +1041,12 @@ def _in_capitals(line: str) -> bool:
 
 def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
     text = _characters(text, options)
-    if LINE_BREAK in text:
-        text = LINE_BREAK_RE.sub(partial(_line_end, spoken=spoken), text)
     if options.markdown and "<" in text:
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
+    if options.markdown and HARD_BREAK_RE.search(text):
+        text = _outside_code(text, partial(HARD_BREAK_RE.sub, _hard_break))
+    if LINE_BREAK in text:
+        text = LINE_BREAK_RE.sub(partial(_line_end, spoken=spoken), text)
     if "-\n" in text:
         text = _join_hyphenated(text)
     if options.markdown and MARK_RE.search(text):

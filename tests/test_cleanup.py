@@ -724,7 +724,9 @@ def test_sonic_markup_shown_in_a_code_span_loses_its_brackets(text: str, cleaned
          "Up above the world so high\u2028Like a diamond in the sky.",
          "Twinkle, twinkle, little star, How I wonder what you are! "
          "Up above the world so high, Like a diamond in the sky."),
-        ('"Stop it"\u2028he said', '"Stop it", he said.'),
+        ('"Stop it"\u2028He said', '"Stop it", He said.'),
+        # a line that goes on with a small letter is wrapped
+        ("Up to 40% off\u2028everything", "Up to 40% off everything."),
         ("Because I could not stop for Death \u2013\u2028He kindly stopped for me",
          "Because I could not stop for Death, He kindly stopped for me."),
         # a heading's lines in capitals end as sentences
@@ -745,8 +747,8 @@ def test_a_line_break_puts_its_comma_after_a_spoken_mark_and_before_controls() -
     table = MarkTable()
     spell = table.add(Mark(MarkKind.SPELL, "AB"))
     pause = table.add(Mark(MarkKind.BREAK, 300))
-    text = f"Call {spell}\u2028then wait {pause}\u2028and go"
-    assert clean(text, spoken={spell}) == f"Call {spell}, then wait, {pause} and go."
+    text = f"Call {spell}\u2028Then wait {pause}\u2028And go"
+    assert clean(text, spoken={spell}) == f"Call {spell}, Then wait, {pause} And go."
 
 
 def test_a_web_page_is_read_from_its_body() -> None:
@@ -855,4 +857,25 @@ def test_a_block_that_ends_in_a_control_ends_its_sentence() -> None:
 )  # fmt: skip
 def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
     """A newsletter's "Shop now →" was read "Shop now to"."""
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # a markdown hard break: its backslash was read, its spaces ran the lines together
+        ("Roses are red\\\nViolets are blue\\\nSugar is sweet",
+         "Roses are red, Violets are blue, Sugar is sweet."),
+        ("Roses are red  \nViolets are blue", "Roses are red, Violets are blue."),
+        ("Jane Doe<br>12 Main St<br/>SPRINGFIELD<br>USA",
+         "Jane Doe, 12 Main St, SPRINGFIELD. USA."),
+        # a wrapped line, its own punctuation, a block's end, a table's cell, code: as they were
+        ("Up to 40% off<br>everything", "Up to 40% off everything."),
+        ("Hi there,<br>Here it is", "Hi there, Here it is."),
+        ("- item one  \n- item two\n# Title  \nText", "item one.\n\nitem two.\n\nTitle.\n\nText."),
+        ("| a<br>B | c |\n|---|---|", "a B, c."),
+        ("Use `a<br>B` and\n\n```\nx  \ny\\\nz\n```", "Use a<br>B and.\n\nCode omitted."),
+    ],
+)  # fmt: skip
+def test_a_hard_break_or_br_ends_its_line_as_a_line_break_does(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned

@@ -351,7 +351,7 @@ def test_an_ssml_speak_wrapper_is_dropped(chain: TextChain) -> None:
         ("A List<T> of Vec<u8>.", "A List<T> of Vec<u8>."),
         ("Mail <jane@example.org> now.", "Mail jane at example dot org now."),
         ("See <https://example.com/docs> now.", "See example dot com slash docs now."),
-        ("Some <b>bold</b> and <br/>HTML.", "Some bold and HTML."),
+        ("Some <b>bold</b> and <br/>more HTML.", "Some bold and more HTML."),
         ("The `<dependency>` tag.", "The <dependency> tag."),
         ("Its pom:\n\n```xml\n<project><dependency/></project>\n```", "Its pom: Code omitted."),
     ],
