@@ -525,9 +525,10 @@ TIME_ZONES = frozenset(
 # Abbreviations read by their place: after a name or a number, or before a name.
 AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
 BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
-# A name's suffix: after a capitalised word, its period ends no sentence before a capitalised
-# word that is no sentence starter, which goes on with the name ("Martin Luther King Jr. Day",
-# "John Smith Sr. High School"; but "met John Smith Jr. Then he left"). The segmenter agrees.
+# A name's suffix: its period ends no sentence before a capitalised word that is no sentence
+# starter, which goes on with the name ("Martin Luther King Jr. Day", "John Smith Sr. High
+# School", "Griffey Sr. and Jr. Smith"; but "met John Smith Jr. Then he left"). The segmenter
+# agrees after a capitalised word.
 NAME_SUFFIXES = frozenset(_words("Jr. Sr."))
 # Words that start a sentence after "Main St." (so the period is kept as a sentence end): no
 # name follows "St." or "Dr." ("Main St. Everyone was there", "Take Main St. Go left").
@@ -1216,15 +1217,11 @@ def _is_noun(text: str, start: int, token: str) -> bool:
     return count is not None and _is_plural_noun(_word_after(text, count.end()))
 
 
-def _in_name(text: str, start: int, end: int) -> bool:
-    """Whether the name suffix at ``text[start:end]`` stands between a capitalised word and
-    one that is no sentence starter (see NAME_SUFFIXES): "King Jr. Day", not "Jr. Then"."""
+def _in_name(text: str, end: int) -> bool:
+    """Whether the name suffix ending at ``end`` goes on with a capitalised word that is no
+    sentence starter (see NAME_SUFFIXES): "King Jr. Day", "and Jr. Smith", not "Jr. Then"."""
     after = _word_after(text, end)
-    return (
-        _word_before(text, start)[:1].isupper()
-        and after[:1].isupper()
-        and after not in SENTENCE_STARTERS
-    )
+    return after[:1].isupper() and after not in SENTENCE_STARTERS
 
 
 def _says_version(text: str, start: int, end: int | None = None) -> bool:
@@ -2398,8 +2395,8 @@ class EnglishNormalizer:
             token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
         ):
             return expansion + ("." if _paragraph_ends(text, end) else "")
-        if token in NAME_SUFFIXES and _in_name(text, start, end):
-            return expansion  # "King Jr. Day": King Junior Day
+        if token in NAME_SUFFIXES and _in_name(text, end):
+            return expansion  # "King Jr. Day", "and Jr. Smith": no period
         return expansion + _period(text, end, END_BEFORE_NUMBER_RE.fullmatch(token) is not None)
 
     def _by_name(self, token: str, default: str, text: str, start: int, end: int) -> str:

@@ -1411,6 +1411,10 @@ def test_comparisons_and_powers_of_units(written: str, spoken: str) -> None:
          ["We walked MLK Junior Boulevard and John Smith Senior High School.", "It was late."]),
         ("He met John Smith Jr. Then he left.", ["He met John Smith Junior.", "Then he left."]),
         ("Sammy Davis Jr. was a singer.", ["Sammy Davis Junior was a singer."]),
+        # after a word that is no name, or at the start, too
+        ("Ken Griffey Sr. and Jr. Smith played. Jr. Smith won; I saw Jr. He waved.",
+         ["Ken Griffey Senior and Junior Smith played.", "Junior Smith won; I saw Junior.",
+          "He waved."]),
     ],
 )  # fmt: skip
 def test_a_name_suffix_before_the_name_going_on_ends_no_sentence(
