@@ -616,6 +616,7 @@ BLOCK_TAG_RE = re.compile(
     "p|li|h[1-6]|div|td|th|dt|dd|blockquote|title|caption|figcaption|section|article|header|footer",
     re.I,
 )
+BLOCK_CLOSE_RE = re.compile(rf"\s*</(?:{BLOCK_TAG_RE.pattern})\s*>", re.I)
 TAG_BEFORE_RE = re.compile(r"<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>$", re.I)
 SENTENCE_PUNCTUATION = ".!?:;,…"  # after which a block's end needs no more
 ROW_END_RE = re.compile(r"\s*</(?:tr|table|tbody)\s*>", re.I)
@@ -999,8 +1000,13 @@ def _hard_break(match: re.Match[str]) -> str:
     block, as a line break in prose: the punctuation that ends its line (the ``<br>`` then
     goes as any tag)."""
     text = match.string
-    line = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
-    if "|" in line or HEADING_RE.fullmatch(line) or NEXT_BLOCK_RE.match(text, match.end()):
+    line = text[max(0, match.start() - 200) : match.start()].rpartition("\n")[2]
+    if (
+        "|" in line
+        or HEADING_RE.fullmatch(line)
+        or NEXT_BLOCK_RE.match(text, match.end())
+        or BLOCK_CLOSE_RE.match(text, match.end())
+    ):
         end = ""  # a table's row, a heading, or the block's end: no line of prose
     else:
         end = _line_end_punctuation(text, match.start(), match.end())

@@ -314,6 +314,7 @@ def test_inline_markdown_spares_prose(raw: str, cleaned: str) -> None:
         ("<code>" * 20_000 + "x", "x."),  # and so is an unclosed <code> or <pre>
         ("<pre> a " * 20_000, "a" + " a" * 19_999 + "."),
         ("~~~\n" * 100_000, ""),  # bare "~~~" lines, each a section break
+        ("Jane<br>" * 100_000, "Jane, " * 99_999 + "Jane."),  # line breaks on one line
         ("`a` <code>b</code> " * 20_000, "a b " * 19_999 + "a b."),  # code both ways
     ],
 )
@@ -872,6 +873,7 @@ def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
         # a wrapped line, its own punctuation, a block's end, a table's cell, code: as they were
         ("Up to 40% off<br>everything", "Up to 40% off everything."),
         ("Hi there,<br>Here it is", "Hi there, Here it is."),
+        ("<p>Hello world<br></p><li>One<br> </li>Two<br>", "Hello world. One. Two."),
         ("- item one  \n- item two\n# Title  \nText", "item one.\n\nitem two.\n\nTitle.\n\nText."),
         ("| a<br>B | c |\n|---|---|", "a B, c."),
         ("Use `a<br>B` and\n\n```\nx  \ny\\\nz\n```", "Use a<br>B and.\n\nCode omitted."),
