@@ -270,11 +270,15 @@ def _close(tag: str, open_tags: list[_Open]) -> Mark:
 @hookimpl(tryfirst=True)
 def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
     """Lift author markup into marks before any other cleanup sees the text; markup in
-    markdown code (when cleanup reads markdown) stays text, which cleanup reads as code."""
+    markdown code (when cleanup runs and reads markdown) stays text, which cleanup reads as
+    code."""
     # cleanup imports this module, so it is imported here, once both are loaded
     from sonicpipe.builtin.cleanup import CleanupOptions, code_regions
 
-    markdown = CleanupOptions.from_mapping(settings.plugin_options("cleanup")).markdown
+    markdown = (
+        "cleanup" not in settings.disable
+        and CleanupOptions.from_mapping(settings.plugin_options("cleanup")).markdown
+    )
     doc.text = strip_marks(doc.text)
     code = code_regions(doc.text) if markdown else ()
     parse(doc, settings.model, code)

@@ -434,7 +434,13 @@ def test_markup_around_code_still_applies(chain: TextChain) -> None:
     ]
 
 
-def test_without_markdown_backticks_are_no_code() -> None:
-    settings = Settings(dictionaries=(), options={"cleanup": {"markdown": False}})
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(dictionaries=(), options={"cleanup": {"markdown": False}}),
+        Settings(dictionaries=(), disable=("cleanup",)),  # nothing reads code as code
+    ],
+)
+def test_without_markdown_backticks_are_no_code(settings: Settings) -> None:
     doc = TextChain(settings).clean("Say `[excited]` now.")
     assert kinds(doc) == [(MarkKind.EMOTION, "excited")]
