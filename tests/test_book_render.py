@@ -979,7 +979,7 @@ def test_verse_lines_are_gathered_into_their_paragraph_whatever_cleanup_does(
     lead = [["Shopping:"], ["bread."], ["milk."]] if list_first else [["She began to sing."]]
     assert texts == [
         *lead,
-        ["How doth the little crocodile.", "Improve his shining tail,", "On every scale!"],
+        ["How doth the little crocodile,", "Improve his shining tail,", "On every scale!"],
         ["And then she stopped."],
     ]
     assert plan.sentences_text == sum(len(t) for t in texts)

@@ -239,7 +239,7 @@ def _grouped(pipe: Pipeline, chapter: Chapter, source: str) -> tuple[list[list[S
     blocks: list[str] = []
     owner: list[int] = []  # the chapter's paragraph of each block sent
     for number, paragraph in enumerate(chapter.paragraphs):
-        lines = paragraph.split(LINE_BREAK)
+        lines = _lines(paragraph)
         blocks += lines
         owner += [number] * len(lines)
     segments, spoken, cleaned = _through_chain(pipe, blocks, source)
@@ -265,9 +265,16 @@ def _pieces(chapter: Chapter) -> Iterator[tuple[list[str], bool]]:
         if run:
             yield run, False
             run = []
-        yield paragraph.split(LINE_BREAK), True
+        yield _lines(paragraph), True
     if run:
         yield run, False
+
+
+def _lines(paragraph: str) -> list[str]:
+    """A paragraph's lines, each but the last still ending in its line break, so that cleanup
+    ends it as a line (a comma where its words run on, as in verse), not as a paragraph."""
+    lines = paragraph.split(LINE_BREAK)
+    return [line + LINE_BREAK for line in lines[:-1]] + lines[-1:]
 
 
 def _through_chain(
