@@ -240,6 +240,33 @@ def test_an_idle_open_context_keeps_no_transcript() -> None:
         assert held < 5 * 2**20, f"{held / 2**20:.1f} MB held by 100 idle contexts"
 
 
+def test_an_idle_open_context_keeps_none_of_its_audio() -> None:
+    """A context keeps its two latest utterances while the voice speaks them (the next waits
+    on the voice's thread); once they are sent and it is idle, it keeps neither: twenty idle
+    contexts that each spoke two long sentences (about 1 MB of samples each) hold little."""
+    said = "This sentence goes on and on for a good few seconds, with more and more words. "
+    with (
+        LocalServer(engine="espeak", linger=0) as running,
+        connect(running.url + PATH) as conn,
+    ):
+        conn.send(request("warm", "Hello."))
+        assert until_done(conn, "warm")
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for index in range(20):  # each spoken, flushed and left open, idle
+                conn.send(request(f"c{index}", said * 2, flush=True,
+                                  **{"continue": True, "max_buffer_delay_ms": 0}))  # fmt: skip
+                while json.loads(conn.recv(timeout=30))["type"] != "flush_done":
+                    pass
+            time.sleep(0.2)  # the last context turns idle after its flush_done
+            gc.collect()
+            held, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert held < 4 * 2**20, f"{held / 2**20:.1f} MB held by 20 idle contexts"
+
+
 def test_lingering_slots_of_closed_connections_are_not_taken_by_new_ones() -> None:
     """A context that streamed input stays live for the linger time after its last
     generation, also once its connection has closed. The connections that come after, one at

@@ -519,6 +519,7 @@ class _Context:
         if self._finishing is not None:
             finishing, self._finishing = self._finishing, None
             await finishing
+            self._making = (None, None)  # done: an idle context keeps none of their audio
 
     def _count(self, chars: int) -> None:
         """Count ``chars`` more (or fewer) characters as waiting to be spoken."""
