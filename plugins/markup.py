@@ -11,8 +11,12 @@ and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[spee
 scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an emotion or
 nonverbal name, a transcript's or another TTS's word for laughter (``[laughs]``,
 ``[chuckles]``: ``[laughter]``), or a script's pause with no time (``[pause]``: 1s,
-``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s); any other bracketed text
-(``[sic]``, ``[contents]``, ``[break in the text]``) and a markdown link text
+``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s), or a transcript's or script's
+cue for what nobody says (:data:`CUES`), which is not read: a sound (``[Music]``,
+``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``) becomes a 500ms
+break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of speaking
+(``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
+``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
 control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
 becomes a mark placeholder in ``doc.text``. Markup shown in markdown code (a code span, a
@@ -59,6 +63,29 @@ LAUGHTER = dict.fromkeys(
 
 # A pause as scripts mark it with no time: "[pause]", "[long pause]", a screenplay's "[beat]"
 PAUSES = {"pause": 1000, "short pause": 500, "long pause": 2000, "beat": 500}
+
+# Cues of transcripts (YouTube's "[Music]", Rev's "[inaudible 00:12:34]", Whisper's
+# "[BLANK_AUDIO]") and scripts ("[door slams]", "[sighs]") for what nobody says, and the break
+# that stands for each: a sound takes its time, a way of speaking none. Read aloud they were
+# words; only these exact names (in any case) are cues, so "[sic]" and "[the committee]" stay.
+SOUND_CUES = (
+    "music", "music playing", "applause", "cheering", "cheers", "crosstalk", "inaudible",
+    "unintelligible", "indistinct", "indistinct chatter", "silence", "static", "noise",
+    "background noise", "blank_audio", "no audio", "door slams", "door closes", "door opens",
+    "knocking", "phone rings", "phone ringing", "footsteps", "thunder", "gunshot", "gunshots",
+    "explosion",
+)  # fmt: skip
+VOICE_CUES = (
+    "sighs", "sigh", "sighing", "gasps", "gasp", "coughs", "cough", "coughing",
+    "clears throat", "sniffs", "sniffles", "groans", "sobs", "crying", "yawns",
+)  # fmt: skip
+MANNER_CUES = ("whispers", "whispering", "shouts", "shouting", "mutters", "muttering")
+CUES = {
+    **dict.fromkeys(SOUND_CUES, 500), **dict.fromkeys(VOICE_CUES, 300),
+    **dict.fromkeys(MANNER_CUES, 0),
+}  # fmt: skip
+# A cue with a transcript's time stamp: "[inaudible 00:12:34]", "[crosstalk 1:02]"
+TIMESTAMP_RE = re.compile(r"\s+\d{1,2}(?::\d{2}){1,2}$")
 
 
 class MarkupError(ValueError):
@@ -136,15 +163,19 @@ def _control(kind: str, value: str) -> Mark:
     raise AssertionError(kind)
 
 
-def _bracket(content: str) -> Mark | None:
-    """The mark a bracket form stands for, None for ordinary bracketed text."""
-    name = content.strip().lower()
+def _bracket(content: str) -> Mark | str | None:
+    """The mark a bracket form stands for, "" for a cue said as nothing, None for ordinary
+    bracketed text."""
+    name = " ".join(content.split()).lower()
     if name in EMOTIONS:
         return Mark(MarkKind.EMOTION, name)
     if name in NONVERBALS or name in LAUGHTER:
         return Mark(MarkKind.NONVERBAL, LAUGHTER.get(name, name))
     if name in PAUSES:
         return Mark(MarkKind.BREAK, PAUSES[name])
+    cue = TIMESTAMP_RE.sub("", name)
+    if cue in CUES:
+        return Mark(MarkKind.BREAK, CUES[cue]) if CUES[cue] else ""
     explicit = EXPLICIT_RE.fullmatch(content.strip())
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
@@ -175,8 +206,11 @@ def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, 
                 continue
             out.append(text[pos : match.start()])
             spans.append((start, match.start()))
-            out.append(doc.marks.add(mark))
             pos = start = match.end()
+            if isinstance(mark, str):  # a cue said as nothing
+                out.append(mark)
+                continue
+            out.append(doc.marks.add(mark))
             if mark.kind in DEFAULT_OF:
                 current[mark.kind] = mark
         spans.append((start, end))
@@ -213,7 +247,9 @@ def _token(
     open_tags: list[_Open],
     current: dict[MarkKind, Mark],
     model_id: str | None,
-) -> Mark | None:
+) -> Mark | str | None:
+    """The mark ``match`` stands for, text that replaces it (see :func:`_bracket`), or None
+    when it is ordinary text."""
     if match.group("phonemes") is not None:
         try:
             (phonemes,) = parse_phonemes(match.group())

@@ -86,7 +86,8 @@ def test_laughter_as_transcripts_and_other_voices_mark_it_is_sonic_laughter() ->
         (MarkKind.NONVERBAL, "laughter"),
         " funny ",
         (MarkKind.NONVERBAL, "laughter"),
-        " [laughs at him] [sighs]",  # only the words for laughter alone
+        " [laughs at him] ",  # only the words for laughter alone
+        (MarkKind.BREAK, 300),  # a sigh is no laughter: a cue, not read (see below)
     ]
 
 
@@ -99,6 +100,40 @@ def test_a_scripts_pause_with_no_time_is_a_break() -> None:
         (MarkKind.BREAK, 500),
     ]  # fmt: skip
     assert pieces(doc)[-1] == " [pause for effect]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a sound nobody says, in a transcript (YouTube's, Rev's, Whisper's) or a script:
+        # a short break, not read aloud as a word
+        ("[Music] Welcome back.", [(MarkKind.BREAK, 500), " Welcome back."]),
+        ("Thank you [APPLAUSE] all.", ["Thank you ", (MarkKind.BREAK, 500), " all."]),
+        ("He said [inaudible 00:12:34] and [crosstalk] so.",
+         ["He said ", (MarkKind.BREAK, 500), " and ", (MarkKind.BREAK, 500), " so."]),
+        ("[music playing] [door slams] [BLANK_AUDIO]",
+         [(MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500)]),
+        # a voice's own sound: a shorter break
+        ("Fine. [Sighs] [clears throat] Go.",
+         ["Fine. ", (MarkKind.BREAK, 300), " ", (MarkKind.BREAK, 300), " Go."]),
+        # a way of speaking: nothing
+        ("[whispers] Come here.", [" Come here."]),
+    ],
+)  # fmt: skip
+def test_a_transcripts_or_scripts_cue_is_not_read(
+    text: str, expected: list[str | tuple[MarkKind, object]]
+) -> None:
+    doc = Document(text)
+    parse(doc)
+    assert pieces(doc) == expected
+
+
+def test_a_cue_is_said_as_its_break_through_the_chain(chain: TextChain) -> None:
+    segments = chain.prepare("[Music]\n\nWelcome back. [sighs] [whispers] It is late.")
+    assert [chain.render(s).transcript for s in segments] == [
+        '<break time="500ms"/>Welcome back.',  # a paragraph of marks alone joins the next
+        '<break time="300ms"/> It is late.',
+    ]
 
 
 def test_pauses_written_with_unit_words() -> None:
@@ -202,6 +237,8 @@ def test_unknown_emotion_names_file_line_and_valid_values() -> None:
     [
         "See [Content](https://example.com/c) or [content](https://example.com/c) first.",
         "The [contents] page and the [exited] sign.",
+        # editorial brackets and words near a cue are text: only a cue's exact name is one
+        "It was [sic] wrong, he told [the committee], [Music Hall] and [sighs of relief].",
         "A [break in the text] and the [speed of light] and [emotion is good].",
         "A [pause for effect] and [speed up now].",
     ],
