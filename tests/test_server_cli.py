@@ -130,6 +130,7 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         ("--max-contexts", "0", "must be at least 1, got '0'"),
         ("--max-contexts", "1.5", "expected a whole number, got '1.5'"),
         ("--max-contexts", "true", "expected a whole number, got 'true'"),
+        ("--max-connections", "0", "must be at least 1, got '0'"),
         ("--linger", "nan", "must be a finite number of seconds, 0 or more, got 'nan'"),
         ("--linger", "inf", "must be a finite number of seconds, 0 or more, got 'inf'"),
         ("--linger", "-1", "must be a finite number of seconds, 0 or more, got '-1'"),
@@ -199,7 +200,7 @@ def test_server_config_refuses_an_api_key_that_is_no_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["max_sentence_chars", "max_transcript_chars", "max_message_bytes"]
+    "field", ["max_sentence_chars", "max_transcript_chars", "max_message_bytes", "max_connections"]
 )
 @pytest.mark.parametrize("value", [0, -5])
 def test_server_config_refuses_a_size_limit_under_one(field: str, value: int) -> None:
@@ -210,8 +211,8 @@ def test_server_config_refuses_a_size_limit_under_one(field: str, value: int) ->
 
 @pytest.mark.parametrize(
     "field",
-    ["port", "max_contexts", "max_transcript_chars", "max_message_bytes", "max_sentence_chars",
-     "threads"],
+    ["port", "max_contexts", "max_connections", "max_transcript_chars", "max_message_bytes",
+     "max_sentence_chars", "threads"],
 )  # fmt: skip
 @pytest.mark.parametrize(
     ("value", "given"),

@@ -11,7 +11,8 @@ import time
 import tracemalloc
 
 import pytest
-from test_server_errors import live_at_most, request
+from test_server_errors import assert_still_serving, live_at_most, request
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from sonicpipe.server import LocalServer
@@ -281,3 +282,22 @@ def test_lingering_slots_of_closed_connections_are_not_taken_by_new_ones() -> No
             time.sleep(0.1)  # the server is done with the closed connection:
             gc.collect()  # its memory is free for the next one's
         assert running.server.live_contexts() == 12
+
+
+def test_connections_past_the_limit_are_refused_with_429_until_one_closes() -> None:
+    """Each connection holds a socket and its buffers: past max_connections a handshake is
+    refused (429, a JSON error saying the limit); the open ones keep working, and once one
+    closes a new one is taken."""
+    with LocalServer(engine="espeak", max_connections=2) as running:
+        url = running.url + PATH
+        with connect(url) as first, connect(url) as second:
+            with pytest.raises(InvalidStatus) as info:
+                connect(url)
+            response = info.value.response
+            assert response.status_code == 429
+            body = json.loads(response.body)
+            assert body["status_code"] == 429 and "the limit is 2" in body["error"]
+            assert_still_serving(first)
+            assert_still_serving(second)
+        with connect(url) as again:  # both closed: room again
+            assert_still_serving(again)

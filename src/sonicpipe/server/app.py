@@ -94,6 +94,10 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 0
     max_contexts: int = 16
+    # Open connections at once: each holds a socket (a file descriptor) and its buffers, so a
+    # client that opens them without end would run the server out of both. The spec sets no
+    # number; past it, a handshake is refused with 429.
+    max_connections: int = 256
     api_key: Secret | str | None = None  # a string is kept as a Secret
     linger: float = 5.0
     max_transcript_chars: int = 50_000
@@ -125,8 +129,8 @@ class ServerConfig:
             raise ValueError("api_key: blank; give a key, or None for no key check")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port}: must be from 0 to 65535 (0: any free port)")
-        for name in ("max_contexts", "max_transcript_chars", "max_message_bytes",
-                     "max_sentence_chars"):  # fmt: skip
+        for name in ("max_contexts", "max_connections", "max_transcript_chars",
+                     "max_message_bytes", "max_sentence_chars"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} {getattr(self, name)}: must be at least 1")
         if not (math.isfinite(self.linger) and self.linger >= 0):
@@ -138,8 +142,8 @@ class ServerConfig:
 
 
 # The fields of ServerConfig that are whole numbers (threads may also be None).
-_WHOLE_NUMBERS = ("port", "max_contexts", "max_transcript_chars", "max_message_bytes",
-                  "max_sentence_chars", "threads")  # fmt: skip
+_WHOLE_NUMBERS = ("port", "max_contexts", "max_connections", "max_transcript_chars",
+                  "max_message_bytes", "max_sentence_chars", "threads")  # fmt: skip
 
 
 def _number(name: str, value: object, kind: type[numbers.Integral] | type[numbers.Real]) -> Any:
@@ -1001,6 +1005,13 @@ class SonicServer:
                 401,
                 f"missing or wrong API key: send it in the {p.API_KEY_HEADER} header "
                 "(or Authorization: Bearer, or the api_key query parameter)",
+            )
+        if len(self._connections) >= self.config.max_connections:
+            return _error_response(
+                connection,
+                429,
+                f"too many connections: the limit is {self.config.max_connections}; close one, "
+                "or run many contexts on one connection",
             )
         return None
 

@@ -31,6 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         max_contexts=args.max_contexts,
+        max_connections=args.max_connections,
         api_key=key,
         linger=args.linger,
         threads=args.threads,
@@ -123,6 +124,14 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         metavar="N",
         help=f"live contexts at once, over all connections (default {ServerConfig.max_contexts}"
         "); past it, a new context gets a 429 error",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=config_value("max_connections", int),
+        default=ServerConfig.max_connections,
+        metavar="N",
+        help="open connections at once (default "
+        f"{ServerConfig.max_connections}); past it, a new one is refused with 429",
     )
     serve.add_argument(
         "--linger",
