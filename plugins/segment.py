@@ -15,7 +15,8 @@ On top of Punkt a few rules fit text meant to be spoken:
   nor with ``;``, ``:`` or ``,``, even after a short aside in brackets (``George III.;
   Vol. II.``, ``Thus ends BOOK II. (Octavo), and begins``), and never ends on a title
   (``Dr. Who``), between initials (``S. P. C. A.``) or on ``No.``/``Nos.`` before a numeral
-  (``No. I. is the first``, but ``No. I refuse.``);
+  (``No. I. is the first``, but ``No. I refuse.``), nor on a screenplay's ``INT.`` or
+  ``EXT.`` that starts a slugline in capitals (``INT. KITCHEN - NIGHT``);
 * nor after a name's initials written together (``J.K. Rowling``, ``J.R.R. Tolkien``): capital
   initials that are no known abbreviation (``U.S.``) and follow no article (``the F.B.I.``)
   never end a sentence, so ``signed J.K. Then`` stays one sentence; nor do ``U.S.``, ``U.K.``,
@@ -111,6 +112,7 @@ WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")  # searched up to a single cap
 #: A degree's last part, after its initial in a list of degrees: "D. Ph., D. Lit., etc."
 DEGREE_PART_RE = re.compile(r"[A-Z][a-z]{1,3}\.[,;]?")
 NEXT_WORD_RE = re.compile(r"\s*(\S+)")
+NEXT_CAPITAL_RE = re.compile(r"\s*[A-Z]")
 ARTICLES = frozenset({"a", "an", "the"})
 #: Initials that often stand before a name, as in ``U.S. District Court`` or ``E.U. Commission``.
 ADJECTIVE_INITIALS = frozenset({"U.S.", "U.K.", "U.N.", "E.U."})
@@ -133,6 +135,9 @@ TITLES = frozenset({
     "capt", "lt", "col", "maj", "sgt", "cpl", "pvt", "adm", "cmdr", "gov", "sen", "rep", "pres",
     "supt", "insp", "det", "atty",
 })  # fmt: skip
+#: A screenplay's slugline starts with one of these, and goes on in capitals: "INT. KITCHEN -
+#: NIGHT" is one sentence.
+SLUGLINE_STARTS = frozenset({"INT.", "EXT.", "INT./EXT.", "EXT./INT.", "INT/EXT.", "I/E."})
 WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 NOT_SPOKEN_RE = re.compile(r"<<[^<>\s]+>>|</?[A-Za-z][^<>]*>|\[[^\[\]]*\]")  # tags, [brackets]
 END_MARKS = frozenset(".!?…")
@@ -547,6 +552,8 @@ def _ends_sentence(masked: str, start: int, cut: int, punkt: FastPunkt) -> bool:
         return False  # "Do this: 1. Buy milk."
     if last_word.endswith(".") and last_word[:-1].lower() in TITLES:
         return False
+    if not head and last_word in SLUGLINE_STARTS and NEXT_CAPITAL_RE.match(masked, cut):
+        return False  # "INT. KITCHEN - NIGHT"
     if INITIAL_RE.fullmatch(last_word) and INITIAL_NEXT_RE.match(masked, cut):
         return False  # "S. P. C. A.", "P. S."
     if _name_initial(previous, last_word, masked, cut, punkt):

@@ -41,6 +41,14 @@ NAME_SUFFIXES = (
     "Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left.",
     ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left."],
 )
+# A screenplay's slugline ends no sentence after its "INT." or "EXT."; "an INT." in prose does
+SLUGLINES = (
+    "INT. KITCHEN - NIGHT. John enters. EXT. PARK - DAY. INT./EXT. CAR - MOVING. I/E. CAR - "
+    "DAY. It returns an INT. Then we stop.",
+    ["INT. KITCHEN - NIGHT.", "John enters.", "EXT. PARK - DAY.", "INT./EXT. CAR - MOVING.",
+     "I/E. CAR - DAY.", "It returns an INT.", "Then we stop."],
+)  # fmt: skip
+
 TRICKY = [
     # abbreviations mid-sentence and at the end of a sentence
     ("Dr. Smith met Mr. Jones at St. Paul's. They talked.",
@@ -138,6 +146,7 @@ TRICKY = [
      ["No. I. is the first.", "See No. IV.", "It is long.", "No. 5 won.",
       "Nos. I. and II. are here."]),
     ("No. I refuse. He said no. I left.", ["No.", "I refuse.", "He said no.", "I left."]),
+    SLUGLINES,
 ]  # fmt: skip
 
 
@@ -152,8 +161,8 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    # the asides, "No. I", a name's suffix
-    [*TRICKY[-3:], LETTER_ENDS, NAME_SUFFIXES, ("Hmm?? OK!!!", ["Hmm??", "OK!!!"])],
+    # the asides, "No. I", sluglines, a name's suffix
+    [*TRICKY[-4:], LETTER_ENDS, NAME_SUFFIXES, ("Hmm?? OK!!!", ["Hmm??", "OK!!!"])],
 )
 def test_a_stream_fed_a_letter_at_a_time_waits_until_a_cut_is_certain(
     text: str, expected: list[str]
