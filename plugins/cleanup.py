@@ -74,6 +74,14 @@ Options, from ``[options.cleanup]``:
   which loses its brackets (``<break time="1s"/>``: ``break time="1s"``, ``[laughter]``:
   ``laughter``) so that Sonic does not act on it; indented code blocks are not recognised
   (they read as text).
+  TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) is read simply, its commands
+  as words (``$\\frac{a}{b} \\le 2x$``: "a over b is less than or equal to 2 times x"; a
+  power stays ``x^2`` for normalize), or, when it holds more (``\\begin{aligned}``,
+  ``\\mathcal``), it is "Formula omitted." as a paragraph of its own and "formula omitted"
+  inside one (nothing with ``code_blocks = "drop"``). A single-dollar form has no space
+  inside its dollars and no digit after them (``$5 and $10`` is money) and must look like
+  math (a command, ``^``, ``_``, ``=``, ``+``, ``<``, ``>``, braces, or a single letter:
+  ``$HOME/$USER`` stays).
   Unicode bullets at a line start (``•``, ``◦``, ``▪``, ``‣``, ``●`` ...) are list items like
   ``-``; so is ``–`` where a list can be (first in a paragraph or after another item), and
   inside a paragraph it stays a dash. A ``•`` inside a line is a pause, like a dash, and so
@@ -663,6 +671,55 @@ SPACE_BEFORE_PUNCT_RE = re.compile(r" +(?=[,.;:!?]+(?:\s|$))")
 CLOSING = "\"')]}"
 CLOSED_RE = re.compile(r"[\"')\]}]+(?:$|[ ,.;:!?])")  # after a dash: "little--\"' and"
 
+# TeX math (see the module docstring): $$...$$, $...$ (no space inside its dollars, none
+# after the closing one a digit: "$5 and $10" is money), \(...\) and \[...\]
+MATH_RE = re.compile(
+    r"(?<![\\$])\$\$(?P<display>[^$]+?)\$\$(?!\$)"
+    r"|(?<![\\$])\$(?=[^\s$])(?P<inline>[^$]*?[^\s\\$])\$(?![\d$])"
+    r"|\\\((?P<paren>.+?)\\\)|\\\[(?P<bracket>.+?)\\\]"
+)
+# What makes a single-dollar, \( or \[ form math ("$x$", "$a^2$", "$\\pi$"), not prices or
+# variables ("$HOME/$USER") nor escaped brackets ("\\[sic\\]")
+MATH_HINT_RE = re.compile(r"\\[A-Za-z]|[\^_=+<>{}]|^\s*[A-Za-z]\s*$")
+FORMULA_OMITTED = "Formula omitted."  # inside a sentence: "formula omitted"
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi omicron pi rho sigma tau upsilon phi varphi chi psi omega"
+)
+TEX_WORDS = {
+    **{name: name.removeprefix("var") for name in _GREEK.split()},
+    **{name.capitalize(): name for name in _GREEK.split() if not name.startswith("var")},
+    "times": "times", "cdot": "times", "div": "divided by", "pm": "plus or minus",
+    "le": "is less than or equal to", "leq": "is less than or equal to",
+    "ge": "is greater than or equal to", "geq": "is greater than or equal to",
+    "ne": "is not equal to", "neq": "is not equal to", "approx": "is approximately",
+    "equiv": "is equivalent to", "propto": "is proportional to", "infty": "infinity",
+    "to": "to", "rightarrow": "to", "in": "in", "sum": "the sum of", "prod": "the product of",
+    "int": "the integral of", "lim": "the limit of", "log": "log", "ln": "natural log",
+    "exp": "exp", "sin": "sine", "cos": "cosine", "tan": "tangent", "max": "max", "min": "min",
+    "ldots": "...", "cdots": "...", "dots": "...", "left": "", "right": "", "quad": "",
+    "qquad": "",
+}  # fmt: skip
+TEX_SPACE_RE = re.compile(r"\\[,;:! ]")
+TEX_TEXT_RE = re.compile(r"\\(?:text|mathrm|mathbf|mathit|operatorname)\s*\{([^{}]*)\}")
+TEX_FRACTION_RE = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+TEX_ROOT_RE = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+TEX_POWER_RE = re.compile(r"\^\s*\{([^{}]*)\}")
+TEX_INDEX_RE = re.compile(r"_\s*(?:\{([^{}]*)\}|(\w))")
+TEX_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+# A sum's, product's, integral's or limit's bounds: "\\sum_{i=1}^{n}", "\\int_0^1",
+# "\\lim_{x \\to 0}"
+TEX_BOUNDS_RE = re.compile(
+    r"\\(?P<name>sum|prod|int|lim)\s*_\s*(?:\{(?P<low>[^{}]*)\}|(?P<low1>\w))"
+    r"(?:\s*\^\s*(?:\{(?P<high>[^{}]*)\}|(?P<high1>\w)))?"
+)
+BOUNDED = {"sum": "sum", "prod": "product", "int": "integral", "lim": "limit"}
+TEX_OPERATORS = {"=": " equals ", "+": " plus ", "-": " minus ", "*": " times ", "/": " over ",
+                 "<": " is less than ", ">": " is greater than "}  # fmt: skip
+TEX_OPERATOR_RE = re.compile(r"[=+\-*/<>]")
+NUMBER_TIMES_RE = re.compile(r"(?<![\w.])(\d+)(?=[A-Za-z])")  # "2x": 2 times x
+TEX_READ_RE = re.compile(r"[\w\s^().,']*")  # all that a formula read simply holds
+
 
 def _image(match: re.Match[str], options: CleanupOptions) -> str:
     alt = match.group(1) if options.images == "alt" else _marks_in(match.group(1))
@@ -742,8 +799,57 @@ def _script(match: re.Match[str]) -> str:
     return sub or (f"^{sup}" if sup.isdigit() else sup)
 
 
+def _read_tex(tex: str) -> str | None:
+    """TeX math read simply ("\\frac{a}{b} \\le 2x": "a over b is less than or equal to 2
+    times x"; a power stays ``^`` for normalize to read), None when it holds more than that."""
+    tex = TEX_TEXT_RE.sub(r" \1 ", TEX_SPACE_RE.sub(" ", tex))
+    while True:  # the innermost first: "\\frac{\\sqrt{2}}{2}"
+        read = TEX_ROOT_RE.sub(
+            r" the square root of \1 ", TEX_FRACTION_RE.sub(r" \1 over \2 ", tex)
+        )
+        if read == tex:
+            break
+        tex = read
+    tex = TEX_BOUNDS_RE.sub(_bounds, tex)
+    if any(name not in TEX_WORDS for name in TEX_COMMAND_RE.findall(tex)):
+        return None
+    tex = TEX_COMMAND_RE.sub(lambda m: f" {TEX_WORDS[m[1]]} ", tex)
+    tex = TEX_OPERATOR_RE.sub(lambda m: TEX_OPERATORS[m.group()], tex)
+    tex = TEX_POWER_RE.sub(lambda m: f"^{p}" if (p := m[1].strip()).isalnum() else f"^({p})", tex)
+    tex = TEX_INDEX_RE.sub(lambda m: f" sub {m[1] or m[2]} ", tex)
+    tex = NUMBER_TIMES_RE.sub(r"\1 times ", tex)
+    tex = " ".join(tex.split()).replace("( ", "(").replace(" )", ")").replace(" ^", "^")
+    return tex if TEX_READ_RE.fullmatch(tex) else None
+
+
+def _bounds(match: re.Match[str]) -> str:
+    """A sum's, product's, integral's or limit's bounds read: "the sum from i=1 to n of"."""
+    low, high = match["low"] or match["low1"], match["high"] or match["high1"]
+    name = BOUNDED[match["name"]]
+    if name == "limit":
+        return f" the limit as {low} of "
+    return f" the {name} from {low} to {high} of " if high else f" the {name} over {low} of "
+
+
+def _math(match: re.Match[str], options: CleanupOptions) -> str:
+    """TeX math in prose read simply (see :func:`_read_tex`); else omitted, as code is: a
+    formula that is its paragraph alone is "Formula omitted." (nothing with ``code_blocks``
+    "drop")."""
+    tex = next(group for group in match.groups() if group is not None)
+    if match["display"] is None and not MATH_HINT_RE.search(tex):
+        return match.group()  # "\\[sic\\]"
+    if (read := _read_tex(tex)) is not None:
+        return f" {read} "
+    if options.code_blocks == "drop":
+        return " "
+    alone = not strip_marks(match.string[: match.start()] + match.string[match.end() :]).strip()
+    return f" {FORMULA_OMITTED} " if alone else f" {FORMULA_OMITTED.lower().rstrip('.')} "
+
+
 def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> str:
     """Remove inline markdown and HTML from prose outside code spans."""
+    if "$" in text or "\\(" in text or "\\[" in text:
+        text = MATH_RE.sub(lambda m: _math(m, options), text)
     if "[" in text:
         text = IMAGE_RE.sub(lambda m: _image(m, options), text)
         text = LINK_RE.sub(lambda m: m.group(1) + _marks_in(m.group()[len(m.group(1)) + 2 :]), text)

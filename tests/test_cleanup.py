@@ -881,3 +881,52 @@ def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
 )  # fmt: skip
 def test_a_hard_break_or_br_ends_its_line_as_a_line_break_does(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
+
+
+# -- TeX math in markdown ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # inline math is read out simply: no dollar, brace or backslash is said
+        ("Energy is $E = mc^2$ here.", "Energy is E equals mc^2 here."),
+        ("So $\\frac{a}{b} \\le 2x$ holds.",
+         "So a over b is less than or equal to 2 times x holds."),
+        ("Let $x_{1} + \\alpha$ and $y^{n-1}$ be.",
+         "Let x sub 1 plus alpha and y^(n minus 1) be."),
+        ("So $\\frac{\\sqrt{2}}{2}$ and $\\sum_{i=1}^{n} i$ and $\\int_0^1 x\\,dx$.",
+         "So the square root of 2 over 2 and the sum from i equals 1 to n of i and the integral "
+         "from 0 to 1 of x dx."),
+        ("Let $x$ be \\(\\sqrt{x} \\cdot \\pi\\).",
+         "Let x be the square root of x times pi."),
+        # display math: a paragraph of its own, read when simple
+        ("The rule:\n\n$$\n\\frac{a}{b} = c\n$$\n\nDone.",
+         "The rule:\n\na over b equals c.\n\nDone."),
+        ("The rule:\n\n\\[ a \\neq b \\]\n\nDone.", "The rule:\n\na is not equal to b.\n\nDone."),
+        # math it cannot read simply is omitted, as code is
+        ("Here:\n\n$$\n\\begin{aligned} a &= b \\end{aligned}\n$$\n\nDone.",
+         "Here:\n\nFormula omitted.\n\nDone."),
+        ("Since $\\mathcal{O}(n \\log n)$ is fast.", "Since formula omitted is fast."),
+        # money and other dollars stay
+        ("It costs $5 and $10, or $5-$10, US$3 each.",
+         "It costs $5 and $10, or $5-$10, US$3 each."),
+        ("Set $HOME/$USER and pay \\$5 or $$$.", "Set $HOME/$USER and pay $5 or $$$."),
+        ("Escaped \\[sic\\] stays.", "Escaped [sic] stays."),
+        # math shown in code is code
+        ("Write `$x^2$` so.", "Write $x^2$ so."),
+    ],
+)  # fmt: skip
+def test_tex_math_is_read_simply_or_omitted(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_math_that_is_omitted_goes_whole_when_code_blocks_are_dropped() -> None:
+    raw = "Here:\n\n$$\n\\begin{matrix} 1 & 0 \\end{matrix}\n$$\n\nSo $\\mathcal{O}$ it is."
+    assert clean(raw, CleanupOptions(code_blocks="drop")) == "Here:\n\nSo it is."
+
+
+def test_math_through_the_chain_says_no_symbol() -> None:
+    chain = TextChain(Settings(dictionaries=()))
+    [segment] = chain.prepare("Energy is $E = mc^2$ and $\\frac{1}{2}$.")
+    assert chain.render(segment).transcript == ("Energy is E equals mc squared and one over two.")
