@@ -36,6 +36,11 @@ Decisions a later stage can rely on:
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
   ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?".
+* An e-mail's signature keeps its line ends: after a sign-off on a line of its own (``Best,``,
+  ``Kind regards``, ``Thanks!``, a signature's ``--``, which goes) that starts its paragraph
+  or follows a sentence's end, up to six lines of 50 characters or fewer to the paragraph's
+  end each end as a line does: "Best, Jane Doe, ACME Corp." (they ran together). Wrapped
+  prose has longer lines, or no sentence's end before the sign-off word.
 * A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
   ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
   the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
@@ -218,6 +223,16 @@ EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
 MAX_NAME_WORDS = 4  # of a line in capitals that ends its own sentence (see _names_the_next)
+# An e-mail's sign-off, on a line of its own, above its signature (see _end_signature_lines)
+SIGN_OFF_RE = re.compile(
+    r"(?:(?:best|kind|kindest|warm|warmest)\s+regards|regards|best(?:\s+wishes)?|all the best"
+    r"|(?:many\s+)?thanks(?:\s+again)?|thank\s+you|cheers|(?:yours\s+)?sincerely"
+    r"|sincerely\s+yours|yours\s+(?:truly|faithfully)|cordially|respectfully|warmly"
+    r"|take\s+care|--)[,.!]?",
+    re.IGNORECASE,
+)
+MAX_SIGNATURE_LINES = 6  # below a sign-off
+MAX_SIGNATURE_LINE = 50  # characters: a name, a title, a company, a phone number
 LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
 LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
 # A markdown hard break before a line (a backslash or two spaces at its end), a <br> in a block
@@ -504,6 +519,8 @@ def _blocks(
     def close(new_kind: str = "text") -> None:
         nonlocal kind
         if lines:
+            if kind == "text":
+                _end_signature_lines(lines)
             paragraphs.append(" ".join(lines))
             lines.clear()
         kind = new_kind
@@ -589,6 +606,29 @@ def _blocks(
     if fence:
         end_code()
     return paragraphs, labels
+
+
+def _end_signature_lines(lines: list[str]) -> None:
+    """End each line of an e-mail's signature that ends ``lines``, a paragraph's, as a line
+    (see :func:`_line_punctuation`), so that they do not run together ("Best, Jane Doe,
+    ACME Corp."): the lines after a sign-off (``Best,``, ``Kind regards``, ``Thanks!``, the
+    ``--`` of a signature) that is its paragraph's first line or follows a sentence's end, up
+    to six short lines to the paragraph's end."""
+    first = max(len(lines) - 1 - MAX_SIGNATURE_LINES, 0)
+    for start in range(len(lines) - 2, first - 1, -1):
+        sign_off = strip_marks(lines[start]).strip()
+        if SIGN_OFF_RE.fullmatch(sign_off) and (
+            not start or strip_marks(lines[start - 1]).rstrip().rstrip(CLOSING)[-1:] in ".!?"
+        ):
+            break
+    else:
+        return
+    if any(len(strip_marks(line)) > MAX_SIGNATURE_LINE for line in lines[start + 1 :]):
+        return
+    if sign_off == "--":
+        lines[start] = _marks_in(lines[start])  # "-- " opens a signature, and says nothing
+    for number in range(start, len(lines) - 1):  # the last one ends its paragraph
+        lines[number] += _line_punctuation(strip_marks(lines[number]))
 
 
 def _is_delimiter_row(line: str) -> bool:
@@ -1126,9 +1166,16 @@ def _line_end_punctuation(text: str, start: int, after: int, said: str = "") -> 
     capitals, none when it ends in punctuation or the next line goes on with a small letter
     (a wrapped line)."""
     line = LINE_START_RE.split(strip_marks(text[max(0, start - 200) : start]))[-1] + said
-    if not said and not line.rstrip().rstrip(CLOSING)[-1:].isalnum():
-        return ""  # its own punctuation, or a dash (a pause already)
     if strip_marks(text[after : after + 40]).lstrip()[:1].islower():
+        return ""
+    return _line_punctuation(line, said=bool(said))
+
+
+def _line_punctuation(line: str, said: bool = False) -> str:
+    """The punctuation that ends ``line`` (no marks) as a line of its paragraph: none after
+    its own or a dash (a pause already), unless ``said`` (spoken marks end it), a period
+    after capitals, else a comma."""
+    if not said and not line.rstrip().rstrip(CLOSING)[-1:].isalnum():
         return ""
     return "." if _in_capitals(line) else ","
 

@@ -930,3 +930,40 @@ def test_math_through_the_chain_says_no_symbol() -> None:
     chain = TextChain(Settings(dictionaries=()))
     [segment] = chain.prepare("Energy is $E = mc^2$ and $\\frac{1}{2}$.")
     assert chain.render(segment).transcript == ("Energy is E equals mc squared and one over two.")
+
+
+# -- an e-mail's signature -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # its lines end as lines: they ran together ("Best, Jane Doe ACME Corp.")
+        ("Best,\nJane Doe\nACME Corp", "Best, Jane Doe, ACME Corp."),
+        ("Thanks for the help.\nKind regards,\nJane Doe\nSenior Engineer\nACME Corp\n"
+         "+1 555 0100",
+         "Thanks for the help. Kind regards, Jane Doe, Senior Engineer, ACME Corp, +1 555 0100."),
+        ("See you.\n\n-- \nJane Doe\njane@example.com",
+         "See you.\n\nJane Doe, jane at example dot com."),
+        ("Thanks!\nJANE DOE\nACME", "Thanks! JANE DOE. ACME."),
+        ("Cheers\nJane", "Cheers, Jane."),
+    ],
+)  # fmt: skip
+def test_an_emails_signature_keeps_its_line_ends(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+    assert clean(raw, CleanupOptions(markdown=False)) == cleaned
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # wrapped prose: a sign-off word inside a sentence, or above long lines
+        "I did my\nbest,\nJane and\nBob said so.",
+        "We said\nThanks,\nAnd Bob nodded.",
+        "It ended.\nBest,\nThe whole crew went home early that day and nobody said a word\n"
+        "about it again.",
+        "It ended.\nThanks.\n" + "Then it went on\n" * 7 + "to the end.",
+    ],
+)
+def test_wrapped_prose_is_no_signature(raw: str) -> None:
+    assert clean(raw) == " ".join(raw.split())
