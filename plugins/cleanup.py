@@ -40,7 +40,8 @@ Decisions a later stage can rely on:
   ``Kind regards``, ``Thanks!``, a signature's ``--``, which goes) that starts its paragraph
   or follows a sentence's end, up to six lines of 50 characters or fewer to the paragraph's
   end each end as a line does: "Best, Jane Doe, ACME Corp." (they ran together). Wrapped
-  prose has longer lines, or no sentence's end before the sign-off word.
+  prose has longer lines, lines that go on with a small letter, or no sentence's end before
+  the sign-off word.
 * A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
   ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
   the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
@@ -623,12 +624,19 @@ def _end_signature_lines(lines: list[str]) -> None:
             break
     else:
         return
-    if any(len(strip_marks(line)) > MAX_SIGNATURE_LINE for line in lines[start + 1 :]):
-        return
+    below = [strip_marks(line).strip() for line in lines[start + 1 :]]
+    if any(len(line) > MAX_SIGNATURE_LINE or _goes_on(line) for line in below):
+        return  # prose: long lines, or a line that goes on with a small letter
     if sign_off == "--":
         lines[start] = _marks_in(lines[start])  # "-- " opens a signature, and says nothing
     for number in range(start, len(lines) - 1):  # the last one ends its paragraph
         lines[number] += _line_punctuation(strip_marks(lines[number]))
+
+
+def _goes_on(line: str) -> bool:
+    """Whether ``line`` goes on a sentence from the line before: words from a small letter
+    (an address, ``jane@example.com``, is one word)."""
+    return line[:1].islower() and " " in line
 
 
 def _is_delimiter_row(line: str) -> bool:

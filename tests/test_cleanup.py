@@ -963,6 +963,8 @@ def test_an_emails_signature_keeps_its_line_ends(raw: str, cleaned: str) -> None
         "It ended.\nBest,\nThe whole crew went home early that day and nobody said a word\n"
         "about it again.",
         "It ended.\nThanks.\n" + "Then it went on\n" * 7 + "to the end.",
+        # short wrapped lines after a sign-off word: a line goes on with a small letter
+        "Thanks!\nShe said it quietly\nand walked away into the rain\nwithout another word.",
     ],
 )
 def test_wrapped_prose_is_no_signature(raw: str) -> None:
