@@ -429,8 +429,8 @@ MEASURED_NOUNS = frozenset(_MEASURED_PLURALS) | {
     for word in _MEASURED_PLURALS
 }
 # Words after a measure that show it qualifies no noun, but is said of something: a verb, a
-# preposition, a conjunction or an adverb ("the 5 km were long", "3 nm is", "ran 5 km today",
-# "20 nm offshore", "5 km north of here"); see _attributive.
+# preposition, a determiner or an adverb ("the 5 km were long", "the 10 km took an hour", "5 km
+# a day", "ran 5 km today", "20 nm offshore", "5 km north of here"); see _attributive.
 NOT_QUALIFIED = NOT_NOUNS | frozenset(
     _words(
         "am being has have had will would shall should can could may might must do does did x "
@@ -443,7 +443,12 @@ NOT_QUALIFIED = NOT_NOUNS | frozenset(
         "ashore aloft inland offshore onshore overhead underground underwater upstream "
         "downstream uphill downhill upwind downwind overboard up down off out more less "
         "round further farther total overall altogether apiece max maximum min minimum tops "
-        "north south east west northeast northwest southeast southwest"
+        "north south east west northeast northwest southeast southwest next extra "
+        "together alone straight overnight left remaining short a an the these those some any "
+        "all both every my your his its their one two three four five six seven eight nine ten "
+        "take takes took go goes went come comes came seem seems seemed feel feels felt look "
+        "looks looked last lasts lasted cost costs mean means meant make makes made get gets got "
+        "lie lies lay remain remains remained separate separates separated equal equals"
     )
 )
 # Nouns among words ending like adverbs ("ran 5 km daily", "10 m westward"; but "a 12 V
@@ -983,10 +988,10 @@ CLOCK_TIME_BEFORE = re.compile(
     rf"(?:(?<![A-Za-z])(?i:at|by|until|till|since|from)|\d{{4}}-\d\d?-\d\d?"
     rf"|\d\d?/\d\d?/\d{{2,4}}|{MONTH_RE}\.?{H}\d\d?(?:st|nd|rd|th)?,?{H}\d{{4}},?){H}$"
 )
-# The start of a range before its end: "5-" in "a 5-10 kg bag", "5 kg to " in "a 5 kg to 10 kg
-# bag".
+# The start of a range or of a size before its end: "5-" in "a 5-10 kg bag", "5 kg to " in "a 5
+# kg to 10 kg bag", "120 x " in "a 120 x 60 cm desk".
 RANGE_START_BEFORE = re.compile(
-    rf"(?<![\w.,])[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}})?(?:{HO}[-–—]{HO}|{H}to{H})$"
+    rf"(?<![\w.,])[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}})?(?:{HO}[-–—x×]{HO}|{H}(?:to|by){H})$"
 )
 RANGE_END_AFTER = re.compile(  # "-100W" in "60W-100W bulbs", "-10 kg" in "5 kg-10 kg bags"
     rf"(?:{HO}[-–—]{HO}|{H}to{H})[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}}(?![^\W\d_]))?"
@@ -1032,6 +1037,7 @@ SUM_AFTER = re.compile(rf"{HO}[\d.,]+{HO}=")  # "3 x 4 = 12": times
 # A weight or a volume after "x" is what a count of packs holds, no size: "2 x 400g tins" is
 # two times four hundred gram tins, "2 x 5 mg" two times five milligrams ("120 x 60 cm" is by).
 COUNT_TIMES_BEFORE = re.compile(rf"\d{HO}[x×]{HO}$")  # "2 x " before "330ml cans"
+POSSESSIVE_BEFORE = re.compile(rf"\w['’]s?{H}$")  # "TSMC's " before "3 nm process"
 PACK_AFTER = re.compile(
     rf"{HO}[\d.,]+{HO}(?:"
     + "|".join(
@@ -1563,11 +1569,14 @@ def _west(text: str, start: int, end: int, spaced: bool) -> bool:
 
 def _attributive(text: str, start: int, end: int, size: bool = False) -> bool:
     """Whether the measure at ``text[start:end]`` qualifies a noun, and so takes the singular:
-    "a 5 km walk", "a 5-10 kg bag", "3 cm cuts", "1 x 2kg bag" (see MEASURED_NOUNS), "the 3 m
-    long cable", or, when it is a ``size`` (a length or an area), any noun at all ("a sea of 3
-    nm chips", "120 x 60 cm desk"); not when it is said of something ("it weighs 10 lb", "the
-    desk is 120 x 60 cm", "20 nm offshore", "it is 10 cm wide", see NOT_QUALIFIED), nor when
-    it counts out an amount ("add 200 g walnuts", "2 x 5 mg daily")."""
+    after "a" ("a 5 km walk", "a 5-10 kg bag", "a 120 x 60 cm desk"), before one of
+    MEASURED_NOUNS ("3 cm cuts", "1 x 2kg bag"), after a determiner before a noun ("the 3 m
+    long cable", "TSMC's 3 nm process"), or before a plural when it is a pack's ("2 x 330ml
+    cans") or a ``size``, a length or an area ("a sea of 3 nm chips"). Not when it is said of
+    something ("it weighs 10 lb", "the desk is 120 x 60 cm", "it is 10 cm wide", "5 km a
+    day", see NOT_QUALIFIED), nor when it counts out an amount ("add 200 g walnuts", "2 x 5
+    mg daily")."""
+    counted = COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start)  # "2 x " before "5 mg"
     if range_start := RANGE_START_BEFORE.search(text, max(0, start - 16), start):
         start = range_start.start()
     elif range_end := RANGE_END_AFTER.match(text, end):
@@ -1583,15 +1592,14 @@ def _attributive(text: str, start: int, end: int, size: bool = False) -> bool:
         return False
     if word in MEASURED_NOUNS:
         return True
-    if not size and COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start):
-        return _is_plural_noun(word)  # "2 x 330ml cans", but "2 x 5 mg daily", "3 x 2 tbsp sugar"
-    if not size and before not in DETERMINERS:
-        return False
-    return (
-        word.isalpha()
-        and word.islower()
-        and (not word.endswith(ADVERB_ENDINGS) or word in NOUNS_LIKE_ADVERBS)
-    )
+    if before in DETERMINERS or POSSESSIVE_BEFORE.search(text, max(0, start - 4), start):
+        return (
+            word.isalpha()
+            and word.islower()
+            and (not word.endswith(ADVERB_ENDINGS) or word in NOUNS_LIKE_ADVERBS)
+        )
+    # "2 x 330ml cans", "3 nm chips"; but "2 x 5 mg daily", "3 x 2 tbsp sugar", "5 km left"
+    return (size or counted is not None) and _is_plural_noun(word)
 
 
 def _per(unit: str) -> str:

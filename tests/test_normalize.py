@@ -613,6 +613,16 @@ def test_measures(written: str, spoken: str) -> None:
          "sixty meters easily and three centimeters westward."),
         ("The 10 kg can be lifted; drive 5 km round the lake.",  # "can", "round": no noun
          "The ten kilograms can be lifted; drive five kilometers round the lake."),
+        ("We ran 5 km a day, 10 km every week, 5 cm taller, 2 m short; 5 km left.",
+         "We ran five kilometers a day, ten kilometers every week, five centimeters taller, two "
+         "meters short; five kilometers left."),  # a determiner, a comparative, a participle
+        ("10 km took us an hour; the 10 km took an hour. After 500 m turn left.",
+         "Ten kilometers took us an hour; the ten kilometers took an hour. After five hundred "
+         "meters turn left."),  # a verb: no size noun without a determiner is singular
+        # a possessive is a determiner; "by" starts a size as "x" does
+        ("TSMC's 3 nm process, the boys' 5 km race and a 120 by 60 cm desk.",
+         "TSMC's three nanometer process, the boys' five kilometer race and a one hundred twenty "
+         "by sixty centimeter desk."),
         # an amount counted out stays plural
         ("Buy 2 kg apples and 3 x 2 tbsp sugar.",
          "Buy two kilograms apples and three times two tablespoons sugar."),
