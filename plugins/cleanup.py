@@ -240,6 +240,10 @@ LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
 HARD_BREAK_RE = re.compile(r"(?:\\|[ \t]{2,})(?=\n[ \t]*\S)|(?P<br>[ \t]*<br\s*/?>)", re.I)
 # What a hard break needs (HARD_BREAK_RE's scan is slow: any space may start one): a line end
 # after a backslash or two spaces or tabs, or a <br>
+# A spaced middle dot between words is a pause; between numbers or single letters it is a
+# product ("2 · 3", "F · d") and stays
+SPACED_DOT_RE = re.compile(r"(\S*) · (?=(\S*))")
+PRODUCT_TERM_RE = re.compile(r"[\d.,]*\d|[^\W\d_]")
 HARD_BREAK_ENDS = ("\\\n", "  \n", "\t \n", "\t\n")
 BR_RE = re.compile(r"<br\s*/?>", re.I)
 LINE_START_RE = re.compile(rf"\n|{LINE_BREAK}|<br\s*/?>", re.I)
@@ -936,9 +940,15 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = _emoji(html.unescape(text), options).translate(_characters_table(options))
     if "•" in text:
         text = text.replace("•", "--")  # so is a bullet inside a line: "$35 • Returns"
-    if " · " in text:
-        text = text.replace(" · ", " -- ")  # and a spaced dot: "Unsubscribe &middot; View"
+    if " · " in text:  # and a spaced dot: "Unsubscribe &middot; View"
+        text = SPACED_DOT_RE.sub(_spaced_dot, text)
     return text
+
+
+def _spaced_dot(match: re.Match[str]) -> str:
+    """A spaced middle dot as a pause (see :data:`SPACED_DOT_RE`), unless in a product."""
+    product = all(PRODUCT_TERM_RE.fullmatch(term) for term in match.groups())
+    return match[1] + (" · " if product else " -- ")
 
 
 def _dash(match: re.Match[str], before_code: str = "", after_code: str = "") -> str:
@@ -1200,11 +1210,13 @@ def _line_punctuation(line: str, said: bool = False) -> str:
 def _names_the_next(line: str, next_line: str) -> bool:
     """Whether ``line``, first in its paragraph, is a speaker's name over their words or a
     heading over its text (a script's "SARAH" / "(whispering) Is anyone here?", "CHAPTER II"
-    / "Down the Hole"): a few words in capitals, not wrapped capitals over more."""
+    / "Down the Hole"): a few words in capitals, not wrapped capitals over more, nor over a
+    line that goes on their sentence with a small letter ("I LOVE YOU" / "she wrote")."""
     return (
         len(line.split()) <= MAX_NAME_WORDS
         and _in_capitals(line)
         and any(map(str.islower, next_line))
+        and not strip_marks(next_line).lstrip()[:1].islower()
     )
 
 

@@ -398,6 +398,8 @@ def test_unicode_bullets_are_list_items() -> None:
         ("Home | About | Contact", "Home, About, Contact."),
         ("<a href=u>Unsubscribe</a> &middot; <a href=v>View</a>", "Unsubscribe, View."),
         ("Col·legi 2·3", "Col·legi 2·3."),  # an unspaced dot stays
+        ("2 · 3 = 6 and F · d", "2 · 3 = 6 and F · d."),  # so does a product's
+        ("Free over $35 · Returns", "Free over $35, Returns."),
         ("Free over $35 &bull; Returns", "Free over $35, Returns."),  # a bullet's entity too
         ("Run `ls | wc` or a|b.", "Run ls | wc or a|b."),  # code and an unspaced bar stay
         # and so does an escaped bar in a table's cell, in code or not
@@ -784,6 +786,9 @@ def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str
          "THE COFFIN LAID UPON TWO LINE-TUBS, BETWEEN THE VICE-BENCH AND THE HATCHWAY."),
         ("I SAW THE SIGN THAT SAID\nslow down", "I SAW THE SIGN THAT SAID slow down."),
         ("Then I\nwent home", "Then I went home."),
+        # a line that goes on the sentence in capitals with a small letter
+        ("I LOVE YOU\nshe wrote on the mirror.", "I LOVE YOU she wrote on the mirror."),
+        ("NASA\nannounced a new mission today.", "NASA announced a new mission today."),
     ],
 )  # fmt: skip
 def test_a_name_in_capitals_over_its_words_ends_a_sentence(raw: str, cleaned: str) -> None:
