@@ -1247,12 +1247,15 @@ def _in_name(text: str, end: int) -> bool:
 def _says_version(text: str, start: int, end: int | None = None) -> bool:
     """Whether the number at ``start`` is a version by the word before it: a word like
     "version" (see VERSION_WORDS) or a name of software (see SOFTWARE_NAMES); with the
-    number's ``end``, a name only if no plural follows ("Go 1.22 is out", but "Go 1.25 miles
-    north", where "Go" counts nothing)."""
+    number's ``end``, a name only if no plural or scale word follows ("Go 1.22 is out", but
+    "Go 1.25 miles north" and "Taylor Swift 1.25 million", where the name counts nothing)."""
     word = _word_before(text, start)
-    return word.lower() in VERSION_WORDS or (
-        word in SOFTWARE_NAMES and (end is None or not _is_plural_noun(_word_after(text, end)))
-    )
+    if word.lower() in VERSION_WORDS:
+        return True
+    if word not in SOFTWARE_NAMES:
+        return False
+    after = "" if end is None else _word_after(text, end)
+    return not (_is_plural_noun(after) or after.lower() in MULTIPLIERS)
 
 
 def _paragraph_ends(text: str, end: int) -> bool:

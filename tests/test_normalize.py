@@ -824,6 +824,8 @@ def test_dates(written: str, spoken: str) -> None:
         ("Go 1.25 miles north; go 1.25 km; it is 1.29 m.",  # no software: decimals
          "Go one point two five miles north; go one point two five kilometers; it is one point "
          "two nine meters."),
+        ("Taylor Swift 1.25 million fans.",  # a scale word: a count, no version
+         "Taylor Swift one point two five million fans."),
         ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
          "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
          "eleventh."),
