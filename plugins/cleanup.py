@@ -233,6 +233,11 @@ SIGN_OFF_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_SIGNATURE_LINES = 6  # below a sign-off
+# Words a line of prose may stop at while its sentence goes on: no signature line ends so
+RUNS_ON_WORDS = frozenset(
+    ("a", "an", "and", "at", "but", "by", "for", "from", "in", "of", "on", "or", "the", "to",
+     "with")
+)  # fmt: skip
 MAX_SIGNATURE_LINE = 50  # characters: a name, a title, a company, a phone number
 LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
 LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
@@ -631,7 +636,7 @@ def _end_signature_lines(lines: list[str]) -> None:
         # Prose: a long line, or one that goes on with a small letter (most paragraphs stop
         # at once, at their last line or the one before).
         long = len(sign_off) > MAX_SIGNATURE_LINE
-        if below == MAX_SIGNATURE_LINES or long or _goes_on(sign_off):
+        if below == MAX_SIGNATURE_LINES or long or _goes_on(sign_off) or _runs_on(sign_off):
             return
     else:
         return
@@ -650,6 +655,12 @@ def _goes_on(line: str) -> bool:
     """Whether ``line`` goes on a sentence from the line before: words from a small letter
     (an address, ``jane@example.com``, is one word)."""
     return line[:1].islower() and " " in line
+
+
+def _runs_on(line: str) -> bool:
+    """Whether ``line`` runs on into the next: it ends in a word that cannot end a sentence
+    ("The waiter nodded and")."""
+    return line.rpartition(" ")[2] in RUNS_ON_WORDS
 
 
 def _is_delimiter_row(line: str) -> bool:

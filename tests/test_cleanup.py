@@ -970,6 +970,7 @@ def test_an_emails_signature_keeps_its_line_ends(raw: str, cleaned: str) -> None
         "It ended.\nThanks.\n" + "Then it went on\n" * 7 + "to the end.",
         # short wrapped lines after a sign-off word: a line goes on with a small letter
         "Thanks!\nShe said it quietly\nand walked away into the rain\nwithout another word.",
+        "Thanks!\nThe waiter nodded and\nWent back to the kitchen.",
     ],
 )
 def test_wrapped_prose_is_no_signature(raw: str) -> None:
