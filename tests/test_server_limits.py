@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import logging
+import os
 import socket
 import threading
 import time
@@ -301,3 +303,42 @@ def test_connections_past_the_limit_are_refused_with_429_until_one_closes() -> N
             assert_still_serving(second)
         with connect(url) as again:  # both closed: room again
             assert_still_serving(again)
+
+
+def handshake_request(host: str, port: int) -> bytes:
+    """A WebSocket upgrade request for the Sonic endpoint, as raw bytes."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    return (
+        f"GET {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Cartesia-Version: 2025-04-16\r\n\r\n"
+    ).encode()
+
+
+def status_of(sock: socket.socket) -> int:
+    """The HTTP status of the handshake response on ``sock``."""
+    sock.settimeout(10)
+    return int(sock.recv(4096).split(b" ", 2)[1])
+
+
+def test_handshakes_at_once_cannot_pass_the_connection_limit() -> None:
+    """Eight handshakes sent together (all in the server's buffers before it answers one):
+    exactly the limit are taken, the rest refused with 429; closed ones free their slots,
+    also those whose client left right after its handshake."""
+    with LocalServer(engine="espeak", max_connections=3) as running:
+        host, port = running.server.config.host, running.server.port
+        for _ in range(3):
+            sockets = [socket.create_connection((host, port)) for _ in range(8)]
+            try:
+                for sock in sockets:
+                    sock.sendall(handshake_request(host, port))
+                statuses = sorted(status_of(sock) for sock in sockets)
+            finally:
+                for sock in sockets:
+                    sock.close()
+            assert statuses == [101] * 3 + [429] * 5
+            deadline = time.monotonic() + 10
+            while running.server._admitted and time.monotonic() < deadline:
+                time.sleep(0.02)
+            with connect(running.url + PATH) as again:  # the closed ones hold no slot
+                assert_still_serving(again)

@@ -43,6 +43,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from sonicpipe import pcm
 from sonicpipe.config import DEFAULT_VOICE, Secret
@@ -907,6 +908,9 @@ class SonicServer:
         self._live: dict[tuple[int, str], float] = {}
         self._voices: dict[str, None] = {}  # most recently used last
         self._connections: set[_Connection] = set()
+        # Connections counted against max_connections from their handshake on: handshakes at
+        # once cannot pass the limit before their handlers start. Closed ones drop out.
+        self._admitted: set[ServerConnection] = set()
         # One synthesis at a time, in the order asked (each voice speaks one utterance at a
         # time anyway): queued on its own thread, the next utterance starts the moment the voice
         # is free, never behind the event loop or the resampling and encoding of the last.
@@ -1006,13 +1010,15 @@ class SonicServer:
                 f"missing or wrong API key: send it in the {p.API_KEY_HEADER} header "
                 "(or Authorization: Bearer, or the api_key query parameter)",
             )
-        if len(self._connections) >= self.config.max_connections:
+        self._admitted = {ws for ws in self._admitted if ws.state is not State.CLOSED}
+        if len(self._admitted) >= self.config.max_connections:
             return _error_response(
                 connection,
                 429,
                 f"too many connections: the limit is {self.config.max_connections}; close one, "
                 "or run many contexts on one connection",
             )
+        self._admitted.add(connection)
         return None
 
     def _authorized(self, headers: Headers, query: dict[str, list[str]]) -> bool:
@@ -1085,6 +1091,7 @@ class SonicServer:
             await connection.serve()
         finally:
             self._connections.discard(connection)
+            self._admitted.discard(ws)
 
 
 class LocalServer:
