@@ -783,7 +783,9 @@ BRANCHES = {
         # before a number, a version ("v1.2-v1.4"), a quarter or half ("Q1-Q3", "H1-H2") or a
         # month and day ("April 30-May 1")
         rf"(?:{HO}[–—]{HO}|-|{H}-{H})"
-        rf"(?=[$£€¥]?\.?\d|v\d+\.\d|(?<=[QH][1-4][-–])[QH][1-4](?!\w)|{MONTH_RE}\.?{H}\d)"
+        # or a lone letter after a coefficient ("4x - y", see ALGEBRA_BEFORE)
+        rf"(?=[$£€¥]?\.?\d|v\d+\.\d|(?<=[QH][1-4][-–])[QH][1-4](?!\w)|{MONTH_RE}\.?{H}\d"
+        rf"|(?<=\dx - )[a-z](?!\w))"
     ),
     "by": rf"(?:(?<=\d)|(?<=\d[\"″′']))(?:{HO}[x×]{HO})(?=\d)",  # "12\" x 8\""
     # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)
@@ -1037,6 +1039,18 @@ SUM_AFTER = re.compile(rf"{HO}[\d.,]+{HO}=")  # "3 x 4 = 12": times
 # A weight or a volume after "x" is what a count of packs holds, no size: "2 x 400g tins" is
 # two times four hundred gram tins, "2 x 5 mg" two times five milligrams ("120 x 60 cm" is by).
 COUNT_TIMES_BEFORE = re.compile(rf"\d{HO}[x×]{HO}$")  # "2 x " before "330ml cans"
+# A number written on "x" is a variable's coefficient, not "times", between operands of a sum:
+# "3x + 2y" is three x plus two y, "y = -3x", "2x - 1 = 0", "3x^2" (but "2x faster", "4x zoom",
+# "Speedup = 3x", "(3x)", "2x-4x zoom", "2x/day"). An operand is a number (on a letter or
+# not), a lone letter or a bracket; an operator an arithmetic sign or a relation, a hyphen
+# only spaced or before no "Nx" ("2x-4x" is a range).
+_OPERAND = r"(?:\d+(?:\.\d+)?[A-Za-z]?|(?<![A-Za-z])[A-Za-z]|[)²³])"
+_OPERATOR = rf"(?:{HO}[+=<>≤≥≠*−]{HO}|{H}-{H})"
+LONE_LETTER = re.compile(r"[a-z](?!\w)")
+ALGEBRA_BEFORE = re.compile(rf"{_OPERAND}{_OPERATOR}$")
+ALGEBRA_AFTER = re.compile(
+    rf"(?:{_OPERATOR}|-(?!\d+(?:\.\d+)?x))[-−]?(?:\d|[A-Za-z](?![A-Za-z])|\()"
+)
 POSSESSIVE_BEFORE = re.compile(rf"\w['’]s?{H}$")  # "TSMC's " before "3 nm process"
 PACK_AFTER = re.compile(
     rf"{HO}[\d.,]+{HO}(?:"
@@ -1605,6 +1619,17 @@ def _attributive(text: str, start: int, end: int, size: bool = False) -> bool:
     return (size or counted is not None) and _is_plural_noun(word)
 
 
+def _in_algebra(text: str, m: re.Match[str]) -> bool:
+    """Whether the number written on "x" of ``m`` is a coefficient in a sum (see
+    ALGEBRA_BEFORE): it has a power ("3x^2"), or an operator and an operand after or before it."""
+    start = m.start()
+    return bool(
+        m["upow"]
+        or ALGEBRA_AFTER.match(text, m.end())
+        or ALGEBRA_BEFORE.search(text, max(0, start - 16), start)
+    )
+
+
 def _per(unit: str) -> str:
     """ "per month" for "/mo", "per pound" for "/lb"."""
     return "per " + (PER.get(unit) or UNITS.get(unit, (unit,))[0])
@@ -2058,6 +2083,9 @@ class EnglishNormalizer:
         pence = m["unit"] == "p" and _near(text, m.start(), m.end(), PENCE_NEAR)
         if m["unit"] == "p" and "." not in numeral and not pence:
             return f"{prefix}{number_words(numeral)} p"  # "at 3p", "a 4p game": no money
+        if m["unit"] == "x" and not m["usp"] and _in_algebra(text, m):
+            power = f" {SYMBOLS['²' if m['upow'] == '^2' else '³']}" if m["upow"] else ""
+            return f"{prefix}{number_words(numeral)} x{power}"  # "3x + 2y": three x plus...
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
             return f"{prefix}{number_words(numeral)} {by}"
@@ -2243,6 +2271,8 @@ class EnglishNormalizer:
             )
         ):
             return " minus "
+        if m.group() == " - " and LONE_LETTER.match(text, m.end()):
+            return " minus "  # "4x - y": four x minus y
         if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             return " "  # "CVE-2023-12345": the parts of a name, not a range
         if m.group() == "-" and (

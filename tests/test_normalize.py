@@ -635,6 +635,27 @@ def test_a_measure_before_its_noun_is_singular(written: str, spoken: str) -> Non
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("3x + 2y", "Three x plus two y"),
+        ("Solve 3x + 2y = 12 and 4x - y = 5.",
+         "Solve three x plus two y equals twelve and four x minus y equals five."),
+        ("If 2x = 10, let y = -3x; 3x^2 - 2x - 1 = 0.",
+         "If two x equals ten, let y equals minus three x; three x squared minus two x minus one "
+         "equals zero."),
+        # no operand and operator beside it: a factor
+        ("It is 2x faster: a 3x speed-up, 4x zoom, up to 5x (3x); Speedup = 3x; 2x/day.",
+         "It is two times faster: a three times speed-up, four times zoom, up to five times "
+         "(three times); Speedup equals three times; two times per day."),
+        ("A 2x-4x zoom and 2 x 400g tins.",
+         "A two times to four times zoom and two times four hundred gram tins."),
+    ],
+)  # fmt: skip
+def test_a_number_on_x_in_a_sum_is_a_coefficient(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Spreads widened 15bp to 120 bps; up 1 bp.",
          "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
          "point."),
