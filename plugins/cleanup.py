@@ -77,8 +77,9 @@ Options, from ``[options.cleanup]``:
   ... ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` ->
   ``H2O``, ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` ->
   ``x^2``). The text of a code span is kept exactly, but for Sonic's own markup shown in it,
-  which loses its brackets (``<break time="1s"/>``: ``break time="1s"``, ``[laughter]``:
-  ``laughter``) so that Sonic does not act on it; indented code blocks are not recognised
+  read as its words so that Sonic does not act on it: a tag's name and attributes with no
+  quotes or equals signs (``<break time="1s"/>``: ``break time 1s``), no closing tag,
+  ``[laughter]``: ``laughter``; indented code blocks are not recognised
   (they read as text).
   TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) is read simply, its commands
   as words (``$\\frac{a}{b} \\le 2x$``: "a over b is less than or equal to 2 times x"; a
@@ -730,10 +731,13 @@ ARROW_HINT_RE = re.compile(r"[→⇒⟶⟹⇨↦⟼←⇐⟵>]")
 ARROW_BEFORE_STOP_RE = re.compile(rf"[ \t]+{_ARROW}(?=[{MARKS}\s]*[.,;:!?](?:\s|$))")
 LEADING_ARROW_RE = re.compile(rf"^([{MARKS}\s]*){_ARROW}[ \t]+")
 TRAILING_ARROW_RE = re.compile(rf"[ \t]+{_ARROW}([{MARKS}\s]*)$")
-# Sonic's own markup shown in a code span, which Sonic would act on in the transcript
+# Sonic's own markup shown in a code span, which Sonic would act on in the transcript: read
+# as its words (see _shown_markup)
 SONIC_SYNTAX_RE = re.compile(
-    rf"</?((?:{'|'.join(TAG_NAMES)})\b[^<>]*?)/?>|\[(laughter)\]", re.IGNORECASE
+    rf"<(?P<close>/)?(?P<tag>(?:{'|'.join(TAG_NAMES)})\b[^<>]*?)/?>|\[(?P<bracket>laughter)\]",
+    re.IGNORECASE,
 )
+ATTRIBUTE_VALUE_RE = re.compile(r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=]+))""")
 # A command-line option after " --", "(--" or "--" at the start ("--verbose", "--dry-run",
 # "--level=2"): prose puts no space before a dash pause without one after it ("word--word",
 # "word -- word"), and starts no lower-case word with one.
@@ -983,6 +987,16 @@ def _dash(match: re.Match[str], before_code: str = "", after_code: str = "") -> 
     return ", "
 
 
+def _shown_markup(match: re.Match[str]) -> str:
+    """Sonic markup shown in a code span as the words a listener wants: a tag's name and its
+    attributes' names and values, with no quote or equals sign (``<break time="1s"/>``:
+    "break time 1s", which was 'break time equals "one second"'); a closing tag says
+    nothing, its opening tag has named it."""
+    if match["close"]:
+        return " "
+    return " " + ATTRIBUTE_VALUE_RE.sub(r" \1\2\3", match["tag"] or match["bracket"]) + " "
+
+
 def _without_pointing_arrows(part: str, first: bool, last: bool) -> str:
     """A paragraph's ``part`` of prose (its ``first``, its ``last``) without the arrows that
     point at a link or what comes next, decoration: before a sentence's punctuation, at the
@@ -1019,7 +1033,7 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
                                        after_code=code_after), part)  # fmt: skip
         out.append(part)
         if index + 2 < len(parts):
-            out.append(SONIC_SYNTAX_RE.sub(r" \1\2 ", parts[index + 2]).strip())
+            out.append(SONIC_SYNTAX_RE.sub(_shown_markup, parts[index + 2]).strip())
     return "".join(out)
 
 

@@ -707,9 +707,15 @@ def test_code_regions_are_where_cleanup_reads_code() -> None:
     ("text", "cleaned"),
     [
         ("Use `[laughter]` there.", "Use laughter there."),
-        ('Add `<break time="1s"/>` now.', 'Add break time="1s" now.'),
-        ("Wrap it: `<spell>AB</spell>`.", "Wrap it: spell AB spell."),
-        ('`<Speed ratio="1.2">fast</speed>`', 'Speed ratio="1.2" fast speed.'),
+        # a tag's words, with no quote or equals sign (it read 'break time equals "one
+        # second"'), and no closing tag
+        ('Add `<break time="1s"/>` now.', "Add break time 1s now."),
+        ("Wrap it: `<spell>AB</spell>`.", "Wrap it: spell AB."),
+        ("`<Speed ratio='1.2'>fast</speed>`", "Speed ratio 1.2 fast."),
+        (
+            'Use `<emotion value="excited" />` or `<volume ratio=0.8/>`.',
+            "Use emotion value excited or volume ratio 0.8.",
+        ),
         # other tags and brackets in code are no Sonic markup: kept as written
         ("The `<dependency>` tag and `[sic]`.", "The <dependency> tag and [sic]."),
     ],
