@@ -620,6 +620,17 @@ ATTACHED_UNITS = ("in", "p")
 UNIT_RE = "|".join(
     re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u not in ATTACHED_UNITS
 )
+# A number and a unit of length or area, as the second side of a size: "3 m" in "5 m x 3 m".
+SIZE_MEASURE = (
+    rf"\d[\d.,]*(?:{HO}(?:"
+    + "|".join(
+        re.escape(u)
+        for u in sorted(SIZES, key=len, reverse=True)
+        if u[0].isalpha() and u != "in"  # "5 in" spaced is no inch ("by 4 in the end")
+    )
+    + r")|in)(?!\w)"
+)
+SIZE_MEASURE_RE = re.compile(SIZE_MEASURE)
 CURRENCY_RE = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
 MULT_RE = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 DAY_RE = r"Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun"
@@ -770,7 +781,9 @@ BRANCHES = {
         rf"|(?P<deg>{HO}[°º˚](?:{HO}(?P<scale>[CFK])(?!\w)|{HO}(?P<compass>[NSEW])(?!\w))?)"
         rf"|(?P<usp>{HO}|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)(?:{'|'.join(ATTACHED_UNITS)}))(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?<!{H}W(?={PLACE_AFTER}))"  # "5 W of here": west, not watts
-        rf"(?P<unit2>{HO}/{HO}(?P<per2>[a-z]{{1,6}}|[dcm]?L|kWh){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)?"
+        rf"(?:(?P<unit2>{HO}/{HO}(?P<per2>[a-z]{{1,6}}|[dcm]?L|kWh){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)"
+        # "x" or "by" after a unit of letters and before a number: "5 m x 3 m", "500 mg x 2"
+        rf"|(?<![^\W_]x)(?<=[^\W\d_])(?P<dimx>{HO}[x×]{HO}(?=\d)|{H}by{H}(?={SIZE_MEASURE})))?"
         rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
         # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
@@ -993,10 +1006,11 @@ CLOCK_TIME_BEFORE = re.compile(
 # The start of a range or of a size before its end: "5-" in "a 5-10 kg bag", "5 kg to " in "a 5
 # kg to 10 kg bag", "120 x " in "a 120 x 60 cm desk".
 RANGE_START_BEFORE = re.compile(
-    rf"(?<![\w.,])[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}})?(?:{HO}[-–—x×]{HO}|{H}(?:to|by){H})$"
+    rf"(?<![\w.,])(?:[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}})?(?:{HO}[-–—x×]{HO}|{H}(?:to|by){H}))+$"
 )
 RANGE_END_AFTER = re.compile(  # "-100W" in "60W-100W bulbs", "-10 kg" in "5 kg-10 kg bags"
-    rf"(?:{HO}[-–—]{HO}|{H}to{H})[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}}(?![^\W\d_]))?"
+    rf"(?:(?:{HO}[-–—]{HO}|{H}to{H})[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}}(?![^\W\d_]))?"
+    rf"|(?:{HO}[x×]{HO}|{H}by{H}){SIZE_MEASURE})+"  # " x 3 m" in "5 m x 3 m room"
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{HO}(?:h|hrs?){HO}$")
@@ -1594,9 +1608,9 @@ def _attributive(text: str, start: int, end: int, size: bool = False) -> bool:
     day", see NOT_QUALIFIED), nor when it counts out an amount ("add 200 g walnuts", "2 x 5
     mg daily")."""
     counted = COUNT_TIMES_BEFORE.search(text, max(0, start - 4), start)  # "2 x " before "5 mg"
-    if range_start := RANGE_START_BEFORE.search(text, max(0, start - 16), start):
+    if range_start := RANGE_START_BEFORE.search(text, max(0, start - 40), start):
         start = range_start.start()
-    elif range_end := RANGE_END_AFTER.match(text, end):
+    if range_end := RANGE_END_AFTER.match(text, end):
         end = range_end.end()
     before = _word_before(text, start).lower()
     if before in ("a", "an"):
@@ -2021,6 +2035,13 @@ class EnglishNormalizer:
 
     def _number(self, m: re.Match[str]) -> str:
         words = self._number_words(m)
+        if m["dimx"]:
+            # "5 m x 3 m" are the sides of a size, "500 mg x 2" times. Each side keeps its unit
+            # as written, since the units may differ ("2 m x 50 cm") and '12" x 8"' reads so
+            # too; before its noun a size is singular on both sides ("the five meter by three
+            # meter room"), said of something plural ("it is five meters by three meters").
+            sized = m["unit"] in SIZES and SIZE_MEASURE_RE.match(m.string, m.end())
+            return f"{words} {'by' if sized or 'by' in m['dimx'] else 'times'}"
         point = m["bearing"]
         if not point:
             return words
@@ -2156,32 +2177,34 @@ class EnglishNormalizer:
         return self._number_unit_words(m, numeral, unit)
 
     def _number_unit_words(self, m: re.Match[str], numeral: str, unit: str) -> str:
+        text, start = m.string, m.start()
+        end = m.start("dimx") if m["dimx"] else m.end()  # the measure's, before "x 3 m"
         if m["usp"] == "-":  # "a 5-km race": five-kilometer
             return f"{number_words(numeral)}-{UNITS[unit][0]}"
         if (
             unit == "m"
             and not m["usp"]
             and (
-                (_is_plural_noun(after := _word_after(m.string, m.end())) and after not in RACES)
-                or _millions_before(m.string, m.start(), m.end())
+                (_is_plural_noun(after := _word_after(text, end)) and after not in RACES)
+                or _millions_before(text, start, end)
             )
         ):
             # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
             return f"{number_words(numeral)} million"
         if unit == "m" and (
-            HOURS_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
-            or MINUTES_BEFORE.search(m.string, max(0, m.start() - 32), m.start())
-            or MINUTES_AFTER.match(m.string, m.end())
+            HOURS_BEFORE.search(text, max(0, start - 8), start)
+            or MINUTES_BEFORE.search(text, max(0, start - 32), start)
+            or MINUTES_AFTER.match(text, end)
         ):
             unit = "min"  # "1h 25m", "simmer 10m-15m": minutes
         if (
             unit == "nm"
-            and _near(m.string, m.start(), m.end(), NAUTICAL_NEAR, after=40)
-            and not _near(m.string, m.start(), m.end(), NANO_NEAR, after=40)
+            and _near(text, start, end, NAUTICAL_NEAR, after=40)
+            and not _near(text, start, end, NANO_NEAR, after=40)
         ):
             unit = "nmi"  # "20 nm offshore": nautical miles
         # "a 50p coin" is a fifty pence coin, as said in Britain
-        attributive = unit != "p" and _attributive(m.string, m.start(), m.end(), unit in SIZES)
+        attributive = unit != "p" and _attributive(text, start, end, unit in SIZES)
         if unit in CURRENCIES:  # "12.50 EUR" reads like "€12.50"
             if EURO_THOUSANDTHS.fullmatch(numeral) and (numeral[0] == "0" or m["per2"] in LITERS):
                 numeral = numeral.replace(",", ".")  # "1,899 €/l": one point eight nine nine
@@ -2193,7 +2216,7 @@ class EnglishNormalizer:
             if m["per3"]:
                 words += " " + _per(m["per3"])  # "10 mg/kg/day"
         elif unit.endswith("."):
-            words += _period(m.string, m.end())
+            words += _period(text, end)
         return words
 
     def _plural_number(self, numeral: str) -> str:

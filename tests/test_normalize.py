@@ -656,6 +656,27 @@ def test_a_number_on_x_in_a_sum_is_a_coefficient(written: str, spoken: str) -> N
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("the 5 m x 3 m room", "the five meter by three meter room"),
+        ("A 5 x 3 m rug, 10 cm × 20 cm tiles and a 2 ft by 4 ft board.",
+         "A five by three meter rug, ten centimeter by twenty centimeter tiles and a two foot by "
+         "four foot board."),
+        ("The room is 5 m x 3 m; a 2 m x 50 cm table; the 5 m x 3 m x 2 m box.",
+         "The room is five meters by three meters; a two meter by fifty centimeter table; the "
+         "five meter by three meter by two meter box."),
+        ("A 120 x 60 x 75 cm desk.",
+         "A one hundred twenty by sixty by seventy-five centimeter desk."),
+        # no size on the other side: times
+        ("Take 500 mg x 2 daily; swim 10 m x 3 sets.",
+         "Take five hundred milligrams times two daily; swim ten meters times three sets."),
+    ],
+)  # fmt: skip
+def test_the_sides_of_a_size_are_read_by(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Spreads widened 15bp to 120 bps; up 1 bp.",
          "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
          "point."),
