@@ -27,7 +27,8 @@ Decisions a later stage can rely on:
 * Every paragraph (a markdown heading, list item or table row is a paragraph of its own) that
   does not end in punctuation gets a period, so it is spoken as its own sentence.
 * A line break (U+2028, LINE SEPARATOR: a book's verse, an address; with ``markdown``, a
-  hard break, a line's trailing backslash or two spaces, and a ``<br>`` inside a block too)
+  hard break, a line's trailing backslash or two spaces, and a ``<br>`` inside a block too;
+  two spaces only in a text that looks like markdown and in verse, see MARKDOWN_HINT_RE)
   ends a line of its paragraph. A line whose words end without punctuation runs its sentence
   on to the next line and gets a comma, a light pause, not a sentence's falling end: "Up
   above the world so high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``)
@@ -243,13 +244,25 @@ MAX_SIGNATURE_LINE = 50  # characters: a name, a title, a company, a phone numbe
 LINE_BREAK = "\u2028"  # Unicode's line separator; a book reader's line within a paragraph
 LINE_BREAK_RE = re.compile(rf"(?P<marks>[ \t{MARKS}]*){LINE_BREAK}")
 # A markdown hard break before a line (a backslash or two spaces at its end), a <br> in a block
-HARD_BREAK_RE = re.compile(r"(?:\\|[ \t]{2,})(?=\n[ \t]*\S)|(?P<br>[ \t]*<br\s*/?>)", re.I)
-# What a hard break needs (HARD_BREAK_RE's scan is slow: any space may start one): a line end
-# after a backslash or two spaces or tabs, or a <br>
+HARD_BREAK_RE = re.compile(
+    r"(?:\\|(?P<spaces>[ \t]{2,}))(?=\n[ \t]*\S)|(?P<br>[ \t]*<br\s*/?>)", re.I
+)
+# Two spaces at a line's end are a hard break only in a text that looks like markdown or in
+# verse: pasted prose has them by chance (an e-mail's wrapped line, two spaces after a word),
+# and there the line is wrapped, joined with a space ("to see  \nJohn and Mary" read "to see,
+# John and Mary"). Markdown: a heading, a fence, a link, strong emphasis, a code span or a
+# backslash hard break. Verse: a paragraph of three lines or more, each of them short, each
+# but the last ended by a hard break.
+MARKDOWN_HINT_RE = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|```|~~~)|\]\(|\*\*\S|`[^`\n]+`|\\\n", re.M)
+VERSE_LINE_END_RE = re.compile(r"(?:\\|[ \t]{2,})$")
+MIN_VERSE_LINES = 3
+MAX_VERSE_LINE = 60  # characters
 # A spaced middle dot between words is a pause; between numbers or single letters it is a
 # product ("2 · 3", "F · d") and stays
 SPACED_DOT_RE = re.compile(r"(\S*) · (?=(\S*))")
 PRODUCT_TERM_RE = re.compile(r"[\d.,]*\d|[^\W\d_]")
+# What a hard break needs (HARD_BREAK_RE's scan is slow: any space may start one): a line end
+# after a backslash or two spaces or tabs, or a <br>
 HARD_BREAK_ENDS = ("\\\n", "  \n", "\t \n", "\t\n")
 BR_RE = re.compile(r"<br\s*/?>", re.I)
 LINE_START_RE = re.compile(rf"\n|{LINE_BREAK}|<br\s*/?>", re.I)
@@ -1193,11 +1206,14 @@ def _line_end(match: re.Match[str], spoken: AbstractSet[str]) -> str:
     return f"{marks[:said]}{end}{marks[said:]}\n"
 
 
-def _hard_break(match: re.Match[str]) -> str:
+def _hard_break(match: re.Match[str], spaces_break: Callable[[str, int], bool]) -> str:
     """A markdown hard break (a line's trailing backslash or spaces) or a ``<br>`` inside a
     block, as a line break in prose: the punctuation that ends its line (the ``<br>`` then
-    goes as any tag)."""
+    goes as any tag). Trailing spaces break a line only where ``spaces_break`` says so (see
+    :data:`MARKDOWN_HINT_RE`); else they go and the line is wrapped."""
     text = match.string
+    if match["spaces"] and not spaces_break(text, match.start()):
+        return ""
     line = text[max(0, match.start() - 200) : match.start()].rpartition("\n")[2]
     if (
         "|" in line
@@ -1252,6 +1268,28 @@ def _in_capitals(line: str) -> bool:
     return len(letters) > 1 and not any(map(str.islower, letters))
 
 
+def _spaces_break_lines(text: str) -> Callable[[str, int], bool]:
+    """Whether two spaces at a line's end in a part of ``text`` (the part, where) break the
+    line (see :data:`MARKDOWN_HINT_RE`): always in markdown, else in verse."""
+    if MARKDOWN_HINT_RE.search(text):
+        return lambda part, at: True
+    verse: dict[tuple[str, int], bool] = {}  # by the part and the paragraph's start
+
+    def in_verse(part: str, at: int) -> bool:
+        start = part.rfind("\n\n", 0, at) + 1
+        if (part, start) not in verse:
+            end = part.find("\n\n", at)
+            lines = part[start : end if end >= 0 else len(part)].strip("\n").split("\n")
+            verse[part, start] = (
+                len(lines) >= MIN_VERSE_LINES
+                and all(len(line.strip()) <= MAX_VERSE_LINE for line in lines)
+                and all(VERSE_LINE_END_RE.search(line) for line in lines[:-1])
+            )
+        return verse[part, start]
+
+    return in_verse
+
+
 def _may_break_lines(text: str) -> bool:
     """Whether ``text`` may hold a hard break (:data:`HARD_BREAK_RE`): a few quick searches
     for what one needs, where the pattern's own scan of a book took 16 ms in 200,000 letters."""
@@ -1265,7 +1303,8 @@ def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
     if options.markdown and "<" in text:
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
     if options.markdown and _may_break_lines(text):
-        text = _outside_code(text, partial(HARD_BREAK_RE.sub, _hard_break))
+        hard_break = partial(_hard_break, spaces_break=_spaces_break_lines(text))
+        text = _outside_code(text, partial(HARD_BREAK_RE.sub, hard_break))
     if LINE_BREAK in text:
         text = LINE_BREAK_RE.sub(partial(_line_end, spoken=spoken), text)
     if "-\n" in text:

@@ -878,7 +878,8 @@ def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
         # a markdown hard break: its backslash was read, its spaces ran the lines together
         ("Roses are red\\\nViolets are blue\\\nSugar is sweet",
          "Roses are red, Violets are blue, Sugar is sweet."),
-        ("Roses are red  \nViolets are blue", "Roses are red, Violets are blue."),
+        ("Roses are red  \nViolets are blue  \nSugar is sweet",
+         "Roses are red, Violets are blue, Sugar is sweet."),
         ("Jane Doe<br>12 Main St<br/>SPRINGFIELD<br>USA",
          "Jane Doe, 12 Main St, SPRINGFIELD. USA."),
         # a wrapped line, its own punctuation, a block's end, a table's cell, code: as they were
@@ -892,6 +893,38 @@ def test_an_arrow_that_points_at_a_link_goes(raw: str, cleaned: str) -> None:
 )  # fmt: skip
 def test_a_hard_break_or_br_ends_its_line_as_a_line_break_does(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # in markdown: a heading, a link or a code span says so
+        ("# Note\n\nI wanted to see  \nJohn and Mary", "Note.\n\nI wanted to see, John and Mary."),
+        ("See [the docs](d.md).\n\nI wanted to see  \nJohn",
+         "See the docs.\n\nI wanted to see, John."),
+        ("Run `x` to see  \nJohn", "Run x to see, John."),
+        # in verse: three short lines or more, each ended by a break
+        ("Roses are red  \nViolets are blue  \nSugar is sweet  \nAnd so are you.",
+         "Roses are red, Violets are blue, Sugar is sweet, And so are you."),
+    ],
+)  # fmt: skip
+def test_two_trailing_spaces_break_a_line_in_markdown_or_verse(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # pasted prose: trailing spaces by chance, an e-mail's wrapped lines
+        "Hi Bob, I was hoping we could meet on Friday, but I wanted to see  \nJohn and Mary today.",
+        "I wanted to see  \nJohn and Mary today.",
+        "Roses are red  \nViolets are blue.",  # two lines are no verse
+        "It was a long day at the office, and in the end I finally managed to  \n"
+        "Finish the report  \nBefore the deadline.",  # a long line: no verse
+    ],
+)
+def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
+    assert clean(raw) == " ".join(raw.split())
 
 
 # -- TeX math in markdown ------------------------------------------------------------------
