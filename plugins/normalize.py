@@ -549,6 +549,13 @@ SENTENCE_STARTERS = frozenset(
 )
 
 
+# The starts of a screenplay's slugline, said in full: "INT./EXT." is a scene inside and out.
+SLUGLINES = {
+    "INT": "Interior", "EXT": "Exterior", "INT/EXT": "Interior and exterior",
+    "I/E": "Interior and exterior", "EXT/INT": "Exterior and interior",
+}  # fmt: skip
+
+
 # Words written short that are said in full: keys, growth in finance ("+3% YoY") and the
 # architecture x86-64 (not "eighty-six to sixty-four").
 SAID = {
@@ -827,6 +834,14 @@ BRANCHES = {
         rf"(?<![A-Za-z\d@./-])(?=[A-Za-z]{{1,12}}+\.)(?:[A-Za-z\d-]+\.)*"
         rf"(?:[A-Za-z\d-]+\.(?:{FILE_EXTENSIONS})|[a-z\d-]+\.js)(?![\w-]|\.\w)"
     ),
+    # A screenplay's slugline, at a line's or a sentence's start and before a place in capitals:
+    # "EXT. GARDEN - DAY" is Exterior GARDEN - DAY (not "Extension.", which would end a
+    # sentence), "INT. KITCHEN" Interior KITCHEN; no period is kept, so the line stays one
+    # sentence. "ext. 42" in a phone number is an extension, as before.
+    "slugline": (
+        r"(?:(?<![^\n])|(?<=[.!?] ))(?P<slug>INT\.?/EXT|EXT\.?/INT|INT|EXT|I/E)\."
+        r"(?=[ \t]+[A-Z\d][^a-z\n]{0,40}?[A-Z]{2})"
+    ),
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
     "month": (
         rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
@@ -907,7 +922,7 @@ FAMILIES: tuple[Family, ...] = (
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
-     ("echo", "filename", "romanitem", "roman",
+     ("echo", "filename", (r"(?=[EI][NX/])", ("slugline",)), "romanitem", "roman",
       ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare",
                          "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
@@ -2380,6 +2395,9 @@ class EnglishNormalizer:
         if len(numeral) > 1 and set(numeral) <= set("IVX") and key not in FUNCTION_WORDS:
             return f"{word} {cardinal(value)}"  # "Apollo XI", "Rocky II"; not "Size XL"
         return None
+
+    def _slugline(self, m: re.Match[str]) -> str:
+        return SLUGLINES[m["slug"].replace(".", "")]
 
     def _worldwar(self, m: re.Match[str]) -> str:
         return f"World War {cardinal(len(m['ww']))}"

@@ -1479,6 +1479,29 @@ def test_a_name_suffix_before_the_name_going_on_ends_no_sentence(
     assert [s.text for s in chain.prepare(text)] == sentences
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("EXT. GARDEN - DAY\n\nMary walks in.", ["Exterior GARDEN - DAY", "Mary walks in."]),
+        ("INT. KITCHEN - NIGHT", ["Interior KITCHEN - NIGHT"]),
+        ("He leaves. EXT. 5TH AVENUE - DAY", ["He leaves.", "Exterior Fifth AVENUE - DAY"]),
+        ("INT./EXT. CAR - MOVING\n\nI/E. O'BRIEN'S HOUSE - DAY\n\nEXT./INT. A BARN",
+         ["Interior and exterior CAR - MOVING", "Interior and exterior O'BRIEN'S HOUSE - DAY",
+          "Exterior and interior A BARN"]),
+        # no slugline: an extension, as before
+        ("Call 555-1234 ext. 42. Ext. 42 is mine.",
+         ["Call five five five, one two three four, extension four two.",
+          "Extension forty-two is mine."]),
+    ],
+)  # fmt: skip
+def test_a_sluglines_start_is_said_in_full_and_ends_no_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    settings = Settings()
+    chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
+    assert [s.text for s in chain.prepare(text)] == sentences
+
+
 def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
     settings = Settings()
     chain = TextChain(settings, PluginHost(settings, extra=[plugin, segment], entry_points=False))
