@@ -1,12 +1,13 @@
-"""The built-in file writers: WAV (RF64 past 4 GiB), FLAC, MP3, M4B/M4A (chapters), raw PCM.
+"""The built-in file writers: WAV (RF64 past 4 GiB), FLAC, MP3, M4B/M4A (chapters), Ogg Opus
+(chapters), raw PCM.
 
 Chosen by the file's suffix. Options (``[options.writers]``): ``encoding`` for WAV and raw
 files (one of Sonic's encodings; default ``pcm_s16le``), ``bitrate`` in kbps for MP3
-(default 192, or the most the sample rate allows) and M4B/M4A (default 64; at most what
-AAC holds, 6 per kHz of the rate: 144 at 24 kHz); ``title``, ``author``, ``album`` and
-``track`` ("n" or "n/total") tag WAV, FLAC, MP3 and M4B/M4A files;
-``cover`` a JPEG or PNG file for M4B/M4A cover art (relative to the settings file's folder,
-``settings.base_dir``, like dictionaries).
+(default 192, or the most the sample rate allows), M4B/M4A (default 64; at most what
+AAC holds, 6 per kHz of the rate: 144 at 24 kHz) and Opus (default 32; 6 to 256);
+``title``, ``author``, ``album`` and ``track`` ("n" or "n/total") tag WAV, FLAC, MP3,
+M4B/M4A and Opus files; ``cover`` a JPEG or PNG file for M4B/M4A and Opus cover art
+(relative to the settings file's folder, ``settings.base_dir``, like dictionaries).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sonicpipe.audio.options import choice, whole_number
+from sonicpipe.audio.opus import OPUS_BITRATES, OpusWriter
 from sonicpipe.audio.writers import (
     FORMATS,
     METADATA_KEYS,
@@ -83,14 +85,17 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         return kind(target, sample_rate, encoding, metadata)
     bitrate = options.get("bitrate")
     if bitrate is not None:
-        bitrate = whole_number(NAME, "bitrate", bitrate, 8, 320)
+        low, high = OPUS_BITRATES if suffix == ".opus" else (8, 320)
+        bitrate = whole_number(NAME, "bitrate", bitrate, low, high)
     if suffix == ".mp3":
         if bitrate is not None:
             _check("bitrate", bitrate_problem(bitrate, sample_rate))
         return Mp3Writer(target, sample_rate, bitrate, metadata)
+    cover = _image(options["cover"], settings.base_dir) if "cover" in options else None
+    if suffix == ".opus":
+        return OpusWriter(target, sample_rate, bitrate, metadata, cover)
     if bitrate is not None:
         _check("bitrate", aac_bitrate_problem(bitrate, sample_rate, suffix))
-    cover = _image(options["cover"], settings.base_dir) if "cover" in options else None
     from sonicpipe.audio.m4b import M4bWriter  # FFmpeg loads only when an M4B is written
 
     return M4bWriter(target, sample_rate, bitrate=bitrate, metadata=metadata, cover=cover)

@@ -3,7 +3,7 @@
 Every writer takes mono float32 chunks as they come and encodes them at once, so a book or a
 call never has to sit in memory whole. Byte encodings come from :mod:`sonicpipe.pcm`; WAV and
 FLAC go through libsndfile (``soundfile``), MP3 through LAME in FFmpeg (PyAV). M4B/M4A with
-chapters is in :mod:`sonicpipe.audio.m4b`.
+chapters is in :mod:`sonicpipe.audio.m4b`, Ogg Opus in :mod:`sonicpipe.audio.opus`.
 """
 
 from __future__ import annotations
@@ -39,13 +39,15 @@ FORMATS = {
     ".mp3": "MP3 (constant bit rate, with chapters)",
     ".m4b": "AAC in MP4, audiobook, with chapters",
     ".m4a": "AAC in MP4, with chapters",
+    ".opus": "Opus in Ogg, for speech on the web (variable bit rate, with chapters)",
     ".raw": "headerless PCM (any Sonic encoding)",
 }
 WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW",
                 "pcm_alaw": "ALAW"}  # fmt: skip
 G711_LEVELS = {"pcm_mulaw": pcm.MULAW_TO_LINEAR, "pcm_alaw": pcm.ALAW_TO_LINEAR}  # int16 per code
 # Tags a file writer can carry (the ``writers`` plugin's options of the same names); ``track``
-# is "n" or "n/total". WAV holds them in its INFO chunk, FLAC as Vorbis comments, MP3 as ID3.
+# is "n" or "n/total". WAV holds them in its INFO chunk, FLAC and Opus as Vorbis comments, MP3
+# as ID3.
 METADATA_KEYS = ("title", "author", "album", "track")
 SOUNDFILE_TAGS = {"title": "title", "author": "artist", "album": "album", "track": "tracknumber"}
 ID3_FRAMES = {"title": "TIT2", "author": "TPE1", "album": "TALB", "track": "TRCK"}
