@@ -530,11 +530,27 @@ TIME_ZONES = frozenset(
 # Abbreviations read by their place: after a name or a number, or before a name.
 AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
 BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
-# A name's suffix: its period ends no sentence before a capitalised word that is no sentence
-# starter, which goes on with the name ("Martin Luther King Jr. Day", "John Smith Sr. High
-# School", "Griffey Sr. and Jr. Smith"; but "met John Smith Jr. Then he left"). The segmenter
-# agrees after a capitalised word.
+# A name's suffix: after a surname its period ends no sentence only before a word that names
+# what is named after the person (see NAME_CONTINUATIONS: "Martin Luther King Jr. Day", "John
+# Smith Sr. High School", "MLK Jr. Boulevard"); before any other capitalised word a new
+# sentence starts ("Robert Downey Jr. Marvel hired him", "met John Smith Jr. Then he left").
+# Not after a surname it is a nickname, going on with the name after it unless that is a
+# sentence starter ("Griffey Sr. and Jr. Smith", "Jr. Smith won"; but "I saw Jr. He waved").
 NAME_SUFFIXES = frozenset(_words("Jr. Sr."))
+# Words that go on with a name after its suffix: what is named after a person, or the first
+# word of it ("King Jr. Federal Building", "Smith Sr. High School").
+NAME_CONTINUATIONS = frozenset(
+    _words(
+        "Day Days Holiday Week Month High Middle Elementary Junior Senior Primary Secondary "
+        "School Schools Academy College University Institute Center Centre Library Hall Building "
+        "Federal National Memorial Museum Hospital Clinic Foundation Fund Trust Award Awards "
+        "Prize Medal Scholarship Fellowship Lecture Chair Professor Professorship Park Plaza "
+        "Square Stadium Arena Field Gym Pool Airport Station Bridge Tunnel Boulevard Blvd "
+        "Avenue Ave Street St Drive Dr Road Rd Highway Hwy Parkway Expressway Freeway Way Lane "
+        "Place Circle Court Trail Tower Towers Estate House Home Homes Collection Papers Archive "
+        "Archives Band Orchestra Quartet Trio Show Hour Cup Classic Invitational Tournament"
+    )
+)
 # Words that start a sentence after "Main St." (so the period is kept as a sentence end): no
 # name follows "St." or "Dr." ("Main St. Everyone was there", "Take Main St. Go left").
 SENTENCE_STARTERS = frozenset(
@@ -1280,11 +1296,13 @@ def _is_noun(text: str, start: int, token: str) -> bool:
     return count is not None and _is_plural_noun(_word_after(text, count.end()))
 
 
-def _in_name(text: str, end: int) -> bool:
-    """Whether the name suffix ending at ``end`` goes on with a capitalised word that is no
-    sentence starter (see NAME_SUFFIXES): "King Jr. Day", "and Jr. Smith", not "Jr. Then"."""
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Whether the name suffix at ``text[start:end]`` goes on with a capitalised word (see
+    NAME_SUFFIXES): "King Jr. Day", "and Jr. Smith"; not "Downey Jr. Marvel", "Jr. Then"."""
     after = _word_after(text, end)
-    return after[:1].isupper() and after not in SENTENCE_STARTERS
+    if not after[:1].isupper() or after in SENTENCE_STARTERS:
+        return False
+    return after in NAME_CONTINUATIONS or not _word_before(text, start)[:1].isupper()
 
 
 def _says_version(text: str, start: int, end: int | None = None) -> bool:
@@ -2491,7 +2509,7 @@ class EnglishNormalizer:
             token in PREFIX_ABBREVIATIONS and expansion not in AFTER_NAME.values()
         ):
             return expansion + ("." if _paragraph_ends(text, end) else "")
-        if token in NAME_SUFFIXES and _in_name(text, end):
+        if token in NAME_SUFFIXES and _in_name(text, start, end):
             return expansion  # "King Jr. Day", "and Jr. Smith": no period
         return expansion + _period(text, end, END_BEFORE_NUMBER_RE.fullmatch(token) is not None)
 

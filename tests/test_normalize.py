@@ -1465,6 +1465,11 @@ def test_comparisons_and_powers_of_units(written: str, spoken: str) -> None:
          ["We walked MLK Junior Boulevard and John Smith Senior High School.", "It was late."]),
         ("He met John Smith Jr. Then he left.", ["He met John Smith Junior.", "Then he left."]),
         ("Sammy Davis Jr. was a singer.", ["Sammy Davis Junior was a singer."]),
+        # after a surname only what is named after the person goes on with the name
+        ("Robert Downey Jr. Marvel hired him. John Smith Sr. Paris called.",
+         ["Robert Downey Junior.", "Marvel hired him.", "John Smith Senior.", "Paris called."]),
+        ("The King Jr. Memorial and the Smith Jr. Federal Building opened.",
+         ["The King Junior Memorial and the Smith Junior Federal Building opened."]),
         # after a word that is no name, or at the start, too
         ("Ken Griffey Sr. and Jr. Smith played. Jr. Smith won; I saw Jr. He waved.",
          ["Ken Griffey Senior and Junior Smith played.", "Junior Smith won; I saw Junior.",
