@@ -1091,7 +1091,7 @@ COUNT_TIMES_BEFORE = re.compile(rf"\d{HO}[x×]{HO}$")  # "2 x " before "330ml ca
 # only spaced or before no "Nx" ("2x-4x" is a range).
 _OPERAND = r"(?:\d+(?:\.\d+)?[A-Za-z]?|(?<![A-Za-z])[A-Za-z]|[)²³])"
 _OPERATOR = rf"(?:{HO}[+=<>≤≥≠*−]{HO}|{H}-{H})"
-LONE_LETTER = re.compile(r"[a-z](?!\w)")
+COEFFICIENT_BEFORE = re.compile(r"\dx$")
 ALGEBRA_BEFORE = re.compile(rf"{_OPERAND}{_OPERATOR}$")
 ALGEBRA_AFTER = re.compile(
     rf"(?:{_OPERATOR}|-(?!\d+(?:\.\d+)?x))[-−]?(?:\d|[A-Za-z](?![A-Za-z])|\()"
@@ -2327,8 +2327,10 @@ class EnglishNormalizer:
             )
         ):
             return " minus "
-        if m.group() == " - " and LONE_LETTER.match(text, m.end()):
-            return " minus "  # "4x - y": four x minus y
+        if COEFFICIENT_BEFORE.search(
+            text, max(0, m.start() - 2), m.start()
+        ) and ALGEBRA_AFTER.match(text, m.start()):
+            return " minus "  # "4x - y", "3x - 4": after a coefficient (see ALGEBRA_BEFORE)
         if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             return " "  # "CVE-2023-12345": the parts of a name, not a range
         if m.group() == "-" and (
