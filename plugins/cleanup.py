@@ -65,6 +65,11 @@ Decisions a later stage can rely on:
   type parameter (``List<T>``), and a would-be tag between two words whose text after the name
   is no attributes (``a<b and c>d``).
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
+* A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
+  in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
+  as a gloss in a sentence it stays; ``(whispering)``, a script's direction, stays) and
+  spaced in brackets (``[ Music ]``). A reference link's text is no cue: ``[Music][1]`` reads
+  "Music", as ``[Music](https://...)`` does.
 
 Options, from ``[options.cleanup]``:
 
@@ -123,13 +128,20 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
-from sonicpipe.builtin.markup import TAG_NAMES, MarkupError, unsupported_tag
+from sonicpipe.builtin.markup import (
+    CUES,
+    LAUGHTER,
+    MANNER_CUES,
+    TAG_NAMES,
+    MarkupError,
+    unsupported_tag,
+)
 from sonicpipe.builtin.normalize import PHONE_WORDS
 
 from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 from sonicpipe.model import MARK_CHARS as MARKS
-from sonicpipe.model import MARK_RE, Document, MarkKind, strip_marks
+from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable, strip_marks
 
 __version__ = "0.1.0"
 
@@ -270,6 +282,36 @@ LINE_START_RE = re.compile(rf"\n|{LINE_BREAK}|<br\s*/?>", re.I)
 NEXT_BLOCK_RE = re.compile(r"\s*(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|\||```|~~~|$)")
 STANZA_END_RE = re.compile(rf"[ \t{MARKS}]*{LINE_BREAK}")  # an empty line after it
 
+# A transcript's cue that markup's brackets miss (see _cue): in parentheses ("(applause)",
+# TED's "(Laughter)", "(laughs)") or spaced in brackets ("[ Music ]"), a known cue word, maybe
+# with a time stamp ("(inaudible 00:12:34)"), apart from words. One pattern for each bracket:
+# a pattern that starts with a literal character finds it fast.
+_CUE = (
+    r"(?P<inner>[ \t]*(?P<name>[A-Za-z][A-Za-z_ \t]{0,30}?)"
+    r"(?:[ \t]+\d{1,2}(?::\d{2}){1,2})?[ \t]*)"
+)
+_APART = rf"(?![^\s{MARKS}.,;:!?)\]])"
+CUE_RES = (
+    re.compile(rf"\((?<![^\s{MARKS}(\[]\(){_CUE}\){_APART}"),
+    re.compile(rf"\[(?<![^\s{MARKS}(\[]\[){_CUE}\]{_APART}"),
+)
+# What a cue in parentheses stands after, standing as a cue: a line's start, a sentence's
+# end, another cue
+CUE_AFTER_RE = re.compile(rf"(?:^|[\n{LINE_BREAK}]|[.!?][\"')\]]*|[)\]])[ \t{MARKS}]*\Z")
+# Cues that are no gloss: a voice's sound and a transcript's own words, cues wherever they
+# stand (see _cue)
+CUES_ANYWHERE = (
+    frozenset(name for name, ms in CUES.items() if ms == 300)
+    | LAUGHTER.keys()
+    | {"laughter", "applause", "inaudible", "unintelligible", "crosstalk", "blank_audio"}
+)
+PAREN_CUES = {  # and their breaks, in milliseconds
+    **{name: ms for name, ms in CUES.items() if name not in MANNER_CUES},
+    **dict.fromkeys(LAUGHTER, 300),
+    "laughter": 500,
+}
+CUE_NAMES = frozenset((*CUES, *PAREN_CUES))
+
 # -- emoji -----------------------------------------------------------------------------------
 
 _PICTOGRAPHS = (
@@ -386,6 +428,10 @@ ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
 )
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
+REFERENCE_LABEL_RE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S", re.M)
+# A link by reference: full ("[Music][1]"), collapsed ("[Music][]") or a shortcut ("[Music]"),
+# its label defined; not a definition ("[1]: https://...") nor an inline link
+REFERENCE_LINK_RE = re.compile(r"\[([^\[\]<>]+)\](?:\[([^\[\]]*)\])?(?![(\[:])")
 
 
 def _join_hyphenated(text: str) -> str:
@@ -443,13 +489,29 @@ def _opening_fence(source: list[str], number: int) -> re.Pattern[str] | None:
 def code_regions(text: str) -> list[tuple[int, int]]:
     """Where ``text`` (before cleanup) holds markdown code as cleanup reads it: the (start,
     end) of each fenced code block, fences included, code span, and HTML ``<pre>`` or
-    ``<code>`` element, in order. The markup plugin leaves markup there as text."""
-    if "`" not in text and "~~~" not in text and "<" not in text:  # most texts
-        return []
-    regions = _markdown_code(text)
+    ``<code>`` element, in order; and of each reference link (``[Music][1]``, with ``[1]:
+    https://...`` below), whose text cleanup reads as it reads an inline link's, no cue, and
+    each definition, which cleanup drops. The markup plugin leaves markup there as text."""
+    regions: list[tuple[int, int]] = []
+    if "`" in text or "~~~" in text or "<" in text:
+        regions = _markdown_code(text)
     if "<" in text:
         regions = sorted(regions + [code.span() for code in _html_code(text, regions)])
+    if "]:" in text:  # few texts define links
+        definitions = [d for d in REFERENCE_LABEL_RE.finditer(text) if _clear_of(regions, d)]
+        labels = {_label(definition[1]) for definition in definitions}
+        links = [
+            link
+            for link in REFERENCE_LINK_RE.finditer(text)
+            if _label(link[2] or link[1]) in labels and _clear_of(regions, link)
+        ]
+        regions = sorted(regions + [found.span() for found in definitions + links])
     return regions
+
+
+def _label(text: str) -> str:
+    """A reference link's label as its definition's is matched: case and spaces aside."""
+    return " ".join(text.split()).lower()
 
 
 def _markdown_code(text: str) -> list[tuple[int, int]]:
@@ -478,13 +540,13 @@ def _markdown_code(text: str) -> list[tuple[int, int]]:
 def _html_code(text: str, markdown_code: list[tuple[int, int]]) -> list[re.Match[str]]:
     """The HTML ``<pre>`` and ``<code>`` elements of ``text`` outside its ``markdown_code``
     (``"```html"`` shows them)."""
-    starts = [start for start, _ in markdown_code]
+    return [code for code in HTML_CODE_RE.finditer(text) if _clear_of(markdown_code, code)]
 
-    def outside(code: re.Match[str]) -> bool:
-        after = bisect_left(starts, code.end())  # the regions before it: up to the one before
-        return not after or markdown_code[after - 1][1] <= code.start()
 
-    return list(filter(outside, HTML_CODE_RE.finditer(text)))
+def _clear_of(regions: list[tuple[int, int]], match: re.Match[str]) -> bool:
+    """Whether ``match`` lies outside each of ``regions`` (in order)."""
+    after = bisect_left(regions, match.end(), key=lambda region: region[0])
+    return not after or regions[after - 1][1] <= match.start()  # the one before it
 
 
 def _html_as_markdown(text: str) -> str:
@@ -621,7 +683,7 @@ def _blocks(
             lines.append(footnote.group(1).strip())
             continue
         if reference := REFERENCE_DEF_RE.fullmatch(line):
-            labels.add(reference.group(1).strip().lower())
+            labels.add(_label(reference.group(1)))
             if marks := _marks_in(line):
                 lines.append(marks)
             continue
@@ -945,7 +1007,7 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = FOOTNOTE_REF_RE.sub("", text)
         if labels:
             text = SHORTCUT_LINK_RE.sub(
-                lambda m: m.group(1) if m.group(1).strip().lower() in labels else m.group(), text
+                lambda m: m.group(1) if _label(m.group(1)) in labels else m.group(), text
             )
     if "<" in text:
         text = _tags(text, options)
@@ -1173,14 +1235,17 @@ def clean(
     options: CleanupOptions | None = None,
     source: str = "<text>",
     spoken: AbstractSet[str] = frozenset(),
+    marks: MarkTable | None = None,
 ) -> str:
     """Return ``text`` cleaned for speech: paragraphs separated by one blank line.
 
-    ``spoken``: the mark placeholders that stand for words (a pronunciation, a spelling). A
-    tag it cannot read is a :class:`MarkupError` naming ``source`` and the line.
+    ``spoken``: the mark placeholders that stand for words (a pronunciation, a spelling).
+    ``marks``: the text's marks, to which a transcript's cue that markup left as text
+    (``(applause)``, ``[ Music ]``) is added as the break it stands for; without them the
+    cue goes. A tag it cannot read is a :class:`MarkupError` naming ``source`` and the line.
     """
     try:
-        return _clean(text, options or CleanupOptions(), spoken)
+        return _clean(text, options or CleanupOptions(), spoken, marks)
     except _UnsupportedTag as exc:
         tag, name = exc.args
         where = f"{source}:{_line_of(text, tag)}"
@@ -1290,6 +1355,57 @@ def _spaces_break_lines(text: str) -> Callable[[str, int], bool]:
     return in_verse
 
 
+def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
+    """A transcript's cue (:data:`CUE_RES`) as the mark it stands for, added to ``marks`` (or
+    nothing, with no ``marks``); else as written. Spaced in brackets a cue is what markup
+    makes of it in brackets (a break, Sonic's laughter, nothing for a way of speaking). In
+    parentheses it is a break: a voice's sound ("(laughs)", "(sighs)") or a transcript's
+    word ("(applause)", "(inaudible)") wherever it stands, another sound ("(music)",
+    "(silence)") only standing as a cue, after a line's start or a sentence's end and before
+    no small letter on its line: within a sentence it is a gloss ("his first love (music)
+    took over"). A way of speaking in parentheses is a script's direction ("(whispering)")
+    and stays."""
+    text, name = match.string, " ".join(match["name"].split()).lower()
+    mark: Mark | None
+    if match.group()[0] == "[":
+        if match["inner"] == match["inner"].strip():
+            return match.group()  # markup's own "[Music]"
+        if name in LAUGHTER or name == "laughter":
+            mark = Mark(MarkKind.NONVERBAL, "laughter", match.group())
+        elif name in CUES:
+            mark = Mark(MarkKind.BREAK, CUES[name], match.group()) if CUES[name] else None
+        else:
+            return match.group()
+    else:
+        if name not in PAREN_CUES:
+            return match.group()
+        if name not in CUES_ANYWHERE and (
+            not CUE_AFTER_RE.search(text, max(0, match.start() - 20), match.start())
+            or strip_marks(text[match.end() : match.end() + 20]).lstrip(" \t")[:1].islower()
+        ):
+            return match.group()  # "his first love (music) took over"
+        mark = Mark(MarkKind.BREAK, PAREN_CUES[name], match.group())
+    return marks.add(mark) if marks is not None and mark is not None else " "
+
+
+def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
+    """``text`` with its transcript's cues (:data:`CUE_RES`) outside code as their marks."""
+    found = [  # looked for first: a book has many short parentheses, "(she said)"
+        cue_re
+        for cue_re in CUE_RES
+        if any(" ".join(cue["name"].split()).lower() in CUE_NAMES for cue in cue_re.finditer(text))
+    ]
+    if not found:
+        return text
+
+    def change(part: str) -> str:
+        for cue_re in found:
+            part = cue_re.sub(partial(_cue, marks=marks), part)
+        return part
+
+    return _outside_code(text, change) if options.markdown else change(text)
+
+
 def _may_break_lines(text: str) -> bool:
     """Whether ``text`` may hold a hard break (:data:`HARD_BREAK_RE`): a few quick searches
     for what one needs, where the pattern's own scan of a book took 16 ms in 200,000 letters."""
@@ -1298,10 +1414,13 @@ def _may_break_lines(text: str) -> bool:
     )
 
 
-def _clean(text: str, options: CleanupOptions, spoken: AbstractSet[str]) -> str:
+def _clean(
+    text: str, options: CleanupOptions, spoken: AbstractSet[str], marks: MarkTable | None
+) -> str:
     text = _characters(text, options)
     if options.markdown and "<" in text:
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
+    text = _cues(text, options, marks)
     if options.markdown and _may_break_lines(text):
         hard_break = partial(_hard_break, spaces_break=_spaces_break_lines(text))
         text = _outside_code(text, partial(HARD_BREAK_RE.sub, hard_break))
@@ -1340,4 +1459,4 @@ def sonicpipe_clean_text(doc: Document, settings: Settings) -> None:
     """Clean ``doc.text`` for speech (after the ``markup`` plugin lifted author markup)."""
     options = CleanupOptions.from_mapping(settings.plugin_options("cleanup"))
     spoken = doc.marks.placeholders(MarkKind.PHONEMES, MarkKind.SPELL)
-    doc.text = clean(doc.text, options, doc.source, spoken)
+    doc.text = clean(doc.text, options, doc.source, spoken, doc.marks)

@@ -927,6 +927,44 @@ def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
     assert clean(raw) == " ".join(raw.split())
 
 
+# -- a transcript's cues -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        # a cue in parentheses, as TED and others write it, or spaced in brackets: a break
+        ("Thank you. (Applause) So (laughs) here we are. (laughter)",
+         'Thank you. <break time="500ms"/> So <break time="300ms"/> here we are. '
+         '<break time="500ms"/>'),
+        ("(applause)\nThank you all.", '<break time="500ms"/> Thank you all.'),
+        ("That was it.\n(music)\nnow where was I", 'That was it. <break time="500ms"/> now where '
+         "was I."),
+        ("[ Music ] Welcome back. [ laughs ] Really.",
+         '<break time="500ms"/> Welcome back. [laughter] Really.'),
+        ("He said (inaudible 00:12:34) and left.", 'He said <break time="500ms"/> and left.'),
+        # a reference link whose text is a cue word is read as its text, as any link's is
+        ("Play [Music][1] or [Applause][] now.\n\n[1]: https://x.org\n[applause]: https://y.org",
+         "Play Music or Applause now."),
+        # no cue: a gloss in a sentence, other words, a script's direction, code
+        ("His first love (music) took over. The crowd (mostly fans) cheered.",
+         "His first love (music) took over. The crowd (mostly fans) cheered."),
+        ("SARAH\n(whispering)\nIs anyone here?", "SARAH. (whispering) Is anyone here?"),
+        ("Call f(applause) or `(applause)` and [Music][Applause].",
+         'Call f(applause) or (applause) and <break time="500ms"/><break time="500ms"/>.'),
+    ],
+)  # fmt: skip
+def test_a_transcripts_cue_in_parentheses_or_spaced_brackets_is_a_break(
+    raw: str, sent: str
+) -> None:
+    chain = TextChain(Settings(), PluginHost(Settings(), [markup, cleanup], entry_points=False))
+    assert " ".join(chain.render(s).transcript for s in chain.prepare(raw)) == sent
+
+
+def test_a_cue_with_no_marks_to_add_to_goes() -> None:
+    assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
+
+
 # -- TeX math in markdown ------------------------------------------------------------------
 
 
