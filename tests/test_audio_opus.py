@@ -232,11 +232,11 @@ def test_a_second_close_does_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"bitrate": 320}, r"^options\.writers\.bitrate: expected a number from 6 to 256, "
+        ({"bitrate": 320}, r"^options\.writers\.bitrate: expected a whole number from 6 to 256, "
                            r"got 320$"),
         ({"bitrate": 5}, "from 6 to 256, got 5"),
         ({"bitrate": 24.5}, "whole number from 6 to 256, got 24.5"),
-        ({"bitrate": "32k"}, "bitrate: expected a number from 6 to 256, got '32k'"),
+        ({"bitrate": "32k"}, "bitrate: expected a whole number from 6 to 256, got '32k'"),
         ({"track": "one"}, r"^options\.writers\.track: 'one': expected a number 'n' or 'n/total'$"),
         ({"title": 5}, r"^options\.writers\.title: expected a string, got 5$"),
         ({"narrator": "x"}, "valid: album, author, bitrate, cover, encoding, title, t"),

@@ -435,7 +435,7 @@ def test_options_checked_when_their_hook_runs_name_the_file(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as error:
         open_writer(tmp_path / "out.mp3", 24000, settings, chain.host)
     assert str(error.value) == (
-        f"{config}: options.writers.bitrate: expected a number from 8 to 320, got 1"
+        f"{config}: options.writers.bitrate: expected a whole number from 8 to 320, got 1"
     )
     assert not (tmp_path / "out.mp3").exists()
 

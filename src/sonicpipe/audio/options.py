@@ -31,8 +31,9 @@ def number(plugin: str, key: str, value: Any, low: float, high: float) -> float:
 
 def whole_number(plugin: str, key: str, value: Any, low: int, high: int) -> int:
     """``value`` as an int if it is a whole number in [low, high], else an error saying so."""
-    number(plugin, key, value, low, high)
-    if value != int(value):
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    in_range = numeric and low <= value <= high
+    if not in_range or value != int(value):
         raise ConfigError(
             f"options.{plugin}.{key}: expected a whole number from {low} to {high}, got {value!r}"
         )
