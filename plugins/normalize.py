@@ -190,6 +190,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("fps", "frame per second", "frames per second")
     add("bpm", "beat per minute", "beats per minute")
     add("px", "pixel")
+    add("MP|Mpx", "megapixel")  # "a 48MP camera"
     add("x", "times", "times")
     add("k", "thousand", "thousand")
     add("bn", "billion", "billion")
@@ -332,10 +333,11 @@ NOT_ADDRESS_WORDS = VERSION_WORDS | LABEL_WORDS | frozenset(_words("section sec 
 PAIRED_LABELS = frozenset(
     _words("room flight route highway bus platform gate channel apartment apt suite ste train port")
 )
-# "M" and "B" after a bare number are million and billion only before one of these count nouns
-# (maybe after one of BIG_COUNT_ADJECTIVES): "5M users", "70B parameters". Any plural will not do,
-# since "3M" is a company ("3M shares fell", "3M reports"), "2B" a pencil and "12B" a seat, and
-# after a label word ("Seat 12B", "Figure 2.1B") the letter is always kept.
+# "K", "M" and "B" after a bare number are thousand, million and billion only before one of these
+# count nouns (maybe after one of BIG_COUNT_ADJECTIVES): "50K users", "5M users", "70B
+# parameters". Any plural will not do, since "3M" is a company ("3M shares fell", "3M reports"),
+# "2B" a pencil, "12B" a seat and "5K" a race ("a 5K run", "4K screens"), and after a label word
+# ("Seat 12B", "Figure 2.1B") the letter is always kept.
 BIG_COUNT_NOUNS = frozenset(
     _words(
         "users people views downloads parameters subscribers customers units visitors followers "
@@ -350,7 +352,7 @@ BIG_COUNT_NOUNS = frozenset(
 MILLIONS_BEFORE = re.compile(
     r"(?<![A-Za-z])(?i:population|unemployment|unemployed|jobless|viewers|voters|subscribers"
     r"|residents|users|customers|visitors|members|audience|downloads|installs|followers"
-    r"|listeners|players|streams)(?![A-Za-z])(?:[^.;!?\n]|\.\d)*$"
+    r"|listeners|players|streams|payrolls|jobs)(?![A-Za-z])(?:[^.;!?\n]|\.\d)*$"
 )
 # Plurals after "100m" that name races in meters, not a count in millions ("the 400m hurdles").
 RACES = frozenset(_words("hurdles relays heats sprints splits repeats intervals"))
@@ -779,7 +781,11 @@ BRANCHES = {
     ),
     # US retirement plans and tax-exempt bodies named by their tax-code section: "401(k)" is
     # four oh one k, "501(c)(3)" five oh one c three.
-    "taxcode": r"(?<![\w.])(?P<tcn>401|403|457|501)\((?P<tcl>[a-z])\)(?:\((?P<tcp>\d)\))?(?!\w)",
+    # (and written without brackets: "401k", "403b", never four hundred one thousand)
+    "taxcode": (
+        r"(?<![\w.])(?P<tcn>401|403|457|501)(?:\((?P<tcl>[a-z])\)(?:\((?P<tcp>\d)\))?"
+        r"|(?<=40[13])(?P<tcl2>[kKbB]))(?![\w(])"
+    ),
     # A numbered provision's subdivisions: "§ 12(b)(3)" is twelve B three, "Article 6(1)(f)" six
     # one F, "Rule 23(b)(2)(iii)" twenty-three B two three; one numbered subdivision only after
     # a provision's name ("s. 3(1)", see PROVISIONS): "2(3)" may be a product.
@@ -807,7 +813,7 @@ BRANCHES = {
         rf"(?:(?P<unit2>{HO}/{HO}(?P<per2>[a-z]{{1,6}}|[dcm]?L|kWh){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)"
         # "x" or "by" after a unit of letters and before a number: "5 m x 3 m", "500 mg x 2"
         rf"|(?<![^\W_]x)(?<=[^\W\d_])(?P<dimx>{HO}[x×]{HO}(?=\d)|{H}by{H}(?={SIZE_MEASURE})))?"
-        rf"|(?P<big>[MB]){RB}|(?P<bscale>[CF]){RB}"
+        rf"|(?P<big>[KMB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
         # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
         # here" (not after the units _number reads apart)
@@ -1622,11 +1628,15 @@ def _near(text: str, start: int, end: int, words: re.Pattern[str], after: int = 
 
 def _west(text: str, start: int, end: int, spaced: bool) -> bool:
     """Whether the "W" after the number at ``start`` ending at ``end`` is west, not watts: before
-    a name ("350 W Main St."), after a road's word or a latitude (see WEST_BEFORE), or apart
-    from a whole number unless a lower-case word follows ("a 100 W amp", "draws 100 W at
-    peak", "standby 0.5 W.")."""
+    a name ("350 W Main St.", "350W Elm St."; but written on the number before initials it is
+    watts: "a 450W TDP", "a 65W USB-C charger"), after a road's word or a latitude (see
+    WEST_BEFORE), or apart from a whole number unless a lower-case word follows ("a 100 W amp",
+    "draws 100 W at peak", "standby 0.5 W.")."""
+    if WEST_BEFORE.search(text, max(0, start - 12), start):
+        return True
     after = _word_after(text, end)
-    if after[:1].isupper() or WEST_BEFORE.search(text, max(0, start - 12), start):
+    initials = len(after) > 1 and after.isupper()
+    if after[:1].isupper() and (spaced or not initials):
         return True
     return spaced and not after.islower() and "." not in text[start:end]  # "<0.5 W": watts
 
@@ -2026,7 +2036,7 @@ class EnglishNormalizer:
         return _near(text, start, end, CRICKET_NEAR, after=40)
 
     def _taxcode(self, m: re.Match[str]) -> str:
-        words = f"{digits(m['tcn'], zero='oh')} {m['tcl']}"
+        words = f"{digits(m['tcn'], zero='oh')} {(m['tcl'] or m['tcl2']).lower()}"
         return f"{words} {cardinal(int(m['tcp']))}" if m["tcp"] else words
 
     def _subsection(self, m: re.Match[str]) -> str:
@@ -2159,7 +2169,7 @@ class EnglishNormalizer:
             attributive = _attributive(text, start, m.end())  # "a 35C day"
             degrees = _with_unit(words, numeral, ("degree", "degrees"), attributive)
             return f"{prefix}{degrees} {DEGREE_SCALES[m['bscale']]}"
-        if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B"
+        if m["big"]:  # "5M users" (like "$1.2M"); but "the 3M plant", "Seat 12B", "a 5K run"
             scale = MULTIPLIERS[m["big"]] if _counts_big(text, m.start(), m.end()) else m["big"]
             return f"{prefix}{number_words(numeral)} {scale}"
         if (

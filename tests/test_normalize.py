@@ -678,6 +678,28 @@ def test_the_sides_of_a_size_are_read_by(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Max out your 401k, 401K, 403b and 401(k); $401k; 401 kg.",
+         "Max out your four oh one k, four oh one k, four oh three b and four oh one k; four "
+         "hundred one thousand dollars; four hundred one kilograms."),
+        # "W" written on a number before initials is watts, before a name west
+        ("A 450W TDP, a 65W USB-C charger; 350W Elm St., Route 9W North.",
+         "A four hundred fifty watt TDP, a sixty-five watt USB-C charger; three hundred fifty W "
+         "Elm Street, Route nine W North."),
+        ("A 48MP camera with a 12 MP sensor.",
+         "A forty-eight megapixel camera with a twelve megapixel sensor."),
+        # "K" is thousand only before a count noun or after a count of people
+        ("Payrolls rose by 216K; 50K users ran a 5K run on a 4K TV. It melts at 300K.",
+         "Payrolls rose by two hundred sixteen thousand; fifty thousand users ran a five K run on "
+         "a four K TV. It melts at three hundred K."),
+    ],
+)  # fmt: skip
+def test_tech_and_finance_measures(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Spreads widened 15bp to 120 bps; up 1 bp.",
          "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
          "point."),
