@@ -65,6 +65,7 @@ Decisions a later stage can rely on:
   type parameter (``List<T>``), and a would-be tag between two words whose text after the name
   is no attributes (``a<b and c>d``).
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
+* Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
 * A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
   in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
   as a gloss in a sentence it stays; ``(whispering)``, a script's direction, stays) and
@@ -311,6 +312,20 @@ PAREN_CUES = {  # and their breaks, in milliseconds
     "laughter": 500,
 }
 CUE_NAMES = frozenset((*CUES, *PAREN_CUES))
+
+# Subtitles pasted as text (SubRip's .srt, WebVTT's .vtt; see _subtitles): a cue's timing
+# line, "00:00:01,000 --> 00:00:04,000" (VTT: "00:01.000 --> 00:04.000 align:start")
+_CUE_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}"
+SUBTITLE_TIMING_RE = re.compile(rf"[ \t]*{_CUE_TIME}[ \t]+-->[ \t]+{_CUE_TIME}(?:[ \t].*)?")
+SUBTITLE_HINT_RE = re.compile(rf"^{SUBTITLE_TIMING_RE.pattern}", re.M)
+# What a cue's text holds that says nothing: VTT's voice, class, language and ruby tags and
+# its word timings ("<v Roger>", "<c.yellow>", "<00:00:01.500>"), italics, bold and underline
+# (also in .srt), and an .srt's ASS position codes ("{\an8}")
+SUBTITLE_TAG_RE = re.compile(
+    r"</?(?:[biuc]|v|lang|ruby|rt)(?:[.\s][^<>]*)?>|<(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}]*\}",
+    re.I,
+)
+VTT_BLOCK_RE = re.compile(r"(?:WEBVTT|NOTE|STYLE|REGION)(?:[ \t]|$)")  # blocks of no cue
 
 # -- emoji -----------------------------------------------------------------------------------
 
@@ -1388,6 +1403,42 @@ def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
     return marks.add(mark) if marks is not None and mark is not None else " "
 
 
+def _subtitles(text: str) -> str:
+    """``text`` with the subtitles in it (SubRip, WebVTT) as prose: a cue's number (a VTT
+    cue's name) and timing line go, and so do a VTT's header and its NOTE, STYLE and REGION
+    blocks; the cues' text flows on as one paragraph (a cue often ends mid-sentence),
+    without the tags that only show it (:data:`SUBTITLE_TAG_RE`) and without a line that
+    says again the line before (YouTube's rolling captions)."""
+    lines = text.split("\n")
+    vtt = text.lstrip().startswith("WEBVTT")
+    out: list[str] = []
+    in_cue = in_block = False  # in a cue's text; in a block that says nothing
+    flowing = False  # whether the text so far ends in a cue's text
+    blank = False  # a blank line waits: a paragraph's end, unless a cue goes on after it
+    for number, line in enumerate(lines):
+        if not line.strip():
+            in_cue = in_block = False
+            blank = True
+        elif SUBTITLE_TIMING_RE.fullmatch(line):
+            blank = blank and not flowing
+            in_cue = flowing = True
+        elif (line.strip().isdigit() or (vtt and not lines[number - 1].strip())) and (
+            SUBTITLE_TIMING_RE.fullmatch(lines[number + 1] if number + 1 < len(lines) else "")
+        ):
+            continue  # the cue's number, or a VTT cue's name
+        elif in_cue:
+            line = SUBTITLE_TAG_RE.sub("", line).strip()
+            if line and line != (out[-1] if out and not blank else ""):
+                out += [""] * blank + [line]
+                blank = False
+        elif in_block or (vtt and (blank or not out) and VTT_BLOCK_RE.match(line)):
+            in_block = True
+        else:
+            out += [""] * (blank and bool(out)) + [line]
+            blank = flowing = False
+    return "\n".join(out)
+
+
 def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
     """``text`` with its transcript's cues (:data:`CUE_RES`) outside code as their marks."""
     found = [  # looked for first: a book has many short parentheses, "(she said)"
@@ -1418,6 +1469,8 @@ def _clean(
     text: str, options: CleanupOptions, spoken: AbstractSet[str], marks: MarkTable | None
 ) -> str:
     text = _characters(text, options)
+    if "-->" in text and SUBTITLE_HINT_RE.search(text):
+        text = _subtitles(text)
     if options.markdown and "<" in text:
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
     text = _cues(text, options, marks)

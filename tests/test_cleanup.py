@@ -965,6 +965,65 @@ def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
 
+# -- subtitles pasted as text ---------------------------------------------------------------
+
+SRT = """1
+00:00:01,000 --> 00:00:04,000
+{\\an8}<i>Hello and welcome</i>
+to the show.
+
+2
+00:00:04,500 --> 00:00:07,000
+Today we talk about
+
+3
+00:00:07,500 --> 00:00:09,000
+climate change.
+"""
+
+VTT = """WEBVTT
+Kind: captions
+Language: en
+
+NOTE written by hand
+over two lines
+
+intro
+00:00:00.000 --> 00:00:02.000 align:start position:0%
+<v Roger Bingham>hello<00:00:00.500><c> world</c>
+
+00:00:02.000 --> 00:00:02.010 align:start position:0%
+hello world
+
+00:02.010 --> 00:04.000
+hello world
+<c.yellow>how are you</c>
+"""
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_subtitles_read_as_their_words(markdown: bool) -> None:
+    """Numbers, timings and tags were read ("one zero zero colon..."), a voice tag was an
+    error; a cue's text runs on into the next one's, and a rolling caption's repeated line
+    is said once."""
+    options = CleanupOptions(markdown=markdown)
+    assert clean(SRT, options) == (
+        "Hello and welcome to the show. Today we talk about climate change."
+    )
+    assert clean(VTT, options) == "hello world how are you."
+    assert clean(f"Here it is:\n\n{SRT}\nThat was all.", options) == (
+        "Here it is:\n\nHello and welcome to the show. Today we talk about climate change."
+        "\n\nThat was all."
+    )
+
+
+def test_a_note_outside_a_vtt_and_a_number_before_no_timing_stay() -> None:
+    raw = f"NOTE two\n\n1\nThen.\n\n{SRT}"
+    assert clean(raw) == (
+        "NOTE two.\n\n1 Then.\n\nHello and welcome to the show. Today we talk about climate change."
+    )
+
+
 # -- TeX math in markdown ------------------------------------------------------------------
 
 
