@@ -331,7 +331,10 @@ HOST_BEFORE = re.compile(rf"(?:(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}|(?<![\w.])l
 # Words before four dotted numbers that make them no IP address: "version 1.2.3.4".
 NOT_ADDRESS_WORDS = VERSION_WORDS | LABEL_WORDS | frozenset(_words("section sec clause article"))
 PAIRED_LABELS = frozenset(
-    _words("room flight route highway bus platform gate channel apartment apt suite ste train port")
+    _words(
+        "room flight route highway bus platform gate channel apartment apt suite ste train port "
+        "boeing"  # "Boeing 737": seven thirty-seven
+    )
 )
 # "K", "M" and "B" after a bare number are thousand, million and billion only before one of these
 # count nouns (maybe after one of BIG_COUNT_ADJECTIVES): "50K users", "5M users", "70B
@@ -1115,6 +1118,7 @@ PACK_AFTER = re.compile(
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
 ID_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[A-Z\d]*-\d+$")
+MODEL_BEFORE = re.compile(rf"(?<![A-Za-z])Boeing{H}\d{{3}}$")  # "Boeing 737-" before "800"
 CLOCK_AFTER = re.compile(rf"{HO}(?:o'clock|[AaPp]\.?{HO}[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{HO}[-–]{HO}\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"
@@ -1130,7 +1134,11 @@ ERA_BEFORE = re.compile(rf"(?<![\w.])(?:AD|A\.D\.|[Aa]nno|the{H}year){H}$")
 # A quarter, half or fiscal year before a number from 1900 makes it a year: "Q3 2024", "FY2024".
 FISCAL_PERIOD_BEFORE = re.compile(rf"(?<![\w.])(?:Q[1-4]|H[12]|FY|CY),?{HO}$")
 WORD_BEFORE = re.compile(rf"([A-Za-z]+)\.?{SPACE_CLASS}*$")
-WORDS_BEFORE = re.compile(r"[A-Za-z]+")
+# A label read in pairs just before a number, or before a code in capitals: "Room 1204",
+# "Flight BA 117", "the port is 8080" (but "took flight. The 650 MPs").
+PAIRED_LABEL_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{'|'.join(sorted(PAIRED_LABELS))})\.?{H}(?:(?:[A-Z\d]{{1,3}}|is|was){H})?$"
+)
 WORD_AFTER = re.compile(rf"{H}([A-Za-z]+(?:['’][a-z]+)?)")
 YEAR_RANGE_AFTER = re.compile(rf"{HO}[-–—]{HO}\d{{2,4}}(?!\d)")
 YEAR_RANGE_BEFORE = re.compile(  # "1914-", "between 2010 and ", "From 2010 to "
@@ -1175,11 +1183,6 @@ NUMBER_BEFORE_UNIT = re.compile(rf"\d{HO}$")
 def _word_before(text: str, start: int) -> str:
     match = WORD_BEFORE.search(text, max(0, start - 24), start)
     return match.group(1) if match else ""
-
-
-def _words_before(text: str, start: int) -> set[str]:
-    """The two words before ``start``, lowercased."""
-    return {w.lower() for w in WORDS_BEFORE.findall(text, max(0, start - 24), start)[-2:]}
 
 
 def _word_after(text: str, end: int) -> str:
@@ -2293,7 +2296,7 @@ class EnglishNormalizer:
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
         if _is_phone_number(text, start, end):
             return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234"
-        if n >= 100 and PAIRED_LABELS & _words_before(text, start):
+        if n >= 100 and PAIRED_LABEL_BEFORE.search(text, max(0, start - 24), start):
             return year(n)  # "Flight BA 117", "Room 1204"
         if self._is_year(text, start, end, n, before):
             return year(n)
@@ -2341,8 +2344,11 @@ class EnglishNormalizer:
             text, max(0, m.start() - 2), m.start()
         ) and ALGEBRA_AFTER.match(text, m.start()):
             return " minus "  # "4x - y", "3x - 4": after a coefficient (see ALGEBRA_BEFORE)
-        if m.group() == "-" and ID_BEFORE.search(text, max(0, m.start() - 24), m.start()):
-            return " "  # "CVE-2023-12345": the parts of a name, not a range
+        if m.group() == "-" and (
+            ID_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            or MODEL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        ):
+            return " "  # "CVE-2023-12345", "Boeing 787-9": the parts of a name, not a range
         if m.group() == "-" and (
             SERIES_BEFORE.search(text, max(0, m.start() - 5), m.start())
             or SERIES_AFTER.match(text, m.end())

@@ -700,6 +700,24 @@ def test_tech_and_finance_measures(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        # a label read in pairs stands just before the number (or a code in capitals, or "is")
+        ("He took flight. The 650 MPs voted; at gate 12 the 150 men left.",
+         "He took flight. The six hundred fifty MPs voted; at gate twelve the one hundred fifty "
+         "men left."),
+        ("Flight BA 117, Room 1204 and the port is 8080.",
+         "Flight BA one seventeen, Room twelve oh four and the port is eighty eighty."),
+        ("A Boeing 737 MAX 9, a Boeing 787-9 and a Boeing 737-800.",
+         "A Boeing seven thirty-seven MAX nine, a Boeing seven eighty-seven nine and a Boeing "
+         "seven thirty-seven eight hundred."),
+    ],
+)  # fmt: skip
+def test_labels_read_in_pairs(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Spreads widened 15bp to 120 bps; up 1 bp.",
          "Spreads widened fifteen basis points to one hundred twenty basis points; up one basis "
          "point."),
