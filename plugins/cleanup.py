@@ -20,7 +20,8 @@ Decisions a later stage can rely on:
   (``Dear Sirs,--``, ``as follows:--``): then it goes.
 * An arrow that points at a link or at what comes next (``Shop now →``, ``→ Next step``,
   ``Read more ->``: at a paragraph's start or end, or before a sentence's punctuation) is
-  decoration and goes; ``Paris → London`` keeps it, and so does code.
+  decoration and goes; ``Paris → London`` keeps it, and so does code; a long one between words
+  (``File --> Save``) is written ``->``.
 * A word hyphenated across a line break (``wonder-\\nful``) is joined, unless the next line
   starts with a capital, the first part is itself hyphenated (``well-to-``) or the hyphenated
   form occurs elsewhere in the text (``sea-captain``).
@@ -821,6 +822,9 @@ ARROW_HINT_RE = re.compile(r"[→⇒⟶⟹⇨↦⟼←⇐⟵>]")
 ARROW_BEFORE_STOP_RE = re.compile(rf"[ \t]+{_ARROW}(?=[{MARKS}\s]*[.,;:!?](?:\s|$))")
 LEADING_ARROW_RE = re.compile(rf"^([{MARKS}\s]*){_ARROW}[ \t]+")
 TRAILING_ARROW_RE = re.compile(rf"[ \t]+{_ARROW}([{MARKS}\s]*)$")
+# A long arrow between words ("File --> Save") is an arrow, as "->" is: its "--" was a pause
+# and its ">" was read ("File, > Save")
+LONG_ARROW_RE = re.compile(r"(?<=\s)-{2,}>(?=\s)")
 # Sonic's own markup shown in a code span, which Sonic would act on in the transcript: read
 # as its words (see _shown_markup)
 SONIC_SYNTAX_RE = re.compile(
@@ -1117,6 +1121,8 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
             part = _tags(part, options)
         if ARROW_HINT_RE.search(part):
             part = _without_pointing_arrows(part, index == 0, index == len(parts) - 1)
+            if "->" in part:
+                part = LONG_ARROW_RE.sub("->", part)
         if "--" in part:
             code_after = parts[index + 2].strip()[:1] if index + 2 < len(parts) else ""
             part = DASH_RE.sub(partial(_dash, before_code=out[-1][-2:] if out else "",

@@ -863,6 +863,9 @@ def test_a_block_that_ends_in_a_control_ends_its_sentence() -> None:
          "Shop now. Questions?"),
         # an arrow between words, or in code, is read
         ("Paris → London, x => y.", "Paris → London, x => y."),
+        # a long one too ('File, > Save'), also at a time stamp (no subtitles' timing line)
+        ("Click File --> Save, at 00:01,000 ---> there.",
+         "Click File -> Save, at 00:01,000 -> there."),
         ("Use `->`", "Use ->."),
         ("Type -> `cmd`", "Type -> cmd."),
     ],
