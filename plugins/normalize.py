@@ -814,8 +814,10 @@ BRANCHES = {
         rf"|(?P<usp>{HO}|-(?=[^\W\d]{{2}}))(?P<unit>{UNIT_RE}|(?<=\d)(?:{'|'.join(ATTACHED_UNITS)}))(?P<upow>\^[23](?!\d))?(?!\w)"
         rf"(?<!{H}W(?={PLACE_AFTER}))"  # "5 W of here": west, not watts
         rf"(?:(?P<unit2>{HO}/{HO}(?P<per2>[a-z]{{1,6}}|[dcm]?L|kWh){RB}(?:/(?P<per3>[a-z]{{1,6}}){RB})?)"
-        # "x" or "by" after a unit of letters and before a number: "5 m x 3 m", "500 mg x 2"
-        rf"|(?<![^\W_]x)(?<=[^\W\d_])(?P<dimx>{HO}[x×]{HO}(?=\d)|{H}by{H}(?={SIZE_MEASURE})))?"
+        # "x" or "by" after a unit of letters and before a number ("5 m x 3 m", "500 mg x 2"),
+        # or a dash ("5 kg-10 kg", "5 kg - 10 kg")
+        rf"|(?<![^\W_]x)(?<=[^\W\d_])(?P<ujoint>(?P<dimx>{HO}[x×]{HO}(?=\d)|{H}by{H}(?={SIZE_MEASURE}))"
+        rf"|(?P<udash>{HO}[–—]{HO}|-|{H}-{H})(?=[$£€¥]?\d)))?"
         rf"|(?P<big>[KMB]){RB}|(?P<bscale>[CF]){RB}"
         rf"|(?P<wild>\.x){RB})?"
         # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
@@ -1082,11 +1084,12 @@ LETTERS_BEFORE_DASH = re.compile(rf"\d{HO}([^\W\d_]{{1,3}})$")
 # "between" and a range's start before its dash, read "and": "between 9-5", "between 10am-2pm",
 # "between 5mg-10mg".
 BETWEEN_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{HO}[AaPp]\.?[Mm]\.?|[^\W\d_]{{1,3}})?$"
+    rf"(?<![A-Za-z])(?i:between){H}[$£€¥]?[\d.,:]+(?:{HO}(?:[AaPp]\.?[Mm]\.?|[^\W\d_]{{1,3}}))?$"
 )
 # A number between two dashes: "4-4-2", "68-70-69-71" (a series, not a range).
 SERIES_BEFORE = re.compile(r"\d-\d{1,3}$")
 SERIES_AFTER = re.compile(r"\d{1,3}-\d")
+EVEN_ODDS = re.compile(r"(?<![\w.,])50-50(?![\w.,])")
 CLOCK_BEFORE = re.compile(r":\d\d$")
 BY_AFTER = re.compile(rf"{HO}\d")  # "120 x 60": a size, not "120 x" (times)
 SUM_AFTER = re.compile(rf"{HO}[\d.,]+{HO}=")  # "3 x 4 = 12": times
@@ -2088,6 +2091,8 @@ class EnglishNormalizer:
             # meter room"), said of something plural ("it is five meters by three meters").
             sized = m["unit"] in SIZES and SIZE_MEASURE_RE.match(m.string, m.end())
             return f"{words} {'by' if sized or 'by' in m['dimx'] else 'times'}"
+        if m["udash"]:  # "5 kg-10 kg": five to ten kilograms
+            return words + _dash_word(m.string, m.start("udash"), m.end("udash"))
         point = m["bearing"]
         if not point:
             return words
@@ -2224,7 +2229,7 @@ class EnglishNormalizer:
 
     def _number_unit_words(self, m: re.Match[str], numeral: str, unit: str) -> str:
         text, start = m.string, m.start()
-        end = m.start("dimx") if m["dimx"] else m.end()  # the measure's, before "x 3 m"
+        end = m.start("ujoint") if m["ujoint"] else m.end()  # the measure's, before "x 3 m"
         if m["usp"] == "-":  # "a 5-km race": five-kilometer
             return f"{number_words(numeral)}-{UNITS[unit][0]}"
         if (
@@ -2328,35 +2333,7 @@ class EnglishNormalizer:
         return after in AFTER_YEAR  # "1897 was a year", but "paid 1897 for it"
 
     def _dash(self, m: re.Match[str]) -> str:
-        text = m.string
-        if text[m.start() - 1].isalpha() and not _measure_before(text, m.start()):
-            return m.group()  # "2A-3B": no measure before the dash
-        clock = CLOCK_BEFORE.search(text, max(0, m.start() - 4), m.start())  # "9:00 - 17:00 = 8 h"
-        if (
-            m.group().strip() == "-"
-            and (
-                POWER_BEFORE.search(text, max(0, m.start() - 8), m.start())  # "2^31 - 1"
-                or (not clock and "=" in text[m.end() : m.end() + 24].split("\n", 1)[0])
-            )
-        ):
-            return " minus "
-        if COEFFICIENT_BEFORE.search(
-            text, max(0, m.start() - 2), m.start()
-        ) and ALGEBRA_AFTER.match(text, m.start()):
-            return " minus "  # "4x - y", "3x - 4": after a coefficient (see ALGEBRA_BEFORE)
-        if m.group() == "-" and (
-            ID_BEFORE.search(text, max(0, m.start() - 24), m.start())
-            or MODEL_BEFORE.search(text, max(0, m.start() - 12), m.start())
-        ):
-            return " "  # "CVE-2023-12345", "Boeing 787-9": the parts of a name, not a range
-        if m.group() == "-" and (
-            SERIES_BEFORE.search(text, max(0, m.start() - 5), m.start())
-            or SERIES_AFTER.match(text, m.end())
-        ):
-            return ", "  # "4-4-2", "68-70-69-71": a series of numbers, no range
-        if BETWEEN_BEFORE.search(text, max(0, m.start() - 24), m.start()):
-            return " and "  # "between 9-5": between nine and five
-        return " to "
+        return _dash_word(m.string, m.start(), m.end())
 
     def _arith(self, m: re.Match[str]) -> str:
         return " divided by " if m["op"] == "/" else " times "  # "10 / 2", "3 * 4"
@@ -2609,6 +2586,41 @@ class EnglishNormalizer:
             return f"{'hashtag' if m['tagsign'] == '#' else 'at'} {words}"
         start = m.start()
         return "sharp" if start and m.string[start - 1] in "ABCDEFG" else "number"  # "C#", "#1"
+
+
+def _dash_word(text: str, start: int, end: int) -> str:
+    """The word for the dash at ``text[start:end]`` after a number or a measure: " to " of a
+    range, " minus ", " and " after "between", ", " in a series, or the dash as written."""
+    dash = text[start:end]
+    if text[start - 1].isalpha() and not _measure_before(text, start):
+        return dash  # "2A-3B": no measure before the dash
+    clock = CLOCK_BEFORE.search(text, max(0, start - 4), start)  # "9:00 - 17:00 = 8 h"
+    if (
+        dash.strip() == "-"
+        and (
+            POWER_BEFORE.search(text, max(0, start - 8), start)  # "2^31 - 1"
+            or (not clock and "=" in text[end : end + 24].split("\n", 1)[0])
+        )
+    ):
+        return " minus "
+    if COEFFICIENT_BEFORE.search(text, max(0, start - 2), start) and ALGEBRA_AFTER.match(
+        text, start
+    ):
+        return " minus "  # "4x - y", "3x - 4": after a coefficient (see ALGEBRA_BEFORE)
+    if dash == "-" and (
+        ID_BEFORE.search(text, max(0, start - 24), start)
+        or MODEL_BEFORE.search(text, max(0, start - 12), start)
+    ):
+        return " "  # "CVE-2023-12345", "Boeing 787-9": the parts of a name, not a range
+    if dash == "-" and EVEN_ODDS.match(text, start - 2):
+        return "-"  # "a 50-50 chance": fifty-fifty
+    if dash == "-" and (
+        SERIES_BEFORE.search(text, max(0, start - 5), start) or SERIES_AFTER.match(text, end)
+    ):
+        return ", "  # "4-4-2", "68-70-69-71": a series of numbers, no range
+    if BETWEEN_BEFORE.search(text, max(0, start - 24), start):
+        return " and "  # "between 9-5": between nine and five
+    return " to "
 
 
 def _times_or_by(text: str, end: int, times_sign: bool) -> str:

@@ -678,6 +678,24 @@ def test_the_sides_of_a_size_are_read_by(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        # a dash after a measure written apart from its number is a range, as one on it is
+        ("Buy 5 kg-10 kg bags and 2 L - 3 L jugs; it weighs 5 lb–10 lb.",
+         "Buy five kilogram to ten kilogram bags and two liter to three liter jugs; it weighs five "
+         "pounds to ten pounds."),
+        ("Keep it between 5 kg-10 kg. Weigh 5 kg - 3 kg = 2 kg; 60W-100W bulbs.",
+         "Keep it between five kilograms and ten kilograms. Weigh five kilograms minus three "
+         "kilograms equals two kilograms; sixty watt to one hundred watt bulbs."),
+        ("A 50-50 chance, 150-50 and 50-500.",
+         "A fifty-fifty chance, one hundred fifty to fifty and fifty to five hundred."),
+    ],
+)  # fmt: skip
+def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Max out your 401k, 401K, 403b and 401(k); $401k; 401 kg.",
          "Max out your four oh one k, four oh one k, four oh three b and four oh one k; four "
          "hundred one thousand dollars; four hundred one kilograms."),
