@@ -66,6 +66,8 @@ Decisions a later stage can rely on:
   type parameter (``List<T>``), and a would-be tag between two words whose text after the name
   is no attributes (``a<b and c>d``).
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
+* A web article's note markers go: ``rise.[1]``, ``huge[a]``, ``[citation needed]``,
+  ``huge¹`` (see NOTE_MARKERS_RE).
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
 * A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
   in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
@@ -822,6 +824,26 @@ ARROW_HINT_RE = re.compile(r"[→⇒⟶⟹⇨↦⟼←⇐⟵>]")
 ARROW_BEFORE_STOP_RE = re.compile(rf"[ \t]+{_ARROW}(?=[{MARKS}\s]*[.,;:!?](?:\s|$))")
 LEADING_ARROW_RE = re.compile(rf"^([{MARKS}\s]*){_ARROW}[ \t]+")
 TRAILING_ARROW_RE = re.compile(rf"[ \t]+{_ARROW}([{MARKS}\s]*)$")
+# A web article's note markers, which a page shows small and a listener need not hear: a run
+# of bracketed numbers, note letters and Wikipedia's own notes right after a word or a
+# sentence's punctuation ("rise.[1]", "disagree.[2][3]", "huge[a]", "[citation needed]"; not
+# "as [1] shows", a reference link "[Music][1]" nor an index "a[1] = 2"), and superscript
+# numbers after a sentence's punctuation or a word of three letters or more ("huge¹",
+# "too.³"; "x²", "m²" and "mc²" are powers), or at a paragraph's start ("¹ Source: BBC").
+_NOTE = (
+    r"(?:\d{1,3}|[a-z]|(?:note|nb|n) \d{1,3}|citation needed|clarification needed"
+    r"|better source needed|page needed|(?:who|when|which|by whom)\?)\]"
+)
+NOTE_MARKERS_RE = re.compile(  # "[" first: a pattern that starts with a literal is fast
+    rf"\[(?<=[^\s\[\]]\[){_NOTE}(?:\[{_NOTE})*"
+    r"(?=[\s.,;:!?)\]\"']|$)(?!\s*[=+*/<>%])"  # an index in code: "arr[1] = 2"
+)
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+SUPERSCRIPT_NOTE_RE = re.compile(
+    rf"(?:(?<=[.,;:!?\"')\]])|(?<=[^\W\d_]{{3}}))[{_SUPERSCRIPTS}]+(?=[\s.,;:!?)\"']|$)"
+    rf"|^[{_SUPERSCRIPTS}]+\s+"
+)
+SUPERSCRIPT_HINT_RE = re.compile(f"[{_SUPERSCRIPTS}]")
 # A long arrow between words ("File --> Save") is an arrow, as "->" is: its "--" was a pause
 # and its ">" was read ("File, > Save")
 LONG_ARROW_RE = re.compile(r"(?<=\s)-{2,}>(?=\s)")
@@ -1115,6 +1137,10 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
     out: list[str] = []
     for index in range(0, len(parts), 3):  # prose, then the backticks and text of a code span
         part = parts[index]
+        if "[" in part:
+            part = NOTE_MARKERS_RE.sub("", part)
+        if not part.isascii() and SUPERSCRIPT_HINT_RE.search(part):
+            part = SUPERSCRIPT_NOTE_RE.sub("", part)
         if options.markdown:
             part = _markdown_inline(part, options, labels)
         elif "<" in part:
