@@ -115,7 +115,8 @@ Options, from ``[options.cleanup]``:
   removed (``"remove"``), replaced by their Unicode names (``"describe"``: "thumbs up sign"),
   or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole. Text
   emoticons apart from words (``:)``, ``;-)``, ``:D``, ``:(``, ``<3`` at a line's end, the
-  shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY".
+  shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY". So do emoji short
+  codes (``:thumbsup:``, ``:+1:``, ``:white_check_mark:``), described as their names.
 """
 
 from __future__ import annotations
@@ -391,6 +392,24 @@ EMOTICON_RE = re.compile(
 # What an emoticon has, looked for before the pattern (a speed-up: few paragraphs have one).
 # It starts with one set of characters, which the regex engine scans for fast.
 EMOTICON_HINT_RE = re.compile(r"[:;<¯](?:(?<=[:;])['’]?-?[)(\]\[DPpOo/\\|]|(?<=<)3|(?<=¯))")
+
+
+# An emoji's short code, as Slack, GitHub and Discord write it (":thumbsup:", ":+1:",
+# ":white_check_mark:", a run ":tada::tada:"), apart from words; read like emoji
+SHORTCODE_RE = re.compile(  # ":" first: a pattern that starts with a literal is fast
+    r":(?<![^\s(]:)(?:[a-z0-9_+-]*[a-z][a-z0-9_+-]*|[+-]1):"
+    r"(?::(?:[a-z0-9_+-]*[a-z][a-z0-9_+-]*|[+-]1):)*(?![^\s.,;!?)])"
+)
+SHORTCODE_WORDS = {"+1": "thumbs up", "-1": "thumbs down"}
+
+
+def _shortcodes(match: re.Match[str], mode: str) -> str:
+    """Emoji short codes read as the ``emoji`` option says: gone, or their names as words."""
+    if mode == "remove":
+        return " "
+    names = match.group().strip(":").split("::")
+    words = (SHORTCODE_WORDS.get(name, name.replace("_", " ").replace("-", " ")) for name in names)
+    return " " + ", ".join(dict.fromkeys(words)) + " "
 
 
 def _emoticon(match: re.Match[str], mode: str) -> str:
@@ -1139,6 +1158,8 @@ def _prose(text: str, options: CleanupOptions, labels: set[str]) -> str:
         part = parts[index]
         if "[" in part:
             part = NOTE_MARKERS_RE.sub("", part)
+        if ":" in part and options.emoji != "keep":
+            part = SHORTCODE_RE.sub(partial(_shortcodes, mode=options.emoji), part)
         if not part.isascii() and SUPERSCRIPT_HINT_RE.search(part):
             part = SUPERSCRIPT_NOTE_RE.sub("", part)
         if options.markdown:

@@ -523,6 +523,25 @@ def test_text_emoticons_kept() -> None:
     assert clean("ever :) <3", CleanupOptions(emoji="keep")) == "ever :) <3."
 
 
+@pytest.mark.parametrize(
+    ("mode", "cleaned"),
+    [
+        ("remove", "Sure! Shipped, thanks."),
+        ("describe", "Sure! thumbs up Shipped tada, thanks white check mark."),
+        ("keep", "Sure! :+1: Shipped :tada::tada:, thanks :white_check_mark:"),
+    ],
+)
+def test_emoji_short_codes_go_like_emoji(mode: str, cleaned: str) -> None:
+    """Slack's and GitHub's ":thumbsup:" were read as words with their colons."""
+    raw = "Sure! :+1: Shipped :tada::tada:, thanks :white_check_mark:"
+    assert clean(raw, CleanupOptions(emoji=mode)) == cleaned
+
+
+def test_colons_that_are_no_short_code_stay() -> None:
+    raw = "At 10:30:00, ratio :1: and a:b:c, see `:tada:`."
+    assert clean(raw) == "At 10:30:00, ratio :1: and a:b:c, see :tada:."
+
+
 def test_symbols_that_are_not_emoji_stay() -> None:
     assert clean("© 2026 Acme™, 3 → 4, ½ cup") == "© 2026 Acme™, 3 → 4, ½ cup."
 
