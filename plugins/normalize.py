@@ -901,7 +901,7 @@ BRANCHES = {
     "shift": r"<<|>>",
     "symbol": (
         r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
-        r"|(?<![<>=!-])[<>]=?(?= ?[-−]?\d)"  # "x<5", "<5", "y >= 10"; not "->" (an arrow)
+        r"|(?<![<>=!-])[<>]=?(?= ?[-−]?[$£€¥]?\d)"  # "x<5", "<5", "y >= 10", "> $5M"; not "->"
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
@@ -2543,6 +2543,8 @@ class EnglishNormalizer:
             return ""  # "Acme™"
         if symbol in COMPARISONS and not _left_operand(text, start):
             return COMPARISONS[symbol]  # "≥ 18", "age ≥ 18": at least eighteen; but "x ≥ 5"
+        if symbol == ">" and _left_operand(text, start):
+            words = "greater than"  # "x > 4", "5x > 20"; but "> 50 people": more than
         if symbol[0] in "<>" and start and text[start - 1] != " ":
             words = " " + words
         return f"{words} " if symbol in "~" else words

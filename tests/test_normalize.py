@@ -1630,6 +1630,12 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Costs ~5 dollars.", "Costs about five dollars."),
         ("See § 4.", "See section four."),
         ("If x < 5 then", "If x less than five then"),
+        # ">" after an operand is "greater than", with none "more than"
+        (
+            "If 5x > 20 then x > 4; 3 > 2; > 50 people; revenue > $5M.",
+            "If five x greater than twenty then x greater than four; three greater than two; more "
+            "than fifty people; revenue more than five million dollars.",
+        ),
         ("Learn C++ now.", "Learn C plus plus now."),
         ("So E = mc².", "So E equals mc squared."),
         (
