@@ -78,13 +78,13 @@ Decisions a later stage can rely on:
 Options, from ``[options.cleanup]``:
 
 * ``markdown`` (``true``): remove markdown. Headings, emphasis, inline code (its text is kept),
-  links (their text is kept), autolinks, HTML tags, block quotes, lists, tables (cells joined by
-  commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
-  ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
-  count as emphasis only around a word or a code span (``**`--force`**``; never in ``5 * 3``
-  or ``file_name.txt``); an ``_`` that opens or closes italics spanning paragraphs goes too,
-  when it is the only stray one at its paragraph's start or end (Gutenberg's ``_"We are,``
-  ... ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` ->
+  links (their text is kept), autolinks, HTML tags, block quotes (GitHub's alert ``> [!NOTE]``
+  is "Note:"), lists, tables (cells joined by commas, one paragraph per row), task-list boxes,
+  footnote references (``[^1]``, a trailing ``*``) and definitions, reference links,
+  backslash escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a word
+  or a code span (``**`--force`**``; never in ``5 * 3`` or ``file_name.txt``); an ``_``
+  that opens or closes italics spanning paragraphs goes too, when it is the only stray one
+  at its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` ->
   ``H2O``, ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` ->
   ``x^2``). The text of a code span is kept exactly, but for Sonic's own markup shown in it,
   read as its words so that Sonic does not act on it: a tag's name and attributes with no
@@ -463,6 +463,7 @@ QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
 ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
     rf"\s*(?:[-*+]|(\d{{1,9}})[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)([{MARKS}]*)(.*)"
 )
+ALERT_RE = re.compile(r"\[!(note|tip|important|warning|caution)\]", re.I)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
 REFERENCE_LABEL_RE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S", re.M)
@@ -698,6 +699,8 @@ def _blocks(
             content = line[quote.end() :].strip()
             if not content or kind != "quote":
                 close("quote")
+                if alert := ALERT_RE.fullmatch(content):  # GitHub's "> [!NOTE]": "Note:"
+                    content = f"{alert[1].capitalize()}:"
             if content:
                 lines.append(content)
             continue

@@ -987,6 +987,11 @@ def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
 
+def test_a_github_alert_says_its_kind() -> None:
+    raw = "> [!NOTE]\n> Requires Python 3.11+.\n\n> [!warning]\n> Do not."
+    assert clean(raw) == "Note: Requires Python 3.11+.\n\nWarning: Do not."
+
+
 # -- a web article's notes -----------------------------------------------------------------
 
 
