@@ -507,8 +507,11 @@ NOUN_ABBREVIATIONS = frozenset(_words("ref."))
 FOUNDED = {"Est.": "Established", "est.": "established"}
 # Day abbreviations that are also words: read only before a date ("Sat., March 3")
 DAY_ABBREVIATIONS = {"Wed.": "Wednesday", "Sat.": "Saturday", "Sun.": "Sunday"}
-# ... or after one of these words: "closed Wed.", "open until Sun."
-DAY_WORDS = frozenset(_words("by until till next last every closed open through"))
+# ... or after one of these words: "closed Wed.", "open until Sun.", "on Wed." (a capital after
+# "on" is no verb: "he sat on Sat.")
+DAY_WORDS = frozenset(
+    _words("by until till next last every closed open through on from since before after")
+)
 # Abbreviations that stand before a name; their period never ends a sentence mid-paragraph.
 PREFIX_ABBREVIATIONS = frozenset(
     _words(

@@ -858,6 +858,10 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
             "Closed Wed. and open until Sun. Then we rest.",
             "Closed Wednesday and open until Sunday. Then we rest.",
         ),
+        (
+            "The storm hit on Wed. and left after Sun. The Sun. Sat. was cold.",
+            "The storm hit on Wednesday and left after Sunday. The Sun. Sat. was cold.",
+        ),
         ("Open Mon.-Fri. and Monday–Saturday.", "Open Monday to Friday and Monday to Saturday."),
         (
             "Sat 10am-2pm, Sun. 11:30 to 4; the Sun 10 times.",
@@ -989,7 +993,7 @@ def test_day_first_dates_are_an_option() -> None:
         ("From 9:00 to 5:00 and 9:00-5 pm.", "From nine to five o'clock and nine to five PM."),
         ("He left at 5 p.m. Then she went.", "He left at five PM. Then she went."),
         ("Polls close at 8 p.m. Friday, 9 a.m. Eastern on Sat.",
-         "Polls close at eight PM Friday, nine AM Eastern on Sat."),
+         "Polls close at eight PM Friday, nine AM Eastern on Saturday."),
         ("It ended at 5 p.m.", "It ended at five PM."),
         ("He spoke at 2:30 p.m. EST. Then he left.",
          "He spoke at two thirty PM EST. Then he left."),
