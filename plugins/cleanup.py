@@ -252,6 +252,8 @@ SIGN_OFF_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_SIGNATURE_LINES = 6  # below a sign-off
+# A field of a quoted e-mail's header, which starts a line (see _end_header_lines)
+EMAIL_HEADER_RE = re.compile(r"(?:From|Sent|Date|To|Cc|Bcc|Subject|Reply-To):\s")
 # Words a line of prose may stop at while its sentence goes on: no signature line ends so
 RUNS_ON_WORDS = frozenset(
     ("a", "an", "and", "at", "but", "by", "for", "from", "in", "of", "on", "or", "the", "to",
@@ -649,6 +651,8 @@ def _blocks(
         if lines:
             if kind == "text":
                 _end_signature_lines(lines)
+                if len(lines) > 1 and "From:" in " ".join(lines):  # few paragraphs have it
+                    _end_header_lines(lines)
             paragraphs.append(" ".join(lines))
             lines.clear()
         kind = new_kind
@@ -760,6 +764,20 @@ def _end_signature_lines(lines: list[str]) -> None:
         lines[start] = _marks_in(lines[start])  # "-- " opens a signature, and says nothing
     for number in range(start, len(lines) - 1):  # the last one ends its paragraph
         lines[number] += _line_punctuation(strip_marks(lines[number]))
+
+
+def _end_header_lines(lines: list[str]) -> None:
+    """End each line of a quoted e-mail's header in ``lines``, a paragraph's, with a comma
+    unless it ends in punctuation ("From: Jane <jane@example.com>", "Sent: Monday",
+    "Subject: Lunch" ran together). A header is two lines or more in a row that start with its
+    fields, "From:" among them."""
+    headers = [bool(EMAIL_HEADER_RE.match(strip_marks(line))) for line in lines]
+    for number in range(len(lines) - 1):  # the last one ends its paragraph
+        in_header = headers[number] and (
+            headers[number + 1] or (number > 0 and headers[number - 1])
+        )
+        if in_header and strip_marks(lines[number]).rstrip()[-1:] not in ".,;:!?":
+            lines[number] += ","
 
 
 def _ends(line: str) -> bool:

@@ -1143,6 +1143,21 @@ def test_an_emails_signature_keeps_its_line_ends(raw: str, cleaned: str) -> None
     assert clean(raw, CleanupOptions(markdown=False)) == cleaned
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_quoted_emails_header_keeps_its_line_ends(markdown: bool) -> None:
+    """Its fields ran together: "From: Jane Doe jane at example dot com Sent: Monday"."""
+    raw = (
+        "Sounds good.\n\n-----Original Message-----\nFrom: Jane Doe <jane@example.com>\n"
+        "Sent: Monday, January 6, 2025 10:00 AM\nTo: Bob\nSubject: RE: Lunch\n\nCan we meet?"
+    )
+    assert clean(raw, CleanupOptions(markdown=markdown)) == (
+        "Sounds good.\n\nOriginal Message, From: Jane Doe jane at example dot com, Sent: "
+        "Monday, January 6, 2025 10:00 AM, To: Bob, Subject: RE: Lunch.\n\nCan we meet?"
+    )
+    prose = "He wrote it down\nFrom: the top of his head, he said.\nTo: no one."
+    assert clean(prose) == " ".join(prose.split())
+
+
 @pytest.mark.parametrize(
     "raw",
     [
