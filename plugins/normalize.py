@@ -84,6 +84,11 @@ PER = {
     "mo": "month", "yr": "year", "wk": "week", "hr": "hour", "h": "hour", "d": "day",
     "l": "liter",  # "€/l" (but "5 l" may be a list's: no unit of its own)
 }  # fmt: skip
+# Times a bare number is counted per: "1,000/min", "3/day" (a unit's own: "5 mg/day", "$3/mo").
+BARE_PER = {
+    "s": "second", "sec": "second", "min": "minute", "h": "hour", "hr": "hour", "day": "day",
+    "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
+}  # fmt: skip
 # A price per thousand, million or billion: "$0.10/1M tokens", "$15/M tokens", "$2/1K calls".
 PER |= {"1k": "thousand"} | {
     f"{one}{letter}": MULTIPLIERS[letter] for one in ("", "1") for letter in "KMB"
@@ -333,7 +338,7 @@ NOT_ADDRESS_WORDS = VERSION_WORDS | LABEL_WORDS | frozenset(_words("section sec 
 PAIRED_LABELS = frozenset(
     _words(
         "room flight route highway bus platform gate channel apartment apt suite ste train port "
-        "boeing"  # "Boeing 737": seven thirty-seven
+        "boeing iso rfc"  # "Boeing 737": seven thirty-seven; "ISO 8601" eighty-six oh one
     )
 )
 # "K", "M" and "B" after a bare number are thousand, million and billion only before one of these
@@ -822,7 +827,8 @@ BRANCHES = {
         rf"|(?<![^\W_]x)(?<=[^\W\d_])(?P<ujoint>(?P<dimx>{HO}[x×]{HO}(?=\d)|{H}by{H}(?={SIZE_MEASURE}))"
         rf"|(?P<udash>{HO}[–—]{HO}|-|{H}-{H})(?=[$£€¥]?\d)))?"
         rf"|(?P<big>[KMB]){RB}|(?P<bscale>[CF]){RB}"
-        rf"|(?P<wild>\.x){RB})?"
+        rf"|(?P<wild>\.x){RB}"
+        rf"|{HO}/{HO}(?P<bper>{'|'.join(BARE_PER)}){RB})?"  # "1,000/min", "3/day"
         # a distance's compass point: "25 km SW of the city", "5 miles W of here", "5 W of
         # here" (not after the units _number reads apart)
         rf"(?:(?<![\"Wx])(?<!c\.)(?P<distance>{H}{DISTANCE_WORDS})?{H}(?P<bearing>{BEARING})"
@@ -2166,6 +2172,8 @@ class EnglishNormalizer:
             return f"{prefix}{number_words(numeral)} {by}"
         if m["unit"]:
             return prefix + self._number_unit(m, numeral)
+        if m["bper"]:  # "1,000/min": one thousand per minute
+            return f"{prefix}{number_words(numeral)} per {BARE_PER[m['bper']]}"
         if m["wild"]:  # "Node 18.x": any version 18
             return f"{prefix}{number_words(numeral)} point x"
         if m["bscale"]:  # "35C", "220C/200C fan"; but "Seat 12C", "0x1F"

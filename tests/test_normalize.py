@@ -709,6 +709,9 @@ def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
         ("Payrolls rose by 216K; 50K users ran a 5K run on a 4K TV. It melts at 300K.",
          "Payrolls rose by two hundred sixteen thousand; fifty thousand users ran a five K run on "
          "a four K TV. It melts at three hundred K."),
+        ("A limit of 1,000/min, 3/day or 10/s; 24/7 and 5 mg/day.",
+         "A limit of one thousand per minute, three per day or ten per second; twenty-four seven "
+         "and five milligrams per day."),
     ],
 )  # fmt: skip
 def test_tech_and_finance_measures(written: str, spoken: str) -> None:
@@ -724,6 +727,8 @@ def test_tech_and_finance_measures(written: str, spoken: str) -> None:
          "men left."),
         ("Flight BA 117, Room 1204 and the port is 8080.",
          "Flight BA one seventeen, Room twelve oh four and the port is eighty eighty."),
+        ("ISO 8601 dates per RFC 3339.",
+         "ISO eighty-six oh one dates per RFC thirty-three thirty-nine."),
         ("A Boeing 737 MAX 9, a Boeing 787-9 and a Boeing 737-800.",
          "A Boeing seven thirty-seven MAX nine, a Boeing seven eighty-seven nine and a Boeing "
          "seven thirty-seven eight hundred."),
