@@ -44,6 +44,8 @@ Decisions a later stage can rely on:
   end each end as a line does: "Best, Jane Doe, ACME Corp." (they ran together). Wrapped
   prose has longer lines, lines that go on with a small letter, or no sentence's end before
   the sign-off word.
+* A quoted e-mail's header (``From:``, ``Sent:``, ``Subject:`` ... on lines of their own)
+  keeps its line ends, each a comma.
 * A numbered list item keeps its number, written ``N.`` (``2)`` too), and is read with it
   ("One. Install it."): the number may be content (a year starting a paragraph, ``1851. In
   the year``; a numbered heading, ``1. By Road.``) and in a list it is the step's number. A
@@ -68,6 +70,8 @@ Decisions a later stage can rely on:
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
 * A web article's note markers go: ``rise.[1]``, ``huge[a]``, ``[citation needed]``,
   ``huge¹`` (see NOTE_MARKERS_RE).
+* A transcript's time stamp in brackets or parentheses at a line's start or end goes
+  (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
 * A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
   in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
@@ -301,6 +305,16 @@ _APART = rf"(?![^\s{MARKS}.,;:!?)\]])"
 CUE_RES = (
     re.compile(rf"\((?<![^\s{MARKS}(\[]\(){_CUE}\){_APART}"),
     re.compile(rf"\[(?<![^\s{MARKS}(\[]\[){_CUE}\]{_APART}"),
+)
+# A transcript's time stamp in brackets or parentheses at a line's start or end, where it
+# marks a speaker's turn ("[00:00:05] John: Hi", "Speaker 1 (00:01:10):"), which a listener
+# need not hear; the patterns looked for first start with a literal, which is fast
+_STAMP = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+TIME_STAMP_HINT_RES = (re.compile(rf"\[{_STAMP}\]"), re.compile(rf"\({_STAMP}\)"))
+TIME_STAMP_RE = re.compile(
+    rf"^([ \t{MARKS}]*)(?:\[{_STAMP}\]|\({_STAMP}\))[ \t]*"
+    rf"|[ \t]*(?:\[{_STAMP}\]|\({_STAMP}\))(?=[ \t]*:?[ \t]*$)",
+    re.M,
 )
 # What a cue in parentheses stands after, standing as a cue: a line's start, a sentence's
 # end, another cue
@@ -651,9 +665,11 @@ def _blocks(
         if lines:
             if kind == "text":
                 _end_signature_lines(lines)
-                if len(lines) > 1 and "From:" in " ".join(lines):  # few paragraphs have it
-                    _end_header_lines(lines)
-            paragraphs.append(" ".join(lines))
+            paragraph = " ".join(lines)
+            if kind == "text" and len(lines) > 1 and "From:" in paragraph:  # few have it
+                _end_header_lines(lines)
+                paragraph = " ".join(lines)
+            paragraphs.append(paragraph)
             lines.clear()
         kind = new_kind
 
@@ -1531,6 +1547,25 @@ def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
     return _outside_code(text, change) if options.markdown else change(text)
 
 
+def _time_stamps(text: str, options: CleanupOptions) -> str:
+    """``text`` without a transcript's time stamps (:data:`TIME_STAMP_RE`) outside code."""
+    if not any(hint.search(text) for hint in TIME_STAMP_HINT_RES):
+        return text
+    without = partial(TIME_STAMP_RE.sub, _time_stamp)
+    return _outside_code(text, without) if options.markdown else without(text)
+
+
+def _time_stamp(match: re.Match[str]) -> str:
+    """A time stamp gone; one at a line's start starts a speaker's turn, a paragraph, and one
+    at the end of a line of words ends it as a speaker's name with a colon ("Speaker 2")."""
+    text, start = match.string, match.start()
+    if match[1] is not None:
+        return "\n" + match[1] if start > 0 and text[start - 1] == "\n" else match[1]
+    before = strip_marks(text[text.rfind("\n", 0, start) + 1 : start]).rstrip()
+    after = text[match.end() : match.end() + 2].lstrip(" \t")
+    return ":" if before[-1:].isalnum() and not after.startswith(":") else ""
+
+
 def _may_break_lines(text: str) -> bool:
     """Whether ``text`` may hold a hard break (:data:`HARD_BREAK_RE`): a few quick searches
     for what one needs, where the pattern's own scan of a book took 16 ms in 200,000 letters."""
@@ -1547,7 +1582,7 @@ def _clean(
         text = _subtitles(text)
     if options.markdown and "<" in text:
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
-    text = _cues(text, options, marks)
+    text = _time_stamps(_cues(text, options, marks), options)
     if options.markdown and _may_break_lines(text):
         hard_break = partial(_hard_break, spaces_break=_spaces_break_lines(text))
         text = _outside_code(text, partial(HARD_BREAK_RE.sub, hard_break))

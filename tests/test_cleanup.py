@@ -983,6 +983,19 @@ def test_a_transcripts_cue_in_parentheses_or_spaced_brackets_is_a_break(
     assert " ".join(chain.render(s).transcript for s in chain.prepare(raw)) == sent
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_transcripts_time_stamps_go_and_start_its_turns(markdown: bool) -> None:
+    """They were read ("[Five seconds] John"), and turns ran together."""
+    options = CleanupOptions(markdown=markdown)
+    raw = "[00:00:05] John: so anyway\n[00:01:10.5] Mary: right\n(1:10) Bob: ok"
+    assert clean(raw, options) == "John: so anyway.\n\nMary: right.\n\nBob: ok."
+    raw = "Speaker 1 (00:00:05):\nHello everyone\n\nSpeaker 2 [01:10]\nHi."
+    assert clean(raw, options) == "Speaker 1: Hello everyone.\n\nSpeaker 2: Hi."
+    # a time inside a sentence is said
+    raw = "We met at (10:30) and [1:05] was the mark (at 5:00)."
+    assert clean(raw, options) == raw
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
