@@ -206,6 +206,12 @@ _REPLACE = {
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d", "-"),
     **dict.fromkeys("\u2014\u2015", "--"),
     "…": "...",
+    # a PDF's ligatures ("ﬁnancial") and fullwidth letters and digits ("ＡＢＣ１２３"), which
+    # were read as symbols or not at all: their letters (as NFKC has them), and "℃", "℉"
+    **{chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)},
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()},
+    "℃": "°C",
+    "℉": "°F",
     **dict.fromkeys("\t\xa0\u1680\u202f\u205f\u3000", " "),
     **dict.fromkeys([chr(c) for c in range(0x2000, 0x200B)], " "),
     **dict.fromkeys("\v\f\x1c\x1d\x1e\x85", "\n"),  # and LINE_BREAK: see _line_end

@@ -97,8 +97,13 @@ def test_bad_option_is_reported_through_the_hook() -> None:
             "1\u00a0234\u00a0567 people, 10\u202f000 m, 5\u2009000 km, tel. 555\u00a01234",
             "1,234,567 people, 10,000 m, 5,000 km, tel. 555 1234.",
         ),
+        # a PDF's ligatures and fullwidth letters were read as symbols, or not at all
+        ("The \ufb01nancial \ufb02ow was ef\ufb01cient, \ufb00 \ufb03 \ufb04 \ufb06",
+         "The financial flow was efficient, ff ffi ffl st."),
+        ("\uff21\uff42\uff43 \uff11\uff12\uff13 at 20\u2103 or 68\u2109",
+         "Abc 123 at 20\u00b0C or 68\u00b0F."),
     ],
-)
+)  # fmt: skip
 def test_characters(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
 
