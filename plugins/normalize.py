@@ -1515,10 +1515,12 @@ def _military_time(hhmm: str) -> str:
     return f"{head} {tail}"
 
 
-def _duration(hours: int, minutes: int, seconds: int) -> str:
-    """ "one hour, two minutes and five seconds"; the parts that are zero are left out."""
+def _duration(hours: int, minutes: int, seconds: int, attributive: bool = False) -> str:
+    """ "one hour, two minutes and five seconds"; the parts that are zero are left out. Before
+    a noun (``attributive``) each is singular, as a measure is: "a two hour, fifteen minute and
+    thirty second marathon"."""
     parts = [
-        _with_unit(cardinal(n), str(n), UNITS[unit])
+        _with_unit(cardinal(n), str(n), UNITS[unit], attributive)
         for n, unit in ((hours, "h"), (minutes, "min"), (seconds, "s"))
         if n
     ]
@@ -1832,7 +1834,10 @@ class EnglishNormalizer:
             )
             return f"{cardinal(hour)} {tail} point {digits(m['tcs'])}"
         if m["ts"] and not ap and minute <= 59 and seconds <= 59 and _is_duration(m):
-            return _duration(hour, minute, seconds)
+            attributive = _word_before(text, m.start()).lower() in ("a", "an") and (
+                _word_after(text, m.end()).islower()
+            )  # "a 2:15:30 marathon": a two hour, fifteen minute and thirty second marathon
+            return _duration(hour, minute, seconds, attributive)
         if hour > 24 or minute > 59:  # a ratio or a verse, not a time: "3:75"
             return f"{cardinal(hour)} {cardinal(minute)}"
         parts = [cardinal(hour)]

@@ -989,6 +989,10 @@ def test_day_first_dates_are_an_option() -> None:
         ("Land at 1430 hours.", "Land at fourteen thirty hours."),
         ("At 11 o'clock p. m. we slept.", "At eleven o'clock PM we slept."),
         ("She ran it in 1:02:05.", "She ran it in one hour, two minutes and five seconds."),
+        # before its noun a running time is singular, as a measure is
+        ("A 2:15:30 marathon, a 3:00:00 run and a 2:15:00 race.",
+         "A two hour, fifteen minute and thirty second marathon, a three hour run and a two hour "
+         "and fifteen minute race."),
         ("It ran 1:00:00, then 0:05:30 and 36:00:01.",
          "It ran one hour, then five minutes and thirty seconds and thirty-six hours and one "
          "second."),
@@ -1035,7 +1039,7 @@ def test_times(written: str, spoken: str) -> None:
         ("Logged 14:05:09 and 1:00:00.", "Logged fourteen oh five and nine seconds and one hour."),
         ("She ran the marathon in 3:45:12.",
          "She ran the marathon in three hours, forty-five minutes and twelve seconds."),
-        ("A 1:02:03 video.", "A one hour, two minutes and three seconds video."),
+        ("A 1:02:03 video.", "A one hour, two minute and three second video."),
         ("The video is 1:02:03 long.",
          "The video is one hour, two minutes and three seconds long."),
         ("The call lasted 1:30:00.", "The call lasted one hour and thirty minutes."),
