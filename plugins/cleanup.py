@@ -855,6 +855,7 @@ BLOCK_TAG_RE = re.compile(
 BLOCK_CLOSE_RE = re.compile(rf"\s*</(?:{BLOCK_TAG_RE.pattern})\s*>", re.I)
 TAG_BEFORE_RE = re.compile(r"<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?:\s[^<>]*)?/?>$", re.I)
 SENTENCE_PUNCTUATION = ".!?:;,…"  # after which a block's end needs no more
+PARAGRAPH_ENDS = ".!?:;,。！？：；，"  # after which a paragraph needs no period (CJK's too)
 ROW_END_RE = re.compile(r"\s*</(?:tr|table|tbody)\s*>", re.I)
 # <name ...>, </name>, <name/>; not "a < b", "x<5", an autolink or inline phonemes "<<...>>"
 TAG_RE = re.compile(r"(?<!<)<(?P<close>/)?(?P<name>[a-z][\w.:-]*)(?P<attrs>\s[^<>]*)?/?>", re.I)
@@ -1336,7 +1337,7 @@ def _finish(paragraph: str, spoken: AbstractSet[str]) -> str:
     ):
         end -= 1
     last = paragraph[:end].rstrip(CLOSING)[-1:]
-    if last and last not in ".!?:;,":
+    if last and last not in PARAGRAPH_ENDS:
         paragraph = f"{paragraph[:end]}.{paragraph[end:]}"
     return paragraph
 

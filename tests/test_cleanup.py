@@ -102,6 +102,8 @@ def test_bad_option_is_reported_through_the_hook() -> None:
          "The financial flow was efficient, ff ffi ffl st."),
         ("\uff21\uff42\uff43 \uff11\uff12\uff13 at 20\u2103 or 68\u2109",
          "Abc 123 at 20\u00b0C or 68\u00b0F."),
+        # a paragraph that ends in Chinese or Japanese punctuation needs no period ("好。.")
+        ("\u4f60\u597d\u3002\n\n\u771f\u7684\uff1f", "\u4f60\u597d\u3002\n\n\u771f\u7684\uff1f"),
     ],
 )  # fmt: skip
 def test_characters(raw: str, cleaned: str) -> None:
