@@ -81,19 +81,20 @@ Decisions a later stage can rely on:
 
 Options, from ``[options.cleanup]``:
 
-* ``markdown`` (``true``): remove markdown. Headings, emphasis, inline code (its text is kept),
-  links (their text is kept), autolinks, HTML tags, block quotes (GitHub's alert ``> [!NOTE]``
-  is "Note:"), lists, tables (cells joined by commas, one paragraph per row), task-list boxes,
-  footnote references (``[^1]``, a trailing ``*``) and definitions, reference links, backslash
-  escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a word or a code span
-  (``**`--force`**``; never in ``5 * 3`` or ``file_name.txt``); an ``_`` that opens or closes
-  italics spanning paragraphs goes too, when it is the only stray one at its paragraph's start
-  or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub- and superscripts lose
-  their braces (``H_{2}O`` -> ``H2O``, ``4^{th}`` -> ``4th``); a superscript number stays a
-  power (``x^{2}`` -> ``x^2``). The text of a code span is kept exactly, but for Sonic's own
-  markup shown in it, read as its words so that Sonic does not act on it: a tag's name and
-  attributes with no quotes or equals signs (``<break time="1s"/>``: ``break time 1s``), no
-  closing tag, ``[laughter]``: ``laughter``; indented code blocks are not recognised (they read
+* ``markdown`` (``true``): remove markdown. Headings, emphasis (strikethrough too, ``~~a~~`` and
+  Slack's ``~a~``), inline code (its text is kept), links (their text is kept), autolinks, HTML
+  tags, block quotes (GitHub's alert ``> [!NOTE]`` is "Note:"), lists, tables (cells joined by
+  commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
+  ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
+  count as emphasis only around a word or a code span (``**`--force`**``; never in ``5 * 3`` or
+  ``file_name.txt``); an ``_`` that opens or closes italics spanning paragraphs goes too, when
+  it is the only stray one at its paragraph's start or end (Gutenberg's ``_"We are,`` ...
+  ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` -> ``H2O``,
+  ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
+  a code span is kept exactly, but for Sonic's own markup shown in it, read as its words so that
+  Sonic does not act on it: a tag's name and attributes with no quotes or equals signs (``<break
+  time="1s"/>``: ``break time 1s``), no closing tag, ``[laughter]``: ``laughter``; indented code
+  blocks are not recognised (they read
   as text).
   TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) is read simply, its commands
   as words (``$\\frac{a}{b} \\le 2x$``: "a over b is less than or equal to 2 times x"; a
@@ -872,6 +873,9 @@ EMPHASIS_RES = (
     re.compile(r"(?<![\w\\])(_{1,3})(?=[^\s_])((?:[^_]|(?<=\w)_(?=\w))+?)(?<=[^\s_\\])\1(?!\w)"),
     re.compile(r"(?<![~\\])(~~)(?=[^\s~])([^~]+?)(?<=[^\s~\\])~~(?!~)"),
 )
+# Slack's and GFM's strikethrough with one tilde, "~struck~", around words only ("~5 and ~10",
+# "~/a ~/b" and "a~b~c" stay)
+SINGLE_TILDE_RE = re.compile(r"(?<![\w~\\])~(?=[^\s~/])([^~\n]+?)(?<=[^\s~\\])~(?![\w~])")
 EMPHASIS_BEFORE_CODE_RE = re.compile(r"(?<![\w*~\\])(?:\*{1,3}|_{1,3}|~~)\Z")
 # An underscore at a word's edge that no other closes: the only one at a paragraph's start or
 # end opens or closes italics that span paragraphs (Gutenberg's '_"We are, dear Sirs,' ...
@@ -1121,6 +1125,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         for _nesting in range(2):  # "**bold *and* italic**": the inner pair goes first
             if marker in text:
                 text = emphasis.sub(r"\2", text)
+    if "~" in text:
+        text = SINGLE_TILDE_RE.sub(r"\1", text)
     if "_" in text:
         text = _italics_across_paragraphs(text)
     if "*" in text:

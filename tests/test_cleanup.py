@@ -296,6 +296,11 @@ def test_readme_with_other_options() -> None:
             "link ref [bare] [[sic]].",
         ),
         ("#hashtag is not a heading", "#hashtag is not a heading."),
+        # Slack's strikethrough, one tilde around words; an approximation or a path stays
+        (
+            "It is ~struck~ out, ~5 and ~10 min, ~/a ~/b and a~b~c.",
+            "It is struck out, ~5 and ~10 min, tilde slash a tilde slash b and a~b~c.",
+        ),
         (
             '_"We are, dear Sirs,\n\n"SON."_\n\n_a and _b, not a_b.',
             '"We are, dear Sirs,\n\n"SON."\n\n_a and _b, not a_b.',
