@@ -92,10 +92,9 @@ Options, from ``[options.cleanup]``:
   ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` -> ``H2O``,
   ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
   a code span is kept exactly, but for Sonic's own markup shown in it, read as its words so that
-  Sonic does not act on it: a tag's name and attributes with no quotes or equals signs (``<break
-  time="1s"/>``: ``break time 1s``), no closing tag, ``[laughter]``: ``laughter``; indented code
-  blocks are not recognised (they read
-  as text).
+  Sonic does not act on it: a tag's name and attributes with no quotes or equals signs
+  (``<break time="1s"/>``: ``break time 1s``), no closing tag, ``[laughter]``: ``laughter``;
+  indented code blocks are not recognised (they read as text).
   TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) is read simply, its commands
   as words (``$\\frac{a}{b} \\le 2x$``: "a over b is less than or equal to 2 times x"; a
   power stays ``x^2`` for normalize), or, when it holds more (``\\begin{aligned}``,
