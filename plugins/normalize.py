@@ -761,7 +761,9 @@ BRANCHES = {
         rf"|(?<![\w.])L(?P<lL>\d{{1,3}}(?:,\d{{3}})+)(?![\w,]|\.\d)"
     ),
     "money": (
-        rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE}){HO}"
+        rf"(?P<mneg>(?<![\w.\-–—])[-−+~])?(?<![^\W_])(?P<cur>{CURRENCY_RE})"
+        # a code is no currency before a number on a letter that is no multiplier: "USD 24h"
+        rf"(?!(?<=[A-Z]{{3}}){HO}[\d.,]+(?!(?:{MULT_RE}){RB})[^\W\d_]){HO}"
         rf"(?:(?P<mneg2>[-−])|(?P<mpar>\())?"  # "$-3", and a loss in accounts: "$(45.2)"
         rf"(?P<amt>{EURO_NUM}|{NUM}|\.\d+)(?(mpar)\))(?:{HO}(?P<mult>{MULT_RE}){RB})?"
         rf"(?:{HO}[-–—]{HO}(?:{CURRENCY_RE})?(?P<amt2>{EURO_NUM}|{NUM})"

@@ -712,6 +712,9 @@ def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
         ("A limit of 1,000/min, 3/day or 10/s; 24/7 and 5 mg/day.",
          "A limit of one thousand per minute, three per day or ten per second; twenty-four seven "
          "and five milligrams per day."),
+        ("BTC/USD 24h vol; USD 5m and EUR 5.5bn.",
+         "BTC USD twenty-four hours vol; five million US dollars and five point five billion "
+         "euros."),
     ],
 )  # fmt: skip
 def test_tech_and_finance_measures(written: str, spoken: str) -> None:
