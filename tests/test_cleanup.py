@@ -1047,7 +1047,7 @@ to the show.
 
 2
 00:00:04,500 --> 00:00:07,000
-Today we talk about
+<font color="#ffff00">Today</font> we talk about
 
 3
 00:00:07,500 --> 00:00:09,000
