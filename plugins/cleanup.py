@@ -348,7 +348,8 @@ SUBTITLE_HINT_RE = re.compile(rf"^{SUBTITLE_TIMING_RE.pattern}", re.M)
 # its word timings ("<v Roger>", "<c.yellow>", "<00:00:01.500>"), italics, bold, underline
 # and font (also in .srt), and an .srt's ASS position codes ("{\an8}")
 SUBTITLE_TAG_RE = re.compile(
-    r"</?(?:[biuc]|v|lang|ruby|rt|font)(?:[.\s][^<>]*)?>|<(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}]*\}",
+    r"</?(?:[biuc]|v|lang|ruby|rt|font)(?:[.\s][^<>]*)?>"
+    r"|<(?:\d{1,2}:)?\d{2}:\d{2}\.\d{3}>|\{\\[^{}]*\}",
     re.I,
 )
 VTT_BLOCK_RE = re.compile(r"(?:WEBVTT|NOTE|STYLE|REGION)(?:[ \t]|$)")  # blocks of no cue
