@@ -240,6 +240,9 @@ SYMBOLS = {
 }  # fmt: skip
 # "≥" and "≤" with nothing to compare on their left: "(≥ 18)", "age ≥ 18" (but "x ≥ 5", "a ≤ b").
 COMPARISONS = {"≥": "at least", "≤": "at most", ">=": "at least", "<=": "at most"}
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# Two superscript digits or more, or one that is no "²" or "³" (those are read as symbols).
+SUPERSCRIPT_RUN = "(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]{2,}|[⁰¹⁴⁵⁶⁷⁸⁹]|(?<=[⁻⁺])[²³])"
 BRAND_MARKS = "™®"  # said only on their own: a narrator reads "Acme™" as "Acme"
 # A sign right after its own word is not said again: "Copyright © 2024", "Infinity ∞".
 ECHOED_SIGNS = "©™®∞§¶№‰"
@@ -854,6 +857,13 @@ BRANCHES = {
         r"(?<=[A-Za-z\d)])\^(?:(?<!(?<!\d)10\^)(?P<pow>[23])(?![\w^]|\.\d)"
         r"|(?=[-−]?[A-Za-z\d(]))"
     ),
+    # Superscript digits: a power after a number, a bracket or a lone letter ("10²³", "x⁴",
+    # "2⁻³"; a lone "²" or "³" is the symbol's), else a footnote's number after a word or
+    # punctuation, which is not said ("as shown¹²", "the end.⁴").
+    "superscript": (
+        rf"(?:(?<=[\d)])|(?<=(?<![A-Za-z])[A-Za-z]))(?P<sup>[⁻⁺]?{SUPERSCRIPT_RUN})"
+        rf"|(?:(?<=[A-Za-z]{{2}})|(?<=[.,;:!?\"”’\]]))(?P<note>{SUPERSCRIPT_RUN})"
+    ),
     "hostport": r":(?<=[\dt]:)(?=\d{2,5}(?!\w|[.,]\d))",  # "localhost:3000", "127.0.0.1:80"
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     # A Roman numeral numbering a list, at a paragraph start or after ";" or ":" ("I. The
@@ -967,8 +977,8 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
      ("dash", "by", "ratio", "hostport", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_])",
-     ("shift", "hash", "symbol", "joint", "unitslash", "underscore", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_⁰¹⁴⁵⁶⁷⁸⁹⁻⁺])",
+     ("shift", "hash", "superscript", "symbol", "joint", "unitslash", "underscore", "power")),
 )  # fmt: skip
 
 
@@ -2366,6 +2376,14 @@ class EnglishNormalizer:
         """The colon before a port, after "localhost" or an IP address."""
         host = HOST_BEFORE.search(m.string, max(0, m.start() - 16), m.start())
         return " colon " if host else m.group()
+
+    def _superscript(self, m: re.Match[str]) -> str:
+        if m["note"]:
+            return ""  # a footnote's number
+        power = m["sup"].translate(SUPERSCRIPT_DIGITS)
+        sign = "minus " if power[0] == "-" else ""
+        space = "" if m.string[m.start() - 1].isalnum() else " "  # "(a+b)⁵"; else added
+        return f"{space}to the power of {sign}{cardinal(int(power.lstrip('+-')))}"  # "10²³"
 
     def _power(self, m: re.Match[str]) -> str:
         if m["pow"]:

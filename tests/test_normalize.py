@@ -1654,6 +1654,13 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ),
         ("Learn C++ now.", "Learn C plus plus now."),
         ("So E = mc².", "So E equals mc squared."),
+        # superscript digits: a power after a number, a bracket or a lone letter, else a footnote
+        (
+            "6.02 × 10²³ molecules, 2⁻³, (a+b)⁵ and x⁴.",
+            "Six point zero two times ten to the power of twenty-three molecules, two to the power of "
+            "minus three, (a plus b) to the power of five and x to the power of four.",
+        ),
+        ("As shown¹² in the study.⁴ It ends.", "As shown in the study. It ends."),
         (
             "So x ≥ 5, y ≤ 3 and z ≠ 4.",
             "So x greater than or equal to five, y less than or equal to three and z is not equal "
