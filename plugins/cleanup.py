@@ -65,8 +65,10 @@ Decisions a later stage can rely on:
   wrapper always goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
   markup. Not tags: ``a < b``, ``x<5``, ``<<...>>``, an opening tag right after a word, a
-  type parameter (``List<T>``), and a would-be tag between two words whose text after the name
-  is no attributes (``a<b and c>d``).
+  type parameter (``List<T>``), a would-be tag between two words whose text after the name
+  is no attributes (``a<b and c>d``), and words in angle brackets that nothing closes, with no
+  attributes, a placeholder or a chat's nick (``Use <filename> here``, ``<jane> hi``), read
+  without their brackets.
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
 * A web article's note markers go: ``rise.[1]``, ``huge[a]``, ``[citation needed]``,
   ``huge¹`` (see NOTE_MARKERS_RE).
@@ -139,6 +141,7 @@ from urllib.parse import unquote
 
 from sonicpipe.builtin.markup import (
     CUES,
+    INSTEAD_OF,
     LAUGHTER,
     MANNER_CUES,
     TAG_NAMES,
@@ -1012,7 +1015,22 @@ def _tag(match: re.Match[str], options: CleanupOptions) -> str:
         return " "
     if name in TAG_NAMES or (after_word and not match["close"]):  # TAG_NAMES: markup is off
         return tag
+    if _is_placeholder(match):
+        return f" {tag[1:-1].strip()} "
     raise _UnsupportedTag(tag, name)
+
+
+def _is_placeholder(match: re.Match[str]) -> bool:
+    """Whether a would-be tag of no language cleanup reads is words in angle brackets: a
+    placeholder or a chat's nick ("Use <filename> here", "<jane> hi", "<Jane Doe>"), which
+    neither has attributes with values nor is closed or closes (``<name>...</name>`` is
+    markup, an error) nor is named as SSML's or HTML's tags are (``<br>`` in plain text)."""
+    tag, text, name = match.group(), match.string, match["name"].lower()
+    if match["close"] or tag.endswith("/>") or "=" in (match["attrs"] or ""):
+        return False
+    if name in INSTEAD_OF or HTML_TAG_NAME_RE.fullmatch(name):  # SSML's, HTML's: markup
+        return False
+    return re.search(rf"</{re.escape(match['name'])}\s*>", text, re.I) is None
 
 
 def _block_end(match: re.Match[str], name: str) -> str:

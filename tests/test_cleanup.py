@@ -611,6 +611,24 @@ def test_an_address_in_angle_brackets_is_read_without_them(markdown: bool) -> No
     assert clean(raw, CleanupOptions(markdown=markdown)) == cleaned
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_words_in_angle_brackets_are_read_without_them(markdown: bool) -> None:
+    """A placeholder, a chat's nick or a name was a MarkupError: no tag of any language."""
+    raw = "[10:42] <jane> hi, use <filename> or <your-api-key>.\n\nAsk <Jane Doe>."
+    assert clean(raw, CleanupOptions(markdown=markdown)) == (
+        "jane hi, use filename or your-api-key.\n\nAsk Jane Doe."
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Hi <name>there</name>.", '<voice name="x">', "<prosody>", "Some <br> text", "<x/>"],
+)
+def test_a_tag_that_looks_like_markup_is_still_an_error(raw: str) -> None:
+    with pytest.raises(markup.MarkupError, match="is not supported markup"):
+        clean(raw, CleanupOptions(markdown=False))
+
+
 def test_sonic_tags_are_left_to_markup() -> None:
     """Without the markup plugin they stay as written: not an error saying they are supported."""
     assert clean('Wait <break time="1s"/> <spell>AB</spell>.') == (
