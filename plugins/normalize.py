@@ -196,6 +196,9 @@ def _units() -> dict[str, tuple[str, str]]:
     add("bpm", "beat per minute", "beats per minute")
     add("px", "pixel")
     add("MP|Mpx", "megapixel")  # "a 48MP camera"
+    add("ppm", "part per million", "parts per million")
+    add("ppb", "part per billion", "parts per billion")
+    add("IU", "international unit")  # "1,000 IU daily" of a vitamin
     add("x", "times", "times")
     add("k", "thousand", "thousand")
     add("bn", "billion", "billion")

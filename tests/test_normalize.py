@@ -705,6 +705,9 @@ def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
          "Elm Street, Route nine W North."),
         ("A 48MP camera with a 12 MP sensor.",
          "A forty-eight megapixel camera with a twelve megapixel sensor."),
+        ("CO2 at 420 ppm, lead at 15 ppb; take 1,000 IU daily.",
+         "CO two at four hundred twenty parts per million, lead at fifteen parts per billion; take "
+         "one thousand international units daily."),
         # "K" is thousand only before a count noun or after a count of people
         ("Payrolls rose by 216K; 50K users ran a 5K run on a 4K TV. It melts at 300K.",
          "Payrolls rose by two hundred sixteen thousand; fifty thousand users ran a five K run on "
@@ -1657,8 +1660,8 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         # superscript digits: a power after a number, a bracket or a lone letter, else a footnote
         (
             "6.02 × 10²³ molecules, 2⁻³, (a+b)⁵ and x⁴.",
-            "Six point zero two times ten to the power of twenty-three molecules, two to the power of "
-            "minus three, (a plus b) to the power of five and x to the power of four.",
+            "Six point zero two times ten to the power of twenty-three molecules, two to the "
+            "power of minus three, (a plus b) to the power of five and x to the power of four.",
         ),
         ("As shown¹² in the study.⁴ It ends.", "As shown in the study. It ends."),
         (
