@@ -885,12 +885,13 @@ BRANCHES = {
         rf"(?<![A-Za-z\d@./-])(?=[A-Za-z]{{1,12}}+\.)(?:[A-Za-z\d-]+\.)*"
         rf"(?:[A-Za-z\d-]+\.(?:{FILE_EXTENSIONS})|[a-z\d-]+\.js)(?![\w-]|\.\w)"
     ),
-    # A screenplay's slugline, at a line's or a sentence's start and before a place in capitals:
+    # A screenplay's slugline, at a line's or a sentence's start or after a colon ("CUT TO: INT.
+    # KITCHEN", as lines run together), before a place in capitals:
     # "EXT. GARDEN - DAY" is Exterior GARDEN - DAY (not "Extension.", which would end a
     # sentence), "INT. KITCHEN" Interior KITCHEN; no period is kept, so the line stays one
     # sentence. "ext. 42" in a phone number is an extension, as before.
     "slugline": (
-        r"(?:(?<![^\n])|(?<=[.!?] ))(?P<slug>INT\.?/EXT|EXT\.?/INT|INT|EXT|I/E)\."
+        r"(?:(?<![^\n])|(?<=[.!?:] ))(?P<slug>INT\.?/EXT|EXT\.?/INT|INT|EXT|I/E)\."
         r"(?=[ \t]+[A-Z\d][^a-z\n]{0,40}?[A-Z]{2})"
     ),
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",

@@ -1568,6 +1568,7 @@ def test_a_name_suffix_before_the_name_going_on_ends_no_sentence(
         ("EXT. GARDEN - DAY\n\nMary walks in.", ["Exterior GARDEN - DAY", "Mary walks in."]),
         ("INT. KITCHEN - NIGHT", ["Interior KITCHEN - NIGHT"]),
         ("He leaves. EXT. 5TH AVENUE - DAY", ["He leaves.", "Exterior Fifth AVENUE - DAY"]),
+        ("CUT TO: INT. KITCHEN - NIGHT", ["CUT TO: Interior KITCHEN - NIGHT"]),
         ("INT./EXT. CAR - MOVING\n\nI/E. O'BRIEN'S HOUSE - DAY\n\nEXT./INT. A BARN",
          ["Interior and exterior CAR - MOVING", "Interior and exterior O'BRIEN'S HOUSE - DAY",
           "Exterior and interior A BARN"]),
