@@ -35,6 +35,8 @@ Decisions a later stage can rely on:
   above the world so high,". A line in capitals (a heading: ``CHAPTER II`` / ``THE POOL``)
   gets a period; one that the next goes on from with a small letter is wrapped text. Two
   U+2028 in a row (an empty line: a stanza's end) end the paragraph.
+* A line all in bold (``**Describe the bug**``) that starts its paragraph or a sentence, over
+  a line that does not go on with a small letter, is a heading and ends its own sentence.
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
   ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?".
@@ -489,6 +491,9 @@ QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
 ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
     rf"\s*(?:[-*+]|(\d{{1,9}})[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)([{MARKS}]*)(.*)"
 )
+# A line all in bold over the next, a heading ("**Describe the bug**" / "Running it crashes"),
+# which ends its own sentence (see _heads_the_next)
+BOLD_LINE_RE = re.compile(r"(\*\*|__)([^*_]*[^\s*_])\1")
 ALERT_RE = re.compile(r"\[!(note|tip|important|warning|caution)\]", re.I)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
@@ -761,6 +766,13 @@ def _blocks(
             close()
         if kind == "text" and len(lines) == 1 and _names_the_next(lines[0], stripped):
             lines[0] = _finish(lines[0], spoken)
+        elif (
+            lines
+            and lines[-1][:2] in ("**", "__")  # most lines: looked at no further
+            and (bold := BOLD_LINE_RE.fullmatch(lines[-1]))
+            and _heads_the_next(lines, stripped)
+        ):
+            lines[-1] += "" if bold[2][-1] in SENTENCE_PUNCTUATION else "."
         lines.append(stripped)
     close()
     if fence:
@@ -1460,6 +1472,13 @@ def _names_the_next(line: str, next_line: str) -> bool:
         and any(map(str.islower, next_line))
         and not strip_marks(next_line).lstrip()[:1].islower()
     )
+
+
+def _heads_the_next(lines: list[str], next_line: str) -> bool:
+    """Whether the last of ``lines``, a paragraph's so far, may be a heading over
+    ``next_line``: it starts the paragraph or a sentence, and the next line does not go on
+    from it with a small letter ("He said" / "**no**" / "to me")."""
+    return (len(lines) == 1 or _ends(lines[-2])) and not strip_marks(next_line)[:1].islower()
 
 
 def _in_capitals(line: str) -> bool:

@@ -1030,6 +1030,23 @@ def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
 
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # an issue template's headings in bold ran into their text
+        ("**Describe the bug**\nRunning it crashes.\n\n**Environment:**\nUbuntu",
+         "Describe the bug. Running it crashes.\n\nEnvironment: Ubuntu."),
+        ("Done.\n__Note__\nText here", "Done. Note. Text here."),
+        # bold inside a sentence, or over a line that goes on with a small letter
+        ("He said\n**no**\nto me.", "He said no to me."),
+        ("He said\n**NO**\nThen left.", "He said NO Then left."),
+        ("**Bold** starts\nIt", "Bold starts It."),
+    ],
+)  # fmt: skip
+def test_a_line_in_bold_over_its_text_is_a_heading(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
 def test_a_github_alert_says_its_kind() -> None:
     raw = "> [!NOTE]\n> Requires Python 3.11+.\n\n> [!warning]\n> Do not."
     assert clean(raw) == "Note: Requires Python 3.11+.\n\nWarning: Do not."
