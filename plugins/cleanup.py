@@ -76,6 +76,7 @@ Decisions a later stage can rely on:
   ``huge¹`` (see NOTE_MARKERS_RE).
 * A transcript's time stamp in brackets or parentheses at a line's start or end goes
   (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
+  So do the lines of a time stamp alone of a copied YouTube transcript (see STAMP_LINE_RE).
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
 * A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
   in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
@@ -327,6 +328,11 @@ TIME_STAMP_RE = re.compile(
     rf"|[ \t]*(?:\[{_STAMP}\]|\({_STAMP}\))(?=[ \t]*:?[ \t]*$)",
     re.M,
 )
+# A transcript's time stamps on lines of their own, as YouTube's transcript is copied
+# ("0:00" / "hello everyone" / "0:03" / "welcome back"): three or more, rising from the first
+# minute, so an agenda's times ("9:00" / "Welcome") stay
+STAMP_LINE_RE = re.compile(r"^[ \t]*(\d{1,2}(?::\d{2}){1,2})[ \t]*(?:\n|\Z)", re.M)
+MIN_STAMP_LINES = 3
 # What a cue in parentheses stands after, standing as a cue: a line's start, a sentence's
 # end, another cue
 CUE_AFTER_RE = re.compile(rf"(?:^|[\n{LINE_BREAK}]|[.!?][\"')\]]*|[)\]])[ \t{MARKS}]*\Z")
@@ -1598,11 +1604,32 @@ def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
 
 
 def _time_stamps(text: str, options: CleanupOptions) -> str:
-    """``text`` without a transcript's time stamps (:data:`TIME_STAMP_RE`) outside code."""
+    """``text`` without a transcript's time stamps (:data:`TIME_STAMP_RE`,
+    :data:`STAMP_LINE_RE`) outside code."""
+    if "0:0" in text:  # a transcript's first stamp, "0:00"
+        text = _without_stamp_lines(text)
     if not any(hint.search(text) for hint in TIME_STAMP_HINT_RES):
         return text
     without = partial(TIME_STAMP_RE.sub, _time_stamp)
     return _outside_code(text, without) if options.markdown else without(text)
+
+
+def _without_stamp_lines(text: str) -> str:
+    """``text`` without its lines of a time stamp alone when they are a transcript's (see
+    :data:`STAMP_LINE_RE`)."""
+    stamps = list(STAMP_LINE_RE.finditer(text))
+    seconds = [_seconds(stamp[1]) for stamp in stamps]
+    if len(stamps) < MIN_STAMP_LINES or seconds[0] >= 60 or seconds != sorted(seconds):
+        return text
+    return STAMP_LINE_RE.sub("", text)
+
+
+def _seconds(stamp: str) -> int:
+    """A time stamp's seconds: "1:02:10" is 3730."""
+    total = 0
+    for part in stamp.split(":"):
+        total = total * 60 + int(part)
+    return total
 
 
 def _time_stamp(match: re.Match[str]) -> str:

@@ -1026,6 +1026,17 @@ def test_a_transcripts_time_stamps_go_and_start_its_turns(markdown: bool) -> Non
     assert clean(raw, options) == raw
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_copied_youtube_transcripts_time_lines_go(markdown: bool) -> None:
+    """They were read ("zero hundred hello everyone ... zero oh three to the channel")."""
+    options = CleanupOptions(markdown=markdown)
+    raw = "0:00\nhello everyone and\n0:03\nwelcome back\n1:02:10\nto the end"
+    assert clean(raw, options) == "hello everyone and welcome back to the end."
+    # an agenda's times, and two stamps, stay
+    for raw in ("9:00\nWelcome\n10:30\nBreak\n12:00\nLunch", "0:00\nhi\n0:05\nbye"):
+        assert clean(raw, options) == " ".join(raw.split()) + "."
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
