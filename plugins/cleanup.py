@@ -72,7 +72,7 @@ Decisions a later stage can rely on:
   attributes, a placeholder or a chat's nick (``Use <filename> here``, ``<jane> hi``), read
   without their brackets.
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
-* A web article's note markers go: ``rise.[1]``, ``huge[a]``, ``[citation needed]``,
+* A web article's note markers go: ``rise.[1]``, ``huge.[a]``, ``[citation needed]``,
   ``huge¹`` (see NOTE_MARKERS_RE).
 * A transcript's time stamp in brackets or parentheses at a line's start or end goes
   (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
@@ -913,13 +913,15 @@ ARROW_BEFORE_STOP_RE = re.compile(rf"[ \t]+{_ARROW}(?=[{MARKS}\s]*[.,;:!?](?:\s|
 LEADING_ARROW_RE = re.compile(rf"^([{MARKS}\s]*){_ARROW}[ \t]+")
 TRAILING_ARROW_RE = re.compile(rf"[ \t]+{_ARROW}([{MARKS}\s]*)$")
 # A web article's note markers, which a page shows small and a listener need not hear: a run
-# of bracketed numbers, note letters and Wikipedia's own notes right after a word or a
-# sentence's punctuation ("rise.[1]", "disagree.[2][3]", "huge[a]", "[citation needed]"; not
-# "as [1] shows", a reference link "[Music][1]" nor an index "a[1] = 2"), and superscript
+# of bracketed numbers and Wikipedia's own notes right after a word or a sentence's
+# punctuation, and of note letters after the punctuation ("rise.[1]", "disagree.[2][3]",
+# "huge.[a]", "[citation needed]"; not "as [1] shows", a reference link "[Music][1]", an
+# index "a[1] = 2" nor "array[i]"), and superscript
 # numbers after a sentence's punctuation or a word of three letters or more ("huge¹",
 # "too.³"; "x²", "m²" and "mc²" are powers), or at a paragraph's start ("¹ Source: BBC").
 _NOTE = (
-    r"(?:\d{1,3}|[a-z]|(?:note|nb|n) \d{1,3}|citation needed|clarification needed"
+    r"(?:\d{1,3}|(?<=[.,;:!?\"')\]]\[)[a-z]|(?:note|nb|n) \d{1,3}|citation needed"
+    r"|clarification needed"
     r"|better source needed|page needed|(?:who|when|which|by whom)\?)\]"
 )
 NOTE_MARKERS_RE = re.compile(  # "[" first: a pattern that starts with a literal is fast

@@ -1070,14 +1070,15 @@ def test_a_github_alert_says_its_kind() -> None:
     ("raw", "cleaned"),
     [
         # note markers go: they read "[one]", and "[2][3]" was a reference link, "two"
-        ("A 40% rise.[1] Others disagree.[2][3] Huge[a] gains,[note 4] it says.[citation needed]",
+        ("A 40% rise.[1] Others disagree.[2][b] Huge[3] gains,[note 4] it says.[citation needed]",
          "A 40% rise. Others disagree. Huge gains, it says."),
         ("It was huge¹ and fast² too.³\n\n¹ Source: BBC.",
          "It was huge and fast too.\n\nSource: BBC."),
         # a citation read as a word, a reference link, an index, a power stay
         ("As [1] shows, [Music][1] and arr[1] = 2.\n\n[1]: https://x.org",
          "As 1 shows, Music and arr1 = 2."),
-        ("So E = mc², 5 m² and x[2] = 3.", "So E = mc², 5 m² and x[2] = 3."),
+        ("So E = mc², 5 m² and x[2] = 3 for each array[i] in it.",
+         "So E = mc², 5 m² and x[2] = 3 for each array[i] in it."),
     ],
 )  # fmt: skip
 def test_a_web_articles_note_markers_go(raw: str, cleaned: str) -> None:
