@@ -722,6 +722,7 @@ BRANCHES = {
         rf"|(?<![\w.,+-])07\d{{3}} \d{{6}}(?![\w-])"  # a UK mobile: "07700 900123"
         rf"|\((?<![\w+-]\()0\d{{2,4}}\){HO}\d{{3,4}}[ .-]\d{{3,4}}(?![\w-]))"  # "(020) 7946 0958"
         rf"(?:,?{HO}(?:x|ext\.?|extension){HO}(?P<ext>\d{{1,5}})(?!\w))?"
+        rf"(?!{H}(?:hrs?|hours)(?!\w))"  # "0900-1700 hrs": times on the 24-hour clock
     ),
     "isodate": (
         r"(?<![\w./-])(?P<iy>\d{4})(?P<is>[-/.])(?P<im>\d{1,2})(?P=is)(?P<id>\d{1,2})"
@@ -1016,6 +1017,13 @@ OUT_OF_FIVE_BEFORE = frozenset(_words("a got gave"))
 # Words before N/M that make it a date, not a fraction: "due 3/4", "on 3/4" (but "3/4 of").
 DATE_BEFORE = frozenset(_words("due on until since"))
 MILITARY_TIME = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+_TIME_RANGE_DASH = rf"(?:{HO}[-–]{HO}|{H}to{H})"
+MILITARY_RANGE_AFTER = re.compile(
+    rf"{_TIME_RANGE_DASH}\d{{4}}{H}(?:hrs?|hours)(?!\w)"
+)  # "-1700 hrs"
+MILITARY_RANGE_BEFORE = re.compile(
+    rf"(?<!\d)(?:[01]\d|2[0-3])[0-5]\d{_TIME_RANGE_DASH}$"
+)  # "0900-"
 NUMBER_AFTER = re.compile(rf"{HO}(?:[#\d]|[+(]\d)")  # "No. 5", "No.1", "Tel. +44", "Tel. (555)"
 COUNT_AFTER = re.compile(rf"{HO}\d+(?={H}[a-z])")  # "the ref. 5 minutes later"
 YEAR_AFTER = re.compile(rf"{HO}[12]\d{{3}}(?!\w|[.,]\d)")
@@ -1531,6 +1539,24 @@ def _military_time(hhmm: str) -> str:
     return f"{head} {tail}"
 
 
+def _hours_range(a: str, b: str) -> bool:
+    """Whether ``a``-``b`` is a range of times on the 24-hour clock on the hour or half hour."""
+    return (
+        all(len(t) == 4 and MILITARY_TIME.fullmatch(t) and t.endswith(("00", "30")) for t in (a, b))
+        and b > a
+    )
+
+
+def _is_military(text: str, start: int, numeral: str) -> bool:
+    """Whether ``numeral`` at ``start``, before "hours", is a time on the 24-hour clock: four
+    digits of one, led by zero, after "at" or ending a range ("0800", "at 1430", "0900-1700")."""
+    return MILITARY_TIME.fullmatch(numeral) is not None and (
+        numeral[0] == "0"
+        or _word_before(text, start).lower() == "at"
+        or MILITARY_RANGE_BEFORE.search(text, max(0, start - 8), start) is not None
+    )
+
+
 def _duration(hours: int, minutes: int, seconds: int, attributive: bool = False) -> str:
     """ "one hour, two minutes and five seconds"; the parts that are zero are left out. Before
     a noun (``attributive``) each is singular, as a measure is: "a two hour, fifteen minute and
@@ -1785,6 +1811,8 @@ class EnglishNormalizer:
             spoken[:2] = [f"plus {spoken[1]}"]
         if not m.group().startswith(("+", "(")) and len(groups) == 2 and not m["ext"]:
             a, b = groups
+            if a[0] == "0" and _hours_range(a, b):  # "0900-1700": times, no phone
+                return f"{_military_time(a)} to {_military_time(b)}"
             if int(b) > int(a) and a.endswith("0") and b.endswith("0"):
                 return f"{cardinal(int(a))} to {cardinal(int(b))}"
         if len(groups) >= 3 and groups[-3] in HUNDRED_AREA_CODES:
@@ -2188,6 +2216,8 @@ class EnglishNormalizer:
         if m["unit"] == "x" and not m["usp"] and _in_algebra(text, m):
             power = f" {SYMBOLS['²' if m['upow'] == '^2' else '³']}" if m["upow"] else ""
             return f"{prefix}{number_words(numeral)} x{power}"  # "3x + 2y": three x plus...
+        if m["unit"] in ("hr", "hrs") and sign == "" and _is_military(text, m.start(), numeral):
+            return f"{_military_time(numeral)} hours"  # "0800 hrs", "at 1430 hrs"
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
             return f"{prefix}{number_words(numeral)} {by}"
@@ -2229,11 +2259,10 @@ class EnglishNormalizer:
             return digits(numeral, zero="oh")  # "Text STOP to 55555"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
             if (
-                MILITARY_TIME.fullmatch(numeral)
-                and _word_after(text, m.end()).lower() in ("hours", "hrs")
-                and (numeral[0] == "0" or _word_before(text, m.start()).lower() == "at")
-            ):
-                return _military_time(numeral)  # "at 1430 hours", "0800 hours"
+                _word_after(text, m.end()).lower() in ("hours", "hrs")
+                or MILITARY_RANGE_AFTER.match(text, m.end())
+            ) and _is_military(text, m.start(), numeral):
+                return _military_time(numeral)  # "at 1430 hours", "0800 hours", "0900-1700 hrs"
             if numeral[0] != "0":
                 return self._plain_integer(text, m.start(), m.end(), int(numeral))
         if (

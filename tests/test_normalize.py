@@ -993,6 +993,12 @@ def test_day_first_dates_are_an_option() -> None:
         ("The 18:00 train.", "The eighteen hundred train."),
         ("Muster at 0800 hours.", "Muster at oh eight hundred hours."),
         ("Land at 1430 hours.", "Land at fourteen thirty hours."),
+        ("Shifts run 0900-1700 hrs, 0600 to 1400 hours; meet at 1430 hrs. Open 0900-1700.",
+         "Shifts run oh nine hundred to seventeen hundred hours, oh six hundred to fourteen "
+         "hundred hours; meet at fourteen thirty hours. Open oh nine hundred to seventeen "
+         "hundred."),
+        ("It took 1500 hrs; call 0207-1234.",
+         "It took one thousand five hundred hours; call oh two oh seven, one two three four."),
         ("At 11 o'clock p. m. we slept.", "At eleven o'clock PM we slept."),
         ("She ran it in 1:02:05.", "She ran it in one hour, two minutes and five seconds."),
         # before its noun a running time is singular, as a measure is
