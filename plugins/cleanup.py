@@ -286,8 +286,9 @@ HARD_BREAK_RE = re.compile(
 # verse: pasted prose has them by chance (an e-mail's wrapped line, two spaces after a word),
 # and there the line is wrapped, joined with a space ("to see  \nJohn and Mary" read "to see,
 # John and Mary"). Markdown: a heading, a fence, a link, strong emphasis, a code span or a
-# backslash hard break. Verse: a paragraph of three lines or more, each of them short, each
-# but the last ended by a hard break.
+# backslash hard break. Verse: a paragraph of three lines or more, each of them short, none
+# starting with a small letter (as a narrow column's wrapped prose does), each but the last
+# ended by a hard break.
 MARKDOWN_HINT_RE = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|```|~~~)|\]\(|\*\*\S|`[^`\n]+`|\\\n", re.M)
 VERSE_LINE_END_RE = re.compile(r"(?:\\|[ \t]{2,})$")
 MIN_VERSE_LINES = 3
@@ -1512,6 +1513,7 @@ def _spaces_break_lines(text: str) -> Callable[[str, int], bool]:
                 len(lines) >= MIN_VERSE_LINES
                 and all(len(line.strip()) <= MAX_VERSE_LINE for line in lines)
                 and all(VERSE_LINE_END_RE.search(line) for line in lines[:-1])
+                and not any(strip_marks(line).lstrip()[:1].islower() for line in lines)
             )
         return verse[part, start]
 

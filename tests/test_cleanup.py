@@ -973,6 +973,8 @@ def test_two_trailing_spaces_break_a_line_in_markdown_or_verse(raw: str, cleaned
         "Roses are red  \nViolets are blue.",  # two lines are no verse
         "It was a long day at the office, and in the end I finally managed to  \n"
         "Finish the report  \nBefore the deadline.",  # a long line: no verse
+        # a narrow column's lines, padded with spaces: prose, its lines go on with small letters
+        "I had hoped that we  \ncould meet, but I wanted to see  \nJohn and Mary first.",
     ],
 )
 def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
