@@ -2216,8 +2216,13 @@ class EnglishNormalizer:
         if m["unit"] == "x" and not m["usp"] and _in_algebra(text, m):
             power = f" {SYMBOLS['²' if m['upow'] == '^2' else '³']}" if m["upow"] else ""
             return f"{prefix}{number_words(numeral)} x{power}"  # "3x + 2y": three x plus...
-        if m["unit"] in ("hr", "hrs") and sign == "" and _is_military(text, m.start(), numeral):
-            return f"{_military_time(numeral)} hours"  # "0800 hrs", "at 1430 hrs"
+        if (
+            m["unit"] in ("hr", "hrs", "hr.", "hrs.")
+            and sign == ""
+            and _is_military(text, m.start(), numeral)
+        ):  # "0800 hrs", "at 1430 hrs."
+            period = _period(text, m.end()) if m["unit"].endswith(".") else ""
+            return f"{_military_time(numeral)} hours{period}"
         if m["unit"] == "x" and m["usp"] and BY_AFTER.match(text, m.end()):
             by = _times_or_by(text, m.end(), False)  # "120 x 60 cm", "5 x 10^3"
             return f"{prefix}{number_words(numeral)} {by}"
