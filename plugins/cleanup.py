@@ -72,6 +72,8 @@ Decisions a later stage can rely on:
   attributes, a placeholder or a chat's nick (``Use <filename> here``, ``<jane> hi``), read
   without their brackets.
 * Lines made only of ``* * *``, ``---``, ``===`` and the like are section breaks.
+* Rows pasted from a spreadsheet (two lines or more with as many tabs between their cells)
+  are read as a table's rows (see ``_tab_rows``).
 * A web article's note markers go: ``rise.[1]``, ``huge.[a]``, ``[citation needed]``,
   ``huge¹`` (see NOTE_MARKERS_RE).
 * A transcript's time stamp in brackets or parentheses at a line's start or end goes
@@ -242,6 +244,10 @@ def _characters_table(options: CleanupOptions) -> dict[int, str | None]:
     return CHARACTERS_KEEPING_EMOJI if options.emoji == "keep" else CHARACTERS
 
 
+# A tab between two cells of a row, as a spreadsheet is pasted (see _tab_rows); the pattern
+# starts with a literal, which is fast
+TAB_CELL_RE = re.compile(r"\t(?<=\S\t)(?=[ \t]*\S)")
+MIN_TAB_ROWS = 2
 _BULLETS = "•◦▪▫‣⁃●○■□∙–"
 BULLET_RE = re.compile(rf"^([ \t{MARKS}]*)([{_BULLETS}])\ufe0f?(?=[ \t])", re.M)
 LIST_LINE_RE = re.compile(rf"[ \t]*(?:[-*+{_BULLETS}]|\d{{1,9}}[.)])[ \t]")
@@ -1354,6 +1360,39 @@ def _emoji(text: str, options: CleanupOptions) -> str:
     return EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
 
 
+def _tab_rows(text: str) -> str:
+    """``text`` with its rows of cells apart by tabs, as a spreadsheet is pasted (two lines or
+    more in a row, each with as many tabs, some between its words), each a paragraph of its cells
+    joined by commas, as a markdown table's row is; they ran together ("Region Q1 Q2 North
+    100 120")."""
+    lines = text.split("\n")
+    counts = [line.count("\t") if TAB_CELL_RE.search(line) else 0 for line in lines]
+    out: list[str] = []
+    number = 0
+    while number < len(lines):
+        end = number
+        while end < len(lines) and counts[end] and counts[end] == counts[number]:
+            end += 1
+        if end - number < MIN_TAB_ROWS:
+            out.append(lines[number])
+            number += 1
+            continue
+        for line in lines[number:end]:
+            out += ["", _tab_cells(line), ""]
+        number = end
+    return "\n".join(out)
+
+
+def _tab_cells(row: str) -> str:
+    """A row's cells apart by tabs, joined by commas (after a cell's own punctuation, a
+    space: "Name:" / "Jane")."""
+    cells = [cell.strip() for cell in row.split("\t") if cell.strip()]
+    return "".join(
+        cell + ("" if last else " " if cell[-1] in SENTENCE_PUNCTUATION else ", ")
+        for last, cell in zip([False] * (len(cells) - 1) + [True], cells, strict=True)
+    )
+
+
 def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
@@ -1365,6 +1404,8 @@ def _characters(text: str, options: CleanupOptions) -> str:
         text = GUILLEMET_RE.sub('"', text)
     if not text.isascii():
         text = DIGIT_GROUPS_RE.sub(_digit_groups, text)
+    if "\t" in text and TAB_CELL_RE.search(text):  # before tabs become spaces
+        text = _outside_code(text, _tab_rows) if options.markdown else _tab_rows(text)
     text = text.translate(_characters_table(options))
     return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
 

@@ -1060,6 +1060,20 @@ def test_a_line_in_bold_over_its_text_is_a_heading(raw: str, cleaned: str) -> No
     assert clean(raw) == cleaned
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_rows_pasted_from_a_spreadsheet_read_as_a_tables_rows(markdown: bool) -> None:
+    """Cells apart by tabs ran together: "Region Q1 Q2 North 100 South 90 95"."""
+    raw = "By region:\nRegion\tQ1\tQ2\nNorth\t100\t\nSouth\t90\t95\n\nThanks."
+    assert clean(raw, CleanupOptions(markdown=markdown)) == (
+        "By region:\n\nRegion, Q1, Q2.\n\nNorth, 100.\n\nSouth, 90, 95.\n\nThanks."
+    )
+
+
+def test_lines_indented_by_tabs_or_with_one_row_are_no_table() -> None:
+    raw = "\tOnce upon a time\n\tthere was a king.\n\nName:\tJane\n\n```\na\tb\nc\td\n```"
+    assert clean(raw) == "Once upon a time there was a king.\n\nName: Jane.\n\nCode omitted."
+
+
 def test_a_github_alert_says_its_kind() -> None:
     raw = "> [!NOTE]\n> Requires Python 3.11+.\n\n> [!warning]\n> Do not."
     assert clean(raw) == "Note: Requires Python 3.11+.\n\nWarning: Do not."
