@@ -868,6 +868,9 @@ BRANCHES = {
         rf"(?:(?<=[\d)])|(?<=(?<![A-Za-z])[A-Za-z]))(?P<sup>[⁻⁺]?{SUPERSCRIPT_RUN})"
         rf"|(?:(?<=[A-Za-z]{{2}})|(?<=[.,;:!?\"”’\]]))(?P<note>{SUPERSCRIPT_RUN})"
     ),
+    # A spaced hyphen between a variable (a lone small letter, not "a") and a number, another
+    # variable or a bracket: "x - 3 = 0", "y - x" (a dash after a number is the dash branch's).
+    "minus": r"(?<=(?<![\w.'’])[b-z] )-(?= (?:\d|[a-z](?![\w'’])|\())",
     "hostport": r":(?<=[\dt]:)(?=\d{2,5}(?!\w|[.,]\d))",  # "localhost:3000", "127.0.0.1:80"
     "arith": rf"(?<=\d){H}(?P<op>[/*]){H}(?=[-−]?\d)",
     # A Roman numeral numbering a list, at a paragraph start or after ";" or ":" ("I. The
@@ -982,8 +985,9 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
      ("dash", "by", "ratio", "hostport", "arith")),
-    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_⁰¹⁴⁵⁶⁷⁸⁹⁻⁺])",
-     ("shift", "hash", "superscript", "symbol", "joint", "unitslash", "underscore", "power")),
+    ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_⁰¹⁴⁵⁶⁷⁸⁹⁻⁺]|-(?<=[b-z] -) )",
+     ("shift", "hash", "superscript", "symbol", "joint", "unitslash", "underscore", "power",
+      "minus")),
 )  # fmt: skip
 
 
@@ -2414,6 +2418,9 @@ class EnglishNormalizer:
         """The colon before a port, after "localhost" or an IP address."""
         host = HOST_BEFORE.search(m.string, max(0, m.start() - 16), m.start())
         return " colon " if host else m.group()
+
+    def _minus(self, m: re.Match[str]) -> str:
+        return "minus"  # "x - 3"
 
     def _superscript(self, m: re.Match[str]) -> str:
         if m["note"]:

@@ -639,6 +639,10 @@ def test_a_measure_before_its_noun_is_singular(written: str, spoken: str) -> Non
         ("Solve 3x + 2y = 12 and 4x - y = 5.",
          "Solve three x plus two y equals twelve and four x minus y equals five."),
         ("f(x) = x^2 + 3x - 4", "f(x) equals x squared plus three x minus four"),
+        # a spaced hyphen after a variable, before a number, a variable or a bracket
+        ("If x - 3 = 0 and y - x = 2, take n - 1 items; a - b and I - 5 stay.",
+         "If x minus three equals zero and y minus x equals two, take n minus one items; a - b "
+         "and I - five stay."),
         ("If 2x = 10, let y = -3x; 3x^2 - 2x - 1 = 0.",
          "If two x equals ten, let y equals minus three x; three x squared minus two x minus one "
          "equals zero."),
