@@ -329,10 +329,12 @@ CUE_RES = (
 # marks a speaker's turn ("[00:00:05] John: Hi", "Speaker 1 (00:01:10):"), which a listener
 # need not hear; the patterns looked for first start with a literal, which is fast
 _STAMP = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
+# at a line's end, a stamp from the start of a recording, not a clock's time ("Lunch (12:00)")
+_RECORDING_STAMP = r"(?:\d{1,2}:\d{2}:\d{2}|0\d?:\d{2})(?:[.,]\d{1,3})?"
 TIME_STAMP_HINT_RES = (re.compile(rf"\[{_STAMP}\]"), re.compile(rf"\({_STAMP}\)"))
 TIME_STAMP_RE = re.compile(
     rf"^([ \t{MARKS}]*)(?:\[{_STAMP}\]|\({_STAMP}\))[ \t]*"
-    rf"|[ \t]*(?:\[{_STAMP}\]|\({_STAMP}\))(?=[ \t]*:?[ \t]*$)",
+    rf"|[ \t]*(?:\[{_RECORDING_STAMP}\]|\({_RECORDING_STAMP}\))(?=[ \t]*:?[ \t]*$)",
     re.M,
 )
 # A transcript's time stamps on lines of their own, as YouTube's transcript is copied

@@ -1023,9 +1023,10 @@ def test_a_transcripts_time_stamps_go_and_start_its_turns(markdown: bool) -> Non
     assert clean(raw, options) == "John: so anyway.\n\nMary: right.\n\nBob: ok."
     raw = "Speaker 1 (00:00:05):\nHello everyone\n\nSpeaker 2 [01:10]\nHi."
     assert clean(raw, options) == "Speaker 1: Hello everyone.\n\nSpeaker 2: Hi."
-    # a time inside a sentence is said
+    # a time inside a sentence is said, and a clock's time at a line's end
     raw = "We met at (10:30) and [1:05] was the mark (at 5:00)."
     assert clean(raw, options) == raw
+    assert clean("Keynote (9:00)\nLunch [12:30]", options) == "Keynote (9:00) Lunch [12:30]."
 
 
 @pytest.mark.parametrize("markdown", [True, False])
