@@ -935,11 +935,17 @@ _NOTE = (
 )
 NOTE_MARKERS_RE = re.compile(  # "[" first: a pattern that starts with a literal is fast
     rf"\[(?<=[^\s\[\]]\[){_NOTE}(?:\[{_NOTE})*"
-    r"(?=[\s.,;:!?)\]\"']|$)(?!\s*[=+*/<>%])"  # an index in code: "arr[1] = 2"
+    r"(?=[\s.,;:!?)\]\"']|$|</)(?!\s*(?:[=+*/>%]|<(?!/)))"  # an index: "arr[1] = 2"
 )
+# An HTML superscript number: a note's after punctuation or a word of three letters or more
+# (as SUPERSCRIPT_NOTE_RE's), else a power ("x<sup>2</sup>": x^2)
+SUP_RE = re.compile(r"<sup\b[^<>]*>\s*(\d{1,3})\s*</sup\s*>", re.I)
 _SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+NOTE_AFTER = ".,;:!?\"')]"  # a note's number stands after these, or a word's end:
+NOTE_WORD_END_RE = re.compile(r"[^\W\d_]{3}")
 SUPERSCRIPT_NOTE_RE = re.compile(
-    rf"(?:(?<=[.,;:!?\"')\]])|(?<=[^\W\d_]{{3}}))[{_SUPERSCRIPTS}]+(?=[\s.,;:!?)\"']|$)"
+    rf"(?:(?<=[{re.escape(NOTE_AFTER)}])|(?<={NOTE_WORD_END_RE.pattern}))[{_SUPERSCRIPTS}]+"
+    rf"(?=[\s.,;:!?)\"']|$)"
     rf"|^[{_SUPERSCRIPTS}]+\s+"
 )
 SUPERSCRIPT_HINT_RE = re.compile(f"[{_SUPERSCRIPTS}]")
@@ -1165,6 +1171,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
                 lambda m: m.group(1) if _label(m.group(1)) in labels else m.group(), text
             )
     if "<" in text:
+        if "<sup" in text or "<SUP" in text:
+            text = SUP_RE.sub(_sup, text)
         text = _tags(text, options)
     if "{" in text:
         text = SCRIPT_RE.sub(_script, text)
@@ -1190,6 +1198,13 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
     if " · " in text:  # and a spaced dot: "Unsubscribe &middot; View"
         text = SPACED_DOT_RE.sub(_spaced_dot, text)
     return text
+
+
+def _sup(match: re.Match[str]) -> str:
+    """An HTML superscript number (see :data:`SUP_RE`): a note's goes, a power is ``^``."""
+    before = match.string[max(0, match.start() - 3) : match.start()]
+    note = before[-1:] in NOTE_AFTER or NOTE_WORD_END_RE.fullmatch(before) is not None
+    return "" if note else f"^{match[1]}"
 
 
 def _spaced_dot(match: re.Match[str]) -> str:

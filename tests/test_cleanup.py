@@ -1091,6 +1091,9 @@ def test_a_github_alert_says_its_kind() -> None:
          "A 40% rise. Others disagree. Huge gains, it says."),
         ("It was huge¹ and fast² too.³\n\n¹ Source: BBC.",
          "It was huge and fast too.\n\nSource: BBC."),
+        # and as HTML has them: a note, and a power
+        ('<p>Huge.<sup id="r1"><a href="#n1">[1]</a></sup> It grew<sup>2</sup> as x<sup>2</sup>.',
+         "Huge. It grew as x^2."),
         # a citation read as a word, a reference link, an index, a power stay
         ("As [1] shows, [Music][1] and arr[1] = 2.\n\n[1]: https://x.org",
          "As 1 shows, Music and arr1 = 2."),
