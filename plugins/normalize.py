@@ -1156,8 +1156,9 @@ PACK_AFTER = re.compile(
     + r")(?!\w)"
 )
 POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus: "2^31 - 1"
-# An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1" (no range)
-ID_BEFORE = re.compile(r"(?<![\w-])[A-Z]{2,}[A-Z\d]*-\d+$")
+# An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1", or a
+# model's name and number, "DDR4-3200", "PC5-38400" (no range; but "FY23-24" is one).
+ID_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[A-Z\d]*-|(?!FY|CY)[A-Z]{2,}[A-Z\d]*?)\d+$")
 MODEL_BEFORE = re.compile(rf"(?<![A-Za-z])Boeing{H}\d{{3}}$")  # "Boeing 737-" before "800"
 CLOCK_AFTER = re.compile(rf"{HO}(?:o'clock|[AaPp]\.?{HO}[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(

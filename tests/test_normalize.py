@@ -1269,6 +1269,8 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
         # an identifier's dashes join its parts: no range
         ("It fixes CVE-2023-12345.",
          "It fixes CVE-twenty twenty-three twelve thousand three hundred forty-five."),
+        ("Fit DDR4-3200 in FY23-24.",
+         "Fit DDR four three thousand two hundred in FY twenty-three to twenty-four."),
         ("Open 10 a.m.–2 p.m. daily.", "Open ten AM to two PM daily."),
         ("Open 9am-5pm.", "Open nine AM to five PM."),
         ("Open 9 am-5 pm, 9 AM-5 PM.", "Open nine AM to five PM, nine AM to five PM."),
