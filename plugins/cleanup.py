@@ -91,17 +91,18 @@ Options, from ``[options.cleanup]``:
 * ``markdown`` (``true``): remove markdown. Headings, emphasis (strikethrough too, ``~~a~~`` and
   Slack's ``~a~``), inline code (its text is kept), links (their text is kept), autolinks, HTML
   tags, block quotes (GitHub's alert ``> [!NOTE]`` is "Note:"), lists, tables (cells joined by
-  commas, one paragraph per row), task-list boxes, footnote references (``[^1]``, a trailing
-  ``*``) and definitions, reference links, backslash escapes and HTML entities. ``*`` and ``_``
-  count as emphasis only around a word or a code span (``**`--force`**``; never in ``5 * 3`` or
-  ``file_name.txt``); an ``_`` that opens or closes italics spanning paragraphs goes too, when
-  it is the only stray one at its paragraph's start or end (Gutenberg's ``_"We are,`` ...
-  ``SON."_``). Gutenberg's sub- and superscripts lose their braces (``H_{2}O`` -> ``H2O``,
-  ``4^{th}`` -> ``4th``); a superscript number stays a power (``x^{2}`` -> ``x^2``). The text of
-  a code span is kept exactly, but for Sonic's own markup shown in it, read as its words so that
-  Sonic does not act on it: a tag's name and attributes with no quotes or equals signs
-  (``<break time="1s"/>``: ``break time 1s``), no closing tag, ``[laughter]``: ``laughter``;
-  indented code blocks are not recognised (they read as text).
+  commas, one paragraph per row; a table drawn in text too, whose rules ``+---+`` say nothing),
+  task-list boxes, footnote references (``[^1]``, a trailing ``*``) and definitions, reference
+  links, backslash escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a
+  word or a code span (``**`--force`**``; never in ``5 * 3`` or ``file_name.txt``); an ``_``
+  that opens or closes italics spanning paragraphs goes too, when it is the only stray one at
+  its paragraph's start or end (Gutenberg's ``_"We are,`` ... ``SON."_``). Gutenberg's sub- and
+  superscripts lose their braces (``H_{2}O`` -> ``H2O``, ``4^{th}`` -> ``4th``); a superscript
+  number stays a power (``x^{2}`` -> ``x^2``). The text of a code span is kept exactly, but for
+  Sonic's own markup shown in it, read as its words so that Sonic does not act on it: a tag's
+  name and attributes with no quotes or equals signs (``<break time="1s"/>``:
+  ``break time 1s``), no closing tag, ``[laughter]``: ``laughter``; indented code blocks are
+  not recognised (they read as text).
   TeX math (``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]``) is read simply, its commands
   as words (``$\\frac{a}{b} \\le 2x$``: "a over b is less than or equal to 2 times x"; a
   power stays ``x^2`` for normalize), or, when it holds more (``\\begin{aligned}``,
@@ -501,6 +502,9 @@ CODE_LINE_RE = re.compile(
 )
 HEADING_RE = re.compile(r" {0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*")
 DELIMITER_ROW_RE = re.compile(r"[\s|:-]*")
+# A rule of a table drawn in text, as a database's shell prints one ("+------+-----+"): it
+# starts a table, whose rows are "| Name | Age |"; it was read "plus, plus"
+ASCII_RULE_RE = re.compile(r" *\+(?:[-=]+\+)+\s*")
 CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)+")
 ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
@@ -739,6 +743,10 @@ def _blocks(
             paragraphs.append(heading.group(1) or "")
             continue
         next_line = source[number + 1] if number + 1 < len(source) else ""
+        if line[:1] in "+ " and ASCII_RULE_RE.fullmatch(line):  # a text table's rule
+            if kind != "table":
+                close("table")
+            continue
         if "|" in line and (kind == "table" or _is_delimiter_row(next_line)):
             if kind != "table":
                 close("table")

@@ -1075,6 +1075,12 @@ def test_lines_indented_by_tabs_or_with_one_row_are_no_table() -> None:
     assert clean(raw) == "Once upon a time there was a king.\n\nName: Jane.\n\nCode omitted."
 
 
+def test_a_table_drawn_in_text_reads_as_a_markdown_tables_rows() -> None:
+    """A database shell's table: its rules read "plus, plus, plus"."""
+    raw = "Result:\n+------+-----+\n| Name | Age |\n+======+=====+\n| John | 30 |\n+------+-----+\n"
+    assert clean(raw + "2 rows in set.") == "Result:\n\nName, Age.\n\nJohn, 30.\n\n2 rows in set."
+
+
 def test_a_github_alert_says_its_kind() -> None:
     raw = "> [!NOTE]\n> Requires Python 3.11+.\n\n> [!warning]\n> Do not."
     assert clean(raw) == "Note: Requires Python 3.11+.\n\nWarning: Do not."
