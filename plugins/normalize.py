@@ -153,6 +153,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("yr|yr.|yrs|yrs.", "year")
     add("y/o|y.o.", "year-old", "years old")
     add("bp|bps", "basis point")
+    add("pp", "percentage point")  # "up 3.5pp" (before a number "pp." is pages)
     add("pts|pts.", "point")
     add("mph", "mile per hour", "miles per hour")
     add("mpg", "mile per gallon", "miles per gallon")
@@ -235,7 +236,7 @@ SYMBOLS = {
     "÷": "divided by", "±": "plus or minus", "≈": "approximately", "≠": "is not equal to",
     "≤": "less than or equal to", "≥": "greater than or equal to", "§": "section",
     "§§": "sections", "¶": "paragraph", "№": "number", "‰": "per mille", "%": "percent",
-    "°": "degrees", "+": "plus",
+    "°": "degrees", "+": "plus", "+/-": "plus or minus", "+/−": "plus or minus",
     "<": "less than", ">": "more than", "<=": "less than or equal to",
     ">=": "greater than or equal to", "~": "about", "²": "squared", "³": "cubed",
     "©": "copyright", "™": "trademark", "®": "registered", "∞": "infinity", "→": "to",
@@ -929,7 +930,7 @@ BRANCHES = {
     # pair reaches Sonic, which would take "<< two >>" for phonemes.
     "shift": r"<<|>>",
     "symbol": (
-        r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃]|(?<![=<>!])=(?![=>])|%|\+|~(?=\d)"
+        r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃]|(?<![=<>!])=(?![=>])|%|\+/[-−]|\+|~(?=\d)"
         r"|(?<![<>=!-])[<>]=?(?= ?[-−]?[$£€¥]?\d)"  # "x<5", "<5", "y >= 10", "> $5M"; not "->"
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",

@@ -709,6 +709,9 @@ def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
          "Elm Street, Route nine W North."),
         ("A 48MP camera with a 12 MP sensor.",
          "A forty-eight megapixel camera with a twelve megapixel sensor."),
+        ("Cut to +/- 2 mm; rates rose 3.5pp, a 0.5 pp rise; see pp. 10-12.",
+         "Cut to plus or minus two millimeters; rates rose three point five percentage points, a "
+         "zero point five percentage point rise; see pages ten to twelve."),
         ("CO2 at 420 ppm, lead at 15 ppb; take 1,000 IU daily.",
          "CO two at four hundred twenty parts per million, lead at fifteen parts per billion; take "
          "one thousand international units daily."),
