@@ -864,10 +864,12 @@ BRANCHES = {
     ),
     # Superscript digits: a power after a number, a bracket or a lone letter ("10²³", "x⁴",
     # "2⁻³"; a lone "²" or "³" is the symbol's), else a footnote's number after a word or
-    # punctuation, which is not said ("as shown¹²", "the end.⁴").
+    # punctuation, which is not said ("as shown¹²", "the end.⁴", "fast²"; but "mc²" and
+    # "m/sec²" are squared).
     "superscript": (
         rf"(?:(?<=[\d)])|(?<=(?<![A-Za-z])[A-Za-z]))(?P<sup>[⁻⁺]?{SUPERSCRIPT_RUN})"
-        rf"|(?:(?<=[A-Za-z]{{2}})|(?<=[.,;:!?\"”’\]]))(?P<note>{SUPERSCRIPT_RUN})"
+        rf"|(?:(?<=[A-Za-z]{{3}})(?<!/[A-Za-z]{{3}})|(?<=[.,;:!?\"”’\]]))(?P<note>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+        rf"|(?<=[A-Za-z]{{2}})(?P<note2>{SUPERSCRIPT_RUN})"
     ),
     # A spaced hyphen between a variable (a lone small letter, not "a") and a number, another
     # variable or a bracket: "x - 3 = 0", "y - x" (a dash after a number is the dash branch's).
@@ -931,7 +933,8 @@ BRANCHES = {
     "shift": r"<<|>>",
     "symbol": (
         r"&c\.|§§|&&|[&@×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃]|(?<![=<>!])=(?![=>])|%|\+/[-−]|\+|~(?=\d)"
-        r"|(?<![<>=!-])[<>]=?(?= ?[-−]?[$£€¥]?\d)"  # "x<5", "<5", "y >= 10", "> $5M"; not "->"
+        r"|(?<![<>=!-])[<>]=?(?= ?[-−]?\d)"  # "x<5", "<5", "y >= 10"; not "->" (an arrow)
+        r"|(?<![^\s(])[<>]=?(?= ?[$£€¥]\d)"  # "> $5M" (but "<td>$0")
     ),
     # A slash between an all-caps name and a version or another name is not said: "HTTP/2",
     # "HTTP/1.1", "TCP/IP" (but "N/A", "I/O", "km/h" and "24/7" are read as before).
@@ -2425,7 +2428,7 @@ class EnglishNormalizer:
         return "minus"  # "x - 3"
 
     def _superscript(self, m: re.Match[str]) -> str:
-        if m["note"]:
+        if m["note"] or m["note2"]:
             return ""  # a footnote's number
         power = m["sup"].translate(SUPERSCRIPT_DIGITS)
         sign = "minus " if power[0] == "-" else ""
