@@ -1638,6 +1638,7 @@ def _subtitles(text: str) -> str:
         elif SUBTITLE_TIMING_RE.fullmatch(line):
             blank = blank and not flowing
             in_cue = flowing = True
+            out += filter(None, [_marks_in(line)])  # no mark is lost
         elif (line.strip().isdigit() or (vtt and not lines[number - 1].strip())) and (
             SUBTITLE_TIMING_RE.fullmatch(lines[number + 1] if number + 1 < len(lines) else "")
         ):
@@ -1649,6 +1650,7 @@ def _subtitles(text: str) -> str:
                 blank = False
         elif in_block or (vtt and (blank or not out) and VTT_BLOCK_RE.match(line)):
             in_block = True
+            out += filter(None, [_marks_in(line)])
         else:
             out += [""] * (blank and bool(out)) + [line]
             blank = flowing = False

@@ -1163,6 +1163,15 @@ def test_subtitles_read_as_their_words(markdown: bool) -> None:
     )
 
 
+def test_the_marks_in_a_subtitles_dropped_lines_are_kept() -> None:
+    table = MarkTable()
+    m = [table.add(Mark(MarkKind.EMOTION, "calm")) for _ in range(2)]
+    raw = f"WEBVTT\n\nNOTE by {m[0]}\n\n00:01.000 --> 00:02.000 {m[1]}\nHello."
+    cleaned = clean(raw)
+    assert MARK_RE.findall(cleaned) == m
+    assert MARK_RE.sub("", cleaned).strip() == "Hello."
+
+
 def test_a_note_outside_a_vtt_and_a_number_before_no_timing_stay() -> None:
     raw = f"NOTE two\n\n1\nThen.\n\n{SRT}"
     assert clean(raw) == (
