@@ -1665,6 +1665,7 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Costs ~5 dollars.", "Costs about five dollars."),
         ("See § 4.", "See section four."),
         ("If x < 5 then", "If x less than five then"),
+        ("<td>$0</td>", "<td>zero dollars</td>"),  # no comparison in markup
         # ">" after an operand is "greater than", with none "more than"
         (
             "If 5x > 20 then x > 4; 3 > 2; > 50 people; revenue > $5M.",
@@ -1679,7 +1680,11 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
             "Six point zero two times ten to the power of twenty-three molecules, two to the "
             "power of minus three, (a plus b) to the power of five and x to the power of four.",
         ),
-        ("As shown¹² in the study.⁴ It ends.", "As shown in the study. It ends."),
+        (
+            "As shown¹² in the study.⁴ It was fast² too.³ E = mc² at 9.8 m/sec².",
+            "As shown in the study. It was fast too. E equals mc squared at nine point eight "
+            "meters/sec squared.",
+        ),
         (
             "So x ≥ 5, y ≤ 3 and z ≠ 4.",
             "So x greater than or equal to five, y less than or equal to three and z is not equal "
