@@ -1149,6 +1149,7 @@ ALGEBRA_BEFORE = re.compile(rf"{_OPERAND}{_OPERATOR}$")
 ALGEBRA_AFTER = re.compile(
     rf"(?:{_OPERATOR}|-(?!\d+(?:\.\d+)?x))[-−]?(?:\d|[A-Za-z](?![A-Za-z])|\()"
 )
+TAG_BEFORE = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?$")  # "<p" before ">10 9 8"
 POSSESSIVE_BEFORE = re.compile(rf"\w['’]s?{H}$")  # "TSMC's " before "3 nm process"
 PACK_AFTER = re.compile(
     rf"{HO}[\d.,]+{HO}(?:"
@@ -2629,6 +2630,8 @@ class EnglishNormalizer:
             return ""  # "Acme™"
         if symbol in COMPARISONS and not _left_operand(text, start):
             return COMPARISONS[symbol]  # "≥ 18", "age ≥ 18": at least eighteen; but "x ≥ 5"
+        if symbol == ">" and TAG_BEFORE.search(text, max(0, start - 40), start):
+            return symbol  # "<p>10 9 8": a tag's end
         if symbol == ">" and _left_operand(text, start):
             words = "greater than"  # "x > 4", "5x > 20"; but "> 50 people": more than
         if symbol[0] in "<>" and start and text[start - 1] != " ":

@@ -1665,7 +1665,7 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         ("Costs ~5 dollars.", "Costs about five dollars."),
         ("See § 4.", "See section four."),
         ("If x < 5 then", "If x less than five then"),
-        ("<td>$0</td>", "<td>zero dollars</td>"),  # no comparison in markup
+        ("<td>$0</td><p>10 9 8</p>", "<td>zero dollars</td><p>ten nine eight</p>"),  # markup
         # ">" after an operand is "greater than", with none "more than"
         (
             "If 5x > 20 then x > 4; 3 > 2; > 50 people; revenue > $5M.",
