@@ -1089,11 +1089,12 @@ CLOCK_TIME_BEFORE = re.compile(
 # The start of a range or of a size before its end: "5-" in "a 5-10 kg bag", "5 kg to " in "a 5
 # kg to 10 kg bag", "120 x " in "a 120 x 60 cm desk".
 RANGE_START_BEFORE = re.compile(
-    rf"(?<![\w.,])(?:[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}})?(?:{HO}[-–—x×]{HO}|{H}(?:to|by){H}))+$"
+    rf"(?<![\w.,])(?:[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}}|[\"″′'])?"  # 'a 9" x 13" pan'
+    rf"(?:{HO}[-–—x×]{HO}|{H}(?:to|by){H}))+$"
 )
 RANGE_END_AFTER = re.compile(  # "-100W" in "60W-100W bulbs", "-10 kg" in "5 kg-10 kg bags"
     rf"(?:(?:{HO}[-–—]{HO}|{H}to{H})[$£€¥]?\d[\d.,]*(?:{HO}[^\W\d_]{{1,3}}(?![^\W\d_]))?"
-    rf"|(?:{HO}[x×]{HO}|{H}by{H}){SIZE_MEASURE})+"  # " x 3 m" in "5 m x 3 m room"
+    rf"|(?:{HO}[x×]{HO}|{H}by{H})(?:{SIZE_MEASURE}|\d[\d.,]*[\"″′']))+"  # " x 3 m" in "5 m x 3 m"
 )
 # Hours before "25m" make it minutes: "1h 25m", "3 hrs 5m".
 HOURS_BEFORE = re.compile(rf"\d{HO}(?:h|hrs?){HO}$")
@@ -2418,7 +2419,8 @@ class EnglishNormalizer:
         return " to "  # "3:1"
 
     def _by(self, m: re.Match[str]) -> str:
-        return _times_or_by(m.string, m.end(), "×" in m.group())
+        word = _times_or_by(m.string, m.end(), "×" in m.group())
+        return f"{word} " if m.string[m.start() - 1].isalnum() else f" {word} "  # "4' x 8'"
 
     def _hostport(self, m: re.Match[str]) -> str:
         """The colon before a port, after "localhost" or an IP address."""

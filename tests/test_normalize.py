@@ -670,6 +670,9 @@ def test_a_number_on_x_in_a_sum_is_a_coefficient(written: str, spoken: str) -> N
          "five meter by three meter by two meter box."),
         ("A 120 x 60 x 75 cm desk.",
          "A one hundred twenty by sixty by seventy-five centimeter desk."),
+        ('Line a 9" x 13" pan; the 12" x 8" x 4" box is 12" x 8"; a 4\' x 8\' sheet.',
+         "Line a nine inch by thirteen inch pan; the twelve inch by eight inch by four inch box is "
+         "twelve inches by eight inches; a four' by eight' sheet."),
         # no size on the other side: times
         ("Take 500 mg x 2 daily; swim 10 m x 3 sets.",
          "Take five hundred milligrams times two daily; swim ten meters times three sets."),
