@@ -160,6 +160,8 @@ def _units() -> dict[str, tuple[str, str]]:
     add("lb-ft|lb.-ft.|lb ft", "pound-foot", "pound-feet")
     add("Nm|N·m", "newton meter")
     add("ppg", "point per game", "points per game")
+    add("rpg", "rebound per game", "rebounds per game")
+    add("apg", "assist per game", "assists per game")
     add("km/h|kph|kmh", "kilometer per hour", "kilometers per hour")
     add("m/s", "meter per second", "meters per second")
     add("m/s²|m/s2", "meter per second squared", "meters per second squared")
@@ -1915,8 +1917,18 @@ class EnglishNormalizer:
         return m["ap"].upper() + "M" + _clock_period(m.string, m.end())
 
     def _feet(self, m: re.Match[str]) -> str:
-        """ "5'10\"" and "6 ft 2 in" read "five feet ten inches"."""
+        """ "5'10\"" and "6 ft 2 in" read "five feet ten inches"; before a noun as a height is
+        said there, "the six foot five forward"."""
         ft, inch = m["ft"] or m["ft2"], m["inch"] or m["inch2"]
+        text, start, end = m.string, m.start(), m.end()
+        after = _word_after(text, end)
+        if (
+            _word_before(text, start).lower() in DETERMINERS | {"a", "an"}
+            and after.islower()
+            and after not in NOT_QUALIFIED
+            and not m["indot"]
+        ):
+            return f"{cardinal(int(ft))} foot {number_words(inch)}"  # "a 5'10\" man"
         feet = _with_unit(cardinal(int(ft)), ft, UNITS["ft"])
         words = f"{feet} {_with_unit(number_words(inch), inch, UNITS['in.'])}"
         return words + _period(m.string, m.end()) if m["indot"] else words

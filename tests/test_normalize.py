@@ -482,7 +482,12 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("It lasted 3 h.", "It lasted three hours."),
         ("A 100 m sprint.", "A one hundred meter sprint."),
         ("Drink 500 ml daily.", "Drink five hundred milliliters daily."),
-        ("A 5'10\" man.", "A five feet ten inches man."),
+        ("A 5'10\" man.", "A five foot ten man."),  # a height before its noun
+        ("The 6'5\" forward is 6'5\" tall; a 6 ft 2 in man.",
+         "The six foot five forward is six feet five inches tall; a six foot two man."),
+        ("He averaged 27.4 ppg, 7.1 rpg and 8.3 apg.",
+         "He averaged twenty-seven point four points per game, seven point one rebounds per game "
+         "and eight point three assists per game."),
         ("He is 6 ft 2 in tall.", "He is six feet two inches tall."),
         ("It falls at 9.8 m/s².", "It falls at nine point eight meters per second squared."),
         ("Add 1 1/2 tsp soda.", "Add one and a half teaspoons soda."),
