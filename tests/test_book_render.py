@@ -375,12 +375,16 @@ def test_a_paragraph_key_changes_with_what_shapes_its_audio_and_nothing_else() -
     """The cache serves a paragraph again only while its audio would come out the same."""
     book = Book("T", "A", [Chapter("One", ["The fox ran over the hill.", "It slept."])])
 
-    def keys(settings: Settings) -> list[str]:
-        plans = plan_book(book, open_pipeline(settings, engine="espeak"))
+    def keys(settings: Settings, engine: str = "espeak") -> list[str]:
+        plans = plan_book(book, open_pipeline(settings, engine=engine))
         return [paragraph.key for plan in plans for paragraph in plan.paragraphs]
 
     base = keys(Settings())
     assert len(set(base)) == 2 and keys(Settings()) == base
+    # Another local voice, or Sonic itself (a key, or a server's URL), speaks differently.
+    assert not set(keys(Settings(), engine="piper")) & set(base), "engine"
+    assert not set(keys(Settings(api_key="sk-not-a-real-key"))) & set(base), "Sonic"
+    assert not set(keys(Settings(url="ws://127.0.0.1:9/tts/websocket"))) & set(base), "url"
     for what, settings in [
         ("voice", Settings(voice="another-voice")),
         ("sentence pause", Settings(options={"pauses": {"sentence_pause": 1.5}})),

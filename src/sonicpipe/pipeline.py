@@ -338,6 +338,16 @@ class Pipeline:
             return CLOUD_URL
         return self._server.url if self._server is not None else "local"
 
+    @property
+    def voice_source(self) -> str:
+        """What speaks, for keys of stored audio: the Sonic URL in use, or ``local:<engine>``
+        for the local voice (whose URL changes from run to run)."""
+        if self.settings.url or self.settings.resolved_api_key() is not None:
+            return self.url
+        from sonicpipe.server.engines import default_engine_name
+
+        return f"local:{self.engine or default_engine_name()}"
+
     def _local_url(self) -> str:
         with self._lock:
             if self._server is None:

@@ -176,6 +176,7 @@ def shaping(pipe: Pipeline) -> dict[str, Any]:
     ]
     return {
         "version": VERSION,
+        "voice_source": pipe.voice_source,
         "request": request,
         "audio_plugins": [[stable, versions.get(name)] for name, stable in audio],
         "audio_options": {stable: pipe.settings.plugin_options(name) for name, stable in audio},
