@@ -191,6 +191,22 @@ async def test_turn_streams_tokens_into_one_context(server: LocalServer) -> None
     assert "".join(sent).split() == answer.split()
 
 
+async def test_a_turns_audio_has_one_reader(server: LocalServer) -> None:
+    """A second reader of a turn's audio is told at once (it waited for Sonic's timeout and
+    failed with SonicTimeout); the first reader gets the whole turn."""
+    async with Pipeline(settings_for(server)) as pipe:
+        turn = await pipe.turn()
+        await turn.feed("One two three four. Five six seven.")
+        await turn.end()
+        first = turn.audio()
+        chunks = [await anext(first)]
+        with pytest.raises(RuntimeError, match="already read: audio\\(\\) gives it once"):
+            await anext(turn.audio())
+        chunks += [chunk async for chunk in first]
+    assert sum(len(c) for c in chunks) / 44100 > 1.0
+    assert not turn.interrupted and turn.error is None
+
+
 async def test_interrupting_a_turn_cancels_it_and_the_next_opens_a_new_context(
     server: LocalServer,
 ) -> None:

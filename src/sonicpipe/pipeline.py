@@ -791,6 +791,7 @@ class Turn:
         self.error: Exception | None = None  # what failed the turn (see the class docstring)
         self._barge_in = asyncio.Event()  # interrupted, or failed: nothing more is sent
         self._refused = False  # refused with 429: text waits for the retry's new context
+        self._read = False  # audio() was called: a turn's audio has one reader
 
     @classmethod
     async def start(cls, pipeline: Pipeline, conversation: Conversation | None = None) -> Turn:
@@ -908,8 +909,15 @@ class Turn:
 
         Stopping early interrupts the turn, as :meth:`interrupt` does: closing the iterator
         (``aclose()``, or its collection after a ``break``) or cancelling the task that reads
-        it (a barge-in that stops playback).
+        it (a barge-in that stops playback). A turn's audio is read once: a second call is a
+        :class:`RuntimeError`.
         """
+        if self._read:
+            raise RuntimeError(
+                "this turn's audio is already read: audio() gives it once (to play it in two "
+                "places, hand each chunk on from the one loop that reads it)"
+            )
+        self._read = True
         async with contextlib.aclosing(self._audio(words)) as chunks:
             try:
                 async for chunk in chunks:
