@@ -229,6 +229,34 @@ def test_markdown_title_and_author_from_a_yaml_metadata_block(tmp_path: Path) ->
     assert book.chapters[0].paragraphs == ["---", "A rule above.", "---"]
 
 
+def test_markdown_metadata_title_wins_over_a_lone_heading_which_is_narrated(
+    tmp_path: Path,
+) -> None:
+    """The YAML block names the book; a lone top heading that names it otherwise is read:
+    with the chapter right under it, which it names, or as a chapter of its own."""
+    path = tmp_path / "story.md"
+    chapters = "## Chapter 1\n\nText one.\n\n## Chapter 2\n\nText two.\n"
+    path.write_text(f"---\ntitle: Plain Title\n---\n\n# Part One\n\n{chapters}", "utf-8")
+    book = read_book(path)
+    assert (book.title, book.left_out) == ("Plain Title", {})
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("Part One. Chapter 1", ["# Part One", "## Chapter 1", "Text one."]),
+        ("Chapter 2", ["## Chapter 2", "Text two."]),
+    ]
+    path.write_text(f"---\ntitle: Plain Title\n---\n\n# Foreword\n\nHello.\n\n{chapters}", "utf-8")
+    assert [(c.title, c.paragraphs[:2]) for c in read_book(path).chapters] == [
+        ("Foreword", ["# Foreword", "Hello."]),
+        ("Chapter 1", ["## Chapter 1", "Text one."]),
+        ("Chapter 2", ["## Chapter 2", "Text two."]),
+    ]
+    # The heading that repeats the metadata's title, or with no title there, is the title.
+    for block in ("---\ntitle: 'PART ONE'\n---\n\n", "---\nauthor: Ann\n---\n\n", ""):
+        path.write_text(f"{block}# Part One\n\n{chapters}", "utf-8")
+        book = read_book(path)
+        assert book.title in ("PART ONE", "Part One")
+        assert [c.paragraphs[0] for c in book.chapters] == ["## Chapter 1", "## Chapter 2"]
+
+
 def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
     """Windows editors start UTF-8 files with one: the first heading is still a heading."""
     path = tmp_path / "story.md"

@@ -24,8 +24,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, but for parts (``## Part One`` each followed at once by a
   deeper heading): a part is narrated with its first chapter and names it. A single
-  heading above that level is the book's title.
-  A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
+  heading above that level is the book's title, unless a title found elsewhere differs: then
+  it is narrated as a part over the chapter right under it (or as a chapter, with text of its
+  own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated. A hard line break (a line ending in two spaces or a
   backslash) keeps the lines apart (:data:`LINE_BREAK`), as in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
@@ -467,9 +468,13 @@ def read_markdown(
     ):  # each a part, followed at once by a deeper heading: the chapters are those
         chapter_level = repeated[1]
     tops = [(n, heading) for n, level, heading in levels if level < part_level]
-    if len(tops) == 1:
-        title = tops[0][1]
-    dropped = {n for n, _ in tops} if len(tops) == 1 else set()
+    # A lone heading over the rest is the book's title, unless the metadata gives another:
+    # then it is narrated, as a part over the chapter right under it, or as a chapter.
+    lone = tops[0] if len(tops) == 1 else None
+    if lone and _same(fields.get("title", lone[1])) == _same(lone[1]):
+        title, dropped, lone = lone[1], {lone[0]}, None
+    else:
+        dropped = set()
     named = {n: heading for n, _, heading in levels}
     starts = []  # (where a chapter starts, with the part heading right over it; its title)
     for n, level, heading in levels:
@@ -477,6 +482,12 @@ def read_markdown(
             starts.append((n - 1, f"{named[n - 1].rstrip('.:')}. {heading}"))
         elif level == chapter_level:
             starts.append((n, heading))
+    if lone:
+        over = [k for k, (start, _) in enumerate(starts) if start == lone[0] + 1]
+        for k in over:  # right over a chapter: narrated with it and names it
+            starts[k] = (lone[0], f"{lone[1].rstrip('.:')}. {starts[k][1]}")
+        if not over:  # text of its own under it
+            starts = sorted([*starts, lone])
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
     chapters = (
