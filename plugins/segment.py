@@ -22,7 +22,8 @@ On top of Punkt a few rules fit text meant to be spoken:
   never end a sentence, so ``signed J.K. Then`` stays one sentence; nor do ``U.S.``, ``U.K.``,
   ``U.N.`` and ``E.U.`` before a capitalised word that is no common sentence starter
   (``the U.S. District Court``, but ``in the U.S. The next year``), nor ``Jr.`` and ``Sr.``
-  between a capitalised word and one such (``King Jr. Day``, but ``Smith Jr. Then``);
+  after a capitalised word before what is named after the person (``King Jr. Day``, but
+  ``Downey Jr. Marvel``);
 * nor after a name's single initial: a capital other than ``I`` after a capitalised word or
   an opening quote, before a capitalised word that is no common sentence starter by Punkt's
   data (``the name 'W. RABBIT'``, but ``Look out for D. He``, ``See Appendix A. The``);
@@ -67,7 +68,7 @@ from nltk.tokenize.punkt import (
     PunktToken,
     PunktTrainer,
 )
-from sonicpipe.builtin.normalize import NAME_SUFFIXES, SENTENCE_STARTERS
+from sonicpipe.builtin.normalize import NAME_CONTINUATIONS, NAME_SUFFIXES, SENTENCE_STARTERS
 
 from sonicpipe import dictionaries
 from sonicpipe.config import ConfigError, Settings
@@ -102,6 +103,8 @@ NAME_INITIAL_RE = re.compile(r"([\"'“‘(]*)(?!I\.)[A-Z]\.")  # "I." is the pr
 #: A single capital's period and the next token, as Punkt sees them ("B. I").
 LETTER_END_RE = re.compile(r"[A-Z]\.\s+(\S+)")
 #: The pronoun "I" as a token: no name goes on with it after an initial ("a B. I left").
+#: A name's suffix's period and the next token, as Punkt sees them ("Jr. Marvel").
+SUFFIX_END_RE = re.compile(r"([A-Z][a-z]\.)\s+(\S+)")
 PRONOUN_I_RE = re.compile(r"I(?:['’](?:m|d|ll|ve))?[,;:!?]?")
 #: Words that make the capital after them a label, no initial: "Plan B. Alice ran."
 LABELS = frozenset({
@@ -368,11 +371,14 @@ class FastPunkt(PunktSentenceTokenizer):
         return super().text_contains_sentbreak(self.end_context(text))
 
     def _slices_from_text(self, text: str) -> Iterator[slice]:
-        """NLTK's, with one more sentence break: :func:`letter_ends_sentence`."""
+        """NLTK's, with more sentence breaks: :func:`letter_ends_sentence`,
+        :func:`suffix_ends_sentence`."""
         last_break = 0
         for match, context in self._match_potential_end_contexts(text):
-            if self.text_contains_sentbreak(context) or letter_ends_sentence(
-                text, match.start(), context
+            if (
+                self.text_contains_sentbreak(context)
+                or letter_ends_sentence(text, match.start(), context)
+                or suffix_ends_sentence(text, match.start(), context)
             ):
                 yield slice(last_break, match.end())
                 last_break = match.start("next_tok") if match["next_tok"] else match.end()
@@ -604,19 +610,19 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
 
 
 def _before_name(word: str, previous: str, masked: str, cut: int) -> bool:
-    """Whether ``word``, the last before ``cut``, goes with the capitalised word after it, one
-    that is not a common sentence starter: a country's or union's initials (see
-    :data:`ADJECTIVE_INITIALS`: ``U.S. District Court``, but ``in the U.S. The next year``) or
-    a name's suffix after a capitalised word (``previous``; see ``NAME_SUFFIXES``: ``King Jr.
-    Day``, but ``met John Smith Jr. Then he left``), as the normalizer reads them."""
-    if word not in ADJECTIVE_INITIALS and not (word in NAME_SUFFIXES and _capitalised(previous)):
-        return False
+    """Whether ``word``, the last before ``cut``, goes with the capitalised word after it: a
+    country's or union's initials (see :data:`ADJECTIVE_INITIALS`) before a word that is no
+    common sentence starter (``U.S. District Court``, but ``in the U.S. The next year``), or a
+    name's suffix after a capitalised word (``previous``; see ``NAME_SUFFIXES``) before a word
+    naming what is named after the person (see ``NAME_CONTINUATIONS``: ``King Jr. Day``, but
+    ``Robert Downey Jr. Marvel hired him``), as the normalizer reads them."""
     after = NEXT_WORD_RE.match(masked, cut)
-    return (
-        after is not None
-        and after[1][0].isupper()
-        and after[1].rstrip(",;:") not in SENTENCE_STARTERS
-    )
+    if after is None or not after[1][0].isupper():
+        return False
+    next_word = _bare(after[1])
+    if word in ADJECTIVE_INITIALS:
+        return next_word not in SENTENCE_STARTERS
+    return word in NAME_SUFFIXES and _capitalised(previous) and next_word in NAME_CONTINUATIONS
 
 
 def letter_ends_sentence(text: str, period: int, context: str) -> bool:
@@ -633,6 +639,29 @@ def letter_ends_sentence(text: str, period: int, context: str) -> bool:
         return True
     label = WORD_BEFORE_RE.search(text, max(0, period - 20), period - 1)
     return letter[1][0].isupper() and label is not None and label[1].lower() in LABELS
+
+
+def suffix_ends_sentence(text: str, period: int, context: str) -> bool:
+    """Whether the period at ``period`` in ``text`` after a name's suffix (see
+    ``NAME_SUFFIXES``), which Punkt keeps as an abbreviation's, ends a sentence all the same:
+    after a capitalised word, before a capitalised word that names nothing after the person
+    (see ``NAME_CONTINUATIONS``): ``Robert Downey Jr. Marvel hired him``, but ``Martin Luther
+    King Jr. Day``. ``context`` is Punkt's: the suffix, its period and the next token.
+    """
+    suffix = SUFFIX_END_RE.fullmatch(context)
+    if suffix is None or suffix[1] not in NAME_SUFFIXES or not _capitalised(suffix[2]):
+        return False
+    previous = WORD_BEFORE_RE.search(text, max(0, period - 24), period - 2)
+    return (
+        previous is not None
+        and previous[1][0].isupper()
+        and _bare(suffix[2]) not in NAME_CONTINUATIONS
+    )
+
+
+def _bare(word: str) -> str:
+    """``word`` without the quotes, brackets and punctuation around it (``Day.``, ``"The``)."""
+    return word.strip("\"'“”‘’(),;:.!?")
 
 
 def _capitalised(word: str) -> bool:

@@ -36,11 +36,16 @@ LETTER_ENDS = (
      "See Appendix A.", "Smith's table.", "We met John F. Kennedy and Mr. H. G. Wells.",
      "Plan A. B. C. Smith agreed."],
 )  # fmt: skip
-# a name's suffix between capitalised words goes on, unless a sentence starter follows
+# a name's suffix after a capitalised word goes on only before what is named after the
+# person (the normalizer's NAME_CONTINUATIONS), else it ends the sentence
 NAME_SUFFIXES = (
-    "Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left.",
-    ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left."],
-)
+    "Martin Luther King Jr. Day is here. He met John Smith Jr. Then he left. Robert Downey "
+    "Jr. Marvel hired him. We honor King Jr. Day. The Smith Sr. High School and MLK Jr. "
+    "Boulevard. I saw Jr. Smith.",
+    ["Martin Luther King Jr. Day is here.", "He met John Smith Jr.", "Then he left.",
+     "Robert Downey Jr.", "Marvel hired him.", "We honor King Jr. Day.",
+     "The Smith Sr. High School and MLK Jr. Boulevard.", "I saw Jr. Smith."],
+)  # fmt: skip
 # A screenplay's slugline ends no sentence after its "INT." or "EXT."; "an INT." in prose does
 SLUGLINES = (
     "INT. KITCHEN - NIGHT. John enters. EXT. PARK - DAY. INT./EXT. CAR - MOVING. I/E. CAR - "
