@@ -122,8 +122,13 @@ EXPLICIT_RE = re.compile(
     r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\d[\d.]*\s*[a-z]+|\S+(?:\s*m?s)?)",
     re.IGNORECASE,
 )
-# Unit words that scripts write for a pause, read as Sonic's ms and s
-UNIT_WORDS = re.compile(r"\s*(?:(milliseconds?|msecs?)|seconds?|secs?)$", re.IGNORECASE)
+# A break's time with a unit ("500ms", "2 seconds"), and the units that scripts write for a
+# pause, read as Sonic's ms and s
+TIME_RE = re.compile(r"(\d[\d.]*)\s*([a-z]+)", re.IGNORECASE)
+UNITS = {
+    **dict.fromkeys(("ms", "msec", "msecs", "millisecond", "milliseconds"), "ms"),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
+}  # fmt: skip
 ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/>]+))""")
 ATTRIBUTE_OF = {"emotion": "value", "speed": "ratio", "volume": "ratio", "break": "time"}
 DEFAULT_OF = {MarkKind.SPEED: 1.0, MarkKind.VOLUME: 1.0, MarkKind.EMOTION: "neutral"}
@@ -158,9 +163,27 @@ def _control(kind: str, value: str) -> Mark:
         case "volume":
             return Mark(MarkKind.VOLUME, check_volume(value))
         case "break" | "pause":
-            time = UNIT_WORDS.sub(lambda unit: "ms" if unit.group(1) else "s", value.strip())
-            return Mark(MarkKind.BREAK, parse_break(time))
+            return Mark(MarkKind.BREAK, _break_time(value.strip()))
     raise AssertionError(kind)
+
+
+def _break_time(written: str) -> int:
+    """The milliseconds of a break's time as Sonic writes it ("500ms") or with a unit word
+    ("2 seconds"); an error quotes it as written."""
+    time = TIME_RE.fullmatch(written)
+    if time is None:
+        return parse_break(written)
+    unit = UNITS.get(time.group(2).lower())
+    if unit is None:
+        raise ControlError(
+            f"break time {written!r} is not valid: {time.group(2)!r} is no unit of time; valid "
+            "units: ms, s, milliseconds, seconds ('500ms', '2 seconds')"
+        )
+    sonic = time.group(1) + unit
+    try:
+        return parse_break(sonic)
+    except ControlError as exc:  # its message quotes the time as Sonic's
+        raise ControlError(str(exc).replace(repr(sonic), repr(written), 1)) from None
 
 
 def _bracket(content: str) -> Mark | str | None:

@@ -143,12 +143,34 @@ def test_pauses_written_with_unit_words() -> None:
     )
     parse(doc)
     assert kinds(doc) == [(MarkKind.BREAK, ms) for ms in (2000, 1000, 250, 1000)]
+
+
+UNITS = "valid units: ms, s, milliseconds, seconds ('500ms', '2 seconds')"
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("[break 1 minute]", f"break time '1 minute' is not valid: 'minute' is no unit of time; "
+                             f"{UNITS}"),
+        # a unit word inside another word: "2 parsecs" was "2 pars" (a value never written),
+        # "5 mseconds" a 5ms break
+        ("[break 2 parsecs]", f"break time '2 parsecs' is not valid: 'parsecs' is no unit of "
+                              f"time; {UNITS}"),
+        ("[break 5 mseconds]", f"break time '5 mseconds' is not valid: 'mseconds' is no unit "
+                               f"of time; {UNITS}"),
+        ('<break time="3 secsecs"/>', f"break time '3 secsecs' is not valid: 'secsecs' is no "
+                                      f"unit of time; {UNITS}"),
+        # out of range, quoted as written, not as "20s"
+        ("[pause 20 seconds]", "break time '20 seconds' is out of range; valid: 0ms to 10s"),
+    ],
+)  # fmt: skip
+def test_a_pause_with_a_unit_it_does_not_take_is_an_error_quoting_it(
+    markup: str, expected: str
+) -> None:
     with pytest.raises(MarkupError) as err:
-        parse(Document("Wait [break 1 minute] here."))
-    assert str(err.value) == (
-        "<text>:1: break time '1 minute' is not valid; write it as '1s' or '500ms' "
-        "(in '[break 1 minute]')"
-    )
+        parse(Document(f"Wait {markup} here."))
+    assert str(err.value) == f"<text>:1: {expected} (in {markup!r})"
 
 
 def test_paired_tags_restore_the_previous_value() -> None:
