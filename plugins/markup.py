@@ -105,14 +105,17 @@ INSTEAD_OF = {  # SSML tags Sonic has no form of, and the markup that does their
     "times are read out without markup",
     "phoneme": "write the pronunciation inline in IPA, <<p|h|o|n|e|m|e|s>>",
 }
+# "[excited]", "[break 1s]": a bare bracket or a control; "[text](url)" is a link
+BRACKET = r"\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()"
 TOKEN_RE = re.compile(
     # "<<h | i>>" and "<<>>" too, to be errors: left as text they were read out ("shifted left")
     r"<<(?P<phonemes>[^<>\s]*|[^<>]*\|[^<>]*)>>"
     r"|<spell>(?P<spell>.*?)</spell>"
     rf"|<(?P<close>/)?(?P<tag>{'|'.join(TAG_NAMES)})\b(?P<attrs>[^<>]*?)(?P<selfclose>/)?>"
-    r"|\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()",  # "[text](url)" is a link
+    rf"|{BRACKET}",
     re.IGNORECASE | re.DOTALL,
 )
+BRACKET_RE = re.compile(BRACKET)
 # Phonemes missing their << or >> ("<<k|æ|t now", "k|æ|t>>"), read out if left as text; no
 # digits: "x<<2|y" is code
 HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>\s\d]*>>")
@@ -203,6 +206,11 @@ def _bracket(content: str) -> Mark | str | None:
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
 
+def _holds_bracket_markup(text: str) -> bool:
+    """Whether ``text`` holds a bracket form that is markup (``[break 1s]``, ``[Music]``)."""
+    return any(_bracket(found.group("bracket")) is not None for found in BRACKET_RE.finditer(text))
+
+
 def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, int]] = ()) -> None:
     """Replace every piece of markup in ``doc.text`` by a mark placeholder.
 
@@ -285,7 +293,8 @@ def _token(
         spelled = " ".join(match.group("spell").split())
         if not spelled:
             raise ControlError("<spell> has nothing to spell: <spell>AB-123</spell>")
-        if "<" in spelled or ">" in spelled:  # Sonic would get a tag inside <spell>, unchecked
+        if "<" in spelled or ">" in spelled or _holds_bracket_markup(spelled):
+            # Sonic would get a tag inside <spell>, unchecked
             raise ControlError("<spell> spells plain characters: no markup inside it")
         return Mark(MarkKind.SPELL, spelled, match.group())
     if match.group("bracket") is not None:

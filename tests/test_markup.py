@@ -59,6 +59,12 @@ def test_spelled_text_is_one_line() -> None:
     assert kinds(doc) == [(MarkKind.SPELL, "AB 12")]
 
 
+def test_ordinary_brackets_in_spelled_text_are_spelled() -> None:
+    doc = Document("Code <spell>[sic] A[1]</spell> and <spell>[a](b)</spell>.")
+    parse(doc)
+    assert kinds(doc) == [(MarkKind.SPELL, "[sic] A[1]"), (MarkKind.SPELL, "[a](b)")]
+
+
 def test_bracket_forms() -> None:
     doc = Document("[excited] Yes! [laughter] [break 250ms] [speed 1.2] [volume=0.8] [sic]")
     parse(doc)
@@ -324,6 +330,10 @@ def test_near_miss_in_an_explicit_emotion_control_suggests_the_valid_one(markup:
         ('<spell>AB<break time="1s"/>C</spell>', "<spell> spells plain characters: no markup "
                                                  "inside it"),
         ("<spell><<k|æ|t>></spell>", "<spell> spells plain characters: no markup inside it"),
+        # bracket markup too: it reached Sonic as the characters to spell
+        ("<spell>ab [break 1s] cd</spell>", "<spell> spells plain characters: no markup "
+                                            "inside it"),
+        ("<spell>[Music] AB</spell>", "<spell> spells plain characters: no markup inside it"),
     ],
 )  # fmt: skip
 def test_bad_values_are_errors(markup: str, expected: str) -> None:
