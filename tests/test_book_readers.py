@@ -257,6 +257,34 @@ def test_markdown_metadata_title_wins_over_a_lone_heading_which_is_narrated(
         assert [c.paragraphs[0] for c in book.chapters] == ["## Chapter 1", "## Chapter 2"]
 
 
+def test_markdown_table_of_contents_is_front_matter(tmp_path: Path) -> None:
+    """A ``Contents`` heading over links or the other headings is left out and counted, as
+    an EPUB's or a text's contents are (it was read as chapter 1: "Contents. One. Two.");
+    ``--front-matter`` reads it in its place; a chapter of prose so named stays."""
+    path = tmp_path / "story.md"
+    chapters = "# One\n\nFirst.\n\n# Two\n\nLast.\n"
+    for contents in (
+        "# Contents\n\n- [One](#one)\n- [Two](#two)\n\n",
+        "Table of Contents\n=================\n\n1. One\n2. Two\n\n",
+        "# CONTENTS\n\n* One\n    * Two\n\n[[Two]]\n\n",
+    ):
+        path.write_text(contents + chapters, encoding="utf-8")
+        book = read_book(path)
+        assert [(c.title, c.paragraphs) for c in book.chapters] == [
+            ("One", ["# One", "First."]),
+            ("Two", ["# Two", "Last."]),
+        ]
+        assert book.left_out == {"front matter": contents.count("\n\n")}
+        with_it = read_book(path, front_matter=True).chapters
+        assert [c.paragraphs for c in with_it][1:] == [["# One", "First."], ["# Two", "Last."]]
+        assert with_it[0].paragraphs == contents.strip().split("\n\n")
+    for prose in ("# Contents of the Trunk\n\n- One\n- Two\n\n", "# Contents\n\nA hat.\n\n"):
+        path.write_text(prose + chapters, encoding="utf-8")
+        book = read_book(path)
+        assert [c.paragraphs[0] for c in book.chapters] == [prose.split("\n")[0], "# One", "# Two"]
+        assert book.left_out == {}
+
+
 def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
     """Windows editors start UTF-8 files with one: the first heading is still a heading."""
     path = tmp_path / "story.md"

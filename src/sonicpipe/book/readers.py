@@ -27,8 +27,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   heading above that level is the book's title, unless a title found elsewhere differs: then
   it is narrated as a part over the chapter right under it (or as a chapter, with text of its
   own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
-  author, and is never narrated. A hard line break (a line ending in two spaces or a
-  backslash) keeps the lines apart (:data:`LINE_BREAK`), as in verse.
+  author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
+  or a list of the other headings is a table of contents: front matter, wherever it is. A
+  hard line break (a line ending in two spaces or a backslash) keeps the lines apart
+  (:data:`LINE_BREAK`), as in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -127,6 +129,9 @@ MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 PART = re.compile(r"(?:part|book|volume)\b", re.I)
 # A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
 MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z", re.S)
+# A list item's marker (``- ``, ``1. ``), and a link (``[One](#one)``, ``[[One]]``).
+MD_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\n]*\)|\[\[[^\]\n]+\]\]")
 # A footnote's definition (``[^1]: ...``); indented paragraphs after it go on with it.
 MD_NOTE = re.compile(r"\A {0,3}\[\^[^\]\s]+\]:")
 BLANK = re.compile(r"\n[ \t]*\n")
@@ -455,7 +460,17 @@ def read_markdown(
     body, tail, fields = _gutenberg(text)
     fields.update(metadata)
     paragraphs = _without_md_notes(split_paragraphs(body))
-    levels = [(n, *found) for n, p in enumerate(paragraphs) if (found := _md_heading(p))]
+    # A table of contents is front matter, as a text's is: left out and counted, or read in
+    # its place (no chapter: its heading is none) with the front matter.
+    contents = _md_contents(paragraphs)
+    listed = 0 if front_matter else len(contents)
+    if listed:
+        paragraphs, contents = [p for n, p in enumerate(paragraphs) if n not in contents], set()
+    levels = [
+        (n, *found)
+        for n, p in enumerate(paragraphs)
+        if n not in contents and (found := _md_heading(p))
+    ]
     title = fields.get("title") or name
     counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
     repeated = sorted(level for level, count in counts.items() if count > 1)
@@ -493,7 +508,7 @@ def read_markdown(
     chapters = (
         [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) else []
     )
-    left = {"front matter": len(opening) if starts and not front_matter else 0}
+    left = {"front matter": (len(opening) if starts and not front_matter else 0) + listed}
     for n, (start, heading) in enumerate(starts):
         stop = starts[n + 1][0] if n + 1 < len(starts) else len(paragraphs)
         kept = [p for i, p in enumerate(paragraphs[start:stop], start) if i not in dropped]
@@ -537,6 +552,29 @@ def _md_heading(paragraph: str) -> tuple[int, str] | None:
     if found := MD_UNDERLINED.match(paragraph.strip("\n")):
         return 1 if found["line"][0] == "=" else 2, " ".join(found["text"].split())
     return None
+
+
+def _md_contents(paragraphs: list[str]) -> set[int]:
+    """Where a table of contents is: a heading ``Contents`` (or ``Table of Contents``) and
+    its text up to the next heading, when each of its lines is a link or a list item naming
+    another heading (a chapter ``Contents`` with prose under it stays)."""
+    heads = {n: found[1] for n, p in enumerate(paragraphs) if (found := _md_heading(p))}
+    others = {_same(heading) for heading in heads.values()} - CONTENTS
+    found: set[int] = set()
+    for n, heading in heads.items():
+        stop = min((m for m in heads if m > n), default=len(paragraphs))
+        lines = [line for p in paragraphs[n + 1 : stop] for line in p.splitlines() if line.strip()]
+        if _same(heading) in CONTENTS and lines and all(_entry(e, others) for e in lines):
+            found.update(range(n, stop))
+    return found
+
+
+def _entry(line: str, headings: set[str]) -> bool:
+    """Whether ``line`` is a contents entry: a link, or a list item naming one of
+    ``headings`` (as :func:`_same` gives them)."""
+    if MD_LINK.search(line):
+        return True
+    return bool(MD_ITEM.match(line)) and _same(MD_ITEM.sub("", line)) in headings
 
 
 def _without_md_notes(paragraphs: list[str]) -> list[str]:
