@@ -17,11 +17,12 @@ cue for what nobody says (:data:`CUES`), which is not read: a sound (``[Music]``
 break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of speaking
 (``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
 ``[contents]``, ``[break in the text]``) and a markdown link text
-(``[content](https://...)``, whose text cleanup keeps) stay text. A bad value in an explicit
-control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
-becomes a mark placeholder in ``doc.text``. Markup shown in markdown code (a code span, a
-fenced block: see ``cleanup.code_regions``) is code, not markup, while cleanup reads
-markdown: it stays text for cleanup to read as code.
+(``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
+its label is markup too: ``[sighs][laughs]``; cleanup keeps the text) stay text. A bad
+value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
+values. Each control becomes a mark placeholder in ``doc.text``. Markup shown in markdown
+code (a code span, a fenced block: see ``cleanup.code_regions``) is code, not markup, while
+cleanup reads markdown: it stays text for cleanup to read as code.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -116,6 +117,8 @@ TOKEN_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 BRACKET_RE = re.compile(BRACKET)
+# The label after a markdown reference link's text: "[Music][1]", "[Music][]"
+LINK_LABEL_RE = re.compile(r"\[[^\[\]]*\]")
 # Phonemes missing their << or >> ("<<k|æ|t now", "k|æ|t>>"), read out if left as text; no
 # digits: "x<<2|y" is code
 HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>\s\d]*>>")
@@ -206,9 +209,25 @@ def _bracket(content: str) -> Mark | str | None:
     return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
 
 
+def _bracket_at(found: re.Match[str]) -> Mark | str | None:
+    """What the bracket form ``found`` in its text stands for (see :func:`_bracket`). Before
+    a label it is a reference link's text (``[Music][1]``, ``[Music][]``), which stays text,
+    unless the label is markup too (``[sighs][laughs]``: two cues)."""
+    label = LINK_LABEL_RE.match(found.string, found.end())
+    if label is not None and not _is_bracket_markup(label.group()):
+        return None
+    return _bracket(found.group("bracket"))
+
+
+def _is_bracket_markup(text: str) -> bool:
+    """Whether ``text`` is a whole bracket form that is markup (``[break 1s]``)."""
+    bracket = BRACKET_RE.fullmatch(text)
+    return bracket is not None and _bracket(bracket.group("bracket")) is not None
+
+
 def _holds_bracket_markup(text: str) -> bool:
     """Whether ``text`` holds a bracket form that is markup (``[break 1s]``, ``[Music]``)."""
-    return any(_bracket(found.group("bracket")) is not None for found in BRACKET_RE.finditer(text))
+    return any(_bracket_at(found) is not None for found in BRACKET_RE.finditer(text))
 
 
 def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, int]] = ()) -> None:
@@ -298,7 +317,7 @@ def _token(
             raise ControlError("<spell> spells plain characters: no markup inside it")
         return Mark(MarkKind.SPELL, spelled, match.group())
     if match.group("bracket") is not None:
-        return _bracket(match.group("bracket"))
+        return _bracket_at(match)
     tag = match.group("tag").lower()
     if tag == "spell":
         raise ControlError("<spell> needs a closing </spell> around the text to spell")

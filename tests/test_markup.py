@@ -278,6 +278,30 @@ def test_ordinary_brackets_and_links_stay_text(text: str) -> None:
     assert doc.marks.marks == []
 
 
+def test_a_reference_links_text_and_label_are_no_control() -> None:
+    text = "Play [Music][1], [Applause][] or [excited][the ref] now."
+    doc = Document(text)
+    parse(doc)
+    assert doc.text == text
+    assert doc.marks.marks == []
+
+
+def test_a_bracket_before_bracket_markup_is_no_link() -> None:
+    doc = Document("[sighs][laughs] Hi [excited][break 1s].")
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.BREAK, 300), (MarkKind.NONVERBAL, "laughter"), " Hi ",
+        (MarkKind.EMOTION, "excited"), (MarkKind.BREAK, 1000), ".",
+    ]  # fmt: skip
+
+
+def test_a_reference_links_text_is_read_with_no_definition(chain: TextChain) -> None:
+    """[Music][1] was a break, and [Applause][] a break and "[]", when no "[1]: https://..."
+    defined them (a pasted excerpt); they are links' text, read as an inline link's is."""
+    [segment] = chain.prepare("Listen to [Music][1] and [Applause][] here.")
+    assert chain.render(segment).transcript == "Listen to Music and Applause here."
+
+
 def test_bracket_controls_take_any_case() -> None:
     """LLM-written scripts capitalize stage directions: speaking them would be worse."""
     doc = Document("[calm] a [emotion Excited] b [Calm] c [EXCITED] d [Speed 1.2] e [Laughter]")
