@@ -285,6 +285,41 @@ def test_markdown_table_of_contents_is_front_matter(tmp_path: Path) -> None:
         assert book.left_out == {}
 
 
+def test_markdown_headings_as_commonmark_reads_them(tmp_path: Path) -> None:
+    """A ``#`` line is a heading with no blank line around it (a whole book was one chapter);
+    its closing ``#``s are not its title's, but ``C#``'s is; a ``#`` comment in fenced code,
+    blank lines and all, is no heading; nor is a heading inside an HTML comment, which is
+    not narrated (nor counted as front matter)."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "---\ntitle: Plain Title\n---\n# Part One\n## Chapter 1 ##\nText one.\n"
+        "```sh\n# install\npip x\n\n# run\nx\n```\n## C#\nText two.\n",
+        encoding="utf-8",
+    )
+    assert [(c.title, c.paragraphs) for c in read_book(path).chapters] == [
+        (
+            "Part One. Chapter 1",
+            [
+                "# Part One",
+                "## Chapter 1 ##",
+                "Text one.\n```sh\n# install\npip x\n\n# run\nx\n```",
+            ],
+        ),
+        ("C#", ["## C#", "Text two."]),
+    ]
+    path.write_text(
+        "<!-- draft 3 -->\n\n# One\n\nA.\n\n<!--\n# Cut\n\nOld text.\n-->\n"
+        "# Two\n\nB <!-- kept for cleanup -->\n<!-- note --> Tail.\n\n<!-- never closed\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert book.left_out == {}
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("One", ["# One", "A."]),
+        ("Two", ["# Two", "B <!-- kept for cleanup -->", " Tail.", "<!-- never closed"]),
+    ]
+
+
 def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
     """Windows editors start UTF-8 files with one: the first heading is still a heading."""
     path = tmp_path / "story.md"

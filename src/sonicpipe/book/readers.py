@@ -29,8 +29,11 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
   or a list of the other headings is a table of contents: front matter, wherever it is. A
-  hard line break (a line ending in two spaces or a backslash) keeps the lines apart
-  (:data:`LINE_BREAK`), as in verse.
+  ``#`` heading needs no blank line around it, and its closing ``#``s are not its title's;
+  fenced code (blank lines and all) is one paragraph and holds no heading; an HTML comment
+  from a line's start is not read (it may hide a draft's chapter). A hard line break (a
+  line ending in two spaces or a backslash) keeps the lines apart (:data:`LINE_BREAK`), as
+  in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -124,7 +127,12 @@ NOTE = re.compile(r"\s*\*(?=[\w\"'(])[^*]*")
 METADATA_BLOCK = re.compile(
     r"\A---[ \t]*\n(?P<yaml>[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
 )
-MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# An ATX heading line: its closing ``#``s, after a space, are no part of it (``# C#`` keeps).
+MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+# A code fence's opening line (an info string after a ``~~~`` fence: a bare one may be a
+# section break), and an HTML comment's start at a line's.
+MD_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}(?!.*`)|~{3,}(?=[ \t]*\S)).*")
+MD_COMMENT = re.compile(r" {0,3}<!--")
 # A Markdown heading naming a part of the book (its chapters are a level down).
 PART = re.compile(r"(?:part|book|volume)\b", re.I)
 # A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
@@ -459,7 +467,7 @@ def read_markdown(
     metadata, text = _metadata_block(text)
     body, tail, fields = _gutenberg(text)
     fields.update(metadata)
-    paragraphs = _without_md_notes(split_paragraphs(body))
+    paragraphs = _without_md_notes(_md_blocks(body))
     # A table of contents is front matter, as a text's is: left out and counted, or read in
     # its place (no chapter: its heading is none) with the front matter.
     contents = _md_contents(paragraphs)
@@ -547,10 +555,59 @@ def _counted(left: dict[str, int]) -> dict[str, int]:
 def _md_heading(paragraph: str) -> tuple[int, str] | None:
     """(level, text) of a Markdown heading paragraph: ``## Text`` or text underlined with
     ``=`` or ``-``; None for any other paragraph."""
-    if found := MD_HEADING.match(paragraph.strip()):
+    if found := MD_HEADING.match(paragraph.strip("\n")):
         return len(found[1]), found[2]
     if found := MD_UNDERLINED.match(paragraph.strip("\n")):
         return 1 if found["line"][0] == "=" else 2, " ".join(found["text"].split())
+    return None
+
+
+def _md_blocks(text: str) -> list[str]:
+    """A Markdown text's paragraphs (as :func:`split_paragraphs` gives them), but a fenced
+    code block that closes stays whole, blank lines and all (its ``# lines`` are no
+    headings), a ``#`` heading line is one of its own (no blank line needed around it), and
+    an HTML comment from a line's start is left out (it may hide a draft's chapter)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[list[str]] = [[]]
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        if (opening := MD_FENCE.fullmatch(line)) and (end := _fence_end(lines, at, opening)):
+            blocks[-1] += lines[at : end + 1]  # on the paragraph it interrupts, if any
+            at = end + 1
+            continue
+        if MD_COMMENT.match(line) and (end := _comment_end(lines, at)):
+            at, lines[end[0]] = end  # read on from the text after it on its last line
+            line = ""  # it ends a paragraph, as a blank line does
+        if not line.strip(" \t") or MD_HEADING.match(line):
+            if blocks[-1]:
+                blocks.append([])
+            if line.strip(" \t"):
+                blocks[-1:] = [[line], []]
+                at += 1
+            elif not lines[at].strip(" \t"):
+                at += 1
+        else:
+            blocks[-1].append(line)
+            at += 1
+    paragraphs = (FOOTNOTE.sub("", "\n".join(block)).strip("\n") for block in blocks)
+    return [paragraph for paragraph in paragraphs if paragraph.strip()]
+
+
+def _fence_end(lines: list[str], start: int, opening: re.Match[str]) -> int | None:
+    """The line that closes the code fence ``opening`` at ``start``, if one does."""
+    fence = opening["fence"]
+    closing = re.compile(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*")
+    return next((n for n in range(start + 1, len(lines)) if closing.fullmatch(lines[n])), None)
+
+
+def _comment_end(lines: list[str], start: int) -> tuple[int, str] | None:
+    """The line where the HTML comment opening at line ``start`` closes, and that line's
+    text after it; None if it never closes."""
+    after = lines[start].index("<!--") + 4
+    for n in range(start, len(lines)):
+        if (end := lines[n].find("-->", after if n == start else 0)) >= 0:
+            return n, lines[n][end + 3 :]
     return None
 
 
