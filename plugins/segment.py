@@ -68,7 +68,12 @@ from nltk.tokenize.punkt import (
     PunktToken,
     PunktTrainer,
 )
-from sonicpipe.builtin.normalize import NAME_CONTINUATIONS, NAME_SUFFIXES, SENTENCE_STARTERS
+from sonicpipe.builtin.normalize import (
+    NAME_CONTINUATIONS,
+    NAME_SUFFIXES,
+    SENTENCE_STARTERS,
+    STATE_WORDS,
+)
 
 from sonicpipe import dictionaries
 from sonicpipe.config import ConfigError, Settings
@@ -173,13 +178,14 @@ def read_abbreviations(source: Traversable | Path) -> set[str]:
     """The Punkt abbreviation types of an abbreviation list (see sonicpipe.dictionaries).
 
     A Punkt type is lower-cased and has no final period: ``Dr.`` -> ``dr``, ``e.g.`` -> ``e.g``,
-    ``et al.`` -> ``al``.
+    ``et al.`` -> ``al``. A state that is also a word (the normalizer's ``STATE_WORDS``:
+    ``Mass.``) is none, so that ``a critical mass. Then`` ends a sentence.
     """
     try:
         table = dictionaries.read_abbreviations(source)
     except ValueError as exc:
         raise SegmentError(str(exc)) from None
-    return {entry.split()[-1][:-1].lower() for entry in table}
+    return {entry.split()[-1][:-1].lower() for entry in table if entry not in STATE_WORDS}
 
 
 def parameters_to_dict(params: PunktParameters, sources: dict[str, str]) -> dict[str, Any]:

@@ -2041,6 +2041,12 @@ def test_sentence_ends_survive_segmentation() -> None:
          "she rested.",
          ["Representative Jane Doe (D-California) met voters in Miami, Florida on Monday.",
           "She flew to New York.", "Then she rested."]),
+        # "Mass." is the state only after a place and a comma or in a party label
+        ("Boston, Mass. is cold. Sen. Ed Markey (D-Mass.) spoke. A critical mass. Then it "
+         "fell. After Mass. the priest left. Yes, Mass. is at nine. Lowell, Mass. Alice ran.",
+         ["Boston, Massachusetts is cold.", "Senator Ed Markey (D-Massachusetts) spoke.",
+          "A critical mass.", "Then it fell.", "After Mass. the priest left.",
+          "Yes, Mass. is at nine.", "Lowell, Massachusetts.", "Alice ran."]),
         # a day or a time zone after "p.m." goes on with the sentence
         ("Polls close at 8 p.m. Friday. Results follow.",
          ["Polls close at eight PM Friday.", "Results follow."]),

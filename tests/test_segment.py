@@ -67,6 +67,9 @@ TRICKY = [
     ("Open 9 a.m. to 5 p.m. 7 days a week. 60,000 lbs. Friesland pork. 150,000 lbs. of fish.",
      ["Open 9 a.m. to 5 p.m. 7 days a week.", "60,000 lbs. Friesland pork.",
       "150,000 lbs. of fish."]),
+    # a state that is also a word is no abbreviation: "mass." ends a sentence
+    ("Boston, Mass. is cold. It was a critical mass. Harker wrote.",
+     ["Boston, Mass. is cold.", "It was a critical mass.", "Harker wrote."]),
     ("The U.S. Army arrived. He lives in the U.S. He likes it.",
      ["The U.S. Army arrived.", "He lives in the U.S.", "He likes it."]),
     ("It went to the U.S. District Court and the E.U. Commission. It is in the U.K. The end.",
