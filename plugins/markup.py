@@ -12,10 +12,11 @@ scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an 
 nonverbal name, a transcript's or another TTS's word for laughter (``[laughs]``,
 ``[chuckles]``: ``[laughter]``), or a script's pause with no time (``[pause]``: 1s,
 ``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s), or a transcript's or script's
-cue for what nobody says (:data:`CUES`), which is not read: a sound (``[Music]``,
-``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``) becomes a 500ms
-break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of speaking
-(``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
+cue for what nobody says (:data:`CUES`, and subtitles' two or three words ending in a sound,
+``[upbeat music]``, ``[door creaks]``: :data:`CAPTION_SOUNDS`), which is not read: a sound
+(``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``)
+becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of
+speaking (``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
 ``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
 its label is markup too: ``[sighs][laughs]``; cleanup keeps the text) stay text. A bad
@@ -81,10 +82,32 @@ VOICE_CUES = (
     "clears throat", "sniffs", "sniffles", "groans", "sobs", "crying", "yawns",
 )  # fmt: skip
 MANNER_CUES = ("whispers", "whispering", "shouts", "shouting", "mutters", "muttering")
+SOUND_MS = 500  # a sound's break
 CUES = {
-    **dict.fromkeys(SOUND_CUES, 500), **dict.fromkeys(VOICE_CUES, 300),
+    **dict.fromkeys(SOUND_CUES, SOUND_MS), **dict.fromkeys(VOICE_CUES, 300),
     **dict.fromkeys(MANNER_CUES, 0),
 }  # fmt: skip
+# Subtitles' cues of a few words ending in a sound ("[upbeat music]", "[door creaks]",
+# "[crowd cheering]"): the sound words, the one-word cues' and these; a cue's break is that of
+# its sound's cue, else a sound's
+CAPTION_SOUNDS = frozenset((
+    *(name for name in CUES if " " not in name), "laughter", *LAUGHTER, "playing", "creaks",
+    "creaking", "beeps", "beeping", "rings", "ringing", "buzzes", "buzzing", "chimes", "chiming",
+    "knocks", "bangs", "banging", "thuds", "crashes", "clatters", "barks", "barking", "clapping",
+    "screams", "screaming", "screeching", "whistles", "whistling", "honks", "honking", "wailing",
+    "blaring", "roaring", "rumbling", "crackling", "rustling", "splashing", "ticking",
+    "chatter", "chattering", "murmuring", "humming", "snoring", "sobbing", "chuckles",
+))  # fmt: skip
+# Two or three words, the sound last; written as subtitles write them, in small letters,
+# capitalized or in capitals ("[Chamber Music]", in title case, names something)
+CAPTION_RE = re.compile(r"(?:[a-z]+(?:-[a-z]+)* ){1,2}(?P<sound>[a-z]+)")
+# Words that make a bracket an editor's words ("[the music]", "[his playing]"), not a cue
+FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our",
+    "their", "no", "not", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from",
+    "with", "as", "is", "was", "are", "were", "be", "i", "you", "he", "she", "it", "we", "they",
+    "who", "which",
+))  # fmt: skip
 # A cue with a transcript's time stamp: "[inaudible 00:12:34]", "[crosstalk 1:02]"
 TIMESTAMP_RE = re.compile(r"\s+\d{1,2}(?::\d{2}){1,2}$")
 
@@ -204,9 +227,25 @@ def _bracket(content: str) -> Mark | str | None:
         return Mark(MarkKind.BREAK, PAUSES[name])
     cue = TIMESTAMP_RE.sub("", name)
     if cue in CUES:
-        return Mark(MarkKind.BREAK, CUES[cue]) if CUES[cue] else ""
+        return _cue(CUES[cue])
     explicit = EXPLICIT_RE.fullmatch(content.strip())
-    return _control(explicit.group(1).lower(), explicit.group(2)) if explicit else None
+    if explicit:
+        return _control(explicit.group(1).lower(), explicit.group(2))
+    caption = CAPTION_RE.fullmatch(cue)
+    written = content.strip()
+    if (
+        caption is None
+        or caption.group("sound") not in CAPTION_SOUNDS
+        or not FUNCTION_WORDS.isdisjoint(cue.split())
+        or (written[1:] != written[1:].lower() and written != written.upper())
+    ):
+        return None
+    return _cue(CUES.get(caption.group("sound"), SOUND_MS))
+
+
+def _cue(millis: int) -> Mark | str:
+    """A cue's break of ``millis``, or "" (said as nothing) for none."""
+    return Mark(MarkKind.BREAK, millis) if millis else ""
 
 
 def _bracket_at(found: re.Match[str]) -> Mark | str | None:

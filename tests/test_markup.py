@@ -124,6 +124,16 @@ def test_a_scripts_pause_with_no_time_is_a_break() -> None:
          ["Fine. ", (MarkKind.BREAK, 300), " ", (MarkKind.BREAK, 300), " Go."]),
         # a way of speaking: nothing
         ("[whispers] Come here.", [" Come here."]),
+        # subtitles' cues of a few words ending in a sound, which were read aloud; the break
+        # of the cue they end with, else a sound's (no laughter of the voice's own)
+        ("[upbeat music] [door creaks] [music playing] [crowd cheering] [audience laughing]",
+         [(MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ",
+          (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500)]),
+        ("[phone rings 00:01:02] [high-pitched beeping] [UPBEAT MUSIC] [Loud applause]",
+         [(MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ",
+          (MarkKind.BREAK, 500)]),
+        ("Hi. [man coughs] [woman softly whispers] Go.",
+         ["Hi. ", (MarkKind.BREAK, 300), "  Go."]),
     ],
 )  # fmt: skip
 def test_a_transcripts_or_scripts_cue_is_not_read(
@@ -269,6 +279,11 @@ def test_unknown_emotion_names_file_line_and_valid_values() -> None:
         "It was [sic] wrong, he told [the committee], [Music Hall] and [sighs of relief].",
         "A [break in the text] and the [speed of light] and [emotion is good].",
         "A [pause for effect] and [speed up now].",
+        "As [1] said, [a] and [the author] wrote.",
+        # words ending in a sound that are no subtitles' cue: an editor's words, a name, too
+        # many words
+        "Her [the music] and [his playing] and [not laughing], [Chamber Music] and "
+        "[Upbeat Music], [sighs of relief], [very loud live music] and [music hall].",
     ],
 )
 def test_ordinary_brackets_and_links_stay_text(text: str) -> None:
