@@ -215,6 +215,15 @@ def test_markdown_title_and_author_from_a_yaml_metadata_block(tmp_path: Path) ->
          "Ann Author"),
         ("---\ntitle: The Story\nauthor:\n  - Ann\n  - 'Bo'\n...\n", "The Story", "Ann, Bo"),
         ("---\nauthor: [Ann, Bo]\n---\n", "story", "Ann, Bo"),
+        # YAML as Pandoc's users write it: quotes' escapes, a comment, a value over lines,
+        # a block, authors with a name and more.
+        ("---\ntitle: 'It''s \"Told\"'\nauthor: Ann # the editor\n---\n", 'It\'s "Told"', "Ann"),
+        ("---\ntitle: \"A \\\"Told\\\" Story\"\nauthor: \"Ann # One\"\n---\n", 'A "Told" Story',
+         "Ann # One"),
+        ("---\ntitle: >-\n  The Story:\n  Told\nauthor:\n- name: Ann\n  affiliation: Uni\n"
+         "- name: Bo\n---\n", "The Story: Told", "Ann, Bo"),
+        ("---\ntitle: The Story,\n  Told Twice\nauthor: Ann\n---\n", "The Story, Told Twice",
+         "Ann"),
     ]:  # fmt: skip
         path.write_text(block + "\n" + text, encoding="utf-8")
         book = read_book(path, front_matter=True)

@@ -137,6 +137,10 @@ MD_COMMENT = re.compile(r" {0,3}<!--")
 PART = re.compile(r"(?:part|book|volume)\b", re.I)
 # A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
 MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z", re.S)
+# A line in a YAML block's list or mapping: ``- Ann``, ``- name: Ann``, ``  text: Main``.
+YAML_ITEM = re.compile(
+    r"\s*(?:-\s+|(?=\s*[A-Za-z_][\w-]*:))(?:(?P<field>[A-Za-z_][\w-]*):(?:\s+|$))?(?P<value>.*)"
+)
 # A list item's marker (``- ``, ``1. ``), and a link (``[One](#one)``, ``[[One]]``).
 MD_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\n]*\)|\[\[[^\]\n]+\]\]")
@@ -648,20 +652,29 @@ def _without_md_notes(paragraphs: list[str]) -> list[str]:
 def _metadata_block(text: str) -> tuple[dict[str, str], str]:
     """The ``title`` and ``author`` of a YAML metadata block that opens a Markdown file (see
     :data:`METADATA_BLOCK`), and the text after the block. An author may be a list (``- Ann``
-    lines, or ``[Ann, Bo]``): the names are joined with commas."""
+    lines, ``- name: Ann`` entries, or ``[Ann, Bo]``): the names are joined with commas. A
+    value may go on over indented lines (``>`` and ``|`` blocks too); comments are no part
+    of it."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     block = METADATA_BLOCK.match(text)
     if not block:
         return {}, text
     fields: dict[str, list[str]] = {}
     key = None
+    lines = False  # the value is a block of lines (``title: >``)
     for line in block["yaml"].splitlines():
         if entry := re.match(r"([A-Za-z_][\w-]*):(.*)$", line):
             key = entry[1].lower() if entry[1].lower() in ("title", "author") else None
+            lines = bool(re.fullmatch(r"\s*[|>][-+]?\s*", entry[2]))
             if key:
-                fields[key] = _yaml_values(entry[2])
-        elif key and (item := re.match(r"\s*-\s+(.+)$", line)):
-            fields[key] += _yaml_values(item[1])
+                fields[key] = [] if lines else _yaml_values(entry[2])
+        elif not key or not line.strip() or (not lines and line.lstrip().startswith("#")):
+            continue
+        elif lines or not (item := YAML_ITEM.match(line)):  # the value goes on
+            more = " ".join(line.split()) if lines else _yaml_scalar(line)
+            fields[key][-1:] = [" ".join([*fields[key][-1:], more])]
+        elif item["value"] and (item["field"] or "name").lower() in ("name", "text"):
+            fields[key] += _yaml_values(item["value"])
     found = {key: ", ".join(v for v in values if v) for key, values in fields.items()}
     return {key: value for key, value in found.items() if value}, text[block.end() :]
 
@@ -669,10 +682,20 @@ def _metadata_block(text: str) -> tuple[dict[str, str], str]:
 def _yaml_values(value: str) -> list[str]:
     """A YAML scalar or flow list (``[Ann, "Bo"]``) as strings, quotes taken off."""
     value = value.strip()
-    items = value[1:-1].split(",") if value.startswith("[") and value.endswith("]") else [value]
-    items = [item.strip() for item in items]
-    return [item[1:-1] if item[:1] == item[-1:] and item[:1] in ("'", '"') else item
-            for item in items]  # fmt: skip
+    if value.startswith("[") and "]" in value:
+        return [_yaml_scalar(item) for item in value[1 : value.rindex("]")].split(",")]
+    return [_yaml_scalar(value)]
+
+
+def _yaml_scalar(value: str) -> str:
+    """A YAML scalar's text: quotes taken off (``'It''s'``, ``"a \\"b\\""``), or a plain
+    one without its comment (``Ann # the editor``)."""
+    value = value.strip()
+    if quoted := re.match(r"'((?:[^']|'')*)'|\"((?:[^\"\\]|\\.)*)\"", value):
+        if quoted[1] is not None:
+            return quoted[1].replace("''", "'")
+        return re.sub(r"\\(.)", r"\1", quoted[2])
+    return re.sub(r"(?:^|\s)#.*", "", value).strip()
 
 
 # -- EPUB ----------------------------------------------------------------------------------
