@@ -721,6 +721,16 @@ BRANCHES = {
         r"(?<![\w+-])(?P<vone>1[-. ])?(?P<varea>8(?:00|88|77|66|55|44|33)|900)-"
         r"(?P<vword>(?(vone)[A-Z][A-Za-z]{2,}|[A-Z]{3,})(?:-[A-Z][A-Za-z]*)*)(?![\w-])"
     ),
+    # An ISBN, said digit group by digit group: "978-3-16-148410-0" (ISBN-13, 13 digits in 5
+    # groups), "0-306-40615-2" (ISBN-10, 10 in 4, the last maybe X), with or without "ISBN"
+    # before it; unhyphenated only after "ISBN" ("ISBN 9780306406157").
+    "isbn": (
+        r"(?<![\w.,+-])(?:97[89]-(?=[\d-]{13}(?![\w-]))\d{1,5}-\d{1,7}-\d{1,7}-\d"
+        r"|(?=[\d-]{12}[\dX](?![\w-]))\d{1,5}-\d{1,7}-\d{1,7}-[\dX]"
+        r"|(?:(?<=ISBN )|(?<=ISBN: )|(?<=ISBN-1[03] )|(?<=ISBN-1[03]: ))"
+        r"(?:97[89]\d{10}|\d{9}[\dX]))"
+        r"(?![\w-]|[.,]\d)"
+    ),
     "phone": (
         rf"(?P<pmain>(?<![\w+-])(?:\+\d{{1,3}}{HO})?(?:\(\d{{3}}\){HO}|(?:1[ .-])?\d{{3}}[ .-])"
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
@@ -983,7 +993,7 @@ WORD_GUARD = (
 Family = tuple[str, tuple["str | Family", ...]]
 FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
-     ((r"(?=\d)", ("zip", "vanity")), "phone",
+     ((r"(?=\d)", ("isbn", "zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "options", "time", "feet", "rating", "sci", "hex",
                    "compact")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
@@ -1845,6 +1855,13 @@ class EnglishNormalizer:
         if m["ext"]:
             spoken.append(f"extension {digits(m['ext'], zero='oh')}")
         return ", ".join(spoken)
+
+    def _isbn(self, m: re.Match[str]) -> str:
+        """ "978-3-16-148410-0": nine seven eight, three, one six, ..., digit by digit."""
+        return ", ".join(
+            " ".join("X" if char == "X" else digits(char) for char in group)
+            for group in m.group().split("-")
+        )
 
     def _zip(self, m: re.Match[str]) -> str:
         """ "CA 90210": nine oh two one oh, digit by digit like a phone number."""

@@ -1264,6 +1264,25 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("ISBN 978-3-16-148410-0 is it.",
+         "ISBN nine seven eight, three, one six, one four eight four one zero, zero is it."),
+        ("Order 978-0-306-40615-7.",
+         "Order nine seven eight, zero, three zero six, four zero six one five, seven."),
+        ("ISBN: 0-8044-2957-X", "ISBN: zero, eight zero four four, two nine five seven, X"),
+        ("See 0-306-40615-2 and ISBN 9780306406157.",
+         "See zero, three zero six, four zero six one five, two and ISBN nine seven eight zero "
+         "three zero six four zero six one five seven."),
+        # no ISBN: ranges
+        ("Pages 10-20 in 1990-2000.", "Pages ten to twenty in nineteen ninety to two thousand."),
+    ],
+)  # fmt: skip
+def test_isbns_are_read_digit_group_by_digit_group(written: str, spoken: str) -> None:
+    assert norm(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Ages 10-20 welcome.", "Ages ten to twenty welcome."),
         ("See pages 5–9.", "See pages five to nine."),
         ("The war of 1914-1918 ended.", "The war of nineteen fourteen to nineteen eighteen ended."),
