@@ -329,6 +329,24 @@ def test_markdown_headings_as_commonmark_reads_them(tmp_path: Path) -> None:
     ]
 
 
+def test_markdown_chapter_titles_are_a_headings_words(tmp_path: Path) -> None:
+    """A chapter's title (its marker in the M4B) has no markup: Pandoc's attributes, which
+    are not read either, a link's target, emphasis; a YAML block may open with comments."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "---\n# draft 3\ntitle: The Story\n---\n\n# *Chapter One* {#one .unnumbered}\n\nA.\n\n"
+        "# [Chapter **Two**](#two)\n\nB.\n\nThe snake_case_name `ch`\n=====\n\nC.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert book.title == "The Story"
+    assert [(c.title, c.paragraphs[0]) for c in book.chapters] == [
+        ("Chapter One", "# *Chapter One*"),
+        ("Chapter Two", "# [Chapter **Two**](#two)"),
+        ("The snake_case_name ch", "The snake_case_name `ch`\n====="),
+    ]
+
+
 def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
     """Windows editors start UTF-8 files with one: the first heading is still a heading."""
     path = tmp_path / "story.md"

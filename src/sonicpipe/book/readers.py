@@ -29,7 +29,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
   or a list of the other headings is a table of contents: front matter, wherever it is. A
-  ``#`` heading needs no blank line around it, and its closing ``#``s are not its title's;
+  ``#`` heading needs no blank line around it; its closing ``#``s, Pandoc attributes
+  (``{#one}``), links' targets and emphasis marks are not its title's;
   fenced code (blank lines and all) is one paragraph and holds no heading; an HTML comment
   from a line's start is not read (it may hide a draft's chapter). A hard line break (a
   line ending in two spaces or a backslash) keeps the lines apart (:data:`LINE_BREAK`), as
@@ -125,10 +126,15 @@ NOTE = re.compile(r"\s*\*(?=[\w\"'(])[^*]*")
 # lines from the very next one, and a ``---`` or ``...`` line (a rule, ``---`` and a blank
 # line, is no block).
 METADATA_BLOCK = re.compile(
-    r"\A---[ \t]*\n(?P<yaml>[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
+    r"\A---[ \t]*\n(?P<yaml>(?:#.*\n)*[A-Za-z_][\w-]*:.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S
 )
 # An ATX heading line: its closing ``#``s, after a space, are no part of it (``# C#`` keeps).
 MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+# A heading's Pandoc attributes (``# One {#one .unnumbered}``, ``{-}``): markup, not words.
+MD_ATTRIBUTES = re.compile(r"[ \t]+\{[#.-][^{}\n]*\}[ \t]*$", re.M)
+# Inline markup in a heading: a link or image (its text stays), emphasis and code marks.
+MD_LINKED = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+MD_MARKS = re.compile(r"(\*{1,3}|`+)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\3(?!\w)")
 # A code fence's opening line (an info string after a ``~~~`` fence: a bare one may be a
 # section break), and an HTML comment's start at a line's.
 MD_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}(?!.*`)|~{3,}(?=[ \t]*\S)).*")
@@ -471,7 +477,10 @@ def read_markdown(
     metadata, text = _metadata_block(text)
     body, tail, fields = _gutenberg(text)
     fields.update(metadata)
-    paragraphs = _without_md_notes(_md_blocks(body))
+    paragraphs = [
+        MD_ATTRIBUTES.sub("", p) if _md_heading(p) else p
+        for p in _without_md_notes(_md_blocks(body))
+    ]
     # A table of contents is front matter, as a text's is: left out and counted, or read in
     # its place (no chapter: its heading is none) with the front matter.
     contents = _md_contents(paragraphs)
@@ -560,10 +569,19 @@ def _md_heading(paragraph: str) -> tuple[int, str] | None:
     """(level, text) of a Markdown heading paragraph: ``## Text`` or text underlined with
     ``=`` or ``-``; None for any other paragraph."""
     if found := MD_HEADING.match(paragraph.strip("\n")):
-        return len(found[1]), found[2]
+        return len(found[1]), _md_title(found[2])
     if found := MD_UNDERLINED.match(paragraph.strip("\n")):
-        return 1 if found["line"][0] == "=" else 2, " ".join(found["text"].split())
+        return 1 if found["line"][0] == "=" else 2, _md_title(" ".join(found["text"].split()))
     return None
+
+
+def _md_title(heading: str) -> str:
+    """A heading's words, as a chapter's title: without attributes, links' targets, or
+    emphasis and code marks (``# *One* {#one}`` is ``One``)."""
+    title = MD_LINKED.sub(r"\1", MD_ATTRIBUTES.sub("", heading))
+    while (plain := MD_MARKS.sub(lambda m: m[2] or m[4], title)) != title:
+        title = plain  # emphasis within emphasis
+    return title.strip()
 
 
 def _md_blocks(text: str) -> list[str]:
