@@ -258,11 +258,18 @@ def test_markdown_metadata_title_wins_over_a_lone_heading_which_is_narrated(
         ("Chapter 1", ["## Chapter 1", "Text one."]),
         ("Chapter 2", ["## Chapter 2", "Text two."]),
     ]
-    # The heading that repeats the metadata's title, or with no title there, is the title.
-    for block in ("---\ntitle: 'PART ONE'\n---\n\n", "---\nauthor: Ann\n---\n\n", ""):
-        path.write_text(f"{block}# Part One\n\n{chapters}", "utf-8")
+    # The heading that repeats the metadata's title (and more), or with no title there, is
+    # the title, as the metadata spells it.
+    for block, title in [
+        ("---\ntitle: 'PART ONE'\n---\n\n", "PART ONE"),
+        ("---\ntitle: Part\n---\n\n", "Part"),
+        ("---\nauthor: Ann\n---\n\n", "Part One: A Novel"),
+        ("", "Part One: A Novel"),
+    ]:
+        heading = "Part One" if "ONE" in block else "Part One: A Novel"
+        path.write_text(f"{block}# {heading}\n\n{chapters}", "utf-8")
         book = read_book(path)
-        assert book.title in ("PART ONE", "Part One")
+        assert book.title == title
         assert [c.paragraphs[0] for c in book.chapters] == ["## Chapter 1", "## Chapter 2"]
 
 

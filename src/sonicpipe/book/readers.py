@@ -24,7 +24,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, but for parts (``## Part One`` each followed at once by a
   deeper heading): a part is narrated with its first chapter and names it. A single
-  heading above that level is the book's title, unless a title found elsewhere differs: then
+  heading above that level is the book's title, unless a title found elsewhere (YAML, or a
+  Project Gutenberg header) is not its first words (``Dune`` for ``# Dune: A Novel``): then
   it is narrated as a part over the chapter right under it (or as a chapter, with text of its
   own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
@@ -507,8 +508,9 @@ def read_markdown(
     # A lone heading over the rest is the book's title, unless the metadata gives another:
     # then it is narrated, as a part over the chapter right under it, or as a chapter.
     lone = tops[0] if len(tops) == 1 else None
-    if lone and _same(fields.get("title", lone[1])) == _same(lone[1]):
-        title, dropped, lone = lone[1], {lone[0]}, None
+    given = _words(fields.get("title", lone[1])) if lone else []
+    if lone and _words(lone[1])[: len(given)] == given:  # the title ("Dune: A Novel")
+        title, dropped, lone = fields.get("title", lone[1]), {lone[0]}, None
     else:
         dropped = set()
     named = {n: heading for n, _, heading in levels}
@@ -563,6 +565,11 @@ def _licence_chapter(
 def _counted(left: dict[str, int]) -> dict[str, int]:
     """``left`` without the parts that held no paragraph."""
     return {part: count for part, count in left.items() if count}
+
+
+def _words(text: str) -> list[str]:
+    """``text``'s words, in one case, as two titles are compared."""
+    return re.findall(r"\w+", text.casefold())
 
 
 def _md_heading(paragraph: str) -> tuple[int, str] | None:
