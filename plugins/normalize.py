@@ -1126,6 +1126,12 @@ MINUTES_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:{_TIMED_VERBS})(?:s|e?d|ing)?(?:{H}time)?:?"
     rf"(?:{H}(?:for|about|another|around|approx\.?|in)){{0,2}}{H}(?:[\d.]+m?{HO}[-–]{HO})?$"
 )
+# "~" and a word of time before "3m" make it minutes ("CI runs in ~3m", "takes ~5m", "wait
+# for ~2m"), unless a word of size or place follows ("in ~3m of water", "for ~3m long").
+MINUTES_APPROX_BEFORE = re.compile(rf"(?<![A-Za-z])(?:in|for|takes?|took|taking){H}$")
+NO_MINUTES_AFTER = frozenset(
+    _words("of deep long high wide tall thick away above below from across off up down")
+)
 MINUTES_AFTER = re.compile(
     rf"(?:{HO}[-–]{HO}[\d.]+m)?,?{H}(?:to{H}(?i:{_TIMED_VERBS})|(?:or{H})?until|(?:per|each|on"
     rf"{H}each){H}side)(?![A-Za-z])"
@@ -2364,8 +2370,13 @@ class EnglishNormalizer:
             HOURS_BEFORE.search(text, max(0, start - 8), start)
             or MINUTES_BEFORE.search(text, max(0, start - 32), start)
             or MINUTES_AFTER.match(text, end)
+            or (
+                m["sign"] == "~"
+                and MINUTES_APPROX_BEFORE.search(text, max(0, start - 10), start)
+                and _word_after(text, end).lower() not in NO_MINUTES_AFTER
+            )
         ):
-            unit = "min"  # "1h 25m", "simmer 10m-15m": minutes
+            unit = "min"  # "1h 25m", "simmer 10m-15m", "runs in ~3m": minutes
         if (
             unit == "nm"
             and _near(text, start, end, NAUTICAL_NEAR, after=40)

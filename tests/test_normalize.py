@@ -781,6 +781,10 @@ def test_labels_read_in_pairs(written: str, spoken: str) -> None:
          "Fry three minutes per side, rest five to ten minutes; boil eight minutes or until soft. "
          "The rope is ten meters to fifteen meters long; swim ten meters; the sea could rise two "
          "meters."),
+        # "~" after a word of time: minutes, unless a word of size or place follows
+        ("CI runs in ~3m; it takes ~5m, took ~2m. It is ~3m long, in ~3m of water; in 3m.",
+         "CI runs in about three minutes; it takes about five minutes, took about two minutes. "
+         "It is about three meters long, in about three meters of water; in three meters."),
         ("The FTSE 250 dipped 0.2pc, a 3pc fall; 3 pcs.",
          "The FTSE two hundred fifty dipped zero point two percent, a three percent fall; three "
          "pcs."),
