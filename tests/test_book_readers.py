@@ -283,6 +283,7 @@ def test_markdown_table_of_contents_is_front_matter(tmp_path: Path) -> None:
         "# Contents\n\n- [One](#one)\n- [Two](#two)\n\n",
         "Table of Contents\n=================\n\n1. One\n2. Two\n\n",
         "# CONTENTS\n\n* One\n    * Two\n\n[[Two]]\n\n",
+        "[TOC]\n\n[[_TOC_]]\n\n",  # what a tool fills with one
     ):
         path.write_text(contents + chapters, encoding="utf-8")
         book = read_book(path)

@@ -148,6 +148,8 @@ MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z
 YAML_ITEM = re.compile(
     r"\s*(?:-\s+|(?=\s*[A-Za-z_][\w-]*:))(?:(?P<field>[A-Za-z_][\w-]*):(?:\s+|$))?(?P<value>.*)"
 )
+# A marker that a Markdown tool fills with a table of contents: ``[TOC]``, ``[[_TOC_]]``.
+MD_TOC = re.compile(r"\[TOC\]|\[\[_?TOC_?\]\]|\$\{toc\}|\[\[toc\]\]", re.I)
 # A list item's marker (``- ``, ``1. ``), and a link (``[One](#one)``, ``[[One]]``).
 MD_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 MD_LINK = re.compile(r"\[[^\]\n]+\]\([^)\n]*\)|\[\[[^\]\n]+\]\]")
@@ -643,7 +645,8 @@ def _comment_end(lines: list[str], start: int) -> tuple[int, str] | None:
 def _md_contents(paragraphs: list[str]) -> set[int]:
     """Where a table of contents is: a heading ``Contents`` (or ``Table of Contents``) and
     its text up to the next heading, when each of its lines is a link or a list item naming
-    another heading (a chapter ``Contents`` with prose under it stays)."""
+    another heading (a chapter ``Contents`` with prose under it stays); and a marker that
+    a Markdown tool fills with one (:data:`MD_TOC`)."""
     heads = {n: found[1] for n, p in enumerate(paragraphs) if (found := _md_heading(p))}
     others = {_same(heading) for heading in heads.values()} - CONTENTS
     found: set[int] = set()
@@ -652,7 +655,7 @@ def _md_contents(paragraphs: list[str]) -> set[int]:
         lines = [line for p in paragraphs[n + 1 : stop] for line in p.splitlines() if line.strip()]
         if _same(heading) in CONTENTS and lines and all(_entry(e, others) for e in lines):
             found.update(range(n, stop))
-    return found
+    return found | {n for n, p in enumerate(paragraphs) if MD_TOC.fullmatch(p.strip())}
 
 
 def _entry(line: str, headings: set[str]) -> bool:
