@@ -283,7 +283,6 @@ def test_markdown_table_of_contents_is_front_matter(tmp_path: Path) -> None:
         "# Contents\n\n- [One](#one)\n- [Two](#two)\n\n",
         "Table of Contents\n=================\n\n1. One\n2. Two\n\n",
         "# CONTENTS\n\n* One\n    * Two\n\n[[Two]]\n\n",
-        "[TOC]\n\n[[_TOC_]]\n\n",  # what a tool fills with one
     ):
         path.write_text(contents + chapters, encoding="utf-8")
         book = read_book(path)
@@ -295,6 +294,10 @@ def test_markdown_table_of_contents_is_front_matter(tmp_path: Path) -> None:
         with_it = read_book(path, front_matter=True).chapters
         assert [c.paragraphs for c in with_it][1:] == [["# One", "First."], ["# Two", "Last."]]
         assert with_it[0].paragraphs == contents.strip().split("\n\n")
+    path.write_text("# One\n\n[[_TOC_]]\n\nFirst.\n\n# Two\n\n[TOC]\n\nLast.\n", "utf-8")
+    book = read_book(path)  # a marker that a tool fills with the contents
+    assert [c.paragraphs for c in book.chapters] == [["# One", "First."], ["# Two", "Last."]]
+    assert book.left_out == {"front matter": 2}
     for prose in ("# Contents of the Trunk\n\n- One\n- Two\n\n", "# Contents\n\nA hat.\n\n"):
         path.write_text(prose + chapters, encoding="utf-8")
         book = read_book(path)
