@@ -483,6 +483,7 @@ def read_markdown(
     paragraphs = [
         MD_ATTRIBUTES.sub("", p) if _md_heading(p) else p
         for p in _without_md_notes(_md_blocks(body))
+        if not MD_TOC.fullmatch(p.strip())  # no words: a tool's place for its contents
     ]
     # A table of contents is front matter, as a text's is: left out and counted, or read in
     # its place (no chapter: its heading is none) with the front matter.
@@ -645,8 +646,7 @@ def _comment_end(lines: list[str], start: int) -> tuple[int, str] | None:
 def _md_contents(paragraphs: list[str]) -> set[int]:
     """Where a table of contents is: a heading ``Contents`` (or ``Table of Contents``) and
     its text up to the next heading, when each of its lines is a link or a list item naming
-    another heading (a chapter ``Contents`` with prose under it stays); and a marker that
-    a Markdown tool fills with one (:data:`MD_TOC`)."""
+    another heading (a chapter ``Contents`` with prose under it stays)."""
     heads = {n: found[1] for n, p in enumerate(paragraphs) if (found := _md_heading(p))}
     others = {_same(heading) for heading in heads.values()} - CONTENTS
     found: set[int] = set()
@@ -655,7 +655,7 @@ def _md_contents(paragraphs: list[str]) -> set[int]:
         lines = [line for p in paragraphs[n + 1 : stop] for line in p.splitlines() if line.strip()]
         if _same(heading) in CONTENTS and lines and all(_entry(e, others) for e in lines):
             found.update(range(n, stop))
-    return found | {n for n, p in enumerate(paragraphs) if MD_TOC.fullmatch(p.strip())}
+    return found
 
 
 def _entry(line: str, headings: set[str]) -> bool:
