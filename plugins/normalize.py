@@ -1126,6 +1126,16 @@ MINUTES_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?i:{_TIMED_VERBS})(?:s|e?d|ing)?(?:{H}time)?:?"
     rf"(?:{H}(?:for|about|another|around|approx\.?|in)){{0,2}}{H}(?:[\d.]+m?{HO}[-–]{HO})?$"
 )
+# What goes on with a name after its abbreviation's period (see _goes_on): a share class or
+# series, or a German firm's form, after a company's suffix ("Alphabet Inc. Class A", "GmbH &
+# Co. KG"); after a place's state, a day ending the clause or with its time ("in Atlanta, Ga.
+# Thursday.", "Ga. Thursday night"; but "Ga. Thursday was hot" starts a sentence).
+COMPANY_SUFFIXES = frozenset(_words("Inc. Corp. Co. Ltd."))
+COMPANY_GOES_ON = re.compile(rf"{H}(?:(?:Class|Series){H}[A-Z]|KGaA|KG)(?![\w'’])")
+DAY_GOES_ON = re.compile(
+    rf"{H}(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    rf"(?:[.,;:!?]|{H}(?:morning|afternoon|evening|night)(?![\w'’])|$)"
+)
 # "~" and a word of time before "3m" make it minutes ("CI runs in ~3m", "takes ~5m", "wait
 # for ~2m"), unless a word of size or place follows ("in ~3m of water", "for ~3m long").
 MINUTES_APPROX_BEFORE = re.compile(rf"(?<![A-Za-z])(?:in|for|takes?|took|taking){H}$")
@@ -1371,6 +1381,15 @@ def _after_place(text: str, start: int) -> bool:
     or a party's letter ("(D-"): where a state's abbreviation stands (see STATE_WORDS)."""
     place = PLACE_BEFORE.search(text, max(0, start - 24), start)
     return place is not None and place[1] not in SENTENCE_STARTERS | AFTER_CLOCK
+
+
+def _goes_on(token: str, text: str, start: int, end: int) -> bool:
+    """Whether the name that the abbreviation ``token`` at ``text[start:end]`` ends goes on
+    after its period (see COMPANY_GOES_ON, DAY_GOES_ON): "Alphabet Inc. Class A", "in
+    Atlanta, Ga. Thursday."; but "He joined Apple Inc. The company grew"."""
+    if token in COMPANY_SUFFIXES:
+        return COMPANY_GOES_ON.match(text, end) is not None
+    return DAY_GOES_ON.match(text, end) is not None and _after_place(text, start)
 
 
 def _is_noun(text: str, start: int, token: str) -> bool:
@@ -2649,6 +2668,8 @@ class EnglishNormalizer:
             return expansion + ("." if _paragraph_ends(text, end) else "")
         if token in NAME_SUFFIXES and _in_name(text, start, end):
             return expansion  # "King Jr. Day", "and Jr. Smith": no period
+        if _goes_on(token, text, start, end):
+            return expansion  # "Alphabet Inc. Class A", "Atlanta, Ga. Thursday."
         return expansion + _period(text, end, END_BEFORE_NUMBER_RE.fullmatch(token) is not None)
 
     def _by_name(self, token: str, default: str, text: str, start: int, end: int) -> str:

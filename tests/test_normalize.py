@@ -2064,6 +2064,16 @@ def test_sentence_ends_survive_segmentation() -> None:
          "she rested.",
          ["Representative Jane Doe (D-California) met voters in Miami, Florida on Monday.",
           "She flew to New York.", "Then she rested."]),
+        # a share class after a company's suffix, and a day ending the clause or with its
+        # time after a place's state, go on with the sentence
+        ("He joined Alphabet Inc. Class A rose. Acme GmbH & Co. KG sells. He joined Apple Inc. "
+         "The company grew.",
+         ["He joined Alphabet Incorporated Class A rose.", "Acme GmbH and Company KG sells.",
+          "He joined Apple Incorporated.", "The company grew."]),
+        ("He spoke in Atlanta, Ga. Thursday. Miami, Fla. Monday night was calm. He lives in "
+         "Atlanta, Ga. Thursday was hot.",
+         ["He spoke in Atlanta, Georgia Thursday.", "Miami, Florida Monday night was calm.",
+          "He lives in Atlanta, Georgia.", "Thursday was hot."]),
         # "Mass." is the state only after a place and a comma or in a party label
         ("Boston, Mass. is cold. Sen. Ed Markey (D-Mass.) spoke. A critical mass. Then it "
          "fell. After Mass. the priest left. Yes, Mass. is at nine. Lowell, Mass. Alice ran.",
