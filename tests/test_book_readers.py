@@ -224,6 +224,8 @@ def test_markdown_title_and_author_from_a_yaml_metadata_block(tmp_path: Path) ->
          "- name: Bo\n---\n", "The Story: Told", "Ann, Bo"),
         ("---\ntitle: The Story,\n  Told Twice\nauthor: Ann\n---\n", "The Story, Told Twice",
          "Ann"),
+        ("---\ntitle: '*The Story*: [Told](https://example.com)'\nauthor: '**Ann**'\n---\n",
+         "The Story: Told", "Ann"),  # Pandoc reads its values as Markdown
     ]:  # fmt: skip
         path.write_text(block + "\n" + text, encoding="utf-8")
         book = read_book(path, front_matter=True)

@@ -479,7 +479,7 @@ def read_markdown(
     """A Markdown book (see the module docs); ``licence`` applies to Gutenberg markers."""
     metadata, text = _metadata_block(text)
     body, tail, fields = _gutenberg(text)
-    fields.update(metadata)
+    fields.update({key: _md_title(value) for key, value in metadata.items()})  # Markdown too
     paragraphs = [
         MD_ATTRIBUTES.sub("", p) if _md_heading(p) else p
         for p in _without_md_notes(_md_blocks(body))
