@@ -360,6 +360,20 @@ def test_markdown_chapter_titles_are_a_headings_words(tmp_path: Path) -> None:
     ]
 
 
+def test_markdown_a_rule_under_a_list_or_quote_underlines_no_heading(tmp_path: Path) -> None:
+    """``---`` right under a list or a quote is a rule: the list was a chapter ("- eggs -
+    milk") among the ``##`` ones; under a line of text it still makes a heading."""
+    path = tmp_path / "story.md"
+    path.write_text(
+        "## One\n\nWe need:\n\n- eggs\n- milk\n---\n\nA.\n\n> quoted\n---\n\nTwo\n---\n\nB.\n",
+        encoding="utf-8",
+    )
+    assert [(c.title, c.paragraphs) for c in read_book(path).chapters] == [
+        ("One", ["## One", "We need:", "- eggs\n- milk\n---", "A.", "> quoted\n---"]),
+        ("Two", ["Two\n---", "B."]),
+    ]
+
+
 def test_a_byte_order_mark_is_not_read_as_text(tmp_path: Path) -> None:
     """Windows editors start UTF-8 files with one: the first heading is still a heading."""
     path = tmp_path / "story.md"

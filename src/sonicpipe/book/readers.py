@@ -31,11 +31,11 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
   or a list of the other headings is a table of contents: front matter, wherever it is. A
   ``#`` heading needs no blank line around it; its closing ``#``s, Pandoc attributes
-  (``{#one}``), links' targets and emphasis marks are not its title's;
-  fenced code (blank lines and all) is one paragraph and holds no heading; an HTML comment
-  from a line's start is not read (it may hide a draft's chapter). A hard line break (a
-  line ending in two spaces or a backslash) keeps the lines apart (:data:`LINE_BREAK`), as
-  in verse.
+  (``{#one}``), links' targets and emphasis marks are not its title's; fenced code (blank
+  lines and all) is one paragraph and holds no heading; an HTML comment from a line's start
+  is not read (it may hide a draft's chapter), nor is a ``[TOC]`` marker; ``---`` under a
+  list or a quote is a rule. A hard line break (a line ending in two spaces or a backslash)
+  keeps the lines apart (:data:`LINE_BREAK`), as in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -142,8 +142,13 @@ MD_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}(?!.*`)|~{3,}(?=[ \t]*\S)).*")
 MD_COMMENT = re.compile(r" {0,3}<!--")
 # A Markdown heading naming a part of the book (its chapters are a level down).
 PART = re.compile(r"(?:part|book|volume)\b", re.I)
-# A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it.
-MD_UNDERLINED = re.compile(r"\A(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z", re.S)
+# A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it;
+# under a list or a quote, ``---`` is a rule.
+MD_UNDERLINED = re.compile(
+    r"\A(?![ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]|$))"
+    r"(?P<text>.*?\S.*?)\n {0,3}(?P<line>=+|-+)[ \t]*\Z",
+    re.S | re.M,
+)
 # A line in a YAML block's list or mapping: ``- Ann``, ``- name: Ann``, ``  text: Main``.
 YAML_ITEM = re.compile(
     r"\s*(?:-\s+|(?=\s*[A-Za-z_][\w-]*:))(?:(?P<field>[A-Za-z_][\w-]*):(?:\s+|$))?(?P<value>.*)"
