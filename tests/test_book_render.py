@@ -124,6 +124,26 @@ def test_ctrl_c_stops_a_render_at_once_keeps_the_cache_and_says_so(
     assert all(Cache(output / CACHE).has(key) for key in manifest["runs"][-1]["synthesized"])
 
 
+def test_a_second_ctrl_c_while_the_render_winds_down_is_ignored(tmp_path: Path) -> None:
+    """Once a render has said it was interrupted, what is left is the process winding down
+    (its threads, the voice's library): a second Ctrl-C then changes nothing, where it
+    raised in the threads' shutdown (a traceback, or an abort) or killed the process."""
+    source = excerpt(tmp_path / "alice.txt", chapters=2, paragraphs=40)
+    command = [sys.executable, "-m", "sonicpipe.cli", "book", "render", str(source), "-o",
+               str(tmp_path / "out"), "--engine", "espeak", "-j", "2", "-q"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    lines = [proc.stderr.readline()]  # "preparing the text...": the render is under way
+    proc.send_signal(signal.SIGINT)
+    while lines[-1] and not lines[-1].startswith("sonicpipe: interrupted"):
+        lines.append(proc.stderr.readline())
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=60)
+    err = "".join(lines) + rest
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
 def done_of(manifest: dict) -> int:
     return sum(p["done"] for c in manifest["chapters"] for p in c["paragraphs"])
 
