@@ -525,11 +525,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sonicpipe: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
-        print(f"sonicpipe: {str(exc) or 'interrupted'}", file=sys.stderr)
-        status = 128 + (signal.SIGTERM if terminate.received else signal.SIGINT)
         if in_main:  # what is left is winding down (threads, libraries): a second Ctrl-C
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # aborted it with a traceback
-        return status
+        print(f"sonicpipe: {str(exc) or 'interrupted'}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if terminate.received else signal.SIGINT)
     finally:
         logging.lastResort = last_resort
         if in_main:
