@@ -107,9 +107,9 @@ NAME_INITIALS_RE = re.compile(r"[\"'“‘(]*((?:[A-Z]\.){2,4})")
 NAME_INITIAL_RE = re.compile(r"([\"'“‘(]*)(?!I\.)[A-Z]\.")  # "I." is the pronoun
 #: A single capital's period and the next token, as Punkt sees them ("B. I").
 LETTER_END_RE = re.compile(r"[A-Z]\.\s+(\S+)")
-#: The pronoun "I" as a token: no name goes on with it after an initial ("a B. I left").
 #: A name's suffix's period and the next token, as Punkt sees them ("Jr. Marvel").
 SUFFIX_END_RE = re.compile(r"([A-Z][a-z]\.)\s+(\S+)")
+#: The pronoun "I" as a token: no name goes on with it after an initial ("a B. I left").
 PRONOUN_I_RE = re.compile(r"I(?:['’](?:m|d|ll|ve))?[,;:!?]?")
 #: Words that make the capital after them a label, no initial: "Plan B. Alice ran."
 LABELS = frozenset({
