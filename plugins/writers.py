@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sonicpipe.audio.options import choice, whole_number
-from sonicpipe.audio.opus import OPUS_BITRATES, OpusWriter
 from sonicpipe.audio.writers import (
     FORMATS,
     METADATA_KEYS,
@@ -83,6 +82,8 @@ def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -
         _check("encoding", encoding_problem(suffix, encoding))
         kind = WavWriter if suffix == ".wav" else SoundFileWriter
         return kind(target, sample_rate, encoding, metadata)
+    if suffix == ".opus":  # soxr loads only when an Opus file is written
+        from sonicpipe.audio.opus import OPUS_BITRATES, OpusWriter
     bitrate = options.get("bitrate")
     if bitrate is not None:
         low, high = OPUS_BITRATES if suffix == ".opus" else (8, 320)
