@@ -116,6 +116,25 @@ def test_disabled_plugin_is_not_loaded() -> None:
     assert chain.render(chain.prepare("[excited] Hi")[0]).transcript == "[excited] Hi."
 
 
+def test_disabling_the_writers_is_named_when_no_writer_is_left(tmp_path: Path) -> None:
+    host = PluginHost(Settings(disable=("writers",)))
+    with pytest.raises(ValueError) as caught:
+        open_writer(tmp_path / "x.wav", 44100, host=host)
+    assert str(caught.value) == (
+        f"{tmp_path / 'x.wav'}: no writer for '.wav'; the built-in writers are disabled "
+        "(disable: writers) and no plugin takes it"
+    )
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_sentences_of_punctuation_alone_are_not_sent() -> None:
+    chain = TextChain()
+    segments = chain.prepare("Wait.\n\n?!\n\n\u2026 \u2014\n\nGo on.")
+    assert [s.text for s in segments] == ["Wait.", "Go on."]  # the others say nothing
+    assert [s.index for s in segments] == [0, 1]
+    assert chain.prepare("[break 1s]")  # a break alone is still something to send
+
+
 BAD_REFERENCES = [
     ("no_such_module_xyz:thing",
      "cannot import 'no_such_module_xyz': No module named 'no_such_module_xyz'"),

@@ -693,9 +693,11 @@ def open_writer(
             exc.args = (f"{name}: {exc}",)
         raise
     if writer is None:
-        known = ", ".join(FORMATS)
+        if "writers" in settings.disable:
+            why = "the built-in writers are disabled (disable: writers) and no plugin takes it"
+        else:
+            why = f"the built-in writers take {', '.join(FORMATS)} (plugins may add more)"
         raise ValueError(
-            f"{shown}: no writer for {shown.suffix or 'files without a suffix'!r}; "
-            f"the built-in writers take {known} (plugins may add more)"
+            f"{shown}: no writer for {shown.suffix or 'files without a suffix'!r}; {why}"
         )
     return writer
