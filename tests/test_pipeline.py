@@ -773,8 +773,9 @@ def test_the_settings_bound_the_retries_of_a_lost_connection(
 
 def test_render_errors_name_the_path_and_write_nothing(server: LocalServer, tmp_path: Path) -> None:
     with Pipeline(settings_for(server)) as pipe:
-        with pytest.raises(ValueError, match=r"empty\.wav: nothing to speak"):
-            pipe.render(" \n* * *\n", tmp_path / "empty.wav")
+        for text in (" \n* * *\n", "... ?!\n\n\u2014"):  # blank, or punctuation alone
+            with pytest.raises(ValueError, match=r"^notes\.txt: nothing to speak .*empty\.wav "):
+                pipe.render(text, tmp_path / "empty.wav", source="notes.txt")
         with pytest.raises(OSError, match="cannot write: no folder"):
             pipe.render("Hello there.", tmp_path / "missing" / "x.wav")
         with pytest.raises(OSError, match="cannot write: a folder"):

@@ -591,7 +591,8 @@ class Pipeline:
             raise OSError(f"{path}: cannot write: {problem}")
         segments = await self._aprepare(text, source)
         if not segments:
-            raise ValueError(f"{path}: nothing to speak (the text has no words)")
+            raise ValueError(f"{source}: nothing to speak (the text has no words); {path} "
+                             "not written")  # fmt: skip
         for caption in caption_paths(path) if captions else ():
             if caption.is_dir():  # found now, before the audio replaces an earlier file
                 raise cannot_write(caption, None)

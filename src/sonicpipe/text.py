@@ -7,12 +7,15 @@ from collections.abc import Sequence
 
 from sonicpipe.config import Settings
 from sonicpipe.controls import Defaults, Rendered, render
-from sonicpipe.model import MARK_RE, Document, Segment
+from sonicpipe.model import MARK_CHARS, MARK_RE, Document, Segment
 from sonicpipe.plugins import PluginError, PluginHost
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 SPLIT_HOOK = "sonicpipe_split_sentences"
 NOT_SENTENCES = ", not a list of sentences (str)"
+# What a segment needs to be sent: a word or number, or a mark (a break, a <<phoneme>> word).
+# Punctuation alone ("...", "?!") has nothing for a voice to say.
+SAYS_SOMETHING = re.compile(rf"[\w{MARK_CHARS}]")
 
 
 def lost_at(sentences: Sequence[str], text: str) -> int | None:
@@ -130,7 +133,8 @@ class TextChain:
         self, doc: Document, sentences: list[tuple[int, str]], first_index: int = 0
     ) -> list[Segment]:
         """Stage 4: each of ``doc``'s ``sentences`` (:meth:`sentences`) refined into a
-        segment, in order; a segment left blank is dropped."""
+        segment, in order; a segment left with nothing to say (blank, or punctuation alone)
+        is dropped."""
         segments: list[Segment] = []
         for number, sentence in sentences:
             segment = Segment(
@@ -142,7 +146,7 @@ class TextChain:
             )
             self._run("sonicpipe_refine_segment", segment, segment=segment)
             self._check_kept(sentence, segment, "sonicpipe_refine_segment")
-            if segment.text.strip():
+            if SAYS_SOMETHING.search(segment.text):
                 segments.append(segment)
         return segments
 
