@@ -152,6 +152,7 @@ from sonicpipe.builtin.markup import (
     MANNER_CUES,
     TAG_NAMES,
     MarkupError,
+    link_label,
     unsupported_tag,
 )
 from sonicpipe.builtin.normalize import PHONE_WORDS
@@ -516,10 +517,6 @@ BOLD_LINE_RE = re.compile(r"(\*\*|__)([^*_]*[^\s*_])\1")
 ALERT_RE = re.compile(r"\[!(note|tip|important|warning|caution)\]", re.I)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
-REFERENCE_LABEL_RE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S", re.M)
-# A link by reference: full ("[Music][1]"), collapsed ("[Music][]") or a shortcut ("[Music]"),
-# its label defined; not a definition ("[1]: https://...") nor an inline link
-REFERENCE_LINK_RE = re.compile(r"\[([^\[\]<>]+)\](?:\[([^\[\]]*)\])?(?![(\[:])")
 
 
 def _join_hyphenated(text: str) -> str:
@@ -577,29 +574,13 @@ def _opening_fence(source: list[str], number: int) -> re.Pattern[str] | None:
 def code_regions(text: str) -> list[tuple[int, int]]:
     """Where ``text`` (before cleanup) holds markdown code as cleanup reads it: the (start,
     end) of each fenced code block, fences included, code span, and HTML ``<pre>`` or
-    ``<code>`` element, in order; and of each reference link (``[Music][1]``, with ``[1]:
-    https://...`` below), whose text cleanup reads as it reads an inline link's, no cue, and
-    each definition, which cleanup drops. The markup plugin leaves markup there as text."""
+    ``<code>`` element, in order. The markup plugin leaves markup there as text."""
     regions: list[tuple[int, int]] = []
     if "`" in text or "~~~" in text or "<" in text:
         regions = _markdown_code(text)
     if "<" in text:
         regions = sorted(regions + [code.span() for code in _html_code(text, regions)])
-    if "]:" in text:  # few texts define links
-        definitions = [d for d in REFERENCE_LABEL_RE.finditer(text) if _clear_of(regions, d)]
-        labels = {_label(definition[1]) for definition in definitions}
-        links = [
-            link
-            for link in REFERENCE_LINK_RE.finditer(text)
-            if _label(link[2] or link[1]) in labels and _clear_of(regions, link)
-        ]
-        regions = sorted(regions + [found.span() for found in definitions + links])
     return regions
-
-
-def _label(text: str) -> str:
-    """A reference link's label as its definition's is matched: case and spaces aside."""
-    return " ".join(text.split()).lower()
 
 
 def _markdown_code(text: str) -> list[tuple[int, int]]:
@@ -781,7 +762,7 @@ def _blocks(
             lines.append(footnote.group(1).strip())
             continue
         if reference := REFERENCE_DEF_RE.fullmatch(line):
-            labels.add(_label(reference.group(1)))
+            labels.add(link_label(reference.group(1)))
             if marks := _marks_in(line):
                 lines.append(marks)
             continue
@@ -1176,7 +1157,7 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = FOOTNOTE_REF_RE.sub("", text)
         if labels:
             text = SHORTCUT_LINK_RE.sub(
-                lambda m: m.group(1) if _label(m.group(1)) in labels else m.group(), text
+                lambda m: m.group(1) if link_label(m.group(1)) in labels else m.group(), text
             )
     if "<" in text:
         if "<sup" in text or "<SUP" in text:

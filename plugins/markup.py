@@ -19,7 +19,8 @@ becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break
 speaking (``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
 ``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
-its label is markup too: ``[sighs][laughs]``; cleanup keeps the text) stay text. A bad
+its label is markup too: ``[sighs][laughs]``, and ``[Music]`` when ``[music]: https://...``
+defines it; cleanup keeps the text) and a definition's label stay text. A bad
 value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
 values. Each control becomes a mark placeholder in ``doc.text``. Markup shown in markdown
 code (a code span, a fenced block: see ``cleanup.code_regions``) is code, not markup, while
@@ -142,6 +143,8 @@ TOKEN_RE = re.compile(
 BRACKET_RE = re.compile(BRACKET)
 # The label after a markdown reference link's text: "[Music][1]", "[Music][]"
 LINK_LABEL_RE = re.compile(r"\[[^\[\]]*\]")
+# A markdown reference link's definition at a line's start ("[1]: https://..."): its label
+DEFINITION_RE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S", re.M)
 # Phonemes missing their << or >> ("<<k|æ|t now", "k|æ|t>>"), read out if left as text; no
 # digits: "x<<2|y" is code
 HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>\s\d]*>>")
@@ -248,12 +251,46 @@ def _cue(millis: int) -> Mark | str:
     return Mark(MarkKind.BREAK, millis) if millis else ""
 
 
-def _bracket_at(found: re.Match[str]) -> Mark | str | None:
-    """What the bracket form ``found`` in its text stands for (see :func:`_bracket`). Before
-    a label it is a reference link's text (``[Music][1]``, ``[Music][]``), which stays text,
-    unless the label is markup too (``[sighs][laughs]``: two cues)."""
+def link_label(text: str) -> str:
+    """A markdown reference link's label as its definition's is matched: case and spaces
+    aside."""
+    return " ".join(text.split()).lower()
+
+
+class _Links(NamedTuple):
+    """A text's markdown reference-link definitions (outside code): their labels, and where
+    each starts."""
+
+    labels: frozenset[str] = frozenset()
+    starts: frozenset[int] = frozenset()
+
+
+NO_LINKS = _Links()
+
+
+def _links(text: str, spans: Sequence[tuple[int, int]]) -> _Links:
+    """The reference-link definitions in ``spans`` of ``text``."""
+    if "]:" not in text:  # few texts define links
+        return NO_LINKS
+    found = [d for span in spans for d in DEFINITION_RE.finditer(text, *span)]
+    return _Links(
+        frozenset(link_label(d.group(1)) for d in found),
+        frozenset(d.start(1) - 1 for d in found),
+    )
+
+
+def _bracket_at(found: re.Match[str], links: _Links = NO_LINKS) -> Mark | str | None:
+    """What the bracket form ``found`` in its text stands for (see :func:`_bracket`). A
+    markdown reference link's text stays text: before a label (``[Music][1]``,
+    ``[Music][]``), unless the label is markup too (``[sighs][laughs]``: two cues), or
+    itself a defined label (``[Music]`` with ``[music]: https://...``); so does a
+    definition's label."""
+    if found.start() in links.starts:
+        return None
     label = LINK_LABEL_RE.match(found.string, found.end())
     if label is not None and not _is_bracket_markup(label.group()):
+        return None
+    if link_label(found.group("bracket")) in links.labels:
         return None
     return _bracket(found.group("bracket"))
 
@@ -284,10 +321,12 @@ def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, 
     open_tags: list[_Open] = []
     current: dict[MarkKind, Mark] = {}
 
-    for start, end in _outside(code, len(text)):
+    outside = _outside(code, len(text))
+    links = _links(text, outside)
+    for start, end in outside:
         for match in TOKEN_RE.finditer(text, start, end):
             try:
-                mark = _token(match, open_tags, current, check_phonemes)
+                mark = _token(match, open_tags, current, check_phonemes, links)
             except ControlError as exc:
                 where = f"{doc.source}:{_line(match)}"
                 raise MarkupError(f"{where}: {exc} (in {match.group()!r})") from None
@@ -336,6 +375,7 @@ def _token(
     open_tags: list[_Open],
     current: dict[MarkKind, Mark],
     model_id: str | None,
+    links: _Links,
 ) -> Mark | str | None:
     """The mark ``match`` stands for, text that replaces it (see :func:`_bracket`), or None
     when it is ordinary text."""
@@ -356,7 +396,7 @@ def _token(
             raise ControlError("<spell> spells plain characters: no markup inside it")
         return Mark(MarkKind.SPELL, spelled, match.group())
     if match.group("bracket") is not None:
-        return _bracket_at(match)
+        return _bracket_at(match, links)
     tag = match.group("tag").lower()
     if tag == "spell":
         raise ControlError("<spell> needs a closing </spell> around the text to spell")

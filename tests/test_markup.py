@@ -301,6 +301,17 @@ def test_a_reference_links_text_and_label_are_no_control() -> None:
     assert doc.marks.marks == []
 
 
+def test_a_defined_labels_shortcut_and_a_definitions_label_are_no_control() -> None:
+    """Markup reads reference links itself, not only where the cleanup plugin's code regions
+    said so: parsed alone, "[Music]" with "[music]: https://..." below was a break, and the
+    definition's "[laughs]" was laughter."""
+    text = "Play [Music] now.\n\n[music]: https://x.org\n[laughs]: https://y.org"
+    doc = Document(text)
+    parse(doc)
+    assert doc.text == text
+    assert doc.marks.marks == []
+
+
 def test_a_bracket_before_bracket_markup_is_no_link() -> None:
     doc = Document("[sighs][laughs] Hi [excited][break 1s].")
     parse(doc)
