@@ -1403,3 +1403,47 @@ def test_epub_verse_in_pre_keeps_its_lines_and_stanzas() -> None:
         "How cheerfully he seems to grin,\u2028How neatly spread his claws,",
         "After it went on.",
     ]
+
+
+def test_markdown_chapters_under_a_title_and_parts_two_levels_down(tmp_path: Path) -> None:
+    """``# Book`` over ``## Part`` over ``### Chapter``: the chapters are the third level
+    even with one part, or parts named otherwise, or a prologue and a part's introduction
+    at the parts' level (they are chapters); the title is not narrated (the chapters were
+    front matter, or the parts were the chapters)."""
+    path = tmp_path / "story.md"
+    chapters = "### Chapter 1\n\nA.\n\n### Chapter 2\n\nB.\n"
+    for text, expected in [
+        (f"# The Story\n\n## Part One\n\n{chapters}", [
+            ("Part One. Chapter 1", ["## Part One", "### Chapter 1", "A."]),
+            ("Chapter 2", ["### Chapter 2", "B."]),
+        ]),
+        (f"# The Story\n\n## Prologue\n\nP.\n\n## The Arrival\n\nIt began.\n\n{chapters}"
+         "## The Return\n\n### Chapter 3\n\nC.\n\n## Epilogue\n\nE.\n", [
+            ("Prologue", ["## Prologue", "P."]),
+            ("The Arrival", ["## The Arrival", "It began."]),
+            ("Chapter 1", ["### Chapter 1", "A."]),
+            ("Chapter 2", ["### Chapter 2", "B."]),
+            ("The Return. Chapter 3", ["## The Return", "### Chapter 3", "C."]),
+            ("Epilogue", ["## Epilogue", "E."]),
+        ]),
+        ("# The Story\n\n## Book One\n\n### Part One\n\n#### Chapter 1\n\nA.\n\n"
+         "#### Chapter 2\n\nB.\n", [
+            ("Book One. Part One. Chapter 1", ["## Book One", "### Part One", "#### Chapter 1",
+                                               "A."]),
+            ("Chapter 2", ["#### Chapter 2", "B."]),
+        ]),
+    ]:  # fmt: skip
+        path.write_text(text, encoding="utf-8")
+        book = read_book(path)
+        assert (book.title, book.left_out) == ("The Story", {})
+        assert [(c.title, c.paragraphs) for c in book.chapters] == expected
+    # Scenes under each chapter are no chapters, and a heading after the chapters is none
+    # of the book's title.
+    path.write_text(
+        "## One\n\n### Scene 1\n\nA.\n\n### Scene 2\n\nB.\n\n## Two\n\n### Scene 3\n\nC.\n\n"
+        "# Appendix\n\nZ.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert book.title == "story"
+    assert [c.title for c in book.chapters] == ["One", "Two", "Appendix"]

@@ -22,12 +22,15 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   (or ``Opening``). A paragraph of indented lines that each start with a capital (verse)
   keeps them as lines (:data:`LINE_BREAK`); others are wrapped text.
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
-  or ``-``) used more than once, but for parts (``## Part One`` each followed at once by a
-  deeper heading): a part is narrated with its first chapter and names it. A single
-  heading above that level is the book's title, unless a title found elsewhere (YAML, or a
-  Project Gutenberg header) is not its first words (``Dune`` for ``# Dune: A Novel``): then
-  it is narrated as a part over the chapter right under it (or as a chapter, with text of its
-  own). A YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
+  or ``-``) used more than once, or a level deeper while the headings there are parts over
+  them (``## Part One``, or any heading over ``### Chapter 1``s; ``# Book`` and ``## Part
+  One`` may both be over ``### Chapter 1``). A heading above the chapters' level followed at
+  once by a deeper one is a part: narrated with the chapter under it, which it names
+  (``Part One. Chapter 1``); with text of its own it is a chapter (a prologue, a part's
+  introduction). The first heading, when it is alone at its level above the chapters, is the
+  book's title, unless a title found elsewhere (YAML, or a Project Gutenberg header) is not
+  its first words (``Dune`` for ``# Dune: A Novel``): then it is narrated as any other. A
+  YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
   or a list of the other headings is a table of contents: front matter, wherever it is. A
   ``#`` heading needs no blank line around it; its closing ``#``s, Pandoc attributes
@@ -141,7 +144,7 @@ MD_MARKS = re.compile(r"(\*{1,3}|`+)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(_{1,3})(?=\S)(.
 MD_FENCE = re.compile(r" {0,3}(?P<fence>`{3,}(?!.*`)|~{3,}(?=[ \t]*\S)).*")
 MD_COMMENT = re.compile(r" {0,3}<!--")
 # A Markdown heading naming a part of the book (its chapters are a level down).
-PART = re.compile(r"(?:part|book|volume)\b", re.I)
+PART = re.compile(rf"(?:part|book|volume)\s+(?:the\s+)?{_NUMBER}\b", re.I)
 # A setext heading: its text, then a line of ``=`` (level 1) or ``-`` (level 2) under it;
 # under a list or a quote, ``---`` is a rule.
 MD_UNDERLINED = re.compile(
@@ -502,38 +505,28 @@ def read_markdown(
         if n not in contents and (found := _md_heading(p))
     ]
     title = fields.get("title") or name
-    counts = {level: sum(1 for _, lv, _ in levels if lv == level) for _, level, _ in levels}
-    repeated = sorted(level for level, count in counts.items() if count > 1)
-    chapter_level = part_level = repeated[0] if repeated else min(counts, default=1)
+    chapter_level = _md_chapter_level(levels)
     at = {n: level for n, level, _ in levels}
-    if len(repeated) > 1 and all(
-        at.get(n + 1, 0) > level and PART.match(heading)
-        for n, level, heading in levels
-        if level == part_level
-    ):  # each a part, followed at once by a deeper heading: the chapters are those
-        chapter_level = repeated[1]
-    tops = [(n, heading) for n, level, heading in levels if level < part_level]
-    # A lone heading over the rest is the book's title, unless the metadata gives another:
-    # then it is narrated, as a part over the chapter right under it, or as a chapter.
-    lone = tops[0] if len(tops) == 1 else None
-    given = _words(fields.get("title", lone[1])) if lone else []
-    if lone and _words(lone[1])[: len(given)] == given:  # the title ("Dune: A Novel")
-        title, dropped, lone = fields.get("title", lone[1]), {lone[0]}, None
-    else:
-        dropped = set()
-    named = {n: heading for n, _, heading in levels}
-    starts = []  # (where a chapter starts, with the part heading right over it; its title)
+    # The first heading, alone at its level and over the chapters, is the book's title,
+    # unless the metadata gives another: then it is narrated as any heading over them is.
+    dropped: set[int] = set()
+    top = levels[0] if levels else (0, 0, "")
+    if top[1] < chapter_level and all(level > top[1] for _, level, _ in levels[1:]):
+        given = _words(fields.get("title", top[2]))
+        if _words(top[2])[: len(given)] == given:  # the title ("Dune: A Novel")
+            title, dropped = fields.get("title", top[2]), {top[0]}
+    # A heading over the chapters followed at once by a deeper one is a part: narrated with
+    # the chapter under it, which it names; with text of its own, it is a chapter.
+    starts: list[tuple[int, str]] = []  # where a chapter starts (its parts first); its title
+    parts: list[tuple[int, str]] = []
     for n, level, heading in levels:
-        if level == chapter_level and part_level < chapter_level and at.get(n - 1) == part_level:
-            starts.append((n - 1, f"{named[n - 1].rstrip('.:')}. {heading}"))
-        elif level == chapter_level:
-            starts.append((n, heading))
-    if lone:
-        over = [k for k, (start, _) in enumerate(starts) if start == lone[0] + 1]
-        for k in over:  # right over a chapter: narrated with it and names it
-            starts[k] = (lone[0], f"{lone[1].rstrip('.:')}. {starts[k][1]}")
-        if not over:  # text of its own under it
-            starts = sorted([*starts, lone])
+        if n in dropped or level > chapter_level:
+            continue
+        if level < chapter_level and level < at.get(n + 1, 0) <= chapter_level:
+            parts.append((n, heading.rstrip(".:")))
+            continue
+        starts.append((parts[0][0] if parts else n, ". ".join([*(t for _, t in parts), heading])))
+        parts.clear()
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
     chapters = (
@@ -548,6 +541,39 @@ def read_markdown(
         chapter.paragraphs = [hard_breaks(p) for p in chapter.paragraphs]
     _licence_chapter(chapters, left, split_paragraphs(tail), licence)
     return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
+
+
+def _md_chapter_level(levels: list[tuple[int, int, str]]) -> int:
+    """The heading level of a Markdown book's chapters, from its headings' (index, level,
+    text): the shallowest used more than once, or one deeper while those are parts."""
+    used = sorted({level for _, level, _ in levels})
+    repeated = [lv for lv in used if sum(1 for _, level, _ in levels if level == lv) > 1]
+    chapter = repeated[0] if repeated else min(used, default=1)
+    while (deeper := [lv for lv in used if lv > chapter]) and _md_parts(levels, chapter, deeper[0]):
+        chapter = deeper[0]
+    return chapter
+
+
+def _md_parts(levels: list[tuple[int, int, str]], level: int, deeper: int) -> bool:
+    """Whether the headings at ``level`` are parts over chapters at ``deeper``: some hold
+    such headings, and each that does names a part (``Part One``, ``Book II``) or holds
+    numbered chapters (``Chapter 1``); one that holds none is a chapter (a prologue)."""
+    holds = False
+    for k, (_, at, heading) in enumerate(levels):
+        if at != level:
+            continue
+        under = []
+        for _, below, text in levels[k + 1 :]:
+            if below <= level:
+                break
+            under += [text] if below == deeper else []
+        chapters = all(
+            (m := HEADING.match(text)) and m["word"].lower() == "chapter" for text in under
+        )
+        if under and not (PART.match(heading) or chapters):
+            return False
+        holds = holds or bool(under)
+    return holds
 
 
 def hard_breaks(paragraph: str) -> str:
