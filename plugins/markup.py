@@ -20,7 +20,8 @@ speaking (``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the c
 ``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
 its label is markup too: ``[sighs][laughs]``, and ``[Music]`` when ``[music]: https://...``
-defines it; cleanup keeps the text) and a definition's label stay text. A bad
+defines it; cleanup keeps the text; a control with its value is none: ``[break 1s][x]``) and
+a definition's label stay text. A bad
 value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
 values. Each control becomes a mark placeholder in ``doc.text``. Markup shown in markdown
 code (a code span, a fenced block: see ``cleanup.code_regions``) is code, not markup, while
@@ -284,9 +285,11 @@ def _bracket_at(found: re.Match[str], links: _Links = NO_LINKS) -> Mark | str | 
     markdown reference link's text stays text: before a label (``[Music][1]``,
     ``[Music][]``), unless the label is markup too (``[sighs][laughs]``: two cues), or
     itself a defined label (``[Music]`` with ``[music]: https://...``); so does a
-    definition's label."""
+    definition's label. A control with its value (``[break 1s]``) is no link's text."""
     if found.start() in links.starts:
         return None
+    if EXPLICIT_RE.fullmatch(found.group("bracket").strip()):
+        return _bracket(found.group("bracket"))  # "[break 1s][x]": no link's text
     label = LINK_LABEL_RE.match(found.string, found.end())
     if label is not None and not _is_bracket_markup(label.group()):
         return None

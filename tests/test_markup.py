@@ -321,6 +321,16 @@ def test_a_bracket_before_bracket_markup_is_no_link() -> None:
     ]  # fmt: skip
 
 
+def test_a_control_with_its_value_before_a_bracket_is_no_links_text() -> None:
+    """'[break 1s][x]' looked like a reference link: read aloud as "break one second"."""
+    doc = Document("Wait [break 1s][x] here, [speed 1.2][Music] and [Volume 0.8][].\n\n[x]: /y")
+    parse(doc)
+    assert pieces(doc) == [
+        "Wait ", (MarkKind.BREAK, 1000), "[x] here, ", (MarkKind.SPEED, 1.2),
+        (MarkKind.BREAK, 500), " and ", (MarkKind.VOLUME, 0.8), "[].\n\n[x]: /y",
+    ]  # fmt: skip
+
+
 def test_a_reference_links_text_is_read_with_no_definition(chain: TextChain) -> None:
     """[Music][1] was a break, and [Applause][] a break and "[]", when no "[1]: https://..."
     defined them (a pasted excerpt); they are links' text, read as an inline link's is."""
