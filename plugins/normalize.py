@@ -549,11 +549,19 @@ AFTER_CLOCK = frozenset(
 TIME_ZONES = frozenset(
     _words("UTC GMT BST CET CEST EET IST JST AEST ET CT MT PT EST EDT CST CDT MST MDT PST PDT")
 )
-# US states whose abbreviation is also a word (see en-abbreviations.tsv): the state only after
-# a place and a comma, or in a party label ("Boston, Mass.", "(D-Mass.)"); "a critical mass."
-# and "after Mass." stay. The segmenter takes none of them for an abbreviation.
-STATE_WORDS = frozenset(_words("Mass."))
-PLACE_BEFORE = re.compile(r"(?:\b([A-Z][a-z]+),[ \t]|\b[DRI]-)$")
+# US states whose abbreviation is also a word, or a name's initials (so not in
+# en-abbreviations.tsv): the state only after a place and a comma, or in a party label
+# ("Boston, Mass.", "Springfield, Ill.", "(D-Wash.)"); "a critical mass.", "after Mass.", "Miss.
+# Smith" and "I felt ill." stay. The segmenter takes none of them for an abbreviation.
+STATE_WORDS = {
+    "Mass.": "Massachusetts", "Wash.": "Washington", "Pa.": "Pennsylvania", "Ill.": "Illinois",
+    "Miss.": "Mississippi", "Ind.": "Indiana", "Ore.": "Oregon", "Tex.": "Texas",
+    "Va.": "Virginia", "Del.": "Delaware", "La.": "Louisiana", "Mo.": "Missouri",
+    "Mont.": "Montana", "Me.": "Maine", "N.D.": "North Dakota", "S.D.": "South Dakota",
+}  # fmt: skip
+# Words before a comma that are no place: "Well, Pa. said no", "Oh, Miss. Smith".
+INTERJECTIONS = frozenset(_words("Well Oh Ah Okay OK Sure Thanks However Anyway Indeed"))
+PLACE_BEFORE = re.compile(r"(?:\b([A-Z][A-Za-z]*[a-z]),[ \t]|\b[DRI]-)$")  # "McAllen, "
 # Abbreviations read by their place: after a name or a number, or before a name.
 AFTER_NAME = {"St.": "Street", "Dr.": "Drive", "Sr.": "Senior", "Ste.": "Suite"}
 BEFORE_NAME = {"St.": "Saint", "Dr.": "Doctor", "Sr.": "Sister", "Ste.": "Saint"}
@@ -1380,7 +1388,7 @@ def _after_place(text: str, start: int) -> bool:
     """Whether ``start`` follows a place and a comma ("Boston, "; not "Yes, " nor "Sunday, ")
     or a party's letter ("(D-"): where a state's abbreviation stands (see STATE_WORDS)."""
     place = PLACE_BEFORE.search(text, max(0, start - 24), start)
-    return place is not None and place[1] not in SENTENCE_STARTERS | AFTER_CLOCK
+    return place is not None and place[1] not in SENTENCE_STARTERS | AFTER_CLOCK | INTERJECTIONS
 
 
 def _goes_on(token: str, text: str, start: int, end: int) -> bool:
@@ -2641,9 +2649,12 @@ class EnglishNormalizer:
             if _word_before(text, start).lower() in DAY_WORDS:  # "closed Wed."
                 return DAY_ABBREVIATIONS[token] + _period(text, end)
             return token
-        if token in STATE_WORDS and not _after_place(text, start):
-            return token  # "after Mass.", "Yes, Mass. is at nine"; but "Boston, Mass."
-        expansion = abbreviations().get(token)
+        if token in STATE_WORDS:
+            if not _after_place(text, start):
+                return token  # "after Mass.", "Yes, Mass. is at nine"; but "Boston, Mass."
+            expansion = STATE_WORDS[token]
+        else:
+            expansion = abbreviations().get(token)
         if (token in CAPITALIZED_BEFORE_NUMBER and NUMBER_AFTER.match(text, end)) or (
             token == "Ca." and YEAR_AFTER.match(text, end)  # "Ca. 1850", but "to Ca. 5 years"
         ):

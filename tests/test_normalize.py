@@ -2080,6 +2080,14 @@ def test_sentence_ends_survive_segmentation() -> None:
          ["Boston, Massachusetts is cold.", "Senator Ed Markey (D-Massachusetts) spoke.",
           "A critical mass.", "Then it fell.", "After Mass. the priest left.",
           "Yes, Mass. is at nine.", "Lowell, Massachusetts.", "Alice ran."]),
+        # so are the other states written like words or initials
+        ("He moved to Seattle, Wash. He liked it. Springfield, Ill. was home to Sen. Jo Doe "
+         "(D-Pa.) and Kansas City, Mo. fans. Fargo, N.D. Thursday. I felt ill. Wash. Rinse. "
+         "Well, Pa. said no. McAllen, Tex. is hot.",
+         ["He moved to Seattle, Washington.", "He liked it.",
+          "Springfield, Illinois was home to Senator Jo Doe (D-Pennsylvania) and Kansas City, "
+          "Missouri fans.", "Fargo, North Dakota Thursday.", "I felt ill.", "Wash.", "Rinse.",
+          "Well, Pa. said no.", "McAllen, Texas is hot."]),
         # a day or a time zone after "p.m." goes on with the sentence
         ("Polls close at 8 p.m. Friday. Results follow.",
          ["Polls close at eight PM Friday.", "Results follow."]),
