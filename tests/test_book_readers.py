@@ -1447,3 +1447,31 @@ def test_markdown_chapters_under_a_title_and_parts_two_levels_down(tmp_path: Pat
     book = read_book(path)
     assert book.title == "story"
     assert [c.title for c in book.chapters] == ["One", "Two", "Appendix"]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_a_byline_under_the_title_names_the_author(tmp_path: Path, suffix: str) -> None:
+    """'by Ann Smith' under a book's title (a plain text's line, a Markdown heading's) is its
+    author, as the M4B's tags name it; a name in capitals is written as a name; a header's
+    or YAML's author wins; a sentence starting 'by' is none."""
+    path = tmp_path / f"harbour{suffix}"
+    head = "# The Quiet Harbour" if suffix == ".md" else "The Quiet Harbour"
+    chapter = "## Chapter 1" if suffix == ".md" else "CHAPTER I"
+    body = f"\n\n{chapter}\n\nIt began by the sea.\n"
+    for byline, author in [
+        ("by Ann Smith", "Ann Smith"),
+        ("BY ANN O'NEILL AND BO DE LA CRUZ", "Ann O'Neill and Bo De La Cruz"),
+        ("By\n\nJ. R. R. TOLKIEN", "J. R. R. Tolkien"),
+        ("by the river we stood", ""),
+    ]:
+        path.write_text(f"{head}\n\n{byline}{body}", encoding="utf-8")
+        book = read_book(path)
+        title = "The Quiet Harbour" if author or suffix == ".md" else "harbour"
+        assert (book.title, book.author) == (title, author)
+    front = (
+        "---\nauthor: Bo Jones\n---\n\n"
+        if suffix == ".md"
+        else "Author: Bo Jones\n\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\n\n"
+    )
+    path.write_text(f"{front}{head}\n\nby Ann Smith{body}", encoding="utf-8")
+    assert read_book(path).author == "Bo Jones"

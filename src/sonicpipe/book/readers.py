@@ -4,7 +4,9 @@ A book is chapters of paragraphs, in reading order. Each chapter's heading stays
 as the first paragraph (it is narrated); ``Chapter.title`` names it for markers and reports.
 
 * Plain text: a Project Gutenberg header and licence are cut at the ``*** START OF`` /
-  ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header). Chapter headings
+  ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header; without them, a
+  byline ``by Ann Smith`` in the first paragraphs names the author, and a line right over it
+  the book). Chapter headings
   are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
   arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
   ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
@@ -31,7 +33,8 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   book's title, unless a title found elsewhere (YAML, or a Project Gutenberg header) is not
   its first words (``Dune`` for ``# Dune: A Novel``): then it is narrated as any other. A
   YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
-  author, and is never narrated. A ``Contents`` (or ``Table of Contents``) heading over links
+  author, and is never narrated; without an author there, a byline (``*by Ann Smith*``)
+  under the title names one. A ``Contents`` (or ``Table of Contents``) heading over links
   or a list of the other headings is a table of contents: front matter, wherever it is. A
   ``#`` heading needs no blank line around it; its closing ``#``s, Pandoc attributes
   (``{#one}``), links' targets and emphasis marks are not its title's; fenced code (blank
@@ -118,6 +121,14 @@ PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
 # A line of verse in a plain text: indented, starting with a capital (after quotes).
 VERSE_LINE = re.compile(r"[ \t]{2,}[\"'\u201c\u2018(\[_]*[A-Z]")
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
+# A byline under a book's title: ``by Ann Smith``, ``BY J. R. R. TOLKIEN``, ``Written by
+# Ann Smith and Bo Jones``: names of capitalized words (and the particles some hold).
+BYLINE = re.compile(
+    r"(?:(?:Written|written|WRITTEN)\s+)?(?:by|By|BY)[:\s]\s*(?P<name>[A-Z][\w.'\u2019-]*"
+    r"(?:(?:\s+|,\s*)(?:(?:and|AND|&|de|van|von|der|la|le|du|da|di)\s+)*[A-Z][\w.'\u2019-]*){0,7})"
+    r"\.?"
+)
+BYLINE_WITHIN = 4  # paragraphs from a book's start where its byline may be
 FOOTNOTE = re.compile(r"(?<=[\w.,;:!?'\")\]])\[(?:\d{1,3}|\*|[A-Z])\]")
 # A text's own footnote (Moby-Dick's): a marker in the running text, an asterisk right after
 # a word or its punctuation ('a royal fish."*') that is not one of a pair around emphasized
@@ -323,6 +334,11 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     contents = [n for n in headings if n not in chapters_at and n not in placed]
     first = begins[0] if begins else len(paragraphs)
     opening = paragraphs[:first]
+    if not fields.get("author") and (byline := _byline(opening)):
+        fields["author"] = byline[1]
+        above = opening[byline[0] - 1].strip() if byline[0] else ""
+        if not fields.get("title") and above and "\n" not in above and len(above) <= 100:
+            fields["title"] = above  # the line over it
     chapters: list[Chapter] = []
     left: dict[str, int] = {}
     if opening:
@@ -352,6 +368,22 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     _licence_chapter(chapters, left, split_paragraphs(tail), licence)
     title = fields.get("title") or name
     return Book(title, fields.get("author", ""), chapters, left_out=_counted(left))
+
+
+def _byline(paragraphs: list[str]) -> tuple[int, str] | None:
+    """Where a byline (:data:`BYLINE`) is among a book's first paragraphs, and the author it
+    names (in capitals, as a name is written: ``BY ANN SMITH`` is Ann Smith)."""
+    for n, paragraph in enumerate(paragraphs[:BYLINE_WITHIN]):
+        text = " ".join(paragraph.split())
+        if text.casefold() == "by" and n + 1 < len(paragraphs):  # the name below it
+            text = f"by {' '.join(paragraphs[n + 1].split())}"
+        if found := BYLINE.fullmatch(text):
+            name = found["name"]
+            if name.isupper():
+                name = re.sub(r"\bAND\b", "and", name)
+                name = re.sub(r"[A-Z]{2,}", lambda m: m[0][0] + m[0][1:].lower(), name)
+            return n, name
+    return None
 
 
 def verse_lines(paragraph: str) -> str:
@@ -529,6 +561,9 @@ def read_markdown(
         parts.clear()
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
+    lines = [found[1] if (found := _md_heading(p)) else _md_title(p) for p in opening]
+    if not fields.get("author") and (byline := _byline(lines)):
+        fields["author"] = byline[1]
     chapters = (
         [Chapter(title or UNTITLED, opening)] if opening and (front_matter or not starts) else []
     )
