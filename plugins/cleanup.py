@@ -39,7 +39,10 @@ Decisions a later stage can rely on:
   a line that does not go on with a small letter, is a heading and ends its own sentence.
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
-  ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?".
+  ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?". So does a
+  screenplay's scene heading in capitals, a slugline of any length (``INT. SARAH'S
+  APARTMENT - LIVING ROOM - NIGHT``, ``EXT./INT. CAR - DAY``), at a paragraph's start or
+  after a sentence's end.
 * An e-mail's signature keeps its line ends: after a sign-off on a line of its own (``Best,``,
   ``Kind regards``, ``Thanks!``, a signature's ``--``, which goes) that starts its paragraph
   or follows a sentence's end, up to six lines of 50 characters or fewer to the paragraph's
@@ -267,6 +270,9 @@ EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
 MAX_NAME_WORDS = 4  # of a line in capitals that ends its own sentence (see _names_the_next)
+# A screenplay's scene heading, a slugline, in capitals: "INT. KITCHEN - NIGHT", "EXT./INT. CAR
+# - MOVING", "I/E. TRAIN - DAY"; it ends its own sentence (see _is_slugline)
+SLUGLINE_RE = re.compile(r"(?:(?:INT|EXT|EST)(?:\.?/(?:INT|EXT))?|I/E)\.[ \t]")
 # An e-mail's sign-off, on a line of its own, above its signature (see _end_signature_lines)
 SIGN_OFF_RE = re.compile(
     r"(?:(?:best|kind|kindest|warm|warmest)\s+regards|regards|best(?:\s+wishes)?|all the best"
@@ -770,6 +776,8 @@ def _blocks(
             close()
         if kind == "text" and len(lines) == 1 and _names_the_next(lines[0], stripped):
             lines[0] = _finish(lines[0], spoken)
+        elif kind == "text" and lines and _is_slugline(lines):
+            lines[-1] = _finish(lines[-1], spoken)
         elif (
             lines
             and lines[-1][:2] in ("**", "__")  # most lines: looked at no further
@@ -1527,6 +1535,18 @@ def _names_the_next(line: str, next_line: str) -> bool:
         and _in_capitals(line)
         and any(map(str.islower, next_line))
         and not strip_marks(next_line).lstrip()[:1].islower()
+    )
+
+
+def _is_slugline(lines: list[str]) -> bool:
+    """Whether the last of ``lines``, a paragraph's so far, is a screenplay's scene heading
+    (:data:`SLUGLINE_RE`) that starts the paragraph or a sentence."""
+    line = strip_marks(lines[-1])
+    return (
+        line[:1] in "EI"  # most lines: looked at no further
+        and SLUGLINE_RE.match(line) is not None
+        and _in_capitals(line)
+        and (len(lines) == 1 or _ends(lines[-2]))
     )
 
 

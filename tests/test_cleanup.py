@@ -854,6 +854,25 @@ def test_a_name_in_capitals_over_its_words_ends_a_sentence(raw: str, cleaned: st
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
+        ("INT. SARAH'S APARTMENT - LIVING ROOM - NIGHT\nSarah enters, holding a candle.",
+         "INT. SARAH'S APARTMENT - LIVING ROOM - NIGHT. Sarah enters, holding a candle."),
+        ("She stops.\nEXT./INT. MOVING CAR - CONTINUOUS - RAIN\nJohn drives.",
+         "She stops. EXT./INT. MOVING CAR - CONTINUOUS - RAIN. John drives."),
+        ("I/E. TRAIN STATION - MORNING (1985)\ncrowds everywhere",
+         "I/E. TRAIN STATION - MORNING (1985). crowds everywhere."),
+        # not one: in small letters, or not at a sentence's start
+        ("Int. kitchen, night\nSarah enters.", "Int. kitchen, night Sarah enters."),
+        ("He saw the sign EXT. 4 AND THE\nDOOR.", "He saw the sign EXT. 4 AND THE DOOR."),
+    ],
+)  # fmt: skip
+def test_a_screenplays_scene_heading_ends_its_own_sentence(raw: str, cleaned: str) -> None:
+    """A slugline of more words than a speaker's name ran into the action under it."""
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
         ("Use **`--force`** with care.", "Use --force with care."),
         ("The ~~`old_api()`~~ call and _`x`_.", "The old_api() call and x."),
         ("**`a`** and *`b`*", "a and b."),
