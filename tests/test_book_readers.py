@@ -1475,3 +1475,20 @@ def test_a_byline_under_the_title_names_the_author(tmp_path: Path, suffix: str) 
     )
     path.write_text(f"{front}{head}\n\nby Ann Smith{body}", encoding="utf-8")
     assert read_book(path).author == "Bo Jones"
+
+
+def test_a_sentence_that_starts_as_a_heading_is_prose() -> None:
+    """'Part one of the plan failed.' on a line of its own is a sentence, not a part over
+    the chapter after it; 'CHAPTER THE SECOND' and 'Chapter 3, In Which ...' are headings."""
+    book = read_text(
+        "Part one of the plan failed.\n\nCHAPTER 1\n\nIt began.\n\n"
+        "Chapter two of my life began in Paris.\n\nCHAPTER THE SECOND\n\nIt went on.\n\n"
+        "Chapter 3, In Which It Ends\n\nDone.\n",
+        "tale",
+    )
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("Opening", ["Part one of the plan failed."]),
+        ("CHAPTER 1", ["CHAPTER 1", "It began.", "Chapter two of my life began in Paris."]),
+        ("CHAPTER THE SECOND", ["CHAPTER THE SECOND", "It went on."]),
+        ("Chapter 3, In Which It Ends", ["Chapter 3, In Which It Ends", "Done."]),
+    ]

@@ -6,23 +6,23 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
 * Plain text: a Project Gutenberg header and licence are cut at the ``*** START OF`` /
   ``*** END OF`` lines (``Title:`` and ``Author:`` are read from the header; without them, a
   byline ``by Ann Smith`` in the first paragraphs names the author, and a line right over it
-  the book). Chapter headings
-  are paragraphs starting ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman,
-  arabic or a word), and lines of their own naming a ``Prologue``, ``Epilogue``,
-  ``Afterword`` or ``Postscript``. A heading that is only a number takes the capitals line
-  after it (``JONATHAN HARKER'S JOURNAL``) into its title, and the ``PART``/``BOOK``
-  headings right over it, which no later heading repeats, are narrated with it and name it
-  (``PART II. CHAPTER I``). Other headings with no text before the next one are a table of
-  contents (``CHAPTER II. The Pool`` is the heading ``CHAPTER II``),
-  and so is the last of them when it and the one before come again later: they and everything
-  before them are front matter, and so is what follows until the first chapter, but for
-  sections the contents list by name: a line after it that repeats such an entry
-  (Moby-Dick's ``ETYMOLOGY.``) starts a chapter.
-  Text before the first heading, when it is no front matter, is a chapter: ``CHAPTER I``
-  when the first heading is ``CHAPTER II`` (a book whose first heading is lost), else
-  named by its own capitals heading line (``ETYMOLOGY.``), else by the book's title
-  (or ``Opening``). A paragraph of indented lines that each start with a capital (verse)
-  keeps them as lines (:data:`LINE_BREAK`); others are wrapped text.
+  the book). Chapter headings are paragraphs starting
+  ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman, arabic or a word:
+  ``Chapter the First``; not a sentence, ``Part one of the plan failed.``), and lines of
+  their own naming a ``Prologue``, ``Epilogue``, ``Afterword`` or ``Postscript``. A heading
+  that is only a number takes the capitals line after it (``JONATHAN HARKER'S JOURNAL``)
+  into its title, and the ``PART``/``BOOK`` headings right over it, which no later heading
+  repeats, are narrated with it and name it (``PART II. CHAPTER I``). Other headings with no
+  text before the next one are a table of contents (``CHAPTER II. The Pool`` is the heading
+  ``CHAPTER II``), and so is the last of them when it and the one before come again later:
+  they and everything before them are front matter, and so is what follows until the first
+  chapter, but for sections the contents list by name: a line after it that repeats such an
+  entry (Moby-Dick's ``ETYMOLOGY.``) starts a chapter. Text before the first heading, when
+  it is no front matter, is a chapter: ``CHAPTER I`` when the first heading is
+  ``CHAPTER II`` (a book whose first heading is lost), else named by its own capitals
+  heading line (``ETYMOLOGY.``), else by the book's title (or ``Opening``). A paragraph of
+  indented lines that each start with a capital (verse) keeps them as lines
+  (:data:`LINE_BREAK`); others are wrapped text.
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, or a level deeper while the headings there are parts over
   them (``## Part One``, or any heading over ``### Chapter 1``s; ``# Book`` and ``## Part
@@ -94,8 +94,12 @@ _NUMBER = (
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|first|second|"
     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
 )
+# A numbered heading: ``CHAPTER II.``, ``Chapter the First``, ``Part 1: Title``; not a
+# sentence that starts so (``Part one of the plan failed.``: a small word after the number).
 HEADING = re.compile(
-    rf"^(?P<word>chapter|book|part|letter|stave)\s+(?P<number>{_NUMBER})\b[.:]?", re.IGNORECASE
+    rf"^(?P<word>chapter|book|part|letter|stave)\s+(?:the\s+)?(?P<number>{_NUMBER})\b"
+    r"(?!,?[ \t]+(?-i:[a-z]))[.:]?",
+    re.IGNORECASE,
 )
 # A section named, not numbered: a line of its own.
 NAMED = re.compile(
