@@ -7,6 +7,7 @@ import os
 import pty
 import select
 import shlex
+import signal
 import subprocess
 import sys
 from importlib.metadata import version
@@ -319,3 +320,24 @@ def test_an_epub_given_as_a_text_says_to_render_it_as_a_book(
         assert capsys.readouterr().err == (
             f"sonicpipe: error: {book}: an EPUB book; render it with sonicpipe book render\n"
         )
+
+
+def test_main_in_process_gives_ctrl_c_back_after_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real SIGINT, raised while the text hooks run, as a user's Ctrl-C would arrive.
+    (tmp_path / "ctrl_c_plugin.py").write_text(
+        "import signal\n"
+        "from sonicpipe import hookimpl\n"
+        "@hookimpl\n"
+        "def sonicpipe_normalize_text(doc):\n"
+        "    signal.raise_signal(signal.SIGINT)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = tmp_path / "in.txt"
+    text.write_text("Hello there.")
+    assert main(["--plugin", "ctrl_c_plugin", "text", str(text)]) == 130
+    assert capsys.readouterr().err == "sonicpipe: interrupted\n"
+    # The command's own process ignores a second Ctrl-C while it winds down; a program that
+    # called main() keeps its own handler.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

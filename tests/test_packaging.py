@@ -46,4 +46,4 @@ def test_wheel_holds_every_module_and_data_file(tmp_path: Path) -> None:
     listed.read_string(zipfile.ZipFile(wheel).read(f"{metadata}/entry_points.txt").decode())
     plugins = {p.stem for p in (REPO / "plugins").glob("*.py")} - {"__init__"}
     assert dict(listed["sonicpipe"]) == {name: f"sonicpipe.builtin.{name}" for name in plugins}
-    assert dict(listed["console_scripts"]) == {"sonicpipe": "sonicpipe.cli:main"}
+    assert dict(listed["console_scripts"]) == {"sonicpipe": "sonicpipe.cli:run"}

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sonicpipe import __version__
 from sonicpipe.audio.command import add_audio_parser
@@ -499,7 +499,25 @@ def _drop_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (130 after Ctrl-C, 143 after SIGTERM, 141
-    when the reader of standard output went away)."""
+    when the reader of standard output went away). Ctrl-C is handled as before on return."""
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        return _main(argv)
+    finally:
+        if handler is not None:  # None: set outside Python, which cannot be put back
+            signal.signal(signal.SIGINT, handler)
+
+
+def run() -> NoReturn:
+    """The ``sonicpipe`` command: :func:`main`, then exit with its status. After an interrupt,
+    a second Ctrl-C while Python winds down (threads, libraries) is ignored, not a traceback."""
+    sys.exit(_main(sys.argv[1:]))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """:func:`main`, leaving Ctrl-C ignored after an interrupt."""
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:
@@ -536,4 +554,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
