@@ -1144,6 +1144,28 @@ DAY_GOES_ON = re.compile(
     rf"{H}(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
     rf"(?:[.,;:!?]|{H}(?:morning|afternoon|evening|night)(?![\w'’])|$)"
 )
+# Words of money make "3m" on a number millions, as "$3m" is: before it in its sentence ("raised
+# ~3m in funding", "valued at 3m", "Revenue: 3m") or after it, maybe past "in" or "of" and one
+# word ("a 3m seed round", "3m in new funding"); but not before a word of size or place ("paid
+# for 3m of rope", "3m long"), nor as a measure of a noun ("the budget's 3m wall") or of time
+# ("the deal took ~3m"). "3M" is a company ("investors in 3M"): it is millions only right after
+# a verb of money ("raised 3M").
+_MONEY = r"rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|cost(?:s|ing)?|paid|pay(?:s|ing)?|worth"
+MONEY_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{_MONEY}|fund(?:s|ed|ing)?|financing|invest(?:s|ed|ing|ments?|ors?)"
+    r"|valu(?:ed|ation)|revenues?|sales|turnover|profits?|loss(?:es)?|earnings|income|budget"
+    r"|deal|spen[dt]|spending|debt|loans?|grants?|fined|settle(?:d|ment)|salary|bonus|contract"
+    r"|capital|donat(?:ed|ions?)|dividends?|sold|sells?|selling|bought|buys?|fetch(?:ed|es)?"
+    r"|auction(?:ed)?|price[ds]?|bid)(?![A-Za-z])(?:[^.;!?\n]|\.\d)*$"
+)
+MONEY_VERB_BEFORE = re.compile(rf"(?<![A-Za-z])(?i:{_MONEY}){H}$")
+MONEY_AFTER = re.compile(
+    rf"{H}(?:(?:in|of){H})?(?:[a-z]+{H})?(?:funding|financing|investment|round|raise|valuation"
+    r"|budget|revenue|sales|profit|loss|deal|contract|fine|settlement|payout|bonus|salary"
+    r"|package|grant|loan|debt|capital|cash|bid|offer|takeover|buyout|fee|prize)(?![\w'’])"
+)
+TIME_BEFORE = re.compile(rf"(?<![A-Za-z])(?:in|takes?|took|taking|lasts?|lasted){H}$")
+NO_MONEY_AFTER = DIMENSION_WORDS | frozenset(_words("of away ahead above below apart off"))
 # "~" and a word of time before "3m" make it minutes ("CI runs in ~3m", "takes ~5m", "wait
 # for ~2m"), unless a word of size or place follows ("in ~3m of water", "for ~3m long").
 MINUTES_APPROX_BEFORE = re.compile(rf"(?<![A-Za-z])(?:in|for|takes?|took|taking){H}$")
@@ -1521,12 +1543,28 @@ def _millions_before(text: str, start: int, end: int) -> bool:
     )
 
 
+def _money_millions(text: str, start: int, end: int, capital: bool = False) -> bool:
+    """Whether words of money make "m" (``capital``: "M") on the number at ``start`` ending at
+    ``end`` millions (see MONEY_BEFORE)."""
+    if MONEY_AFTER.match(text, end):
+        return not capital
+    if (
+        _word_after(text, end).lower() in NO_MONEY_AFTER
+        or _word_before(text, start).lower() in DETERMINERS | {"a", "an"}
+        or TIME_BEFORE.search(text, max(0, start - 10), start)
+    ):
+        return False  # "3m of rope", "a 3m fence", "the deal took ~3m"
+    if capital:
+        return MONEY_VERB_BEFORE.search(text, max(0, start - 12), start) is not None
+    return MONEY_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def _counts_big(text: str, start: int, end: int) -> bool:
     """Whether "M" or "B" just before ``end`` is million or billion (see BIG_COUNT_NOUNS)."""
     if _word_before(text, start).lower() in BIG_LABELS:
         return False
-    if _millions_before(text, start, end):
-        return True  # "Daily active users hit 250M", "Downloads: 1.5M"
+    if _millions_before(text, start, end) or _money_millions(text, start, end, capital=True):
+        return True  # "Daily active users hit 250M", "Downloads: 1.5M", "raised 3M"
     for _ in range(3):  # "5M users", "2B monthly active users"
         after = WORD_AFTER.match(text, end)
         if not after or after.group(1) not in BIG_COUNT_ADJECTIVES:
@@ -2389,9 +2427,10 @@ class EnglishNormalizer:
             and (
                 (_is_plural_noun(after := _word_after(text, end)) and after not in RACES)
                 or _millions_before(text, start, end)
+                or _money_millions(text, start, end)
             )
         ):
-            # "5m people", "a population of 8.9m"; but "a 100m sprint", "1.8m tall"
+            # "5m people", "a population of 8.9m", "raised 3m"; but "a 100m sprint", "1.8m tall"
             return f"{number_words(numeral)} million"
         if unit == "m" and (
             HOURS_BEFORE.search(text, max(0, start - 8), start)

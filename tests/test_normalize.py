@@ -859,6 +859,18 @@ def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str
         ("It has 19B transistors and serves 2M requests; 5M households lost power.",
          "It has nineteen billion transistors and serves two million requests; five million "
          "households lost power."),
+        # words of money make "m" millions, as "$3m" is; not a measure of size, a noun or time
+        ("The startup raised ~3m in funding. Raised in ~3m funding last year. It raised 3m "
+         "from investors. It raised 3M last year. Revenue: 3m, up from 2m. The house sold for 2.5m.",
+         "The startup raised about three million in funding. Raised in about three million "
+         "funding last year. It raised three million from investors. It raised three million "
+         "last year. Revenue: three million, up from two million. The house sold for two point five "
+         "million."),
+        ("She paid for 3m of rope. The budget covers a 3m wall. The deal took ~3m to sign. "
+         "Investors in 3M were pleased. He won the 100m. Run 3m then stop.",
+         "She paid for three meters of rope. The budget covers a three meter wall. The deal "
+         "took about three minutes to sign. Investors in three M were pleased. He won the one "
+         "hundred meters. Run three meters then stop."),
     ],
 )  # fmt: skip
 def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
