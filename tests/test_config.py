@@ -110,7 +110,10 @@ def test_an_unknown_emotion_in_the_file_names_it_and_lists_the_valid_ones(tmp_pa
     [
         ({"model": "sonic3"}, f"model: unknown model 'sonic3'; {MODELS_SAID}"),
         ({"model": 3}, "model: expected a string, got 3"),
-        ({"language": ""}, "language: expected a language code such as 'en', got ''"),
+        ({"language": ""}, "language: expected a language code such as 'en', 'fr' or 'de', "
+                           "got ''"),
+        ({"language": "English"}, "language: expected a language code such as 'en', 'fr' or "
+                                  "'de', got 'English'"),  # a name would turn English off
         ({"controls": Defaults(emotion=5)}, "controls.emotion: expected an emotion name, got 5"),
         ({"controls": Defaults(speed="1.2")}, "controls.speed: expected a number, got '1.2'"),
         ({"controls": Defaults(volume=True)}, "controls.volume: expected a number, got True"),

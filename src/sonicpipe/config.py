@@ -21,6 +21,8 @@ SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 # Sonic's model ids; each may also carry a snapshot date (sonic-3-2026-01-12).
 MODELS = ("sonic-3", "sonic-3.5", "sonic-2", "sonic-turbo", "sonic-latest")
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+# A language code: ISO 639 letters, maybe with subtags ("en", "pt-BR"); not a language's name.
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _WARNED_MODELS: set[str] = set()
 URL_SCHEMES = ("ws://", "wss://")
 # Query parameters through which Sonic takes a credential; sonicpipe sends the key in a header.
@@ -136,8 +138,11 @@ class Settings:
         _check_model(_expect("model", self.model, str, "a string"))
         if not _expect("voice", self.voice, str, "a string"):
             raise ConfigError("voice: expected a non-empty voice id")
-        if not _expect("language", self.language, str, "a string"):
-            raise ConfigError("language: expected a language code such as 'en', got ''")
+        if not _LANGUAGE_CODE.fullmatch(_expect("language", self.language, str, "a string")):
+            raise ConfigError(
+                f"language: expected a language code such as 'en', 'fr' or 'de', "
+                f"got {self.language!r}"
+            )
         _expect("output_format", self.output_format, OutputFormat, "an OutputFormat")
         for name in ("dictionaries", "plugins", "disable"):
             self._set(name, _string_list(name, getattr(self, name)))
