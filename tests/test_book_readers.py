@@ -1492,3 +1492,38 @@ def test_a_sentence_that_starts_as_a_heading_is_prose() -> None:
         ("CHAPTER THE SECOND", ["CHAPTER THE SECOND", "It went on."]),
         ("Chapter 3, In Which It Ends", ["Chapter 3, In Which It Ends", "Done."]),
     ]
+
+
+def test_headings_that_are_numbers_alone_are_chapters_when_they_count_up() -> None:
+    """'1', 'VII.', 'ONE' or 'I. THE START' alone on a line head chapters when they count up
+    from one (again from one in each part); the capitals line under a bare number is its
+    title. A lone 'I' or numbers under CHAPTER headings (its sections) are none."""
+    for heads, titles in [
+        (["1", "2", "3"], ["1", "2", "3"]),
+        (["I.", "II.", "III."], ["I.", "II.", "III."]),
+        (["ONE", "TWO", "THREE"], ["ONE", "TWO", "THREE"]),
+        (["I. THE START", "II. THE MIDDLE", "III. THE END"],
+         ["I. THE START", "II. THE MIDDLE", "III. THE END"]),
+        (["1\n\nTHE START", "2\n\nTHE END"], ["1. THE START", "2. THE END"]),
+    ]:  # fmt: skip
+        text = "".join(f"{head}\n\nIt was dark. She waited.\n\n" for head in heads)
+        book = read_text(text, "tale")
+        assert [c.title for c in book.chapters] == titles
+        assert all(c.paragraphs[-1] == "It was dark. She waited." for c in book.chapters)
+    parts = "".join(
+        f"{head}\n\nIt was dark.\n\n" if head.isdigit() else f"{head}\n\n"
+        for head in ["PART ONE", "1", "2", "PART TWO", "1", "2"]
+    )
+    assert [c.title for c in read_text(parts).chapters] == [
+        "PART ONE. 1", "2", "PART TWO. 1", "2",
+    ]  # fmt: skip
+    sections = (
+        "CHAPTER I\n\n1\n\nIt was dark.\n\n2\n\nIt was light.\n\n"
+        "CHAPTER II\n\nShe said:\n\nI\n\nwas there.\n"
+    )
+    book = read_text(sections)
+    assert [(c.title, len(c.paragraphs)) for c in book.chapters] == [
+        ("CHAPTER I", 5),
+        ("CHAPTER II", 4),
+    ]
+    assert [c.title for c in read_text("Hello.\n\nI\n\nwas there.\n").chapters] == ["Opening"]

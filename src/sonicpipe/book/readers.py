@@ -9,7 +9,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   the book). Chapter headings are paragraphs starting
   ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman, arabic or a word:
   ``Chapter the First``; not a sentence, ``Part one of the plan failed.``), and lines of
-  their own naming a ``Prologue``, ``Epilogue``, ``Afterword`` or ``Postscript``. A heading
+  their own naming a ``Prologue``, ``Epilogue``, ``Afterword`` or ``Postscript``; in a book
+  without ``CHAPTER`` headings, numbers alone on a line (``1``, ``VII.``, ``ONE``, or with a
+  title in capitals, ``VII. THE STORM``) that count up from one (again in each part). A heading
   that is only a number takes the capitals line after it (``JONATHAN HARKER'S JOURNAL``)
   into its title, and the ``PART``/``BOOK`` headings right over it, which no later heading
   repeats, are narrated with it and name it (``PART II. CHAPTER I``). Other headings with no
@@ -100,6 +102,15 @@ HEADING = re.compile(
     rf"^(?P<word>chapter|book|part|letter|stave)\s+(?:the\s+)?(?P<number>{_NUMBER})\b"
     r"(?!,?[ \t]+(?-i:[a-z]))[.:]?",
     re.IGNORECASE,
+)
+# A heading that is a number alone (``7``, ``VII.``, ``SEVEN``), or with a title in capitals
+# (``VII. THE STORM``): a chapter's when they count up from one (see :func:`_bare_headings`).
+CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+             "eighteen", "nineteen", "twenty")  # fmt: skip
+BARE = re.compile(
+    rf"(?P<number>[IVXLC]+|\d{{1,3}}|(?i:{'|'.join(CARDINALS)}))\.?"
+    r"(?:[ \t]+(?P<title>[^a-z\n]*[A-Z][^a-z\n]*))?"
 )
 # A section named, not numbered: a line of its own.
 NAMED = re.compile(
@@ -328,6 +339,8 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     body, tail, fields = _gutenberg(text)
     paragraphs = _without_notes(_without_marked_blocks(split_paragraphs(body)))
     headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
+    if not any(_chapter_word(paragraphs[n]) for n in headings):  # else numbers are sections
+        headings = sorted({*headings, *_bare_headings(paragraphs)})
     # A heading directly followed by another heading is a contents entry, not a chapter.
     chapters_at = [n for n in headings if n + 1 < len(paragraphs) and n + 1 not in headings]
     if chapters_at and _ends_contents(paragraphs, headings, chapters_at[0]):
@@ -464,6 +477,39 @@ def _short(paragraph: str) -> bool:
     return paragraph.count("\n") < 3 and len(paragraph) < 200
 
 
+def _bare_headings(paragraphs: list[str]) -> set[int]:
+    """Where the headings that are numbers alone (:data:`BARE`) are: those of a run that
+    counts up from one in the same way of writing (``1``, ``2``; ``I``, ``II``; again from
+    one after a part), two at least; a lone ``I`` or a number in a list is none."""
+    runs: list[list[tuple[int, int, str]]] = []  # (where, number, way of writing it)
+    for n, paragraph in enumerate(paragraphs):
+        if "\n" in paragraph.strip() or not (found := BARE.fullmatch(paragraph.strip())):
+            continue
+        number, kind = _number(found["number"])
+        if runs and runs[-1][-1][1:] == (number - 1, kind):
+            runs[-1].append((n, number, kind))
+        elif number == 1:
+            runs.append([(n, number, kind)])
+    return {n for run in runs if len(run) > 1 for n, _, _ in run}
+
+
+def _chapter_word(heading: str) -> bool:
+    """Whether a heading is a numbered chapter's (``CHAPTER I``, ``Letter 2``), not a part's."""
+    found = HEADING.match(heading.strip())
+    return bool(found) and found["word"].lower() not in ("part", "book")
+
+
+def _number(text: str) -> tuple[int, str]:
+    """A bare heading's number and the way it is written: ``digits``, ``roman`` or ``words``."""
+    if text.isdigit():
+        return int(text), "digits"
+    if text.lower() in CARDINALS:
+        return CARDINALS.index(text.lower()) + 1, "words"
+    values = [{"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}[c] for c in text]
+    total = sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    return total, "roman"
+
+
 def _is_heading(paragraph: str) -> bool:
     text = paragraph.strip()
     return _short(paragraph) and bool(HEADING.match(text) or NAMED.match(text))
@@ -491,8 +537,9 @@ def _same(heading: str) -> str:
 def _title(heading: str, after: str = "") -> str:
     """A chapter's title: its heading; a bare ``CHAPTER II`` with the capitals line after it."""
     title = " ".join(heading.split())
-    match = HEADING.match(title)
-    subtitle = _capitals_line(after) if match and match.end() == len(title) else ""
+    match = HEADING.match(title) or BARE.fullmatch(title)
+    number_only = match and match.end() == len(title) and not match.groupdict().get("title")
+    subtitle = _capitals_line(after) if number_only else ""
     return f"{title.rstrip('.:')}. {subtitle}" if subtitle else title
 
 
@@ -606,10 +653,7 @@ def _md_parts(levels: list[tuple[int, int, str]], level: int, deeper: int) -> bo
             if below <= level:
                 break
             under += [text] if below == deeper else []
-        chapters = all(
-            (m := HEADING.match(text)) and m["word"].lower() == "chapter" for text in under
-        )
-        if under and not (PART.match(heading) or chapters):
+        if under and not (PART.match(heading) or all(map(_chapter_word, under))):
             return False
         holds = holds or bool(under)
     return holds
