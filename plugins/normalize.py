@@ -848,7 +848,9 @@ BRANCHES = {
         r"(?:[-–]['’‘](?P<sy3>\d{2})(?(sys)s))?(?![\w'’]|[.,]\d)"
     ),
     "number": (
-        rf"(?P<sign>(?<![\w.,%°\-–—])[-−+±~](?!(?<=\+)\d{{1,2}}:\d\d))?"  # "+0:45": a time
+        # "+0:45": a time's gap; "~5pm", "~5:30": about a time (the sign is a symbol then)
+        rf"(?P<sign>(?<![\w.,%°\-–—])[-−+±~](?!(?<=\+)\d{{1,2}}:\d\d"
+        rf"|(?<=~)\d{{1,2}}(?::\d\d|{HO}[AaPp]\.?{HO}[Mm]{RB})))?"
         rf"(?P<n>(?=\d{{1,3}}+[.,]\d)(?:{EURO_NUM}(?={HO}(?:{CURRENCY_RE})(?!\w))"
         rf"|(?P<egroups>{EURO_GROUPS}))|(?:{INT})(?:\.\d+)*|(?<![\w.,])\.\d+)"
         rf"(?:(?P<ordsuf>st|nd|rd|th|ST|ND|RD|TH|(?<=[23])d|(?<=[23])D(?={H}[A-Z]{{2}})){RB}"
@@ -2071,7 +2073,8 @@ class EnglishNormalizer:
         else:
             words = self._amount(m["amt"], m["mult"], unit, attributive)
         if sign := m["mneg"] or m["mneg2"] or m["mpar"]:  # "-$3", "$-3", "~$5", "$(3)"
-            words = {"+": "plus ", "~": "about "}.get(sign, "minus ") + words
+            about = _about(m.string, m.start())
+            words = {"+": "plus ", "~": about}.get(sign, "minus ") + words
         for per in (m["per"], m["per_b"]):
             if per:
                 words += " " + _per(per)
@@ -2297,7 +2300,7 @@ class EnglishNormalizer:
             numeral = numeral.replace(".", ",")  # "1.500 €" -> "1,500"
         sign = m["sign"] or ""
         prefix = {"-": "minus ", "−": "minus ", "+": "plus ", "±": "plus or minus ",
-                  "~": "about ", "": ""}[sign]  # fmt: skip
+                  "~": _about(text, m.start()), "": ""}[sign]  # fmt: skip
         dimension = DIMENSION_AFTER.match(text, m.end()) if m["ordsuf"] == "d" else None
         if dimension and dimension["noun"].lower() in DIMENSION_NOUNS:
             return f"{prefix}{number_words(numeral)} D"  # "a 2d array"; "the 2d mate" below
@@ -2763,7 +2766,7 @@ class EnglishNormalizer:
             words = "greater than"  # "x > 4", "5x > 20"; but "> 50 people": more than
         if symbol[0] in "<>" and start and text[start - 1] != " ":
             words = " " + words
-        return f"{words} " if symbol in "~" else words
+        return _about(text, start) if symbol == "~" else words
 
     def _echo(self, m: re.Match[str]) -> str:
         """ "Copyright ©": the word, without its sign."""
@@ -2853,6 +2856,14 @@ def _times_or_by(text: str, end: int, times_sign: bool) -> str:
     ):
         return "times"
     return "by"
+
+
+def _about(text: str, start: int) -> str:
+    """The word for "~" before a number at ``start``: "about", but after an article one that
+    fits it ("a ~3m walk": a roughly three meter walk; "an ~8% drop": an approximately)."""
+    return {"a": "roughly ", "an": "approximately "}.get(
+        _word_before(text, start).lower(), "about "
+    )
 
 
 def _the(text: str, start: int) -> str:

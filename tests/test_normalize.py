@@ -861,11 +861,12 @@ def test_units_of_finance_medicine_sports_and_kitchens(written: str, spoken: str
          "households lost power."),
         # words of money make "m" millions, as "$3m" is; not a measure of size, a noun or time
         ("The startup raised ~3m in funding. Raised in ~3m funding last year. It raised 3m "
-         "from investors. It raised 3M last year. Revenue: 3m, up from 2m. The house sold for 2.5m.",
+         "from investors. It raised 3M last year. Revenue: 3m, up from 2m. The house sold "
+         "for 2.5m.",
          "The startup raised about three million in funding. Raised in about three million "
          "funding last year. It raised three million from investors. It raised three million "
-         "last year. Revenue: three million, up from two million. The house sold for two point five "
-         "million."),
+         "last year. Revenue: three million, up from two million. The house sold for two "
+         "point five million."),
         ("She paid for 3m of rope. The budget covers a 3m wall. The deal took ~3m to sign. "
          "Investors in 3M were pleased. He won the 100m. Run 3m then stop.",
          "She paid for three meters of rope. The budget covers a three meter wall. The deal "
@@ -1752,6 +1753,12 @@ def test_abbreviations_before_numbers_do_not_end_sentences() -> None:
         (
             "It costs ~$5, ~5 dollars or -$3.",
             "It costs about five dollars, about five dollars or minus three dollars.",
+        ),
+        # "~" after an article is a word that fits it; before a time it is read with the time
+        (
+            "It's a ~3m walk, an ~8% drop and a ~$5m deal. Meet at ~5pm or ~5:30 p.m.",
+            "It's a roughly three meter walk, an approximately eight percent drop and a roughly "
+            "five million dollar deal. Meet at about five PM or about five thirty PM.",
         ),
         (
             "It is 5 x 10^3, 2^-4 or x^2.",
