@@ -39,7 +39,7 @@ Decisions a later stage can rely on:
   a line that does not go on with a small letter, is a heading and ends its own sentence.
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
-  ``(whispering) Is anyone here?`` reads "SARAH. (whispering) Is anyone here?". So does a
+  ``(to John) Is anyone here?`` reads "SARAH. (to John) Is anyone here?". So does a
   screenplay's scene heading in capitals, a slugline of any length (``INT. SARAH'S
   APARTMENT - LIVING ROOM - NIGHT``, ``EXT./INT. CAR - DAY``), at a paragraph's start or
   after a sentence's end.
@@ -83,10 +83,14 @@ Decisions a later stage can rely on:
   (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
   So do the lines of a time stamp alone of a copied YouTube transcript (see STAMP_LINE_RE).
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
-* A transcript's cue that markup's brackets miss is the mark it stands for (see ``_cue``):
-  in parentheses (``(Applause)``, ``(laughs)``; ``(music)`` only between sentences or lines,
-  as a gloss in a sentence it stays; ``(whispering)``, a script's direction, stays) and
-  spaced in brackets (``[ Music ]``). A reference link's text is no cue: ``[Music][1]`` reads
+* A transcript's or script's cue that markup's brackets miss is the mark it stands for, as
+  markup reads one in brackets (see ``_cue``): in parentheses (``(Applause)``, ``(laughs)``,
+  ``(beat)``, ``(man coughs)``; a sound, ``(music)``, ``(door creaks)``, only standing as a
+  cue, at a line's start or between sentences: as a gloss in a sentence it stays) and spaced
+  in brackets (``[ upbeat music ]``). A way of speaking (``(whispering)``, ``(shouting)``)
+  is the volume it is said at to its paragraph's or turn's end, as markup's ``[whispers]``
+  is: "SARAH" / "(whispering)" / "Is anyone here?" reads "SARAH. Is anyone here?" at half
+  the volume. A reference link's text is no cue: ``[Music][1]`` reads
   "Music", as ``[Music](https://...)`` does.
 
 Options, from ``[options.cleanup]``:
@@ -142,19 +146,23 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
 from sonicpipe.builtin.markup import (
-    CUES,
     INSTEAD_OF,
     LAUGHTER,
-    MANNER_CUES,
+    PAUSES,
+    SOUND_MS,
     TAG_NAMES,
+    VOICE_MS,
     MarkupError,
+    cue,
+    end_manners,
+    is_manner,
     link_label,
     unsupported_tag,
 )
@@ -353,19 +361,12 @@ MIN_STAMP_LINES = 3
 # What a cue in parentheses stands after, standing as a cue: a line's start, a sentence's
 # end, another cue
 CUE_AFTER_RE = re.compile(rf"(?:^|[\n{LINE_BREAK}]|[.!?][\"')\]]*|[)\]])[ \t{MARKS}]*\Z")
-# Cues that are no gloss: a voice's sound and a transcript's own words, cues wherever they
-# stand (see _cue)
-CUES_ANYWHERE = (
-    frozenset(name for name, ms in CUES.items() if ms == 300)
-    | LAUGHTER.keys()
-    | {"laughter", "applause", "inaudible", "unintelligible", "crosstalk", "blank_audio"}
+# A transcript's own words for what it could not write, cues wherever they stand (see _cue)
+TRANSCRIPT_WORDS = frozenset(
+    ("applause", "inaudible", "unintelligible", "crosstalk", "blank_audio")
 )
-PAREN_CUES = {  # and their breaks, in milliseconds
-    **{name: ms for name, ms in CUES.items() if name not in MANNER_CUES},
-    **dict.fromkeys(LAUGHTER, 300),
-    "laughter": 500,
-}
-CUE_NAMES = frozenset((*CUES, *PAREN_CUES))
+# Laughter in parentheses, a break: a voice's ("(laughs)"), an audience's ("(Laughter)")
+PAREN_LAUGHTER = {**dict.fromkeys(LAUGHTER, VOICE_MS), "laughter": SOUND_MS}
 
 # Subtitles pasted as text (SubRip's .srt, WebVTT's .vtt; see _subtitles): a cue's timing
 # line, "00:00:01,000 --> 00:00:04,000" (VTT: "00:01.000 --> 00:04.000 align:start")
@@ -774,6 +775,9 @@ def _blocks(
             continue
         if kind == "table":
             close()
+        if lines and not strip_marks(stripped).strip():  # a line of marks: "(whispering)"'s
+            lines[-1] += " " + stripped  # the next line with words is the next line
+            continue
         if kind == "text" and len(lines) == 1 and _names_the_next(lines[0], stripped):
             lines[0] = _finish(lines[0], spoken)
         elif kind == "text" and lines and _is_slugline(lines):
@@ -1590,34 +1594,37 @@ def _spaces_break_lines(text: str) -> Callable[[str, int], bool]:
 def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
     """A transcript's cue (:data:`CUE_RES`) as the mark it stands for, added to ``marks`` (or
     nothing, with no ``marks``); else as written. Spaced in brackets a cue is what markup
-    makes of it in brackets (a break, Sonic's laughter, nothing for a way of speaking). In
-    parentheses it is a break: a voice's sound ("(laughs)", "(sighs)") or a transcript's
-    word ("(applause)", "(inaudible)") wherever it stands, another sound ("(music)",
-    "(silence)") only standing as a cue, after a line's start or a sentence's end and before
+    makes of it in brackets (a break, Sonic's laughter, a way of speaking's volume). In
+    parentheses it is a break or a way of speaking's volume: a voice's sound ("(laughs)",
+    "(sighs)", "(man coughs)"), a transcript's word ("(applause)", "(inaudible)"), a
+    script's pause ("(beat)", "(long pause)") or a way of speaking ("(whispering)")
+    wherever it stands, another sound ("(music)", "(door
+    creaks)") only standing as a cue, after a line's start or a sentence's end and before
     no small letter on its line: within a sentence it is a gloss ("his first love (music)
-    took over"). A way of speaking in parentheses is a script's direction ("(whispering)")
-    and stays."""
+    took over")."""
     text, name = match.string, " ".join(match["name"].split()).lower()
+    bracket = match.group()[0] == "["
     mark: Mark | None
-    if match.group()[0] == "[":
-        if match["inner"] == match["inner"].strip():
-            return match.group()  # markup's own "[Music]"
-        if name in LAUGHTER or name == "laughter":
-            mark = Mark(MarkKind.NONVERBAL, "laughter", match.group())
-        elif name in CUES:
-            mark = Mark(MarkKind.BREAK, CUES[name], match.group()) if CUES[name] else None
-        else:
-            return match.group()
-    else:
-        if name not in PAREN_CUES:
-            return match.group()
-        if name not in CUES_ANYWHERE and (
+    if bracket and match["inner"] == match["inner"].strip():
+        return match.group()  # markup's own "[Music]"
+    if name in PAREN_LAUGHTER:
+        laughter = Mark(MarkKind.NONVERBAL, "laughter")
+        mark = laughter if bracket else Mark(MarkKind.BREAK, PAREN_LAUGHTER[name])
+    elif name in PAUSES:
+        mark = Mark(MarkKind.BREAK, PAUSES[name])
+    elif (mark := cue(match["inner"])) is None:
+        return match.group()
+    elif (
+        not bracket
+        and mark.value == SOUND_MS
+        and name not in TRANSCRIPT_WORDS
+        and (
             not CUE_AFTER_RE.search(text, max(0, match.start() - 20), match.start())
             or strip_marks(text[match.end() : match.end() + 20]).lstrip(" \t")[:1].islower()
-        ):
-            return match.group()  # "his first love (music) took over"
-        mark = Mark(MarkKind.BREAK, PAREN_CUES[name], match.group())
-    return marks.add(mark) if marks is not None and mark is not None else " "
+        )
+    ):
+        return match.group()  # "his first love (music) took over"
+    return marks.add(replace(mark, source=match.group())) if marks is not None else " "
 
 
 def _subtitles(text: str) -> str:
@@ -1661,9 +1668,7 @@ def _subtitles(text: str) -> str:
 def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
     """``text`` with its transcript's cues (:data:`CUE_RES`) outside code as their marks."""
     found = [  # looked for first: a book has many short parentheses, "(she said)"
-        cue_re
-        for cue_re in CUE_RES
-        if any(" ".join(cue["name"].split()).lower() in CUE_NAMES for cue in cue_re.finditer(text))
+        cue_re for cue_re in CUE_RES if any(map(_may_be_cue, cue_re.finditer(text)))
     ]
     if not found:
         return text
@@ -1673,7 +1678,17 @@ def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
             part = cue_re.sub(partial(_cue, marks=marks), part)
         return part
 
-    return _outside_code(text, change) if options.markdown else change(text)
+    before = len(marks.marks) if marks is not None else 0
+    text = _outside_code(text, change) if options.markdown else change(text)
+    if marks is not None and any(map(is_manner, islice(marks.marks, before, None))):
+        text = end_manners(text, marks)
+    return text
+
+
+def _may_be_cue(match: re.Match[str]) -> bool:
+    """Whether ``match`` of one of :data:`CUE_RES` holds a cue's words (see :func:`_cue`)."""
+    name = " ".join(match["name"].split()).lower()
+    return name in PAREN_LAUGHTER or name in PAUSES or cue(match["inner"]) is not None
 
 
 def _time_stamps(text: str, options: CleanupOptions) -> str:

@@ -16,8 +16,11 @@ cue for what nobody says (:data:`CUES`, and subtitles' two or three words ending
 ``[upbeat music]``, ``[door creaks]``: :data:`CAPTION_SOUNDS`), which is not read: a sound
 (``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``)
 becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of
-speaking (``[whispers]``) nothing; any other bracketed text (``[sic]``, ``[the committee]``,
-``[contents]``, ``[break in the text]``) and a markdown link text
+speaking (``[whispers]``, ``[shouting]``, ``[speaks softly]``: :data:`MANNERS`) the volume
+it is said at (a whisper 0.5, a shout 1.6) up to its paragraph's end or a transcript's next
+turn, where the volume before it comes back (:func:`end_manners`; Sonic has no whisper, and
+read aloud the direction was a word of the line); any other bracketed text (``[sic]``,
+``[the committee]``, ``[contents]``, ``[break in the text]``) and a markdown link text
 (``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
 its label is markup too: ``[sighs][laughs]``, and ``[Music]`` when ``[music]: https://...``
 defines it; cleanup keeps the text; a control with its value is none: ``[break 1s][x]``) and
@@ -50,7 +53,7 @@ from sonicpipe.controls import (
     parse_break,
 )
 from sonicpipe.hookspecs import hookimpl
-from sonicpipe.model import Document, Mark, MarkKind, is_english, strip_marks
+from sonicpipe.model import MARK_RE, Document, Mark, MarkKind, MarkTable, is_english, strip_marks
 from sonicpipe.phonemes import PhonemeError, check
 from sonicpipe.phonemes import parse as parse_phonemes
 
@@ -83,17 +86,22 @@ VOICE_CUES = (
     "sighs", "sigh", "sighing", "gasps", "gasp", "coughs", "cough", "coughing",
     "clears throat", "sniffs", "sniffles", "groans", "sobs", "crying", "yawns",
 )  # fmt: skip
-MANNER_CUES = ("whispers", "whispering", "shouts", "shouting", "mutters", "muttering")
-SOUND_MS = 500  # a sound's break
-CUES = {
-    **dict.fromkeys(SOUND_CUES, SOUND_MS), **dict.fromkeys(VOICE_CUES, 300),
-    **dict.fromkeys(MANNER_CUES, 0),
+SOUND_MS, VOICE_MS = 500, 300  # a sound's break, a voice's
+CUES = {**dict.fromkeys(SOUND_CUES, SOUND_MS), **dict.fromkeys(VOICE_CUES, VOICE_MS)}
+# A way of speaking, as scripts and transcripts direct it ("[whispers]", "(shouting)"): the
+# volume it is said at, to its paragraph's end (see end_manners). Sonic has no whisper; read
+# aloud, the direction was a word of the line, and dropped, the line was said as any other.
+MANNERS = {
+    **dict.fromkeys(("whispers", "whispering", "whispered"), 0.5),
+    **dict.fromkeys(("mutters", "muttering", "muttered", "murmurs", "quietly", "softly"), 0.7),
+    **dict.fromkeys(("shouts", "shouting", "shouted", "yells", "yelling", "yelled"), 1.6),
 }  # fmt: skip
 # Subtitles' cues of a few words ending in a sound ("[upbeat music]", "[door creaks]",
 # "[crowd cheering]"): the sound words, the one-word cues' and these; a cue's break is that of
 # its sound's cue, else a sound's
 CAPTION_SOUNDS = frozenset((
-    *(name for name in CUES if " " not in name), "laughter", *LAUGHTER, "playing", "creaks",
+    *(name for name in (*CUES, *MANNERS) if " " not in name), "laughter", *LAUGHTER,
+    "playing", "creaks",
     "creaking", "beeps", "beeping", "rings", "ringing", "buzzes", "buzzing", "chimes", "chiming",
     "knocks", "bangs", "banging", "thuds", "crashes", "clatters", "barks", "barking", "clapping",
     "screams", "screaming", "screeching", "whistles", "whistling", "honks", "honking", "wailing",
@@ -219,9 +227,8 @@ def _break_time(written: str) -> int:
         raise ControlError(str(exc).replace(repr(sonic), repr(written), 1)) from None
 
 
-def _bracket(content: str) -> Mark | str | None:
-    """The mark a bracket form stands for, "" for a cue said as nothing, None for ordinary
-    bracketed text."""
+def _bracket(content: str) -> Mark | None:
+    """The mark a bracket form stands for, None for ordinary bracketed text."""
     name = " ".join(content.split()).lower()
     if name in EMOTIONS:
         return Mark(MarkKind.EMOTION, name)
@@ -229,27 +236,72 @@ def _bracket(content: str) -> Mark | str | None:
         return Mark(MarkKind.NONVERBAL, LAUGHTER.get(name, name))
     if name in PAUSES:
         return Mark(MarkKind.BREAK, PAUSES[name])
-    cue = TIMESTAMP_RE.sub("", name)
-    if cue in CUES:
-        return _cue(CUES[cue])
+    if (found := cue(content)) is not None:
+        return found
     explicit = EXPLICIT_RE.fullmatch(content.strip())
     if explicit:
         return _control(explicit.group(1).lower(), explicit.group(2))
-    caption = CAPTION_RE.fullmatch(cue)
-    written = content.strip()
-    if (
-        caption is None
-        or caption.group("sound") not in CAPTION_SOUNDS
-        or not FUNCTION_WORDS.isdisjoint(cue.split())
-        or (written[1:] != written[1:].lower() and written != written.upper())
-    ):
-        return None
-    return _cue(CUES.get(caption.group("sound"), SOUND_MS))
+    return None
 
 
-def _cue(millis: int) -> Mark | str:
-    """A cue's break of ``millis``, or "" (said as nothing) for none."""
-    return Mark(MarkKind.BREAK, millis) if millis else ""
+def cue(written: str) -> Mark | None:
+    """The mark of a transcript's or script's cue for what nobody says (``written``: its
+    words, maybe with a time stamp; see :data:`CUES`, :data:`CAPTION_SOUNDS`): a sound's or
+    a voice's break, or the volume of a way of speaking (:data:`MANNERS`, its source the cue
+    as written: see :func:`end_manners`); None when it is no cue."""
+    name = TIMESTAMP_RE.sub("", " ".join(written.split()).lower())
+    if name not in CUES and name not in MANNERS:
+        caption = CAPTION_RE.fullmatch(name)
+        words = written.strip()
+        if (
+            caption is None
+            or caption.group("sound") not in CAPTION_SOUNDS
+            or not FUNCTION_WORDS.isdisjoint(name.split())
+            or (words[1:] != words[1:].lower() and words != words.upper())
+        ):
+            return None
+        name = caption.group("sound")
+    if name in MANNERS:
+        return Mark(MarkKind.VOLUME, MANNERS[name], written)
+    return Mark(MarkKind.BREAK, CUES.get(name, SOUND_MS))
+
+
+def is_manner(mark: Mark) -> bool:
+    """Whether ``mark`` is a way of speaking's volume (see :func:`cue`), not an author's."""
+    return mark.kind is MarkKind.VOLUME and bool(mark.source)
+
+
+# Where a way of speaking ends: its paragraph's end, or a line that starts a transcript's
+# turn, with a time stamp or a speaker's name ("[00:01:05] Mary:", "JOHN: Hi")
+MANNER_END_RE = re.compile(r"\n[ \t]*(?:\n|[\[(]\d|[A-Z][\w .'-]{0,30}:[ \t])")
+
+
+def end_manners(text: str, marks: MarkTable) -> str:
+    """``text`` (with mark placeholders) with each way of speaking's volume (:func:`cue`)
+    ended at the end of its paragraph or turn (:data:`MANNER_END_RE`): there the volume in
+    force before it (an author's, else 1.0) comes back, unless a volume control came first.
+    One at the text's end needs none."""
+    out: list[str] = []
+    pos = 0
+    in_force: Mark | None = None  # the last volume control
+    back = Mark(MarkKind.VOLUME, DEFAULT_OF[MarkKind.VOLUME])  # to come back at ``end``
+    end: int | None = None  # where the way of speaking in force ends
+    for match in MARK_RE.finditer(text):
+        if end is not None and match.start() >= end:
+            out += [text[pos:end], marks.add(back)]
+            pos, end, in_force = end, None, back
+        mark = marks.get(match.group())
+        if mark.kind is not MarkKind.VOLUME:
+            continue
+        if not is_manner(mark):
+            end = None  # an author's volume holds
+        elif end is None and (found := MANNER_END_RE.search(text, match.end())):
+            end, back = found.start(), in_force or back
+        in_force = mark
+    if end is not None:
+        out += [text[pos:end], marks.add(back)]
+        pos = end
+    return "".join(out) + text[pos:]
 
 
 def link_label(text: str) -> str:
@@ -280,7 +332,7 @@ def _links(text: str, spans: Sequence[tuple[int, int]]) -> _Links:
     )
 
 
-def _bracket_at(found: re.Match[str], links: _Links = NO_LINKS) -> Mark | str | None:
+def _bracket_at(found: re.Match[str], links: _Links = NO_LINKS) -> Mark | None:
     """What the bracket form ``found`` in its text stands for (see :func:`_bracket`). A
     markdown reference link's text stays text: before a label (``[Music][1]``,
     ``[Music][]``), unless the label is markup too (``[sighs][laughs]``: two cues), or
@@ -323,6 +375,7 @@ def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, 
     pos = 0
     open_tags: list[_Open] = []
     current: dict[MarkKind, Mark] = {}
+    manners = False  # whether a way of speaking was found
 
     outside = _outside(code, len(text))
     links = _links(text, outside)
@@ -338,11 +391,9 @@ def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, 
             out.append(text[pos : match.start()])
             spans.append((start, match.start()))
             pos = start = match.end()
-            if isinstance(mark, str):  # a cue said as nothing
-                out.append(mark)
-                continue
             out.append(doc.marks.add(mark))
-            if mark.kind in DEFAULT_OF:
+            manners = manners or is_manner(mark)
+            if mark.kind in DEFAULT_OF and not is_manner(mark):  # see end_manners
                 current[mark.kind] = mark
         spans.append((start, end))
     out.append(text[pos:])
@@ -357,7 +408,7 @@ def parse(doc: Document, model_id: str | None = None, code: Sequence[tuple[int, 
             f"{doc.source}:{line}: <{tag}> is never closed; add </{tag}> where it should end, "
             f'or make it apply from there on: <{tag} {ATTRIBUTE_OF[tag]}="..."/>'
         )
-    doc.text = "".join(out)
+    doc.text = end_manners("".join(out), doc.marks) if manners else "".join(out)
 
 
 def _outside(code: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -379,9 +430,8 @@ def _token(
     current: dict[MarkKind, Mark],
     model_id: str | None,
     links: _Links,
-) -> Mark | str | None:
-    """The mark ``match`` stands for, text that replaces it (see :func:`_bracket`), or None
-    when it is ordinary text."""
+) -> Mark | None:
+    """The mark ``match`` stands for, or None when it is ordinary text."""
     if match.group("phonemes") is not None:
         try:
             (phonemes,) = parse_phonemes(match.group())

@@ -832,7 +832,7 @@ def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str
 @pytest.mark.parametrize(
     ("raw", "cleaned"),
     [
-        ("SARAH\n(whispering)\nIs anyone here?", "SARAH. (whispering) Is anyone here?"),
+        ("SARAH\n(to John)\nIs anyone here?", "SARAH. (to John) Is anyone here?"),
         ("JOHN\n[laughs] You scared me!", "JOHN. [laughs] You scared me!"),
         ("CHAPTER II\nDown the Hole", "CHAPTER II. Down the Hole."),
         ("SARAH:\nHello.", "SARAH: Hello."),  # its own punctuation
@@ -1022,7 +1022,14 @@ def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
         # no cue: a gloss in a sentence, other words, a script's direction, code
         ("His first love (music) took over. The crowd (mostly fans) cheered.",
          "His first love (music) took over. The crowd (mostly fans) cheered."),
-        ("SARAH\n(whispering)\nIs anyone here?", "SARAH. (whispering) Is anyone here?"),
+        ("SARAH\n(to John)\nIs anyone here?", "SARAH. (to John) Is anyone here?"),
+        # a script's or subtitles' sound of a few words, standing as a cue; a pause
+        ("(door creaks)\nWho is there? (Phone rings) [ upbeat music ] Hello?",
+         '<break time="500ms"/> Who is there? <break time="500ms"/> <break time="500ms"/> '
+         "Hello?"),
+        ("He waited. (beat) I (long pause) think. The door (creaks) and (wind howling) now.",
+         'He waited. <break time="500ms"/> I <break time="2000ms"/> think. The door (creaks) '
+         "and (wind howling) now."),
         ("Call f(applause) or `(applause)` and [Music][Applause].",
          'Call f(applause) or (applause) and <break time="500ms"/><break time="500ms"/>.'),
     ],
@@ -1030,6 +1037,31 @@ def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
 def test_a_transcripts_cue_in_parentheses_or_spaced_brackets_is_a_break(
     raw: str, sent: str
 ) -> None:
+    chain = TextChain(Settings(), PluginHost(Settings(), [markup, cleanup], entry_points=False))
+    assert " ".join(chain.render(s).transcript for s in chain.prepare(raw)) == sent
+
+
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        # a script's direction: said at its volume, to the end of its speech
+        ("SARAH\n(whispering)\nIs anyone here?\nHello?\n\nJOHN\nRight here.",
+         'SARAH. <volume ratio="0.5"/> Is anyone here? Hello?<volume ratio="1"/> JOHN. Right '
+         "here."),
+        # in a transcript, to the end of the turn; an author's volume comes back after it
+        ('<volume ratio="1.2"/>[00:01] Ann: (shouting) Run!\n[00:03] Bob: (softly) Why?',
+         '<volume ratio="1.2"/>Ann: <volume ratio="1.6"/> Run!<volume ratio="1.2"/> Bob: '
+         '<volume ratio="0.7"/> Why?'),
+        # in brackets too; an author's volume control in its paragraph holds after it
+        ("[whispers] Come here. [volume 0.8] Now.\n\nGo. [woman softly whispers] Quiet.\n\n"
+         "<volume ratio='1.5'>Loud</volume> then.",
+         '<volume ratio="0.5"/> Come here. <volume ratio="0.8"/> Now. Go. '
+         '<volume ratio="0.5"/> Quiet.<volume ratio="0.8"/> <volume ratio="1.5"/>Loud'
+         '<volume ratio="0.8"/> then.'),
+    ],
+)  # fmt: skip
+def test_a_way_of_speaking_is_its_volume_to_the_end_of_the_speech(raw: str, sent: str) -> None:
+    """'(whispering)' was read aloud as a word of the line, '[whispers]' dropped."""
     chain = TextChain(Settings(), PluginHost(Settings(), [markup, cleanup], entry_points=False))
     assert " ".join(chain.render(s).transcript for s in chain.prepare(raw)) == sent
 

@@ -122,8 +122,10 @@ def test_a_scripts_pause_with_no_time_is_a_break() -> None:
         # a voice's own sound: a shorter break
         ("Fine. [Sighs] [clears throat] Go.",
          ["Fine. ", (MarkKind.BREAK, 300), " ", (MarkKind.BREAK, 300), " Go."]),
-        # a way of speaking: nothing
-        ("[whispers] Come here.", [" Come here."]),
+        # a way of speaking: its volume, to the end of its paragraph
+        ("[whispers] Come here.\n\n[Shouting] Go!",
+         [(MarkKind.VOLUME, 0.5), " Come here.", (MarkKind.VOLUME, 1.0), "\n\n",
+          (MarkKind.VOLUME, 1.6), " Go!"]),
         # subtitles' cues of a few words ending in a sound, which were read aloud; the break
         # of the cue they end with, else a sound's (no laughter of the voice's own)
         ("[upbeat music] [door creaks] [music playing] [crowd cheering] [audience laughing]",
@@ -133,7 +135,7 @@ def test_a_scripts_pause_with_no_time_is_a_break() -> None:
          [(MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ",
           (MarkKind.BREAK, 500)]),
         ("Hi. [man coughs] [woman softly whispers] Go.",
-         ["Hi. ", (MarkKind.BREAK, 300), "  Go."]),
+         ["Hi. ", (MarkKind.BREAK, 300), " ", (MarkKind.VOLUME, 0.5), " Go."]),
     ],
 )  # fmt: skip
 def test_a_transcripts_or_scripts_cue_is_not_read(
@@ -148,7 +150,7 @@ def test_a_cue_is_said_as_its_break_through_the_chain(chain: TextChain) -> None:
     segments = chain.prepare("[Music]\n\nWelcome back. [sighs] [whispers] It is late.")
     assert [chain.render(s).transcript for s in segments] == [
         '<break time="500ms"/>Welcome back.',  # a paragraph of marks alone joins the next
-        '<break time="300ms"/> It is late.',
+        '<break time="300ms"/> <volume ratio="0.5"/> It is late.',
     ]
 
 
