@@ -19,6 +19,9 @@ so resampling (whose filter rings and moves inter-sample peaks) cannot lift the 
 over the ceiling afterwards. When the writers' ``encoding`` (``[options.writers]``) is G.711
 (``pcm_mulaw``, ``pcm_alaw``), the limiter aims lower by the codec's worst rounding, so that
 the decoded audio keeps the ceiling (see :func:`sonicpipe.audio.loudness.codec_ceiling`).
+Lossy files (MP3, M4B/M4A, Opus) raise peaks by an amount no margin can know in advance:
+the ``writers`` plugin holds their decoded true peak to :func:`ceiling` by measuring the
+file and correcting it (see :mod:`sonicpipe.audio.ceiling`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,15 @@ def preset_from(options: dict) -> Preset:
     target = number(NAME, "target", options["target"], -50, -5)
     ceiling = number(NAME, "true_peak", options.get("true_peak", -1.0), -20, 0)
     return Preset("custom", true_peak=ceiling, lufs=target)
+
+
+def ceiling(settings: Settings) -> float | None:
+    """The true-peak ceiling (dBTP) the loudness stage holds the audio to; None when the
+    stage is not configured (or the plugin is disabled)."""
+    options = settings.plugin_options(NAME)
+    if not options or NAME in settings.disable:
+        return None
+    return preset_from(dict(options)).true_peak
 
 
 @hookimpl(trylast=True)

@@ -8,15 +8,22 @@ AAC holds, 6 per kHz of the rate: 144 at 24 kHz) and Opus (default 32; 6 to 256)
 ``title``, ``author``, ``album`` and ``track`` ("n" or "n/total") tag WAV, FLAC, MP3,
 M4B/M4A and Opus files; ``cover`` a JPEG or PNG file for M4B/M4A and Opus cover art
 (relative to the settings file's folder, ``settings.base_dir``, like dictionaries).
+
+With the ``loudness`` stage configured, an MP3, M4B/M4A or Opus file keeps its true-peak
+ceiling once decoded: the file is measured and, where the encoder raised the peaks over it,
+encoded again with them lowered (:class:`~sonicpipe.audio.ceiling.PeakGuard`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sonicpipe.builtin.loudness import ceiling
+
 from sonicpipe.audio.options import choice, whole_number
 from sonicpipe.audio.writers import (
     FORMATS,
+    LOSSY,
     METADATA_KEYS,
     Mp3Writer,
     RawSink,
@@ -67,10 +74,22 @@ def _check(key: str, problem: str | None) -> None:
 def sonicpipe_audio_writer(target: Path, sample_rate: int, settings: Settings) -> Writer | None:
     """A writer for the built-in suffixes (see ``FORMATS``), None for any other. The options
     are checked for the suffix and rate before the file is opened, so an error names the key
-    rather than ``target`` (which may be a temporary name)."""
+    rather than ``target`` (which may be a temporary name). A lossy one keeps the loudness
+    stage's ceiling once decoded (see the module docs)."""
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         return None
+    peak = ceiling(settings) if suffix in LOSSY else None
+    if peak is None:
+        return _writer(target, sample_rate, settings)
+    from sonicpipe.audio.ceiling import PeakGuard
+
+    return PeakGuard(lambda: _writer(target, sample_rate, settings), target, sample_rate, peak)
+
+
+def _writer(target: Path, sample_rate: int, settings: Settings) -> Writer:
+    """The built-in writer for ``target``'s suffix (one of ``FORMATS``)."""
+    suffix = target.suffix.lower()
     options = settings.plugin_options(NAME)
     encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
     if suffix == ".raw":

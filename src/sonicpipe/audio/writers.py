@@ -42,6 +42,7 @@ FORMATS = {
     ".opus": "Opus in Ogg, for speech on the web (variable bit rate, with chapters)",
     ".raw": "headerless PCM (any Sonic encoding)",
 }
+LOSSY = (".mp3", ".m4b", ".m4a", ".opus")  # suffixes whose encoders move the true peaks
 WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW",
                 "pcm_alaw": "ALAW"}  # fmt: skip
 G711_LEVELS = {"pcm_mulaw": pcm.MULAW_TO_LINEAR, "pcm_alaw": pcm.ALAW_TO_LINEAR}  # int16 per code
