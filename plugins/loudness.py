@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sonicpipe.audio.options import choice, number
+from sonicpipe.audio.options import choice, number, written_encoding
 from sonicpipe.audio.presets import PRESETS, Preset
-from sonicpipe.config import ENCODINGS, ConfigError, Settings
+from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 NAME = "loudness"
-WRITERS = "writers"  # the plugin whose ``encoding`` option names the encoding written
 MODES = ("stream", "file")
 sonicpipe_options = ("preset", "target", "true_peak", "mode")
 
@@ -82,8 +81,7 @@ def sonicpipe_audio_processor(settings: Settings) -> StreamingLoudness | FileNor
 
     preset = preset_from(options)
     mode = choice(NAME, "mode", options.get("mode", "stream"), MODES)
-    written = settings.plugin_options(WRITERS).get("encoding", "pcm_s16le")
-    encoding = choice(WRITERS, "encoding", written, ENCODINGS)
+    encoding = written_encoding(settings)
     if mode == "file":
         return FileNormalizer(preset, encoding)
     if preset.lufs is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sonicpipe.builtin.loudness import ceiling
 
-from sonicpipe.audio.options import choice, whole_number
+from sonicpipe.audio.options import WRITERS, whole_number, written_encoding
 from sonicpipe.audio.writers import (
     FORMATS,
     LOSSY,
@@ -35,12 +35,12 @@ from sonicpipe.audio.writers import (
     encoding_problem,
     track_problem,
 )
-from sonicpipe.config import ENCODINGS, ConfigError, Settings
+from sonicpipe.config import ConfigError, Settings
 from sonicpipe.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 
-NAME = "writers"
+NAME = WRITERS
 sonicpipe_options = ("encoding", "bitrate", *METADATA_KEYS, "cover")
 
 
@@ -91,7 +91,7 @@ def _writer(target: Path, sample_rate: int, settings: Settings) -> Writer:
     """The built-in writer for ``target``'s suffix (one of ``FORMATS``)."""
     suffix = target.suffix.lower()
     options = settings.plugin_options(NAME)
-    encoding = choice(NAME, "encoding", options.get("encoding", "pcm_s16le"), ENCODINGS)
+    encoding = written_encoding(settings)
     if suffix == ".raw":
         return RawSink(target, encoding, sample_rate)
     metadata = {key: _text(key, options[key]) for key in METADATA_KEYS if key in options}

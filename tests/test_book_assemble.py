@@ -1,4 +1,5 @@
-"""The assembly's encoder thread: order kept, errors raised to the caller."""
+"""The assembly: its encoder thread (order kept, errors raised to the caller), and the peaks
+of the files it delivers, decoded and measured."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ import numpy as np
 import pytest
 import soundfile
 
+from sonicpipe.audio.measure import measure_file
+from sonicpipe.audio.presets import PRESETS
 from sonicpipe.audio.writers import RawSink, SoundFileWriter
+from sonicpipe.book import render_book
 from sonicpipe.book.assemble import BackgroundWriter
+from sonicpipe.book.readers import Book, Chapter
+from sonicpipe.config import Settings
 
 RATE = 8000
 
@@ -46,3 +52,32 @@ def test_an_encoder_error_is_raised_to_the_caller_and_the_writer_is_closed() -> 
     with pytest.raises(OSError):
         writer.close()  # closing after the failure closes the sink
     assert inner.closed
+
+
+# -- delivered files, decoded and measured (a short book through the local espeak voice) ----
+
+BOOK = Book(
+    "Peaks",
+    "A. Tester",
+    [
+        Chapter("One", ["One", "Alice was beginning to get very tired of sitting by her sister "
+                        "on the bank! What is the use of a book without pictures?"]),
+        Chapter("Two", ["Two", "Down, down, down. Would the fall never come to an end? "
+                        "Curiouser and curiouser, cried Alice."]),
+    ],
+)  # fmt: skip
+PODCAST = PRESETS["podcast"]  # -16 LUFS, -1 dBTP
+
+
+@pytest.mark.parametrize("encoding", ["pcm_mulaw", "pcm_alaw"])
+def test_a_g711_wav_book_keeps_the_ceiling_once_decoded(tmp_path: Path, encoding: str) -> None:
+    """G.711 rounds a sample by up to half a step, large near full scale: the limiter aims
+    lower by it (with a plain -1 dBTP ceiling, this speech decoded at up to -0.9)."""
+    settings = Settings(options={"writers": {"encoding": encoding}})
+    manifest = render_book(BOOK, tmp_path / "out", settings=settings, engine="espeak",
+                           format="wav", preset="podcast")  # fmt: skip
+    wavs = [tmp_path / "out" / n for n in manifest["delivery"]["files"] if n.endswith(".wav")]
+    assert len(wavs) == 2
+    for path in wavs:
+        assert soundfile.info(path).subtype == ("ULAW" if encoding == "pcm_mulaw" else "ALAW")
+        assert measure_file(path).true_peak_dbtp <= PODCAST.true_peak

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sonicpipe.config import ConfigError
+from sonicpipe.config import ENCODINGS, ConfigError, Settings
+
+WRITERS = "writers"  # the built-in plugin whose ``encoding`` option names the encoding written
 
 
 def choice(plugin: str, key: str, value: Any, valid: Collection[Any]) -> Any:
@@ -38,3 +40,10 @@ def whole_number(plugin: str, key: str, value: Any, low: int, high: int) -> int:
             f"options.{plugin}.{key}: expected a whole number from {low} to {high}, got {value!r}"
         )
     return int(value)
+
+
+def written_encoding(settings: Settings) -> str:
+    """The encoding WAV and raw files are written in: the ``writers`` plugin's ``encoding``
+    option (one of Sonic's; default ``pcm_s16le``), else an error naming the valid ones."""
+    written = settings.plugin_options(WRITERS).get("encoding", "pcm_s16le")
+    return choice(WRITERS, "encoding", written, ENCODINGS)

@@ -4,7 +4,8 @@ One gain for the whole book brings it to the preset's level (ACX's RMS, or integ
 loudness) once limited, found on its opening as it will be laid out (the first
 ``gain_minutes``, so that chapters can be written while later ones are still being rendered);
 a true-peak limiter (the audio package's) holds every paragraph under the preset's ceiling,
-less a margin for lossy encoders. Each file starts with ``head`` seconds of room tone and ends
+less a margin for lossy encoders (and G.711's rounding, for a mu-law or A-law WAV). Each
+file starts with ``head`` seconds of room tone and ends
 with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are
 ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence: the digital silence
@@ -48,9 +49,10 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, db, limited_gain, undb
+from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, codec_ceiling, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Check, Measurement, Meter, check
+from sonicpipe.audio.options import written_encoding
 from sonicpipe.audio.writers import open_writer, write_atomic, writing
 from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
 from sonicpipe.book.progress import clock
@@ -225,6 +227,8 @@ class Assembler:
         if delivery.target is not None:
             margin = LOSSY_MARGIN if delivery.format in LOSSY else 0.0
             ceiling = delivery.target.true_peak - margin
+            if delivery.format == "wav":  # mu-law and A-law round peaks up
+                ceiling = codec_ceiling(ceiling, written_encoding(self.settings))
         self.limiter = Limiter(self.rate, ceiling) if ceiling is not None else None
         self.gain = 1.0
         self._held: dict[str, np.ndarray] = {}  # the opening's paragraphs, until written
