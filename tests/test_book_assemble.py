@@ -3,8 +3,10 @@ of the files it delivers, decoded and measured."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import mutagen.oggopus
 import numpy as np
 import pytest
 import soundfile
@@ -81,3 +83,25 @@ def test_a_g711_wav_book_keeps_the_ceiling_once_decoded(tmp_path: Path, encoding
     for path in wavs:
         assert soundfile.info(path).subtype == ("ULAW" if encoding == "pcm_mulaw" else "ALAW")
         assert measure_file(path).true_peak_dbtp <= PODCAST.true_peak
+
+
+def test_an_opus_book_is_one_file_with_chapters_that_keeps_the_ceiling(tmp_path: Path) -> None:
+    """At 16 kbps Opus lifts peaks well over the margin the limiter leaves: the file is
+    measured and encoded again (decoded, it keeps -1 dBTP)."""
+    settings = Settings(
+        options={"writers": {"bitrate": 16}, "loudness": {"target": -30, "true_peak": -6}}
+    )
+    manifest = render_book(BOOK, tmp_path / "out", settings=settings, engine="espeak",
+                           format="opus", preset="podcast")  # fmt: skip
+    path = tmp_path / "out" / "Peaks.opus"
+    assert manifest["delivery"]["files"][:3] == ["Peaks.opus", "Peaks.srt", "Peaks.vtt"]
+    measured = measure_file(path)
+    assert measured.true_peak_dbtp <= PODCAST.true_peak
+    assert abs(measured.integrated_lufs - PODCAST.lufs) < 1.5  # not [options.loudness]'s -6
+    tags = mutagen.oggopus.OggOpus(path).tags
+    assert [tags["CHAPTER001NAME"][0], tags["CHAPTER002NAME"][0]] == ["One", "Two"]
+    assert tags["TITLE"] == ["Peaks"] and tags["ARTIST"] == ["A. Tester"]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["format"] == "opus" and report["check"]["pass"]
+    rules = [r["name"] for r in report["chapters"][0]["parts"][0]["check"]["rules"]]
+    assert rules == ["integrated", "true peak"]

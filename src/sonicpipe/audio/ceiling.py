@@ -4,7 +4,7 @@ Lossy encoders (MP3, AAC, Opus) raise the true peaks of what they are given: the
 file of audio limited to -1 dBTP may peak at -0.5 or, with Opus at low bit rates, above
 0 dBTP. How much depends on the codec, its bit rate and the audio, so no fixed margin both
 holds and costs nothing. :class:`PeakGuard` encodes as the audio comes, keeps a copy of it
-in a temporary file (4 bytes a sample: 10 MB a minute at 44.1 kHz), and once the file is
+in a temporary file beside it (4 bytes a sample: 10 MB a minute at 44.1 kHz), and once the file is
 closed decodes it and measures its true peak; while that is over the ceiling, it encodes the
 copy again through a :class:`~sonicpipe.audio.loudness.Limiter` set lower by the overshoot
 measured. Only the peaks move: the audio below the lowered ceiling is encoded as it was.
@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from sonicpipe.audio.writers import Writer
+from sonicpipe.hookspecs import AudioWriter
 
 BLOCK = 1 << 16  # samples read back from the copy at a time
 STEP_DB = 0.05  # dB below the overshoot measured, at each correction
@@ -35,7 +36,7 @@ class PeakGuard(Writer):
     """
 
     def __init__(
-        self, make: Callable[[], Writer], path: str | Path, sample_rate: int, ceiling_db: float
+        self, make: Callable[[], AudioWriter], path: str | Path, sample_rate: int, ceiling_db: float
     ) -> None:
         super().__init__(sample_rate)
         self.path = Path(path)
@@ -43,7 +44,8 @@ class PeakGuard(Writer):
         self.corrections: list[float] = []  # the limiter's ceiling (dBTP) of each correction
         self._make = make
         self._writer = make()
-        self._copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _close
+        # beside the file (on its disk, not in a /tmp that may be memory); closed by _close
+        self._copy = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115
 
     def chapter(self, title: str) -> None:
         """Start a chapter named ``title`` here (in the file, and in each correction)."""

@@ -4,23 +4,25 @@ One gain for the whole book brings it to the preset's level (ACX's RMS, or integ
 loudness) once limited, found on its opening as it will be laid out (the first
 ``gain_minutes``, so that chapters can be written while later ones are still being rendered);
 a true-peak limiter (the audio package's) holds every paragraph under the preset's ceiling,
-less a margin for lossy encoders (and G.711's rounding, for a mu-law or A-law WAV). Each
-file starts with ``head`` seconds of room tone and ends
-with ``tail``; paragraphs are ``paragraph_pause`` apart, and chapters of an M4B are
-``tail + head`` apart.
+less a margin for lossy encoders (and G.711's rounding, for a mu-law or A-law WAV); a lossy
+file whose encoder still lifted its peaks over the ceiling is encoded again with them lowered
+(:class:`~sonicpipe.audio.ceiling.PeakGuard`), so that the decoded file keeps it.
+Each file starts with ``head`` seconds of room tone and ends with ``tail``; paragraphs are
+``paragraph_pause`` apart, and chapters of an M4B or Opus book are ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence: the digital silence
 inside a paragraph (its pauses between sentences, exact zeros) gets the same room tone, as the
 paragraph is laid out, and the voice's samples are kept as they are. So the noise floor the
 report gives is the room tone's, as ACX would measure it, not -inf.
 
-M4B: one file with a chapter marker per chapter, title, author and cover (a JPEG or PNG
-cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
+M4B and Opus: one file with a chapter marker per chapter, title, author and cover (a JPEG or
+PNG cover is also delivered beside it as ``cover.jpg``/``.png``). MP3, WAV, FLAC:
 a file per chapter, split into parts (``01 Title part 1``, ``part 2``...) of at most
 ``max_minutes``. Every audio file gets SRT and WebVTT captions from the word timestamps,
 and the book a report (``report.json``, ``report.txt``): per chapter the sentence counts and,
-per file it is delivered in (each part; in an M4B, the chapter), loudness, true peak, RMS,
+per file it is delivered in (each part; in an M4B or Opus book, the chapter; the levels of
+the audio before encoding), loudness, true peak, RMS,
 noise floor and the checks of the preset (ACX's without one; ACX's also check the head and
-tail room tone and, but in an M4B, the file's length).
+tail room tone and, but in a book of one file, the file's length).
 Paragraph audio is read from the cache one paragraph at a time, so memory does not grow with
 the book (only the opening the gain is measured on is held, once read, until it is written).
 Once a run's files are in place, those the previous report listed and this run did not write
@@ -49,12 +51,20 @@ from typing import Any
 import numpy as np
 import soundfile
 
+from sonicpipe.audio.ceiling import PeakGuard
 from sonicpipe.audio.loudness import MAKEUP_DB, Limiter, codec_ceiling, db, limited_gain, undb
 from sonicpipe.audio.m4b import cover_suffix
 from sonicpipe.audio.measure import Check, Measurement, Meter, check
 from sonicpipe.audio.options import written_encoding
-from sonicpipe.audio.writers import open_writer, write_atomic, writing
-from sonicpipe.book.delivery import ACX_RATE, FORMATS, Delivery, acx_requirement, meets_acx
+from sonicpipe.audio.writers import LOSSY, open_writer, write_atomic, writing
+from sonicpipe.book.delivery import (
+    ACX_RATE,
+    FORMATS,
+    ONE_FILE,
+    Delivery,
+    acx_requirement,
+    meets_acx,
+)
 from sonicpipe.book.progress import clock
 from sonicpipe.book.readers import Book
 from sonicpipe.book.render import Cache, ChapterPlan, write_json
@@ -63,8 +73,9 @@ from sonicpipe.config import Settings
 from sonicpipe.hookspecs import AudioWriter
 from sonicpipe.plugins import PluginHost
 
-LOSSY = ("m4b", "mp3")
-LOSSY_MARGIN = 0.5  # dB below the ceiling for encoders that overshoot peaks
+# dB below the ceiling for encoders that overshoot peaks: most files then need no second
+# encoding (PeakGuard corrects those that still do)
+LOSSY_MARGIN = 0.5
 STAGING = ".assembling"  # where files are written before they all move into place
 REPORT = "report.json"
 # What a run delivers (and so may remove when a later run no longer delivers it).
@@ -211,6 +222,11 @@ class Assembler:
         self.output = output
         self.delivery = delivery
         self.settings = settings or Settings()
+        # The writers' settings: [options.loudness] is not the book's (its preset is, and the
+        # PeakGuard of a lossy file holds the preset's ceiling)
+        self._writing = self.settings.with_(
+            options={k: v for k, v in self.settings.options.items() if k != "loudness"}
+        )
         self.host = host or PluginHost(self.settings)  # loaded once, for every file written
         self.rate = sample_rate
         self.wait: Callable[[int], None] = _no_wait
@@ -223,19 +239,19 @@ class Assembler:
                 f"preset acx needs {ACX_RATE} Hz audio; the paragraphs are "
                 f"{self.rate} Hz (set output_format.sample_rate = {ACX_RATE})"
             )
-        ceiling = None
+        self.lossy = f".{delivery.format}" in LOSSY
+        self.limiter = None
         if delivery.target is not None:
-            margin = LOSSY_MARGIN if delivery.format in LOSSY else 0.0
-            ceiling = delivery.target.true_peak - margin
+            ceiling = delivery.target.true_peak - (LOSSY_MARGIN if self.lossy else 0.0)
             if delivery.format == "wav":  # mu-law and A-law round peaks up
                 ceiling = codec_ceiling(ceiling, written_encoding(self.settings))
-        self.limiter = Limiter(self.rate, ceiling) if ceiling is not None else None
+            self.limiter = Limiter(self.rate, ceiling)
         self.gain = 1.0
         self._held: dict[str, np.ndarray] = {}  # the opening's paragraphs, until written
         self._seed = 0
         self._bed: np.ndarray | None = None  # room tone for digital silence (made when needed)
         self._bed_at = 0  # where the next fill takes from
-        self._cover: Path | None = None  # the book's cover, delivered beside the M4B
+        self._cover: Path | None = None  # the book's cover, delivered beside the M4B/Opus
 
     # -- the pieces of a file, in order -----------------------------------------------------
 
@@ -352,17 +368,25 @@ class Assembler:
 
     def _open(self, path: Path, tags: dict[str, str]) -> _File:
         """A writer for ``path`` tagged with ``tags`` (title, author, album, track)."""
-        options = dict(self.settings.options)
+        options = dict(self._writing.options)
         writer_options = dict(options.get("writers", {}))
         writer_options.update({key: value for key, value in tags.items() if value})
-        if self.delivery.format == "m4b":
+        if self.delivery.format in ONE_FILE:
             self._cover = self._cover_file(path)
             if self._cover is not None:  # the book's own cover; else the option's, if any
                 writer_options["cover"] = str(self._cover.absolute())
         options["writers"] = writer_options
-        settings = self.settings.with_(options=options)
+        settings = self._writing.with_(options=options)
+
+        def make() -> AudioWriter:
+            return open_writer(path, self.rate, settings, self.host)
+
+        target = self.delivery.target
         with self._delivering(path):
-            writer = open_writer(path, self.rate, settings, self.host)
+            if self.lossy and target is not None:
+                writer: AudioWriter = PeakGuard(make, path, self.rate, target.true_peak)
+            else:
+                writer = make()
         out = _File(path, BackgroundWriter(writer, self.rate))
         self._files.append(out)
         return out
@@ -373,7 +397,7 @@ class Assembler:
         voice rather than after it."""
         with tempfile.TemporaryDirectory() as scratch:
             probe = Path(scratch) / f"probe.{self.delivery.format}"
-            open_writer(probe, self.rate, self.settings, self.host).close()
+            open_writer(probe, self.rate, self._writing, self.host).close()
 
     def _cover_file(self, path: Path) -> Path | None:
         """The book's cover written as ``cover.jpg``/``.png`` beside ``path`` (delivered with
@@ -461,7 +485,8 @@ class Assembler:
         try:
             self.gain = self.measure_gain()
             self._worked_from = time.monotonic()  # done once: no part of a paragraph's work
-            chapters = self._m4b() if self.delivery.format == "m4b" else self._per_chapter()
+            one = self.delivery.format in ONE_FILE
+            chapters = self._one_file() if one else self._per_chapter()
             if complete is not None:
                 complete()
             self._check_way()
@@ -571,9 +596,10 @@ class Assembler:
             parts[-1].append(paragraph.key)
         return parts
 
-    def _m4b(self) -> list[dict[str, Any]]:
-        """One M4B: a chapter marker per chapter, metadata, cover; captions for the book."""
-        path = self.staging / f"{safe_name(self.book.title)}.m4b"
+    def _one_file(self) -> list[dict[str, Any]]:
+        """One M4B or Opus file: a chapter marker per chapter, metadata, cover; captions for
+        the book."""
+        path = self.staging / f"{safe_name(self.book.title)}.{self.delivery.format}"
         tags = {"title": self.book.title, "album": self.book.title, "author": self.book.author}
         out = self._open(path, tags)
         rows = []
@@ -598,18 +624,19 @@ class Assembler:
 
     def _checks(self, measured: Measurement) -> list[Check]:
         """The checks of the preset (ACX's without one) on what was measured; ACX's also on
-        the room tone at the head and tail and, but in an M4B, the file's length."""
+        the room tone at the head and tail and, but in a book of one file, the file's length."""
         checks = check(measured, self.delivery.checked)
         if self.delivery.checked.name == "acx":
             rules = [("head", self.delivery.head), ("tail", self.delivery.tail)]
-            if self.delivery.format != "m4b":  # ACX takes no M4B: a chapter is not a file
+            if self.delivery.format not in ONE_FILE:  # ACX takes neither: a chapter is no file
                 rules.append(("length", measured.seconds / 60))
             checks += [Check(name, value, acx_requirement(name), meets_acx(name, value))
                        for name, value in rules]  # fmt: skip
         return checks
 
     def _part(self, name: str, section: Meter) -> dict[str, Any]:
-        """The levels and checks of one delivered file (in an M4B, of the chapter just written)."""
+        """The levels and checks of one delivered file (in a book of one file, of the chapter
+        just written)."""
         measured = section.measurement(name)
         checks = self._checks(measured)
         return {

@@ -117,10 +117,10 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         sub,
         "render",
         "render a book (.txt .md .epub); a rerun resumes where it stopped",
-        "Render a whole book to a finished audiobook in the output folder: one .m4b with\n"
-        "chapters, or a file per chapter, with captions and a report (report.txt) of each\n"
-        "file's levels against the preset. Paragraphs are cached: an interrupted render\n"
-        "resumes, and an edited book renders only what changed.\n\n"
+        "Render a whole book to a finished audiobook in the output folder: one .m4b or\n"
+        ".opus with chapters, or a file per chapter, with captions and a report\n"
+        "(report.txt) of each file's levels against the preset. Paragraphs are cached: an\n"
+        "interrupted render resumes, and an edited book renders only what changed.\n\n"
         "exit status: 0 delivered; 1 sentences went missing (nothing is delivered)",
         ["sonicpipe book render alice.txt -o alice-audiobook",
          "sonicpipe book render alice.epub --format mp3 --preset acx --head-tone 1"],
@@ -138,7 +138,7 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
         "--format",
         choices=FORMATS,
         default="m4b",
-        help="m4b (default): one file with chapters; the others: a file per chapter",
+        help="m4b (default) or opus: one file with chapters; the others: a file per chapter",
     )
     render.add_argument(
         "--preset",
@@ -160,14 +160,14 @@ def add_book_parser(subparsers: argparse._SubParsersAction) -> None:
             f"--{end}-tone",
             type=delivery_number(end),
             metavar="SECONDS",
-            help=f"room tone at the {where} of each file or m4b chapter (default "
+            help=f"room tone at the {where} of each file or m4b/opus chapter (default "
             f"{getattr(Delivery, end):g}; ACX: {acx_requirement(end)})",
         )
     render.add_argument(
         "--max-minutes",
         type=delivery_number("max_minutes"),
         metavar="MINUTES",
-        help="the longest file: a longer chapter is split into parts (not in an m4b) "
+        help="the longest file: a longer chapter is split into parts (not in an m4b or opus) "
         f"(default {Delivery.max_minutes:g}; ACX: {acx_requirement('length')})",
     )
     render.add_argument(

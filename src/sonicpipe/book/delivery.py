@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sonicpipe.audio.presets import PRESETS, Preset
 
-FORMATS = ("m4b", "mp3", "wav", "flac")
+FORMATS = ("m4b", "opus", "mp3", "wav", "flac")
+ONE_FILE = ("m4b", "opus")  # the book in one file, a chapter marker per chapter
 ACX_RATE = 44100  # ACX takes 44.1 kHz only
 # ACX's rules on each file: seconds of room tone at its head and tail, and its length in
 # minutes, as (lowest or None, highest, unit).
@@ -58,7 +59,7 @@ class Delivery:
     paragraph_pause: float = 0.8
     head: float = 0.75  # ACX: 0.5-1 s of room tone at the start of a file
     tail: float = 2.0  # ACX: 1-5 s at the end
-    max_minutes: float = 120.0  # ACX: at most 120 minutes per file (formats other than m4b)
+    max_minutes: float = 120.0  # ACX: at most 120 minutes per file (not in ONE_FILE formats)
     gain_minutes: float = 3.0  # the opening the book's gain is measured on
     room_tone_db: float = -70.0
 
@@ -83,7 +84,8 @@ class Delivery:
 
     def outside_acx(self) -> list[str]:
         """Notes on the head, tail and file length that ACX would refuse, when the report
-        checks ACX's rules (an M4B has no file length to check: ACX takes no M4B)."""
+        checks ACX's rules (a book in one file, M4B or Opus, has no file length to check:
+        ACX takes neither)."""
         if self.checked.name != "acx":
             return []
         notes = [
@@ -91,7 +93,7 @@ class Delivery:
             for name, value in (("head", self.head), ("tail", self.tail))
             if not meets_acx(name, value)
         ]
-        if self.format != "m4b" and not meets_acx("length", self.max_minutes):
+        if self.format not in ONE_FILE and not meets_acx("length", self.max_minutes):
             notes.append(
                 f"max_minutes {self.max_minutes:g}: ACX takes files of "
                 f"{acx_requirement('length')}; the report will fail a longer one"
