@@ -1527,3 +1527,13 @@ def test_headings_that_are_numbers_alone_are_chapters_when_they_count_up() -> No
         ("CHAPTER II", 4),
     ]
     assert [c.title for c in read_text("Hello.\n\nI\n\nwas there.\n").chapters] == ["Opening"]
+
+
+def test_a_shout_that_opens_a_chapter_is_not_its_title() -> None:
+    """The capitals line under a bare ``CHAPTER 3`` names it (Dracula's ``MINA MURRAY'S
+    JOURNAL``), but a line that is said ('"FIRE!"') or a letter ('A.') is the story's."""
+    for first in ['"FIRE!"', "\u201cFIRE!\u201d", "--HALT!", "A."]:
+        book = read_text(f"CHAPTER 3\n\n{first}\n\nThe house burned.\n\nCHAPTER 4\n\nAsh.\n")
+        assert [c.title for c in book.chapters] == ["CHAPTER 3", "CHAPTER 4"]
+    book = read_text("CHAPTER 3\n\nTHE FIRE\n\nThe house burned.\n")
+    assert [c.title for c in book.chapters] == ["CHAPTER 3. THE FIRE"]

@@ -133,6 +133,8 @@ END_LINE = re.compile(
 # Project Gutenberg's marks of a picture, and the start of one of its notes.
 ILLUSTRATION = re.compile(r"[ \t]*\[Illustration(?:[.:][^\]]*)?\]", re.I)
 PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
+# What a line that is said starts with: a quote or a dash.
+QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "--", "\u2014")
 # A line of verse in a plain text: indented, starting with a capital (after quotes).
 VERSE_LINE = re.compile(r"[ \t]{2,}[\"'\u201c\u2018(\[_]*[A-Z]")
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
@@ -544,9 +546,12 @@ def _title(heading: str, after: str = "") -> str:
 
 
 def _capitals_line(paragraph: str) -> str:
-    """``paragraph`` as a title if it is one short line in capitals (``_italics_`` aside)."""
+    """``paragraph`` as a title if it is one short line in capitals (``_italics_`` aside), of
+    a word at least, not said (``"FIRE!"``, a shout, opens a chapter)."""
     line = paragraph.strip()
     if "\n" in line or len(line) > 80 or not re.sub(r"_[^_]*_", "", line).isupper():
+        return ""
+    if line.startswith(QUOTES) or not re.search(r"[^\W\d_]{2}", line):
         return ""
     return " ".join(line.replace("_", "").split())
 
