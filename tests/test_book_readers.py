@@ -1537,3 +1537,11 @@ def test_a_shout_that_opens_a_chapter_is_not_its_title() -> None:
         assert [c.title for c in book.chapters] == ["CHAPTER 3", "CHAPTER 4"]
     book = read_text("CHAPTER 3\n\nTHE FIRE\n\nThe house burned.\n")
     assert [c.title for c in book.chapters] == ["CHAPTER 3. THE FIRE"]
+
+
+def test_a_title_on_the_line_under_the_chapter_number_is_set_apart() -> None:
+    """``CHAPTER 1`` over ``The Start`` is the chapter ``CHAPTER 1. The Start`` (its marker
+    read 'CHAPTER 1 The Start'), as ``CHAPTER I.`` over it always was."""
+    book = read_text("CHAPTER 1\nThe Start\n\nIt began.\n\nCHAPTER 2:\nThe End\n\nIt ended.\n")
+    assert [c.title for c in book.chapters] == ["CHAPTER 1. The Start", "CHAPTER 2. The End"]
+    assert book.chapters[0].paragraphs[0] == "CHAPTER 1\nThe Start"

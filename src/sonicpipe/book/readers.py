@@ -537,8 +537,13 @@ def _same(heading: str) -> str:
 
 
 def _title(heading: str, after: str = "") -> str:
-    """A chapter's title: its heading; a bare ``CHAPTER II`` with the capitals line after it."""
-    title = " ".join(heading.split())
+    """A chapter's title: its heading (``CHAPTER 2. The Pool`` for a title on the line under
+    the number); a bare ``CHAPTER II`` with the capitals line after it."""
+    first, _, rest = heading.strip().partition("\n")
+    found = HEADING.match(first.strip())
+    if rest.strip() and found and found.end() == len(first.strip()):
+        first = first.strip().rstrip(".:") + "."
+    title = " ".join(f"{first}\n{rest}".split())
     match = HEADING.match(title) or BARE.fullmatch(title)
     number_only = match and match.end() == len(title) and not match.groupdict().get("title")
     subtitle = _capitals_line(after) if number_only else ""
