@@ -1545,3 +1545,71 @@ def test_a_title_on_the_line_under_the_chapter_number_is_set_apart() -> None:
     book = read_text("CHAPTER 1\nThe Start\n\nIt began.\n\nCHAPTER 2:\nThe End\n\nIt ended.\n")
     assert [c.title for c in book.chapters] == ["CHAPTER 1. The Start", "CHAPTER 2. The End"]
     assert book.chapters[0].paragraphs[0] == "CHAPTER 1\nThe Start"
+
+
+def parts_epub(path: Path) -> Path:
+    """An EPUB as converters write a novel in parts: cover, title, copyright and contents
+    pages (none typed), pages of a part's heading alone under a nested contents, chapters
+    with a picture and note links to a notes page."""
+    book = epub.EpubBook()
+    book.set_identifier("parts")
+    book.set_title("The Quiet Harbour")
+    book.add_author("Ann Author")
+    book.set_language("en")
+    book.add_item(epub.EpubItem(uid="map", file_name="map.png", media_type="image/png",
+                                content=b"\x89PNG\r\n\x1a\n" + bytes(16)))  # fmt: skip
+    pages = {
+        "cover.xhtml": "<img src='map.png' alt='Cover'/>",
+        "title.xhtml": "<h1>The Quiet Harbour</h1><p>Ann Author</p>",
+        "rights.xhtml": "<p>Copyright \u00a9 2021 Ann Author. All rights reserved.</p>"
+        "<p>ISBN 978-1-23456-789-0</p>",
+        "toc.xhtml": "<h2>Contents</h2><p><a href='c1.xhtml'>Chapter 1</a></p>",
+        "book1.xhtml": "<h1>Book One</h1>",
+        "part1.xhtml": "<h1>Part One</h1>",
+        "c1.xhtml": "<h2>Chapter 1</h2><p>It began<a href='notes.xhtml#n1' id='r1'>1</a> at "
+        "dawn.<sup><a href='notes.xhtml#n2'>[2]</a></sup></p>"
+        "<p><img src='map.png' alt='A map'/></p><p>The boats came in.</p>",
+        "c2.xhtml": "<h2>Chapter 2</h2><p>It ended.</p>",
+        "part2.xhtml": "<h1>Part Two</h1>",
+        "c3.xhtml": "<h2>Chapter 3</h2><p>It came back.</p>",
+        "notes.xhtml": "<h2>Notes</h2><p id='n1'><a href='c1.xhtml#r1'>1</a> Dawn was late.</p>"
+        "<p id='n2'>2. The harbour then.</p>",
+    }
+    items = {}
+    for name, body in pages.items():
+        items[name] = epub.EpubHtml(title=name, file_name=name, lang="en")
+        items[name].content = f"<html><body>{body}</body></html>"
+        book.add_item(items[name])
+    link = epub.Link
+    book.toc = [
+        link("cover.xhtml", "Cover", "cover"),
+        link("title.xhtml", "Title Page", "title"),
+        link("rights.xhtml", "Copyright", "rights"),
+        link("toc.xhtml", "Contents", "toc"),
+        (epub.Section("Book One", "book1.xhtml"), [
+            (epub.Section("Part One", "part1.xhtml"), [
+                link("c1.xhtml", "Chapter 1", "c1"), link("c2.xhtml", "Chapter 2", "c2"),
+            ]),
+            (epub.Section("Part Two", "part2.xhtml"), [link("c3.xhtml", "Chapter 3", "c3")]),
+        ]),
+        link("notes.xhtml", "Notes", "notes"),
+    ]  # fmt: skip
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *items.values()]
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_an_epub_part_page_is_narrated_with_the_chapter_after_it(tmp_path: Path) -> None:
+    """A page that is a part's heading alone (nested contents) opens the chapter after it
+    and names it, as a text's part does (it was a chapter of one word); the front matter
+    pages, the picture and the note markers are not read."""
+    book = read_book(parts_epub(tmp_path / "parts.epub"))
+    assert (book.title, book.author) == ("The Quiet Harbour", "Ann Author")
+    assert [(c.title, c.paragraphs) for c in book.chapters[:3]] == [
+        ("Book One. Part One. Chapter 1",
+         ["Book One", "Part One", "Chapter 1", "It began at dawn.", "The boats came in."]),
+        ("Chapter 2", ["Chapter 2", "It ended."]),
+        ("Part Two. Chapter 3", ["Part Two", "Chapter 3", "It came back."]),
+    ]  # fmt: skip

@@ -48,14 +48,16 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
   file it does not point into, with no heading of its own, goes on with the chapter before
-  (a converter split it off). A contents page is front matter, and so is a title or copyright
-  page, by its type, its title or what it holds (notices, ISBN, publisher); Project Gutenberg's
-  header and licence (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain
-  texts. A ``<br/>`` is a line break within its paragraph (:data:`LINE_BREAK`: verse is read
-  a line to a sentence), two in a row a paragraph break, and one in the middle of a sentence
-  (before a small letter, after a word) a wrap; so are the line ends in ``<pre>``. Archive
-  paths that are absolute or escape the book, spine items whose file is missing, and an
-  archive that unpacks to more than 1 GB, are errors.
+  (a converter split it off); a page of a heading alone (a part's) is narrated with the
+  chapter after it, which it names (``Part One. Chapter 1``). A contents page is front
+  matter, and so is a title or copyright page, by its type, its title or what it holds
+  (notices, ISBN, publisher); Project Gutenberg's header and licence (``id="pg-header"``,
+  ``"pg-footer"``) are left out as from its plain texts. A ``<br/>`` is a line break within
+  its paragraph (:data:`LINE_BREAK`: verse is read a line to a sentence), two in a row a
+  paragraph break, and one in the middle of a sentence (before a small letter, after a word)
+  a wrap; so are the line ends in ``<pre>``. Archive paths that are absolute or escape the
+  book, spine items whose file is missing, and an archive that unpacks to more than 1 GB,
+  are errors.
 
 Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
 Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
@@ -1010,6 +1012,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     chapters: list[Chapter] = []
     left = {"front matter": 0}
     started = False
+    dividers: set[int] = set()  # where the chapters are that are a heading alone (a part's)
     for idref, linear in doc.spine:
         item = doc.get_item_with_id(idref)
         if not _is_document(item):
@@ -1036,8 +1039,11 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         if len(starts) < 2:
             if paragraphs and named is None and not heading and entries and chapters and not front:
                 chapters[-1].paragraphs += paragraphs  # a file split off the chapter before
+                dividers.discard(len(chapters) - 1)
             elif paragraphs:
                 chapters.append(Chapter(named or heading or fallback, paragraphs))
+                if paragraphs == [heading] and not front:
+                    dividers.add(len(chapters) - 1)
             continue
         # Several chapters in one file: cut it where each starts; what comes before the first
         # ends the chapter before.
@@ -1049,6 +1055,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         lead = paragraphs[: at[0]]
         if lead and chapters:
             chapters[-1].paragraphs += lead
+            dividers.discard(len(chapters) - 1)
         elif lead:
             chapters.append(Chapter(heading or fallback, lead))
         for start, stop in zip(at, [*at[1:], len(paragraphs)], strict=True):
@@ -1056,10 +1063,25 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
                 left["front matter"] += stop - start
             elif paragraphs[start:stop]:
                 chapters.append(Chapter(cuts[start], paragraphs[start:stop]))
+    chapters = _under_dividers(chapters, dividers)
     items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
     found = [p for item in items if _is_document(item) for p in _licence(item)]
     _licence_chapter(chapters, left, found, licence)
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
+
+
+def _under_dividers(chapters: list[Chapter], dividers: set[int]) -> list[Chapter]:
+    """``chapters`` with each page of a heading alone (a part's, ``Part One``; ``dividers``
+    holds where they are) narrated with the chapter after it, which it names, as in a text
+    (``Book One. Part One. Chapter 1`` under two such pages)."""
+    kept: list[tuple[Chapter, bool]] = []  # and whether it is still a heading alone
+    for n, chapter in enumerate(chapters):
+        if kept and kept[-1][1]:
+            part, _ = kept.pop()
+            title = f"{part.title.rstrip('.:')}. {chapter.title}"
+            chapter = Chapter(title, part.paragraphs + chapter.paragraphs)
+        kept.append((chapter, n in dividers))
+    return [chapter for chapter, _ in kept]
 
 
 def is_imprint(paragraphs: list[str]) -> bool:
