@@ -1930,11 +1930,7 @@ class EnglishNormalizer:
         return ", ".join(spoken)
 
     def _isbn(self, m: re.Match[str]) -> str:
-        """ "978-3-16-148410-0": nine seven eight, three, one six, ..., digit by digit."""
-        return ", ".join(
-            " ".join("X" if char == "X" else digits(char) for char in group)
-            for group in m.group().split("-")
-        )
+        return _isbn_words(m.group())
 
     def _zip(self, m: re.Match[str]) -> str:
         """ "CA 90210": nine oh two one oh, digit by digit like a phone number."""
@@ -2388,6 +2384,8 @@ class EnglishNormalizer:
             and not _is_plural_noun(_word_after(text, m.end()))
         ):
             return digits(numeral, zero="oh")  # "Text STOP to 55555"
+        if sign == "" and _is_isbn13(numeral):
+            return _isbn_words(numeral)  # a bare ISBN: "Scan 9780306406157"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
             if (
                 _word_after(text, m.end()).lower() in ("hours", "hrs")
@@ -2856,6 +2854,31 @@ def _times_or_by(text: str, end: int, times_sign: bool) -> str:
     ):
         return "times"
     return "by"
+
+
+def _isbn_words(isbn: str) -> str:
+    """ "978-3-16-148410-0": nine seven eight, three, one six, ..., digit by digit, a group at a
+    time; unhyphenated, a pause after the prefix of an ISBN-13 and before the check digit
+    ("9780306406157": nine seven eight, zero three zero ... one five, seven)."""
+    if "-" in isbn:
+        groups = isbn.split("-")
+    else:
+        head = 3 if len(isbn) == 13 else 0
+        groups = [isbn[:head], isbn[head:-1], isbn[-1]] if head else [isbn[:-1], isbn[-1]]
+    return ", ".join(
+        " ".join("X" if char == "X" else digits(char) for char in group) for group in groups
+    )
+
+
+def _is_isbn13(numeral: str) -> bool:
+    """Whether ``numeral`` is an ISBN-13: 13 digits after 978 or 979 with a right check digit
+    (alternate weights 1 and 3 bring the sum to a multiple of ten)."""
+    return (
+        len(numeral) == 13
+        and numeral.isdigit()
+        and numeral.startswith(("978", "979"))
+        and sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(numeral)) % 10 == 0
+    )
 
 
 def _about(text: str, start: int) -> str:

@@ -1287,8 +1287,14 @@ def test_zip_codes_after_a_city_and_state_are_read_digit_by_digit(
          "Order nine seven eight, zero, three zero six, four zero six one five, seven."),
         ("ISBN: 0-8044-2957-X", "ISBN: zero, eight zero four four, two nine five seven, X"),
         ("See 0-306-40615-2 and ISBN 9780306406157.",
-         "See zero, three zero six, four zero six one five, two and ISBN nine seven eight zero "
-         "three zero six four zero six one five seven."),
+         "See zero, three zero six, four zero six one five, two and ISBN nine seven eight, zero "
+         "three zero six four zero six one five, seven."),
+        # a bare ISBN-13: 978 or 979 and a right check digit (else a number)
+        ("Scan 9783161484100 or 9790306406156; not 9780306406158.",
+         "Scan nine seven eight, three one six one four eight four one zero, zero or nine seven "
+         "nine, zero three zero six four zero six one five, six; not nine trillion seven hundred "
+         "eighty billion three hundred six million four hundred six thousand one hundred "
+         "fifty-eight."),
         # no ISBN: ranges
         ("Pages 10-20 in 1990-2000.", "Pages ten to twenty in nineteen ninety to two thousand."),
     ],
