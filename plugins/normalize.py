@@ -2387,11 +2387,14 @@ class EnglishNormalizer:
         if sign == "" and _is_isbn13(numeral):
             return _isbn_words(numeral)  # a bare ISBN: "Scan 9780306406157"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:
+            after = _word_after(text, m.end())
             if (
-                _word_after(text, m.end()).lower() in ("hours", "hrs")
+                after.lower() in ("hours", "hrs")
+                or after in TIME_ZONES
                 or MILITARY_RANGE_AFTER.match(text, m.end())
             ) and _is_military(text, m.start(), numeral):
-                return _military_time(numeral)  # "at 1430 hours", "0800 hours", "0900-1700 hrs"
+                # "at 1430 hours", "0800 hours", "0900-1700 hrs", "at 0900 UTC"
+                return _military_time(numeral)
             if numeral[0] != "0":
                 return self._plain_integer(text, m.start(), m.end(), int(numeral))
         if (

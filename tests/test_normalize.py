@@ -1025,6 +1025,8 @@ def test_day_first_dates_are_an_option() -> None:
         ("The 18:00 train.", "The eighteen hundred train."),
         ("Muster at 0800 hours.", "Muster at oh eight hundred hours."),
         ("Land at 1430 hours.", "Land at fourteen thirty hours."),
+        ("Meet at 0900 UTC; land at 1430 GMT.",  # before a time zone
+         "Meet at oh nine hundred UTC; land at fourteen thirty GMT."),
         ("Shifts run 0900-1700 hrs, 0600 to 1400 hours; meet at 1430 hrs. Open 0900-1700.",
          "Shifts run oh nine hundred to seventeen hundred hours, oh six hundred to fourteen "
          "hundred hours; meet at fourteen thirty hours. Open oh nine hundred to seventeen "
