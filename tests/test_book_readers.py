@@ -1613,3 +1613,23 @@ def test_an_epub_part_page_is_narrated_with_the_chapter_after_it(tmp_path: Path)
         ("Chapter 2", ["Chapter 2", "It ended."]),
         ("Part Two. Chapter 3", ["Part Two", "Chapter 3", "It came back."]),
     ]  # fmt: skip
+
+
+def test_epub_notes_that_markers_point_to_are_not_narrated(tmp_path: Path) -> None:
+    """Notes not typed as such (a converter's): what a note marker points forward to is a
+    note, left out, and a page of them with it (it was a chapter 'Notes' read at the end);
+    a note's link back to its marker, and a numbered link to a chapter, leave the text."""
+    book = read_book(parts_epub(tmp_path / "parts.epub"))
+    assert [c.title for c in book.chapters] == [
+        "Book One. Part One. Chapter 1", "Chapter 2", "Part Two. Chapter 3",
+    ]  # fmt: skip
+    path = pages_epub(tmp_path / "pages.epub", [
+        ("One", "<h2>One</h2><p id='r1'>It rained.<a href='#fn1'>1</a> See <a "
+                "href='p2.xhtml#two'>2</a>.</p><p>It stopped.</p>"
+                "<p class='note'><a id='fn1' href='#r1'>1</a> It often did.</p>"),
+        ("Two", "<section id='two'><h2>Two</h2><p>It dried.</p></section>"),
+    ])  # fmt: skip
+    assert [c.paragraphs for c in read_book(path).chapters] == [
+        ["One", "It rained. See .", "It stopped."],
+        ["Two", "It dried."],
+    ]

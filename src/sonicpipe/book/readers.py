@@ -64,11 +64,11 @@ Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for, and counted (``Book.left_out``) so that a render can say what it did not narrate.
 Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no number is
-read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes,
-a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with ``*`` after
-the paragraph whose ``word.*`` points at it, a plain text's ``[Footnote 1: ...]`` (Project
-Gutenberg's), and a Markdown file's ``[^1]: ...`` definitions; nor are Project Gutenberg's
-``[Illustration: ...]`` marks.
+read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes (typed, or
+what a marker points forward to), a plain text's ``*`` notes (Moby-Dick's), each a paragraph
+that starts with ``*`` after the paragraph whose ``word.*`` points at it, a plain text's
+``[Footnote 1: ...]`` (Project Gutenberg's), and a Markdown file's ``[^1]: ...``
+definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks.
 """
 
 from __future__ import annotations
@@ -874,6 +874,9 @@ BLOCKS = {
     "article",
 }
 SKIPPED = {"script", "style", "head", "title", "nav"}
+INLINE = {"a", "span", "sup", "sub", "b", "i", "em", "strong", "small"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+NOTE_MOST = 3000  # characters: a note is short (a link to a longer block is no note's)
 WRAPPED_END = re.compile(r"[^\W\d_]-?$")  # a line's end that a wrap may cut: a word's
 # A name in capitals cut by a line's end ("news.--MINA" / "HARKER."): a capitals word ends a
 # line of prose and one starts the next ("STOP" / "LOOK AND LISTEN", all capitals, stay lines).
@@ -1009,6 +1012,10 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
             raise BookError(f"{path}: cannot read EPUB: {exc}") from None
     entries = _toc_entries(doc.toc)
     title = _meta(doc, "title") or path.stem
+    spine = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
+    notes = _note_ids([(posixpath.normpath(item.get_name()), item.get_content())
+                       for item in spine
+                       if _is_document(item) and not isinstance(item, epub.EpubNav)])  # fmt: skip
     chapters: list[Chapter] = []
     left = {"front matter": 0}
     started = False
@@ -1022,7 +1029,11 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         name = posixpath.normpath(item.get_name())
         starts = _chapter_starts(entries, name)
         anchors = {fragment for fragment, _ in starts if fragment}
-        heading, paragraphs, kinds, found = html_paragraphs(item.get_content(), anchors)
+        heading, paragraphs, kinds, found = html_paragraphs(
+            item.get_content(), anchors, notes.get(name, set())
+        )
+        if name in notes and paragraphs in ([], [heading]):
+            continue  # a page of notes (read none), but for its heading
         named = starts[0][1] if starts else None
         front = (
             bool(kinds & FRONT_TYPES)
@@ -1064,8 +1075,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
             elif paragraphs[start:stop]:
                 chapters.append(Chapter(cuts[start], paragraphs[start:stop]))
     chapters = _under_dividers(chapters, dividers)
-    items = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
-    found = [p for item in items if _is_document(item) for p in _licence(item)]
+    found = [p for item in spine if _is_document(item) for p in _licence(item)]
     _licence_chapter(chapters, left, found, licence)
     return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
 
@@ -1192,16 +1202,21 @@ def _licence(item: Any) -> list[str]:
 
 
 def html_paragraphs(
-    content: bytes, anchors: set[str] | frozenset[str] = frozenset()
+    content: bytes,
+    anchors: set[str] | frozenset[str] = frozenset(),
+    notes: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[str], set[str], dict[str, int]]:
     """(first heading, paragraphs, epub:type values of the body, where each of ``anchors``
     starts) of an XHTML document: an element whose ``id`` (or ``name``) is one of ``anchors``
-    starts a paragraph, whose index is given for it."""
+    starts a paragraph, whose index is given for it. The blocks holding the ``notes`` ids
+    (see :func:`_note_ids`) are not read."""
     from lxml import html
 
     if not content.strip():
         return "", [], set(), {}
     root = html.fromstring(content)
+    skipped = {block for element in root.iter() if element.get("id") in notes
+               if (block := _note_block(element)) is not None}  # fmt: skip
     kinds: set[str] = set()
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -1235,7 +1250,13 @@ def html_paragraphs(
         nonlocal heading, pre
         tag = element.tag if isinstance(element.tag, str) else ""
         kind = _types(element)
-        if tag in SKIPPED or kind & NOTE_TYPES or _is_noteref(element) or _is_boilerplate(element):
+        if (
+            tag in SKIPPED
+            or kind & NOTE_TYPES
+            or _is_noteref(element)
+            or _is_boilerplate(element)
+            or element in skipped
+        ):
             if element.tail:
                 add(element.tail)
             return
@@ -1267,6 +1288,50 @@ def html_paragraphs(
     walk(body if body is not None else root)
     close()
     return heading, paragraphs, kinds, found
+
+
+def _note_ids(documents: list[tuple[str, bytes]]) -> dict[str, set[str]]:
+    """The ids of the notes in each of the (archive path, XHTML) ``documents`` in reading
+    order: what a note marker (:func:`_is_noteref`) points forward to; a note's link back to
+    its marker points back, and is none."""
+    from lxml import html
+
+    where: dict[tuple[str, str], tuple[int, int]] = {}  # (path, id): (document, element)
+    links: list[tuple[tuple[int, int], tuple[str, str]]] = []
+    for k, (name, content) in enumerate(documents):
+        if not content.strip():
+            continue
+        for m, element in enumerate(html.fromstring(content).iter()):
+            if not isinstance(element.tag, str):
+                continue
+            if element.get("id"):
+                where[(name, element.get("id"))] = (k, m)
+            marker = _is_noteref(element) or "noteref" in _types(element)
+            if (
+                element.tag == "a"
+                and marker
+                and not any(a.tag == "nav" for a in element.iterancestors())
+            ):
+                target, fragment = urldefrag(element.get("href", ""))
+                path = posixpath.join(posixpath.dirname(name), unquote(target)) if target else name
+                links.append(((k, m), (posixpath.normpath(path), unquote(fragment))))
+    notes: dict[str, set[str]] = {}
+    for at, target in links:
+        if where.get(target, (-1, -1)) > at:
+            notes.setdefault(target[0], set()).add(target[1])
+    return notes
+
+
+def _note_block(element: Any) -> Any:
+    """The block a note's id is on or in (``<p><a id="n1"/>1. Text</p>``), if it holds no
+    heading and is short; else None (a link to a chapter is no note's)."""
+    while element.tag in INLINE and element.getparent() is not None:
+        element = element.getparent()
+    if element.tag in ("body", "html") or len(element.text_content()) > NOTE_MOST:
+        return None
+    if any(child.tag in HEADINGS for child in element.iter()):
+        return None
+    return element
 
 
 def _unwrapped(lines: list[str]) -> list[str]:
