@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import subprocess
@@ -1633,3 +1634,25 @@ def test_epub_notes_that_markers_point_to_are_not_narrated(tmp_path: Path) -> No
         ["One", "It rained. See .", "It stopped."],
         ["Two", "It dried."],
     ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_text_with_its_byte_order_mark_is_read(tmp_path: Path, codec: str) -> None:
+    """Windows Notepad's 'Unicode' is UTF-16 with a byte order mark: read as such (it was
+    refused as not UTF-8), Windows line ends and all; without the mark it is refused."""
+    text = "CHAPTER I\r\n\r\nIt began \u2014 caf\u00e9.\r\n\r\nCHAPTER II\r\n\r\nIt ended.\r\n"
+    path = tmp_path / "tale.txt"
+    path.write_bytes("\ufeff".encode(codec) + text.encode(codec))
+    book = read_book(path)
+    assert [c.paragraphs for c in book.chapters] == [
+        ["CHAPTER I", "It began \u2014 caf\u00e9."],
+        ["CHAPTER II", "It ended."],
+    ]
+    assert book.encoding == "utf-16"
+    for plain in (text, "CHAPTER I\n\nIt began.\n"):  # the second valid UTF-8, with NULs
+        path.write_bytes(plain.encode(codec))
+        with pytest.raises(BookError, match="not UTF-8 text"):
+            read_book(path)
+    path.write_bytes(codecs.BOM_UTF16_LE + b"C\x00\x00\xd8")  # a lone surrogate
+    with pytest.raises(BookError, match="not UTF-16 text, as its byte order mark says"):
+        read_book(path)

@@ -59,8 +59,9 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   book, spine items whose file is missing, and an archive that unpacks to more than 1 GB,
   are errors.
 
-Text and Markdown files are UTF-8; one that is not is read in the encoding its Project
-Gutenberg header declares (``Character set encoding: ISO-8859-1``), if any, else refused.
+Text and Markdown files are UTF-8 (or UTF-16 with a byte order mark); one that is not is
+read in the encoding its Project Gutenberg header declares
+(``Character set encoding: ISO-8859-1``), if any, else refused.
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for, and counted (``Book.left_out``) so that a render can say what it did not narrate.
 Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no number is
@@ -227,7 +228,7 @@ class Book:
     chapters: list[Chapter]
     cover: bytes | None = None  # an image as found (the M4B takes JPEG or PNG)
     source: str = ""
-    encoding: str = "utf-8"  # of a text file: another only when its header declares it
+    encoding: str = "utf-8"  # of a text file: another when its header or byte order mark says
     # Paragraphs not narrated unless asked for: "front matter" and "licence", when any.
     left_out: dict[str, int] = field(default_factory=dict)
 
@@ -282,7 +283,20 @@ def unreadable(path: Path, exc: OSError) -> BookError:
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     """The text of a book file and its encoding: UTF-8, else the one a Project Gutenberg
-    header declares. Anything else is a :class:`BookError` naming the file."""
+    header declares, or UTF-16 with its byte order mark (Windows Notepad's "Unicode").
+    Anything else is a :class:`BookError` naming the file."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise BookError(
+                f"{path}: not UTF-16 text, as its byte order mark says: {exc}"
+            ) from None
+    if b"\x00" in data:  # valid UTF-8, but no text's: UTF-16 without its mark, say
+        raise BookError(
+            f"{path}: not UTF-8 text (a NUL byte at offset {data.index(0)}: UTF-16 without a "
+            "byte order mark?); book files must be UTF-8: convert it (for example with iconv)"
+        )
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
