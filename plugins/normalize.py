@@ -881,6 +881,9 @@ BRANCHES = {
         rf"|(?<=\dx - )[a-z](?!\w))"
     ),
     "by": rf"(?:(?<=\d)|(?<=\d[\"″′']))(?:{HO}[x×]{HO})(?=\d)",  # "12\" x 8\""
+    # A version's pre-release after its number: "2.0.1-beta.3" is two point zero point one beta
+    # three, "1.0-rc1" one point zero RC one.
+    "prerelease": r"(?<=\d)-(?P<pre>alpha|beta|rc|pre|preview|dev)\.?(?=\d+(?!\w|\.\d))",
     # "3:1", and a scale "1:1000" or "1:50,000" (no time: "1:" before three digits or more)
     "ratio": r"(?<=\d):(?=\d(?!\d))|(?<=(?<![\w.:,])1):(?=\d{3}|\d{1,3},\d{3})",
     # "10^3", "2^-4"; a power of 2 or 3 is said like "²" and "³" ("x^2" is x squared), but
@@ -1015,7 +1018,7 @@ FAMILIES: tuple[Family, ...] = (
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
-     ("dash", "by", "ratio", "hostport", "arith")),
+     ("dash", "prerelease", "by", "ratio", "hostport", "arith")),
     ("(?=[&@=×÷±≈≠≤≥§¶№‰°²³©™®∞→⌘⌥⇧⌃%+~<>#^/_⁰¹⁴⁵⁶⁷⁸⁹⁻⁺]|-(?<=[b-z] -) )",
      ("shift", "hash", "superscript", "symbol", "joint", "unitslash", "underscore", "power",
       "minus")),
@@ -2533,6 +2536,9 @@ class EnglishNormalizer:
 
     def _dash(self, m: re.Match[str]) -> str:
         return _dash_word(m.string, m.start(), m.end())
+
+    def _prerelease(self, m: re.Match[str]) -> str:
+        return " RC " if m["pre"] == "rc" else f" {m['pre']} "
 
     def _arith(self, m: re.Match[str]) -> str:
         return " divided by " if m["op"] == "/" else " times "  # "10 / 2", "3 * 4"

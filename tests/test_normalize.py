@@ -977,6 +977,10 @@ def test_dates(written: str, spoken: str) -> None:
         ("Tested on Windows 10/11 and iOS 17/18; due 10/11.",
          "Tested on Windows ten slash eleven and iOS seventeen slash eighteen; due October "
          "eleventh."),
+        # a pre-release after the version's number
+        ("Version 2.0.1-beta.3, 1.0-rc1 and 4.0.0-dev.2.",
+         "Version two point zero point one beta three, one point zero RC one and four point "
+         "zero point zero dev two."),
     ],
 )  # fmt: skip
 def test_versions_are_no_dates(written: str, spoken: str) -> None:
@@ -1966,7 +1970,7 @@ def test_paragraphs_are_never_joined() -> None:
         ("See No. 5 and p. 6.", "See Number five and page six."),
         # a period with no space after it ends no sentence
         ("Version 2.0.0-beta.1 and rc.2 are out.",
-         "Version two point zero point zero-beta.one and rc.two are out."),
+         "Version two point zero point zero beta one and rc.two are out."),
     ],
 )  # fmt: skip
 def test_sentences_starting_with_a_number_start_with_a_capital(written: str, spoken: str) -> None:
