@@ -1656,3 +1656,28 @@ def test_a_utf16_text_with_its_byte_order_mark_is_read(tmp_path: Path, codec: st
     path.write_bytes(codecs.BOM_UTF16_LE + b"C\x00\x00\xd8")  # a lone surrogate
     with pytest.raises(BookError, match="not UTF-16 text, as its byte order mark says"):
         read_book(path)
+
+
+def test_a_section_listed_with_its_page_number_before_the_first_chapter_is_narrated() -> None:
+    """A contents list with leader dots and page numbers ('PREFACE ....... vii') names the
+    preface after it, which is narrated (it was front matter: 'prefacevii' matched
+    nothing); the list itself is not."""
+    text = (
+        "Title: The Harbour\n\n*** START OF THE PROJECT GUTENBERG EBOOK THE HARBOUR ***\n\n"
+        "THE HARBOUR\n\nCONTENTS\n\n"
+        "   PREFACE ....................... vii\n"
+        "   INTRODUCTION                     ix\n"
+        "   I. THE ARRIVAL ..................  1\n"
+        "   II. THE STORM \u2026 17\n\n"
+        "PREFACE\n\nThis book was written by the sea.\n\n"
+        "INTRODUCTION\n\nThe sea is large.\n\n"
+        "I. THE ARRIVAL\n\nThe boats came in.\n\nII. THE STORM\n\nIt rained.\n"
+    )
+    book = read_text(text)
+    assert [(c.title, c.paragraphs) for c in book.chapters] == [
+        ("PREFACE", ["PREFACE", "This book was written by the sea."]),
+        ("INTRODUCTION", ["INTRODUCTION", "The sea is large."]),
+        ("I. THE ARRIVAL", ["I. THE ARRIVAL", "The boats came in."]),
+        ("II. THE STORM", ["II. THE STORM", "It rained."]),
+    ]
+    assert book.left_out == {"front matter": 3}

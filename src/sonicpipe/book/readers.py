@@ -140,6 +140,10 @@ PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
 QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "--", "\u2014")
 # A line of verse in a plain text: indented, starting with a capital (after quotes).
 VERSE_LINE = re.compile(r"[ \t]{2,}[\"'\u201c\u2018(\[_]*[A-Z]")
+# A contents entry's page number, after dots or spaces (``PREFACE ....... vii``).
+PAGE_NUMBER = re.compile(
+    r"(?:[ \t]*(?:\.[ \t]*){2,}|[ \t]*\u2026[ \t]*|[ \t]{2,})(?:\d+|[ivxlc]+)[ \t]*$"
+)
 HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 # A byline under a book's title: ``by Ann Smith``, ``BY J. R. R. TOLKIEN``, ``Written by
 # Ann Smith and Bo Jones``: names of capitalized words (and the particles some hold).
@@ -438,8 +442,8 @@ def _listed_sections(opening: list[str], marks: list[int], listed: list[int]) ->
     matter. ``marks``: the ``Contents`` lines; ``listed``: the headings in the list."""
     start = marks[0] + 1 if marks else listed[0]
     end = listed[-1] + 1 if listed else start + 1  # else the list is one block of lines
-    entries = {_same(line) for p in opening[start:end] for line in p.splitlines()
-               if not HEADING.match(line.strip())}  # fmt: skip
+    entries = {_same(PAGE_NUMBER.sub("", line)) for p in opening[start:end]
+               for line in p.splitlines() if not HEADING.match(line.strip())}  # fmt: skip
     entries.discard("")
     starts = [n for n in range(end, len(opening))
               if "\n" not in opening[n].strip() and _same(opening[n]) in entries]  # fmt: skip
