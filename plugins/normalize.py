@@ -162,6 +162,10 @@ def _units() -> dict[str, tuple[str, str]]:
     add("ppg", "point per game", "points per game")
     add("rpg", "rebound per game", "rebounds per game")
     add("apg", "assist per game", "assists per game")
+    add("reb|rebs", "rebound")  # a box score's line: "28 pts, 10 reb, 5 ast, 3 stl, 2 blk"
+    add("ast|asts", "assist")
+    add("stl|stls", "steal")
+    add("blk|blks", "block")
     add("km/h|kph|kmh", "kilometer per hour", "kilometers per hour")
     add("m/s", "meter per second", "meters per second")
     add("m/s²|m/s2", "meter per second squared", "meters per second squared")

@@ -488,6 +488,8 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("He averaged 27.4 ppg, 7.1 rpg and 8.3 apg.",
          "He averaged twenty-seven point four points per game, seven point one rebounds per game "
          "and eight point three assists per game."),
+        ("She had 28 pts, 10 reb, 1 ast, 3 stl and 2 blk.",  # a box score's line
+         "She had twenty-eight points, ten rebounds, one assist, three steals and two blocks."),
         ("He is 6 ft 2 in tall.", "He is six feet two inches tall."),
         ("It falls at 9.8 m/s².", "It falls at nine point eight meters per second squared."),
         ("Add 1 1/2 tsp soda.", "Add one and a half teaspoons soda."),
