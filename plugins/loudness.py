@@ -62,12 +62,13 @@ def preset_from(options: dict) -> Preset:
 
 
 def ceiling(settings: Settings) -> float | None:
-    """The true-peak ceiling (dBTP) the loudness stage holds the audio to; None when the
-    stage is not configured (or the plugin is disabled)."""
+    """The true peak (dBTP) the loudness stage's preset accepts in the delivered file (ACX's
+    -3, where its limiter stops at -3.5 to leave the encoder room); None when the stage is
+    not configured (or the plugin is disabled)."""
     options = settings.plugin_options(NAME)
     if not options or NAME in settings.disable:
         return None
-    return preset_from(dict(options)).true_peak
+    return preset_from(dict(options)).peak_rule
 
 
 @hookimpl(trylast=True)

@@ -6,7 +6,8 @@ loudness) once limited, found on its opening as it will be laid out (the first
 a true-peak limiter (the audio package's) holds every paragraph under the preset's ceiling,
 less a margin for lossy encoders (and G.711's rounding, for a mu-law or A-law WAV); a lossy
 file whose encoder still lifted its peaks over the ceiling is encoded again with them lowered
-(:class:`~sonicpipe.audio.ceiling.PeakGuard`), so that the decoded file keeps it.
+(:class:`~sonicpipe.audio.ceiling.PeakGuard`), so that the decoded file keeps the peak the
+preset accepts (ACX's -3 dBTP, its limiter stopping at -3.5).
 Each file starts with ``head`` seconds of room tone and ends with ``tail``; paragraphs are
 ``paragraph_pause`` apart, and chapters of an M4B or Opus book are ``tail + head`` apart.
 Room tone is quiet noise (``room_tone_db``), never digital silence: the digital silence
@@ -384,7 +385,7 @@ class Assembler:
         target = self.delivery.target
         with self._delivering(path):
             if self.lossy and target is not None:
-                writer: AudioWriter = PeakGuard(make, path, self.rate, target.true_peak)
+                writer: AudioWriter = PeakGuard(make, path, self.rate, target.peak_rule)
             else:
                 writer = make()
         out = _File(path, BackgroundWriter(writer, self.rate))
