@@ -1681,3 +1681,16 @@ def test_a_section_listed_with_its_page_number_before_the_first_chapter_is_narra
         ("II. THE STORM", ["II. THE STORM", "It rained."]),
     ]
     assert book.left_out == {"front matter": 3}
+
+
+def test_an_epub_title_page_after_a_cover_picture_is_front_matter(tmp_path: Path) -> None:
+    """A cover page holds a picture and no words: the title page after it is still before
+    the first chapter, front matter (it was narrated as the first chapter)."""
+    path = pages_epub(tmp_path / "harbour.epub", [
+        ("Cover", "<div><img src='cover.png' alt='The Quiet Harbour'/></div>"),
+        ("Title", "<h1>The Quiet Harbour</h1><p>Ann Author</p>"),
+        ("One", "<h1>One</h1><p>It began.</p>"),
+    ])  # fmt: skip
+    book = read_book(path)
+    assert [c.paragraphs for c in book.chapters] == [["One", "It began."]]
+    assert book.left_out == {"front matter": 2}

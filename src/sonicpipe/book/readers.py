@@ -1063,7 +1063,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         if front and not front_matter:
             left["front matter"] += len(paragraphs)
             continue
-        started = started or not front
+        started = started or (not front and bool(paragraphs))  # a cover's picture: not yet
         fallback = FRONT_MATTER if front else f"Chapter {len(chapters) + 1}"
         if len(starts) < 2:
             if paragraphs and named is None and not heading and entries and chapters and not front:
