@@ -748,6 +748,7 @@ def _blocks(
                 if alert := ALERT_RE.fullmatch(content):  # GitHub's "> [!NOTE]": "Note:"
                     content = f"{alert[1].capitalize()}:"
             if content:
+                _end_bold_heading(lines, content)
                 lines.append(content)
             continue
         if (item := ITEM_RE.fullmatch(line)) and (
@@ -782,18 +783,26 @@ def _blocks(
             lines[0] = _finish(lines[0], spoken)
         elif kind == "text" and lines and _is_slugline(lines):
             lines[-1] = _finish(lines[-1], spoken)
-        elif (
-            lines
-            and lines[-1][:2] in ("**", "__")  # most lines: looked at no further
-            and (bold := BOLD_LINE_RE.fullmatch(lines[-1]))
-            and _heads_the_next(lines, stripped)
-        ):
-            lines[-1] += "" if bold[2][-1] in SENTENCE_PUNCTUATION else "."
+        else:
+            _end_bold_heading(lines, stripped)
         lines.append(stripped)
     close()
     if fence:
         end_code()
     return paragraphs, labels
+
+
+def _end_bold_heading(lines: list[str], next_line: str) -> None:
+    """End the last of ``lines``, a paragraph's (or a quote's) so far, as a sentence when
+    it is a line all in bold that heads ``next_line`` (see :func:`_heads_the_next`): GitHub's
+    "**Describe the bug**", a quote's "> **Warning**"."""
+    if (
+        lines
+        and lines[-1][:2] in ("**", "__")  # most lines: looked at no further
+        and (bold := BOLD_LINE_RE.fullmatch(lines[-1]))
+        and _heads_the_next(lines, next_line)
+    ):
+        lines[-1] += "" if bold[2][-1] in SENTENCE_PUNCTUATION else "."
 
 
 def _end_signature_lines(lines: list[str]) -> None:

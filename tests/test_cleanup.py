@@ -1106,6 +1106,9 @@ def test_a_cue_with_no_marks_to_add_to_goes() -> None:
         ("He said\n**no**\nto me.", "He said no to me."),
         ("He said\n**NO**\nThen left.", "He said NO Then left."),
         ("**Bold** starts\nIt", "Bold starts It."),
+        # in a quote too: GitHub's alert as it was written before "> [!WARNING]"
+        ("> **Warning**\n> This is alpha software.\n> **Tip:** read it.",
+         "Warning. This is alpha software. Tip: read it."),
     ],
 )  # fmt: skip
 def test_a_line_in_bold_over_its_text_is_a_heading(raw: str, cleaned: str) -> None:
