@@ -2793,7 +2793,9 @@ class EnglishNormalizer:
         return "dot " + m.group()[1:]  # ".env": dot env
 
     def _unitslash(self, m: re.Match[str]) -> str:
-        return " or " if _measure_before(m.string, m.start()) else m.group()
+        text, start = m.string, m.start()
+        degrees = text[start - 1] in "CF" and text[start - 2].isdigit()  # an oven's "180C/160C"
+        return " or " if degrees or _measure_before(text, start) else m.group()
 
     def _underscore(self, m: re.Match[str]) -> str:
         return " underscore "

@@ -802,6 +802,9 @@ def test_labels_read_in_pairs(written: str, spoken: str) -> None:
         ("It was 35C in London, -5C at night, on a 30C day. Preheat to 425F.",
          "It was thirty-five degrees Celsius in London, minus five degrees Celsius at night, on a "
          "thirty degree Celsius day. Preheat to four hundred twenty-five degrees Fahrenheit."),
+        ("Bake at 220C/200C fan. Rooms 2B/3B.",  # an oven's two settings
+         "Bake at two hundred twenty degrees Celsius or two hundred degrees Celsius fan. Rooms "
+         "two B/three B."),
         ("Bake at 350 degrees F, or 180 degrees C. Then stir; 5 degrees C in Oslo.",
          "Bake at three hundred fifty degrees Fahrenheit, or one hundred eighty degrees Celsius. "
          "Then stir; five degrees Celsius in Oslo."),
