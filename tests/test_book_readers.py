@@ -1694,3 +1694,21 @@ def test_an_epub_title_page_after_a_cover_picture_is_front_matter(tmp_path: Path
     book = read_book(path)
     assert [c.paragraphs for c in book.chapters] == [["One", "It began."]]
     assert book.left_out == {"front matter": 2}
+
+
+def test_an_epub_without_an_author_in_its_metadata_takes_its_title_page_s_byline(
+    tmp_path: Path,
+) -> None:
+    """No dc:creator (a converter left it out): 'by Ann Smith' on the title page names the
+    author (the M4B had none); a chapter's 'by the sea' names nobody."""
+    pages = [
+        ("Title", "<h1>The Quiet Harbour</h1><p>by Ann Smith</p>"),
+        ("One", "<h1>One</h1><p>It began.</p>"),
+        ("Two", "<h1>Two</h1><p>by Bo Jones</p>"),
+    ]
+    for name, given, author in [("harbour", pages, "Ann Smith"), ("later", pages[1:], "")]:
+        made = pages_epub(tmp_path / f"{name}-made.epub", given)
+        path = rewrite(made, tmp_path / f"{name}.epub", {}, opf_edit=("Ann Author<", "<"))
+        book = read_book(path)
+        assert book.author == author
+        assert [c.paragraphs[0] for c in book.chapters] == ["One", "Two"]

@@ -49,15 +49,16 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
   file it does not point into, with no heading of its own, goes on with the chapter before
   (a converter split it off); a page of a heading alone (a part's) is narrated with the
-  chapter after it, which it names (``Part One. Chapter 1``). A contents page is front
-  matter, and so is a title or copyright page, by its type, its title or what it holds
-  (notices, ISBN, publisher); Project Gutenberg's header and licence (``id="pg-header"``,
-  ``"pg-footer"``) are left out as from its plain texts. A ``<br/>`` is a line break within
-  its paragraph (:data:`LINE_BREAK`: verse is read a line to a sentence), two in a row a
-  paragraph break, and one in the middle of a sentence (before a small letter, after a word)
-  a wrap; so are the line ends in ``<pre>``. Archive paths that are absolute or escape the
-  book, spine items whose file is missing, and an archive that unpacks to more than 1 GB,
-  are errors.
+  chapter after it, which it names (``Part One. Chapter 1``). Without an author in the
+  metadata, a byline before the first chapter (``by Ann Smith``) names one. A contents page
+  is front matter, and so is a title or copyright page, by its type, its title or what it
+  holds (notices, ISBN, publisher); Project Gutenberg's header and licence
+  (``id="pg-header"``, ``"pg-footer"``) are left out as from its plain texts. A ``<br/>`` is
+  a line break within its paragraph (:data:`LINE_BREAK`: verse is read a line to a
+  sentence), two in a row a paragraph break, and one in the middle of a sentence (before a
+  small letter, after a word) a wrap; so are the line ends in ``<pre>``. Archive paths that
+  are absolute or escape the book, spine items whose file is missing, and an archive that
+  unpacks to more than 1 GB, are errors.
 
 Text and Markdown files are UTF-8 (or UTF-16 with a byte order mark); one that is not is
 read in the encoding its Project Gutenberg header declares
@@ -1034,6 +1035,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     notes = _note_ids([(posixpath.normpath(item.get_name()), item.get_content())
                        for item in spine
                        if _is_document(item) and not isinstance(item, epub.EpubNav)])  # fmt: skip
+    author = _meta(doc, "creator")
     chapters: list[Chapter] = []
     left = {"front matter": 0}
     started = False
@@ -1060,6 +1062,8 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
             or is_imprint(paragraphs)
             or (not started and _is_title_page(paragraphs, title))
         )
+        if not author and not started and (byline := _byline(paragraphs)):
+            author = byline[1]  # a title page's, in a book whose metadata names none
         if front and not front_matter:
             left["front matter"] += len(paragraphs)
             continue
@@ -1095,7 +1099,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     chapters = _under_dividers(chapters, dividers)
     found = [p for item in spine if _is_document(item) for p in _licence(item)]
     _licence_chapter(chapters, left, found, licence)
-    return Book(title, _meta(doc, "creator"), chapters, _cover(doc), left_out=_counted(left))
+    return Book(title, author, chapters, _cover(doc), left_out=_counted(left))
 
 
 def _under_dividers(chapters: list[Chapter], dividers: set[int]) -> list[Chapter]:
