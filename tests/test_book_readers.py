@@ -1712,3 +1712,18 @@ def test_an_epub_without_an_author_in_its_metadata_takes_its_title_page_s_byline
         book = read_book(path)
         assert book.author == author
         assert [c.paragraphs[0] for c in book.chapters] == ["One", "Two"]
+
+
+def test_a_link_to_a_page_break_or_into_a_paragraph_leaves_the_paragraph(tmp_path: Path) -> None:
+    """A numbered link forward to a page break ('see p. 45') or to an anchor inside a
+    paragraph points at text, not at a note: the paragraph is read."""
+    path = pages_epub(tmp_path / "pages.epub", [
+        ("One", "<h2>One</h2><p>See page <a href='p2.xhtml#page45'>45</a> and "
+                "<a href='p2.xhtml#here'>46</a>.</p>"),
+        ("Two", "<h2>Two</h2><p><span epub:type='pagebreak' id='page45'/>It dried.</p>"
+                "<p>The sun <a id='here'/>came out.</p><p><a id='n1'/>1. A note.</p>"),
+    ])  # fmt: skip
+    assert [c.paragraphs for c in read_book(path).chapters] == [
+        ["One", "See page and ."],
+        ["Two", "It dried.", "The sun came out.", "1. A note."],
+    ]

@@ -1345,10 +1345,19 @@ def _note_ids(documents: list[tuple[str, bytes]]) -> dict[str, set[str]]:
 
 
 def _note_block(element: Any) -> Any:
-    """The block a note's id is on or in (``<p><a id="n1"/>1. Text</p>``), if it holds no
-    heading and is short; else None (a link to a chapter is no note's)."""
-    while element.tag in INLINE and element.getparent() is not None:
-        element = element.getparent()
+    """The block a note's id is on or at the start of (``<p><a id="n1"/>1. Text</p>``), if
+    it holds no heading and is short; else None (a link to a chapter is no note's, nor one
+    to a page break, ``<span epub:type="pagebreak" id="p45"/>``, in a paragraph)."""
+    if "pagebreak" in _types(element) or element.get("role") == "doc-pagebreak":
+        return None
+    while element.tag in INLINE and (parent := element.getparent()) is not None:
+        before = [parent.text or ""]
+        for sibling in element.itersiblings(preceding=True):
+            text = sibling.text_content() if isinstance(sibling.tag, str) else ""
+            before += [text, sibling.tail or ""]
+        if "".join(before).strip():
+            return None  # an anchor inside the text, not a note's start
+        element = parent
     if element.tag in ("body", "html") or len(element.text_content()) > NOTE_MOST:
         return None
     if any(child.tag in HEADINGS for child in element.iter()):
