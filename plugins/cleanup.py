@@ -83,6 +83,10 @@ Decisions a later stage can rely on:
   (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
   So do the lines of a time stamp alone of a copied YouTube transcript (see STAMP_LINE_RE).
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
+* A chat's markup as Slack's and Discord's APIs and exports hold it is read as their reader
+  sees it (see CHAT_RE): ``<https://x.com|the report>`` is "the report", ``<@U123|jane>``
+  "jane", ``<#C123|general>`` "general", ``<!here>`` "@here", a custom emoji
+  ``<:pepe:123>`` its short code ``:pepe:``; a mention with no name (``<@U123>``) goes.
 * A transcript's or script's cue that markup's brackets miss is the mark it stands for, as
   markup reads one in brackets (see ``_cue``): in parentheses (``(Applause)``, ``(laughs)``,
   ``(beat)``, ``(man coughs)``; a sound, ``(music)``, ``(door creaks)``, only standing as a
@@ -368,6 +372,21 @@ TRANSCRIPT_WORDS = frozenset(
 # Laughter in parentheses, a break: a voice's ("(laughs)"), an audience's ("(Laughter)")
 PAREN_LAUGHTER = {**dict.fromkeys(LAUGHTER, VOICE_MS), "laughter": SOUND_MS}
 
+# A chat's markup as Slack's and Discord's messages hold it, copied from their APIs, exports
+# and bots: a link with its label ("<https://x.com/r|the report>"), a mention with a name
+# ("<@U024BE7LH|jane>", "<#C024BE7LR|general>") or none ("<@U024BE7LH>", "<@!1234>",
+# "<#1234>"), a special mention ("<!here>"), a group's ("<!subteam^S01|@design>"), a date with
+# its text as shown ("<!date^1392734382^{date}|Feb 18, 2014>") and a custom emoji
+# ("<:pepe:1234>", "<a:dance:5678>"); each was read as written ("<at U024BE7LH>")
+CHAT_RE = re.compile(
+    r"<(?:(?P<link>(?:https?|ftp|mailto):[^|<>\s]+)\|(?P<label>[^<>]+)"
+    r"|[@#](?:[UWCGD][A-Z0-9]{2,}|[!&]?\d+)(?:\|(?P<name>[^<>]+))?"
+    r"|!(?P<special>here|channel|everyone)(?:\|[^<>]*)?"
+    r"|!subteam\^\w+(?:\|(?P<team>[^<>]+))?"
+    r"|!date\^[^|<>]*\|(?P<date>[^<>]+)"
+    r"|a?:(?P<emoji>\w+):\d+)>"
+)
+CHAT_HINT_RE = re.compile(r"<(?:[@#!]|a?:\w|(?:https?|ftp|mailto):[^|<>\s]+\|)")
 # Subtitles pasted as text (SubRip's .srt, WebVTT's .vtt; see _subtitles): a cue's timing
 # line, "00:00:01,000 --> 00:00:04,000" (VTT: "00:01.000 --> 00:04.000 align:start")
 _CUE_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}"
@@ -1636,6 +1655,23 @@ def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
     return marks.add(replace(mark, source=match.group())) if marks is not None else " "
 
 
+def _chat(text: str) -> str:
+    """``text`` with a chat's markup (:data:`CHAT_RE`) as what its reader sees: a link's or a
+    mention's label, a special mention or a date as shown, a custom emoji as its short code
+    (read as the ``emoji`` option says); a mention with no name goes."""
+    return CHAT_RE.sub(_chat_markup, text)
+
+
+def _chat_markup(match: re.Match[str]) -> str:
+    """One piece of a chat's markup as shown (see :func:`_chat`)."""
+    if match["emoji"]:
+        return f" :{match['emoji'].lower()}: "
+    if match["special"]:
+        return "@" + match["special"]
+    shown = match["label"] or match["name"] or match["team"] or match["date"] or ""
+    return shown.lstrip("@#") if match["name"] else shown
+
+
 def _subtitles(text: str) -> str:
     """``text`` with the subtitles in it (SubRip, WebVTT) as prose: a cue's number (a VTT
     cue's name) and timing line go, and so do a VTT's header and its NOTE, STYLE and REGION
@@ -1752,6 +1788,8 @@ def _clean(
     text: str, options: CleanupOptions, spoken: AbstractSet[str], marks: MarkTable | None
 ) -> str:
     text = _characters(text, options)
+    if "<" in text and CHAT_HINT_RE.search(text):
+        text = _outside_code(text, _chat) if options.markdown else _chat(text)
     if "-->" in text and SUBTITLE_HINT_RE.search(text):
         text = _subtitles(text)
     if options.markdown and "<" in text:

@@ -1091,6 +1091,28 @@ def test_a_copied_youtube_transcripts_time_lines_go(markdown: bool) -> None:
         assert clean(raw, options) == " ".join(raw.split()) + "."
 
 
+@pytest.mark.parametrize(
+    ("emoji", "cleaned"),
+    [
+        ("remove", "Hey jane, check the report. general: @here deploy is done, Feb 18, 2014. "
+                   "Thanks @design nice."),
+        ("describe", "Hey jane, check the report. general: @here deploy is done, Feb 18, "
+                     "2014. Thanks @design pepe nice dance."),
+    ],
+)  # fmt: skip
+def test_a_chats_markup_is_read_as_its_reader_sees_it(emoji: str, cleaned: str) -> None:
+    """Slack's and Discord's markup, as their APIs and exports hold it, was read as written:
+    '<@U123|jane>' as "at U123 jane", '<https://x|the report>' as the address and its
+    label, '<:pepe:123>' as a number."""
+    raw = (
+        "Hey <@U024BE7LH|jane>, check <https://example.com/r?id=1|the report>. <@U024BE7LH>\n"
+        "<#C024BE7LR|general>: <!here> deploy is done, <!date^1392734382^{date}|Feb 18, 2014>."
+        "\nThanks <!subteam^S0123|@design> <:pepe:123456789> nice <a:dance:987654321> <@!42>"
+        "\n\n`<@U024BE7LH>`"
+    )
+    assert clean(raw, CleanupOptions(emoji=emoji)) == cleaned + "\n\n<@U024BE7LH>."
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
