@@ -1513,6 +1513,21 @@ def _in_seconds(text: str, start: int, end: int, numeral: str) -> bool:
     )
 
 
+def _possessive(text: str, start: int, numeral: str) -> bool:
+    """Whether "N's" at ``start`` is a name's possessive, not a plural ("the 1990's", "in
+    the 80's"): the number goes with a capitalised word before it that starts no sentence
+    ("iPhone 15's camera", "Apollo 11's crew", "Windows 11's menu") and names no decade."""
+    word = _word_before(text, start)
+    return (
+        not numeral.endswith("0")
+        and text[start - 1 : start] == " "
+        and word[:1].isalpha()
+        and not word.islower()
+        and word not in SENTENCE_STARTERS
+        and not _is_month(word)
+    )
+
+
 def _counts_plural(text: str, start: int, end: int, numeral: str) -> bool:
     """Whether "Ns" at ``start:end`` is a plural ("the 747s", "the 1990s", "80s music"), not a
     time in seconds ("wait 5s", "a 30s delay"). Both ends of a range are read as its first
@@ -2311,6 +2326,8 @@ class EnglishNormalizer:
             words = ordinal(_integer(numeral)) if numeral.replace(",", "").isdigit() else numeral
             return prefix + self._day_month(text, m.start(), m.end(), words)
         if m["plural"]:
+            if m["plural"][0] in "'’" and _possessive(text, m.start(), numeral):
+                return f"{prefix}{number_words(numeral)}{m['plural']}"  # "iPhone 15's": 15's
             if (
                 "'" in m["plural"]
                 or "’" in m["plural"]

@@ -85,6 +85,10 @@ def check(cases: list[tuple[str, str]], **options: str) -> None:
         ("The MP3 and the 4K screen.", "The MP three and the four K screen."),
         ("It scored +3 and ±2.", "It scored plus three and plus or minus two."),
         ("The 747s flew.", "The seven hundred forty-sevens flew."),
+        # "'s" after a name's number is its possessive, else a plural
+        ("The iPhone 15's chip, Apollo 11’s crew; the 1980's, the 80's and all the 747's.",
+         "The iPhone fifteen's chip, Apollo eleven’s crew; the nineteen eighties, the eighties "
+         "and all the seven hundred forty-sevens."),
         ("Two MP3s, three PS5s and the Win11s.",
          "Two MP threes, three PS fives and the Win elevens."),
         ("She ran it in 48.2s.", "She ran it in forty-eight point two seconds."),
