@@ -86,8 +86,8 @@ def test_a_g711_wav_book_keeps_the_ceiling_once_decoded(tmp_path: Path, encoding
 
 
 def test_an_opus_book_is_one_file_with_chapters_that_keeps_the_ceiling(tmp_path: Path) -> None:
-    """At 16 kbps Opus lifts peaks well over the margin the limiter leaves: the file is
-    measured and encoded again (decoded, it keeps -1 dBTP)."""
+    """At 16 kbps Opus may lift peaks past the margin the limiter leaves (by 0.3 dB in some
+    renders): the file is measured, and encoded again if so; decoded, it keeps -1 dBTP."""
     settings = Settings(
         options={"writers": {"bitrate": 16}, "loudness": {"target": -30, "true_peak": -6}}
     )
