@@ -1631,7 +1631,7 @@ def test_epub_notes_that_markers_point_to_are_not_narrated(tmp_path: Path) -> No
         ("Two", "<section id='two'><h2>Two</h2><p>It dried.</p></section>"),
     ])  # fmt: skip
     assert [c.paragraphs for c in read_book(path).chapters] == [
-        ["One", "It rained. See .", "It stopped."],
+        ["One", "It rained. See 2.", "It stopped."],
         ["Two", "It dried."],
     ]
 
@@ -1716,7 +1716,8 @@ def test_an_epub_without_an_author_in_its_metadata_takes_its_title_page_s_byline
 
 def test_a_link_to_a_page_break_or_into_a_paragraph_leaves_the_paragraph(tmp_path: Path) -> None:
     """A numbered link forward to a page break ('see p. 45') or to an anchor inside a
-    paragraph points at text, not at a note: the paragraph is read."""
+    paragraph points at text, not at a note: the paragraph is read, and so is the link's
+    number (it was taken for a note marker: 'See page and .')."""
     path = pages_epub(tmp_path / "pages.epub", [
         ("One", "<h2>One</h2><p>See page <a href='p2.xhtml#page45'>45</a> and "
                 "<a href='p2.xhtml#here'>46</a>.</p>"),
@@ -1724,6 +1725,6 @@ def test_a_link_to_a_page_break_or_into_a_paragraph_leaves_the_paragraph(tmp_pat
                 "<p>The sun <a id='here'/>came out.</p><p><a id='n1'/>1. A note.</p>"),
     ])  # fmt: skip
     assert [c.paragraphs for c in read_book(path).chapters] == [
-        ["One", "See page and ."],
+        ["One", "See page 45 and 46."],
         ["Two", "It dried.", "The sun came out.", "1. A note."],
     ]

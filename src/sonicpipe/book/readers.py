@@ -65,10 +65,11 @@ read in the encoding its Project Gutenberg header declares
 (``Character set encoding: ISO-8859-1``), if any, else refused.
 Front matter (before the first chapter) and the Gutenberg licence are left out unless asked
 for, and counted (``Book.left_out``) so that a render can say what it did not narrate.
-Footnote markers (``[12]``, ``[*]``, EPUB note references) are removed so that no number is
-read out in the middle of a sentence. Footnotes are not narrated: an EPUB's notes (typed, or
-what a marker points forward to), a plain text's ``*`` notes (Moby-Dick's), each a paragraph
-that starts with ``*`` after the paragraph whose ``word.*`` points at it, a plain text's
+Footnote markers (``[12]``, ``[*]``, EPUB note references; not a numbered link forward to
+text, ``see page 45``) are removed so that no number is read out in the middle of a
+sentence. Footnotes are not narrated: an EPUB's notes (typed, or what a marker points
+forward to), a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with
+``*`` after the paragraph whose ``word.*`` points at it, a plain text's
 ``[Footnote 1: ...]`` (Project Gutenberg's), and a Markdown file's ``[^1]: ...``
 definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks.
 """
@@ -1032,7 +1033,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
     entries = _toc_entries(doc.toc)
     title = _meta(doc, "title") or path.stem
     spine = [doc.get_item_with_id(idref) for idref, _ in doc.spine]
-    notes = _note_ids([(posixpath.normpath(item.get_name()), item.get_content())
+    notes, references = _note_links([(posixpath.normpath(item.get_name()), item.get_content())
                        for item in spine
                        if _is_document(item) and not isinstance(item, epub.EpubNav)])  # fmt: skip
     author = _meta(doc, "creator")
@@ -1050,7 +1051,7 @@ def read_epub(path: str | Path, front_matter: bool = False, licence: bool = Fals
         starts = _chapter_starts(entries, name)
         anchors = {fragment for fragment, _ in starts if fragment}
         heading, paragraphs, kinds, found = html_paragraphs(
-            item.get_content(), anchors, notes.get(name, set())
+            item.get_content(), anchors, notes.get(name, set()), references.get(name, set())
         )
         if name in notes and paragraphs in ([], [heading]):
             continue  # a page of notes (read none), but for its heading
@@ -1227,11 +1228,13 @@ def html_paragraphs(
     content: bytes,
     anchors: set[str] | frozenset[str] = frozenset(),
     notes: set[str] | frozenset[str] = frozenset(),
+    references: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[str], set[str], dict[str, int]]:
     """(first heading, paragraphs, epub:type values of the body, where each of ``anchors``
     starts) of an XHTML document: an element whose ``id`` (or ``name``) is one of ``anchors``
     starts a paragraph, whose index is given for it. The blocks holding the ``notes`` ids
-    (see :func:`_note_ids`) are not read."""
+    are not read, and links to the ``references`` hrefs are no note markers (see
+    :func:`_note_links`)."""
     from lxml import html
 
     if not content.strip():
@@ -1275,7 +1278,7 @@ def html_paragraphs(
         if (
             tag in SKIPPED
             or kind & NOTE_TYPES
-            or _is_noteref(element)
+            or (_is_noteref(element) and element.get("href") not in references)
             or _is_boilerplate(element)
             or element in skipped
         ):
@@ -1312,14 +1315,18 @@ def html_paragraphs(
     return heading, paragraphs, kinds, found
 
 
-def _note_ids(documents: list[tuple[str, bytes]]) -> dict[str, set[str]]:
-    """The ids of the notes in each of the (archive path, XHTML) ``documents`` in reading
-    order: what a note marker (:func:`_is_noteref`) points forward to; a note's link back to
-    its marker points back, and is none."""
+def _note_links(
+    documents: list[tuple[str, bytes]],
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(the ids of the notes, the targets of the numbered links that are no note markers) in
+    each of the (archive path, XHTML) ``documents`` in reading order. A note is what a note
+    marker (:func:`_is_noteref`) points forward to (see :func:`_note_block`); a note's link
+    back to its marker points back, and is none. A numbered link forward to anything else
+    (``see page <a href="#p45">45</a>``) is a reference, read."""
     from lxml import html
 
-    where: dict[tuple[str, str], tuple[int, int]] = {}  # (path, id): (document, element)
-    links: list[tuple[tuple[int, int], tuple[str, str]]] = []
+    where: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}  # (path, id): its place
+    links: list[tuple[str, tuple[int, int], str, tuple[str, str], bool]] = []
     for k, (name, content) in enumerate(documents):
         if not content.strip():
             continue
@@ -1327,21 +1334,28 @@ def _note_ids(documents: list[tuple[str, bytes]]) -> dict[str, set[str]]:
             if not isinstance(element.tag, str):
                 continue
             if element.get("id"):
-                where[(name, element.get("id"))] = (k, m)
-            marker = _is_noteref(element) or "noteref" in _types(element)
+                where[(name, element.get("id"))] = ((k, m), element)
+            typed = "noteref" in _types(element)
             if (
                 element.tag == "a"
-                and marker
+                and (typed or _is_noteref(element))
                 and not any(a.tag == "nav" for a in element.iterancestors())
             ):
-                target, fragment = urldefrag(element.get("href", ""))
+                href = element.get("href", "")
+                target, fragment = urldefrag(href)
                 path = posixpath.join(posixpath.dirname(name), unquote(target)) if target else name
-                links.append(((k, m), (posixpath.normpath(path), unquote(fragment))))
+                goal = (posixpath.normpath(path), unquote(fragment))
+                links.append((name, (k, m), href, goal, typed))
     notes: dict[str, set[str]] = {}
-    for at, target in links:
-        if where.get(target, (-1, -1)) > at:
-            notes.setdefault(target[0], set()).add(target[1])
-    return notes
+    references: dict[str, set[str]] = {}
+    for name, at, href, goal, typed in links:
+        if (found := where.get(goal)) is None or found[0] < at:
+            continue
+        if _note_block(found[1]) is not None:
+            notes.setdefault(goal[0], set()).add(goal[1])
+        elif not typed:
+            references.setdefault(name, set()).add(href)
+    return notes, references
 
 
 def _note_block(element: Any) -> Any:
