@@ -1203,7 +1203,7 @@ BETWEEN_BEFORE = re.compile(
 # A number between two dashes: "4-4-2", "68-70-69-71" (a series, not a range).
 SERIES_BEFORE = re.compile(r"\d-\d{1,3}$")
 SERIES_AFTER = re.compile(r"\d{1,3}-\d")
-EVEN_ODDS = re.compile(r"(?<![\w.,])50-50(?![\w.,])")
+EVEN_ODDS = re.compile(r"(?<![\w.,])50-50(?!\w|[.,]\d)")
 CLOCK_BEFORE = re.compile(r":\d\d$")
 BY_AFTER = re.compile(rf"{HO}\d")  # "120 x 60": a size, not "120 x" (times)
 SUM_AFTER = re.compile(rf"{HO}[\d.,]+{HO}=")  # "3 x 4 = 12": times

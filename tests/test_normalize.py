@@ -705,6 +705,8 @@ def test_the_sides_of_a_size_are_read_by(written: str, spoken: str) -> None:
          "kilograms equals two kilograms; sixty watt to one hundred watt bulbs."),
         ("A 50-50 chance, 150-50 and 50-500.",
          "A fifty-fifty chance, one hundred fifty to fifty and fifty to five hundred."),
+        ("It is 50-50. Odds of 50-50, or 50-50.5.",  # also at a clause's end
+         "It is fifty-fifty. Odds of fifty-fifty, or fifty to fifty point five."),
     ],
 )  # fmt: skip
 def test_a_dash_after_a_measure(written: str, spoken: str) -> None:
