@@ -2721,6 +2721,9 @@ class EnglishNormalizer:
             return token
         if token in STATE_WORDS:
             if not _after_place(text, start):
+                after = _word_after(text, end)
+                if token == "Miss." and after[:1].isupper() and after not in SENTENCE_STARTERS:
+                    return "Miss"  # a title written with a period: "Miss. Smith"
                 return token  # "after Mass.", "Yes, Mass. is at nine"; but "Boston, Mass."
             expansion = STATE_WORDS[token]
         else:

@@ -2130,6 +2130,10 @@ def test_sentence_ends_survive_segmentation() -> None:
           "Springfield, Illinois was home to Senator Jo Doe (D-Pennsylvania) and Kansas City, "
           "Missouri fans.", "Fargo, North Dakota Thursday.", "I felt ill.", "Wash.", "Rinse.",
           "Well, Pa. said no.", "McAllen, Texas is hot."]),
+        # "Miss." before a name is the title, elsewhere the word
+        ("Ask Miss. Smith. Then go, Jackson, Miss. Then rest. Near Miss. The end.",
+         ["Ask Miss Smith.", "Then go, Jackson, Mississippi.", "Then rest.", "Near Miss.",
+          "The end."]),
         # a day or a time zone after "p.m." goes on with the sentence
         ("Polls close at 8 p.m. Friday. Results follow.",
          ["Polls close at eight PM Friday.", "Results follow."]),
