@@ -90,12 +90,13 @@ Decisions a later stage can rely on:
 * A transcript's or script's cue that markup's brackets miss is the mark it stands for, as
   markup reads one in brackets (see ``_cue``): in parentheses (``(Applause)``, ``(laughs)``,
   ``(beat)``, ``(man coughs)``; a sound, ``(music)``, ``(door creaks)``, only standing as a
-  cue, at a line's start or between sentences: as a gloss in a sentence it stays) and spaced
-  in brackets (``[ upbeat music ]``). A way of speaking (``(whispering)``, ``(shouting)``)
-  is the volume it is said at to its paragraph's or turn's end, as markup's ``[whispers]``
-  is: "SARAH" / "(whispering)" / "Is anyone here?" reads "SARAH. Is anyone here?" at half
-  the volume. A reference link's text is no cue: ``[Music][1]`` reads
-  "Music", as ``[Music](https://...)`` does.
+  cue, at a line's start or between sentences: as a gloss in a sentence it stays), spaced
+  in brackets (``[ upbeat music ]``) and between captions' music notes (``♪ upbeat music
+  ♪``; a song's words there stay, and the notes go as emoji do). A way of speaking
+  (``(whispering)``, ``(shouting)``) is the volume it is said at to its paragraph's or
+  turn's end, as markup's ``[whispers]`` is: "SARAH" / "(whispering)" / "Is anyone here?"
+  reads "SARAH. Is anyone here?" at half the volume. A reference link's text is no cue:
+  ``[Music][1]`` reads "Music", as ``[Music](https://...)`` does.
 
 Options, from ``[options.cleanup]``:
 
@@ -165,6 +166,7 @@ from sonicpipe.builtin.markup import (
     VOICE_MS,
     MarkupError,
     cue,
+    cue_name,
     end_manners,
     is_manner,
     link_label,
@@ -372,6 +374,9 @@ TRANSCRIPT_WORDS = frozenset(
 # Laughter in parentheses, a break: a voice's ("(laughs)"), an audience's ("(Laughter)")
 PAREN_LAUGHTER = {**dict.fromkeys(LAUGHTER, VOICE_MS), "laughter": SOUND_MS}
 
+# Captions' cue between music notes, "♪ upbeat music ♪" (a song's words are sung between
+# them too: "♪ Never gonna give you up ♪"; see _notes_cue)
+NOTES_CUE_RE = re.compile(r"[♪♫]+[ \t]*([A-Za-z][A-Za-z \t-]{0,40}?)[ \t]*[♪♫]+")
 # A chat's markup as Slack's and Discord's messages hold it, copied from their APIs, exports
 # and bots: a link with its label ("<https://x.com/r|the report>"), a mention with a name
 # ("<@U024BE7LH|jane>", "<#C024BE7LR|general>") or none ("<@U024BE7LH>", "<@!1234>",
@@ -1443,6 +1448,8 @@ def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
         text = BULLET_RE.sub(_bullet, text)
+    if "♪" in text or "♫" in text:
+        text = NOTES_CUE_RE.sub(_notes_cue, text)
     text = _emoji(text, options)
     if "–" in text:
         text = EN_DASH_PAUSE_RE.sub("--", EN_DASH_RANGE_RE.sub("-", text))
@@ -1454,6 +1461,12 @@ def _characters(text: str, options: CleanupOptions) -> str:
         text = _outside_code(text, _tab_rows) if options.markdown else _tab_rows(text)
     text = text.translate(_characters_table(options))
     return SPACED_ELLIPSIS_RE.sub("...", text) if ". ." in text else text
+
+
+def _notes_cue(match: re.Match[str]) -> str:
+    """Captions' cue between music notes (``♪ upbeat music ♪``) spaced in brackets, as a cue
+    (see :func:`_cue`); a song's words between them stay, the notes to go as emoji do."""
+    return f"[ {match[1]} ]" if cue(match[1]) is not None else match.group()
 
 
 def _finish(paragraph: str, spoken: AbstractSet[str]) -> str:
@@ -1630,7 +1643,7 @@ def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
     creaks)") only standing as a cue, after a line's start or a sentence's end and before
     no small letter on its line: within a sentence it is a gloss ("his first love (music)
     took over")."""
-    text, name = match.string, " ".join(match["name"].split()).lower()
+    text, name = match.string, cue_name(match["name"])
     bracket = match.group()[0] == "["
     mark: Mark | None
     if bracket and match["inner"] == match["inner"].strip():
@@ -1732,7 +1745,7 @@ def _cues(text: str, options: CleanupOptions, marks: MarkTable | None) -> str:
 
 def _may_be_cue(match: re.Match[str]) -> bool:
     """Whether ``match`` of one of :data:`CUE_RES` holds a cue's words (see :func:`_cue`)."""
-    name = " ".join(match["name"].split()).lower()
+    name = cue_name(match["name"])
     return name in PAREN_LAUGHTER or name in PAUSES or cue(match["inner"]) is not None
 
 

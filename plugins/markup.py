@@ -13,7 +13,9 @@ nonverbal name, a transcript's or another TTS's word for laughter (``[laughs]``,
 ``[chuckles]``: ``[laughter]``), or a script's pause with no time (``[pause]``: 1s,
 ``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s), or a transcript's or script's
 cue for what nobody says (:data:`CUES`, and subtitles' two or three words ending in a sound,
-``[upbeat music]``, ``[door creaks]``: :data:`CAPTION_SOUNDS`), which is not read: a sound
+``[upbeat music]``, ``[door creaks]``: :data:`CAPTION_SOUNDS`; with a last word that says
+how or where it goes, ``[sighs heavily]``, ``[music fades out]``; two joined by "and",
+``[cheers and applause]``), which is not read: a sound
 (``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``)
 becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of
 speaking (``[whispers]``, ``[shouting]``, ``[speaks softly]``: :data:`MANNERS`) the volume
@@ -107,6 +109,7 @@ CAPTION_SOUNDS = frozenset((
     "screams", "screaming", "screeching", "whistles", "whistling", "honks", "honking", "wailing",
     "blaring", "roaring", "rumbling", "crackling", "rustling", "splashing", "ticking",
     "chatter", "chattering", "murmuring", "humming", "snoring", "sobbing", "chuckles",
+    "plays", "fades", "swells", "continues", "stops", "builds", "intensifies",
 ))  # fmt: skip
 # Two or three words, the sound last; written as subtitles write them, in small letters,
 # capitalized or in capitals ("[Chamber Music]", in title case, names something)
@@ -120,6 +123,9 @@ FUNCTION_WORDS = frozenset((
 ))  # fmt: skip
 # A cue with a transcript's time stamp: "[inaudible 00:12:34]", "[crosstalk 1:02]"
 TIMESTAMP_RE = re.compile(r"\s+\d{1,2}(?::\d{2}){1,2}$")
+# A cue's last word that says how or where its sound goes: "[sighs heavily]", "(laughs
+# nervously)", "[music fades out]"
+HOW_RE = re.compile(r"(?<=[a-z]) (?:[a-z]{2,}ly|out|in|away|off|up|down)$")
 
 
 class MarkupError(ValueError):
@@ -232,8 +238,8 @@ def _bracket(content: str) -> Mark | None:
     name = " ".join(content.split()).lower()
     if name in EMOTIONS:
         return Mark(MarkKind.EMOTION, name)
-    if name in NONVERBALS or name in LAUGHTER:
-        return Mark(MarkKind.NONVERBAL, LAUGHTER.get(name, name))
+    if name in NONVERBALS or cue_name(name) in LAUGHTER:  # "[laughs nervously]" too
+        return Mark(MarkKind.NONVERBAL, LAUGHTER.get(cue_name(name), name))
     if name in PAUSES:
         return Mark(MarkKind.BREAK, PAUSES[name])
     if (found := cue(content)) is not None:
@@ -244,12 +250,22 @@ def _bracket(content: str) -> Mark | None:
     return None
 
 
+def cue_name(written: str) -> str:
+    """A cue's name: its words in small letters, without a time stamp or a last word that
+    says how or where its sound goes (:data:`HOW_RE`: "sighs heavily", "music fades out")."""
+    return HOW_RE.sub("", TIMESTAMP_RE.sub("", " ".join(written.split()).lower()))
+
+
 def cue(written: str) -> Mark | None:
     """The mark of a transcript's or script's cue for what nobody says (``written``: its
     words, maybe with a time stamp; see :data:`CUES`, :data:`CAPTION_SOUNDS`): a sound's or
     a voice's break, or the volume of a way of speaking (:data:`MANNERS`, its source the cue
     as written: see :func:`end_manners`); None when it is no cue."""
-    name = TIMESTAMP_RE.sub("", " ".join(written.split()).lower())
+    name = cue_name(written)
+    if " and " in name:  # "[cheers and applause]": the longest break of its cues
+        parts = [cue(part) for part in name.split(" and ")]
+        breaks = [part for part in parts if part is not None and part.kind is MarkKind.BREAK]
+        return max(breaks, key=lambda part: part.value) if len(breaks) == len(parts) else None
     if name not in CUES and name not in MANNERS:
         caption = CAPTION_RE.fullmatch(name)
         words = written.strip()

@@ -1030,6 +1030,12 @@ def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
         ("He waited. (beat) I (long pause) think. The door (creaks) and (wind howling) now.",
          'He waited. <break time="500ms"/> I <break time="2000ms"/> think. The door (creaks) '
          "and (wind howling) now."),
+        # a cue that says how, joins another, or stands between captions' music notes; a
+        # song's words there stay
+        ("JOHN: (Laughs nervously) Sure. (cheering and applause)\n♪ upbeat music ♪\n"
+         "♪ Never gonna give you up ♪",
+         'JOHN: <break time="300ms"/> Sure. <break time="500ms"/> <break time="500ms"/> Never '
+         "gonna give you up."),
         ("Call f(applause) or `(applause)` and [Music][Applause].",
          'Call f(applause) or (applause) and <break time="500ms"/><break time="500ms"/>.'),
     ],

@@ -146,6 +146,21 @@ def test_a_transcripts_or_scripts_cue_is_not_read(
     assert pieces(doc) == expected
 
 
+def test_a_cue_that_says_how_or_joins_another_is_a_cue() -> None:
+    """'[Sighs heavily]', '[laughs nervously]', '[Music fades out]', '[theme music plays]'
+    and '[cheers and applause]' were read aloud; other brackets stay text."""
+    doc = Document(
+        "[Sighs heavily] [laughs nervously] [Music fades out] [theme music plays] "
+        "[cheers and applause] [whispers softly] | [sign in] [cats and dogs] [the music plays]"
+    )
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.BREAK, 300), " ", (MarkKind.NONVERBAL, "laughter"), " ",
+        (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 500), " ",
+        (MarkKind.VOLUME, 0.5), " | [sign in] [cats and dogs] [the music plays]",
+    ]  # fmt: skip
+
+
 def test_a_cue_is_said_as_its_break_through_the_chain(chain: TextChain) -> None:
     segments = chain.prepare("[Music]\n\nWelcome back. [sighs] [whispers] It is late.")
     assert [chain.render(s).transcript for s in segments] == [
