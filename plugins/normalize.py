@@ -819,6 +819,9 @@ BRANCHES = {
         # duration as often)
         r"|(?<![\w.])(?P<ceh>1\d|2[0-3])h(?P<cem>[0-5]\d)(?!\w)"
     ),
+    # A time ago written short, as feeds write it: "2d ago" is two days ago, "10m ago" ten
+    # minutes ago (not the second, ten meters).
+    "ago": rf"(?<![\w.])(?P<agon>\d{{1,3}}){HO}(?P<agou>mo|[smhdwy])(?={H}ago(?![\w'’]))",
     # A hexadecimal literal is said "hex" and its digits one by one: "0x1F" is hex one F
     "hex": r"(?<![\w.])0[xX](?P<hx>[0-9A-Fa-f]{1,16})(?!\w|\.\w)",
     # A decimal out of 5, 10 or 100 is a rating: "4.5/5 stars", "7.5/10" (no date, no fraction)
@@ -989,6 +992,9 @@ BRANCHES = {
     ),
     "echo": "|".join(rf"(?i:{SYMBOLS[sign]}){HO}{sign}" for sign in ECHOED_SIGNS),
 }
+AGO_UNITS = {
+    "s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month", "y": "year",
+}  # fmt: skip
 # Where a branch of the word family may start: a capital, "v" ("vs") or "x" ("x86"), else a
 # word followed by a period (abbreviations, "a.m.", "No. II"), by a Roman numeral ("chapter
 # iv") or by an echoed sign ("copyright ©"); or "et al.", "y/y" (and "q/q", "m/m"), "w/", or
@@ -1012,7 +1018,7 @@ FAMILIES: tuple[Family, ...] = (
     (r"(?=[\d$£€¥₹₩₽₿+(\-−±~.'’‘½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞UACNHEGJIL]|Rs)",
      ((r"(?=\d)", ("isbn", "zip", "vanity")), "phone",
       (r"(?=\d)", ("isodate", "slashdate", "options", "time", "feet", "rating", "sci", "hex",
-                   "compact")),
+                   "compact", "ago")),
       "lsd", "oldmoney", "money", "fraction", "taxcode", "subsection", "dotfile",
       "shortyear", "number")),
     (WORD_GUARD,
@@ -2139,6 +2145,11 @@ class EnglishNormalizer:
         if m["ceh"]:
             return _clock(int(m["ceh"]), int(m["cem"]))
         return _duration(*(int(m[part] or 0) for part in ("cph", "cpm", "cps")))
+
+    def _ago(self, m: re.Match[str]) -> str:
+        """ "2d ago": two days ago."""
+        unit = AGO_UNITS[m["agou"]]
+        return _with_unit(cardinal(int(m["agon"])), m["agon"], (unit, unit + "s"))
 
     def _hex(self, m: re.Match[str]) -> str:
         """ "0x1F": hex one F; "0xff": hex F F."""

@@ -1042,6 +1042,9 @@ def test_day_first_dates_are_an_option() -> None:
         ("Land at 1430 hours.", "Land at fourteen thirty hours."),
         ("Meet at 0900 UTC; land at 1430 GMT.",  # before a time zone
          "Meet at oh nine hundred UTC; land at fourteen thirty GMT."),
+        ("Posted 2d ago, edited 10m ago, liked 1h ago; 3w ago, 2mo ago, 30s ago, 1y ago.",
+         "Posted two days ago, edited ten minutes ago, liked one hour ago; three weeks ago, two "
+         "months ago, thirty seconds ago, one year ago."),  # a feed's time ago
         ("Shifts run 0900-1700 hrs, 0600 to 1400 hours; meet at 1430 hrs. Open 0900-1700.",
          "Shifts run oh nine hundred to seventeen hundred hours, oh six hundred to fourteen "
          "hundred hours; meet at fourteen thirty hours. Open oh nine hundred to seventeen "
