@@ -39,7 +39,8 @@ Decisions a later stage can rely on:
   a line that does not go on with a small letter, is a heading and ends its own sentence.
 * A paragraph's first line of a few words in capitals, above a line that is not, is a
   speaker's name or a heading and ends its own sentence: a script's ``SARAH`` /
-  ``(to John) Is anyone here?`` reads "SARAH. (to John) Is anyone here?". So does a
+  ``(to John) Is anyone here?`` reads "SARAH. (to John) Is anyone here?", without the
+  name's extension (``JOHN (O.S.)``, ``SARAH (CONT'D)``: see SCRIPT_EXTENSION_RE). So does a
   screenplay's scene heading in capitals, a slugline of any length (``INT. SARAH'S
   APARTMENT - LIVING ROOM - NIGHT``, ``EXT./INT. CAR - DAY``), at a paragraph's start or
   after a sentence's end.
@@ -284,6 +285,13 @@ EN_DASH_PAUSE_RE = re.compile(r"(?<=\s)–|–(?=\s)")
 GUILLEMET_RE = re.compile(r"«[ \xa0\u202f]*|[ \xa0\u202f]*»")
 SPACED_ELLIPSIS_RE = re.compile(r"\.(?: \.){2,}")
 MAX_NAME_WORDS = 4  # of a line in capitals that ends its own sentence (see _names_the_next)
+# A screenplay's extension after a speaker's name, which says how the line is heard, not a
+# word of it: "JOHN (O.S.)", "SARAH (CONT'D)", "NARRATOR (V.O.)" (see _names_the_next)
+SCRIPT_EXTENSION_RE = re.compile(
+    r"[ \t]*\((?:O\.S\.|O\.C\.|V\.O\.|CONT'D|CONTD|CONT\.|CONTINUING|MORE|PRE-LAP|FILTERED"
+    r"|ON PHONE|ON SCREEN|ON TV|INTO PHONE)\)",
+    re.I,
+)
 # A screenplay's scene heading, a slugline, in capitals: "INT. KITCHEN - NIGHT", "EXT./INT. CAR
 # - MOVING", "I/E. TRAIN - DAY"; it ends its own sentence (see _is_slugline)
 SLUGLINE_RE = re.compile(r"(?:(?:INT|EXT|EST)(?:\.?/(?:INT|EXT))?|I/E)\.[ \t]")
@@ -804,7 +812,7 @@ def _blocks(
             lines[-1] += " " + stripped  # the next line with words is the next line
             continue
         if kind == "text" and len(lines) == 1 and _names_the_next(lines[0], stripped):
-            lines[0] = _finish(lines[0], spoken)
+            lines[0] = _finish(SCRIPT_EXTENSION_RE.sub("", lines[0]), spoken)
         elif kind == "text" and lines and _is_slugline(lines):
             lines[-1] = _finish(lines[-1], spoken)
         else:

@@ -836,6 +836,10 @@ def test_an_emoji_written_as_an_html_entity_is_an_emoji(emoji: str, cleaned: str
         ("JOHN\n[laughs] You scared me!", "JOHN. [laughs] You scared me!"),
         ("CHAPTER II\nDown the Hole", "CHAPTER II. Down the Hole."),
         ("SARAH:\nHello.", "SARAH: Hello."),  # its own punctuation
+        # a screenplay's extension to the name says how the line is heard: not read
+        ("JOHN (O.S.)\nOver here.", "JOHN. Over here."),
+        ("SARAH (CONT\u2019D)\nJohn? You scared me.", "SARAH. John? You scared me."),
+        ("ACT ONE (1999)\nThe start.", "ACT ONE (1999). The start."),
         # wrapped capitals (a stage direction in Moby-Dick) and a long line are prose
         ("THE COFFIN LAID UPON TWO LINE-TUBS, BETWEEN THE\nVICE-BENCH AND THE HATCHWAY",
          "THE COFFIN LAID UPON TWO LINE-TUBS, BETWEEN THE VICE-BENCH AND THE HATCHWAY."),
