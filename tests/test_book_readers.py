@@ -1728,3 +1728,19 @@ def test_a_link_to_a_page_break_or_into_a_paragraph_leaves_the_paragraph(tmp_pat
         ["One", "See page 45 and 46."],
         ["Two", "It dried.", "The sun came out.", "1. A note."],
     ]
+
+
+def test_a_markdown_subtitle_heading_before_the_first_chapter_is_front_matter(
+    tmp_path: Path,
+) -> None:
+    """``## A Novel`` under the title, over ``## Chapter 1``, holds no text: front matter,
+    not a chapter of two words and a marker of its own."""
+    path = tmp_path / "harbour.md"
+    path.write_text(
+        "# The Quiet Harbour\n\n## A Novel\n\n## Chapter 1\n\nA.\n\n## Chapter 2\n\nB.\n",
+        encoding="utf-8",
+    )
+    book = read_book(path)
+    assert [c.paragraphs for c in book.chapters] == [["## Chapter 1", "A."], ["## Chapter 2", "B."]]
+    assert book.left_out == {"front matter": 1}
+    assert read_book(path, front_matter=True).chapters[0].paragraphs == ["## A Novel"]

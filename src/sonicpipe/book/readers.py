@@ -27,23 +27,24 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   (:data:`LINE_BREAK`); others are wrapped text.
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, or a level deeper while the headings there are parts over
-  them (``## Part One``, or any heading over ``### Chapter 1``s; ``# Book`` and ``## Part
-  One`` may both be over ``### Chapter 1``). A heading above the chapters' level followed at
-  once by a deeper one is a part: narrated with the chapter under it, which it names
-  (``Part One. Chapter 1``); with text of its own it is a chapter (a prologue, a part's
-  introduction). The first heading, when it is alone at its level above the chapters, is the
+  them (``## Part One``, or any heading over ``### Chapter 1``s; ``# Book`` and
+  ``## Part One`` may both be over ``### Chapter 1``). A heading above the chapters' level
+  followed at once by a deeper one is a part: narrated with the chapter under it, which it
+  names (``Part One. Chapter 1``); with text of its own it is a chapter (a prologue, a
+  part's introduction); a heading with no text before the first chapter (a subtitle) is
+  front matter. The first heading, when it is alone at its level above the chapters, is the
   book's title, unless a title found elsewhere (YAML, or a Project Gutenberg header) is not
   its first words (``Dune`` for ``# Dune: A Novel``): then it is narrated as any other. A
   YAML metadata block at the top (Pandoc's, between ``---`` lines) gives the title and
   author, and is never narrated; without an author there, a byline (``*by Ann Smith*``)
-  under the title names one. A ``Contents`` (or ``Table of Contents``) heading over links
-  or a list of the other headings is a table of contents: front matter, wherever it is. A
-  ``#`` heading needs no blank line around it; its closing ``#``s, Pandoc attributes
-  (``{#one}``), links' targets and emphasis marks are not its title's; fenced code (blank
-  lines and all) is one paragraph and holds no heading; an HTML comment from a line's start
-  is not read (it may hide a draft's chapter), nor is a ``[TOC]`` marker; ``---`` under a
-  list or a quote is a rule. A hard line break (a line ending in two spaces or a backslash)
-  keeps the lines apart (:data:`LINE_BREAK`), as in verse.
+  under the title names one. A ``Contents`` (or ``Table of Contents``) heading over links or
+  a list of the other headings is a table of contents: front matter, wherever it is. A ``#``
+  heading needs no blank line around it; its closing ``#``s, Pandoc attributes (``{#one}``),
+  links' targets and emphasis marks are not its title's; fenced code (blank lines and all)
+  is one paragraph and holds no heading; an HTML comment from a line's start is not read (it
+  may hide a draft's chapter), nor is a ``[TOC]`` marker; ``---`` under a list or a quote is
+  a rule. A hard line break (a line ending in two spaces or a backslash) keeps the lines
+  apart (:data:`LINE_BREAK`), as in verse.
 * EPUB (ebooklib): spine order, chapter titles from the table of contents, title and author
   from the metadata, the cover image. A chapter starts where the table of contents points,
   also within a file (``all.xhtml#c2``; deeper entries into the same file are sections); a
@@ -642,6 +643,8 @@ def read_markdown(
             continue
         starts.append((parts[0][0] if parts else n, ". ".join([*(t for _, t in parts), heading])))
         parts.clear()
+    while len(starts) > 1 and starts[1][0] == starts[0][0] + 1:
+        starts.pop(0)  # a heading alone before the first chapter (a subtitle): front matter
     first = starts[0][0] if starts else len(paragraphs)
     opening = [p for n, p in enumerate(paragraphs[:first]) if n not in dropped]
     lines = [found[1] if (found := _md_heading(p)) else _md_title(p) for p in opening]
