@@ -1284,6 +1284,7 @@ ADDRESS_BEFORE = re.compile(
 PRESSURE_BEFORE = re.compile(
     rf"(?<![A-Za-z])(?:BP|(?i:blood{H}pressure))(?:{H}(?:was|is|of|at))?:?{H}$"
 )
+ORDINAL_BEFORE = re.compile(rf"\d(?:st|nd|rd|th){H}$")  # "17th " before "c.": century
 ORDINAL_AFTER = re.compile(rf"{H}\d{{1,3}}(?:st|nd|rd|th){RB}")  # "W. 42nd St."
 STREETS = frozenset(_words("Avenue Boulevard Road Lane Highway Parkway Square Court"))
 # What may follow a street and continue the address, so "Street" takes a comma, not a period:
@@ -2708,6 +2709,9 @@ class EnglishNormalizer:
             ):
                 return token  # "6.5% APR.": no month
             return words if NUMBER_AFTER.match(text, end) else words.upper()  # "EST. 1999"
+        if token in ("c.", "C.") and ORDINAL_BEFORE.search(text, max(0, start - 8), start):
+            era = ERA_AFTER.match(text, end)  # "the 3rd c. BC": no sentence end
+            return "century" + ("" if era else _period(text, end))  # "the 17th c. church"
         if token in NUMBER_ABBREVIATIONS and not _is_noun(text, start, token):
             if NUMBER_AFTER.match(text, end):
                 year = YEAR_AFTER.match(text, end) if token in FOUNDED else None

@@ -1515,6 +1515,9 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("It weighs Approx. 5 kg.", "It weighs approximately five kilograms."),
         ("Approx. 5 kg of flour, ca. 1850.",
          "Approximately five kilograms of flour, circa eighteen fifty."),
+        ("The 17th c. church, a 3rd c. BC coin; built in the 12th C. The end. Add 1 c. milk.",
+         "The seventeenth century church, a third century BC coin; built in the twelfth "
+         "century. The end. Add one cup milk."),  # "c." after an ordinal: a century
     ],
 )  # fmt: skip
 def test_abbreviations(written: str, spoken: str) -> None:
