@@ -1744,3 +1744,20 @@ def test_a_markdown_subtitle_heading_before_the_first_chapter_is_front_matter(
     assert [c.paragraphs for c in book.chapters] == [["## Chapter 1", "A."], ["## Chapter 2", "B."]]
     assert book.left_out == {"front matter": 1}
     assert read_book(path, front_matter=True).chapters[0].paragraphs == ["## A Novel"]
+
+
+def test_an_interlude_appendix_or_conclusion_on_a_line_of_its_own_is_a_chapter() -> None:
+    """Named sections between or after numbered chapters start chapters of their own, as a
+    prologue or epilogue does (they were read as the end of the chapter before)."""
+    book = read_text(
+        "CHAPTER 1\n\nA.\n\nINTERLUDE\n\nMeanwhile.\n\nCHAPTER 2\n\nB.\n\n"
+        "Conclusion\n\nThe end.\n\nAPPENDIX A: The Charts\n\nCharts.\n\nAppendix II\n\nMore.\n"
+    )
+    assert [(c.title, c.paragraphs[1:]) for c in book.chapters] == [
+        ("CHAPTER 1", ["A."]),
+        ("INTERLUDE", ["Meanwhile."]),
+        ("CHAPTER 2", ["B."]),
+        ("Conclusion", ["The end."]),
+        ("APPENDIX A: The Charts", ["Charts."]),
+        ("Appendix II", ["More."]),
+    ]

@@ -9,9 +9,10 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   the book). Chapter headings are paragraphs starting
   ``CHAPTER``/``Chapter``/``BOOK``/``PART`` and a number (roman, arabic or a word:
   ``Chapter the First``; not a sentence, ``Part one of the plan failed.``), and lines of
-  their own naming a ``Prologue``, ``Epilogue``, ``Afterword`` or ``Postscript``; in a book
-  without ``CHAPTER`` headings, numbers alone on a line (``1``, ``VII.``, ``ONE``, or with a
-  title in capitals, ``VII. THE STORM``) that count up from one (again in each part). A heading
+  their own naming a ``Prologue``, ``Epilogue``, ``Afterword``, ``Postscript``,
+  ``Interlude``, ``Conclusion`` or ``Appendix`` (``Appendix A``); in a book without
+  ``CHAPTER`` headings, numbers alone on a line (``1``, ``VII.``, ``ONE``, or with a title
+  in capitals, ``VII. THE STORM``) that count up from one (again in each part). A heading
   that is only a number takes the capitals line after it (``JONATHAN HARKER'S JOURNAL``)
   into its title, and the ``PART``/``BOOK`` headings right over it, which no later heading
   repeats, are narrated with it and name it (``PART II. CHAPTER I``). Other headings with no
@@ -120,7 +121,9 @@ BARE = re.compile(
 )
 # A section named, not numbered: a line of its own.
 NAMED = re.compile(
-    r"^(?:prologue|epilogue|afterword|postscript)(?:\s*(?:[.:]|--|\u2014)[^\n]{0,60})?$", re.I
+    r"^(?:prologue|epilogue|afterword|postscript|interlude|conclusion"
+    r"|appendix(?:\s+(?:[A-Z]|[IVXLC]+|\d+)\b)?)(?:\s*(?:[.:]|--|\u2014)[^\n]{0,60})?$",
+    re.I,
 )
 # The number before 2 in each way of writing it (for a lost first heading).
 BEFORE_TWO = {"ii": "i", "2": "1", "two": "one", "second": "first"}
