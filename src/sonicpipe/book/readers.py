@@ -20,12 +20,12 @@ as the first paragraph (it is narrated); ``Chapter.title`` names it for markers 
   ``CHAPTER II``), and so is the last of them when it and the one before come again later:
   they and everything before them are front matter, and so is what follows until the first
   chapter, but for sections the contents list by name: a line after it that repeats such an
-  entry (Moby-Dick's ``ETYMOLOGY.``) starts a chapter. Text before the first heading, when
-  it is no front matter, is a chapter: ``CHAPTER I`` when the first heading is
-  ``CHAPTER II`` (a book whose first heading is lost), else named by its own capitals
-  heading line (``ETYMOLOGY.``), else by the book's title (or ``Opening``). A paragraph of
-  indented lines that each start with a capital (verse) keeps them as lines
-  (:data:`LINE_BREAK`); others are wrapped text.
+  entry (Moby-Dick's ``ETYMOLOGY.``; ``PREFACE ..... vii`` names ``PREFACE``) starts a
+  chapter. Text before the first heading, when it is no front matter, is a chapter:
+  ``CHAPTER I`` when the first heading is ``CHAPTER II`` (a book whose first heading is
+  lost), else named by its own capitals heading line (``ETYMOLOGY.``), else by the book's
+  title (or ``Opening``). A paragraph of indented lines that each start with a capital
+  (verse) keeps them as lines (:data:`LINE_BREAK`); others are wrapped text.
 * Markdown: chapters start at the shallowest heading level (``#`` or underlined with ``=``
   or ``-``) used more than once, or a level deeper while the headings there are parts over
   them (``## Part One``, or any heading over ``### Chapter 1``s; ``# Book`` and
