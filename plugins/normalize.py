@@ -1439,9 +1439,12 @@ def _goes_on(token: str, text: str, start: int, end: int) -> bool:
 
 
 def _is_noun(text: str, start: int, token: str) -> bool:
-    """Whether the abbreviation ``token`` at ``start`` is a noun: "the ref." before a count of
-    things (see NOUN_ABBREVIATIONS)."""
-    if token not in NOUN_ABBREVIATIONS or _word_before(text, start).lower() not in ("the", "a"):
+    """Whether the abbreviation ``token`` at ``start`` is a word, before a count of things:
+    "the ref." (see NOUN_ABBREVIATIONS), or "no." ending a sentence ("The answer is no. 5
+    people agreed"; but "ranked no. 5 in the world")."""
+    if token != "no." and (
+        token not in NOUN_ABBREVIATIONS or _word_before(text, start).lower() not in ("the", "a")
+    ):
         return False
     count = COUNT_AFTER.match(text, start + len(token))
     return count is not None and _is_plural_noun(_word_after(text, count.end()))

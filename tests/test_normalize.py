@@ -1587,6 +1587,8 @@ def test_a_sign_after_its_own_word_is_not_said_again(written: str, spoken: str) 
         ("The Wizard of Oz. 2 of us cried.", "The Wizard of Oz. Two of us cried."),
         ("He moved to Ca. 5 years ago.", "He moved to Ca. Five years ago."),
         ("The ref. 5 minutes later whistled.", "The ref. Five minutes later whistled."),
+        ("The answer is no. 5 people agreed; it ranked no. 5 in the world.",
+         "The answer is no. Five people agreed; it ranked number five in the world."),
         ("EST. 1999", "Established nineteen ninety-nine"),
         ("PATERSON & CO.\n\n18 August", "PATERSON and COMPANY.\n\nThe eighteenth of August"),
         ("Ca. 1850 the house was built.", "Circa eighteen fifty the house was built."),
