@@ -8,29 +8,29 @@ then restore the previous value)::
 
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
 ``[volume 0.8]``, ``[emotion excited]``, ``[pause 2 seconds]``, in any case (LLM-written
-scripts say ``[Excited]``). A bare bracket is markup only when it is exactly an emotion or
-nonverbal name, a transcript's or another TTS's word for laughter (``[laughs]``,
-``[chuckles]``: ``[laughter]``), or a script's pause with no time (``[pause]``: 1s,
-``[short pause]`` and ``[beat]``: 500ms, ``[long pause]``: 2s), or a transcript's or script's
-cue for what nobody says (:data:`CUES`, and subtitles' two or three words ending in a sound,
-``[upbeat music]``, ``[door creaks]``: :data:`CAPTION_SOUNDS`; with a last word that says
-how or where it goes, ``[sighs heavily]``, ``[music fades out]``; two joined by "and",
-``[cheers and applause]``), which is not read: a sound
-(``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``, ``[crosstalk 00:12:34]``)
-becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``) a 300ms break, a way of
-speaking (``[whispers]``, ``[shouting]``, ``[speaks softly]``: :data:`MANNERS`) the volume
-it is said at (a whisper 0.5, a shout 1.6) up to its paragraph's end or a transcript's next
-turn, where the volume before it comes back (:func:`end_manners`; Sonic has no whisper, and
-read aloud the direction was a word of the line); any other bracketed text (``[sic]``,
-``[the committee]``, ``[contents]``, ``[break in the text]``) and a markdown link text
-(``[content](https://...)``, or a reference link's, ``[Music][1]`` and ``[Music][]``, unless
-its label is markup too: ``[sighs][laughs]``, and ``[Music]`` when ``[music]: https://...``
-defines it; cleanup keeps the text; a control with its value is none: ``[break 1s][x]``) and
-a definition's label stay text. A bad
-value in an explicit control (a tag, or ``[emotion exited]``) is an error naming the valid
-values. Each control becomes a mark placeholder in ``doc.text``. Markup shown in markdown
-code (a code span, a fenced block: see ``cleanup.code_regions``) is code, not markup, while
-cleanup reads markdown: it stays text for cleanup to read as code.
+scripts say ``[Excited]``); a number may have a decimal comma (``[speed 1,2]``). A bare
+bracket is markup only when it is exactly an emotion or nonverbal name, a transcript's or
+another TTS's word for laughter (``[laughs]``, ``[chuckles]``: ``[laughter]``), or a
+script's pause with no time (``[pause]``: 1s, ``[short pause]`` and ``[beat]``: 500ms,
+``[long pause]``: 2s), or a transcript's or script's cue for what nobody says (:data:`CUES`,
+and subtitles' two or three words ending in a sound, ``[upbeat music]``, ``[door creaks]``:
+:data:`CAPTION_SOUNDS`; with a last word that says how or where it goes,
+``[sighs heavily]``, ``[music fades out]``; two joined by "and", ``[cheers and applause]``),
+which is not read: a sound (``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``,
+``[crosstalk 00:12:34]``) becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``)
+a 300ms break, a way of speaking (``[whispers]``, ``[shouting]``, ``[speaks softly]``:
+:data:`MANNERS`) the volume it is said at (a whisper 0.5, a shout 1.6) up to its paragraph's
+end or a transcript's next turn, where the volume before it comes back (:func:`end_manners`;
+Sonic has no whisper, and read aloud the direction was a word of the line); any other
+bracketed text (``[sic]``, ``[the committee]``, ``[contents]``, ``[break in the text]``) and
+a markdown link text (``[content](https://...)``, or a reference link's, ``[Music][1]`` and
+``[Music][]``, unless its label is markup too: ``[sighs][laughs]``, and ``[Music]`` when
+``[music]: https://...`` defines it; cleanup keeps the text; a control with its value is
+none: ``[break 1s][x]``) and a definition's label stay text. A bad value in an explicit
+control (a tag, or ``[emotion exited]``) is an error naming the valid values. Each control
+becomes a mark placeholder in ``doc.text``. Markup shown in markdown code (a code span, a
+fenced block: see ``cleanup.code_regions``) is code, not markup, while cleanup reads
+markdown: it stays text for cleanup to read as code.
 
 Any other tag is the cleanup plugin's to read (it runs next and sees where code is): HTML in
 markdown is removed and an SSML ``<speak>`` wrapper dropped; any other tag (``<prosody>``,
@@ -146,7 +146,7 @@ INSTEAD_OF = {  # SSML tags Sonic has no form of, and the markup that does their
     "phoneme": "write the pronunciation inline in IPA, <<p|h|o|n|e|m|e|s>>",
 }
 # "[excited]", "[break 1s]": a bare bracket or a control; "[text](url)" is a link
-BRACKET = r"\[(?P<bracket>[A-Za-z][\w/ .:=-]{0,40})\](?!\()"
+BRACKET = r"\[(?P<bracket>[A-Za-z][\w/ .,:=-]{0,40})\](?!\()"
 TOKEN_RE = re.compile(
     # "<<h | i>>" and "<<>>" too, to be errors: left as text they were read out ("shifted left")
     r"<<(?P<phonemes>[^<>\s]*|[^<>]*\|[^<>]*)>>"
@@ -166,12 +166,12 @@ HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>
 # "[speed 1.2]", "[volume=0.8]", "[break 1.5 s]", "[pause 2 seconds]": a control word and
 # one value (a number may have a unit word)
 EXPLICIT_RE = re.compile(
-    r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\d[\d.]*\s*[a-z]+|\S+(?:\s*m?s)?)",
+    r"(emotion|speed|volume|break|pause)(?:\s*[:=]\s*|\s+)(\d[\d.,]*\s*[a-z]+|\S+(?:\s*m?s)?)",
     re.IGNORECASE,
 )
 # A break's time with a unit ("500ms", "2 seconds"), and the units that scripts write for a
 # pause, read as Sonic's ms and s
-TIME_RE = re.compile(r"(\d[\d.]*)\s*([a-z]+)", re.IGNORECASE)
+TIME_RE = re.compile(r"(\d[\d.,]*)\s*([a-z]+)", re.IGNORECASE)
 UNITS = {
     **dict.fromkeys(("ms", "msec", "msecs", "millisecond", "milliseconds"), "ms"),
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),

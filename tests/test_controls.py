@@ -12,6 +12,8 @@ from sonicpipe.controls import (
     Family,
     PhonemeWord,
     check_emotion,
+    check_speed,
+    check_volume,
     family_of,
     in_force_after,
     parse_break,
@@ -53,7 +55,7 @@ def test_unknown_model_lists_examples() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "ms"), [("1s", 1000), ("500ms", 500), ("1.25s", 1250), ("0ms", 0)]
+    ("text", "ms"), [("1s", 1000), ("500ms", 500), ("1.25s", 1250), ("0ms", 0), ("1,5s", 1500)]
 )
 def test_parse_break(text: str, ms: int) -> None:
     assert parse_break(text) == ms
@@ -256,3 +258,11 @@ def test_sonicpipe_text_shows_controls_carried_as_they_are_sent(
         {"index": 0, "paragraph": 0, **first, "notes": []},
         {"index": 1, "paragraph": 0, "transcript": "Then we all went home.", **second, "notes": []},
     ]
+
+
+def test_a_ratio_may_have_a_decimal_comma() -> None:
+    """'1,2', as much of Europe writes it, was 'not a number'; '1,2,3' still is."""
+    assert (check_speed("1,2"), check_volume(" 0,8 ")) == (1.2, 0.8)
+    with pytest.raises(ControlError) as caught:
+        check_speed("1,2,3")
+    assert str(caught.value) == "speed ratio '1,2,3' is not a number; use 0.6 to 1.5"

@@ -169,6 +169,16 @@ def test_a_cue_is_said_as_its_break_through_the_chain(chain: TextChain) -> None:
     ]
 
 
+def test_controls_with_a_decimal_comma() -> None:
+    """'[speed 1,2]' was read aloud as "speed one, two"."""
+    doc = Document('[speed 1,2] a [pause 2,5 seconds] b <volume ratio="0,8"/> [sic, really]')
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.SPEED, 1.2), " a ", (MarkKind.BREAK, 2500), " b ", (MarkKind.VOLUME, 0.8),
+        " [sic, really]",
+    ]  # fmt: skip
+
+
 def test_pauses_written_with_unit_words() -> None:
     # "[pause 2 seconds]" stayed text, and was read aloud as "pause two seconds".
     doc = Document(

@@ -88,8 +88,14 @@ def check_emotion(value: str) -> str:
     return name
 
 
+# A decimal comma, as much of Europe writes a number: "1,2" is 1.2
+DECIMAL_COMMA_RE = re.compile(r"\s*\d+,\d+\s*")
+
+
 def _check_ratio(what: str, value: str | float, bounds: tuple[float, float]) -> float:
     low, high = bounds
+    if isinstance(value, str) and DECIMAL_COMMA_RE.fullmatch(value):
+        value = value.replace(",", ".")
     try:
         ratio = float(value)
     except (TypeError, ValueError):
@@ -100,7 +106,8 @@ def _check_ratio(what: str, value: str | float, bounds: tuple[float, float]) -> 
 
 
 def check_speed(value: str | float) -> float:
-    """Return a valid speed ratio (0.6–1.5), or raise naming the range."""
+    """Return a valid speed ratio (0.6–1.5; written with a decimal comma too, "1,2"), or
+    raise naming the range."""
     return _check_ratio("speed", value, SPEED_RANGE)
 
 
@@ -109,15 +116,16 @@ def check_volume(value: str | float) -> float:
     return _check_ratio("volume", value, VOLUME_RANGE)
 
 
-_BREAK_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
+_BREAK_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
 
 
 def parse_break(value: str) -> int:
-    """Parse a break time such as ``"1s"``, ``"1.5s"`` or ``"500ms"`` into milliseconds."""
+    """Parse a break time such as ``"1s"``, ``"1.5s"`` (``"1,5s"``) or ``"500ms"`` into
+    milliseconds."""
     match = _BREAK_RE.match(value)
     if not match:
         raise ControlError(f"break time {value!r} is not valid; write it as '1s' or '500ms'")
-    amount, unit = float(match.group(1)), match.group(2).lower()
+    amount, unit = float(match.group(1).replace(",", ".")), match.group(2).lower()
     millis = round(amount * 1000 if unit == "s" else amount)
     low, high = BREAK_RANGE_MS
     if not low <= millis <= high:
