@@ -1761,3 +1761,24 @@ def test_an_interlude_appendix_or_conclusion_on_a_line_of_its_own_is_a_chapter()
         ("APPENDIX A: The Charts", ["Charts."]),
         ("Appendix II", ["More."]),
     ]
+
+
+def test_a_transcriber_s_notes_are_not_narrated_as_the_book() -> None:
+    """Project Gutenberg's transcriber's notes are not the book's: one in brackets (a
+    paragraph or more, or in a sentence) is not read, and a section of them after the last
+    chapter goes with the licence (it was read at the end of the last chapter)."""
+    text = (
+        "[Transcriber's Note: Obvious errors\nhave been corrected.]\n\n"
+        "CHAPTER I\n\nIt began.[Transcriber's note: 'bagan' in the original.] Then.\n\n"
+        "CHAPTER II\n\nIt ended.\n\nTRANSCRIBER'S NOTES\n\n"
+        "Page 3, 'bagan' changed to 'began'.\n\nPage 9, 'teh' changed to 'the'.\n"
+    )
+    book = read_text(text)
+    assert [c.paragraphs for c in book.chapters] == [
+        ["CHAPTER I", "It began. Then."],
+        ["CHAPTER II", "It ended."],
+    ]
+    assert book.left_out == {"licence": 3}
+    assert read_text(text, licence=True).chapters[-1].paragraphs[0] == "TRANSCRIBER'S NOTES"
+    headless = read_text("It began.\n\nTranscriber's Notes\n\nIt went on.\n")
+    assert headless.chapters[0].paragraphs == ["It began.", "Transcriber's Notes", "It went on."]

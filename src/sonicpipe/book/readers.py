@@ -73,7 +73,9 @@ sentence. Footnotes are not narrated: an EPUB's notes (typed, or what a marker p
 forward to), a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with
 ``*`` after the paragraph whose ``word.*`` points at it, a plain text's
 ``[Footnote 1: ...]`` (Project Gutenberg's), and a Markdown file's ``[^1]: ...``
-definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks.
+definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks or a plain text's
+transcriber's notes (``[Transcriber's Note: ...]``; a section of them after the last chapter
+goes with the licence).
 """
 
 from __future__ import annotations
@@ -141,7 +143,10 @@ END_LINE = re.compile(
 )
 # Project Gutenberg's marks of a picture, and the start of one of its notes.
 ILLUSTRATION = re.compile(r"[ \t]*\[Illustration(?:[.:][^\]]*)?\]", re.I)
-PG_NOTE = re.compile(r"\s*\[Footnote\b[^\]:]*:", re.I)
+PG_NOTE = re.compile(r"\s*\[(?:Footnote\b|Transcriber\W?s\s+notes?\b)[^\]:]*:", re.I)
+# A transcriber's note in the text, and the heading of a section of them after the book.
+TRANSCRIBER = re.compile(r"[ \t]*\[Transcriber\W?s\s+notes?\b[^\]]*\]", re.I)
+TRANSCRIBER_NOTES = re.compile(r"\[?Transcriber\W?s\s+notes?\b", re.I)
 # What a line that is said starts with: a quote or a dash.
 QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "--", "\u2014")
 # A line of verse in a plain text: indented, starting with a capital (after quotes).
@@ -366,6 +371,12 @@ def read_text(text: str, name: str = "", front_matter: bool = False, licence: bo
     """A plain-text book (see the module docs); ``name`` is the title when none is found."""
     body, tail, fields = _gutenberg(text)
     paragraphs = _without_notes(_without_marked_blocks(split_paragraphs(body)))
+    # A transcriber's notes after the last chapter's heading are Project Gutenberg's, as
+    # its licence is, and go with it.
+    last = max((n for n, p in enumerate(paragraphs) if _is_heading(p)), default=len(paragraphs))
+    notes = next((n for n, p in enumerate(paragraphs) if n > last and _short(p)
+                  and TRANSCRIBER_NOTES.match(p.strip())), len(paragraphs))  # fmt: skip
+    paragraphs, tail = paragraphs[:notes], "\n\n".join([*paragraphs[notes:], tail])
     headings = [n for n, p in enumerate(paragraphs) if _is_heading(p)]
     if not any(_chapter_word(paragraphs[n]) for n in headings):  # else numbers are sections
         headings = sorted({*headings, *_bare_headings(paragraphs)})
@@ -482,7 +493,7 @@ def _without_marked_blocks(paragraphs: list[str]) -> list[str]:
         if in_note:
             in_note = not paragraph.rstrip().endswith("]")
             continue
-        if text := ILLUSTRATION.sub("", paragraph).strip("\n"):
+        if text := TRANSCRIBER.sub("", ILLUSTRATION.sub("", paragraph)).strip("\n"):
             kept.append(text)
     return kept
 
