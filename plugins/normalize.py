@@ -408,6 +408,10 @@ ROMAN_TRIGGERS = _words(
     "division league apollo gemini mark mk rule schedule annex figure fig table plate "
     "letter stave epistle lecture sermon essay issue grade form olympiad chap sect bk pt art"
 )
+# A label and its Roman number before "of" and the total: "Part I of II", "Book 3 of IV".
+OF_TOTAL_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{'|'.join(ROMAN_TRIGGERS)})\.?[ \t](?:[IVXLCDM]+|\d+)[ \t]$"
+)
 REGNAL_NAMES = frozenset(
     _words(
         "henry edward george william richard james charles elizabeth mary victoria anne john "
@@ -2646,6 +2650,13 @@ class EnglishNormalizer:
         if numeral == "I" and _word_after(text, m.end()).lower() in AFTER_PRONOUN_I:
             return None  # "Part I think", "Peter I know"
         key = word.lower().rstrip(".")
+        start = m.start()
+        if (
+            key == "of"
+            and numeral.isupper()
+            and OF_TOTAL_BEFORE.search(text, max(0, start - 24), start)
+        ):
+            return f"{word} {cardinal(value)}"  # "Part I of II": one of two
         if word[0].islower() and (numeral.lower() == "i" or key not in ROMAN_TRIGGERS):
             return None  # "in part I", but "see chapter IV"
         if key in ROMAN_TRIGGERS and (

@@ -1424,6 +1424,8 @@ def test_ranges(written: str, spoken: str) -> None:
             "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
             "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
         ),
+        ("Part I of II. Book 3 of IV begins; the best of III.",  # a total after "of"
+         "Part one of two. Book three of four begins; the best of III."),
     ],
 )
 def test_roman_numerals(written: str, spoken: str) -> None:
