@@ -11,10 +11,10 @@ and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[spee
 scripts say ``[Excited]``); a number may have a decimal comma (``[speed 1,2]``). A bare
 bracket is markup only when it is exactly an emotion or nonverbal name, a transcript's or
 another TTS's word for laughter (``[laughs]``, ``[chuckles]``: ``[laughter]``), or a
-script's pause with no time (``[pause]``: 1s, ``[short pause]`` and ``[beat]``: 500ms,
-``[long pause]``: 2s), or a transcript's or script's cue for what nobody says (:data:`CUES`,
-and subtitles' two or three words ending in a sound, ``[upbeat music]``, ``[door creaks]``:
-:data:`CAPTION_SOUNDS`; with a last word that says how or where it goes,
+script's pause with no time (``[pause]`` and ``[break]``: 1s, ``[short pause]`` and
+``[beat]``: 500ms, ``[long pause]``: 2s), or a transcript's or script's cue for what nobody
+says (:data:`CUES`, and subtitles' two or three words ending in a sound, ``[upbeat music]``,
+``[door creaks]``: :data:`CAPTION_SOUNDS`; with a last word that says how or where it goes,
 ``[sighs heavily]``, ``[music fades out]``; two joined by "and", ``[cheers and applause]``),
 which is not read: a sound (``[Music]``, ``[applause]``, ``[inaudible]``, ``[door slams]``,
 ``[crosstalk 00:12:34]``) becomes a 500ms break, a voice's sound (``[sighs]``, ``[coughs]``)
@@ -70,8 +70,10 @@ LAUGHTER = dict.fromkeys(
     "laughter",
 )  # fmt: skip
 
-# A pause as scripts mark it with no time: "[pause]", "[long pause]", a screenplay's "[beat]"
-PAUSES = {"pause": 1000, "short pause": 500, "long pause": 2000, "beat": 500}
+# A pause as scripts mark it with no time: "[pause]", "[break]", "[long pause]", a
+# screenplay's "[beat]"
+PAUSES = {"pause": 1000, "break": 1000, "short pause": 500, "long pause": 2000, "beat": 500}
+
 
 # Cues of transcripts (YouTube's "[Music]", Rev's "[inaudible 00:12:34]", Whisper's
 # "[BLANK_AUDIO]") and scripts ("[door slams]", "[sighs]") for what nobody says, and the break

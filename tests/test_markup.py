@@ -99,11 +99,13 @@ def test_laughter_as_transcripts_and_other_voices_mark_it_is_sonic_laughter() ->
 
 def test_a_scripts_pause_with_no_time_is_a_break() -> None:
     # "[pause]" stayed text: a sentence of its own, read aloud as "pause"
-    doc = Document("I thought so. [pause] [Short Pause] [long pause] [beat] [pause for effect]")
+    doc = Document(
+        "I thought so. [pause] [Short Pause] [long pause] [beat] [BREAK] [pause for effect]"
+    )
     parse(doc)
     assert pieces(doc)[1:-1] == [
         (MarkKind.BREAK, 1000), " ", (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 2000), " ",
-        (MarkKind.BREAK, 500),
+        (MarkKind.BREAK, 500), " ", (MarkKind.BREAK, 1000),
     ]  # fmt: skip
     assert pieces(doc)[-1] == " [pause for effect]"
 
