@@ -2401,7 +2401,7 @@ class EnglishNormalizer:
             words = number_words(numeral)
             start = m.start()
             if (
-                len(numeral) > 3
+                len(numeral.partition(".")[0]) > 3  # "2024C"; but "40.3C" is hot
                 or (start and text[start - 1].isalnum())
                 or _word_before(text, start).lower() in BIG_LABELS
             ):

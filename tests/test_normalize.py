@@ -808,6 +808,9 @@ def test_labels_read_in_pairs(written: str, spoken: str) -> None:
         ("It was 35C in London, -5C at night, on a 30C day. Preheat to 425F.",
          "It was thirty-five degrees Celsius in London, minus five degrees Celsius at night, on a "
          "thirty degree Celsius day. Preheat to four hundred twenty-five degrees Fahrenheit."),
+        ("A record 40.3C in London; 37.5C at night.",
+         "A record forty point three degrees Celsius in London; thirty-seven point five degrees "
+         "Celsius at night."),
         ("Bake at 220C/200C fan. Rooms 2B/3B.",  # an oven's two settings
          "Bake at two hundred twenty degrees Celsius or two hundred degrees Celsius fan. Rooms "
          "two B/three B."),
@@ -1424,8 +1427,10 @@ def test_ranges(written: str, spoken: str) -> None:
             "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
             "V. Hugo wrote it.\n\nI. Newton did; X. Y. did not.",
         ),
-        ("Part I of II. Book 3 of IV begins; the best of III.",  # a total after "of"
-         "Part one of two. Book three of four begins; the best of III."),
+        (
+            "Part I of II. Book 3 of IV begins; the best of III.",  # a total after "of"
+            "Part one of two. Book three of four begins; the best of III.",
+        ),
     ],
 )
 def test_roman_numerals(written: str, spoken: str) -> None:
