@@ -381,6 +381,8 @@ TRANSCRIPT_WORDS = frozenset(
 )
 # Laughter in parentheses, a break: a voice's ("(laughs)"), an audience's ("(Laughter)")
 PAREN_LAUGHTER = {**dict.fromkeys(LAUGHTER, VOICE_MS), "laughter": SOUND_MS}
+# A script's pauses in parentheses: "(beat)", "(long pause)"; "Lunch (break)" is a word
+PAREN_PAUSES = PAUSES.keys() - {"break"}
 
 # Captions' cue between music notes, "♪ upbeat music ♪" (a song's words are sung between
 # them too: "♪ Never gonna give you up ♪"; see _notes_cue)
@@ -1659,7 +1661,7 @@ def _cue(match: re.Match[str], marks: MarkTable | None) -> str:
     if name in PAREN_LAUGHTER:
         laughter = Mark(MarkKind.NONVERBAL, "laughter")
         mark = laughter if bracket else Mark(MarkKind.BREAK, PAREN_LAUGHTER[name])
-    elif name in PAUSES:
+    elif name in (PAUSES if bracket else PAREN_PAUSES):
         mark = Mark(MarkKind.BREAK, PAUSES[name])
     elif (mark := cue(match["inner"])) is None:
         return match.group()

@@ -1034,6 +1034,7 @@ def test_two_trailing_spaces_in_pasted_prose_wrap_the_line(raw: str) -> None:
         ("He waited. (beat) I (long pause) think. The door (creaks) and (wind howling) now.",
          'He waited. <break time="500ms"/> I <break time="2000ms"/> think. The door (creaks) '
          "and (wind howling) now."),
+        ("Noon. Lunch (break)\n[ break ] Go.", 'Noon. Lunch (break) <break time="1000ms"/> Go.'),
         # a cue that says how, joins another, or stands between captions' music notes; a
         # song's words there stay
         ("JOHN: (Laughs nervously) Sure. (cheering and applause)\n♪ upbeat music ♪\n"
