@@ -1782,3 +1782,20 @@ def test_a_transcriber_s_notes_are_not_narrated_as_the_book() -> None:
     assert read_text(text, licence=True).chapters[-1].paragraphs[0] == "TRANSCRIBER'S NOTES"
     headless = read_text("It began.\n\nTranscriber's Notes\n\nIt went on.\n")
     assert headless.chapters[0].paragraphs == ["It began.", "Transcriber's Notes", "It went on."]
+
+
+def test_a_paragraph_that_a_number_links_to_is_a_note_only_as_notes_are_made(
+    tmp_path: Path,
+) -> None:
+    """A contents page's page number linking forward to a paragraph's anchor does not make
+    that paragraph a note (the previous commits left out a chapter's first paragraph): a
+    note links back to its marker, or is on a page headed 'Notes'. A marker to a paragraph
+    that is neither is still no number read mid-sentence."""
+    path = pages_epub(tmp_path / "pages.epub", [
+        ("Contents", "<h2>Contents</h2><p>One <a href='p2.xhtml#page1'>1</a></p>"),
+        ("One", "<h2>One</h2><p><a id='page1'/>It began.<a href='#fn1'>1</a></p>"
+                "<p id='fn1'>1. A note without a way back.</p>"),
+    ])  # fmt: skip
+    assert [c.paragraphs for c in read_book(path).chapters] == [
+        ["One", "It began.", "1. A note without a way back."],
+    ]

@@ -913,6 +913,7 @@ BLOCKS = {
 SKIPPED = {"script", "style", "head", "title", "nav"}
 INLINE = {"a", "span", "sup", "sub", "b", "i", "em", "strong", "small"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+NOTE_TITLES = {"notes", "endnotes", "footnotes"}  # a notes page's heading, as _same gives it
 NOTE_MOST = 3000  # characters: a note is short (a link to a longer block is no note's)
 WRAPPED_END = re.compile(r"[^\W\d_]-?$")  # a line's end that a wrap may cut: a word's
 # A name in capitals cut by a line's end ("news.--MINA" / "HARKER."): a capitals word ends a
@@ -1337,19 +1338,27 @@ def _note_links(
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(the ids of the notes, the targets of the numbered links that are no note markers) in
     each of the (archive path, XHTML) ``documents`` in reading order. A note is what a note
-    marker (:func:`_is_noteref`) points forward to (see :func:`_note_block`); a note's link
-    back to its marker points back, and is none. A numbered link forward to anything else
-    (``see page <a href="#p45">45</a>``) is a reference, read."""
+    marker (:func:`_is_noteref`) points forward to (see :func:`_note_block`) on a page
+    headed ``Notes`` (or ``Endnotes``, ``Footnotes``), or anywhere when it links back to the
+    marker's page; a note's link back to its marker points back, and is none. A numbered
+    link forward to what can be no note (``see page <a href="#p45">45</a>``, a chapter) is a
+    reference, read."""
     from lxml import html
 
     where: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}  # (path, id): its place
     links: list[tuple[str, tuple[int, int], str, tuple[str, str], bool]] = []
+    pages: set[str] = set()  # those headed "Notes"
     for k, (name, content) in enumerate(documents):
         if not content.strip():
             continue
+        headed = False
         for m, element in enumerate(html.fromstring(content).iter()):
             if not isinstance(element.tag, str):
                 continue
+            if element.tag in HEADINGS and not headed:
+                headed = True
+                if _same(element.text_content()) in NOTE_TITLES:
+                    pages.add(name)
             if element.get("id"):
                 where[(name, element.get("id"))] = ((k, m), element)
             typed = "noteref" in _types(element)
@@ -1359,20 +1368,27 @@ def _note_links(
                 and not any(a.tag == "nav" for a in element.iterancestors())
             ):
                 href = element.get("href", "")
-                target, fragment = urldefrag(href)
-                path = posixpath.join(posixpath.dirname(name), unquote(target)) if target else name
-                goal = (posixpath.normpath(path), unquote(fragment))
-                links.append((name, (k, m), href, goal, typed))
+                links.append((name, (k, m), href, _resolved(name, href), typed))
     notes: dict[str, set[str]] = {}
     references: dict[str, set[str]] = {}
     for name, at, href, goal, typed in links:
         if (found := where.get(goal)) is None or found[0] < at:
             continue
-        if _note_block(found[1]) is not None:
+        block = _note_block(found[1])
+        if block is not None and (goal[0] in pages or any(
+            _resolved(goal[0], a.get("href", ""))[0] == name for a in block.iter("a")
+        )):  # fmt: skip
             notes.setdefault(goal[0], set()).add(goal[1])
-        elif not typed:
+        elif block is None and not typed:
             references.setdefault(name, set()).add(href)
     return notes, references
+
+
+def _resolved(name: str, href: str) -> tuple[str, str]:
+    """(archive path, fragment) of a link ``href`` in the document ``name``."""
+    target, fragment = urldefrag(href)
+    path = posixpath.join(posixpath.dirname(name), unquote(target)) if target else name
+    return posixpath.normpath(path), unquote(fragment)
 
 
 def _note_block(element: Any) -> Any:
