@@ -70,12 +70,12 @@ for, and counted (``Book.left_out``) so that a render can say what it did not na
 Footnote markers (``[12]``, ``[*]``, EPUB note references; not a numbered link forward to
 text, ``see page 45``) are removed so that no number is read out in the middle of a
 sentence. Footnotes are not narrated: an EPUB's notes (typed, or what a marker points
-forward to), a plain text's ``*`` notes (Moby-Dick's), each a paragraph that starts with
-``*`` after the paragraph whose ``word.*`` points at it, a plain text's
-``[Footnote 1: ...]`` (Project Gutenberg's), and a Markdown file's ``[^1]: ...``
-definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks or a plain text's
-transcriber's notes (``[Transcriber's Note: ...]``; a section of them after the last chapter
-goes with the licence).
+forward to that links back to it or is on a ``Notes`` page), a plain text's ``*`` notes
+(Moby-Dick's), each a paragraph that starts with ``*`` after the paragraph whose ``word.*``
+points at it, a plain text's ``[Footnote 1: ...]`` (Project Gutenberg's), and a Markdown
+file's ``[^1]: ...`` definitions; nor are Project Gutenberg's ``[Illustration: ...]`` marks
+or a plain text's transcriber's notes (``[Transcriber's Note: ...]``; a section of them
+after the last chapter goes with the licence).
 """
 
 from __future__ import annotations
