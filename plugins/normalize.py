@@ -2136,8 +2136,11 @@ class EnglishNormalizer:
         main = _integer(whole or "0")  # "$.50"
         sub = int(cents)
         if main == 0 and sub:
-            return _with_unit(cardinal(sub), cents.lstrip("0"), (sub_one, sub_many))
-        words = _with_unit(cardinal(main), whole, (one, many))
+            return _with_unit(cardinal(sub), cents.lstrip("0"), (sub_one, sub_many), attributive)
+        words = _with_unit(cardinal(main), whole, (one, many), attributive)
+        if sub and attributive:
+            oh = "oh " if sub < 10 else ""  # "the $1.05 fare": one dollar oh five
+            return f"{words} {oh}{cardinal(sub)}"  # "a €2.50 fee": a two euro fifty fee
         if sub:
             words += f" and {_with_unit(cardinal(sub), cents.lstrip('0'), (sub_one, sub_many))}"
         return words

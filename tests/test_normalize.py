@@ -325,7 +325,7 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         ("It cost $5.", "It cost five dollars."),
         ("Just $1 each.", "Just one dollar each."),
         ("Only $0.99 today.", "Only ninety-nine cents today."),
-        ("A $1.05 fee.", "A one dollar and five cents fee."),
+        ("A $1.05 fee.", "A one dollar oh five fee."),
         ("Valued at $1.2M.", "Valued at one point two million dollars."),
         (
             "Costs $0.10/1M tokens, $15/M tokens or $2/1K calls.",
@@ -422,6 +422,12 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
             "Paid €5,10-€7,20 and $1,234; 1.234 kg.",
             "Paid five euros and ten cents to seven euros and twenty cents and one thousand two "
             "hundred thirty-four dollars; one point two three four kilograms.",
+        ),
+        # before its noun, an amount with cents is said as a price is
+        (
+            "A €2.50 fee, a $0.50 stamp and the $1.05 fare; it costs $4.99.",
+            "A two euro fifty fee, a fifty cent stamp and the one dollar oh five fare; it costs four "
+            "dollars and ninety-nine cents.",
         ),
     ],
 )
