@@ -1464,6 +1464,9 @@ def test_a_byline_under_the_title_names_the_author(tmp_path: Path, suffix: str) 
         ("BY ANN O'NEILL AND BO DE LA CRUZ", "Ann O'Neill and Bo De La Cruz"),
         ("By\n\nJ. R. R. TOLKIEN", "J. R. R. Tolkien"),
         ("by the river we stood", ""),
+        ("BY THE AUTHOR OF WAVERLEY", ""),
+        ("BY A LADY", ""),
+        ("By A. Conan Doyle", "A. Conan Doyle"),
     ]:
         path.write_text(f"{head}\n\n{byline}{body}", encoding="utf-8")
         book = read_book(path)

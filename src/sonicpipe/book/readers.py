@@ -159,7 +159,8 @@ HEADER_FIELD = re.compile(r"^(Title|Author):\s*(.+)$", re.M)
 # A byline under a book's title: ``by Ann Smith``, ``BY J. R. R. TOLKIEN``, ``Written by
 # Ann Smith and Bo Jones``: names of capitalized words (and the particles some hold).
 BYLINE = re.compile(
-    r"(?:(?:Written|written|WRITTEN)\s+)?(?:by|By|BY)[:\s]\s*(?P<name>[A-Z][\w.'\u2019-]*"
+    r"(?:(?:Written|written|WRITTEN)\s+)?(?:by|By|BY)[:\s]\s*"
+    r"(?!(?i:the|an?)\s)(?P<name>[A-Z][\w.'\u2019-]*"  # not 'by the author of ...'
     r"(?:(?:\s+|,\s*)(?:(?:and|AND|&|de|van|von|der|la|le|du|da|di)\s+)*[A-Z][\w.'\u2019-]*){0,7})"
     r"\.?"
 )
