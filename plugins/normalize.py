@@ -352,6 +352,7 @@ PAIRED_LABELS = frozenset(
     _words(
         "room flight route highway bus platform gate channel apartment apt suite ste train port "
         "boeing iso rfc"  # "Boeing 737": seven thirty-seven; "ISO 8601" eighty-six oh one
+        " rtx gtx rx"  # a graphics card's model: "RTX 4090" forty ninety, "GTX 1080" ten eighty
     )
 )
 # "K", "M" and "B" after a bare number are thousand, million and billion only before one of these
@@ -1247,7 +1248,10 @@ POWER_BEFORE = re.compile(r"\^[-−]?\d+\s*$")  # a dash after a power is minus:
 # An identifier's code and first number before a dash: "CVE-2023-12345", "ISO-8601-1", or a
 # model's name and number, "DDR4-3200", "PC5-38400" (no range; but "FY23-24" is one).
 ID_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[A-Z\d]*-|(?!FY|CY)[A-Z]{2,}[A-Z\d]*?)\d+$")
-MODEL_BEFORE = re.compile(rf"(?<![A-Za-z])Boeing{H}\d{{3}}$")  # "Boeing 737-" before "800"
+# "Boeing 737-" before "800", and a standard's number before its part: "ISO 8859-1"
+MODEL_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?:Boeing{H}\d{{3}}|(?:ISO|IEC|IEEE|DIN|EN){H}\d{{3,5}})$"
+)
 CLOCK_AFTER = re.compile(rf"{HO}(?:o'clock|[AaPp]\.?{HO}[Mm]\b|:\d)")
 DAY_RANGE_AFTER = re.compile(
     rf"{HO}[-–]{HO}\d{{1,2}}(?:st|nd|rd|th)?{H}(?P<month>{MONTH_RE})(?![a-z])"

@@ -426,8 +426,8 @@ def test_thousands_grouped_by_spaces(written: str, spoken: str) -> None:
         # before its noun, an amount with cents is said as a price is
         (
             "A €2.50 fee, a $0.50 stamp and the $1.05 fare; it costs $4.99.",
-            "A two euro fifty fee, a fifty cent stamp and the one dollar oh five fare; it costs four "
-            "dollars and ninety-nine cents.",
+            "A two euro fifty fee, a fifty cent stamp and the one dollar oh five fare; it costs "
+            "four dollars and ninety-nine cents.",
         ),
     ],
 )
@@ -767,6 +767,9 @@ def test_tech_and_finance_measures(written: str, spoken: str) -> None:
         ("A Boeing 737 MAX 9, a Boeing 787-9 and a Boeing 737-800.",
          "A Boeing seven thirty-seven MAX nine, a Boeing seven eighty-seven nine and a Boeing "
          "seven thirty-seven eight hundred."),
+        ("The RTX 4090 and GTX 1080 cards; ISO 8859-1 and IEC 61508-3.",
+         "The RTX forty ninety and GTX ten eighty cards; ISO eighty-eight fifty-nine one and IEC "
+         "sixty-one thousand five hundred eight three."),
     ],
 )  # fmt: skip
 def test_labels_read_in_pairs(written: str, spoken: str) -> None:
