@@ -142,6 +142,9 @@ Options, from ``[options.cleanup]``:
   emoticons apart from words (``:)``, ``;-)``, ``:D``, ``:(``, ``<3`` at a line's end, the
   shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY". So do emoji short
   codes (``:thumbsup:``, ``:+1:``, ``:white_check_mark:``), described as their names.
+  Lines that start with an emoji, two or more in a row (``✅ Done`` / ``❌ Failed``), are a
+  list's items, each its own sentence (a keycap's, ``1️⃣ Open``, a numbered one); not lines
+  between music notes, a song's.
 """
 
 from __future__ import annotations
@@ -386,7 +389,10 @@ PAREN_PAUSES = PAUSES.keys() - {"break"}
 
 # Captions' cue between music notes, "♪ upbeat music ♪" (a song's words are sung between
 # them too: "♪ Never gonna give you up ♪"; see _notes_cue)
-NOTES_CUE_RE = re.compile(r"[♪♫]+[ \t]*([A-Za-z][A-Za-z \t-]{0,40}?)[ \t]*[♪♫]+")
+MUSIC_NOTES = "♪♫"
+NOTES_CUE_RE = re.compile(
+    rf"[{MUSIC_NOTES}]+[ \t]*([A-Za-z][A-Za-z \t-]{{0,40}}?)[ \t]*[{MUSIC_NOTES}]+"
+)
 # A chat's markup as Slack's and Discord's messages hold it, copied from their APIs, exports
 # and bots: a link with its label ("<https://x.com/r|the report>"), a mention with a name
 # ("<@U024BE7LH|jane>", "<#C024BE7LR|general>") or none ("<@U024BE7LH>", "<@!1234>",
@@ -430,6 +436,9 @@ _EMOJI = (
     rf"|[^\w\s{MARKS}]\ufe0f"  # a text symbol asked to look like an emoji: ©️ ‼️
 )
 EMOJI_RE = re.compile(_EMOJI)
+# A line that starts with an emoji: two or more in a row are a list's items, each a sentence
+# ("✅ Done" / "❌ Failed" read "Done Failed"; see _emoji_items)
+EMOJI_LINE_RE = re.compile(rf"^([ \t{MARKS}]*)({_EMOJI})[ \t]+(?=\S)", re.M)
 EMOJI_RUN_RE = re.compile(rf"(?:{_EMOJI})(?:[ \t]*(?:{_EMOJI}))*")
 _REGIONAL = range(0x1F1E6, 0x1F200)
 _SILENT = frozenset(  # joiners, selectors, skin tones and tag letters say nothing
@@ -1421,6 +1430,22 @@ def _emoji(text: str, options: CleanupOptions) -> str:
     return EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
 
 
+def _emoji_items(text: str) -> str:
+    """``text`` with its lines that start with an emoji, two or more in a row, as a list's
+    items (:data:`EMOJI_LINE_RE`): "- ✅ Done", a keycap's "1. Open the app"."""
+    lines = text.split("\n")
+    heads = [
+        head if (head := EMOJI_LINE_RE.match(line)) and head[2][0] not in MUSIC_NOTES else None
+        for line in lines
+    ]  # a song's lines between notes are no list ("♪ Never gonna give you up ♪")
+    for number, head in enumerate(heads):
+        if head and any(heads[max(number - 1, 0) : number] + heads[number + 1 : number + 2]):
+            emoji = head[2]
+            item = f"{emoji[0]}." if emoji[0].isdigit() else f"- {emoji}"
+            lines[number] = f"{head[1]}{item} {lines[number][head.end() :]}"
+    return "\n".join(lines)
+
+
 def _tab_rows(text: str) -> str:
     """``text`` with its rows of cells apart by tabs, as a spreadsheet is pasted (two lines or
     more in a row, each with as many tabs, some between its words), each a paragraph of its cells
@@ -1458,6 +1483,8 @@ def _characters(text: str, options: CleanupOptions) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if options.markdown and not text.isascii():
         text = BULLET_RE.sub(_bullet, text)
+    if options.markdown and not text.isascii() and EMOJI_LINE_RE.search(text):
+        text = _emoji_items(text)
     if "♪" in text or "♫" in text:
         text = NOTES_CUE_RE.sub(_notes_cue, text)
     text = _emoji(text, options)

@@ -1124,6 +1124,25 @@ def test_a_chats_markup_is_read_as_its_reader_sees_it(emoji: str, cleaned: str) 
     assert clean(raw, CleanupOptions(emoji=emoji)) == cleaned + "\n\n<@U024BE7LH>."
 
 
+@pytest.mark.parametrize(
+    ("emoji", "cleaned"),
+    [
+        ("remove", "Done.\n\nFailed.\n\n1. Open the app.\n\n2. Tap login.\n\n"
+                   "Launch day! We shipped it."),
+        ("describe", "white heavy check mark Done.\n\ncross mark Failed.\n\n1. Open the "
+                     "app.\n\n2. Tap login.\n\nrocket Launch day! We shipped it."),
+    ],
+)  # fmt: skip
+def test_lines_that_start_with_an_emoji_are_a_lists_items(emoji: str, cleaned: str) -> None:
+    """A checklist's "✅ Done" / "❌ Failed" ran together ("Done Failed"); a single line
+    that starts with one is no list."""
+    raw = (
+        "✅ Done\n❌ Failed\n1\ufe0f\u20e3 Open the app\n2\ufe0f\u20e3 Tap login\n\n"
+        "🚀 Launch day!\nWe shipped it."
+    )
+    assert clean(raw, CleanupOptions(emoji=emoji)) == cleaned
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
