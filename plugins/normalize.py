@@ -948,6 +948,11 @@ BRANCHES = {
         rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
         rf"|(?P<moncaps>(?!MAY|JUNE|JULY){MONTH_CAPS_RE})(?={H}(?:\d{{1,2}}|\d{{4}})(?![\d%]|[.,]\d)))"
     ),
+    # A range of months: "Jan–Mar 2024", "May-June" (January to March, May to June).
+    "monthrange": (
+        rf"(?<![^\W_])(?P<mr1>{MONTH_RE})\.?{HO}[-–]{HO}(?P<mr2>{MONTH_RE})(?P<mr2dot>\.)?"
+        r"(?![\w'’-])"
+    ),
     "degreescale": r"(?<=degrees )(?P<sc>[CFK])(?![\w'’]|\.\w)",  # "350 degrees F": Fahrenheit
     "initialism": rf"(?:(?<=%)|(?<=%{H}))APR(?![\w'’])",  # "6.5% APR": A P R, never April
     "days": (
@@ -1028,8 +1033,8 @@ FAMILIES: tuple[Family, ...] = (
       "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "filename", (r"(?=[EI][NX/])", ("slugline",)), "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "month", "degreescale", "initialism", "days", "bare",
-                         "vnum")),
+      ("(?=[A-Zv])", ("worldwar", "monthrange", "month", "degreescale", "initialism", "days",
+                         "bare", "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
@@ -2688,6 +2693,10 @@ class EnglishNormalizer:
 
     def _degreescale(self, m: re.Match[str]) -> str:
         return DEGREE_SCALES[m["sc"]]
+
+    def _monthrange(self, m: re.Match[str]) -> str:
+        words = f"{_month(m['mr1'])} to {_month(m['mr2'])}"
+        return words + _period(m.string, m.end()) if m["mr2dot"] else words
 
     def _month(self, m: re.Match[str]) -> str:
         return _month(m["mon"] or m["moncaps"])

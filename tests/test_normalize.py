@@ -964,6 +964,12 @@ def test_m_and_b_scale_only_counts(written: str, spoken: str) -> None:
         ("From 3-5 May.", "From the third to the fifth of May."),
         ("_3 May. Bistritz._", "_The third of May. Bistritz._"),
         ("CUTTING FROM THE GAZETTE, 8 AUGUST", "CUTTING FROM THE GAZETTE, the eighth of AUGUST"),
+        (
+            "Jan–Mar 2024, the Jan-Mar quarter, open May-June; sales in Sept.-Oct. rose at "
+            "Mar-a-Lago.",  # a range of months
+            "January to March twenty twenty-four, the January to March quarter, open May to June; "
+            "sales in September to October rose at Mar-a-Lago.",
+        ),
     ],
 )
 def test_dates(written: str, spoken: str) -> None:
