@@ -140,7 +140,8 @@ Options, from ``[options.cleanup]``:
   removed (``"remove"``), replaced by their Unicode names (``"describe"``: "thumbs up sign"),
   or kept (``"keep"``). A keycap digit (``1️⃣``) keeps its digit unless kept whole. Text
   emoticons apart from words (``:)``, ``;-)``, ``:D``, ``:(``, ``<3`` at a line's end, the
-  shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY". So do emoji short
+  shrug) go the same way ("smiley", "heart"); "I <3 NY" is "I love NY", and so is "I ❤️ NY"
+  ("Made with ❤️ by": "with love"). So do emoji short
   codes (``:thumbsup:``, ``:+1:``, ``:white_check_mark:``), described as their names.
   Lines that start with an emoji, two or more in a row (``✅ Done`` / ``❌ Failed``), are a
   list's items, each its own sentence (a keycap's, ``1️⃣ Open``, a numbered one); not lines
@@ -439,6 +440,12 @@ EMOJI_RE = re.compile(_EMOJI)
 # A line that starts with an emoji: two or more in a row are a list's items, each a sentence
 # ("✅ Done" / "❌ Failed" read "Done Failed"; see _emoji_items)
 EMOJI_LINE_RE = re.compile(rf"^([ \t{MARKS}]*)({_EMOJI})[ \t]+(?=\S)", re.M)
+# A heart as a verb, after "I" or "with", is "love" ("I ❤️ NY", "Made with ❤️ by"), as "<3" is
+_HEARTS = "❤♥💕💖💗💙💚💛💜🖤🤍🤎🧡💓💞"
+HEART_HINT_RE = re.compile(f"[{_HEARTS}]")
+HEART_LOVE_RE = re.compile(
+    rf"(?<=(?<!\S)[Ii] )[{_HEARTS}]\ufe0f?(?=[ \t]+\w)|(?<=\bwith )[{_HEARTS}]\ufe0f?(?!\w)"
+)
 EMOJI_RUN_RE = re.compile(rf"(?:{_EMOJI})(?:[ \t]*(?:{_EMOJI}))*")
 _REGIONAL = range(0x1F1E6, 0x1F200)
 _SILENT = frozenset(  # joiners, selectors, skin tones and tag letters say nothing
@@ -1424,9 +1431,12 @@ def _digit_groups(match: re.Match[str]) -> str:
 
 
 def _emoji(text: str, options: CleanupOptions) -> str:
-    """``text`` with its emoji removed or described, as ``options`` say."""
+    """``text`` with its emoji removed or described, as ``options`` say; a heart as a verb
+    is "love" (:data:`HEART_LOVE_RE`)."""
     if options.emoji == "keep" or text.isascii():
         return text
+    if HEART_HINT_RE.search(text):
+        text = HEART_LOVE_RE.sub("love", text)
     return EMOJI_RUN_RE.sub(lambda m: _emoji_run(m, options.emoji), text)
 
 

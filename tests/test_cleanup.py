@@ -1143,6 +1143,13 @@ def test_lines_that_start_with_an_emoji_are_a_lists_items(emoji: str, cleaned: s
     assert clean(raw, CleanupOptions(emoji=emoji)) == cleaned
 
 
+@pytest.mark.parametrize("emoji", ["remove", "describe"])
+def test_a_heart_emoji_as_a_verb_is_love(emoji: str) -> None:
+    """'I ❤️ NY' read "I NY" (or "I heavy black heart NY"), as "I <3 NY" reads "I love NY"."""
+    raw = "I ❤️ NY. Made with 💙 by Jane. Hearts ❤️ everywhere."
+    assert clean(raw, CleanupOptions(emoji=emoji)).startswith("I love NY. Made with love by")
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
