@@ -431,6 +431,13 @@ REGNAL_NAMES = frozenset(
         "adrian hadrian honorius lucius"
     )
 )
+# Names whose letter after a given name is no numeral.
+LETTER_NAMES = frozenset(("Malcolm X",))
+# A given name (one of REGNAL_NAMES), maybe with a middle name or initial, before a surname
+# and its generation: "Henry Ford II", "John D. Smith III" (but "Star Trek II").
+GIVEN_NAME_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?i:{'|'.join(sorted(REGNAL_NAMES))})(?-i:[ \t](?:[A-Z]\.|[A-Z][a-z]+))?[ \t]$"
+)
 DETERMINERS = frozenset(
     _words("the this that these those his her its our their my your each every one another")
 )
@@ -2679,8 +2686,14 @@ class EnglishNormalizer:
             return f"{_spoken_label(word)} {cardinal(value)}"
         if not numeral.isupper() or word.endswith("."):
             return None
-        if key in REGNAL_NAMES:  # "Henry VIII", "Louis XVI."
-            return f"{word} the {ordinal(value)}"
+        if key in REGNAL_NAMES:  # "Henry VIII", "Louis XVI."; but "Malcolm X"
+            return None if f"{word} {numeral}" in LETTER_NAMES else f"{word} the {ordinal(value)}"
+        if (
+            numeral in ("II", "III", "IV")
+            and word[0].isupper()
+            and GIVEN_NAME_BEFORE.search(text, max(0, start - 32), start)
+        ):
+            return f"{word} the {ordinal(value)}"  # "Henry Ford II", "John D. Smith III"
         if len(numeral) > 1 and set(numeral) <= set("IVX") and key not in FUNCTION_WORDS:
             return f"{word} {cardinal(value)}"  # "Apollo XI", "Rocky II"; not "Size XL"
         return None

@@ -1446,6 +1446,12 @@ def test_ranges(written: str, spoken: str) -> None:
             "Part I of II. Book 3 of IV begins; the best of III.",  # a total after "of"
             "Part one of two. Book three of four begins; the best of III.",
         ),
+        # a generation after a given name and a surname; "Malcolm X" is no king
+        (
+            "John Smith III met Henry Ford II and William H. Gates III; Star Trek II; Malcolm X.",
+            "John Smith the third met Henry Ford the second and William H. Gates the third; Star "
+            "Trek two; Malcolm X.",
+        ),
     ],
 )
 def test_roman_numerals(written: str, spoken: str) -> None:
