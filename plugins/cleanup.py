@@ -163,6 +163,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sonicpipe.builtin.markup import (
+    DEFINITION_RE,
     INSTEAD_OF,
     LAUGHTER,
     PAUSES,
@@ -573,7 +574,6 @@ ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
 BOLD_LINE_RE = re.compile(r"(\*\*|__)([^*_]*[^\s*_])\1")
 ALERT_RE = re.compile(r"\[!(note|tip|important|warning|caution)\]", re.I)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
-REFERENCE_DEF_RE = re.compile(r" {0,3}\[([^\]^][^\]]*)\]:\s*\S.*")
 
 
 def _join_hyphenated(text: str) -> str:
@@ -819,7 +819,7 @@ def _blocks(
             close()
             lines.append(footnote.group(1).strip())
             continue
-        if reference := REFERENCE_DEF_RE.fullmatch(line):
+        if reference := DEFINITION_RE.match(line):
             labels.add(link_label(reference.group(1)))
             if marks := _marks_in(line):
                 lines.append(marks)

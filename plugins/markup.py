@@ -160,8 +160,14 @@ TOKEN_RE = re.compile(
 BRACKET_RE = re.compile(BRACKET)
 # The label after a markdown reference link's text: "[Music][1]", "[Music][]"
 LINK_LABEL_RE = re.compile(r"\[[^\[\]]*\]")
-# A markdown reference link's definition at a line's start ("[1]: https://..."): its label
-DEFINITION_RE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*\S", re.M)
+# A markdown reference link's definition, a line of its own ("[1]: https://...", "[a]:
+# ./b.md 'Title'"): its label. Its target looks like an address or a path, one word with no
+# punctuation at its end: a script's "[Narrator]: Welcome to the show." is none.
+DEFINITION_RE = re.compile(
+    r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*(?:<[^<>\n]*>|(?=\S*[/#.:])\S*[^\s.,;:!?])"
+    r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$""",
+    re.M,
+)
 # Phonemes missing their << or >> ("<<k|æ|t now", "k|æ|t>>"), read out if left as text; no
 # digits: "x<<2|y" is code
 HALF_RE = re.compile(r"<<[^<>\s\d]*\|[^<>\s\d]*>?(?!>)|(?<!\S)<?[^<>\s\d]*\|[^<>\s\d]*>>")

@@ -1150,6 +1150,19 @@ def test_a_heart_emoji_as_a_verb_is_love(emoji: str) -> None:
     assert clean(raw, CleanupOptions(emoji=emoji)).startswith("I love NY. Made with love by")
 
 
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_line_that_only_looks_like_a_links_definition_is_read(markdown: bool) -> None:
+    """A script's '[Narrator]: Welcome to the show.' was dropped as a link's definition: a
+    definition's target is one word that looks like an address or a path."""
+    raw = (
+        '[Narrator]: Welcome to the show.\n[Host]: Hi.\n\n[1]: https://x.org "X"\n'
+        "[a]: <./b c.md>\n[top]: #top (Top)"
+    )
+    cleaned = "[Narrator]: Welcome to the show. [Host]: Hi."
+    assert clean(raw, CleanupOptions(markdown=markdown)).startswith(cleaned)
+    assert clean(raw) == cleaned
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 

@@ -341,6 +341,17 @@ def test_a_defined_labels_shortcut_and_a_definitions_label_are_no_control() -> N
     assert doc.marks.marks == []
 
 
+def test_a_line_that_only_looks_like_a_definition_is_markup() -> None:
+    """A script's '[Excited]: what a day' was taken for a link's definition: left as text
+    (and then dropped by cleanup), it was never said."""
+    doc = Document("[Excited]: what a day\n[sad]: https://x.org 'Sad'\n[laughs]: ./a.md")
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.EMOTION, "excited"), ": what a day\n[sad]: https://x.org 'Sad'\n"
+        "[laughs]: ./a.md",
+    ]  # fmt: skip
+
+
 def test_a_bracket_before_bracket_markup_is_no_link() -> None:
     doc = Document("[sighs][laughs] Hi [excited][break 1s].")
     parse(doc)
