@@ -71,6 +71,7 @@ from nltk.tokenize.punkt import (
 from sonicpipe.builtin.normalize import (
     NAME_CONTINUATIONS,
     NAME_SUFFIXES,
+    REGNAL_NAMES,
     SENTENCE_STARTERS,
     STATE_WORDS,
 )
@@ -596,6 +597,8 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
     (``previous``) that is no label (see :data:`LABELS`), before a capitalised word that
     Punkt's data do not know as a common sentence starter: ``the name 'W. RABBIT'``,
     ``QUINCEY P. MORRIS``, but not ``for D. He``, ``Appendix A. The`` nor ``Plan B. Alice``;
+    after a given name (the normalizer's ``REGNAL_NAMES``) before any capitalised word that is
+    no sentence starter (``William H. Gates``, though Punkt has seen ``gates``);
     or a degree's initial after an abbreviation and a comma, before a short capitalised
     abbreviation (``M. D., D. Ph., D. Lit., etc.``). (Punkt keeps ``J. Bach`` whole only if
     ``Bach`` is never seen in lower case, which a name like ``Rabbit`` is.)
@@ -612,6 +615,8 @@ def _name_initial(previous: str, initial: str, masked: str, cut: int, punkt: Fas
         return False
     if previous.endswith(".,") and DEGREE_PART_RE.fullmatch(after[1]):
         return True  # "D. Ph., D. Lit."
+    if previous.lstrip("\"'“‘(").lower() in REGNAL_NAMES:
+        return _bare(after[1]) not in SENTENCE_STARTERS  # "William H. Gates", not "John F. He"
     return not punkt.common_starter(after[1])
 
 

@@ -97,6 +97,9 @@ TRICKY = [
      ["I got a B.", "Then we left.", "See Appendix A.", "The table is here.", "Ask Mary J.",
       "She knows."]),
     # the next word's own end before a quote is no end after the initial or abbreviation
+    # a middle initial after a given name, before a surname that is also a word
+    ("William H. Gates founded it. I saw John F. He waved.",
+     ["William H. Gates founded it.", "I saw John F.", "He waved."]),
     ('"QUINCEY P. MORRIS." He signs himself "H. Durand." I saw St. Paul." Go.',
      ['"QUINCEY P. MORRIS."', 'He signs himself "H. Durand."', 'I saw St. Paul."', "Go."]),
     ("He joined the S. P. C. A., which is old. I saw it at 8 P. M. Then he left.",
