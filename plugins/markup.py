@@ -300,11 +300,22 @@ def is_manner(mark: Mark) -> bool:
 MANNER_END_RE = re.compile(r"\n[ \t]*(?:\n|[\[(]\d|[A-Z][\w .'-]{0,30}:[ \t])")
 
 
+def _manner_end(text: str, start: int) -> int | None:
+    """Where a way of speaking from ``start`` in ``text`` ends (:data:`MANNER_END_RE`): with
+    the first paragraph or turn that has words ("[whispers]" alone over its line); None at
+    the text's end."""
+    while found := MANNER_END_RE.search(text, start):
+        if strip_marks(text[start : found.start()]).strip():
+            return found.start()
+        start = found.end()
+    return None
+
+
 def end_manners(text: str, marks: MarkTable) -> str:
     """``text`` (with mark placeholders) with each way of speaking's volume (:func:`cue`)
-    ended at the end of its paragraph or turn (:data:`MANNER_END_RE`): there the volume in
-    force before it (an author's, else 1.0) comes back, unless a volume control came first.
-    One at the text's end needs none."""
+    ended at the end of its paragraph or turn with words (:func:`_manner_end`): there the
+    volume in force before it (an author's, else 1.0) comes back, unless a volume control
+    came first. One at the text's end needs none."""
     out: list[str] = []
     pos = 0
     in_force: Mark | None = None  # the last volume control
@@ -319,8 +330,8 @@ def end_manners(text: str, marks: MarkTable) -> str:
             continue
         if not is_manner(mark):
             end = None  # an author's volume holds
-        elif end is None and (found := MANNER_END_RE.search(text, match.end())):
-            end, back = found.start(), in_force or back
+        elif end is None and (end := _manner_end(text, match.end())) is not None:
+            back = in_force or back
         in_force = mark
     if end is not None:
         out += [text[pos:end], marks.add(back)]

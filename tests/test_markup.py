@@ -148,6 +148,15 @@ def test_a_transcripts_or_scripts_cue_is_not_read(
     assert pieces(doc) == expected
 
 
+def test_a_way_of_speaking_alone_in_its_paragraph_holds_for_the_next() -> None:
+    """'[whispers]' over its line, a blank line apart, came back to the volume at once."""
+    doc = Document("[whispers]\n\nCome here.\n\nGo.")
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.VOLUME, 0.5), "\n\nCome here.", (MarkKind.VOLUME, 1.0), "\n\nGo.",
+    ]  # fmt: skip
+
+
 def test_a_cue_that_says_how_or_joins_another_is_a_cue() -> None:
     """'[Sighs heavily]', '[laughs nervously]', '[Music fades out]', '[theme music plays]'
     and '[cheers and applause]' were read aloud; other brackets stay text."""
