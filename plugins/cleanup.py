@@ -729,6 +729,7 @@ def _blocks(
     fence: re.Pattern[str] | None = None  # the closing fence while inside a code block
     fenced_marks: list[str] = []
     markdown = options.markdown
+    depth = 0  # how deep the open quote is: ">" 1, ">>" 2
     written: str | None = None  # the number of the last ordered item, as written
     number = 0  # and as read
 
@@ -793,8 +794,10 @@ def _blocks(
             continue
         if quote := QUOTE_RE.match(line):
             content = line[quote.end() :].strip()
-            if not content or kind != "quote":
+            # a quote inside a quote (an e-mail's earlier reply, ">>") is a paragraph of its own
+            if not content or kind != "quote" or quote.group().count(">") != depth:
                 close("quote")
+                depth = quote.group().count(">")
                 if alert := ALERT_RE.fullmatch(content):  # GitHub's "> [!NOTE]": "Note:"
                     content = f"{alert[1].capitalize()}:"
             if content:

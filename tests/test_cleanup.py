@@ -1163,6 +1163,14 @@ def test_a_line_that_only_looks_like_a_links_definition_is_read(markdown: bool) 
     assert clean(raw) == cleaned
 
 
+def test_a_quote_inside_a_quote_is_a_paragraph_of_its_own() -> None:
+    """An e-mail's earlier reply (">>") ran into the signature above it: "Bob earlier"."""
+    raw = "On Monday Bob wrote:\n> Can we meet?\n>\n> Bob\n>> Earlier text\n>> here\n> Back"
+    assert clean(raw) == (
+        "On Monday Bob wrote:\n\nCan we meet?\n\nBob.\n\nEarlier text here.\n\nBack."
+    )
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
