@@ -717,6 +717,31 @@ US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
     "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR"
 )
+# A state's postal code after a place and a comma is said as its name: "Austin, TX" (see
+# _state; "DC" is said as written).
+STATE_NAMES = dict(
+    zip(
+        US_STATES.replace("|DC", "").split("|"),
+        [
+            "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+            "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
+            "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan",
+            "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
+            "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina",
+            "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island",
+            "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia",
+            "Washington", "West Virginia", "Wisconsin", "Wyoming", "Puerto Rico",
+        ],
+        strict=True,
+    )
+)  # fmt: skip
+# Codes that are also words: a state only after a place that follows a preposition, or
+# before a ZIP code.
+WORD_STATES = frozenset(_words("OK OR IN ME HI OH ID"))
+PLACE_AFTER_PREPOSITION = re.compile(
+    r"(?<![A-Za-z])(?:in|to|from|of|near|at|outside|around|based|born|via)"
+    r"(?:[ \t][A-Z][A-Za-z]*[a-z]){1,3},[ \t]$"
+)
 PART_RE = "|".join(re.escape(part) for part in PART_OF_PENNY)
 
 FILE_EXTENSIONS = (
@@ -950,6 +975,7 @@ BRANCHES = {
         r"(?:(?<![^\n])|(?<=[.!?:] ))(?P<slug>INT\.?/EXT|EXT\.?/INT|INT|EXT|I/E)\."
         r"(?=[ \t]+[A-Z\d][^a-z\n]{0,40}?[A-Z]{2})"
     ),
+    "state": rf"(?<=[a-z], )(?:{'|'.join(STATE_NAMES)})(?![\w'’&-]|\.\w)",
     "worldwar": r"(?<![^\W_])WW(?P<ww>II?)(?![\w'’])",
     "month": (
         rf"(?<![^\W_])(?:(?P<mon>Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?={H}\d)"
@@ -1040,8 +1066,8 @@ FAMILIES: tuple[Family, ...] = (
       "shortyear", "number")),
     (WORD_GUARD,
      ("echo", "filename", (r"(?=[EI][NX/])", ("slugline",)), "romanitem", "roman",
-      ("(?=[A-Zv])", ("worldwar", "monthrange", "month", "degreescale", "initialism", "days",
-                         "bare", "vnum")),
+      ("(?=[A-Zv])", ("state", "worldwar", "monthrange", "month", "degreescale", "initialism",
+                         "days", "bare", "vnum")),
       (r"(?=[AaPp]\.)", ("ampm",)), (r"(?=[CMPQYxmqwy])", ("said",)), "abbr")),
     (r"(?=[-–—x×:/*]|[ \t\xa0\u2009\u202f\n][-–—x×/*])"
      rf"(?:(?<=[\dhdtMm.%\"″′'°])|{AFTER_LETTERS_ON_NUMBER})",
@@ -2706,6 +2732,19 @@ class EnglishNormalizer:
 
     def _degreescale(self, m: re.Match[str]) -> str:
         return DEGREE_SCALES[m["sc"]]
+
+    def _state(self, m: re.Match[str]) -> str:
+        """ "Austin, TX": Austin, Texas; not in capitals ("Fine, OR ELSE") nor after no place."""
+        text, start, code = m.string, m.start(), m.group()
+        after = _word_after(text, m.end())
+        if (len(after) > 1 and after.isupper()) or not _after_place(text, start):
+            return code
+        if code in WORD_STATES and not (
+            PLACE_AFTER_PREPOSITION.search(text, max(0, start - 40), start)
+            or text[m.end() : m.end() + 2].strip().isdigit()
+        ):
+            return code  # "Fine, OK.", "John, OR Mary"; but "in Tulsa, OK", "Tulsa, OK 74103"
+        return STATE_NAMES[code]
 
     def _monthrange(self, m: re.Match[str]) -> str:
         words = f"{_month(m['mr1'])} to {_month(m['mr2'])}"

@@ -1299,13 +1299,13 @@ def test_phone_words_read_only_phone_numbers_as_digits(written: str, spoken: str
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
-        ("Beverly Hills, CA 90210.", "Beverly Hills, CA nine oh two one oh."),
+        ("Beverly Hills, CA 90210.", "Beverly Hills, California nine oh two one oh."),
         ("PO Box 12, Springfield, IL 62704",
-         "PO Box twelve, Springfield, IL six two seven oh four"),
+         "PO Box twelve, Springfield, Illinois six two seven oh four"),
         ("Washington, DC 20500-0001, USA.",
          "Washington, DC two oh five oh oh, oh oh oh one, USA."),
-        ("Boston, MA 02116 and NY 10036.", "Boston, MA oh two one one six and NY ten thousand "
-         "thirty-six."),
+        ("Boston, MA 02116 and NY 10036.",
+         "Boston, Massachusetts oh two one one six and NY ten thousand thirty-six."),
         ("OK 10000 people, or TX 75001.5.",
          "OK ten thousand people, or TX seventy-five thousand one point five."),
     ],
@@ -1562,7 +1562,7 @@ def test_abbreviations(written: str, spoken: str) -> None:
         ("He lives at 12 Elm St. Apt. 4, Boston.",
          "He lives at twelve Elm Street, Apartment four, Boston."),
         ("Send it to 42 Oak Dr. Springfield, IL.",
-         "Send it to forty-two Oak Drive, Springfield, IL."),
+         "Send it to forty-two Oak Drive, Springfield, Illinois."),
         ("Go to 5 Main St. #4 now.", "Go to five Main Street, number four now."),
         ("He lives on W. 42nd St. near E. 5th Ave.; John W. Smith and W. 5 stay.",
          "He lives on West forty-second Street near East fifth Avenue; John W. Smith and W. five "
@@ -2166,6 +2166,13 @@ def test_sentence_ends_survive_segmentation() -> None:
           "Springfield, Illinois was home to Senator Jo Doe (D-Pennsylvania) and Kansas City, "
           "Missouri fans.", "Fargo, North Dakota Thursday.", "I felt ill.", "Wash.", "Rinse.",
           "Well, Pa. said no.", "McAllen, Texas is hot."]),
+        # a state's postal code after a place; one that is also a word only after a place
+        # that follows a preposition, or before a ZIP code
+        ("She lives in Austin, TX. He moved to Portland, OR last year. Fine, OK. Tulsa, OK "
+         "74103. Springfield, IL, is home. Fine, OR ELSE.",
+         ["She lives in Austin, Texas.", "He moved to Portland, Oregon last year.", "Fine, OK.",
+          "Tulsa, Oklahoma seven four one oh three.", "Springfield, Illinois, is home.",
+          "Fine, OR ELSE."]),
         # "Miss." before a name is the title, elsewhere the word
         ("Ask Miss. Smith. Then go, Jackson, Miss. Then rest. Near Miss. The end.",
          ["Ask Miss Smith.", "Then go, Jackson, Mississippi.", "Then rest.", "Near Miss.",
