@@ -735,9 +735,9 @@ STATE_NAMES = dict(
         strict=True,
     )
 )  # fmt: skip
-# Codes that are also words: a state only after a place that follows a preposition, or
-# before a ZIP code.
-WORD_STATES = frozenset(_words("OK OR IN ME HI OH ID"))
+# Codes that are also words or a degree after a name ("Jane Doe, MD"): a state only after a
+# place that follows a preposition, or before a ZIP code.
+WORD_STATES = frozenset(_words("OK OR IN ME HI OH ID MD MA PA"))
 PLACE_AFTER_PREPOSITION = re.compile(
     r"(?<![A-Za-z])(?:in|to|from|of|near|at|outside|around|based|born|via)"
     r"(?:[ \t][A-Z][A-Za-z]*[a-z]){1,3},[ \t]$"

@@ -2169,10 +2169,10 @@ def test_sentence_ends_survive_segmentation() -> None:
         # a state's postal code after a place; one that is also a word only after a place
         # that follows a preposition, or before a ZIP code
         ("She lives in Austin, TX. He moved to Portland, OR last year. Fine, OK. Tulsa, OK "
-         "74103. Springfield, IL, is home. Fine, OR ELSE.",
+         "74103. Springfield, IL, is home. Fine, OR ELSE. Jane Doe, MD, agreed.",
          ["She lives in Austin, Texas.", "He moved to Portland, Oregon last year.", "Fine, OK.",
           "Tulsa, Oklahoma seven four one oh three.", "Springfield, Illinois, is home.",
-          "Fine, OR ELSE."]),
+          "Fine, OR ELSE.", "Jane Doe, MD, agreed."]),
         # "Miss." before a name is the title, elsewhere the word
         ("Ask Miss. Smith. Then go, Jackson, Miss. Then rest. Near Miss. The end.",
          ["Ask Miss Smith.", "Then go, Jackson, Mississippi.", "Then rest.", "Near Miss.",
