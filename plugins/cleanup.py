@@ -1239,8 +1239,9 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
         text = _tags(text, options)
     if "{" in text:
         text = SCRIPT_RE.sub(_script, text)
-    for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
-        for _nesting in range(2):  # "**bold *and* italic**": the inner pair goes first
+    # "**bold *and* italic**", "__**bold**__": the inner pair goes first, the outer after it
+    for _nesting in range(2):
+        for marker, emphasis in zip("*_~", EMPHASIS_RES, strict=True):
             if marker in text:
                 text = emphasis.sub(r"\2", text)
     if "~" in text:

@@ -1171,6 +1171,18 @@ def test_a_quote_inside_a_quote_is_a_paragraph_of_its_own() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("__**Announcement**__. Update ~~**now**~~.", "Announcement. Update now."),
+        ("**bold *and* italic** and *__both__*", "bold and italic and both."),
+    ],
+)
+def test_emphasis_inside_emphasis_goes_whatever_its_markers(raw: str, cleaned: str) -> None:
+    """Discord's underlined bold, '__**Announcement**__.', kept its stars: read aloud."""
+    assert clean(raw) == cleaned
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
