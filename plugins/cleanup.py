@@ -570,8 +570,11 @@ ITEM_RE = re.compile(  # "- [x] task"; the marks before the text apart
     rf"\s*(?:[-*+]|(\d{{1,9}})[.)])\s+(?:\[[ xX]\]\s+)?(?=\S)([{MARKS}]*)(.*)"
 )
 # A line all in bold over the next, a heading ("**Describe the bug**" / "Running it crashes"),
-# which ends its own sentence (see _heads_the_next)
-BOLD_LINE_RE = re.compile(r"(\*\*|__)([^*_]*[^\s*_])\1")
+# which ends its own sentence (see _heads_the_next); in italics or underlined too, as Discord
+# writes it ("__**Announcement**__")
+BOLD_LINE_RE = re.compile(
+    r"(\*\*|__)(?P<inner>\*\*?|__?)?(?P<words>[^*_]*[^\s*_])(?(inner)(?P=inner))\1"
+)
 ALERT_RE = re.compile(r"\[!(note|tip|important|warning|caution)\]", re.I)
 FOOTNOTE_DEF_RE = re.compile(r" {0,3}\[\^[^\]]+\]:\s*(.*)")
 
@@ -855,7 +858,7 @@ def _end_bold_heading(lines: list[str], next_line: str) -> None:
         and (bold := BOLD_LINE_RE.fullmatch(lines[-1]))
         and _heads_the_next(lines, next_line)
     ):
-        lines[-1] += "" if bold[2][-1] in SENTENCE_PUNCTUATION else "."
+        lines[-1] += "" if bold["words"][-1] in SENTENCE_PUNCTUATION else "."
 
 
 def _end_signature_lines(lines: list[str]) -> None:

@@ -1198,6 +1198,8 @@ def test_a_cue_with_no_marks_to_add_to_goes() -> None:
         ("He said\n**no**\nto me.", "He said no to me."),
         ("He said\n**NO**\nThen left.", "He said NO Then left."),
         ("**Bold** starts\nIt", "Bold starts It."),
+        # underlined or in italics too, as Discord writes a heading
+        ("__**Announcement**__\nServer update tonight.", "Announcement. Server update tonight."),
         # in a quote too: GitHub's alert as it was written before "> [!WARNING]"
         ("> **Warning**\n> This is alpha software.\n> **Tip:** read it.",
          "Warning. This is alpha software. Tip: read it."),
