@@ -140,7 +140,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("tsp|tsp.", "teaspoon")
     add("pkg|pkg.|pkgs|pkgs.", "package")  # a recipe's: "1 pkg (8 oz)", "2 doz.", "2 lg eggs"
     add("doz|doz.", "dozen", "dozen")
-    add("lg", "large", "large")
+    add("lg|lg.", "large", "large")
     add("tbsp|tbsp.|Tbsp|Tbsp.|tbs", "tablespoon")
     add("ms", "millisecond")
     add("µs|μs", "microsecond")
@@ -2274,6 +2274,9 @@ class EnglishNormalizer:
             return words
         if num >= den:
             return f"{words} {unit[1]}"
+        if m["funit"] in SIZES and _attributive(m.string, m.start(), m.end(), size=True):
+            # before its noun: "1/2\" pieces", "a 3/8\" bit": half inch, three eighths inch
+            return f"{'half' if (num, den) == (1, 2) else words} {unit[0]}"
         article = "an" if unit[0][0] in "aeiou" or unit[0].startswith("hour") else "a"
         if (num, den) == (1, 2):
             return f"half {article} {unit[0]}"  # "half a teaspoon"

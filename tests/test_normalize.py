@@ -828,6 +828,9 @@ def test_labels_read_in_pairs(written: str, spoken: str) -> None:
          "Then stir; five degrees Celsius in Oslo."),
         ("Use 1 pkg (8 oz) cheese and 2 lg eggs. Yields 2 doz. Bake.",  # a recipe's words
          "Use one package (eight ounces) cheese and two large eggs. Yields two dozen. Bake."),
+        ("Add 2 lg. eggs; slice into 1/2\" pieces with a 3/8\" bit; it is 1/2 in. thick.",
+         "Add two large eggs; slice into half inch pieces with a three eighths inch bit; it is "
+         "half an inch thick."),  # a fraction of a size before its noun
         ("Crisps cost 99p, petrol 142.9p; a 50p coin, 1p. Stream 1080p or 720p.",  # pence
          "Crisps cost ninety-nine pence, petrol one hundred forty-two point nine pence; a fifty "
          "pence coin, one penny. Stream ten eighty p or seven twenty p."),
