@@ -102,8 +102,9 @@ Decisions a later stage can rely on:
 Options, from ``[options.cleanup]``:
 
 * ``markdown`` (``true``): remove markdown. Headings, emphasis (strikethrough too, ``~~a~~`` and
-  Slack's ``~a~``), inline code (its text is kept), links (their text is kept), autolinks, HTML
-  tags, block quotes (GitHub's alert ``> [!NOTE]`` is "Note:"), lists, tables (cells joined by
+  Slack's ``~a~``, and Discord's spoiler ``||a||``), inline code (its text is kept), links
+  (their text is kept), autolinks, HTML tags, block quotes (GitHub's alert ``> [!NOTE]`` is
+  "Note:"; a quote inside a quote is a paragraph of its own), lists, tables (cells joined by
   commas, one paragraph per row; a table drawn in text too, whose rules ``+---+`` say nothing),
   task-list boxes, footnote references (``[^1]``, a trailing ``*``) and definitions, reference
   links, backslash escapes and HTML entities. ``*`` and ``_`` count as emphasis only around a
@@ -972,6 +973,8 @@ EMPHASIS_RES = (
 # Slack's and GFM's strikethrough with one tilde, "~struck~", around words only ("~5 and ~10",
 # "~/a ~/b" and "a~b~c" stay)
 SINGLE_TILDE_RE = re.compile(r"(?<![\w~\\])~(?=[^\s~/])([^~\n]+?)(?<=[^\s~\\])~(?![\w~])")
+# Discord's spoiler, "||the butler||", around words only ("a || b" stays)
+SPOILER_RE = re.compile(r"\|\|(?=[^\s|])([^|\n]+?)(?<=[^\s|])\|\|")
 EMPHASIS_BEFORE_CODE_RE = re.compile(r"(?<![\w*~\\])(?:\*{1,3}|_{1,3}|~~)\Z")
 # An underscore at a word's edge that no other closes: the only one at a paragraph's start or
 # end opens or closes italics that span paragraphs (Gutenberg's '_"We are, dear Sirs,' ...
@@ -1249,6 +1252,8 @@ def _markdown_inline(text: str, options: CleanupOptions, labels: set[str]) -> st
                 text = emphasis.sub(r"\2", text)
     if "~" in text:
         text = SINGLE_TILDE_RE.sub(r"\1", text)
+    if "||" in text:
+        text = SPOILER_RE.sub(r"\1", text)
     if "_" in text:
         text = _italics_across_paragraphs(text)
     if "*" in text:

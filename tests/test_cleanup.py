@@ -1176,6 +1176,8 @@ def test_a_quote_inside_a_quote_is_a_paragraph_of_its_own() -> None:
     [
         ("__**Announcement**__. Update ~~**now**~~.", "Announcement. Update now."),
         ("**bold *and* italic** and *__both__*", "bold and italic and both."),
+        # Discord's spoiler, read "the killer is, the butler" (its bars a pause)
+        ("The killer is ||the butler||. Use a || b.", "The killer is the butler. Use a || b."),
     ],
 )
 def test_emphasis_inside_emphasis_goes_whatever_its_markers(raw: str, cleaned: str) -> None:
