@@ -1176,7 +1176,7 @@ def test_a_quote_inside_a_quote_is_a_paragraph_of_its_own() -> None:
     [
         ("__**Announcement**__. Update ~~**now**~~.", "Announcement. Update now."),
         ("**bold *and* italic** and *__both__*", "bold and italic and both."),
-        # Discord's spoiler, read "the killer is, the butler" (its bars a pause)
+        # Discord's spoiler: its bars went to Sonic with the words
         ("The killer is ||the butler||. Use a || b.", "The killer is the butler. Use a || b."),
     ],
 )
