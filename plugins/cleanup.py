@@ -87,7 +87,8 @@ Decisions a later stage can rely on:
 * A chat's markup as Slack's and Discord's APIs and exports hold it is read as their reader
   sees it (see CHAT_RE): ``<https://x.com|the report>`` is "the report", ``<@U123|jane>``
   "jane", ``<#C123|general>`` "general", ``<!here>`` "@here", a custom emoji
-  ``<:pepe:123>`` its short code ``:pepe:``; a mention with no name (``<@U123>``) goes.
+  ``<:pepe:123>`` its short code ``:pepe:``, a time stamp ``<t:1618953630:f>`` "April 20,
+  2021 at 9:20 PM UTC"; a mention with no name (``<@U123>``) goes.
 * A transcript's or script's cue that markup's brackets miss is the mark it stands for, as
   markup reads one in brackets (see ``_cue``): in parentheses (``(Applause)``, ``(laughs)``,
   ``(beat)``, ``(man coughs)``; a sound, ``(music)``, ``(door creaks)``, only standing as a
@@ -158,6 +159,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
 from typing import Any
@@ -401,16 +403,18 @@ NOTES_CUE_RE = re.compile(
 # ("<@U024BE7LH|jane>", "<#C024BE7LR|general>") or none ("<@U024BE7LH>", "<@!1234>",
 # "<#1234>"), a special mention ("<!here>"), a group's ("<!subteam^S01|@design>"), a date with
 # its text as shown ("<!date^1392734382^{date}|Feb 18, 2014>") and a custom emoji
-# ("<:pepe:1234>", "<a:dance:5678>"); each was read as written ("<at U024BE7LH>")
+# ("<:pepe:1234>", "<a:dance:5678>") and Discord's time stamp ("<t:1618953630:R>"); each was
+# read as written ("<at U024BE7LH>")
 CHAT_RE = re.compile(
     r"<(?:(?P<link>(?:https?|ftp|mailto):[^|<>\s]+)\|(?P<label>[^<>]+)"
     r"|[@#](?:[UWCGD][A-Z0-9]{2,}|[!&]?\d+)(?:\|(?P<name>[^<>]+))?"
     r"|!(?P<special>here|channel|everyone)(?:\|[^<>]*)?"
     r"|!subteam\^\w+(?:\|(?P<team>[^<>]+))?"
     r"|!date\^[^|<>]*\|(?P<date>[^<>]+)"
-    r"|a?:(?P<emoji>\w+):\d+)>"
+    r"|a?:(?P<emoji>\w+):\d+"
+    r"|t:(?P<stamp>-?\d{1,11})(?::(?P<style>[tTdDfFR]))?)>"
 )
-CHAT_HINT_RE = re.compile(r"<(?:[@#!]|a?:\w|(?:https?|ftp|mailto):[^|<>\s]+\|)")
+CHAT_HINT_RE = re.compile(r"<(?:[@#!]|a?:\w|t:-?\d|(?:https?|ftp|mailto):[^|<>\s]+\|)")
 # Subtitles pasted as text (SubRip's .srt, WebVTT's .vtt; see _subtitles): a cue's timing
 # line, "00:00:01,000 --> 00:00:04,000" (VTT: "00:01.000 --> 00:04.000 align:start")
 _CUE_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{1,3}"
@@ -1734,12 +1738,27 @@ def _chat(text: str) -> str:
     return CHAT_RE.sub(_chat_markup, text)
 
 
+def _chat_time(stamp: int, style: str) -> str:
+    """A Discord time stamp (seconds since 1970, a style letter) as a date and time in UTC,
+    as its reader, in their own time zone, sees it: a date alone for ``d``, ``D`` and
+    ``R`` (relative to when it is read), a time alone for ``t`` and ``T``."""
+    try:
+        when = datetime.fromtimestamp(stamp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return str(stamp)
+    date = f"{when:%B} {when.day}, {when.year}"
+    time = f"{when.hour % 12 or 12}:{when:%M %p} UTC"
+    return date if style in "dDR" else time if style in "tT" else f"{date} at {time}"
+
+
 def _chat_markup(match: re.Match[str]) -> str:
     """One piece of a chat's markup as shown (see :func:`_chat`)."""
     if match["emoji"]:
         return f" :{match['emoji'].lower()}: "
     if match["special"]:
         return "@" + match["special"]
+    if match["stamp"]:
+        return _chat_time(int(match["stamp"]), match["style"] or "f")
     shown = match["label"] or match["name"] or match["team"] or match["date"] or ""
     return shown.lstrip("@#") if match["name"] else shown
 

@@ -1185,6 +1185,14 @@ def test_emphasis_inside_emphasis_goes_whatever_its_markers(raw: str, cleaned: s
     assert clean(raw) == cleaned
 
 
+def test_a_discord_time_stamp_is_its_date_and_time() -> None:
+    """'<t:1618953630:R>' was read as a number ("t: one billion ...: R")."""
+    raw = "Due <t:1618953630:R>, at <t:1618953630:t>; starts <t:1618953630>."
+    assert clean(raw) == (
+        "Due April 20, 2021, at 9:20 PM UTC; starts April 20, 2021 at 9:20 PM UTC."
+    )
+
+
 def test_a_cue_with_no_marks_to_add_to_goes() -> None:
     assert clean("Thanks. (Applause) Bye [ Music ]") == "Thanks. Bye."
 
