@@ -160,6 +160,7 @@ def _units() -> dict[str, tuple[str, str]]:
     add("lb-ft|lb.-ft.|lb ft", "pound-foot", "pound-feet")
     add("Nm|N·m", "newton meter")
     add("ppg", "point per game", "points per game")
+    add("ov|ovs", "over")  # a cricket innings' overs: "245/6 (50 ov)"
     add("rpg", "rebound per game", "rebounds per game")
     add("apg", "assist per game", "assists per game")
     add("reb|rebs", "rebound")  # a box score's line: "28 pts, 10 reb, 5 ast, 3 stl, 2 blk"
@@ -1838,9 +1839,11 @@ PENCE_NEAR = re.compile(
 # _is_cricket); elsewhere it stays as it was read. "runs" alone will not do for a pair that
 # may be a date ("the sale runs 3/15").
 _CRICKET = (
-    r"wickets?|wkts|overs|innings|stumps|declared|(?-i:dec)|cricket|batting|batsm[ae]n"
+    r"wickets?|wkts|overs|(?-i:ovs?)|innings|stumps|declared|(?-i:dec)|cricket|batting|batsm[ae]n"
     r"|bowl(?:ed|ing|ers?)|all out"
 )
+# Words around ".312" that make it a batting average, said "three twelve".
+BATTING_WORDS = frozenset(_words("average avg hitter batting batted hit hitting hits obp slugging"))
 CRICKET_NEAR = re.compile(rf"\b(?:runs|{_CRICKET})\b", re.IGNORECASE)
 CRICKET_PLAY_NEAR = re.compile(rf"\b(?:{_CRICKET})\b", re.IGNORECASE)
 # Words of the sea or the air near "20 nm" make it nautical miles ("20 nm offshore", "20 nm
@@ -2475,6 +2478,16 @@ class EnglishNormalizer:
             and not _is_plural_noun(_word_after(text, m.end()))
         ):
             return digits(numeral, zero="oh")  # "Text STOP to 55555"
+        if (
+            numeral[0] == "."
+            and len(numeral) == 4
+            and (
+                _word_after(text, m.end()).lower() in BATTING_WORDS
+                or _word_before(text, m.start()).lower() in BATTING_WORDS
+            )
+        ):  # a batting average: ".312 average" is three twelve, ".095" oh ninety-five
+            share = int(numeral[1:])
+            return year(share) if share >= 100 else f"oh {cardinal(share)}"
         if sign == "" and _is_isbn13(numeral):
             return _isbn_words(numeral)  # a bare ISBN: "Scan 9780306406157"
         if sign == "" and numeral.isdigit() and len(numeral) <= 4:

@@ -498,6 +498,9 @@ def test_old_british_money(written: str, spoken: str) -> None:
         ("He averaged 27.4 ppg, 7.1 rpg and 8.3 apg.",
          "He averaged twenty-seven point four points per game, seven point one rebounds per game "
          "and eight point three assists per game."),
+        ("India 245/6 (50 ov). He hit .312 with a .400 OBP; batting .250; add .125 cups.",
+         "India two hundred forty-five for six (fifty overs). He hit three twelve with a four "
+         "hundred OBP; batting two fifty; add point one two five cups."),  # cricket, baseball
         ("She had 28 pts, 10 reb, 1 ast, 3 stl and 2 blk.",  # a box score's line
          "She had twenty-eight points, ten rebounds, one assist, three steals and two blocks."),
         ("He is 6 ft 2 in tall.", "He is six feet two inches tall."),
