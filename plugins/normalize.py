@@ -769,7 +769,7 @@ BRANCHES = {
     ),
     "vanity": (
         r"(?<![\w+-])(?P<vone>1[-. ])?(?P<varea>8(?:00|88|77|66|55|44|33)|900)-"
-        r"(?P<vword>(?(vone)[A-Z][A-Za-z]{2,}|[A-Z]{3,})(?:-[A-Z][A-Za-z]*)*)(?![\w-])"
+        r"(?P<vword>(?(vone)[A-Z][A-Za-z]+|[A-Z]{3,})(?:-[A-Z][A-Za-z]*)*)(?![\w-])"
     ),
     # An ISBN, said digit group by digit group: "978-3-16-148410-0" (ISBN-13, 13 digits in 5
     # groups), "0-306-40615-2" (ISBN-10, 10 in 4, the last maybe X), with or without "ISBN"
@@ -785,9 +785,10 @@ BRANCHES = {
         rf"(?P<pmain>(?<![\w+-])(?:\+\d{{1,3}}{HO})?(?:\(\d{{3}}\){HO}|(?:1[ .-])?\d{{3}}[ .-])"
         rf"\d{{3}}[ .-]\d{{4}}(?![\w-])"
         rf"|(?<![\w+-])\+\d{{1,3}}(?:[ .-]\d{{1,4}}){{2,5}}(?![\w-])"
+        rf"|(?<![\w+-])\+\d{{1,3}}[ .-]\d{{1,4}}[ .-]\d{{5,8}}(?![\w-])"  # "+49 30 1234567"
         rf"|(?<![\w.,-])\d{{3}}-\d{{4}}(?![\w-])"
         rf"|(?<![\w.,+-])0\d{{2,4}}(?:[ .-]\d{{3,4}}){{1,2}}(?![\w-])"
-        rf"|(?<![\w.,+-])07\d{{3}} \d{{6}}(?![\w-])"  # a UK mobile: "07700 900123"
+        rf"|(?<![\w.,+-])0\d{{4}} \d{{6}}(?![\w-])"  # a UK mobile or town: "07700 900123"
         rf"|\((?<![\w+-]\()0\d{{2,4}}\){HO}\d{{3,4}}[ .-]\d{{3,4}}(?![\w-]))"  # "(020) 7946 0958"
         rf"(?:,?{HO}(?:x|ext\.?|extension){HO}(?P<ext>\d{{1,5}})(?!\w))?"
         rf"(?!{H}(?:hrs?|hours)(?!\w))"  # "0900-1700 hrs": times on the 24-hour clock
@@ -2602,8 +2603,10 @@ class EnglishNormalizer:
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
-        if _is_phone_number(text, start, end):
-            return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234"
+        if _is_phone_number(text, start, end) or (
+            n >= 100 and _word_before(text, start).lower() in ("ext", "extension")
+        ):
+            return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234", "ext. 4321"
         if n >= 100 and PAIRED_LABEL_BEFORE.search(text, max(0, start - 24), start):
             return year(n)  # "Flight BA 117", "Room 1204"
         if self._is_year(text, start, end, n, before):

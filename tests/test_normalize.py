@@ -1277,6 +1277,10 @@ def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
         ("Call (020) 7946 0958 or (0161) 496 0000.",  # a UK number with its area code in brackets
          "Call oh two oh, seven nine four six, oh nine five eight or oh one six one, four nine "
          "six, oh oh oh oh."),
+        ("Fax: +49 30 1234567. Tel: 01632 960123. Call 1-800-GO-FEDEX, ext. 4321.",
+         "Fax: plus four nine, three oh, one two three four five six seven. Tel: oh one six three "
+         "two, nine six oh one two three. Call one eight hundred go fedex, extension four three "
+         "two one."),
     ],
 )  # fmt: skip
 def test_phone_numbers(written: str, spoken: str) -> None:
