@@ -8,7 +8,8 @@ then restore the previous value)::
 
 and a short bracket form: ``[excited]``, ``[laughter]``, ``[break 1s]``, ``[speed 1.2]``,
 ``[volume 0.8]``, ``[emotion excited]``, ``[pause 2 seconds]``, in any case (LLM-written
-scripts say ``[Excited]``); a number may have a decimal comma (``[speed 1,2]``). A bare
+scripts say ``[Excited]``); a number may have a decimal comma (``[speed 1,2]``), and a
+ratio be a multiple or a percentage (``[speed 1.2x]``, ``[volume 80%]``, ``+10%``). A bare
 bracket is markup only when it is exactly an emotion or nonverbal name, a transcript's or
 another TTS's word for laughter (``[laughs]``, ``[chuckles]``: ``[laughter]``), or a
 script's pause with no time (``[pause]`` and ``[break]``: 1s, ``[short pause]`` and
@@ -148,7 +149,7 @@ INSTEAD_OF = {  # SSML tags Sonic has no form of, and the markup that does their
     "phoneme": "write the pronunciation inline in IPA, <<p|h|o|n|e|m|e|s>>",
 }
 # "[excited]", "[break 1s]": a bare bracket or a control; "[text](url)" is a link
-BRACKET = r"\[(?P<bracket>[A-Za-z][\w/ .,:=-]{0,40})\](?!\()"
+BRACKET = r"\[(?P<bracket>[A-Za-z][\w/ .,:=%+×-]{0,40})\](?!\()"
 TOKEN_RE = re.compile(
     # "<<h | i>>" and "<<>>" too, to be errors: left as text they were read out ("shifted left")
     r"<<(?P<phonemes>[^<>\s]*|[^<>]*\|[^<>]*)>>"

@@ -266,3 +266,18 @@ def test_a_ratio_may_have_a_decimal_comma() -> None:
     with pytest.raises(ControlError) as caught:
         check_speed("1,2,3")
     assert str(caught.value) == "speed ratio '1,2,3' is not a number; use 0.6 to 1.5"
+
+
+@pytest.mark.parametrize(
+    ("written", "ratio"),
+    [("1.2x", 1.2), ("1,1×", 1.1), ("150%", 1.5), ("+10%", 1.1), ("-20 %", 0.8), ("+1.2", 1.2)],
+)
+def test_a_ratio_may_be_a_multiple_or_a_percentage(written: str, ratio: float) -> None:
+    """'1.2x' and SSML's prosody '+10%' were 'not a number'."""
+    assert check_volume(written) == pytest.approx(ratio)
+
+
+def test_a_ratio_out_of_range_is_quoted_as_written() -> None:
+    with pytest.raises(ControlError) as caught:
+        check_speed("20%")
+    assert str(caught.value) == "speed ratio '20%' (0.2) is out of range; valid: 0.6 to 1.5"

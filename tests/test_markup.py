@@ -190,6 +190,16 @@ def test_controls_with_a_decimal_comma() -> None:
     ]  # fmt: skip
 
 
+def test_controls_as_a_multiple_or_a_percentage() -> None:
+    """'[speed 1.2x]' and '[speed +10%]' were errors or text, read aloud."""
+    doc = Document('[speed 1.2x] a [Speed +10%] b <volume ratio="150%"/> c [volume 80%]')
+    parse(doc)
+    assert pieces(doc) == [
+        (MarkKind.SPEED, 1.2), " a ", (MarkKind.SPEED, 1.1), " b ", (MarkKind.VOLUME, 1.5),
+        " c ", (MarkKind.VOLUME, 0.8),
+    ]  # fmt: skip
+
+
 def test_pauses_written_with_unit_words() -> None:
     # "[pause 2 seconds]" stayed text, and was read aloud as "pause two seconds".
     doc = Document(

@@ -88,31 +88,49 @@ def check_emotion(value: str) -> str:
     return name
 
 
-# A decimal comma, as much of Europe writes a number: "1,2" is 1.2
-DECIMAL_COMMA_RE = re.compile(r"\s*\d+,\d+\s*")
+# A ratio as people write one: with a decimal comma ("1,2", as much of Europe writes it), as
+# a multiple ("1.2x") or a percentage, of the normal ("150%") or relative to it, as SSML's
+# prosody does ("+10%", "-20%")
+RATIO_RE = re.compile(
+    r"\s*(?:(?P<number>\d+(?:[.,]\d+)?)\s*[x×]?|(?P<sign>[+-])?(?P<percent>\d+(?:[.,]\d+)?)\s*%)\s*",
+    re.IGNORECASE,
+)
+
+
+def _ratio_of(value: str | float) -> float:
+    """The number ``value`` stands for (see :data:`RATIO_RE`); a ValueError if none."""
+    written = RATIO_RE.fullmatch(value) if isinstance(value, str) else None
+    if written is None:
+        return float(value)
+    if written["number"] is not None:
+        return float(written["number"].replace(",", "."))
+    percent = float(written["percent"].replace(",", ".")) / 100
+    return 1 + percent if written["sign"] == "+" else 1 - percent if written["sign"] else percent
 
 
 def _check_ratio(what: str, value: str | float, bounds: tuple[float, float]) -> float:
     low, high = bounds
-    if isinstance(value, str) and DECIMAL_COMMA_RE.fullmatch(value):
-        value = value.replace(",", ".")
     try:
-        ratio = float(value)
+        ratio = _ratio_of(value)
     except (TypeError, ValueError):
         raise ControlError(f"{what} ratio {value!r} is not a number; use {low} to {high}") from None
     if not low <= ratio <= high:
-        raise ControlError(f"{what} ratio {ratio:g} is out of range; valid: {low} to {high}")
+        shown = f"{ratio:g}"
+        if isinstance(value, str) and any(char in value.lower() for char in ",%x×"):
+            shown = f"{value.strip()!r} ({shown})"  # as written too: "'20%' (0.2)"
+        raise ControlError(f"{what} ratio {shown} is out of range; valid: {low} to {high}")
     return ratio
 
 
 def check_speed(value: str | float) -> float:
-    """Return a valid speed ratio (0.6–1.5; written with a decimal comma too, "1,2"), or
-    raise naming the range."""
+    """Return a valid speed ratio (0.6–1.5; written "1,2", "1.2x", "120%" or "+20%" too:
+    :data:`RATIO_RE`), or raise naming the range."""
     return _check_ratio("speed", value, SPEED_RANGE)
 
 
 def check_volume(value: str | float) -> float:
-    """Return a valid volume ratio (0.5–2.0), or raise naming the range."""
+    """Return a valid volume ratio (0.5–2.0; written as a speed's may be), or raise naming
+    the range."""
     return _check_ratio("volume", value, VOLUME_RANGE)
 
 
