@@ -1145,6 +1145,10 @@ SHORT_CODE_BEFORE = re.compile(
 # Words before a code of four to eight digits, read digit by digit: "Your code is 482910",
 # "PIN: 1234", "zip code 90210".
 CODE_BEFORE = re.compile(rf"(?<![A-Za-z])(?:(?i:code|passcode)|PIN|OTP)(?:{H}(?:is|was))?:?{H}$")
+# Nouns after an emergency number that make it one: "the 911 call", "a 999 operator".
+EMERGENCY_NOUNS = frozenset(
+    _words("call calls caller callers dispatcher dispatchers operator operators center line")
+)
 PHONE_GROUPS_AFTER = re.compile(rf"(?:{H}\d{{2,4}}(?!\d))*")
 PHONE_DIGITS = 7
 # Area codes said as a number, not digit by digit: "1-800-555-0199" is "one, eight hundred, five
@@ -2603,8 +2607,10 @@ class EnglishNormalizer:
                 return self._day_month(text, start, end, ordinal(n))
             if (after := DAY_RANGE_AFTER.match(text, end)) and _is_month(after["month"]):
                 return _the(text, start) + ordinal(n)  # "3-4 October": the third to...
-        if _is_phone_number(text, start, end) or (
-            n >= 100 and _word_before(text, start).lower() in ("ext", "extension")
+        if (
+            _is_phone_number(text, start, end)
+            or (n >= 100 and _word_before(text, start).lower() in ("ext", "extension"))
+            or (n in (911, 999, 112) and _word_after(text, end).lower() in EMERGENCY_NOUNS)
         ):
             return digits(str(n), zero="oh")  # "call 911", "Tel. 555 1234", "ext. 4321"
         if n >= 100 and PAIRED_LABEL_BEFORE.search(text, max(0, start - 24), start):

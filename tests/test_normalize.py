@@ -1281,6 +1281,9 @@ def test_tens_of_seconds_versus_decades(written: str, spoken: str) -> None:
          "Fax: plus four nine, three oh, one two three four five six seven. Tel: oh one six three "
          "two, nine six oh one two three. Call one eight hundred go fedex, extension four three "
          "two one."),
+        ("The 911 call reached a 999 operator; 911 people came.",  # an emergency number
+         "The nine one one call reached a nine nine nine operator; nine hundred eleven people "
+         "came."),
     ],
 )  # fmt: skip
 def test_phone_numbers(written: str, spoken: str) -> None:
