@@ -297,8 +297,9 @@ def is_manner(mark: Mark) -> bool:
 
 
 # Where a way of speaking ends: its paragraph's end, or a line that starts a transcript's
-# turn, with a time stamp or a speaker's name ("[00:01:05] Mary:", "JOHN: Hi")
-MANNER_END_RE = re.compile(r"\n[ \t]*(?:\n|[\[(]\d|[A-Z][\w .'-]{0,30}:[ \t])")
+# turn, with a time stamp or a speaker's name ("[00:01:05] Mary:", "JOHN: Hi"), or with a
+# subtitle's dash for the next speaker ("- It's me.")
+MANNER_END_RE = re.compile(r"\n[ \t]*(?:\n|[\[(]\d|[A-Z][\w .'-]{0,30}:[ \t]|-[ \t])")
 
 
 def _manner_end(text: str, start: int) -> int | None:

@@ -1063,6 +1063,10 @@ def test_a_transcripts_cue_in_parentheses_or_spaced_brackets_is_a_break(
         ('<volume ratio="1.2"/>[00:01] Ann: (shouting) Run!\n[00:03] Bob: (softly) Why?',
          '<volume ratio="1.2"/>Ann: <volume ratio="1.6"/> Run!<volume ratio="1.2"/> Bob: '
          '<volume ratio="0.7"/> Why?'),
+        # in subtitles, to the next speaker's dash
+        ("1\n00:00:01,000 --> 00:00:03,000\n(whispering) Is anyone\nthere?\n\n"
+         "2\n00:00:03,500 --> 00:00:05,000\n- It's me.\n- Oh, thank God.",
+         '<volume ratio="0.5"/> Is anyone there?<volume ratio="1"/> It\'s me. Oh, thank God.'),
         # in brackets too; an author's volume control in its paragraph holds after it
         ("[whispers] Come here. [volume 0.8] Now.\n\nGo. [woman softly whispers] Quiet.\n\n"
          "<volume ratio='1.5'>Loud</volume> then.",
