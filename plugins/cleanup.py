@@ -370,8 +370,8 @@ _STAMP = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"
 # at a line's end, a stamp from the start of a recording, not a clock's time ("Lunch (12:00)")
 _RECORDING_STAMP = r"(?:\d{1,2}:\d{2}:\d{2}|0\d?:\d{2})(?:[.,]\d{1,3})?"
 TIME_STAMP_HINT_RES = (re.compile(rf"\[{_STAMP}\]"), re.compile(rf"\({_STAMP}\)"))
-TIME_STAMP_RE = re.compile(
-    rf"^([ \t{MARKS}]*)(?:\[{_STAMP}\]|\({_STAMP}\))[ \t]*"
+TIME_STAMP_RE = re.compile(  # and a chat log's nick after a stamp ("[10:42] <jane> hi")
+    rf"^([ \t{MARKS}]*)(?:\[{_STAMP}\]|\({_STAMP}\))[ \t]*(?:<(?P<nick>[^\s<>]{{1,30}})>[ \t]+)?"
     rf"|[ \t]*(?:\[{_RECORDING_STAMP}\]|\({_RECORDING_STAMP}\))(?=[ \t]*:?[ \t]*$)",
     re.M,
 )
@@ -1857,11 +1857,13 @@ def _seconds(stamp: str) -> int:
 
 
 def _time_stamp(match: re.Match[str]) -> str:
-    """A time stamp gone; one at a line's start starts a speaker's turn, a paragraph, and one
+    """A time stamp gone; one at a line's start starts a speaker's turn, a paragraph (a chat
+    log's nick after it, ``<jane>``, is the speaker's name: "jane:"), and one
     at the end of a line of words ends it as a speaker's name with a colon ("Speaker 2")."""
     text, start = match.string, match.start()
     if match[1] is not None:
-        return "\n" + match[1] if start > 0 and text[start - 1] == "\n" else match[1]
+        said = f"{match[1]}{match['nick']}: " if match["nick"] else match[1]  # "jane: hi"
+        return "\n" + said if start > 0 and text[start - 1] == "\n" else said
     before = strip_marks(text[text.rfind("\n", 0, start) + 1 : start]).rstrip()
     after = text[match.end() : match.end() + 2].lstrip(" \t")
     return ":" if before[-1:].isalnum() and not after.startswith(":") else ""

@@ -616,7 +616,7 @@ def test_words_in_angle_brackets_are_read_without_them(markdown: bool) -> None:
     """A placeholder, a chat's nick or a name was a MarkupError: no tag of any language."""
     raw = "[10:42] <jane> hi, use <filename> or <your-api-key>.\n\nAsk <Jane Doe>."
     assert clean(raw, CleanupOptions(markdown=markdown)) == (
-        "jane hi, use filename or your-api-key.\n\nAsk Jane Doe."
+        "jane: hi, use filename or your-api-key.\n\nAsk Jane Doe."
     )
 
 
@@ -1194,6 +1194,15 @@ def test_a_discord_time_stamp_is_its_date_and_time() -> None:
     raw = "Due <t:1618953630:R>, at <t:1618953630:t>; starts <t:1618953630>."
     assert clean(raw) == (
         "Due April 20, 2021, at 9:20 PM UTC; starts April 20, 2021 at 9:20 PM UTC."
+    )
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_chat_logs_nick_after_a_time_stamp_is_its_speaker(markdown: bool) -> None:
+    """'[10:42] <jane> hey all' read "jane hey all", the name run into the words."""
+    raw = "[10:42] <jane> hey all\n[10:43] <bob> hi jane\n[10:44] * jane waves"
+    assert clean(raw, CleanupOptions(markdown=markdown)) == (
+        "jane: hey all.\n\nbob: hi jane.\n\n" + ("jane waves." if markdown else "* jane waves.")
     )
 
 
