@@ -81,7 +81,8 @@ Decisions a later stage can rely on:
 * A web article's note markers go: ``rise.[1]``, ``huge.[a]``, ``[citation needed]``,
   ``huge¹`` (see NOTE_MARKERS_RE).
 * A transcript's time stamp in brackets or parentheses at a line's start or end goes
-  (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph.
+  (``[00:00:05] John: Hi``, ``Speaker 1 (00:01:10):``); each such line starts a paragraph,
+  and a chat log's nick after it is the speaker's name (``[10:42] <jane> hi``: "jane: hi").
   So do the lines of a time stamp alone of a copied YouTube transcript (see STAMP_LINE_RE).
 * Subtitles pasted as text (``.srt``, ``.vtt``) are read as their words (see ``_subtitles``).
 * A chat's markup as Slack's and Discord's APIs and exports hold it is read as their reader
