@@ -1150,12 +1150,13 @@ def _block_end(match: re.Match[str], name: str) -> str:
     if not match["close"] or not BLOCK_TAG_RE.fullmatch(name):
         return ""
     text, start, end = match.string, match.start(), match.end()
-    head = strip_marks(text[max(0, start - 200) : start]).rstrip()
+    # unescaped: "Shop now &rarr;</a>" ends in an arrow, "<p>&nbsp;</p>" in no words
+    head = html.unescape(strip_marks(text[max(0, start - 200) : start])).rstrip()
     while tag := TAG_BEFORE_RE.search(head):  # "<b>Speed</b></li>": the words before </b>
         if BLOCK_TAG_RE.fullmatch(tag["name"]):
             return ""  # "</p></li>": the first tag has said it
         head = head[: tag.start()].rstrip()
-    before = html.unescape(head[-12:]).rstrip()[-1:]  # "Shop now &rarr;</a>"
+    before = head[-1:]
     if not before or before in SENTENCE_PUNCTUATION:
         return ""  # "done.</p>"
     if name in ("td", "th") and not ROW_END_RE.match(text, end):

@@ -819,6 +819,13 @@ def test_a_web_page_is_read_from_its_body() -> None:
     assert clean(page) == "Weekly Digest. Hi there."
 
 
+def test_an_empty_html_paragraph_adds_no_period() -> None:
+    """An e-mail's spacer, '<p>&nbsp;</p>', ended its blank as a sentence: "Second line.."."""
+    assert clean("<div>Hello there</div><div>Second line</div>\n<p>&nbsp;</p><p>Bye</p>") == (
+        "Hello there. Second line. Bye."
+    )
+
+
 @pytest.mark.parametrize(
     ("emoji", "cleaned"),
     [("remove", "Grab a coffee and go."), ("describe", "Grab a coffee hot beverage and go."),
