@@ -67,7 +67,8 @@ Decisions a later stage can rely on:
 * Tags (Sonic's own are already marks): HTML tags go when ``markdown`` is on (their text
   stays; a block or cell closed after words with no punctuation, ``</li>``, ``</p>``,
   ``</td>``, gets a period or, between cells, a comma; a page's ``<head>``, its title too,
-  which the page's heading says again, and ``<!DOCTYPE>`` go whole); an SSML ``<speak>``
+  which the page's heading says again, ``<!DOCTYPE>`` and an element that is not shown,
+  ``hidden`` or ``display: none`` (an e-mail's preheader), go whole); an SSML ``<speak>``
   wrapper always goes. Any other tag outside code (``<prosody>``,
   ``<say-as>``, ``<b>`` in plain text) is a MarkupError naming the line and the supported
   markup. Not tags: ``a < b``, ``x<5``, ``<<...>>``, an opening tag right after a word, a
@@ -542,6 +543,13 @@ HTML_CODE_RE = re.compile(  # an unclosed one looks no further than the next
 )
 INNER_TAG_RE = re.compile(r"<[^<>]*>")  # the highlighting inside HTML code: <span class=k>
 BACKTICKS_RE = re.compile(r"`+")
+# An HTML element that is not shown (an e-mail's preheader, a tracking note): its opening tag
+# has the "hidden" attribute or a style of "display: none" (or Outlook's "mso-hide: all")
+HIDDEN_RE = re.compile(
+    r"<(?P<name>[a-z][\w-]*)\b[^<>]*?(?:(?<=\s)hidden(?=[\s=/>])|display\s*:\s*none\b"
+    r"|mso-hide\s*:\s*all\b)[^<>]*>",
+    re.I,
+)
 HTML_DROP_RE = re.compile(  # an unclosed "<!--" looks no further than the next one
     r"<!--(?:(?!<!--).)*?-->|<(script|style|head)\b[^>]*>(?:(?!<\1\b).)*?</\1\s*>"
     r"|<![a-z][^<>]*>|<\?xml\b[^<>]*\?>",  # "<!DOCTYPE html>", '<?xml version="1.0"?>'
@@ -682,6 +690,27 @@ def _clear_of(regions: list[tuple[int, int]], match: re.Match[str]) -> bool:
     """Whether ``match`` lies outside each of ``regions`` (in order)."""
     after = bisect_left(regions, match.end(), key=lambda region: region[0])
     return not after or regions[after - 1][1] <= match.start()  # the one before it
+
+
+def _without_hidden(text: str) -> str:
+    """``text`` without its hidden HTML elements (:data:`HIDDEN_RE`), their marks kept; an
+    element that is never closed is left as it is."""
+    out: list[str] = []
+    pos = 0
+    for hidden in HIDDEN_RE.finditer(text):
+        if hidden.start() < pos:
+            continue  # inside one already gone
+        depth, end = 0, None
+        same = re.compile(rf"<(/?){hidden['name']}\b[^<>]*>", re.I)
+        for tag in same.finditer(text, hidden.start()):
+            depth += -1 if tag[1] else 0 if tag.group().endswith("/>") else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is not None:
+            out += [text[pos : hidden.start()], _marks_in(text[hidden.start() : end])]
+            pos = end
+    return "".join(out) + text[pos:]
 
 
 def _html_as_markdown(text: str) -> str:
@@ -1888,6 +1917,8 @@ def _clean(
     if "-->" in text and SUBTITLE_HINT_RE.search(text):
         text = _subtitles(text)
     if options.markdown and "<" in text:
+        if "hidden" in text or "none" in text or "mso-hide" in text:
+            text = _without_hidden(text)
         text = _html_as_markdown(HTML_DROP_RE.sub(lambda m: _marks_in(m.group()), text))
     text = _time_stamps(_cues(text, options, marks), options)
     if options.markdown and _may_break_lines(text):

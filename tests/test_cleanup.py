@@ -819,6 +819,16 @@ def test_a_web_page_is_read_from_its_body() -> None:
     assert clean(page) == "Weekly Digest. Hi there."
 
 
+def test_an_html_element_that_is_not_shown_is_not_read() -> None:
+    """An e-mail's hidden preheader ('display:none') was read before its text."""
+    raw = (
+        '<div style="display: none; max-height:0"><div>Your digest</div> &zwnj;</div>'
+        '<div style="overflow:hidden">Shown <b hidden>not this</b> here</div>'
+        '<span style="mso-hide:all">x</span><input type="hidden" value="y"> End'
+    )
+    assert clean(raw) == "Shown here. End."
+
+
 def test_an_empty_html_paragraph_adds_no_period() -> None:
     """An e-mail's spacer, '<p>&nbsp;</p>', ended its blank as a sentence: "Second line.."."""
     assert clean("<div>Hello there</div><div>Second line</div>\n<p>&nbsp;</p><p>Bye</p>") == (
